@@ -1,0 +1,20 @@
+import type { Knex } from 'knex';
+import * as engineRuntime from './20261123_01_engine_runtime.js';
+
+/**
+ * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
+ * under tsx, vitest and a bundler, and a missing file is a compile error.
+ */
+const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }> = {
+  '20261123_01_engine_runtime': engineRuntime,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const migration = migrations[name];
+    if (!migration) throw new Error(`unknown migration ${name}`);
+    return migration;
+  },
+};

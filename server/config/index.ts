@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * Typed configuration, validated once at start (STYLE.md habit 11). A missing production secret
+ * is a start-up error, never a silent default.
+ */
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: z.string().url().optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    NODE_ID: z.string().min(1).optional(),
+    /** How often each node polls for due jobs (ms). */
+    JOB_POLL_MS: z.coerce.number().int().min(10).default(500),
+    JOB_LOCK_MS: z.coerce.number().int().min(1000).default(60_000),
+    /** Seed demo organisation, users and data. Defaults to on for the embedded database only. */
+    DEMO_DATA: z.enum(['true', 'false']).optional(),
+    SESSION_SECRET: z.string().min(32).optional(),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production (the embedded database is for development)' });
+    }
+  });
+
+export type Config = {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: string;
+  nodeId: string;
+  jobPollMs: number;
+  jobLockMs: number;
+  demoData: boolean;
+  bodyLimitBytes: number;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`invalid configuration:\n${lines}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    nodeId: e.NODE_ID ?? `node-${process.pid}`,
+    jobPollMs: e.JOB_POLL_MS,
+    jobLockMs: e.JOB_LOCK_MS,
+    demoData: e.DEMO_DATA ? e.DEMO_DATA === 'true' : !e.DATABASE_URL,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+  };
+}

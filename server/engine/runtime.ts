@@ -1,0 +1,216 @@
+import { Engine } from 'bpmn-engine';
+import type { DefinitionMeta, SourceContext } from './definitions.js';
+import { StepContext, type ServiceResult, type Variables } from './step-context.js';
+
+/** A deployed version as the runtime needs it: parsed once, shared by every step on this node. */
+export interface LoadedDefinition {
+  id: string;
+  key: string;
+  version: number;
+  sourceContext: SourceContext;
+  meta: DefinitionMeta;
+}
+
+export type EngineState = Record<string, unknown>;
+
+/** What a step does to an instance after the engine has resumed it. */
+export type Command =
+  | { kind: 'start' }
+  | { kind: 'resume' }
+  | { kind: 'signal'; executionId: string; payload?: Variables }
+  | { kind: 'fire-timer'; executionId: string }
+  | { kind: 'service-result'; executionId: string; result: ServiceResult };
+
+export interface WaitingActivity {
+  executionId: string;
+  elementId: string;
+  type: string;
+  /** Multi-instance iteration data (index, element variable), when the wait is an iteration. */
+  locals: Variables | null;
+  /** The message a catch event or receive task waits for. */
+  messageName: string | null;
+  calledElement: string | null;
+}
+
+export interface HistoryEvent {
+  event: 'start' | 'end' | 'discard';
+  executionId: string;
+  elementId: string;
+  elementType: string;
+  at: Date;
+}
+
+export interface StepOutcome {
+  state: EngineState;
+  status: 'running' | 'completed' | 'failed';
+  error: string | null;
+  /** True when the command found what it addressed (a waiting task, a timer, a service task). */
+  applied: boolean;
+  waiting: WaitingActivity[];
+  timers: { executionId: string; elementId: string; dueAt: Date }[];
+  serviceRequests: { executionId: string; elementId: string }[];
+  history: HistoryEvent[];
+}
+
+interface ActivityApi {
+  id: string;
+  type: string;
+  executionId: string;
+  content: Record<string, unknown>;
+  owner?: { type?: string; execution?: { getPostponed?: () => ActivityApi[] } };
+  signal(message?: unknown): void;
+}
+
+const quietLogger = () => ({ debug() {}, warn() {}, error() {} });
+
+/** bpmn-elements emits these for every activity; they become history rows. */
+const HISTORY_EVENTS: Record<string, HistoryEvent['event']> = {
+  'activity.start': 'start',
+  'activity.end': 'end',
+  'activity.discard': 'discard',
+};
+const SKIP_HISTORY_TYPES = new Set(['bpmn:SequenceFlow', 'bpmn:Process', 'bpmn:Definitions']);
+
+/** Every postponed execution, depth first: sub-process children and multi-instance iterations included. */
+function allPostponed(roots: ActivityApi[]): ActivityApi[] {
+  const result: ActivityApi[] = [];
+  const seen = new Set<string>();
+  const visit = (apis: ActivityApi[]) => {
+    for (const api of apis) {
+      if (seen.has(api.executionId)) continue;
+      seen.add(api.executionId);
+      result.push(api);
+      const children = api.owner?.execution?.getPostponed?.();
+      if (children) visit(children);
+    }
+  };
+  visit(roots);
+  return result;
+}
+
+function describeWait(api: ActivityApi, meta: DefinitionMeta, messages: Map<string, string>): WaitingActivity | null {
+  const ownerType = api.owner?.type ?? api.type;
+  const content = api.content;
+  const isIteration = content.isMultiInstance === true && content.index !== undefined;
+  if (content.isMultiInstance === true && !isIteration && ownerType !== 'bpmn:SubProcess') return null;
+  const messageName = messages.get(api.executionId) ?? null;
+  const waitingType = ownerType === 'bpmn:UserTask' || ownerType === 'bpmn:CallActivity' || ownerType === 'bpmn:ReceiveTask' || messageName !== null;
+  if (!waitingType) return null;
+  let locals: Variables | null = null;
+  if (isIteration) {
+    locals = { loopCounter: content.index };
+    for (const [key, value] of Object.entries(content)) {
+      if (!['id', 'type', 'executionId', 'parent', 'state', 'isMultiInstance', 'index', 'loopCardinality', 'isRootScope', 'isSequential', 'inbound', 'attachedTo', 'name'].includes(key)) {
+        locals[key] = value;
+      }
+    }
+  }
+  return {
+    executionId: api.executionId,
+    elementId: api.id,
+    type: ownerType,
+    locals,
+    messageName,
+    calledElement: ownerType === 'bpmn:CallActivity' ? (meta.callActivities[api.id] ?? null) : null,
+  };
+}
+
+/**
+ * One stateless step (ARCHITECTURE.md "the heart"): build a fresh Engine over the shared parsed
+ * definition, recover the saved state, resume, apply the command, and report everything the
+ * platform must persist. Pure with respect to storage: the caller owns the transaction.
+ */
+export async function executeStep(
+  definition: LoadedDefinition,
+  state: EngineState | null,
+  variables: Variables,
+  command: Command,
+  clock: () => number = Date.now,
+): Promise<StepOutcome> {
+  const context = new StepContext(variables, clock);
+  if (command.kind === 'service-result') context.provideServiceResult(command.executionId, command.result);
+
+  const history: HistoryEvent[] = [];
+  const messageWaits = new Map<string, string>();
+  let engineError: Error | null = null;
+  const listener = {
+    emit(name: string, api: ActivityApi | undefined) {
+      if (!api) return;
+      const event = HISTORY_EVENTS[name];
+      if (event && !SKIP_HISTORY_TYPES.has(api.type)) {
+        history.push({ event, executionId: api.executionId, elementId: api.id, elementType: api.type, at: new Date(clock()) });
+      } else if (name === 'activity.wait') {
+        const message = api.content.message as { id?: string; name?: string } | undefined;
+        if (message?.id) messageWaits.set(api.executionId, definition.meta.messages[message.id] ?? message.name ?? message.id);
+      }
+    },
+  };
+
+  const engine = new Engine({
+    name: definition.key,
+    sourceContext: definition.sourceContext,
+    expressions: context.expressions,
+    timers: context.timers,
+    scripts: { register() {}, getScript() {} },
+    Logger: quietLogger,
+    platformStep: context,
+  } as never);
+  engine.on('error', (err: Error) => {
+    engineError = err;
+  });
+
+  if (state) {
+    engine.recover(structuredClone(state) as never);
+    await engine.resume({ listener } as never);
+  } else {
+    await engine.execute({ listener } as never);
+  }
+
+  let applied = command.kind === 'start' || command.kind === 'resume';
+  const execution = engine.execution as unknown as { getPostponed(): ActivityApi[] } | null;
+  if (command.kind === 'signal' && execution) {
+    const target = allPostponed(execution.getPostponed()).find((a) => a.executionId === command.executionId);
+    if (target) {
+      target.signal(command.payload ?? {});
+      applied = true;
+    }
+  } else if (command.kind === 'fire-timer') {
+    const timer = context.timers.executing.find((t) => t.owner?.executionId === command.executionId);
+    if (timer) {
+      context.timers.clearTimeout(timer);
+      timer.callback(...timer.args);
+    }
+    // A timer already due fired while the engine resumed; one no longer there was cancelled.
+    applied = true;
+  } else if (command.kind === 'service-result') {
+    // The engine consumed the result while resuming the waiting service task.
+    applied = !context.takeServiceResult(command.executionId);
+  }
+
+  const engineState = (await engine.getState()) as unknown as EngineState & { definitions: Record<string, unknown>[] };
+  // ARCHITECTURE.md: delete the embedded source; recover() takes the shared sourceContext instead.
+  for (const d of engineState.definitions) delete d.source;
+
+  const postponed = engine.execution ? allPostponed((engine.execution as unknown as { getPostponed(): ActivityApi[] }).getPostponed()) : [];
+  const waiting: WaitingActivity[] = [];
+  for (const api of postponed) {
+    const wait = describeWait(api, definition.meta, messageWaits);
+    if (wait) waiting.push(wait);
+  }
+  const timers = context.timers.executing
+    .filter((t) => t.owner?.executionId)
+    .map((t) => ({ executionId: t.owner?.executionId as string, elementId: t.owner?.id ?? '', dueAt: t.expireAt }));
+
+  const failed = engineError !== null || engine.state === 'error';
+  const status: StepOutcome['status'] = failed ? 'failed' : engine.state === 'idle' && postponed.length === 0 ? 'completed' : 'running';
+  return {
+    state: engineState,
+    status,
+    error: failed ? ((engineError as Error | null)?.message ?? 'the process failed') : null,
+    applied,
+    waiting,
+    timers,
+    serviceRequests: context.serviceRequests,
+    history,
+  };
+}

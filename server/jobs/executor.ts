@@ -1,0 +1,198 @@
+import type { Db } from '../db/index.js';
+import type { Command } from '../engine/runtime.js';
+import type { Variables } from '../engine/step-context.js';
+import { SYSTEM_ACTOR } from '../lib/actor.js';
+import type { Logger } from '../lib/logger.js';
+import { BpmnBusinessError, type ServiceRegistry } from '../services/registry.js';
+import type { StepMetrics } from '../workflow/metrics.js';
+import type { StepExecutor } from '../workflow/step-executor.js';
+import type { Transactions, TransactionScope } from '../workflow/transactions.js';
+import { acquireDueJobs, type JobRow } from './jobs.repository.js';
+import { raiseJobIncident } from './incidents.js';
+
+export interface JobExecutorOptions {
+  nodeId: string;
+  pollMs: number;
+  lockMs: number;
+  batchSize?: number;
+  /** First retry delay; doubles with every attempt (ARCHITECTURE.md: retried with backoff). */
+  retryBaseMs?: number;
+  serviceTimeoutMs?: number;
+}
+
+/**
+ * Runs due jobs — timers, service calls, results of called processes — on every node.
+ * Acquisition is a short transaction with `FOR UPDATE SKIP LOCKED` that leases jobs to this node;
+ * each job then runs as its own instance step, so a job never holds a lock while a service runs.
+ */
+export class JobExecutor {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    private readonly db: Db,
+    private readonly transactions: Transactions,
+    private readonly steps: StepExecutor,
+    private readonly services: ServiceRegistry,
+    private readonly metrics: StepMetrics,
+    private readonly logger: Logger,
+    private readonly options: JobExecutorOptions,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Something fell due now (a service job was queued): poll at once instead of waiting. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.poll().finally(() => {
+        this.running = null;
+        this.schedule(this.again ? 0 : this.options.pollMs);
+        this.again = false;
+      });
+    }, delay);
+    this.timer.unref();
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      for (let round = 0; round < 20 && !this.stopped; round++) {
+        const executed = await this.runDue();
+        if (executed < (this.options.batchSize ?? 20)) break;
+      }
+    } catch (err) {
+      this.logger.error({ err }, 'job polling failed');
+    }
+  }
+
+  /** Acquires and runs one batch of due jobs; returns how many ran. */
+  async runDue(): Promise<number> {
+    const jobs = await acquireDueJobs(this.db, this.options.nodeId, this.options.batchSize ?? 20, this.options.lockMs);
+    for (const job of jobs) await this.execute(job);
+    return jobs.length;
+  }
+
+  /** Runs one job now, whatever its due time (the jobs API's "execute"). */
+  async executeNow(jobId: string): Promise<boolean> {
+    const job = (await this.db('jobs').where({ id: jobId }).first()) as JobRow | undefined;
+    if (!job) return false;
+    await this.execute(job);
+    return true;
+  }
+
+  private async execute(job: JobRow): Promise<void> {
+    try {
+      if (job.type === 'service') return await this.executeService(job);
+      const command: Command =
+        job.type === 'timer'
+          ? { kind: 'fire-timer', executionId: job.execution_id }
+          : { kind: 'signal', executionId: job.execution_id, payload: (job.payload.variables as Variables) ?? {} };
+      const variables = job.type === 'call-result' ? ((job.payload.variables as Variables) ?? {}) : undefined;
+      await this.continueInstance(job, () => ({ command, ...(variables ? { variables } : {}) }));
+      this.metrics.countJob(job.type, 'ok');
+    } catch (err) {
+      await this.fail(job, err as Error);
+    }
+  }
+
+  private async executeService(job: JobRow): Promise<void> {
+    const instance = await this.db('process_instances').where({ id: job.instance_id }).first('id', 'status', 'variables', 'business_key', 'department_id');
+    const definition = this.services.get(String(job.payload.service));
+    if (!instance || instance.status !== 'running') {
+      await this.db('jobs').where({ id: job.id }).delete();
+      this.metrics.countJob(job.type, 'skipped');
+      return;
+    }
+    let result: { output: unknown } | { bpmnError: Error & { code: string } };
+    try {
+      if (!definition) throw new Error(`service "${String(job.payload.service)}" is not registered on this node`);
+      const output = await withTimeout(
+        Promise.resolve(
+          definition.handler({
+            idempotencyKey: `${job.instance_id}:${job.execution_id}`,
+            instanceId: job.instance_id,
+            elementId: job.element_id,
+            businessKey: instance.business_key,
+            departmentId: instance.department_id,
+            variables: instance.variables,
+          }),
+        ),
+        this.options.serviceTimeoutMs ?? 30_000,
+      );
+      result = { output: output ?? {} };
+    } catch (err) {
+      if (!(err instanceof BpmnBusinessError)) {
+        await this.fail(job, err as Error);
+        return;
+      }
+      result = { bpmnError: Object.assign(new Error(err.message), { code: err.code }) };
+    }
+    const output = 'output' in result && result.output && typeof result.output === 'object' ? (result.output as Variables) : {};
+    await this.continueInstance(job, () => ({ command: { kind: 'service-result', executionId: job.execution_id, result }, variables: output }));
+    this.metrics.countJob(job.type, 'ok');
+  }
+
+  /** Runs the job's step if the job still exists (a concurrent step may have removed it). */
+  private async continueInstance(job: JobRow, command: () => { command: Command; variables?: Variables }): Promise<void> {
+    await this.transactions.run(async (scope) => {
+      await this.steps.run(scope, job.instance_id, SYSTEM_ACTOR, async (instance) => {
+        const stillThere = await scope.trx('jobs').where({ id: job.id }).forUpdate().first('id');
+        if (!stillThere) return null;
+        await scope.trx('jobs').where({ id: job.id }).delete();
+        if (instance.status !== 'running') return null;
+        return command();
+      });
+    });
+  }
+
+  private async fail(job: JobRow, error: Error): Promise<void> {
+    this.logger.warn({ jobId: job.id, type: job.type, instanceId: job.instance_id, err: error.message }, 'job failed');
+    await this.transactions.run(async (scope: TransactionScope) => {
+      const current = (await scope.trx('jobs').where({ id: job.id }).forUpdate().first()) as JobRow | undefined;
+      if (!current) return;
+      const retries = current.retries - 1;
+      if (retries > 0) {
+        const delay = (this.options.retryBaseMs ?? 5000) * 2 ** Math.max(0, current.attempts - 1);
+        await scope.trx('jobs').where({ id: job.id }).update({ retries, due_at: new Date(Date.now() + delay), locked_by: null, locked_until: null, last_error: error.message.slice(0, 4000) });
+        this.metrics.countJob(job.type, 'retry');
+        return;
+      }
+      await raiseJobIncident(scope, this.steps, current, error.message);
+      this.metrics.countJob(job.type, 'incident');
+      this.metrics.countIncident();
+    });
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the service did not answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

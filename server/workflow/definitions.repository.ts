@@ -1,0 +1,53 @@
+import type { Db } from '../db/index.js';
+import type { DefinitionMeta } from '../engine/definitions.js';
+import { loadSourceContext } from '../engine/definitions.js';
+import type { LoadedDefinition } from '../engine/runtime.js';
+import { NotFound } from '../lib/errors.js';
+
+export interface DefinitionRow {
+  id: string;
+  deployment_id: string;
+  key: string;
+  version: number;
+  name: string | null;
+  xml_hash: string;
+  meta: DefinitionMeta;
+  deployed_by: string;
+  deployed_at: Date;
+}
+
+export const DEFINITION_COLUMNS = ['id', 'deployment_id', 'key', 'version', 'name', 'xml_hash', 'meta', 'deployed_by', 'deployed_at'];
+
+/**
+ * Deployed versions, and the parsed engine context of each, cached per node: ARCHITECTURE.md
+ * "parse once" — deserializing per step would cost more than the step itself.
+ */
+export class DefinitionStore {
+  private readonly cache = new Map<string, Promise<LoadedDefinition>>();
+
+  constructor(private readonly db: Db) {}
+
+  load(id: string, trx: Db = this.db): Promise<LoadedDefinition> {
+    let loaded = this.cache.get(id);
+    if (!loaded) {
+      loaded = this.fetch(id, trx);
+      this.cache.set(id, loaded);
+      loaded.catch(() => this.cache.delete(id));
+    }
+    return loaded;
+  }
+
+  private async fetch(id: string, trx: Db): Promise<LoadedDefinition> {
+    const row = await trx('process_definitions').where({ id }).first('id', 'key', 'version', 'meta', 'serialized_context');
+    if (!row) throw new NotFound('process definition', id);
+    return { id: row.id, key: row.key, version: row.version, meta: row.meta, sourceContext: loadSourceContext(row.serialized_context) };
+  }
+
+  async latestByKey(key: string, trx: Db = this.db): Promise<DefinitionRow | undefined> {
+    return trx('process_definitions').where({ key }).orderBy('version', 'desc').first(DEFINITION_COLUMNS);
+  }
+
+  async byId(id: string, trx: Db = this.db): Promise<DefinitionRow | undefined> {
+    return trx('process_definitions').where({ id }).first(DEFINITION_COLUMNS);
+  }
+}

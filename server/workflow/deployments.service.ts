@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/index.js';
+import { compileDefinition, hashXml, type ServiceCatalog } from '../engine/definitions.js';
+import type { Actor } from '../lib/actor.js';
+import { NotFound } from '../lib/errors.js';
+import { DEFINITION_COLUMNS, type DefinitionRow } from './definitions.repository.js';
+import type { Transactions } from './transactions.js';
+
+export interface DeployResult {
+  created: boolean;
+  definition: DefinitionRow;
+}
+
+/** Deploys BPMN files as versions of their process key, and reads deployed versions back. */
+export class DeploymentsService {
+  constructor(
+    private readonly db: Db,
+    private readonly transactions: Transactions,
+    private readonly services: ServiceCatalog,
+  ) {}
+
+  /**
+   * Validates and stores a BPMN document as the next version of its process key. Identical XML
+   * returns the version already deployed (created: false) instead of a new one.
+   */
+  async deploy(xml: string, name: string | undefined, actor: Actor): Promise<DeployResult> {
+    const compiled = await compileDefinition(xml, this.services);
+    return this.transactions.run(async ({ trx, outbox }) => {
+      // Serialize deployments of one key so two concurrent deploys cannot take the same version.
+      await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`deploy:${compiled.key}`]);
+      const existing = await trx('process_definitions').where({ key: compiled.key, xml_hash: hashXml(xml) }).first(DEFINITION_COLUMNS);
+      if (existing) return { created: false, definition: existing };
+      const latest = await trx('process_definitions').where({ key: compiled.key }).max('version as v').first();
+      const deploymentId = randomUUID();
+      await trx('deployments').insert({ id: deploymentId, name: name ?? compiled.name ?? compiled.key, deployed_by: actor.id });
+      const [definition] = await trx('process_definitions')
+        .insert({
+          id: randomUUID(),
+          deployment_id: deploymentId,
+          key: compiled.key,
+          version: Number(latest?.v ?? 0) + 1,
+          name: compiled.name,
+          xml,
+          xml_hash: compiled.xmlHash,
+          serialized_context: compiled.serializedContext,
+          meta: JSON.stringify(compiled.meta),
+          deployed_by: actor.id,
+        })
+        .returning(DEFINITION_COLUMNS);
+      await trx('operation_log').insert({ operation: 'deploy', actor: actor.id, details: JSON.stringify({ key: compiled.key, definitionId: definition.id, version: definition.version }) });
+      outbox.add({ topic: 'definition:deployed', departmentId: null, definitionKey: compiled.key, instanceId: null, payload: { definitionId: definition.id, key: compiled.key, version: definition.version } });
+      return { created: true, definition: definition as DefinitionRow };
+    });
+  }
+
+  async list(options: { key?: string; allVersions: boolean }): Promise<DefinitionRow[]> {
+    const query = this.db('process_definitions').select(DEFINITION_COLUMNS).orderBy([{ column: 'key' }, { column: 'version', order: 'desc' }]);
+    if (options.key) query.where({ key: options.key });
+    if (!options.allVersions) {
+      query.whereRaw('version = (SELECT max(version) FROM process_definitions d2 WHERE d2.key = process_definitions.key)');
+    }
+    return query;
+  }
+
+  async get(id: string): Promise<DefinitionRow> {
+    const row = await this.db('process_definitions').where({ id }).first(DEFINITION_COLUMNS);
+    if (!row) throw new NotFound('process definition', id);
+    return row;
+  }
+
+  async xml(id: string): Promise<string> {
+    const row = await this.db('process_definitions').where({ id }).first('xml');
+    if (!row) throw new NotFound('process definition', id);
+    return row.xml;
+  }
+}

@@ -1,0 +1,121 @@
+import type { Db } from '../db/index.js';
+import type { Variables } from '../engine/step-context.js';
+import type { Actor } from '../lib/actor.js';
+import { Conflict, Invalid, NotFound } from '../lib/errors.js';
+import type { DefinitionStore } from './definitions.repository.js';
+import { INSTANCE_SUMMARY_COLUMNS, lockInstance, type InstanceRow } from './instances.repository.js';
+import { page, type Page, type PageRequest } from './paging.js';
+import type { StepExecutor } from './step-executor.js';
+import type { Transactions } from './transactions.js';
+
+export interface StartInstanceInput {
+  definitionKey?: string | undefined;
+  definitionId?: string | undefined;
+  businessKey?: string | undefined;
+  departmentId?: string | undefined;
+  variables?: Variables | undefined;
+}
+
+export interface InstanceFilter {
+  definitionKey?: string | undefined;
+  status?: string | undefined;
+  businessKey?: string | undefined;
+  departmentId?: string | undefined;
+  parentInstanceId?: string | undefined;
+}
+
+/** Starts, reads, lists and cancels process instances. */
+export class InstancesService {
+  constructor(
+    private readonly db: Db,
+    private readonly transactions: Transactions,
+    private readonly definitions: DefinitionStore,
+    private readonly executor: StepExecutor,
+  ) {}
+
+  async start(input: StartInstanceInput, actor: Actor): Promise<InstanceRow> {
+    const definition = input.definitionId
+      ? await this.definitions.byId(input.definitionId)
+      : input.definitionKey
+        ? await this.definitions.latestByKey(input.definitionKey)
+        : undefined;
+    if (!input.definitionId && !input.definitionKey) throw new Invalid('VALIDATION_FAILED', 'definitionKey or definitionId is required', [{ field: 'definitionKey', reason: 'required' }]);
+    if (!definition) throw new NotFound('process definition', input.definitionId ?? input.definitionKey);
+    return this.transactions.run((scope) =>
+      this.executor.start(scope, {
+        definitionId: definition.id,
+        businessKey: input.businessKey ?? null,
+        departmentId: input.departmentId ?? null,
+        variables: input.variables ?? {},
+        actor,
+      }),
+    );
+  }
+
+  async get(id: string) {
+    const instance = await this.db('process_instances').where({ id }).first([...INSTANCE_SUMMARY_COLUMNS, 'variables', 'revision', 'parent_execution_id']);
+    if (!instance) throw new NotFound('process instance', id);
+    const [waiting, history, incidents, children] = await Promise.all([
+      this.db('tasks').where({ instance_id: id, status: 'open' }).select('id', 'element_id', 'name', 'assignee', 'candidate_groups', 'due_at', 'created_at').orderBy('created_at'),
+      this.db('activity_history').where({ instance_id: id }).select('element_id', 'element_type', 'execution_id', 'started_at', 'ended_at', 'duration_ms', 'outcome', 'actor').orderBy([{ column: 'started_at' }, { column: 'id' }]),
+      this.db('incidents').where({ instance_id: id }).select('id', 'type', 'element_id', 'message', 'status', 'created_at', 'resolved_at').orderBy('created_at'),
+      this.db('process_instances').where({ parent_instance_id: id }).select('id', 'definition_key', 'status', 'parent_execution_id'),
+    ]);
+    const waitingActivities = await this.waitingActivities(id);
+    return { ...instance, waitingActivities, tasks: waiting, history, incidents, children };
+  }
+
+  /** Where the instance waits: open tasks, timers, message subscriptions, pending service jobs, called processes. */
+  private async waitingActivities(id: string) {
+    const [tasks, jobs, subscriptions, children] = await Promise.all([
+      this.db('tasks').where({ instance_id: id, status: 'open' }).select('element_id', 'execution_id'),
+      this.db('jobs').where({ instance_id: id }).select('type', 'element_id', 'execution_id', 'due_at', 'retries', 'suspended', 'last_error'),
+      this.db('message_subscriptions').where({ instance_id: id }).select('element_id', 'execution_id', 'message_name'),
+      this.db('process_instances').where({ parent_instance_id: id, status: 'running' }).select('id', 'parent_execution_id'),
+    ]);
+    return [
+      ...tasks.map((t) => ({ kind: 'user-task', elementId: t.element_id, executionId: t.execution_id })),
+      ...jobs
+        .filter((j) => j.type !== 'call-result')
+        .map((j) => ({ kind: j.type, elementId: j.element_id, executionId: j.execution_id, dueAt: j.due_at, retries: j.retries, suspended: j.suspended, lastError: j.last_error })),
+      ...subscriptions.map((s) => ({ kind: 'message', elementId: s.element_id, executionId: s.execution_id, messageName: s.message_name })),
+      ...children.map((c) => ({ kind: 'call-activity', executionId: c.parent_execution_id, childInstanceId: c.id })),
+    ];
+  }
+
+  async list(filter: InstanceFilter, request: PageRequest): Promise<Page<Record<string, unknown>>> {
+    const query = this.db('process_instances').select(INSTANCE_SUMMARY_COLUMNS).orderBy([{ column: 'started_at', order: 'desc' }, { column: 'id' }]);
+    if (filter.definitionKey) query.where('definition_key', filter.definitionKey);
+    if (filter.status) query.where('status', filter.status);
+    if (filter.businessKey) query.where('business_key', filter.businessKey);
+    if (filter.departmentId) query.where('department_id', filter.departmentId);
+    if (filter.parentInstanceId) query.where('parent_instance_id', filter.parentInstanceId);
+    return page(query, request);
+  }
+
+  /** Cancels an instance and the processes it called; open tasks are cancelled, jobs and subscriptions removed. */
+  async cancel(id: string, reason: string | undefined, actor: Actor): Promise<void> {
+    await this.transactions.run(async (scope) => {
+      const instance = await lockInstance(scope.trx, id);
+      if (!instance) throw new NotFound('process instance', id);
+      if (instance.status !== 'running') throw new Conflict('INSTANCE_NOT_RUNNING', `the process instance is already ${instance.status}`);
+      const tree = await scope.trx.raw(
+        `WITH RECURSIVE tree AS (
+           SELECT id FROM process_instances WHERE id = ?
+           UNION ALL SELECT p.id FROM process_instances p JOIN tree ON p.parent_instance_id = tree.id WHERE p.status = 'running')
+         SELECT id FROM tree`,
+        [id],
+      );
+      const ids: string[] = tree.rows.map((r: { id: string }) => r.id);
+      const now = new Date();
+      await scope.trx('process_instances').whereIn('id', ids).update({ status: 'cancelled', ended_at: now, end_reason: reason ?? 'cancelled', revision: scope.trx.raw('revision + 1') });
+      const tasks = await scope.trx('tasks').whereIn('instance_id', ids).where({ status: 'open' }).update({ status: 'cancelled', completed_at: now }).returning(['id', 'instance_id']);
+      await scope.trx('jobs').whereIn('instance_id', ids).delete();
+      await scope.trx('message_subscriptions').whereIn('instance_id', ids).delete();
+      await scope.trx('activity_history').whereIn('instance_id', ids).whereNull('ended_at').update({ ended_at: now, outcome: 'cancelled' });
+      await scope.trx('operation_log').insert({ instance_id: id, operation: 'cancel', actor: actor.id, details: JSON.stringify({ reason: reason ?? null, cancelledInstances: ids }) });
+      for (const task of tasks) scope.outbox.add(this.executor.event('task:cancelled', instance, { taskId: task.id }));
+      scope.outbox.add(this.executor.event('instance:cancelled', instance, { reason: reason ?? null, by: actor.id }));
+    });
+  }
+}

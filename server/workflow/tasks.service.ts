@@ -1,0 +1,152 @@
+import type { Db } from '../db/index.js';
+import type { Variables } from '../engine/step-context.js';
+import type { Actor } from '../lib/actor.js';
+import { Conflict, NotFound } from '../lib/errors.js';
+import { page, type Page, type PageRequest } from './paging.js';
+import type { StepExecutor } from './step-executor.js';
+import type { Transactions, TransactionScope } from './transactions.js';
+
+export const TASK_COLUMNS = [
+  'id',
+  'instance_id',
+  'definition_id',
+  'definition_key',
+  'element_id',
+  'name',
+  'candidate_groups',
+  'candidate_users',
+  'assignee',
+  'form_key',
+  'due_at',
+  'follow_up_at',
+  'priority',
+  'status',
+  'department_id',
+  'business_key',
+  'locals',
+  'created_at',
+  'claimed_at',
+  'completed_at',
+  'completed_by',
+];
+
+export interface TaskFilter {
+  status?: 'open' | 'completed' | 'cancelled' | undefined;
+  assignee?: string | undefined;
+  candidateGroup?: string | undefined;
+  unassigned?: boolean | undefined;
+  definitionKey?: string | undefined;
+  elementId?: string | undefined;
+  instanceId?: string | undefined;
+  businessKey?: string | undefined;
+  dueBefore?: Date | undefined;
+  dueAfter?: Date | undefined;
+  minPriority?: number | undefined;
+  sort?: 'created' | 'due' | 'priority' | undefined;
+  order?: 'asc' | 'desc' | undefined;
+}
+
+type TaskRow = Record<string, unknown> & { id: string; instance_id: string; status: string; assignee: string | null; claimed_at: Date | null; execution_id: string; department_id: string | null; definition_key: string; business_key: string | null };
+
+/** Claims, releases and completes user tasks; lists and reads them. */
+export class TasksService {
+  constructor(
+    private readonly db: Db,
+    private readonly transactions: Transactions,
+    private readonly executor: StepExecutor,
+  ) {}
+
+  async list(filter: TaskFilter, request: PageRequest): Promise<Page<Record<string, unknown>>> {
+    const q = this.db('tasks').select(TASK_COLUMNS);
+    q.where('status', filter.status ?? 'open');
+    if (filter.assignee) q.where('assignee', filter.assignee);
+    if (filter.unassigned) q.whereNull('assignee');
+    if (filter.candidateGroup) q.whereRaw('candidate_groups @> ARRAY[?]::text[]', [filter.candidateGroup]);
+    if (filter.definitionKey) q.where('definition_key', filter.definitionKey);
+    if (filter.elementId) q.where('element_id', filter.elementId);
+    if (filter.instanceId) q.where('instance_id', filter.instanceId);
+    if (filter.businessKey) q.where('business_key', filter.businessKey);
+    if (filter.dueBefore) q.where('due_at', '<', filter.dueBefore);
+    if (filter.dueAfter) q.where('due_at', '>=', filter.dueAfter);
+    if (filter.minPriority !== undefined) q.where('priority', '>=', filter.minPriority);
+    const column = filter.sort === 'due' ? 'due_at' : filter.sort === 'priority' ? 'priority' : 'created_at';
+    const order = filter.order ?? (filter.sort === 'priority' ? 'desc' : 'asc');
+    q.orderByRaw(`${column} ${order === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, id`);
+    return page(q, request);
+  }
+
+  async get(id: string) {
+    const task = await this.db('tasks').where({ id }).first(TASK_COLUMNS);
+    if (!task) throw new NotFound('task', id);
+    return task;
+  }
+
+  async claim(id: string, actor: Actor) {
+    return this.transactions.run(async (scope) => {
+      const task = await this.lockTask(scope, id);
+      if (task.assignee === actor.id) return this.get(id);
+      if (task.assignee) {
+        throw new Conflict('TASK_ALREADY_CLAIMED', `the task was claimed by ${task.assignee} at ${new Date(task.claimed_at ?? 0).toISOString()}`, {
+          assignee: task.assignee,
+          claimedAt: task.claimed_at,
+        });
+      }
+      await scope.trx('tasks').where({ id }).update({ assignee: actor.id, claimed_at: new Date(), revision: scope.trx.raw('revision + 1') });
+      await this.log(scope, task, 'claim', actor);
+      scope.outbox.add(this.executor.event('task:claimed', this.instanceOf(task), { taskId: id, assignee: actor.id }));
+      return { ...(await scope.trx('tasks').where({ id }).first(TASK_COLUMNS)) };
+    });
+  }
+
+  async unclaim(id: string, actor: Actor) {
+    return this.transactions.run(async (scope) => {
+      const task = await this.lockTask(scope, id);
+      if (task.assignee !== actor.id) {
+        throw new Conflict('TASK_NOT_ASSIGNED_TO_YOU', task.assignee ? `the task is claimed by ${task.assignee}, not by you` : 'the task is not claimed');
+      }
+      await scope.trx('tasks').where({ id }).update({ assignee: null, claimed_at: null, revision: scope.trx.raw('revision + 1') });
+      await this.log(scope, task, 'unclaim', actor);
+      scope.outbox.add(this.executor.event('task:unclaimed', this.instanceOf(task), { taskId: id }));
+      return { ...(await scope.trx('tasks').where({ id }).first(TASK_COLUMNS)) };
+    });
+  }
+
+  /**
+   * Completes a task the actor holds: its variables are merged into the instance and the engine
+   * continues. A second completion, or one by someone who does not hold the task, is a 409.
+   */
+  async complete(id: string, variables: Variables, actor: Actor) {
+    const head = await this.db('tasks').where({ id }).first('instance_id');
+    if (!head) throw new NotFound('task', id);
+    return this.transactions.run(async (scope) => {
+      let completed: TaskRow | undefined;
+      const instance = await this.executor.run(scope, head.instance_id, actor, async () => {
+        const task = await this.lockTask(scope, id);
+        if (task.assignee !== actor.id) {
+          throw new Conflict('TASK_NOT_ASSIGNED_TO_YOU', task.assignee ? `the task is claimed by ${task.assignee}; only they can complete it` : 'claim the task before completing it');
+        }
+        await scope.trx('tasks').where({ id }).update({ status: 'completed', completed_at: new Date(), completed_by: actor.id, revision: scope.trx.raw('revision + 1') });
+        await this.log(scope, task, 'complete', actor, { variables: Object.keys(variables) });
+        completed = task;
+        return { command: { kind: 'signal', executionId: task.execution_id, payload: variables }, variables, completedTaskId: id };
+      });
+      scope.outbox.add(this.executor.event('task:completed', instance, { taskId: id, completedBy: actor.id, elementId: completed?.element_id }));
+      return { taskId: id, instanceId: instance.id, instanceStatus: instance.status };
+    });
+  }
+
+  private async lockTask(scope: TransactionScope, id: string): Promise<TaskRow> {
+    const task = (await scope.trx('tasks').where({ id }).forUpdate().first([...TASK_COLUMNS, 'execution_id'])) as TaskRow | undefined;
+    if (!task) throw new NotFound('task', id);
+    if (task.status !== 'open') throw new Conflict('TASK_NOT_OPEN', `the task is already ${task.status}`, { status: task.status });
+    return task;
+  }
+
+  private async log(scope: TransactionScope, task: TaskRow, operation: string, actor: Actor, details: Record<string, unknown> = {}) {
+    await scope.trx('operation_log').insert({ instance_id: task.instance_id, task_id: task.id, operation, actor: actor.id, details: JSON.stringify(details) });
+  }
+
+  private instanceOf(task: TaskRow) {
+    return { id: task.instance_id, department_id: task.department_id, definition_key: task.definition_key, business_key: task.business_key };
+  }
+}

@@ -1,0 +1,35 @@
+import type { Db } from '../db/index.js';
+import { OutboxBatch, type EventBus } from './outbox.js';
+
+/** One transaction's shared work: its outbox, and whether jobs fell due that should run right after commit. */
+export interface TransactionScope {
+  trx: Db;
+  outbox: OutboxBatch;
+  dueJobs: boolean;
+}
+
+/**
+ * Runs units of work in one database transaction each; their outbox rows are written inside the
+ * transaction and published to the bus only after commit (ARCHITECTURE.md Realtime).
+ */
+export class Transactions {
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+    private readonly onJobsDue: () => void = () => {},
+  ) {}
+
+  async run<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T> {
+    const outbox = new OutboxBatch();
+    const scope: TransactionScope = { trx: this.db, outbox, dueJobs: false };
+    const result = await this.db.transaction(async (trx) => {
+      scope.trx = trx;
+      const value = await work(scope);
+      await outbox.flush(trx);
+      return value;
+    });
+    outbox.publish(this.bus);
+    if (scope.dueJobs) this.onJobsDue();
+    return result;
+  }
+}
