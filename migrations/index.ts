@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as engineRuntime from './20261123_01_engine_runtime.js';
+import * as identity from './20261123_02_identity.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -7,6 +8,7 @@ import * as engineRuntime from './20261123_01_engine_runtime.js';
  */
 const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }> = {
   '20261123_01_engine_runtime': engineRuntime,
+  '20261123_02_identity': identity,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -20,6 +20,8 @@ const schema = z
     DEMO_DATA: z.enum(['true', 'false']).optional(),
     SESSION_SECRET: z.string().min(32).optional(),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
+    ADMIN_USERNAME: z.string().min(2).optional(),
+    ADMIN_PASSWORD: z.string().min(8).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
@@ -39,6 +41,8 @@ export type Config = {
   jobLockMs: number;
   demoData: boolean;
   bodyLimitBytes: number;
+  adminUsername: string | undefined;
+  adminPassword: string | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -60,5 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobLockMs: e.JOB_LOCK_MS,
     demoData: e.DEMO_DATA ? e.DEMO_DATA === 'true' : !e.DATABASE_URL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    adminUsername: e.ADMIN_USERNAME,
+    adminPassword: e.ADMIN_PASSWORD,
   };
 }

@@ -32,7 +32,7 @@ export class DeploymentsService {
       if (existing) return { created: false, definition: existing };
       const latest = await trx('process_definitions').where({ key: compiled.key }).max('version as v').first();
       const deploymentId = randomUUID();
-      await trx('deployments').insert({ id: deploymentId, name: name ?? compiled.name ?? compiled.key, deployed_by: actor.id });
+      await trx('deployments').insert({ id: deploymentId, name: name ?? compiled.name ?? compiled.key, deployed_by: actor.username });
       const [definition] = await trx('process_definitions')
         .insert({
           id: randomUUID(),
@@ -44,10 +44,10 @@ export class DeploymentsService {
           xml_hash: compiled.xmlHash,
           serialized_context: compiled.serializedContext,
           meta: JSON.stringify(compiled.meta),
-          deployed_by: actor.id,
+          deployed_by: actor.username,
         })
         .returning(DEFINITION_COLUMNS);
-      await trx('operation_log').insert({ operation: 'deploy', actor: actor.id, details: JSON.stringify({ key: compiled.key, definitionId: definition.id, version: definition.version }) });
+      await trx('operation_log').insert({ operation: 'deploy', actor: actor.username, details: JSON.stringify({ key: compiled.key, definitionId: definition.id, version: definition.version }) });
       outbox.add({ topic: 'definition:deployed', departmentId: null, definitionKey: compiled.key, instanceId: null, payload: { definitionId: definition.id, key: compiled.key, version: definition.version } });
       return { created: true, definition: definition as DefinitionRow };
     });

@@ -7,6 +7,8 @@ import { INSTANCE_SUMMARY_COLUMNS, lockInstance, type InstanceRow } from './inst
 import { page, type Page, type PageRequest } from './paging.js';
 import type { StepExecutor } from './step-executor.js';
 import type { Transactions } from './transactions.js';
+import type { Visibility } from './visibility.js';
+import type { Authorization } from '../identity/authorization.js';
 
 export interface StartInstanceInput {
   definitionKey?: string | undefined;
@@ -31,9 +33,23 @@ export class InstancesService {
     private readonly transactions: Transactions,
     private readonly definitions: DefinitionStore,
     private readonly executor: StepExecutor,
+    private readonly visibility: Visibility,
+    private readonly authorization: Authorization,
   ) {}
 
+  /** Instances the actor may read: in their `instance:read` departments, or started by them. */
+  private async readable(actor: Actor) {
+    return this.visibility.departmentFilter(actor, 'instance', 'read', 'department_id', (q) => q.where('started_by', actor.username));
+  }
+
   async start(input: StartInstanceInput, actor: Actor): Promise<InstanceRow> {
+    // An instance belongs to one department: by default, the starter's own.
+    const departmentId = input.departmentId ?? actor.departmentId ?? undefined;
+    if (departmentId && !(await this.authorization.tree()).get(departmentId)) {
+      throw new Invalid('VALIDATION_FAILED', `unknown department ${departmentId}`, [{ field: 'departmentId', reason: 'unknown' }]);
+    }
+    await this.authorization.require(actor, 'instance', 'start', departmentId ?? null);
+    input = { ...input, departmentId };
     const definition = input.definitionId
       ? await this.definitions.byId(input.definitionId)
       : input.definitionKey
@@ -52,8 +68,8 @@ export class InstancesService {
     );
   }
 
-  async get(id: string) {
-    const instance = await this.db('process_instances').where({ id }).first([...INSTANCE_SUMMARY_COLUMNS, 'variables', 'revision', 'parent_execution_id']);
+  async get(id: string, actor: Actor) {
+    const instance = await this.db('process_instances').where({ id }).where(await this.readable(actor)).first([...INSTANCE_SUMMARY_COLUMNS, 'variables', 'revision', 'parent_execution_id']);
     if (!instance) throw new NotFound('process instance', id);
     const [waiting, history, incidents, children] = await Promise.all([
       this.db('tasks').where({ instance_id: id, status: 'open' }).select('id', 'element_id', 'name', 'assignee', 'candidate_groups', 'due_at', 'created_at').orderBy('created_at'),
@@ -83,8 +99,9 @@ export class InstancesService {
     ];
   }
 
-  async list(filter: InstanceFilter, request: PageRequest): Promise<Page<Record<string, unknown>>> {
+  async list(filter: InstanceFilter, request: PageRequest, actor: Actor): Promise<Page<Record<string, unknown>>> {
     const query = this.db('process_instances').select(INSTANCE_SUMMARY_COLUMNS).orderBy([{ column: 'started_at', order: 'desc' }, { column: 'id' }]);
+    query.where(await this.readable(actor));
     if (filter.definitionKey) query.where('definition_key', filter.definitionKey);
     if (filter.status) query.where('status', filter.status);
     if (filter.businessKey) query.where('business_key', filter.businessKey);
@@ -93,11 +110,19 @@ export class InstancesService {
     return page(query, request);
   }
 
+  /** The operation log of an instance: who did what to it and its tasks, when. */
+  async operations(id: string, actor: Actor) {
+    await this.get(id, actor);
+    return this.db('operation_log').where({ instance_id: id }).select('operation', 'actor', 'at', 'task_id', 'details').orderBy([{ column: 'at' }, { column: 'id' }]);
+  }
+
   /** Cancels an instance and the processes it called; open tasks are cancelled, jobs and subscriptions removed. */
   async cancel(id: string, reason: string | undefined, actor: Actor): Promise<void> {
+    await this.get(id, actor);
     await this.transactions.run(async (scope) => {
       const instance = await lockInstance(scope.trx, id);
       if (!instance) throw new NotFound('process instance', id);
+      await this.authorization.require(actor, 'instance', 'cancel', instance.department_id);
       if (instance.status !== 'running') throw new Conflict('INSTANCE_NOT_RUNNING', `the process instance is already ${instance.status}`);
       const tree = await scope.trx.raw(
         `WITH RECURSIVE tree AS (
@@ -113,9 +138,9 @@ export class InstancesService {
       await scope.trx('jobs').whereIn('instance_id', ids).delete();
       await scope.trx('message_subscriptions').whereIn('instance_id', ids).delete();
       await scope.trx('activity_history').whereIn('instance_id', ids).whereNull('ended_at').update({ ended_at: now, outcome: 'cancelled' });
-      await scope.trx('operation_log').insert({ instance_id: id, operation: 'cancel', actor: actor.id, details: JSON.stringify({ reason: reason ?? null, cancelledInstances: ids }) });
+      await scope.trx('operation_log').insert({ instance_id: id, operation: 'cancel', actor: actor.username, details: JSON.stringify({ reason: reason ?? null, cancelledInstances: ids }) });
       for (const task of tasks) scope.outbox.add(this.executor.event('task:cancelled', instance, { taskId: task.id }));
-      scope.outbox.add(this.executor.event('instance:cancelled', instance, { reason: reason ?? null, by: actor.id }));
+      scope.outbox.add(this.executor.event('instance:cancelled', instance, { reason: reason ?? null, by: actor.username }));
     });
   }
 }

@@ -45,7 +45,7 @@ export class MessagesService {
         if (!still) throw new Conflict('MESSAGE_CONSUMED', 'the waiting event was consumed concurrently; send the message again');
         return { command: { kind: 'signal', executionId: target.execution_id, payload: input.variables ?? {} }, variables: input.variables ?? {} };
       });
-      await scope.trx('operation_log').insert({ instance_id: instance.id, operation: 'message', actor: actor.id, details: JSON.stringify({ name: input.name, elementId: target.element_id }) });
+      await scope.trx('operation_log').insert({ instance_id: instance.id, operation: 'message', actor: actor.username, details: JSON.stringify({ name: input.name, elementId: target.element_id }) });
       scope.outbox.add(this.executor.event('message:delivered', instance, { name: input.name, elementId: target.element_id }));
       return { resultType: 'delivered', instanceId: instance.id, elementId: target.element_id } as const;
     });

@@ -64,15 +64,15 @@ export class StepExecutor {
       parent_instance_id: params.parent?.instanceId ?? null,
       parent_execution_id: params.parent?.executionId ?? null,
       root_instance_id: params.parent?.rootId ?? id,
-      started_by: params.actor.id,
+      started_by: params.actor.username,
       started_at: now,
       ended_at: null,
       end_reason: null,
       open_incidents: 0,
     };
     await scope.trx('process_instances').insert({ ...row, state: null, variables: toJson(row.variables) });
-    await scope.trx('operation_log').insert({ instance_id: id, operation: 'start', actor: params.actor.id, details: toJson({ definitionId: definition.id }) });
-    scope.outbox.add(this.event('instance:started', row, { startedBy: params.actor.id }));
+    await scope.trx('operation_log').insert({ instance_id: id, operation: 'start', actor: params.actor.username, details: toJson({ definitionId: definition.id }) });
+    scope.outbox.add(this.event('instance:started', row, { startedBy: params.actor.username }));
     return this.step(scope, row, definition, { command: { kind: 'start' } }, params.actor, params.parent?.depth ?? 0);
   }
 
@@ -120,7 +120,7 @@ export class StepExecutor {
       end_reason: outcome.status === 'failed' ? outcome.error : outcome.status === 'completed' ? 'completed' : null,
     };
 
-    await persistHistory(scope.trx, updated, outcome.history, prepared.completedTaskId ? actor.id : null);
+    await persistHistory(scope.trx, updated, outcome.history, prepared.completedTaskId ? actor.username : null);
     await this.reconcileTasks(scope, updated, definition, outcome, prepared.completedTaskId, now);
     await this.reconcileJobs(scope, updated, outcome, now);
     await this.reconcileSubscriptions(scope, updated, outcome);

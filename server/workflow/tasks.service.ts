@@ -5,6 +5,9 @@ import { Conflict, NotFound } from '../lib/errors.js';
 import { page, type Page, type PageRequest } from './paging.js';
 import type { StepExecutor } from './step-executor.js';
 import type { Transactions, TransactionScope } from './transactions.js';
+import type { Visibility } from './visibility.js';
+import type { Authorization } from '../identity/authorization.js';
+import { Forbidden, Invalid } from '../lib/errors.js';
 
 export const TASK_COLUMNS = [
   'id',
@@ -46,7 +49,7 @@ export interface TaskFilter {
   order?: 'asc' | 'desc' | undefined;
 }
 
-type TaskRow = Record<string, unknown> & { id: string; instance_id: string; status: string; assignee: string | null; claimed_at: Date | null; execution_id: string; department_id: string | null; definition_key: string; business_key: string | null };
+type TaskRow = Record<string, unknown> & { id: string; instance_id: string; status: string; assignee: string | null; claimed_at: Date | null; execution_id: string; department_id: string | null; definition_key: string; business_key: string | null; candidate_users: string[]; candidate_groups: string[] };
 
 /** Claims, releases and completes user tasks; lists and reads them. */
 export class TasksService {
@@ -54,10 +57,13 @@ export class TasksService {
     private readonly db: Db,
     private readonly transactions: Transactions,
     private readonly executor: StepExecutor,
+    private readonly visibility: Visibility,
+    private readonly authorization: Authorization,
   ) {}
 
-  async list(filter: TaskFilter, request: PageRequest): Promise<Page<Record<string, unknown>>> {
+  async list(filter: TaskFilter, request: PageRequest, actor: Actor): Promise<Page<Record<string, unknown>>> {
     const q = this.db('tasks').select(TASK_COLUMNS);
+    q.where(await this.visibility.taskFilter(actor));
     q.where('status', filter.status ?? 'open');
     if (filter.assignee) q.where('assignee', filter.assignee);
     if (filter.unassigned) q.whereNull('assignee');
@@ -75,39 +81,43 @@ export class TasksService {
     return page(q, request);
   }
 
-  async get(id: string) {
-    const task = await this.db('tasks').where({ id }).first(TASK_COLUMNS);
+  /** A task the actor may see; any other id answers 404, so ids leak nothing (issue 3 §5). */
+  async get(id: string, actor: Actor) {
+    const task = await this.db('tasks').where({ id }).where(await this.visibility.taskFilter(actor)).first(TASK_COLUMNS);
     if (!task) throw new NotFound('task', id);
     return task;
   }
 
   async claim(id: string, actor: Actor) {
     return this.transactions.run(async (scope) => {
-      const task = await this.lockTask(scope, id);
-      if (task.assignee === actor.id) return this.get(id);
+      const task = await this.lockVisibleTask(scope, id, actor);
+      if (task.assignee === actor.username) return this.read(scope, id);
       if (task.assignee) {
         throw new Conflict('TASK_ALREADY_CLAIMED', `the task was claimed by ${task.assignee} at ${new Date(task.claimed_at ?? 0).toISOString()}`, {
           assignee: task.assignee,
           claimedAt: task.claimed_at,
         });
       }
-      await scope.trx('tasks').where({ id }).update({ assignee: actor.id, claimed_at: new Date(), revision: scope.trx.raw('revision + 1') });
+      if (!(await this.visibility.isCandidate(actor, task)) || !(await this.authorization.can(actor, 'task', 'claim', task.department_id))) {
+        throw new Forbidden('you are not a candidate for this task', 'NOT_A_CANDIDATE');
+      }
+      await scope.trx('tasks').where({ id }).update({ assignee: actor.username, claimed_at: new Date(), revision: scope.trx.raw('revision + 1') });
       await this.log(scope, task, 'claim', actor);
-      scope.outbox.add(this.executor.event('task:claimed', this.instanceOf(task), { taskId: id, assignee: actor.id }));
-      return { ...(await scope.trx('tasks').where({ id }).first(TASK_COLUMNS)) };
+      scope.outbox.add(this.executor.event('task:claimed', this.instanceOf(task), { taskId: id, assignee: actor.username }));
+      return this.read(scope, id);
     });
   }
 
   async unclaim(id: string, actor: Actor) {
     return this.transactions.run(async (scope) => {
-      const task = await this.lockTask(scope, id);
-      if (task.assignee !== actor.id) {
+      const task = await this.lockVisibleTask(scope, id, actor);
+      if (task.assignee !== actor.username) {
         throw new Conflict('TASK_NOT_ASSIGNED_TO_YOU', task.assignee ? `the task is claimed by ${task.assignee}, not by you` : 'the task is not claimed');
       }
       await scope.trx('tasks').where({ id }).update({ assignee: null, claimed_at: null, revision: scope.trx.raw('revision + 1') });
       await this.log(scope, task, 'unclaim', actor);
       scope.outbox.add(this.executor.event('task:unclaimed', this.instanceOf(task), { taskId: id }));
-      return { ...(await scope.trx('tasks').where({ id }).first(TASK_COLUMNS)) };
+      return this.read(scope, id);
     });
   }
 
@@ -116,23 +126,53 @@ export class TasksService {
    * continues. A second completion, or one by someone who does not hold the task, is a 409.
    */
   async complete(id: string, variables: Variables, actor: Actor) {
-    const head = await this.db('tasks').where({ id }).first('instance_id');
+    const head = await this.db('tasks').where({ id }).where(await this.visibility.taskFilter(actor)).first('instance_id', 'department_id');
     if (!head) throw new NotFound('task', id);
+    await this.authorization.require(actor, 'task', 'complete', head.department_id);
     return this.transactions.run(async (scope) => {
       let completed: TaskRow | undefined;
       const instance = await this.executor.run(scope, head.instance_id, actor, async () => {
         const task = await this.lockTask(scope, id);
-        if (task.assignee !== actor.id) {
+        if (task.assignee !== actor.username) {
           throw new Conflict('TASK_NOT_ASSIGNED_TO_YOU', task.assignee ? `the task is claimed by ${task.assignee}; only they can complete it` : 'claim the task before completing it');
         }
-        await scope.trx('tasks').where({ id }).update({ status: 'completed', completed_at: new Date(), completed_by: actor.id, revision: scope.trx.raw('revision + 1') });
+        await scope.trx('tasks').where({ id }).update({ status: 'completed', completed_at: new Date(), completed_by: actor.username, revision: scope.trx.raw('revision + 1') });
         await this.log(scope, task, 'complete', actor, { variables: Object.keys(variables) });
         completed = task;
         return { command: { kind: 'signal', executionId: task.execution_id, payload: variables }, variables, completedTaskId: id };
       });
-      scope.outbox.add(this.executor.event('task:completed', instance, { taskId: id, completedBy: actor.id, elementId: completed?.element_id }));
+      scope.outbox.add(this.executor.event('task:completed', instance, { taskId: id, completedBy: actor.username, elementId: completed?.element_id }));
       return { taskId: id, instanceId: instance.id, instanceStatus: instance.status };
     });
+  }
+
+  /**
+   * Reassigns (or releases, with null) a task: for those who may reassign tasks in the task's
+   * department — team leaders within their subtree (issue 3 §5).
+   */
+  async assign(id: string, assignee: string | null, actor: Actor) {
+    return this.transactions.run(async (scope) => {
+      const task = await this.lockVisibleTask(scope, id, actor);
+      await this.authorization.require(actor, 'task', 'reassign', task.department_id);
+      if (assignee !== null) {
+        const user = await scope.trx('users').where({ username: assignee, active: true }).first('username');
+        if (!user) throw new Invalid('VALIDATION_FAILED', `no active user ${assignee}`, [{ field: 'assignee', reason: 'unknown' }]);
+      }
+      await scope.trx('tasks').where({ id }).update({ assignee, claimed_at: assignee ? new Date() : null, revision: scope.trx.raw('revision + 1') });
+      await this.log(scope, task, 'reassign', actor, { from: task.assignee, to: assignee });
+      scope.outbox.add(this.executor.event('task:assigned', this.instanceOf(task), { taskId: id, assignee, previous: task.assignee, by: actor.username }));
+      return this.read(scope, id);
+    });
+  }
+
+  private async read(scope: TransactionScope, id: string) {
+    return (await scope.trx('tasks').where({ id }).first(TASK_COLUMNS)) as Record<string, unknown>;
+  }
+
+  private async lockVisibleTask(scope: TransactionScope, id: string, actor: Actor): Promise<TaskRow> {
+    const visible = await scope.trx('tasks').where({ id }).where(await this.visibility.taskFilter(actor)).first('id');
+    if (!visible) throw new NotFound('task', id);
+    return this.lockTask(scope, id);
   }
 
   private async lockTask(scope: TransactionScope, id: string): Promise<TaskRow> {
@@ -143,7 +183,7 @@ export class TasksService {
   }
 
   private async log(scope: TransactionScope, task: TaskRow, operation: string, actor: Actor, details: Record<string, unknown> = {}) {
-    await scope.trx('operation_log').insert({ instance_id: task.instance_id, task_id: task.id, operation, actor: actor.id, details: JSON.stringify(details) });
+    await scope.trx('operation_log').insert({ instance_id: task.instance_id, task_id: task.id, operation, actor: actor.username, details: JSON.stringify(details) });
   }
 
   private instanceOf(task: TaskRow) {

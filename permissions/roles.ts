@@ -1,0 +1,44 @@
+/** The seeded roles. Administrators may add more through the admin API. */
+export const BUILTIN_ROLES = [
+  { code: 'admin', name: '系统管理员', nameEn: 'Administrator' },
+  { code: 'process_designer', name: '流程设计员', nameEn: 'Process designer' },
+  { code: 'acceptance_clerk', name: '业务受理员', nameEn: 'Business acceptance clerk' },
+  { code: 'site_surveyor', name: '现场勘查员', nameEn: 'Site surveyor' },
+  { code: 'meter_technician', name: '计量技术员', nameEn: 'Meter technician' },
+  { code: 'billing_auditor', name: '电费审核员', nameEn: 'Billing auditor' },
+  { code: 'collection_clerk', name: '催费员', nameEn: 'Collection clerk' },
+  { code: 'account_manager', name: '客户经理', nameEn: 'Account manager' },
+  { code: 'team_leader', name: '班组长', nameEn: 'Team leader' },
+  { code: 'department_manager', name: '部门经理', nameEn: 'Department manager' },
+  { code: 'hq_supervisor', name: '总部监管员', nameEn: 'Headquarters supervisor' },
+] as const;
+
+export type BuiltinRole = (typeof BUILTIN_ROLES)[number]['code'];
+
+/** Objects and actions the platform asks about. A policy row naming anything else is refused. */
+export const PERMISSIONS = {
+  deployment: ['create', 'read'],
+  definition: ['read'],
+  instance: ['start', 'read', 'cancel'],
+  task: ['read', 'claim', 'complete', 'reassign'],
+  message: ['correlate'],
+  incident: ['read', 'retry'],
+  job: ['read', 'execute'],
+  dashboard: ['read'],
+  customer: ['read', 'write'],
+  metering: ['read', 'write'],
+  billing: ['read', 'write', 'run'],
+  payment: ['write'],
+  audit: ['read'],
+  admin: ['manage'],
+  system: ['metrics'],
+} as const;
+
+export type PermissionObject = keyof typeof PERMISSIONS;
+export type PermissionAction<O extends PermissionObject = PermissionObject> = (typeof PERMISSIONS)[O][number];
+
+export function isKnownPermission(object: string, action: string): boolean {
+  if (object === '*') return action === '*';
+  const actions = (PERMISSIONS as Record<string, readonly string[]>)[object];
+  return !!actions && (action === '*' || actions.includes(action));
+}

@@ -1,0 +1,88 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import type { Logger } from '../lib/logger.js';
+import { AppError } from '../lib/errors.js';
+import type { Services } from './services.js';
+import { mount, type RouteSpec } from './route.js';
+import { problemJson } from './middleware/errors.js';
+import { observe, securityHeaders } from './middleware/observe.js';
+import { authenticator } from './authenticate.js';
+import { buildOpenApi, REFERENCE_PAGE } from './openapi.js';
+import { deploymentRoutes } from './routes/deployments.js';
+import { instanceRoutes } from './routes/instances.js';
+import { taskRoutes } from './routes/tasks.js';
+import { messageAndIncidentRoutes } from './routes/messages.js';
+import { authRoutes } from './routes/auth.js';
+import { adminRoutes } from './routes/admin.js';
+
+export interface HttpOptions {
+  logger: Logger;
+  secureCookies: boolean;
+  bodyLimitBytes: number;
+  /** Extra route groups (domain modules) mounted under /api/v1. */
+  extraRoutes?: RouteSpec<any, any, any>[];
+  /** Answers /readyz: the database answers and migrations ran. */
+  ready: () => Promise<boolean>;
+}
+
+export const API_PREFIX = '/api/v1';
+
+/** Builds the Koa application: one error middleware on top, every route authenticated unless public. */
+export function createHttpApp(services: Services, options: HttpOptions): Koa {
+  const app = new Koa({ proxy: false });
+  const authenticate = authenticator(services.auth);
+  const hooks = {
+    authenticate,
+    authorize: (actor: Parameters<typeof services.authorization.require>[0], p: { object: string; action: string }) =>
+      services.authorization.require(actor, p.object as never, p.action as never),
+  };
+  const routes: RouteSpec<any, any, any>[] = [
+    ...authRoutes(services, options.secureCookies),
+    ...deploymentRoutes(services),
+    ...instanceRoutes(services),
+    ...taskRoutes(services),
+    ...messageAndIncidentRoutes(services),
+    ...adminRoutes(services),
+    ...(options.extraRoutes ?? []),
+  ];
+
+  const api = new Router({ prefix: API_PREFIX });
+  for (const route of routes) mount(api, route, hooks);
+
+  const system = new Router();
+  const openapi = buildOpenApi(routes, API_PREFIX);
+  system.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  system.get('/readyz', async (ctx) => {
+    const ok = await options.ready().catch(() => false);
+    ctx.status = ok ? 200 : 503;
+    ctx.body = { status: ok ? 'ready' : 'not ready' };
+  });
+  system.get('/api/openapi.json', (ctx) => {
+    ctx.body = openapi;
+  });
+  system.get('/api/docs', (ctx) => {
+    ctx.type = 'text/html';
+    ctx.body = REFERENCE_PAGE;
+  });
+  system.get('/metrics', async (ctx) => {
+    const actor = await authenticate(ctx);
+    if (!actor) throw new AppError(401, 'UNAUTHENTICATED', 'Authentication required');
+    await services.authorization.require(actor, 'system', 'metrics');
+    ctx.type = services.metrics.registry.contentType;
+    ctx.body = await services.metrics.registry.metrics();
+  });
+
+  app.use(observe(options.logger, services.metrics));
+  app.use(problemJson(options.logger));
+  app.use(securityHeaders());
+  app.use(async (ctx, next) => {
+    ctx.state.bodyLimits = { jsonBytes: options.bodyLimitBytes, fileBytes: Math.max(options.bodyLimitBytes, 5 * 1024 * 1024) };
+    await next();
+  });
+  app.use(system.routes());
+  app.use(api.routes());
+  app.use(api.allowedMethods({ throw: false }));
+  return app;
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { RouteSpec } from '../route.js';
+import type { Services } from '../services.js';
+import { uuidParam } from './schemas.js';
+import { SESSION_COOKIE, CSRF_COOKIE, cookieOptions } from '../authenticate.js';
+
+export function authRoutes(s: Services, secureCookies: boolean): RouteSpec<any, any, any>[] {
+  return [
+    {
+      method: 'post',
+      path: '/auth/login',
+      tag: 'Authentication',
+      summary: 'Log in with user name and password; sets an httpOnly SameSite session cookie',
+      access: 'public',
+      body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
+      async handle({ body, ctx }) {
+        const result = await s.auth.login(body.username, body.password, { ip: ctx.ip, userAgent: ctx.get('user-agent') });
+        ctx.cookies.set(SESSION_COOKIE, result.sessionToken, { ...cookieOptions(secureCookies), httpOnly: true, expires: result.expiresAt });
+        ctx.cookies.set(CSRF_COOKIE, result.csrfToken, { ...cookieOptions(secureCookies), httpOnly: false, expires: result.expiresAt });
+        return { user: await me(s, result.actor), csrfToken: result.csrfToken, expiresAt: result.expiresAt };
+      },
+    },
+    {
+      method: 'post',
+      path: '/auth/logout',
+      tag: 'Authentication',
+      summary: 'End the current session',
+      async handle({ actor, ctx }) {
+        const token = ctx.cookies.get(SESSION_COOKIE);
+        if (token) await s.auth.logout(token, actor);
+        ctx.cookies.set(SESSION_COOKIE, null, cookieOptions(secureCookies));
+        ctx.cookies.set(CSRF_COOKIE, null, { ...cookieOptions(secureCookies), httpOnly: false });
+        return undefined;
+      },
+    },
+    {
+      method: 'get',
+      path: '/auth/me',
+      tag: 'Authentication',
+      summary: 'The current user: roles, departments and the actions they may take',
+      async handle({ actor, ctx }) {
+        return { ...(await me(s, actor)), csrfToken: ctx.state.auth?.csrfToken ?? null };
+      },
+    },
+    {
+      method: 'get',
+      path: '/auth/tokens',
+      tag: 'Authentication',
+      summary: 'My personal API tokens',
+      handle: async ({ actor }) => ({ items: await s.users.listTokens(actor.id) }),
+    },
+    {
+      method: 'post',
+      path: '/auth/tokens',
+      tag: 'Authentication',
+      summary: 'Create a personal API token (shown once; send it as Authorization: Bearer)',
+      body: z.object({ name: z.string().min(1).max(100), expiresAt: z.coerce.date().optional() }),
+      status: 201,
+      handle: async ({ body, actor }) => s.users.createToken(actor.id, body.name, body.expiresAt ?? null, actor),
+    },
+    {
+      method: 'delete',
+      path: '/auth/tokens/:id',
+      tag: 'Authentication',
+      summary: 'Revoke one of my tokens',
+      params: uuidParam,
+      async handle({ params, actor }) {
+        await s.users.revokeToken(params.id, actor, actor.id);
+        return undefined;
+      },
+    },
+  ];
+}
+
+async function me(s: Services, actor: import('../../lib/actor.js').Actor) {
+  const tree = await s.authorization.tree();
+  return {
+    id: actor.id,
+    username: actor.username,
+    displayName: actor.displayName,
+    department: tree.get(actor.departmentId) ?? null,
+    roles: actor.roles.map((r) => ({ role: r.role, departmentId: r.departmentId, departmentName: tree.get(r.departmentId)?.name ?? null })),
+    actions: await s.authorization.actions(actor),
+  };
+}

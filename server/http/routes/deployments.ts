@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { RouteSpec } from '../route.js';
+import type { Services } from '../services.js';
+import { booleanQuery, uuidParam } from './schemas.js';
+
+export function deploymentRoutes(s: Services): RouteSpec<any, any, any>[] {
+  return [
+    {
+      method: 'post',
+      path: '/deployments',
+      tag: 'Deployments',
+      summary: 'Deploy a BPMN file as the next version of its process key (JSON {xml, name}, text/xml or multipart upload)',
+      permission: { object: 'deployment', action: 'create' },
+      bodyKind: 'bpmn',
+      body: z.object({ xml: z.string().min(1, 'the BPMN XML is empty'), name: z.string().max(200).optional() }),
+      status: 201,
+      async handle({ body, actor, ctx }) {
+        const result = await s.deployments.deploy(body.xml, body.name, actor);
+        ctx.status = result.created ? 201 : 200;
+        ctx.body = { created: result.created, definition: result.definition };
+        await s.audit.record(actor, 'deployment.create', 'process_definition', result.definition.id, { key: result.definition.key, version: result.definition.version, created: result.created }, ctx);
+        return undefined;
+      },
+    },
+    {
+      method: 'get',
+      path: '/process-definitions',
+      tag: 'Deployments',
+      summary: 'List process definitions: the latest version of each key, or every version',
+      permission: { object: 'definition', action: 'read' },
+      query: z.object({ key: z.string().optional(), allVersions: booleanQuery.optional() }),
+      async handle({ query }) {
+        return { items: await s.deployments.list({ key: query.key, allVersions: query.allVersions ?? false }) };
+      },
+    },
+    {
+      method: 'get',
+      path: '/process-definitions/:id',
+      tag: 'Deployments',
+      summary: 'Read one process definition version',
+      permission: { object: 'definition', action: 'read' },
+      params: uuidParam,
+      handle: async ({ params }) => s.deployments.get(params.id),
+    },
+    {
+      method: 'get',
+      path: '/process-definitions/:id/xml',
+      tag: 'Deployments',
+      summary: 'Download the BPMN XML of a version',
+      permission: { object: 'definition', action: 'read' },
+      params: uuidParam,
+      async handle({ params, ctx }) {
+        ctx.type = 'application/xml';
+        ctx.body = await s.deployments.xml(params.id);
+        return undefined;
+      },
+    },
+  ];
+}

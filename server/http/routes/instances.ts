@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { RouteSpec } from '../route.js';
+import type { Services } from '../services.js';
+import { pagingQuery, uuidParam, variablesSchema } from './schemas.js';
+
+export function instanceRoutes(s: Services): RouteSpec<any, any, any>[] {
+  return [
+    {
+      method: 'post',
+      path: '/process-instances',
+      tag: 'Process instances',
+      summary: 'Start an instance of the latest (definitionKey) or a given (definitionId) version',
+      permission: { object: 'instance', action: 'start' },
+      body: z
+        .object({
+          definitionKey: z.string().min(1).max(200).optional(),
+          definitionId: z.uuid().optional(),
+          businessKey: z.string().min(1).max(200).optional(),
+          departmentId: z.string().min(1).max(64).optional(),
+          variables: variablesSchema.optional(),
+        })
+        .refine((b) => b.definitionKey || b.definitionId, { message: 'definitionKey or definitionId is required', path: ['definitionKey'] }),
+      status: 201,
+      async handle({ body, actor, ctx }) {
+        const instance = await s.instances.start(body, actor);
+        await s.audit.record(actor, 'instance.start', 'process_instance', instance.id, { definitionKey: instance.definition_key, businessKey: instance.business_key }, ctx);
+        return s.instances.get(instance.id, actor);
+      },
+    },
+    {
+      method: 'get',
+      path: '/process-instances',
+      tag: 'Process instances',
+      summary: 'List instances (newest first) with filters and paging',
+      permission: { object: 'instance', action: 'read' },
+      query: z.object({
+        definitionKey: z.string().optional(),
+        status: z.enum(['running', 'completed', 'cancelled', 'failed']).optional(),
+        businessKey: z.string().optional(),
+        departmentId: z.string().optional(),
+        parentInstanceId: z.uuid().optional(),
+        ...pagingQuery,
+      }),
+      handle: async ({ query, actor }) => s.instances.list(query, { offset: query.offset, limit: query.limit }, actor),
+    },
+    {
+      method: 'get',
+      path: '/process-instances/:id',
+      tag: 'Process instances',
+      summary: 'Read an instance: status, variables, waiting activities, tasks, history, incidents',
+      permission: { object: 'instance', action: 'read' },
+      params: uuidParam,
+      handle: async ({ params, actor }) => s.instances.get(params.id, actor),
+    },
+    {
+      method: 'get',
+      path: '/process-instances/:id/operations',
+      tag: 'Process instances',
+      summary: 'Who did what to an instance and its tasks, when',
+      permission: { object: 'instance', action: 'read' },
+      params: uuidParam,
+      handle: async ({ params, actor }) => ({ items: await s.instances.operations(params.id, actor) }),
+    },
+    {
+      method: 'post',
+      path: '/process-instances/:id/cancel',
+      tag: 'Process instances',
+      summary: 'Cancel a running instance and the processes it called',
+      permission: { object: 'instance', action: 'cancel' },
+      params: uuidParam,
+      body: z.object({ reason: z.string().max(500).optional() }),
+      async handle({ params, body, actor, ctx }) {
+        await s.instances.cancel(params.id, body.reason, actor);
+        await s.audit.record(actor, 'instance.cancel', 'process_instance', params.id, { reason: body.reason ?? null }, ctx);
+        return s.instances.get(params.id, actor);
+      },
+    },
+  ];
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import type { RouteSpec } from '../route.js';
+import type { Services } from '../services.js';
+import { pagingQuery, uuidParam, variablesSchema } from './schemas.js';
+
+export function messageAndIncidentRoutes(s: Services): RouteSpec<any, any, any>[] {
+  return [
+    {
+      method: 'post',
+      path: '/messages',
+      tag: 'Messages',
+      summary: 'Deliver a message to the one waiting instance (404 none, 409 ambiguous) or start a process by it',
+      permission: { object: 'message', action: 'correlate' },
+      body: z
+        .object({
+          name: z.string().min(1).max(200),
+          businessKey: z.string().max(200).optional(),
+          correlationKeys: variablesSchema.optional(),
+          variables: variablesSchema.optional(),
+          departmentId: z.string().max(64).optional(),
+        })
+        .strict(),
+      async handle({ body, actor, ctx }) {
+        const result = await s.messages.correlate(body, actor);
+        await s.audit.record(actor, 'message.correlate', 'process_instance', result.instanceId, { name: body.name, result: result.resultType }, ctx);
+        return result;
+      },
+    },
+    {
+      method: 'get',
+      path: '/incidents',
+      tag: 'Incidents',
+      summary: 'List incidents (open by default)',
+      permission: { object: 'incident', action: 'read' },
+      query: z.object({ status: z.enum(['open', 'resolved']).optional(), instanceId: z.uuid().optional(), ...pagingQuery }),
+      handle: async ({ query, actor }) => s.incidents.list(query, { offset: query.offset, limit: query.limit }, actor),
+    },
+    {
+      method: 'post',
+      path: '/incidents/:id/retry',
+      tag: 'Incidents',
+      summary: 'Retry the failed job behind an incident',
+      permission: { object: 'incident', action: 'retry' },
+      params: uuidParam,
+      async handle({ params, actor, ctx }) {
+        const result = await s.incidents.retry(params.id, actor);
+        await s.audit.record(actor, 'incident.retry', 'incident', params.id, result, ctx);
+        return result;
+      },
+    },
+    {
+      method: 'get',
+      path: '/jobs',
+      tag: 'Jobs',
+      summary: 'List jobs (timers, service calls) of an instance',
+      permission: { object: 'job', action: 'read' },
+      query: z.object({ instanceId: z.uuid(), ...pagingQuery }),
+      handle: async ({ query, actor }) => s.jobs.list(query.instanceId, { offset: query.offset, limit: query.limit }, actor),
+    },
+    {
+      method: 'post',
+      path: '/jobs/:id/execute',
+      tag: 'Jobs',
+      summary: 'Run a job now, whatever its due time (e.g. fire a timer early)',
+      permission: { object: 'job', action: 'execute' },
+      params: uuidParam,
+      async handle({ params, actor, ctx }) {
+        await s.jobs.executeNow(params.id, actor);
+        await s.audit.record(actor, 'job.execute', 'job', params.id, {}, ctx);
+        return undefined;
+      },
+    },
+  ];
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { RouteSpec } from '../route.js';
+import type { Services } from '../services.js';
+import { booleanQuery, pagingQuery, uuidParam, variablesSchema } from './schemas.js';
+
+export function taskRoutes(s: Services): RouteSpec<any, any, any>[] {
+  return [
+    {
+      method: 'get',
+      path: '/tasks',
+      tag: 'Tasks',
+      summary: 'List the tasks the caller may see, with filters, sorting and paging',
+      permission: { object: 'task', action: 'read' },
+      query: z.object({
+        status: z.enum(['open', 'completed', 'cancelled']).optional(),
+        assignee: z.string().optional(),
+        candidateGroup: z.string().optional(),
+        unassigned: booleanQuery.optional(),
+        definitionKey: z.string().optional(),
+        elementId: z.string().optional(),
+        instanceId: z.uuid().optional(),
+        businessKey: z.string().optional(),
+        dueBefore: z.coerce.date().optional(),
+        dueAfter: z.coerce.date().optional(),
+        minPriority: z.coerce.number().int().optional(),
+        sort: z.enum(['created', 'due', 'priority']).optional(),
+        order: z.enum(['asc', 'desc']).optional(),
+        ...pagingQuery,
+      }),
+      handle: async ({ query, actor }) => s.tasks.list(query, { offset: query.offset, limit: query.limit }, actor),
+    },
+    {
+      method: 'get',
+      path: '/tasks/:id',
+      tag: 'Tasks',
+      summary: 'Read a task (404 when the caller may not see it)',
+      permission: { object: 'task', action: 'read' },
+      params: uuidParam,
+      handle: async ({ params, actor }) => s.tasks.get(params.id, actor),
+    },
+    {
+      method: 'post',
+      path: '/tasks/:id/claim',
+      tag: 'Tasks',
+      summary: 'Claim a task; 409 names who holds it when someone else does',
+      permission: { object: 'task', action: 'claim' },
+      params: uuidParam,
+      async handle({ params, actor, ctx }) {
+        const task = await s.tasks.claim(params.id, actor);
+        await s.audit.record(actor, 'task.claim', 'task', params.id, {}, ctx);
+        return task;
+      },
+    },
+    {
+      method: 'post',
+      path: '/tasks/:id/unclaim',
+      tag: 'Tasks',
+      summary: 'Give a claimed task back to its candidates',
+      permission: { object: 'task', action: 'claim' },
+      params: uuidParam,
+      async handle({ params, actor, ctx }) {
+        const task = await s.tasks.unclaim(params.id, actor);
+        await s.audit.record(actor, 'task.unclaim', 'task', params.id, {}, ctx);
+        return task;
+      },
+    },
+    {
+      method: 'post',
+      path: '/tasks/:id/complete',
+      tag: 'Tasks',
+      summary: 'Complete a task the caller holds, with its variables',
+      permission: { object: 'task', action: 'complete' },
+      params: uuidParam,
+      body: z.object({ variables: variablesSchema.optional() }),
+      async handle({ params, body, actor, ctx }) {
+        const result = await s.tasks.complete(params.id, body.variables ?? {}, actor);
+        await s.audit.record(actor, 'task.complete', 'task', params.id, { instanceId: result.instanceId }, ctx);
+        return result;
+      },
+    },
+    {
+      method: 'post',
+      path: '/tasks/:id/assign',
+      tag: 'Tasks',
+      summary: 'Reassign a task to another user (team leaders, within their part of the organisation)',
+      permission: { object: 'task', action: 'reassign' },
+      params: uuidParam,
+      body: z.object({ assignee: z.string().min(1).nullable() }),
+      async handle({ params, body, actor, ctx }) {
+        const task = await s.tasks.assign(params.id, body.assignee, actor);
+        await s.audit.record(actor, 'task.reassign', 'task', params.id, { assignee: body.assignee }, ctx);
+        return task;
+      },
+    },
+  ];
+}

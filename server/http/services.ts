@@ -1,0 +1,32 @@
+import type { AuditService } from '../identity/audit.service.js';
+import type { AuthService } from '../identity/auth.service.js';
+import type { Authorization } from '../identity/authorization.js';
+import type { OrganisationService } from '../identity/organisation.service.js';
+import type { UsersService } from '../identity/users.service.js';
+import type { ServiceRegistry } from '../services/registry.js';
+import type { DeploymentsService } from '../workflow/deployments.service.js';
+import type { IncidentsService } from '../workflow/incidents.service.js';
+import type { InstancesService } from '../workflow/instances.service.js';
+import type { JobsService } from '../workflow/jobs.service.js';
+import type { MessagesService } from '../workflow/messages.service.js';
+import type { StepMetrics } from '../workflow/metrics.js';
+import type { TasksService } from '../workflow/tasks.service.js';
+import type { Db } from '../db/index.js';
+
+/** Everything the HTTP layer may call: services only, never the engine or SQL directly. */
+export interface Services {
+  db: Db;
+  auth: AuthService;
+  authorization: Authorization;
+  audit: AuditService;
+  users: UsersService;
+  organisation: OrganisationService;
+  deployments: DeploymentsService;
+  instances: InstancesService;
+  tasks: TasksService;
+  messages: MessagesService;
+  incidents: IncidentsService;
+  jobs: JobsService;
+  registry: ServiceRegistry;
+  metrics: StepMetrics;
+}

@@ -1,0 +1,153 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db/index.js';
+import type { Actor, ActorRole } from '../lib/actor.js';
+import { AppError, Forbidden, Unauthorized } from '../lib/errors.js';
+import type { AuditService } from './audit.service.js';
+import type { Authorization } from './authorization.js';
+import { dummyPasswordHash, verifyPassword } from './passwords.js';
+
+export interface AuthOptions {
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  /** Failures per account or per address inside the window before logins are refused. */
+  maxFailures: number;
+  windowMinutes: number;
+  blockMinutes: number;
+}
+
+export const DEFAULT_AUTH_OPTIONS: AuthOptions = { sessionIdleMinutes: 60 * 8, sessionAbsoluteHours: 24, maxFailures: 5, windowMinutes: 15, blockMinutes: 15 };
+
+export interface LoginResult {
+  sessionToken: string;
+  csrfToken: string;
+  expiresAt: Date;
+  actor: Actor;
+}
+
+export interface Authenticated {
+  actor: Actor;
+  via: 'session' | 'token';
+  csrfToken?: string;
+  permissionVersion: number;
+}
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function token(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** Password login with argon2id, sessions, personal API tokens, and login throttling. */
+export class AuthService {
+  constructor(
+    private readonly db: Db,
+    private readonly authorization: Authorization,
+    private readonly audit: AuditService,
+    private readonly options: AuthOptions = DEFAULT_AUTH_OPTIONS,
+  ) {}
+
+  async login(username: string, password: string, client: { ip: string; userAgent: string }): Promise<LoginResult> {
+    const name = username.trim().toLowerCase();
+    const keys = [`account:${name}`, `address:${client.ip}`];
+    const blocked = await this.db('login_throttle').whereIn('key', keys).where('blocked_until', '>', new Date()).max('blocked_until as until').first();
+    if (blocked?.until) {
+      await this.audit.record(null, 'auth.login.throttled', 'user', name, { ip: client.ip }, { ip: client.ip, get: () => client.userAgent });
+      const seconds = Math.max(1, Math.ceil((new Date(blocked.until).getTime() - Date.now()) / 1000));
+      throw new AppError(429, 'LOGIN_THROTTLED', `too many failed logins; try again in ${seconds} seconds`, [], { retryAfter: seconds });
+    }
+    const user = await this.db('users').where({ username: name }).first('id', 'username', 'display_name', 'department_id', 'active', 'locked_until', 'password_hash');
+    const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
+    if (!user || !ok) {
+      await this.recordFailure(keys);
+      await this.audit.record(user ? { id: user.id, displayName: user.display_name, departmentId: user.department_id } : null, 'auth.login.failed', 'user', user?.id ?? name, { username: name }, { ip: client.ip, get: () => client.userAgent });
+      throw new Unauthorized('wrong user name or password');
+    }
+    if (!user.active) throw new Forbidden('this account is inactive', 'ACCOUNT_INACTIVE');
+    if (user.locked_until && new Date(user.locked_until) > new Date()) throw new Forbidden(`this account is locked until ${new Date(user.locked_until).toISOString()}`, 'ACCOUNT_LOCKED');
+
+    await this.db('login_throttle').where('key', keys[0] as string).delete();
+    const sessionToken = token();
+    const csrfToken = token(24);
+    const now = Date.now();
+    const expiresAt = new Date(Math.min(now + this.options.sessionIdleMinutes * 60_000, now + this.options.sessionAbsoluteHours * 3_600_000));
+    await this.db('sessions').insert({ id: sha256(sessionToken), user_id: user.id, csrf_token: csrfToken, expires_at: expiresAt, ip: client.ip, user_agent: client.userAgent.slice(0, 300) });
+    const actor = await this.loadActor(user.id, 'user');
+    await this.audit.record(actor, 'auth.login', 'user', user.id, {}, { ip: client.ip, get: () => client.userAgent });
+    return { sessionToken, csrfToken, expiresAt, actor };
+  }
+
+  private async recordFailure(keys: string[]): Promise<void> {
+    const o = this.options;
+    for (const key of keys) {
+      await this.db.raw(
+        `INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 1, now())
+         ON CONFLICT (key) DO UPDATE SET
+           failures = CASE WHEN login_throttle.window_start < now() - (? * interval '1 minute') THEN 1 ELSE login_throttle.failures + 1 END,
+           window_start = CASE WHEN login_throttle.window_start < now() - (? * interval '1 minute') THEN now() ELSE login_throttle.window_start END,
+           blocked_until = CASE WHEN login_throttle.window_start >= now() - (? * interval '1 minute') AND login_throttle.failures + 1 >= ?
+                                THEN now() + (? * interval '1 minute') ELSE login_throttle.blocked_until END`,
+        [key, o.windowMinutes, o.windowMinutes, o.windowMinutes, o.maxFailures, o.blockMinutes],
+      );
+    }
+  }
+
+  async logout(sessionToken: string, actor: Actor): Promise<void> {
+    await this.db('sessions').where({ id: sha256(sessionToken) }).delete();
+    await this.audit.record(actor, 'auth.logout', 'user', actor.id);
+  }
+
+  /** Resolves a session cookie; slides its idle expiry (at most once a minute), never past the absolute limit. */
+  async fromSession(sessionToken: string): Promise<Authenticated | null> {
+    const row = await this.db('sessions as s')
+      .join('users as u', 'u.id', 's.user_id')
+      .crossJoin('permission_versions as v' as never)
+      .where('s.id', sha256(sessionToken))
+      .where('s.expires_at', '>', new Date())
+      .where('u.active', true)
+      .first('s.id', 's.user_id', 's.csrf_token', 's.created_at', 's.last_seen_at', 'v.version');
+    if (!row) return null;
+    if (Date.now() - new Date(row.last_seen_at).getTime() > 60_000) {
+      const absolute = new Date(row.created_at).getTime() + this.options.sessionAbsoluteHours * 3_600_000;
+      const expiresAt = new Date(Math.min(Date.now() + this.options.sessionIdleMinutes * 60_000, absolute));
+      await this.db('sessions').where({ id: row.id }).update({ last_seen_at: new Date(), expires_at: expiresAt });
+    }
+    return { actor: await this.loadActor(row.user_id, 'user'), via: 'session', csrfToken: row.csrf_token, permissionVersion: Number(row.version) };
+  }
+
+  async fromToken(bearer: string): Promise<Authenticated | null> {
+    const row = await this.db('api_tokens as t')
+      .join('users as u', 'u.id', 't.user_id')
+      .crossJoin('permission_versions as v' as never)
+      .where('t.token_hash', sha256(bearer))
+      .whereNull('t.revoked_at')
+      .where((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', new Date()))
+      .where('u.active', true)
+      .first('t.id', 't.user_id', 't.last_used_at', 'v.version');
+    if (!row) return null;
+    if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000) {
+      await this.db('api_tokens').where({ id: row.id }).update({ last_used_at: new Date() });
+    }
+    return { actor: await this.loadActor(row.user_id, 'token'), via: 'token', permissionVersion: Number(row.version) };
+  }
+
+  async loadActor(userId: string, kind: 'user' | 'token'): Promise<Actor> {
+    const user = await this.db('users').where({ id: userId }).first('id', 'username', 'display_name', 'department_id');
+    const roles: ActorRole[] = (
+      await this.db('user_roles as ur').join('departments as d', 'd.id', 'ur.department_id').where('ur.user_id', userId).select('ur.role_code', 'd.id', 'd.path').orderBy(['d.path', 'ur.role_code'])
+    ).map((r) => ({ role: r.role_code, departmentId: r.id, departmentPath: r.path }));
+    return { id: user.id, kind, username: user.username, displayName: user.display_name, departmentId: user.department_id, roles };
+  }
+
+  /** Makes sure Casbin on this node is at least as new as the version this request saw. */
+  async sync(authenticated: Authenticated): Promise<void> {
+    await this.authorization.ensure(authenticated.permissionVersion);
+  }
+}

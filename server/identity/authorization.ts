@@ -1,0 +1,127 @@
+import type { Enforcer } from 'casbin';
+import type { Db } from '../db/index.js';
+import { createEnforcer, grantedDepartments, type PolicyRule, type RoleAssignment } from '../../permissions/enforcer.js';
+import type { PermissionAction, PermissionObject } from '../../permissions/roles.js';
+import type { Actor } from '../lib/actor.js';
+import { Forbidden } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { DepartmentTree } from './departments.js';
+
+/** Where an actor may do something: everywhere, or in these departments (subtrees expanded). */
+export type Scope = { all: true } | { all: false; departmentIds: string[] };
+
+interface Loaded {
+  version: number;
+  enforcer: Enforcer;
+  policies: PolicyRule[];
+  tree: DepartmentTree;
+}
+
+/**
+ * Casbin, loaded from PostgreSQL and kept current on every node: each request compares the
+ * permission version it read with its session to the loaded one and reloads when they differ,
+ * so a change made on one node is enforced by every other node on its very next request.
+ */
+export class Authorization {
+  private loaded: Loaded | null = null;
+  private loading: Promise<Loaded> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+  ) {}
+
+  async currentVersion(): Promise<number> {
+    const row = await this.db('permission_versions').where({ id: 1 }).first('version');
+    return Number(row?.version ?? 0);
+  }
+
+  /** Makes sure the loaded policy is at least `version` (the version seen by this request). */
+  async ensure(version?: number): Promise<Loaded> {
+    const wanted = version ?? (await this.currentVersion());
+    if (this.loaded && this.loaded.version >= wanted) return this.loaded;
+    if (!this.loading) {
+      this.loading = this.load().finally(() => {
+        this.loading = null;
+      });
+    }
+    const loaded = await this.loading;
+    if (loaded.version < wanted) return this.ensure(wanted);
+    return loaded;
+  }
+
+  private async load(): Promise<Loaded> {
+    const version = await this.currentVersion();
+    const [policyRows, assignmentRows, tree] = await Promise.all([
+      this.db('casbin_policies').select('role_code', 'object', 'action'),
+      this.db('user_roles as ur').join('departments as d', 'd.id', 'ur.department_id').select('ur.user_id', 'ur.role_code', 'd.path'),
+      DepartmentTree.load(this.db),
+    ]);
+    const policies = policyRows.map((r) => ({ role: r.role_code, object: r.object, action: r.action }));
+    const assignments: RoleAssignment[] = assignmentRows.map((r) => ({ userId: r.user_id, role: r.role_code, departmentPath: r.path }));
+    const enforcer = await createEnforcer(policies, assignments);
+    this.loaded = { version, enforcer, policies, tree };
+    this.logger.debug({ version, policies: policies.length, assignments: assignments.length }, 'permissions loaded');
+    return this.loaded;
+  }
+
+  async tree(): Promise<DepartmentTree> {
+    return (await this.ensure(this.loaded?.version)).tree;
+  }
+
+  /** The typed question: may the actor do `action` on `object` in this department? */
+  async can<O extends PermissionObject>(actor: Actor, object: O, action: PermissionAction<O>, departmentId?: string | null): Promise<boolean> {
+    if (actor.kind === 'system') return true;
+    const loaded = await this.ensure(this.loaded?.version);
+    if (departmentId) {
+      const department = loaded.tree.get(departmentId);
+      if (!department) return false;
+      return loaded.enforcer.enforce(actor.id, department.path, object, action);
+    }
+    // No department: allowed if any of the actor's assignments grants it.
+    for (const role of actor.roles) {
+      if (await loaded.enforcer.enforce(actor.id, role.departmentPath, object, action)) return true;
+    }
+    return false;
+  }
+
+  async require<O extends PermissionObject>(actor: Actor, object: O, action: PermissionAction<O>, departmentId?: string | null): Promise<void> {
+    if (!(await this.can(actor, object, action, departmentId))) {
+      throw new Forbidden(`you may not ${action} ${object}${departmentId ? ` in ${departmentId}` : ''}`);
+    }
+  }
+
+  /** The departments where the actor may do this: compiled from the same policy rows, for SQL. */
+  async scope(actor: Actor, object: PermissionObject, action: string): Promise<Scope> {
+    if (actor.kind === 'system') return { all: true };
+    const loaded = await this.ensure(this.loaded?.version);
+    const assignments = actor.roles.map((r) => ({ userId: actor.id, role: r.role, departmentPath: r.departmentPath }));
+    const paths = grantedDepartments(loaded.policies, assignments, object, action);
+    if (paths.some((p) => loaded.tree.isRootPath(p))) return { all: true };
+    return { all: false, departmentIds: [...new Set(paths.flatMap((p) => loaded.tree.subtreeIds(p)))] };
+  }
+
+  /** Department ids where the actor holds `role` (subtrees expanded): candidate-group visibility. */
+  async roleDepartments(actor: Actor): Promise<Map<string, string[]>> {
+    const loaded = await this.ensure(this.loaded?.version);
+    const result = new Map<string, string[]>();
+    for (const r of actor.roles) {
+      result.set(r.role, [...new Set([...(result.get(r.role) ?? []), ...loaded.tree.subtreeIds(r.departmentPath)])]);
+    }
+    return result;
+  }
+
+  /** The actions the actor holds anywhere, for the UI to show or hide things (`GET /auth/me`). */
+  async actions(actor: Actor): Promise<string[]> {
+    const loaded = await this.ensure(this.loaded?.version);
+    const roles = new Set(actor.roles.map((r) => r.role));
+    const result = new Set<string>();
+    for (const p of loaded.policies) if (roles.has(p.role)) result.add(`${p.object}:${p.action}`);
+    return [...result].sort();
+  }
+
+  /** Records a permission change: every node sees the new version with its next request. */
+  static async bump(trx: Db): Promise<void> {
+    await trx('permission_versions').where({ id: 1 }).increment('version', 1);
+  }
+}

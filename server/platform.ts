@@ -1,0 +1,140 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config/index.js';
+import { createDatabase, migrate, type Db } from './db/index.js';
+import { ensureInitialAdmin, seedBaseline, seedDemoOrganisation } from './db/seed.js';
+import { AuditService } from './identity/audit.service.js';
+import { AuthService, DEFAULT_AUTH_OPTIONS, type AuthOptions } from './identity/auth.service.js';
+import { Authorization } from './identity/authorization.js';
+import { OrganisationService } from './identity/organisation.service.js';
+import { UsersService } from './identity/users.service.js';
+import { createHttpApp } from './http/app.js';
+import type { Services } from './http/services.js';
+import type { RouteSpec } from './http/route.js';
+import { JobExecutor } from './jobs/executor.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { coreServices, ServiceRegistry, type ServiceDefinition } from './services/registry.js';
+import { DefinitionStore } from './workflow/definitions.repository.js';
+import { DeploymentsService } from './workflow/deployments.service.js';
+import { IncidentsService } from './workflow/incidents.service.js';
+import { InstancesService } from './workflow/instances.service.js';
+import { JobsService } from './workflow/jobs.service.js';
+import { MessagesService } from './workflow/messages.service.js';
+import { StepMetrics } from './workflow/metrics.js';
+import { EventBus } from './workflow/outbox.js';
+import { StepExecutor } from './workflow/step-executor.js';
+import { TasksService } from './workflow/tasks.service.js';
+import { Transactions } from './workflow/transactions.js';
+import { Visibility } from './workflow/visibility.js';
+
+export interface PlatformOptions {
+  config: Config;
+  /** A database built by the caller (tests); otherwise one is created from the config. */
+  db?: Db;
+  logger?: Logger;
+  services?: ServiceDefinition[];
+  auth?: Partial<AuthOptions>;
+  jobRetryBaseMs?: number;
+  extraRoutes?: (services: Services) => RouteSpec<any, any, any>[];
+  /** Run the job executor (default true). */
+  jobs?: boolean;
+}
+
+export interface Platform {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  bus: EventBus;
+  services: Services;
+  executor: JobExecutor;
+  server: http.Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The one composition root (STYLE.md habit 2): config → database → engine runtime → services
+ * → HTTP app → job executor. Nothing runs on import; `main.ts` and the tests both call this.
+ */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const db = options.db ?? createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrate(db);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  await seedBaseline(db);
+  if (config.demoData) await seedDemoOrganisation(db, logger);
+  else await ensureInitialAdmin(db, config.adminUsername, config.adminPassword);
+
+  const metrics = new StepMetrics();
+  const bus = new EventBus();
+  const registry = new ServiceRegistry([...coreServices, ...(options.services ?? [])]);
+  const definitions = new DefinitionStore(db);
+  let executor: JobExecutor | null = null;
+  const transactions = new Transactions(db, bus, () => executor?.kick());
+  const steps = new StepExecutor(definitions, logger, metrics);
+  const authorization = new Authorization(db, logger);
+  const visibility = new Visibility(authorization);
+  const audit = new AuditService(db);
+  executor = new JobExecutor(db, transactions, steps, registry, metrics, logger, {
+    nodeId: config.nodeId,
+    pollMs: config.jobPollMs,
+    lockMs: config.jobLockMs,
+    retryBaseMs: options.jobRetryBaseMs ?? 5000,
+  });
+  const jobExecutor = executor;
+  const services: Services = {
+    db,
+    auth: new AuthService(db, authorization, audit, { ...DEFAULT_AUTH_OPTIONS, ...options.auth }),
+    authorization,
+    audit,
+    users: new UsersService(db, audit),
+    organisation: new OrganisationService(db, audit),
+    deployments: new DeploymentsService(db, transactions, registry),
+    instances: new InstancesService(db, transactions, definitions, steps, visibility, authorization),
+    tasks: new TasksService(db, transactions, steps, visibility, authorization),
+    messages: new MessagesService(db, transactions, steps),
+    incidents: new IncidentsService(db, transactions, steps, visibility, authorization),
+    jobs: new JobsService(db, authorization, (id) => jobExecutor.executeNow(id)),
+    registry,
+    metrics,
+  };
+  await authorization.ensure();
+
+  const app = createHttpApp(services, {
+    logger,
+    secureCookies: config.env === 'production',
+    bodyLimitBytes: config.bodyLimitBytes,
+    extraRoutes: options.extraRoutes?.(services) ?? [],
+    ready: async () => {
+      await db.raw('select 1');
+      return true;
+    },
+  });
+  const server = http.createServer(app.callback());
+  server.requestTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
+  if (options.jobs !== false) jobExecutor.start();
+
+  return {
+    config,
+    db,
+    logger,
+    bus,
+    services,
+    executor: jobExecutor,
+    server,
+    url,
+    async close() {
+      await jobExecutor.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      if (!options.db) await db.destroy();
+    },
+  };
+}
