@@ -33,7 +33,8 @@ export interface WaitingActivity {
 }
 
 export interface HistoryEvent {
-  event: 'start' | 'end' | 'discard';
+  /** `leave` without `end` or `discard`: the activity was interrupted (e.g. by an error boundary). */
+  event: 'start' | 'end' | 'discard' | 'leave';
   executionId: string;
   elementId: string;
   elementType: string;
@@ -68,6 +69,7 @@ const HISTORY_EVENTS: Record<string, HistoryEvent['event']> = {
   'activity.start': 'start',
   'activity.end': 'end',
   'activity.discard': 'discard',
+  'activity.leave': 'leave',
 };
 const SKIP_HISTORY_TYPES = new Set(['bpmn:SequenceFlow', 'bpmn:Process', 'bpmn:Definitions']);
 

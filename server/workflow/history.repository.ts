@@ -2,6 +2,8 @@ import type { Db } from '../db/index.js';
 import type { HistoryEvent } from '../engine/runtime.js';
 import type { InstanceRow } from './instances.repository.js';
 
+const OUTCOME: Record<HistoryEvent['event'], string> = { start: 'running', end: 'completed', discard: 'discarded', leave: 'interrupted' };
+
 /**
  * Writes a step's activity events: new activities as one multi-row insert (already closed when
  * they started and ended in the same step), activities that ended now as one UPDATE … FROM VALUES.
@@ -12,7 +14,7 @@ export async function persistHistory(trx: Db, instance: InstanceRow, events: His
   for (const e of events) {
     const entry = byExecution.get(e.executionId) ?? {};
     if (e.event === 'start') entry.start = e;
-    else entry.end = e;
+    else if (e.event !== 'leave' || !entry.end) entry.end = e;
     byExecution.set(e.executionId, entry);
   }
   const inserts: Record<string, unknown>[] = [];
@@ -30,7 +32,7 @@ export async function persistHistory(trx: Db, instance: InstanceRow, events: His
         started_at: start.at,
         ended_at: end?.at ?? null,
         duration_ms: end ? end.at.getTime() - start.at.getTime() : null,
-        outcome: end ? (end.event === 'end' ? 'completed' : 'discarded') : null,
+        outcome: end ? OUTCOME[end.event] : null,
       });
     } else if (end) {
       ends.push(end);
@@ -39,7 +41,7 @@ export async function persistHistory(trx: Db, instance: InstanceRow, events: His
   if (inserts.length) await trx('activity_history').insert(inserts).onConflict('execution_id').ignore();
   if (ends.length) {
     const values = ends.map(() => '(?, ?::timestamptz, ?)').join(', ');
-    const bindings = ends.flatMap((e) => [e.executionId, e.at.toISOString(), e.event === 'end' ? 'completed' : 'discarded']);
+    const bindings = ends.flatMap((e) => [e.executionId, e.at.toISOString(), OUTCOME[e.event]]);
     await trx.raw(
       `UPDATE activity_history h
           SET ended_at = v.ended_at,

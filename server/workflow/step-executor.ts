@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { executeStep, type Command, type LoadedDefinition, type StepOutcome, type WaitingActivity } from '../engine/runtime.js';
 import { StepContext, type Variables } from '../engine/step-context.js';
+import { resolveTemplate } from '../engine/expressions.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, NotFound } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -224,7 +225,8 @@ export class StepExecutor {
 
   private taskRow(instance: InstanceRow, definition: LoadedDefinition, wait: WaitingActivity, context: StepContext, now: Date) {
     const meta = definition.meta.userTasks[wait.elementId];
-    const resolve = (template: string | null | undefined): unknown => (template ? context.expressions.resolveExpression(template, { content: wait.locals ?? {} }) : null);
+    const scope = context.scope(undefined, wait.locals ?? undefined);
+    const resolve = (template: string | null | undefined): unknown => (template ? resolveTemplate(template, scope) : null);
     const list = (template: string | null | undefined): string[] => {
       const value = resolve(template);
       const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
@@ -343,7 +345,7 @@ export class StepExecutor {
       if (existing.has(call.executionId)) continue;
       if (depth >= MAX_CALL_DEPTH) throw new Conflict('CALL_DEPTH_EXCEEDED', `call activities nest deeper than ${MAX_CALL_DEPTH} levels`);
       const context = new StepContext(instance.variables, this.clock);
-      const key = String(context.expressions.resolveExpression(call.calledElement ?? '', { content: call.locals ?? {} }) ?? '');
+      const key = String(resolveTemplate(call.calledElement ?? '', context.scope(undefined, call.locals ?? undefined)) ?? '');
       const target = await this.definitions.latestByKey(key, scope.trx);
       if (!target) throw new NotFound('called process', key);
       await this.start(scope, {

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import knexFactory from 'knex';
+import { createDatabase, type Db } from '../../server/db/index.js';
+
+export type Backend = 'postgres' | 'pglite';
+
+/** Integration tests run on both: a real PostgreSQL server and the embedded PGlite. */
+export const BACKENDS: Backend[] = ['postgres', 'pglite'];
+
+export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TestDatabase {
+  db: Db;
+  url?: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database of its own for one test file (never shared, never order-dependent). */
+export async function createTestDatabase(backend: Backend): Promise<TestDatabase> {
+  if (backend === 'pglite') {
+    const db = createDatabase({ memory: true });
+    return { db, drop: () => db.destroy() };
+  }
+  const name = `pmtest_${randomBytes(6).toString('hex')}`;
+  const admin = knexFactory({ client: 'pg', connection: ADMIN_DATABASE_URL, pool: { min: 0, max: 1 } });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(ADMIN_DATABASE_URL);
+  url.pathname = `/${name}`;
+  const db = createDatabase({ databaseUrl: url.toString(), poolMax: 10 });
+  return {
+    db,
+    url: url.toString(),
+    async drop() {
+      await db.destroy();
+      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.destroy();
+    },
+  };
+}
