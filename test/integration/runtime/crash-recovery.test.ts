@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../../support/client.js';
+import { createTestDatabase, type Backend, type TestDatabase } from '../../support/database.js';
+import { eventually } from '../../support/platform.js';
+import { freePort, ServerProcess } from '../../support/server-process.js';
+import { fixture } from '../../support/workflow.js';
+
+const TWO_STEP = `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="t">
+  <process id="crash" isExecutable="true">
+    <startEvent id="s" />
+    <sequenceFlow id="f1" sourceRef="s" targetRef="first" />
+    <userTask id="first" camunda:candidateGroups="acceptance_clerk" />
+    <sequenceFlow id="f2" sourceRef="first" targetRef="second" />
+    <userTask id="second" camunda:candidateGroups="acceptance_clerk" />
+    <sequenceFlow id="f3" sourceRef="second" targetRef="e" />
+    <endEvent id="e" />
+  </process>
+</definitions>`;
+
+async function environment(backend: Backend): Promise<{ env: Record<string, string>; database?: TestDatabase; cleanup: () => Promise<void> }> {
+  if (backend === 'postgres') {
+    const database = await createTestDatabase('postgres');
+    return { env: { DATABASE_URL: database.url as string, DEMO_DATA: 'true' }, database, cleanup: () => database.drop() };
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'pm-crash-'));
+  return { env: { DATA_DIR: dir }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Issue 2 §11: a crash (kill -9) at any point loses no committed step and leaves no half-done
+ * step. Clients drive instances as fast as they can; the server is killed in the middle; after a
+ * restart every acknowledged step is there, every instance is consistent, and all of them finish.
+ */
+describe.each(['postgres', 'pglite'] as Backend[])('crash recovery with kill -9 (%s)', (backend) => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanups) await c();
+  });
+
+  it('keeps every acknowledged step, leaves no half-done step, and continues after a restart', async () => {
+    const { env, cleanup } = await environment(backend);
+    const server = new ServerProcess(await freePort(), env);
+    cleanups.push(async () => {
+      await server.kill();
+      await cleanup();
+    });
+    await server.start();
+    const designer = await new ApiClient(server.url).login('designer');
+    expect((await designer.post('/api/v1/deployments', { xml: TWO_STEP })).status).toBe(201);
+    const clerk = await new ApiClient(server.url).login('xh.clerk');
+
+    // given: clients starting instances and completing tasks as fast as they can
+    const acknowledged = { started: new Set<string>(), completed: new Set<string>() };
+    let running = true;
+    const worker = async () => {
+      while (running) {
+        try {
+          const started = await clerk.post('/api/v1/process-instances', { definitionKey: 'crash', departmentId: 'ZJ-HZ-XH' });
+          if (started.status !== 201) continue;
+          acknowledged.started.add(started.body.id);
+          const task = started.body.tasks[0];
+          if ((await clerk.post(`/api/v1/tasks/${task.id}/claim`)).status !== 200) continue;
+          const done = await clerk.post(`/api/v1/tasks/${task.id}/complete`, { variables: { n: 1 } });
+          if (done.status === 200) acknowledged.completed.add(task.id);
+        } catch {
+          // the server is gone: stop
+          return;
+        }
+      }
+    };
+    const workers = [worker(), worker(), worker(), worker()];
+    await eventually(async () => acknowledged.completed.size >= 20, 30_000, 'some progress');
+
+    // when: the server is killed mid-run
+    await server.kill();
+    running = false;
+    await Promise.all(workers);
+
+    // then: after a restart every acknowledged step is there and every instance is consistent
+    await server.start();
+    const admin = await new ApiClient(server.url).login('admin');
+    const fresh = await new ApiClient(server.url).login('xh.clerk');
+    for (const id of acknowledged.started) {
+      const res = await admin.get(`/api/v1/process-instances/${id}`);
+      expect(res.status).toBe(200);
+      const open = res.body.tasks.map((t: { element_id: string }) => t.element_id);
+      const ended = res.body.history.filter((h: { ended_at: string | null }) => h.ended_at).map((h: { element_id: string }) => h.element_id);
+      // exactly one open task while running, and it matches the history
+      expect(open.length).toBe(1);
+      if (open[0] === 'second') expect(ended).toContain('first');
+      else expect(ended).not.toContain('first');
+    }
+    for (const taskId of acknowledged.completed) {
+      expect((await admin.get(`/api/v1/tasks/${taskId}`)).body.status).toBe('completed');
+    }
+
+    // and: every instance can still be finished
+    for (const id of acknowledged.started) {
+      for (;;) {
+        const res = await fresh.get(`/api/v1/tasks?instanceId=${id}`);
+        const task = res.body.items[0];
+        if (!task) break;
+        await fresh.post(`/api/v1/tasks/${task.id}/claim`);
+        expect((await fresh.post(`/api/v1/tasks/${task.id}/complete`, { variables: {} })).status).toBe(200);
+      }
+      expect((await admin.get(`/api/v1/process-instances/${id}`)).body.status).toBe('completed');
+    }
+    await server.stop();
+  }, 180_000);
+
+  it('fires a timer that fell due while the server was down', async () => {
+    const { env, cleanup } = await environment(backend);
+    const server = new ServerProcess(await freePort(), env);
+    cleanups.push(async () => {
+      await server.kill();
+      await cleanup();
+    });
+    await server.start();
+    const designer = await new ApiClient(server.url).login('designer');
+    await designer.post('/api/v1/deployments', { xml: fixture('timer.intermediate.bpmn') });
+    const clerk = await new ApiClient(server.url).login('xh.clerk');
+    const started = await clerk.post('/api/v1/process-instances', { definitionKey: 'waitTimer', departmentId: 'ZJ-HZ-XH', variables: { waitFor: 'PT2S' } });
+    expect(started.status).toBe(201);
+    await server.kill();
+    await new Promise((r) => setTimeout(r, 2500));
+    await server.start();
+    const after = await new ApiClient(server.url).login('xh.clerk');
+    await eventually(async () => (await after.get(`/api/v1/tasks?instanceId=${started.body.id}`)).body.items.length === 1, 10_000, 'the timer to fire');
+    await server.stop();
+  }, 120_000);
+});
