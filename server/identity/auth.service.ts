@@ -9,13 +9,15 @@ import { dummyPasswordHash, verifyPassword } from './passwords.js';
 export interface AuthOptions {
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
-  /** Failures per account or per address inside the window before logins are refused. */
+  /** Failures per account inside the window before logins for it are refused. */
   maxFailures: number;
+  /** Failures from one address (any accounts) inside the window before it is refused. */
+  maxFailuresPerAddress: number;
   windowMinutes: number;
   blockMinutes: number;
 }
 
-export const DEFAULT_AUTH_OPTIONS: AuthOptions = { sessionIdleMinutes: 60 * 8, sessionAbsoluteHours: 24, maxFailures: 5, windowMinutes: 15, blockMinutes: 15 };
+export const DEFAULT_AUTH_OPTIONS: AuthOptions = { sessionIdleMinutes: 60 * 8, sessionAbsoluteHours: 24, maxFailures: 5, maxFailuresPerAddress: 30, windowMinutes: 15, blockMinutes: 15 };
 
 export interface LoginResult {
   sessionToken: string;
@@ -87,6 +89,7 @@ export class AuthService {
   private async recordFailure(keys: string[]): Promise<void> {
     const o = this.options;
     for (const key of keys) {
+      const limit = key.startsWith('address:') ? o.maxFailuresPerAddress : o.maxFailures;
       await this.db.raw(
         `INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 1, now())
          ON CONFLICT (key) DO UPDATE SET
@@ -94,7 +97,7 @@ export class AuthService {
            window_start = CASE WHEN login_throttle.window_start < now() - (? * interval '1 minute') THEN now() ELSE login_throttle.window_start END,
            blocked_until = CASE WHEN login_throttle.window_start >= now() - (? * interval '1 minute') AND login_throttle.failures + 1 >= ?
                                 THEN now() + (? * interval '1 minute') ELSE login_throttle.blocked_until END`,
-        [key, o.windowMinutes, o.windowMinutes, o.windowMinutes, o.maxFailures, o.blockMinutes],
+        [key, o.windowMinutes, o.windowMinutes, o.windowMinutes, limit, o.blockMinutes],
       );
     }
   }

@@ -17,7 +17,7 @@ export class ApiClient {
     if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (this.csrf && method !== 'GET' && !('x-csrf-token' in h)) h['x-csrf-token'] = this.csrf;
     if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
-    let payload: BodyInit | undefined;
+    let payload: string | FormData | undefined;
     if (body instanceof FormData || typeof body === 'string') payload = body;
     else if (body !== undefined) {
       payload = JSON.stringify(body);
