@@ -1,0 +1,5 @@
+export * from './device-class.js';
+export * from './test-cycle.js';
+export * from './adjustment.js';
+export * from './adjustment-schema.js';
+export * from './rollover.js';
