@@ -117,7 +117,18 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex.raw('DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log');
   await knex.raw('DROP FUNCTION IF EXISTS audit_log_append_only()');
-  for (const table of ['audit_log', 'login_throttle', 'api_tokens', 'sessions', 'permission_versions', 'casbin_policies', 'user_roles', 'users', 'roles', 'departments']) {
+  for (const table of [
+    'audit_log',
+    'login_throttle',
+    'api_tokens',
+    'sessions',
+    'permission_versions',
+    'casbin_policies',
+    'user_roles',
+    'users',
+    'roles',
+    'departments',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }

@@ -45,7 +45,9 @@ export async function createEnforcer(policies: PolicyRule[], assignments: RoleAs
     ...assignments.map((a) => `g, ${a.userId}, ${a.role}, ${a.departmentPath}`),
   ].join('\n');
   const enforcer = await newEnforcer(newModelFromString(MODEL_TEXT), new StringAdapter(lines));
-  await enforcer.addNamedDomainMatchingFunc('g', (requestDomain: string, grantDomain: string) => coversDepartment(requestDomain, grantDomain));
+  await enforcer.addNamedDomainMatchingFunc('g', (requestDomain: string, grantDomain: string) =>
+    coversDepartment(requestDomain, grantDomain),
+  );
   await enforcer.buildRoleLinks();
   return enforcer;
 }
@@ -66,11 +68,20 @@ export async function can<O extends PermissionObject>(
  * Lists filter on these in SQL (a department's subtree is `path LIKE prefix || '%'`), so a list
  * never loads rows to check them one by one.
  */
-export function grantedDepartments(policies: PolicyRule[], assignments: RoleAssignment[], object: string, action: string): string[] {
+export function grantedDepartments(
+  policies: PolicyRule[],
+  assignments: RoleAssignment[],
+  object: string,
+  action: string,
+): string[] {
   const roles = new Set(
-    policies.filter((p) => (p.object === '*' || p.object === object) && (p.action === '*' || p.action === action)).map((p) => p.role),
+    policies
+      .filter((p) => (p.object === '*' || p.object === object) && (p.action === '*' || p.action === action))
+      .map((p) => p.role),
   );
   const paths = assignments.filter((a) => roles.has(a.role)).map((a) => a.departmentPath);
   // Drop paths already covered by an ancestor path in the list.
-  return [...new Set(paths)].filter((p, _, all) => !all.some((other) => other !== p && coversDepartment(p, other))).sort();
+  return [...new Set(paths)]
+    .filter((p, _, all) => !all.some((other) => other !== p && coversDepartment(p, other)))
+    .sort();
 }

@@ -7,12 +7,19 @@ import { demoUsers, DEMO_PASSWORD } from './db/seed.js';
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const platform = await startPlatform({ config, logger });
-logger.info({ url: platform.url, database: config.databaseUrl ? 'postgresql' : `embedded (${config.dataDir})` }, 'platform started');
+logger.info(
+  { url: platform.url, database: config.databaseUrl ? 'postgresql' : `embedded (${config.dataDir})` },
+  'platform started',
+);
 
-const lines = [`\n  Power marketing platform is running at ${platform.url}`, `  API reference: ${platform.url}/api/docs`];
+const lines = [
+  `\n  Power marketing platform is running at ${platform.url}`,
+  `  API reference: ${platform.url}/api/docs`,
+];
 if (config.demoData) {
   lines.push(`  Demo logins (password ${DEMO_PASSWORD} for all):`);
-  for (const [username, name, department, roles] of demoUsers()) lines.push(`    ${username.padEnd(14)} ${roles.map((r) => r[0]).join(', ')} @ ${department} (${name})`);
+  for (const [username, name, department, roles] of demoUsers())
+    lines.push(`    ${username.padEnd(14)} ${roles.map((r) => r[0]).join(', ')} @ ${department} (${name})`);
 }
 process.stdout.write(`${lines.join('\n')}\n\n`);
 

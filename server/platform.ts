@@ -10,7 +10,7 @@ import { OrganisationService } from './identity/organisation.service.js';
 import { UsersService } from './identity/users.service.js';
 import { createHttpApp } from './http/app.js';
 import type { Services } from './http/services.js';
-import type { RouteSpec } from './http/route.js';
+import type { AnyRoute } from './http/route.js';
 import { JobExecutor } from './jobs/executor.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { coreServices, ServiceRegistry, type ServiceDefinition } from './services/registry.js';
@@ -35,7 +35,7 @@ export interface PlatformOptions {
   services?: ServiceDefinition[];
   auth?: Partial<AuthOptions>;
   jobRetryBaseMs?: number;
-  extraRoutes?: (services: Services) => RouteSpec<any, any, any>[];
+  extraRoutes?: (services: Services) => AnyRoute[];
   /** Run the job executor (default true). */
   jobs?: boolean;
 }

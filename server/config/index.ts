@@ -19,13 +19,21 @@ const schema = z
     /** Seed demo organisation, users and data. Defaults to on for the embedded database only. */
     DEMO_DATA: z.enum(['true', 'false']).optional(),
     SESSION_SECRET: z.string().min(32).optional(),
-    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(2 * 1024 * 1024),
     ADMIN_USERNAME: z.string().min(2).optional(),
     ADMIN_PASSWORD: z.string().min(8).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
-      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production (the embedded database is for development)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'required in production (the embedded database is for development)',
+      });
     }
   });
 

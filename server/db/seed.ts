@@ -13,7 +13,9 @@ export async function seedBaseline(db: Db): Promise<void> {
     .ignore();
   const existing = await db('casbin_policies').count<{ count: number }[]>('* as count').first();
   if (Number(existing?.count ?? 0) === 0) {
-    await db('casbin_policies').insert(parsePolicyCsv(DEFAULT_POLICY_TEXT).map((p) => ({ role_code: p.role, object: p.object, action: p.action })));
+    await db('casbin_policies').insert(
+      parsePolicyCsv(DEFAULT_POLICY_TEXT).map((p) => ({ role_code: p.role, object: p.object, action: p.action })),
+    );
   }
 }
 
@@ -66,7 +68,8 @@ export function demoUsers(): [string, string, string, [string, string][]][] {
     ['yh', 'ZJ-HZ-YH', '余杭'],
     ['jn', 'JS-NJ-JN', '江宁'],
   ] as const) {
-    for (const [suffix, role, name] of COUNTY_ROLES) users.push([`${prefix}.${suffix}`, `${place}${name}`, county, [[role, county]]]);
+    for (const [suffix, role, name] of COUNTY_ROLES)
+      users.push([`${prefix}.${suffix}`, `${place}${name}`, county, [[role, county]]]);
   }
   return users;
 }
@@ -83,14 +86,27 @@ export async function seedDemoOrganisation(db: Db, logger?: Logger): Promise<boo
     for (const [id, parent, name, nameEn, level] of ORGANISATION) {
       const path = `${parent ? paths.get(parent) : '/'}${id}/`;
       paths.set(id, path);
-      await trx('departments').insert({ id, parent_id: parent, name, name_en: nameEn, level, path }).onConflict('id').ignore();
+      await trx('departments')
+        .insert({ id, parent_id: parent, name, name_en: nameEn, level, path })
+        .onConflict('id')
+        .ignore();
     }
     // One argon2id hash for the shared demo password keeps start-up fast.
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     for (const [username, displayName, departmentId, roles] of demoUsers()) {
       const id = randomUUID();
-      await trx('users').insert({ id, username, display_name: displayName, department_id: departmentId, password_hash: passwordHash, password_changed_at: new Date(), phone: null });
-      await trx('user_roles').insert(roles.map(([role, department]) => ({ user_id: id, role_code: role, department_id: department })));
+      await trx('users').insert({
+        id,
+        username,
+        display_name: displayName,
+        department_id: departmentId,
+        password_hash: passwordHash,
+        password_changed_at: new Date(),
+        phone: null,
+      });
+      await trx('user_roles').insert(
+        roles.map(([role, department]) => ({ user_id: id, role_code: role, department_id: department })),
+      );
     }
     await trx('permission_versions').where({ id: 1 }).increment('version', 1);
   });
@@ -103,14 +119,31 @@ export async function seedDemoOrganisation(db: Db, logger?: Logger): Promise<boo
  * ADMIN_PASSWORD; without them, and without any user, start-up fails rather than leave the
  * platform without an administrator.
  */
-export async function ensureInitialAdmin(db: Db, username: string | undefined, password: string | undefined): Promise<void> {
+export async function ensureInitialAdmin(
+  db: Db,
+  username: string | undefined,
+  password: string | undefined,
+): Promise<void> {
   const users = await db('users').count<{ count: number }[]>('* as count').first();
   if (Number(users?.count ?? 0) > 0) return;
-  if (!username || !password) throw new Error('no users exist: set ADMIN_USERNAME and ADMIN_PASSWORD for the first administrator (or DEMO_DATA=true)');
+  if (!username || !password)
+    throw new Error(
+      'no users exist: set ADMIN_USERNAME and ADMIN_PASSWORD for the first administrator (or DEMO_DATA=true)',
+    );
   await db.transaction(async (trx) => {
-    await trx('departments').insert({ id: 'HQ', parent_id: null, name: '总部', name_en: 'Headquarters', level: 'headquarters', path: '/HQ/' }).onConflict('id').ignore();
+    await trx('departments')
+      .insert({ id: 'HQ', parent_id: null, name: '总部', name_en: 'Headquarters', level: 'headquarters', path: '/HQ/' })
+      .onConflict('id')
+      .ignore();
     const id = randomUUID();
-    await trx('users').insert({ id, username: username.toLowerCase(), display_name: 'Administrator', department_id: 'HQ', password_hash: await hashPassword(password), password_changed_at: new Date() });
+    await trx('users').insert({
+      id,
+      username: username.toLowerCase(),
+      display_name: 'Administrator',
+      department_id: 'HQ',
+      password_hash: await hashPassword(password),
+      password_changed_at: new Date(),
+    });
     await trx('user_roles').insert({ user_id: id, role_code: 'admin', department_id: 'HQ' });
     await trx('permission_versions').where({ id: 1 }).increment('version', 1);
   });

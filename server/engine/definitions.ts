@@ -203,7 +203,12 @@ class Checker {
         continue;
       }
       if (definition.$type === 'bpmn:TimerEventDefinition') this.timer(element, definition);
-      if (definition.$type === 'bpmn:MessageEventDefinition' && !definition.messageRef && element.$type !== 'bpmn:EndEvent' && element.$type !== 'bpmn:IntermediateThrowEvent') {
+      if (
+        definition.$type === 'bpmn:MessageEventDefinition' &&
+        !definition.messageRef &&
+        element.$type !== 'bpmn:EndEvent' &&
+        element.$type !== 'bpmn:IntermediateThrowEvent'
+      ) {
         this.fail(element, 'a message event needs a message (messageRef) so that it can be correlated');
       }
     }
@@ -232,19 +237,28 @@ class Checker {
     if (cardinality) this.expression(element, 'loopCardinality', cardinality.body);
     const completion = loop.completionCondition as ModdleElement | undefined;
     if (completion) this.expression(element, 'completionCondition', completion.body);
-    if (!loop.collection && !cardinality) this.fail(element, 'a multi-instance activity needs a collection or a cardinality');
+    if (!loop.collection && !cardinality)
+      this.fail(element, 'a multi-instance activity needs a collection or a cardinality');
   }
 
   private listeners(element: ModdleElement): void {
-    const values = ((element.extensionElements as ModdleElement | undefined)?.values as ModdleElement[] | undefined) ?? [];
+    const values =
+      ((element.extensionElements as ModdleElement | undefined)?.values as ModdleElement[] | undefined) ?? [];
     for (const value of values) {
       if (value.$type === 'camunda:ExecutionListener' || value.$type === 'camunda:TaskListener') {
-        this.fail(element, `${value.$type.replace('camunda:', '')}s run Java or scripts and are not supported; use a service task`);
+        this.fail(
+          element,
+          `${value.$type.replace('camunda:', '')}s run Java or scripts and are not supported; use a service task`,
+        );
       }
       if (value.$type === 'camunda:InputOutput') {
-        for (const parameter of [...((value.inputParameters as ModdleElement[]) ?? []), ...((value.outputParameters as ModdleElement[]) ?? [])]) {
+        for (const parameter of [
+          ...((value.inputParameters as ModdleElement[]) ?? []),
+          ...((value.outputParameters as ModdleElement[]) ?? []),
+        ]) {
           const definition = parameter.definition as ModdleElement | undefined;
-          if (definition?.$type === 'camunda:Script') this.fail(element, `parameter ${String(parameter.name)} is a script; scripts are not allowed`);
+          if (definition?.$type === 'camunda:Script')
+            this.fail(element, `parameter ${String(parameter.name)} is a script; scripts are not allowed`);
           this.expression(element, `parameter ${String(parameter.name)}`, parameter.value);
         }
       }
@@ -281,14 +295,20 @@ class Checker {
       this.fail(element, `unknown service "${name.service}": it is not in the platform's service registry`);
       return;
     }
-    this.meta.serviceTasks[element.id as string] = { service: name.service, resultVariable: str(element.resultVariable) };
+    this.meta.serviceTasks[element.id as string] = {
+      service: name.service,
+      resultVariable: str(element.resultVariable),
+    };
   }
 
   private sequenceFlow(element: ModdleElement): void {
     const condition = element.conditionExpression as ModdleElement | undefined;
     if (!condition) return;
     if (str(condition.language)) {
-      this.fail(element, `script conditions (language "${String(condition.language)}") are not allowed; write the condition as \${…}`);
+      this.fail(
+        element,
+        `script conditions (language "${String(condition.language)}") are not allowed; write the condition as \${…}`,
+      );
       return;
     }
     const body = str(condition.body);
@@ -322,18 +342,30 @@ export function serviceName(element: ModdleElement): { service: string } | { err
   const delegate = str(element.delegateExpression);
   if (delegate) {
     const match = /^\$\{\s*([A-Za-z_][\w.-]*)\s*\}$/.exec(delegate);
-    return match ? { service: match[1] as string } : { error: `delegateExpression must name one service, like \${smsGateway}, not "${delegate}"` };
+    return match
+      ? { service: match[1] as string }
+      : { error: `delegateExpression must name one service, like \${smsGateway}, not "${delegate}"` };
   }
   const topic = str(element.topic);
   if (str(element.type) === 'external' && topic) return { service: topic };
   const implementation = str(element.implementation);
   if (implementation && implementation.startsWith('${')) {
     const match = /^\$\{\s*(?:environment\.)?services\.([A-Za-z_][\w-]*)\s*\}$/.exec(implementation);
-    return match ? { service: match[1] as string } : { error: `implementation must be \${environment.services.name}, not "${implementation}"` };
+    return match
+      ? { service: match[1] as string }
+      : { error: `implementation must be \${environment.services.name}, not "${implementation}"` };
   }
-  if (str(element.class)) return { error: `camunda:class "${String(element.class)}" names Java code, which cannot run here; name a registered service` };
-  if (str(element.expression)) return { error: 'camunda:expression service calls are not supported; use delegateExpression with a registered service' };
-  return { error: 'a service task must name a registered service (camunda:delegateExpression="${name}" or an external topic)' };
+  if (str(element.class))
+    return {
+      error: `camunda:class "${String(element.class)}" names Java code, which cannot run here; name a registered service`,
+    };
+  if (str(element.expression))
+    return {
+      error: 'camunda:expression service calls are not supported; use delegateExpression with a registered service',
+    };
+  return {
+    error: 'a service task must name a registered service (camunda:delegateExpression="${name}" or an external topic)',
+  };
 }
 
 function collectMessages(root: ModdleElement): Record<string, string> {
@@ -370,18 +402,30 @@ export async function compileDefinition(xml: string, services: ServiceCatalog): 
       { reason: (err as Error).message.split('\n')[0] ?? 'unparsable' },
     ]);
   }
-  const warnings = parsed.warnings.map((w) => ({ element: w.element?.id, reason: w.message.split('\n')[0] ?? w.message }));
-  if (warnings.length) throw new Invalid('BPMN_INVALID', `the BPMN document has ${warnings.length} problem(s): ${warnings[0]?.reason}`, warnings);
+  const warnings = parsed.warnings.map((w) => ({
+    element: w.element?.id,
+    reason: w.message.split('\n')[0] ?? w.message,
+  }));
+  if (warnings.length)
+    throw new Invalid(
+      'BPMN_INVALID',
+      `the BPMN document has ${warnings.length} problem(s): ${warnings[0]?.reason}`,
+      warnings,
+    );
 
   const root = parsed.rootElement;
   if (root.$type !== 'bpmn:Definitions') throw new Invalid('BPMN_INVALID', 'the root element must be bpmn:definitions');
-  const processes = ((root.rootElements as ModdleElement[] | undefined) ?? []).filter((e) => e.$type === 'bpmn:Process');
+  const processes = ((root.rootElements as ModdleElement[] | undefined) ?? []).filter(
+    (e) => e.$type === 'bpmn:Process',
+  );
   const executable = processes.filter((p) => p.isExecutable === true);
   if (executable.length === 0) {
     const ids = processes.map((p) => p.id).join(', ') || 'none';
-    throw new Invalid('BPMN_NOT_EXECUTABLE', `no executable process: mark the process isExecutable="true" (processes: ${ids})`, [
-      { element: processes[0]?.id, reason: 'isExecutable is not true' },
-    ]);
+    throw new Invalid(
+      'BPMN_NOT_EXECUTABLE',
+      `no executable process: mark the process isExecutable="true" (processes: ${ids})`,
+      [{ element: processes[0]?.id, reason: 'isExecutable is not true' }],
+    );
   }
   if (executable.length > 1) {
     throw new Invalid(

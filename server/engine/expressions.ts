@@ -51,7 +51,31 @@ const WORD_OPERATORS: Record<string, string> = {
   mod: '%',
   empty: 'empty',
 };
-const SYMBOLS = ['===', '!==', '==', '!=', '<=', '>=', '&&', '||', '<', '>', '+', '-', '*', '/', '%', '!', '(', ')', '[', ']', '.', '?', ':'];
+const SYMBOLS = [
+  '===',
+  '!==',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '!',
+  '(',
+  ')',
+  '[',
+  ']',
+  '.',
+  '?',
+  ':',
+];
 const FORBIDDEN_NAMES = new Set(['__proto__', 'prototype', 'constructor']);
 
 function tokenize(source: string): Token[] {
@@ -303,7 +327,9 @@ function evaluateNode(node: Node, scope: Scope): Value {
       return -Number(value);
     }
     case 'conditional':
-      return evaluateNode(node.test, scope) ? evaluateNode(node.consequent, scope) : evaluateNode(node.alternate, scope);
+      return evaluateNode(node.test, scope)
+        ? evaluateNode(node.consequent, scope)
+        : evaluateNode(node.alternate, scope);
     case 'binary': {
       if (node.op === '&&') return evaluateNode(node.left, scope) ? evaluateNode(node.right, scope) : false;
       if (node.op === '||') return evaluateNode(node.left, scope) || evaluateNode(node.right, scope);

@@ -22,7 +22,11 @@ export function PlatformService(this: { activity: ActivityLike }, activity: Acti
   this.activity = activity;
 }
 
-PlatformService.prototype.execute = function execute(this: { activity: ActivityLike }, message: ExecuteMessage, callback: Callback) {
+PlatformService.prototype.execute = function execute(
+  this: { activity: ActivityLike },
+  message: ExecuteMessage,
+  callback: Callback,
+) {
   const step = this.activity.environment.options.platformStep;
   if (!step) return callback(new Error('service task executed outside a platform step'));
   const executionId = message.content.executionId;

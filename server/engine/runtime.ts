@@ -96,13 +96,33 @@ function describeWait(api: ActivityApi, meta: DefinitionMeta, messages: Map<stri
   const isIteration = content.isMultiInstance === true && content.index !== undefined;
   if (content.isMultiInstance === true && !isIteration && ownerType !== 'bpmn:SubProcess') return null;
   const messageName = messages.get(api.executionId) ?? null;
-  const waitingType = ownerType === 'bpmn:UserTask' || ownerType === 'bpmn:CallActivity' || ownerType === 'bpmn:ReceiveTask' || messageName !== null;
+  const waitingType =
+    ownerType === 'bpmn:UserTask' ||
+    ownerType === 'bpmn:CallActivity' ||
+    ownerType === 'bpmn:ReceiveTask' ||
+    messageName !== null;
   if (!waitingType) return null;
   let locals: Variables | null = null;
   if (isIteration) {
     locals = { loopCounter: content.index };
     for (const [key, value] of Object.entries(content)) {
-      if (!['id', 'type', 'executionId', 'parent', 'state', 'isMultiInstance', 'index', 'loopCardinality', 'isRootScope', 'isSequential', 'inbound', 'attachedTo', 'name'].includes(key)) {
+      if (
+        ![
+          'id',
+          'type',
+          'executionId',
+          'parent',
+          'state',
+          'isMultiInstance',
+          'index',
+          'loopCardinality',
+          'isRootScope',
+          'isSequential',
+          'inbound',
+          'attachedTo',
+          'name',
+        ].includes(key)
+      ) {
         locals[key] = value;
       }
     }
@@ -140,10 +160,17 @@ export async function executeStep(
       if (!api) return;
       const event = HISTORY_EVENTS[name];
       if (event && !SKIP_HISTORY_TYPES.has(api.type)) {
-        history.push({ event, executionId: api.executionId, elementId: api.id, elementType: api.type, at: new Date(clock()) });
+        history.push({
+          event,
+          executionId: api.executionId,
+          elementId: api.id,
+          elementType: api.type,
+          at: new Date(clock()),
+        });
       } else if (name === 'activity.wait') {
         const message = api.content.message as { id?: string; name?: string } | undefined;
-        if (message?.id) messageWaits.set(api.executionId, definition.meta.messages[message.id] ?? message.name ?? message.id);
+        if (message?.id)
+          messageWaits.set(api.executionId, definition.meta.messages[message.id] ?? message.name ?? message.id);
       }
     },
   };
@@ -193,7 +220,9 @@ export async function executeStep(
   // ARCHITECTURE.md: delete the embedded source; recover() takes the shared sourceContext instead.
   for (const d of engineState.definitions) delete d.source;
 
-  const postponed = engine.execution ? allPostponed((engine.execution as unknown as { getPostponed(): ActivityApi[] }).getPostponed()) : [];
+  const postponed = engine.execution
+    ? allPostponed((engine.execution as unknown as { getPostponed(): ActivityApi[] }).getPostponed())
+    : [];
   const waiting: WaitingActivity[] = [];
   for (const api of postponed) {
     const wait = describeWait(api, definition.meta, messageWaits);
@@ -204,7 +233,11 @@ export async function executeStep(
     .map((t) => ({ executionId: t.owner?.executionId as string, elementId: t.owner?.id ?? '', dueAt: t.expireAt }));
 
   const failed = engineError !== null || engine.state === 'error';
-  const status: StepOutcome['status'] = failed ? 'failed' : engine.state === 'idle' && postponed.length === 0 ? 'completed' : 'running';
+  const status: StepOutcome['status'] = failed
+    ? 'failed'
+    : engine.state === 'idle' && postponed.length === 0
+      ? 'completed'
+      : 'running';
   return {
     state: engineState,
     status,

@@ -26,11 +26,13 @@ export class DeferredTimers {
   }
   register(owner: TimerRef['owner']) {
     return {
-      setTimeout: (callback: TimerRef['callback'], delay: number, ...args: unknown[]) => this.add(owner, callback, delay, args),
+      setTimeout: (callback: TimerRef['callback'], delay: number, ...args: unknown[]) =>
+        this.add(owner, callback, delay, args),
       clearTimeout: (ref: TimerRef) => this.clearTimeout(ref),
     };
   }
-  setTimeout = (callback: TimerRef['callback'], delay: number, ...args: unknown[]): TimerRef => this.add(null, callback, delay, args);
+  setTimeout = (callback: TimerRef['callback'], delay: number, ...args: unknown[]): TimerRef =>
+    this.add(null, callback, delay, args);
   clearTimeout = (ref: TimerRef | undefined): undefined => {
     if (ref) this.refs.delete(ref);
     return undefined;
@@ -71,7 +73,8 @@ export class StepContext {
   }
 
   requestService(executionId: string, elementId: string): void {
-    if (!this.serviceRequests.some((r) => r.executionId === executionId)) this.serviceRequests.push({ executionId, elementId });
+    if (!this.serviceRequests.some((r) => r.executionId === executionId))
+      this.serviceRequests.push({ executionId, elementId });
   }
 
   /** A scope for expressions: variables first, plus the engine-style roots. */
@@ -93,7 +96,10 @@ export class StepContext {
       if (typeof expression !== 'string') return expression;
       const content = context?.content as Variables | undefined;
       // Inside a multi-instance iteration, its element variable (e.g. `item`) is visible.
-      return resolveTemplate(expression, this.scope(context, content && typeof content === 'object' ? iterationLocals(content) : undefined));
+      return resolveTemplate(
+        expression,
+        this.scope(context, content && typeof content === 'object' ? iterationLocals(content) : undefined),
+      );
     },
     isExpression,
     hasExpression,

@@ -22,16 +22,25 @@ export function checkXmlSafety(xml: string): ErrorDetail[] {
   });
   parser.on('error', (err: Error) => {
     if (problems.length === 0) {
-      problems.push({ reason: `malformed XML: ${err.message.replace(/^\d+:\d+: /, '')}`, line: parser.line, column: parser.column });
+      problems.push({
+        reason: `malformed XML: ${err.message.replace(/^\d+:\d+: /, '')}`,
+        line: parser.line,
+        column: parser.column,
+      });
     }
   });
   try {
     parser.write(xml).close();
   } catch (err) {
     if (problems.length === 0) {
-      problems.push({ reason: `malformed XML: ${(err as Error).message.replace(/^\d+:\d+: /, '')}`, line: parser.line, column: parser.column });
+      problems.push({
+        reason: `malformed XML: ${(err as Error).message.replace(/^\d+:\d+: /, '')}`,
+        line: parser.line,
+        column: parser.column,
+      });
     }
   }
-  if (problems.length === 0 && !sawRoot) problems.push({ reason: 'the document has no root element', line: 1, column: 1 });
+  if (problems.length === 0 && !sawRoot)
+    problems.push({ reason: 'the document has no root element', line: 1, column: 1 });
   return problems;
 }

@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import type { Logger } from '../lib/logger.js';
 import { AppError } from '../lib/errors.js';
 import type { Services } from './services.js';
-import { mount, type RouteSpec } from './route.js';
+import { mount, type AnyRoute } from './route.js';
 import { problemJson } from './middleware/errors.js';
 import { observe, securityHeaders } from './middleware/observe.js';
 import { authenticator } from './authenticate.js';
@@ -20,7 +20,7 @@ export interface HttpOptions {
   secureCookies: boolean;
   bodyLimitBytes: number;
   /** Extra route groups (domain modules) mounted under /api/v1. */
-  extraRoutes?: RouteSpec<any, any, any>[];
+  extraRoutes?: AnyRoute[];
   /** Answers /readyz: the database answers and migrations ran. */
   ready: () => Promise<boolean>;
 }
@@ -36,7 +36,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     authorize: (actor: Parameters<typeof services.authorization.require>[0], p: { object: string; action: string }) =>
       services.authorization.require(actor, p.object as never, p.action as never),
   };
-  const routes: RouteSpec<any, any, any>[] = [
+  const routes: AnyRoute[] = [
     ...authRoutes(services, options.secureCookies),
     ...deploymentRoutes(services),
     ...instanceRoutes(services),
@@ -78,7 +78,10 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
   app.use(problemJson(options.logger));
   app.use(securityHeaders());
   app.use(async (ctx, next) => {
-    ctx.state.bodyLimits = { jsonBytes: options.bodyLimitBytes, fileBytes: Math.max(options.bodyLimitBytes, 5 * 1024 * 1024) };
+    ctx.state.bodyLimits = {
+      jsonBytes: options.bodyLimitBytes,
+      fileBytes: Math.max(options.bodyLimitBytes, 5 * 1024 * 1024),
+    };
     await next();
   });
   app.use(system.routes());

@@ -45,7 +45,10 @@ function readMultipart(ctx: Context): Promise<{ xml: string; name?: string }> {
   return new Promise((resolve, reject) => {
     let busboy: Busboy.Busboy;
     try {
-      busboy = Busboy({ headers: ctx.req.headers, limits: { files: 1, fileSize: limit, fields: 10, fieldSize: 64 * 1024 } });
+      busboy = Busboy({
+        headers: ctx.req.headers,
+        limits: { files: 1, fileSize: limit, fields: 10, fieldSize: 64 * 1024 },
+      });
     } catch (err) {
       reject(new Invalid('BODY_UNREADABLE', `invalid multipart request: ${(err as Error).message}`));
       return;
@@ -67,10 +70,17 @@ function readMultipart(ctx: Context): Promise<{ xml: string; name?: string }> {
       if (field === 'name') name = value;
       if (field === 'xml') xml = value;
     });
-    busboy.on('error', (err: Error) => reject(new Invalid('BODY_UNREADABLE', `invalid multipart request: ${err.message}`)));
+    busboy.on('error', (err: Error) =>
+      reject(new Invalid('BODY_UNREADABLE', `invalid multipart request: ${err.message}`)),
+    );
     busboy.on('close', () => {
       if (failure) return reject(failure);
-      if (xml === undefined) return reject(new Invalid('VALIDATION_FAILED', 'the upload has no file (field "file")', [{ field: 'file', reason: 'required' }]));
+      if (xml === undefined)
+        return reject(
+          new Invalid('VALIDATION_FAILED', 'the upload has no file (field "file")', [
+            { field: 'file', reason: 'required' },
+          ]),
+        );
       resolve(name === undefined ? { xml } : { xml, name });
     });
     ctx.req.pipe(busboy);
@@ -81,7 +91,8 @@ function readMultipart(ctx: Context): Promise<{ xml: string; name?: string }> {
 export async function readBody(ctx: Context, kind: BodyKind): Promise<unknown> {
   const type = ctx.request.type;
   if (kind === 'json') {
-    if (type && type !== 'application/json') throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `send application/json, not ${type}`);
+    if (type && type !== 'application/json')
+      throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `send application/json, not ${type}`);
     return readJson(ctx);
   }
   if (type === 'multipart/form-data') return readMultipart(ctx);
@@ -90,5 +101,9 @@ export async function readBody(ctx: Context, kind: BodyKind): Promise<unknown> {
     const name = typeof ctx.query.name === 'string' ? ctx.query.name : undefined;
     return { xml: await readText(ctx, limits(ctx).fileBytes), ...(name ? { name } : {}) };
   }
-  throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the BPMN file as application/json {xml}, text/xml, or multipart/form-data');
+  throw new AppError(
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    'send the BPMN file as application/json {xml}, text/xml, or multipart/form-data',
+  );
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RouteSpec } from './route.js';
+import type { AnyRoute } from './route.js';
 
 function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z_]\w*)/g, '{$1}');
@@ -13,7 +13,7 @@ function schemaOf(schema: z.ZodType | undefined): Record<string, unknown> | unde
 }
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
-export function buildOpenApi(routes: RouteSpec<any, any, any>[], prefix: string) {
+export function buildOpenApi(routes: AnyRoute[], prefix: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = toOpenApiPath(prefix + route.path);
@@ -36,7 +36,13 @@ export function buildOpenApi(routes: RouteSpec<any, any, any>[], prefix: string)
               ? {
                   'application/json': { schema: body },
                   'text/xml': { schema: { type: 'string' } },
-                  'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, name: { type: 'string' } }, required: ['file'] } },
+                  'multipart/form-data': {
+                    schema: {
+                      type: 'object',
+                      properties: { file: { type: 'string', format: 'binary' }, name: { type: 'string' } },
+                      required: ['file'],
+                    },
+                  },
                 }
               : { 'application/json': { schema: body } },
         }
@@ -51,13 +57,20 @@ export function buildOpenApi(routes: RouteSpec<any, any, any>[], prefix: string)
       ...(route.permission ? { 'x-permission': `${route.permission.object}:${route.permission.action}` } : {}),
       responses: {
         [status]: { description: route.responseDescription ?? 'OK' },
-        default: { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+        default: {
+          description: 'Problem',
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        },
       },
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Power marketing process platform API', version: '1', description: 'REST API under /api/v1. Errors are application/problem+json with a stable code.' },
+    info: {
+      title: 'Power marketing process platform API',
+      version: '1',
+      description: 'REST API under /api/v1. Errors are application/problem+json with a stable code.',
+    },
     servers: [{ url: '/' }],
     security: [{ session: [] }, { bearer: [] }],
     components: {
@@ -74,7 +87,19 @@ export function buildOpenApi(routes: RouteSpec<any, any, any>[], prefix: string)
             code: { type: 'string' },
             title: { type: 'string' },
             detail: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, element: { type: 'string' }, reason: { type: 'string' }, line: { type: 'integer' }, column: { type: 'integer' } } } },
+            errors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  field: { type: 'string' },
+                  element: { type: 'string' },
+                  reason: { type: 'string' },
+                  line: { type: 'integer' },
+                  column: { type: 'integer' },
+                },
+              },
+            },
           },
         },
       },

@@ -20,7 +20,15 @@ export interface AuditFilter {
 export class AuditService {
   constructor(private readonly db: Db) {}
 
-  async record(actor: Pick<Actor, 'id' | 'displayName' | 'departmentId'> | null, action: string, objectType: string | null, objectId: string | null, details: Record<string, unknown> = {}, ctx?: Pick<Context, 'ip' | 'get'>, trx: Db = this.db): Promise<void> {
+  async record(
+    actor: Pick<Actor, 'id' | 'displayName' | 'departmentId'> | null,
+    action: string,
+    objectType: string | null,
+    objectId: string | null,
+    details: Record<string, unknown> = {},
+    ctx?: Pick<Context, 'ip' | 'get'>,
+    trx: Db = this.db,
+  ): Promise<void> {
     await trx('audit_log').insert({
       actor_id: actor?.id ?? null,
       actor_name: actor?.displayName ?? null,
@@ -35,7 +43,12 @@ export class AuditService {
   }
 
   async list(filter: AuditFilter, request: PageRequest): Promise<Page<Record<string, unknown>>> {
-    const q = this.db('audit_log').select('*').orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]);
+    const q = this.db('audit_log')
+      .select('*')
+      .orderBy([
+        { column: 'at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]);
     if (filter.actorId) q.where('actor_id', filter.actorId);
     if (filter.action) q.where('action', filter.action);
     if (filter.objectType) q.where('object_type', filter.objectType);

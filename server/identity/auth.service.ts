@@ -17,7 +17,14 @@ export interface AuthOptions {
   blockMinutes: number;
 }
 
-export const DEFAULT_AUTH_OPTIONS: AuthOptions = { sessionIdleMinutes: 60 * 8, sessionAbsoluteHours: 24, maxFailures: 5, maxFailuresPerAddress: 30, windowMinutes: 15, blockMinutes: 15 };
+export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
+  sessionIdleMinutes: 60 * 8,
+  sessionAbsoluteHours: 24,
+  maxFailures: 5,
+  maxFailuresPerAddress: 30,
+  windowMinutes: 15,
+  blockMinutes: 15,
+};
 
 export interface LoginResult {
   sessionToken: string;
@@ -59,28 +66,65 @@ export class AuthService {
   async login(username: string, password: string, client: { ip: string; userAgent: string }): Promise<LoginResult> {
     const name = username.trim().toLowerCase();
     const keys = [`account:${name}`, `address:${client.ip}`];
-    const blocked = await this.db('login_throttle').whereIn('key', keys).where('blocked_until', '>', new Date()).max('blocked_until as until').first();
+    const blocked = await this.db('login_throttle')
+      .whereIn('key', keys)
+      .where('blocked_until', '>', new Date())
+      .max('blocked_until as until')
+      .first();
     if (blocked?.until) {
-      await this.audit.record(null, 'auth.login.throttled', 'user', name, { ip: client.ip }, { ip: client.ip, get: () => client.userAgent });
+      await this.audit.record(
+        null,
+        'auth.login.throttled',
+        'user',
+        name,
+        { ip: client.ip },
+        { ip: client.ip, get: () => client.userAgent },
+      );
       const seconds = Math.max(1, Math.ceil((new Date(blocked.until).getTime() - Date.now()) / 1000));
-      throw new AppError(429, 'LOGIN_THROTTLED', `too many failed logins; try again in ${seconds} seconds`, [], { retryAfter: seconds });
+      throw new AppError(429, 'LOGIN_THROTTLED', `too many failed logins; try again in ${seconds} seconds`, [], {
+        retryAfter: seconds,
+      });
     }
-    const user = await this.db('users').where({ username: name }).first('id', 'username', 'display_name', 'department_id', 'active', 'locked_until', 'password_hash');
+    const user = await this.db('users')
+      .where({ username: name })
+      .first('id', 'username', 'display_name', 'department_id', 'active', 'locked_until', 'password_hash');
     const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
     if (!user || !ok) {
       await this.recordFailure(keys);
-      await this.audit.record(user ? { id: user.id, displayName: user.display_name, departmentId: user.department_id } : null, 'auth.login.failed', 'user', user?.id ?? name, { username: name }, { ip: client.ip, get: () => client.userAgent });
+      await this.audit.record(
+        user ? { id: user.id, displayName: user.display_name, departmentId: user.department_id } : null,
+        'auth.login.failed',
+        'user',
+        user?.id ?? name,
+        { username: name },
+        { ip: client.ip, get: () => client.userAgent },
+      );
       throw new Unauthorized('wrong user name or password');
     }
     if (!user.active) throw new Forbidden('this account is inactive', 'ACCOUNT_INACTIVE');
-    if (user.locked_until && new Date(user.locked_until) > new Date()) throw new Forbidden(`this account is locked until ${new Date(user.locked_until).toISOString()}`, 'ACCOUNT_LOCKED');
+    if (user.locked_until && new Date(user.locked_until) > new Date())
+      throw new Forbidden(
+        `this account is locked until ${new Date(user.locked_until).toISOString()}`,
+        'ACCOUNT_LOCKED',
+      );
 
-    await this.db('login_throttle').where('key', keys[0] as string).delete();
+    await this.db('login_throttle')
+      .where('key', keys[0] as string)
+      .delete();
     const sessionToken = token();
     const csrfToken = token(24);
     const now = Date.now();
-    const expiresAt = new Date(Math.min(now + this.options.sessionIdleMinutes * 60_000, now + this.options.sessionAbsoluteHours * 3_600_000));
-    await this.db('sessions').insert({ id: sha256(sessionToken), user_id: user.id, csrf_token: csrfToken, expires_at: expiresAt, ip: client.ip, user_agent: client.userAgent.slice(0, 300) });
+    const expiresAt = new Date(
+      Math.min(now + this.options.sessionIdleMinutes * 60_000, now + this.options.sessionAbsoluteHours * 3_600_000),
+    );
+    await this.db('sessions').insert({
+      id: sha256(sessionToken),
+      user_id: user.id,
+      csrf_token: csrfToken,
+      expires_at: expiresAt,
+      ip: client.ip,
+      user_agent: client.userAgent.slice(0, 300),
+    });
     const actor = await this.loadActor(user.id, 'user');
     await this.audit.record(actor, 'auth.login', 'user', user.id, {}, { ip: client.ip, get: () => client.userAgent });
     return { sessionToken, csrfToken, expiresAt, actor };
@@ -103,7 +147,9 @@ export class AuthService {
   }
 
   async logout(sessionToken: string, actor: Actor): Promise<void> {
-    await this.db('sessions').where({ id: sha256(sessionToken) }).delete();
+    await this.db('sessions')
+      .where({ id: sha256(sessionToken) })
+      .delete();
     await this.audit.record(actor, 'auth.logout', 'user', actor.id);
   }
 
@@ -122,7 +168,12 @@ export class AuthService {
       const expiresAt = new Date(Math.min(Date.now() + this.options.sessionIdleMinutes * 60_000, absolute));
       await this.db('sessions').where({ id: row.id }).update({ last_seen_at: new Date(), expires_at: expiresAt });
     }
-    return { actor: await this.loadActor(row.user_id, 'user'), via: 'session', csrfToken: row.csrf_token, permissionVersion: Number(row.version) };
+    return {
+      actor: await this.loadActor(row.user_id, 'user'),
+      via: 'session',
+      csrfToken: row.csrf_token,
+      permissionVersion: Number(row.version),
+    };
   }
 
   async fromToken(bearer: string): Promise<Authenticated | null> {
@@ -144,9 +195,20 @@ export class AuthService {
   async loadActor(userId: string, kind: 'user' | 'token'): Promise<Actor> {
     const user = await this.db('users').where({ id: userId }).first('id', 'username', 'display_name', 'department_id');
     const roles: ActorRole[] = (
-      await this.db('user_roles as ur').join('departments as d', 'd.id', 'ur.department_id').where('ur.user_id', userId).select('ur.role_code', 'd.id', 'd.path').orderBy(['d.path', 'ur.role_code'])
+      await this.db('user_roles as ur')
+        .join('departments as d', 'd.id', 'ur.department_id')
+        .where('ur.user_id', userId)
+        .select('ur.role_code', 'd.id', 'd.path')
+        .orderBy(['d.path', 'ur.role_code'])
     ).map((r) => ({ role: r.role_code, departmentId: r.id, departmentPath: r.path }));
-    return { id: user.id, kind, username: user.username, displayName: user.display_name, departmentId: user.department_id, roles };
+    return {
+      id: user.id,
+      kind,
+      username: user.username,
+      displayName: user.display_name,
+      departmentId: user.department_id,
+      roles,
+    };
   }
 
   /** Makes sure Casbin on this node is at least as new as the version this request saw. */

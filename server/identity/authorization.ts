@@ -1,6 +1,11 @@
 import type { Enforcer } from 'casbin';
 import type { Db } from '../db/index.js';
-import { createEnforcer, grantedDepartments, type PolicyRule, type RoleAssignment } from '../../permissions/enforcer.js';
+import {
+  createEnforcer,
+  grantedDepartments,
+  type PolicyRule,
+  type RoleAssignment,
+} from '../../permissions/enforcer.js';
 import type { PermissionAction, PermissionObject } from '../../permissions/roles.js';
 import type { Actor } from '../lib/actor.js';
 import { Forbidden } from '../lib/errors.js';
@@ -54,11 +59,17 @@ export class Authorization {
     const version = await this.currentVersion();
     const [policyRows, assignmentRows, tree] = await Promise.all([
       this.db('casbin_policies').select('role_code', 'object', 'action'),
-      this.db('user_roles as ur').join('departments as d', 'd.id', 'ur.department_id').select('ur.user_id', 'ur.role_code', 'd.path'),
+      this.db('user_roles as ur')
+        .join('departments as d', 'd.id', 'ur.department_id')
+        .select('ur.user_id', 'ur.role_code', 'd.path'),
       DepartmentTree.load(this.db),
     ]);
     const policies = policyRows.map((r) => ({ role: r.role_code, object: r.object, action: r.action }));
-    const assignments: RoleAssignment[] = assignmentRows.map((r) => ({ userId: r.user_id, role: r.role_code, departmentPath: r.path }));
+    const assignments: RoleAssignment[] = assignmentRows.map((r) => ({
+      userId: r.user_id,
+      role: r.role_code,
+      departmentPath: r.path,
+    }));
     const enforcer = await createEnforcer(policies, assignments);
     this.loaded = { version, enforcer, policies, tree };
     this.logger.debug({ version, policies: policies.length, assignments: assignments.length }, 'permissions loaded');
@@ -70,7 +81,12 @@ export class Authorization {
   }
 
   /** The typed question: may the actor do `action` on `object` in this department? */
-  async can<O extends PermissionObject>(actor: Actor, object: O, action: PermissionAction<O>, departmentId?: string | null): Promise<boolean> {
+  async can<O extends PermissionObject>(
+    actor: Actor,
+    object: O,
+    action: PermissionAction<O>,
+    departmentId?: string | null,
+  ): Promise<boolean> {
     if (actor.kind === 'system') return true;
     const loaded = await this.ensure(this.loaded?.version);
     if (departmentId) {
@@ -85,7 +101,12 @@ export class Authorization {
     return false;
   }
 
-  async require<O extends PermissionObject>(actor: Actor, object: O, action: PermissionAction<O>, departmentId?: string | null): Promise<void> {
+  async require<O extends PermissionObject>(
+    actor: Actor,
+    object: O,
+    action: PermissionAction<O>,
+    departmentId?: string | null,
+  ): Promise<void> {
     if (!(await this.can(actor, object, action, departmentId))) {
       throw new Forbidden(`you may not ${action} ${object}${departmentId ? ` in ${departmentId}` : ''}`);
     }

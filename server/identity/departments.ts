@@ -21,9 +21,19 @@ export class DepartmentTree {
 
   static async load(db: Db): Promise<DepartmentTree> {
     const tree = new DepartmentTree();
-    const rows = await db('departments').select('id', 'parent_id', 'name', 'name_en', 'level', 'path', 'active').orderBy('path');
+    const rows = await db('departments')
+      .select('id', 'parent_id', 'name', 'name_en', 'level', 'path', 'active')
+      .orderBy('path');
     for (const r of rows) {
-      const d: Department = { id: r.id, parentId: r.parent_id, name: r.name, nameEn: r.name_en, level: r.level, path: r.path, active: r.active };
+      const d: Department = {
+        id: r.id,
+        parentId: r.parent_id,
+        name: r.name,
+        nameEn: r.name_en,
+        level: r.level,
+        path: r.path,
+        active: r.active,
+      };
       tree.byId.set(d.id, d);
       tree.sortedPaths.push(d);
     }

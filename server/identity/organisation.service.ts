@@ -15,33 +15,79 @@ export class OrganisationService {
   ) {}
 
   listDepartments() {
-    return this.db('departments').select('id', 'parent_id', 'name', 'name_en', 'level', 'path', 'active').orderBy('path');
+    return this.db('departments')
+      .select('id', 'parent_id', 'name', 'name_en', 'level', 'path', 'active')
+      .orderBy('path');
   }
 
-  async createDepartment(input: { id: string; parentId: string | null; name: string; nameEn?: string | undefined; level: (typeof LEVELS)[number] }, actor: Actor) {
-    if (!/^[A-Z0-9-]{2,32}$/.test(input.id)) throw new Invalid('VALIDATION_FAILED', 'department codes are 2–32 capital letters, digits or dashes', [{ field: 'id', reason: 'invalid' }]);
-    if (await this.db('departments').where({ id: input.id }).first('id')) throw new Conflict('DEPARTMENT_EXISTS', `department ${input.id} exists`);
+  async createDepartment(
+    input: {
+      id: string;
+      parentId: string | null;
+      name: string;
+      nameEn?: string | undefined;
+      level: (typeof LEVELS)[number];
+    },
+    actor: Actor,
+  ) {
+    if (!/^[A-Z0-9-]{2,32}$/.test(input.id))
+      throw new Invalid('VALIDATION_FAILED', 'department codes are 2–32 capital letters, digits or dashes', [
+        { field: 'id', reason: 'invalid' },
+      ]);
+    if (await this.db('departments').where({ id: input.id }).first('id'))
+      throw new Conflict('DEPARTMENT_EXISTS', `department ${input.id} exists`);
     let path = `/${input.id}/`;
     if (input.parentId) {
       const parent = await this.db('departments').where({ id: input.parentId }).first('path', 'level');
-      if (!parent) throw new Invalid('VALIDATION_FAILED', `unknown parent department ${input.parentId}`, [{ field: 'parentId', reason: 'unknown' }]);
-      if (LEVELS.indexOf(input.level) <= LEVELS.indexOf(parent.level)) throw new Invalid('VALIDATION_FAILED', `a ${input.level} cannot sit below a ${parent.level}`, [{ field: 'level', reason: 'invalid' }]);
+      if (!parent)
+        throw new Invalid('VALIDATION_FAILED', `unknown parent department ${input.parentId}`, [
+          { field: 'parentId', reason: 'unknown' },
+        ]);
+      if (LEVELS.indexOf(input.level) <= LEVELS.indexOf(parent.level))
+        throw new Invalid('VALIDATION_FAILED', `a ${input.level} cannot sit below a ${parent.level}`, [
+          { field: 'level', reason: 'invalid' },
+        ]);
       path = `${parent.path}${input.id}/`;
     } else if (await this.db('departments').whereNull('parent_id').first('id')) {
-      throw new Invalid('VALIDATION_FAILED', 'there is already a root department; give a parentId', [{ field: 'parentId', reason: 'required' }]);
+      throw new Invalid('VALIDATION_FAILED', 'there is already a root department; give a parentId', [
+        { field: 'parentId', reason: 'required' },
+      ]);
     }
     await this.db.transaction(async (trx) => {
-      await trx('departments').insert({ id: input.id, parent_id: input.parentId, name: input.name, name_en: input.nameEn ?? null, level: input.level, path });
+      await trx('departments').insert({
+        id: input.id,
+        parent_id: input.parentId,
+        name: input.name,
+        name_en: input.nameEn ?? null,
+        level: input.level,
+        path,
+      });
       await Authorization.bump(trx);
-      await this.audit.record(actor, 'department.create', 'department', input.id, { parentId: input.parentId, name: input.name }, undefined, trx);
+      await this.audit.record(
+        actor,
+        'department.create',
+        'department',
+        input.id,
+        { parentId: input.parentId, name: input.name },
+        undefined,
+        trx,
+      );
     });
     return this.db('departments').where({ id: input.id }).first();
   }
 
-  async updateDepartment(id: string, input: { name?: string | undefined; nameEn?: string | undefined; active?: boolean | undefined }, actor: Actor) {
+  async updateDepartment(
+    id: string,
+    input: { name?: string | undefined; nameEn?: string | undefined; active?: boolean | undefined },
+    actor: Actor,
+  ) {
     const updated = await this.db('departments')
       .where({ id })
-      .update({ ...(input.name ? { name: input.name } : {}), ...(input.nameEn !== undefined ? { name_en: input.nameEn } : {}), ...(input.active !== undefined ? { active: input.active } : {}) });
+      .update({
+        ...(input.name ? { name: input.name } : {}),
+        ...(input.nameEn !== undefined ? { name_en: input.nameEn } : {}),
+        ...(input.active !== undefined ? { active: input.active } : {}),
+      });
     if (!updated) throw new NotFound('department', id);
     await this.audit.record(actor, 'department.update', 'department', id, input);
     return this.db('departments').where({ id }).first();
@@ -51,36 +97,78 @@ export class OrganisationService {
     return this.db('roles').select('code', 'name', 'name_en', 'description', 'builtin').orderBy('code');
   }
 
-  async createRole(input: { code: string; name: string; nameEn?: string | undefined; description?: string | undefined }, actor: Actor) {
-    if (!/^[a-z][a-z0-9_]{1,40}$/.test(input.code)) throw new Invalid('VALIDATION_FAILED', 'role codes are lower-case letters, digits and _', [{ field: 'code', reason: 'invalid' }]);
-    if (await this.db('roles').where({ code: input.code }).first('code')) throw new Conflict('ROLE_EXISTS', `role ${input.code} exists`);
-    await this.db('roles').insert({ code: input.code, name: input.name, name_en: input.nameEn ?? null, description: input.description ?? null, builtin: false });
+  async createRole(
+    input: { code: string; name: string; nameEn?: string | undefined; description?: string | undefined },
+    actor: Actor,
+  ) {
+    if (!/^[a-z][a-z0-9_]{1,40}$/.test(input.code))
+      throw new Invalid('VALIDATION_FAILED', 'role codes are lower-case letters, digits and _', [
+        { field: 'code', reason: 'invalid' },
+      ]);
+    if (await this.db('roles').where({ code: input.code }).first('code'))
+      throw new Conflict('ROLE_EXISTS', `role ${input.code} exists`);
+    await this.db('roles').insert({
+      code: input.code,
+      name: input.name,
+      name_en: input.nameEn ?? null,
+      description: input.description ?? null,
+      builtin: false,
+    });
     await this.audit.record(actor, 'role.create', 'role', input.code, { name: input.name });
     return this.db('roles').where({ code: input.code }).first();
   }
 
   listPolicies() {
-    return this.db('casbin_policies').select('role_code as role', 'object', 'action').orderBy(['role_code', 'object', 'action']);
+    return this.db('casbin_policies')
+      .select('role_code as role', 'object', 'action')
+      .orderBy(['role_code', 'object', 'action']);
   }
 
   async addPolicy(rule: { role: string; object: string; action: string }, actor: Actor) {
-    if (!isKnownPermission(rule.object, rule.action)) throw new Invalid('VALIDATION_FAILED', `unknown permission ${rule.object}:${rule.action}`, [{ field: 'object', reason: 'unknown' }]);
-    if (!(await this.db('roles').where({ code: rule.role }).first('code'))) throw new Invalid('VALIDATION_FAILED', `unknown role ${rule.role}`, [{ field: 'role', reason: 'unknown' }]);
+    if (!isKnownPermission(rule.object, rule.action))
+      throw new Invalid('VALIDATION_FAILED', `unknown permission ${rule.object}:${rule.action}`, [
+        { field: 'object', reason: 'unknown' },
+      ]);
+    if (!(await this.db('roles').where({ code: rule.role }).first('code')))
+      throw new Invalid('VALIDATION_FAILED', `unknown role ${rule.role}`, [{ field: 'role', reason: 'unknown' }]);
     await this.db.transaction(async (trx) => {
-      const inserted = await trx('casbin_policies').insert({ role_code: rule.role, object: rule.object, action: rule.action }).onConflict(['role_code', 'object', 'action']).ignore().returning('id');
+      const inserted = await trx('casbin_policies')
+        .insert({ role_code: rule.role, object: rule.object, action: rule.action })
+        .onConflict(['role_code', 'object', 'action'])
+        .ignore()
+        .returning('id');
       if (inserted.length === 0) throw new Conflict('POLICY_EXISTS', 'the policy already exists');
       await Authorization.bump(trx);
-      await this.audit.record(actor, 'permission.policy.add', 'policy', `${rule.role}:${rule.object}:${rule.action}`, rule, undefined, trx);
+      await this.audit.record(
+        actor,
+        'permission.policy.add',
+        'policy',
+        `${rule.role}:${rule.object}:${rule.action}`,
+        rule,
+        undefined,
+        trx,
+      );
     });
   }
 
   async removePolicy(rule: { role: string; object: string; action: string }, actor: Actor) {
-    if (rule.role === 'admin' && rule.object === '*') throw new Conflict('LAST_ADMINISTRATOR', "the administrators' own grant cannot be removed");
+    if (rule.role === 'admin' && rule.object === '*')
+      throw new Conflict('LAST_ADMINISTRATOR', "the administrators' own grant cannot be removed");
     await this.db.transaction(async (trx) => {
-      const removed = await trx('casbin_policies').where({ role_code: rule.role, object: rule.object, action: rule.action }).delete();
+      const removed = await trx('casbin_policies')
+        .where({ role_code: rule.role, object: rule.object, action: rule.action })
+        .delete();
       if (!removed) throw new NotFound('policy', `${rule.role}:${rule.object}:${rule.action}`);
       await Authorization.bump(trx);
-      await this.audit.record(actor, 'permission.policy.remove', 'policy', `${rule.role}:${rule.object}:${rule.action}`, rule, undefined, trx);
+      await this.audit.record(
+        actor,
+        'permission.policy.remove',
+        'policy',
+        `${rule.role}:${rule.object}:${rule.action}`,
+        rule,
+        undefined,
+        trx,
+      );
     });
   }
 }

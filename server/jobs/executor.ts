@@ -119,7 +119,9 @@ export class JobExecutor {
   }
 
   private async executeService(job: JobRow): Promise<void> {
-    const instance = await this.db('process_instances').where({ id: job.instance_id }).first('id', 'status', 'variables', 'business_key', 'department_id');
+    const instance = await this.db('process_instances')
+      .where({ id: job.instance_id })
+      .first('id', 'status', 'variables', 'business_key', 'department_id');
     const definition = this.services.get(String(job.payload.service));
     if (!instance || instance.status !== 'running') {
       await this.db('jobs').where({ id: job.id }).delete();
@@ -150,13 +152,20 @@ export class JobExecutor {
       }
       result = { bpmnError: Object.assign(new Error(err.message), { code: err.code }) };
     }
-    const output = 'output' in result && result.output && typeof result.output === 'object' ? (result.output as Variables) : {};
-    await this.continueInstance(job, () => ({ command: { kind: 'service-result', executionId: job.execution_id, result }, variables: output }));
+    const output =
+      'output' in result && result.output && typeof result.output === 'object' ? (result.output as Variables) : {};
+    await this.continueInstance(job, () => ({
+      command: { kind: 'service-result', executionId: job.execution_id, result },
+      variables: output,
+    }));
     this.metrics.countJob(job.type, 'ok');
   }
 
   /** Runs the job's step if the job still exists (a concurrent step may have removed it). */
-  private async continueInstance(job: JobRow, command: () => { command: Command; variables?: Variables }): Promise<void> {
+  private async continueInstance(
+    job: JobRow,
+    command: () => { command: Command; variables?: Variables },
+  ): Promise<void> {
     await this.transactions.run(async (scope) => {
       await this.steps.run(scope, job.instance_id, SYSTEM_ACTOR, async (instance) => {
         const stillThere = await scope.trx('jobs').where({ id: job.id }).forUpdate().first('id');
@@ -176,7 +185,16 @@ export class JobExecutor {
       const retries = current.retries - 1;
       if (retries > 0) {
         const delay = (this.options.retryBaseMs ?? 5000) * 2 ** Math.max(0, current.attempts - 1);
-        await scope.trx('jobs').where({ id: job.id }).update({ retries, due_at: new Date(Date.now() + delay), locked_by: null, locked_until: null, last_error: error.message.slice(0, 4000) });
+        await scope
+          .trx('jobs')
+          .where({ id: job.id })
+          .update({
+            retries,
+            due_at: new Date(Date.now() + delay),
+            locked_by: null,
+            locked_until: null,
+            last_error: error.message.slice(0, 4000),
+          });
         this.metrics.countJob(job.type, 'retry');
         return;
       }

@@ -4,8 +4,16 @@ import type { TransactionScope } from '../workflow/transactions.js';
 import type { JobRow } from './jobs.repository.js';
 
 /** Retries ran out: suspend the job and raise an incident that an operator can retry. */
-export async function raiseJobIncident(scope: TransactionScope, steps: StepExecutor, job: JobRow, message: string): Promise<void> {
-  await scope.trx('jobs').where({ id: job.id }).update({ retries: 0, suspended: true, locked_by: null, locked_until: null, last_error: message.slice(0, 4000) });
+export async function raiseJobIncident(
+  scope: TransactionScope,
+  steps: StepExecutor,
+  job: JobRow,
+  message: string,
+): Promise<void> {
+  await scope
+    .trx('jobs')
+    .where({ id: job.id })
+    .update({ retries: 0, suspended: true, locked_by: null, locked_until: null, last_error: message.slice(0, 4000) });
   const id = randomUUID();
   await scope.trx('incidents').insert({
     id,
@@ -17,6 +25,11 @@ export async function raiseJobIncident(scope: TransactionScope, steps: StepExecu
     message: message.slice(0, 4000),
     status: 'open',
   });
-  const [instance] = await scope.trx('process_instances').where({ id: job.instance_id }).increment('open_incidents', 1).returning(['id', 'department_id', 'definition_key', 'business_key']);
-  if (instance) scope.outbox.add(steps.event('incident:created', instance, { incidentId: id, elementId: job.element_id, message }));
+  const [instance] = await scope
+    .trx('process_instances')
+    .where({ id: job.instance_id })
+    .increment('open_incidents', 1)
+    .returning(['id', 'department_id', 'definition_key', 'business_key']);
+  if (instance)
+    scope.outbox.add(steps.event('incident:created', instance, { incidentId: id, elementId: job.element_id, message }));
 }

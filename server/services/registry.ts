@@ -56,7 +56,12 @@ export class ServiceRegistry {
   }
 
   list(): Omit<ServiceDefinition, 'handler'>[] {
-    return [...this.services.values()].map(({ name, description, inputs, outputs }) => ({ name, description, inputs, outputs }));
+    return [...this.services.values()].map(({ name, description, inputs, outputs }) => ({
+      name,
+      description,
+      inputs,
+      outputs,
+    }));
   }
 }
 

@@ -16,7 +16,17 @@ export interface DefinitionRow {
   deployed_at: Date;
 }
 
-export const DEFINITION_COLUMNS = ['id', 'deployment_id', 'key', 'version', 'name', 'xml_hash', 'meta', 'deployed_by', 'deployed_at'];
+export const DEFINITION_COLUMNS = [
+  'id',
+  'deployment_id',
+  'key',
+  'version',
+  'name',
+  'xml_hash',
+  'meta',
+  'deployed_by',
+  'deployed_at',
+];
 
 /**
  * Deployed versions, and the parsed engine context of each, cached per node: ARCHITECTURE.md
@@ -38,9 +48,17 @@ export class DefinitionStore {
   }
 
   private async fetch(id: string, trx: Db): Promise<LoadedDefinition> {
-    const row = await trx('process_definitions').where({ id }).first('id', 'key', 'version', 'meta', 'serialized_context');
+    const row = await trx('process_definitions')
+      .where({ id })
+      .first('id', 'key', 'version', 'meta', 'serialized_context');
     if (!row) throw new NotFound('process definition', id);
-    return { id: row.id, key: row.key, version: row.version, meta: row.meta, sourceContext: loadSourceContext(row.serialized_context) };
+    return {
+      id: row.id,
+      key: row.key,
+      version: row.version,
+      meta: row.meta,
+      sourceContext: loadSourceContext(row.serialized_context),
+    };
   }
 
   async latestByKey(key: string, trx: Db = this.db): Promise<DefinitionRow | undefined> {

@@ -28,11 +28,17 @@ export class DeploymentsService {
     return this.transactions.run(async ({ trx, outbox }) => {
       // Serialize deployments of one key so two concurrent deploys cannot take the same version.
       await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`deploy:${compiled.key}`]);
-      const existing = await trx('process_definitions').where({ key: compiled.key, xml_hash: hashXml(xml) }).first(DEFINITION_COLUMNS);
+      const existing = await trx('process_definitions')
+        .where({ key: compiled.key, xml_hash: hashXml(xml) })
+        .first(DEFINITION_COLUMNS);
       if (existing) return { created: false, definition: existing };
       const latest = await trx('process_definitions').where({ key: compiled.key }).max('version as v').first();
       const deploymentId = randomUUID();
-      await trx('deployments').insert({ id: deploymentId, name: name ?? compiled.name ?? compiled.key, deployed_by: actor.username });
+      await trx('deployments').insert({
+        id: deploymentId,
+        name: name ?? compiled.name ?? compiled.key,
+        deployed_by: actor.username,
+      });
       const [definition] = await trx('process_definitions')
         .insert({
           id: randomUUID(),
@@ -47,17 +53,31 @@ export class DeploymentsService {
           deployed_by: actor.username,
         })
         .returning(DEFINITION_COLUMNS);
-      await trx('operation_log').insert({ operation: 'deploy', actor: actor.username, details: JSON.stringify({ key: compiled.key, definitionId: definition.id, version: definition.version }) });
-      outbox.add({ topic: 'definition:deployed', departmentId: null, definitionKey: compiled.key, instanceId: null, payload: { definitionId: definition.id, key: compiled.key, version: definition.version } });
+      await trx('operation_log').insert({
+        operation: 'deploy',
+        actor: actor.username,
+        details: JSON.stringify({ key: compiled.key, definitionId: definition.id, version: definition.version }),
+      });
+      outbox.add({
+        topic: 'definition:deployed',
+        departmentId: null,
+        definitionKey: compiled.key,
+        instanceId: null,
+        payload: { definitionId: definition.id, key: compiled.key, version: definition.version },
+      });
       return { created: true, definition: definition as DefinitionRow };
     });
   }
 
   async list(options: { key?: string; allVersions: boolean }): Promise<DefinitionRow[]> {
-    const query = this.db('process_definitions').select(DEFINITION_COLUMNS).orderBy([{ column: 'key' }, { column: 'version', order: 'desc' }]);
+    const query = this.db('process_definitions')
+      .select(DEFINITION_COLUMNS)
+      .orderBy([{ column: 'key' }, { column: 'version', order: 'desc' }]);
     if (options.key) query.where({ key: options.key });
     if (!options.allVersions) {
-      query.whereRaw('version = (SELECT max(version) FROM process_definitions d2 WHERE d2.key = process_definitions.key)');
+      query.whereRaw(
+        'version = (SELECT max(version) FROM process_definitions d2 WHERE d2.key = process_definitions.key)',
+      );
     }
     return query;
   }

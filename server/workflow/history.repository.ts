@@ -2,13 +2,23 @@ import type { Db } from '../db/index.js';
 import type { HistoryEvent } from '../engine/runtime.js';
 import type { InstanceRow } from './instances.repository.js';
 
-const OUTCOME: Record<HistoryEvent['event'], string> = { start: 'running', end: 'completed', discard: 'discarded', leave: 'interrupted' };
+const OUTCOME: Record<HistoryEvent['event'], string> = {
+  start: 'running',
+  end: 'completed',
+  discard: 'discarded',
+  leave: 'interrupted',
+};
 
 /**
  * Writes a step's activity events: new activities as one multi-row insert (already closed when
  * they started and ended in the same step), activities that ended now as one UPDATE … FROM VALUES.
  */
-export async function persistHistory(trx: Db, instance: InstanceRow, events: HistoryEvent[], actor: string | null): Promise<void> {
+export async function persistHistory(
+  trx: Db,
+  instance: InstanceRow,
+  events: HistoryEvent[],
+  actor: string | null,
+): Promise<void> {
   if (events.length === 0) return;
   const byExecution = new Map<string, { start?: HistoryEvent; end?: HistoryEvent }>();
   for (const e of events) {

@@ -7,7 +7,19 @@ import type { Transactions } from './transactions.js';
 import type { Visibility } from './visibility.js';
 import type { Authorization } from '../identity/authorization.js';
 
-const INCIDENT_COLUMNS = ['id', 'instance_id', 'job_id', 'type', 'element_id', 'execution_id', 'message', 'status', 'created_at', 'resolved_at', 'resolved_by'];
+const INCIDENT_COLUMNS = [
+  'id',
+  'instance_id',
+  'job_id',
+  'type',
+  'element_id',
+  'execution_id',
+  'message',
+  'status',
+  'created_at',
+  'resolved_at',
+  'resolved_by',
+];
 
 /** Incidents: failures whose retries ran out, visible and retryable (ARCHITECTURE.md Service tasks). */
 export class IncidentsService {
@@ -20,7 +32,11 @@ export class IncidentsService {
     private readonly defaultRetries = 3,
   ) {}
 
-  async list(filter: { status?: string | undefined; instanceId?: string | undefined }, request: PageRequest, actor: Actor): Promise<Page<Record<string, unknown>>> {
+  async list(
+    filter: { status?: string | undefined; instanceId?: string | undefined },
+    request: PageRequest,
+    actor: Actor,
+  ): Promise<Page<Record<string, unknown>>> {
     const q = this.db('incidents as n')
       .join('process_instances as i', 'i.id', 'n.instance_id')
       .select([...INCIDENT_COLUMNS.map((c) => `n.${c}`), 'i.definition_key', 'i.business_key', 'i.department_id'])
@@ -37,16 +53,43 @@ export class IncidentsService {
       const incident = await scope.trx('incidents').where({ id }).forUpdate().first(INCIDENT_COLUMNS);
       if (!incident) throw new NotFound('incident', id);
       const owner = await scope.trx('process_instances').where({ id: incident.instance_id }).first('department_id');
-      if (!(await this.authorization.can(actor, 'incident', 'read', owner?.department_id))) throw new NotFound('incident', id);
+      if (!(await this.authorization.can(actor, 'incident', 'read', owner?.department_id)))
+        throw new NotFound('incident', id);
       await this.authorization.require(actor, 'incident', 'retry', owner?.department_id);
-      if (incident.status !== 'open') throw new Conflict('INCIDENT_NOT_OPEN', `the incident is already ${incident.status}`);
-      if (!incident.job_id) throw new Conflict('INCIDENT_NOT_RETRYABLE', 'this incident has no job to retry: the instance itself failed');
-      const updated = await scope.trx('jobs').where({ id: incident.job_id }).update({ suspended: false, retries: this.defaultRetries, due_at: new Date(), locked_by: null, locked_until: null });
+      if (incident.status !== 'open')
+        throw new Conflict('INCIDENT_NOT_OPEN', `the incident is already ${incident.status}`);
+      if (!incident.job_id)
+        throw new Conflict('INCIDENT_NOT_RETRYABLE', 'this incident has no job to retry: the instance itself failed');
+      const updated = await scope
+        .trx('jobs')
+        .where({ id: incident.job_id })
+        .update({
+          suspended: false,
+          retries: this.defaultRetries,
+          due_at: new Date(),
+          locked_by: null,
+          locked_until: null,
+        });
       if (!updated) throw new Conflict('INCIDENT_NOT_RETRYABLE', 'the failed job no longer exists');
-      await scope.trx('incidents').where({ id }).update({ status: 'resolved', resolved_at: new Date(), resolved_by: actor.username });
-      const [instance] = await scope.trx('process_instances').where({ id: incident.instance_id }).decrement('open_incidents', 1).returning(['id', 'department_id', 'definition_key', 'business_key']);
-      await scope.trx('operation_log').insert({ instance_id: incident.instance_id, operation: 'retry-incident', actor: actor.username, details: JSON.stringify({ incidentId: id }) });
-      if (instance) scope.outbox.add(this.steps.event('incident:resolved', instance, { incidentId: id, by: actor.username }));
+      await scope
+        .trx('incidents')
+        .where({ id })
+        .update({ status: 'resolved', resolved_at: new Date(), resolved_by: actor.username });
+      const [instance] = await scope
+        .trx('process_instances')
+        .where({ id: incident.instance_id })
+        .decrement('open_incidents', 1)
+        .returning(['id', 'department_id', 'definition_key', 'business_key']);
+      await scope
+        .trx('operation_log')
+        .insert({
+          instance_id: incident.instance_id,
+          operation: 'retry-incident',
+          actor: actor.username,
+          details: JSON.stringify({ incidentId: id }),
+        });
+      if (instance)
+        scope.outbox.add(this.steps.event('incident:resolved', instance, { incidentId: id, by: actor.username }));
       scope.dueJobs = true;
       return { jobId: incident.job_id };
     });

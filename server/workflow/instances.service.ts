@@ -39,14 +39,18 @@ export class InstancesService {
 
   /** Instances the actor may read: in their `instance:read` departments, or started by them. */
   private async readable(actor: Actor) {
-    return this.visibility.departmentFilter(actor, 'instance', 'read', 'department_id', (q) => q.where('started_by', actor.username));
+    return this.visibility.departmentFilter(actor, 'instance', 'read', 'department_id', (q) =>
+      q.where('started_by', actor.username),
+    );
   }
 
   async start(input: StartInstanceInput, actor: Actor): Promise<InstanceRow> {
     // An instance belongs to one department: by default, the starter's own.
     const departmentId = input.departmentId ?? actor.departmentId ?? undefined;
     if (departmentId && !(await this.authorization.tree()).get(departmentId)) {
-      throw new Invalid('VALIDATION_FAILED', `unknown department ${departmentId}`, [{ field: 'departmentId', reason: 'unknown' }]);
+      throw new Invalid('VALIDATION_FAILED', `unknown department ${departmentId}`, [
+        { field: 'departmentId', reason: 'unknown' },
+      ]);
     }
     await this.authorization.require(actor, 'instance', 'start', departmentId ?? null);
     input = { ...input, departmentId };
@@ -55,7 +59,10 @@ export class InstancesService {
       : input.definitionKey
         ? await this.definitions.latestByKey(input.definitionKey)
         : undefined;
-    if (!input.definitionId && !input.definitionKey) throw new Invalid('VALIDATION_FAILED', 'definitionKey or definitionId is required', [{ field: 'definitionKey', reason: 'required' }]);
+    if (!input.definitionId && !input.definitionKey)
+      throw new Invalid('VALIDATION_FAILED', 'definitionKey or definitionId is required', [
+        { field: 'definitionKey', reason: 'required' },
+      ]);
     if (!definition) throw new NotFound('process definition', input.definitionId ?? input.definitionKey);
     return this.transactions.run((scope) =>
       this.executor.start(scope, {
@@ -69,13 +76,36 @@ export class InstancesService {
   }
 
   async get(id: string, actor: Actor) {
-    const instance = await this.db('process_instances').where({ id }).where(await this.readable(actor)).first([...INSTANCE_SUMMARY_COLUMNS, 'variables', 'revision', 'parent_execution_id']);
+    const instance = await this.db('process_instances')
+      .where({ id })
+      .where(await this.readable(actor))
+      .first([...INSTANCE_SUMMARY_COLUMNS, 'variables', 'revision', 'parent_execution_id']);
     if (!instance) throw new NotFound('process instance', id);
     const [waiting, history, incidents, children] = await Promise.all([
-      this.db('tasks').where({ instance_id: id, status: 'open' }).select('id', 'element_id', 'name', 'assignee', 'candidate_groups', 'due_at', 'created_at').orderBy('created_at'),
-      this.db('activity_history').where({ instance_id: id }).select('element_id', 'element_type', 'execution_id', 'started_at', 'ended_at', 'duration_ms', 'outcome', 'actor').orderBy([{ column: 'started_at' }, { column: 'id' }]),
-      this.db('incidents').where({ instance_id: id }).select('id', 'type', 'element_id', 'message', 'status', 'created_at', 'resolved_at').orderBy('created_at'),
-      this.db('process_instances').where({ parent_instance_id: id }).select('id', 'definition_key', 'status', 'parent_execution_id'),
+      this.db('tasks')
+        .where({ instance_id: id, status: 'open' })
+        .select('id', 'element_id', 'name', 'assignee', 'candidate_groups', 'due_at', 'created_at')
+        .orderBy('created_at'),
+      this.db('activity_history')
+        .where({ instance_id: id })
+        .select(
+          'element_id',
+          'element_type',
+          'execution_id',
+          'started_at',
+          'ended_at',
+          'duration_ms',
+          'outcome',
+          'actor',
+        )
+        .orderBy([{ column: 'started_at' }, { column: 'id' }]),
+      this.db('incidents')
+        .where({ instance_id: id })
+        .select('id', 'type', 'element_id', 'message', 'status', 'created_at', 'resolved_at')
+        .orderBy('created_at'),
+      this.db('process_instances')
+        .where({ parent_instance_id: id })
+        .select('id', 'definition_key', 'status', 'parent_execution_id'),
     ]);
     const waitingActivities = await this.waitingActivities(id);
     return { ...instance, waitingActivities, tasks: waiting, history, incidents, children };
@@ -85,22 +115,41 @@ export class InstancesService {
   private async waitingActivities(id: string) {
     const [tasks, jobs, subscriptions, children] = await Promise.all([
       this.db('tasks').where({ instance_id: id, status: 'open' }).select('element_id', 'execution_id'),
-      this.db('jobs').where({ instance_id: id }).select('type', 'element_id', 'execution_id', 'due_at', 'retries', 'suspended', 'last_error'),
+      this.db('jobs')
+        .where({ instance_id: id })
+        .select('type', 'element_id', 'execution_id', 'due_at', 'retries', 'suspended', 'last_error'),
       this.db('message_subscriptions').where({ instance_id: id }).select('element_id', 'execution_id', 'message_name'),
-      this.db('process_instances').where({ parent_instance_id: id, status: 'running' }).select('id', 'parent_execution_id'),
+      this.db('process_instances')
+        .where({ parent_instance_id: id, status: 'running' })
+        .select('id', 'parent_execution_id'),
     ]);
     return [
       ...tasks.map((t) => ({ kind: 'user-task', elementId: t.element_id, executionId: t.execution_id })),
       ...jobs
         .filter((j) => j.type !== 'call-result')
-        .map((j) => ({ kind: j.type, elementId: j.element_id, executionId: j.execution_id, dueAt: j.due_at, retries: j.retries, suspended: j.suspended, lastError: j.last_error })),
-      ...subscriptions.map((s) => ({ kind: 'message', elementId: s.element_id, executionId: s.execution_id, messageName: s.message_name })),
+        .map((j) => ({
+          kind: j.type,
+          elementId: j.element_id,
+          executionId: j.execution_id,
+          dueAt: j.due_at,
+          retries: j.retries,
+          suspended: j.suspended,
+          lastError: j.last_error,
+        })),
+      ...subscriptions.map((s) => ({
+        kind: 'message',
+        elementId: s.element_id,
+        executionId: s.execution_id,
+        messageName: s.message_name,
+      })),
       ...children.map((c) => ({ kind: 'call-activity', executionId: c.parent_execution_id, childInstanceId: c.id })),
     ];
   }
 
   async list(filter: InstanceFilter, request: PageRequest, actor: Actor): Promise<Page<Record<string, unknown>>> {
-    const query = this.db('process_instances').select(INSTANCE_SUMMARY_COLUMNS).orderBy([{ column: 'started_at', order: 'desc' }, { column: 'id' }]);
+    const query = this.db('process_instances')
+      .select(INSTANCE_SUMMARY_COLUMNS)
+      .orderBy([{ column: 'started_at', order: 'desc' }, { column: 'id' }]);
     query.where(await this.readable(actor));
     if (filter.definitionKey) query.where('definition_key', filter.definitionKey);
     if (filter.status) query.where('status', filter.status);
@@ -113,7 +162,10 @@ export class InstancesService {
   /** The operation log of an instance: who did what to it and its tasks, when. */
   async operations(id: string, actor: Actor) {
     await this.get(id, actor);
-    return this.db('operation_log').where({ instance_id: id }).select('operation', 'actor', 'at', 'task_id', 'details').orderBy([{ column: 'at' }, { column: 'id' }]);
+    return this.db('operation_log')
+      .where({ instance_id: id })
+      .select('operation', 'actor', 'at', 'task_id', 'details')
+      .orderBy([{ column: 'at' }, { column: 'id' }]);
   }
 
   /** Cancels an instance and the processes it called; open tasks are cancelled, jobs and subscriptions removed. */
@@ -123,7 +175,8 @@ export class InstancesService {
       const instance = await lockInstance(scope.trx, id);
       if (!instance) throw new NotFound('process instance', id);
       await this.authorization.require(actor, 'instance', 'cancel', instance.department_id);
-      if (instance.status !== 'running') throw new Conflict('INSTANCE_NOT_RUNNING', `the process instance is already ${instance.status}`);
+      if (instance.status !== 'running')
+        throw new Conflict('INSTANCE_NOT_RUNNING', `the process instance is already ${instance.status}`);
       const tree = await scope.trx.raw(
         `WITH RECURSIVE tree AS (
            SELECT id FROM process_instances WHERE id = ?
@@ -133,14 +186,40 @@ export class InstancesService {
       );
       const ids: string[] = tree.rows.map((r: { id: string }) => r.id);
       const now = new Date();
-      await scope.trx('process_instances').whereIn('id', ids).update({ status: 'cancelled', ended_at: now, end_reason: reason ?? 'cancelled', revision: scope.trx.raw('revision + 1') });
-      const tasks = await scope.trx('tasks').whereIn('instance_id', ids).where({ status: 'open' }).update({ status: 'cancelled', completed_at: now }).returning(['id', 'instance_id']);
+      await scope
+        .trx('process_instances')
+        .whereIn('id', ids)
+        .update({
+          status: 'cancelled',
+          ended_at: now,
+          end_reason: reason ?? 'cancelled',
+          revision: scope.trx.raw('revision + 1'),
+        });
+      const tasks = await scope
+        .trx('tasks')
+        .whereIn('instance_id', ids)
+        .where({ status: 'open' })
+        .update({ status: 'cancelled', completed_at: now })
+        .returning(['id', 'instance_id']);
       await scope.trx('jobs').whereIn('instance_id', ids).delete();
       await scope.trx('message_subscriptions').whereIn('instance_id', ids).delete();
-      await scope.trx('activity_history').whereIn('instance_id', ids).whereNull('ended_at').update({ ended_at: now, outcome: 'cancelled' });
-      await scope.trx('operation_log').insert({ instance_id: id, operation: 'cancel', actor: actor.username, details: JSON.stringify({ reason: reason ?? null, cancelledInstances: ids }) });
+      await scope
+        .trx('activity_history')
+        .whereIn('instance_id', ids)
+        .whereNull('ended_at')
+        .update({ ended_at: now, outcome: 'cancelled' });
+      await scope
+        .trx('operation_log')
+        .insert({
+          instance_id: id,
+          operation: 'cancel',
+          actor: actor.username,
+          details: JSON.stringify({ reason: reason ?? null, cancelledInstances: ids }),
+        });
       for (const task of tasks) scope.outbox.add(this.executor.event('task:cancelled', instance, { taskId: task.id }));
-      scope.outbox.add(this.executor.event('instance:cancelled', instance, { reason: reason ?? null, by: actor.username }));
+      scope.outbox.add(
+        this.executor.event('instance:cancelled', instance, { reason: reason ?? null, by: actor.username }),
+      );
     });
   }
 }

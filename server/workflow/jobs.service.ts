@@ -14,16 +14,35 @@ export class JobsService {
 
   async list(instanceId: string, request: PageRequest, actor: Actor) {
     const instance = await this.db('process_instances').where({ id: instanceId }).first('department_id');
-    if (!instance || !(await this.authorization.can(actor, 'job', 'read', instance.department_id))) throw new NotFound('process instance', instanceId);
+    if (!instance || !(await this.authorization.can(actor, 'job', 'read', instance.department_id)))
+      throw new NotFound('process instance', instanceId);
     return page(
-      this.db('jobs').where({ instance_id: instanceId }).select('id', 'type', 'element_id', 'execution_id', 'due_at', 'retries', 'attempts', 'suspended', 'last_error', 'created_at').orderBy('due_at'),
+      this.db('jobs')
+        .where({ instance_id: instanceId })
+        .select(
+          'id',
+          'type',
+          'element_id',
+          'execution_id',
+          'due_at',
+          'retries',
+          'attempts',
+          'suspended',
+          'last_error',
+          'created_at',
+        )
+        .orderBy('due_at'),
       request,
     );
   }
 
   async executeNow(jobId: string, actor: Actor): Promise<void> {
-    const job = await this.db('jobs as j').join('process_instances as i', 'i.id', 'j.instance_id').where('j.id', jobId).first('j.id', 'i.department_id');
-    if (!job || !(await this.authorization.can(actor, 'job', 'read', job.department_id))) throw new NotFound('job', jobId);
+    const job = await this.db('jobs as j')
+      .join('process_instances as i', 'i.id', 'j.instance_id')
+      .where('j.id', jobId)
+      .first('j.id', 'i.department_id');
+    if (!job || !(await this.authorization.can(actor, 'job', 'read', job.department_id)))
+      throw new NotFound('job', jobId);
     await this.authorization.require(actor, 'job', 'execute', job.department_id);
     if (!(await this.execute(jobId))) throw new NotFound('job', jobId);
   }

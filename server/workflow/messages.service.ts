@@ -33,7 +33,10 @@ export class MessagesService {
   async correlate(input: CorrelateInput, actor: Actor): Promise<CorrelateResult> {
     const candidates = await this.findWaiting(this.db, input, 2);
     if (candidates.length > 1) {
-      throw new Conflict('MESSAGE_AMBIGUOUS', `more than one instance waits for message "${input.name}"; add a business key or correlation keys`);
+      throw new Conflict(
+        'MESSAGE_AMBIGUOUS',
+        `more than one instance waits for message "${input.name}"; add a business key or correlation keys`,
+      );
     }
     const target = candidates[0];
     if (!target) return this.startByMessage(input, actor);
@@ -41,12 +44,28 @@ export class MessagesService {
     return this.transactions.run(async (scope) => {
       const instance = await this.executor.run(scope, target.instance_id, actor, async () => {
         // Re-read under the instance lock: another command may have consumed the wait meanwhile.
-        const still = await scope.trx('message_subscriptions').where({ execution_id: target.execution_id }).first('execution_id');
-        if (!still) throw new Conflict('MESSAGE_CONSUMED', 'the waiting event was consumed concurrently; send the message again');
-        return { command: { kind: 'signal', executionId: target.execution_id, payload: input.variables ?? {} }, variables: input.variables ?? {} };
+        const still = await scope
+          .trx('message_subscriptions')
+          .where({ execution_id: target.execution_id })
+          .first('execution_id');
+        if (!still)
+          throw new Conflict('MESSAGE_CONSUMED', 'the waiting event was consumed concurrently; send the message again');
+        return {
+          command: { kind: 'signal', executionId: target.execution_id, payload: input.variables ?? {} },
+          variables: input.variables ?? {},
+        };
       });
-      await scope.trx('operation_log').insert({ instance_id: instance.id, operation: 'message', actor: actor.username, details: JSON.stringify({ name: input.name, elementId: target.element_id }) });
-      scope.outbox.add(this.executor.event('message:delivered', instance, { name: input.name, elementId: target.element_id }));
+      await scope
+        .trx('operation_log')
+        .insert({
+          instance_id: instance.id,
+          operation: 'message',
+          actor: actor.username,
+          details: JSON.stringify({ name: input.name, elementId: target.element_id }),
+        });
+      scope.outbox.add(
+        this.executor.event('message:delivered', instance, { name: input.name, elementId: target.element_id }),
+      );
       return { resultType: 'delivered', instanceId: instance.id, elementId: target.element_id } as const;
     });
   }
@@ -59,7 +78,8 @@ export class MessagesService {
       .select('s.instance_id', 's.execution_id', 's.element_id')
       .limit(limit);
     if (input.businessKey !== undefined) q.where('s.business_key', input.businessKey);
-    if (input.correlationKeys && Object.keys(input.correlationKeys).length) q.whereRaw('i.variables @> ?::jsonb', [JSON.stringify(input.correlationKeys)]);
+    if (input.correlationKeys && Object.keys(input.correlationKeys).length)
+      q.whereRaw('i.variables @> ?::jsonb', [JSON.stringify(input.correlationKeys)]);
     return q;
   }
 
@@ -68,8 +88,10 @@ export class MessagesService {
       .whereRaw('d.version = (SELECT max(version) FROM process_definitions d2 WHERE d2.key = d.key)')
       .whereRaw(`EXISTS (SELECT 1 FROM jsonb_each_text(d.meta->'messageStarts') m WHERE m.value = ?)`, [input.name])
       .select('d.id', 'd.key');
-    if (definitions.length === 0) throw new NotFound(`no instance waits for message "${input.name}" and no process starts with it`);
-    if (definitions.length > 1) throw new Conflict('MESSAGE_AMBIGUOUS', `several processes start with message "${input.name}"`);
+    if (definitions.length === 0)
+      throw new NotFound(`no instance waits for message "${input.name}" and no process starts with it`);
+    if (definitions.length > 1)
+      throw new Conflict('MESSAGE_AMBIGUOUS', `several processes start with message "${input.name}"`);
     const definition = definitions[0] as { id: string; key: string };
     const instance = await this.transactions.run(async (scope) => {
       const started = await this.executor.start(scope, {
@@ -80,9 +102,14 @@ export class MessagesService {
         actor,
       });
       // bpmn-engine runs a message start event as a wait for that message: deliver it at once.
-      const start = await scope.trx('message_subscriptions').where({ instance_id: started.id, message_name: input.name }).first('execution_id');
+      const start = await scope
+        .trx('message_subscriptions')
+        .where({ instance_id: started.id, message_name: input.name })
+        .first('execution_id');
       if (!start) return started;
-      return this.executor.run(scope, started.id, actor, async () => ({ command: { kind: 'signal', executionId: start.execution_id, payload: input.variables ?? {} } }));
+      return this.executor.run(scope, started.id, actor, async () => ({
+        command: { kind: 'signal', executionId: start.execution_id, payload: input.variables ?? {} },
+      }));
     });
     return { resultType: 'started', instanceId: instance.id, definitionKey: definition.key };
   }

@@ -50,7 +50,11 @@ export class OutboxBatch {
         })),
       )
       .returning(['id', 'created_at']);
-    this.written = this.events.map((e, i) => ({ ...e, id: Number(rows[i]?.id), at: new Date(rows[i]?.created_at).toISOString() }));
+    this.written = this.events.map((e, i) => ({
+      ...e,
+      id: Number(rows[i]?.id),
+      at: new Date(rows[i]?.created_at).toISOString(),
+    }));
     this.events.length = 0;
   }
 

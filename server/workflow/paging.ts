@@ -15,5 +15,10 @@ export interface PageRequest {
 
 export async function page<T>(query: Knex.QueryBuilder, request: PageRequest): Promise<Page<T>> {
   const rows = (await query.offset(request.offset).limit(request.limit + 1)) as T[];
-  return { items: rows.slice(0, request.limit), offset: request.offset, limit: request.limit, hasMore: rows.length > request.limit };
+  return {
+    items: rows.slice(0, request.limit),
+    offset: request.offset,
+    limit: request.limit,
+    hasMore: rows.length > request.limit,
+  };
 }

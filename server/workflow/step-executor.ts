@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { executeStep, type Command, type LoadedDefinition, type StepOutcome, type WaitingActivity } from '../engine/runtime.js';
+import {
+  executeStep,
+  type Command,
+  type LoadedDefinition,
+  type StepOutcome,
+  type WaitingActivity,
+} from '../engine/runtime.js';
 import { StepContext, type Variables } from '../engine/step-context.js';
 import { resolveTemplate } from '../engine/expressions.js';
 import type { Actor } from '../lib/actor.js';
@@ -72,7 +78,14 @@ export class StepExecutor {
       open_incidents: 0,
     };
     await scope.trx('process_instances').insert({ ...row, state: null, variables: toJson(row.variables) });
-    await scope.trx('operation_log').insert({ instance_id: id, operation: 'start', actor: params.actor.username, details: toJson({ definitionId: definition.id }) });
+    await scope
+      .trx('operation_log')
+      .insert({
+        instance_id: id,
+        operation: 'start',
+        actor: params.actor.username,
+        details: toJson({ definitionId: definition.id }),
+      });
     scope.outbox.add(this.event('instance:started', row, { startedBy: params.actor.username }));
     return this.step(scope, row, definition, { command: { kind: 'start' } }, params.actor, params.parent?.depth ?? 0);
   }
@@ -92,7 +105,8 @@ export class StepExecutor {
     const definition = await this.definitions.load(instance.definition_id, scope.trx);
     const prepared = await prepare(instance, definition);
     if (!prepared) return instance;
-    if (instance.status !== 'running') throw new Conflict('INSTANCE_NOT_RUNNING', `the process instance is ${instance.status}`);
+    if (instance.status !== 'running')
+      throw new Conflict('INSTANCE_NOT_RUNNING', `the process instance is ${instance.status}`);
     return this.step(scope, instance, definition, prepared, actor, 0);
   }
 
@@ -108,7 +122,10 @@ export class StepExecutor {
     const started = performance.now();
     const outcome = await executeStep(definition, instance.state, variables, prepared.command, this.clock);
     if (!outcome.applied) {
-      throw new Conflict('NOT_WAITING', `nothing is waiting at execution ${'executionId' in prepared.command ? prepared.command.executionId : ''}`);
+      throw new Conflict(
+        'NOT_WAITING',
+        `nothing is waiting at execution ${'executionId' in prepared.command ? prepared.command.executionId : ''}`,
+      );
     }
     const now = new Date(this.clock());
     const updated: InstanceRow = {
@@ -158,7 +175,9 @@ export class StepExecutor {
       await scope.trx('process_instances').where({ id: instance.id }).increment('open_incidents', 1);
       scope.outbox.add(this.event('incident:created', instance, { message: outcome.error }));
     }
-    scope.outbox.add(this.event(instance.status === 'completed' ? 'instance:completed' : 'instance:failed', instance, {}));
+    scope.outbox.add(
+      this.event(instance.status === 'completed' ? 'instance:completed' : 'instance:failed', instance, {}),
+    );
     if (instance.parent_instance_id && instance.parent_execution_id && instance.status === 'completed') {
       // The parent is continued by a job, not here: locking parent after child could deadlock
       // against a command that locks the parent first.
@@ -189,7 +208,9 @@ export class StepExecutor {
   ): Promise<void> {
     const waitingTasks = outcome.waiting.filter((w) => w.type === 'bpmn:UserTask');
     const open: { id: string; execution_id: string }[] =
-      instance.revision === 1 ? [] : await scope.trx('tasks').where({ instance_id: instance.id, status: 'open' }).select('id', 'execution_id');
+      instance.revision === 1
+        ? []
+        : await scope.trx('tasks').where({ instance_id: instance.id, status: 'open' }).select('id', 'execution_id');
     const openIds = new Set(open.map((t) => t.execution_id));
     const waitingIds = new Set(waitingTasks.map((w) => w.executionId));
 
@@ -223,10 +244,17 @@ export class StepExecutor {
     }
   }
 
-  private taskRow(instance: InstanceRow, definition: LoadedDefinition, wait: WaitingActivity, context: StepContext, now: Date) {
+  private taskRow(
+    instance: InstanceRow,
+    definition: LoadedDefinition,
+    wait: WaitingActivity,
+    context: StepContext,
+    now: Date,
+  ) {
     const meta = definition.meta.userTasks[wait.elementId];
     const scope = context.scope(undefined, wait.locals ?? undefined);
-    const resolve = (template: string | null | undefined): unknown => (template ? resolveTemplate(template, scope) : null);
+    const resolve = (template: string | null | undefined): unknown =>
+      template ? resolveTemplate(template, scope) : null;
     const list = (template: string | null | undefined): string[] => {
       const value = resolve(template);
       const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
@@ -240,7 +268,10 @@ export class StepExecutor {
       try {
         return toTaskDate(resolve(template), now);
       } catch (err) {
-        this.logger.warn({ instanceId: instance.id, elementId: wait.elementId, field, err: (err as Error).message }, 'task date ignored');
+        this.logger.warn(
+          { instanceId: instance.id, elementId: wait.elementId, field, err: (err as Error).message },
+          'task date ignored',
+        );
         return null;
       }
     };
@@ -268,7 +299,12 @@ export class StepExecutor {
     };
   }
 
-  private async reconcileJobs(scope: TransactionScope, instance: InstanceRow, outcome: StepOutcome, now: Date): Promise<void> {
+  private async reconcileJobs(
+    scope: TransactionScope,
+    instance: InstanceRow,
+    outcome: StepOutcome,
+    now: Date,
+  ): Promise<void> {
     const trx = scope.trx;
     const timerIds = outcome.timers.map((t) => t.executionId);
     if (instance.revision > 1) {
@@ -311,7 +347,11 @@ export class StepExecutor {
     }
   }
 
-  private async reconcileSubscriptions(scope: TransactionScope, instance: InstanceRow, outcome: StepOutcome): Promise<void> {
+  private async reconcileSubscriptions(
+    scope: TransactionScope,
+    instance: InstanceRow,
+    outcome: StepOutcome,
+  ): Promise<void> {
     const waits = outcome.waiting.filter((w) => w.messageName);
     const ids = waits.map((w) => w.executionId);
     if (instance.revision > 1) {
@@ -335,7 +375,13 @@ export class StepExecutor {
       .ignore();
   }
 
-  private async startCalledProcesses(scope: TransactionScope, instance: InstanceRow, waiting: WaitingActivity[], actor: Actor, depth: number): Promise<void> {
+  private async startCalledProcesses(
+    scope: TransactionScope,
+    instance: InstanceRow,
+    waiting: WaitingActivity[],
+    actor: Actor,
+    depth: number,
+  ): Promise<void> {
     const calls = waiting.filter((w) => w.type === 'bpmn:CallActivity');
     if (calls.length === 0) return;
     const existing = new Set<string>(
@@ -343,9 +389,12 @@ export class StepExecutor {
     );
     for (const call of calls) {
       if (existing.has(call.executionId)) continue;
-      if (depth >= MAX_CALL_DEPTH) throw new Conflict('CALL_DEPTH_EXCEEDED', `call activities nest deeper than ${MAX_CALL_DEPTH} levels`);
+      if (depth >= MAX_CALL_DEPTH)
+        throw new Conflict('CALL_DEPTH_EXCEEDED', `call activities nest deeper than ${MAX_CALL_DEPTH} levels`);
       const context = new StepContext(instance.variables, this.clock);
-      const key = String(resolveTemplate(call.calledElement ?? '', context.scope(undefined, call.locals ?? undefined)) ?? '');
+      const key = String(
+        resolveTemplate(call.calledElement ?? '', context.scope(undefined, call.locals ?? undefined)) ?? '',
+      );
       const target = await this.definitions.latestByKey(key, scope.trx);
       if (!target) throw new NotFound('called process', key);
       await this.start(scope, {
@@ -354,12 +403,21 @@ export class StepExecutor {
         departmentId: instance.department_id,
         variables: { ...instance.variables, ...(call.locals ?? {}) },
         actor,
-        parent: { instanceId: instance.id, executionId: call.executionId, rootId: instance.root_instance_id ?? instance.id, depth: depth + 1 },
+        parent: {
+          instanceId: instance.id,
+          executionId: call.executionId,
+          rootId: instance.root_instance_id ?? instance.id,
+          depth: depth + 1,
+        },
       });
     }
   }
 
-  event(topic: string, instance: Pick<InstanceRow, 'id' | 'department_id' | 'definition_key' | 'business_key'>, payload: Record<string, unknown>) {
+  event(
+    topic: string,
+    instance: Pick<InstanceRow, 'id' | 'department_id' | 'definition_key' | 'business_key'>,
+    payload: Record<string, unknown>,
+  ) {
     return {
       topic,
       departmentId: instance.department_id,

@@ -49,7 +49,19 @@ export interface TaskFilter {
   order?: 'asc' | 'desc' | undefined;
 }
 
-type TaskRow = Record<string, unknown> & { id: string; instance_id: string; status: string; assignee: string | null; claimed_at: Date | null; execution_id: string; department_id: string | null; definition_key: string; business_key: string | null; candidate_users: string[]; candidate_groups: string[] };
+type TaskRow = Record<string, unknown> & {
+  id: string;
+  instance_id: string;
+  status: string;
+  assignee: string | null;
+  claimed_at: Date | null;
+  execution_id: string;
+  department_id: string | null;
+  definition_key: string;
+  business_key: string | null;
+  candidate_users: string[];
+  candidate_groups: string[];
+};
 
 /** Claims, releases and completes user tasks; lists and reads them. */
 export class TasksService {
@@ -83,7 +95,10 @@ export class TasksService {
 
   /** A task the actor may see; any other id answers 404, so ids leak nothing (issue 3 §5). */
   async get(id: string, actor: Actor) {
-    const task = await this.db('tasks').where({ id }).where(await this.visibility.taskFilter(actor)).first(TASK_COLUMNS);
+    const task = await this.db('tasks')
+      .where({ id })
+      .where(await this.visibility.taskFilter(actor))
+      .first(TASK_COLUMNS);
     if (!task) throw new NotFound('task', id);
     return task;
   }
@@ -93,17 +108,29 @@ export class TasksService {
       const task = await this.lockVisibleTask(scope, id, actor);
       if (task.assignee === actor.username) return this.read(scope, id);
       if (task.assignee) {
-        throw new Conflict('TASK_ALREADY_CLAIMED', `the task was claimed by ${task.assignee} at ${new Date(task.claimed_at ?? 0).toISOString()}`, {
-          assignee: task.assignee,
-          claimedAt: task.claimed_at,
-        });
+        throw new Conflict(
+          'TASK_ALREADY_CLAIMED',
+          `the task was claimed by ${task.assignee} at ${new Date(task.claimed_at ?? 0).toISOString()}`,
+          {
+            assignee: task.assignee,
+            claimedAt: task.claimed_at,
+          },
+        );
       }
-      if (!(await this.visibility.isCandidate(actor, task)) || !(await this.authorization.can(actor, 'task', 'claim', task.department_id))) {
+      if (
+        !(await this.visibility.isCandidate(actor, task)) ||
+        !(await this.authorization.can(actor, 'task', 'claim', task.department_id))
+      ) {
         throw new Forbidden('you are not a candidate for this task', 'NOT_A_CANDIDATE');
       }
-      await scope.trx('tasks').where({ id }).update({ assignee: actor.username, claimed_at: new Date(), revision: scope.trx.raw('revision + 1') });
+      await scope
+        .trx('tasks')
+        .where({ id })
+        .update({ assignee: actor.username, claimed_at: new Date(), revision: scope.trx.raw('revision + 1') });
       await this.log(scope, task, 'claim', actor);
-      scope.outbox.add(this.executor.event('task:claimed', this.instanceOf(task), { taskId: id, assignee: actor.username }));
+      scope.outbox.add(
+        this.executor.event('task:claimed', this.instanceOf(task), { taskId: id, assignee: actor.username }),
+      );
       return this.read(scope, id);
     });
   }
@@ -112,9 +139,15 @@ export class TasksService {
     return this.transactions.run(async (scope) => {
       const task = await this.lockVisibleTask(scope, id, actor);
       if (task.assignee !== actor.username) {
-        throw new Conflict('TASK_NOT_ASSIGNED_TO_YOU', task.assignee ? `the task is claimed by ${task.assignee}, not by you` : 'the task is not claimed');
+        throw new Conflict(
+          'TASK_NOT_ASSIGNED_TO_YOU',
+          task.assignee ? `the task is claimed by ${task.assignee}, not by you` : 'the task is not claimed',
+        );
       }
-      await scope.trx('tasks').where({ id }).update({ assignee: null, claimed_at: null, revision: scope.trx.raw('revision + 1') });
+      await scope
+        .trx('tasks')
+        .where({ id })
+        .update({ assignee: null, claimed_at: null, revision: scope.trx.raw('revision + 1') });
       await this.log(scope, task, 'unclaim', actor);
       scope.outbox.add(this.executor.event('task:unclaimed', this.instanceOf(task), { taskId: id }));
       return this.read(scope, id);
@@ -126,7 +159,10 @@ export class TasksService {
    * continues. A second completion, or one by someone who does not hold the task, is a 409.
    */
   async complete(id: string, variables: Variables, actor: Actor) {
-    const head = await this.db('tasks').where({ id }).where(await this.visibility.taskFilter(actor)).first('instance_id', 'department_id');
+    const head = await this.db('tasks')
+      .where({ id })
+      .where(await this.visibility.taskFilter(actor))
+      .first('instance_id', 'department_id');
     if (!head) throw new NotFound('task', id);
     await this.authorization.require(actor, 'task', 'complete', head.department_id);
     return this.transactions.run(async (scope) => {
@@ -134,14 +170,37 @@ export class TasksService {
       const instance = await this.executor.run(scope, head.instance_id, actor, async () => {
         const task = await this.lockTask(scope, id);
         if (task.assignee !== actor.username) {
-          throw new Conflict('TASK_NOT_ASSIGNED_TO_YOU', task.assignee ? `the task is claimed by ${task.assignee}; only they can complete it` : 'claim the task before completing it');
+          throw new Conflict(
+            'TASK_NOT_ASSIGNED_TO_YOU',
+            task.assignee
+              ? `the task is claimed by ${task.assignee}; only they can complete it`
+              : 'claim the task before completing it',
+          );
         }
-        await scope.trx('tasks').where({ id }).update({ status: 'completed', completed_at: new Date(), completed_by: actor.username, revision: scope.trx.raw('revision + 1') });
+        await scope
+          .trx('tasks')
+          .where({ id })
+          .update({
+            status: 'completed',
+            completed_at: new Date(),
+            completed_by: actor.username,
+            revision: scope.trx.raw('revision + 1'),
+          });
         await this.log(scope, task, 'complete', actor, { variables: Object.keys(variables) });
         completed = task;
-        return { command: { kind: 'signal', executionId: task.execution_id, payload: variables }, variables, completedTaskId: id };
+        return {
+          command: { kind: 'signal', executionId: task.execution_id, payload: variables },
+          variables,
+          completedTaskId: id,
+        };
       });
-      scope.outbox.add(this.executor.event('task:completed', instance, { taskId: id, completedBy: actor.username, elementId: completed?.element_id }));
+      scope.outbox.add(
+        this.executor.event('task:completed', instance, {
+          taskId: id,
+          completedBy: actor.username,
+          elementId: completed?.element_id,
+        }),
+      );
       return { taskId: id, instanceId: instance.id, instanceStatus: instance.status };
     });
   }
@@ -156,11 +215,24 @@ export class TasksService {
       await this.authorization.require(actor, 'task', 'reassign', task.department_id);
       if (assignee !== null) {
         const user = await scope.trx('users').where({ username: assignee, active: true }).first('username');
-        if (!user) throw new Invalid('VALIDATION_FAILED', `no active user ${assignee}`, [{ field: 'assignee', reason: 'unknown' }]);
+        if (!user)
+          throw new Invalid('VALIDATION_FAILED', `no active user ${assignee}`, [
+            { field: 'assignee', reason: 'unknown' },
+          ]);
       }
-      await scope.trx('tasks').where({ id }).update({ assignee, claimed_at: assignee ? new Date() : null, revision: scope.trx.raw('revision + 1') });
+      await scope
+        .trx('tasks')
+        .where({ id })
+        .update({ assignee, claimed_at: assignee ? new Date() : null, revision: scope.trx.raw('revision + 1') });
       await this.log(scope, task, 'reassign', actor, { from: task.assignee, to: assignee });
-      scope.outbox.add(this.executor.event('task:assigned', this.instanceOf(task), { taskId: id, assignee, previous: task.assignee, by: actor.username }));
+      scope.outbox.add(
+        this.executor.event('task:assigned', this.instanceOf(task), {
+          taskId: id,
+          assignee,
+          previous: task.assignee,
+          by: actor.username,
+        }),
+      );
       return this.read(scope, id);
     });
   }
@@ -170,23 +242,51 @@ export class TasksService {
   }
 
   private async lockVisibleTask(scope: TransactionScope, id: string, actor: Actor): Promise<TaskRow> {
-    const visible = await scope.trx('tasks').where({ id }).where(await this.visibility.taskFilter(actor)).first('id');
+    const visible = await scope
+      .trx('tasks')
+      .where({ id })
+      .where(await this.visibility.taskFilter(actor))
+      .first('id');
     if (!visible) throw new NotFound('task', id);
     return this.lockTask(scope, id);
   }
 
   private async lockTask(scope: TransactionScope, id: string): Promise<TaskRow> {
-    const task = (await scope.trx('tasks').where({ id }).forUpdate().first([...TASK_COLUMNS, 'execution_id'])) as TaskRow | undefined;
+    const task = (await scope
+      .trx('tasks')
+      .where({ id })
+      .forUpdate()
+      .first([...TASK_COLUMNS, 'execution_id'])) as TaskRow | undefined;
     if (!task) throw new NotFound('task', id);
-    if (task.status !== 'open') throw new Conflict('TASK_NOT_OPEN', `the task is already ${task.status}`, { status: task.status });
+    if (task.status !== 'open')
+      throw new Conflict('TASK_NOT_OPEN', `the task is already ${task.status}`, { status: task.status });
     return task;
   }
 
-  private async log(scope: TransactionScope, task: TaskRow, operation: string, actor: Actor, details: Record<string, unknown> = {}) {
-    await scope.trx('operation_log').insert({ instance_id: task.instance_id, task_id: task.id, operation, actor: actor.username, details: JSON.stringify(details) });
+  private async log(
+    scope: TransactionScope,
+    task: TaskRow,
+    operation: string,
+    actor: Actor,
+    details: Record<string, unknown> = {},
+  ) {
+    await scope
+      .trx('operation_log')
+      .insert({
+        instance_id: task.instance_id,
+        task_id: task.id,
+        operation,
+        actor: actor.username,
+        details: JSON.stringify(details),
+      });
   }
 
   private instanceOf(task: TaskRow) {
-    return { id: task.instance_id, department_id: task.department_id, definition_key: task.definition_key, business_key: task.business_key };
+    return {
+      id: task.instance_id,
+      department_id: task.department_id,
+      definition_key: task.definition_key,
+      business_key: task.business_key,
+    };
   }
 }

@@ -11,7 +11,13 @@ export class Visibility {
   constructor(private readonly authorization: Authorization) {}
 
   /** Rows whose department lies in the actor's scope for object:action (plus `extra` rows). */
-  async departmentFilter(actor: Actor, object: PermissionObject, action: string, column: string, extra?: (q: Knex.QueryBuilder) => void) {
+  async departmentFilter(
+    actor: Actor,
+    object: PermissionObject,
+    action: string,
+    column: string,
+    extra?: (q: Knex.QueryBuilder) => void,
+  ) {
     const scope = await this.authorization.scope(actor, object, action);
     return (q: Knex.QueryBuilder) => {
       if (scope.all) return;
@@ -38,9 +44,15 @@ export class Visibility {
         w.where(col('assignee'), actor.username).orWhereRaw(`? = ANY(${col('candidate_users')})`, [actor.username]);
         if (readScope.all || !readScope.all) {
           for (const [role, departmentIds] of byRole) {
-            const allowed = readScope.all ? departmentIds : departmentIds.filter((id) => readScope.departmentIds.includes(id));
+            const allowed = readScope.all
+              ? departmentIds
+              : departmentIds.filter((id) => readScope.departmentIds.includes(id));
             if (allowed.length === 0) continue;
-            w.orWhere((r) => r.whereRaw(`${col('candidate_groups')} @> ARRAY[?]::text[]`, [role]).whereIn(col('department_id'), allowed));
+            w.orWhere((r) =>
+              r
+                .whereRaw(`${col('candidate_groups')} @> ARRAY[?]::text[]`, [role])
+                .whereIn(col('department_id'), allowed),
+            );
           }
         }
         if (supervise.all) w.orWhereRaw('true');
@@ -50,7 +62,10 @@ export class Visibility {
   }
 
   /** May the actor claim this task: a candidate user, or a holder of a candidate group there. */
-  async isCandidate(actor: Actor, task: { candidate_users: string[]; candidate_groups: string[]; department_id: string | null }): Promise<boolean> {
+  async isCandidate(
+    actor: Actor,
+    task: { candidate_users: string[]; candidate_groups: string[]; department_id: string | null },
+  ): Promise<boolean> {
     if (task.candidate_users.includes(actor.username)) return true;
     if (!task.department_id) return false;
     const byRole = await this.authorization.roleDepartments(actor);

@@ -24,8 +24,22 @@ export interface TestPlatformOptions extends Omit<PlatformOptions, 'config' | 'd
 /** The real platform on a fresh database of its own, listening on a free loopback port. */
 export async function startTestPlatform(backend: Backend, options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const database = options.database ?? (await createTestDatabase(backend));
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DEMO_DATA: 'true', LOG_LEVEL: 'silent', JOB_POLL_MS: '50', ...options.env });
-  const platform = await startPlatform({ jobRetryBaseMs: 20, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), ...options, config, db: database.db });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DEMO_DATA: 'true',
+    LOG_LEVEL: 'silent',
+    JOB_POLL_MS: '50',
+    ...options.env,
+  });
+  const platform = await startPlatform({
+    jobRetryBaseMs: 20,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    ...options,
+    config,
+    db: database.db,
+  });
   const clients = new Map<string, ApiClient>();
   return {
     backend,
@@ -49,7 +63,11 @@ export async function startTestPlatform(backend: Backend, options: TestPlatformO
 }
 
 /** Polls until `check` returns a value (jobs run asynchronously); fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, ms = 5000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  ms = 5000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {

@@ -15,7 +15,11 @@ export async function deploy(client: ApiClient, xml: string) {
 export async function start(client: ApiClient, definitionKey: string, body: Record<string, unknown> = {}) {
   const res = await client.post('/api/v1/process-instances', { definitionKey, ...body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { id: string; status: string; waitingActivities: { kind: string; elementId: string; executionId: string }[] };
+  return res.body as {
+    id: string;
+    status: string;
+    waitingActivities: { kind: string; elementId: string; executionId: string }[];
+  };
 }
 
 export async function instance(client: ApiClient, id: string) {
@@ -27,7 +31,15 @@ export async function instance(client: ApiClient, id: string) {
 export async function openTasks(client: ApiClient, instanceId: string) {
   const res = await client.get(`/api/v1/tasks?instanceId=${instanceId}&limit=200`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body.items as { id: string; element_id: string; name: string; assignee: string | null; locals: Record<string, unknown> | null; [k: string]: unknown }[];
+  return res.body.items as {
+    id: string;
+    instance_id: string;
+    element_id: string;
+    name: string;
+    assignee: string | null;
+    locals: Record<string, unknown> | null;
+    [k: string]: unknown;
+  }[];
 }
 
 /** Claims and completes a task as `client`. */
@@ -39,7 +51,12 @@ export async function completeTask(client: ApiClient, taskId: string, variables:
   return done.body as { instanceStatus: string };
 }
 
-export async function completeAt(client: ApiClient, instanceId: string, elementId: string, variables: Record<string, unknown> = {}) {
+export async function completeAt(
+  client: ApiClient,
+  instanceId: string,
+  elementId: string,
+  variables: Record<string, unknown> = {},
+) {
   const task = (await openTasks(client, instanceId)).find((t) => t.element_id === elementId);
   expect(task, `an open task at ${elementId}`).toBeTruthy();
   return completeTask(client, task!.id, variables);

@@ -18,7 +18,8 @@ export function problemJson(logger: Logger) {
       const known = err instanceof AppError ? err : null;
       const httpStatus = (err as { status?: number }).status;
       const status = known?.status ?? (httpStatus && httpStatus >= 400 && httpStatus < 500 ? httpStatus : 500);
-      if (!known && status >= 500) logger.error({ err, path: ctx.path, method: ctx.method, requestId: ctx.state.requestId }, 'request failed');
+      if (!known && status >= 500)
+        logger.error({ err, path: ctx.path, method: ctx.method, requestId: ctx.state.requestId }, 'request failed');
       ctx.status = status;
       ctx.type = 'application/problem+json';
       ctx.body = {
@@ -26,7 +27,9 @@ export function problemJson(logger: Logger) {
         title: known ? known.message : status >= 500 ? 'Internal server error' : (err as Error).message,
         status,
         code: known?.code ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST'),
-        detail: known?.message ?? (status >= 500 ? 'The server could not complete the request; it has been logged.' : (err as Error).message),
+        detail:
+          known?.message ??
+          (status >= 500 ? 'The server could not complete the request; it has been logged.' : (err as Error).message),
         ...(known?.details.length ? { errors: known.details } : {}),
         ...known?.extra,
         instance: ctx.path,

@@ -16,7 +16,16 @@ export function observe(logger: Logger, metrics: StepMetrics) {
       const seconds = (performance.now() - started) / 1000;
       const route = (ctx.state.routePath as string | undefined) ?? 'unmatched';
       metrics.observeHttp(ctx.method, route, ctx.status, seconds);
-      logger.debug({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
+      logger.debug(
+        {
+          requestId: ctx.state.requestId,
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.status,
+          ms: Math.round(seconds * 1000),
+        },
+        'request',
+      );
     }
   };
 }

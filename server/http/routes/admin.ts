@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RouteSpec } from '../route.js';
+import type { AnyRoute } from '../route.js';
 import type { Services } from '../services.js';
 import { pagingQuery, uuidParam } from './schemas.js';
 
@@ -7,16 +7,29 @@ const ADMIN = { object: 'admin', action: 'manage' } as const;
 const policyBody = z.object({ role: z.string().min(1), object: z.string().min(1), action: z.string().min(1) });
 
 /** The admin API (issue 3 §6): protected by the administrator role through the `admin:manage` grant. */
-export function adminRoutes(s: Services): RouteSpec<any, any, any>[] {
+export function adminRoutes(s: Services): AnyRoute[] {
   return [
-    { method: 'get', path: '/admin/departments', tag: 'Administration', summary: 'The organisation tree', permission: ADMIN, handle: async () => ({ items: await s.organisation.listDepartments() }) },
+    {
+      method: 'get',
+      path: '/admin/departments',
+      tag: 'Administration',
+      summary: 'The organisation tree',
+      permission: ADMIN,
+      handle: async () => ({ items: await s.organisation.listDepartments() }),
+    },
     {
       method: 'post',
       path: '/admin/departments',
       tag: 'Administration',
       summary: 'Add a department below a parent',
       permission: ADMIN,
-      body: z.object({ id: z.string().min(2).max(32), parentId: z.string().nullable(), name: z.string().min(1).max(100), nameEn: z.string().max(100).optional(), level: z.enum(['headquarters', 'province', 'city', 'county', 'station']) }),
+      body: z.object({
+        id: z.string().min(2).max(32),
+        parentId: z.string().nullable(),
+        name: z.string().min(1).max(100),
+        nameEn: z.string().max(100).optional(),
+        level: z.enum(['headquarters', 'province', 'city', 'county', 'station']),
+      }),
       status: 201,
       handle: async ({ body, actor }) => s.organisation.createDepartment(body, actor),
     },
@@ -27,21 +40,44 @@ export function adminRoutes(s: Services): RouteSpec<any, any, any>[] {
       summary: 'Rename or deactivate a department',
       permission: ADMIN,
       params: z.object({ id: z.string().min(1) }),
-      body: z.object({ name: z.string().min(1).max(100).optional(), nameEn: z.string().max(100).optional(), active: z.boolean().optional() }),
+      body: z.object({
+        name: z.string().min(1).max(100).optional(),
+        nameEn: z.string().max(100).optional(),
+        active: z.boolean().optional(),
+      }),
       handle: async ({ params, body, actor }) => s.organisation.updateDepartment(params.id, body, actor),
     },
-    { method: 'get', path: '/admin/roles', tag: 'Administration', summary: 'Roles', permission: ADMIN, handle: async () => ({ items: await s.organisation.listRoles() }) },
+    {
+      method: 'get',
+      path: '/admin/roles',
+      tag: 'Administration',
+      summary: 'Roles',
+      permission: ADMIN,
+      handle: async () => ({ items: await s.organisation.listRoles() }),
+    },
     {
       method: 'post',
       path: '/admin/roles',
       tag: 'Administration',
       summary: 'Add a role',
       permission: ADMIN,
-      body: z.object({ code: z.string().min(2).max(41), name: z.string().min(1).max(100), nameEn: z.string().max(100).optional(), description: z.string().max(500).optional() }),
+      body: z.object({
+        code: z.string().min(2).max(41),
+        name: z.string().min(1).max(100),
+        nameEn: z.string().max(100).optional(),
+        description: z.string().max(500).optional(),
+      }),
       status: 201,
       handle: async ({ body, actor }) => s.organisation.createRole(body, actor),
     },
-    { method: 'get', path: '/admin/policies', tag: 'Administration', summary: 'Policy rows (role, object, action)', permission: ADMIN, handle: async () => ({ items: await s.organisation.listPolicies() }) },
+    {
+      method: 'get',
+      path: '/admin/policies',
+      tag: 'Administration',
+      summary: 'Policy rows (role, object, action)',
+      permission: ADMIN,
+      handle: async () => ({ items: await s.organisation.listPolicies() }),
+    },
     {
       method: 'post',
       path: '/admin/policies',
@@ -82,11 +118,26 @@ export function adminRoutes(s: Services): RouteSpec<any, any, any>[] {
       tag: 'Administration',
       summary: 'Create a user',
       permission: ADMIN,
-      body: z.object({ username: z.string().min(2).max(64), displayName: z.string().min(1).max(100), phone: z.string().max(32).optional(), departmentId: z.string().min(1), password: z.string().max(200).optional(), active: z.boolean().optional() }),
+      body: z.object({
+        username: z.string().min(2).max(64),
+        displayName: z.string().min(1).max(100),
+        phone: z.string().max(32).optional(),
+        departmentId: z.string().min(1),
+        password: z.string().max(200).optional(),
+        active: z.boolean().optional(),
+      }),
       status: 201,
       handle: async ({ body, actor }) => s.users.create(body, actor),
     },
-    { method: 'get', path: '/admin/users/:id', tag: 'Administration', summary: 'One user', permission: ADMIN, params: uuidParam, handle: async ({ params }) => s.users.get(params.id) },
+    {
+      method: 'get',
+      path: '/admin/users/:id',
+      tag: 'Administration',
+      summary: 'One user',
+      permission: ADMIN,
+      params: uuidParam,
+      handle: async ({ params }) => s.users.get(params.id),
+    },
     {
       method: 'patch',
       path: '/admin/users/:id',
@@ -94,7 +145,14 @@ export function adminRoutes(s: Services): RouteSpec<any, any, any>[] {
       summary: 'Update, deactivate, lock or reset the password of a user',
       permission: ADMIN,
       params: uuidParam,
-      body: z.object({ displayName: z.string().min(1).max(100).optional(), phone: z.string().max(32).optional(), departmentId: z.string().optional(), password: z.string().max(200).optional(), active: z.boolean().optional(), lockedUntil: z.coerce.date().nullable().optional() }),
+      body: z.object({
+        displayName: z.string().min(1).max(100).optional(),
+        phone: z.string().max(32).optional(),
+        departmentId: z.string().optional(),
+        password: z.string().max(200).optional(),
+        active: z.boolean().optional(),
+        lockedUntil: z.coerce.date().nullable().optional(),
+      }),
       handle: async ({ params, body, actor }) => s.users.update(params.id, body, actor),
     },
     {
@@ -118,7 +176,15 @@ export function adminRoutes(s: Services): RouteSpec<any, any, any>[] {
       body: z.object({ role: z.string().min(1), departmentId: z.string().min(1) }),
       handle: async ({ params, body, actor }) => s.users.removeRole(params.id, body.role, body.departmentId, actor),
     },
-    { method: 'get', path: '/admin/users/:id/tokens', tag: 'Administration', summary: "A user's API tokens", permission: ADMIN, params: uuidParam, handle: async ({ params }) => ({ items: await s.users.listTokens(params.id) }) },
+    {
+      method: 'get',
+      path: '/admin/users/:id/tokens',
+      tag: 'Administration',
+      summary: "A user's API tokens",
+      permission: ADMIN,
+      params: uuidParam,
+      handle: async ({ params }) => ({ items: await s.users.listTokens(params.id) }),
+    },
     {
       method: 'delete',
       path: '/admin/tokens/:id',
@@ -137,7 +203,15 @@ export function adminRoutes(s: Services): RouteSpec<any, any, any>[] {
       tag: 'Administration',
       summary: 'The append-only audit log',
       permission: { object: 'audit', action: 'read' },
-      query: z.object({ actorId: z.string().optional(), action: z.string().optional(), objectType: z.string().optional(), objectId: z.string().optional(), from: z.coerce.date().optional(), to: z.coerce.date().optional(), ...pagingQuery }),
+      query: z.object({
+        actorId: z.string().optional(),
+        action: z.string().optional(),
+        objectType: z.string().optional(),
+        objectId: z.string().optional(),
+        from: z.coerce.date().optional(),
+        to: z.coerce.date().optional(),
+        ...pagingQuery,
+      }),
       handle: async ({ query }) => s.audit.list(query, { offset: query.offset, limit: query.limit }),
     },
     {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { RouteSpec } from '../route.js';
+import type { AnyRoute } from '../route.js';
 import type { Services } from '../services.js';
 import { uuidParam } from './schemas.js';
 import { SESSION_COOKIE, CSRF_COOKIE, cookieOptions } from '../authenticate.js';
 
-export function authRoutes(s: Services, secureCookies: boolean): RouteSpec<any, any, any>[] {
+export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
   return [
     {
       method: 'post',
@@ -14,9 +14,20 @@ export function authRoutes(s: Services, secureCookies: boolean): RouteSpec<any, 
       access: 'public',
       body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
       async handle({ body, ctx }) {
-        const result = await s.auth.login(body.username, body.password, { ip: ctx.ip, userAgent: ctx.get('user-agent') });
-        ctx.cookies.set(SESSION_COOKIE, result.sessionToken, { ...cookieOptions(secureCookies), httpOnly: true, expires: result.expiresAt });
-        ctx.cookies.set(CSRF_COOKIE, result.csrfToken, { ...cookieOptions(secureCookies), httpOnly: false, expires: result.expiresAt });
+        const result = await s.auth.login(body.username, body.password, {
+          ip: ctx.ip,
+          userAgent: ctx.get('user-agent'),
+        });
+        ctx.cookies.set(SESSION_COOKIE, result.sessionToken, {
+          ...cookieOptions(secureCookies),
+          httpOnly: true,
+          expires: result.expiresAt,
+        });
+        ctx.cookies.set(CSRF_COOKIE, result.csrfToken, {
+          ...cookieOptions(secureCookies),
+          httpOnly: false,
+          expires: result.expiresAt,
+        });
         return { user: await me(s, result.actor), csrfToken: result.csrfToken, expiresAt: result.expiresAt };
       },
     },
@@ -79,7 +90,11 @@ async function me(s: Services, actor: import('../../lib/actor.js').Actor) {
     username: actor.username,
     displayName: actor.displayName,
     department: tree.get(actor.departmentId) ?? null,
-    roles: actor.roles.map((r) => ({ role: r.role, departmentId: r.departmentId, departmentName: tree.get(r.departmentId)?.name ?? null })),
+    roles: actor.roles.map((r) => ({
+      role: r.role,
+      departmentId: r.departmentId,
+      departmentName: tree.get(r.departmentId)?.name ?? null,
+    })),
     actions: await s.authorization.actions(actor),
   };
 }

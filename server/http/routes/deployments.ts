@@ -1,15 +1,16 @@
 import { z } from 'zod';
-import type { RouteSpec } from '../route.js';
+import type { AnyRoute } from '../route.js';
 import type { Services } from '../services.js';
 import { booleanQuery, uuidParam } from './schemas.js';
 
-export function deploymentRoutes(s: Services): RouteSpec<any, any, any>[] {
+export function deploymentRoutes(s: Services): AnyRoute[] {
   return [
     {
       method: 'post',
       path: '/deployments',
       tag: 'Deployments',
-      summary: 'Deploy a BPMN file as the next version of its process key (JSON {xml, name}, text/xml or multipart upload)',
+      summary:
+        'Deploy a BPMN file as the next version of its process key (JSON {xml, name}, text/xml or multipart upload)',
       permission: { object: 'deployment', action: 'create' },
       bodyKind: 'bpmn',
       body: z.object({ xml: z.string().min(1, 'the BPMN XML is empty'), name: z.string().max(200).optional() }),
@@ -18,7 +19,14 @@ export function deploymentRoutes(s: Services): RouteSpec<any, any, any>[] {
         const result = await s.deployments.deploy(body.xml, body.name, actor);
         ctx.status = result.created ? 201 : 200;
         ctx.body = { created: result.created, definition: result.definition };
-        await s.audit.record(actor, 'deployment.create', 'process_definition', result.definition.id, { key: result.definition.key, version: result.definition.version, created: result.created }, ctx);
+        await s.audit.record(
+          actor,
+          'deployment.create',
+          'process_definition',
+          result.definition.id,
+          { key: result.definition.key, version: result.definition.version, created: result.created },
+          ctx,
+        );
         return undefined;
       },
     },

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { RouteSpec } from '../route.js';
+import type { AnyRoute } from '../route.js';
 import type { Services } from '../services.js';
 import { pagingQuery, uuidParam, variablesSchema } from './schemas.js';
 
-export function instanceRoutes(s: Services): RouteSpec<any, any, any>[] {
+export function instanceRoutes(s: Services): AnyRoute[] {
   return [
     {
       method: 'post',
@@ -19,11 +19,21 @@ export function instanceRoutes(s: Services): RouteSpec<any, any, any>[] {
           departmentId: z.string().min(1).max(64).optional(),
           variables: variablesSchema.optional(),
         })
-        .refine((b) => b.definitionKey || b.definitionId, { message: 'definitionKey or definitionId is required', path: ['definitionKey'] }),
+        .refine((b) => b.definitionKey || b.definitionId, {
+          message: 'definitionKey or definitionId is required',
+          path: ['definitionKey'],
+        }),
       status: 201,
       async handle({ body, actor, ctx }) {
         const instance = await s.instances.start(body, actor);
-        await s.audit.record(actor, 'instance.start', 'process_instance', instance.id, { definitionKey: instance.definition_key, businessKey: instance.business_key }, ctx);
+        await s.audit.record(
+          actor,
+          'instance.start',
+          'process_instance',
+          instance.id,
+          { definitionKey: instance.definition_key, businessKey: instance.business_key },
+          ctx,
+        );
         return s.instances.get(instance.id, actor);
       },
     },
@@ -71,7 +81,14 @@ export function instanceRoutes(s: Services): RouteSpec<any, any, any>[] {
       body: z.object({ reason: z.string().max(500).optional() }),
       async handle({ params, body, actor, ctx }) {
         await s.instances.cancel(params.id, body.reason, actor);
-        await s.audit.record(actor, 'instance.cancel', 'process_instance', params.id, { reason: body.reason ?? null }, ctx);
+        await s.audit.record(
+          actor,
+          'instance.cancel',
+          'process_instance',
+          params.id,
+          { reason: body.reason ?? null },
+          ctx,
+        );
         return s.instances.get(params.id, actor);
       },
     },

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { RouteSpec } from '../route.js';
+import type { AnyRoute } from '../route.js';
 import type { Services } from '../services.js';
 import { pagingQuery, uuidParam, variablesSchema } from './schemas.js';
 
-export function messageAndIncidentRoutes(s: Services): RouteSpec<any, any, any>[] {
+export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
   return [
     {
       method: 'post',
@@ -22,7 +22,14 @@ export function messageAndIncidentRoutes(s: Services): RouteSpec<any, any, any>[
         .strict(),
       async handle({ body, actor, ctx }) {
         const result = await s.messages.correlate(body, actor);
-        await s.audit.record(actor, 'message.correlate', 'process_instance', result.instanceId, { name: body.name, result: result.resultType }, ctx);
+        await s.audit.record(
+          actor,
+          'message.correlate',
+          'process_instance',
+          result.instanceId,
+          { name: body.name, result: result.resultType },
+          ctx,
+        );
         return result;
       },
     },
@@ -32,7 +39,11 @@ export function messageAndIncidentRoutes(s: Services): RouteSpec<any, any, any>[
       tag: 'Incidents',
       summary: 'List incidents (open by default)',
       permission: { object: 'incident', action: 'read' },
-      query: z.object({ status: z.enum(['open', 'resolved']).optional(), instanceId: z.uuid().optional(), ...pagingQuery }),
+      query: z.object({
+        status: z.enum(['open', 'resolved']).optional(),
+        instanceId: z.uuid().optional(),
+        ...pagingQuery,
+      }),
       handle: async ({ query, actor }) => s.incidents.list(query, { offset: query.offset, limit: query.limit }, actor),
     },
     {
@@ -55,7 +66,8 @@ export function messageAndIncidentRoutes(s: Services): RouteSpec<any, any, any>[
       summary: 'List jobs (timers, service calls) of an instance',
       permission: { object: 'job', action: 'read' },
       query: z.object({ instanceId: z.uuid(), ...pagingQuery }),
-      handle: async ({ query, actor }) => s.jobs.list(query.instanceId, { offset: query.offset, limit: query.limit }, actor),
+      handle: async ({ query, actor }) =>
+        s.jobs.list(query.instanceId, { offset: query.offset, limit: query.limit }, actor),
     },
     {
       method: 'post',

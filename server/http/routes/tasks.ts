@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { RouteSpec } from '../route.js';
+import type { AnyRoute } from '../route.js';
 import type { Services } from '../services.js';
 import { booleanQuery, pagingQuery, uuidParam, variablesSchema } from './schemas.js';
 
-export function taskRoutes(s: Services): RouteSpec<any, any, any>[] {
+export function taskRoutes(s: Services): AnyRoute[] {
   return [
     {
       method: 'get',

@@ -14,7 +14,9 @@ describe('the HTTP surface', () => {
     expect(doc.body.openapi).toBe('3.1.0');
     const deploy = doc.body.paths['/api/v1/deployments'].post;
     expect(deploy.requestBody.content['application/json'].schema.properties.xml.type).toBe('string');
-    expect(doc.body.paths['/api/v1/tasks'].get.parameters.map((p: { name: string }) => p.name)).toContain('candidateGroup');
+    expect(doc.body.paths['/api/v1/tasks'].get.parameters.map((p: { name: string }) => p.name)).toContain(
+      'candidateGroup',
+    );
     const page = await t.anonymous().get('/api/docs');
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(page.body).toContain('/api/openapi.json');
@@ -65,14 +67,19 @@ describe('the HTTP surface', () => {
     expect(invalid.body.code).toBe('VALIDATION_FAILED');
     const route = await admin.get('/api/v1/nowhere');
     expect(route.body.code).toBe('ROUTE_NOT_FOUND');
-    const json = await admin.request('POST', '/api/v1/process-instances', '{not json', { 'content-type': 'application/json' });
+    const json = await admin.request('POST', '/api/v1/process-instances', '{not json', {
+      'content-type': 'application/json',
+    });
     expect(json.body.code).toBe('BODY_NOT_JSON');
     expect(JSON.stringify(json.body)).not.toMatch(/\\n\s+at |\.ts:\d+/);
   });
 
   it('limits request bodies', async () => {
     const admin = await t.as('admin');
-    const huge = await admin.post('/api/v1/process-instances', { definitionKey: 'x', variables: { blob: 'x'.repeat(3 * 1024 * 1024) } });
+    const huge = await admin.post('/api/v1/process-instances', {
+      definitionKey: 'x',
+      variables: { blob: 'x'.repeat(3 * 1024 * 1024) },
+    });
     expect(huge.status).toBe(413);
   });
 });

@@ -18,7 +18,11 @@ describe.each(BACKENDS)('authentication (%s)', (backend) => {
     expect(cookie).toMatch(/samesite=strict/i);
     const client = await new ApiClient(t.url).login('xh.clerk');
     const me = await client.get('/api/v1/auth/me');
-    expect(me.body).toMatchObject({ username: 'xh.clerk', department: { id: 'ZJ-HZ-XH' }, roles: [{ role: 'acceptance_clerk', departmentId: 'ZJ-HZ-XH' }] });
+    expect(me.body).toMatchObject({
+      username: 'xh.clerk',
+      department: { id: 'ZJ-HZ-XH' },
+      roles: [{ role: 'acceptance_clerk', departmentId: 'ZJ-HZ-XH' }],
+    });
     expect(me.body.actions).toContain('task:claim');
     expect(me.body.actions).not.toContain('deployment:create');
   });
@@ -35,7 +39,10 @@ describe.each(BACKENDS)('authentication (%s)', (backend) => {
     const res = await client.post('/api/v1/process-instances', { definitionKey: 'none' });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('CSRF_FAILED');
-    expect((await client.post('/api/v1/process-instances', { definitionKey: 'none' }, { 'x-csrf-token': 'forged' })).body.code).toBe('CSRF_FAILED');
+    expect(
+      (await client.post('/api/v1/process-instances', { definitionKey: 'none' }, { 'x-csrf-token': 'forged' })).body
+        .code,
+    ).toBe('CSRF_FAILED');
     client.csrf = csrf;
     expect((await client.post('/api/v1/process-instances', { definitionKey: 'none' })).status).toBe(404);
   });
@@ -54,11 +61,16 @@ describe.each(BACKENDS)('authentication (%s)', (backend) => {
 
   it('rate-limits failed logins per account', async () => {
     const anon = t.anonymous();
-    for (let i = 0; i < 3; i++) expect((await anon.post('/api/v1/auth/login', { username: 'jn.meter', password: 'wrong' })).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await anon.post('/api/v1/auth/login', { username: 'jn.meter', password: 'wrong' })).status).toBe(401);
     const blocked = await anon.post('/api/v1/auth/login', { username: 'jn.meter', password: 'demo1234' });
     expect(blocked.status).toBe(429);
     expect(blocked.body.code).toBe('LOGIN_THROTTLED');
-    const audit = await t.database.db('audit_log').where({ action: 'auth.login.failed' }).count<{ count: number }[]>('* as count').first();
+    const audit = await t.database
+      .db('audit_log')
+      .where({ action: 'auth.login.failed' })
+      .count<{ count: number }[]>('* as count')
+      .first();
     expect(Number(audit?.count)).toBeGreaterThanOrEqual(3);
   });
 
@@ -66,7 +78,8 @@ describe.each(BACKENDS)('authentication (%s)', (backend) => {
     const anon = t.anonymous();
     let last = 0;
     // 3 failures were already counted for this address by the previous test
-    for (const name of ['a1', 'a2', 'a3', 'a4', 'a5']) last = (await anon.post('/api/v1/auth/login', { username: name, password: 'x' })).status;
+    for (const name of ['a1', 'a2', 'a3', 'a4', 'a5'])
+      last = (await anon.post('/api/v1/auth/login', { username: name, password: 'x' })).status;
     expect(last).toBe(401);
     expect((await anon.post('/api/v1/auth/login', { username: 'a6', password: 'x' })).status).toBe(429);
     // lift the block for the tests that follow
@@ -79,9 +92,15 @@ describe.each(BACKENDS)('authentication (%s)', (backend) => {
     const inactive = users.find((u) => u.username === 'jn.auditor')!;
     const locked = users.find((u) => u.username === 'jn.account')!;
     await admin.patch(`/api/v1/admin/users/${inactive.id}`, { active: false });
-    await admin.patch(`/api/v1/admin/users/${locked.id}`, { lockedUntil: new Date(Date.now() + 3_600_000).toISOString() });
-    expect((await t.anonymous().post('/api/v1/auth/login', { username: 'jn.auditor', password: 'demo1234' })).body.code).toBe('ACCOUNT_INACTIVE');
-    expect((await t.anonymous().post('/api/v1/auth/login', { username: 'jn.account', password: 'demo1234' })).body.code).toBe('ACCOUNT_LOCKED');
+    await admin.patch(`/api/v1/admin/users/${locked.id}`, {
+      lockedUntil: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    expect(
+      (await t.anonymous().post('/api/v1/auth/login', { username: 'jn.auditor', password: 'demo1234' })).body.code,
+    ).toBe('ACCOUNT_INACTIVE');
+    expect(
+      (await t.anonymous().post('/api/v1/auth/login', { username: 'jn.account', password: 'demo1234' })).body.code,
+    ).toBe('ACCOUNT_LOCKED');
   });
 
   it('accepts personal API tokens as bearer tokens until they are revoked; stores only their hash', async () => {

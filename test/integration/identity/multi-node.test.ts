@@ -11,7 +11,12 @@ describe('two server processes on one PostgreSQL', () => {
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
     a = await startTestPlatform('postgres', { database });
-    b = await startTestPlatform('postgres', { database: { ...database, db: (await import('../../../server/db/index.js')).createDatabase({ databaseUrl: database.url }) } });
+    b = await startTestPlatform('postgres', {
+      database: {
+        ...database,
+        db: (await import('../../../server/db/index.js')).createDatabase({ databaseUrl: database.url }),
+      },
+    });
   });
   afterAll(async () => {
     await b?.close();
@@ -25,10 +30,21 @@ describe('two server processes on one PostgreSQL', () => {
     expect((await onB.get('/api/v1/incidents')).status).toBe(403);
 
     const adminOnA = await a.as('admin');
-    expect((await adminOnA.post('/api/v1/admin/policies', { role: 'acceptance_clerk', object: 'incident', action: 'read' })).status).toBe(201);
+    expect(
+      (await adminOnA.post('/api/v1/admin/policies', { role: 'acceptance_clerk', object: 'incident', action: 'read' }))
+        .status,
+    ).toBe(201);
     expect((await onB.get('/api/v1/incidents')).status).toBe(200);
 
-    expect((await adminOnA.delete('/api/v1/admin/policies', { role: 'acceptance_clerk', object: 'incident', action: 'read' })).status).toBe(204);
+    expect(
+      (
+        await adminOnA.delete('/api/v1/admin/policies', {
+          role: 'acceptance_clerk',
+          object: 'incident',
+          action: 'read',
+        })
+      ).status,
+    ).toBe(204);
     expect((await onB.get('/api/v1/incidents')).status).toBe(403);
   });
 
@@ -37,7 +53,10 @@ describe('two server processes on one PostgreSQL', () => {
     expect((await onB.get('/api/v1/tasks')).status).toBe(200);
     const adminOnA = await a.as('admin');
     const user = (await adminOnA.get('/api/v1/admin/users?q=xh.clerk2')).body.items[0];
-    await adminOnA.delete(`/api/v1/admin/users/${user.id}/roles`, { role: 'acceptance_clerk', departmentId: 'ZJ-HZ-XH' });
+    await adminOnA.delete(`/api/v1/admin/users/${user.id}/roles`, {
+      role: 'acceptance_clerk',
+      departmentId: 'ZJ-HZ-XH',
+    });
     expect((await onB.get('/api/v1/tasks')).status).toBe(403);
   });
 });

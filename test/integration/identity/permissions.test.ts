@@ -48,7 +48,10 @@ describe.each(BACKENDS)('permissions on rows and routes (%s)', (backend) => {
   });
 
   it('refuses to start an instance in a department where the user may not', async () => {
-    const res = await xhClerk.post('/api/v1/process-instances', { definitionKey: 'approval', departmentId: 'JS-NJ-JN' });
+    const res = await xhClerk.post('/api/v1/process-instances', {
+      definitionKey: 'approval',
+      departmentId: 'JS-NJ-JN',
+    });
     expect(res.status).toBe(403);
   });
 
@@ -68,7 +71,9 @@ describe.each(BACKENDS)('permissions on rows and routes (%s)', (backend) => {
     const supervisor = await t.as('hq.supervisor');
     expect((await supervisor.get(`/api/v1/process-instances/${xhTask.instance_id}`)).status).toBe(200);
     const list = await supervisor.get('/api/v1/process-instances?limit=200');
-    expect(new Set(list.body.items.map((i: { department_id: string }) => i.department_id))).toEqual(new Set(['ZJ-HZ-XH', 'ZJ-HZ-YH']));
+    expect(new Set(list.body.items.map((i: { department_id: string }) => i.department_id))).toEqual(
+      new Set(['ZJ-HZ-XH', 'ZJ-HZ-YH']),
+    );
   });
 
   it('protects the admin API by the administrator role', async () => {
@@ -82,21 +87,60 @@ describe.each(BACKENDS)('permissions on rows and routes (%s)', (backend) => {
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('LAST_ADMINISTRATOR');
     expect((await admin.patch(`/api/v1/admin/users/${me.id}`, { active: false })).body.code).toBe('LAST_ADMINISTRATOR');
-    expect((await admin.get('/api/v1/admin/users?q=admin')).body.items[0].roles).toEqual([{ role: 'admin', departmentId: 'HQ' }]);
+    expect((await admin.get('/api/v1/admin/users?q=admin')).body.items[0].roles).toEqual([
+      { role: 'admin', departmentId: 'HQ' },
+    ]);
   });
 
   it('manages departments, roles, users and assignments, and records every change in the audit log', async () => {
-    expect((await admin.post('/api/v1/admin/departments', { id: 'ZJ-HZ-XH-NEW', parentId: 'ZJ-HZ-XH', name: '新站', level: 'station' })).status).toBe(201);
-    expect((await admin.post('/api/v1/admin/departments', { id: 'BAD', parentId: 'ZJ-HZ-XH-NEW', name: 'x', level: 'city' })).status).toBe(400);
+    expect(
+      (
+        await admin.post('/api/v1/admin/departments', {
+          id: 'ZJ-HZ-XH-NEW',
+          parentId: 'ZJ-HZ-XH',
+          name: '新站',
+          level: 'station',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await admin.post('/api/v1/admin/departments', { id: 'BAD', parentId: 'ZJ-HZ-XH-NEW', name: 'x', level: 'city' }))
+        .status,
+    ).toBe(400);
     expect((await admin.post('/api/v1/admin/roles', { code: 'line_inspector', name: '线路巡检员' })).status).toBe(201);
-    const user = await admin.post('/api/v1/admin/users', { username: 'new.user', displayName: 'New', departmentId: 'ZJ-HZ-XH-NEW', password: 'secret123' });
+    const user = await admin.post('/api/v1/admin/users', {
+      username: 'new.user',
+      displayName: 'New',
+      departmentId: 'ZJ-HZ-XH-NEW',
+      password: 'secret123',
+    });
     expect(user.status).toBe(201);
-    expect((await admin.post(`/api/v1/admin/users/${user.body.id}/roles`, { role: 'acceptance_clerk', departmentId: 'ZJ-HZ-XH-NEW' })).body.roles).toEqual([{ role: 'acceptance_clerk', departmentId: 'ZJ-HZ-XH-NEW' }]);
-    expect((await admin.post('/api/v1/admin/users', { username: 'weak', displayName: 'W', departmentId: 'HQ', password: 'short' })).body.code).toBe('WEAK_PASSWORD');
-    expect((await admin.post('/api/v1/admin/policies', { role: 'line_inspector', object: 'nuclear', action: 'launch' })).status).toBe(400);
+    expect(
+      (
+        await admin.post(`/api/v1/admin/users/${user.body.id}/roles`, {
+          role: 'acceptance_clerk',
+          departmentId: 'ZJ-HZ-XH-NEW',
+        })
+      ).body.roles,
+    ).toEqual([{ role: 'acceptance_clerk', departmentId: 'ZJ-HZ-XH-NEW' }]);
+    expect(
+      (
+        await admin.post('/api/v1/admin/users', {
+          username: 'weak',
+          displayName: 'W',
+          departmentId: 'HQ',
+          password: 'short',
+        })
+      ).body.code,
+    ).toBe('WEAK_PASSWORD');
+    expect(
+      (await admin.post('/api/v1/admin/policies', { role: 'line_inspector', object: 'nuclear', action: 'launch' }))
+        .status,
+    ).toBe(400);
     const audit = await admin.get('/api/v1/admin/audit-log?limit=200');
     const actions = audit.body.items.map((a: { action: string }) => a.action);
-    for (const action of ['department.create', 'role.create', 'user.create', 'permission.assign', 'auth.login']) expect(actions).toContain(action);
+    for (const action of ['department.create', 'role.create', 'user.create', 'permission.assign', 'auth.login'])
+      expect(actions).toContain(action);
   });
 
   it('records claims, completions, reassignments, cancellations and deployments in the audit log, and refuses to alter it', async () => {
@@ -106,8 +150,16 @@ describe.each(BACKENDS)('permissions on rows and routes (%s)', (backend) => {
     await xhClerk.post(`/api/v1/tasks/${task.id}/complete`, { variables: { approved: false } });
     const { id: other } = await start(xhClerk, 'approval', {});
     await (await t.as('xh.leader')).post(`/api/v1/process-instances/${other}/cancel`, { reason: 'duplicate' });
-    const audit = (await admin.get('/api/v1/admin/audit-log?limit=200')).body.items as { action: string; object_id: string; actor_name: string; ip: string }[];
-    expect(audit.find((a) => a.action === 'task.claim' && a.object_id === task.id)).toMatchObject({ actor_name: '西湖业务受理员', ip: expect.stringContaining('127.0.0.1') });
+    const audit = (await admin.get('/api/v1/admin/audit-log?limit=200')).body.items as {
+      action: string;
+      object_id: string;
+      actor_name: string;
+      ip: string;
+    }[];
+    expect(audit.find((a) => a.action === 'task.claim' && a.object_id === task.id)).toMatchObject({
+      actor_name: '西湖业务受理员',
+      ip: expect.stringContaining('127.0.0.1'),
+    });
     expect(audit.some((a) => a.action === 'task.complete' && a.object_id === task.id)).toBe(true);
     expect(audit.some((a) => a.action === 'instance.cancel' && a.object_id === other)).toBe(true);
     expect(audit.some((a) => a.action === 'task.reassign')).toBe(true);

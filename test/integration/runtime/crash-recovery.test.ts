@@ -21,10 +21,16 @@ const TWO_STEP = `<?xml version="1.0" encoding="UTF-8"?>
   </process>
 </definitions>`;
 
-async function environment(backend: Backend): Promise<{ env: Record<string, string>; database?: TestDatabase; cleanup: () => Promise<void> }> {
+async function environment(
+  backend: Backend,
+): Promise<{ env: Record<string, string>; database?: TestDatabase; cleanup: () => Promise<void> }> {
   if (backend === 'postgres') {
     const database = await createTestDatabase('postgres');
-    return { env: { DATABASE_URL: database.url as string, DEMO_DATA: 'true' }, database, cleanup: () => database.drop() };
+    return {
+      env: { DATABASE_URL: database.url as string, DEMO_DATA: 'true' },
+      database,
+      cleanup: () => database.drop(),
+    };
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'pm-crash-'));
   return { env: { DATA_DIR: dir }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
@@ -59,7 +65,10 @@ describe.each(['postgres', 'pglite'] as Backend[])('crash recovery with kill -9 
     const worker = async () => {
       while (running) {
         try {
-          const started = await clerk.post('/api/v1/process-instances', { definitionKey: 'crash', departmentId: 'ZJ-HZ-XH' });
+          const started = await clerk.post('/api/v1/process-instances', {
+            definitionKey: 'crash',
+            departmentId: 'ZJ-HZ-XH',
+          });
           if (started.status !== 201) continue;
           acknowledged.started.add(started.body.id);
           const task = started.body.tasks[0];
@@ -88,7 +97,9 @@ describe.each(['postgres', 'pglite'] as Backend[])('crash recovery with kill -9 
       const res = await admin.get(`/api/v1/process-instances/${id}`);
       expect(res.status).toBe(200);
       const open = res.body.tasks.map((t: { element_id: string }) => t.element_id);
-      const ended = res.body.history.filter((h: { ended_at: string | null }) => h.ended_at).map((h: { element_id: string }) => h.element_id);
+      const ended = res.body.history
+        .filter((h: { ended_at: string | null }) => h.ended_at)
+        .map((h: { element_id: string }) => h.element_id);
       // exactly one open task while running, and it matches the history
       expect(open.length).toBe(1);
       if (open[0] === 'second') expect(ended).toContain('first');
@@ -123,13 +134,21 @@ describe.each(['postgres', 'pglite'] as Backend[])('crash recovery with kill -9 
     const designer = await new ApiClient(server.url).login('designer');
     await designer.post('/api/v1/deployments', { xml: fixture('timer.intermediate.bpmn') });
     const clerk = await new ApiClient(server.url).login('xh.clerk');
-    const started = await clerk.post('/api/v1/process-instances', { definitionKey: 'waitTimer', departmentId: 'ZJ-HZ-XH', variables: { waitFor: 'PT2S' } });
+    const started = await clerk.post('/api/v1/process-instances', {
+      definitionKey: 'waitTimer',
+      departmentId: 'ZJ-HZ-XH',
+      variables: { waitFor: 'PT2S' },
+    });
     expect(started.status).toBe(201);
     await server.kill();
     await new Promise((r) => setTimeout(r, 2500));
     await server.start();
     const after = await new ApiClient(server.url).login('xh.clerk');
-    await eventually(async () => (await after.get(`/api/v1/tasks?instanceId=${started.body.id}`)).body.items.length === 1, 10_000, 'the timer to fire');
+    await eventually(
+      async () => (await after.get(`/api/v1/tasks?instanceId=${started.body.id}`)).body.items.length === 1,
+      10_000,
+      'the timer to fire',
+    );
     await server.stop();
   }, 120_000);
 });

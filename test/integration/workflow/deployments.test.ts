@@ -48,13 +48,17 @@ describe.each(BACKENDS)('POST /api/v1/deployments (%s)', (backend) => {
     const uploaded = await designer.post('/api/v1/deployments', form);
     expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
     expect(uploaded.body.definition.key).toBe('parallel');
-    const text = await designer.post('/api/v1/deployments', fixture('terminate.end.bpmn'), { 'content-type': 'text/xml' });
+    const text = await designer.post('/api/v1/deployments', fixture('terminate.end.bpmn'), {
+      'content-type': 'text/xml',
+    });
     expect(text.status).toBe(201);
     expect(text.body.definition.key).toBe('terminate');
   });
 
   it('keeps a running instance on the version it started with', async () => {
-    const xml = wrap('<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="u"/><userTask id="u" camunda:candidateGroups="acceptance_clerk"/><sequenceFlow id="g" sourceRef="u" targetRef="e"/><endEvent id="e"/>').replace('id="p"', 'id="pinned"');
+    const xml = wrap(
+      '<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="u"/><userTask id="u" camunda:candidateGroups="acceptance_clerk"/><sequenceFlow id="g" sourceRef="u" targetRef="e"/><endEvent id="e"/>',
+    ).replace('id="p"', 'id="pinned"');
     const v1 = await designer.post('/api/v1/deployments', { xml });
     const clerk = await t.as('xh.clerk');
     const started = await clerk.post('/api/v1/process-instances', { definitionKey: 'pinned' });
@@ -67,15 +71,65 @@ describe.each(BACKENDS)('POST /api/v1/deployments (%s)', (backend) => {
 
   it.each([
     ['malformed XML, with line and column', '<definitions><process></definitions>', 'BPMN_XML_INVALID', { line: 1 }],
-    ['a DOCTYPE with entities', '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x "boom">]>\n<definitions>&x;</definitions>', 'BPMN_XML_INVALID', { line: 2, reason: expect.stringContaining('DOCTYPE') }],
+    [
+      'a DOCTYPE with entities',
+      '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x "boom">]>\n<definitions>&x;</definitions>',
+      'BPMN_XML_INVALID',
+      { line: 2, reason: expect.stringContaining('DOCTYPE') },
+    ],
     ['a non-executable process', wrap('<startEvent id="s"/>', false), 'BPMN_NOT_EXECUTABLE', { element: 'p' }],
-    ['a script task', wrap('<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="sc"/><scriptTask id="sc" scriptFormat="javascript"><script>process.exit(1)</script></scriptTask>'), 'BPMN_UNSUPPORTED', { element: 'sc', reason: expect.stringContaining('script tasks are not allowed') }],
-    ['an unknown service', wrap('<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="svc"/><serviceTask id="svc" camunda:delegateExpression="${rocketLauncher}"/>'), 'BPMN_UNSUPPORTED', { element: 'svc', reason: expect.stringContaining('unknown service "rocketLauncher"') }],
-    ['a Java class service', wrap('<serviceTask id="svc" camunda:class="com.acme.Thing"/>'), 'BPMN_UNSUPPORTED', { element: 'svc' }],
-    ['an unsupported element', wrap('<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="cg"/><complexGateway id="cg"/>'), 'BPMN_UNSUPPORTED', { element: 'cg', reason: expect.stringContaining('ComplexGateway is not supported') }],
-    ['a script condition', wrap('<startEvent id="s"/><exclusiveGateway id="g"/><endEvent id="e"/><sequenceFlow id="f0" sourceRef="s" targetRef="g"/><sequenceFlow id="f" sourceRef="g" targetRef="e"><conditionExpression xsi:type="tFormalExpression" language="javascript">next(null, true)</conditionExpression></sequenceFlow>'), 'BPMN_UNSUPPORTED', { element: 'f' }],
-    ['a condition with a function call', wrap('<startEvent id="s"/><exclusiveGateway id="g"/><endEvent id="e"/><sequenceFlow id="f0" sourceRef="s" targetRef="g"/><sequenceFlow id="f" sourceRef="g" targetRef="e"><conditionExpression xsi:type="tFormalExpression">${require("fs")}</conditionExpression></sequenceFlow>'), 'BPMN_UNSUPPORTED', { element: 'f', reason: expect.stringContaining('function calls are not allowed') }],
-    ['an execution listener', wrap('<startEvent id="s"><extensionElements><camunda:executionListener class="x" event="start"/></extensionElements></startEvent>'), 'BPMN_UNSUPPORTED', { element: 's' }],
+    [
+      'a script task',
+      wrap(
+        '<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="sc"/><scriptTask id="sc" scriptFormat="javascript"><script>process.exit(1)</script></scriptTask>',
+      ),
+      'BPMN_UNSUPPORTED',
+      { element: 'sc', reason: expect.stringContaining('script tasks are not allowed') },
+    ],
+    [
+      'an unknown service',
+      wrap(
+        '<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="svc"/><serviceTask id="svc" camunda:delegateExpression="${rocketLauncher}"/>',
+      ),
+      'BPMN_UNSUPPORTED',
+      { element: 'svc', reason: expect.stringContaining('unknown service "rocketLauncher"') },
+    ],
+    [
+      'a Java class service',
+      wrap('<serviceTask id="svc" camunda:class="com.acme.Thing"/>'),
+      'BPMN_UNSUPPORTED',
+      { element: 'svc' },
+    ],
+    [
+      'an unsupported element',
+      wrap('<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="cg"/><complexGateway id="cg"/>'),
+      'BPMN_UNSUPPORTED',
+      { element: 'cg', reason: expect.stringContaining('ComplexGateway is not supported') },
+    ],
+    [
+      'a script condition',
+      wrap(
+        '<startEvent id="s"/><exclusiveGateway id="g"/><endEvent id="e"/><sequenceFlow id="f0" sourceRef="s" targetRef="g"/><sequenceFlow id="f" sourceRef="g" targetRef="e"><conditionExpression xsi:type="tFormalExpression" language="javascript">next(null, true)</conditionExpression></sequenceFlow>',
+      ),
+      'BPMN_UNSUPPORTED',
+      { element: 'f' },
+    ],
+    [
+      'a condition with a function call',
+      wrap(
+        '<startEvent id="s"/><exclusiveGateway id="g"/><endEvent id="e"/><sequenceFlow id="f0" sourceRef="s" targetRef="g"/><sequenceFlow id="f" sourceRef="g" targetRef="e"><conditionExpression xsi:type="tFormalExpression">${require("fs")}</conditionExpression></sequenceFlow>',
+      ),
+      'BPMN_UNSUPPORTED',
+      { element: 'f', reason: expect.stringContaining('function calls are not allowed') },
+    ],
+    [
+      'an execution listener',
+      wrap(
+        '<startEvent id="s"><extensionElements><camunda:executionListener class="x" event="start"/></extensionElements></startEvent>',
+      ),
+      'BPMN_UNSUPPORTED',
+      { element: 's' },
+    ],
     ['a document that is not BPMN', '<html><body/></html>', 'BPMN_INVALID', {}],
   ])('refuses %s with a problem that names it', async (_, xml, code, detail) => {
     const before = (await designer.get('/api/v1/process-definitions?allVersions=true')).body.items.length;
@@ -89,7 +143,9 @@ describe.each(BACKENDS)('POST /api/v1/deployments (%s)', (backend) => {
 
   it('refuses an empty body and an unsupported media type', async () => {
     expect((await designer.post('/api/v1/deployments', { xml: '' })).body.code).toBe('VALIDATION_FAILED');
-    expect((await designer.post('/api/v1/deployments', 'xml', { 'content-type': 'application/octet-stream' })).status).toBe(415);
+    expect(
+      (await designer.post('/api/v1/deployments', 'xml', { 'content-type': 'application/octet-stream' })).status,
+    ).toBe(415);
   });
 
   it('lets only those who may deploy do so', async () => {

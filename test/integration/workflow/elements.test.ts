@@ -35,13 +35,22 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
   });
   afterAll(() => t?.close());
 
-  const startIn = (key: string, variables: Record<string, unknown> = {}) => start(clerk, key, { departmentId: 'ZJ-HZ-XH', businessKey: `BK-${key}-${Math.random()}`, variables });
+  const startIn = (key: string, variables: Record<string, unknown> = {}) =>
+    start(clerk, key, { departmentId: 'ZJ-HZ-XH', businessKey: `BK-${key}-${Math.random()}`, variables });
 
   describe('user task and exclusive gateway', () => {
     it('creates a task row from the camunda attributes', async () => {
       const { id } = await startIn('approval');
       const [task] = await openTasks(clerk, id);
-      expect(task).toMatchObject({ element_id: 'review', name: 'Review application', candidate_groups: ['acceptance_clerk'], form_key: 'review.form', priority: 70, department_id: 'ZJ-HZ-XH', assignee: null });
+      expect(task).toMatchObject({
+        element_id: 'review',
+        name: 'Review application',
+        candidate_groups: ['acceptance_clerk'],
+        form_key: 'review.form',
+        priority: 70,
+        department_id: 'ZJ-HZ-XH',
+        assignee: null,
+      });
       const due = new Date(task!.due_at as string).getTime() - new Date(task!.created_at as string).getTime();
       expect(Math.round(due / 86_400_000)).toBe(3);
       expect(task!.follow_up_at).toBeTruthy();
@@ -107,9 +116,14 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
   describe('boundary timers', () => {
     it('keeps the task when the non-interrupting timer fires, and removes both timers when it is done', async () => {
       const { id } = await startIn('escalation');
-      const jobs = (await leader.get(`/api/v1/jobs?instanceId=${id}`)).body.items as { id: string; element_id: string }[];
+      const jobs = (await leader.get(`/api/v1/jobs?instanceId=${id}`)).body.items as {
+        id: string;
+        element_id: string;
+      }[];
       expect(jobs.map((j) => j.element_id).sort()).toEqual(['overdue', 'remind']);
-      expect((await admin.post(`/api/v1/jobs/${jobs.find((j) => j.element_id === 'remind')!.id}/execute`)).status).toBe(204);
+      expect((await admin.post(`/api/v1/jobs/${jobs.find((j) => j.element_id === 'remind')!.id}/execute`)).status).toBe(
+        204,
+      );
       const tasks = (await openTasks(leader, id)).map((x) => x.element_id).sort();
       expect(tasks).toEqual(['reminder', 'work']);
       await completeAt(clerk, id, 'work');
@@ -118,8 +132,13 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
 
     it('cancels the task when the interrupting timer fires and escalates to the team leader', async () => {
       const { id } = await startIn('escalation');
-      const jobs = (await leader.get(`/api/v1/jobs?instanceId=${id}`)).body.items as { id: string; element_id: string }[];
-      expect((await admin.post(`/api/v1/jobs/${jobs.find((j) => j.element_id === 'overdue')!.id}/execute`)).status).toBe(204);
+      const jobs = (await leader.get(`/api/v1/jobs?instanceId=${id}`)).body.items as {
+        id: string;
+        element_id: string;
+      }[];
+      expect(
+        (await admin.post(`/api/v1/jobs/${jobs.find((j) => j.element_id === 'overdue')!.id}/execute`)).status,
+      ).toBe(204);
       const tasks = await openTasks(leader, id);
       expect(tasks.map((x) => x.element_id)).toEqual(['escalated']);
       expect(tasks[0]!.candidate_groups).toEqual(['team_leader']);
@@ -134,9 +153,15 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
       const businessKey = `ACC-${Math.random()}`;
       const { id } = await start(clerk, 'collection', { departmentId: 'ZJ-HZ-XH', businessKey });
       const collector = await t.as('xh.collector');
-      expect((await collector.post('/api/v1/messages', { name: 'documentsReceived', businessKey })).body).toMatchObject({ resultType: 'delivered', instanceId: id, elementId: 'waitDocs' });
+      expect((await collector.post('/api/v1/messages', { name: 'documentsReceived', businessKey })).body).toMatchObject(
+        { resultType: 'delivered', instanceId: id, elementId: 'waitDocs' },
+      );
       expect((await openTasks(collector, id)).map((x) => x.element_id)).toEqual(['remind']);
-      const paid = await collector.post('/api/v1/messages', { name: 'paymentReceived', businessKey, variables: { paidAmount: 197.2 } });
+      const paid = await collector.post('/api/v1/messages', {
+        name: 'paymentReceived',
+        businessKey,
+        variables: { paidAmount: 197.2 },
+      });
       expect(paid.body).toMatchObject({ resultType: 'delivered', elementId: 'paid' });
       const after = await instance(collector, id);
       expect(after.status).toBe('completed');
@@ -184,7 +209,11 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
     expect(child).toMatchObject({ definition_key: 'child', parent_instance_id: id, department_id: 'ZJ-HZ-XH' });
     expect(child.variables.customer).toBe('C-1');
     await completeAt(clerk, childId, 'childTask', { childResult: 42 });
-    await eventually(async () => (await openTasks(clerk, id)).some((x) => x.element_id === 'afterChild'), 5000, 'parent to continue');
+    await eventually(
+      async () => (await openTasks(clerk, id)).some((x) => x.element_id === 'afterChild'),
+      5000,
+      'parent to continue',
+    );
     expect((await instance(clerk, id)).variables.childResult).toBe(42);
   });
 

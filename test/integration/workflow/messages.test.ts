@@ -36,12 +36,20 @@ describe.each(BACKENDS)('POST /api/v1/messages (%s)', (backend) => {
     const clerk = await t.as('xh.clerk');
     const a = await start(clerk, 'collection', { departmentId: 'ZJ-HZ-XH', variables: { accountNo: '3300001' } });
     await start(clerk, 'collection', { departmentId: 'ZJ-HZ-XH', variables: { accountNo: '3300002' } });
-    const res = await collector.post('/api/v1/messages', { name: 'documentsReceived', correlationKeys: { accountNo: '3300001' } });
+    const res = await collector.post('/api/v1/messages', {
+      name: 'documentsReceived',
+      correlationKeys: { accountNo: '3300001' },
+    });
     expect(res.body).toMatchObject({ resultType: 'delivered', instanceId: a.id });
   });
 
   it('starts the process whose message start event has the name', async () => {
-    const res = await collector.post('/api/v1/messages', { name: 'applicationSubmitted', businessKey: 'APP-1', departmentId: 'ZJ-HZ-XH', variables: { applicant: 'Li' } });
+    const res = await collector.post('/api/v1/messages', {
+      name: 'applicationSubmitted',
+      businessKey: 'APP-1',
+      departmentId: 'ZJ-HZ-XH',
+      variables: { applicant: 'Li' },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ resultType: 'started', definitionKey: 'byMessage' });
     const clerk = await t.as('xh.clerk');

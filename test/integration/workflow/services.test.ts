@@ -15,14 +15,39 @@ describe.each(BACKENDS)('service tasks, retries and incidents (%s)', (backend) =
   beforeAll(async () => {
     t = await startTestPlatform(backend, {
       services: [
-        { name: 'quote', description: 'doubles an amount', handler: (call) => { calls.push(call); return { doubled: Number(call.variables.amount) * 2 }; } },
-        { name: 'broken', description: 'fails until repaired', handler: () => { if (flakyFailures-- > 0) throw new Error('gateway timeout'); return { repaired: true }; } },
-        { name: 'creditCheck', description: 'refuses credit', handler: () => { throw new BpmnBusinessError('CREDIT_REFUSED', 'credit refused'); } },
+        {
+          name: 'quote',
+          description: 'doubles an amount',
+          handler: (call) => {
+            calls.push(call);
+            return { doubled: Number(call.variables.amount) * 2 };
+          },
+        },
+        {
+          name: 'broken',
+          description: 'fails until repaired',
+          handler: () => {
+            if (flakyFailures-- > 0) throw new Error('gateway timeout');
+            return { repaired: true };
+          },
+        },
+        {
+          name: 'creditCheck',
+          description: 'refuses credit',
+          handler: () => {
+            throw new BpmnBusinessError('CREDIT_REFUSED', 'credit refused');
+          },
+        },
       ],
     });
     const designer = await t.as('designer');
     for (const name of ['quote', 'broken', 'creditCheck']) {
-      await deploy(designer, fixture('service-task.echo.bpmn').replace('${$service}', `\${${name}}`).replace('id="service"', `id="svc_${name}"`));
+      await deploy(
+        designer,
+        fixture('service-task.echo.bpmn')
+          .replace('${$service}', `\${${name}}`)
+          .replace('id="service"', `id="svc_${name}"`),
+      );
     }
     clerk = await t.as('xh.clerk');
     leader = await t.as('xh.leader');
@@ -33,17 +58,34 @@ describe.each(BACKENDS)('service tasks, retries and incidents (%s)', (backend) =
     const { id } = await start(clerk, 'svc_quote', { departmentId: 'ZJ-HZ-XH', variables: { amount: 21 } });
     await eventually(async () => (await openTasks(clerk, id)).length === 1, 5000, 'the service job');
     expect((await instance(clerk, id)).variables.doubled).toBe(42);
-    expect(calls.at(-1)).toMatchObject({ instanceId: id, elementId: 'call', idempotencyKey: expect.stringContaining(id) });
+    expect(calls.at(-1)).toMatchObject({
+      instanceId: id,
+      elementId: 'call',
+      idempotencyKey: expect.stringContaining(id),
+    });
   });
 
   it('retries a failing service with backoff, then raises an incident that a retry resolves', async () => {
     flakyFailures = 3;
     const { id } = await start(clerk, 'svc_broken', { departmentId: 'ZJ-HZ-XH' });
-    const incident = await eventually(async () => (await leader.get(`/api/v1/incidents?instanceId=${id}`)).body.items[0], 8000, 'an incident');
-    expect(incident).toMatchObject({ type: 'failed-job', element_id: 'call', message: 'gateway timeout', status: 'open' });
+    const incident = await eventually(
+      async () => (await leader.get(`/api/v1/incidents?instanceId=${id}`)).body.items[0],
+      8000,
+      'an incident',
+    );
+    expect(incident).toMatchObject({
+      type: 'failed-job',
+      element_id: 'call',
+      message: 'gateway timeout',
+      status: 'open',
+    });
     const stuck = await instance(clerk, id);
     expect(stuck.open_incidents).toBe(1);
-    expect(stuck.waitingActivities.find((w: { kind: string }) => w.kind === 'service')).toMatchObject({ retries: 0, suspended: true, lastError: 'gateway timeout' });
+    expect(stuck.waitingActivities.find((w: { kind: string }) => w.kind === 'service')).toMatchObject({
+      retries: 0,
+      suspended: true,
+      lastError: 'gateway timeout',
+    });
 
     flakyFailures = 0;
     expect((await leader.post(`/api/v1/incidents/${incident.id}/retry`)).status).toBe(200);
@@ -56,7 +98,11 @@ describe.each(BACKENDS)('service tasks, retries and incidents (%s)', (backend) =
 
   it('turns a business error into the error boundary path, without retries or incidents', async () => {
     const { id } = await start(clerk, 'svc_creditCheck', { departmentId: 'ZJ-HZ-XH' });
-    await eventually(async () => (await openTasks(clerk, id)).some((x) => x.element_id === 'handleRefusal'), 5000, 'the error path');
+    await eventually(
+      async () => (await openTasks(clerk, id)).some((x) => x.element_id === 'handleRefusal'),
+      5000,
+      'the error path',
+    );
     expect((await leader.get(`/api/v1/incidents?instanceId=${id}`)).body.items).toHaveLength(0);
   });
 

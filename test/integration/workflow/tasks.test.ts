@@ -18,7 +18,11 @@ describe.each(BACKENDS)('tasks: claim, unclaim, complete, list (%s)', (backend) 
   afterAll(() => t?.close());
 
   async function newTask(variables: Record<string, unknown> = {}) {
-    const { id } = await start(clerk, 'approval', { departmentId: 'ZJ-HZ-XH', businessKey: `BK-${Math.random()}`, variables });
+    const { id } = await start(clerk, 'approval', {
+      departmentId: 'ZJ-HZ-XH',
+      businessKey: `BK-${Math.random()}`,
+      variables,
+    });
     return (await openTasks(clerk, id))[0]!;
   }
 
@@ -57,12 +61,17 @@ describe.each(BACKENDS)('tasks: claim, unclaim, complete, list (%s)', (backend) 
     expect(again.body.code).toBe('TASK_NOT_OPEN');
     const instance = await clerk.get(`/api/v1/process-instances/${task.instance_id}`);
     expect(instance.body.variables.approved).toBe(false);
-    expect(instance.body.history.filter((h: { element_id: string }) => h.element_id === 'review')[0]).toMatchObject({ actor: 'xh.clerk', outcome: 'completed' });
+    expect(instance.body.history.filter((h: { element_id: string }) => h.element_id === 'review')[0]).toMatchObject({
+      actor: 'xh.clerk',
+      outcome: 'completed',
+    });
   });
 
   it('refuses completion without a claim, and by someone who does not hold the task', async () => {
     const task = await newTask();
-    expect((await clerk.post(`/api/v1/tasks/${task.id}/complete`, { variables: {} })).body.code).toBe('TASK_NOT_ASSIGNED_TO_YOU');
+    expect((await clerk.post(`/api/v1/tasks/${task.id}/complete`, { variables: {} })).body.code).toBe(
+      'TASK_NOT_ASSIGNED_TO_YOU',
+    );
     await clerk.post(`/api/v1/tasks/${task.id}/claim`);
     const other = await clerk2.post(`/api/v1/tasks/${task.id}/complete`, { variables: {} });
     expect(other.status).toBe(409);
@@ -72,7 +81,9 @@ describe.each(BACKENDS)('tasks: claim, unclaim, complete, list (%s)', (backend) 
   it('lets exactly one of two concurrent completions through', async () => {
     const task = await newTask();
     await clerk.post(`/api/v1/tasks/${task.id}/claim`);
-    const results = await Promise.all([1, 2, 3].map(() => clerk.post(`/api/v1/tasks/${task.id}/complete`, { variables: { approved: false } })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => clerk.post(`/api/v1/tasks/${task.id}/complete`, { variables: { approved: false } })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
     const history = (await clerk.get(`/api/v1/process-instances/${task.instance_id}`)).body.history;
     expect(history.filter((h: { element_id: string }) => h.element_id === 'rejectedEnd')).toHaveLength(1);
@@ -93,11 +104,17 @@ describe.each(BACKENDS)('tasks: claim, unclaim, complete, list (%s)', (backend) 
     expect(page1.body.items).toHaveLength(2);
     expect(page1.body.hasMore).toBe(true);
     expect(new Date(page1.body.items[0].created_at) >= new Date(page1.body.items[1].created_at)).toBe(true);
-    const page2 = await clerk.get('/api/v1/tasks?elementId=review&unassigned=true&limit=2&offset=2&sort=created&order=desc');
+    const page2 = await clerk.get(
+      '/api/v1/tasks?elementId=review&unassigned=true&limit=2&offset=2&sort=created&order=desc',
+    );
     expect(page2.body.items[0].id).not.toBe(page1.body.items[1].id);
-    const byKey = await clerk.get(`/api/v1/tasks?businessKey=${encodeURIComponent(created[0]!.business_key as string)}`);
+    const byKey = await clerk.get(
+      `/api/v1/tasks?businessKey=${encodeURIComponent(created[0]!.business_key as string)}`,
+    );
     expect(byKey.body.items.map((x: { id: string }) => x.id)).toEqual([created[0]!.id]);
-    const due = await clerk.get(`/api/v1/tasks?dueBefore=${new Date(Date.now() + 4 * 86_400_000).toISOString()}&dueAfter=${new Date().toISOString()}&limit=200`);
+    const due = await clerk.get(
+      `/api/v1/tasks?dueBefore=${new Date(Date.now() + 4 * 86_400_000).toISOString()}&dueAfter=${new Date().toISOString()}&limit=200`,
+    );
     expect(due.body.items.length).toBeGreaterThanOrEqual(5);
     expect((await clerk.get('/api/v1/tasks?sort=sideways')).status).toBe(400);
   });

@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Enforcer } from 'casbin';
-import { can, createEnforcer, DEFAULT_POLICY_TEXT, grantedDepartments, parsePolicyCsv, type RoleAssignment } from '../../../permissions/enforcer.js';
+import {
+  can,
+  createEnforcer,
+  DEFAULT_POLICY_TEXT,
+  grantedDepartments,
+  parsePolicyCsv,
+  type RoleAssignment,
+} from '../../../permissions/enforcer.js';
 import { BUILTIN_ROLES, isKnownPermission } from '../../../permissions/roles.js';
 
 const XH = '/HQ/ZJ/ZJ-HZ/ZJ-HZ-XH/';
@@ -79,7 +86,9 @@ describe('the default Casbin policy', () => {
   });
 
   it('compiles grants into department prefixes for SQL, dropping covered paths', () => {
-    const mine = assignments.filter((a) => a.userId === 'xh.leader').concat({ userId: 'xh.leader', role: 'acceptance_clerk', departmentPath: XH_STATION });
+    const mine = assignments
+      .filter((a) => a.userId === 'xh.leader')
+      .concat({ userId: 'xh.leader', role: 'acceptance_clerk', departmentPath: XH_STATION });
     expect(grantedDepartments(policies, mine, 'task', 'read')).toEqual([XH]);
     expect(grantedDepartments(policies, mine, 'task', 'reassign')).toEqual([XH]);
     expect(grantedDepartments(policies, mine, 'deployment', 'create')).toEqual([]);
@@ -91,6 +100,10 @@ describe('the default Casbin policy', () => {
       expect(roles.has(p.role as never), p.role).toBe(true);
       expect(isKnownPermission(p.object, p.action), `${p.object}:${p.action}`).toBe(true);
     }
-    for (const role of roles) expect(policies.some((p) => p.role === role), role).toBe(true);
+    for (const role of roles)
+      expect(
+        policies.some((p) => p.role === role),
+        role,
+      ).toBe(true);
   });
 });
