@@ -45,6 +45,10 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('ended_at', { useTz: true });
     t.text('end_reason');
     t.integer('open_incidents').notNullable().defaultTo(0);
+    // Whether the last step left timer jobs or message subscriptions: the next step skips the
+    // cleanup queries when it did not (most steps of most processes).
+    t.boolean('has_timers').notNullable().defaultTo(false);
+    t.boolean('has_subscriptions').notNullable().defaultTo(false);
     t.index(['definition_key', 'status']);
     t.index(['business_key']);
     t.index(['department_id', 'status']);

@@ -103,7 +103,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
   const app = createHttpApp(services, {
     logger,
-    secureCookies: config.env === 'production',
+    secureCookies: config.cookieSecure,
+    trustProxy: config.trustProxy,
     bodyLimitBytes: config.bodyLimitBytes,
     extraRoutes: options.extraRoutes?.(services) ?? [],
     ready: async () => {

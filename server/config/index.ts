@@ -24,6 +24,10 @@ const schema = z
       .int()
       .min(1024)
       .default(2 * 1024 * 1024),
+    /** Mark session cookies Secure (HTTPS only). Defaults to on in production. */
+    COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+    /** Trust X-Forwarded-* from a reverse proxy that terminates TLS. */
+    TRUST_PROXY: z.enum(['true', 'false']).default('false'),
     ADMIN_USERNAME: z.string().min(2).optional(),
     ADMIN_PASSWORD: z.string().min(8).optional(),
   })
@@ -49,6 +53,8 @@ export type Config = {
   jobLockMs: number;
   demoData: boolean;
   bodyLimitBytes: number;
+  cookieSecure: boolean;
+  trustProxy: boolean;
   adminUsername: string | undefined;
   adminPassword: string | undefined;
 };
@@ -72,6 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobLockMs: e.JOB_LOCK_MS,
     demoData: e.DEMO_DATA ? e.DEMO_DATA === 'true' : !e.DATABASE_URL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === 'true' : e.NODE_ENV === 'production',
+    trustProxy: e.TRUST_PROXY === 'true',
     adminUsername: e.ADMIN_USERNAME,
     adminPassword: e.ADMIN_PASSWORD,
   };

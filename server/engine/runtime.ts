@@ -189,7 +189,8 @@ export async function executeStep(
   });
 
   if (state) {
-    engine.recover(structuredClone(state) as never);
+    // The state was parsed from the database for this step alone: recover may take it as it is.
+    engine.recover(state as never);
     await engine.resume({ listener } as never);
   } else {
     await engine.execute({ listener } as never);

@@ -18,6 +18,7 @@ import { adminRoutes } from './routes/admin.js';
 export interface HttpOptions {
   logger: Logger;
   secureCookies: boolean;
+  trustProxy: boolean;
   bodyLimitBytes: number;
   /** Extra route groups (domain modules) mounted under /api/v1. */
   extraRoutes?: AnyRoute[];
@@ -29,7 +30,7 @@ export const API_PREFIX = '/api/v1';
 
 /** Builds the Koa application: one error middleware on top, every route authenticated unless public. */
 export function createHttpApp(services: Services, options: HttpOptions): Koa {
-  const app = new Koa({ proxy: false });
+  const app = new Koa({ proxy: options.trustProxy });
   const authenticate = authenticator(services.auth);
   const hooks = {
     authenticate,

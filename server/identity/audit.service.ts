@@ -12,6 +12,35 @@ export interface AuditFilter {
   to?: Date | undefined;
 }
 
+/** One audit row; `Actor` carries the address and client it acted from. */
+export function auditRow(
+  actor: Pick<Actor, 'id' | 'displayName' | 'departmentId' | 'ip' | 'userAgent'>,
+  action: string,
+  objectType: string,
+  objectId: string | null,
+  details: Record<string, unknown> = {},
+) {
+  return {
+    actor_id: actor.id,
+    actor_name: actor.displayName,
+    action,
+    object_type: objectType,
+    object_id: objectId,
+    department_id: actor.departmentId,
+    details: JSON.stringify(details),
+    ip: actor.ip ?? null,
+    user_agent: actor.userAgent?.slice(0, 300) ?? null,
+  };
+}
+
+/** Records an audit row in the same transaction as the change it describes (batched with it). */
+export function auditInTransaction(
+  scope: { trx: Db; batch: { add(q: ReturnType<Db['insert']>): unknown } },
+  ...args: Parameters<typeof auditRow>
+): void {
+  scope.batch.add(scope.trx('audit_log').insert(auditRow(...args)));
+}
+
 /**
  * The append-only audit log (issue 3 §7): logins, failed logins, permission changes,
  * deployments, claims, completions, reassignments, cancellations — who, what, when, from where.

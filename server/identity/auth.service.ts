@@ -40,6 +40,23 @@ export interface Authenticated {
   permissionVersion: number;
 }
 
+const ACTOR_COLUMNS = ['u.id as user_id', 'u.username', 'u.display_name', 'u.department_id', 'v.version'];
+
+function toActor(
+  row: { user_id: string; username: string; display_name: string; department_id: string; roles: ActorRole[] | string },
+  kind: 'user' | 'token',
+): Actor {
+  const roles = typeof row.roles === 'string' ? (JSON.parse(row.roles) as ActorRole[]) : row.roles;
+  return {
+    id: row.user_id,
+    kind,
+    username: row.username,
+    displayName: row.display_name,
+    departmentId: row.department_id,
+    roles,
+  };
+}
+
 export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
@@ -161,7 +178,7 @@ export class AuthService {
       .where('s.id', sha256(sessionToken))
       .where('s.expires_at', '>', new Date())
       .where('u.active', true)
-      .first('s.id', 's.user_id', 's.csrf_token', 's.created_at', 's.last_seen_at', 'v.version');
+      .first([...ACTOR_COLUMNS, 's.id', 's.csrf_token', 's.created_at', 's.last_seen_at', this.rolesColumn()]);
     if (!row) return null;
     if (Date.now() - new Date(row.last_seen_at).getTime() > 60_000) {
       const absolute = new Date(row.created_at).getTime() + this.options.sessionAbsoluteHours * 3_600_000;
@@ -169,7 +186,7 @@ export class AuthService {
       await this.db('sessions').where({ id: row.id }).update({ last_seen_at: new Date(), expires_at: expiresAt });
     }
     return {
-      actor: await this.loadActor(row.user_id, 'user'),
+      actor: toActor(row, 'user'),
       via: 'session',
       csrfToken: row.csrf_token,
       permissionVersion: Number(row.version),
@@ -184,12 +201,20 @@ export class AuthService {
       .whereNull('t.revoked_at')
       .where((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', new Date()))
       .where('u.active', true)
-      .first('t.id', 't.user_id', 't.last_used_at', 'v.version');
+      .first([...ACTOR_COLUMNS, 't.id', 't.last_used_at', this.rolesColumn()]);
     if (!row) return null;
     if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000) {
       await this.db('api_tokens').where({ id: row.id }).update({ last_used_at: new Date() });
     }
-    return { actor: await this.loadActor(row.user_id, 'token'), via: 'token', permissionVersion: Number(row.version) };
+    return { actor: toActor(row, 'token'), via: 'token', permissionVersion: Number(row.version) };
+  }
+
+  /** The user's role assignments as one JSON column: the session, user and roles in one round trip. */
+  private rolesColumn() {
+    return this.db.raw(
+      `COALESCE((SELECT json_agg(json_build_object('role', ur.role_code, 'departmentId', d.id, 'departmentPath', d.path) ORDER BY d.path, ur.role_code)
+                   FROM user_roles ur JOIN departments d ON d.id = ur.department_id WHERE ur.user_id = u.id), '[]'::json) AS roles`,
+    );
   }
 
   async loadActor(userId: string, kind: 'user' | 'token'): Promise<Actor> {

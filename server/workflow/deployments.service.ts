@@ -5,6 +5,7 @@ import type { Actor } from '../lib/actor.js';
 import { NotFound } from '../lib/errors.js';
 import { DEFINITION_COLUMNS, type DefinitionRow } from './definitions.repository.js';
 import type { Transactions } from './transactions.js';
+import { auditInTransaction } from '../identity/audit.service.js';
 
 export interface DeployResult {
   created: boolean;
@@ -25,13 +26,21 @@ export class DeploymentsService {
    */
   async deploy(xml: string, name: string | undefined, actor: Actor): Promise<DeployResult> {
     const compiled = await compileDefinition(xml, this.services);
-    return this.transactions.run(async ({ trx, outbox }) => {
+    return this.transactions.run(async (scope) => {
+      const { trx, outbox } = scope;
       // Serialize deployments of one key so two concurrent deploys cannot take the same version.
       await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`deploy:${compiled.key}`]);
       const existing = await trx('process_definitions')
         .where({ key: compiled.key, xml_hash: hashXml(xml) })
         .first(DEFINITION_COLUMNS);
-      if (existing) return { created: false, definition: existing };
+      if (existing) {
+        auditInTransaction(scope, actor, 'deployment.create', 'process_definition', existing.id, {
+          key: existing.key,
+          version: existing.version,
+          created: false,
+        });
+        return { created: false, definition: existing };
+      }
       const latest = await trx('process_definitions').where({ key: compiled.key }).max('version as v').first();
       const deploymentId = randomUUID();
       await trx('deployments').insert({
@@ -64,6 +73,11 @@ export class DeploymentsService {
         definitionKey: compiled.key,
         instanceId: null,
         payload: { definitionId: definition.id, key: compiled.key, version: definition.version },
+      });
+      auditInTransaction(scope, actor, 'deployment.create', 'process_definition', definition.id, {
+        key: compiled.key,
+        version: definition.version,
+        created: true,
       });
       return { created: true, definition: definition as DefinitionRow };
     });

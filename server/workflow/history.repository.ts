@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.js';
+import type { WriteBatch } from './write-batch.js';
 import type { HistoryEvent } from '../engine/runtime.js';
 import type { InstanceRow } from './instances.repository.js';
 
@@ -13,12 +14,13 @@ const OUTCOME: Record<HistoryEvent['event'], string> = {
  * Writes a step's activity events: new activities as one multi-row insert (already closed when
  * they started and ended in the same step), activities that ended now as one UPDATE … FROM VALUES.
  */
-export async function persistHistory(
+export function persistHistory(
   trx: Db,
+  batch: WriteBatch,
   instance: InstanceRow,
   events: HistoryEvent[],
   actor: string | null,
-): Promise<void> {
+): void {
   if (events.length === 0) return;
   const byExecution = new Map<string, { start?: HistoryEvent; end?: HistoryEvent }>();
   for (const e of events) {
@@ -48,19 +50,21 @@ export async function persistHistory(
       ends.push(end);
     }
   }
-  if (inserts.length) await trx('activity_history').insert(inserts).onConflict('execution_id').ignore();
+  if (inserts.length) batch.add(trx('activity_history').insert(inserts).onConflict('execution_id').ignore());
   if (ends.length) {
     const values = ends.map(() => '(?, ?::timestamptz, ?)').join(', ');
     const bindings = ends.flatMap((e) => [e.executionId, e.at.toISOString(), OUTCOME[e.event]]);
-    await trx.raw(
-      `UPDATE activity_history h
+    batch.add(
+      trx.raw(
+        `UPDATE activity_history h
           SET ended_at = v.ended_at,
               duration_ms = (EXTRACT(EPOCH FROM (v.ended_at - h.started_at)) * 1000)::bigint,
               outcome = v.outcome,
               actor = COALESCE(?, h.actor)
          FROM (VALUES ${values}) AS v(execution_id, ended_at, outcome)
         WHERE h.execution_id = v.execution_id AND h.ended_at IS NULL`,
-      [actor, ...bindings],
+        [actor, ...bindings],
+      ),
     );
   }
 }

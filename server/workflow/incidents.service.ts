@@ -6,6 +6,7 @@ import type { StepExecutor } from './step-executor.js';
 import type { Transactions } from './transactions.js';
 import type { Visibility } from './visibility.js';
 import type { Authorization } from '../identity/authorization.js';
+import { auditInTransaction } from '../identity/audit.service.js';
 
 const INCIDENT_COLUMNS = [
   'id',
@@ -60,16 +61,13 @@ export class IncidentsService {
         throw new Conflict('INCIDENT_NOT_OPEN', `the incident is already ${incident.status}`);
       if (!incident.job_id)
         throw new Conflict('INCIDENT_NOT_RETRYABLE', 'this incident has no job to retry: the instance itself failed');
-      const updated = await scope
-        .trx('jobs')
-        .where({ id: incident.job_id })
-        .update({
-          suspended: false,
-          retries: this.defaultRetries,
-          due_at: new Date(),
-          locked_by: null,
-          locked_until: null,
-        });
+      const updated = await scope.trx('jobs').where({ id: incident.job_id }).update({
+        suspended: false,
+        retries: this.defaultRetries,
+        due_at: new Date(),
+        locked_by: null,
+        locked_until: null,
+      });
       if (!updated) throw new Conflict('INCIDENT_NOT_RETRYABLE', 'the failed job no longer exists');
       await scope
         .trx('incidents')
@@ -80,16 +78,15 @@ export class IncidentsService {
         .where({ id: incident.instance_id })
         .decrement('open_incidents', 1)
         .returning(['id', 'department_id', 'definition_key', 'business_key']);
-      await scope
-        .trx('operation_log')
-        .insert({
-          instance_id: incident.instance_id,
-          operation: 'retry-incident',
-          actor: actor.username,
-          details: JSON.stringify({ incidentId: id }),
-        });
+      await scope.trx('operation_log').insert({
+        instance_id: incident.instance_id,
+        operation: 'retry-incident',
+        actor: actor.username,
+        details: JSON.stringify({ incidentId: id }),
+      });
       if (instance)
         scope.outbox.add(this.steps.event('incident:resolved', instance, { incidentId: id, by: actor.username }));
+      auditInTransaction(scope, actor, 'incident.retry', 'incident', id, { jobId: incident.job_id });
       scope.dueJobs = true;
       return { jobId: incident.job_id };
     });

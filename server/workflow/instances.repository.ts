@@ -21,6 +21,8 @@ export interface InstanceRow {
   ended_at: Date | null;
   end_reason: string | null;
   open_incidents: number;
+  has_timers: boolean;
+  has_subscriptions: boolean;
 }
 
 export const INSTANCE_SUMMARY_COLUMNS = [

@@ -9,6 +9,7 @@ import type { StepExecutor } from './step-executor.js';
 import type { Transactions } from './transactions.js';
 import type { Visibility } from './visibility.js';
 import type { Authorization } from '../identity/authorization.js';
+import { auditInTransaction } from '../identity/audit.service.js';
 
 export interface StartInstanceInput {
   definitionKey?: string | undefined;
@@ -44,7 +45,11 @@ export class InstancesService {
     );
   }
 
-  async start(input: StartInstanceInput, actor: Actor): Promise<InstanceRow> {
+  /**
+   * Starts an instance and answers with it and the tasks its first step created that the actor
+   * may see — from the transaction itself, without reading it back.
+   */
+  async start(input: StartInstanceInput, actor: Actor) {
     // An instance belongs to one department: by default, the starter's own.
     const departmentId = input.departmentId ?? actor.departmentId ?? undefined;
     if (departmentId && !(await this.authorization.tree()).get(departmentId)) {
@@ -64,15 +69,29 @@ export class InstancesService {
         { field: 'definitionKey', reason: 'required' },
       ]);
     if (!definition) throw new NotFound('process definition', input.definitionId ?? input.definitionKey);
-    return this.transactions.run((scope) =>
-      this.executor.start(scope, {
+    return this.transactions.run(async (scope) => {
+      const instance = await this.executor.start(scope, {
         definitionId: definition.id,
         businessKey: input.businessKey ?? null,
         departmentId: input.departmentId ?? null,
         variables: input.variables ?? {},
         actor,
-      }),
-    );
+      });
+      auditInTransaction(scope, actor, 'instance.start', 'process_instance', instance.id, {
+        definitionKey: instance.definition_key,
+        businessKey: instance.business_key,
+      });
+      const tasks = [];
+      for (const task of scope.createdTasks) {
+        if (task.instance_id === instance.id && (await this.visibility.canSee(actor, task))) tasks.push(task);
+      }
+      const summary = Object.fromEntries(INSTANCE_SUMMARY_COLUMNS.map((c) => [c, instance[c as keyof InstanceRow]]));
+      return { ...summary, variables: instance.variables, tasks } as unknown as Record<string, unknown> & {
+        id: string;
+        definition_key: string;
+        business_key: string | null;
+      };
+    });
   }
 
   async get(id: string, actor: Actor) {
@@ -208,15 +227,14 @@ export class InstancesService {
         .whereIn('instance_id', ids)
         .whereNull('ended_at')
         .update({ ended_at: now, outcome: 'cancelled' });
-      await scope
-        .trx('operation_log')
-        .insert({
-          instance_id: id,
-          operation: 'cancel',
-          actor: actor.username,
-          details: JSON.stringify({ reason: reason ?? null, cancelledInstances: ids }),
-        });
+      await scope.trx('operation_log').insert({
+        instance_id: id,
+        operation: 'cancel',
+        actor: actor.username,
+        details: JSON.stringify({ reason: reason ?? null, cancelledInstances: ids }),
+      });
       for (const task of tasks) scope.outbox.add(this.executor.event('task:cancelled', instance, { taskId: task.id }));
+      auditInTransaction(scope, actor, 'instance.cancel', 'process_instance', id, { reason: reason ?? null });
       scope.outbox.add(
         this.executor.event('instance:cancelled', instance, { reason: reason ?? null, by: actor.username }),
       );

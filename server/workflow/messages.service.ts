@@ -4,6 +4,7 @@ import type { Actor } from '../lib/actor.js';
 import { Conflict, NotFound } from '../lib/errors.js';
 import type { StepExecutor } from './step-executor.js';
 import type { Transactions } from './transactions.js';
+import { auditInTransaction } from '../identity/audit.service.js';
 
 export interface CorrelateInput {
   name: string;
@@ -55,17 +56,19 @@ export class MessagesService {
           variables: input.variables ?? {},
         };
       });
-      await scope
-        .trx('operation_log')
-        .insert({
-          instance_id: instance.id,
-          operation: 'message',
-          actor: actor.username,
-          details: JSON.stringify({ name: input.name, elementId: target.element_id }),
-        });
+      await scope.trx('operation_log').insert({
+        instance_id: instance.id,
+        operation: 'message',
+        actor: actor.username,
+        details: JSON.stringify({ name: input.name, elementId: target.element_id }),
+      });
       scope.outbox.add(
         this.executor.event('message:delivered', instance, { name: input.name, elementId: target.element_id }),
       );
+      auditInTransaction(scope, actor, 'message.correlate', 'process_instance', instance.id, {
+        name: input.name,
+        result: 'delivered',
+      });
       return { resultType: 'delivered', instanceId: instance.id, elementId: target.element_id } as const;
     });
   }
@@ -101,7 +104,12 @@ export class MessagesService {
         variables: input.variables ?? {},
         actor,
       });
+      auditInTransaction(scope, actor, 'message.correlate', 'process_instance', started.id, {
+        name: input.name,
+        result: 'started',
+      });
       // bpmn-engine runs a message start event as a wait for that message: deliver it at once.
+      await scope.batch.flush(scope.trx);
       const start = await scope
         .trx('message_subscriptions')
         .where({ instance_id: started.id, message_name: input.name })

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db/index.js';
+import type { WriteBatch } from './write-batch.js';
 
 /** A change others may need to see: written in the transaction that made it, published after commit. */
 export interface OutboxEvent {
@@ -37,9 +38,13 @@ export class OutboxBatch {
     this.events.push(event);
   }
 
-  async flush(trx: Db): Promise<void> {
-    if (this.events.length === 0) return;
-    const rows = await trx('outbox')
+  /** Writes the events together with the transaction's batched writes, in one statement. */
+  async flush(trx: Db, batch: WriteBatch): Promise<void> {
+    if (this.events.length === 0) {
+      await batch.flush(trx);
+      return;
+    }
+    const insert = trx('outbox')
       .insert(
         this.events.map((e) => ({
           topic: e.topic,
@@ -50,10 +55,13 @@ export class OutboxBatch {
         })),
       )
       .returning(['id', 'created_at']);
+    const rows = (await batch.flush<{ id: number; created_at: Date }>(trx, insert)).sort(
+      (a, b) => Number(a.id) - Number(b.id),
+    );
     this.written = this.events.map((e, i) => ({
       ...e,
       id: Number(rows[i]?.id),
-      at: new Date(rows[i]?.created_at).toISOString(),
+      at: new Date(rows[i]?.created_at ?? Date.now()).toISOString(),
     }));
     this.events.length = 0;
   }

@@ -1,3 +1,5 @@
+import type { Knex } from 'knex';
+import { auditInTransaction } from '../identity/audit.service.js';
 import type { Db } from '../db/index.js';
 import type { Variables } from '../engine/step-context.js';
 import type { Actor } from '../lib/actor.js';
@@ -123,15 +125,17 @@ export class TasksService {
       ) {
         throw new Forbidden('you are not a candidate for this task', 'NOT_A_CANDIDATE');
       }
-      await scope
+      const [claimed] = await scope
         .trx('tasks')
         .where({ id })
-        .update({ assignee: actor.username, claimed_at: new Date(), revision: scope.trx.raw('revision + 1') });
-      await this.log(scope, task, 'claim', actor);
+        .update({ assignee: actor.username, claimed_at: new Date(), revision: scope.trx.raw('revision + 1') })
+        .returning(TASK_COLUMNS);
+      this.log(scope, task, 'claim', actor);
+      auditInTransaction(scope, actor, 'task.claim', 'task', id);
       scope.outbox.add(
         this.executor.event('task:claimed', this.instanceOf(task), { taskId: id, assignee: actor.username }),
       );
-      return this.read(scope, id);
+      return claimed as Record<string, unknown>;
     });
   }
 
@@ -144,13 +148,15 @@ export class TasksService {
           task.assignee ? `the task is claimed by ${task.assignee}, not by you` : 'the task is not claimed',
         );
       }
-      await scope
+      const [released] = await scope
         .trx('tasks')
         .where({ id })
-        .update({ assignee: null, claimed_at: null, revision: scope.trx.raw('revision + 1') });
-      await this.log(scope, task, 'unclaim', actor);
+        .update({ assignee: null, claimed_at: null, revision: scope.trx.raw('revision + 1') })
+        .returning(TASK_COLUMNS);
+      this.log(scope, task, 'unclaim', actor);
+      auditInTransaction(scope, actor, 'task.unclaim', 'task', id);
       scope.outbox.add(this.executor.event('task:unclaimed', this.instanceOf(task), { taskId: id }));
-      return this.read(scope, id);
+      return released as Record<string, unknown>;
     });
   }
 
@@ -177,16 +183,19 @@ export class TasksService {
               : 'claim the task before completing it',
           );
         }
-        await scope
-          .trx('tasks')
-          .where({ id })
-          .update({
-            status: 'completed',
-            completed_at: new Date(),
-            completed_by: actor.username,
-            revision: scope.trx.raw('revision + 1'),
-          });
-        await this.log(scope, task, 'complete', actor, { variables: Object.keys(variables) });
+        scope.batch.add(
+          scope
+            .trx('tasks')
+            .where({ id })
+            .update({
+              status: 'completed',
+              completed_at: new Date(),
+              completed_by: actor.username,
+              revision: scope.trx.raw('revision + 1'),
+            }),
+        );
+        this.log(scope, task, 'complete', actor, { variables: Object.keys(variables) });
+        auditInTransaction(scope, actor, 'task.complete', 'task', id, { instanceId: task.instance_id });
         completed = task;
         return {
           command: { kind: 'signal', executionId: task.execution_id, payload: variables },
@@ -201,7 +210,14 @@ export class TasksService {
           elementId: completed?.element_id,
         }),
       );
-      return { taskId: id, instanceId: instance.id, instanceStatus: instance.status };
+      // What comes next, as far as the actor may see it: saves the client a worklist round trip.
+      const nextTasks = [];
+      for (const next of scope.createdTasks) {
+        if (next.instance_id === instance.id && (await this.visibility.canSee(actor, next))) {
+          nextTasks.push({ id: next.id, elementId: next.element_id, name: next.name, assignee: next.assignee });
+        }
+      }
+      return { taskId: id, instanceId: instance.id, instanceStatus: instance.status, nextTasks };
     });
   }
 
@@ -220,11 +236,13 @@ export class TasksService {
             { field: 'assignee', reason: 'unknown' },
           ]);
       }
-      await scope
+      const [reassigned] = await scope
         .trx('tasks')
         .where({ id })
-        .update({ assignee, claimed_at: assignee ? new Date() : null, revision: scope.trx.raw('revision + 1') });
-      await this.log(scope, task, 'reassign', actor, { from: task.assignee, to: assignee });
+        .update({ assignee, claimed_at: assignee ? new Date() : null, revision: scope.trx.raw('revision + 1') })
+        .returning(TASK_COLUMNS);
+      this.log(scope, task, 'reassign', actor, { from: task.assignee, to: assignee });
+      auditInTransaction(scope, actor, 'task.reassign', 'task', id, { from: task.assignee, to: assignee });
       scope.outbox.add(
         this.executor.event('task:assigned', this.instanceOf(task), {
           taskId: id,
@@ -233,7 +251,7 @@ export class TasksService {
           by: actor.username,
         }),
       );
-      return this.read(scope, id);
+      return reassigned as Record<string, unknown>;
     });
   }
 
@@ -241,44 +259,41 @@ export class TasksService {
     return (await scope.trx('tasks').where({ id }).first(TASK_COLUMNS)) as Record<string, unknown>;
   }
 
+  /** Locks a task the actor may see; a task they may not see is a 404, whatever its state. */
   private async lockVisibleTask(scope: TransactionScope, id: string, actor: Actor): Promise<TaskRow> {
-    const visible = await scope
-      .trx('tasks')
-      .where({ id })
-      .where(await this.visibility.taskFilter(actor))
-      .first('id');
-    if (!visible) throw new NotFound('task', id);
-    return this.lockTask(scope, id);
+    return this.lockTask(scope, id, await this.visibility.taskFilter(actor));
   }
 
-  private async lockTask(scope: TransactionScope, id: string): Promise<TaskRow> {
-    const task = (await scope
-      .trx('tasks')
-      .where({ id })
-      .forUpdate()
-      .first([...TASK_COLUMNS, 'execution_id'])) as TaskRow | undefined;
+  private async lockTask(
+    scope: TransactionScope,
+    id: string,
+    filter?: (q: Knex.QueryBuilder) => void,
+  ): Promise<TaskRow> {
+    const query = scope.trx('tasks').where({ id });
+    if (filter) query.where(filter);
+    const task = (await query.forUpdate().first([...TASK_COLUMNS, 'execution_id'])) as TaskRow | undefined;
     if (!task) throw new NotFound('task', id);
     if (task.status !== 'open')
       throw new Conflict('TASK_NOT_OPEN', `the task is already ${task.status}`, { status: task.status });
     return task;
   }
 
-  private async log(
+  private log(
     scope: TransactionScope,
     task: TaskRow,
     operation: string,
     actor: Actor,
     details: Record<string, unknown> = {},
   ) {
-    await scope
-      .trx('operation_log')
-      .insert({
+    scope.batch.add(
+      scope.trx('operation_log').insert({
         instance_id: task.instance_id,
         task_id: task.id,
         operation,
         actor: actor.username,
         details: JSON.stringify(details),
-      });
+      }),
+    );
   }
 
   private instanceOf(task: TaskRow) {

@@ -1,11 +1,27 @@
 import type { Db } from '../db/index.js';
 import { OutboxBatch, type EventBus } from './outbox.js';
+import { WriteBatch } from './write-batch.js';
 
 /** One transaction's shared work: its outbox, and whether jobs fell due that should run right after commit. */
 export interface TransactionScope {
   trx: Db;
   outbox: OutboxBatch;
+  /** Writes whose results nobody reads in this transaction: sent together before commit. */
+  batch: WriteBatch;
   dueJobs: boolean;
+  /** Tasks created in this transaction (for "what comes next" answers). */
+  createdTasks: CreatedTask[];
+}
+
+export interface CreatedTask {
+  id: string;
+  instance_id: string;
+  element_id: string;
+  name: string | null;
+  candidate_groups: string[];
+  candidate_users: string[];
+  assignee: string | null;
+  department_id: string | null;
 }
 
 /**
@@ -21,11 +37,11 @@ export class Transactions {
 
   async run<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T> {
     const outbox = new OutboxBatch();
-    const scope: TransactionScope = { trx: this.db, outbox, dueJobs: false };
+    const scope: TransactionScope = { trx: this.db, outbox, batch: new WriteBatch(), dueJobs: false, createdTasks: [] };
     const result = await this.db.transaction(async (trx) => {
       scope.trx = trx;
       const value = await work(scope);
-      await outbox.flush(trx);
+      await outbox.flush(trx, scope.batch);
       return value;
     });
     outbox.publish(this.bus);

@@ -61,6 +61,24 @@ export class Visibility {
     };
   }
 
+  /** The in-memory twin of `taskFilter`, for a task row already at hand. */
+  async canSee(
+    actor: Actor,
+    task: {
+      assignee: string | null;
+      candidate_users: string[];
+      candidate_groups: string[];
+      department_id: string | null;
+    },
+  ): Promise<boolean> {
+    if (task.assignee === actor.username || task.candidate_users.includes(actor.username)) return true;
+    const supervise = await this.authorization.scope(actor, 'task', 'reassign');
+    if (supervise.all || (task.department_id && supervise.departmentIds.includes(task.department_id))) return true;
+    const readScope = await this.authorization.scope(actor, 'task', 'read');
+    if (!task.department_id || !(readScope.all || readScope.departmentIds.includes(task.department_id))) return false;
+    return this.isCandidate(actor, task);
+  }
+
   /** May the actor claim this task: a candidate user, or a holder of a candidate group there. */
   async isCandidate(
     actor: Actor,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AnyRoute } from '../route.js';
 import type { Services } from '../services.js';
 import { uuidParam } from './schemas.js';
+import { AppError } from '../../lib/errors.js';
 import { SESSION_COOKIE, CSRF_COOKIE, cookieOptions } from '../authenticate.js';
 
 export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
@@ -14,6 +15,13 @@ export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
       access: 'public',
       body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
       async handle({ body, ctx }) {
+        if (secureCookies && !ctx.secure) {
+          throw new AppError(
+            400,
+            'HTTPS_REQUIRED',
+            'log in over HTTPS (session cookies are Secure); behind a TLS proxy set TRUST_PROXY=true',
+          );
+        }
         const result = await s.auth.login(body.username, body.password, {
           ip: ctx.ip,
           userAgent: ctx.get('user-agent'),

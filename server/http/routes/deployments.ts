@@ -19,14 +19,6 @@ export function deploymentRoutes(s: Services): AnyRoute[] {
         const result = await s.deployments.deploy(body.xml, body.name, actor);
         ctx.status = result.created ? 201 : 200;
         ctx.body = { created: result.created, definition: result.definition };
-        await s.audit.record(
-          actor,
-          'deployment.create',
-          'process_definition',
-          result.definition.id,
-          { key: result.definition.key, version: result.definition.version, created: result.created },
-          ctx,
-        );
         return undefined;
       },
     },

@@ -26,15 +26,7 @@ export function instanceRoutes(s: Services): AnyRoute[] {
       status: 201,
       async handle({ body, actor, ctx }) {
         const instance = await s.instances.start(body, actor);
-        await s.audit.record(
-          actor,
-          'instance.start',
-          'process_instance',
-          instance.id,
-          { definitionKey: instance.definition_key, businessKey: instance.business_key },
-          ctx,
-        );
-        return s.instances.get(instance.id, actor);
+        return instance;
       },
     },
     {
@@ -81,14 +73,6 @@ export function instanceRoutes(s: Services): AnyRoute[] {
       body: z.object({ reason: z.string().max(500).optional() }),
       async handle({ params, body, actor, ctx }) {
         await s.instances.cancel(params.id, body.reason, actor);
-        await s.audit.record(
-          actor,
-          'instance.cancel',
-          'process_instance',
-          params.id,
-          { reason: body.reason ?? null },
-          ctx,
-        );
         return s.instances.get(params.id, actor);
       },
     },

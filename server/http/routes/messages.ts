@@ -22,14 +22,6 @@ export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
         .strict(),
       async handle({ body, actor, ctx }) {
         const result = await s.messages.correlate(body, actor);
-        await s.audit.record(
-          actor,
-          'message.correlate',
-          'process_instance',
-          result.instanceId,
-          { name: body.name, result: result.resultType },
-          ctx,
-        );
         return result;
       },
     },
@@ -55,7 +47,6 @@ export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
       params: uuidParam,
       async handle({ params, actor, ctx }) {
         const result = await s.incidents.retry(params.id, actor);
-        await s.audit.record(actor, 'incident.retry', 'incident', params.id, result, ctx);
         return result;
       },
     },

@@ -47,7 +47,6 @@ export function taskRoutes(s: Services): AnyRoute[] {
       params: uuidParam,
       async handle({ params, actor, ctx }) {
         const task = await s.tasks.claim(params.id, actor);
-        await s.audit.record(actor, 'task.claim', 'task', params.id, {}, ctx);
         return task;
       },
     },
@@ -60,7 +59,6 @@ export function taskRoutes(s: Services): AnyRoute[] {
       params: uuidParam,
       async handle({ params, actor, ctx }) {
         const task = await s.tasks.unclaim(params.id, actor);
-        await s.audit.record(actor, 'task.unclaim', 'task', params.id, {}, ctx);
         return task;
       },
     },
@@ -74,7 +72,6 @@ export function taskRoutes(s: Services): AnyRoute[] {
       body: z.object({ variables: variablesSchema.optional() }),
       async handle({ params, body, actor, ctx }) {
         const result = await s.tasks.complete(params.id, body.variables ?? {}, actor);
-        await s.audit.record(actor, 'task.complete', 'task', params.id, { instanceId: result.instanceId }, ctx);
         return result;
       },
     },
@@ -88,7 +85,6 @@ export function taskRoutes(s: Services): AnyRoute[] {
       body: z.object({ assignee: z.string().min(1).nullable() }),
       async handle({ params, body, actor, ctx }) {
         const task = await s.tasks.assign(params.id, body.assignee, actor);
-        await s.audit.record(actor, 'task.reassign', 'task', params.id, { assignee: body.assignee }, ctx);
         return task;
       },
     },

@@ -1,0 +1,176 @@
+/**
+ * bench/engine — issue 2: the raw in-memory bpmn-engine rate against the platform's end-to-end
+ * rate (HTTP API, PostgreSQL, history on) for start → user task → exclusive gateway → user task
+ * → end, in one run. The platform runs as two server processes (one per core) on one
+ * PostgreSQL; a load generator drives both through the public API with bearer tokens.
+ *
+ *   npm run bench -- engine [--seconds 20] [--concurrency 16] [--nodes 2]
+ */
+import { readFileSync } from 'node:fs';
+import { Engine } from 'bpmn-engine';
+import knexFactory from 'knex';
+import { compileDefinition, loadSourceContext } from '../server/engine/definitions.js';
+import { executeStep, type LoadedDefinition } from '../server/engine/runtime.js';
+import { ServerProcess, freePort } from '../test/support/server-process.js';
+import { ApiClient } from '../test/support/client.js';
+import { report, round, summary } from './stats.js';
+
+const XML = readFileSync(new URL('./fixtures/two-tasks.bpmn', import.meta.url), 'utf8');
+const args = new Map(
+  process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1] ?? '']] : [])),
+);
+const SECONDS = Number(args.get('seconds') ?? 20);
+const CONCURRENCY = Number(args.get('concurrency') ?? 16);
+const NODES = Number(args.get('nodes') ?? 2);
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function rawInMemory(seconds: number) {
+  const compiled = await compileDefinition(XML, { has: () => true });
+  const sourceContext = loadSourceContext(compiled.serializedContext);
+  const quiet = () => ({ debug() {}, warn() {}, error() {} });
+  let instances = 0;
+  const started = performance.now();
+  while (performance.now() - started < seconds * 1000) {
+    const engine = new Engine({ name: 'raw', sourceContext, Logger: quiet, variables: { approved: true } } as never);
+    const waits = new Map<string, { signal(m?: unknown): void }>();
+    await engine.execute({
+      listener: {
+        emit: (name: string, api: { id: string; signal(m?: unknown): void }) =>
+          name === 'activity.wait' && waits.set(api.id, api),
+      },
+    } as never);
+    waits.get('first')?.signal({});
+    waits.get('second')?.signal({});
+    if (engine.state !== 'idle') throw new Error(`raw engine did not finish: ${engine.state}`);
+    instances++;
+  }
+  return instances / ((performance.now() - started) / 1000);
+}
+
+async function rawRecoverEveryStep(seconds: number) {
+  const compiled = await compileDefinition(XML, { has: () => true });
+  const definition: LoadedDefinition = {
+    id: 'x',
+    key: compiled.key,
+    version: 1,
+    meta: compiled.meta,
+    sourceContext: loadSourceContext(compiled.serializedContext),
+  };
+  let instances = 0;
+  const started = performance.now();
+  while (performance.now() - started < seconds * 1000) {
+    const variables = { approved: true };
+    let outcome = await executeStep(definition, null, variables, { kind: 'start' });
+    for (const element of ['first', 'second']) {
+      const wait = outcome.waiting.find((w) => w.elementId === element);
+      outcome = await executeStep(definition, JSON.parse(JSON.stringify(outcome.state)), variables, {
+        kind: 'signal',
+        executionId: wait!.executionId,
+      });
+    }
+    if (outcome.status !== 'completed') throw new Error('did not complete');
+    instances++;
+  }
+  return instances / ((performance.now() - started) / 1000);
+}
+
+async function platform(seconds: number) {
+  const name = `pmbench_${Date.now()}`;
+  const admin = knexFactory({ client: 'pg', connection: ADMIN_URL, pool: { min: 0, max: 1 } });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const servers: ServerProcess[] = [];
+  try {
+    for (let i = 0; i < NODES; i++) {
+      const server = new ServerProcess(await freePort(), {
+        DATABASE_URL: url.toString(),
+        DEMO_DATA: 'true',
+        NODE_ENV: 'production',
+        COOKIE_SECURE: 'false',
+        LOG_LEVEL: 'warn',
+        JOB_POLL_MS: '1000',
+        NODE_ID: `bench-${i}`,
+      });
+      await server.start(); // sequential: the first one migrates and seeds
+      servers.push(server);
+    }
+    const designer = await new ApiClient(servers[0]!.url).login('designer');
+    await designer.post('/api/v1/deployments', { xml: XML });
+    const clerk = await new ApiClient(servers[0]!.url).login('xh.clerk');
+    const token = (await clerk.post('/api/v1/auth/tokens', { name: 'bench' })).body.token as string;
+    const clients = servers.map((s) => {
+      const c = new ApiClient(s.url);
+      c.bearer = token;
+      return c;
+    });
+
+    const stepLatency: number[] = [];
+    const requestLatency: number[] = [];
+    let instances = 0;
+    let errors = 0;
+    const timed = async (fn: () => Promise<{ status: number }>, step: boolean) => {
+      const t0 = performance.now();
+      const res = await fn();
+      const ms = performance.now() - t0;
+      requestLatency.push(ms);
+      if (step) stepLatency.push(ms);
+      if (res.status >= 300) errors++;
+      return res;
+    };
+    const deadline = performance.now() + seconds * 1000;
+    const warmup = performance.now() + 2000;
+    const user = async (index: number) => {
+      const client = clients[index % clients.length]!;
+      while (performance.now() < deadline) {
+        const started = (await timed(
+          () => client.post('/api/v1/process-instances', { definitionKey: 'bench', variables: { approved: true } }),
+          true,
+        )) as { status: number; body: any };
+        if (started.status !== 201) continue;
+        let taskId = started.body.tasks[0].id;
+        for (let step = 0; step < 2; step++) {
+          await timed(() => client.post(`/api/v1/tasks/${taskId}/claim`), false);
+          const done = (await timed(
+            () => client.post(`/api/v1/tasks/${taskId}/complete`, { variables: { approved: true } }),
+            true,
+          )) as { status: number; body: any };
+          if (step === 0) taskId = done.body.nextTasks[0]?.id;
+        }
+        if (performance.now() > warmup) instances++;
+      }
+    };
+    // Warm up, then count: the rate is measured after the first 2 s.
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => user(i)));
+    const elapsed = (performance.now() - Math.max(t0, warmup - 2000) - 2000) / 1000;
+    return {
+      instancesPerSecond: instances / elapsed,
+      stepsPerSecond: (instances * 3) / elapsed,
+      step: summary(stepLatency),
+      request: summary(requestLatency),
+      errors,
+    };
+  } finally {
+    for (const s of servers) await s.stop().catch(() => s.kill());
+    await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.destroy();
+  }
+}
+
+export async function run(): Promise<void> {
+  const raw = await rawInMemory(Math.min(10, SECONDS));
+  const recover = await rawRecoverEveryStep(Math.min(10, SECONDS));
+  const p = await platform(SECONDS);
+  report('engine: raw bpmn-engine vs the platform (start → task → gateway → task → end)', {
+    'raw in memory, 1 core (inst/s)': round(raw, 1),
+    'raw, recover at every step (inst/s)': round(recover, 1),
+    [`platform, ${NODES} nodes, ${CONCURRENCY} users (inst/s)`]: round(p.instancesPerSecond, 1),
+    'platform engine steps/s': round(p.stepsPerSecond, 1),
+    'step request latency ms (start/complete)': p.step,
+    'all request latency ms (incl. claim, list)': p.request,
+    'platform / raw in-memory': round(p.instancesPerSecond / raw, 2),
+    'platform / raw recover-every-step': round(p.instancesPerSecond / recover, 2),
+    'failed requests': p.errors,
+  });
+}

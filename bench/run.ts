@@ -1,0 +1,15 @@
+/** `npm run bench [-- name …]`: runs the named benchmarks (all by default) and prints their figures. */
+const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  engine: () => import('./engine.js'),
+};
+
+const requested = process.argv.slice(2).filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));
+const names = requested.length ? requested : Object.keys(BENCHES);
+for (const name of names) {
+  const load = BENCHES[name];
+  if (!load) {
+    process.stderr.write(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}\n`);
+    process.exit(2);
+  }
+  await (await load()).run();
+}

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { resolveTemplate } from '../engine/expressions.js';
+import type { LoadedDefinition, StepOutcome, WaitingActivity } from '../engine/runtime.js';
+import { StepContext } from '../engine/step-context.js';
+import type { Logger } from '../lib/logger.js';
+import { toTaskDate } from '../lib/time.js';
+import { toJson, type InstanceRow } from './instances.repository.js';
+import type { OutboxEvent } from './outbox.js';
+import type { CreatedTask, TransactionScope } from './transactions.js';
+
+type InstanceRef = Pick<InstanceRow, 'id' | 'department_id' | 'definition_key' | 'business_key'>;
+
+/** An outbox event about an instance, in the shape every topic shares. */
+export function instanceEvent(topic: string, instance: InstanceRef, payload: Record<string, unknown>): OutboxEvent {
+  return {
+    topic,
+    departmentId: instance.department_id,
+    definitionKey: instance.definition_key,
+    instanceId: instance.id,
+    payload: { instanceId: instance.id, businessKey: instance.business_key, ...payload },
+  };
+}
+
+/**
+ * Turns a step's outcome into rows: user tasks that appeared become task rows, tasks no longer
+ * waiting are cancelled, timers become jobs, message waits become subscriptions. Reads only what
+ * it must (the open tasks); every write goes into the transaction's write batch.
+ */
+export class StepPersistence {
+  constructor(
+    private readonly logger: Logger,
+    private readonly clock: () => number,
+  ) {}
+
+  async tasks(
+    scope: TransactionScope,
+    instance: InstanceRow,
+    definition: LoadedDefinition,
+    outcome: StepOutcome,
+    completedTaskId: string | undefined,
+    now: Date,
+  ) {
+    const waitingTasks = outcome.waiting.filter((w) => w.type === 'bpmn:UserTask');
+    const open: { id: string; execution_id: string }[] =
+      instance.revision === 1
+        ? []
+        : await scope.trx('tasks').where({ instance_id: instance.id, status: 'open' }).select('id', 'execution_id');
+    const openIds = new Set(open.map((t) => t.execution_id));
+    const waitingIds = new Set(waitingTasks.map((w) => w.executionId));
+
+    const gone = open.filter((t) => !waitingIds.has(t.execution_id) && t.id !== completedTaskId);
+    if (gone.length) {
+      scope.batch.add(
+        scope
+          .trx('tasks')
+          .whereIn(
+            'id',
+            gone.map((t) => t.id),
+          )
+          .update({ status: 'cancelled', completed_at: now, revision: scope.trx.raw('revision + 1') }),
+      );
+      for (const t of gone) scope.outbox.add(instanceEvent('task:cancelled', instance, { taskId: t.id }));
+    }
+
+    const fresh = waitingTasks.filter((w) => !openIds.has(w.executionId));
+    if (fresh.length === 0) return;
+    const context = new StepContext(instance.variables, this.clock);
+    const rows = fresh.map((wait) => this.taskRow(instance, definition, wait, context, now));
+    scope.batch.add(scope.trx('tasks').insert(rows).onConflict('execution_id').ignore());
+    for (const row of rows) {
+      scope.createdTasks.push(row as CreatedTask);
+      scope.outbox.add(
+        instanceEvent('task:created', instance, {
+          taskId: row.id,
+          elementId: row.element_id,
+          name: row.name,
+          candidateGroups: row.candidate_groups,
+          assignee: row.assignee,
+          dueAt: row.due_at,
+        }),
+      );
+    }
+  }
+
+  private taskRow(
+    instance: InstanceRow,
+    definition: LoadedDefinition,
+    wait: WaitingActivity,
+    context: StepContext,
+    now: Date,
+  ) {
+    const meta = definition.meta.userTasks[wait.elementId];
+    const scope = context.scope(undefined, wait.locals ?? undefined);
+    const resolve = (template: string | null | undefined): unknown =>
+      template ? resolveTemplate(template, scope) : null;
+    const list = (template: string | null | undefined): string[] => {
+      const value = resolve(template);
+      const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+      return items.map((s) => String(s).trim()).filter(Boolean);
+    };
+    const text = (template: string | null | undefined): string | null => {
+      const value = resolve(template);
+      return value === null || value === undefined || value === '' ? null : String(value);
+    };
+    const date = (template: string | null | undefined, field: string): Date | null => {
+      try {
+        return toTaskDate(resolve(template), now);
+      } catch (err) {
+        this.logger.warn(
+          { instanceId: instance.id, elementId: wait.elementId, field, err: (err as Error).message },
+          'task date ignored',
+        );
+        return null;
+      }
+    };
+    const priority = Number(resolve(meta?.priority ?? null) ?? 50);
+    return {
+      id: randomUUID(),
+      instance_id: instance.id,
+      definition_id: instance.definition_id,
+      definition_key: instance.definition_key,
+      element_id: wait.elementId,
+      execution_id: wait.executionId,
+      name: meta?.name ?? definition.meta.elements[wait.elementId]?.name ?? wait.elementId,
+      candidate_groups: list(meta?.candidateGroups),
+      candidate_users: list(meta?.candidateUsers),
+      assignee: text(meta?.assignee),
+      form_key: text(meta?.formKey),
+      due_at: date(meta?.dueDate, 'dueDate'),
+      follow_up_at: date(meta?.followUpDate, 'followUpDate'),
+      priority: Number.isFinite(priority) ? Math.trunc(priority) : 50,
+      status: 'open',
+      department_id: instance.department_id,
+      business_key: instance.business_key,
+      locals: wait.locals ? toJson(wait.locals) : null,
+      created_at: now,
+    };
+  }
+
+  /** Timers as jobs, pending service calls as jobs (ARCHITECTURE.md "timers are jobs"). */
+  jobs(
+    scope: TransactionScope,
+    instance: InstanceRow,
+    definition: LoadedDefinition,
+    outcome: StepOutcome,
+    now: Date,
+  ): void {
+    const trx = scope.trx;
+    const timerIds = outcome.timers.map((t) => t.executionId);
+    if (instance.has_timers) {
+      const stale = trx('jobs').where({ instance_id: instance.id, type: 'timer' });
+      scope.batch.add((timerIds.length ? stale.whereNotIn('execution_id', timerIds) : stale).delete());
+    }
+    if (outcome.timers.length) {
+      scope.batch.add(
+        trx('jobs')
+          .insert(
+            outcome.timers.map((t) => ({
+              id: randomUUID(),
+              type: 'timer',
+              instance_id: instance.id,
+              execution_id: t.executionId,
+              element_id: t.elementId,
+              due_at: t.dueAt,
+            })),
+          )
+          .onConflict(['instance_id', 'type', 'execution_id'])
+          .merge(['due_at']),
+      );
+      if (outcome.timers.some((t) => t.dueAt.getTime() <= now.getTime())) scope.dueJobs = true;
+    }
+    if (outcome.serviceRequests.length) {
+      scope.batch.add(
+        trx('jobs')
+          .insert(
+            outcome.serviceRequests.map((r) => ({
+              id: randomUUID(),
+              type: 'service',
+              instance_id: instance.id,
+              execution_id: r.executionId,
+              element_id: r.elementId,
+              due_at: now,
+              payload: toJson({ service: definition.meta.serviceTasks[r.elementId]?.service }),
+            })),
+          )
+          .onConflict(['instance_id', 'type', 'execution_id'])
+          .ignore(),
+      );
+      scope.dueJobs = true;
+    }
+  }
+
+  subscriptions(scope: TransactionScope, instance: InstanceRow, outcome: StepOutcome): void {
+    const waits = outcome.waiting.filter((w) => w.messageName);
+    const ids = waits.map((w) => w.executionId);
+    if (instance.has_subscriptions) {
+      const stale = scope.trx('message_subscriptions').where({ instance_id: instance.id });
+      scope.batch.add((ids.length ? stale.whereNotIn('execution_id', ids) : stale).delete());
+    }
+    if (waits.length === 0) return;
+    scope.batch.add(
+      scope
+        .trx('message_subscriptions')
+        .insert(
+          waits.map((w) => ({
+            id: randomUUID(),
+            instance_id: instance.id,
+            execution_id: w.executionId,
+            element_id: w.elementId,
+            message_name: w.messageName,
+            business_key: instance.business_key,
+          })),
+        )
+        .onConflict('execution_id')
+        .ignore(),
+    );
+  }
+}
