@@ -14,6 +14,7 @@ import { taskRoutes } from './routes/tasks.js';
 import { messageAndIncidentRoutes } from './routes/messages.js';
 import { authRoutes } from './routes/auth.js';
 import { adminRoutes } from './routes/admin.js';
+import { calculationRoutes } from './routes/calculations.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -44,6 +45,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ...taskRoutes(services),
     ...messageAndIncidentRoutes(services),
     ...adminRoutes(services),
+    ...calculationRoutes(services),
     ...(options.extraRoutes ?? []),
   ];
 
