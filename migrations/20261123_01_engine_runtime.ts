@@ -85,6 +85,13 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`CREATE INDEX tasks_open_groups_idx ON tasks USING gin (candidate_groups) WHERE status = 'open'`);
   await knex.raw(`CREATE INDEX tasks_open_assignee_idx ON tasks (assignee, created_at) WHERE status = 'open'`);
   await knex.raw(`CREATE INDEX tasks_open_department_idx ON tasks (department_id, created_at) WHERE status = 'open'`);
+  await knex.raw(`CREATE INDEX tasks_open_department_due_idx ON tasks (department_id, due_at) WHERE status = 'open'`);
+  await knex.raw(
+    `CREATE INDEX tasks_open_candidate_users_idx ON tasks USING gin (candidate_users) WHERE status = 'open'`,
+  );
+  await knex.raw(
+    `CREATE INDEX tasks_completed_by_idx ON tasks (completed_by, completed_at) WHERE status = 'completed'`,
+  );
 
   await knex.schema.createTable('jobs', (t) => {
     t.uuid('id').primary();

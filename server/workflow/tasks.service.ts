@@ -75,10 +75,50 @@ export class TasksService {
     private readonly authorization: Authorization,
   ) {}
 
+  /**
+   * The worklist. Open tasks are read as a UNION ALL of one ordered, limited index scan per way
+   * the actor may see a task (issue 3 §4: a county clerk's worklist stays fast with a million
+   * tasks); other lists use the same visibility as one filter.
+   */
   async list(filter: TaskFilter, request: PageRequest, actor: Actor): Promise<Page<Record<string, unknown>>> {
-    const q = this.db('tasks').select(TASK_COLUMNS);
-    q.where(await this.visibility.taskFilter(actor));
-    q.where('status', filter.status ?? 'open');
+    const status = filter.status ?? 'open';
+    const column = filter.sort === 'due' ? 'due_at' : filter.sort === 'priority' ? 'priority' : 'created_at';
+    const order = `${column} ${(filter.order ?? (filter.sort === 'priority' ? 'desc' : 'asc')) === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, id`;
+    const filtered = (q: Knex.QueryBuilder) => this.applyFilter(q.where('status', status), filter);
+    const branches = status === 'open' && !filter.instanceId ? await this.visibility.taskBranches(actor) : null;
+    if (!branches) {
+      const q = filtered(this.db('tasks').select(TASK_COLUMNS));
+      q.where(await this.visibility.taskFilter(actor));
+      return page(q.orderByRaw(order), request);
+    }
+    const reach = request.offset + request.limit + 1;
+    // `+ 0` makes the sort key an expression no index provides, so that branch filters first.
+    const sortAfterFilter = order.replace(column, column === 'priority' ? 'priority + 0' : `${column} + interval '0'`);
+    const parts = branches.map((branch) => {
+      const q = filtered(this.db('tasks').select(TASK_COLUMNS));
+      branch.apply(q);
+      return q
+        .orderByRaw(branch.sortAfterFilter ? sortAfterFilter : order)
+        .limit(reach)
+        .toSQL();
+    });
+    const union = parts.map((p) => `(${p.sql})`).join(' UNION ALL ');
+    const sql = `SELECT * FROM (SELECT DISTINCT ON (id) * FROM (${union}) u ORDER BY id) d ORDER BY ${order} LIMIT ? OFFSET ?`;
+    const result = await this.db.raw(sql, [
+      ...parts.flatMap((p) => p.bindings),
+      request.limit + 1,
+      request.offset,
+    ] as Knex.RawBinding[]);
+    const rows = result.rows as Record<string, unknown>[];
+    return {
+      items: rows.slice(0, request.limit),
+      offset: request.offset,
+      limit: request.limit,
+      hasMore: rows.length > request.limit,
+    };
+  }
+
+  private applyFilter(q: Knex.QueryBuilder, filter: TaskFilter): Knex.QueryBuilder {
     if (filter.assignee) q.where('assignee', filter.assignee);
     if (filter.unassigned) q.whereNull('assignee');
     if (filter.candidateGroup) q.whereRaw('candidate_groups @> ARRAY[?]::text[]', [filter.candidateGroup]);
@@ -89,10 +129,7 @@ export class TasksService {
     if (filter.dueBefore) q.where('due_at', '<', filter.dueBefore);
     if (filter.dueAfter) q.where('due_at', '>=', filter.dueAfter);
     if (filter.minPriority !== undefined) q.where('priority', '>=', filter.minPriority);
-    const column = filter.sort === 'due' ? 'due_at' : filter.sort === 'priority' ? 'priority' : 'created_at';
-    const order = filter.order ?? (filter.sort === 'priority' ? 'desc' : 'asc');
-    q.orderByRaw(`${column} ${order === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, id`);
-    return page(q, request);
+    return q;
   }
 
   /** A task the actor may see; any other id answers 404, so ids leak nothing (issue 3 §5). */
