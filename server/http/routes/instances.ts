@@ -24,7 +24,7 @@ export function instanceRoutes(s: Services): AnyRoute[] {
           path: ['definitionKey'],
         }),
       status: 201,
-      async handle({ body, actor, ctx }) {
+      async handle({ body, actor }) {
         const instance = await s.instances.start(body, actor);
         return instance;
       },
@@ -71,7 +71,7 @@ export function instanceRoutes(s: Services): AnyRoute[] {
       permission: { object: 'instance', action: 'cancel' },
       params: uuidParam,
       body: z.object({ reason: z.string().max(500).optional() }),
-      async handle({ params, body, actor, ctx }) {
+      async handle({ params, body, actor }) {
         await s.instances.cancel(params.id, body.reason, actor);
         return s.instances.get(params.id, actor);
       },

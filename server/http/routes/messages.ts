@@ -20,7 +20,7 @@ export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
           departmentId: z.string().max(64).optional(),
         })
         .strict(),
-      async handle({ body, actor, ctx }) {
+      async handle({ body, actor }) {
         const result = await s.messages.correlate(body, actor);
         return result;
       },
@@ -45,7 +45,7 @@ export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
       summary: 'Retry the failed job behind an incident',
       permission: { object: 'incident', action: 'retry' },
       params: uuidParam,
-      async handle({ params, actor, ctx }) {
+      async handle({ params, actor }) {
         const result = await s.incidents.retry(params.id, actor);
         return result;
       },

@@ -45,7 +45,7 @@ export function taskRoutes(s: Services): AnyRoute[] {
       summary: 'Claim a task; 409 names who holds it when someone else does',
       permission: { object: 'task', action: 'claim' },
       params: uuidParam,
-      async handle({ params, actor, ctx }) {
+      async handle({ params, actor }) {
         const task = await s.tasks.claim(params.id, actor);
         return task;
       },
@@ -57,7 +57,7 @@ export function taskRoutes(s: Services): AnyRoute[] {
       summary: 'Give a claimed task back to its candidates',
       permission: { object: 'task', action: 'claim' },
       params: uuidParam,
-      async handle({ params, actor, ctx }) {
+      async handle({ params, actor }) {
         const task = await s.tasks.unclaim(params.id, actor);
         return task;
       },
@@ -70,7 +70,7 @@ export function taskRoutes(s: Services): AnyRoute[] {
       permission: { object: 'task', action: 'complete' },
       params: uuidParam,
       body: z.object({ variables: variablesSchema.optional() }),
-      async handle({ params, body, actor, ctx }) {
+      async handle({ params, body, actor }) {
         const result = await s.tasks.complete(params.id, body.variables ?? {}, actor);
         return result;
       },
@@ -83,7 +83,7 @@ export function taskRoutes(s: Services): AnyRoute[] {
       permission: { object: 'task', action: 'reassign' },
       params: uuidParam,
       body: z.object({ assignee: z.string().min(1).nullable() }),
-      async handle({ params, body, actor, ctx }) {
+      async handle({ params, body, actor }) {
         const task = await s.tasks.assign(params.id, body.assignee, actor);
         return task;
       },
