@@ -38,6 +38,7 @@ export const TASK_COLUMNS = [
 export interface TaskFilter {
   status?: 'open' | 'completed' | 'cancelled' | undefined;
   assignee?: string | undefined;
+  completedBy?: string | undefined;
   candidateGroup?: string | undefined;
   unassigned?: boolean | undefined;
   definitionKey?: string | undefined;
@@ -47,7 +48,7 @@ export interface TaskFilter {
   dueBefore?: Date | undefined;
   dueAfter?: Date | undefined;
   minPriority?: number | undefined;
-  sort?: 'created' | 'due' | 'priority' | undefined;
+  sort?: 'created' | 'due' | 'priority' | 'completed' | undefined;
   order?: 'asc' | 'desc' | undefined;
 }
 
@@ -82,7 +83,14 @@ export class TasksService {
    */
   async list(filter: TaskFilter, request: PageRequest, actor: Actor): Promise<Page<Record<string, unknown>>> {
     const status = filter.status ?? 'open';
-    const column = filter.sort === 'due' ? 'due_at' : filter.sort === 'priority' ? 'priority' : 'created_at';
+    const column =
+      filter.sort === 'due'
+        ? 'due_at'
+        : filter.sort === 'priority'
+          ? 'priority'
+          : filter.sort === 'completed'
+            ? 'completed_at'
+            : 'created_at';
     const order = `${column} ${(filter.order ?? (filter.sort === 'priority' ? 'desc' : 'asc')) === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, id`;
     const filtered = (q: Knex.QueryBuilder) => this.applyFilter(q.where('status', status), filter);
     const branches = status === 'open' && !filter.instanceId ? await this.visibility.taskBranches(actor) : null;
@@ -120,6 +128,7 @@ export class TasksService {
 
   private applyFilter(q: Knex.QueryBuilder, filter: TaskFilter): Knex.QueryBuilder {
     if (filter.assignee) q.where('assignee', filter.assignee);
+    if (filter.completedBy) q.where('completed_by', filter.completedBy);
     if (filter.unassigned) q.whereNull('assignee');
     if (filter.candidateGroup) q.whereRaw('candidate_groups @> ARRAY[?]::text[]', [filter.candidateGroup]);
     if (filter.definitionKey) q.where('definition_key', filter.definitionKey);

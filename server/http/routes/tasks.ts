@@ -14,6 +14,7 @@ export function taskRoutes(s: Services): AnyRoute[] {
       query: z.object({
         status: z.enum(['open', 'completed', 'cancelled']).optional(),
         assignee: z.string().optional(),
+        completedBy: z.string().optional(),
         candidateGroup: z.string().optional(),
         unassigned: booleanQuery.optional(),
         definitionKey: z.string().optional(),
@@ -23,7 +24,7 @@ export function taskRoutes(s: Services): AnyRoute[] {
         dueBefore: z.coerce.date().optional(),
         dueAfter: z.coerce.date().optional(),
         minPriority: z.coerce.number().int().optional(),
-        sort: z.enum(['created', 'due', 'priority']).optional(),
+        sort: z.enum(['created', 'due', 'priority', 'completed']).optional(),
         order: z.enum(['asc', 'desc']).optional(),
         ...pagingQuery,
       }),

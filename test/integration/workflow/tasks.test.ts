@@ -59,6 +59,8 @@ describe.each(BACKENDS)('tasks: claim, unclaim, complete, list (%s)', (backend) 
     const again = await clerk.post(`/api/v1/tasks/${task.id}/complete`, { variables: { approved: true } });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('TASK_NOT_OPEN');
+    const mine = await clerk.get('/api/v1/tasks?status=completed&completedBy=xh.clerk&sort=completed&order=desc');
+    expect(mine.body.items.map((x: { id: string }) => x.id)).toContain(task.id);
     const instance = await clerk.get(`/api/v1/process-instances/${task.instance_id}`);
     expect(instance.body.variables.approved).toBe(false);
     expect(instance.body.history.filter((h: { element_id: string }) => h.element_id === 'review')[0]).toMatchObject({
