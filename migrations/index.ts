@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as engineRuntime from './20261123_01_engine_runtime.js';
 import * as identity from './20261123_02_identity.js';
+import * as marketingMasterData from './20261123_03_marketing_master_data.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -9,6 +10,7 @@ import * as identity from './20261123_02_identity.js';
 const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }> = {
   '20261123_01_engine_runtime': engineRuntime,
   '20261123_02_identity': identity,
+  '20261123_03_marketing_master_data': marketingMasterData,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -13,6 +13,12 @@ import type { Services } from './http/services.js';
 import type { AnyRoute } from './http/route.js';
 import { JobExecutor } from './jobs/executor.js';
 import { createLogger, type Logger } from './lib/logger.js';
+import { ArrearsService } from './marketing/arrears.js';
+import { BillsService } from './marketing/bills.service.js';
+import { CustomersService } from './marketing/customers.service.js';
+import { MetersService } from './marketing/meters.service.js';
+import { PaymentsService } from './marketing/payments.service.js';
+import { ReadingsService } from './marketing/readings.service.js';
 import { coreServices, ServiceRegistry, type ServiceDefinition } from './services/registry.js';
 import { DefinitionStore } from './workflow/definitions.repository.js';
 import { DeploymentsService } from './workflow/deployments.service.js';
@@ -83,6 +89,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     retryBaseMs: options.jobRetryBaseMs ?? 5000,
   });
   const jobExecutor = executor;
+  const customers = new CustomersService(db, visibility, authorization, audit);
+  const meters = new MetersService(db, visibility, customers, audit);
   const services: Services = {
     db,
     auth: new AuthService(db, authorization, audit, { ...DEFAULT_AUTH_OPTIONS, ...options.auth }),
@@ -98,6 +106,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     jobs: new JobsService(db, authorization, (id) => jobExecutor.executeNow(id)),
     registry,
     metrics,
+    customers,
+    meters,
+    readings: new ReadingsService(db, meters, audit),
+    bills: new BillsService(db, customers, audit),
+    payments: new PaymentsService(db, customers, authorization, audit),
+    arrears: new ArrearsService(db, customers),
   };
   await authorization.ensure();
 

@@ -15,6 +15,7 @@ import { messageAndIncidentRoutes } from './routes/messages.js';
 import { authRoutes } from './routes/auth.js';
 import { adminRoutes } from './routes/admin.js';
 import { calculationRoutes } from './routes/calculations.js';
+import { marketingRoutes } from './routes/marketing.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -46,6 +47,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ...messageAndIncidentRoutes(services),
     ...adminRoutes(services),
     ...calculationRoutes(services),
+    ...marketingRoutes(services),
     ...(options.extraRoutes ?? []),
   ];
 

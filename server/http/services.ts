@@ -12,6 +12,12 @@ import type { MessagesService } from '../workflow/messages.service.js';
 import type { StepMetrics } from '../workflow/metrics.js';
 import type { TasksService } from '../workflow/tasks.service.js';
 import type { Db } from '../db/index.js';
+import type { ArrearsService } from '../marketing/arrears.js';
+import type { BillsService } from '../marketing/bills.service.js';
+import type { CustomersService } from '../marketing/customers.service.js';
+import type { MetersService } from '../marketing/meters.service.js';
+import type { PaymentsService } from '../marketing/payments.service.js';
+import type { ReadingsService } from '../marketing/readings.service.js';
 
 /** Everything the HTTP layer may call: services only, never the engine or SQL directly. */
 export interface Services {
@@ -29,4 +35,10 @@ export interface Services {
   jobs: JobsService;
   registry: ServiceRegistry;
   metrics: StepMetrics;
+  customers: CustomersService;
+  meters: MetersService;
+  readings: ReadingsService;
+  bills: BillsService;
+  payments: PaymentsService;
+  arrears: ArrearsService;
 }

@@ -28,11 +28,19 @@ describe('two server processes on one PostgreSQL', () => {
     expect((await onB.get('/api/v1/incidents')).status).toBe(403);
 
     const adminOnA = await new ApiClient(a.url).login('admin');
-    const granted = await adminOnA.post('/api/v1/admin/policies', { role: 'acceptance_clerk', object: 'incident', action: 'read' });
+    const granted = await adminOnA.post('/api/v1/admin/policies', {
+      role: 'acceptance_clerk',
+      object: 'incident',
+      action: 'read',
+    });
     expect(granted.status).toBe(201);
     expect((await onB.get('/api/v1/incidents')).status).toBe(200);
 
-    const revoked = await adminOnA.delete('/api/v1/admin/policies', { role: 'acceptance_clerk', object: 'incident', action: 'read' });
+    const revoked = await adminOnA.delete('/api/v1/admin/policies', {
+      role: 'acceptance_clerk',
+      object: 'incident',
+      action: 'read',
+    });
     expect(revoked.status).toBe(204);
     expect((await onB.get('/api/v1/incidents')).status).toBe(403);
   });
@@ -42,7 +50,10 @@ describe('two server processes on one PostgreSQL', () => {
     expect((await onB.get('/api/v1/tasks')).status).toBe(200);
     const adminOnA = await new ApiClient(a.url).login('admin');
     const user = (await adminOnA.get('/api/v1/admin/users?q=xh.clerk2')).body.items[0];
-    await adminOnA.delete(`/api/v1/admin/users/${user.id}/roles`, { role: 'acceptance_clerk', departmentId: 'ZJ-HZ-XH' });
+    await adminOnA.delete(`/api/v1/admin/users/${user.id}/roles`, {
+      role: 'acceptance_clerk',
+      departmentId: 'ZJ-HZ-XH',
+    });
     expect((await onB.get('/api/v1/tasks')).status).toBe(403);
   });
 
@@ -66,6 +77,8 @@ describe('two server processes on one PostgreSQL', () => {
     const done = await onB.post(`/api/v1/tasks/${first}/complete`, { variables: {} });
     const second = done.body.nextTasks[0].id;
     await onA.post(`/api/v1/tasks/${second}/claim`);
-    expect((await onA.post(`/api/v1/tasks/${second}/complete`, { variables: {} })).body.instanceStatus).toBe('completed');
+    expect((await onA.post(`/api/v1/tasks/${second}/complete`, { variables: {} })).body.instanceStatus).toBe(
+      'completed',
+    );
   });
 });

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/index.js';
+import { dec } from '../domain/decimal.js';
+import { isIsoDate, isYearMonth } from '../domain/tariffs/index.js';
+import type { AuditService } from '../identity/audit.service.js';
+import type { Actor } from '../lib/actor.js';
+import { Conflict, Invalid } from '../lib/errors.js';
+import type { CustomersService } from './customers.service.js';
+import { applyCredit, lockAccount } from './ledger.js';
+import type { BillInsert } from './schemas.js';
+
+/** Bill columns as the API answers them: money as decimal strings, the due date as YYYY-MM-DD. */
+export const billColumns = (db: Db) => [
+  'id',
+  'customer_id',
+  'period',
+  'lines',
+  'total',
+  'paid_amount',
+  db.raw('(total - paid_amount)::numeric(14,2) as outstanding'),
+  db.raw(`to_char(due_date, 'YYYY-MM-DD') as due_date`),
+  'status',
+  'issued_at',
+  'issued_by',
+];
+
+export interface BillRow {
+  id: string;
+  customer_id: string;
+  period: string;
+  total: string;
+  paid_amount: string;
+  outstanding: string;
+  due_date: string;
+  status: string;
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
+
+/** Bills (电费; DOMAIN.md §1): issued by the billing run, settled by payments. */
+export class BillsService {
+  constructor(
+    private readonly db: Db,
+    private readonly customers: CustomersService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async listForCustomer(customerId: string, actor: Actor) {
+    await this.customers.visible({ id: customerId }, actor, 'billing', 'read');
+    const items = await this.db('bills')
+      .where({ customer_id: customerId })
+      .select(billColumns(this.db))
+      .orderBy('period', 'desc');
+    return { items };
+  }
+
+  /**
+   * Issues a bill (the billing run's last step; tests call it directly). The customer's credit,
+   * if any, settles it at once.
+   */
+  async issue(input: BillInsert, actor: Actor): Promise<BillRow> {
+    const customer = await this.customers.visible({ id: input.customerId }, actor, 'billing', 'run');
+    const problems = [
+      !isYearMonth(input.period) && { field: 'period', reason: 'must be YYYY-MM' },
+      !isIsoDate(input.dueDate) && { field: 'dueDate', reason: 'must be YYYY-MM-DD' },
+      !/^\d+(\.\d{1,2})?$/.test(input.total) && { field: 'total', reason: 'must be a non-negative amount in yuan' },
+    ].filter((p) => p !== false);
+    if (problems.length) throw new Invalid('VALIDATION_FAILED', 'invalid bill', problems);
+    const id = randomUUID();
+    try {
+      await this.db.transaction(async (trx) => {
+        await lockAccount(trx, customer.id);
+        await trx('bills').insert({
+          id,
+          customer_id: customer.id,
+          period: input.period,
+          lines: JSON.stringify(input.lines ?? []),
+          total: dec(input.total).toFixed(2),
+          due_date: input.dueDate,
+          status: dec(input.total).isZero() ? 'settled' : 'issued',
+          issued_by: actor.username,
+        });
+        await applyCredit(trx, customer.id);
+        await this.audit.record(
+          actor,
+          'bill.issue',
+          'bill',
+          id,
+          { customerId: customer.id, period: input.period, total: input.total },
+          undefined,
+          trx,
+        );
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new Conflict('BILL_EXISTS', `a bill for ${input.period} already exists`);
+      throw err;
+    }
+    return (await this.db('bills').where({ id }).first(billColumns(this.db))) as BillRow;
+  }
+}

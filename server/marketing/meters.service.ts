@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/index.js';
+import type { AuditService } from '../identity/audit.service.js';
+import type { Actor } from '../lib/actor.js';
+import { Conflict, NotFound } from '../lib/errors.js';
+import type { PermissionObject } from '../../permissions/roles.js';
+import type { Visibility } from '../workflow/visibility.js';
+import type { CustomersService } from './customers.service.js';
+import type { MeterCreate } from './schemas.js';
+
+const METER_COLUMNS = [
+  'm.id',
+  'm.asset_no',
+  'm.customer_id',
+  'm.metering_point_no',
+  'm.accuracy_class',
+  'm.multiplier',
+  'm.register_digits',
+  'm.tou_capable',
+  'm.device_class',
+  'm.status',
+  'm.created_at',
+];
+
+export type MeterRow = Record<string, unknown> & { id: string; customer_id: string; department_id: string };
+
+/** Dates of the business calendar as YYYY-MM-DD, whatever the driver makes of a `date`. */
+const dateColumns = (db: Db) => [
+  db.raw(`to_char(m.install_date, 'YYYY-MM-DD') as install_date`),
+  db.raw(`to_char(m.last_test_date, 'YYYY-MM-DD') as last_test_date`),
+];
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
+
+/** Meters (电能表) at a customer's metering points (DOMAIN.md §1, §3). */
+export class MetersService {
+  constructor(
+    private readonly db: Db,
+    private readonly visibility: Visibility,
+    private readonly customers: CustomersService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** A meter whose customer the actor may see for `object:action`; otherwise 404. */
+  async visible(id: string, actor: Actor, object: PermissionObject = 'metering', action = 'read'): Promise<MeterRow> {
+    const row = (await this.db('meters as m')
+      .join('customers as c', 'c.id', 'm.customer_id')
+      .where('m.id', id)
+      .where(await this.visibility.departmentFilter(actor, object, action, 'c.department_id'))
+      .first([...METER_COLUMNS, ...dateColumns(this.db), 'c.department_id'])) as MeterRow | undefined;
+    if (!row) throw new NotFound('meter', id);
+    return row;
+  }
+
+  async listForCustomer(customerId: string, actor: Actor) {
+    await this.customers.visible({ id: customerId }, actor, 'metering', 'read');
+    const items = await this.db('meters as m')
+      .where('m.customer_id', customerId)
+      .select([...METER_COLUMNS, ...dateColumns(this.db)])
+      .orderBy('m.asset_no');
+    return { items };
+  }
+
+  async install(customerId: string, input: MeterCreate, actor: Actor): Promise<MeterRow> {
+    const customer = await this.customers.visible({ id: customerId }, actor, 'metering', 'write');
+    const id = randomUUID();
+    try {
+      await this.db.transaction(async (trx) => {
+        await trx('meters').insert({
+          id,
+          asset_no: input.assetNo,
+          customer_id: customer.id,
+          metering_point_no: input.meteringPointNo ?? null,
+          accuracy_class: input.accuracyClass,
+          multiplier: input.multiplier ?? '1',
+          register_digits: input.registerDigits ?? 6,
+          tou_capable: input.touCapable ?? false,
+          device_class: input.deviceClass,
+          install_date: input.installDate ?? null,
+          last_test_date: input.lastTestDate ?? null,
+        });
+        await this.audit.record(
+          actor,
+          'meter.install',
+          'meter',
+          id,
+          { assetNo: input.assetNo, customerId },
+          undefined,
+          trx,
+        );
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new Conflict('ASSET_NO_TAKEN', `meter asset number ${input.assetNo} is taken`);
+      throw err;
+    }
+    return this.visible(id, actor);
+  }
+}

@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/index.js';
+import { dec } from '../domain/decimal.js';
+import type { AuditService } from '../identity/audit.service.js';
+import type { Authorization } from '../identity/authorization.js';
+import type { Actor } from '../lib/actor.js';
+import { Conflict, NotFound } from '../lib/errors.js';
+import { page, type PageRequest } from '../workflow/paging.js';
+import type { CustomerRow, CustomersService } from './customers.service.js';
+import { applyCredit, applyToBills, creditBalance, lockAccount } from './ledger.js';
+import type { PaymentCreate, RefundCreate } from './schemas.js';
+
+const PAYMENT_COLUMNS = [
+  'id',
+  'customer_id',
+  'kind',
+  'channel',
+  'amount',
+  'paid_at',
+  'idempotency_key',
+  'reverses_payment_id',
+  'reason',
+  'created_by',
+  'created_at',
+];
+
+interface PaymentRow {
+  id: string;
+  customer_id: string;
+  kind: string;
+  channel: string;
+  amount: string;
+}
+
+export interface Recorded {
+  payment: Record<string, unknown>;
+  /** The same notification again: nothing was recorded, the first payment is answered. */
+  replayed: boolean;
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
+
+/**
+ * Payments (实收; DOMAIN.md §1, §6): recorded once per idempotency key, applied to the oldest
+ * unsettled bill first; refunds and reversals are rows of their own, never edits.
+ */
+export class PaymentsService {
+  constructor(
+    private readonly db: Db,
+    private readonly customers: CustomersService,
+    private readonly authorization: Authorization,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(customerId: string, request: PageRequest, actor: Actor) {
+    await this.customers.visible({ id: customerId }, actor, 'billing', 'read');
+    const q = this.db('payments')
+      .where({ customer_id: customerId })
+      .select(PAYMENT_COLUMNS)
+      .orderBy([
+        { column: 'paid_at', order: 'desc' },
+        { column: 'created_at', order: 'desc' },
+      ]);
+    return page(q, request);
+  }
+
+  async get(id: string, actor: Actor) {
+    const payment = await this.db('payments').where({ id }).first('customer_id');
+    if (!payment) throw new NotFound('payment', id);
+    await this.customers.visible({ id: payment.customer_id }, actor, 'billing', 'read').catch(() => {
+      throw new NotFound('payment', id);
+    });
+    return this.view(this.db, id);
+  }
+
+  async record(input: PaymentCreate, actor: Actor): Promise<Recorded> {
+    const customer = await this.payee(
+      input.customerId ? { id: input.customerId } : { account_no: input.accountNo ?? '' },
+      actor,
+    );
+    return this.once(input.idempotencyKey, { customer, kind: 'payment', ...input }, async (trx, id) => {
+      await trx('payments').insert({
+        id,
+        customer_id: customer.id,
+        kind: 'payment',
+        channel: input.channel,
+        amount: dec(input.amount).toFixed(2),
+        paid_at: new Date(input.paidAt),
+        idempotency_key: input.idempotencyKey,
+        created_by: actor.username,
+      });
+      await applyCredit(trx, customer.id);
+      const details = { customerId: customer.id, amount: input.amount, channel: input.channel };
+      await this.audit.record(actor, 'payment.record', 'payment', id, details, undefined, trx);
+    });
+  }
+
+  /** Pays back part of the customer's credit (never more than the credit). */
+  async refund(customerId: string, input: RefundCreate, actor: Actor): Promise<Recorded> {
+    const customer = await this.payee({ id: customerId }, actor);
+    return this.once(input.idempotencyKey, { customer, kind: 'refund', ...input }, async (trx, id) => {
+      const credit = await creditBalance(trx, customer.id);
+      if (dec(input.amount).greaterThan(credit)) {
+        throw new Conflict('REFUND_EXCEEDS_CREDIT', `the credit is ${credit.toFixed(2)}, less than ${input.amount}`, {
+          creditBalance: credit.toFixed(2),
+        });
+      }
+      await trx('payments').insert({
+        id,
+        customer_id: customer.id,
+        kind: 'refund',
+        channel: input.channel,
+        amount: dec(input.amount).toFixed(2),
+        paid_at: new Date(input.paidAt),
+        idempotency_key: input.idempotencyKey,
+        reason: input.reason ?? null,
+        created_by: actor.username,
+      });
+      const details = { customerId: customer.id, amount: input.amount };
+      await this.audit.record(actor, 'payment.refund', 'payment', id, details, undefined, trx);
+    });
+  }
+
+  /**
+   * Reverses a payment (a bounced transfer, a wrong account): a reversal row, the negatives of the
+   * original's allocations, and the bills back to what they were — then any remaining credit of
+   * the customer settles them again.
+   */
+  async reverse(paymentId: string, input: { reason: string; reversedAt?: string | undefined }, actor: Actor) {
+    const original = (await this.db('payments').where({ id: paymentId }).first(PAYMENT_COLUMNS)) as
+      PaymentRow | undefined;
+    if (!original) throw new NotFound('payment', paymentId);
+    const customer = await this.payee({ id: original.customer_id }, actor).catch((err: unknown) => {
+      throw err instanceof NotFound ? new NotFound('payment', paymentId) : err;
+    });
+    if (original.kind !== 'payment') {
+      throw new Conflict('NOT_REVERSIBLE', `a ${original.kind} cannot be reversed; only payments can`);
+    }
+    const id = randomUUID();
+    await this.db.transaction(async (trx) => {
+      await lockAccount(trx, customer.id);
+      const earlier = await trx('payments').where({ reverses_payment_id: paymentId }).first('id');
+      if (earlier) throw new Conflict('PAYMENT_ALREADY_REVERSED', 'the payment is already reversed', earlier);
+      await trx('payments').insert({
+        id,
+        customer_id: customer.id,
+        kind: 'reversal',
+        channel: original.channel,
+        amount: original.amount,
+        paid_at: input.reversedAt ? new Date(input.reversedAt) : new Date(),
+        reverses_payment_id: paymentId,
+        reason: input.reason,
+        created_by: actor.username,
+      });
+      const applied = (await trx('payment_allocations')
+        .where({ payment_id: paymentId })
+        .groupBy('bill_id')
+        .select('bill_id', trx.raw('sum(amount) as amount'))
+        .orderByRaw('min(id)')) as { bill_id: string; amount: string }[];
+      await applyToBills(
+        trx,
+        applied
+          .filter((a) => !dec(a.amount).isZero())
+          .map((a) => ({ paymentId: id, billId: a.bill_id, amount: dec(a.amount).negated() })),
+      );
+      await applyCredit(trx, customer.id);
+      if ((await creditBalance(trx, customer.id)).isNegative()) {
+        throw new Conflict('PAYMENT_ALREADY_REFUNDED', 'part of this payment was refunded; reverse the refund first');
+      }
+      const details = { customerId: customer.id, reverses: paymentId, amount: original.amount, reason: input.reason };
+      await this.audit.record(actor, 'payment.reverse', 'payment', id, details, undefined, trx);
+    });
+    return this.view(this.db, id);
+  }
+
+  /** A customer the actor may see, and take payments for in the customer's department. */
+  private async payee(where: { id: string } | { account_no: string }, actor: Actor): Promise<CustomerRow> {
+    const customer = await this.customers.visible(where, actor, 'customer', 'read');
+    await this.authorization.require(actor, 'payment', 'write', customer.department_id);
+    return customer;
+  }
+
+  /**
+   * Runs `write` at most once per idempotency key: the same notification again answers the
+   * first row; the key reused for a different customer, kind, channel or amount is a 409.
+   */
+  private async once(
+    key: string,
+    expect: { customer: CustomerRow; kind: string; channel: string; amount: string },
+    write: (trx: Db, id: string) => Promise<void>,
+  ): Promise<Recorded> {
+    const id = randomUUID();
+    try {
+      const replay = await this.db.transaction(async (trx) => {
+        await lockAccount(trx, expect.customer.id);
+        const existing = await trx('payments').where({ idempotency_key: key }).first(PAYMENT_COLUMNS);
+        if (existing) return existing as PaymentRow;
+        await write(trx, id);
+        return null;
+      });
+      if (!replay) return { payment: await this.view(this.db, id), replayed: false };
+      return this.replay(replay, key, expect);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      // Another node recorded the same key for another customer between our lock and insert.
+      const existing = (await this.db('payments').where({ idempotency_key: key }).first(PAYMENT_COLUMNS)) as
+        PaymentRow | undefined;
+      if (!existing) throw err;
+      return this.replay(existing, key, expect);
+    }
+  }
+
+  private async replay(
+    existing: PaymentRow,
+    key: string,
+    expect: { customer: CustomerRow; kind: string; channel: string; amount: string },
+  ): Promise<Recorded> {
+    const same =
+      existing.customer_id === expect.customer.id &&
+      existing.kind === expect.kind &&
+      existing.channel === expect.channel &&
+      dec(existing.amount).equals(dec(expect.amount));
+    if (!same) {
+      throw new Conflict('IDEMPOTENCY_KEY_REUSED', `idempotency key ${key} was used for a different ${existing.kind}`, {
+        paymentId: existing.id,
+      });
+    }
+    return { payment: await this.view(this.db, existing.id), replayed: true };
+  }
+
+  /** A payment with the bills it settled and the customer's credit after it. */
+  private async view(db: Db, id: string) {
+    const payment = await db('payments').where({ id }).first(PAYMENT_COLUMNS);
+    const allocations = await db('payment_allocations as a')
+      .join('bills as b', 'b.id', 'a.bill_id')
+      .where('a.payment_id', id)
+      .select('a.bill_id', 'b.period', 'a.amount')
+      .orderBy('a.id');
+    return { ...payment, allocations, creditBalance: (await creditBalance(db, payment.customer_id)).toFixed(2) };
+  }
+}
