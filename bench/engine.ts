@@ -74,7 +74,64 @@ async function rawRecoverEveryStep(seconds: number) {
   return instances / ((performance.now() - started) / 1000);
 }
 
-async function platform(seconds: number) {
+interface Load {
+  instancesPerSecond: number;
+  stepsPerSecond: number;
+  step: ReturnType<typeof summary>;
+  request: ReturnType<typeof summary>;
+  errors: number;
+}
+
+/** Drives the public API with `concurrency` virtual users for `seconds` (the first 2 s are warm-up). */
+async function load(clients: ApiClient[], concurrency: number, seconds: number): Promise<Load> {
+  const stepLatency: number[] = [];
+  const requestLatency: number[] = [];
+  let instances = 0;
+  let errors = 0;
+  const warmup = performance.now() + 2000;
+  const deadline = warmup + seconds * 1000;
+  const timed = async (fn: () => Promise<{ status: number; body: any }>, step: boolean) => {
+    const t0 = performance.now();
+    const res = await fn();
+    const ms = performance.now() - t0;
+    if (t0 > warmup) {
+      requestLatency.push(ms);
+      if (step) stepLatency.push(ms);
+    }
+    if (res.status >= 300) errors++;
+    return res;
+  };
+  const user = async (index: number) => {
+    const client = clients[index % clients.length]!;
+    while (performance.now() < deadline) {
+      const started = await timed(
+        () => client.post('/api/v1/process-instances', { definitionKey: 'bench', variables: { approved: true } }),
+        true,
+      );
+      if (started.status !== 201) continue;
+      let taskId = started.body.tasks[0].id;
+      for (let step = 0; step < 2; step++) {
+        await timed(() => client.post(`/api/v1/tasks/${taskId}/claim`), false);
+        const done = await timed(
+          () => client.post(`/api/v1/tasks/${taskId}/complete`, { variables: { approved: true } }),
+          true,
+        );
+        if (step === 0) taskId = done.body.nextTasks[0]?.id;
+      }
+      if (performance.now() > warmup) instances++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, i) => user(i)));
+  return {
+    instancesPerSecond: instances / seconds,
+    stepsPerSecond: (instances * 3) / seconds,
+    step: summary(stepLatency),
+    request: summary(requestLatency),
+    errors,
+  };
+}
+
+async function platform(seconds: number): Promise<{ single: Load; loaded: Load }> {
   const name = `pmbench_${Date.now()}`;
   const admin = knexFactory({ client: 'pg', connection: ADMIN_URL, pool: { min: 0, max: 1 } });
   await admin.raw(`CREATE DATABASE ${name}`);
@@ -104,53 +161,9 @@ async function platform(seconds: number) {
       c.bearer = token;
       return c;
     });
-
-    const stepLatency: number[] = [];
-    const requestLatency: number[] = [];
-    let instances = 0;
-    let errors = 0;
-    const timed = async (fn: () => Promise<{ status: number }>, step: boolean) => {
-      const t0 = performance.now();
-      const res = await fn();
-      const ms = performance.now() - t0;
-      requestLatency.push(ms);
-      if (step) stepLatency.push(ms);
-      if (res.status >= 300) errors++;
-      return res;
-    };
-    const deadline = performance.now() + seconds * 1000;
-    const warmup = performance.now() + 2000;
-    const user = async (index: number) => {
-      const client = clients[index % clients.length]!;
-      while (performance.now() < deadline) {
-        const started = (await timed(
-          () => client.post('/api/v1/process-instances', { definitionKey: 'bench', variables: { approved: true } }),
-          true,
-        )) as { status: number; body: any };
-        if (started.status !== 201) continue;
-        let taskId = started.body.tasks[0].id;
-        for (let step = 0; step < 2; step++) {
-          await timed(() => client.post(`/api/v1/tasks/${taskId}/claim`), false);
-          const done = (await timed(
-            () => client.post(`/api/v1/tasks/${taskId}/complete`, { variables: { approved: true } }),
-            true,
-          )) as { status: number; body: any };
-          if (step === 0) taskId = done.body.nextTasks[0]?.id;
-        }
-        if (performance.now() > warmup) instances++;
-      }
-    };
-    // Warm up, then count: the rate is measured after the first 2 s.
-    const t0 = performance.now();
-    await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => user(i)));
-    const elapsed = (performance.now() - Math.max(t0, warmup - 2000) - 2000) / 1000;
-    return {
-      instancesPerSecond: instances / elapsed,
-      stepsPerSecond: (instances * 3) / elapsed,
-      step: summary(stepLatency),
-      request: summary(requestLatency),
-      errors,
-    };
+    const single = await load(clients, 1, Math.min(8, seconds));
+    const loaded = await load(clients, CONCURRENCY, seconds);
+    return { single, loaded };
   } finally {
     for (const s of servers) await s.stop().catch(() => s.kill());
     await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -161,16 +174,18 @@ async function platform(seconds: number) {
 export async function run(): Promise<void> {
   const raw = await rawInMemory(Math.min(10, SECONDS));
   const recover = await rawRecoverEveryStep(Math.min(10, SECONDS));
-  const p = await platform(SECONDS);
+  const { single, loaded } = await platform(SECONDS);
   report('engine: raw bpmn-engine vs the platform (start → task → gateway → task → end)', {
     'raw in memory, 1 core (inst/s)': round(raw, 1),
     'raw, recover at every step (inst/s)': round(recover, 1),
-    [`platform, ${NODES} nodes, ${CONCURRENCY} users (inst/s)`]: round(p.instancesPerSecond, 1),
-    'platform engine steps/s': round(p.stepsPerSecond, 1),
-    'step request latency ms (start/complete)': p.step,
-    'all request latency ms (incl. claim, list)': p.request,
-    'platform / raw in-memory': round(p.instancesPerSecond / raw, 2),
-    'platform / raw recover-every-step': round(p.instancesPerSecond / recover, 2),
-    'failed requests': p.errors,
+    [`platform, ${NODES} nodes, ${CONCURRENCY} users (inst/s)`]: round(loaded.instancesPerSecond, 1),
+    'platform engine steps/s': round(loaded.stepsPerSecond, 1),
+    'step latency under load, ms (start/complete)': loaded.step,
+    'all requests under load, ms (incl. claim)': loaded.request,
+    'platform, 1 user (inst/s)': round(single.instancesPerSecond, 1),
+    'step latency, 1 user, ms': single.step,
+    'platform / raw in-memory': round(loaded.instancesPerSecond / raw, 2),
+    'platform / raw recover-every-step': round(loaded.instancesPerSecond / recover, 2),
+    'failed requests': loaded.errors + single.errors,
   });
 }
