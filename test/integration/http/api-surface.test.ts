@@ -22,6 +22,12 @@ describe('the HTTP surface', () => {
     expect(page.body).toContain('/api/openapi.json');
   });
 
+  it('answers the root with a page that points to the API reference', async () => {
+    const root = await t.anonymous().get('/');
+    expect(root.headers.get('content-type')).toContain('text/html');
+    expect(root.body).toContain('/api/docs');
+  });
+
   it('answers /healthz and /readyz', async () => {
     expect((await t.anonymous().get('/healthz')).body).toEqual({ status: 'ok' });
     expect((await t.anonymous().get('/readyz')).body).toEqual({ status: 'ready' });
