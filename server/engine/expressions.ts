@@ -37,20 +37,23 @@ type Token =
   | { type: 'op'; value: string; pos: number }
   | { type: 'end'; pos: number };
 
-const WORD_OPERATORS: Record<string, string> = {
-  and: '&&',
-  or: '||',
-  not: '!',
-  eq: '==',
-  ne: '!=',
-  lt: '<',
-  gt: '>',
-  le: '<=',
-  ge: '>=',
-  div: '/',
-  mod: '%',
-  empty: 'empty',
-};
+// Maps, not object literals: a lookup of `constructor` or `toString` must not find Object.prototype.
+const WORD_OPERATORS = new Map<string, string>(
+  Object.entries({
+    and: '&&',
+    or: '||',
+    not: '!',
+    eq: '==',
+    ne: '!=',
+    lt: '<',
+    gt: '>',
+    le: '<=',
+    ge: '>=',
+    div: '/',
+    mod: '%',
+    empty: 'empty',
+  }),
+);
 const SYMBOLS = [
   '===',
   '!==',
@@ -109,7 +112,7 @@ function tokenize(source: string): Token[] {
     if (/[A-Za-z_$]/.test(ch)) {
       const match = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(source.slice(i)) as RegExpExecArray;
       const word = match[0];
-      const op = WORD_OPERATORS[word];
+      const op = WORD_OPERATORS.get(word);
       tokens.push(op ? { type: 'op', value: op, pos: i } : { type: 'name', value: word, pos: i });
       i += word.length;
       continue;
@@ -123,23 +126,25 @@ function tokenize(source: string): Token[] {
   return tokens;
 }
 
-const BINARY_PRECEDENCE: Record<string, number> = {
-  '||': 1,
-  '&&': 2,
-  '==': 3,
-  '!=': 3,
-  '===': 3,
-  '!==': 3,
-  '<': 4,
-  '>': 4,
-  '<=': 4,
-  '>=': 4,
-  '+': 5,
-  '-': 5,
-  '*': 6,
-  '/': 6,
-  '%': 6,
-};
+const BINARY_PRECEDENCE = new Map<string, number>(
+  Object.entries({
+    '||': 1,
+    '&&': 2,
+    '==': 3,
+    '!=': 3,
+    '===': 3,
+    '!==': 3,
+    '<': 4,
+    '>': 4,
+    '<=': 4,
+    '>=': 4,
+    '+': 5,
+    '-': 5,
+    '*': 6,
+    '/': 6,
+    '%': 6,
+  }),
+);
 
 class Parser {
   private index = 0;
@@ -187,7 +192,7 @@ class Parser {
     let left = this.unary();
     for (;;) {
       const t = this.peek();
-      const precedence = t.type === 'op' ? BINARY_PRECEDENCE[t.value] : undefined;
+      const precedence = t.type === 'op' ? BINARY_PRECEDENCE.get(t.value) : undefined;
       if (precedence === undefined || precedence < minPrecedence || t.type !== 'op') return left;
       this.index++;
       const right = this.binary(precedence + 1);
@@ -280,6 +285,11 @@ function readProperty(object: Value, key: Value): Value {
   return (object as Record<string, Value>)[name];
 }
 
+/** Expressions read data, never code: a function found anywhere reads as undefined. */
+function plain(value: Value): Value {
+  return typeof value === 'function' ? undefined : value;
+}
+
 function isEmpty(value: Value): boolean {
   if (value === null || value === undefined || value === '') return true;
   if (Array.isArray(value)) return value.length === 0;
@@ -317,9 +327,9 @@ function evaluateNode(node: Node, scope: Scope): Value {
     case 'literal':
       return node.value;
     case 'identifier':
-      return scope(node.name);
+      return FORBIDDEN_NAMES.has(node.name) ? undefined : plain(scope(node.name));
     case 'member':
-      return readProperty(evaluateNode(node.object, scope), evaluateNode(node.property, scope));
+      return plain(readProperty(evaluateNode(node.object, scope), evaluateNode(node.property, scope)));
     case 'unary': {
       const value = evaluateNode(node.argument, scope);
       if (node.op === '!') return !value;
