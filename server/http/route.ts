@@ -44,6 +44,14 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRoute = RouteSpec<any, any, any>;
 
+/**
+ * Declares a route: the handler's `params`, `query` and `body` are typed from the zod schemas
+ * that validate (and document) them.
+ */
+export function route<P = undefined, Q = undefined, B = undefined>(spec: RouteSpec<P, Q, B>): AnyRoute {
+  return spec as AnyRoute;
+}
+
 export interface RouteHooks {
   /** Resolves the acting user from the session cookie or bearer token (null: anonymous). */
   authenticate(ctx: Context): Promise<Actor | null>;

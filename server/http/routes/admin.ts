@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AnyRoute } from '../route.js';
+import { route, type AnyRoute } from '../route.js';
 import type { Services } from '../services.js';
 import { pagingQuery, uuidParam } from './schemas.js';
 
@@ -9,15 +9,15 @@ const policyBody = z.object({ role: z.string().min(1), object: z.string().min(1)
 /** The admin API (issue 3 §6): protected by the administrator role through the `admin:manage` grant. */
 export function adminRoutes(s: Services): AnyRoute[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/admin/departments',
       tag: 'Administration',
       summary: 'The organisation tree',
       permission: ADMIN,
       handle: async () => ({ items: await s.organisation.listDepartments() }),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/admin/departments',
       tag: 'Administration',
@@ -32,8 +32,8 @@ export function adminRoutes(s: Services): AnyRoute[] {
       }),
       status: 201,
       handle: async ({ body, actor }) => s.organisation.createDepartment(body, actor),
-    },
-    {
+    }),
+    route({
       method: 'patch',
       path: '/admin/departments/:id',
       tag: 'Administration',
@@ -46,16 +46,16 @@ export function adminRoutes(s: Services): AnyRoute[] {
         active: z.boolean().optional(),
       }),
       handle: async ({ params, body, actor }) => s.organisation.updateDepartment(params.id, body, actor),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/admin/roles',
       tag: 'Administration',
       summary: 'Roles',
       permission: ADMIN,
       handle: async () => ({ items: await s.organisation.listRoles() }),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/admin/roles',
       tag: 'Administration',
@@ -69,16 +69,16 @@ export function adminRoutes(s: Services): AnyRoute[] {
       }),
       status: 201,
       handle: async ({ body, actor }) => s.organisation.createRole(body, actor),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/admin/policies',
       tag: 'Administration',
       summary: 'Policy rows (role, object, action)',
       permission: ADMIN,
       handle: async () => ({ items: await s.organisation.listPolicies() }),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/admin/policies',
       tag: 'Administration',
@@ -90,8 +90,8 @@ export function adminRoutes(s: Services): AnyRoute[] {
         await s.organisation.addPolicy(body, actor);
         return body;
       },
-    },
-    {
+    }),
+    route({
       method: 'delete',
       path: '/admin/policies',
       tag: 'Administration',
@@ -102,8 +102,8 @@ export function adminRoutes(s: Services): AnyRoute[] {
         await s.organisation.removePolicy(body, actor);
         return undefined;
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/admin/users',
       tag: 'Administration',
@@ -111,8 +111,8 @@ export function adminRoutes(s: Services): AnyRoute[] {
       permission: ADMIN,
       query: z.object({ departmentId: z.string().optional(), q: z.string().max(100).optional(), ...pagingQuery }),
       handle: async ({ query }) => s.users.list(query, { offset: query.offset, limit: query.limit }),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/admin/users',
       tag: 'Administration',
@@ -128,8 +128,8 @@ export function adminRoutes(s: Services): AnyRoute[] {
       }),
       status: 201,
       handle: async ({ body, actor }) => s.users.create(body, actor),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/admin/users/:id',
       tag: 'Administration',
@@ -137,8 +137,8 @@ export function adminRoutes(s: Services): AnyRoute[] {
       permission: ADMIN,
       params: uuidParam,
       handle: async ({ params }) => s.users.get(params.id),
-    },
-    {
+    }),
+    route({
       method: 'patch',
       path: '/admin/users/:id',
       tag: 'Administration',
@@ -154,8 +154,8 @@ export function adminRoutes(s: Services): AnyRoute[] {
         lockedUntil: z.coerce.date().nullable().optional(),
       }),
       handle: async ({ params, body, actor }) => s.users.update(params.id, body, actor),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/admin/users/:id/roles',
       tag: 'Administration',
@@ -165,8 +165,8 @@ export function adminRoutes(s: Services): AnyRoute[] {
       body: z.object({ role: z.string().min(1), departmentId: z.string().min(1) }),
       status: 201,
       handle: async ({ params, body, actor }) => s.users.assignRole(params.id, body.role, body.departmentId, actor),
-    },
-    {
+    }),
+    route({
       method: 'delete',
       path: '/admin/users/:id/roles',
       tag: 'Administration',
@@ -175,8 +175,8 @@ export function adminRoutes(s: Services): AnyRoute[] {
       params: uuidParam,
       body: z.object({ role: z.string().min(1), departmentId: z.string().min(1) }),
       handle: async ({ params, body, actor }) => s.users.removeRole(params.id, body.role, body.departmentId, actor),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/admin/users/:id/tokens',
       tag: 'Administration',
@@ -184,8 +184,8 @@ export function adminRoutes(s: Services): AnyRoute[] {
       permission: ADMIN,
       params: uuidParam,
       handle: async ({ params }) => ({ items: await s.users.listTokens(params.id) }),
-    },
-    {
+    }),
+    route({
       method: 'delete',
       path: '/admin/tokens/:id',
       tag: 'Administration',
@@ -196,8 +196,8 @@ export function adminRoutes(s: Services): AnyRoute[] {
         await s.users.revokeToken(params.id, actor);
         return undefined;
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/admin/audit-log',
       tag: 'Administration',
@@ -213,14 +213,14 @@ export function adminRoutes(s: Services): AnyRoute[] {
         ...pagingQuery,
       }),
       handle: async ({ query }) => s.audit.list(query, { offset: query.offset, limit: query.limit }),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/services',
       tag: 'Deployments',
       summary: 'The service registry: what a service task may call, with inputs and outputs',
       permission: { object: 'definition', action: 'read' },
       handle: async () => ({ items: s.registry.list() }),
-    },
+    }),
   ];
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AnyRoute } from '../route.js';
+import { route, type AnyRoute } from '../route.js';
 import type { Services } from '../services.js';
 import { uuidParam } from './schemas.js';
 import { AppError } from '../../lib/errors.js';
@@ -7,7 +7,7 @@ import { SESSION_COOKIE, CSRF_COOKIE, cookieOptions } from '../authenticate.js';
 
 export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/auth/login',
       tag: 'Authentication',
@@ -38,8 +38,8 @@ export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
         });
         return { user: await me(s, result.actor), csrfToken: result.csrfToken, expiresAt: result.expiresAt };
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/auth/logout',
       tag: 'Authentication',
@@ -51,8 +51,8 @@ export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
         ctx.cookies.set(CSRF_COOKIE, null, { ...cookieOptions(secureCookies), httpOnly: false });
         return undefined;
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/auth/me',
       tag: 'Authentication',
@@ -60,15 +60,15 @@ export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
       async handle({ actor, ctx }) {
         return { ...(await me(s, actor)), csrfToken: ctx.state.auth?.csrfToken ?? null };
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/auth/tokens',
       tag: 'Authentication',
       summary: 'My personal API tokens',
       handle: async ({ actor }) => ({ items: await s.users.listTokens(actor.id) }),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/auth/tokens',
       tag: 'Authentication',
@@ -76,8 +76,8 @@ export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
       body: z.object({ name: z.string().min(1).max(100), expiresAt: z.coerce.date().optional() }),
       status: 201,
       handle: async ({ body, actor }) => s.users.createToken(actor.id, body.name, body.expiresAt ?? null, actor),
-    },
-    {
+    }),
+    route({
       method: 'delete',
       path: '/auth/tokens/:id',
       tag: 'Authentication',
@@ -87,7 +87,7 @@ export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
         await s.users.revokeToken(params.id, actor, actor.id);
         return undefined;
       },
-    },
+    }),
   ];
 }
 

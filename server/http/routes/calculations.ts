@@ -1,4 +1,4 @@
-import type { AnyRoute } from '../route.js';
+import { route, type AnyRoute } from '../route.js';
 import type { Services } from '../services.js';
 import { NotFound } from '../../lib/errors.js';
 import {
@@ -17,7 +17,7 @@ import { adjustmentQuoteRequestSchema, quoteAdjustment } from '../../domain/mete
  */
 export function calculationRoutes(_s: Services): AnyRoute[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/billing/quote',
       tag: 'Billing',
@@ -30,8 +30,8 @@ export function calculationRoutes(_s: Services): AnyRoute[] {
         if (!tariff) throw new NotFound('tariff', String(body.tariff));
         return quoteBill(body as unknown as BillQuoteRequest, tariff);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/billing/late-fee-quote',
       tag: 'Billing',
@@ -39,8 +39,8 @@ export function calculationRoutes(_s: Services): AnyRoute[] {
       permission: { object: 'billing', action: 'read' },
       body: lateFeeQuoteRequestSchema,
       handle: async ({ body }) => quoteLateFee(body as never),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/metering/adjustment-quote',
       tag: 'Metering',
@@ -48,14 +48,14 @@ export function calculationRoutes(_s: Services): AnyRoute[] {
       permission: { object: 'metering', action: 'read' },
       body: adjustmentQuoteRequestSchema,
       handle: async ({ body }) => quoteAdjustment(body as never),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/tariffs',
       tag: 'Billing',
       summary: 'The seeded tariffs with their effective-dated versions',
       permission: { object: 'billing', action: 'read' },
       handle: async () => ({ items: Object.values(seedTariffs) }),
-    },
+    }),
   ];
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { AnyRoute } from '../route.js';
+import { route, type AnyRoute } from '../route.js';
 import type { Services } from '../services.js';
 import { booleanQuery, uuidParam } from './schemas.js';
 
 export function deploymentRoutes(s: Services): AnyRoute[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/deployments',
       tag: 'Deployments',
@@ -21,8 +21,8 @@ export function deploymentRoutes(s: Services): AnyRoute[] {
         ctx.body = { created: result.created, definition: result.definition };
         return undefined;
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/process-definitions',
       tag: 'Deployments',
@@ -32,8 +32,8 @@ export function deploymentRoutes(s: Services): AnyRoute[] {
       async handle({ query }) {
         return { items: await s.deployments.list({ key: query.key, allVersions: query.allVersions ?? false }) };
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/process-definitions/:id',
       tag: 'Deployments',
@@ -41,8 +41,8 @@ export function deploymentRoutes(s: Services): AnyRoute[] {
       permission: { object: 'definition', action: 'read' },
       params: uuidParam,
       handle: async ({ params }) => s.deployments.get(params.id),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/process-definitions/:id/xml',
       tag: 'Deployments',
@@ -54,6 +54,6 @@ export function deploymentRoutes(s: Services): AnyRoute[] {
         ctx.body = await s.deployments.xml(params.id);
         return undefined;
       },
-    },
+    }),
   ];
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { AnyRoute } from '../route.js';
+import { route, type AnyRoute } from '../route.js';
 import type { Services } from '../services.js';
 import { pagingQuery, uuidParam, variablesSchema } from './schemas.js';
 
 export function instanceRoutes(s: Services): AnyRoute[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/process-instances',
       tag: 'Process instances',
@@ -28,8 +28,8 @@ export function instanceRoutes(s: Services): AnyRoute[] {
         const instance = await s.instances.start(body, actor);
         return instance;
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/process-instances',
       tag: 'Process instances',
@@ -44,8 +44,8 @@ export function instanceRoutes(s: Services): AnyRoute[] {
         ...pagingQuery,
       }),
       handle: async ({ query, actor }) => s.instances.list(query, { offset: query.offset, limit: query.limit }, actor),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/process-instances/:id',
       tag: 'Process instances',
@@ -53,8 +53,8 @@ export function instanceRoutes(s: Services): AnyRoute[] {
       permission: { object: 'instance', action: 'read' },
       params: uuidParam,
       handle: async ({ params, actor }) => s.instances.get(params.id, actor),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/process-instances/:id/operations',
       tag: 'Process instances',
@@ -62,8 +62,8 @@ export function instanceRoutes(s: Services): AnyRoute[] {
       permission: { object: 'instance', action: 'read' },
       params: uuidParam,
       handle: async ({ params, actor }) => ({ items: await s.instances.operations(params.id, actor) }),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/process-instances/:id/cancel',
       tag: 'Process instances',
@@ -75,6 +75,6 @@ export function instanceRoutes(s: Services): AnyRoute[] {
         await s.instances.cancel(params.id, body.reason, actor);
         return s.instances.get(params.id, actor);
       },
-    },
+    }),
   ];
 }

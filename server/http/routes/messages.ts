@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { AnyRoute } from '../route.js';
+import { route, type AnyRoute } from '../route.js';
 import type { Services } from '../services.js';
 import { pagingQuery, uuidParam, variablesSchema } from './schemas.js';
 
 export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/messages',
       tag: 'Messages',
@@ -24,8 +24,8 @@ export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
         const result = await s.messages.correlate(body, actor);
         return result;
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/incidents',
       tag: 'Incidents',
@@ -37,8 +37,8 @@ export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
         ...pagingQuery,
       }),
       handle: async ({ query, actor }) => s.incidents.list(query, { offset: query.offset, limit: query.limit }, actor),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/incidents/:id/retry',
       tag: 'Incidents',
@@ -49,8 +49,8 @@ export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
         const result = await s.incidents.retry(params.id, actor);
         return result;
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/jobs',
       tag: 'Jobs',
@@ -59,8 +59,8 @@ export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
       query: z.object({ instanceId: z.uuid(), ...pagingQuery }),
       handle: async ({ query, actor }) =>
         s.jobs.list(query.instanceId, { offset: query.offset, limit: query.limit }, actor),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/jobs/:id/execute',
       tag: 'Jobs',
@@ -72,6 +72,6 @@ export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
         await s.audit.record(actor, 'job.execute', 'job', params.id, {}, ctx);
         return undefined;
       },
-    },
+    }),
   ];
 }

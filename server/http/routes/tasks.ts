@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { AnyRoute } from '../route.js';
+import { route, type AnyRoute } from '../route.js';
 import type { Services } from '../services.js';
 import { booleanQuery, pagingQuery, uuidParam, variablesSchema } from './schemas.js';
 
 export function taskRoutes(s: Services): AnyRoute[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/tasks',
       tag: 'Tasks',
@@ -29,8 +29,8 @@ export function taskRoutes(s: Services): AnyRoute[] {
         ...pagingQuery,
       }),
       handle: async ({ query, actor }) => s.tasks.list(query, { offset: query.offset, limit: query.limit }, actor),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/tasks/:id',
       tag: 'Tasks',
@@ -38,8 +38,8 @@ export function taskRoutes(s: Services): AnyRoute[] {
       permission: { object: 'task', action: 'read' },
       params: uuidParam,
       handle: async ({ params, actor }) => s.tasks.get(params.id, actor),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/tasks/:id/claim',
       tag: 'Tasks',
@@ -50,8 +50,8 @@ export function taskRoutes(s: Services): AnyRoute[] {
         const task = await s.tasks.claim(params.id, actor);
         return task;
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/tasks/:id/unclaim',
       tag: 'Tasks',
@@ -62,8 +62,8 @@ export function taskRoutes(s: Services): AnyRoute[] {
         const task = await s.tasks.unclaim(params.id, actor);
         return task;
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/tasks/:id/complete',
       tag: 'Tasks',
@@ -75,8 +75,8 @@ export function taskRoutes(s: Services): AnyRoute[] {
         const result = await s.tasks.complete(params.id, body.variables ?? {}, actor);
         return result;
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/tasks/:id/assign',
       tag: 'Tasks',
@@ -88,6 +88,6 @@ export function taskRoutes(s: Services): AnyRoute[] {
         const task = await s.tasks.assign(params.id, body.assignee, actor);
         return task;
       },
-    },
+    }),
   ];
 }
