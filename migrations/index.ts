@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as engineRuntime from './20261123_01_engine_runtime.js';
 import * as identity from './20261123_02_identity.js';
 import * as marketingMasterData from './20261123_03_marketing_master_data.js';
+import * as billingRuns from './20261123_04_billing_runs.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -11,6 +12,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261123_01_engine_runtime': engineRuntime,
   '20261123_02_identity': identity,
   '20261123_03_marketing_master_data': marketingMasterData,
+  '20261123_04_billing_runs': billingRuns,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/index.js';
 import { createDatabase, migrate, type Db } from './db/index.js';
+import { seedDemoData } from './db/demo-data.js';
 import { ensureInitialAdmin, seedBaseline, seedDemoOrganisation } from './db/seed.js';
 import { AuditService } from './identity/audit.service.js';
 import { AuthService, DEFAULT_AUTH_OPTIONS, type AuthOptions } from './identity/auth.service.js';
@@ -15,6 +16,7 @@ import { JobExecutor } from './jobs/executor.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { ArrearsService } from './marketing/arrears.js';
 import { BillsService } from './marketing/bills.service.js';
+import { BillingRunService } from './marketing/billing-run.js';
 import { CustomersService } from './marketing/customers.service.js';
 import { MetersService } from './marketing/meters.service.js';
 import { PaymentsService } from './marketing/payments.service.js';
@@ -69,8 +71,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   await seedBaseline(db);
-  if (config.demoData) await seedDemoOrganisation(db, logger);
-  else await ensureInitialAdmin(db, config.adminUsername, config.adminPassword);
+  if (config.demoData) {
+    await seedDemoOrganisation(db, logger);
+    await seedDemoData(db, config.demoCustomers, logger);
+  } else await ensureInitialAdmin(db, config.adminUsername, config.adminPassword);
 
   const metrics = new StepMetrics();
   const bus = new EventBus();
@@ -112,8 +116,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     bills: new BillsService(db, customers, audit),
     payments: new PaymentsService(db, customers, authorization, audit),
     arrears: new ArrearsService(db, customers),
+    billingRuns: new BillingRunService(db, authorization, audit, logger, { nodeId: config.nodeId }),
   };
   await authorization.ensure();
+  await services.billingRuns.failInterrupted();
 
   const app = createHttpApp(services, {
     logger,
@@ -147,6 +153,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     url,
     async close() {
       await jobExecutor.stop();
+      await services.billingRuns.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       if (!options.db) await db.destroy();

@@ -18,6 +18,8 @@ const schema = z
     JOB_LOCK_MS: z.coerce.number().int().min(1000).default(60_000),
     /** Seed demo organisation, users and data. Defaults to on for the embedded database only. */
     DEMO_DATA: z.enum(['true', 'false']).optional(),
+    /** Demo customers (with meters, readings, bills, payments) generated into an empty database; default 2 000, none in tests. */
+    DEMO_CUSTOMERS: z.coerce.number().int().min(0).max(10_000_000).optional(),
     SESSION_SECRET: z.string().min(32).optional(),
     BODY_LIMIT_BYTES: z.coerce
       .number()
@@ -52,6 +54,7 @@ export type Config = {
   jobPollMs: number;
   jobLockMs: number;
   demoData: boolean;
+  demoCustomers: number;
   bodyLimitBytes: number;
   cookieSecure: boolean;
   trustProxy: boolean;
@@ -77,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobPollMs: e.JOB_POLL_MS,
     jobLockMs: e.JOB_LOCK_MS,
     demoData: e.DEMO_DATA ? e.DEMO_DATA === 'true' : !e.DATABASE_URL,
+    demoCustomers: e.DEMO_CUSTOMERS ?? (e.NODE_ENV === 'test' ? 0 : 2000),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === 'true' : e.NODE_ENV === 'production',
     trustProxy: e.TRUST_PROXY === 'true',

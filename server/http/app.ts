@@ -16,6 +16,7 @@ import { authRoutes } from './routes/auth.js';
 import { adminRoutes } from './routes/admin.js';
 import { calculationRoutes } from './routes/calculations.js';
 import { marketingRoutes } from './routes/marketing.js';
+import { billingRoutes } from './routes/billing.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -56,6 +57,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ...adminRoutes(services),
     ...calculationRoutes(services),
     ...marketingRoutes(services),
+    ...billingRoutes(services),
     ...(options.extraRoutes ?? []),
   ];
 

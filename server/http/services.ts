@@ -14,6 +14,7 @@ import type { TasksService } from '../workflow/tasks.service.js';
 import type { Db } from '../db/index.js';
 import type { ArrearsService } from '../marketing/arrears.js';
 import type { BillsService } from '../marketing/bills.service.js';
+import type { BillingRunService } from '../marketing/billing-run.js';
 import type { CustomersService } from '../marketing/customers.service.js';
 import type { MetersService } from '../marketing/meters.service.js';
 import type { PaymentsService } from '../marketing/payments.service.js';
@@ -41,4 +42,5 @@ export interface Services {
   bills: BillsService;
   payments: PaymentsService;
   arrears: ArrearsService;
+  billingRuns: BillingRunService;
 }

@@ -9,7 +9,10 @@ import type { CustomersService } from './customers.service.js';
 import { applyCredit, lockAccount } from './ledger.js';
 import type { BillInsert } from './schemas.js';
 
-/** Bill columns as the API answers them: money as decimal strings, the due date as YYYY-MM-DD. */
+/**
+ * Bill columns as the API answers them: money as decimal strings, the due date as YYYY-MM-DD (null
+ * while the bill is held for audit, with the audit rules it tripped in `audit_flags`).
+ */
 export const billColumns = (db: Db) => [
   'id',
   'customer_id',
@@ -20,6 +23,7 @@ export const billColumns = (db: Db) => [
   db.raw('(total - paid_amount)::numeric(14,2) as outstanding'),
   db.raw(`to_char(due_date, 'YYYY-MM-DD') as due_date`),
   'status',
+  'audit_flags',
   'issued_at',
   'issued_by',
 ];

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import {
+  computeBill,
+  type RegisterReading,
+  type RunCustomer,
+  voltageOf,
+} from '../../../server/marketing/billing-compute.js';
+import { dueDateOf, shiftPeriod } from '../../../server/marketing/billing-periods.js';
+
+const reading = (total: string, more: Partial<RegisterReading> = {}): RegisterReading => ({
+  total,
+  sharp: null,
+  peak: null,
+  flat: null,
+  valley: null,
+  deepValley: null,
+  reactiveKvarh: null,
+  maxDemandKw: null,
+  readingType: '01',
+  ...more,
+});
+
+function household(overrides: Partial<RunCustomer> = {}): RunCustomer {
+  return {
+    id: 'c1',
+    elecTypeCode: '202',
+    voltageLevel: null,
+    capacityKva: null,
+    pfStandard: null,
+    tariffCode: null,
+    meters: [
+      {
+        id: 'm1',
+        multiplier: '1',
+        digits: 6,
+        touCapable: true,
+        installDate: '2020-01-01',
+        previous: reading('10000', { peak: '6000', valley: '4000' }),
+        current: reading('10400', { peak: '6250', valley: '4150' }),
+      },
+    ],
+    history: new Map([
+      ['2024-04', '400'],
+      ['2024-05', '450'],
+      ['2024-06', '450'],
+      ['2024-01', '1300'],
+    ]),
+    ...overrides,
+  };
+}
+
+describe('computeBill', () => {
+  it('prices worked example A (2 600 kWh before, peak 250 / valley 150) at 197.20 and issues it', () => {
+    const outcome = computeBill(household(), '2024-07');
+    expect(outcome).toMatchObject({
+      kind: 'bill',
+      bill: { total: '197.20', status: 'issued', dueDate: '2024-08-15', consumptionKwh: '400.00', auditFlags: [] },
+    });
+  });
+
+  it('skips a customer whose meter lacks one of the two readings', () => {
+    const c = household();
+    c.meters[0]!.previous = null;
+    expect(computeBill(c, '2024-07')).toMatchObject({ kind: 'skipped' });
+  });
+
+  it('bills a rolled-over register and holds the bill for rule 1', () => {
+    const c = household({
+      history: new Map([
+        ['2024-06', '100'],
+        ['2024-05', '100'],
+        ['2024-04', '100'],
+      ]),
+    });
+    c.meters[0] = { ...c.meters[0]!, touCapable: false, digits: 5, previous: reading('99950'), current: reading('50') };
+    const outcome = computeBill(c, '2024-07');
+    expect(outcome.kind).toBe('bill');
+    if (outcome.kind !== 'bill') return;
+    expect(outcome.bill).toMatchObject({ total: '53.80', consumptionKwh: '100.00', status: 'held', dueDate: null });
+    expect(outcome.bill.auditFlags.map((f) => f.rule)).toEqual([1]);
+  });
+
+  it('flags the first bill of a meter installed in the billed interval (rule 13)', () => {
+    const c = household({ history: new Map() });
+    c.meters[0]!.installDate = '2024-06-03';
+    const outcome = computeBill(c, '2024-07');
+    expect(outcome.kind === 'bill' && outcome.bill.auditFlags.map((f) => f.code)).toEqual(['FIRST_BILL']);
+  });
+
+  it('answers an error, not an exception, for what the tariff cannot price', () => {
+    const c = household({ elecTypeCode: '100', capacityKva: '500' });
+    c.meters[0] = { ...c.meters[0]!, touCapable: false, previous: reading('100'), current: reading('200') };
+    expect(computeBill(c, '2024-07')).toMatchObject({ kind: 'error' });
+  });
+});
+
+describe('billing periods and voltage', () => {
+  it.each([
+    ['2024-01', -1, '2023-12'],
+    ['2024-12', 1, '2025-01'],
+    ['2024-07', -12, '2023-07'],
+  ])('shifts %s by %i months to %s', (period, months, expected) => {
+    expect(shiftPeriod(period, months)).toBe(expected);
+  });
+
+  it('makes a bill due on the 15th of the next month', () => {
+    expect(dueDateOf('2024-12')).toBe('2025-01-15');
+  });
+
+  it.each([
+    ['10kV', '400', 'HV'],
+    ['0.4kV', '100', 'LV'],
+    [null, '100', 'HV'],
+    [null, '202', 'LV'],
+  ] as const)('reads voltage level %s of category %s as %s', (level, category, expected) => {
+    expect(voltageOf(level, category)).toBe(expected);
+  });
+});
