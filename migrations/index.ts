@@ -3,6 +3,7 @@ import * as engineRuntime from './20261123_01_engine_runtime.js';
 import * as identity from './20261123_02_identity.js';
 import * as marketingMasterData from './20261123_03_marketing_master_data.js';
 import * as billingRuns from './20261123_04_billing_runs.js';
+import * as tariffs from './20261123_05_tariffs.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -13,6 +14,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261123_02_identity': identity,
   '20261123_03_marketing_master_data': marketingMasterData,
   '20261123_04_billing_runs': billingRuns,
+  '20261123_05_tariffs': tariffs,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -17,6 +17,7 @@ import { createLogger, type Logger } from './lib/logger.js';
 import { ArrearsService } from './marketing/arrears.js';
 import { BillsService } from './marketing/bills.service.js';
 import { BillingRunService } from './marketing/billing-run.js';
+import { seedTariffTable, TariffsService } from './marketing/tariffs.service.js';
 import { CustomersService } from './marketing/customers.service.js';
 import { MetersService } from './marketing/meters.service.js';
 import { PaymentsService } from './marketing/payments.service.js';
@@ -71,6 +72,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   await seedBaseline(db);
+  await seedTariffTable(db);
   if (config.demoData) {
     await seedDemoOrganisation(db, logger);
     await seedDemoData(db, config.demoCustomers, logger);
@@ -116,6 +118,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     bills: new BillsService(db, customers, audit),
     payments: new PaymentsService(db, customers, authorization, audit),
     arrears: new ArrearsService(db, customers),
+    tariffs: new TariffsService(db, audit),
     billingRuns: new BillingRunService(db, authorization, audit, logger, { nodeId: config.nodeId }),
   };
   await authorization.ensure();

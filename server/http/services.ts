@@ -21,8 +21,11 @@ import type { PaymentsService } from '../marketing/payments.service.js';
 import type { ReadingsService } from '../marketing/readings.service.js';
 
 /** Everything the HTTP layer may call: services only, never the engine or SQL directly. */
+import type { TariffsService } from '../marketing/tariffs.service.js';
+
 export interface Services {
   db: Db;
+  tariffs: TariffsService;
   auth: AuthService;
   authorization: Authorization;
   audit: AuditService;

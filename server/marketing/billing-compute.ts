@@ -15,6 +15,7 @@ import { consumptionFromReadings } from '../domain/metering/index.js';
 import { AppError } from '../lib/errors.js';
 import { dueDateOf, shiftPeriod } from './billing-periods.js';
 import { tariffFor } from './billing-tariffs.js';
+import type { TariffDefinition } from '../domain/tariffs/index.js';
 
 /** One meter's registers in one period, as stored (decimal strings). */
 export interface RegisterReading {
@@ -177,7 +178,11 @@ function auditInput(customer: RunCustomer, period: string, advance: Advance, avg
  * of its meters (DOMAIN.md §4, §5). A customer without both readings of every meter is skipped;
  * what the tariff rules cannot price is an error of this customer only.
  */
-export function computeBill(customer: RunCustomer, period: string): BillOutcome {
+export function computeBill(
+  customer: RunCustomer,
+  period: string,
+  catalogue?: ReadonlyMap<string, TariffDefinition>,
+): BillOutcome {
   if (customer.meters.length === 0) return { kind: 'skipped', reason: 'no meter in service' };
   if (customer.meters.some((m) => m.current === null || m.previous === null)) {
     return { kind: 'skipped', reason: `no readings for ${period} and the period before` };
@@ -186,7 +191,7 @@ export function computeBill(customer: RunCustomer, period: string): BillOutcome 
     const h = historyOf(customer, period);
     const avgDailyKwh = h.lastThree.length ? sum(h.lastThree).dividedBy(h.lastThree.length * 30) : null;
     const advance = advanceOf(customer.meters, avgDailyKwh ?? dec(0), daysInMonth(period));
-    const tariff = tariffFor(customer.elecTypeCode, customer.tariffCode);
+    const tariff = tariffFor(customer.elecTypeCode, customer.tariffCode, catalogue);
     const kind = tariff.versions[0]?.kind ?? 'single-part';
     const residential = kind === 'residential-tiered';
     const pfStandard = residential ? undefined : ((customer.pfStandard ?? undefined) as PfStandard | undefined);

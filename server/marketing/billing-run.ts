@@ -8,6 +8,7 @@ import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { loadChunk, type ChunkCounts, type RunScope, writeBills } from './billing-chunk.js';
 import { computeBill, type RunCustomer } from './billing-compute.js';
+import type { TariffDefinition } from '../domain/tariffs/index.js';
 
 export interface BillingRunOptions {
   nodeId: string;
@@ -213,6 +214,13 @@ export async function executeBillingRun(
 /** Reads the next chunk while the current one is priced and written (PostgreSQL and Node work side by side). */
 async function billChunks(db: Db, id: string, scope: RunScope, issuedBy: string, options: ExecuteOptions) {
   const size = options.chunkSize ?? 2000;
+  // The tariffs as configured when the run starts: one run prices every customer alike.
+  const catalogue = new Map(
+    (await db('tariffs').select('definition')).map((r: { definition: TariffDefinition }) => [
+      r.definition.code,
+      r.definition,
+    ]),
+  );
   let next: Promise<RunCustomer[]> = loadChunk(db, scope, null, size);
   for (;;) {
     const chunk = await next;
@@ -220,7 +228,7 @@ async function billChunks(db: Db, id: string, scope: RunScope, issuedBy: string,
     if (options.stopping?.()) throw new Error('stopped: the node shut down; run it again');
     next = loadChunk(db, scope, chunk[chunk.length - 1]?.id ?? null, size);
     next.catch(() => undefined); // awaited on the next turn; a failure there fails the run
-    const outcomes = chunk.map((c) => ({ customerId: c.id, outcome: computeBill(c, scope.period) }));
+    const outcomes = chunk.map((c) => ({ customerId: c.id, outcome: computeBill(c, scope.period, catalogue) }));
     await db.transaction(async (trx) => {
       const counts = await writeBills(trx, id, scope.period, issuedBy, outcomes);
       await progress(trx, id, counts);

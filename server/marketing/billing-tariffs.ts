@@ -36,11 +36,13 @@ export const RUN_AGRICULTURAL: TariffDefinition = {
   ],
 };
 
-const KNOWN: Readonly<Record<string, TariffDefinition>> = {
-  ...seedTariffs,
-  [RUN_GENERAL_CI.code]: RUN_GENERAL_CI,
-  [RUN_AGRICULTURAL.code]: RUN_AGRICULTURAL,
-};
+/** The tariffs a new installation starts with (seeded into the `tariffs` table). */
+export const DEFAULT_TARIFFS: TariffDefinition[] = [...Object.values(seedTariffs), RUN_GENERAL_CI, RUN_AGRICULTURAL];
+
+/** The defaults as a catalogue, for code that runs without a database (unit tests). */
+export const DEFAULT_CATALOGUE: ReadonlyMap<string, TariffDefinition> = new Map(
+  DEFAULT_TARIFFS.map((t) => [t.code, t]),
+);
 
 /**
  * The customer's own tariff code when it names a known tariff, else the category's default:
@@ -48,11 +50,19 @@ const KNOWN: Readonly<Record<string, TariffDefinition>> = {
  * RUN-AGRI-SINGLE, general C&I (400) → RUN-CI-SINGLE. Internal/assessment customers (000) are not
  * billed (the run leaves them out).
  */
-export function tariffFor(category: string, tariffCode: string | null): TariffDefinition {
-  const own = tariffCode ? KNOWN[tariffCode] : undefined;
+export function tariffFor(
+  category: string,
+  tariffCode: string | null,
+  catalogue: ReadonlyMap<string, TariffDefinition> = DEFAULT_CATALOGUE,
+): TariffDefinition {
+  const own = tariffCode ? catalogue.get(tariffCode) : undefined;
   if (own) return own;
-  if (isResidentialCategory(category as ElecTypeCode)) return seedTariffs['ZJ-RES'] as TariffDefinition;
-  if (category === '100') return seedTariffs['PROV-LI-10KV'] as TariffDefinition;
-  if (category === '300') return RUN_AGRICULTURAL;
-  return RUN_GENERAL_CI;
+  const code = isResidentialCategory(category as ElecTypeCode)
+    ? 'ZJ-RES'
+    : category === '100'
+      ? 'PROV-LI-10KV'
+      : category === '300'
+        ? RUN_AGRICULTURAL.code
+        : RUN_GENERAL_CI.code;
+  return catalogue.get(code) ?? (DEFAULT_CATALOGUE.get(code) as TariffDefinition);
 }

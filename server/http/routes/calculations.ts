@@ -1,6 +1,6 @@
+import { z } from 'zod';
 import { route, type AnyRoute } from '../route.js';
 import type { Services } from '../services.js';
-import { NotFound } from '../../lib/errors.js';
 import {
   billQuoteRequestSchema,
   lateFeeQuoteRequestSchema,
@@ -8,14 +8,14 @@ import {
   quoteLateFee,
   type BillQuoteRequest,
 } from '../../domain/billing/index.js';
-import { seedTariffs, type TariffDefinition } from '../../domain/tariffs/index.js';
+import type { TariffDefinition } from '../../domain/tariffs/index.js';
 import { adjustmentQuoteRequestSchema, quoteAdjustment } from '../../domain/metering/index.js';
 
 /**
  * Quotes: the domain's pure, decimal-exact calculations behind the API (issue 4 §3–5). They save
  * nothing; money comes back as decimal strings.
  */
-export function calculationRoutes(_s: Services): AnyRoute[] {
+export function calculationRoutes(s: Services): AnyRoute[] {
   return [
     route({
       method: 'post',
@@ -25,9 +25,8 @@ export function calculationRoutes(_s: Services): AnyRoute[] {
       permission: { object: 'billing', action: 'read' },
       body: billQuoteRequestSchema,
       async handle({ body }) {
-        const tariff: TariffDefinition | undefined =
-          typeof body.tariff === 'string' ? seedTariffs[body.tariff] : (body.tariff as TariffDefinition);
-        if (!tariff) throw new NotFound('tariff', String(body.tariff));
+        const tariff =
+          typeof body.tariff === 'string' ? await s.tariffs.get(body.tariff) : (body.tariff as TariffDefinition);
         return quoteBill(body as unknown as BillQuoteRequest, tariff);
       },
     }),
@@ -53,9 +52,28 @@ export function calculationRoutes(_s: Services): AnyRoute[] {
       method: 'get',
       path: '/tariffs',
       tag: 'Billing',
-      summary: 'The seeded tariffs with their effective-dated versions',
+      summary: 'Tariffs with their effective-dated versions (configuration, DOMAIN.md §5)',
       permission: { object: 'billing', action: 'read' },
-      handle: async () => ({ items: Object.values(seedTariffs) }),
+      handle: async () => ({ items: await s.tariffs.list() }),
+    }),
+    route({
+      method: 'get',
+      path: '/tariffs/:code',
+      tag: 'Billing',
+      summary: 'One tariff',
+      permission: { object: 'billing', action: 'read' },
+      params: z.object({ code: z.string().min(1).max(64) }),
+      handle: async ({ params }) => s.tariffs.get(params.code),
+    }),
+    route({
+      method: 'put',
+      path: '/tariffs/:code',
+      tag: 'Billing',
+      summary: 'Create a tariff or add versions; a version already in effect cannot change (409)',
+      permission: { object: 'billing', action: 'write' },
+      params: z.object({ code: z.string().min(1).max(64) }),
+      body: z.record(z.string(), z.unknown()),
+      handle: async ({ params, body, actor }) => s.tariffs.save(params.code, body, actor),
     }),
   ];
 }
