@@ -4,6 +4,7 @@ import * as identity from './20261123_02_identity.js';
 import * as marketingMasterData from './20261123_03_marketing_master_data.js';
 import * as billingRuns from './20261123_04_billing_runs.js';
 import * as tariffs from './20261123_05_tariffs.js';
+import * as customerSearch from './20261123_06_customer_search.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -15,6 +16,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261123_03_marketing_master_data': marketingMasterData,
   '20261123_04_billing_runs': billingRuns,
   '20261123_05_tariffs': tariffs,
+  '20261123_06_customer_search': customerSearch,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
