@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Engine } from 'bpmn-engine';
-import knexFactory from 'knex';
+import { benchArgs, withBenchDatabase } from './support.js';
 import { compileDefinition, loadSourceContext } from '../server/engine/definitions.js';
 import { executeStep, type LoadedDefinition } from '../server/engine/runtime.js';
 import { ServerProcess, freePort } from '../test/support/server-process.js';
@@ -16,13 +16,10 @@ import { ApiClient } from '../test/support/client.js';
 import { report, round, summary } from './stats.js';
 
 const XML = readFileSync(new URL('./fixtures/two-tasks.bpmn', import.meta.url), 'utf8');
-const args = new Map(
-  process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1] ?? '']] : [])),
-);
+const args = benchArgs();
 const SECONDS = Number(args.get('seconds') ?? 20);
 const CONCURRENCY = Number(args.get('concurrency') ?? 16);
 const NODES = Number(args.get('nodes') ?? 2);
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function rawInMemory(seconds: number) {
   const compiled = await compileDefinition(XML, { has: () => true });
@@ -132,16 +129,15 @@ async function load(clients: ApiClient[], concurrency: number, seconds: number):
 }
 
 async function platform(seconds: number): Promise<{ single: Load; loaded: Load }> {
-  const name = `pmbench_${Date.now()}`;
-  const admin = knexFactory({ client: 'pg', connection: ADMIN_URL, pool: { min: 0, max: 1 } });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  return withBenchDatabase('pmbench_engine', (url) => drive(url, seconds));
+}
+
+async function drive(url: string, seconds: number): Promise<{ single: Load; loaded: Load }> {
   const servers: ServerProcess[] = [];
   try {
     for (let i = 0; i < NODES; i++) {
       const server = new ServerProcess(await freePort(), {
-        DATABASE_URL: url.toString(),
+        DATABASE_URL: url,
         DEMO_DATA: 'true',
         NODE_ENV: 'production',
         COOKIE_SECURE: 'false',
@@ -166,8 +162,6 @@ async function platform(seconds: number): Promise<{ single: Load; loaded: Load }
     return { single, loaded };
   } finally {
     for (const s of servers) await s.stop().catch(() => s.kill());
-    await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.destroy();
   }
 }
 

@@ -5,7 +5,7 @@
  *   npm run bench -- worklist [--tasks 1000000] [--samples 300]
  */
 import { readFileSync } from 'node:fs';
-import knexFactory from 'knex';
+import { benchArgs, withBenchDatabase } from './support.js';
 import { loadConfig } from '../server/config/index.js';
 import { createLogger } from '../server/lib/logger.js';
 import { startPlatform } from '../server/platform.js';
@@ -13,12 +13,9 @@ import { createDatabase } from '../server/db/index.js';
 import { ApiClient } from '../test/support/client.js';
 import { report, summary } from './stats.js';
 
-const args = new Map(
-  process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1] ?? '']] : [])),
-);
+const args = benchArgs();
 const TASKS = Number(args.get('tasks') ?? 1_000_000);
 const SAMPLES = Number(args.get('samples') ?? 300);
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const GROUPS = [
   'acceptance_clerk',
   'site_surveyor',
@@ -55,64 +52,58 @@ async function fill(db: ReturnType<typeof createDatabase>, definitionId: string)
 }
 
 export async function run(): Promise<void> {
-  const name = `pmbench_worklist_${Date.now()}`;
-  const admin = knexFactory({ client: 'pg', connection: ADMIN_URL, pool: { min: 0, max: 1 } });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const db = createDatabase({ databaseUrl: url.toString() });
-  try {
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      DEMO_DATA: 'true',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: url.toString(),
-    });
-    const platform = await startPlatform({ config, db, logger: createLogger('silent'), jobs: false });
-    const designer = await new ApiClient(platform.url).login('designer');
-    const deployed = await designer.post('/api/v1/deployments', {
-      xml: readFileSync(new URL('./fixtures/two-tasks.bpmn', import.meta.url), 'utf8'),
-    });
-    const t0 = performance.now();
-    await fill(db, deployed.body.definition.id);
-    const fillSeconds = (performance.now() - t0) / 1000;
-    const counts = await db('tasks').select('status').count('* as n').groupBy('status');
+  await withBenchDatabase('pmbench_worklist', async (url) => {
+    const db = createDatabase({ databaseUrl: url });
+    try {
+      const config = loadConfig({
+        NODE_ENV: 'test',
+        PORT: '0',
+        DEMO_DATA: 'true',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: url,
+      });
+      const platform = await startPlatform({ config, db, logger: createLogger('silent'), jobs: false });
+      const designer = await new ApiClient(platform.url).login('designer');
+      const deployed = await designer.post('/api/v1/deployments', {
+        xml: readFileSync(new URL('./fixtures/two-tasks.bpmn', import.meta.url), 'utf8'),
+      });
+      const t0 = performance.now();
+      await fill(db, deployed.body.definition.id);
+      const fillSeconds = (performance.now() - t0) / 1000;
+      const counts = await db('tasks').select('status').count('* as n').groupBy('status');
 
-    const clerk = await new ApiClient(platform.url).login('xh.clerk');
-    const queries: Record<string, string> = {
-      'claimable by me (unassigned, oldest first)': '/api/v1/tasks?unassigned=true&limit=50',
-      'all visible open tasks, by due date': '/api/v1/tasks?sort=due&limit=50',
-      'my tasks': '/api/v1/tasks?assignee=xh.clerk&limit=50',
-      'page 20 of claimable': '/api/v1/tasks?unassigned=true&limit=50&offset=1000',
-    };
-    const results: Record<string, unknown> = {
-      'tasks in the database': Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])),
-      'fill time s': Math.round(fillSeconds),
-    };
-    for (const [label, path] of Object.entries(queries)) {
-      for (let i = 0; i < 20; i++) await clerk.get(path);
-      const samples: number[] = [];
-      let rows = 0;
-      for (let i = 0; i < SAMPLES; i++) {
-        const s = performance.now();
-        const res = await clerk.get(path);
-        samples.push(performance.now() - s);
-        rows = res.body.items.length;
-        if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+      const clerk = await new ApiClient(platform.url).login('xh.clerk');
+      const queries: Record<string, string> = {
+        'claimable by me (unassigned, oldest first)': '/api/v1/tasks?unassigned=true&limit=50',
+        'all visible open tasks, by due date': '/api/v1/tasks?sort=due&limit=50',
+        'my tasks': '/api/v1/tasks?assignee=xh.clerk&limit=50',
+        'page 20 of claimable': '/api/v1/tasks?unassigned=true&limit=50&offset=1000',
+      };
+      const results: Record<string, unknown> = {
+        'tasks in the database': Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])),
+        'fill time s': Math.round(fillSeconds),
+      };
+      for (const [label, path] of Object.entries(queries)) {
+        for (let i = 0; i < 20; i++) await clerk.get(path);
+        const samples: number[] = [];
+        let rows = 0;
+        for (let i = 0; i < SAMPLES; i++) {
+          const s = performance.now();
+          const res = await clerk.get(path);
+          samples.push(performance.now() - s);
+          rows = res.body.items.length;
+          if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+        }
+        results[`${label}: rows, HTTP ms`] = { rows, ...summary(samples) };
       }
-      results[`${label}: rows, HTTP ms`] = { rows, ...summary(samples) };
+      const plan = await db.raw(
+        `EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM tasks WHERE status = 'open' AND assignee IS NULL AND ((assignee = 'xh.clerk' OR 'xh.clerk' = ANY(candidate_users)) OR (candidate_groups @> ARRAY['acceptance_clerk']::text[] AND department_id IN ('ZJ-HZ-XH','ZJ-HZ-XH-LY','ZJ-HZ-XH-XX'))) ORDER BY created_at, id LIMIT 51`,
+      );
+      results['the same visibility as one OR filter (for comparison)'] = plan.rows.at(-1)['QUERY PLAN'];
+      report(`worklist: county clerk xh.clerk, ${TASKS.toLocaleString('en')} tasks`, results);
+      await platform.close();
+    } finally {
+      await db.destroy().catch(() => undefined);
     }
-    const plan = await db.raw(
-      `EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM tasks WHERE status = 'open' AND assignee IS NULL AND ((assignee = 'xh.clerk' OR 'xh.clerk' = ANY(candidate_users)) OR (candidate_groups @> ARRAY['acceptance_clerk']::text[] AND department_id IN ('ZJ-HZ-XH','ZJ-HZ-XH-LY','ZJ-HZ-XH-XX'))) ORDER BY created_at, id LIMIT 51`,
-    );
-    results['the same visibility as one OR filter (for comparison)'] = plan.rows.at(-1)['QUERY PLAN'];
-    report(`worklist: county clerk xh.clerk, ${TASKS.toLocaleString('en')} tasks`, results);
-    await platform.close();
-  } finally {
-    await db.destroy().catch(() => undefined);
-    if (!process.env.BENCH_KEEP_DATABASE) await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    else process.stdout.write(`kept database ${name}\n`);
-    await admin.destroy();
-  }
+  });
 }
