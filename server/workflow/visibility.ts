@@ -36,65 +36,74 @@ export class Visibility {
 
   /**
    * Issue 3 §5: a task is visible to its assignee, to its candidate users, to holders of one of
-   * its candidate groups in the task's department or an ancestor, and to those who may reassign
-   * tasks there (team leaders, managers).
+   * its candidate groups in the task's department or an ancestor (where the actor may read
+   * tasks), and to those who may reassign tasks there (team leaders, managers). Null: the actor
+   * sees every task. `taskFilter` and `taskBranches` are two SQL shapes of this one answer.
    */
-  async taskFilter(actor: Actor, alias = 'tasks') {
-    const col = (c: string) => `${alias}.${c}`;
+  private async taskVisibility(
+    actor: Actor,
+  ): Promise<{ supervised: 'all' | string[]; groups: Map<string, string[]> } | null> {
     const supervise = await this.authorization.scope(actor, 'task', 'reassign');
     const readScope = await this.authorization.scope(actor, 'task', 'read');
-    const byRole = await this.authorization.roleDepartments(actor);
+    if (supervise.all && readScope.all) return null;
+    const groups = new Map<string, string[]>();
+    for (const [role, departmentIds] of await this.authorization.roleDepartments(actor)) {
+      const allowed = readScope.all
+        ? departmentIds
+        : departmentIds.filter((id) => readScope.departmentIds.includes(id));
+      if (allowed.length) groups.set(role, allowed);
+    }
+    return { supervised: supervise.all ? 'all' : supervise.departmentIds, groups };
+  }
+
+  /** Task visibility as one filter (grouped by role), for lists other than the open worklist. */
+  async taskFilter(actor: Actor) {
+    const visibility = await this.taskVisibility(actor);
     return (q: Knex.QueryBuilder) => {
-      if (supervise.all && readScope.all) return;
+      if (!visibility) return;
       q.where((w) => {
-        w.where(col('assignee'), actor.username).orWhereRaw(`${col('candidate_users')} @> ARRAY[?]::text[]`, [
+        w.where('tasks.assignee', actor.username).orWhereRaw('tasks.candidate_users @> ARRAY[?]::text[]', [
           actor.username,
         ]);
-        if (readScope.all || !readScope.all) {
-          for (const [role, departmentIds] of byRole) {
-            const allowed = readScope.all
-              ? departmentIds
-              : departmentIds.filter((id) => readScope.departmentIds.includes(id));
-            if (allowed.length === 0) continue;
-            w.orWhere((r) =>
-              r
-                .whereRaw(`${col('candidate_groups')} @> ARRAY[?]::text[]`, [role])
-                .whereIn(col('department_id'), allowed),
-            );
-          }
+        for (const [role, departmentIds] of visibility.groups) {
+          w.orWhere((r) =>
+            r
+              .whereRaw('tasks.candidate_groups @> ARRAY[?]::text[]', [role])
+              .whereIn('tasks.department_id', departmentIds),
+          );
         }
-        if (supervise.all) w.orWhereRaw('true');
-        else if (supervise.departmentIds.length) w.orWhereIn(col('department_id'), supervise.departmentIds);
+        if (visibility.supervised === 'all') w.orWhereRaw('true');
+        else if (visibility.supervised.length) w.orWhereIn('tasks.department_id', visibility.supervised);
       });
     };
   }
 
   /**
-   * The same visibility as `taskFilter`, split into index-friendly branches (one per way of
-   * seeing a task, one per department), so that a worklist can be read as a UNION ALL of small
-   * ordered index scans instead of one scan of every open task. `null`: the actor sees all.
+   * The same visibility split into index-friendly branches (one per way of seeing a task, one
+   * per department), so that a worklist can be read as a UNION ALL of small ordered index scans
+   * instead of one scan of every open task. Null: the actor sees all, or the branches would be
+   * too many (then `taskFilter` serves).
    */
   async taskBranches(actor: Actor, maxBranches = 48): Promise<TaskBranch[] | null> {
-    const supervise = await this.authorization.scope(actor, 'task', 'reassign');
-    const readScope = await this.authorization.scope(actor, 'task', 'read');
-    if (supervise.all && readScope.all) return null;
-    const byRole = await this.authorization.roleDepartments(actor);
+    const visibility = await this.taskVisibility(actor);
+    if (!visibility) return null;
     const me = actor.username;
     const branches: TaskBranch[] = [
       { apply: (q) => q.where('assignee', me) },
       // Few tasks name users: find them through the GIN index, not by walking the date index.
       { apply: (q) => q.whereRaw('candidate_users @> ARRAY[?]::text[]', [me]), sortAfterFilter: true },
     ];
-    const supervised = new Set(supervise.all ? [] : supervise.departmentIds);
-    if (supervise.all) branches.push({ apply: () => undefined });
+    const supervised = new Set(visibility.supervised === 'all' ? [] : visibility.supervised);
+    if (visibility.supervised === 'all') branches.push({ apply: () => undefined });
     for (const department of supervised) branches.push({ apply: (q) => q.where('department_id', department) });
-    for (const [role, departmentIds] of byRole) {
-      for (const department of departmentIds) {
-        if (supervise.all || supervised.has(department)) continue;
-        if (!readScope.all && !readScope.departmentIds.includes(department)) continue;
-        branches.push({
-          apply: (q) => q.where('department_id', department).whereRaw('candidate_groups @> ARRAY[?]::text[]', [role]),
-        });
+    if (visibility.supervised !== 'all') {
+      for (const [role, departmentIds] of visibility.groups) {
+        for (const department of departmentIds) {
+          if (supervised.has(department)) continue;
+          branches.push({
+            apply: (q) => q.where('department_id', department).whereRaw('candidate_groups @> ARRAY[?]::text[]', [role]),
+          });
+        }
       }
     }
     return branches.length > maxBranches ? null : branches;
