@@ -1,4 +1,8 @@
 import knexFactory from 'knex';
+import { loadConfig } from '../server/config/index.js';
+import { createDatabase, type Db } from '../server/db/index.js';
+import { createLogger } from '../server/lib/logger.js';
+import { startPlatform, type Platform } from '../server/platform.js';
 
 /** `--name value` pairs from the command line. */
 export function benchArgs(): Map<string, string> {
@@ -25,4 +29,34 @@ export async function withBenchDatabase<T>(prefix: string, work: (url: string) =
     else await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.destroy();
   }
+}
+
+/**
+ * The platform (no job executor, no logs, demo organisation) on a fresh benchmark database;
+ * everything is closed and dropped after `work`.
+ */
+export async function withBenchPlatform<T>(
+  prefix: string,
+  work: (db: Db, platform: Platform) => Promise<T>,
+): Promise<T> {
+  return withBenchDatabase(prefix, async (url) => {
+    const db = createDatabase({ databaseUrl: url });
+    try {
+      const config = loadConfig({
+        NODE_ENV: 'test',
+        PORT: '0',
+        DEMO_DATA: 'true',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: url,
+      });
+      const platform = await startPlatform({ config, db, logger: createLogger('silent'), jobs: false });
+      try {
+        return await work(db, platform);
+      } finally {
+        await platform.close();
+      }
+    } finally {
+      await db.destroy().catch(() => undefined);
+    }
+  });
 }

@@ -5,10 +5,7 @@
  *   npm run bench -- worklist [--tasks 1000000] [--samples 300]
  */
 import { readFileSync } from 'node:fs';
-import { benchArgs, withBenchDatabase } from './support.js';
-import { loadConfig } from '../server/config/index.js';
-import { createLogger } from '../server/lib/logger.js';
-import { startPlatform } from '../server/platform.js';
+import { benchArgs, withBenchPlatform } from './support.js';
 import { createDatabase } from '../server/db/index.js';
 import { ApiClient } from '../test/support/client.js';
 import { report, summary } from './stats.js';
@@ -52,58 +49,44 @@ async function fill(db: ReturnType<typeof createDatabase>, definitionId: string)
 }
 
 export async function run(): Promise<void> {
-  await withBenchDatabase('pmbench_worklist', async (url) => {
-    const db = createDatabase({ databaseUrl: url });
-    try {
-      const config = loadConfig({
-        NODE_ENV: 'test',
-        PORT: '0',
-        DEMO_DATA: 'true',
-        LOG_LEVEL: 'silent',
-        DATABASE_URL: url,
-      });
-      const platform = await startPlatform({ config, db, logger: createLogger('silent'), jobs: false });
-      const designer = await new ApiClient(platform.url).login('designer');
-      const deployed = await designer.post('/api/v1/deployments', {
-        xml: readFileSync(new URL('./fixtures/two-tasks.bpmn', import.meta.url), 'utf8'),
-      });
-      const t0 = performance.now();
-      await fill(db, deployed.body.definition.id);
-      const fillSeconds = (performance.now() - t0) / 1000;
-      const counts = await db('tasks').select('status').count('* as n').groupBy('status');
+  await withBenchPlatform('pmbench_worklist', async (db, platform) => {
+    const designer = await new ApiClient(platform.url).login('designer');
+    const deployed = await designer.post('/api/v1/deployments', {
+      xml: readFileSync(new URL('./fixtures/two-tasks.bpmn', import.meta.url), 'utf8'),
+    });
+    const t0 = performance.now();
+    await fill(db, deployed.body.definition.id);
+    const fillSeconds = (performance.now() - t0) / 1000;
+    const counts = await db('tasks').select('status').count('* as n').groupBy('status');
 
-      const clerk = await new ApiClient(platform.url).login('xh.clerk');
-      const queries: Record<string, string> = {
-        'claimable by me (unassigned, oldest first)': '/api/v1/tasks?unassigned=true&limit=50',
-        'all visible open tasks, by due date': '/api/v1/tasks?sort=due&limit=50',
-        'my tasks': '/api/v1/tasks?assignee=xh.clerk&limit=50',
-        'page 20 of claimable': '/api/v1/tasks?unassigned=true&limit=50&offset=1000',
-      };
-      const results: Record<string, unknown> = {
-        'tasks in the database': Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])),
-        'fill time s': Math.round(fillSeconds),
-      };
-      for (const [label, path] of Object.entries(queries)) {
-        for (let i = 0; i < 20; i++) await clerk.get(path);
-        const samples: number[] = [];
-        let rows = 0;
-        for (let i = 0; i < SAMPLES; i++) {
-          const s = performance.now();
-          const res = await clerk.get(path);
-          samples.push(performance.now() - s);
-          rows = res.body.items.length;
-          if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-        }
-        results[`${label}: rows, HTTP ms`] = { rows, ...summary(samples) };
+    const clerk = await new ApiClient(platform.url).login('xh.clerk');
+    const queries: Record<string, string> = {
+      'claimable by me (unassigned, oldest first)': '/api/v1/tasks?unassigned=true&limit=50',
+      'all visible open tasks, by due date': '/api/v1/tasks?sort=due&limit=50',
+      'my tasks': '/api/v1/tasks?assignee=xh.clerk&limit=50',
+      'page 20 of claimable': '/api/v1/tasks?unassigned=true&limit=50&offset=1000',
+    };
+    const results: Record<string, unknown> = {
+      'tasks in the database': Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])),
+      'fill time s': Math.round(fillSeconds),
+    };
+    for (const [label, path] of Object.entries(queries)) {
+      for (let i = 0; i < 20; i++) await clerk.get(path);
+      const samples: number[] = [];
+      let rows = 0;
+      for (let i = 0; i < SAMPLES; i++) {
+        const s = performance.now();
+        const res = await clerk.get(path);
+        samples.push(performance.now() - s);
+        rows = res.body.items.length;
+        if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
       }
-      const plan = await db.raw(
-        `EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM tasks WHERE status = 'open' AND assignee IS NULL AND ((assignee = 'xh.clerk' OR 'xh.clerk' = ANY(candidate_users)) OR (candidate_groups @> ARRAY['acceptance_clerk']::text[] AND department_id IN ('ZJ-HZ-XH','ZJ-HZ-XH-LY','ZJ-HZ-XH-XX'))) ORDER BY created_at, id LIMIT 51`,
-      );
-      results['the same visibility as one OR filter (for comparison)'] = plan.rows.at(-1)['QUERY PLAN'];
-      report(`worklist: county clerk xh.clerk, ${TASKS.toLocaleString('en')} tasks`, results);
-      await platform.close();
-    } finally {
-      await db.destroy().catch(() => undefined);
+      results[`${label}: rows, HTTP ms`] = { rows, ...summary(samples) };
     }
+    const plan = await db.raw(
+      `EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM tasks WHERE status = 'open' AND assignee IS NULL AND ((assignee = 'xh.clerk' OR 'xh.clerk' = ANY(candidate_users)) OR (candidate_groups @> ARRAY['acceptance_clerk']::text[] AND department_id IN ('ZJ-HZ-XH','ZJ-HZ-XH-LY','ZJ-HZ-XH-XX'))) ORDER BY created_at, id LIMIT 51`,
+    );
+    results['the same visibility as one OR filter (for comparison)'] = plan.rows.at(-1)['QUERY PLAN'];
+    report(`worklist: county clerk xh.clerk, ${TASKS.toLocaleString('en')} tasks`, results);
   });
 }
