@@ -7,6 +7,17 @@ import { DEFINITION_COLUMNS, type DefinitionRow } from './definitions.repository
 import type { Transactions } from './transactions.js';
 import { auditInTransaction } from '../identity/audit.service.js';
 
+/** One deployed version as the designer's version list shows it: who deployed it, and when. */
+export interface VersionSummary {
+  id: string;
+  key: string;
+  version: number;
+  name: string | null;
+  deployedBy: string;
+  deployedByName: string | null;
+  deployedAt: Date;
+}
+
 export interface DeployResult {
   created: boolean;
   definition: DefinitionRow;
@@ -94,6 +105,33 @@ export class DeploymentsService {
       );
     }
     return query;
+  }
+
+  /** Every version of one key, newest first, with the deployer's display name (null once the user is gone). */
+  async versions(key: string): Promise<VersionSummary[]> {
+    const rows: Array<{
+      id: string;
+      key: string;
+      version: number;
+      name: string | null;
+      deployed_by: string;
+      display_name: string | null;
+      deployed_at: Date;
+    }> = await this.db('process_definitions as d')
+      .leftJoin('users as u', 'u.username', 'd.deployed_by')
+      .where('d.key', key)
+      .orderBy('d.version', 'desc')
+      .select('d.id', 'd.key', 'd.version', 'd.name', 'd.deployed_by', 'u.display_name', 'd.deployed_at');
+    if (rows.length === 0) throw new NotFound('process definition', key);
+    return rows.map((r) => ({
+      id: r.id,
+      key: r.key,
+      version: r.version,
+      name: r.name,
+      deployedBy: r.deployed_by,
+      deployedByName: r.display_name,
+      deployedAt: r.deployed_at,
+    }));
   }
 
   async get(id: string): Promise<DefinitionRow> {

@@ -44,6 +44,15 @@ export function deploymentRoutes(s: Services): AnyRoute[] {
     }),
     route({
       method: 'get',
+      path: '/process-definitions/:key/versions',
+      tag: 'Deployments',
+      summary: 'List every version of a process key, newest first, with who deployed it and when',
+      permission: { object: 'definition', action: 'read' },
+      params: z.object({ key: z.string().min(1).max(200) }),
+      handle: async ({ params }) => ({ items: await s.deployments.versions(params.key) }),
+    }),
+    route({
+      method: 'get',
       path: '/process-definitions/:id/xml',
       tag: 'Deployments',
       summary: 'Download the BPMN XML of a version',
