@@ -7,6 +7,7 @@ import { mount, type AnyRoute } from './route.js';
 import { problemJson } from './middleware/errors.js';
 import { observe, securityHeaders } from './middleware/observe.js';
 import { authenticator } from './authenticate.js';
+import { serveWebApp } from './static.js';
 import { buildOpenApi, REFERENCE_PAGE } from './openapi.js';
 import { deploymentRoutes } from './routes/deployments.js';
 import { instanceRoutes } from './routes/instances.js';
@@ -27,17 +28,11 @@ export interface HttpOptions {
   extraRoutes?: AnyRoute[];
   /** Answers /readyz: the database answers and migrations ran. */
   ready: () => Promise<boolean>;
+  /** The built browser app (default modeler/dist), served at / by serveWebApp. */
+  webRoot?: string;
 }
 
 export const API_PREFIX = '/api/v1';
-
-/** Until the browser app lands (issues 6–7), the root says what is here. */
-const LANDING_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>电力营销业务流程平台</title>
-<style>body{font:15px/1.6 system-ui,sans-serif;margin:3rem auto;max-width:40rem;padding:0 1rem}code{background:#f3f3f3;padding:0 .25rem}</style></head>
-<body><h1>电力营销业务流程平台</h1><p>Power marketing process platform. The API is under <code>/api/v1</code>;
-see the <a href="/api/docs">API reference</a> (<a href="/api/openapi.json">OpenAPI</a>).</p>
-<p>Log in with <code>POST /api/v1/auth/login</code> {"username","password"}; demo logins are printed by <code>npm start</code> and listed in the README.</p>
-<p>Health: <a href="/healthz">/healthz</a>, <a href="/readyz">/readyz</a>.</p></body></html>`;
 
 /** Builds the Koa application: one error middleware on top, every route authenticated unless public. */
 export function createHttpApp(services: Services, options: HttpOptions): Koa {
@@ -66,10 +61,6 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
 
   const system = new Router();
   const openapi = buildOpenApi(routes, API_PREFIX);
-  system.get('/', (ctx) => {
-    ctx.type = 'text/html';
-    ctx.body = LANDING_PAGE;
-  });
   system.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
@@ -103,6 +94,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     };
     await next();
   });
+  app.use(serveWebApp(options.webRoot));
   app.use(system.routes());
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: false }));

@@ -3,7 +3,7 @@ import { resolveTemplate } from '../engine/expressions.js';
 import type { LoadedDefinition, StepOutcome, WaitingActivity } from '../engine/runtime.js';
 import { StepContext } from '../engine/step-context.js';
 import type { Logger } from '../lib/logger.js';
-import { resolveDeadline } from '../lib/deadlines.js';
+import { toTaskDate } from '../lib/time.js';
 import { toJson, type InstanceRow } from './instances.repository.js';
 import type { OutboxEvent } from './outbox.js';
 import type { CreatedTask, TransactionScope } from './transactions.js';
@@ -104,8 +104,7 @@ export class StepPersistence {
     };
     const date = (template: string | null | undefined, field: string): Date | null => {
       try {
-        // ISO dates and durations, or the working-day forms wd:<N> / sla:<step> (lib/deadlines.ts).
-        return resolveDeadline(resolve(template), now, { ...instance.variables, ...(wait.locals ?? {}) });
+        return toTaskDate(resolve(template), now);
       } catch (err) {
         this.logger.warn(
           { instanceId: instance.id, elementId: wait.elementId, field, err: (err as Error).message },

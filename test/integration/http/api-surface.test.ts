@@ -22,10 +22,10 @@ describe('the HTTP surface', () => {
     expect(page.body).toContain('/api/openapi.json');
   });
 
-  it('answers the root with a page that points to the API reference', async () => {
+  it('answers the root with the browser app (built by the vitest globalSetup)', async () => {
     const root = await t.anonymous().get('/');
     expect(root.headers.get('content-type')).toContain('text/html');
-    expect(root.body).toContain('/api/docs');
+    expect(root.body).toContain('<div id="app">');
   });
 
   it('answers /healthz and /readyz', async () => {

@@ -1,0 +1,30 @@
+import type { AppRoute } from './router';
+import type { MessageBundle } from '../lib/i18n';
+import { placeholderRoutes } from './placeholder';
+import * as worklist from '../features/worklist';
+import worklistMessages from '../features/worklist/messages';
+import * as admin from '../features/admin';
+import adminMessages from '../features/admin/messages';
+
+/**
+ * Every feature of the app, one line each (modeler/README.md "How to add a feature"). The order
+ * here is the order of the navigation.
+ */
+export const features: { routes: AppRoute[]; messages: MessageBundle }[] = [
+  { routes: worklist.routes, messages: worklistMessages },
+  {
+    routes: placeholderRoutes('designer', ['/designer', '/designer/:key'], {
+      labelKey: 'app.nav.designer',
+      permission: ['deployment', 'create'],
+    }),
+    messages: { zh: {}, en: {} },
+  },
+  {
+    routes: placeholderRoutes('monitor', ['/monitor', '/monitor/instances/:id'], {
+      labelKey: 'app.nav.monitor',
+      permission: ['dashboard', 'read'],
+    }),
+    messages: { zh: {}, en: {} },
+  },
+  { routes: admin.routes, messages: adminMessages },
+];

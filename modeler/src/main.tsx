@@ -1,0 +1,7 @@
+import { render } from 'preact';
+import { App } from './app/App';
+import { getLocale } from './lib/i18n';
+import './styles.css';
+
+document.documentElement.lang = getLocale() === 'zh' ? 'zh-CN' : 'en';
+render(<App />, document.getElementById('app') as HTMLElement);

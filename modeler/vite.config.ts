@@ -1,0 +1,26 @@
+import { defineConfig } from 'vite';
+import preact from '@preact/preset-vite';
+
+/**
+ * The browser app. Built into modeler/dist and served by the Koa server (server/http/static.ts);
+ * in development `vite` proxies the API and Socket.IO to a running `npm start` (port 3000).
+ */
+export default defineConfig({
+  root: import.meta.dirname,
+  base: '/',
+  plugins: [preact()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // No inline <script> or data: module preloads: the server's CSP forbids inline scripts.
+    modulePreload: { polyfill: false },
+    assetsInlineLimit: 0,
+    chunkSizeWarningLimit: 2000,
+  },
+  server: {
+    proxy: {
+      '/api': 'http://127.0.0.1:3000',
+      '/socket.io': { target: 'http://127.0.0.1:3000', ws: true },
+    },
+  },
+});

@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export { ensureWebBuild } from '../../../modeler/scripts/web-build.js';
+
+/** Debian's Chromium; a missing browser fails the test run (never a skip, never a download). */
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = path.resolve(import.meta.dirname, '../../../test-results/screenshots');
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface TestBrowser {
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * Launches Chromium on a fresh profile. playwright-core refuses an explicit `--user-data-dir`
+ * with `launch()` (only launchPersistentContext, which allows one context); `launch()` itself
+ * starts Chromium with a new temporary `--user-data-dir` every time and removes it on close,
+ * and its contexts are isolated, so two users' sessions never share cookies.
+ */
+export async function launchBrowser(): Promise<TestBrowser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (see .ci/run)`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  return { browser, close: () => browser.close() };
+}
+
+export type Locale = 'zh' | 'en';
+
+/** A new browser context (own cookies) logged in through the login page as a demo user. */
+export async function newUserPage(
+  browser: Browser,
+  baseUrl: string,
+  username: string,
+  options: { locale?: Locale; password?: string } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    locale: options.locale === 'en' ? 'en-US' : 'zh-CN',
+    viewport: { width: 1440, height: 900 },
+  });
+  const locale = options.locale ?? 'zh';
+  // The app keeps the language choice in localStorage; set it before the first script runs.
+  await context.addInitScript({
+    content: `if (!localStorage.getItem('pm.locale')) localStorage.setItem('pm.locale', ${JSON.stringify(locale)});`,
+  });
+  const page = await context.newPage();
+  failOnPageErrors(page);
+  await page.goto('/');
+  const labels =
+    locale === 'zh' ? { u: '用户名', p: '密码', s: '登录' } : { u: 'User name', p: 'Password', s: 'Log in' };
+  await page.getByLabel(labels.u).fill(username);
+  await page.getByLabel(labels.p).fill(options.password ?? 'demo1234');
+  await page.getByRole('button', { name: labels.s, exact: true }).click();
+  await page.getByRole('navigation').waitFor();
+  return page;
+}
+
+/** Uncaught exceptions and CSP violations in the page are test failures, reported at the next check. */
+export function failOnPageErrors(page: Page): void {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) errors.push(msg.text());
+  });
+  errorsByPage.set(page, errors);
+}
+
+const errorsByPage = new WeakMap<Page, string[]>();
+
+export function pageErrors(page: Page): string[] {
+  return errorsByPage.get(page) ?? [];
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
