@@ -13,6 +13,7 @@ import { createHttpApp } from './http/app.js';
 import type { Services } from './http/services.js';
 import type { AnyRoute } from './http/route.js';
 import { JobExecutor } from './jobs/executor.js';
+import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { ArrearsService } from './marketing/arrears.js';
 import { BillsService } from './marketing/bills.service.js';
@@ -47,6 +48,8 @@ export interface PlatformOptions {
   extraRoutes?: (services: Services) => AnyRoute[];
   /** Run the job executor (default true). */
   jobs?: boolean;
+  /** The platform clock (default: the system clock); tests pass a `TestClock` to move time. */
+  clock?: Clock;
 }
 
 export interface Platform {
@@ -56,6 +59,7 @@ export interface Platform {
   bus: EventBus;
   services: Services;
   executor: JobExecutor;
+  clock: Clock;
   server: http.Server;
   url: string;
   close(): Promise<void>;
@@ -84,7 +88,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const definitions = new DefinitionStore(db);
   let executor: JobExecutor | null = null;
   const transactions = new Transactions(db, bus, () => executor?.kick());
-  const steps = new StepExecutor(definitions, logger, metrics);
+  const clock = options.clock ?? systemClock;
+  const steps = new StepExecutor(definitions, logger, metrics, () => clock.now());
   const authorization = new Authorization(db, logger);
   const visibility = new Visibility(authorization);
   const audit = new AuditService(db);
@@ -93,6 +98,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     pollMs: config.jobPollMs,
     lockMs: config.jobLockMs,
     retryBaseMs: options.jobRetryBaseMs ?? 5000,
+    clock,
   });
   const jobExecutor = executor;
   const customers = new CustomersService(db, visibility, authorization, audit);
@@ -152,6 +158,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     bus,
     services,
     executor: jobExecutor,
+    clock,
     server,
     url,
     async close() {

@@ -7,6 +7,8 @@ import { Invalid, type ErrorDetail } from '../lib/errors.js';
 import { checkXmlSafety } from './xml-safety.js';
 import { ExpressionError, validateTemplate, isExpression, parseExpression, rootIdentifiers } from './expressions.js';
 import { PlatformService } from './platform-service.js';
+import { PlatformTimerEventDefinition } from './timer-definition.js';
+import { deadlineSpecProblem, resolveDeadline } from '../lib/deadlines.js';
 
 /** What the platform knows about a user task from its camunda: attributes (read at deploy). */
 export interface UserTaskMeta {
@@ -93,7 +95,11 @@ const SUPPORTED_EVENT_DEFINITIONS = new Set([
 /** Roots an expression may read; anything else is most likely a typo or a Java bean. */
 const RESERVED_ROOTS = new Set(['environment', 'content', 'properties', 'fields']);
 
-const typeResolver = TypeResolver(Elements as unknown as Record<string, unknown>);
+// Timers run on the platform clock and understand wd:/sla: deadlines (timer-definition.ts).
+const typeResolver = TypeResolver({
+  ...(Elements as unknown as Record<string, unknown>),
+  TimerEventDefinition: PlatformTimerEventDefinition,
+});
 
 /** bpmn-elements' type resolver, plus: every service or send task runs through the platform registry. */
 export function platformTypeResolver(entity: { type: string; behaviour?: Record<string, unknown> }): void {
@@ -221,6 +227,8 @@ class Checker {
     for (const kind of present) {
       const body = str((definition[kind] as ModdleElement).body);
       if (!body) this.fail(element, `the timer's ${kind} is empty`);
+      else if (kind !== 'timeCycle' && deadlineSpecProblem(body))
+        this.fail(element, `${kind}: ${deadlineSpecProblem(body)}`);
       else this.expression(element, kind, body);
     }
   }
@@ -279,6 +287,10 @@ class Checker {
     for (const [field, value] of Object.entries(meta)) {
       if (field !== 'name') this.expression(element, field, value);
     }
+    for (const field of ['dueDate', 'followUpDate'] as const) {
+      const problem = deadlineProblem(meta[field]);
+      if (problem) this.fail(element, `${field}: ${problem}`);
+    }
     if (meta.priority && !isExpression(meta.priority) && !/^-?\d+$/.test(meta.priority)) {
       this.fail(element, `priority must be a whole number or an expression, not "${meta.priority}"`);
     }
@@ -334,6 +346,23 @@ class Checker {
         this.meta.messageStarts[element.id as string] = this.meta.messages[ref.id] ?? ref.id;
       }
     }
+  }
+}
+
+/**
+ * Why a literal dueDate/followUpDate cannot be read, or null: ISO dates and durations, `wd:<N>`
+ * and `sla:<step>` are accepted; expressions are checked when they run.
+ */
+function deadlineProblem(value: string | null): string | null {
+  if (!value || value.includes('${')) return null;
+  const problem = deadlineSpecProblem(value);
+  if (problem) return problem;
+  try {
+    // A sample class: sla: steps are checked for existence here, their limit per instance later.
+    resolveDeadline(value, new Date(), { acceptClass: '03' });
+    return null;
+  } catch (err) {
+    return (err as Error).message;
   }
 }
 

@@ -20,17 +20,25 @@ export interface JobRow {
  * Leases up to `limit` due jobs to this node. `SKIP LOCKED` lets every node poll the same table
  * without waiting on each other; an expired lease (a node that died) is taken over.
  */
-export async function acquireDueJobs(db: Db, nodeId: string, limit: number, lockMs: number): Promise<JobRow[]> {
+export async function acquireDueJobs(
+  db: Db,
+  nodeId: string,
+  limit: number,
+  lockMs: number,
+  now: Date = new Date(),
+): Promise<JobRow[]> {
+  // "Now" is the platform clock's (a bound parameter, not SQL now()), so a test clock decides what
+  // is due; the lease is measured on the same clock, so it expires lockMs of that clock later.
   const result = await db.raw(
-    `UPDATE jobs SET locked_by = ?, locked_until = now() + (? * interval '1 millisecond'), attempts = attempts + 1
+    `UPDATE jobs SET locked_by = ?, locked_until = ?::timestamptz + (? * interval '1 millisecond'), attempts = attempts + 1
       WHERE id IN (
         SELECT id FROM jobs
-         WHERE NOT suspended AND due_at <= now() AND (locked_until IS NULL OR locked_until < now())
+         WHERE NOT suspended AND due_at <= ?::timestamptz AND (locked_until IS NULL OR locked_until < ?::timestamptz)
          ORDER BY due_at
          LIMIT ?
          FOR UPDATE SKIP LOCKED)
       RETURNING *`,
-    [nodeId, lockMs, limit],
+    [nodeId, now, lockMs, now, now, limit],
   );
   return (result.rows as JobRow[]).sort((a, b) => new Date(a.due_at).getTime() - new Date(b.due_at).getTime());
 }

@@ -64,7 +64,7 @@ export class IncidentsService {
       const updated = await scope.trx('jobs').where({ id: incident.job_id }).update({
         suspended: false,
         retries: this.defaultRetries,
-        due_at: new Date(),
+        due_at: this.steps.now(),
         locked_by: null,
         locked_until: null,
       });
@@ -72,7 +72,7 @@ export class IncidentsService {
       await scope
         .trx('incidents')
         .where({ id })
-        .update({ status: 'resolved', resolved_at: new Date(), resolved_by: actor.username });
+        .update({ status: 'resolved', resolved_at: this.steps.now(), resolved_by: actor.username });
       const [instance] = await scope
         .trx('process_instances')
         .where({ id: incident.instance_id })

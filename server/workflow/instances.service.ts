@@ -204,7 +204,7 @@ export class InstancesService {
         [id],
       );
       const ids: string[] = tree.rows.map((r: { id: string }) => r.id);
-      const now = new Date();
+      const now = this.executor.now();
       await scope
         .trx('process_instances')
         .whereIn('id', ids)

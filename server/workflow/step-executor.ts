@@ -56,6 +56,11 @@ export class StepExecutor {
     this.persistence = new StepPersistence(logger, clock);
   }
 
+  /** The platform clock's current time (a test clock in tests). */
+  now(): Date {
+    return new Date(this.clock());
+  }
+
   /** Starts an instance of a definition; its first step runs in the caller's transaction. */
   async start(scope: TransactionScope, params: StartParams): Promise<InstanceRow> {
     const definition = await this.definitions.load(params.definitionId, scope.trx);

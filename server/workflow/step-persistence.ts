@@ -3,7 +3,7 @@ import { resolveTemplate } from '../engine/expressions.js';
 import type { LoadedDefinition, StepOutcome, WaitingActivity } from '../engine/runtime.js';
 import { StepContext } from '../engine/step-context.js';
 import type { Logger } from '../lib/logger.js';
-import { toTaskDate } from '../lib/time.js';
+import { resolveDeadline } from '../lib/deadlines.js';
 import { toJson, type InstanceRow } from './instances.repository.js';
 import type { OutboxEvent } from './outbox.js';
 import type { CreatedTask, TransactionScope } from './transactions.js';
@@ -104,7 +104,8 @@ export class StepPersistence {
     };
     const date = (template: string | null | undefined, field: string): Date | null => {
       try {
-        return toTaskDate(resolve(template), now);
+        // ISO dates and durations, or the working-day forms wd:<N> / sla:<step> (lib/deadlines.ts).
+        return resolveDeadline(resolve(template), now, { ...instance.variables, ...(wait.locals ?? {}) });
       } catch (err) {
         this.logger.warn(
           { instanceId: instance.id, elementId: wait.elementId, field, err: (err as Error).message },

@@ -174,7 +174,7 @@ export class TasksService {
       const [claimed] = await scope
         .trx('tasks')
         .where({ id })
-        .update({ assignee: actor.username, claimed_at: new Date(), revision: scope.trx.raw('revision + 1') })
+        .update({ assignee: actor.username, claimed_at: this.executor.now(), revision: scope.trx.raw('revision + 1') })
         .returning(TASK_COLUMNS);
       this.log(scope, task, 'claim', actor);
       auditInTransaction(scope, actor, 'task.claim', 'task', id);
@@ -235,7 +235,7 @@ export class TasksService {
             .where({ id })
             .update({
               status: 'completed',
-              completed_at: new Date(),
+              completed_at: this.executor.now(),
               completed_by: actor.username,
               revision: scope.trx.raw('revision + 1'),
             }),
@@ -285,7 +285,11 @@ export class TasksService {
       const [reassigned] = await scope
         .trx('tasks')
         .where({ id })
-        .update({ assignee, claimed_at: assignee ? new Date() : null, revision: scope.trx.raw('revision + 1') })
+        .update({
+          assignee,
+          claimed_at: assignee ? this.executor.now() : null,
+          revision: scope.trx.raw('revision + 1'),
+        })
         .returning(TASK_COLUMNS);
       this.log(scope, task, 'reassign', actor, { from: task.assignee, to: assignee });
       auditInTransaction(scope, actor, 'task.reassign', 'task', id, { from: task.assignee, to: assignee });

@@ -1,0 +1,113 @@
+import * as Elements from 'bpmn-elements';
+import { parseDeadlineSpec, resolveDeadlineSpec } from '../lib/deadlines.js';
+import { addIsoDuration } from '../lib/time.js';
+import type { StepContext } from './step-context.js';
+
+/**
+ * bpmn-elements' timer event definition, on the platform clock and with the working-day forms.
+ *
+ * The stock behaviour reads `new Date()` to compute a timer's expiry and whether it is already
+ * due; with a test clock (PlatformOptions.clock) that would mix two times. This subclass computes
+ * both from the step's clock, and reads `wd:<N>` / `sla:<step>` (lib/deadlines.ts) in
+ * timeDuration or timeDate as "that many working days after the timer starts".
+ */
+type TimerType = 'timeDuration' | 'timeDate' | 'timeCycle';
+interface TimerThis {
+  activity: { environment: { options: { platformStep?: StepContext } } };
+  environment: { resolveExpression(expr: unknown, message: unknown): unknown };
+  [key: string]: unknown;
+}
+interface ParsedTimer {
+  expireAt?: Date;
+  repeat?: number;
+  delay?: number;
+}
+
+const Base = (Elements as unknown as { TimerEventDefinition: new (...args: unknown[]) => object })
+  .TimerEventDefinition as unknown as {
+  prototype: { parse(this: TimerThis, type: TimerType, value: string): ParsedTimer };
+  call(self: unknown, ...args: unknown[]): void;
+};
+
+const TIMER_TYPES: TimerType[] = ['timeDuration', 'timeDate', 'timeCycle'];
+
+function stepOf(self: TimerThis): StepContext | undefined {
+  return self.activity.environment.options.platformStep;
+}
+
+export function PlatformTimerEventDefinition(this: TimerThis, activity: unknown, eventDefinition: unknown) {
+  Base.call(this, activity, eventDefinition);
+}
+PlatformTimerEventDefinition.prototype = Object.create(Base.prototype as object);
+PlatformTimerEventDefinition.prototype.constructor = PlatformTimerEventDefinition;
+
+PlatformTimerEventDefinition.prototype.parse = function parse(
+  this: TimerThis,
+  timerType: TimerType,
+  value: string,
+): ParsedTimer {
+  const step = stepOf(this);
+  const nowMs = step ? step.clock() : Date.now();
+  const now = new Date(nowMs);
+  const text = String(value).trim();
+  const spec = timerType === 'timeCycle' ? null : parseDeadlineSpec(text);
+  if (spec) {
+    const expireAt = resolveDeadlineSpec(spec, now, step?.variables ?? {});
+    if (!expireAt) throw new Error(`${text}: the SLA table sets no limit for this case, so the timer has no date`);
+    return { expireAt, delay: expireAt.getTime() - nowMs };
+  }
+  if (timerType === 'timeDuration' && text.startsWith('P')) {
+    const expireAt = addIsoDuration(now, text);
+    if (expireAt) return { expireAt, delay: expireAt.getTime() - nowMs };
+  }
+  // Cycles (R3/PT1H …) and absolute dates: the stock parser, moved onto the platform clock.
+  const realNow = Date.now();
+  const parsed = Base.prototype.parse.call(this, timerType, text);
+  if (timerType !== 'timeDate' && parsed.expireAt) {
+    parsed.expireAt = new Date(parsed.expireAt.getTime() - realNow + nowMs);
+    parsed.delay = parsed.expireAt.getTime() - nowMs;
+  }
+  return parsed;
+};
+
+/** bpmn-elements' `_getTimers`, with "now" from the platform clock. */
+PlatformTimerEventDefinition.prototype._getTimers = function getTimers(
+  this: TimerThis & { parse(type: TimerType, value: string): ParsedTimer },
+  executeMessage: { content: Record<string, unknown> },
+) {
+  const content = executeMessage.content;
+  const step = stepOf(this);
+  const nowMs = step ? step.clock() : Date.now();
+  const result: Record<string, unknown> = {
+    ...('expireAt' in content && { expireAt: new Date(content.expireAt as string) }),
+  };
+  for (const timerType of TIMER_TYPES) {
+    if (timerType in content) result[timerType] = content[timerType];
+    else if (timerType in this) result[timerType] = this.environment.resolveExpression(this[timerType], executeMessage);
+    else continue;
+    let expireAtDate: Date;
+    let repeat: number | undefined;
+    const timerStr = result[timerType];
+    if (timerStr) {
+      const parsed = this.parse(timerType, String(timerStr));
+      repeat = parsed.repeat;
+      if (!parsed.expireAt || !parsed.expireAt.getTime) {
+        throw new TypeError(`Parsed ${timerType} "${String(timerStr)}" expireAt failed to resolve to a date`);
+      }
+      expireAtDate = parsed.expireAt;
+    } else {
+      expireAtDate = new Date(nowMs);
+    }
+    if (!('expireAt' in result) || (result.expireAt as Date) > expireAtDate) {
+      result.timerType = timerType;
+      result.expireAt = expireAtDate;
+      result.repeat = repeat;
+    }
+  }
+  if ('expireAt' in result) result.timeout = (result.expireAt as Date).getTime() - nowMs;
+  else if ('timeout' in content) result.timeout = content.timeout;
+  else if (!Object.keys(result).length) result.timeout = 0;
+  const inbound = content.inbound as Record<string, unknown>[] | undefined;
+  if (inbound?.[0] && 'repeat' in inbound[0]) result.repeat = inbound[0].repeat;
+  return result;
+};
