@@ -30,6 +30,7 @@ export const PERMISSIONS = {
   billing: ['read', 'write', 'run'],
   payment: ['write'],
   audit: ['read'],
+  notification: ['read'],
   admin: ['manage'],
   system: ['metrics'],
 } as const;

@@ -23,6 +23,7 @@ import { CustomersService } from './marketing/customers.service.js';
 import { MetersService } from './marketing/meters.service.js';
 import { PaymentsService } from './marketing/payments.service.js';
 import { ReadingsService } from './marketing/readings.service.js';
+import { gatewayFromConfig, NotificationsService, notifyCustomerService } from './notifications/index.js';
 import { coreServices, ServiceRegistry, type ServiceDefinition } from './services/registry.js';
 import { DefinitionStore } from './workflow/definitions.repository.js';
 import { DeploymentsService } from './workflow/deployments.service.js';
@@ -103,6 +104,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const jobExecutor = executor;
   const customers = new CustomersService(db, visibility, authorization, audit);
   const meters = new MetersService(db, visibility, customers, audit);
+  const notifications = new NotificationsService(
+    db,
+    transactions,
+    visibility,
+    gatewayFromConfig(config),
+    () => new Date(clock.now()),
+    logger,
+  );
+  registry.register(notifyCustomerService(db, notifications));
   const services: Services = {
     db,
     auth: new AuthService(db, authorization, audit, { ...DEFAULT_AUTH_OPTIONS, ...options.auth }),
@@ -126,6 +136,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     arrears: new ArrearsService(db, customers),
     tariffs: new TariffsService(db, audit),
     billingRuns: new BillingRunService(db, authorization, audit, logger, { nodeId: config.nodeId }),
+    notifications,
   };
   await authorization.ensure();
   await services.billingRuns.failInterrupted();

@@ -32,6 +32,10 @@ const schema = z
     TRUST_PROXY: z.enum(['true', 'false']).default('false'),
     ADMIN_USERNAME: z.string().min(2).optional(),
     ADMIN_PASSWORD: z.string().min(8).optional(),
+    /** Where notices go: `dev` keeps them in the notifications table (the demo outbox); `http` posts to an SMS provider. */
+    NOTIFY_GATEWAY: z.enum(['dev', 'http']).default('dev'),
+    NOTIFY_HTTP_URL: z.string().url().optional(),
+    NOTIFY_HTTP_TOKEN: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
@@ -40,6 +44,9 @@ const schema = z
         path: ['DATABASE_URL'],
         message: 'required in production (the embedded database is for development)',
       });
+    }
+    if (env.NOTIFY_GATEWAY === 'http' && !env.NOTIFY_HTTP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['NOTIFY_HTTP_URL'], message: 'required when NOTIFY_GATEWAY=http' });
     }
   });
 
@@ -60,6 +67,9 @@ export type Config = {
   trustProxy: boolean;
   adminUsername: string | undefined;
   adminPassword: string | undefined;
+  notifyGateway: 'dev' | 'http';
+  notifyHttpUrl: string | undefined;
+  notifyHttpToken: string | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -86,5 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY === 'true',
     adminUsername: e.ADMIN_USERNAME,
     adminPassword: e.ADMIN_PASSWORD,
+    notifyGateway: e.NOTIFY_GATEWAY,
+    notifyHttpUrl: e.NOTIFY_HTTP_URL,
+    notifyHttpToken: e.NOTIFY_HTTP_TOKEN,
   };
 }

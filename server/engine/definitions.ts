@@ -25,6 +25,11 @@ export interface UserTaskMeta {
 export interface ServiceTaskMeta {
   service: string;
   resultVariable: string | null;
+  /**
+   * The task's camunda:inputParameter values (text, possibly `${…}` templates, or a camunda:Map of
+   * them): what this one call passes besides the process variables (e.g. a notice's template).
+   */
+  inputs?: Record<string, string | Record<string, string>>;
 }
 
 /** Everything the runtime needs besides the engine's own serialized context. */
@@ -307,9 +312,11 @@ class Checker {
       this.fail(element, `unknown service "${name.service}": it is not in the platform's service registry`);
       return;
     }
+    const inputs = inputParameters(element);
     this.meta.serviceTasks[element.id as string] = {
       service: name.service,
       resultVariable: str(element.resultVariable),
+      ...(Object.keys(inputs).length ? { inputs } : {}),
     };
   }
 
@@ -367,6 +374,29 @@ function deadlineProblem(value: string | null): string | null {
 }
 
 /** The registry name a service task names, in the ways Camunda 7 and bpmn-engine files write it. */
+/** camunda:inputParameter values of an element: text, or a camunda:Map of texts (lists and scripts are not kept). */
+function inputParameters(element: ModdleElement): Record<string, string | Record<string, string>> {
+  const inputs: Record<string, string | Record<string, string>> = {};
+  const values =
+    ((element.extensionElements as ModdleElement | undefined)?.values as ModdleElement[] | undefined) ?? [];
+  for (const io of values.filter((v) => v.$type === 'camunda:InputOutput')) {
+    for (const parameter of (io.inputParameters as ModdleElement[] | undefined) ?? []) {
+      const key = str(parameter.name);
+      if (!key) continue;
+      const definition = parameter.definition as ModdleElement | undefined;
+      if (definition?.$type === 'camunda:Map') {
+        const map: Record<string, string> = {};
+        for (const entry of (definition.entries as ModdleElement[] | undefined) ?? []) {
+          const k = str(entry.key);
+          if (k) map[k] = typeof entry.value === 'string' ? entry.value : '';
+        }
+        inputs[key] = map;
+      } else if (!definition) inputs[key] = typeof parameter.value === 'string' ? parameter.value : '';
+    }
+  }
+  return inputs;
+}
+
 export function serviceName(element: ModdleElement): { service: string } | { error: string } {
   const delegate = str(element.delegateExpression);
   if (delegate) {

@@ -18,6 +18,7 @@ import { adminRoutes } from './routes/admin.js';
 import { calculationRoutes } from './routes/calculations.js';
 import { marketingRoutes } from './routes/marketing.js';
 import { billingRoutes } from './routes/billing.js';
+import { notificationRoutes } from './routes/notifications.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -53,6 +54,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ...calculationRoutes(services),
     ...marketingRoutes(services),
     ...billingRoutes(services),
+    ...notificationRoutes(services),
     ...(options.extraRoutes ?? []),
   ];
 

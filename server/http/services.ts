@@ -19,6 +19,7 @@ import type { CustomersService } from '../marketing/customers.service.js';
 import type { MetersService } from '../marketing/meters.service.js';
 import type { PaymentsService } from '../marketing/payments.service.js';
 import type { ReadingsService } from '../marketing/readings.service.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
 
 /** Everything the HTTP layer may call: services only, never the engine or SQL directly. */
 import type { TariffsService } from '../marketing/tariffs.service.js';
@@ -46,4 +47,5 @@ export interface Services {
   payments: PaymentsService;
   arrears: ArrearsService;
   billingRuns: BillingRunService;
+  notifications: NotificationsService;
 }

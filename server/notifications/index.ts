@@ -1,0 +1,4 @@
+export * from './gateway.js';
+export * from './templates.js';
+export * from './notifications.service.js';
+export * from './notify-customer.service.js';

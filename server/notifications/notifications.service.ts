@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/index.js';
+import type { Actor } from '../lib/actor.js';
+import { Invalid, NotFound } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { page, type PageRequest } from '../workflow/paging.js';
+import type { Transactions } from '../workflow/transactions.js';
+import type { Visibility } from '../workflow/visibility.js';
+import type { NotificationChannel, NotificationGateway } from './gateway.js';
+import { isTemplateCode, NOTIFICATION_TEMPLATES, renderTemplate, TEMPLATE_CODES } from './templates.js';
+
+export interface NotifyInput {
+  template: string;
+  customerId?: string | undefined;
+  accountNo?: string | undefined;
+  phone?: string | undefined;
+  email?: string | undefined;
+  channel?: NotificationChannel | undefined;
+  params?: Record<string, unknown> | undefined;
+  locale?: 'zh' | 'en' | undefined;
+}
+
+/** Where a notice comes from: the service task that sent it, or a person. */
+export interface NotifyOrigin {
+  /** One notice per key: the service call's idempotency key, so a retried task sends once. */
+  idempotencyKey: string;
+  instanceId?: string | null | undefined;
+  elementId?: string | null | undefined;
+  departmentId?: string | null | undefined;
+  by: string;
+}
+
+export interface NotificationFilter {
+  customerId?: string | undefined;
+  accountNo?: string | undefined;
+  instanceId?: string | undefined;
+  template?: string | undefined;
+  status?: string | undefined;
+}
+
+export const NOTIFICATION_COLUMNS = [
+  'id',
+  'customer_id',
+  'account_no',
+  'department_id',
+  'instance_id',
+  'element_id',
+  'template',
+  'channel',
+  'recipient',
+  'locale',
+  'subject',
+  'body',
+  'params',
+  'gateway',
+  'status',
+  'provider_message_id',
+  'error',
+  'attempts',
+  'created_by',
+  'created_at',
+  'sent_at',
+];
+
+export type NotificationRow = Record<string, unknown> & { id: string; status: string; body: string };
+
+interface Recipient {
+  customerId: string | null;
+  accountNo: string | null;
+  departmentId: string | null;
+  name: string | null;
+  phone: string | null;
+}
+
+/**
+ * Notices to customers (issue 5 §6): rendered from a template, recorded, and handed to the
+ * configured gateway. Every notice a process sends is a row here, sent or not: a customer without
+ * a phone number gets a `failed` row (the process goes on; the collector sees why), a gateway
+ * failure is retried with the service task and then raises an incident.
+ */
+export class NotificationsService {
+  constructor(
+    private readonly db: Db,
+    private readonly transactions: Transactions,
+    private readonly visibility: Visibility,
+    private readonly gateway: NotificationGateway,
+    private readonly now: () => Date,
+    private readonly logger?: Logger,
+  ) {}
+
+  templates() {
+    return TEMPLATE_CODES.map((code) => ({ code, ...NOTIFICATION_TEMPLATES[code] }));
+  }
+
+  async send(input: NotifyInput, origin: NotifyOrigin): Promise<NotificationRow> {
+    const earlier = await this.byKey(origin.idempotencyKey);
+    if (earlier?.status === 'sent') return earlier;
+    if (!isTemplateCode(input.template)) {
+      throw new Invalid('VALIDATION_FAILED', `unknown notification template ${input.template}`, [
+        { field: 'template', reason: `one of ${TEMPLATE_CODES.join(', ')}` },
+      ]);
+    }
+    const template = NOTIFICATION_TEMPLATES[input.template];
+    const channel = input.channel ?? template.channel;
+    const who = await this.recipient(input, origin);
+    const to = channel === 'sms' ? (input.phone ?? who.phone) : (input.email ?? null);
+    const params = {
+      ...input.params,
+      name: input.params?.name ?? who.name,
+      accountNo: input.params?.accountNo ?? who.accountNo,
+    };
+    const text = renderTemplate(input.template, params, input.locale ?? 'zh');
+    const id = earlier?.id ?? randomUUID();
+    if (!earlier) {
+      await this.db('notifications')
+        .insert({
+          id,
+          idempotency_key: origin.idempotencyKey,
+          customer_id: who.customerId,
+          account_no: who.accountNo,
+          department_id: who.departmentId,
+          instance_id: origin.instanceId ?? null,
+          element_id: origin.elementId ?? null,
+          template: input.template,
+          channel,
+          recipient: to ?? '',
+          locale: input.locale ?? 'zh',
+          subject: text.subject,
+          body: text.body,
+          params: JSON.stringify(params),
+          gateway: this.gateway.name,
+          created_by: origin.by,
+          created_at: this.now(),
+        })
+        .onConflict('idempotency_key')
+        .ignore();
+    }
+    const row = (await this.byKey(origin.idempotencyKey)) as NotificationRow;
+    if (row.status === 'sent') return row;
+    if (!to)
+      return this.finish(row, {
+        status: 'failed',
+        error: `no ${channel === 'sms' ? 'phone number' : 'e-mail address'} to send to`,
+      });
+    try {
+      const delivery = await this.gateway.send({ id: row.id, channel, to, subject: text.subject, body: text.body });
+      return await this.finish(row, { status: 'sent', providerMessageId: delivery.providerMessageId });
+    } catch (err) {
+      this.logger?.warn({ err, notificationId: row.id }, 'notification gateway failed');
+      await this.finish(row, { status: 'failed', error: String((err as Error).message ?? err).slice(0, 2000) });
+      throw err;
+    }
+  }
+
+  async list(filter: NotificationFilter, request: PageRequest, actor: Actor) {
+    const q = this.db('notifications')
+      .select(NOTIFICATION_COLUMNS)
+      .where(await this.visibility.departmentFilter(actor, 'notification', 'read', 'department_id'))
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]);
+    if (filter.customerId) q.where('customer_id', filter.customerId);
+    if (filter.accountNo) q.where('account_no', filter.accountNo);
+    if (filter.instanceId) q.where('instance_id', filter.instanceId);
+    if (filter.template) q.where('template', filter.template);
+    if (filter.status) q.where('status', filter.status);
+    return page(q, request);
+  }
+
+  async get(id: string, actor: Actor) {
+    const row = await this.db('notifications')
+      .where({ id })
+      .where(await this.visibility.departmentFilter(actor, 'notification', 'read', 'department_id'))
+      .first(NOTIFICATION_COLUMNS);
+    if (!row) throw new NotFound('notification', id);
+    return row as NotificationRow;
+  }
+
+  private byKey(key: string) {
+    return this.db('notifications').where({ idempotency_key: key }).first(NOTIFICATION_COLUMNS) as Promise<
+      NotificationRow | undefined
+    >;
+  }
+
+  private async recipient(input: NotifyInput, origin: NotifyOrigin): Promise<Recipient> {
+    if (!input.customerId && !input.accountNo) {
+      if (!input.phone && !input.email) {
+        throw new Invalid('VALIDATION_FAILED', 'a notice needs a customer (customerId or accountNo) or an address', [
+          { field: 'customerId', reason: 'customerId, accountNo, phone or email is required' },
+        ]);
+      }
+      return { customerId: null, accountNo: null, departmentId: origin.departmentId ?? null, name: null, phone: null };
+    }
+    const customer = await this.db('customers')
+      .where(input.customerId ? { id: input.customerId } : { account_no: input.accountNo })
+      .first('id', 'account_no', 'department_id', 'name', 'phone');
+    if (!customer) throw new NotFound('customer', input.customerId ?? input.accountNo);
+    return {
+      customerId: customer.id,
+      accountNo: customer.account_no,
+      departmentId: customer.department_id,
+      name: customer.name,
+      phone: customer.phone ?? null,
+    };
+  }
+
+  /** Records the outcome; a sent notice is published as `notification:sent` after commit. */
+  private async finish(
+    row: NotificationRow,
+    outcome: { status: 'sent' | 'failed'; providerMessageId?: string | null; error?: string },
+  ): Promise<NotificationRow> {
+    return this.transactions.run(async (scope) => {
+      const sentAt = outcome.status === 'sent' ? this.now() : null;
+      await scope
+        .trx('notifications')
+        .where({ id: row.id })
+        .update({
+          status: outcome.status,
+          provider_message_id: outcome.providerMessageId ?? null,
+          error: outcome.error ?? null,
+          attempts: scope.trx.raw('attempts + 1'),
+          sent_at: sentAt,
+        });
+      if (outcome.status === 'sent') {
+        scope.outbox.add({
+          topic: 'notification:sent',
+          departmentId: (row.department_id as string | null) ?? null,
+          definitionKey: null,
+          instanceId: (row.instance_id as string | null) ?? null,
+          payload: {
+            notificationId: row.id,
+            template: row.template,
+            channel: row.channel,
+            customerId: row.customer_id,
+            accountNo: row.account_no,
+          },
+        });
+      }
+      return (await scope.trx('notifications').where({ id: row.id }).first(NOTIFICATION_COLUMNS)) as NotificationRow;
+    });
+  }
+}

@@ -1,0 +1,120 @@
+import { Invalid } from '../lib/errors.js';
+import type { NotificationChannel } from './gateway.js';
+
+/**
+ * The notice texts (DOMAIN.md §6 reminders and disconnection notices, §7 warnings). `{name}`
+ * placeholders are filled from the call's params; the customer's `name` and `accountNo` are
+ * always available. Chinese is the text sent; English is kept for the demo UI and tests.
+ */
+export interface NotificationTemplate {
+  channel: NotificationChannel;
+  zh: { subject?: string; body: string };
+  en: { subject?: string; body: string };
+}
+
+const SIGNATURE = '【国网电力】';
+
+export const NOTIFICATION_TEMPLATES = {
+  bill_issued: {
+    channel: 'sms',
+    zh: { body: `${SIGNATURE}尊敬的{name}，您户号{accountNo}的{period}电费{amount}元已出账，请于{dueDate}前缴纳。` },
+    en: { body: 'Dear {name}, the {period} bill of account {accountNo}, {amount} yuan, is due by {dueDate}.' },
+  },
+  arrears_reminder: {
+    channel: 'sms',
+    zh: {
+      body: `${SIGNATURE}尊敬的{name}，您户号{accountNo}截至{asOf}欠电费{arrears}元，违约金{lateFee}元，请尽快缴纳，以免影响正常用电。`,
+    },
+    en: {
+      body: 'Dear {name}, account {accountNo} owes {arrears} yuan as of {asOf}, late fee {lateFee} yuan. Please pay soon.',
+    },
+  },
+  disconnection_notice: {
+    channel: 'sms',
+    zh: {
+      body: `${SIGNATURE}停电通知：您户号{accountNo}欠电费{arrears}元已逾期{daysOverdue}天，经催缴仍未结清，将于{disconnectAt}起依法中止供电。结清后24小时内恢复供电。`,
+    },
+    en: {
+      body: 'Disconnection notice: account {accountNo} owes {arrears} yuan, {daysOverdue} days overdue; supply stops from {disconnectAt} unless paid. Reconnection within 24 h of payment.',
+    },
+  },
+  disconnection_final_notice: {
+    channel: 'sms',
+    zh: { body: `${SIGNATURE}最后通知：您户号{accountNo}将于{disconnectAt}中止供电，欠费{arrears}元。` },
+    en: { body: 'Final notice: supply to account {accountNo} stops at {disconnectAt}; arrears {arrears} yuan.' },
+  },
+  disconnected: {
+    channel: 'sms',
+    zh: { body: `${SIGNATURE}您户号{accountNo}因欠费已中止供电，缴清电费后24小时内恢复供电。` },
+    en: { body: 'Supply to account {accountNo} is stopped for arrears; it is restored within 24 h of payment.' },
+  },
+  arrears_settled: {
+    channel: 'sms',
+    zh: { body: `${SIGNATURE}您户号{accountNo}的欠费已结清，感谢您的支持。` },
+    en: { body: 'The arrears of account {accountNo} are settled. Thank you.' },
+  },
+  reconnected: {
+    channel: 'sms',
+    zh: { body: `${SIGNATURE}您户号{accountNo}已恢复供电。` },
+    en: { body: 'Supply to account {accountNo} is restored.' },
+  },
+  risk_warning: {
+    channel: 'email',
+    zh: {
+      subject: '高风险用户预警（{level}级）：{accountNo}',
+      body: '客户{name}（户号{accountNo}）被列为{level}级高风险用户，触发规则{rules}，欠费{arrears}元，请于{deadline}前采取措施并反馈。',
+    },
+    en: {
+      subject: 'High-risk customer warning (level {level}): {accountNo}',
+      body: 'Customer {name} ({accountNo}) is a level {level} high-risk customer (rules {rules}, arrears {arrears} yuan). Take a measure and report by {deadline}.',
+    },
+  },
+} as const satisfies Record<string, NotificationTemplate>;
+
+export type TemplateCode = keyof typeof NOTIFICATION_TEMPLATES;
+
+export const TEMPLATE_CODES = Object.keys(NOTIFICATION_TEMPLATES) as TemplateCode[];
+
+export function isTemplateCode(code: string): code is TemplateCode {
+  return Object.prototype.hasOwnProperty.call(NOTIFICATION_TEMPLATES, code);
+}
+
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Fills a text's placeholders; a missing value is a 400 naming it (never a notice with "{amount}" in it). */
+function fill(text: string, params: Readonly<Record<string, unknown>>, template: string): string {
+  const missing = new Set<string>();
+  const out = text.replace(PLACEHOLDER, (_, key: string) => {
+    const value = params[key];
+    if (value === undefined || value === null || value === '') {
+      missing.add(key);
+      return '';
+    }
+    return Array.isArray(value) ? value.join(', ') : String(value);
+  });
+  if (missing.size) {
+    throw new Invalid(
+      'NOTIFICATION_PARAMS_MISSING',
+      `template ${template} needs ${[...missing].join(', ')}`,
+      [...missing].map((key) => ({ field: `params.${key}`, reason: 'required by the template' })),
+    );
+  }
+  return out;
+}
+
+export interface RenderedNotice {
+  subject: string | null;
+  body: string;
+}
+
+export function renderTemplate(
+  code: TemplateCode,
+  params: Readonly<Record<string, unknown>>,
+  locale: 'zh' | 'en' = 'zh',
+): RenderedNotice {
+  const text: { subject?: string; body: string } = NOTIFICATION_TEMPLATES[code][locale];
+  return {
+    subject: text.subject === undefined ? null : fill(text.subject, params, code),
+    body: fill(text.body, params, code),
+  };
+}
