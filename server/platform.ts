@@ -13,6 +13,9 @@ import { createHttpApp } from './http/app.js';
 import type { Services } from './http/services.js';
 import type { AnyRoute } from './http/route.js';
 import { JobExecutor } from './jobs/executor.js';
+import { DeployLint } from './lint/deploy-lint.js';
+import { DraftsService } from './designer/drafts.service.js';
+import { DesignerCatalogService } from './designer/catalog.service.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { ArrearsService } from './marketing/arrears.js';
@@ -94,6 +97,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const authorization = new Authorization(db, logger);
   const visibility = new Visibility(authorization);
   const audit = new AuditService(db);
+  const deployLint = new DeployLint(db, registry);
   executor = new JobExecutor(db, transactions, steps, registry, metrics, logger, {
     nodeId: config.nodeId,
     pollMs: config.jobPollMs,
@@ -120,7 +124,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     audit,
     users: new UsersService(db, audit),
     organisation: new OrganisationService(db, audit),
-    deployments: new DeploymentsService(db, transactions, registry),
+    deployments: new DeploymentsService(db, transactions, registry, deployLint),
+    drafts: new DraftsService(db, transactions),
+    designerCatalog: new DesignerCatalogService(db, registry, deployLint),
     instances: new InstancesService(db, transactions, definitions, steps, visibility, authorization),
     tasks: new TasksService(db, transactions, steps, visibility, authorization),
     messages: new MessagesService(db, transactions, steps),

@@ -10,6 +10,7 @@ import { authenticator } from './authenticate.js';
 import { serveWebApp } from './static.js';
 import { buildOpenApi, REFERENCE_PAGE } from './openapi.js';
 import { deploymentRoutes } from './routes/deployments.js';
+import { designerRoutes } from './routes/designer.js';
 import { instanceRoutes } from './routes/instances.js';
 import { taskRoutes } from './routes/tasks.js';
 import { messageAndIncidentRoutes } from './routes/messages.js';
@@ -47,6 +48,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
   const routes: AnyRoute[] = [
     ...authRoutes(services, options.secureCookies),
     ...deploymentRoutes(services),
+    ...designerRoutes(services),
     ...instanceRoutes(services),
     ...taskRoutes(services),
     ...messageAndIncidentRoutes(services),

@@ -6,6 +6,7 @@ import { NotFound } from '../lib/errors.js';
 import { DEFINITION_COLUMNS, type DefinitionRow } from './definitions.repository.js';
 import type { Transactions } from './transactions.js';
 import { auditInTransaction } from '../identity/audit.service.js';
+import type { DeployLint } from '../lint/deploy-lint.js';
 
 /** One deployed version as the designer's version list shows it: who deployed it, and when. */
 export interface VersionSummary {
@@ -29,6 +30,8 @@ export class DeploymentsService {
     private readonly db: Db,
     private readonly transactions: Transactions,
     private readonly services: ServiceCatalog,
+    /** The designer's lint, run again here so nothing it refuses reaches production (issue 7). */
+    private readonly lint: DeployLint | null = null,
   ) {}
 
   /**
@@ -37,6 +40,7 @@ export class DeploymentsService {
    */
   async deploy(xml: string, name: string | undefined, actor: Actor): Promise<DeployResult> {
     const compiled = await compileDefinition(xml, this.services);
+    await this.lint?.check(xml);
     return this.transactions.run(async (scope) => {
       const { trx, outbox } = scope;
       // Serialize deployments of one key so two concurrent deploys cannot take the same version.

@@ -63,8 +63,8 @@ describe('two server processes on one PostgreSQL', () => {
 <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="t">
   <process id="twoNodes" isExecutable="true">
     <startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t1"/>
-    <userTask id="t1" camunda:candidateGroups="acceptance_clerk"/><sequenceFlow id="f2" sourceRef="t1" targetRef="t2"/>
-    <userTask id="t2" camunda:candidateGroups="acceptance_clerk"/><sequenceFlow id="f3" sourceRef="t2" targetRef="e"/>
+    <userTask id="t1" camunda:candidateGroups="acceptance_clerk" camunda:formKey="generic.task"/><sequenceFlow id="f2" sourceRef="t1" targetRef="t2"/>
+    <userTask id="t2" camunda:candidateGroups="acceptance_clerk" camunda:formKey="generic.task"/><sequenceFlow id="f3" sourceRef="t2" targetRef="e"/>
     <endEvent id="e"/>
   </process>
 </definitions>`;

@@ -13,9 +13,9 @@ const TWO_STEP = `<?xml version="1.0" encoding="UTF-8"?>
   <process id="crash" isExecutable="true">
     <startEvent id="s" />
     <sequenceFlow id="f1" sourceRef="s" targetRef="first" />
-    <userTask id="first" camunda:candidateGroups="acceptance_clerk" />
+    <userTask id="first" camunda:candidateGroups="acceptance_clerk" camunda:formKey="generic.task" />
     <sequenceFlow id="f2" sourceRef="first" targetRef="second" />
-    <userTask id="second" camunda:candidateGroups="acceptance_clerk" />
+    <userTask id="second" camunda:candidateGroups="acceptance_clerk" camunda:formKey="generic.task" />
     <sequenceFlow id="f3" sourceRef="second" targetRef="e" />
     <endEvent id="e" />
   </process>

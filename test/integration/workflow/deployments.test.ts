@@ -57,7 +57,7 @@ describe.each(BACKENDS)('POST /api/v1/deployments (%s)', (backend) => {
 
   it('keeps a running instance on the version it started with', async () => {
     const xml = wrap(
-      '<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="u"/><userTask id="u" camunda:candidateGroups="acceptance_clerk"/><sequenceFlow id="g" sourceRef="u" targetRef="e"/><endEvent id="e"/>',
+      '<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="u"/><userTask id="u" camunda:candidateGroups="acceptance_clerk" camunda:formKey="generic.task"/><sequenceFlow id="g" sourceRef="u" targetRef="e"/><endEvent id="e"/>',
     ).replace('id="p"', 'id="pinned"');
     const v1 = await designer.post('/api/v1/deployments', { xml });
     const clerk = await t.as('xh.clerk');

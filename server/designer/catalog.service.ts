@@ -1,0 +1,73 @@
+import type { Db } from '../db/index.js';
+import type { DeployLint } from '../lint/deploy-lint.js';
+import type { LintIssue } from '../lint/config.js';
+import type { PlatformLintData } from '../lint/rules/support.js';
+import type { ServiceRegistry } from '../services/registry.js';
+
+export interface DesignerCatalog {
+  roles: { code: string; name: string; nameEn: string | null }[];
+  users: { username: string; displayName: string; departmentId: string }[];
+  services: { name: string; description: string; inputs: string[]; outputs: string[] }[];
+  /** Deployed process keys: the targets a call activity may name. */
+  processes: { key: string; name: string | null; version: number }[];
+  /** Form ids already deployed (null where the platform keeps no form catalogue yet). */
+  forms: string[] | null;
+}
+
+/**
+ * What the designer's pickers offer (issue 7): roles and users for candidates, the service
+ * registry, deployed processes for call activities. Readable by designers, who cannot read the
+ * admin listings.
+ */
+export class DesignerCatalogService {
+  constructor(
+    private readonly db: Db,
+    private readonly registry: ServiceRegistry,
+    private readonly deployLint: DeployLint,
+  ) {}
+
+  async catalog(): Promise<DesignerCatalog> {
+    const [roles, users, processes, lint] = await Promise.all([
+      this.db('roles').select('code', 'name', 'name_en').orderBy('code'),
+      this.db('users').where({ active: true }).select('username', 'display_name', 'department_id').orderBy('username'),
+      this.db('process_definitions as d')
+        .select('d.key', 'd.name', 'd.version')
+        .whereRaw('d.version = (SELECT max(version) FROM process_definitions d2 WHERE d2.key = d.key)')
+        .orderBy('d.key'),
+      this.deployLint.data(),
+    ]);
+    return {
+      roles: roles.map((r: { code: string; name: string; name_en: string | null }) => ({
+        code: r.code,
+        name: r.name,
+        nameEn: r.name_en,
+      })),
+      users: users.map((u: { username: string; display_name: string; department_id: string }) => ({
+        username: u.username,
+        displayName: u.display_name,
+        departmentId: u.department_id,
+      })),
+      services: this.registry.list().map((s) => ({
+        name: s.name,
+        description: s.description,
+        inputs: s.inputs ?? [],
+        outputs: s.outputs ?? [],
+      })),
+      processes: processes.map((p: { key: string; name: string | null; version: number }) => ({
+        key: p.key,
+        name: p.name,
+        version: Number(p.version),
+      })),
+      forms: lint.forms,
+    };
+  }
+
+  /** Exactly the rule config the deploy check uses (GET /api/v1/designer/lint-config). */
+  lintConfig(): Promise<PlatformLintData> {
+    return this.deployLint.data();
+  }
+
+  lint(xml: string, forms: string[]): Promise<LintIssue[]> {
+    return this.deployLint.issues(xml, forms);
+  }
+}

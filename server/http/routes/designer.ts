@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { route, type AnyRoute } from '../route.js';
+import type { Services } from '../services.js';
+
+/** Designers only: the same permission as deploying (permissions/policy.csv). */
+const DESIGN = { object: 'deployment', action: 'create' } as const;
+
+const keyParam = z.object({
+  key: z.string().regex(/^[A-Za-z_][\w.-]{0,99}$/, 'a process key: a letter or _, then letters, digits, _ . -'),
+});
+
+const formSchema = z.object({
+  id: z.string().regex(/^[A-Za-z_][\w.-]{0,99}$/, 'a form id: a letter or _, then letters, digits, _ . -'),
+  schema: z.record(z.string(), z.unknown()),
+});
+
+const draftBody = z.object({
+  xml: z.string().min(1, 'the BPMN XML is empty'),
+  name: z.string().max(200).nullable().optional(),
+  forms: z
+    .array(formSchema)
+    .max(100)
+    .refine((forms) => new Set(forms.map((f) => f.id)).size === forms.length, 'two forms share one id')
+    .optional(),
+  revision: z.number().int().min(0),
+  baseVersion: z.number().int().min(1).nullable().optional(),
+});
+
+export function designerRoutes(s: Services): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/designer/drafts',
+      tag: 'Designer',
+      summary: 'Drafts: processes saved without deploying (without their XML)',
+      permission: DESIGN,
+      handle: async () => ({ items: await s.drafts.list() }),
+    }),
+    route({
+      method: 'get',
+      path: '/designer/drafts/:key',
+      tag: 'Designer',
+      summary: 'One draft with its XML and forms',
+      permission: DESIGN,
+      params: keyParam,
+      handle: async ({ params }) => s.drafts.get(params.key),
+    }),
+    route({
+      method: 'put',
+      path: '/designer/drafts/:key',
+      tag: 'Designer',
+      summary:
+        'Save a draft (optimistic: `revision` is the revision last loaded, 0 for a new draft; a stale save answers 409 DRAFT_STALE)',
+      permission: DESIGN,
+      params: keyParam,
+      body: draftBody,
+      handle: async ({ params, body, actor }) => s.drafts.save(params.key, body, actor),
+    }),
+    route({
+      method: 'delete',
+      path: '/designer/drafts/:key',
+      tag: 'Designer',
+      summary: 'Delete a draft (with ?revision=, only if nobody saved it since)',
+      permission: DESIGN,
+      params: keyParam,
+      query: z.object({ revision: z.coerce.number().int().min(1).optional() }),
+      async handle({ params, query, actor }) {
+        await s.drafts.remove(params.key, query.revision, actor);
+        return undefined;
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/designer/catalog',
+      tag: 'Designer',
+      summary: "What the designer's pickers offer: roles, users, services, deployed processes, forms",
+      permission: DESIGN,
+      handle: async () => s.designerCatalog.catalog(),
+    }),
+    route({
+      method: 'get',
+      path: '/designer/lint-config',
+      tag: 'Designer',
+      summary: 'The platform data the lint rules check against: exactly what the deploy check uses',
+      permission: DESIGN,
+      handle: async () => s.designerCatalog.lintConfig(),
+    }),
+    route({
+      method: 'post',
+      path: '/designer/lint',
+      tag: 'Designer',
+      summary: "Run the deploy check's lint on a BPMN document without deploying it (errors and warnings)",
+      permission: DESIGN,
+      body: z.object({
+        xml: z.string().min(1, 'the BPMN XML is empty'),
+        forms: z.array(z.string()).max(100).optional(),
+      }),
+      handle: async ({ body }) => ({ issues: await s.designerCatalog.lint(body.xml, body.forms ?? []) }),
+    }),
+  ];
+}

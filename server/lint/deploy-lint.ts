@@ -1,0 +1,72 @@
+import type { Db } from '../db/index.js';
+import { Invalid } from '../lib/errors.js';
+import type { LintIssue } from './config.js';
+import type { PlatformLintData } from './rules/support.js';
+import { lintXml } from './runner.js';
+
+/** Where deployed form ids come from (the forms of earlier deployments). */
+export interface FormCatalog {
+  formIds(): Promise<string[]>;
+}
+
+export interface ServiceNames {
+  list(): { name: string }[];
+}
+
+/**
+ * The designer's checks, run again at deploy (issue 7): the same rules and the same platform
+ * data the browser gets from GET /api/v1/designer/lint-config. Errors refuse the deployment with
+ * 400 LINT_FAILED; warnings never block.
+ */
+export class DeployLint {
+  constructor(
+    private readonly db: Db,
+    private readonly services: ServiceNames,
+    private readonly forms: FormCatalog | null = null,
+  ) {}
+
+  /** The rules' config: registered services, role codes, active usernames, known form ids. */
+  async data(deploymentForms: string[] = []): Promise<PlatformLintData> {
+    const [roles, users, forms] = await Promise.all([
+      this.db('roles').orderBy('code').pluck('code'),
+      this.db('users').where({ active: true }).orderBy('username').pluck('username'),
+      this.forms ? this.forms.formIds() : Promise.resolve(null),
+    ]);
+    return {
+      services: this.services
+        .list()
+        .map((s) => s.name)
+        .sort(),
+      roles: roles as string[],
+      users: users as string[],
+      forms: forms ? [...new Set([...forms, ...deploymentForms])].sort() : null,
+    };
+  }
+
+  async issues(xml: string, deploymentForms: string[] = []): Promise<LintIssue[]> {
+    return lintXml(xml, await this.data(deploymentForms));
+  }
+
+  /** Throws 400 LINT_FAILED naming every error; returns the warnings. */
+  async check(xml: string, deploymentForms: string[] = []): Promise<LintIssue[]> {
+    const issues = await this.issues(xml, deploymentForms);
+    const errors = issues.filter((i) => i.severity === 'error');
+    if (errors.length) {
+      throw new Invalid(
+        'LINT_FAILED',
+        `the process has ${errors.length} problem(s) the designer's checks report: ${errors[0]?.message}`,
+        errors.map((e) => ({ element: e.elementId, reason: e.message })),
+        {
+          details: errors.map(({ elementId, rule, message, code, params }) => ({
+            elementId,
+            rule,
+            message,
+            code,
+            params,
+          })),
+        },
+      );
+    }
+    return issues.filter((i) => i.severity === 'warn');
+  }
+}

@@ -1,0 +1,70 @@
+import { formatLintMessage, type LintMessageCode } from '../messages.js';
+
+/**
+ * The slice of bpmnlint's rule API the platform rules use. Kept here, free of Node and of
+ * bpmnlint imports, so that Vite bundles the very same rule modules into the designer.
+ */
+export interface ModdleNode {
+  $type: string;
+  $instanceOf(type: string): boolean;
+  id?: string;
+  name?: string;
+  [property: string]: unknown;
+}
+
+export interface Reporter {
+  report(id: string, message: string, context?: { path?: string[]; [key: string]: unknown }): void;
+}
+
+export interface RuleDefinition {
+  check(node: ModdleNode, reporter: Reporter): boolean | void;
+}
+
+export type RuleFactory<C = unknown> = (config?: C) => RuleDefinition;
+
+/** The platform's data the rules check against (GET /api/v1/designer/lint-config). */
+export interface PlatformLintData {
+  /** Registered service names (the service registry). */
+  services: string[];
+  /** Role codes: the candidate groups a user task may name. */
+  roles: string[];
+  /** Usernames: the candidate users or assignees a user task may name. */
+  users: string[];
+  /**
+   * Form ids a formKey may name: deployed forms plus the forms of the deployment at hand; null
+   * where the platform keeps no form catalogue (then only the presence of a formKey is checked).
+   */
+  forms: string[] | null;
+}
+
+export function is(node: ModdleNode, type: string): boolean {
+  return typeof node.$instanceOf === 'function' && node.$instanceOf(type);
+}
+
+export function text(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+/** An expression (`${…}`) is resolved at run time; the rules cannot check what it names. */
+export function isExpression(value: string): boolean {
+  return value.includes('${') || value.includes('#{');
+}
+
+/** Reports a platform finding: English text for the server, code and params for translation. */
+export function report(
+  reporter: Reporter,
+  node: ModdleNode,
+  code: LintMessageCode,
+  params: Record<string, string> = {},
+  path?: string[],
+): void {
+  const all = { name: text(node.name) ?? node.id ?? '', ...params };
+  reporter.report(node.id ?? '', formatLintMessage(code, all), { path, code, params: all });
+}
+
+export function list(value: unknown): string[] {
+  return (text(value) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

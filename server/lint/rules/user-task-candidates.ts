@@ -1,0 +1,32 @@
+import { is, isExpression, list, report, text, type PlatformLintData, type RuleFactory } from './support.js';
+
+/**
+ * Every user task names who may work on it: candidate groups (roles), candidate users or an
+ * assignee — otherwise its task reaches nobody's worklist. Names that are not expressions must
+ * exist on the platform.
+ */
+const userTaskCandidates: RuleFactory<Partial<PlatformLintData>> = (config = {}) => ({
+  check(node, reporter) {
+    if (!is(node, 'bpmn:UserTask')) return;
+    const groups = list(node.candidateGroups);
+    const users = [...list(node.candidateUsers), ...(text(node.assignee) ? [text(node.assignee) as string] : [])];
+    if (groups.length === 0 && users.length === 0) {
+      report(reporter, node, 'user-task.no-candidates', {}, ['candidateGroups']);
+      return;
+    }
+    const roles = config.roles ? new Set(config.roles) : null;
+    for (const group of groups) {
+      if (roles && !isExpression(group) && !roles.has(group)) {
+        report(reporter, node, 'user-task.unknown-group', { value: group }, ['candidateGroups']);
+      }
+    }
+    const known = config.users ? new Set(config.users) : null;
+    for (const user of users) {
+      if (known && !isExpression(user) && !known.has(user)) {
+        report(reporter, node, 'user-task.unknown-user', { value: user }, ['candidateUsers']);
+      }
+    }
+  },
+});
+
+export default userTaskCandidates;
