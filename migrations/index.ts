@@ -7,6 +7,7 @@ import * as tariffs from './20261123_05_tariffs.js';
 import * as customerSearch from './20261123_06_customer_search.js';
 import * as notifications from './20261123_10_notifications.js';
 import * as designer from './20261123_11_designer.js';
+import * as realtime from './20261123_13_realtime.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -21,6 +22,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261123_06_customer_search': customerSearch,
   '20261123_10_notifications': notifications,
   '20261123_11_designer': designer,
+  '20261123_13_realtime': realtime,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -13,6 +13,8 @@ import { createHttpApp } from './http/app.js';
 import type { Services } from './http/services.js';
 import type { AnyRoute } from './http/route.js';
 import { JobExecutor } from './jobs/executor.js';
+import { Realtime, type RealtimeOptions } from './realtime/realtime.js';
+import { realtimeRoutes } from './realtime/routes.js';
 import { DeployLint } from './lint/deploy-lint.js';
 import { DraftsService } from './designer/drafts.service.js';
 import { DesignerCatalogService } from './designer/catalog.service.js';
@@ -52,6 +54,8 @@ export interface PlatformOptions {
   extraRoutes?: (services: Services) => AnyRoute[];
   /** Run the job executor (default true). */
   jobs?: boolean;
+  /** Socket.IO limits and timings (tests shorten them). */
+  realtime?: Partial<RealtimeOptions>;
   /** The platform clock (default: the system clock); tests pass a `TestClock` to move time. */
   clock?: Clock;
 }
@@ -63,6 +67,7 @@ export interface Platform {
   bus: EventBus;
   services: Services;
   executor: JobExecutor;
+  realtime: Realtime;
   clock: Clock;
   server: http.Server;
   url: string;
@@ -147,12 +152,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   await authorization.ensure();
   await services.billingRuns.failInterrupted();
 
+  let live: Realtime | null = null;
   const app = createHttpApp(services, {
     logger,
     secureCookies: config.cookieSecure,
     trustProxy: config.trustProxy,
     bodyLimitBytes: config.bodyLimitBytes,
-    extraRoutes: options.extraRoutes?.(services) ?? [],
+    extraRoutes: [...(options.extraRoutes?.(services) ?? []), ...realtimeRoutes(() => live)],
     ready: async () => {
       await db.raw('select 1');
       return true;
@@ -160,12 +166,19 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   });
   const server = http.createServer(app.callback());
   server.requestTimeout = 60_000;
+  const realtime = new Realtime(
+    server,
+    { db, auth: services.auth, authorization, bus, logger },
+    { databaseUrl: config.databaseUrl, trustProxy: config.trustProxy, ...options.realtime },
+  );
+  live = realtime;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
+  realtime.start();
   if (options.jobs !== false) jobExecutor.start();
 
   return {
@@ -175,12 +188,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     bus,
     services,
     executor: jobExecutor,
+    realtime,
     clock,
     server,
     url,
     async close() {
       await jobExecutor.stop();
       await services.billingRuns.stop();
+      await realtime.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       if (!options.db) await db.destroy();

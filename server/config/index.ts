@@ -26,6 +26,13 @@ const schema = z
       .int()
       .min(1024)
       .default(2 * 1024 * 1024),
+    /** Largest file attached to a task (the worklist); 5 MB by default. */
+    ATTACHMENT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(5 * 1024 * 1024),
     /** Mark session cookies Secure (HTTPS only). Defaults to on in production. */
     COOKIE_SECURE: z.enum(['true', 'false']).optional(),
     /** Trust X-Forwarded-* from a reverse proxy that terminates TLS. */
@@ -63,6 +70,7 @@ export type Config = {
   demoData: boolean;
   demoCustomers: number;
   bodyLimitBytes: number;
+  attachmentMaxBytes: number;
   cookieSecure: boolean;
   trustProxy: boolean;
   adminUsername: string | undefined;
@@ -92,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: e.DEMO_DATA ? e.DEMO_DATA === 'true' : !e.DATABASE_URL,
     demoCustomers: e.DEMO_CUSTOMERS ?? (e.NODE_ENV === 'test' ? 0 : 2000),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === 'true' : e.NODE_ENV === 'production',
     trustProxy: e.TRUST_PROXY === 'true',
     adminUsername: e.ADMIN_USERNAME,

@@ -19,6 +19,7 @@ import { adminRoutes } from './routes/admin.js';
 import { calculationRoutes } from './routes/calculations.js';
 import { marketingRoutes } from './routes/marketing.js';
 import { billingRoutes } from './routes/billing.js';
+import { worklistRoutes } from './routes/worklist.js';
 import { notificationRoutes } from './routes/notifications.js';
 
 export interface HttpOptions {
@@ -56,6 +57,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ...calculationRoutes(services),
     ...marketingRoutes(services),
     ...billingRoutes(services),
+    ...worklistRoutes(services),
     ...notificationRoutes(services),
     ...(options.extraRoutes ?? []),
   ];

@@ -25,6 +25,7 @@ import type { NotificationsService } from '../notifications/notifications.servic
 
 /** Everything the HTTP layer may call: services only, never the engine or SQL directly. */
 import type { TariffsService } from '../marketing/tariffs.service.js';
+import type { Worklist } from '../worklist/index.js';
 
 export interface Services {
   db: Db;
@@ -51,5 +52,6 @@ export interface Services {
   payments: PaymentsService;
   arrears: ArrearsService;
   billingRuns: BillingRunService;
+  worklist: Worklist;
   notifications: NotificationsService;
 }

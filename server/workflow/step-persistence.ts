@@ -21,6 +21,18 @@ export function instanceEvent(topic: string, instance: InstanceRef, payload: Rec
   };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The customer a task is about, from the variables `customerId` / `accountNo` (the worklist lists and searches by it). */
+function customerOf(variables: Record<string, unknown>): { customer_id: string | null; account_no: string | null } {
+  const id = variables.customerId;
+  const accountNo = variables.accountNo;
+  return {
+    customer_id: typeof id === 'string' && UUID.test(id) ? id : null,
+    account_no: typeof accountNo === 'string' && accountNo.length <= 64 ? accountNo : null,
+  };
+}
+
 /**
  * Turns a step's outcome into rows: user tasks that appeared become task rows, tasks no longer
  * waiting are cancelled, timers become jobs, message waits become subscriptions. Reads only what
@@ -133,6 +145,7 @@ export class StepPersistence {
       status: 'open',
       department_id: instance.department_id,
       business_key: instance.business_key,
+      ...customerOf(instance.variables),
       locals: wait.locals ? toJson(wait.locals) : null,
       created_at: now,
     };

@@ -8,6 +8,7 @@ import { page, type Page, type PageRequest } from './paging.js';
 import type { StepExecutor } from './step-executor.js';
 import type { Transactions, TransactionScope } from './transactions.js';
 import type { Visibility } from './visibility.js';
+import { branchUnion, taskOrder } from './branch-union.js';
 import type { Authorization } from '../identity/authorization.js';
 import { Forbidden, Invalid } from '../lib/errors.js';
 
@@ -83,40 +84,20 @@ export class TasksService {
    */
   async list(filter: TaskFilter, request: PageRequest, actor: Actor): Promise<Page<Record<string, unknown>>> {
     const status = filter.status ?? 'open';
-    const column =
-      filter.sort === 'due'
-        ? 'due_at'
-        : filter.sort === 'priority'
-          ? 'priority'
-          : filter.sort === 'completed'
-            ? 'completed_at'
-            : 'created_at';
-    const order = `${column} ${(filter.order ?? (filter.sort === 'priority' ? 'desc' : 'asc')) === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, id`;
-    const filtered = (q: Knex.QueryBuilder) => this.applyFilter(q.where('status', status), filter);
+    const order = taskOrder(filter.sort, filter.order);
+    const filtered = () => this.applyFilter(this.db('tasks').select(TASK_COLUMNS).where('status', status), filter);
     const branches = status === 'open' && !filter.instanceId ? await this.visibility.taskBranches(actor) : null;
     if (!branches) {
-      const q = filtered(this.db('tasks').select(TASK_COLUMNS));
+      const q = filtered();
       q.where(await this.visibility.taskFilter(actor));
-      return page(q.orderByRaw(order), request);
+      return page(q.orderByRaw(order.sql), request);
     }
-    const reach = request.offset + request.limit + 1;
-    // `+ 0` makes the sort key an expression no index provides, so that branch filters first.
-    const sortAfterFilter = order.replace(column, column === 'priority' ? 'priority + 0' : `${column} + interval '0'`);
-    const parts = branches.map((branch) => {
-      const q = filtered(this.db('tasks').select(TASK_COLUMNS));
-      branch.apply(q);
-      return q
-        .orderByRaw(branch.sortAfterFilter ? sortAfterFilter : order)
-        .limit(reach)
-        .toSQL();
-    });
-    const union = parts.map((p) => `(${p.sql})`).join(' UNION ALL ');
-    const sql = `SELECT * FROM (SELECT DISTINCT ON (id) * FROM (${union}) u ORDER BY id) d ORDER BY ${order} LIMIT ? OFFSET ?`;
-    const result = await this.db.raw(sql, [
-      ...parts.flatMap((p) => p.bindings),
+    const union = branchUnion(branches, filtered, order, request.offset + request.limit + 1);
+    const result = await this.db.raw(`${union.sql} LIMIT ? OFFSET ?`, [
+      ...union.bindings,
       request.limit + 1,
       request.offset,
-    ] as Knex.RawBinding[]);
+    ]);
     const rows = result.rows as Record<string, unknown>[];
     return {
       items: rows.slice(0, request.limit),

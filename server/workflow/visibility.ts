@@ -109,6 +109,47 @@ export class Visibility {
     return branches.length > maxBranches ? null : branches;
   }
 
+  /**
+   * Where the actor is a candidate (the worklist's "claimable", issue 6): named as a candidate
+   * user, or holding a candidate group in the task's department (or above it) where they may
+   * claim tasks; the same rule as `isCandidate` plus the claim check. One branch per user and
+   * per (group, department), as `taskBranches`; a single filter when they would be too many.
+   */
+  async candidateBranches(actor: Actor, maxBranches = 48): Promise<TaskBranch[]> {
+    const me = actor.username;
+    const byUser: TaskBranch = {
+      apply: (q) => q.whereRaw('candidate_users @> ARRAY[?]::text[]', [me]),
+      sortAfterFilter: true,
+    };
+    const claimScope = await this.authorization.scope(actor, 'task', 'claim');
+    const groups: [string, string[]][] = [];
+    for (const [role, departmentIds] of await this.authorization.roleDepartments(actor)) {
+      const allowed = claimScope.all
+        ? departmentIds
+        : departmentIds.filter((id) => claimScope.departmentIds.includes(id));
+      if (allowed.length) groups.push([role, allowed]);
+    }
+    const perDepartment = groups.flatMap(([role, departmentIds]) =>
+      departmentIds.map((department): TaskBranch => ({
+        apply: (q) => q.where('department_id', department).whereRaw('candidate_groups @> ARRAY[?]::text[]', [role]),
+      })),
+    );
+    if (perDepartment.length + 1 <= maxBranches) return [byUser, ...perDepartment];
+    return [
+      {
+        apply: (q) =>
+          q.where((w) => {
+            w.whereRaw('candidate_users @> ARRAY[?]::text[]', [me]);
+            for (const [role, departmentIds] of groups) {
+              w.orWhere((r) =>
+                r.whereRaw('candidate_groups @> ARRAY[?]::text[]', [role]).whereIn('department_id', departmentIds),
+              );
+            }
+          }),
+      },
+    ];
+  }
+
   /** The in-memory twin of `taskFilter`, for a task row already at hand. */
   async canSee(
     actor: Actor,

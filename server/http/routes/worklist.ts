@@ -1,0 +1,210 @@
+import { z } from 'zod';
+import { route, type AnyRoute } from '../route.js';
+import type { Services } from '../services.js';
+import { uuidParam } from './schemas.js';
+import { commentBody, delegateBody, draftBody, savedFilterBody, worklistQuery } from '../../worklist/schemas.js';
+import { readUpload } from '../../worklist/upload.js';
+
+const TASK_READ = { object: 'task', action: 'read' } as const;
+
+/** The worklist (issue 6): lists, counts, saved filters, and what a task page needs around a task. */
+export function worklistRoutes(s: Services): AnyRoute[] {
+  return [...listRoutes(s), ...draftRoutes(s), ...collaborationRoutes(s), ...attachmentRoutes(s)];
+}
+
+function listRoutes(s: Services): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/worklist',
+      tag: 'Worklist',
+      summary:
+        'My open tasks (view=mine), the open tasks I may claim (claimable) or the tasks I completed (completed); q searches business key and customer name; total is exact up to 10 000 (totalCapped beyond)',
+      permission: TASK_READ,
+      query: worklistQuery,
+      handle: async ({ query, actor }) => s.worklist.list.list(query, actor),
+    }),
+    route({
+      method: 'get',
+      path: '/worklist/counts',
+      tag: 'Worklist',
+      summary: 'How many tasks are mine, claimable, and completed by me in the last 30 days (each exact up to 10 000)',
+      permission: TASK_READ,
+      handle: async ({ actor }) => s.worklist.list.counts(actor),
+    }),
+    route({
+      method: 'get',
+      path: '/worklist/filters',
+      tag: 'Worklist',
+      summary: "Saved filters: the caller's own, and those shared with their department or one above it",
+      permission: TASK_READ,
+      handle: async ({ actor }) => s.worklist.filters.list(actor),
+    }),
+    route({
+      method: 'post',
+      path: '/worklist/filters',
+      tag: 'Worklist',
+      summary: 'Save a filter; sharing with a department needs task:reassign there (team leaders, managers)',
+      permission: TASK_READ,
+      body: savedFilterBody,
+      status: 201,
+      handle: async ({ body, actor }) => s.worklist.filters.create(body, actor),
+    }),
+    route({
+      method: 'delete',
+      path: '/worklist/filters/:id',
+      tag: 'Worklist',
+      summary: 'Delete a saved filter (its owner, or for a shared one whoever may share there)',
+      permission: TASK_READ,
+      params: uuidParam,
+      handle: async ({ params, actor }) => s.worklist.filters.remove(params.id, actor),
+    }),
+    route({
+      method: 'get',
+      path: '/tasks/:id/context',
+      tag: 'Worklist',
+      summary:
+        'A task with its instance, diagram, active elements and history, and (from the variables customerId/accountNo/billId) the customer, last 12 bills, arrears and audit findings the caller may see',
+      permission: TASK_READ,
+      params: uuidParam,
+      handle: async ({ params, actor }) => s.worklist.context.get(params.id, actor),
+    }),
+    route({
+      method: 'post',
+      path: '/tasks/:id/delegate',
+      tag: 'Worklist',
+      summary: 'Hand a task to another user (a reassignment with an audit trail; task:reassign in its department)',
+      permission: { object: 'task', action: 'reassign' },
+      params: uuidParam,
+      body: delegateBody,
+      handle: async ({ params, body, actor }) => s.worklist.delegation.delegate(params.id, body.userId, actor),
+    }),
+  ];
+}
+
+function draftRoutes(s: Services): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/tasks/:id/draft',
+      tag: 'Worklist',
+      summary: "The caller's saved form draft of an open task ({ data: null } when there is none)",
+      permission: TASK_READ,
+      params: uuidParam,
+      handle: async ({ params, actor }) => s.worklist.drafts.get(params.id, actor),
+    }),
+    route({
+      method: 'put',
+      path: '/tasks/:id/draft',
+      tag: 'Worklist',
+      summary: 'Save a form draft (assignee or candidate; at most 256 KB)',
+      permission: TASK_READ,
+      params: uuidParam,
+      body: draftBody,
+      handle: async ({ params, body, actor }) => s.worklist.drafts.save(params.id, body.data, actor),
+    }),
+    route({
+      method: 'delete',
+      path: '/tasks/:id/draft',
+      tag: 'Worklist',
+      summary: "Discard the caller's draft",
+      permission: TASK_READ,
+      params: uuidParam,
+      handle: async ({ params, actor }) => s.worklist.drafts.remove(params.id, actor),
+    }),
+  ];
+}
+
+function collaborationRoutes(s: Services): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/tasks/:id/comments',
+      tag: 'Worklist',
+      summary: 'Comments on a task, oldest first',
+      permission: TASK_READ,
+      params: uuidParam,
+      handle: async ({ params, actor }) => s.worklist.comments.forTask(params.id, actor),
+    }),
+    route({
+      method: 'post',
+      path: '/tasks/:id/comments',
+      tag: 'Worklist',
+      summary: 'Comment on a task (at most 4 000 characters); announced as task:commented',
+      permission: TASK_READ,
+      params: uuidParam,
+      body: commentBody,
+      status: 201,
+      handle: async ({ params, body, actor }) => s.worklist.comments.add(params.id, body.body, actor),
+    }),
+    route({
+      method: 'get',
+      path: '/process-instances/:id/comments',
+      tag: 'Worklist',
+      summary: "Comments on all of an instance's tasks",
+      permission: TASK_READ,
+      params: uuidParam,
+      handle: async ({ params, actor }) => s.worklist.comments.forInstance(params.id, actor),
+    }),
+  ];
+}
+
+function attachmentRoutes(s: Services): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/tasks/:id/attachments',
+      tag: 'Worklist',
+      summary: "A task's attachments (metadata; download each through /attachments/:id)",
+      permission: TASK_READ,
+      params: uuidParam,
+      handle: async ({ params, actor }) => s.worklist.attachments.forTask(params.id, actor),
+    }),
+    route({
+      method: 'post',
+      path: '/tasks/:id/attachments',
+      tag: 'Worklist',
+      summary:
+        'Attach a file (multipart/form-data, field "file"; 5 MB by default, ATTACHMENT_MAX_BYTES; PDF, images, text, office files)',
+      permission: TASK_READ,
+      params: uuidParam,
+      status: 201,
+      async handle({ params, actor, ctx }) {
+        const task = await s.worklist.attachments.requireTask(params.id, actor);
+        const file = await readUpload(ctx, s.worklist.attachments.maxBytes);
+        return s.worklist.attachments.add(task, file, actor);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/process-instances/:id/attachments',
+      tag: 'Worklist',
+      summary: "Attachments of all of an instance's tasks",
+      permission: TASK_READ,
+      params: uuidParam,
+      handle: async ({ params, actor }) => s.worklist.attachments.forInstance(params.id, actor),
+    }),
+    route({
+      method: 'get',
+      path: '/attachments/:id',
+      tag: 'Worklist',
+      summary: 'Download an attachment (404 unless the caller may see its task or instance)',
+      permission: TASK_READ,
+      params: z.object({ id: z.uuid() }),
+      async handle({ params, actor, ctx }) {
+        const file = await s.worklist.attachments.download(params.id, actor);
+        ctx.set('content-type', file.contentType);
+        ctx.set(
+          'content-disposition',
+          `attachment; filename="${file.filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+        );
+        ctx.set('x-content-type-options', 'nosniff');
+        ctx.set('content-security-policy', "default-src 'none'; sandbox");
+        ctx.set('cache-control', 'private, no-store');
+        ctx.set('etag', `"${file.sha256}"`);
+        ctx.body = file.content;
+        return undefined;
+      },
+    }),
+  ];
+}

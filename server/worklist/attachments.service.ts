@@ -1,0 +1,176 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Db } from '../db/index.js';
+import type { Actor } from '../lib/actor.js';
+import { AppError, Invalid, NotFound } from '../lib/errors.js';
+import { instanceEvent } from '../workflow/step-persistence.js';
+import type { TasksService } from '../workflow/tasks.service.js';
+import type { Transactions } from '../workflow/transactions.js';
+import type { InstanceAccess } from './instance-access.js';
+import type { UploadedFile } from './upload.js';
+
+/** Documents staff attach to applications: scans, photos, office files. Nothing a browser would run. */
+export const ALLOWED_CONTENT_TYPES = [
+  'application/pdf',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'text/plain',
+  'text/csv',
+  'application/msword',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/zip',
+];
+
+export const DEFAULT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024;
+
+const META = [
+  'a.id',
+  'a.task_id',
+  'a.instance_id',
+  'a.filename',
+  'a.content_type',
+  'a.size',
+  'a.sha256',
+  'a.uploaded_by',
+  'a.created_at',
+];
+
+type TaskRef = {
+  id: string;
+  instance_id: string;
+  department_id: string | null;
+  definition_key: string;
+  business_key: string | null;
+};
+
+/** Files on a task, kept in the database (bytea, with their sha256), read through the task's visibility. */
+export class AttachmentsService {
+  constructor(
+    private readonly db: Db,
+    private readonly transactions: Transactions,
+    private readonly tasks: TasksService,
+    private readonly instances: InstanceAccess,
+    readonly maxBytes: number = DEFAULT_ATTACHMENT_MAX_BYTES,
+  ) {}
+
+  /** Checks the task is visible before the upload is read: a 404 costs the caller no bandwidth. */
+  async requireTask(taskId: string, actor: Actor): Promise<TaskRef> {
+    return (await this.tasks.get(taskId, actor)) as TaskRef;
+  }
+
+  async forTask(taskId: string, actor: Actor) {
+    await this.tasks.get(taskId, actor);
+    return { items: await this.list((q) => q.where('a.task_id', taskId)) };
+  }
+
+  async forInstance(instanceId: string, actor: Actor) {
+    await this.instances.require(instanceId, actor);
+    return { items: await this.list((q) => q.where('a.instance_id', instanceId)) };
+  }
+
+  async add(task: TaskRef, file: UploadedFile, actor: Actor) {
+    const contentType = file.contentType.toLowerCase();
+    if (!ALLOWED_CONTENT_TYPES.includes(contentType)) {
+      throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `files of type ${contentType} are not accepted`, [
+        { field: 'file', reason: `allowed types: ${ALLOWED_CONTENT_TYPES.join(', ')}` },
+      ]);
+    }
+    const filename = safeFilename(file.filename);
+    if (!filename) {
+      throw new Invalid('VALIDATION_FAILED', 'the file has no usable name', [
+        { field: 'file', reason: 'name required' },
+      ]);
+    }
+    const row = {
+      id: randomUUID(),
+      task_id: task.id,
+      instance_id: task.instance_id,
+      filename,
+      content_type: contentType,
+      size: file.content.length,
+      sha256: createHash('sha256').update(file.content).digest('hex'),
+      content: file.content,
+      uploaded_by: actor.username,
+      created_at: new Date(),
+    };
+    await this.transactions.run(async (scope) => {
+      await scope.trx('task_attachments').insert(row);
+      scope.outbox.add(
+        instanceEvent(
+          'task:commented',
+          {
+            id: task.instance_id,
+            department_id: task.department_id,
+            definition_key: task.definition_key,
+            business_key: task.business_key,
+          },
+          { taskId: task.id, attachmentId: row.id, author: actor.username, filename },
+        ),
+      );
+    });
+    return this.toApi({ ...row, display_name: actor.displayName });
+  }
+
+  /** The file, if the actor may see the task (or instance) it belongs to; otherwise 404. */
+  async download(id: string, actor: Actor) {
+    const row = await this.db('task_attachments')
+      .where({ id })
+      .first('id', 'task_id', 'instance_id', 'filename', 'content_type', 'content', 'sha256');
+    if (!row) throw new NotFound('attachment', id);
+    try {
+      await this.tasks.get(row.task_id, actor);
+    } catch (err) {
+      if (!(err instanceof NotFound)) throw err;
+      try {
+        await this.instances.require(row.instance_id, actor);
+      } catch {
+        throw new NotFound('attachment', id);
+      }
+    }
+    return {
+      filename: row.filename as string,
+      contentType: row.content_type as string,
+      sha256: row.sha256 as string,
+      content: row.content as Buffer,
+    };
+  }
+
+  private async list(where: (q: ReturnType<Db>) => void) {
+    const q = this.db('task_attachments as a')
+      .leftJoin('users as u', 'u.username', 'a.uploaded_by')
+      .select([...META, 'u.display_name'])
+      .orderBy([{ column: 'a.created_at' }, { column: 'a.id' }])
+      .limit(500);
+    where(q);
+    return (await q).map((r) => this.toApi(r));
+  }
+
+  private toApi(r: Record<string, unknown>) {
+    return {
+      id: r.id as string,
+      taskId: r.task_id as string,
+      instanceId: r.instance_id as string,
+      filename: r.filename as string,
+      contentType: r.content_type as string,
+      size: Number(r.size),
+      sha256: r.sha256 as string,
+      uploadedBy: r.uploaded_by as string,
+      uploadedByName: (r.display_name as string | null) ?? (r.uploaded_by as string),
+      createdAt: r.created_at as Date,
+      downloadUrl: `/api/v1/attachments/${r.id as string}`,
+    };
+  }
+}
+
+/** The last path segment, without control characters or quotes, at most 200 characters. */
+function safeFilename(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  return [...base]
+    .filter((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f && ch !== '"')
+    .join('')
+    .trim()
+    .slice(0, 200);
+}

@@ -1,0 +1,124 @@
+import type { Knex } from 'knex';
+import type { Db } from '../db/index.js';
+import { branchUnion, countBranches, taskOrder } from '../workflow/branch-union.js';
+import { TASK_COLUMNS } from '../workflow/tasks.service.js';
+import type { TaskBranch } from '../workflow/visibility.js';
+import type { WorklistCriteria } from './schemas.js';
+
+export const WORKLIST_COLUMNS = [...TASK_COLUMNS, 'customer_id', 'account_no'];
+
+export type WorklistRow = Record<string, unknown> & {
+  id: string;
+  definition_id: string;
+  department_id: string | null;
+  customer_id: string | null;
+  account_no: string | null;
+};
+
+/** What the criteria resolve to before SQL: customers matching `q`, the department subtree. */
+export interface ResolvedCriteria extends WorklistCriteria {
+  matchingCustomers?: { ids: string[]; accountNos: string[] };
+  departmentIds?: string[];
+}
+
+/** `%`, `_` and `\` in a search fragment match themselves. */
+export function likeFragment(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The worklist's SQL: the page as a union of index scans, and a capped total. */
+export class WorklistRepository {
+  constructor(private readonly db: Db) {}
+
+  private base(criteria: ResolvedCriteria, select: readonly string[] | null): () => Knex.QueryBuilder {
+    return () => {
+      const q = this.db('tasks');
+      if (select) q.select(select);
+      if (criteria.view === 'completed') q.where('status', 'completed');
+      else q.where('status', 'open');
+      if (criteria.view === 'claimable') q.whereNull('assignee');
+      applyCriteria(q, criteria);
+      return q;
+    };
+  }
+
+  async page(
+    branches: TaskBranch[],
+    criteria: ResolvedCriteria,
+    offset: number,
+    limit: number,
+  ): Promise<{ rows: WorklistRow[]; hasMore: boolean }> {
+    const sort = criteria.sort ?? (criteria.view === 'completed' ? 'completed' : 'created');
+    const order = taskOrder(sort, criteria.order ?? (criteria.view === 'completed' ? 'desc' : undefined));
+    const union = branchUnion(branches, this.base(criteria, WORKLIST_COLUMNS), order, offset + limit + 1);
+    const result = await this.db.raw(`${union.sql} LIMIT ? OFFSET ?`, [...union.bindings, limit + 1, offset]);
+    const rows = result.rows as WorklistRow[];
+    return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+  }
+
+  count(branches: TaskBranch[], criteria: ResolvedCriteria, cap: number) {
+    return countBranches(this.db, branches, this.base(criteria, null), cap);
+  }
+
+  /** Customers whose name holds the fragment or whose account number starts with it (trigram-indexed where pg_trgm exists). */
+  async customersMatching(text: string, max: number): Promise<{ ids: string[]; accountNos: string[] }> {
+    const fragment = likeFragment(text);
+    const rows = (await this.db('customers')
+      .where((w) =>
+        w.whereRaw('lower(name) like ?', [`%${fragment.toLowerCase()}%`]).orWhere('account_no', 'like', `${fragment}%`),
+      )
+      .limit(max)
+      .select('id', 'account_no')) as { id: string; account_no: string }[];
+    return { ids: rows.map((r) => r.id), accountNos: rows.map((r) => r.account_no) };
+  }
+
+  async definitionNames(ids: string[]): Promise<Map<string, string | null>> {
+    if (!ids.length) return new Map();
+    const rows = await this.db('process_definitions').whereIn('id', ids).select('id', 'name', 'key');
+    return new Map(rows.map((r) => [r.id as string, (r.name ?? r.key) as string | null]));
+  }
+
+  async customers(rows: WorklistRow[]): Promise<{ byId: Map<string, string>; byAccountNo: Map<string, string> }> {
+    const ids = [...new Set(rows.map((r) => r.customer_id).filter((v): v is string => !!v))];
+    const accountNos = [...new Set(rows.map((r) => r.account_no).filter((v): v is string => !!v))];
+    const byId = new Map<string, string>();
+    const byAccountNo = new Map<string, string>();
+    if (!ids.length && !accountNos.length) return { byId, byAccountNo };
+    const found = (await this.db('customers')
+      .whereIn('id', ids)
+      .orWhereIn('account_no', accountNos)
+      .select('id', 'account_no', 'name')) as { id: string; account_no: string; name: string }[];
+    for (const c of found) {
+      byId.set(c.id, c.name);
+      byAccountNo.set(c.account_no, c.name);
+    }
+    return { byId, byAccountNo };
+  }
+}
+
+function applyCriteria(q: Knex.QueryBuilder, c: ResolvedCriteria): void {
+  if (c.definitionKey) q.where('definition_key', c.definitionKey);
+  if (c.elementId) q.where('element_id', c.elementId);
+  if (c.dueFrom) q.where('due_at', '>=', c.dueFrom);
+  if (c.dueTo) q.where('due_at', '<', c.dueTo);
+  if (c.minPriority !== undefined) q.where('priority', '>=', c.minPriority);
+  if (c.departmentIds) q.whereIn('department_id', c.departmentIds.length ? c.departmentIds : ['\u0000']);
+  if (c.customer) {
+    const customer = c.customer;
+    q.where((w) => {
+      if (UUID.test(customer)) w.where('customer_id', customer);
+      w.orWhere('account_no', customer);
+    });
+  }
+  const text = c.q?.trim();
+  if (text) {
+    const matching = c.matchingCustomers ?? { ids: [], accountNos: [] };
+    q.where((w) => {
+      w.whereRaw('lower(business_key) like ?', [`%${likeFragment(text.toLowerCase())}%`]);
+      if (matching.ids.length) w.orWhereIn('customer_id', matching.ids);
+      if (matching.accountNos.length) w.orWhereIn('account_no', matching.accountNos);
+    });
+  }
+}
