@@ -1,0 +1,243 @@
+import type http from 'node:http';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import pg from 'pg';
+import { Server, type Socket } from 'socket.io';
+import { z } from 'zod';
+import { isEmbedded, type Db } from '../db/index.js';
+import type { AuthService } from '../identity/auth.service.js';
+import type { Authorization } from '../identity/authorization.js';
+import type { Actor } from '../lib/actor.js';
+import type { Logger } from '../lib/logger.js';
+import type { EventBus } from '../workflow/outbox.js';
+import {
+  HANDSHAKE_ERRORS,
+  parseRoom,
+  REALTIME_PATH,
+  roomName,
+  type ClientToServerEvents,
+  type RealtimeError,
+  type Room,
+  type ServerToClientEvents,
+  type SubscribeAck,
+} from './contract.js';
+import { authenticateHandshake, sameOrigin, type Credential } from './handshake.js';
+import { Publisher, UserIds } from './publisher.js';
+import { missedEvents } from './replay.js';
+import { OutboxRetention } from './retention.js';
+import { RoomAccess } from './rooms.js';
+import { AccessWatch } from './watch.js';
+
+export interface RealtimeOptions {
+  /** PostgreSQL for the multi-node adapter; none (or PGlite): the in-memory adapter, one node. */
+  databaseUrl: string | undefined;
+  trustProxy: boolean;
+  maxRoomsPerSocket: number;
+  /** Subscribe/unsubscribe requests a socket may make per 10 seconds. */
+  maxRequestsPer10s: number;
+  maxMessageBytes: number;
+  /** Missed events replayed on re-subscribe; more: the client is told to reload. */
+  replayLimit: number;
+  /** How often sessions and the permission version are re-checked for connected sockets. */
+  recheckMs: number;
+  /** Outbox rows older than this are deleted (catch-up cannot go further back). */
+  retentionHours: number;
+  pruneEveryMs: number;
+}
+
+export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = {
+  databaseUrl: undefined,
+  trustProxy: false,
+  maxRoomsPerSocket: 100,
+  maxRequestsPer10s: 100,
+  maxMessageBytes: 16 * 1024,
+  replayLimit: 1000,
+  recheckMs: 5000,
+  retentionHours: 24,
+  pruneEveryMs: 3_600_000,
+};
+
+export interface RealtimeDeps {
+  db: Db;
+  auth: AuthService;
+  authorization: Authorization;
+  bus: EventBus;
+  logger: Logger;
+}
+
+/** What the server keeps per socket. */
+export interface SocketState {
+  actor: Actor;
+  credential: Credential;
+  /** Subscribed rooms by name. */
+  rooms: Map<string, Room>;
+  requests: { windowStart: number; count: number };
+}
+
+export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketState>;
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketState>;
+
+const subscribeSchema = z.object({ room: z.string().max(200), since: z.number().int().min(0).optional() }).strict();
+const unsubscribeSchema = z.object({ room: z.string().max(200) }).strict();
+
+/** The knex connection string of a pg database (tests hand the platform a ready database). */
+function connectionString(db: Db): string | undefined {
+  const connection = db.client.config.connection as unknown;
+  return typeof connection === 'string' ? connection : undefined;
+}
+
+/**
+ * Socket.IO on the platform's HTTP server (ARCHITECTURE.md Realtime): authenticated from the
+ * session cookie or an API token, rooms joined only when Casbin allows, events pushed after
+ * commit, missed events replayed from the outbox, and several nodes joined through PostgreSQL.
+ */
+export class Realtime {
+  readonly io: RealtimeServer;
+  private readonly access: RoomAccess;
+  private readonly publisher: Publisher;
+  private readonly watch: AccessWatch;
+  private readonly retention: OutboxRetention;
+  private readonly pool: pg.Pool | null;
+  private readonly options: RealtimeOptions;
+
+  constructor(
+    server: http.Server,
+    private readonly deps: RealtimeDeps,
+    options: Partial<RealtimeOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_REALTIME_OPTIONS, ...options };
+    const url = isEmbedded(deps.db) ? undefined : (this.options.databaseUrl ?? connectionString(deps.db));
+    this.pool = url ? new pg.Pool({ connectionString: url, max: 4 }) : null;
+    this.pool?.on('error', (err) => deps.logger.warn({ err }, 'realtime adapter connection failed'));
+    this.io = new Server(server, {
+      path: REALTIME_PATH,
+      serveClient: false,
+      maxHttpBufferSize: this.options.maxMessageBytes,
+      allowRequest: (req, callback) => callback(null, sameOrigin(req, this.options.trustProxy)),
+      ...(this.pool
+        ? {
+            adapter: createAdapter(this.pool, {
+              errorHandler: (err) => deps.logger.warn({ err }, 'realtime adapter error'),
+            }),
+          }
+        : {}),
+    });
+    this.access = new RoomAccess(deps.db, deps.authorization);
+    this.publisher = new Publisher(this.io, deps.bus, deps.db, deps.authorization, new UserIds(deps.db), deps.logger);
+    this.watch = new AccessWatch(this.io, deps, this.access, this.options.recheckMs);
+    this.retention = new OutboxRetention(deps.db, deps.logger, this.options);
+    this.io.use((socket, next) => {
+      authenticateHandshake(deps.auth, socket.handshake.headers.cookie, socket.handshake.auth ?? {})
+        .then((result) => {
+          if (!result) return next(new Error(HANDSHAKE_ERRORS.unauthenticated));
+          socket.data = {
+            actor: result.authenticated.actor,
+            credential: result.credential,
+            rooms: new Map(),
+            requests: { windowStart: Date.now(), count: 0 },
+          };
+          next();
+        })
+        .catch((err: unknown) => {
+          deps.logger.error({ err }, 'realtime handshake failed');
+          next(new Error('INTERNAL'));
+        });
+    });
+    this.io.on('connection', (socket) => this.connected(socket));
+  }
+
+  private connected(socket: RealtimeSocket): void {
+    socket.on('subscribe', (request, ack) => {
+      if (typeof ack !== 'function') return;
+      this.subscribe(socket, request).then(ack, (err: unknown) => {
+        this.deps.logger.error({ err }, 'realtime subscribe failed');
+        ack({ ok: false, error: { code: 'INTERNAL', message: 'subscribe failed' } });
+      });
+    });
+    socket.on('unsubscribe', (request, ack) => {
+      const parsed = unsubscribeSchema.safeParse(request);
+      const refusal = parsed.success ? this.throttle(socket) : invalid(parsed.error);
+      if (!refusal && parsed.success) {
+        socket.data.rooms.delete(parsed.data.room);
+        void socket.leave(parsed.data.room);
+      }
+      if (typeof ack === 'function') ack(refusal ? { ok: false, error: refusal } : { ok: true });
+    });
+  }
+
+  private async subscribe(socket: RealtimeSocket, request: unknown): Promise<SubscribeAck> {
+    const parsed = subscribeSchema.safeParse(request);
+    if (!parsed.success) return { ok: false, error: invalid(parsed.error) };
+    const throttled = this.throttle(socket);
+    if (throttled) return { ok: false, error: throttled };
+    const { room: name, since } = parsed.data;
+    const room = parseRoom(name);
+    if (!room) return { ok: false, error: { code: 'INVALID_ROOM', message: `not a room: ${name}` } };
+    const state = socket.data;
+    if (!state.rooms.has(name) && state.rooms.size >= this.options.maxRoomsPerSocket)
+      return {
+        ok: false,
+        error: { code: 'TOO_MANY_ROOMS', message: `at most ${this.options.maxRoomsPerSocket} rooms` },
+      };
+    // The newest policy (a grant or revocation on another node counts at once, as for HTTP).
+    await this.deps.authorization.ensure();
+    const refused = await this.access.check(state.actor, room);
+    if (refused) return { ok: false, error: refused };
+    // Join before reading what was missed: an event committed in between arrives twice, never not at all.
+    state.rooms.set(roomName(room), room);
+    await socket.join(roomName(room));
+    const tree = await this.deps.authorization.tree();
+    const replay = await missedEvents(this.deps.db, room, state.actor, tree, since, this.options.replayLimit);
+    for (const event of replay.events) socket.emit('event', { ...event, rooms: [roomName(room)] });
+    return { ok: true, replayed: replay.events.length, resync: replay.resync, latest: replay.latest };
+  }
+
+  private throttle(socket: RealtimeSocket): RealtimeError | null {
+    const r = socket.data.requests;
+    const now = Date.now();
+    if (now - r.windowStart > 10_000) {
+      r.windowStart = now;
+      r.count = 0;
+    }
+    r.count++;
+    return r.count > this.options.maxRequestsPer10s
+      ? { code: 'RATE_LIMITED', message: 'too many subscribe requests; slow down' }
+      : null;
+  }
+
+  start(): void {
+    this.watch.start();
+    this.retention.start();
+  }
+
+  /** Connected sockets on this node, rooms in use here, and the nodes the adapter has heard from. */
+  async status(): Promise<{ sockets: number; rooms: number; nodes: number; delivered: number }> {
+    const adapter = this.io.of('/').adapter;
+    let rooms = 0;
+    for (const name of adapter.rooms.keys()) if (parseRoom(name)) rooms++;
+    return {
+      sockets: this.io.of('/').sockets.size,
+      rooms,
+      nodes: await adapter.serverCount(),
+      delivered: this.publisher.delivered,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.watch.stop();
+    this.retention.stop();
+    await this.publisher.close();
+    // Not io.close(): that also closes the HTTP server and waits for its keep-alive connections;
+    // the platform closes the server itself.
+    this.io.local.disconnectSockets(true);
+    await this.io.of('/').adapter.close();
+    this.io.engine.close();
+    await this.pool?.end();
+  }
+}
+
+function invalid(error: z.ZodError): RealtimeError {
+  return {
+    code: 'VALIDATION_FAILED',
+    message: error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '),
+  };
+}

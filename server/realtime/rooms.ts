@@ -1,0 +1,90 @@
+import type { Db } from '../db/index.js';
+import type { Authorization } from '../identity/authorization.js';
+import type { DepartmentTree } from '../identity/departments.js';
+import type { Actor } from '../lib/actor.js';
+import type { PublishedEvent } from '../workflow/outbox.js';
+import { rooms, type RealtimeError, type Room } from './contract.js';
+
+/** Topic families delivered only to the people they name (never to department rooms). */
+const PERSONAL_ONLY = new Set(['notification']);
+
+export function topicFamily(topic: string): string {
+  return topic.split(':', 1)[0] ?? topic;
+}
+
+/**
+ * Who may join a room — the same answers the HTTP API gives (ARCHITECTURE.md Permissions):
+ * department and process rooms carry events of instances in that subtree, whose detail page
+ * (tasks, incidents, history) is readable with `instance:read` there; an instance room is open
+ * to whoever may read that instance (its department, or its starter); a personal room only to
+ * its owner; the definitions room to holders of `definition:read`.
+ */
+export class RoomAccess {
+  constructor(
+    private readonly db: Db,
+    private readonly authorization: Authorization,
+  ) {}
+
+  async check(actor: Actor, room: Room): Promise<RealtimeError | null> {
+    switch (room.kind) {
+      case 'department':
+      case 'process': {
+        const tree = await this.authorization.tree();
+        if (!tree.get(room.departmentId)) return { code: 'NOT_FOUND', message: `no department ${room.departmentId}` };
+        return (await this.readsInstancesIn(actor, room.departmentId))
+          ? null
+          : { code: 'FORBIDDEN', message: `you may not read instances of ${room.departmentId}` };
+      }
+      case 'instance': {
+        const instance = await this.db('process_instances')
+          .where({ id: room.instanceId })
+          .first('department_id', 'started_by');
+        const allowed =
+          instance &&
+          (instance.started_by === actor.username || (await this.readsInstancesIn(actor, instance.department_id)));
+        // Like the HTTP API: an instance one may not read does not exist (no probing for ids).
+        return allowed ? null : { code: 'NOT_FOUND', message: `no process instance ${room.instanceId}` };
+      }
+      case 'user':
+        return room.userId === actor.id ? null : { code: 'FORBIDDEN', message: 'only your own personal room' };
+      case 'definitions':
+        return (await this.authorization.can(actor, 'definition', 'read'))
+          ? null
+          : { code: 'FORBIDDEN', message: 'you may not read process definitions' };
+    }
+  }
+
+  /** `instance:read` in the department's subtree scope — the filter the instance list uses. */
+  private async readsInstancesIn(actor: Actor, departmentId: string | null): Promise<boolean> {
+    const scope = await this.authorization.scope(actor, 'instance', 'read');
+    if (scope.all) return true;
+    return departmentId !== null && scope.departmentIds.includes(departmentId);
+  }
+}
+
+/** Usernames an event concerns personally: its assignee, the previous one, a notification's recipient. */
+export function personalUsernames(event: PublishedEvent, candidateUsers: string[] = []): string[] {
+  const p = event.payload;
+  const names = [p.assignee, p.previous, p.username, p.recipient, ...candidateUsers];
+  return [...new Set(names.filter((n): n is string => typeof n === 'string' && n.length > 0))];
+}
+
+/**
+ * The rooms an event goes to: the department of its instance and every ancestor (a grant on a
+ * department covers its subtree), the same per process, its instance, and the personal rooms
+ * of the users it names. `definition:*` goes to the definitions room; unknown personal-only
+ * families never reach department rooms.
+ */
+export function targetRooms(event: PublishedEvent, tree: DepartmentTree, personalUserIds: string[]): string[] {
+  const family = topicFamily(event.topic);
+  const result = personalUserIds.map((id) => rooms.user(id));
+  if (typeof event.payload.userId === 'string') result.push(rooms.user(event.payload.userId));
+  if (PERSONAL_ONLY.has(family)) return [...new Set(result)];
+  if (family === 'definition') return [rooms.definitions()];
+  for (let d = tree.get(event.departmentId); d; d = tree.get(d.parentId)) {
+    result.push(rooms.department(d.id));
+    if (event.definitionKey) result.push(rooms.process(event.definitionKey, d.id));
+  }
+  if (event.instanceId) result.push(rooms.instance(event.instanceId));
+  return [...new Set(result)];
+}
