@@ -40,6 +40,7 @@ import { StepMetrics } from './workflow/metrics.js';
 import { EventBus } from './workflow/outbox.js';
 import { StepExecutor } from './workflow/step-executor.js';
 import { TasksService } from './workflow/tasks.service.js';
+import { createWorklist } from './worklist/index.js';
 import { Transactions } from './workflow/transactions.js';
 import { Visibility } from './workflow/visibility.js';
 
@@ -122,6 +123,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     logger,
   );
   registry.register(notifyCustomerService(db, notifications));
+  const tasks = new TasksService(db, transactions, steps, visibility, authorization);
+  const bills = new BillsService(db, customers, audit);
+  const arrears = new ArrearsService(db, customers);
   const services: Services = {
     db,
     auth: new AuthService(db, authorization, audit, { ...DEFAULT_AUTH_OPTIONS, ...options.auth }),
@@ -133,7 +137,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     drafts: new DraftsService(db, transactions),
     designerCatalog: new DesignerCatalogService(db, registry, deployLint),
     instances: new InstancesService(db, transactions, definitions, steps, visibility, authorization),
-    tasks: new TasksService(db, transactions, steps, visibility, authorization),
+    tasks,
     messages: new MessagesService(db, transactions, steps),
     incidents: new IncidentsService(db, transactions, steps, visibility, authorization),
     jobs: new JobsService(db, authorization, (id) => jobExecutor.executeNow(id)),
@@ -142,11 +146,22 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     customers,
     meters,
     readings: new ReadingsService(db, meters, audit),
-    bills: new BillsService(db, customers, audit),
+    bills,
     payments: new PaymentsService(db, customers, authorization, audit),
-    arrears: new ArrearsService(db, customers),
+    arrears,
     tariffs: new TariffsService(db, audit),
     billingRuns: new BillingRunService(db, authorization, audit, logger, { nodeId: config.nodeId }),
+    worklist: createWorklist({
+      db,
+      transactions,
+      visibility,
+      authorization,
+      tasks,
+      customers,
+      bills,
+      arrears,
+      attachmentMaxBytes: config.attachmentMaxBytes,
+    }),
     notifications,
   };
   await authorization.ensure();
