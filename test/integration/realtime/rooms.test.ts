@@ -2,23 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealtimeEvent } from '../../../server/realtime/contract.js';
 import { BACKENDS } from '../../support/database.js';
 import { eventually, startTestPlatform, type TestPlatform } from '../../support/platform.js';
-import { deploy, start } from '../../support/workflow.js';
+import { start } from '../../support/workflow.js';
+import { deployAcceptance } from './processes.js';
 import { sessionCookie, TestSocket } from './socket-client.js';
 
 const XH = 'ZJ-HZ-XH';
 const YH = 'ZJ-HZ-YH';
-
-function process(key: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D_${key}" targetNamespace="t">
-  <process id="${key}" isExecutable="true">
-    <startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="accept"/>
-    <userTask id="accept" name="Accept application" camunda:formKey="generic.task" camunda:candidateGroups="acceptance_clerk"/>
-    <sequenceFlow id="f2" sourceRef="accept" targetRef="e"/>
-    <endEvent id="e"/>
-  </process>
-</definitions>`;
-}
 
 const created = (instanceId: string) => (e: RealtimeEvent) => e.topic === 'task:created' && e.instanceId === instanceId;
 
@@ -34,8 +23,8 @@ describe.each(BACKENDS)('realtime rooms (%s)', (backend) => {
   beforeAll(async () => {
     t = await startTestPlatform(backend, { realtime: { replayLimit: 5, recheckMs: 100 } });
     const designer = await t.as('designer');
-    await deploy(designer, process('rtApply'));
-    await deploy(designer, process('rtOther'));
+    await deployAcceptance(designer, 'rtApply');
+    await deployAcceptance(designer, 'rtOther');
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
