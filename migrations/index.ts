@@ -6,6 +6,7 @@ import * as billingRuns from './20261123_04_billing_runs.js';
 import * as tariffs from './20261123_05_tariffs.js';
 import * as customerSearch from './20261123_06_customer_search.js';
 import * as worklist from './20261123_07_worklist.js';
+import * as monitoring from './20261123_08_monitoring.js';
 import * as notifications from './20261123_10_notifications.js';
 import * as designer from './20261123_11_designer.js';
 import * as realtime from './20261123_13_realtime.js';
@@ -22,6 +23,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261123_05_tariffs': tariffs,
   '20261123_06_customer_search': customerSearch,
   '20261123_07_worklist': worklist,
+  '20261123_08_monitoring': monitoring,
   '20261123_10_notifications': notifications,
   '20261123_11_designer': designer,
   '20261123_13_realtime': realtime,

@@ -13,6 +13,8 @@ import { createHttpApp } from './http/app.js';
 import type { Services } from './http/services.js';
 import type { AnyRoute } from './http/route.js';
 import { JobExecutor } from './jobs/executor.js';
+import { Monitoring } from './monitoring/index.js';
+import { horizonMs } from './monitoring/alerts.service.js';
 import { Realtime, type RealtimeOptions } from './realtime/realtime.js';
 import { realtimeRoutes } from './realtime/routes.js';
 import { DeployLint } from './lint/deploy-lint.js';
@@ -151,6 +153,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     arrears,
     tariffs: new TariffsService(db, audit),
     billingRuns: new BillingRunService(db, authorization, audit, logger, { nodeId: config.nodeId }),
+    monitoring: new Monitoring(
+      db,
+      transactions,
+      authorization,
+      logger,
+      {
+        slaHorizonMs: horizonMs(config.slaHorizon, 'SLA_HORIZON'),
+        slaScanMs: config.slaScanMs,
+        rollupMs: config.monitoringRollupMs,
+      },
+      () => clock.now(),
+    ),
     worklist: createWorklist({
       db,
       transactions,
@@ -195,6 +209,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   realtime.start();
   if (options.jobs !== false) jobExecutor.start();
+  if (options.jobs !== false) services.monitoring.start();
 
   return {
     config,
@@ -209,6 +224,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     url,
     async close() {
       await jobExecutor.stop();
+      await services.monitoring.stop();
       await services.billingRuns.stop();
       await realtime.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

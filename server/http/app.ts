@@ -19,6 +19,7 @@ import { adminRoutes } from './routes/admin.js';
 import { calculationRoutes } from './routes/calculations.js';
 import { marketingRoutes } from './routes/marketing.js';
 import { billingRoutes } from './routes/billing.js';
+import { monitoringRoutes } from './routes/monitoring.js';
 import { worklistRoutes } from './routes/worklist.js';
 import { notificationRoutes } from './routes/notifications.js';
 
@@ -57,6 +58,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ...calculationRoutes(services),
     ...marketingRoutes(services),
     ...billingRoutes(services),
+    ...monitoringRoutes(services),
     ...worklistRoutes(services),
     ...notificationRoutes(services),
     ...(options.extraRoutes ?? []),

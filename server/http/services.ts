@@ -21,6 +21,7 @@ import type { CustomersService } from '../marketing/customers.service.js';
 import type { MetersService } from '../marketing/meters.service.js';
 import type { PaymentsService } from '../marketing/payments.service.js';
 import type { ReadingsService } from '../marketing/readings.service.js';
+import type { Monitoring } from '../monitoring/index.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 
 /** Everything the HTTP layer may call: services only, never the engine or SQL directly. */
@@ -52,6 +53,7 @@ export interface Services {
   payments: PaymentsService;
   arrears: ArrearsService;
   billingRuns: BillingRunService;
+  monitoring: Monitoring;
   worklist: Worklist;
   notifications: NotificationsService;
 }

@@ -1,0 +1,462 @@
+import type { Db } from '../db/index.js';
+import type { Authorization } from '../identity/authorization.js';
+import type { Actor } from '../lib/actor.js';
+import { Invalid } from '../lib/errors.js';
+import type { ElementStats, RollupService } from './rollup.js';
+import { departmentScope, inScope, selectProcess, type DepartmentScope, type ProcessSelection } from './scope.js';
+
+export interface DashboardQuery {
+  definitionKey: string;
+  version?: number | undefined;
+  departmentId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  bucket?: 'hour' | 'day' | undefined;
+}
+
+export interface Period {
+  from: Date;
+  to: Date;
+  bucket: 'hour' | 'day';
+}
+
+const HOUR_MS = 3_600_000;
+const MAX_BUCKETS = 2_000;
+/** Element types that hold tokens and take time; the diagram's other shapes get no figures. */
+const TIMED = /Task$|SubProcess$|CallActivity$|IntermediateCatchEvent$|ReceiveTask$|EventBasedGateway$/;
+
+interface Context {
+  scope: DepartmentScope;
+  process: ProcessSelection;
+  period: Period;
+}
+
+export function periodOf(
+  q: { from?: Date | undefined; to?: Date | undefined; bucket?: 'hour' | 'day' | undefined },
+  now: number,
+): Period {
+  const to = q.to ?? new Date(now);
+  const bucket = q.bucket ?? 'day';
+  const from = q.from ?? new Date(to.getTime() - (bucket === 'hour' ? 24 : 30 * 24) * HOUR_MS);
+  if (from >= to)
+    throw new Invalid('VALIDATION_FAILED', 'from must be before to', [{ field: 'from', reason: 'after to' }]);
+  if ((to.getTime() - from.getTime()) / (bucket === 'hour' ? HOUR_MS : 24 * HOUR_MS) > MAX_BUCKETS) {
+    throw new Invalid('VALIDATION_FAILED', `the period holds more than ${MAX_BUCKETS} ${bucket}s`, [
+      { field: 'bucket', reason: 'too many buckets' },
+    ]);
+  }
+  return { from, to, bucket };
+}
+
+/**
+ * The process dashboard and the live diagram's figures (issue 8 §1–3), always limited to the
+ * actor's `dashboard:read` part of the organisation.
+ */
+export class DashboardService {
+  constructor(
+    private readonly db: Db,
+    private readonly authorization: Authorization,
+    private readonly rollup: RollupService,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  private async context(q: DashboardQuery, actor: Actor): Promise<Context> {
+    const scope = await departmentScope(this.authorization, actor, q.departmentId);
+    const process = await selectProcess(this.db, q.definitionKey, q.version);
+    return { scope, process, period: periodOf(q, this.clock()) };
+  }
+
+  private instances(c: Context) {
+    const q = this.db('process_instances')
+      .where('definition_key', c.process.key)
+      .where(inScope(c.scope, 'department_id'));
+    if (c.process.version !== null) q.where('definition_version', c.process.version);
+    return q;
+  }
+
+  async dashboard(q: DashboardQuery, actor: Actor) {
+    const c = await this.context(q, actor);
+    const now = new Date(this.clock());
+    const [running, ended, started, backlog, stats, openSla, incidents] = await Promise.all([
+      this.instances(c).where('status', 'running').count<{ n: number }[]>('* as n'),
+      this.instances(c)
+        .where('ended_at', '>=', c.period.from)
+        .where('ended_at', '<', c.period.to)
+        .select(
+          this.db.raw(`date_trunc(?, ended_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS at`, [c.period.bucket]),
+          'status',
+        )
+        .count('* as n')
+        .groupByRaw('1, 2'),
+      this.instances(c)
+        .where('started_at', '>=', c.period.from)
+        .where('started_at', '<', c.period.to)
+        .select(this.db.raw(`date_trunc(?, started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS at`, [c.period.bucket]))
+        .count('* as n')
+        .groupByRaw('1'),
+      this.backlog(c, now),
+      this.rollup.elementStats(c.process.definitionIds, c.scope, c.period.from, c.period.to),
+      this.openTasks(c)
+        .select(
+          this.db.raw('count(*) FILTER (WHERE due_at < ?) AS overdue', [now]),
+          this.db.raw('count(*) FILTER (WHERE due_at >= ? AND due_at < ?) AS due_soon', [
+            now,
+            new Date(now.getTime() + 4 * HOUR_MS),
+          ]),
+        )
+        .first(),
+      this.openIncidents(c),
+    ]);
+    const series = new Map<
+      string,
+      { at: string; started: number; completed: number; cancelled: number; failed: number }
+    >();
+    const point = (at: Date) => {
+      const key = new Date(at).toISOString();
+      const p = series.get(key) ?? { at: key, started: 0, completed: 0, cancelled: 0, failed: 0 };
+      series.set(key, p);
+      return p;
+    };
+    const totals = { completed: 0, cancelled: 0, failed: 0 };
+    for (const r of ended as unknown as { at: Date; status: keyof typeof totals; n: number }[]) {
+      if (!(r.status in totals)) continue;
+      point(r.at)[r.status] += Number(r.n);
+      totals[r.status] += Number(r.n);
+    }
+    let startedTotal = 0;
+    for (const r of started as unknown as { at: Date; n: number }[]) {
+      point(r.at).started += Number(r.n);
+      startedTotal += Number(r.n);
+    }
+    let onTime = 0;
+    let breached = 0;
+    for (const s of stats.values()) {
+      onTime += s.sla.onTime;
+      breached += s.sla.breached;
+    }
+    return {
+      definition: this.describe(c.process),
+      period: c.period,
+      departmentIds: c.scope.departmentIds,
+      counts: {
+        running: Number(running[0]?.n ?? 0),
+        started: startedTotal,
+        ...totals,
+        openIncidents: incidents.count,
+      },
+      throughput: [...series.values()].sort((a, b) => a.at.localeCompare(b.at)),
+      backlog,
+      sla: {
+        onTime,
+        breached,
+        compliance: onTime + breached ? onTime / (onTime + breached) : null,
+        openOverdue: Number(openSla?.overdue ?? 0),
+        openDueSoon: Number(openSla?.due_soon ?? 0),
+      },
+      incidents: incidents.latest,
+    };
+  }
+
+  private describe(p: ProcessSelection) {
+    return {
+      key: p.key,
+      version: p.version,
+      versions: p.versions,
+      name: p.shown.name,
+      shownDefinitionId: p.shown.id,
+      shownVersion: p.shown.version,
+    };
+  }
+
+  private openTasks(c: Context) {
+    return this.db('tasks')
+      .where('status', 'open')
+      .whereIn('definition_id', c.process.definitionIds)
+      .where(inScope(c.scope, 'department_id'));
+  }
+
+  private async openIncidents(c: Context) {
+    const base = () => {
+      const q = this.db('incidents as n')
+        .join('process_instances as i', 'i.id', 'n.instance_id')
+        .where('n.status', 'open')
+        .where('i.definition_key', c.process.key)
+        .where(inScope(c.scope, 'i.department_id'));
+      if (c.process.version !== null) q.where('i.definition_version', c.process.version);
+      return q;
+    };
+    const [count, latest] = await Promise.all([
+      base().count<{ n: number }[]>('* as n'),
+      base()
+        .select(
+          'n.id',
+          'n.instance_id',
+          'n.element_id',
+          'n.message',
+          'n.created_at',
+          'i.business_key',
+          'i.department_id',
+        )
+        .orderBy('n.created_at', 'desc')
+        .limit(20),
+    ]);
+    return { count: Number(count[0]?.n ?? 0), latest };
+  }
+
+  /** Tokens waiting at each element now; for user tasks, how many are unclaimed, claimed, overdue. */
+  private async backlog(c: Context, now: Date) {
+    const [tokens, tasks] = await Promise.all([
+      this.db('activity_history')
+        .whereIn('definition_id', c.process.definitionIds)
+        .whereNull('ended_at')
+        .where(inScope(c.scope, 'department_id'))
+        .select(
+          'element_id',
+          this.db.raw('count(*) AS tokens'),
+          this.db.raw('min(started_at) AS oldest'),
+          this.db.raw('sum(EXTRACT(EPOCH FROM (? - started_at)) * 1000) AS age_ms', [now]),
+        )
+        .groupBy('element_id'),
+      this.openTasks(c)
+        .select(
+          'element_id',
+          this.db.raw('count(*) FILTER (WHERE assignee IS NULL) AS unclaimed'),
+          this.db.raw('count(*) FILTER (WHERE assignee IS NOT NULL) AS claimed'),
+          this.db.raw('count(*) FILTER (WHERE due_at < ?) AS overdue', [now]),
+        )
+        .groupBy('element_id'),
+    ]);
+    const byTask = new Map(tasks.map((t) => [t.element_id as string, t]));
+    const elements = c.process.shown.meta.elements;
+    return (tokens as { element_id: string; tokens: number; oldest: Date; age_ms: number }[])
+      .filter((t) => TIMED.test(elements[t.element_id]?.type ?? 'bpmn:Task'))
+      .map((t) => {
+        const task = byTask.get(t.element_id);
+        return {
+          elementId: t.element_id,
+          name: elements[t.element_id]?.name ?? t.element_id,
+          type: elements[t.element_id]?.type ?? null,
+          tokens: Number(t.tokens),
+          unclaimed: Number(task?.unclaimed ?? 0),
+          claimed: Number(task?.claimed ?? 0),
+          overdue: Number(task?.overdue ?? 0),
+          oldestStartedAt: t.oldest,
+          ageMs: Math.round(Number(t.age_ms)),
+        };
+      })
+      .sort((a, b) => b.tokens - a.tokens);
+  }
+
+  /** Per element of the diagram: tokens now, and waiting / working / total durations in the period. */
+  async activities(q: DashboardQuery, actor: Actor) {
+    const c = await this.context(q, actor);
+    const [backlog, stats] = await Promise.all([
+      this.backlog(c, new Date(this.clock())),
+      this.rollup.elementStats(c.process.definitionIds, c.scope, c.period.from, c.period.to),
+    ]);
+    return { definition: this.describe(c.process), period: c.period, elements: this.elementRows(c, backlog, stats) };
+  }
+
+  private elementRows(
+    c: Context,
+    backlog: Awaited<ReturnType<DashboardService['backlog']>>,
+    stats: Map<string, ElementStats>,
+  ) {
+    const elements = c.process.shown.meta.elements;
+    const now = new Map(backlog.map((b) => [b.elementId, b]));
+    const ids = new Set([
+      ...Object.keys(elements).filter((id) => TIMED.test(elements[id]?.type ?? '')),
+      ...now.keys(),
+      ...stats.keys(),
+    ]);
+    return [...ids].map((id) => {
+      const s = stats.get(id);
+      const b = now.get(id);
+      const decided = (s?.sla.onTime ?? 0) + (s?.sla.breached ?? 0);
+      return {
+        elementId: id,
+        name: elements[id]?.name ?? id,
+        type: elements[id]?.type ?? null,
+        userTask: elements[id]?.type === 'bpmn:UserTask',
+        tokens: b?.tokens ?? 0,
+        unclaimed: b?.unclaimed ?? 0,
+        claimed: b?.claimed ?? 0,
+        overdue: b?.overdue ?? 0,
+        oldestStartedAt: b?.oldestStartedAt ?? null,
+        ageMs: b?.ageMs ?? 0,
+        duration: s?.duration ?? { count: 0, avgMs: null, p50Ms: null, p90Ms: null },
+        waiting: s?.wait ?? { count: 0, avgMs: null, p50Ms: null, p90Ms: null },
+        working: s?.work ?? { count: 0, avgMs: null, p50Ms: null, p90Ms: null },
+        sla: {
+          onTime: s?.sla.onTime ?? 0,
+          breached: s?.sla.breached ?? 0,
+          breachShare: decided ? (s?.sla.breached ?? 0) / decided : null,
+        },
+      };
+    });
+  }
+
+  /** The instances with a token at one element now, oldest first. */
+  async activityInstances(elementId: string, q: DashboardQuery & { limit?: number | undefined }, actor: Actor) {
+    const c = await this.context(q, actor);
+    const rows = await this.db('activity_history as h')
+      .join('process_instances as i', 'i.id', 'h.instance_id')
+      .leftJoin('tasks as t', function () {
+        this.on('t.execution_id', '=', 'h.execution_id').andOnVal('t.status', '=', 'open');
+      })
+      .whereIn('h.definition_id', c.process.definitionIds)
+      .where('h.element_id', elementId)
+      .whereNull('h.ended_at')
+      .where(inScope(c.scope, 'h.department_id'))
+      .select(
+        'h.instance_id',
+        'h.started_at',
+        'i.business_key',
+        'i.department_id',
+        'i.definition_version',
+        't.id as task_id',
+        't.assignee',
+        't.candidate_groups',
+        't.due_at',
+      )
+      .orderBy('h.started_at')
+      .limit(q.limit ?? 100);
+    return { elementId, items: rows };
+  }
+
+  /**
+   * Steps ranked by time lost now (the summed age of their waiting tokens), with waiting versus
+   * working time and each person's pace there, so that a manager can tell too few people (long
+   * waits to claim), one slow person (one pace far off the others) and a bad step (everyone slow).
+   */
+  async bottlenecks(q: DashboardQuery, actor: Actor) {
+    const c = await this.context(q, actor);
+    const [backlog, stats, pace] = await Promise.all([
+      this.backlog(c, new Date(this.clock())),
+      this.rollup.elementStats(c.process.definitionIds, c.scope, c.period.from, c.period.to),
+      this.paceByPerson(c),
+    ]);
+    const rows = this.elementRows(c, backlog, stats)
+      .filter((r) => r.tokens > 0 || r.duration.count > 0 || r.working.count > 0)
+      .map((r) => {
+        const people = pace.get(r.elementId) ?? [];
+        return { ...r, timeLostMs: r.ageMs, people, cause: diagnose(r, people) };
+      })
+      .sort((a, b) => b.timeLostMs - a.timeLostMs || (b.duration.p90Ms ?? 0) - (a.duration.p90Ms ?? 0));
+    return { definition: this.describe(c.process), period: c.period, steps: rows };
+  }
+
+  private async paceByPerson(c: Context) {
+    const rows = (await this.db('tasks')
+      .where('status', 'completed')
+      .whereIn('definition_id', c.process.definitionIds)
+      .where('completed_at', '>=', c.period.from)
+      .where('completed_at', '<', c.period.to)
+      .where(inScope(c.scope, 'department_id'))
+      .whereNotNull('completed_by')
+      .select(
+        'element_id',
+        'completed_by',
+        this.db.raw('count(*) AS completed'),
+        this.db.raw('avg(EXTRACT(EPOCH FROM (completed_at - COALESCE(claimed_at, created_at))) * 1000) AS avg_work_ms'),
+      )
+      .groupBy('element_id', 'completed_by')) as {
+      element_id: string;
+      completed_by: string;
+      completed: number;
+      avg_work_ms: number;
+    }[];
+    const result = new Map<string, { username: string; completed: number; avgWorkMs: number }[]>();
+    for (const r of rows) {
+      const list = result.get(r.element_id) ?? [];
+      list.push({
+        username: r.completed_by,
+        completed: Number(r.completed),
+        avgWorkMs: Math.round(Number(r.avg_work_ms)),
+      });
+      result.set(r.element_id, list);
+    }
+    for (const list of result.values()) list.sort((a, b) => b.avgWorkMs - a.avgWorkMs);
+    return result;
+  }
+
+  /** Open tasks per person and per candidate group in scope (optionally of one process). */
+  async workload(q: { definitionKey?: string | undefined; departmentId?: string | undefined }, actor: Actor) {
+    const scope = await departmentScope(this.authorization, actor, q.departmentId);
+    const now = new Date(this.clock());
+    const base = () => {
+      const b = this.db('tasks as t').where('t.status', 'open').where(inScope(scope, 't.department_id'));
+      if (q.definitionKey) b.where('t.definition_key', q.definitionKey);
+      return b;
+    };
+    const [people, groups] = await Promise.all([
+      base()
+        .whereNotNull('t.assignee')
+        .leftJoin('users as u', 'u.username', 't.assignee')
+        .select(
+          't.assignee as username',
+          this.db.raw('max(u.display_name) AS display_name'),
+          this.db.raw('count(*) AS open'),
+          this.db.raw('count(*) FILTER (WHERE t.due_at < ?) AS overdue', [now]),
+          this.db.raw('min(t.created_at) AS oldest'),
+        )
+        .groupBy('t.assignee')
+        .orderBy('open', 'desc')
+        .limit(200),
+      base()
+        .whereNull('t.assignee')
+        .select(
+          this.db.raw('unnest(t.candidate_groups) AS candidate_group'),
+          this.db.raw('count(*) AS unclaimed'),
+          this.db.raw('count(*) FILTER (WHERE t.due_at < ?) AS overdue', [now]),
+          this.db.raw('min(t.created_at) AS oldest'),
+        )
+        .groupByRaw('1')
+        .orderBy('unclaimed', 'desc'),
+    ]);
+    const num = (v: unknown) => Number(v ?? 0);
+    return {
+      departmentIds: scope.departmentIds,
+      people: people.map((p) => ({
+        username: p.username,
+        displayName: p.display_name,
+        open: num(p.open),
+        overdue: num(p.overdue),
+        oldestCreatedAt: p.oldest,
+      })),
+      groups: groups.map((g) => ({
+        group: g.candidate_group,
+        unclaimed: num(g.unclaimed),
+        overdue: num(g.overdue),
+        oldestCreatedAt: g.oldest,
+      })),
+    };
+  }
+}
+
+type Cause = { kind: 'capacity' | 'slow-person' | 'process-step' | 'none'; username?: string };
+
+/** A first reading of where time goes at a step; the figures beside it are the evidence. */
+export function diagnose(
+  step: {
+    tokens: number;
+    unclaimed: number;
+    waiting: { p50Ms: number | null };
+    working: { p50Ms: number | null };
+    duration: { p50Ms: number | null };
+  },
+  people: { username: string; completed: number; avgWorkMs: number }[],
+): Cause {
+  const wait = step.waiting.p50Ms ?? 0;
+  const work = step.working.p50Ms ?? step.duration.p50Ms ?? 0;
+  const counted = people.filter((p) => p.completed >= 2);
+  if (counted.length >= 2) {
+    const [slowest, ...others] = counted;
+    const typical = others.reduce((n, p) => n + p.avgWorkMs, 0) / others.length;
+    if (slowest && typical > 0 && slowest.avgWorkMs > 2 * typical)
+      return { kind: 'slow-person', username: slowest.username };
+  }
+  if (wait > work && (step.unclaimed > 0 || wait > 0)) return { kind: 'capacity' };
+  if (work > 0) return { kind: 'process-step' };
+  return { kind: 'none' };
+}

@@ -1,0 +1,81 @@
+import type { Knex } from 'knex';
+import type { Db } from '../db/index.js';
+import type { Authorization } from '../identity/authorization.js';
+import type { Actor } from '../lib/actor.js';
+import { Forbidden, NotFound } from '../lib/errors.js';
+
+/**
+ * The part of the organisation a dashboard covers: the actor's `dashboard:read` departments
+ * (subtrees expanded, from Casbin), narrowed to one department's subtree when asked. Null ids:
+ * the whole organisation (headquarters).
+ */
+export interface DepartmentScope {
+  departmentIds: string[] | null;
+}
+
+/** One process (all versions or one) as the definition ids that history and tasks carry. */
+export interface ProcessSelection {
+  key: string;
+  version: number | null;
+  definitionIds: string[];
+  /** The definition whose diagram and element names are shown: the chosen version, else the latest. */
+  shown: { id: string; version: number; name: string | null; meta: DefinitionMetaLite };
+  versions: number[];
+}
+
+export interface DefinitionMetaLite {
+  elements: Record<string, { type: string; name: string | null }>;
+  userTasks: Record<string, unknown>;
+}
+
+export async function departmentScope(
+  authorization: Authorization,
+  actor: Actor,
+  departmentId?: string | undefined,
+): Promise<DepartmentScope> {
+  const scope = await authorization.scope(actor, 'dashboard', 'read');
+  if (!departmentId) return { departmentIds: scope.all ? null : scope.departmentIds };
+  const tree = await authorization.tree();
+  const department = tree.get(departmentId);
+  if (!department) throw new NotFound('department', departmentId);
+  const subtree = tree.subtreeIds(department.path);
+  if (scope.all) return { departmentIds: subtree };
+  if (!scope.departmentIds.includes(departmentId)) {
+    throw new Forbidden(`you may not read dashboards of ${departmentId}`);
+  }
+  return { departmentIds: subtree.filter((id) => scope.departmentIds.includes(id)) };
+}
+
+/** A where-clause limiting `column` to the scope's departments (nothing when it is everything). */
+export function inScope(scope: DepartmentScope, column: string) {
+  return (q: Knex.QueryBuilder) => {
+    if (scope.departmentIds === null) return;
+    q.whereIn(column, scope.departmentIds.length ? scope.departmentIds : ['\u0000']);
+  };
+}
+
+export async function selectProcess(db: Db, key: string, version?: number | undefined): Promise<ProcessSelection> {
+  const rows = (await db('process_definitions')
+    .where({ key })
+    .select('id', 'version', 'name')
+    .orderBy('version', 'desc')) as { id: string; version: number; name: string | null }[];
+  if (rows.length === 0) throw new NotFound('process definition', key);
+  const chosen = version === undefined ? rows : rows.filter((r) => r.version === version);
+  const shownRow = chosen[0];
+  if (!shownRow) throw new NotFound('process definition', `${key}:${version}`);
+  const meta = (await db('process_definitions').where({ id: shownRow.id }).first('meta')) as {
+    meta: DefinitionMetaLite | string;
+  };
+  return {
+    key,
+    version: version ?? null,
+    definitionIds: chosen.map((r) => r.id),
+    shown: {
+      id: shownRow.id,
+      version: shownRow.version,
+      name: shownRow.name,
+      meta: typeof meta.meta === 'string' ? (JSON.parse(meta.meta) as DefinitionMetaLite) : meta.meta,
+    },
+    versions: rows.map((r) => r.version),
+  };
+}
