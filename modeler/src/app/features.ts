@@ -5,6 +5,7 @@ import * as worklist from '../features/worklist';
 import worklistMessages from '../features/worklist/messages';
 import * as admin from '../features/admin';
 import adminMessages from '../features/admin/messages';
+import { versionMessages, versionRoutes } from '../features/designer/versions';
 
 /**
  * Every feature of the app, one line each (modeler/README.md "How to add a feature"). The order
@@ -27,4 +28,5 @@ export const features: { routes: AppRoute[]; messages: MessageBundle }[] = [
     messages: { zh: {}, en: {} },
   },
   { routes: admin.routes, messages: adminMessages },
+  { routes: versionRoutes, messages: versionMessages },
 ];

@@ -1,0 +1,63 @@
+import { useRef, useState } from 'preact/hooks';
+import { useT } from '../../../lib/i18n';
+import { BpmnFileError, MAX_BPMN_BYTES, readBpmnFile, type BpmnFile } from '../io';
+
+interface Props {
+  /** Called for "Download .bpmn"; omit to hide the button. */
+  onDownload?: (() => void | Promise<void>) | undefined;
+  /** Called with a decoded BPMN file; omit to hide the upload control. */
+  onUpload?: ((file: BpmnFile) => void | Promise<void>) | undefined;
+}
+
+/** Download and upload of .bpmn files, as a labelled button and a labelled file input. */
+export function BpmnFileButtons({ onDownload, onUpload }: Props) {
+  const t = useT();
+  const input = useRef<HTMLInputElement>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function picked(files: FileList | null) {
+    const file = files?.[0];
+    if (!file || !onUpload) return;
+    setError(null);
+    try {
+      await onUpload(await readBpmnFile(file));
+    } catch (err) {
+      if (err instanceof BpmnFileError) {
+        setError(
+          err.reason === 'too-large'
+            ? t('designer.io.tooLarge', { name: err.fileName, limit: MAX_BPMN_BYTES / 1024 / 1024 })
+            : t('designer.io.notBpmn', { name: err.fileName }),
+        );
+      } else setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      if (input.current) input.current.value = '';
+    }
+  }
+
+  return (
+    <div class="toolbar">
+      {onDownload && (
+        <button type="button" onClick={() => void onDownload()}>
+          {t('designer.io.download')}
+        </button>
+      )}
+      {onUpload && (
+        <label>
+          {t('designer.io.upload')}{' '}
+          <input
+            ref={input}
+            type="file"
+            accept=".bpmn,.xml,application/xml,text/xml"
+            aria-label={t('designer.io.uploadLabel')}
+            onChange={(e) => void picked(e.currentTarget.files)}
+          />
+        </label>
+      )}
+      {error && (
+        <p role="alert" class="form-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

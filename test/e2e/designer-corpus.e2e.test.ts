@@ -1,0 +1,136 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { decodeBpmnBytes, diagramInterchange, differences, semanticTree } from '../support/bpmn-semantics.js';
+import { launchBrowser, newUserPage, pageErrors, screenshot, type TestBrowser } from './support/browser.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
+const MIWG = path.join(FIXTURES, 'corpus/miwg');
+const CAMUNDA7 = path.join(FIXTURES, 'camunda7');
+const bpmnFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.bpmn'))
+    .sort();
+
+/**
+ * What each reference model asks to be drawn, as the file itself says (BPMNShape / BPMNEdge
+ * counts). Written down to catch a broken DI reader: the test recomputes them from the XML.
+ */
+const MIWG_DI_COUNTS: Record<string, [shapes: number, edges: number]> = {
+  'A.1.0.bpmn': [5, 4],
+  'A.2.0.bpmn': [8, 9],
+  'A.2.1.bpmn': [8, 11],
+  'A.3.0.bpmn': [10, 8],
+  'A.4.0.bpmn': [20, 15],
+  'A.4.1.bpmn': [22, 15],
+  'B.1.0.bpmn': [34, 29],
+  'B.2.0.bpmn': [99, 87],
+};
+
+describe('designer: real-world BPMN files in Chromium', () => {
+  let t: TestPlatform;
+  let chrome: TestBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    [t, chrome] = await Promise.all([startTestPlatform('postgres'), launchBrowser()]);
+    page = await newUserPage(chrome.browser, t.url, 'designer', { locale: 'en' });
+    await page.goto(`${t.url}/#/designer-import`);
+    await page.getByRole('heading', { name: 'BPMN import check' }).waitFor();
+  });
+  afterAll(async () => {
+    await chrome?.close();
+    await t?.close();
+  });
+
+  /** Uploads a file through the page's file input and waits for the designer's modeler to finish importing it. */
+  async function open(file: string) {
+    await page.getByLabel('Choose a BPMN file to open').setInputFiles(file);
+    const result = page.locator(`[data-testid="import-result"][data-file="${path.basename(file)}"]`);
+    await result.waitFor();
+    return {
+      warnings: Number(await result.getAttribute('data-warnings')),
+      error: await result.getAttribute('data-error'),
+      text: await result.textContent(),
+      drawnIds: new Set(
+        await page
+          .getByTestId('import-canvas')
+          .locator('[data-element-id]')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-element-id') ?? '')),
+      ),
+    };
+  }
+
+  /** Saves the diagram through "Download .bpmn" without touching it and returns the file's text. */
+  async function saveUnchanged(): Promise<string> {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download .bpmn' }).click(),
+    ]);
+    return readFile((await download.path()) as string, 'utf8');
+  }
+
+  it('has all eight MIWG reference models as fixtures, with their licence note', () => {
+    expect(bpmnFiles(MIWG)).toEqual(Object.keys(MIWG_DI_COUNTS));
+    expect(readFileSync(path.join(MIWG, 'SOURCE.md'), 'utf8')).toContain('Creative Commons Attribution 3.0');
+  });
+
+  it.each(bpmnFiles(MIWG))(
+    'imports MIWG %s with zero warnings and renders every shape and edge it defines',
+    async (name) => {
+      // given what the file asks to be drawn, read from the XML without bpmn-js
+      const di = diagramInterchange(decodeBpmnBytes(readFileSync(path.join(MIWG, name))));
+      expect([di.shapes.length, di.edges.length]).toEqual(MIWG_DI_COUNTS[name]);
+
+      // when the designer's modeler imports it in the browser
+      const result = await open(path.join(MIWG, name));
+
+      // then nothing was reported and every BPMNShape and BPMNEdge became a graphics element
+      expect(result.error).toBe('');
+      expect(result.warnings).toBe(0);
+      const missing = [...di.shapes, ...di.edges].filter((id) => !result.drawnIds.has(id));
+      expect(missing).toEqual([]);
+      expect(result.text).toContain(`${di.shapes.length} shapes, ${di.edges.length} edges`);
+      await screenshot(page, `designer-corpus-${name.replace(/\.bpmn$/, '')}`);
+      expect(pageErrors(page)).toEqual([]);
+    },
+    60_000,
+  );
+
+  it.each(bpmnFiles(CAMUNDA7))(
+    'opens Camunda Modeler 7 file %s and saves it unchanged with every camunda: property intact',
+    async (name) => {
+      // given a file drawn in Camunda Modeler 7
+      const original = decodeBpmnBytes(readFileSync(path.join(CAMUNDA7, name)));
+      const di = diagramInterchange(original);
+      expect(original).toMatch(/camunda:/);
+
+      // when it is opened in the designer and saved without any change
+      const result = await open(path.join(CAMUNDA7, name));
+      expect(result.error).toBe('');
+      expect(result.warnings).toBe(0);
+      expect([...di.shapes, ...di.edges].filter((id) => !result.drawnIds.has(id))).toEqual([]);
+      const saved = await saveUnchanged();
+
+      // then the saved file means the same: same elements, ids, types, attributes (camunda:*
+      // included), extension elements, flows and diagram bounds
+      expect(differences(await semanticTree(original), await semanticTree(saved))).toEqual([]);
+      expect(pageErrors(page)).toEqual([]);
+    },
+    60_000,
+  );
+
+  it.each(bpmnFiles(MIWG))(
+    'saves MIWG %s unchanged without losing meaning',
+    async (name) => {
+      const original = decodeBpmnBytes(readFileSync(path.join(MIWG, name)));
+      await open(path.join(MIWG, name));
+      const saved = await saveUnchanged();
+      expect(differences(await semanticTree(original), await semanticTree(saved))).toEqual([]);
+    },
+    60_000,
+  );
+});
