@@ -28,7 +28,8 @@ export class Visibility {
     return (q: Knex.QueryBuilder) => {
       if (scope.all) return;
       q.where((w) => {
-        w.whereIn(column, scope.departmentIds.length ? scope.departmentIds : ['\u0000']);
+        // No department has an empty id (NUL is not valid text in PostgreSQL: an error, not an empty list).
+        w.whereIn(column, scope.departmentIds.length ? scope.departmentIds : ['']);
         if (extra) w.orWhere(extra);
       });
     };

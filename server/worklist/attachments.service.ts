@@ -134,7 +134,8 @@ export class AttachmentsService {
       filename: row.filename as string,
       contentType: row.content_type as string,
       sha256: row.sha256 as string,
-      content: row.content as Buffer,
+      // pg answers bytea as a Buffer, PGlite as a Uint8Array.
+      content: Buffer.from(row.content as Uint8Array),
     };
   }
 

@@ -35,7 +35,14 @@ export class FiltersService {
     const rows = (await this.db('worklist_filters as f')
       .where('f.owner', actor.username)
       .orWhere((w) =>
-        w.where('f.scope', 'department').whereIn('f.department_id', ancestors.length ? ancestors : ['\u0000']),
+        w
+          .where('f.scope', 'department')
+          .whereIn(
+            'f.department_id',
+            ancestors.length
+              ? ancestors
+              : [''] /* no department has an empty id; NUL is not valid text in PostgreSQL */,
+          ),
       )
       .orderBy([{ column: 'f.scope', order: 'desc' }, { column: 'f.name' }, { column: 'f.id' }])
       .select('f.*')) as FilterRow[];

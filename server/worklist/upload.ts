@@ -25,6 +25,8 @@ export function readUpload(ctx: Context, maxBytes: number): Promise<UploadedFile
     try {
       busboy = Busboy({
         headers: ctx.req.headers,
+        // File names from browsers are UTF-8 (申请书.pdf), not latin1.
+        defParamCharset: 'utf8',
         limits: { files: 1, fileSize: maxBytes, fields: 5, fieldSize: 1024 },
       });
     } catch (err) {

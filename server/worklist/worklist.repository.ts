@@ -104,7 +104,13 @@ function applyCriteria(q: Knex.QueryBuilder, c: ResolvedCriteria): void {
   if (c.dueFrom) q.where('due_at', '>=', c.dueFrom);
   if (c.dueTo) q.where('due_at', '<', c.dueTo);
   if (c.minPriority !== undefined) q.where('priority', '>=', c.minPriority);
-  if (c.departmentIds) q.whereIn('department_id', c.departmentIds.length ? c.departmentIds : ['\u0000']);
+  if (c.departmentIds)
+    q.whereIn(
+      'department_id',
+      c.departmentIds.length
+        ? c.departmentIds
+        : [''] /* no department has an empty id; NUL is not valid text in PostgreSQL */,
+    );
   if (c.customer) {
     const customer = c.customer;
     q.where((w) => {
