@@ -31,6 +31,9 @@ import { MetersService } from './marketing/meters.service.js';
 import { PaymentsService } from './marketing/payments.service.js';
 import { ReadingsService } from './marketing/readings.service.js';
 import { gatewayFromConfig, NotificationsService, notifyCustomerService } from './notifications/index.js';
+import { MarketingProcesses } from './processes/marketing-processes.js';
+import { deployCatalogue } from './processes/catalogue.js';
+import { seedDemoProcesses } from './processes/demo/index.js';
 import { coreServices, ServiceRegistry, type ServiceDefinition } from './services/registry.js';
 import { DefinitionStore } from './workflow/definitions.repository.js';
 import { DeploymentsService } from './workflow/deployments.service.js';
@@ -61,6 +64,10 @@ export interface PlatformOptions {
   realtime?: Partial<RealtimeOptions>;
   /** The platform clock (default: the system clock); tests pass a `TestClock` to move time. */
   clock?: Clock;
+  /** Deploy the shipped processes/ on start (default true; idempotent). */
+  processes?: boolean;
+  /** Seed demo instances in flight (default: with demo data, except under NODE_ENV=test). */
+  demoProcesses?: boolean;
 }
 
 export interface Platform {
@@ -125,9 +132,19 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     logger,
   );
   registry.register(notifyCustomerService(db, notifications));
+  const marketingProcesses = new MarketingProcesses({ db, clock, logger, authorization, nodeId: config.nodeId });
   const tasks = new TasksService(db, transactions, steps, visibility, authorization);
   const bills = new BillsService(db, customers, audit);
   const arrears = new ArrearsService(db, customers);
+  const notifications = new NotificationsService(
+    db,
+    transactions,
+    visibility,
+    gatewayFromConfig(config),
+    () => new Date(clock.now()),
+    logger,
+  );
+  registry.register(notifyCustomerService(db, notifications));
   const services: Services = {
     db,
     auth: new AuthService(db, authorization, audit, { ...DEFAULT_AUTH_OPTIONS, ...options.auth }),
@@ -177,9 +194,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       attachmentMaxBytes: config.attachmentMaxBytes,
     }),
     notifications,
+    processes: marketingProcesses,
   };
+  marketingProcesses.attach(services, registry);
   await authorization.ensure();
   await services.billingRuns.failInterrupted();
+  if (options.processes !== false) await deployCatalogue(services.deployments, logger);
 
   let live: Realtime | null = null;
   const app = createHttpApp(services, {
@@ -209,6 +229,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   realtime.start();
   if (options.jobs !== false) jobExecutor.start();
+  if (options.jobs !== false) marketingProcesses.start();
+  if (options.demoProcesses ?? (config.demoData && config.env !== 'test'))
+    await seedDemoProcesses(services, jobExecutor, clock, logger);
   if (options.jobs !== false) services.monitoring.start();
 
   return {
@@ -224,6 +247,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     url,
     async close() {
       await jobExecutor.stop();
+      await marketingProcesses.stop();
       await services.monitoring.stop();
       await services.billingRuns.stop();
       await realtime.close();

@@ -13,12 +13,15 @@ import { deploymentRoutes } from './routes/deployments.js';
 import { designerRoutes } from './routes/designer.js';
 import { instanceRoutes } from './routes/instances.js';
 import { taskRoutes } from './routes/tasks.js';
+import { formRoutes } from './routes/forms.js';
 import { messageAndIncidentRoutes } from './routes/messages.js';
 import { authRoutes } from './routes/auth.js';
 import { adminRoutes } from './routes/admin.js';
 import { calculationRoutes } from './routes/calculations.js';
 import { marketingRoutes } from './routes/marketing.js';
 import { billingRoutes } from './routes/billing.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { riskRoutes } from './routes/risk.js';
 import { monitoringRoutes } from './routes/monitoring.js';
 import { worklistRoutes } from './routes/worklist.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -53,11 +56,14 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ...designerRoutes(services),
     ...instanceRoutes(services),
     ...taskRoutes(services),
+    ...formRoutes(services),
     ...messageAndIncidentRoutes(services),
     ...adminRoutes(services),
     ...calculationRoutes(services),
     ...marketingRoutes(services),
     ...billingRoutes(services),
+    ...notificationRoutes(services),
+    ...riskRoutes(services),
     ...monitoringRoutes(services),
     ...worklistRoutes(services),
     ...notificationRoutes(services),

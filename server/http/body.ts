@@ -4,8 +4,9 @@ import type { Context } from 'koa';
 import { Invalid, TooLarge, AppError } from '../lib/errors.js';
 
 /**
- * `json`: an application/json object. `bpmn`: a BPMN document, sent as JSON `{ xml, name }`,
- * as text/xml, or as a multipart upload (field `file` or `data`, optional field `name`).
+ * `json`: an application/json object. `bpmn`: a BPMN document, sent as JSON `{ xml, name, forms }`,
+ * as text/xml, or as a multipart upload (field `file` or `data`, optional field `name`; form-js
+ * forms as further files named `*.form`).
  */
 export type BodyKind = 'json' | 'bpmn';
 
@@ -40,14 +41,14 @@ async function readJson(ctx: Context): Promise<unknown> {
   }
 }
 
-function readMultipart(ctx: Context): Promise<{ xml: string; name?: string }> {
+function readMultipart(ctx: Context): Promise<{ xml: string; name?: string; forms?: string[] }> {
   const limit = limits(ctx).fileBytes;
   return new Promise((resolve, reject) => {
     let busboy: Busboy.Busboy;
     try {
       busboy = Busboy({
         headers: ctx.req.headers,
-        limits: { files: 1, fileSize: limit, fields: 10, fieldSize: 64 * 1024 },
+        limits: { files: 100, fileSize: limit, fields: 10, fieldSize: 64 * 1024 },
       });
     } catch (err) {
       reject(new Invalid('BODY_UNREADABLE', `invalid multipart request: ${(err as Error).message}`));
@@ -56,14 +57,17 @@ function readMultipart(ctx: Context): Promise<{ xml: string; name?: string }> {
     let xml: string | undefined;
     let name: string | undefined;
     let failure: AppError | undefined;
-    busboy.on('file', (field, stream) => {
+    const forms: string[] = [];
+    busboy.on('file', (field, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => {
         failure = new TooLarge(`the uploaded file is larger than ${limit} bytes`);
       });
       stream.on('end', () => {
-        if (field === 'file' || field === 'data' || xml === undefined) xml = Buffer.concat(chunks).toString('utf8');
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (info.filename?.endsWith('.form') || field === 'forms' || field === 'form') forms.push(text);
+        else if (field === 'file' || field === 'data' || xml === undefined) xml = text;
       });
     });
     busboy.on('field', (field, value) => {
@@ -81,7 +85,7 @@ function readMultipart(ctx: Context): Promise<{ xml: string; name?: string }> {
             { field: 'file', reason: 'required' },
           ]),
         );
-      resolve(name === undefined ? { xml } : { xml, name });
+      resolve({ xml, ...(name === undefined ? {} : { name }), ...(forms.length ? { forms } : {}) });
     });
     ctx.req.pipe(busboy);
   });

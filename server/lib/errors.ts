@@ -7,6 +7,8 @@ export interface ErrorDetail {
   field?: string;
   element?: string;
   reason: string;
+  /** A sentence for people (form field errors: "Phone: must be a valid phone number"). */
+  message?: string;
   line?: number;
   column?: number;
 }

@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
 import { compileDefinition, hashXml, type ServiceCatalog } from '../engine/definitions.js';
 import type { Actor } from '../lib/actor.js';
-import { NotFound } from '../lib/errors.js';
+import { Invalid, NotFound } from '../lib/errors.js';
 import { DEFINITION_COLUMNS, type DefinitionRow } from './definitions.repository.js';
 import type { Transactions } from './transactions.js';
 import { auditInTransaction } from '../identity/audit.service.js';
+import { FormsService, parseFormDocument } from '../forms/forms.service.js';
+import type { FormSchema } from '../forms/validate.js';
+import { isExpression } from '../engine/expressions.js';
 import type { DeployLint } from '../lint/deploy-lint.js';
 
 /** One deployed version as the designer's version list shows it: who deployed it, and when. */
@@ -34,21 +37,40 @@ export class DeploymentsService {
     private readonly lint: DeployLint | null = null,
   ) {}
 
+  #forms: FormsService | null = null;
+
+  /** The task forms deployed with processes (server/forms). */
+  get forms(): FormsService {
+    this.#forms ??= new FormsService(this.db);
+    return this.#forms;
+  }
+
   /**
-   * Validates and stores a BPMN document as the next version of its process key. Identical XML
-   * returns the version already deployed (created: false) instead of a new one.
+   * Validates and stores a BPMN document as the next version of its process key, with the
+   * form-js forms deployed with it (each a new version of its form id unless unchanged). Every
+   * literal camunda:formKey must name a form deployed now or before (400 FORM_NOT_FOUND).
+   * Identical XML returns the version already deployed (created: false) instead of a new one.
    */
-  async deploy(xml: string, name: string | undefined, actor: Actor): Promise<DeployResult> {
+  async deploy(xml: string, name: string | undefined, actor: Actor, forms: unknown[] = []): Promise<DeployResult> {
     const compiled = await compileDefinition(xml, this.services);
-    await this.lint?.check(xml);
+    const formDocs = parseForms(forms);
+    await this.lint?.check(
+      xml,
+      formDocs.map((f) => f.id),
+    );
     return this.transactions.run(async (scope) => {
       const { trx, outbox } = scope;
       // Serialize deployments of one key so two concurrent deploys cannot take the same version.
       await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`deploy:${compiled.key}`]);
+      const deployedForms = await this.forms.deployForms(trx, formDocs, actor);
+      const formKeys = Object.entries(compiled.meta.userTasks)
+        .filter(([, task]) => task.formKey && !isExpression(task.formKey))
+        .map(([elementId, task]) => ({ elementId, formKey: task.formKey as string }));
       const existing = await trx('process_definitions')
         .where({ key: compiled.key, xml_hash: hashXml(xml) })
         .first(DEFINITION_COLUMNS);
       if (existing) {
+        await this.forms.linkDefinition(trx, existing.id, formKeys, deployedForms);
         auditInTransaction(scope, actor, 'deployment.create', 'process_definition', existing.id, {
           key: existing.key,
           version: existing.version,
@@ -77,6 +99,7 @@ export class DeploymentsService {
           deployed_by: actor.username,
         })
         .returning(DEFINITION_COLUMNS);
+      await this.forms.linkDefinition(trx, definition.id, formKeys, deployedForms);
       await trx('operation_log').insert({
         operation: 'deploy',
         actor: actor.username,
@@ -95,6 +118,15 @@ export class DeploymentsService {
         created: true,
       });
       return { created: true, definition: definition as DefinitionRow };
+    });
+  }
+
+  /** Forms alone (no process): each a new version of its id unless unchanged. */
+  async deployForms(forms: unknown[], actor: Actor): Promise<{ formId: string; id: string }[]> {
+    const docs = parseForms(forms);
+    return this.transactions.run(async (scope) => {
+      const stored = await this.forms.deployForms(scope.trx, docs, actor);
+      return [...stored].map(([formId, id]) => ({ formId, id }));
     });
   }
 
@@ -149,4 +181,18 @@ export class DeploymentsService {
     if (!row) throw new NotFound('process definition', id);
     return row.xml;
   }
+}
+
+/** The forms of one deployment, parsed; one id may appear once. */
+function parseForms(forms: unknown[]): FormSchema[] {
+  const docs = forms.map((f, i) => parseFormDocument(f, `forms[${i}]`));
+  const seen = new Set<string>();
+  for (const doc of docs) {
+    if (seen.has(doc.id))
+      throw new Invalid('FORM_SCHEMA_INVALID', `the form id "${doc.id}" appears twice in the deployment`, [
+        { field: 'forms', reason: `duplicate id ${doc.id}` },
+      ]);
+    seen.add(doc.id);
+  }
+  return docs;
 }

@@ -11,6 +11,7 @@ import type { Visibility } from './visibility.js';
 import { branchUnion, taskOrder } from './branch-union.js';
 import type { Authorization } from '../identity/authorization.js';
 import { Forbidden, Invalid } from '../lib/errors.js';
+import { TaskForms, type TaskForm } from '../forms/task-forms.js';
 
 export const TASK_COLUMNS = [
   'id',
@@ -69,6 +70,8 @@ type TaskRow = Record<string, unknown> & {
 
 /** Claims, releases and completes user tasks; lists and reads them. */
 export class TasksService {
+  #forms: TaskForms | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly transactions: Transactions,
@@ -130,6 +133,17 @@ export class TasksService {
       .first(TASK_COLUMNS);
     if (!task) throw new NotFound('task', id);
     return task;
+  }
+
+  private get forms(): TaskForms {
+    this.#forms ??= new TaskForms(this.db);
+    return this.#forms;
+  }
+
+  /** A visible task's form-js schema and the values it shows (404 when the task has no form). */
+  async form(id: string, actor: Actor): Promise<TaskForm> {
+    const task = await this.get(id, actor);
+    return this.forms.forTask({ ...task, locals: (task.locals as Record<string, unknown> | null) ?? null } as never);
   }
 
   async claim(id: string, actor: Actor) {
@@ -198,6 +212,8 @@ export class TasksService {
       .first('instance_id', 'department_id');
     if (!head) throw new NotFound('task', id);
     await this.authorization.require(actor, 'task', 'complete', head.department_id);
+    // Issue 5 §7: the server validates the form again; invalid data is refused before any write.
+    await this.forms.checkCompletion(id, variables);
     return this.transactions.run(async (scope) => {
       let completed: TaskRow | undefined;
       const instance = await this.executor.run(scope, head.instance_id, actor, async () => {

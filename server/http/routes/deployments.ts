@@ -10,13 +10,21 @@ export function deploymentRoutes(s: Services): AnyRoute[] {
       path: '/deployments',
       tag: 'Deployments',
       summary:
-        'Deploy a BPMN file as the next version of its process key (JSON {xml, name}, text/xml or multipart upload)',
+        'Deploy a BPMN file as the next version of its process key, with its form-js forms (JSON {xml, name, forms}, text/xml, or multipart upload with *.form files)',
       permission: { object: 'deployment', action: 'create' },
       bodyKind: 'bpmn',
-      body: z.object({ xml: z.string().min(1, 'the BPMN XML is empty'), name: z.string().max(200).optional() }),
+      body: z.object({
+        xml: z.string().min(1, 'the BPMN XML is empty'),
+        name: z.string().max(200).optional(),
+        /** form-js schemas (objects, or their JSON text) deployed with the process, each with an `id`. */
+        forms: z
+          .array(z.union([z.record(z.string(), z.unknown()), z.string()]))
+          .max(200)
+          .optional(),
+      }),
       status: 201,
       async handle({ body, actor, ctx }) {
-        const result = await s.deployments.deploy(body.xml, body.name, actor);
+        const result = await s.deployments.deploy(body.xml, body.name, actor, body.forms ?? []);
         ctx.status = result.created ? 201 : 200;
         ctx.body = { created: result.created, definition: result.definition };
         return undefined;

@@ -1,0 +1,74 @@
+import { addDays } from '../../domain/calendar/index.js';
+import type { ServiceDefinition } from '../../services/registry.js';
+import { required, todayOf, type ProcessContext } from '../context.js';
+import { COLLECTION_RULES, eligibleAt, overdueOf, shanghaiAt } from './collection.js';
+
+/** The arrears collection process's services (DOMAIN.md §6). */
+export function arrearsServices(ctx: ProcessContext): ServiceDefinition[] {
+  return [
+    {
+      name: 'arrearsAssess',
+      description:
+        "The customer's overdue arrears today, the late fee accrued on them, days overdue, and when disconnection may first be planned.",
+      inputs: ['customerId'],
+      outputs: ['settled', 'arrears', 'lateFee', 'daysOverdue', 'asOf', 'disconnectEligibleAt', 'disconnected'],
+      async handler(call) {
+        const position = await overdueOf(ctx, required(call.variables, 'customerId'));
+        return {
+          settled: position.settled,
+          arrears: position.arrears,
+          lateFee: position.lateFee,
+          daysOverdue: position.daysOverdue,
+          asOf: position.asOf,
+          oldestDueDate: position.oldestDueDate,
+          remindedOn: call.variables.remindedOn ?? position.asOf,
+          // DOMAIN.md §6: disconnection only when more than 30 days overdue.
+          disconnectEligibleAt: position.oldestDueDate ? eligibleAt(position.oldestDueDate) : position.asOf,
+          disconnected: call.variables.disconnected === true,
+        };
+      },
+    },
+    {
+      name: 'arrearsScheduleDisconnection',
+      description: 'Plans the disconnection 7 days after the written notice and the final notice 30 minutes before.',
+      outputs: ['disconnectAt', 'finalNoticeAt'],
+      handler() {
+        const at = shanghaiAt(addDays(todayOf(ctx.clock), COLLECTION_RULES.noticeDays), COLLECTION_RULES.fieldHour);
+        const final = new Date(Date.parse(at) - COLLECTION_RULES.finalNoticeMinutes * 60_000).toISOString();
+        return { disconnectAt: at, finalNoticeAt: final };
+      },
+    },
+    {
+      name: 'arrearsMarkDisconnected',
+      description: 'Records the disconnection: the customer is suspended until reconnection.',
+      inputs: ['customerId'],
+      outputs: ['disconnected', 'disconnectedAt'],
+      async handler(call) {
+        await ctx
+          .db('customers')
+          .where({ id: required(call.variables, 'customerId') })
+          .update({ status: 'suspended', updated_at: new Date(ctx.clock.now()) });
+        return { disconnected: true, disconnectedAt: new Date(ctx.clock.now()).toISOString() };
+      },
+    },
+    {
+      name: 'arrearsPlanReconnection',
+      description: 'The arrears are settled: reconnection is due within 24 hours (DOMAIN.md §6).',
+      outputs: ['reconnectBy'],
+      handler: () => ({ reconnectBy: new Date(ctx.clock.now() + 24 * 3_600_000).toISOString() }),
+    },
+    {
+      name: 'arrearsMarkReconnected',
+      description: 'Records the reconnection: the customer is active again.',
+      inputs: ['customerId'],
+      outputs: ['reconnectedAt'],
+      async handler(call) {
+        await ctx
+          .db('customers')
+          .where({ id: required(call.variables, 'customerId') })
+          .update({ status: 'active', updated_at: new Date(ctx.clock.now()) });
+        return { reconnectedAt: new Date(ctx.clock.now()).toISOString() };
+      },
+    },
+  ];
+}

@@ -1,0 +1,331 @@
+import type { AuditFinding } from '../../domain/audit/index.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { shiftPeriod } from '../../marketing/billing-periods.js';
+import { loadChunk, writeBills } from '../../marketing/billing-chunk.js';
+import { computeBill } from '../../marketing/billing-compute.js';
+import { applyCredit, lockAccount } from '../../marketing/ledger.js';
+import type { TariffDefinition } from '../../domain/tariffs/index.js';
+import type { ServiceDefinition } from '../../services/registry.js';
+import { required, str, todayOf, type ProcessContext } from '../context.js';
+import { DEFAULT_DUE_DATE_METHOD, dueDateFor } from './due-date.js';
+
+/** How long the calculate step waits for its billing run before checking back on a timer. */
+const RUN_WAIT_MS = 20_000;
+
+async function departmentPath(ctx: ProcessContext, departmentId: string): Promise<string> {
+  const row = await ctx.db('departments').where({ id: departmentId }).first('path');
+  if (!row) throw new Error(`unknown department ${departmentId}`);
+  return row.path as string;
+}
+
+function inSubtree(ctx: ProcessContext, path: string) {
+  return ctx.db('departments').select('id').where('path', 'like', `${path}%`);
+}
+
+/** The last 12 months' kWh before `period` and this period's: what explains a consumption rule. */
+export async function consumptionHistory(ctx: ProcessContext, customerId: string, period: string) {
+  const rows = (await ctx
+    .db('bills')
+    .where({ customer_id: customerId })
+    .where('period', '>=', shiftPeriod(period, -12))
+    .where('period', '<=', period)
+    .whereNot('status', 'written_off')
+    .orderBy('period')
+    .select('period', ctx.db.raw('consumption_kwh::text as kwh'), ctx.db.raw('total::text as total'))) as {
+    period: string;
+    kwh: string | null;
+    total: string;
+  }[];
+  return rows.map((r) => ({ period: r.period, kwh: r.kwh, total: r.total }));
+}
+
+/** Variables a bill-audit instance starts with: the bill, the rules it tripped and their history. */
+export async function billAuditVariables(ctx: ProcessContext, billId: string) {
+  const bill = await ctx
+    .db('bills as b')
+    .join('customers as c', 'c.id', 'b.customer_id')
+    .where('b.id', billId)
+    .first(
+      'b.id',
+      'b.customer_id',
+      'b.period',
+      'b.audit_flags',
+      'b.billing_run_id',
+      ctx.db.raw('b.total::text as total'),
+      ctx.db.raw('b.consumption_kwh::text as kwh'),
+      'c.account_no',
+      'c.name',
+      'c.department_id',
+    );
+  if (!bill) throw new Error(`bill ${billId} not found`);
+  const flags = (bill.audit_flags ?? []) as AuditFinding[];
+  return {
+    departmentId: bill.department_id as string,
+    businessKey: `${bill.account_no as string}-${bill.period as string}`,
+    variables: {
+      billId,
+      customerId: bill.customer_id,
+      accountNo: bill.account_no,
+      customerName: bill.name,
+      period: bill.period,
+      total: bill.total,
+      consumptionKwh: bill.kwh,
+      billingRunId: bill.billing_run_id,
+      auditFlags: flags,
+      auditRules: flags.map((f) => `${f.rule} ${f.code}`).join('; '),
+      history: await consumptionHistory(ctx, bill.customer_id as string, bill.period as string),
+    },
+  };
+}
+
+/**
+ * The monthly billing process's services (DOMAIN.md §4 chain: read → calculate → audit → issue).
+ * One `monthly-billing` instance per department and period runs the set-based billing run; every
+ * bill the audit rules hold gets a small `bill-audit` instance of its own.
+ */
+export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
+  return [
+    {
+      name: 'billingReadingsCheck',
+      description: 'Counts the meters in the department that have no reading for the period yet.',
+      inputs: ['period'],
+      outputs: ['readingsExpected', 'readingsMissing', 'missingMeters'],
+      async handler(call) {
+        const period = required(call.variables, 'period');
+        const path = await departmentPath(ctx, call.departmentId ?? 'HQ');
+        const rows = (await ctx
+          .db('meters as m')
+          .join('customers as c', 'c.id', 'm.customer_id')
+          .leftJoin('readings as r', function () {
+            this.on('r.meter_id', 'm.id').andOn('r.period', ctx.db.raw('?', [period]));
+          })
+          .where('m.status', 'in_service')
+          .where('c.status', 'active')
+          .whereNot('c.elec_type_code', '000')
+          .whereIn('c.department_id', inSubtree(ctx, path))
+          .select(
+            ctx.db.raw('count(*)::int as expected'),
+            ctx.db.raw('count(*) filter (where r.id is null)::int as missing'),
+            ctx.db.raw(`(array_agg(m.asset_no order by m.asset_no) filter (where r.id is null))[1:20] as sample`),
+          )) as { expected: number; missing: number; sample: string[] | null }[];
+        const row = rows[0];
+        return {
+          readingsExpected: row?.expected ?? 0,
+          readingsMissing: row?.missing ?? 0,
+          missingMeters: row?.sample ?? [],
+        };
+      },
+    },
+    {
+      name: 'billingRunExecute',
+      description:
+        'Starts the billing run of the department and period (once per task) and waits for it a short while.',
+      inputs: ['period'],
+      outputs: ['billingRunId', 'billingRunStatus', 'billed', 'held', 'skipped'],
+      async handler(call) {
+        const period = required(call.variables, 'period');
+        let runId = (
+          await ctx.db('process_billing_runs').where({ idempotency_key: call.idempotencyKey }).first('billing_run_id')
+        )?.billing_run_id as string | undefined;
+        if (!runId) {
+          const run = (await ctx.services.billingRuns.start(
+            { period, departmentId: call.departmentId ?? undefined },
+            SYSTEM_ACTOR,
+          )) as { id: string };
+          runId = run.id;
+          await ctx.db('process_billing_runs').insert({ idempotency_key: call.idempotencyKey, billing_run_id: runId });
+        }
+        await Promise.race([
+          ctx.services.billingRuns.wait(runId),
+          new Promise((resolve) => setTimeout(resolve, RUN_WAIT_MS).unref()),
+        ]);
+        return runOutputs(ctx, runId);
+      },
+    },
+    {
+      name: 'billingRunStatus',
+      description: 'Reads the progress of the billing run the process started.',
+      inputs: ['billingRunId'],
+      outputs: ['billingRunStatus', 'billed', 'held', 'skipped'],
+      handler: async (call) => runOutputs(ctx, required(call.variables, 'billingRunId')),
+    },
+    {
+      name: 'billAuditDispatch',
+      description: 'Starts one bill-audit instance per bill of the run that the audit rules held.',
+      inputs: ['billingRunId'],
+      outputs: ['auditsStarted', 'auditsOpen'],
+      async handler(call) {
+        const runId = required(call.variables, 'billingRunId');
+        const held = (await ctx.db('bills').where({ billing_run_id: runId, status: 'held' }).pluck('id')) as string[];
+        let started = 0;
+        for (const billId of held) {
+          const running = await ctx
+            .db('process_instances')
+            .where({ definition_key: 'bill-audit', status: 'running' })
+            .whereRaw(`variables->>'billId' = ?`, [billId])
+            .first('id');
+          if (running) continue;
+          const audit = await billAuditVariables(ctx, billId);
+          await ctx.services.instances.start({ definitionKey: 'bill-audit', ...audit }, SYSTEM_ACTOR);
+          started += 1;
+        }
+        return { auditsStarted: started, auditsOpen: held.length };
+      },
+    },
+    {
+      name: 'billingRunNotify',
+      description: 'Sends the bill-issued notice to every customer whose bill the run issued.',
+      inputs: ['billingRunId'],
+      outputs: ['noticesSent'],
+      async handler(call) {
+        const runId = required(call.variables, 'billingRunId');
+        const bills = (await ctx
+          .db('bills')
+          .where({ billing_run_id: runId, status: 'issued' })
+          .select(
+            'id',
+            'customer_id',
+            'period',
+            ctx.db.raw('total::text as total'),
+            ctx.db.raw(`to_char(due_date, 'YYYY-MM-DD') as due_date`),
+          )) as { id: string; customer_id: string; period: string; total: string; due_date: string }[];
+        const sent = await ctx.services.notifications.sendMany(
+          bills.map((b) => ({
+            input: {
+              template: 'bill_issued',
+              customerId: b.customer_id,
+              params: { period: b.period, amount: b.total, dueDate: b.due_date },
+            },
+            origin: {
+              idempotencyKey: `bill-issued:${b.id}`,
+              instanceId: call.instanceId,
+              elementId: call.elementId,
+              by: 'system',
+            },
+          })),
+        );
+        return { noticesSent: sent };
+      },
+    },
+    {
+      name: 'billIssueAudited',
+      description: 'Issues a bill the auditor approved: due date by the contract method, credit applied.',
+      inputs: ['billId'],
+      outputs: ['dueDate', 'total', 'billStatus'],
+      async handler(call) {
+        const billId = required(call.variables, 'billId');
+        const issuedOn = todayOf(ctx.clock);
+        return ctx.db.transaction(async (trx) => {
+          const bill = await trx('bills')
+            .where({ id: billId })
+            .first(
+              'customer_id',
+              'period',
+              'status',
+              trx.raw('total::text as total'),
+              trx.raw(`to_char(due_date, 'YYYY-MM-DD') as due_date`),
+            );
+          if (!bill) throw new Error(`bill ${billId} not found`);
+          await lockAccount(trx, bill.customer_id as string);
+          if (bill.status === 'held') {
+            const dueDate = dueDateFor(DEFAULT_DUE_DATE_METHOD, { period: bill.period as string, issuedOn });
+            await trx('bills')
+              .where({ id: billId, status: 'held' })
+              .update({
+                status: Number(bill.total) === 0 ? 'settled' : 'issued',
+                due_date: dueDate,
+                issued_at: new Date(ctx.clock.now()),
+                issued_by: str(call.variables.auditedBy) ?? 'system',
+              });
+            await applyCredit(trx, bill.customer_id as string);
+          }
+          const after = await trx('bills')
+            .where({ id: billId })
+            .first('status', trx.raw(`to_char(due_date, 'YYYY-MM-DD') as due_date`), trx.raw('total::text as total'));
+          return { dueDate: after.due_date, total: after.total, billStatus: after.status };
+        });
+      },
+    },
+    {
+      name: 'billRecalculate',
+      description:
+        'Records the corrected reading (if any) and prices and audits the bill again; answers whether it is still held.',
+      inputs: ['billId', 'correctedReading', 'meterId'],
+      outputs: ['auditFlags', 'auditRules', 'stillHeld', 'total', 'history'],
+      async handler(call) {
+        const billId = required(call.variables, 'billId');
+        const bill = await ctx
+          .db('bills')
+          .where({ id: billId })
+          .first('customer_id', 'period', 'billing_run_id', 'status');
+        if (!bill) throw new Error(`bill ${billId} not found`);
+        const corrected = str(String(call.variables.correctedReading ?? ''));
+        if (corrected) {
+          const meter = str(call.variables.meterId)
+            ? { id: call.variables.meterId as string }
+            : await ctx
+                .db('meters')
+                .where({ customer_id: bill.customer_id, status: 'in_service' })
+                .orderBy('asset_no')
+                .first('id');
+          if (meter) {
+            await ctx
+              .db('readings')
+              .where({ meter_id: meter.id, period: bill.period })
+              .update({
+                total: corrected,
+                reading_type: '04',
+                recorded_by: str(call.variables.correctedBy) ?? 'system',
+              });
+          }
+        }
+        const catalogue = new Map(
+          (await ctx.db('tariffs').select('definition')).map((r: { definition: TariffDefinition }) => [
+            r.definition.code,
+            r.definition,
+          ]),
+        );
+        const [customer] = await loadChunk(
+          ctx.db,
+          { period: bill.period as string, departmentPath: null, customerId: bill.customer_id as string },
+          null,
+          1,
+        );
+        if (!customer) throw new Error(`customer of bill ${billId} is not active`);
+        const outcome = computeBill(customer, bill.period as string, catalogue);
+        if (outcome.kind !== 'bill')
+          throw new Error(`the bill cannot be priced: ${'reason' in outcome ? outcome.reason : outcome.message}`);
+        // Written held either way: the auditor releases it (approve) whatever the rules say now.
+        const held = { ...outcome, bill: { ...outcome.bill, status: 'held' as const, dueDate: null } };
+        await ctx.db.transaction((trx) =>
+          writeBills(trx, bill.billing_run_id as string, bill.period as string, 'system', [
+            { customerId: bill.customer_id as string, outcome: held },
+          ]),
+        );
+        const audit = await billAuditVariables(ctx, billId);
+        return {
+          auditFlags: audit.variables.auditFlags,
+          auditRules: audit.variables.auditRules,
+          stillHeld: outcome.bill.auditFlags.length > 0,
+          total: audit.variables.total,
+          history: audit.variables.history,
+        };
+      },
+    },
+  ];
+}
+
+async function runOutputs(ctx: ProcessContext, runId: string) {
+  const run = await ctx
+    .db('billing_runs')
+    .where({ id: runId })
+    .first('status', 'billed', 'held', 'skipped_without_readings');
+  if (!run) throw new Error(`billing run ${runId} not found`);
+  return {
+    billingRunId: runId,
+    billingRunStatus: run.status as string,
+    billed: run.billed as number,
+    held: run.held as number,
+    skipped: run.skipped_without_readings as number,
+  };
+}

@@ -1,0 +1,85 @@
+import type { Clock } from '../../lib/clock.js';
+import type { Actor } from '../../lib/actor.js';
+import type { Logger } from '../../lib/logger.js';
+import type { JobExecutor } from '../../jobs/executor.js';
+import type { Services } from '../../http/services.js';
+import { newConnectionDemo } from './new-connection.js';
+import { meterVerificationDemo } from './meter-verification.js';
+
+/** What a demo contributor gets: the services, a way to act as a demo user, and the job executor. */
+export interface DemoContext {
+  services: Services;
+  logger: Logger;
+  clock: Clock;
+  executor: JobExecutor;
+  /** The actor of a demo user (xh.clerk, xh.leader …), as if they had logged in. */
+  as(username: string): Promise<Actor>;
+  /** Claims and completes the open task at `elementId` of an instance as `username`. */
+  complete(instanceId: string, elementId: string, username: string, variables?: Record<string, unknown>): Promise<void>;
+}
+
+/** One process's demo instances; each contributor seeds only when none of its instances exist yet. */
+export interface DemoContributor {
+  name: string;
+  /** The process key whose instances mean "already seeded". */
+  definitionKey: string;
+  seed(ctx: DemoContext): Promise<void>;
+}
+
+/** Every contributor (issue 5: "instances of every process in flight at different steps"). Add yours here. */
+export const DEMO_CONTRIBUTORS: DemoContributor[] = [newConnectionDemo, meterVerificationDemo];
+
+/**
+ * Seeds demo instances in flight (npm start with demo data; off under NODE_ENV=test unless asked).
+ * Idempotent per process: a process that already has instances is left alone.
+ */
+export async function seedDemoProcesses(
+  services: Services,
+  executor: JobExecutor,
+  clock: Clock,
+  logger: Logger,
+  contributors: DemoContributor[] = DEMO_CONTRIBUTORS,
+): Promise<void> {
+  const actors = new Map<string, Actor>();
+  const ctx: DemoContext = {
+    services,
+    logger,
+    clock,
+    executor,
+    async as(username) {
+      let actor = actors.get(username);
+      if (!actor) {
+        const user = await services.db('users').where({ username }).first('id');
+        if (!user) throw new Error(`demo user ${username} does not exist`);
+        actor = await services.auth.loadActor(user.id, 'user');
+        actors.set(username, actor);
+      }
+      return actor;
+    },
+    async complete(instanceId, elementId, username, variables = {}) {
+      await executor.drain();
+      const task = await services
+        .db('tasks')
+        .where({ instance_id: instanceId, element_id: elementId, status: 'open' })
+        .first('id', 'assignee');
+      if (!task) throw new Error(`no open task ${elementId} in instance ${instanceId}`);
+      const actor = await ctx.as(username);
+      if (task.assignee !== username) await services.tasks.claim(task.id, actor);
+      await services.tasks.complete(task.id, variables, actor);
+      await executor.drain();
+    },
+  };
+  for (const contributor of contributors) {
+    const existing = await services
+      .db('process_instances')
+      .where({ definition_key: contributor.definitionKey })
+      .first('id');
+    if (existing) continue;
+    try {
+      await contributor.seed(ctx);
+      logger.info({ demo: contributor.name }, 'demo process instances seeded');
+    } catch (err) {
+      logger.error({ err, demo: contributor.name }, 'demo process instances could not be seeded');
+    }
+  }
+}

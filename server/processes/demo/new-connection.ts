@@ -1,0 +1,7 @@
+import type { DemoContributor } from './index.js';
+
+export const newConnectionDemo: DemoContributor = {
+  name: 'new-connection',
+  definitionKey: 'newConnection',
+  async seed() {},
+};
