@@ -3,6 +3,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   engine: () => import('./engine.js'),
   worklist: () => import('./worklist.js'),
   billing: () => import('./billing.js'),
+  realtime: () => import('./realtime.js'),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));

@@ -4,6 +4,7 @@ import type { DepartmentTree } from '../identity/departments.js';
 import type { Actor } from '../lib/actor.js';
 import type { PublishedEvent } from '../workflow/outbox.js';
 import type { Room } from './contract.js';
+import { PERSONAL_FIELDS } from './rooms.js';
 
 /**
  * Outbox ids are taken when a transaction inserts, not when it commits: a slow transaction can
@@ -37,7 +38,13 @@ export function toPublished(row: OutboxRow): PublishedEvent {
 
 /** Outbox rows that belong to a room: the SQL twin of `targetRooms` (personal rows by the names they carry). */
 function roomFilter(q: Knex.QueryBuilder, room: Room, actor: Actor, tree: DepartmentTree): void {
-  const departmentRows = () => q.whereNot('topic', 'like', 'notification:%').whereNot('topic', 'like', 'definition:%');
+  // Not definitions, and not notifications addressed to one user (those are personal).
+  const departmentRows = () =>
+    q.whereNot('topic', 'like', 'definition:%').whereNot((n) =>
+      n.where('topic', 'like', 'notification:%').where((w) => {
+        for (const field of ['userId', 'username', 'recipient']) w.orWhereRaw('payload ->> ? IS NOT NULL', [field]);
+      }),
+    );
   switch (room.kind) {
     case 'department':
     case 'process': {
@@ -54,8 +61,7 @@ function roomFilter(q: Knex.QueryBuilder, room: Room, actor: Actor, tree: Depart
       return;
     case 'user':
       q.where((w) => {
-        for (const field of ['assignee', 'previous', 'username', 'recipient'])
-          w.orWhereRaw('payload ->> ? = ?', [field, actor.username]);
+        for (const field of PERSONAL_FIELDS) w.orWhereRaw('payload ->> ? = ?', [field, actor.username]);
         w.orWhereRaw('payload ->> ? = ?', ['userId', actor.id]);
       });
       return;

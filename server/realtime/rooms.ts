@@ -5,8 +5,8 @@ import type { Actor } from '../lib/actor.js';
 import type { PublishedEvent } from '../workflow/outbox.js';
 import { rooms, type RealtimeError, type Room } from './contract.js';
 
-/** Topic families delivered only to the people they name (never to department rooms). */
-const PERSONAL_ONLY = new Set(['notification']);
+/** Topic families that, when they name a person, go to that person only (never to department rooms). */
+const PERSONAL_WHEN_ADDRESSED = new Set(['notification']);
 
 export function topicFamily(topic: string): string {
   return topic.split(':', 1)[0] ?? topic;
@@ -62,24 +62,27 @@ export class RoomAccess {
   }
 }
 
+/** Payload fields that name a user by username; `userId` names one by id. */
+export const PERSONAL_FIELDS = ['assignee', 'previous', 'username', 'recipient'] as const;
+
 /** Usernames an event concerns personally: its assignee, the previous one, a notification's recipient. */
 export function personalUsernames(event: PublishedEvent, candidateUsers: string[] = []): string[] {
   const p = event.payload;
-  const names = [p.assignee, p.previous, p.username, p.recipient, ...candidateUsers];
+  const names = [...PERSONAL_FIELDS.map((f) => p[f]), ...candidateUsers];
   return [...new Set(names.filter((n): n is string => typeof n === 'string' && n.length > 0))];
 }
 
 /**
  * The rooms an event goes to: the department of its instance and every ancestor (a grant on a
  * department covers its subtree), the same per process, its instance, and the personal rooms
- * of the users it names. `definition:*` goes to the definitions room; unknown personal-only
- * families never reach department rooms.
+ * of the users it names. `definition:*` goes to the definitions room; a `notification:*` that
+ * names its recipient goes to that person only.
  */
 export function targetRooms(event: PublishedEvent, tree: DepartmentTree, personalUserIds: string[]): string[] {
   const family = topicFamily(event.topic);
   const result = personalUserIds.map((id) => rooms.user(id));
   if (typeof event.payload.userId === 'string') result.push(rooms.user(event.payload.userId));
-  if (PERSONAL_ONLY.has(family)) return [...new Set(result)];
+  if (PERSONAL_WHEN_ADDRESSED.has(family) && addressed(event)) return [...new Set(result)];
   if (family === 'definition') return [rooms.definitions()];
   for (let d = tree.get(event.departmentId); d; d = tree.get(d.parentId)) {
     result.push(rooms.department(d.id));
@@ -87,4 +90,10 @@ export function targetRooms(event: PublishedEvent, tree: DepartmentTree, persona
   }
   if (event.instanceId) result.push(rooms.instance(event.instanceId));
   return [...new Set(result)];
+}
+
+/** A notification meant for one user (not a record of a message sent to a customer). */
+export function addressed(event: PublishedEvent): boolean {
+  const p = event.payload;
+  return typeof p.userId === 'string' || typeof p.username === 'string' || typeof p.recipient === 'string';
 }
