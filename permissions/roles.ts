@@ -31,6 +31,7 @@ export const PERMISSIONS = {
   payment: ['write'],
   audit: ['read'],
   notification: ['read'],
+  risk: ['screen'],
   admin: ['manage'],
   system: ['metrics'],
 } as const;

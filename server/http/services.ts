@@ -21,6 +21,7 @@ import type { CustomersService } from '../marketing/customers.service.js';
 import type { MetersService } from '../marketing/meters.service.js';
 import type { PaymentsService } from '../marketing/payments.service.js';
 import type { ReadingsService } from '../marketing/readings.service.js';
+import type { MarketingProcesses } from '../processes/marketing-processes.js';
 import type { Monitoring } from '../monitoring/index.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 
@@ -56,4 +57,5 @@ export interface Services {
   monitoring: Monitoring;
   worklist: Worklist;
   notifications: NotificationsService;
+  processes: MarketingProcesses;
 }

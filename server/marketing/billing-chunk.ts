@@ -13,6 +13,8 @@ export interface RunScope {
   period: string;
   /** The department subtree's path (`/HQ/ZJ/`), or null for every department. */
   departmentPath: string | null;
+  /** One customer only (the bill audit's recalculation after a corrected reading). */
+  customerId?: string | undefined;
 }
 
 const REGISTERS = ['total', 'sharp', 'peak', 'flat', 'valley', 'deep_valley', 'reactive_kvarh', 'max_demand_kw'];
@@ -53,6 +55,7 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
     .orderBy('c.id')
     .limit(size);
   if (afterId) q.where('c.id', '>', afterId);
+  if (scope.customerId) q.where('c.id', scope.customerId);
   if (scope.departmentPath) {
     q.whereIn('c.department_id', db('departments').select('id').where('path', 'like', `${scope.departmentPath}%`));
   }

@@ -45,12 +45,23 @@ const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === 
  * unsettled bill first; refunds and reversals are rows of their own, never edits.
  */
 export class PaymentsService {
+  private readonly recorded: ((customerId: string) => Promise<void>)[] = [];
+
   constructor(
     private readonly db: Db,
     private readonly customers: CustomersService,
     private readonly authorization: Authorization,
     private readonly audit: AuditService,
   ) {}
+
+  /**
+   * Runs `listener` after each new payment has committed (not on a replayed notification): the
+   * arrears collection ends once the overdue bills are settled. A failing listener is logged by
+   * its owner; the payment stands.
+   */
+  onRecorded(listener: (customerId: string) => Promise<void>): void {
+    this.recorded.push(listener);
+  }
 
   async list(customerId: string, request: PageRequest, actor: Actor) {
     await this.customers.visible({ id: customerId }, actor, 'billing', 'read');
@@ -78,7 +89,7 @@ export class PaymentsService {
       input.customerId ? { id: input.customerId } : { account_no: input.accountNo ?? '' },
       actor,
     );
-    return this.once(input.idempotencyKey, { customer, kind: 'payment', ...input }, async (trx, id) => {
+    const result = await this.once(input.idempotencyKey, { customer, kind: 'payment', ...input }, async (trx, id) => {
       await trx('payments').insert({
         id,
         customer_id: customer.id,
@@ -93,6 +104,10 @@ export class PaymentsService {
       const details = { customerId: customer.id, amount: input.amount, channel: input.channel };
       await this.audit.record(actor, 'payment.record', 'payment', id, details, undefined, trx);
     });
+    if (!result.replayed) {
+      for (const listener of this.recorded) await listener(customer.id).catch(() => undefined);
+    }
+    return result;
   }
 
   /** Pays back part of the customer's credit (never more than the credit). */

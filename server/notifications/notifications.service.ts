@@ -152,6 +152,72 @@ export class NotificationsService {
     }
   }
 
+  /**
+   * Many notices at once (a billing run's bill-issued notices): rendered here and inserted a chunk
+   * per statement, each once per idempotency key. The development gateway delivers by recording,
+   * so its rows are written sent; another gateway sends them one by one. Answers how many were new.
+   */
+  async sendMany(items: { input: NotifyInput; origin: NotifyOrigin }[]): Promise<number> {
+    if (this.gateway.name !== 'dev') {
+      let sent = 0;
+      for (const { input, origin } of items) if ((await this.send(input, origin)).status === 'sent') sent += 1;
+      return sent;
+    }
+    let inserted = 0;
+    for (let i = 0; i < items.length; i += 500) {
+      const chunk = items.slice(i, i + 500);
+      const ids = [...new Set(chunk.map((c) => c.input.customerId).filter((id): id is string => !!id))];
+      const customers = new Map(
+        (
+          (await this.db('customers')
+            .whereIn('id', ids)
+            .select('id', 'account_no', 'department_id', 'name', 'phone')) as Record<string, string | null>[]
+        ).map((c) => [c.id as string, c]),
+      );
+      const now = this.now();
+      const rows = chunk.flatMap(({ input, origin }) => {
+        const c = input.customerId ? customers.get(input.customerId) : undefined;
+        if (!c || !isTemplateCode(input.template)) return [];
+        const params = { ...input.params, name: input.params?.name ?? c.name, accountNo: c.account_no };
+        const text = renderTemplate(input.template, params, input.locale ?? 'zh');
+        const to = c.phone ?? null;
+        return [
+          {
+            id: randomUUID(),
+            idempotency_key: origin.idempotencyKey,
+            customer_id: c.id,
+            account_no: c.account_no,
+            department_id: c.department_id,
+            instance_id: origin.instanceId ?? null,
+            element_id: origin.elementId ?? null,
+            template: input.template,
+            channel: NOTIFICATION_TEMPLATES[input.template].channel,
+            recipient: to ?? '',
+            locale: input.locale ?? 'zh',
+            subject: text.subject,
+            body: text.body,
+            params: JSON.stringify(params),
+            gateway: this.gateway.name,
+            status: to ? 'sent' : 'failed',
+            error: to ? null : 'no phone number to send to',
+            attempts: 1,
+            created_by: origin.by,
+            created_at: now,
+            sent_at: to ? now : null,
+          },
+        ];
+      });
+      if (!rows.length) continue;
+      const written = (await this.db('notifications')
+        .insert(rows)
+        .onConflict('idempotency_key')
+        .ignore()
+        .returning('id')) as unknown[];
+      inserted += written.length;
+    }
+    return inserted;
+  }
+
   async list(filter: NotificationFilter, request: PageRequest, actor: Actor) {
     const q = this.db('notifications')
       .select(NOTIFICATION_COLUMNS)

@@ -126,7 +126,9 @@ async function screenAll(ctx: ProcessContext, date: string): Promise<Screened[]>
   )) as { rows: ScreenRow[] };
   const byId = new Map(rows.rows.map((r) => [r.id, r]));
   // DOMAIN.md §7: a group's arrears roll up the parent/child tree to the top parent.
-  const members = rows.rows.filter((r) => r.group_parent_id !== null || rows.rows.some((o) => o.group_parent_id === r.id));
+  const members = rows.rows.filter(
+    (r) => r.group_parent_id !== null || rows.rows.some((o) => o.group_parent_id === r.id),
+  );
   const inGroup = members.filter((m) => m.group_parent_id === null || byId.has(m.group_parent_id));
   const rolled = new Map(
     rollUpGroupArrears(
@@ -139,7 +141,9 @@ async function screenAll(ctx: ProcessContext, date: string): Promise<Screened[]>
   );
   const screened = rows.rows.map((row): Screened => {
     const group = rolled.get(row.id);
-    const arrears = group ? group.subtree : { currentYear: row.cy, priorYears: row.py, total: dec(row.cy).plus(row.py).toFixed(2) };
+    const arrears = group
+      ? group.subtree
+      : { currentYear: row.cy, priorYears: row.py, total: dec(row.cy).plus(row.py).toFixed(2) };
     const result = screenHighRisk({
       policyCategory: (row.ess_policy as EssPolicyCode | null) ?? null,
       industry: (row.hue_trade_type_code as HueTradeTypeCode | null) ?? null,
@@ -162,9 +166,17 @@ async function screenAll(ctx: ProcessContext, date: string): Promise<Screened[]>
     const root = screened.find((r) => r.row.id === s.groupRootId);
     if (!root) continue;
     const level: RiskLevel =
-      root.result.level && LEVEL_ORDER[root.result.level] <= LEVEL_ORDER[s.result.level] ? root.result.level : s.result.level;
+      root.result.level && LEVEL_ORDER[root.result.level] <= LEVEL_ORDER[s.result.level]
+        ? root.result.level
+        : s.result.level;
     const rules = [...new Set([...root.result.rules, ...s.result.rules])].sort() as HighRiskRule[];
-    root.result = { ...root.result, highRisk: true, level, rules, requiredMeasure: DEFAULT_RISK_CONFIG.measures[level] };
+    root.result = {
+      ...root.result,
+      highRisk: true,
+      level,
+      rules,
+      requiredMeasure: DEFAULT_RISK_CONFIG.measures[level],
+    };
   }
   return screened;
 }
@@ -181,8 +193,7 @@ async function openWarning(ctx: ProcessContext, date: string, s: Screened): Prom
   const level = s.result.level as RiskLevel;
   const open = await ctx.db('risk_warnings').where({ customer_id: s.row.id }).whereNot('status', 'closed').first('id');
   if (open) return false;
-  const deadlineDay =
-    measureDeadline(level, date, calendar) ?? calendar.addWorkingDays(date, MEASURE_WD[level]);
+  const deadlineDay = measureDeadline(level, date, calendar) ?? calendar.addWorkingDays(date, MEASURE_WD[level]);
   const measureDueAt = endOfShanghaiDay(deadlineDay).toISOString();
   const warningId = randomUUID();
   await ctx.db('risk_warnings').insert({
@@ -229,7 +240,8 @@ async function openWarning(ctx: ProcessContext, date: string, s: Screened): Prom
 }
 
 async function markOverdue(ctx: ProcessContext, date: string) {
-  await ctx.db('risk_warnings')
+  await ctx
+    .db('risk_warnings')
     .whereIn('status', ['open', 'escalated'])
     .where('deadline_at', '<', endOfShanghaiDay(date))
     .update({ overdue: true });

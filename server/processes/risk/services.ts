@@ -22,7 +22,8 @@ export function riskServices(ctx: ProcessContext): ServiceDefinition[] {
         const tactic = tacticOf(v.tactic);
         const compliant = tactic !== null && DEFAULT_RISK_CONFIG.measures[level].tactics.includes(tactic as never);
         const reportedAt = new Date(ctx.clock.now());
-        await ctx.db('risk_warnings')
+        await ctx
+          .db('risk_warnings')
           .where({ id: required(v, 'warningId') })
           .update({
             status: 'reported',
@@ -35,7 +36,10 @@ export function riskServices(ctx: ProcessContext): ServiceDefinition[] {
           });
         const production = str(v.productionStatus);
         if (production) {
-          await ctx.db('customers').where({ id: required(v, 'customerId') }).update({ production_status: production });
+          await ctx
+            .db('customers')
+            .where({ id: required(v, 'customerId') })
+            .update({ production_status: production });
         }
         return {
           measureCompliant: compliant,
@@ -48,7 +52,8 @@ export function riskServices(ctx: ProcessContext): ServiceDefinition[] {
       description: 'HQ closed the warning.',
       inputs: ['warningId'],
       async handler(call) {
-        await ctx.db('risk_warnings')
+        await ctx
+          .db('risk_warnings')
           .where({ id: required(call.variables, 'warningId') })
           .update({ status: 'closed', overdue: false, closed_at: new Date(ctx.clock.now()) });
       },
@@ -60,7 +65,8 @@ export function riskServices(ctx: ProcessContext): ServiceDefinition[] {
       outputs: ['escalations'],
       async handler(call) {
         const id = required(call.variables, 'warningId');
-        await ctx.db('risk_warnings')
+        await ctx
+          .db('risk_warnings')
           .where({ id })
           .update({ status: 'escalated', escalations: ctx.db.raw('escalations + 1') });
         const row = await ctx.db('risk_warnings').where({ id }).first('escalations');
@@ -73,7 +79,8 @@ export function riskServices(ctx: ProcessContext): ServiceDefinition[] {
       inputs: ['warningId'],
       outputs: ['overdue'],
       async handler(call) {
-        await ctx.db('risk_warnings')
+        await ctx
+          .db('risk_warnings')
           .where({ id: required(call.variables, 'warningId') })
           .whereNot('status', 'closed')
           .update({ overdue: true });

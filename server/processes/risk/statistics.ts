@@ -16,7 +16,8 @@ export class RiskStatistics {
   async daily(date: string | undefined, actor: Actor) {
     const day =
       date ??
-      ((await this.db('risk_daily_stats').max({ d: 'stat_date' }).first()) as { d: Date | string | null } | undefined)?.d;
+      ((await this.db('risk_daily_stats').max({ d: 'stat_date' }).first()) as { d: Date | string | null } | undefined)
+        ?.d;
     const statDate = day ? (typeof day === 'string' ? day : new Date(day).toISOString().slice(0, 10)) : null;
     if (!statDate) return { date: null, items: [], totals: { highRisk: 0, openWarnings: 0, overdueWarnings: 0 } };
     const scope = await this.authorization.scope(actor, 'dashboard', 'read');

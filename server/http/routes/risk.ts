@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { isoDateString } from '../../domain/tariffs/index.js';
+import { todayOf } from '../../processes/context.js';
+import type { AnyRoute } from '../route.js';
+import { route } from '../route.js';
+import type { Services } from '../services.js';
+
+export const riskStatisticsQuery = z.strictObject({ date: isoDateString('date').optional() });
+export const riskScreeningBody = z.strictObject({ date: isoDateString('date').optional() });
+
+/** The high-risk register (DOMAIN.md §7): daily statistics, and HQ's screening on demand. */
+export function riskRoutes(s: Services): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/risk/statistics',
+      tag: 'Risk',
+      summary:
+        'Daily high-risk statistics by province, industry and level: high-risk customers, open and overdue warnings (default: the latest day screened)',
+      permission: { object: 'dashboard', action: 'read' },
+      query: riskStatisticsQuery,
+      handle: async ({ query, actor }) => s.processes.riskStatistics.daily(query.date, actor),
+    }),
+    route({
+      method: 'post',
+      path: '/risk/screenings',
+      tag: 'Risk',
+      summary:
+        'Run the high-risk screening now (it runs nightly at 01:00): screens H1–H8, opens warning work orders, computes the day’s statistics',
+      permission: { object: 'risk', action: 'screen' },
+      body: riskScreeningBody,
+      handle: async ({ body }) => {
+        const date = body.date ?? todayOf(s.processes.clock);
+        return { date, ...(await s.processes.screenNow(date)) };
+      },
+    }),
+  ];
+}
