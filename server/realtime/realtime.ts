@@ -209,6 +209,11 @@ export class Realtime {
     this.retention.start();
   }
 
+  /** Deletes outbox rows past the retention now (otherwise hourly). */
+  pruneOutbox(): Promise<number> {
+    return this.retention.prune();
+  }
+
   /** Connected sockets on this node, rooms in use here, and the nodes the adapter has heard from. */
   async status(): Promise<{ sockets: number; rooms: number; nodes: number; delivered: number }> {
     const adapter = this.io.of('/').adapter;

@@ -32,7 +32,9 @@ export class OutboxRetention {
     const cutoff = new Date(Date.now() - this.options.retentionHours * 3_600_000);
     const last = await this.db('outbox').where('created_at', '<', cutoff).max('id as id').first();
     if (last?.id == null) return 0;
-    const deleted = await this.db('outbox').where('id', '<=', Number(last.id)).delete();
+    const result: unknown = await this.db('outbox').where('id', '<=', Number(last.id)).delete();
+    // knex over pg answers the count; knex-pglite the driver's result.
+    const deleted = typeof result === 'number' ? result : Number((result as { rowCount?: number }).rowCount ?? 0);
     if (deleted) this.logger.info({ deleted, before: cutoff.toISOString() }, 'outbox pruned');
     return deleted;
   }

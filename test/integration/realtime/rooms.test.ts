@@ -21,7 +21,7 @@ describe.each(BACKENDS)('realtime rooms (%s)', (backend) => {
   };
 
   beforeAll(async () => {
-    t = await startTestPlatform(backend, { realtime: { replayLimit: 5, recheckMs: 100 } });
+    t = await startTestPlatform(backend, { realtime: { replayLimit: 5, recheckMs: 100, maxRoomsPerSocket: 3 } });
     const designer = await t.as('designer');
     await deployAcceptance(designer, 'rtApply');
     await deployAcceptance(designer, 'rtOther');
@@ -76,6 +76,18 @@ describe.each(BACKENDS)('realtime rooms (%s)', (backend) => {
         ok: false,
         error: { code: 'VALIDATION_FAILED' },
       });
+    });
+
+    it('limits the rooms one socket may hold', async () => {
+      const socket = await open('zj.manager');
+      for (const room of ['department:ZJ', 'department:ZJ-HZ', `department:${XH}`])
+        expect(await socket.subscribe(room)).toMatchObject({ ok: true });
+      expect(await socket.subscribe(`department:${YH}`)).toMatchObject({
+        ok: false,
+        error: { code: 'TOO_MANY_ROOMS' },
+      });
+      expect(await socket.unsubscribe('department:ZJ-HZ')).toEqual({ ok: true });
+      expect(await socket.subscribe(`department:${YH}`)).toMatchObject({ ok: true });
     });
 
     it('opens the personal room to its owner only', async () => {
@@ -224,6 +236,34 @@ describe.each(BACKENDS)('realtime rooms (%s)', (backend) => {
       const notice = await eventually(async () => socket.revoked[0], 10_000, 'room:revoked');
       expect(notice.room).toBe(`department:${XH}`);
       expect(await socket.subscribe(`department:${XH}`)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    });
+  });
+
+  describe('outbox retention', () => {
+    it('prunes old events, and answers resync to a since before the oldest kept', async () => {
+      const socket = await open('xh.clerk');
+      const before = await socket.subscribe(`department:${XH}`);
+      const old = before.ok ? before.latest : 0;
+      // given everything so far is two days old
+      await t.platform
+        .db('outbox')
+        .where('id', '<=', old)
+        .update({ created_at: new Date(Date.now() - 48 * 3600_000) });
+      const fresh = await start(await t.as('xh.clerk'), 'rtApply');
+      await socket.waitFor(created(fresh.id));
+      // when the retention runs
+      expect(await t.platform.realtime.pruneOutbox()).toBeGreaterThan(0);
+      expect(await t.platform.db('outbox').where('id', '<=', old).count('* as n').first()).toEqual({ n: 0 });
+      // then a client that last saw an event before the oldest kept must reload …
+      const behind = await open('xh.clerk');
+      expect(await behind.subscribe(`department:${XH}`, Math.max(0, old - 10))).toMatchObject({
+        ok: true,
+        resync: true,
+      });
+      // … while one that saw the last pruned event still catches up
+      const current = await open('xh.clerk');
+      expect(await current.subscribe(`department:${XH}`, old)).toMatchObject({ ok: true, resync: false });
+      expect(current.events.find(created(fresh.id))).toBeDefined();
     });
   });
 });
