@@ -2,6 +2,7 @@
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   engine: () => import('./engine.js'),
   worklist: () => import('./worklist.js'),
+  'worklist-ui': () => import('./worklist-ui.js'),
   billing: () => import('./billing.js'),
   realtime: () => import('./realtime.js'),
 };

@@ -23,9 +23,30 @@ const GROUPS = [
   'team_leader',
 ];
 
-async function fill(db: ReturnType<typeof createDatabase>, definitionId: string): Promise<void> {
-  const departments = (await db('departments').whereIn('level', ['county', 'station']).pluck('id')) as string[];
-  const instances = Math.ceil(TASKS / 4);
+export interface FillScope {
+  /** Departments the instances spread over (default: every county and station). */
+  departments?: string[];
+  /** Candidate groups the tasks rotate through (default: the seven front-line roles). */
+  groups?: string[];
+  /** Customers the tasks are about (customer_id), rotating; none by default. */
+  customerIds?: string[];
+}
+
+/**
+ * Fills `tasks` tasks (four per instance, 30 % of them open, one in 17 assigned to someone else,
+ * one in 997 to xh.clerk) set-based; bench/worklist-ui reuses it with one user's groups.
+ */
+export async function fillTasks(
+  db: ReturnType<typeof createDatabase>,
+  definitionId: string,
+  tasks: number,
+  scope: FillScope = {},
+): Promise<void> {
+  const departments =
+    scope.departments ?? ((await db('departments').whereIn('level', ['county', 'station']).pluck('id')) as string[]);
+  const groups = scope.groups ?? GROUPS;
+  const customers = scope.customerIds ?? [];
+  const instances = Math.ceil(tasks / 4);
   // Instances spread over counties and stations; four tasks each, 30 % of them open.
   await db.raw(
     `INSERT INTO process_instances (id, definition_id, definition_key, definition_version, business_key, department_id, status, variables, started_by, started_at)
@@ -35,14 +56,24 @@ async function fill(db: ReturnType<typeof createDatabase>, definitionId: string)
     [definitionId, departments, departments.length, instances],
   );
   await db.raw(
-    `INSERT INTO tasks (id, instance_id, definition_id, definition_key, element_id, execution_id, name, candidate_groups, assignee, priority, status, department_id, business_key, created_at, due_at)
+    `INSERT INTO tasks (id, instance_id, definition_id, definition_key, element_id, execution_id, name, candidate_groups, assignee, priority, status, department_id, business_key, created_at, due_at, customer_id)
      SELECT md5('t' || g)::uuid, md5('i' || (1 + (g - 1) / 4))::uuid, ?, 'bench', 'step' || (g % 4), 'x' || g, 'Step ' || (g % 4),
             ARRAY[(?::text[])[1 + (g % ?)]], CASE WHEN g % 17 = 0 THEN 'someone' WHEN g % 997 = 0 THEN 'xh.clerk' END, 50 + (g % 50),
             CASE WHEN g % 10 < 3 THEN 'open' ELSE 'completed' END,
             (?::text[])[1 + (((g - 1) / 4) % ?)], 'BK-' || (1 + (g - 1) / 4),
-            now() - (g || ' seconds')::interval, now() + ((g % 240) || ' hours')::interval
+            now() - (g || ' seconds')::interval, now() + ((g % 240) || ' hours')::interval,
+            (?::uuid[])[1 + (((g - 1) / 4) % ?)]
        FROM generate_series(1, ?) g`,
-    [definitionId, GROUPS, GROUPS.length, departments, departments.length, TASKS],
+    [
+      definitionId,
+      groups,
+      groups.length,
+      departments,
+      departments.length,
+      customers,
+      Math.max(customers.length, 1),
+      tasks,
+    ],
   );
   await db.raw('ANALYZE tasks');
   await db.raw('ANALYZE process_instances');
@@ -55,7 +86,7 @@ export async function run(): Promise<void> {
       xml: readFileSync(new URL('./fixtures/two-tasks.bpmn', import.meta.url), 'utf8'),
     });
     const t0 = performance.now();
-    await fill(db, deployed.body.definition.id);
+    await fillTasks(db, deployed.body.definition.id, TASKS);
     const fillSeconds = (performance.now() - t0) / 1000;
     const counts = await db('tasks').select('status').count('* as n').groupBy('status');
 
