@@ -4,6 +4,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   worklist: () => import('./worklist.js'),
   'worklist-ui': () => import('./worklist-ui.js'),
   billing: () => import('./billing.js'),
+  monitoring: () => import('./monitoring.js'),
   realtime: () => import('./realtime.js'),
 };
 

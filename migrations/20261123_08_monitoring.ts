@@ -12,7 +12,9 @@ export async function up(knex: Knex): Promise<void> {
   );
   // The rollup and the live tail after it read history by the time an activity ended.
   await knex.raw(`CREATE INDEX activity_history_ended_idx ON activity_history (ended_at)`);
-  await knex.raw(`CREATE INDEX tasks_completed_at_idx ON tasks (completed_at) WHERE status = 'completed'`);
+  await knex.raw(
+    `CREATE INDEX tasks_completed_at_idx ON tasks (definition_id, completed_at) WHERE status = 'completed'`,
+  );
   await knex.raw(`CREATE INDEX tasks_open_definition_idx ON tasks (definition_id, element_id) WHERE status = 'open'`);
   // The SLA scan reads open tasks by deadline, and those created since its previous pass.
   await knex.raw(`CREATE INDEX tasks_open_due_idx ON tasks (due_at) WHERE status = 'open' AND due_at IS NOT NULL`);
@@ -32,18 +34,19 @@ export async function up(knex: Knex): Promise<void> {
   );
 
   // Closed days of history, aggregated per definition version, department, element and metric
-  // (duration | wait | work | sla) into histogram bins: exact counts and means, percentiles
-  // interpolated within a bin.
+  // (duration | wait | work | sla) into one row holding a histogram (fixed bins, see
+  // server/monitoring/histogram.ts): exact counts and means, percentiles interpolated within a bin.
+  // One row per day and element whatever the volume, so a period's statistics read few rows.
   await knex.schema.createTable('monitoring_element_stats', (t) => {
     t.uuid('definition_id').notNullable();
     t.date('day').notNullable();
     t.text('department_id').notNullable(); // '' for instances without a department
     t.text('element_id').notNullable();
     t.text('metric').notNullable();
-    t.smallint('bin').notNullable();
     t.bigInteger('count').notNullable();
     t.bigInteger('total_ms').notNullable();
-    t.primary(['definition_id', 'day', 'department_id', 'element_id', 'metric', 'bin']);
+    t.specificType('bins', 'bigint[]').notNullable();
+    t.primary(['definition_id', 'day', 'department_id', 'element_id', 'metric']);
   });
   await knex.schema.createTable('monitoring_rollup_state', (t) => {
     t.integer('id').primary();

@@ -15,6 +15,8 @@ import type { AnyRoute } from './http/route.js';
 import { JobExecutor } from './jobs/executor.js';
 import { Monitoring } from './monitoring/index.js';
 import { horizonMs } from './monitoring/alerts.service.js';
+import { Monitoring } from './monitoring/index.js';
+import { horizonMs } from './monitoring/alerts.service.js';
 import { Realtime, type RealtimeOptions } from './realtime/realtime.js';
 import { realtimeRoutes } from './realtime/routes.js';
 import { DeployLint } from './lint/deploy-lint.js';
@@ -182,6 +184,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
       () => clock.now(),
     ),
+    monitoring: new Monitoring(
+      db,
+      transactions,
+      authorization,
+      logger,
+      {
+        slaHorizonMs: horizonMs(config.slaHorizon, 'SLA_HORIZON'),
+        slaScanMs: config.slaScanMs,
+        rollupMs: config.monitoringRollupMs,
+      },
+      () => clock.now(),
+    ),
     worklist: createWorklist({
       db,
       transactions,
@@ -229,6 +243,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   realtime.start();
   if (options.jobs !== false) jobExecutor.start();
+  if (options.jobs !== false) services.monitoring.start();
   if (options.jobs !== false) marketingProcesses.start();
   if (options.demoProcesses ?? (config.demoData && config.env !== 'test'))
     await seedDemoProcesses(services, jobExecutor, clock, logger);
@@ -247,6 +262,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     url,
     async close() {
       await jobExecutor.stop();
+      await services.monitoring.stop();
       await marketingProcesses.stop();
       await services.monitoring.stop();
       await services.billingRuns.stop();

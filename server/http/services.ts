@@ -21,6 +21,7 @@ import type { CustomersService } from '../marketing/customers.service.js';
 import type { MetersService } from '../marketing/meters.service.js';
 import type { PaymentsService } from '../marketing/payments.service.js';
 import type { ReadingsService } from '../marketing/readings.service.js';
+import type { Monitoring } from '../monitoring/index.js';
 import type { MarketingProcesses } from '../processes/marketing-processes.js';
 import type { Monitoring } from '../monitoring/index.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
@@ -54,6 +55,7 @@ export interface Services {
   payments: PaymentsService;
   arrears: ArrearsService;
   billingRuns: BillingRunService;
+  monitoring: Monitoring;
   monitoring: Monitoring;
   worklist: Worklist;
   notifications: NotificationsService;

@@ -95,7 +95,7 @@ export class DashboardService {
         .count('* as n')
         .groupByRaw('1'),
       this.backlog(c, now),
-      this.rollup.elementStats(c.process.definitionIds, c.scope, c.period.from, c.period.to),
+      this.rollup.elementStats(c.process.definitionIds, c.scope, c.period.from, c.period.to, ['sla']),
       this.openTasks(c)
         .select(
           this.db.raw('count(*) FILTER (WHERE due_at < ?) AS overdue', [now]),

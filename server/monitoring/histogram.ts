@@ -16,10 +16,23 @@ export function binSql(durationExpression: string): string {
   return `width_bucket(${durationExpression}, ARRAY[${BIN_EDGES_MS.join(',')}]::bigint[])`;
 }
 
-export interface BinCount {
-  bin: number;
+/** How many bins a histogram has: one below each edge, and one above the last. */
+export const BIN_COUNT = BIN_EDGES_MS.length + 1;
+
+/**
+ * A dense histogram as a SQL aggregate: `bigint[]` of BIN_COUNT counts of `binExpression`
+ * (0 … BIN_COUNT-1) over the group. Built from constants only.
+ */
+export function histogramSql(binExpression: string, bins = BIN_COUNT): string {
+  const counts = Array.from({ length: bins }, (_, i) => `count(*) FILTER (WHERE ${binExpression} = ${i})`);
+  return `ARRAY[${counts.join(', ')}]::bigint[]`;
+}
+
+/** A histogram: how many durations, their sum, and how many fell in each bin. */
+export interface Histogram {
   count: number;
   totalMs: number;
+  bins: number[];
 }
 
 export interface DurationStats {
@@ -29,6 +42,20 @@ export interface DurationStats {
   p90Ms: number | null;
 }
 
+export function emptyHistogram(bins = BIN_COUNT): Histogram {
+  return { count: 0, totalMs: 0, bins: new Array<number>(bins).fill(0) };
+}
+
+/** Adds `more` into `into` (bin by bin). */
+export function addHistogram(into: Histogram, more: { count: number; totalMs: number; bins: number[] }): Histogram {
+  into.count += more.count;
+  into.totalMs += more.totalMs;
+  more.bins.forEach((n, i) => {
+    into.bins[i] = (into.bins[i] ?? 0) + n;
+  });
+  return into;
+}
+
 function binBounds(bin: number): [number, number] {
   const last = BIN_EDGES_MS[BIN_EDGES_MS.length - 1] as number;
   const lower: number = bin === 0 ? 0 : (BIN_EDGES_MS[bin - 1] ?? last);
@@ -36,42 +63,30 @@ function binBounds(bin: number): [number, number] {
   return [lower, upper];
 }
 
-/** Count, mean and interpolated p50 / p90 of one histogram (bins may repeat: they are summed). */
-export function durationStats(bins: BinCount[]): DurationStats {
-  const merged = new Map<number, BinCount>();
-  for (const b of bins) {
-    const m = merged.get(b.bin) ?? { bin: b.bin, count: 0, totalMs: 0 };
-    m.count += b.count;
-    m.totalMs += b.totalMs;
-    merged.set(b.bin, m);
-  }
-  const sorted = [...merged.values()].filter((b) => b.count > 0).sort((a, b) => a.bin - b.bin);
-  const count = sorted.reduce((n, b) => n + b.count, 0);
-  if (count === 0) return { count: 0, avgMs: null, p50Ms: null, p90Ms: null };
-  const total = sorted.reduce((n, b) => n + b.totalMs, 0);
+/** Count, exact mean, and p50 / p90 interpolated linearly within their bins. */
+export function durationStats(h: Histogram): DurationStats {
+  if (h.count === 0) return { count: 0, avgMs: null, p50Ms: null, p90Ms: null };
   return {
-    count,
-    avgMs: Math.round(total / count),
-    p50Ms: quantile(sorted, count, 0.5),
-    p90Ms: quantile(sorted, count, 0.9),
+    count: h.count,
+    avgMs: Math.round(h.totalMs / h.count),
+    p50Ms: quantile(h, 0.5),
+    p90Ms: quantile(h, 0.9),
   };
 }
 
-function quantile(sorted: BinCount[], count: number, q: number): number {
-  const rank = q * count;
+function quantile(h: Histogram, q: number): number {
+  const total = h.bins.reduce((n, c) => n + c, 0);
+  // A single value is known exactly: its mean.
+  if (total === 1) return Math.round(h.totalMs);
+  const rank = q * total;
   let seen = 0;
-  for (const b of sorted) {
-    if (seen + b.count >= rank) {
-      const [lower, upper] = binBounds(b.bin);
-      // Within a bin, bounded by the bin's own mean range: a bin holding one value answers it.
-      const mean = b.totalMs / b.count;
-      if (b.count === 1) return Math.round(mean);
-      const fraction = (rank - seen) / b.count;
-      const lo = Math.min(lower, mean);
-      const hi = Math.max(Math.min(upper, mean * 2 - lo), mean);
-      return Math.round(lo + (hi - lo) * fraction);
+  for (let bin = 0; bin < h.bins.length; bin++) {
+    const n = h.bins[bin] ?? 0;
+    if (n > 0 && seen + n >= rank) {
+      const [lower, upper] = binBounds(bin);
+      return Math.round(lower + ((upper - lower) * (rank - seen)) / n);
     }
-    seen += b.count;
+    seen += n;
   }
-  return Math.round(sorted[sorted.length - 1]!.totalMs / sorted[sorted.length - 1]!.count);
+  return Math.round(h.totalMs / h.count);
 }

@@ -1,6 +1,14 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/index.js';
-import { binSql, durationStats, type BinCount, type DurationStats } from './histogram.js';
+import {
+  addHistogram,
+  binSql,
+  durationStats,
+  emptyHistogram,
+  histogramSql,
+  type DurationStats,
+  type Histogram,
+} from './histogram.js';
 import { inScope, type DepartmentScope } from './scope.js';
 
 const DAY_MS = 86_400_000;
@@ -11,7 +19,18 @@ const ACTIVITY_MS = `COALESCE(h.duration_ms, (EXTRACT(EPOCH FROM (h.ended_at - h
 const WAIT_MS = `(EXTRACT(EPOCH FROM (COALESCE(t.claimed_at, t.created_at) - t.created_at)) * 1000)::bigint`;
 const WORK_MS = `(EXTRACT(EPOCH FROM (t.completed_at - COALESCE(t.claimed_at, t.created_at))) * 1000)::bigint`;
 const LATE_MS = `GREATEST(0, (EXTRACT(EPOCH FROM (t.completed_at - t.due_at)) * 1000)::bigint)`;
+/** SLA "histogram": bin 0 on time, bin 1 breached. */
+const SLA_BIN = `(CASE WHEN t.completed_at > t.due_at THEN 1 ELSE 0 END)`;
 const DAY_OF = (column: string) => `(${column} AT TIME ZONE 'UTC')::date`;
+
+/** The four measures, each as (value in ms, histogram aggregate) over history (h) or tasks (t). */
+const METRICS = {
+  duration: { ms: ACTIVITY_MS, bins: histogramSql(binSql(ACTIVITY_MS)) },
+  wait: { ms: WAIT_MS, bins: histogramSql(binSql(WAIT_MS)) },
+  work: { ms: WORK_MS, bins: histogramSql(binSql(WORK_MS)) },
+  sla: { ms: LATE_MS, bins: histogramSql(SLA_BIN, 2) },
+} as const;
+export type Metric = keyof typeof METRICS;
 
 /** Per element: how long it took (all activities), and for user tasks waiting, working and SLA. */
 export interface ElementStats {
@@ -23,16 +42,17 @@ export interface ElementStats {
 
 interface MetricRow {
   element_id: string;
-  metric: string;
-  bin: number;
+  metric: Metric;
   count: number | string;
-  total_ms: number | string;
+  total_ms: number | string | null;
+  bins: (number | string)[] | string;
 }
 
 /**
  * The daily rollup of history (issue 8 §7): closed UTC days are aggregated once into
- * `monitoring_element_stats`; statistics read the rollup for those days and the raw rows only
- * for the open tail since, so a dashboard reads thousands of rows whatever the history holds.
+ * `monitoring_element_stats`, one histogram row per day, department, element and measure;
+ * statistics read the rollup for those days and the raw rows only for the open tail since, so a
+ * dashboard reads a few thousand rows however long the history grows.
  */
 export class RollupService {
   constructor(
@@ -55,8 +75,17 @@ export class RollupService {
       if (!state) return null;
       const from = state.rolled_until ? new Date(state.rolled_until) : null;
       if (from && from.getTime() >= closedUntil.getTime()) return from;
-      await this.rollActivities(trx, from, closedUntil);
-      await this.rollTasks(trx, from, closedUntil);
+      for (const metric of Object.keys(METRICS) as Metric[]) {
+        const q = this.source(trx, metric, from, closedUntil).select(
+          metric === 'duration' ? 'h.definition_id' : 't.definition_id',
+          trx.raw(`${DAY_OF(metric === 'duration' ? 'h.ended_at' : 't.completed_at')} AS day`),
+          trx.raw(`COALESCE(${metric === 'duration' ? 'h' : 't'}.department_id, '') AS department_id`),
+          metric === 'duration' ? 'h.element_id' : 't.element_id',
+          trx.raw(`'${metric}' AS metric`),
+          ...this.aggregates(trx, metric),
+        );
+        await this.upsert(trx, q.groupByRaw('1, 2, 3, 4'));
+      }
       await trx('monitoring_rollup_state')
         .where({ id: 1 })
         .update({ rolled_until: closedUntil, refreshed_at: new Date(this.clock()) });
@@ -64,74 +93,34 @@ export class RollupService {
     });
   }
 
-  private async rollActivities(trx: Knex, from: Date | null, until: Date): Promise<void> {
-    const q = trx('activity_history as h')
-      .select(
-        'h.definition_id',
-        trx.raw(`${DAY_OF('h.ended_at')} AS day`),
-        trx.raw(`COALESCE(h.department_id, '') AS department_id`),
-        'h.element_id',
-        trx.raw(`'duration' AS metric`),
-        trx.raw(`${binSql(ACTIVITY_MS)} AS bin`),
-        trx.raw('count(*) AS count'),
-        trx.raw(`sum(${ACTIVITY_MS}) AS total_ms`),
-      )
-      .whereNotNull('h.ended_at')
-      .where('h.ended_at', '<', until)
-      .groupByRaw('1, 2, 3, 4, 5, 6');
-    if (from) q.where('h.ended_at', '>=', from);
-    await this.upsert(trx, q);
-  }
-
-  private async rollTasks(trx: Knex, from: Date | null, until: Date): Promise<void> {
-    for (const [metric, ms] of [
-      ['wait', WAIT_MS],
-      ['work', WORK_MS],
-    ] as const) {
-      const q = this.completedTasks(trx, from, until).select(
-        trx.raw(`'${metric}' AS metric`),
-        trx.raw(`${binSql(ms)} AS bin`),
-        trx.raw('count(*) AS count'),
-        trx.raw(`sum(${ms}) AS total_ms`),
-      );
-      await this.upsert(trx, q);
+  /** The rows a measure is taken over, ended in [from, until). */
+  private source(db: Knex, metric: Metric, from: Date | null, until: Date): Knex.QueryBuilder {
+    if (metric === 'duration') {
+      const q = db('activity_history as h').whereNotNull('h.ended_at').where('h.ended_at', '<', until);
+      if (from) q.where('h.ended_at', '>=', from);
+      return q;
     }
-    const sla = this.completedTasks(trx, from, until)
-      .whereNotNull('t.due_at')
-      .select(
-        trx.raw(`'sla' AS metric`),
-        trx.raw(`CASE WHEN t.completed_at > t.due_at THEN 1 ELSE 0 END AS bin`),
-        trx.raw('count(*) AS count'),
-        trx.raw(`sum(${LATE_MS}) AS total_ms`),
-      );
-    await this.upsert(trx, sla);
+    const q = db('tasks as t').where('t.status', 'completed').where('t.completed_at', '<', until);
+    if (from) q.where('t.completed_at', '>=', from);
+    if (metric === 'sla') q.whereNotNull('t.due_at');
+    return q;
   }
 
-  private completedTasks(trx: Knex, from: Date | null, until: Date) {
-    const q = trx('tasks as t')
-      .select(
-        't.definition_id',
-        trx.raw(`${DAY_OF('t.completed_at')} AS day`),
-        trx.raw(`COALESCE(t.department_id, '') AS department_id`),
-        't.element_id',
-      )
-      .where('t.status', 'completed')
-      .whereNotNull('t.completed_at')
-      .where('t.completed_at', '<', until)
-      .groupByRaw('1, 2, 3, 4, 5, 6');
-    if (from) q.where('t.completed_at', '>=', from);
-    return q;
+  private aggregates(db: Knex, metric: Metric) {
+    const m = METRICS[metric];
+    return [db.raw('count(*) AS count'), db.raw(`COALESCE(sum(${m.ms}), 0) AS total_ms`), db.raw(`${m.bins} AS bins`)];
   }
 
   /** Adds the aggregated rows: each day is rolled exactly once, so adding is exact. */
   private async upsert(trx: Knex, select: Knex.QueryBuilder): Promise<void> {
     const compiled = select.toSQL();
     await trx.raw(
-      `INSERT INTO monitoring_element_stats (definition_id, day, department_id, element_id, metric, bin, count, total_ms)
+      `INSERT INTO monitoring_element_stats (definition_id, day, department_id, element_id, metric, count, total_ms, bins)
        ${compiled.sql}
-       ON CONFLICT (definition_id, day, department_id, element_id, metric, bin)
+       ON CONFLICT (definition_id, day, department_id, element_id, metric)
        DO UPDATE SET count = monitoring_element_stats.count + EXCLUDED.count,
-                     total_ms = monitoring_element_stats.total_ms + EXCLUDED.total_ms`,
+                     total_ms = monitoring_element_stats.total_ms + EXCLUDED.total_ms,
+                     bins = ARRAY(SELECT a + b FROM unnest(monitoring_element_stats.bins, EXCLUDED.bins) AS x(a, b))`,
       compiled.bindings as Knex.RawBinding[],
     );
   }
@@ -150,71 +139,37 @@ export class RollupService {
     scope: DepartmentScope,
     from: Date,
     to: Date,
+    metrics: Metric[] = Object.keys(METRICS) as Metric[],
   ): Promise<Map<string, ElementStats>> {
     const rolledUntil = await this.watermark();
-    const parts: Knex.QueryBuilder[] = [];
+    const parts: Promise<MetricRow[]>[] = [];
     if (rolledUntil && from < rolledUntil) {
       const firstDay = utcDay(Math.floor(from.getTime() / DAY_MS) * DAY_MS);
       const endDay = utcDay(Math.min(rolledUntil.getTime(), Math.ceil(to.getTime() / DAY_MS) * DAY_MS));
       const rolled = this.db('monitoring_element_stats as s')
-        .select(
-          's.element_id',
-          's.metric',
-          's.bin',
-          this.db.raw('sum(s.count) AS count'),
-          this.db.raw('sum(s.total_ms) AS total_ms'),
-        )
+        .select('s.element_id', 's.metric', 's.count', 's.total_ms', 's.bins')
         .whereIn('s.definition_id', definitionIds)
+        .whereIn('s.metric', metrics)
         .where('s.day', '>=', firstDay)
-        .where('s.day', '<', endDay)
-        .groupBy('s.element_id', 's.metric', 's.bin');
-      if (scope.departmentIds !== null)
+        .where('s.day', '<', endDay);
+      if (scope.departmentIds !== null) {
         rolled.whereIn('s.department_id', scope.departmentIds.length ? scope.departmentIds : ['\u0000']);
+      }
       parts.push(rolled);
     }
     const tailFrom = rolledUntil && rolledUntil > from ? rolledUntil : from;
-    if (tailFrom < to) parts.push(...this.tail(definitionIds, scope, tailFrom, to));
-    const rows: MetricRow[] = [];
-    for (const part of parts) rows.push(...((await part) as MetricRow[]));
-    return collect(rows);
-  }
-
-  private tail(definitionIds: string[], scope: DepartmentScope, from: Date, to: Date): Knex.QueryBuilder[] {
-    const db = this.db;
-    const history = db('activity_history as h')
-      .select(
-        'h.element_id',
-        db.raw(`'duration' AS metric`),
-        db.raw(`${binSql(ACTIVITY_MS)} AS bin`),
-        db.raw('count(*) AS count'),
-        db.raw(`sum(${ACTIVITY_MS}) AS total_ms`),
-      )
-      .whereIn('h.definition_id', definitionIds)
-      .where('h.ended_at', '>=', from)
-      .where('h.ended_at', '<', to)
-      .where(inScope(scope, 'h.department_id'))
-      .groupByRaw('1, 2, 3');
-    const tasks = (metric: string, bin: string, total: string) =>
-      db('tasks as t')
-        .select(
-          't.element_id',
-          db.raw(`'${metric}' AS metric`),
-          db.raw(`${bin} AS bin`),
-          db.raw('count(*) AS count'),
-          db.raw(`sum(${total}) AS total_ms`),
-        )
-        .where('t.status', 'completed')
-        .whereIn('t.definition_id', definitionIds)
-        .where('t.completed_at', '>=', from)
-        .where('t.completed_at', '<', to)
-        .where(inScope(scope, 't.department_id'))
-        .groupByRaw('1, 2, 3');
-    return [
-      history,
-      tasks('wait', binSql(WAIT_MS), WAIT_MS),
-      tasks('work', binSql(WORK_MS), WORK_MS),
-      tasks('sla', 'CASE WHEN t.completed_at > t.due_at THEN 1 ELSE 0 END', LATE_MS).whereNotNull('t.due_at'),
-    ];
+    if (tailFrom < to) {
+      for (const metric of metrics) {
+        const alias = metric === 'duration' ? 'h' : 't';
+        const q = this.source(this.db, metric, tailFrom, to)
+          .whereIn(`${alias}.definition_id`, definitionIds)
+          .where(inScope(scope, `${alias}.department_id`))
+          .select(`${alias}.element_id`, this.db.raw(`'${metric}' AS metric`), ...this.aggregates(this.db, metric))
+          .groupBy(`${alias}.element_id`);
+        parts.push(q);
+      }
+    }
+    return collect((await Promise.all(parts)).flat());
   }
 }
 
@@ -222,26 +177,30 @@ function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/** PGlite answers arrays as arrays; pg may answer a text literal for bigint[]. */
+function numbers(bins: MetricRow['bins']): number[] {
+  const list = typeof bins === 'string' ? bins.replace(/[{}]/g, '').split(',') : bins;
+  return list.map((n) => Number(n));
+}
+
 function collect(rows: MetricRow[]): Map<string, ElementStats> {
-  const bins = new Map<string, Map<string, BinCount[]>>();
+  const sums = new Map<string, Map<Metric, Histogram>>();
   for (const r of rows) {
-    const byMetric = bins.get(r.element_id) ?? new Map<string, BinCount[]>();
-    const list = byMetric.get(r.metric) ?? [];
-    list.push({ bin: Number(r.bin), count: Number(r.count), totalMs: Number(r.total_ms) });
-    byMetric.set(r.metric, list);
-    bins.set(r.element_id, byMetric);
+    const byMetric = sums.get(r.element_id) ?? new Map<Metric, Histogram>();
+    const bins = numbers(r.bins);
+    const h = byMetric.get(r.metric) ?? emptyHistogram(bins.length);
+    addHistogram(h, { count: Number(r.count), totalMs: Number(r.total_ms ?? 0), bins });
+    byMetric.set(r.metric, h);
+    sums.set(r.element_id, byMetric);
   }
   const result = new Map<string, ElementStats>();
-  for (const [elementId, byMetric] of bins) {
-    const sla = byMetric.get('sla') ?? [];
+  for (const [elementId, byMetric] of sums) {
+    const sla = byMetric.get('sla');
     result.set(elementId, {
-      duration: durationStats(byMetric.get('duration') ?? []),
-      wait: durationStats(byMetric.get('wait') ?? []),
-      work: durationStats(byMetric.get('work') ?? []),
-      sla: {
-        onTime: sla.filter((b) => b.bin === 0).reduce((n, b) => n + b.count, 0),
-        breached: sla.filter((b) => b.bin === 1).reduce((n, b) => n + b.count, 0),
-      },
+      duration: durationStats(byMetric.get('duration') ?? emptyHistogram()),
+      wait: durationStats(byMetric.get('wait') ?? emptyHistogram()),
+      work: durationStats(byMetric.get('work') ?? emptyHistogram()),
+      sla: { onTime: sla?.bins[0] ?? 0, breached: sla?.bins[1] ?? 0 },
     });
   }
   return result;
