@@ -2,83 +2,115 @@ import { io, type Socket } from 'socket.io-client';
 
 /**
  * One Socket.IO connection for the whole app (path /socket.io, session cookie sent), opened on
- * the first subscription. Rooms are re-joined after a reconnect with `since` = the last event
- * id seen, so the server can replay what was missed (protocol: server/realtime/README.md).
+ * the first subscription. After a reconnect every room is re-joined with `since` = the largest
+ * event id seen, and the server replays what was missed; when too much was missed it answers
+ * `resync` and the view reloads over HTTP (protocol: server/realtime/contract.ts and README).
  */
 export interface RealtimeEvent {
-  id: string;
+  /** Outbox id: increasing; used for catch-up and de-duplication. */
+  id: number;
+  /** `noun:verb`: task:created, task:claimed, task:completed, task:unclaimed, task:assigned, … */
   topic: string;
   departmentId: string | null;
   definitionKey: string | null;
   instanceId: string | null;
   payload: Record<string, unknown>;
   at: string;
-  room?: string;
+  /** The rooms the event was sent to. */
+  rooms?: string[];
 }
 
-type Ack = { ok: true } | { ok: false; error: string };
-type Handler = (event: RealtimeEvent) => void;
+type SubscribeAck =
+  | { ok: true; replayed?: number; resync?: boolean; latest?: number }
+  | { ok: false; error: { code: string; message: string } | string };
+
+export interface SubscribeOptions {
+  /** Replay events after this id on the first join. */
+  since?: number;
+  /** The server could not replay everything missed: reload the view's data over HTTP. */
+  onResync?: () => void;
+}
 
 interface Subscription {
-  handlers: Set<Handler>;
-  since?: string;
+  handlers: Set<(event: RealtimeEvent) => void>;
+  resyncs: Set<() => void>;
 }
 
 let socket: Socket | null = null;
-const rooms = new Map<string, Subscription>();
+let lastSeen = 0;
+const seen = new Set<number>();
+const subscriptions = new Map<string, Subscription>();
 const statusListeners = new Set<(connected: boolean) => void>();
+let reportError: (room: string, error: string) => void = () => {};
 
-function join(room: string, sub: Subscription) {
-  socket?.emit('subscribe', { room, ...(sub.since ? { since: sub.since } : {}) }, (ack: Ack | undefined) => {
-    if (ack && !ack.ok) reportError(room, ack.error);
+/** Where subscription refusals go (the shell can show them); by default they are ignored. */
+export function onSubscribeError(listener: (room: string, error: string) => void): void {
+  reportError = listener;
+}
+
+function join(room: string, sub: Subscription, since?: number) {
+  const from = since ?? (lastSeen || undefined);
+  socket?.emit('subscribe', { room, ...(from ? { since: from } : {}) }, (ack: SubscribeAck | undefined) => {
+    if (!ack) return;
+    if (!ack.ok) reportError(room, typeof ack.error === 'string' ? ack.error : ack.error.message);
+    else if (ack.resync) for (const resync of sub.resyncs) resync();
   });
 }
 
-let reportError: (room: string, error: string) => void = () => {};
-
-/** Where subscription refusals go (the shell shows them); default: ignored. */
-export function onSubscribeError(listener: (room: string, error: string) => void): void {
-  reportError = listener;
+function deliver(event: RealtimeEvent) {
+  if (seen.has(event.id)) return; // a replay may repeat an event already delivered live
+  seen.add(event.id);
+  if (seen.size > 2000) seen.clear();
+  lastSeen = Math.max(lastSeen, event.id);
+  for (const [room, sub] of subscriptions) {
+    if (event.rooms && !event.rooms.includes(room)) continue;
+    for (const handler of sub.handlers) handler(event);
+  }
 }
 
 function connect(): Socket {
   if (socket) return socket;
   socket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
   socket.on('connect', () => {
-    for (const [room, sub] of rooms) join(room, sub);
+    for (const [room, sub] of subscriptions) join(room, sub);
     for (const listener of statusListeners) listener(true);
   });
   socket.on('disconnect', () => {
     for (const listener of statusListeners) listener(false);
   });
-  socket.on('event', (event: RealtimeEvent) => {
-    for (const [room, sub] of rooms) {
-      if (event.room && event.room !== room) continue;
-      sub.since = event.id;
-      for (const handler of sub.handlers) handler(event);
-    }
-  });
+  socket.on('event', deliver);
   return socket;
 }
 
 /** Receives the room's events until the returned function is called. */
-export function subscribe(room: string, onEvent: Handler, options: { since?: string } = {}): () => void {
+export function subscribe(
+  room: string,
+  onEvent: (event: RealtimeEvent) => void,
+  options: SubscribeOptions = {},
+): () => void {
   const s = connect();
-  let sub = rooms.get(room);
+  let sub = subscriptions.get(room);
+  const fresh = !sub;
   if (!sub) {
-    sub = { handlers: new Set(), ...(options.since ? { since: options.since } : {}) };
-    rooms.set(room, sub);
-    if (s.connected) join(room, sub);
+    sub = { handlers: new Set(), resyncs: new Set() };
+    subscriptions.set(room, sub);
   }
   sub.handlers.add(onEvent);
+  if (options.onResync) sub.resyncs.add(options.onResync);
+  if (fresh && s.connected) join(room, sub, options.since);
   const current = sub;
   return () => {
     current.handlers.delete(onEvent);
-    if (current.handlers.size === 0 && rooms.get(room) === current) {
-      rooms.delete(room);
-      socket?.emit('unsubscribe', { room });
+    if (options.onResync) current.resyncs.delete(options.onResync);
+    if (current.handlers.size === 0 && subscriptions.get(room) === current) {
+      subscriptions.delete(room);
+      socket?.emit('unsubscribe', { room }, () => {});
     }
   };
+}
+
+export function isConnected(): boolean {
+  return socket?.connected ?? false;
 }
 
 export function onConnectionChange(listener: (connected: boolean) => void): () => void {
@@ -90,5 +122,14 @@ export function onConnectionChange(listener: (connected: boolean) => void): () =
 export function disconnectRealtime(): void {
   socket?.disconnect();
   socket = null;
-  rooms.clear();
+  subscriptions.clear();
+  seen.clear();
+  lastSeen = 0;
 }
+
+/** Room names as the server spells them (server/realtime/contract.ts `rooms`). */
+export const rooms = {
+  department: (departmentId: string) => `department:${departmentId}`,
+  instance: (instanceId: string) => `instance:${instanceId}`,
+  user: (userId: string) => `user:${userId}`,
+};

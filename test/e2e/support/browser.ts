@@ -51,6 +51,8 @@ export async function newUserPage(
     locale: options.locale === 'en' ? 'en-US' : 'zh-CN',
     viewport: { width: 1440, height: 900 },
   });
+  // A step that cannot happen fails with the locator it waited for, well before the test's timeout.
+  context.setDefaultTimeout(10_000);
   const locale = options.locale ?? 'zh';
   // The app keeps the language choice in localStorage; set it before the first script runs.
   await context.addInitScript({

@@ -1,12 +1,311 @@
-import { useT } from '../../lib/i18n';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ConfirmDialog } from '../../app/Dialog';
+import { navigate } from '../../app/router';
+import { ApiError } from '../../lib/api';
+import { formatDateTime, useT } from '../../lib/i18n';
+import { rooms, subscribe, type RealtimeEvent } from '../../lib/realtime';
+import { useSession, type SessionUser } from '../../lib/session';
+import { showToast } from '../../lib/toast';
+import { AttachmentsPanel, CommentsPanel, HistoryPanel } from './ActivityPanels';
+import { worklistApi, type TaskContext } from './api';
+import { ContextPanel } from './ContextPanel';
+import { DiagramPanel } from './DiagramPanel';
+import { describeFailure } from './errors';
+import { serverErrorsToFields } from './formjs';
+import { ReassignDialog } from './ReassignDialog';
+import { TaskFormPanel, type FormHandle } from './TaskFormPanel';
+import { priorityLevel } from './WorklistTable';
+import './worklist.css';
 
 export function TaskPage({ params }: { params: Record<string, string> }) {
+  const { user } = useSession();
+  const id = params.id ?? '';
+  return user ? <TaskView key={id} id={id} user={user} /> : null;
+}
+
+type Pending = null | 'complete' | 'unclaim' | 'reassign' | 'delegate';
+
+function TaskView({ id, user }: { id: string; user: SessionUser }) {
   const t = useT();
+  const { can } = useSession();
+  const [context, setContext] = useState<TaskContext | null>(null);
+  const [error, setError] = useState<ApiError | Error | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState<Pending>(null);
+  const form = useRef<FormHandle>(null);
+
+  const load = useCallback(() => {
+    worklistApi.context(id).then(
+      (c) => {
+        setContext(c);
+        setError(null);
+      },
+      (err: unknown) => setError(err instanceof Error ? err : new Error(String(err))),
+    );
+  }, [id]);
+  useEffect(load, [load]);
+
+  // Someone else acting on this task while it is open: say so and show the new state.
+  const instanceId = context?.instance.id;
+  useEffect(() => {
+    if (!instanceId) return;
+    return subscribe(rooms.instance(instanceId), (event: RealtimeEvent) => {
+      if (!event.topic.startsWith('task:') || event.payload.taskId !== id) return;
+      const who = event.payload.assignee as string | undefined;
+      if (event.topic === 'task:claimed' && who && who !== user.username)
+        showToast('info', t('task.claimedBy', { who, time: formatDateTime(event.at) }));
+      load();
+    });
+  }, [instanceId, id, user.username]);
+
+  if (error) {
+    const notFound = error instanceof ApiError && error.status === 404;
+    return (
+      <section class="page">
+        <a href="#/worklist">← {t('task.back')}</a>
+        <p role="alert" class="error-state">
+          {notFound ? t('task.notFound') : t('task.error', { message: error.message })}
+        </p>
+      </section>
+    );
+  }
+  if (!context) return <p class="loading page">{t('task.loading')}</p>;
+
+  const task = context.task;
+  const open = task.status === 'open';
+  const mine = open && task.assignee === user.username;
+  const claimable = open && !task.assignee && can('task', 'claim');
+  const heldByOther = open && !!task.assignee && !mine;
+  const mayReassign = open && can('task', 'reassign');
+  const label = task.name ?? task.element_id;
+  const done = context.history.filter((h) => h.endedAt).map((h) => h.elementId);
+
+  async function act(action: () => Promise<unknown>, success: string) {
+    setBusy(true);
+    try {
+      await action();
+      showToast('success', success);
+      load();
+    } catch (err) {
+      showToast('error', describeFailure(t, err));
+      load();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function startComplete() {
+    const data = form.current ? form.current.collect() : {};
+    if (data === null) return; // invalid: the form shows where
+    setPending('complete');
+  }
+
+  async function complete() {
+    const data = form.current?.collect();
+    if (data === null) {
+      setPending(null);
+      return;
+    }
+    setBusy(true);
+    try {
+      await worklistApi.complete(id, data ?? {});
+      setPending(null);
+      showToast('success', t('task.completed', { task: label }));
+      navigate('/worklist');
+    } catch (err) {
+      setPending(null);
+      if (err instanceof ApiError && err.status === 400 && err.details.length) {
+        const schema = form.current?.schema();
+        const { fieldErrors, unmatched } = schema
+          ? serverErrorsToFields(schema, err.details)
+          : { fieldErrors: {}, unmatched: err.details.map((d) => d.message ?? d.reason) };
+        form.current?.showServerErrors(fieldErrors, [
+          t('task.form.serverInvalid', { message: err.message }),
+          ...unmatched,
+        ]);
+      } else {
+        showToast('error', describeFailure(t, err));
+        load();
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function saveDraft() {
+    try {
+      await form.current?.saveDraft();
+      showToast('success', t('task.draft.savedToast'));
+    } catch (err) {
+      showToast('error', describeFailure(t, err));
+    }
+  }
+
+  const level = priorityLevel(task.priority);
+  const overdue = open && task.due_at && new Date(task.due_at).getTime() < Date.now();
   return (
-    <section class="page">
-      <h1>
-        {t('task.title')} {params.id}
-      </h1>
+    <section class="page task-page" aria-labelledby="task-title">
+      <a href="#/worklist" class="back">
+        ← {t('task.back')}
+      </a>
+      <header class="task-head">
+        <div>
+          <h1 id="task-title">
+            {label} <span class={`status status-${task.status}`}>{t(`task.status.${task.status}`)}</span>
+          </h1>
+          <dl class="facts inline">
+            <dt>{t('task.process')}</dt>
+            <dd>
+              {context.instance.definitionName ?? context.instance.definitionKey} v{context.instance.version}
+            </dd>
+            <dt>{t('task.businessKey')}</dt>
+            <dd class="mono">{context.instance.businessKey ?? '—'}</dd>
+            <dt>{t('task.assignee')}</dt>
+            <dd>{task.assignee ?? t('task.unassigned')}</dd>
+            <dt>{t('task.created')}</dt>
+            <dd>{formatDateTime(task.created_at)}</dd>
+            <dt>{t('task.due')}</dt>
+            <dd class={overdue ? 'overdue-text' : undefined}>
+              {task.due_at ? formatDateTime(task.due_at) : '—'}
+              {overdue && <span class="badge badge-overdue">{t('worklist.overdue')}</span>}
+            </dd>
+            <dt>{t('task.priority')}</dt>
+            <dd>
+              <span class={`priority priority-${level}`}>{t(`worklist.priority.${level}`)}</span> {task.priority}
+            </dd>
+            {task.completed_by && (
+              <>
+                <dt>{t('task.completedBy')}</dt>
+                <dd>
+                  {task.completed_by} · {formatDateTime(task.completed_at)}
+                </dd>
+              </>
+            )}
+          </dl>
+        </div>
+        <div class="task-actions" role="group" aria-label={t('task.actions')}>
+          {claimable && (
+            <button
+              type="button"
+              class="primary"
+              disabled={busy}
+              onClick={() => void act(() => worklistApi.claim(id), t('task.claimed'))}
+            >
+              {t('task.claim')}
+            </button>
+          )}
+          {mine && (
+            <>
+              <button type="button" class="primary" disabled={busy} onClick={startComplete}>
+                {t('task.complete')}
+              </button>
+              <button type="button" disabled={busy} onClick={() => void saveDraft()}>
+                {t('task.saveDraft')}
+              </button>
+              <button type="button" disabled={busy} onClick={() => setPending('unclaim')}>
+                {t('task.unclaim')}
+              </button>
+            </>
+          )}
+          {mayReassign && (
+            <>
+              <button type="button" disabled={busy} onClick={() => setPending('reassign')}>
+                {t('task.reassign')}
+              </button>
+              <button type="button" disabled={busy} onClick={() => setPending('delegate')}>
+                {t('task.delegate')}
+              </button>
+            </>
+          )}
+        </div>
+      </header>
+      {claimable && <p class="notice">{t('task.claimFirst')}</p>}
+      {heldByOther && (
+        <p class="notice">
+          {t('task.heldByOther', { who: task.assignee })}
+          {task.claimed_at
+            ? ` (${t('task.claimedBy', { who: task.assignee, time: formatDateTime(task.claimed_at) })})`
+            : ''}
+        </p>
+      )}
+
+      <div class="task-grid">
+        <section class="card" aria-labelledby="task-form-title">
+          <h2 id="task-form-title">{t('task.form')}</h2>
+          {open ? (
+            <TaskFormPanel taskId={id} editable={mine} handle={form} />
+          ) : (
+            <p class="muted">
+              {task.status === 'completed'
+                ? t('task.completedElsewhere', { who: task.completed_by, time: formatDateTime(task.completed_at) })
+                : t('task.status.cancelled')}
+            </p>
+          )}
+        </section>
+        <section class="card" aria-labelledby="task-context-title">
+          <h2 id="task-context-title">{t('task.context')}</h2>
+          <ContextPanel context={context} />
+        </section>
+      </div>
+      {context.diagramXml && (
+        <section class="card" aria-labelledby="task-diagram-title">
+          <h2 id="task-diagram-title">{t('task.diagram')}</h2>
+          <DiagramPanel xml={context.diagramXml} active={context.activeElementIds} done={done} />
+        </section>
+      )}
+      <div class="task-grid three">
+        <section class="card" aria-labelledby="task-history-title">
+          <h2 id="task-history-title">{t('task.history')}</h2>
+          <HistoryPanel history={context.history} />
+        </section>
+        <section class="card" aria-labelledby="task-comments-title">
+          <h2 id="task-comments-title">{t('task.comments')}</h2>
+          <CommentsPanel taskId={id} />
+        </section>
+        <section class="card" aria-labelledby="task-attachments-title">
+          <h2 id="task-attachments-title">{t('task.attachments')}</h2>
+          <AttachmentsPanel taskId={id} />
+        </section>
+      </div>
+
+      {pending === 'complete' && (
+        <ConfirmDialog
+          title={t('task.confirmComplete.title')}
+          body={t('task.confirmComplete.body', { task: label })}
+          confirmLabel={t('task.confirm')}
+          cancelLabel={t('task.cancel')}
+          busy={busy}
+          onCancel={() => setPending(null)}
+          onConfirm={() => void complete()}
+        />
+      )}
+      {pending === 'unclaim' && (
+        <ConfirmDialog
+          title={t('task.confirmUnclaim.title')}
+          body={t('task.confirmUnclaim.body')}
+          confirmLabel={t('task.confirm')}
+          cancelLabel={t('task.cancel')}
+          busy={busy}
+          onCancel={() => setPending(null)}
+          onConfirm={() => {
+            setPending(null);
+            void act(() => worklistApi.unclaim(id), t('task.unclaimed'));
+          }}
+        />
+      )}
+      {(pending === 'reassign' || pending === 'delegate') && (
+        <ReassignDialog
+          mode={pending}
+          onCancel={() => setPending(null)}
+          onSubmit={(username) => {
+            setPending(null);
+            void act(
+              () => (pending === 'reassign' ? worklistApi.assign(id, username) : worklistApi.delegate(id, username)),
+              t(pending === 'reassign' ? 'task.reassign.done' : 'task.delegate.done', { who: username }),
+            );
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -1,0 +1,190 @@
+import { useEffect, useImperativeHandle, useRef, useState } from 'preact/hooks';
+import type { Ref } from 'preact';
+import { ApiError } from '../../lib/api';
+import { formatDateTime, formatTime, useT } from '../../lib/i18n';
+import { worklistApi, type TaskForm } from './api';
+import { createFormViewer, localizeFormErrors, type FieldErrors, type FormViewer } from './formjs';
+
+export interface FormHandle {
+  /** Validates in the browser; null when invalid (the errors are shown on the fields). */
+  collect(): Record<string, unknown> | null;
+  showServerErrors(fieldErrors: FieldErrors, summary: string[]): void;
+  saveDraft(): Promise<void>;
+  schema(): Record<string, unknown> | null;
+}
+
+type DraftState =
+  { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: string } | { kind: 'failed'; message: string };
+
+/**
+ * The task's form (form-js viewer). Typing is never lost: every change is saved as a draft on
+ * the server after a short pause (and by the explicit "save draft" button), and a reopened task
+ * starts from the draft.
+ */
+export function TaskFormPanel({
+  taskId,
+  editable,
+  handle,
+  onReady,
+}: {
+  taskId: string;
+  editable: boolean;
+  handle: Ref<FormHandle>;
+  onReady?: (hasForm: boolean) => void;
+}) {
+  const t = useT();
+  const container = useRef<HTMLDivElement>(null);
+  const viewer = useRef<FormViewer | null>(null);
+  const schemaRef = useRef<Record<string, unknown> | null>(null);
+  const latest = useRef<Record<string, unknown> | null>(null);
+  const dirty = useRef(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const [state, setState] = useState<'loading' | 'ready' | 'none' | 'error'>('loading');
+  const [error, setError] = useState<string | null>(null);
+  const [summary, setSummary] = useState<string[]>([]);
+  const [draft, setDraft] = useState<DraftState>({ kind: 'idle' });
+  const [restored, setRestored] = useState<string | null>(null);
+  const editableRef = useRef(editable);
+  editableRef.current = editable;
+  const tRef = useRef(t);
+  tRef.current = t;
+  const localizer = useRef<ReturnType<typeof localizeFormErrors> | null>(null);
+
+  async function saveDraft() {
+    if (timer.current) clearTimeout(timer.current);
+    if (!latest.current || !editableRef.current) return;
+    setDraft({ kind: 'saving' });
+    try {
+      await worklistApi.saveDraft(taskId, latest.current);
+      dirty.current = false;
+      setDraft({ kind: 'saved', at: new Date().toISOString() });
+    } catch (err) {
+      setDraft({ kind: 'failed', message: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+  }
+
+  useImperativeHandle(handle, () => ({
+    collect() {
+      const form = viewer.current;
+      if (!form) return {};
+      const { data, errors } = form.submit();
+      const invalid = Object.values(errors as FieldErrors).filter((e) => e && e.length).length;
+      if (invalid) {
+        setSummary([t('task.form.invalid', { count: invalid })]);
+        focusFirstError(container.current);
+        return null;
+      }
+      setSummary([]);
+      return data as Record<string, unknown>;
+    },
+    showServerErrors(fieldErrors, lines) {
+      const form = viewer.current;
+      if (form && Object.keys(fieldErrors).length) form._setState({ errors: fieldErrors });
+      setSummary(lines);
+      focusFirstError(container.current);
+    },
+    saveDraft,
+    schema: () => schemaRef.current,
+  }));
+
+  useEffect(() => {
+    let disposed = false;
+    let form: FormViewer | null = null;
+    (async () => {
+      let spec: TaskForm;
+      try {
+        spec = await worklistApi.form(taskId);
+      } catch (err) {
+        // No form for this task (or no form service yet): the task completes without variables.
+        if (err instanceof ApiError && err.status === 404) {
+          if (!disposed) setState('none');
+          onReady?.(false);
+          return;
+        }
+        throw err;
+      }
+      if (!spec.schema) {
+        if (!disposed) setState('none');
+        onReady?.(false);
+        return;
+      }
+      const saved = await worklistApi.draft(taskId).catch(() => ({ data: null, savedAt: null }));
+      if (disposed || !container.current) return;
+      form = await createFormViewer(container.current);
+      if (disposed) return form.destroy();
+      localizer.current = localizeFormErrors(container.current, () => tRef.current);
+      viewer.current = form;
+      schemaRef.current = spec.schema;
+      const data = { ...spec.data, ...(saved.data ?? {}) };
+      await form.importSchema(spec.schema as never, data);
+      form.setProperty('readOnly', !editableRef.current);
+      latest.current = data;
+      if (saved.data && saved.savedAt) setRestored(formatDateTime(saved.savedAt));
+      form.on('changed', (event: { data: Record<string, unknown> }) => {
+        latest.current = event.data;
+        if (!editableRef.current) return;
+        dirty.current = true;
+        if (timer.current) clearTimeout(timer.current);
+        timer.current = setTimeout(() => void saveDraft().catch(() => {}), 800);
+      });
+      setState('ready');
+      onReady?.(true);
+    })().catch((err: unknown) => {
+      if (disposed) return;
+      setError(err instanceof Error ? err.message : String(err));
+      setState('error');
+    });
+    return () => {
+      disposed = true;
+      // Leaving the page with unsaved typing: save it now (best effort, keepalive-free PUT).
+      if (timer.current) clearTimeout(timer.current);
+      if (dirty.current && latest.current && editableRef.current)
+        void worklistApi.saveDraft(taskId, latest.current).catch(() => {});
+      localizer.current?.disconnect();
+      form?.destroy();
+      viewer.current = null;
+    };
+  }, [taskId]);
+
+  useEffect(() => {
+    viewer.current?.setProperty('readOnly', !editable);
+  }, [editable]);
+
+  useEffect(() => localizer.current?.apply(), [t]);
+
+  return (
+    <div class="task-form">
+      {state === 'loading' && <p class="loading">{t('task.form.loading')}</p>}
+      {state === 'none' && <p class="muted">{t('task.form.none')}</p>}
+      {state === 'error' && <p role="alert">{t('task.form.error', { message: error ?? '' })}</p>}
+      {restored && state === 'ready' && <p class="notice">{t('task.draft.restored', { time: restored })}</p>}
+      {summary.length > 0 && (
+        <div class="form-summary" role="alert">
+          {summary.map((s) => (
+            <p key={s}>{s}</p>
+          ))}
+        </div>
+      )}
+      <div ref={container} class="formjs-container" />
+      {state === 'ready' && editable && (
+        <p class="draft-status" aria-live="polite">
+          {draft.kind === 'saving' && t('task.draft.saving')}
+          {draft.kind === 'saved' && t('task.draft.saved', { time: formatTime(draft.at) })}
+          {draft.kind === 'failed' && (
+            <span class="field-error">{t('task.draft.failed', { message: draft.message })}</span>
+          )}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function focusFirstError(root: HTMLElement | null) {
+  setTimeout(() => {
+    const field = root?.querySelector<HTMLElement>(
+      '[aria-invalid="true"], .has-error input, .has-error select, .has-error textarea',
+    );
+    field?.focus();
+  }, 0);
+}

@@ -1,0 +1,113 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { onConnectionChange, isConnected, rooms, subscribe, type RealtimeEvent } from '../../lib/realtime';
+import type { SessionUser } from '../../lib/session';
+import { worklistApi, type Counts, type ListQuery, type WorklistItem } from './api';
+
+export interface WorklistState {
+  items: WorklistItem[];
+  total: number;
+  totalCapped: boolean;
+  counts: Counts | null;
+  loading: boolean;
+  error: string | null;
+  live: boolean;
+  reload: () => void;
+  /** Drops a row at once (a claim by someone else), before the reload confirms it. */
+  remove: (taskId: string) => void;
+}
+
+const TASK_TOPICS = new Set([
+  'task:created',
+  'task:claimed',
+  'task:unclaimed',
+  'task:completed',
+  'task:assigned',
+  'task:cancelled',
+]);
+
+/**
+ * The current page of the worklist and the tab counters, kept current by the task events of
+ * the user's departments over Socket.IO: no polling, no reload. A claim by someone else removes
+ * the row at once; any task event refreshes the page and counters (coalesced).
+ */
+export function useWorklist(query: ListQuery, user: SessionUser): WorklistState {
+  const [items, setItems] = useState<WorklistItem[]>([]);
+  const [total, setTotal] = useState(0);
+  const [totalCapped, setTotalCapped] = useState(false);
+  const [counts, setCounts] = useState<Counts | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [live, setLive] = useState(isConnected());
+  const request = useRef(0);
+  const key = JSON.stringify(query);
+
+  const load = useCallback(() => {
+    const id = ++request.current;
+    setLoading(true);
+    Promise.all([worklistApi.list(query), worklistApi.counts()]).then(
+      ([page, c]) => {
+        if (id !== request.current) return; // an older answer arriving late
+        setItems(page.items);
+        setTotal(page.total);
+        setTotalCapped(!!page.totalCapped);
+        setCounts(c);
+        setError(null);
+        setLoading(false);
+      },
+      (err: unknown) => {
+        if (id !== request.current) return;
+        setError(err instanceof Error ? err.message : String(err));
+        setLoading(false);
+      },
+    );
+  }, [key]);
+
+  useEffect(load, [load]);
+
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const schedule = useCallback(() => {
+    if (pending.current) clearTimeout(pending.current);
+    pending.current = setTimeout(() => loadRef.current(), 150);
+  }, []);
+
+  const departments = [...new Set(user.roles.map((r) => r.departmentId))].sort().join(',');
+  useEffect(() => {
+    const onEvent = (event: RealtimeEvent) => {
+      if (!TASK_TOPICS.has(event.topic)) return;
+      const taskId = event.payload.taskId as string | undefined;
+      if (event.topic === 'task:claimed' && taskId && event.payload.assignee !== user.username) {
+        setItems((current) => current.filter((i) => i.id !== taskId || query.view !== 'claimable'));
+      }
+      schedule();
+    };
+    const unsubscribers = departments
+      .split(',')
+      .filter(Boolean)
+      .map((d) => subscribe(rooms.department(d), onEvent, { onResync: schedule }));
+    const offStatus = onConnectionChange((connected) => {
+      setLive(connected);
+      if (connected) schedule(); // whatever happened while away
+    });
+    setLive(isConnected());
+    return () => {
+      for (const off of unsubscribers) off();
+      offStatus();
+    };
+  }, [departments, user.username, query.view, schedule]);
+
+  useEffect(() => () => void (pending.current && clearTimeout(pending.current)), []);
+
+  return {
+    items,
+    total,
+    totalCapped,
+    counts,
+    loading,
+    error,
+    live,
+    reload: load,
+    remove: (taskId) => setItems((current) => current.filter((i) => i.id !== taskId)),
+  };
+}

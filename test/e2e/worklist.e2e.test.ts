@@ -1,0 +1,207 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { launchBrowser, newUserPage, pageErrors, screenshot, type TestBrowser } from './support/browser.js';
+import { customerIn, deployMeterCheck, startMeterCheck, type StartedCase } from './support/worklist-fixtures.js';
+
+/** The row of a case in the worklist table, found by its business key. */
+const row = (page: Page, businessKey: string) => page.getByRole('row').filter({ hasText: businessKey });
+
+async function openTab(page: Page, name: RegExp) {
+  await page.getByRole('tab', { name }).click();
+  await page.locator('[role="tabpanel"][aria-busy="false"]').waitFor();
+}
+
+describe('the worklist in Chromium', () => {
+  let t: TestPlatform;
+  let chrome: TestBrowser;
+  let first: StartedCase;
+  let overdue: StartedCase;
+  let yuhang: StartedCase;
+  let customerName: string;
+
+  beforeAll(async () => {
+    // A few hundred demo customers with bills and payments, for the task page's customer context.
+    [t, chrome] = await Promise.all([
+      startTestPlatform('postgres', { env: { DEMO_CUSTOMERS: '300' } }),
+      launchBrowser(),
+    ]);
+    await deployMeterCheck(t);
+    const clerk = await t.as('xh.clerk');
+    const customer = await customerIn(t, 'ZJ-HZ-XH');
+    customerName = customer.name;
+    first = await startMeterCheck(clerk, 'ZJ-HZ-XH', 'JL-XH-0001', { customerId: customer.id });
+    overdue = await startMeterCheck(clerk, 'ZJ-HZ-XH', 'JL-XH-0002');
+    await startMeterCheck(clerk, 'ZJ-HZ-XH', 'JL-XH-0003');
+    // One case is two days late: the list must mark it.
+    await t.platform
+      .db('tasks')
+      .where({ id: overdue.taskId })
+      .update({ due_at: new Date(Date.now() - 2 * 24 * 3600 * 1000) });
+    yuhang = await startMeterCheck(await t.as('yh.clerk'), 'ZJ-HZ-YH', 'JL-YH-0001');
+  });
+  afterAll(async () => {
+    await chrome?.close();
+    await t?.close();
+  });
+
+  it('lets a clerk filter, claim, see a form error, fix it and complete, while a colleague sees the task vanish live', async () => {
+    // given two clerks of the same group looking at their claimable lists
+    const clerk = await newUserPage(chrome.browser, t.url, 'xh.clerk');
+    const colleague = await newUserPage(chrome.browser, t.url, 'xh.clerk2');
+    for (const page of [clerk, colleague]) await openTab(page, /可签收/);
+    await row(colleague, 'JL-XH-0001').waitFor();
+    await colleague.evaluate('window.__sameDocument = true');
+    const claimableBefore = Number(await colleague.locator('[data-count="claimable"]').textContent());
+    expect(claimableBefore).toBe(3);
+
+    // when the clerk searches for the case by business key
+    await clerk.getByRole('searchbox', { name: '搜索' }).fill('JL-XH-0001');
+    await row(clerk, 'JL-XH-0002').waitFor({ state: 'detached' });
+    expect(await clerk.locator('tbody tr').count()).toBe(1);
+    // … and by the customer's name
+    await clerk.getByRole('searchbox', { name: '搜索' }).fill(customerName);
+    await row(clerk, 'JL-XH-0003').waitFor({ state: 'detached' });
+    await row(clerk, 'JL-XH-0001').waitFor();
+
+    // and claims it from the list
+    await row(clerk, 'JL-XH-0001').getByRole('button', { name: /签收/ }).click();
+    await clerk.getByText('已签收「现场核查」').waitFor();
+
+    // then the colleague's list drops it and the counter goes down, without a reload
+    await row(colleague, 'JL-XH-0001').waitFor({ state: 'detached' });
+    await colleague.locator('[data-count="claimable"]', { hasText: String(claimableBefore - 1) }).waitFor();
+    expect(await colleague.evaluate('window.__sameDocument')).toBe(true);
+
+    // when the clerk opens the task from "my tasks"
+    await clerk.getByRole('button', { name: '清除条件' }).click();
+    await openTab(clerk, /我的任务/);
+    await row(clerk, 'JL-XH-0001').getByRole('link', { name: '现场核查' }).click();
+    await clerk.getByRole('heading', { name: /现场核查/ }).waitFor();
+    await clerk.getByText(customerName).first().waitFor(); // the customer card
+
+    // and completes it with a negative meter reading
+    const reading = clerk.getByLabel(/本月示数/);
+    await reading.fill('-5');
+    // Tab out as a clerk would: form-js applies a number field's value after a short debounce,
+    // and a click landing within it on another field was seen to lose that click.
+    await reading.press('Tab');
+    await clerk.getByLabel('计量正常').click();
+    await clerk.getByLabel(/核查意见/).fill('表计运行正常，封印完好');
+    await clerk.getByRole('button', { name: '提交完成' }).click();
+
+    // then the form says what is wrong, in Chinese, and nothing is sent
+    await clerk.getByText('不能小于 0。').waitFor();
+    expect(await reading.getAttribute('aria-invalid')).toBe('true');
+    expect(await clerk.getByRole('dialog').count()).toBe(0);
+
+    // when the reading is fixed, completion asks for confirmation first
+    await reading.fill('1234');
+    await clerk.getByRole('button', { name: '提交完成' }).click();
+    const dialog = clerk.getByRole('dialog', { name: '确认提交' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: '确定' }).click();
+
+    // then the task is completed with the form's values, and the clerk is back on the worklist
+    await clerk.getByText('任务「现场核查」已完成。').waitFor();
+    await clerk.waitForURL(/#\/worklist/);
+    const done = await (await t.as('xh.clerk')).get(`/api/v1/tasks/${first.taskId}`);
+    expect(done.body.status).toBe('completed');
+    const instance = await (await t.as('xh.clerk')).get(`/api/v1/process-instances/${first.instanceId}`);
+    expect(instance.body.variables).toMatchObject({
+      reading: 1234,
+      result: 'normal',
+      opinion: '表计运行正常，封印完好',
+    });
+
+    // and a new case for their group appears in the colleague's list, live
+    await startMeterCheck(await t.as('xh.clerk'), 'ZJ-HZ-XH', 'JL-XH-0004');
+    await row(colleague, 'JL-XH-0004').waitFor();
+    await colleague.locator('[data-count="claimable"]', { hasText: String(claimableBefore) }).waitFor();
+    expect(await colleague.evaluate('window.__sameDocument')).toBe(true);
+
+    expect(pageErrors(clerk)).toEqual([]);
+    expect(pageErrors(colleague)).toEqual([]);
+    await clerk.context().close();
+    await colleague.context().close();
+  }, 90_000);
+
+  it('marks overdue tasks in the list', async () => {
+    const page = await newUserPage(chrome.browser, t.url, 'xh.clerk');
+    await openTab(page, /可签收/);
+    const late = row(page, 'JL-XH-0002');
+    await late.waitFor();
+    expect(await late.getAttribute('class')).toContain('row-overdue');
+    expect(await late.textContent()).toContain('已逾期');
+    expect((await row(page, 'JL-XH-0003').getAttribute('class')) ?? '').not.toContain('row-overdue');
+    await page.context().close();
+  });
+
+  it('restores a saved draft when the task is reopened', async () => {
+    const page = await newUserPage(chrome.browser, t.url, 'xh.clerk');
+    await (await t.as('xh.clerk')).post(`/api/v1/tasks/${overdue.taskId}/claim`);
+    await page.goto(`${t.url}/#/tasks/${overdue.taskId}`);
+    await page.getByLabel(/核查意见/).fill('已到现场，等待用户');
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await page.getByText('草稿已保存。').waitFor();
+
+    await page.reload();
+    await page.getByText(/已恢复您于 .* 保存的草稿/).waitFor();
+    expect(await page.getByLabel(/核查意见/).inputValue()).toBe('已到现场，等待用户');
+    await page.context().close();
+  });
+
+  it("never shows a county user another county's tasks", async () => {
+    const page = await newUserPage(chrome.browser, t.url, 'yh.clerk');
+    await openTab(page, /可签收/);
+    await row(page, 'JL-YH-0001').waitFor();
+    expect(await page.locator('tbody').textContent()).not.toContain('JL-XH-');
+    await page.getByRole('searchbox', { name: '搜索' }).fill('JL-XH');
+    await page.getByText('没有符合条件的任务。').waitFor();
+
+    // a Xihu task opened by its address is "not found", not shown
+    await page.goto(`${t.url}/#/tasks/${overdue.taskId}`);
+    await page.getByText('任务不存在，或您无权查看。').waitFor();
+    await page.context().close();
+  });
+
+  it('names who claimed a task and when, when a colleague was quicker', async () => {
+    const page = await newUserPage(chrome.browser, t.url, 'xh.clerk2');
+    const open = await startMeterCheck(await t.as('xh.clerk'), 'ZJ-HZ-XH', 'JL-XH-0005');
+    await page.goto(`${t.url}/#/tasks/${open.taskId}`);
+    await page.getByRole('button', { name: '签收' }).waitFor();
+
+    await (await t.as('xh.clerk')).post(`/api/v1/tasks/${open.taskId}/claim`);
+
+    await page
+      .getByText(/已被 xh\.clerk 于 \d{4}-\d\d-\d\d \d\d:\d\d 签收/)
+      .first()
+      .waitFor();
+    await page.getByRole('button', { name: '签收', exact: true }).waitFor({ state: 'detached' });
+    await page.getByText('此任务由 xh.clerk 处理中，您只能查看。', { exact: false }).waitFor();
+    await page.context().close();
+  });
+
+  it('takes screenshots of the worklist and the task view in Chinese and English', async () => {
+    const shot = await startMeterCheck(await t.as('xh.clerk'), 'ZJ-HZ-XH', 'JL-XH-0006', {
+      customerId: (await customerIn(t, 'ZJ-HZ-XH')).id,
+    });
+    await (await t.as('xh.clerk')).post(`/api/v1/tasks/${shot.taskId}/claim`);
+    for (const locale of ['zh', 'en'] as const) {
+      const page = await newUserPage(chrome.browser, t.url, 'xh.clerk', { locale });
+      await openTab(page, locale === 'zh' ? /可签收/ : /Claimable/);
+      await row(page, 'JL-XH-0003').waitFor();
+      await screenshot(page, `worklist-claimable-${locale}`);
+      await openTab(page, locale === 'zh' ? /我的任务/ : /My tasks/);
+      await row(page, 'JL-XH-0006').waitFor();
+      await screenshot(page, `worklist-mine-${locale}`);
+      await page.goto(`${t.url}/#/tasks/${shot.taskId}`);
+      await page.locator('.diagram .step-current').first().waitFor();
+      await page.locator('.fjs-form').waitFor();
+      await screenshot(page, `task-${locale}`);
+      expect(pageErrors(page)).toEqual([]);
+      await page.context().close();
+    }
+    expect(yuhang.businessKey).toBe('JL-YH-0001');
+  });
+});
