@@ -7,7 +7,6 @@ import * as tariffs from './20261123_05_tariffs.js';
 import * as customerSearch from './20261123_06_customer_search.js';
 import * as worklist from './20261123_07_worklist.js';
 import * as monitoring from './20261123_08_monitoring.js';
-import * as monitoring from './20261123_08_monitoring.js';
 import * as forms from './20261123_09_forms.js';
 import * as notifications from './20261123_10_notifications.js';
 import * as designer from './20261123_11_designer.js';
@@ -27,9 +26,8 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261123_06_customer_search': customerSearch,
   '20261123_07_worklist': worklist,
   '20261123_08_monitoring': monitoring,
-  '20261123_08_monitoring': monitoring,
-  '20261123_10_notifications': notifications,
   '20261123_09_forms': forms,
+  '20261123_10_notifications': notifications,
   '20261123_11_designer': designer,
   '20261123_13_realtime': realtime,
   '20261123_12_collection_and_risk': collectionAndRisk,

@@ -15,8 +15,6 @@ import type { AnyRoute } from './http/route.js';
 import { JobExecutor } from './jobs/executor.js';
 import { Monitoring } from './monitoring/index.js';
 import { horizonMs } from './monitoring/alerts.service.js';
-import { Monitoring } from './monitoring/index.js';
-import { horizonMs } from './monitoring/alerts.service.js';
 import { Realtime, type RealtimeOptions } from './realtime/realtime.js';
 import { realtimeRoutes } from './realtime/routes.js';
 import { DeployLint } from './lint/deploy-lint.js';
@@ -138,15 +136,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const tasks = new TasksService(db, transactions, steps, visibility, authorization);
   const bills = new BillsService(db, customers, audit);
   const arrears = new ArrearsService(db, customers);
-  const notifications = new NotificationsService(
-    db,
-    transactions,
-    visibility,
-    gatewayFromConfig(config),
-    () => new Date(clock.now()),
-    logger,
-  );
-  registry.register(notifyCustomerService(db, notifications));
   const services: Services = {
     db,
     auth: new AuthService(db, authorization, audit, { ...DEFAULT_AUTH_OPTIONS, ...options.auth }),
@@ -172,18 +161,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     arrears,
     tariffs: new TariffsService(db, audit),
     billingRuns: new BillingRunService(db, authorization, audit, logger, { nodeId: config.nodeId }),
-    monitoring: new Monitoring(
-      db,
-      transactions,
-      authorization,
-      logger,
-      {
-        slaHorizonMs: horizonMs(config.slaHorizon, 'SLA_HORIZON'),
-        slaScanMs: config.slaScanMs,
-        rollupMs: config.monitoringRollupMs,
-      },
-      () => clock.now(),
-    ),
     monitoring: new Monitoring(
       db,
       transactions,
@@ -243,7 +220,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   realtime.start();
   if (options.jobs !== false) jobExecutor.start();
-  if (options.jobs !== false) services.monitoring.start();
   if (options.jobs !== false) marketingProcesses.start();
   if (options.demoProcesses ?? (config.demoData && config.env !== 'test'))
     await seedDemoProcesses(services, jobExecutor, clock, logger);
@@ -262,7 +238,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     url,
     async close() {
       await jobExecutor.stop();
-      await services.monitoring.stop();
       await marketingProcesses.stop();
       await services.monitoring.stop();
       await services.billingRuns.stop();

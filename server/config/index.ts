@@ -47,14 +47,6 @@ const schema = z
     /** How often each node scans for SLA alerts, and offers to roll up closed days of history (ms). */
     SLA_SCAN_MS: z.coerce.number().int().min(50).default(30_000),
     MONITORING_ROLLUP_MS: z.coerce.number().int().min(1000).default(300_000),
-    /** Monitoring: how far ahead a deadline counts as "due soon" (ISO 8601 duration). */
-    SLA_HORIZON: z
-      .string()
-      .regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, 'an ISO 8601 duration such as PT4H')
-      .default('PT4H'),
-    /** How often each node scans for SLA alerts, and offers to roll up closed days of history (ms). */
-    SLA_SCAN_MS: z.coerce.number().int().min(50).default(30_000),
-    MONITORING_ROLLUP_MS: z.coerce.number().int().min(1000).default(300_000),
     /** Where notices go: `dev` keeps them in the notifications table (the demo outbox); `http` posts to an SMS provider. */
     NOTIFY_GATEWAY: z.enum(['dev', 'http']).default('dev'),
     NOTIFY_HTTP_URL: z.string().url().optional(),
@@ -94,9 +86,6 @@ export type Config = {
   slaHorizon: string;
   slaScanMs: number;
   monitoringRollupMs: number;
-  slaHorizon: string;
-  slaScanMs: number;
-  monitoringRollupMs: number;
   notifyGateway: 'dev' | 'http';
   notifyHttpUrl: string | undefined;
   notifyHttpToken: string | undefined;
@@ -127,9 +116,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY === 'true',
     adminUsername: e.ADMIN_USERNAME,
     adminPassword: e.ADMIN_PASSWORD,
-    slaHorizon: e.SLA_HORIZON,
-    slaScanMs: e.SLA_SCAN_MS,
-    monitoringRollupMs: e.MONITORING_ROLLUP_MS,
     slaHorizon: e.SLA_HORIZON,
     slaScanMs: e.SLA_SCAN_MS,
     monitoringRollupMs: e.MONITORING_ROLLUP_MS,

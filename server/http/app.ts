@@ -20,12 +20,10 @@ import { adminRoutes } from './routes/admin.js';
 import { calculationRoutes } from './routes/calculations.js';
 import { marketingRoutes } from './routes/marketing.js';
 import { billingRoutes } from './routes/billing.js';
-import { monitoringRoutes } from './routes/monitoring.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { riskRoutes } from './routes/risk.js';
 import { monitoringRoutes } from './routes/monitoring.js';
 import { worklistRoutes } from './routes/worklist.js';
-import { notificationRoutes } from './routes/notifications.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -63,12 +61,10 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ...calculationRoutes(services),
     ...marketingRoutes(services),
     ...billingRoutes(services),
-    ...monitoringRoutes(services),
     ...notificationRoutes(services),
     ...riskRoutes(services),
     ...monitoringRoutes(services),
     ...worklistRoutes(services),
-    ...notificationRoutes(services),
     ...(options.extraRoutes ?? []),
   ];
 

@@ -21,10 +21,9 @@ import type { CustomersService } from '../marketing/customers.service.js';
 import type { MetersService } from '../marketing/meters.service.js';
 import type { PaymentsService } from '../marketing/payments.service.js';
 import type { ReadingsService } from '../marketing/readings.service.js';
-import type { Monitoring } from '../monitoring/index.js';
 import type { MarketingProcesses } from '../processes/marketing-processes.js';
-import type { Monitoring } from '../monitoring/index.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { Monitoring } from '../monitoring/index.js';
 
 /** Everything the HTTP layer may call: services only, never the engine or SQL directly. */
 import type { TariffsService } from '../marketing/tariffs.service.js';
@@ -55,9 +54,8 @@ export interface Services {
   payments: PaymentsService;
   arrears: ArrearsService;
   billingRuns: BillingRunService;
-  monitoring: Monitoring;
-  monitoring: Monitoring;
-  worklist: Worklist;
   notifications: NotificationsService;
   processes: MarketingProcesses;
+  monitoring: Monitoring;
+  worklist: Worklist;
 }
