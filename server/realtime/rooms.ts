@@ -1,6 +1,5 @@
 import type { Db } from '../db/index.js';
 import type { Authorization } from '../identity/authorization.js';
-import type { DepartmentTree } from '../identity/departments.js';
 import type { Actor } from '../lib/actor.js';
 import type { PublishedEvent } from '../workflow/outbox.js';
 import { rooms, type RealtimeError, type Room } from './contract.js';
@@ -78,7 +77,12 @@ export function personalUsernames(event: PublishedEvent, candidateUsers: string[
  * of the users it names. `definition:*` goes to the definitions room; a `notification:*` that
  * names its recipient goes to that person only.
  */
-export function targetRooms(event: PublishedEvent, tree: DepartmentTree, personalUserIds: string[]): string[] {
+/** What routing needs of the department tree: each department's parent. */
+export interface DepartmentParents {
+  get(id: string | null | undefined): { id: string; parentId: string | null } | undefined;
+}
+
+export function targetRooms(event: PublishedEvent, tree: DepartmentParents, personalUserIds: string[]): string[] {
   const family = topicFamily(event.topic);
   const result = personalUserIds.map((id) => rooms.user(id));
   if (typeof event.payload.userId === 'string') result.push(rooms.user(event.payload.userId));
