@@ -61,6 +61,13 @@ describe('designer: real-world BPMN files in Chromium', () => {
           .locator('[data-element-id]')
           .evaluateAll((els) => els.map((e) => e.getAttribute('data-element-id') ?? '')),
       ),
+      // diagram-js hides an element (display="none") that sits inside a collapsed shape
+      hiddenIds: new Set(
+        await page
+          .getByTestId('import-canvas')
+          .locator('[data-element-id][display="none"]')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-element-id') ?? '')),
+      ),
     };
   }
 
@@ -93,6 +100,7 @@ describe('designer: real-world BPMN files in Chromium', () => {
       expect(result.warnings).toBe(0);
       const missing = [...di.shapes, ...di.edges].filter((id) => !result.drawnIds.has(id));
       expect(missing).toEqual([]);
+      expect([...di.shapes, ...di.edges].filter((id) => result.hiddenIds.has(id))).toEqual([]);
       expect(result.text).toContain(`${di.shapes.length} shapes, ${di.edges.length} edges`);
       await screenshot(page, `designer-corpus-${name.replace(/\.bpmn$/, '')}`);
       expect(pageErrors(page)).toEqual([]);

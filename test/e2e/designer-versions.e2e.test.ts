@@ -96,9 +96,9 @@ describe('designer: versions, read-only view, diff, test instances, simulation (
         'layout:done',
       ].sort(),
     );
-    expect(await rows.filter({ hasText: 'review' }).textContent()).toContain(
-      'name: "Review application" → "Review the application"',
-    );
+    const detail = async (id: string) => (await rows.and(page.locator(`[data-element="${id}"]`)).textContent()) ?? '';
+    expect(await detail('review')).toContain('name: "Review application" → "Review the application"');
+    expect(await detail('f2')).toContain('targetRef: notify → approve');
 
     // removed on the older diagram, added on the newer, changed on both
     const older = page.locator('[data-diff-side="older"]');
@@ -166,11 +166,7 @@ describe('designer: versions, read-only view, diff, test instances, simulation (
     await page.locator('.djs-overlays[data-container-id="start"] .bts-context-pad').click();
 
     // then a token runs through the process to its end event
-    await page
-      .locator('.bts-log')
-      .getByText(/finished/i)
-      .first()
-      .waitFor();
+    await page.locator('.bts-log [title="Process finished"]').first().waitFor({ state: 'attached' });
     await screenshot(page, 'designer-simulation');
 
     // and switching it off gives the editor back

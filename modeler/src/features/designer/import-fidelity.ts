@@ -4,7 +4,7 @@ import type { ModuleDeclaration } from 'didi';
  * Draws what bpmn-js silently skips on import: the content of a process drawn inside an
  * expanded call activity (BPMN MIWG B.1.0, B.2.0). bpmn-js walks only the processes of the
  * collaboration's participants, so the called process's shapes — present in the diagram — were
- * never rendered. They are added under the call activity's shape after the walk; anything that
+ * never rendered. They are added over the call activity's shape after the walk; anything that
  * still cannot be drawn becomes an import warning instead of vanishing. The call activity and
  * that content are then locked against moving and resizing: bpmn-js would try to re-parent the
  * called process's elements into the call activity, which has no flow elements.
@@ -92,8 +92,11 @@ function ExpandedCallActivityImporter(
         const process = owningProcess(semantic);
         const caller = process?.id ? callers.get(process.id) : undefined;
         if (!caller) continue;
+        // bpmn-js draws every call activity collapsed and hides a collapsed shape's children, so
+        // the called process's top level goes beside the call activity (same parent), on top of it.
         const parentId = semantic.$parent?.id;
-        const parent = semantic.$parent === process ? caller : parentId ? elementRegistry.get(parentId) : undefined;
+        const parent =
+          semantic.$parent === process ? caller.parent : parentId ? elementRegistry.get(parentId) : undefined;
         if (!parent) continue;
         try {
           const shape = bpmnImporter.add(semantic, di, parent);
@@ -113,8 +116,7 @@ function ExpandedCallActivityImporter(
     }
   });
 
-  const locked = (elements: Shape[] | undefined) =>
-    (elements ?? []).some((e) => e.importedCallContent || e.parent?.importedCallContent);
+  const locked = (elements: Shape[] | undefined) => (elements ?? []).some((e) => e.importedCallContent);
   // Rules see these before the modeler's own (priority 2000 > 1000).
   eventBus.on('commandStack.elements.move.canExecute', 2000, (e) =>
     locked((e.context as { shapes?: Shape[] }).shapes) ? false : undefined,

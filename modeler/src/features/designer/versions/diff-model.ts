@@ -30,6 +30,8 @@ function short(value: unknown): string {
     const text = JSON.stringify(value);
     return text.length > 80 ? `${text.slice(0, 77)}…` : text;
   }
+  // references are serialized as "#ref:<id>"
+  if (typeof value === 'string' && value.startsWith('#ref:')) return value.slice(5);
   return JSON.stringify(value);
 }
 
@@ -48,7 +50,9 @@ export function compareDefinitions(older: ModdleElement, newer: ModdleElement): 
       describe(
         'changed',
         c.model,
-        Object.entries(c.attrs).map(([attr, v]) => `${attr}: ${short(v.oldValue)} → ${short(v.newValue)}`),
+        // bpmn-js-differ 3.2 hands jsondiffpatch's [old, new] pair over as (newValue, oldValue):
+        // its `oldValue` holds the newer value. Read them crosswise; the diff test pins the direction.
+        Object.entries(c.attrs).map(([attr, v]) => `${attr}: ${short(v.newValue)} → ${short(v.oldValue)}`),
       ),
     ),
     // An element both changed and moved is listed once, as changed.
