@@ -209,6 +209,24 @@ describe.each(BACKENDS)('realtime rooms (%s)', (backend) => {
       expect(again.events.every((e) => e.departmentId === XH)).toBe(true);
     });
 
+    it('replays the personal room: the events that name me', async () => {
+      const clerk = await t.as('xh.clerk');
+      const me = (await clerk.get('/api/v1/auth/me')).body;
+      const instance = await start(clerk, 'rtApply');
+      const first = await open('xh.clerk');
+      const ack = await first.subscribe(`user:${me.id}`);
+      const since = ack.ok ? ack.latest : 0;
+      first.close();
+      const taskId = instance.tasks[0]?.id;
+      expect((await clerk.post(`/api/v1/tasks/${taskId}/claim`)).status).toBe(200);
+      const again = await open('xh.clerk');
+      expect(await again.subscribe(`user:${me.id}`, since)).toMatchObject({ ok: true, resync: false });
+      expect(again.events.find((e) => e.topic === 'task:claimed' && e.payload.taskId === taskId)).toMatchObject({
+        payload: { assignee: 'xh.clerk' },
+      });
+      expect(again.events.every((e) => Object.values(e.payload).includes('xh.clerk'))).toBe(true);
+    });
+
     it('asks for a resync when more events were missed than it replays', async () => {
       const first = await open('xh.clerk2');
       const ack = await first.subscribe(`department:${XH}`);
