@@ -32,6 +32,7 @@ import { PaymentsService } from './marketing/payments.service.js';
 import { ReadingsService } from './marketing/readings.service.js';
 import { gatewayFromConfig, NotificationsService, notifyCustomerService } from './notifications/index.js';
 import { MarketingProcesses } from './processes/marketing-processes.js';
+import { attachCustomerProcesses } from './processes/customer-processes.js';
 import { deployCatalogue } from './processes/catalogue.js';
 import { seedDemoProcesses } from './processes/demo/index.js';
 import { coreServices, ServiceRegistry, type ServiceDefinition } from './services/registry.js';
@@ -188,6 +189,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     processes: marketingProcesses,
   };
   marketingProcesses.attach(services, registry);
+  attachCustomerProcesses({ db, clock, logger }, services, registry, marketingProcesses.dailyJobs);
   await authorization.ensure();
   await services.billingRuns.failInterrupted();
   if (options.processes !== false) await deployCatalogue(services.deployments, logger);

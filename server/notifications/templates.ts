@@ -69,6 +69,24 @@ export const NOTIFICATION_TEMPLATES = {
       body: 'Customer {name} ({accountNo}) is a level {level} high-risk customer (rules {rules}, arrears {arrears} yuan). Take a measure and report by {deadline}.',
     },
   },
+  connection_completed: {
+    channel: 'sms',
+    zh: {
+      body: `${SIGNATURE}尊敬的{name}，您的用电申请（业务号{applicationNo}）已于{energisedOn}装表送电，户号{accountNo}。感谢您的支持。`,
+    },
+    en: {
+      body: 'Dear {name}, your connection (application {applicationNo}) was energised on {energisedOn}; your account number is {accountNo}.',
+    },
+  },
+  meter_test_result: {
+    channel: 'sms',
+    zh: {
+      body: `${SIGNATURE}您户号{accountNo}的电能表（资产号{assetNo}）校验结果：误差{errorPercent}%，允许误差±{allowedErrorPercent}%，{verdict}。`,
+    },
+    en: {
+      body: 'The meter {assetNo} of account {accountNo} tested at {errorPercent} % (limit ±{allowedErrorPercent} %): {verdict}.',
+    },
+  },
 } as const satisfies Record<string, NotificationTemplate>;
 
 export type TemplateCode = keyof typeof NOTIFICATION_TEMPLATES;
