@@ -19,6 +19,7 @@ import {
   type Room,
   type ServerToClientEvents,
   type SubscribeAck,
+  type UnsubscribeAck,
 } from './contract.js';
 import { authenticateHandshake, sameOrigin, type Credential } from './handshake.js';
 import { Publisher, UserIds } from './publisher.js';
@@ -71,6 +72,8 @@ export interface SocketState {
   /** Subscribed rooms by name. */
   rooms: Map<string, Room>;
   requests: { windowStart: number; count: number };
+  /** Requests of one socket are handled one after the other (room limit, subscribe/unsubscribe order). */
+  queue: Promise<void>;
 }
 
 export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketState>;
@@ -134,6 +137,7 @@ export class Realtime {
             credential: result.credential,
             rooms: new Map(),
             requests: { windowStart: Date.now(), count: 0 },
+            queue: Promise.resolve(),
           };
           next();
         })
@@ -146,22 +150,37 @@ export class Realtime {
   }
 
   private connected(socket: RealtimeSocket): void {
+    const enqueue = (work: () => Promise<void>) => {
+      socket.data.queue = socket.data.queue.then(work).catch((err: unknown) => {
+        this.deps.logger.error({ err }, 'realtime request failed');
+      });
+    };
     socket.on('subscribe', (request, ack) => {
       if (typeof ack !== 'function') return;
-      this.subscribe(socket, request).then(ack, (err: unknown) => {
-        this.deps.logger.error({ err }, 'realtime subscribe failed');
-        ack({ ok: false, error: { code: 'INTERNAL', message: 'subscribe failed' } });
-      });
+      enqueue(() =>
+        this.subscribe(socket, request).then(ack, (err: unknown) => {
+          this.deps.logger.error({ err }, 'realtime subscribe failed');
+          ack({ ok: false, error: { code: 'INTERNAL', message: 'subscribe failed' } });
+        }),
+      );
     });
     socket.on('unsubscribe', (request, ack) => {
-      const parsed = unsubscribeSchema.safeParse(request);
-      const refusal = parsed.success ? this.throttle(socket) : invalid(parsed.error);
-      if (!refusal && parsed.success) {
-        socket.data.rooms.delete(parsed.data.room);
-        void socket.leave(parsed.data.room);
-      }
-      if (typeof ack === 'function') ack(refusal ? { ok: false, error: refusal } : { ok: true });
+      enqueue(async () => {
+        const result = await this.unsubscribe(socket, request);
+        if (typeof ack === 'function') ack(result);
+      });
     });
+  }
+
+  private async unsubscribe(socket: RealtimeSocket, request: unknown): Promise<UnsubscribeAck> {
+    const parsed = unsubscribeSchema.safeParse(request);
+    if (!parsed.success) return { ok: false, error: invalid(parsed.error) };
+    const throttled = this.throttle(socket);
+    if (throttled) return { ok: false, error: throttled };
+    const room = parseRoom(parsed.data.room);
+    const name = room ? roomName(room) : parsed.data.room;
+    if (socket.data.rooms.delete(name)) await socket.leave(name);
+    return { ok: true };
   }
 
   private async subscribe(socket: RealtimeSocket, request: unknown): Promise<SubscribeAck> {
@@ -173,7 +192,7 @@ export class Realtime {
     const room = parseRoom(name);
     if (!room) return { ok: false, error: { code: 'INVALID_ROOM', message: `not a room: ${name}` } };
     const state = socket.data;
-    if (!state.rooms.has(name) && state.rooms.size >= this.options.maxRoomsPerSocket)
+    if (!state.rooms.has(roomName(room)) && state.rooms.size >= this.options.maxRoomsPerSocket)
       return {
         ok: false,
         error: { code: 'TOO_MANY_ROOMS', message: `at most ${this.options.maxRoomsPerSocket} rooms` },
