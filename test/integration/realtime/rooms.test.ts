@@ -56,6 +56,19 @@ describe.each(BACKENDS)('realtime rooms (%s)', (backend) => {
     });
   });
 
+  describe('GET /realtime/status', () => {
+    it("shows operators this node's sockets and rooms, and nobody else", async () => {
+      const socket = await open('xh.clerk');
+      expect(await socket.subscribe(`department:${XH}`)).toMatchObject({ ok: true });
+      const status = await (await t.as('admin')).get('/api/v1/realtime/status');
+      expect(status.status).toBe(200);
+      expect(status.body).toMatchObject({ nodes: 1 });
+      expect(status.body.sockets).toBeGreaterThanOrEqual(1);
+      expect(status.body.rooms).toBeGreaterThanOrEqual(1);
+      expect((await (await t.as('xh.clerk')).get('/api/v1/realtime/status')).status).toBe(403);
+    });
+  });
+
   describe('subscribe', () => {
     it('lets a county clerk join their county and refuses the neighbouring county', async () => {
       const socket = await open('xh.clerk');
