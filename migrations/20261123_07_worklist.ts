@@ -16,7 +16,6 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(
     `CREATE INDEX tasks_open_department_priority_idx ON tasks (department_id, priority DESC NULLS LAST, id) WHERE status = 'open'`,
   );
-  await knex.raw(`CREATE INDEX tasks_business_key_prefix_idx ON tasks (lower(business_key) text_pattern_ops)`);
   const trigram = await knex.raw(`SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'`);
   if (trigram.rows.length) {
     try {

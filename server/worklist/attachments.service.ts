@@ -3,9 +3,8 @@ import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
 import { AppError, Invalid, NotFound } from '../lib/errors.js';
 import { instanceEvent } from '../workflow/step-persistence.js';
-import type { TasksService } from '../workflow/tasks.service.js';
 import type { Transactions } from '../workflow/transactions.js';
-import type { InstanceAccess } from './instance-access.js';
+import { instanceOf, type Owner, type TaskAccess, type TaskRef } from './task-access.js';
 import type { UploadedFile } from './upload.js';
 
 /** Documents staff attach to applications: scans, photos, office files. Nothing a browser would run. */
@@ -38,37 +37,30 @@ const META = [
   'a.created_at',
 ];
 
-type TaskRef = {
-  id: string;
-  instance_id: string;
-  department_id: string | null;
-  definition_key: string;
-  business_key: string | null;
-};
-
 /** Files on a task, kept in the database (bytea, with their sha256), read through the task's visibility. */
 export class AttachmentsService {
   constructor(
     private readonly db: Db,
     private readonly transactions: Transactions,
-    private readonly tasks: TasksService,
-    private readonly instances: InstanceAccess,
+    private readonly access: TaskAccess,
     readonly maxBytes: number = DEFAULT_ATTACHMENT_MAX_BYTES,
   ) {}
 
   /** Checks the task is visible before the upload is read: a 404 costs the caller no bandwidth. */
-  async requireTask(taskId: string, actor: Actor): Promise<TaskRef> {
-    return (await this.tasks.get(taskId, actor)) as TaskRef;
+  requireTask(taskId: string, actor: Actor): Promise<TaskRef> {
+    return this.access.task(taskId, actor);
   }
 
-  async forTask(taskId: string, actor: Actor) {
-    await this.tasks.get(taskId, actor);
-    return { items: await this.list((q) => q.where('a.task_id', taskId)) };
-  }
-
-  async forInstance(instanceId: string, actor: Actor) {
-    await this.instances.require(instanceId, actor);
-    return { items: await this.list((q) => q.where('a.instance_id', instanceId)) };
+  /** Metadata, oldest first (at most 500); each downloads through `downloadUrl`. */
+  async list(owner: Owner, actor: Actor) {
+    const [column, id] = await this.access.rowsOf(owner, actor);
+    const rows = await this.db('task_attachments as a')
+      .leftJoin('users as u', 'u.username', 'a.uploaded_by')
+      .where(`a.${column}`, id)
+      .select([...META, 'u.display_name'])
+      .orderBy([{ column: 'a.created_at' }, { column: 'a.id' }])
+      .limit(500);
+    return { items: rows.map((r) => this.toApi(r)) };
   }
 
   async add(task: TaskRef, file: UploadedFile, actor: Actor) {
@@ -99,16 +91,12 @@ export class AttachmentsService {
     await this.transactions.run(async (scope) => {
       await scope.trx('task_attachments').insert(row);
       scope.outbox.add(
-        instanceEvent(
-          'task:commented',
-          {
-            id: task.instance_id,
-            department_id: task.department_id,
-            definition_key: task.definition_key,
-            business_key: task.business_key,
-          },
-          { taskId: task.id, attachmentId: row.id, author: actor.username, filename },
-        ),
+        instanceEvent('task:commented', instanceOf(task), {
+          taskId: task.id,
+          attachmentId: row.id,
+          author: actor.username,
+          filename,
+        }),
       );
     });
     return this.toApi({ ...row, display_name: actor.displayName });
@@ -121,11 +109,11 @@ export class AttachmentsService {
       .first('id', 'task_id', 'instance_id', 'filename', 'content_type', 'content', 'sha256');
     if (!row) throw new NotFound('attachment', id);
     try {
-      await this.tasks.get(row.task_id, actor);
+      await this.access.rowsOf({ taskId: row.task_id }, actor);
     } catch (err) {
       if (!(err instanceof NotFound)) throw err;
       try {
-        await this.instances.require(row.instance_id, actor);
+        await this.access.rowsOf({ instanceId: row.instance_id }, actor);
       } catch {
         throw new NotFound('attachment', id);
       }
@@ -137,16 +125,6 @@ export class AttachmentsService {
       // pg answers bytea as a Buffer, PGlite as a Uint8Array.
       content: Buffer.from(row.content as Uint8Array),
     };
-  }
-
-  private async list(where: (q: ReturnType<Db>) => void) {
-    const q = this.db('task_attachments as a')
-      .leftJoin('users as u', 'u.username', 'a.uploaded_by')
-      .select([...META, 'u.display_name'])
-      .orderBy([{ column: 'a.created_at' }, { column: 'a.id' }])
-      .limit(500);
-    where(q);
-    return (await q).map((r) => this.toApi(r));
   }
 
   private toApi(r: Record<string, unknown>) {

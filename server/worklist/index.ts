@@ -11,7 +11,7 @@ import { CommentsService } from './comments.service.js';
 import { DelegationService } from './delegation.service.js';
 import { DraftsService } from './drafts.service.js';
 import { FiltersService } from './filters.service.js';
-import { InstanceAccess } from './instance-access.js';
+import { TaskAccess } from './task-access.js';
 import { TaskContextService } from './task-context.service.js';
 import { WorklistRepository } from './worklist.repository.js';
 import { WorklistService } from './worklist.service.js';
@@ -40,13 +40,13 @@ export interface Worklist {
 }
 
 export function createWorklist(d: WorklistDependencies): Worklist {
-  const instances = new InstanceAccess(d.db, d.visibility);
+  const access = new TaskAccess(d.db, d.tasks, d.visibility);
   return {
     list: new WorklistService(new WorklistRepository(d.db), d.visibility, d.authorization),
     filters: new FiltersService(d.db, d.authorization),
     drafts: new DraftsService(d.db, d.tasks, d.visibility),
-    comments: new CommentsService(d.db, d.transactions, d.tasks, instances),
-    attachments: new AttachmentsService(d.db, d.transactions, d.tasks, instances, d.attachmentMaxBytes),
+    comments: new CommentsService(d.db, d.transactions, access),
+    attachments: new AttachmentsService(d.db, d.transactions, access, d.attachmentMaxBytes),
     delegation: new DelegationService(d.db, d.tasks),
     context: new TaskContextService(d.db, d.tasks, d.authorization, d.customers, d.bills, d.arrears),
   };

@@ -1,20 +1,59 @@
 import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
 import { NotFound } from '../lib/errors.js';
+import type { TasksService } from '../workflow/tasks.service.js';
 import type { Visibility } from '../workflow/visibility.js';
 
+/** The task fields the task page's services need (a row of TasksService.get). */
+export interface TaskRef {
+  id: string;
+  instance_id: string;
+  department_id: string | null;
+  definition_key: string;
+  business_key: string | null;
+}
+
+/** What comments and attachments hang off: one task, or all of an instance's tasks. */
+export type Owner = { taskId: string } | { instanceId: string };
+
+/** The instance a task belongs to, in the shape outbox events take. */
+export function instanceOf(task: TaskRef) {
+  return {
+    id: task.instance_id,
+    department_id: task.department_id,
+    definition_key: task.definition_key,
+    business_key: task.business_key,
+  };
+}
+
 /**
- * Who may see what hangs off an instance (its comments, attachments): whoever may read the
- * instance (as InstancesService decides: `instance:read` in its department, or its starter), or
- * whoever may see one of its tasks. Any other id answers 404.
+ * Who may see what hangs off a task or an instance (comments, attachments): a task as
+ * TasksService decides (issue 3 §5); an instance to whoever may read it (`instance:read` in its
+ * department, or its starter, as InstancesService decides) or may see one of its tasks. Any other
+ * id answers 404.
  */
-export class InstanceAccess {
+export class TaskAccess {
   constructor(
     private readonly db: Db,
+    private readonly tasks: TasksService,
     private readonly visibility: Visibility,
   ) {}
 
-  async require(instanceId: string, actor: Actor): Promise<{ id: string; department_id: string | null }> {
+  async task(taskId: string, actor: Actor): Promise<TaskRef> {
+    return (await this.tasks.get(taskId, actor)) as TaskRef;
+  }
+
+  /** The column and id that select the owner's rows, once the actor may see the owner. */
+  async rowsOf(owner: Owner, actor: Actor): Promise<['task_id' | 'instance_id', string]> {
+    if ('taskId' in owner) {
+      await this.task(owner.taskId, actor);
+      return ['task_id', owner.taskId];
+    }
+    await this.instance(owner.instanceId, actor);
+    return ['instance_id', owner.instanceId];
+  }
+
+  async instance(instanceId: string, actor: Actor): Promise<{ id: string; department_id: string | null }> {
     const readable = await this.visibility.departmentFilter(actor, 'instance', 'read', 'department_id', (q) =>
       q.where('started_by', actor.username),
     );

@@ -52,14 +52,19 @@ export class WorklistRepository {
   ): Promise<{ rows: WorklistRow[]; hasMore: boolean }> {
     const sort = criteria.sort ?? (criteria.view === 'completed' ? 'completed' : 'created');
     const order = taskOrder(sort, criteria.order ?? (criteria.view === 'completed' ? 'desc' : undefined));
-    const union = branchUnion(branches, this.base(criteria, WORKLIST_COLUMNS), order, offset + limit + 1);
+    const union = branchUnion(
+      searching(branches, criteria),
+      this.base(criteria, WORKLIST_COLUMNS),
+      order,
+      offset + limit + 1,
+    );
     const result = await this.db.raw(`${union.sql} LIMIT ? OFFSET ?`, [...union.bindings, limit + 1, offset]);
     const rows = result.rows as WorklistRow[];
     return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
   }
 
   count(branches: TaskBranch[], criteria: ResolvedCriteria, cap: number) {
-    return countBranches(this.db, branches, this.base(criteria, null), cap);
+    return countBranches(this.db, searching(branches, criteria), this.base(criteria, null), cap);
   }
 
   /** Customers whose name holds the fragment or whose account number starts with it (trigram-indexed where pg_trgm exists). */
@@ -96,6 +101,16 @@ export class WorklistRepository {
     }
     return { byId, byAccountNo };
   }
+}
+
+/**
+ * A search (by text or customer) is found through its own indexes (customer, account number,
+ * business-key trigrams) and then sorted: walking the date index and testing every open task
+ * against the search would read the whole department when the search matches little.
+ */
+function searching(branches: TaskBranch[], criteria: ResolvedCriteria): TaskBranch[] {
+  if (!criteria.q?.trim() && !criteria.customer) return branches;
+  return branches.map((branch) => ({ ...branch, sortAfterFilter: true }));
 }
 
 function applyCriteria(q: Knex.QueryBuilder, c: ResolvedCriteria): void {

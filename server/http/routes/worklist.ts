@@ -19,7 +19,7 @@ function listRoutes(s: Services): AnyRoute[] {
       path: '/worklist',
       tag: 'Worklist',
       summary:
-        'My open tasks (view=mine), the open tasks I may claim (claimable) or the tasks I completed (completed); q searches business key and customer name; total is exact up to 10 000 (totalCapped beyond)',
+        'My open tasks (view=mine), the open tasks I may claim (claimable) or the tasks I completed (completed); q searches business key and customer name; total is exact up to 1 000 (totalCapped beyond)',
       permission: TASK_READ,
       query: worklistQuery,
       handle: async ({ query, actor }) => s.worklist.list.list(query, actor),
@@ -28,7 +28,7 @@ function listRoutes(s: Services): AnyRoute[] {
       method: 'get',
       path: '/worklist/counts',
       tag: 'Worklist',
-      summary: 'How many tasks are mine, claimable, and completed by me in the last 30 days (each exact up to 10 000)',
+      summary: 'How many tasks are mine, claimable, and completed by me in the last 30 days (each exact up to 1 000)',
       permission: TASK_READ,
       handle: async ({ actor }) => s.worklist.list.counts(actor),
     }),
@@ -124,7 +124,7 @@ function collaborationRoutes(s: Services): AnyRoute[] {
       summary: 'Comments on a task, oldest first',
       permission: TASK_READ,
       params: uuidParam,
-      handle: async ({ params, actor }) => s.worklist.comments.forTask(params.id, actor),
+      handle: async ({ params, actor }) => s.worklist.comments.list({ taskId: params.id }, actor),
     }),
     route({
       method: 'post',
@@ -144,7 +144,7 @@ function collaborationRoutes(s: Services): AnyRoute[] {
       summary: "Comments on all of an instance's tasks",
       permission: TASK_READ,
       params: uuidParam,
-      handle: async ({ params, actor }) => s.worklist.comments.forInstance(params.id, actor),
+      handle: async ({ params, actor }) => s.worklist.comments.list({ instanceId: params.id }, actor),
     }),
   ];
 }
@@ -158,7 +158,7 @@ function attachmentRoutes(s: Services): AnyRoute[] {
       summary: "A task's attachments (metadata; download each through /attachments/:id)",
       permission: TASK_READ,
       params: uuidParam,
-      handle: async ({ params, actor }) => s.worklist.attachments.forTask(params.id, actor),
+      handle: async ({ params, actor }) => s.worklist.attachments.list({ taskId: params.id }, actor),
     }),
     route({
       method: 'post',
@@ -182,7 +182,7 @@ function attachmentRoutes(s: Services): AnyRoute[] {
       summary: "Attachments of all of an instance's tasks",
       permission: TASK_READ,
       params: uuidParam,
-      handle: async ({ params, actor }) => s.worklist.attachments.forInstance(params.id, actor),
+      handle: async ({ params, actor }) => s.worklist.attachments.list({ instanceId: params.id }, actor),
     }),
     route({
       method: 'get',

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../support/database.js';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import type { ApiClient } from '../../support/client.js';
-import { fixture, openTasks, start } from '../../support/workflow.js';
+import { openTasks, start } from '../../support/workflow.js';
+import { deployWithForms } from './support.js';
 
 const MAX_ATTACHMENT = 64 * 1024;
 
@@ -277,16 +278,4 @@ describe.each(BACKENDS)('task page: drafts, comments, attachments, delegation, c
 /** The session cookie of a logged-in test client, for a raw fetch of a binary download. */
 async function cookieOf(client: ApiClient): Promise<string> {
   return [...(client as unknown as { cookies: Map<string, string> }).cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-}
-
-/** Deploys a fixture with a minimal form-js form for each form key it names. */
-async function deployWithForms(client: ApiClient, name: string) {
-  const xml = fixture(name);
-  const forms = [...xml.matchAll(/camunda:formKey="([^"]+)"/g)].map((m) => ({
-    id: m[1],
-    type: 'default',
-    components: [{ type: 'textfield', key: 'opinion', label: 'Opinion' }],
-  }));
-  const res = await client.post('/api/v1/deployments', { xml, forms });
-  expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
 }

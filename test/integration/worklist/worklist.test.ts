@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../support/database.js';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import type { ApiClient } from '../../support/client.js';
-import { fixture, start } from '../../support/workflow.js';
+import { start } from '../../support/workflow.js';
+import { deployWithForms } from './support.js';
 
 interface Item {
   id: string;
@@ -232,15 +233,3 @@ describe.each(BACKENDS)('GET /worklist, counts and saved filters (%s)', (backend
     });
   });
 });
-
-/** Deploys a fixture with a minimal form-js form for each form key it names. */
-async function deployWithForms(client: ApiClient, name: string) {
-  const xml = fixture(name);
-  const forms = [...xml.matchAll(/camunda:formKey="([^"]+)"/g)].map((m) => ({
-    id: m[1],
-    type: 'default',
-    components: [{ type: 'textfield', key: 'opinion', label: 'Opinion' }],
-  }));
-  const res = await client.post('/api/v1/deployments', { xml, forms });
-  expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
-}
