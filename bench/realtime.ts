@@ -8,9 +8,10 @@
  * county's department room (the managers to the province), split across the nodes. The driver
  * starts instances through the HTTP API round-robin over the counties and nodes; every socket
  * whose room covers the county must receive the `task:created` event. Delay = arrival time at
- * the client − the event's `at` (the outbox row's created_at: the transaction's start, so the
- * figure is an upper bound of commit → arrival). With `--nodes 2` half of the sockets sit on
- * the node that did not commit, so their events go through the PostgreSQL adapter.
+ * the client − the event's `at` (the outbox row's created_at: `clock_timestamp()` when the row
+ * is written, the transaction's last statement before COMMIT). With `--nodes 2` half of the
+ * sockets sit on the node that did not commit, so their events go through the PostgreSQL
+ * adapter.
  */
 import { io, type Socket } from 'socket.io-client';
 import { REALTIME_PATH, type ClientToServerEvents, type ServerToClientEvents } from '../server/realtime/contract.js';
