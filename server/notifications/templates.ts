@@ -50,8 +50,8 @@ export const NOTIFICATION_TEMPLATES = {
   },
   arrears_settled: {
     channel: 'sms',
-    zh: { body: `${SIGNATURE}您户号{accountNo}的欠费已结清，感谢您的支持。` },
-    en: { body: 'The arrears of account {accountNo} are settled. Thank you.' },
+    zh: { body: `${SIGNATURE}您户号{accountNo}的欠费已结清，其中电费违约金{lateFee}元，感谢您的支持。` },
+    en: { body: 'The arrears of account {accountNo} are settled, late fee {lateFee} yuan. Thank you.' },
   },
   reconnected: {
     channel: 'sms',

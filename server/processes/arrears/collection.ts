@@ -1,13 +1,17 @@
 import type { Db } from '../../db/index.js';
-import { addDays, compareDates, toDayNumber } from '../../domain/calendar/index.js';
+import type { ElecTypeCode } from '../../domain/billing/index.js';
+import { addDays, compareDates, shanghaiDateOf, toDayNumber } from '../../domain/calendar/index.js';
 import { dec, sum } from '../../domain/decimal.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import type { Logger } from '../../lib/logger.js';
+import { arrearsOf } from '../../marketing/arrears.js';
 import type { ProcessContext } from '../context.js';
 import { todayOf } from '../context.js';
 
 export const ARREARS_PROCESS = 'arrears-collection';
 export const PAYMENT_RECEIVED = 'payment-received';
+/** The same payment once the customer is disconnected: it starts the reconnection. */
+export const PAID_AFTER_DISCONNECTION = 'payment-received-disconnected';
 
 /** (cfg) DOMAIN.md §6 collection timings. */
 export const COLLECTION_RULES = {
@@ -35,6 +39,7 @@ export interface Overdue {
   daysOverdue: number;
   oldestBillId: string | null;
   oldestDueDate: string | null;
+  overdueBillIds: string[];
   asOf: string;
 }
 
@@ -55,6 +60,7 @@ export async function overdueOf(ctx: ProcessContext, customerId: string): Promis
     daysOverdue: oldest ? toDayNumber(asOf) - toDayNumber(oldest.dueDate) : 0,
     oldestBillId: oldest?.id ?? null,
     oldestDueDate: oldest?.dueDate ?? null,
+    overdueBillIds: overdue.map((b) => b.id),
     asOf,
   };
 }
@@ -114,17 +120,20 @@ export class CollectionStarter {
   async paymentRecorded(customerId: string): Promise<boolean> {
     const customer = await this.db('customers').where({ id: customerId }).first('account_no');
     if (!customer) return false;
-    const waiting = await this.db('message_subscriptions as s')
+    const waiting = (await this.db('message_subscriptions as s')
       .join('process_instances as i', 'i.id', 's.instance_id')
-      .where({ 's.message_name': PAYMENT_RECEIVED, 'i.status': 'running', 'i.definition_key': ARREARS_PROCESS })
+      .whereIn('s.message_name', [PAYMENT_RECEIVED, PAID_AFTER_DISCONNECTION])
+      .where({ 'i.status': 'running', 'i.definition_key': ARREARS_PROCESS })
       .where('i.business_key', customer.account_no)
-      .first('i.id');
-    if (!waiting) return false;
+      .pluck('s.message_name')) as string[];
+    if (!waiting.length) return false;
+    // A disconnected customer's payment starts the reconnection; before that it ends the collection.
+    const name = waiting.includes(PAID_AFTER_DISCONNECTION) ? PAID_AFTER_DISCONNECTION : PAYMENT_RECEIVED;
     const position = await overdueOf(this.ctx, customerId);
     if (!position.settled) return false;
     await this.ctx.services.messages.correlate(
       {
-        name: PAYMENT_RECEIVED,
+        name,
         businessKey: customer.account_no as string,
         variables: { settledOn: position.asOf, paidAt: new Date(this.ctx.clock.now()).toISOString() },
       },
@@ -132,6 +141,54 @@ export class CollectionStarter {
     );
     return true;
   }
+}
+
+/**
+ * The late fee charged on bills a collection was about, now that they are paid (DOMAIN.md §6,
+ * worked example C): each bill's penalty from the day after its due date to the day it was
+ * settled, on the unpaid principal, partial payments lowering it from the next day.
+ */
+export async function lateFeeCharged(ctx: ProcessContext, customerId: string, billIds: string[]) {
+  if (!billIds.length) return { lateFee: '0.00', settledOn: todayOf(ctx.clock) };
+  const customer = await ctx.db('customers').where({ id: customerId }).first('elec_type_code');
+  const bills = (await ctx
+    .db('bills')
+    .whereIn('id', billIds)
+    .select('id', 'period', 'total', 'paid_amount', ctx.db.raw(`to_char(due_date, 'YYYY-MM-DD') as due_date`))) as {
+    id: string;
+    period: string;
+    total: string;
+    paid_amount: string;
+    due_date: string;
+  }[];
+  const paid = (await ctx
+    .db('payment_allocations as a')
+    .join('payments as p', 'p.id', 'a.payment_id')
+    .whereIn('a.bill_id', billIds)
+    .where('p.kind', 'payment')
+    .whereNotExists((q) => q.select(ctx.db.raw('1')).from('payments as r').whereRaw('r.reverses_payment_id = p.id'))
+    .select('a.bill_id', 'a.amount', 'p.paid_at')) as { bill_id: string; amount: string; paid_at: Date }[];
+  const payments = paid.map((a) => ({
+    billId: a.bill_id,
+    amount: a.amount,
+    date: shanghaiDateOf(new Date(a.paid_at)),
+  }));
+  const settledOn = payments.reduce((d, p) => (p.date > d ? p.date : d), bills[0]?.due_date ?? todayOf(ctx.clock));
+  // Each bill as it stood before its payments, accrued to the day the last one was made.
+  const report = arrearsOf(
+    bills.map((b) => ({
+      id: b.id,
+      period: b.period,
+      dueDate: b.due_date,
+      total: b.total,
+      paidAmount: '0',
+      payments: payments.filter((p) => p.billId === b.id).map((p) => ({ date: p.date, amount: p.amount })),
+    })),
+    (customer?.elec_type_code ?? '400') as ElecTypeCode,
+    dec(0),
+    settledOn,
+  );
+  return { lateFee: report.lateFees, settledOn };
 }
 
 /** The day `days` after `date` at the field hour: when a >30-days-overdue disconnection may first be planned. */

@@ -1,7 +1,7 @@
 import { addDays } from '../../domain/calendar/index.js';
 import type { ServiceDefinition } from '../../services/registry.js';
 import { required, todayOf, type ProcessContext } from '../context.js';
-import { COLLECTION_RULES, eligibleAt, overdueOf, shanghaiAt } from './collection.js';
+import { COLLECTION_RULES, eligibleAt, lateFeeCharged, overdueOf, shanghaiAt } from './collection.js';
 
 /** The arrears collection process's services (DOMAIN.md §6). */
 export function arrearsServices(ctx: ProcessContext): ServiceDefinition[] {
@@ -25,7 +25,19 @@ export function arrearsServices(ctx: ProcessContext): ServiceDefinition[] {
           // DOMAIN.md §6: disconnection only when more than 30 days overdue.
           disconnectEligibleAt: position.oldestDueDate ? eligibleAt(position.oldestDueDate) : position.asOf,
           disconnected: call.variables.disconnected === true,
+          overdueBillIds: position.overdueBillIds,
         };
+      },
+    },
+    {
+      name: 'arrearsSettle',
+      description: 'The overdue bills are paid: the late fee charged on them up to the day they were settled.',
+      inputs: ['customerId', 'overdueBillIds'],
+      outputs: ['lateFeeCharged', 'settledOn'],
+      async handler(call) {
+        const ids = Array.isArray(call.variables.overdueBillIds) ? (call.variables.overdueBillIds as string[]) : [];
+        const fee = await lateFeeCharged(ctx, required(call.variables, 'customerId'), ids);
+        return { lateFeeCharged: fee.lateFee, settledOn: fee.settledOn };
       },
     },
     {

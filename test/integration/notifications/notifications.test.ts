@@ -36,10 +36,7 @@ describe.each(BACKENDS)('notifications: notifyCustomer and the outbox (%s)', (ba
     // then the collector sees both notices of this instance, newest first
     const res = await collector.get(`/api/v1/notifications?instanceId=${started.id}`);
     expect(res.status).toBe(200);
-    expect(res.body.items.map((n: { template: string }) => n.template)).toEqual([
-      'arrears_settled',
-      'arrears_reminder',
-    ]);
+    expect(res.body.items.map((n: { template: string }) => n.template)).toEqual(['reconnected', 'arrears_reminder']);
     const reminder = res.body.items[1];
     expect(reminder).toMatchObject({
       customer_id: customer.id,
@@ -57,7 +54,7 @@ describe.each(BACKENDS)('notifications: notifyCustomer and the outbox (%s)', (ba
     expect(reminder.sent_at).toBeTruthy();
     expect(events.filter((e) => e === 'notification:sent').length).toBeGreaterThanOrEqual(2);
     // and filters by customer and template work
-    const byTemplate = await collector.get(`/api/v1/notifications?customerId=${customer.id}&template=arrears_settled`);
+    const byTemplate = await collector.get(`/api/v1/notifications?customerId=${customer.id}&template=reconnected`);
     expect(byTemplate.body.items).toHaveLength(1);
   });
 
@@ -75,7 +72,7 @@ describe.each(BACKENDS)('notifications: notifyCustomer and the outbox (%s)', (ba
   it('records a notice it cannot deliver (no phone number) as failed, with the reason', async () => {
     const silent = await newCustomer(await t.as('xh.clerk'), { phone: undefined });
     const row = await t.platform.services.notifications.send(
-      { template: 'arrears_settled', customerId: silent.id },
+      { template: 'reconnected', customerId: silent.id },
       { idempotencyKey: `no-phone-${silent.id}`, by: 'system' },
     );
     expect(row).toMatchObject({ status: 'failed', error: 'no phone number to send to', recipient: '' });
