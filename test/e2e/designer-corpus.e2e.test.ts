@@ -131,6 +131,19 @@ describe('designer: real-world BPMN files in Chromium', () => {
     60_000,
   );
 
+  it("shows a Camunda 7 file's camunda: properties in the designer's properties panel", async () => {
+    // given the job announcement process (Camunda Modeler 4.11) opened in the designer's modeler
+    await open(path.join(CAMUNDA7, 'job-announcement.bpmn'));
+
+    // when its "Publish announcement" user task is selected and its assignment group opened
+    await page.getByTestId('import-canvas').locator('[data-element-id="publish"]').click();
+    await page.locator('.bio-properties-panel-group-header').filter({ hasText: 'User assignment' }).click();
+
+    // then the candidate groups drawn in Camunda Modeler are there to edit
+    await expect(page.getByLabel('Candidate groups').inputValue()).resolves.toBe('engineering');
+    await screenshot(page, 'designer-corpus-camunda7-properties');
+  });
+
   it.each(bpmnFiles(MIWG))(
     'saves MIWG %s unchanged without losing meaning',
     async (name) => {

@@ -109,6 +109,13 @@ describe('designer: versions, read-only view, diff, test instances, simulation (
     expect(await older.locator('.djs-element.diff-changed[data-element-id="review"]').count()).toBe(1);
     expect(await newer.locator('.djs-element.diff-changed[data-element-id="review"]').count()).toBe(1);
     expect(await newer.locator('.djs-element.diff-layout[data-element-id="done"]').count()).toBe(1);
+    // and the markers show: the added flow's line is drawn green, the removed task's outline red
+    const stroke = (side: typeof older, id: string) =>
+      side
+        .locator(`[data-element-id="${id}"] .djs-visual > :first-child`)
+        .evaluate((el) => getComputedStyle(el).stroke);
+    expect(await stroke(newer, 'f4')).toBe('rgb(46, 125, 50)');
+    expect(await stroke(older, 'notify')).toBe('rgb(198, 40, 40)');
     await screenshot(page, 'designer-versions-diff');
     expect(pageErrors(page)).toEqual([]);
   });
@@ -146,6 +153,18 @@ describe('designer: versions, read-only view, diff, test instances, simulation (
     await surveyor.locator('.bpmn-readonly[data-ready="true"]').waitFor();
     expect(await surveyor.getByRole('button', { name: 'Start a test instance' }).count()).toBe(0);
     await surveyor.context().close();
+  });
+
+  it('speaks Chinese by default', async () => {
+    const zh = await newUserPage(chrome.browser, t.url, 'designer');
+    await zh.goto(`${t.url}/#/designer/meter_check/versions`);
+    const table = zh.getByRole('table', { name: 'meter_check 的版本' });
+    await table.waitFor();
+    expect(await table.getByRole('columnheader', { name: '部署人' }).count()).toBe(1);
+    expect(await zh.getByRole('link', { name: '查看 v1' }).count()).toBe(1);
+    expect(await zh.getByRole('button', { name: '比较所选的两个版本' }).isDisabled()).toBe(true);
+    await screenshot(zh, 'designer-versions-list-zh');
+    await zh.context().close();
   });
 
   it('walks a process with token simulation in the designer modeler', async () => {

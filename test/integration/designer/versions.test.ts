@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../support/database.js';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import type { ApiClient } from '../../support/client.js';
-import { deploy, fixture } from '../../support/workflow.js';
+import { readFileSync } from 'node:fs';
+import { deploy } from '../../support/workflow.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/designer/${name}`, import.meta.url), 'utf8');
 
 describe.each(BACKENDS)('GET /api/v1/process-definitions/:key/versions (%s)', (backend) => {
   let t: TestPlatform;
@@ -18,11 +21,11 @@ describe.each(BACKENDS)('GET /api/v1/process-definitions/:key/versions (%s)', (b
 
   it('lists every version newest first with who deployed it (login and display name) and when', async () => {
     // given two versions deployed by two different people
-    const v1 = await deploy(designer, fixture('user-task.gateway.bpmn'));
-    const v2 = await deploy(admin, fixture('user-task.gateway.bpmn').replace('Review application', 'Review it'));
+    const v1 = await deploy(designer, fixture('meter-check.v1.bpmn'));
+    const v2 = await deploy(admin, fixture('meter-check.v2.bpmn'));
 
     // when
-    const res = await designer.get('/api/v1/process-definitions/approval/versions');
+    const res = await designer.get('/api/v1/process-definitions/meter_check/versions');
 
     // then
     expect(res.status).toBe(200);
@@ -48,7 +51,7 @@ describe.each(BACKENDS)('GET /api/v1/process-definitions/:key/versions (%s)', (b
   });
 
   it('is closed to anonymous callers', async () => {
-    const res = await t.anonymous().get('/api/v1/process-definitions/approval/versions');
+    const res = await t.anonymous().get('/api/v1/process-definitions/meter_check/versions');
     expect(res.status).toBe(401);
   });
 });

@@ -114,7 +114,7 @@ export function ImportCheckPage() {
           ))}
         </ul>
       )}
-      <div class="diff-panes">
+      <div class="import-panes">
         <div ref={canvas} class="bpmn-readonly" data-testid="import-canvas" aria-label={t('designer.import.diagram')} />
         <div ref={properties} />
       </div>

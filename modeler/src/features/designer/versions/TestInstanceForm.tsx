@@ -49,7 +49,7 @@ export function TestInstanceForm({ definitionId, definitionKey, version }: Props
   return (
     <div>
       <button type="button" aria-expanded={open} aria-controls={formId} onClick={() => setOpen(!open)}>
-        {t('designer.testInstance.open')}
+        {t('designer.testInstance.open', { version })}
       </button>
       {open && (
         <form

@@ -51,7 +51,7 @@ export default {
     'designer.simulation.toggle': '令牌模拟',
     'designer.simulation.on': '模拟中：点击开始事件上的 ▶ 运行令牌；再次点击“令牌模拟”回到编辑。',
     'designer.simulation.off': '编辑模式',
-    'designer.testInstance.open': '启动测试实例',
+    'designer.testInstance.open': '启动 v{version} 的测试实例',
     'designer.testInstance.title': '启动 {key} v{version} 的测试实例',
     'designer.testInstance.businessKey': '业务编号',
     'designer.testInstance.variables': '流程变量（JSON 对象）',
@@ -116,7 +116,7 @@ export default {
     'designer.simulation.on':
       'Simulating: press ▶ on a start event to run a token; press "Token simulation" again to edit.',
     'designer.simulation.off': 'Editing',
-    'designer.testInstance.open': 'Start a test instance',
+    'designer.testInstance.open': 'Start a test instance of v{version}',
     'designer.testInstance.title': 'Start a test instance of {key} v{version}',
     'designer.testInstance.businessKey': 'Business key',
     'designer.testInstance.variables': 'Process variables (a JSON object)',
