@@ -113,7 +113,11 @@ describe('designer: versions, read-only view, diff, test instances, simulation (
     const stroke = (side: typeof older, id: string) =>
       side
         .locator(`[data-element-id="${id}"] .djs-visual > :first-child`)
-        .evaluate((el) => getComputedStyle(el).stroke);
+        // (runs in the page; the test's own TypeScript has no DOM types)
+        .evaluate(
+          (el) =>
+            (globalThis as unknown as { getComputedStyle(e: unknown): { stroke: string } }).getComputedStyle(el).stroke,
+        );
     expect(await stroke(newer, 'f4')).toBe('rgb(46, 125, 50)');
     expect(await stroke(older, 'notify')).toBe('rgb(198, 40, 40)');
     await screenshot(page, 'designer-versions-diff');
