@@ -264,11 +264,9 @@ export class DashboardService {
   ) {
     const elements = c.process.shown.meta.elements;
     const now = new Map(backlog.map((b) => [b.elementId, b]));
-    const ids = new Set([
-      ...Object.keys(elements).filter((id) => TIMED.test(elements[id]?.type ?? '')),
-      ...now.keys(),
-      ...stats.keys(),
-    ]);
+    // Start and end events, gateways: no figures (an unknown element, e.g. of another version, keeps its own).
+    const timed = (id: string) => TIMED.test(elements[id]?.type ?? 'bpmn:Task');
+    const ids = new Set([...Object.keys(elements), ...now.keys(), ...stats.keys()].filter(timed));
     return [...ids].map((id) => {
       const s = stats.get(id);
       const b = now.get(id);

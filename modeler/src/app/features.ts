@@ -6,6 +6,7 @@ import worklistMessages from '../features/worklist/messages';
 import * as admin from '../features/admin';
 import adminMessages from '../features/admin/messages';
 import { versionMessages, versionRoutes } from '../features/designer/versions';
+import * as monitor from '../features/monitor';
 
 /**
  * Every feature of the app, one line each (modeler/README.md "How to add a feature"). The order
@@ -20,13 +21,7 @@ export const features: { routes: AppRoute[]; messages: MessageBundle }[] = [
     }),
     messages: { zh: {}, en: {} },
   },
-  {
-    routes: placeholderRoutes('monitor', ['/monitor', '/monitor/instances/:id'], {
-      labelKey: 'app.nav.monitor',
-      permission: ['dashboard', 'read'],
-    }),
-    messages: { zh: {}, en: {} },
-  },
+  { routes: monitor.routes, messages: monitor.messages },
   { routes: admin.routes, messages: adminMessages },
   { routes: versionRoutes, messages: versionMessages },
 ];
