@@ -115,9 +115,11 @@ export class JobExecutor {
   async drain(maxRounds = 100): Promise<number> {
     let total = 0;
     for (let round = 0; round < maxRounds; round++) {
+      // Jobs the background poll has leased are not ours to run: wait for that poll to finish.
+      if (this.running) await this.running;
       const executed = await this.runDue();
       total += executed;
-      if (executed === 0) break;
+      if (executed === 0 && !this.running) break;
     }
     return total;
   }

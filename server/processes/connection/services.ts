@@ -116,7 +116,7 @@ export function connectionServices(ctx: ProcessContext): ServiceDefinition[] {
       description:
         'Creates the customer and the installed meter in the master data (idempotent: a retry finds the account it created).',
       inputs: ['customerName', 'phone', 'address', 'acceptClass', 'elecTypeCode', 'capacityKva', 'meterAssetNo'],
-      outputs: ['customerId', 'accountNo', 'meterId'],
+      outputs: ['customerId', 'accountNo', 'meterId', 'applicationNo'],
       async handler(call) {
         const v = call.variables;
         const cls = connectionClass(v);
@@ -166,7 +166,8 @@ export function connectionServices(ctx: ProcessContext): ServiceDefinition[] {
             meterId = meter.id;
           }
         }
-        return { customerId: customer.id, accountNo, meterId };
+        // The application number is the instance's business key (given at acceptance).
+        return { customerId: customer.id, accountNo, meterId, applicationNo: call.businessKey ?? accountNo };
       },
     },
   ];
