@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chinaWorkingCalendar, endOfShanghaiDay } from '../../domain/calendar/index.js';
+import { addDays, chinaWorkingCalendar, endOfShanghaiDay } from '../../domain/calendar/index.js';
 import { dec } from '../../domain/decimal.js';
 import {
   DEFAULT_RISK_CONFIG,
@@ -24,6 +24,9 @@ export const WARNING_PROCESS = 'high-risk-warning';
 export const MEASURE_WD: Record<RiskLevel, number> = { A: 10, B: 20, C: 20 };
 
 const LEVEL_ORDER: Record<RiskLevel, number> = { A: 0, B: 1, C: 2 };
+
+/** (cfg) Days after HQ closes a warning before the screening may open one of the same level again. */
+export const REOPEN_AFTER_DAYS = 30;
 
 interface ScreenRow {
   id: string;
@@ -193,6 +196,13 @@ async function openWarning(ctx: ProcessContext, date: string, s: Screened): Prom
   const level = s.result.level as RiskLevel;
   const open = await ctx.db('risk_warnings').where({ customer_id: s.row.id }).whereNot('status', 'closed').first('id');
   if (open) return false;
+  // HQ closed a warning of this level (or a more severe one) lately: not reopened every night.
+  const closed = (await ctx
+    .db('risk_warnings')
+    .where({ customer_id: s.row.id, status: 'closed' })
+    .where('closed_at', '>=', endOfShanghaiDay(addDays(date, -REOPEN_AFTER_DAYS)))
+    .pluck('level')) as RiskLevel[];
+  if (closed.some((l) => LEVEL_ORDER[l] <= LEVEL_ORDER[level])) return false;
   const deadlineDay = measureDeadline(level, date, calendar) ?? calendar.addWorkingDays(date, MEASURE_WD[level]);
   const measureDueAt = endOfShanghaiDay(deadlineDay).toISOString();
   const warningId = randomUUID();
