@@ -108,6 +108,32 @@ describe('the monitor in Chromium', () => {
     expect(pageErrors(other)).toEqual([]);
   });
 
+  it('pushes an SLA alert to the open dashboard as it is raised, and acknowledges it from there', async () => {
+    // given the manager's dashboard, with nothing overdue
+    const manager = await newUserPage(chrome.browser, t.url, 'xh.manager');
+    await openMonitor(manager);
+    await expect.poll(() => manager.getByTestId('alerts-summary').textContent()).toBe('已超期 0，即将超期 0');
+    // when a deadline passes (moved in the database: no event of its own) and the SLA scan runs
+    const open = await t.platform
+      .db('tasks')
+      .where({ status: 'open', department_id: 'ZJ-HZ-XH', element_id: 'accept' });
+    await t.platform
+      .db('tasks')
+      .where({ id: open[0].id })
+      .update({ due_at: new Date(Date.now() - 60_000) });
+    expect(await t.platform.services.monitoring.alerts.scan()).toBe(1);
+    // then the alert appears without a reload
+    await expect
+      .poll(() => manager.getByTestId('alerts-summary').textContent(), { timeout: 5000 })
+      .toBe('已超期 1，即将超期 0');
+    // and acknowledging it records who did
+    const line = manager.getByRole('row').filter({ hasText: 'MON-XH-2' });
+    await line.getByRole('button', { name: '确认' }).click();
+    await line.getByText('xh.manager 已确认').waitFor();
+    await screenshot(manager, 'monitor-alerts');
+    expect(pageErrors(manager)).toEqual([]);
+  });
+
   it('lists the instances waiting at a clicked step and opens one with its timeline and path', async () => {
     // given the manager's dashboard
     const manager = await newUserPage(chrome.browser, t.url, 'xh.manager');

@@ -62,7 +62,7 @@ function AlertLine({ alert, onChanged }: { alert: AlertRow; onChanged: () => voi
   const t = useT();
   const [assignee, setAssignee] = useState('');
   const [message, setMessage] = useState<string | null>(null);
-  const run = async (work: () => Promise<unknown>, done: string) => {
+  const run = async (work: () => Promise<unknown>, done: string | null) => {
     try {
       await work();
       setMessage(done);
@@ -90,7 +90,7 @@ function AlertLine({ alert, onChanged }: { alert: AlertRow; onChanged: () => voi
           <button
             type="button"
             class="small"
-            onClick={() => void run(() => monitoringApi.acknowledge(alert.task_id), t('monitor.alert.ack'))}
+            onClick={() => void run(() => monitoringApi.acknowledge(alert.task_id), null)}
           >
             {t('monitor.alert.ack')}
           </button>
