@@ -150,10 +150,17 @@ export class Realtime {
   }
 
   private connected(socket: RealtimeSocket): void {
+    let waiting = 0;
     const enqueue = (work: () => Promise<void>) => {
-      socket.data.queue = socket.data.queue.then(work).catch((err: unknown) => {
-        this.deps.logger.error({ err }, 'realtime request failed');
-      });
+      // A client that sends far faster than it is answered is not a browser tab: drop it.
+      if (++waiting > this.options.maxRequestsPer10s) {
+        socket.disconnect(true);
+        return;
+      }
+      socket.data.queue = socket.data.queue
+        .then(work)
+        .catch((err: unknown) => this.deps.logger.error({ err }, 'realtime request failed'))
+        .finally(() => waiting--);
     };
     socket.on('subscribe', (request, ack) => {
       if (typeof ack !== 'function') return;

@@ -21,7 +21,9 @@ describe.each(BACKENDS)('realtime rooms (%s)', (backend) => {
   };
 
   beforeAll(async () => {
-    t = await startTestPlatform(backend, { realtime: { replayLimit: 5, recheckMs: 100, maxRoomsPerSocket: 3 } });
+    t = await startTestPlatform(backend, {
+      realtime: { replayLimit: 5, recheckMs: 100, maxRoomsPerSocket: 3, maxRequestsPer10s: 8 },
+    });
     const designer = await t.as('designer');
     await deployAcceptance(designer, 'rtApply');
     await deployAcceptance(designer, 'rtOther');
@@ -101,6 +103,19 @@ describe.each(BACKENDS)('realtime rooms (%s)', (backend) => {
       });
       expect(await socket.unsubscribe('department:ZJ-HZ')).toEqual({ ok: true });
       expect(await socket.subscribe(`department:${YH}`)).toMatchObject({ ok: true });
+    });
+
+    it('answers RATE_LIMITED past the request budget, and drops a socket that floods', async () => {
+      const polite = await open('xh.clerk');
+      const answers = [];
+      for (let i = 0; i < 9; i++) answers.push(await polite.subscribe(`department:${XH}`));
+      expect(answers.slice(0, 8).every((a) => a.ok)).toBe(true);
+      expect(answers[8]).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+
+      const flooding = await open('xh.clerk');
+      const gone = new Promise((resolve) => flooding.socket.once('disconnect', resolve));
+      for (let i = 0; i < 20; i++) flooding.socket.emit('subscribe', { room: `department:${XH}` }, () => undefined);
+      expect(await gone).toBe('io server disconnect');
     });
 
     it('opens the personal room to its owner only', async () => {
