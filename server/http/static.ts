@@ -52,6 +52,8 @@ export function serveWebApp(root: string = DEFAULT_WEB_ROOT) {
     } catch {
       return;
     }
+    // Dot-segments (a build in progress in dist/.build-*) are never served.
+    if (relative.split('/').some((segment) => segment.startsWith('.'))) return;
     const file = path.resolve(base, `.${relative}`);
     if (file !== base && !file.startsWith(base + path.sep)) return; // traversal: leave it a 404
     const found = relative !== '/' ? await regularFile(file) : null;

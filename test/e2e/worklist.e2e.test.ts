@@ -94,12 +94,14 @@ describe('the worklist in Chromium', () => {
     await clerk.getByText('不能小于 0。').waitFor();
     expect(await reading.getAttribute('aria-invalid')).toBe('true');
     expect(await clerk.getByRole('dialog').count()).toBe(0);
+    await screenshot(clerk, 'task-form-error-zh');
 
     // when the reading is fixed, completion asks for confirmation first
     await reading.fill('1234');
     await clerk.getByRole('button', { name: '提交完成' }).click();
     const dialog = clerk.getByRole('dialog', { name: '确认提交' });
     await dialog.waitFor();
+    await screenshot(clerk, 'task-confirm-zh');
     await dialog.getByRole('button', { name: '确定' }).click();
 
     // then the task is completed with the form's values, and the clerk is back on the worklist
@@ -178,7 +180,7 @@ describe('the worklist in Chromium', () => {
       .first()
       .waitFor();
     await page.getByRole('button', { name: '签收', exact: true }).waitFor({ state: 'detached' });
-    await page.getByText('此任务由 xh.clerk 处理中，您只能查看。', { exact: false }).waitFor();
+    await page.getByText(/此任务已由 xh\.clerk 于 \d{4}-\d\d-\d\d \d\d:\d\d 签收，您只能查看。/).waitFor();
     await page.context().close();
   });
 

@@ -60,13 +60,23 @@ export async function newUserPage(
   });
   const page = await context.newPage();
   failOnPageErrors(page);
-  await page.goto('/');
   const labels =
     locale === 'zh' ? { u: '用户名', p: '密码', s: '登录' } : { u: 'User name', p: 'Password', s: 'Log in' };
-  await page.getByLabel(labels.u).fill(username);
-  await page.getByLabel(labels.p).fill(options.password ?? 'demo1234');
-  await page.getByRole('button', { name: labels.s, exact: true }).click();
-  await page.getByRole('navigation').waitFor();
+  try {
+    await page.goto('/');
+    await page.getByLabel(labels.u).fill(username);
+    await page.getByLabel(labels.p).fill(options.password ?? 'demo1234');
+    await page.getByRole('button', { name: labels.s, exact: true }).click();
+    await page.getByRole('navigation').waitFor();
+  } catch (err) {
+    // Say what the page showed instead: the screenshot and its text make a failed login readable.
+    const file = await screenshot(page, `login-failed-${username}`).catch(() => 'no screenshot');
+    const text = await page
+      .locator('body')
+      .innerText()
+      .catch(() => '');
+    throw new Error(`login as ${username} failed (${file}); the page said: ${text.slice(0, 300)}; ${String(err)}`);
+  }
   return page;
 }
 

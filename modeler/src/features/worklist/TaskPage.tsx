@@ -51,8 +51,9 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
     if (!instanceId) return;
     return subscribe(rooms.instance(instanceId), (event: RealtimeEvent) => {
       if (!event.topic.startsWith('task:') || event.payload.taskId !== id) return;
-      const who = event.payload.assignee as string | undefined;
-      if (event.topic === 'task:claimed' && who && who !== user.username)
+      const assignee = event.payload.assignee as string | undefined;
+      const who = (event.payload.assigneeName as string | undefined) ?? assignee;
+      if (event.topic === 'task:claimed' && assignee && assignee !== user.username)
         showToast('info', t('task.claimedBy', { who, time: formatDateTime(event.at) }));
       load();
     });
@@ -154,31 +155,45 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
             {label} <span class={`status status-${task.status}`}>{t(`task.status.${task.status}`)}</span>
           </h1>
           <dl class="facts inline">
-            <dt>{t('task.process')}</dt>
-            <dd>
-              {context.instance.definitionName ?? context.instance.definitionKey} v{context.instance.version}
-            </dd>
-            <dt>{t('task.businessKey')}</dt>
-            <dd class="mono">{context.instance.businessKey ?? '—'}</dd>
-            <dt>{t('task.assignee')}</dt>
-            <dd>{task.assignee ?? t('task.unassigned')}</dd>
-            <dt>{t('task.created')}</dt>
-            <dd>{formatDateTime(task.created_at)}</dd>
-            <dt>{t('task.due')}</dt>
-            <dd class={overdue ? 'overdue-text' : undefined}>
-              {task.due_at ? formatDateTime(task.due_at) : '—'}
-              {overdue && <span class="badge badge-overdue">{t('worklist.overdue')}</span>}
-            </dd>
-            <dt>{t('task.priority')}</dt>
-            <dd>
-              <span class={`priority priority-${level}`}>{t(`worklist.priority.${level}`)}</span> {task.priority}
-            </dd>
+            <div class="fact">
+              <dt>{t('task.process')}</dt>
+              <dd>
+                {context.instance.definitionName ?? context.instance.definitionKey} v{context.instance.version}
+              </dd>
+            </div>
+            <div class="fact">
+              <dt>{t('task.businessKey')}</dt>
+              <dd class="mono">{context.instance.businessKey ?? '—'}</dd>
+            </div>
+            <div class="fact">
+              <dt>{t('task.assignee')}</dt>
+              <dd>{task.assigneeName ?? task.assignee ?? t('task.unassigned')}</dd>
+            </div>
+            <div class="fact">
+              <dt>{t('task.created')}</dt>
+              <dd>{formatDateTime(task.created_at)}</dd>
+            </div>
+            <div class="fact">
+              <dt>{t('task.due')}</dt>
+              <dd class={overdue ? 'overdue-text' : undefined}>
+                {task.due_at ? formatDateTime(task.due_at) : '—'}
+                {overdue && <span class="badge badge-overdue">{t('worklist.overdue')}</span>}
+              </dd>
+            </div>
+            <div class="fact">
+              <dt>{t('task.priority')}</dt>
+              <dd>
+                <span class={`priority priority-${level}`}>{t(`worklist.priority.${level}`)}</span> {task.priority}
+              </dd>
+            </div>
             {task.completed_by && (
               <>
-                <dt>{t('task.completedBy')}</dt>
-                <dd>
-                  {task.completed_by} · {formatDateTime(task.completed_at)}
-                </dd>
+                <div class="fact">
+                  <dt>{t('task.completedBy')}</dt>
+                  <dd>
+                    {task.completed_by} · {formatDateTime(task.completed_at)}
+                  </dd>
+                </div>
               </>
             )}
           </dl>
@@ -222,10 +237,10 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
       {claimable && <p class="notice">{t('task.claimFirst')}</p>}
       {heldByOther && (
         <p class="notice">
-          {t('task.heldByOther', { who: task.assignee })}
-          {task.claimed_at
-            ? ` (${t('task.claimedBy', { who: task.assignee, time: formatDateTime(task.claimed_at) })})`
-            : ''}
+          {t('task.heldByOther', {
+            who: task.assigneeName ?? task.assignee,
+            time: formatDateTime(task.claimed_at),
+          })}
         </p>
       )}
 

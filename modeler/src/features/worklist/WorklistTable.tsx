@@ -72,8 +72,9 @@ export function WorklistTable({
                 </td>
                 <td>{item.definitionName ?? item.definitionKey}</td>
                 <td>
-                  <div class="customer-name">{item.customerName ?? '—'}</div>
-                  {item.businessKey && <div class="muted mono">{item.businessKey}</div>}
+                  {item.customerName && <div class="customer-name">{item.customerName}</div>}
+                  {item.businessKey && <div class={item.customerName ? 'muted mono' : 'mono'}>{item.businessKey}</div>}
+                  {!item.customerName && !item.businessKey && '—'}
                 </td>
                 <td>{item.departmentName ?? '—'}</td>
                 <td>{formatDateTime(item.createdAt)}</td>

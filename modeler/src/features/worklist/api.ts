@@ -72,6 +72,8 @@ export interface Task {
   name: string | null;
   candidate_groups: string[];
   assignee: string | null;
+  /** The assignee's display name, where the server supplies it. */
+  assigneeName?: string | null;
   form_key: string | null;
   due_at: string | null;
   priority: number;

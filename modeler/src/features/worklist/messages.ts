@@ -98,7 +98,7 @@ export default {
     'task.completedElsewhere': '此任务已由 {who} 于 {time} 完成。',
     'task.claimedBy': '已被 {who} 于 {time} 签收',
     'task.claimFirst': '签收后才能填写和提交此任务。',
-    'task.heldByOther': '此任务由 {who} 处理中，您只能查看。',
+    'task.heldByOther': '此任务已由 {who} 于 {time} 签收，您只能查看。',
     'task.confirmComplete.title': '确认提交',
     'task.confirmComplete.body': '提交后任务「{task}」将流转到下一环节，不能撤回。确定提交吗？',
     'task.confirmUnclaim.title': '确认退回',
@@ -278,7 +278,7 @@ export default {
     'task.completedElsewhere': 'This task was completed by {who} at {time}.',
     'task.claimedBy': 'Claimed by {who} at {time}',
     'task.claimFirst': 'Claim the task to fill in and complete it.',
-    'task.heldByOther': '{who} is working on this task; you can only look.',
+    'task.heldByOther': '{who} claimed this task at {time}; you can only look.',
     'task.confirmComplete.title': 'Complete the task?',
     'task.confirmComplete.body':
       'Completing “{task}” moves the case to its next step and cannot be undone. Complete it?',
