@@ -38,8 +38,10 @@ export interface RealtimeOptions {
   maxMessageBytes: number;
   /** Missed events replayed on re-subscribe; more: the client is told to reload. */
   replayLimit: number;
-  /** How often sessions and the permission version are re-checked for connected sockets. */
+  /** How often the permission version is re-checked for connected sockets. */
   recheckMs: number;
+  /** How often connected sockets' sessions and tokens are re-checked (logout, expiry, deactivation). */
+  sessionCheckMs: number;
   /** Outbox rows older than this are deleted (catch-up cannot go further back). */
   retentionHours: number;
   pruneEveryMs: number;
@@ -53,6 +55,7 @@ export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = {
   maxMessageBytes: 16 * 1024,
   replayLimit: 1000,
   recheckMs: 5000,
+  sessionCheckMs: 60_000,
   retentionHours: 24,
   pruneEveryMs: 3_600_000,
 };
@@ -126,7 +129,7 @@ export class Realtime {
     });
     this.access = new RoomAccess(deps.db, deps.authorization);
     this.publisher = new Publisher(this.io, deps.bus, deps.db, deps.authorization, new UserIds(deps.db), deps.logger);
-    this.watch = new AccessWatch(this.io, deps, this.access, this.options.recheckMs);
+    this.watch = new AccessWatch(this.io, deps, this.access, this.options);
     this.retention = new OutboxRetention(deps.db, deps.logger, this.options);
     this.io.use((socket, next) => {
       authenticateHandshake(deps.auth, socket.handshake.headers.cookie, socket.handshake.auth ?? {})

@@ -6,8 +6,6 @@ import type { Logger } from '../lib/logger.js';
 import type { RealtimeServer, RealtimeSocket } from './realtime.js';
 import type { RoomAccess } from './rooms.js';
 
-const SESSION_CHECK_MS = 60_000;
-
 interface WatchDeps {
   db: Db;
   auth: AuthService;
@@ -31,7 +29,7 @@ export class AccessWatch {
     private readonly io: RealtimeServer,
     private readonly deps: WatchDeps,
     private readonly access: RoomAccess,
-    private readonly everyMs: number,
+    private readonly timing: { recheckMs: number; sessionCheckMs: number },
   ) {}
 
   start(): void {
@@ -42,7 +40,7 @@ export class AccessWatch {
         .finally(() => {
           this.running = null;
         });
-    }, this.everyMs);
+    }, this.timing.recheckMs);
     this.timer.unref();
   }
 
@@ -57,7 +55,7 @@ export class AccessWatch {
     this.version = version;
     const sockets = [...(this.io.of('/').sockets.values() as Iterable<RealtimeSocket>)].filter((s) => s.data?.actor);
     if (sockets.length === 0) return;
-    if (policyChanged || Date.now() - this.lastSessionCheck > SESSION_CHECK_MS) {
+    if (policyChanged || Date.now() - this.lastSessionCheck > this.timing.sessionCheckMs) {
       this.lastSessionCheck = Date.now();
       await this.dropEnded(sockets);
     }

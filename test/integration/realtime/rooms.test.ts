@@ -22,7 +22,7 @@ describe.each(BACKENDS)('realtime rooms (%s)', (backend) => {
 
   beforeAll(async () => {
     t = await startTestPlatform(backend, {
-      realtime: { replayLimit: 5, recheckMs: 100, maxRoomsPerSocket: 3, maxRequestsPer10s: 8 },
+      realtime: { replayLimit: 5, recheckMs: 100, maxRoomsPerSocket: 3, maxRequestsPer10s: 8, sessionCheckMs: 200 },
     });
     const designer = await t.as('designer');
     await deployAcceptance(designer, 'rtApply');
@@ -45,6 +45,28 @@ describe.each(BACKENDS)('realtime rooms (%s)', (backend) => {
       const same = await TestSocket.connect(t.url, { cookie, origin: t.url });
       sockets.push(same);
       expect(same.socket.connected).toBe(true);
+    });
+
+    it('disconnects the socket of a session that logged out', async () => {
+      const login = await fetch(`${t.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'xh.clerk', password: 'demo1234' }),
+      });
+      const cookie = login.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const { csrfToken } = (await login.json()) as { csrfToken: string };
+      const socket = await TestSocket.connect(t.url, { cookie });
+      sockets.push(socket);
+      const gone = new Promise((resolve) => socket.socket.once('disconnect', resolve));
+      const logout = await fetch(`${t.url}/api/v1/auth/logout`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrfToken },
+      });
+      expect(logout.status).toBeLessThan(300);
+      expect(await gone).toBe('io server disconnect');
     });
 
     it('accepts a personal API token in auth.token', async () => {
