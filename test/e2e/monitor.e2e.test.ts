@@ -2,13 +2,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { fixture, openTasks, start } from '../support/workflow.js';
+import { MONITORED_FORMS } from '../integration/monitoring/fixtures.js';
 import { launchBrowser, newUserPage, pageErrors, screenshot, type TestBrowser } from './support/browser.js';
 
 const HOUR = 3_600_000;
-const FORMS = [
-  { id: 'mon.accept', type: 'default', components: [] },
-  { id: 'mon.review', type: 'default', components: [] },
-];
 
 const kpi = (page: Page, id: string) => page.getByTestId(`kpi-${id}`);
 const badge = (page: Page, elementId: string) => page.locator(`[data-testid="badge-${elementId}"]`);
@@ -34,7 +31,7 @@ describe('the monitor in Chromium', () => {
       await t.as('designer')
     ).post('/api/v1/deployments', {
       xml: fixture('monitoring.two-steps.bpmn'),
-      forms: FORMS,
+      forms: MONITORED_FORMS,
     });
     expect(deployed.status, JSON.stringify(deployed.body)).toBe(201);
     const xh = await t.as('xh.clerk');

@@ -3,13 +3,9 @@ import type { PublishedEvent } from '../../../server/workflow/outbox.js';
 import { BACKENDS } from '../../support/database.js';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import { completeTask, fixture, openTasks, start } from '../../support/workflow.js';
+import { MONITORED_FORMS } from './fixtures.js';
 
 const HOUR = 3_600_000;
-/** The fixture's two (empty) task forms, deployed with it. */
-export const MONITORED_FORMS = [
-  { id: 'mon.accept', type: 'default', components: [] },
-  { id: 'mon.review', type: 'default', components: [] },
-];
 const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
 
 describe.each(BACKENDS)('monitoring API (%s)', (backend) => {
