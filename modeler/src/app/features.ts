@@ -5,7 +5,7 @@ import * as worklist from '../features/worklist';
 import worklistMessages from '../features/worklist/messages';
 import * as admin from '../features/admin';
 import adminMessages from '../features/admin/messages';
-import { versionMessages, versionRoutes } from '../features/designer/versions';
+import { versionMessages, versionRoutes } from '../features/designer/versions/routes';
 import * as monitor from '../features/monitor';
 
 /**

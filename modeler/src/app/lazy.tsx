@@ -14,7 +14,9 @@ export function lazyView(load: () => Promise<View>): View {
   let pending: Promise<View> | null = null;
   function LazyView(props: { params: Record<string, string> }) {
     const t = useT();
-    const [view, setView] = useState<View | null>(loaded);
+    // A function handed to useState is an initializer, so wrap the component: useState(loaded)
+    // would call it without props on the second visit ("Cannot destructure property 'params'").
+    const [view, setView] = useState<View | null>(() => loaded);
     const [error, setError] = useState<string | null>(null);
     useEffect(() => {
       if (view) return;
