@@ -9,6 +9,11 @@ export default defineConfig({
   root: import.meta.dirname,
   base: '/',
   plugins: [preact()],
+  resolve: {
+    // One Preact for the app and form-js: @bpmn-io/form-js-editor pins an older copy of its own,
+    // and its fields (rendered by form-js-viewer with the app's copy) fail on mixed hook state.
+    dedupe: ['preact'],
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

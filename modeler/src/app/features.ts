@@ -1,10 +1,10 @@
 import type { AppRoute } from './router';
 import type { MessageBundle } from '../lib/i18n';
-import { placeholderRoutes } from './placeholder';
 import * as worklist from '../features/worklist';
 import worklistMessages from '../features/worklist/messages';
 import * as admin from '../features/admin';
 import adminMessages from '../features/admin/messages';
+import * as designer from '../features/designer';
 import { versionMessages, versionRoutes } from '../features/designer/versions/routes';
 import * as monitor from '../features/monitor';
 
@@ -14,13 +14,7 @@ import * as monitor from '../features/monitor';
  */
 export const features: { routes: AppRoute[]; messages: MessageBundle }[] = [
   { routes: worklist.routes, messages: worklistMessages },
-  {
-    routes: placeholderRoutes('designer', ['/designer', '/designer/:key'], {
-      labelKey: 'app.nav.designer',
-      permission: ['deployment', 'create'],
-    }),
-    messages: { zh: {}, en: {} },
-  },
+  { routes: designer.routes, messages: designer.messages },
   { routes: monitor.routes, messages: monitor.messages },
   { routes: admin.routes, messages: adminMessages },
   { routes: versionRoutes, messages: versionMessages },

@@ -1,0 +1,127 @@
+import { Group, isCheckboxEntryEdited, isSelectEntryEdited, isTextFieldEntryEdited } from '@bpmn-io/properties-panel';
+import type { DesignerContext } from './context';
+import {
+  AssigneeEntry,
+  CalledProcessEntry,
+  CandidateGroupEntry,
+  CandidateUserPickerEntry,
+  CandidateUsersEntry,
+  DeadlineKindEntry,
+  DeadlineValueEntry,
+  EditFormEntry,
+  FormKeyEntry,
+  ServiceEntry,
+} from './entries';
+
+interface Element {
+  id: string;
+  businessObject: { $instanceOf(type: string): boolean };
+}
+interface Entry {
+  id: string;
+  component: unknown;
+  isEdited?: (node: unknown) => boolean;
+  [key: string]: unknown;
+}
+interface GroupSpec {
+  id: string;
+  label: string;
+  entries: Entry[];
+  component: unknown;
+  shouldOpen?: boolean;
+}
+interface PropertiesPanel {
+  registerProvider(
+    priority: number,
+    provider: { getGroups(element: Element): (groups: GroupSpec[]) => GroupSpec[] },
+  ): void;
+}
+
+/**
+ * The platform's group of the properties panel (issue 7): for a user task its candidates picked
+ * from the platform's roles and users, its form and deadline; for a service task the service
+ * from the server's registry; for a call activity the called process from the deployed ones.
+ * It comes first and open, above the Camunda groups, which stay for everything else (priority,
+ * follow-up date, conditions, timers, messages).
+ */
+export class PlatformPropertiesProvider {
+  static $inject = ['propertiesPanel', 'designerContext'];
+
+  constructor(
+    propertiesPanel: PropertiesPanel,
+    private readonly context: DesignerContext,
+  ) {
+    propertiesPanel.registerProvider(400, this);
+  }
+
+  getGroups(element: Element) {
+    return (groups: GroupSpec[]) => {
+      const group = this.group(element);
+      if (group) groups.splice(Math.min(1, groups.length), 0, group);
+      return groups;
+    };
+  }
+
+  private group(element: Element): GroupSpec | null {
+    const bo = element.businessObject;
+    const t = (key: string) => this.context.t(key);
+    if (bo.$instanceOf('bpmn:UserTask')) {
+      return {
+        id: 'platform-user-task',
+        label: t('designer.props.userTaskGroup'),
+        component: Group,
+        shouldOpen: true,
+        entries: [
+          ...this.context.catalog.roles.map((role) => ({
+            id: `platform-candidate-group-${role.code}`,
+            component: CandidateGroupEntry,
+            role,
+            isEdited: isCheckboxEntryEdited,
+          })),
+          { id: 'platform-assignee', component: AssigneeEntry, isEdited: isSelectEntryEdited },
+          { id: 'platform-add-candidate-user', component: CandidateUserPickerEntry },
+          { id: 'platform-candidate-users', component: CandidateUsersEntry, isEdited: isTextFieldEntryEdited },
+          { id: 'platform-form', component: FormKeyEntry, isEdited: isSelectEntryEdited },
+          { id: 'platform-form-edit', component: EditFormEntry },
+          {
+            id: 'platform-due-kind',
+            component: DeadlineKindEntry,
+            attribute: 'camunda:dueDate',
+            labelKey: 'designer.props.dueDate',
+            isEdited: isSelectEntryEdited,
+          },
+          { id: 'platform-due-value', component: DeadlineValueEntry, attribute: 'camunda:dueDate' },
+        ],
+      };
+    }
+    if (bo.$instanceOf('bpmn:ServiceTask') || bo.$instanceOf('bpmn:SendTask')) {
+      return {
+        id: 'platform-service',
+        label: t('designer.props.serviceGroup'),
+        component: Group,
+        shouldOpen: true,
+        entries: [{ id: 'platform-service-name', component: ServiceEntry, isEdited: isSelectEntryEdited }],
+      };
+    }
+    if (bo.$instanceOf('bpmn:CallActivity')) {
+      return {
+        id: 'platform-call',
+        label: t('designer.props.callGroup'),
+        component: Group,
+        shouldOpen: true,
+        entries: [{ id: 'platform-called-process', component: CalledProcessEntry, isEdited: isSelectEntryEdited }],
+      };
+    }
+    return null;
+  }
+}
+
+/** The didi module; the page provides `designerContext` as a value module beside it. */
+export const platformPropertiesModule = {
+  __init__: ['platformPropertiesProvider'],
+  platformPropertiesProvider: ['type', PlatformPropertiesProvider],
+};
+
+export function designerContextModule(context: DesignerContext) {
+  return { designerContext: ['value', context] };
+}
