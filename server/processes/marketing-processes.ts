@@ -67,9 +67,9 @@ export class MarketingProcesses {
   }
 
   /** The overdue scan now for a day. */
-  scanOverdueNow(date: string) {
+  scanOverdueNow(date: string, limit?: number) {
     if (!this.collection) throw new Error('the processes are not attached');
-    return this.collection.scan(date);
+    return this.collection.scan(date, limit);
   }
 
   start(pollMs?: number): void {

@@ -81,7 +81,7 @@ export class CollectionStarter {
   }
 
   /** The overdue scan of `date`: customers with a bill due before that day and still unpaid. */
-  async scan(date: string): Promise<{ started: number; candidates: number }> {
+  async scan(date: string, limit = COLLECTION_RULES.scanLimit): Promise<{ started: number; candidates: number }> {
     const candidates = (await this.db.raw(
       `SELECT DISTINCT ON (c.id) c.id, c.account_no, c.department_id, b.id AS bill_id
          FROM bills b JOIN customers c ON c.id = b.customer_id
@@ -91,7 +91,7 @@ export class CollectionStarter {
                              AND (i.status = 'running' OR i.variables->>'oldestBillId' = b.id::text))
         ORDER BY c.id, b.due_date, b.period
         LIMIT ?`,
-      [date, ARREARS_PROCESS, COLLECTION_RULES.scanLimit],
+      [date, ARREARS_PROCESS, limit],
     )) as { rows: { id: string; account_no: string; department_id: string; bill_id: string }[] };
     let started = 0;
     for (const c of candidates.rows) {

@@ -5,6 +5,9 @@ import type { JobExecutor } from '../../jobs/executor.js';
 import type { Services } from '../../http/services.js';
 import { newConnectionDemo } from './new-connection.js';
 import { meterVerificationDemo } from './meter-verification.js';
+import { monthlyBillingDemo } from './monthly-billing.js';
+import { arrearsCollectionDemo } from './arrears-collection.js';
+import { highRiskWarningDemo } from './high-risk-warning.js';
 
 /** What a demo contributor gets: the services, a way to act as a demo user, and the job executor. */
 export interface DemoContext {
@@ -27,7 +30,13 @@ export interface DemoContributor {
 }
 
 /** Every contributor (issue 5: "instances of every process in flight at different steps"). Add yours here. */
-export const DEMO_CONTRIBUTORS: DemoContributor[] = [newConnectionDemo, meterVerificationDemo];
+export const DEMO_CONTRIBUTORS: DemoContributor[] = [
+  newConnectionDemo,
+  meterVerificationDemo,
+  monthlyBillingDemo,
+  arrearsCollectionDemo,
+  highRiskWarningDemo,
+];
 
 /**
  * Seeds demo instances in flight (npm start with demo data; off under NODE_ENV=test unless asked).

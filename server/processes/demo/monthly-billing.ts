@@ -1,0 +1,70 @@
+import { shiftPeriod } from '../../marketing/billing-periods.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { billAuditVariables } from '../billing/services.js';
+import { todayOf } from '../context.js';
+import type { DemoContributor } from './index.js';
+
+/**
+ * Monthly billing in flight: Xihu's run for last month has billed the county (and dispatched the
+ * bills it held), and the bills an earlier run held wait in bill-audit instances: one approved
+ * (issued), one sent back to the meter technician, the rest with xh.auditor, showing the rules
+ * and the history that explain them.
+ */
+export const monthlyBillingDemo: DemoContributor = {
+  name: 'monthly-billing',
+  definitionKey: 'monthly-billing',
+  async seed(ctx) {
+    const period = shiftPeriod(todayOf(ctx.clock).slice(0, 7), -1);
+    const leader = await ctx.as('xh.leader');
+    const run = await ctx.services.instances.start(
+      {
+        definitionKey: 'monthly-billing',
+        businessKey: `ZJ-HZ-XH-${period}`,
+        departmentId: 'ZJ-HZ-XH',
+        variables: { period, proceedWithoutMissing: true },
+      },
+      leader,
+    );
+    await ctx.executor.drain();
+    // Bills an earlier run held in Xihu and nobody has audited yet: the auditors' backlog.
+    const backlog = (await ctx.services
+      .db('bills as b')
+      .join('customers as c', 'c.id', 'b.customer_id')
+      .where('b.status', 'held')
+      .where('c.department_id', 'like', 'ZJ-HZ-XH%')
+      .whereNot(
+        'b.billing_run_id',
+        (await ctx.services.db('process_instances').where({ id: run.id }).first('variables'))?.variables
+          ?.billingRunId ?? null,
+      )
+      .orderBy('b.id')
+      .limit(6)
+      .pluck('b.id')) as string[];
+    const pctx = { db: ctx.services.db, services: ctx.services, clock: ctx.clock, logger: ctx.logger };
+    for (const billId of backlog) {
+      await ctx.services.instances.start(
+        { definitionKey: 'bill-audit', ...(await billAuditVariables(pctx, billId)) },
+        SYSTEM_ACTOR,
+      );
+    }
+    await ctx.executor.drain();
+    const audits = (await ctx.services
+      .db('process_instances')
+      .where({ definition_key: 'bill-audit', status: 'running' })
+      .orderBy('business_key')
+      .pluck('id')) as string[];
+    const [approve, reject] = audits;
+    if (approve) {
+      await ctx.complete(approve, 'BILL_AUDIT', 'xh.auditor', {
+        auditDecision: 'approve',
+        auditComment: '核实无误 Checked: the consumption is real',
+      });
+    }
+    if (reject) {
+      await ctx.complete(reject, 'BILL_AUDIT', 'xh.auditor', {
+        auditDecision: 'reject',
+        auditComment: '请现场核对示数 Please check the register on site',
+      });
+    }
+  },
+};
