@@ -184,6 +184,69 @@ describe('the worklist in Chromium', () => {
     await page.context().close();
   });
 
+  it('saves a filter on the server and applies it again after a reload', async () => {
+    // given a clerk who searched for one case
+    const page = await newUserPage(chrome.browser, t.url, 'xh.clerk');
+    await openTab(page, /可签收/);
+    await row(page, 'JL-XH-0003').waitFor();
+    const all = await page.locator('tbody tr').count();
+    expect(all).toBeGreaterThan(1);
+    await page.getByRole('searchbox', { name: '搜索' }).fill('JL-XH-0003');
+    await page.locator('tbody tr').nth(1).waitFor({ state: 'detached' });
+
+    // when they save it as a personal filter
+    await page.getByRole('button', { name: '保存筛选' }).click();
+    const dialog = page.getByRole('dialog', { name: '保存筛选' });
+    await dialog.getByLabel('筛选名称').fill('0003 号核查');
+    await dialog.getByRole('button', { name: '保存筛选' }).click();
+    await page.getByText('已保存筛选「0003 号核查」').waitFor();
+
+    // then it is on the server, and choosing it after clearing restores the search
+    const saved = await (await t.as('xh.clerk')).get('/api/v1/worklist/filters');
+    expect(saved.body.items.map((f: { name: string }) => f.name)).toContain('0003 号核查');
+    await page.getByRole('button', { name: '清除条件' }).click();
+    await page.reload();
+    await page
+      .locator('tbody tr')
+      .nth(all - 1)
+      .waitFor();
+    await page.getByLabel('已保存的筛选').selectOption({ label: '0003 号核查' });
+    await page.locator('tbody tr').nth(1).waitFor({ state: 'detached' });
+    await row(page, 'JL-XH-0003').waitFor();
+    expect(await page.getByRole('searchbox', { name: '搜索' }).inputValue()).toBe('JL-XH-0003');
+    await page.context().close();
+  });
+
+  it('can be worked from the keyboard, with a visible focus', async () => {
+    const page = await newUserPage(chrome.browser, t.url, 'xh.clerk');
+    // the tabs follow the ARIA tab pattern: arrow keys move between them
+    await page.getByRole('tab', { name: /我的任务/ }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('tab', { name: /可签收/ }).getAttribute('aria-selected')).toBe('true');
+    await row(page, 'JL-XH-0003').waitFor();
+
+    // Tab walks to a task link in the table, with a focus ring; Enter opens the task
+    const reached: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(`(() => {
+        const el = document.activeElement;
+        const style = getComputedStyle(el);
+        const label = el.getAttribute('aria-label') || (el.labels && el.labels[0] && el.labels[0].textContent) || el.textContent;
+        return { text: (label || '').trim(), tag: el.tagName,
+          outline: style.outlineStyle + ' ' + style.outlineWidth, href: el.getAttribute('href') || '' };
+      })()`);
+      const f = focused as { text: string; tag: string; outline: string; href: string };
+      reached.push(f.text);
+      expect(f.outline, `focus ring on ${f.tag} "${f.text}"`).not.toMatch(/^none|0px$/);
+      if (f.href.startsWith('#/tasks/')) break;
+    }
+    expect(reached).toEqual(expect.arrayContaining(['搜索', '查询', '更多条件']));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /现场核查/ }).waitFor();
+    await page.context().close();
+  });
+
   it('takes screenshots of the worklist and the task view in Chinese and English', async () => {
     const shot = await startMeterCheck(await t.as('xh.clerk'), 'ZJ-HZ-XH', 'JL-XH-0006', {
       customerId: (await customerIn(t, 'ZJ-HZ-XH')).id,

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { registerMessages, useT } from '../lib/i18n';
+import { disconnectRealtime, onSessionLost } from '../lib/realtime';
 import { refreshSession, useSession, useSessionState } from '../lib/session';
 import { features } from './features';
 import { LoginPage } from './LoginPage';
@@ -8,6 +9,11 @@ import { matchRoute, navigate, usePath, type AppRoute } from './router';
 import { Shell } from './Shell';
 
 registerMessages(shellMessages);
+// A socket refused or ended for its session means the session is gone: /auth/me confirms it.
+onSessionLost(() => {
+  disconnectRealtime();
+  void refreshSession().catch(() => {});
+});
 for (const feature of features) registerMessages(feature.messages);
 const routes: AppRoute[] = features.flatMap((f) => f.routes);
 

@@ -41,6 +41,7 @@ let lastSeen = 0;
 const seen = new Set<number>();
 const subscriptions = new Map<string, Subscription>();
 const statusListeners = new Set<(connected: boolean) => void>();
+const sessionLostListeners = new Set<() => void>();
 let reportError: (room: string, error: string) => void = () => {};
 
 /** Where subscription refusals go (the shell can show them); by default they are ignored. */
@@ -53,7 +54,10 @@ function join(room: string, sub: Subscription, since?: number) {
   socket?.emit('subscribe', { room, ...(from ? { since: from } : {}) }, (ack: SubscribeAck | undefined) => {
     if (!ack) return;
     if (!ack.ok) reportError(room, typeof ack.error === 'string' ? ack.error : ack.error.message);
-    else if (ack.resync) for (const resync of sub.resyncs) resync();
+    else {
+      if (typeof ack.latest === 'number') lastSeen = Math.max(lastSeen, ack.latest);
+      if (ack.resync) for (const resync of sub.resyncs) resync();
+    }
   });
 }
 
@@ -75,8 +79,13 @@ function connect(): Socket {
     for (const [room, sub] of subscriptions) join(room, sub);
     for (const listener of statusListeners) listener(true);
   });
-  socket.on('disconnect', () => {
+  socket.on('disconnect', (reason) => {
     for (const listener of statusListeners) listener(false);
+    // The server ends the sockets of ended sessions and socket.io does not reconnect after that.
+    if (reason === 'io server disconnect') for (const listener of sessionLostListeners) listener();
+  });
+  socket.on('connect_error', (err) => {
+    if (err.message === 'UNAUTHENTICATED') for (const listener of sessionLostListeners) listener();
   });
   socket.on('event', deliver);
   return socket;
@@ -116,6 +125,12 @@ export function isConnected(): boolean {
 export function onConnectionChange(listener: (connected: boolean) => void): () => void {
   statusListeners.add(listener);
   return () => statusListeners.delete(listener);
+}
+
+/** The server refused or ended the socket's session: ask the server who is signed in now. */
+export function onSessionLost(listener: () => void): () => void {
+  sessionLostListeners.add(listener);
+  return () => sessionLostListeners.delete(listener);
 }
 
 /** After logout: the next session connects with its own cookie. */

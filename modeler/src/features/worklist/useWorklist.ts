@@ -82,10 +82,10 @@ export function useWorklist(query: ListQuery, user: SessionUser): WorklistState 
       }
       schedule();
     };
-    const unsubscribers = departments
-      .split(',')
-      .filter(Boolean)
-      .map((d) => subscribe(rooms.department(d), onEvent, { onResync: schedule }));
+    // server/realtime/README.md "Worklist": each department where I hold a role, plus my own room
+    // (tasks offered to me by name, assigned to me or taken from me).
+    const roomNames = [...departments.split(',').filter(Boolean).map(rooms.department), rooms.user(user.id)];
+    const unsubscribers = roomNames.map((room) => subscribe(room, onEvent, { onResync: schedule }));
     const offStatus = onConnectionChange((connected) => {
       setLive(connected);
       if (connected) schedule(); // whatever happened while away
@@ -95,7 +95,7 @@ export function useWorklist(query: ListQuery, user: SessionUser): WorklistState 
       for (const off of unsubscribers) off();
       offStatus();
     };
-  }, [departments, user.username, query.view, schedule]);
+  }, [departments, user.id, user.username, query.view, schedule]);
 
   useEffect(() => () => void (pending.current && clearTimeout(pending.current)), []);
 
