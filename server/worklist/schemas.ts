@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** A date, or '' for none: a cleared date field of a saved filter is not an error. */
+const optionalDate = z.union([z.literal(''), z.coerce.date()]).optional();
+
 /** Fields a worklist can be narrowed by: the list query and a saved filter's criteria share them. */
 export const worklistCriteria = z.object({
   view: z.enum(['mine', 'claimable', 'completed']).default('mine'),
@@ -7,8 +10,8 @@ export const worklistCriteria = z.object({
   q: z.string().trim().max(100).optional(),
   definitionKey: z.string().max(200).optional(),
   elementId: z.string().max(200).optional(),
-  dueFrom: z.coerce.date().optional(),
-  dueTo: z.coerce.date().optional(),
+  dueFrom: optionalDate,
+  dueTo: optionalDate,
   minPriority: z.coerce.number().int().min(0).max(1_000_000).optional(),
   /** The department and its subtree. */
   departmentId: z.string().max(100).optional(),

@@ -156,6 +156,8 @@ describe.each(BACKENDS)('GET /worklist, counts and saved filters (%s)', (backend
     expect(dates.body.errors[0].field).toBe('query.dueFrom');
     expect((await clerk.get('/api/v1/worklist?departmentId=NOWHERE')).status).toBe(400);
     expect((await clerk.get('/api/v1/worklist?dueFrom=yesterday')).status).toBe(400);
+    const unfiltered = (await clerk.get('/api/v1/worklist?view=claimable')).body.total;
+    expect((await clerk.get('/api/v1/worklist?view=claimable&dueFrom=&dueTo=')).body.total).toBe(unfiltered);
     expect((await t.anonymous().get('/api/v1/worklist')).status).toBe(401);
     expect((await t.anonymous().get('/api/v1/worklist/counts')).status).toBe(401);
   });
@@ -167,6 +169,12 @@ describe.each(BACKENDS)('GET /worklist, counts and saved filters (%s)', (backend
       const saved = await clerk.post('/api/v1/worklist/filters', { name: '我的申请', criteria });
       expect(saved.status, JSON.stringify(saved.body)).toBe(201);
       expect(saved.body).toMatchObject({ name: '我的申请', scope: 'personal', owner: 'xh.clerk', criteria });
+      const cleared = await clerk.post('/api/v1/worklist/filters', {
+        name: 'cleared dates',
+        criteria: { ...criteria, dueFrom: '', dueTo: '' },
+      });
+      expect(cleared.status, JSON.stringify(cleared.body)).toBe(201);
+      expect((await clerk.delete(`/api/v1/worklist/filters/${cleared.body.id}`)).status).toBe(204);
       const mine = (await clerk.get('/api/v1/worklist/filters')).body.items.map((f: { id: string }) => f.id);
       expect(mine).toContain(saved.body.id);
       const others = (await (await t.as('xh.clerk2')).get('/api/v1/worklist/filters')).body.items;
