@@ -261,10 +261,11 @@ export class Realtime {
     this.retention.stop();
     await this.publisher.close();
     // Not io.close(): that also closes the HTTP server and waits for its keep-alive connections;
-    // the platform closes the server itself.
-    this.io.local.disconnectSockets(true);
-    await this.io.of('/').adapter.close();
+    // the platform closes the server itself. Connections are cut, not ended with a DISCONNECT
+    // packet: clients see "transport close", reconnect (to another node) and catch up, whereas
+    // "io server disconnect" means their session ended.
     this.io.engine.close();
+    await this.io.of('/').adapter.close();
     await this.pool?.end();
   }
 }
