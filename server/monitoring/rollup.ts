@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/index.js';
 import {
   addHistogram,
+  BIN_COUNT,
   binSql,
   durationStats,
   emptyHistogram,
@@ -21,6 +22,8 @@ const WORK_MS = `(EXTRACT(EPOCH FROM (t.completed_at - COALESCE(t.claimed_at, t.
 const LATE_MS = `GREATEST(0, (EXTRACT(EPOCH FROM (t.completed_at - t.due_at)) * 1000)::bigint)`;
 /** SLA "histogram": bin 0 on time, bin 1 breached. */
 const SLA_BIN = `(CASE WHEN t.completed_at > t.due_at THEN 1 ELSE 0 END)`;
+/** Element-wise sum of the stored histograms, as text (parsed faster than a bigint[] of strings). */
+const SUM_BINS = `ARRAY[${Array.from({ length: BIN_COUNT }, (_, i) => `COALESCE(sum(s.bins[${i + 1}]), 0)`).join(', ')}]::bigint[]::text`;
 const DAY_OF = (column: string) => `(${column} AT TIME ZONE 'UTC')::date`;
 
 /** The four measures, each as (value in ms, histogram aggregate) over history (h) or tasks (t). */
@@ -111,6 +114,16 @@ export class RollupService {
     return [db.raw('count(*) AS count'), db.raw(`COALESCE(sum(${m.ms}), 0) AS total_ms`), db.raw(`${m.bins} AS bins`)];
   }
 
+  /** The same aggregates with the histogram as text, for reading. */
+  private readAggregates(db: Knex, metric: Metric) {
+    const m = METRICS[metric];
+    return [
+      db.raw('count(*) AS count'),
+      db.raw(`COALESCE(sum(${m.ms}), 0) AS total_ms`),
+      db.raw(`(${m.bins})::text AS bins`),
+    ];
+  }
+
   /** Adds the aggregated rows: each day is rolled exactly once, so adding is exact. */
   private async upsert(trx: Knex, select: Knex.QueryBuilder): Promise<void> {
     const compiled = select.toSQL();
@@ -146,8 +159,16 @@ export class RollupService {
     if (rolledUntil && from < rolledUntil) {
       const firstDay = utcDay(Math.floor(from.getTime() / DAY_MS) * DAY_MS);
       const endDay = utcDay(Math.min(rolledUntil.getTime(), Math.ceil(to.getTime() / DAY_MS) * DAY_MS));
+      // Summed in the database, bin by bin: a few dozen rows come back, not one per day and department.
       const rolled = this.db('monitoring_element_stats as s')
-        .select('s.element_id', 's.metric', 's.count', 's.total_ms', 's.bins')
+        .select(
+          's.element_id',
+          's.metric',
+          this.db.raw('sum(s.count) AS count'),
+          this.db.raw('sum(s.total_ms) AS total_ms'),
+          this.db.raw(`${SUM_BINS} AS bins`),
+        )
+        .groupBy('s.element_id', 's.metric')
         .whereIn('s.definition_id', definitionIds)
         .whereIn('s.metric', metrics)
         .where('s.day', '>=', firstDay)
@@ -164,7 +185,7 @@ export class RollupService {
         const q = this.source(this.db, metric, tailFrom, to)
           .whereIn(`${alias}.definition_id`, definitionIds)
           .where(inScope(scope, `${alias}.department_id`))
-          .select(`${alias}.element_id`, this.db.raw(`'${metric}' AS metric`), ...this.aggregates(this.db, metric))
+          .select(`${alias}.element_id`, this.db.raw(`'${metric}' AS metric`), ...this.readAggregates(this.db, metric))
           .groupBy(`${alias}.element_id`);
         parts.push(q);
       }
@@ -177,7 +198,7 @@ function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** PGlite answers arrays as arrays; pg may answer a text literal for bigint[]. */
+/** Histograms are read as text ('{1,0,2}'); arrays are accepted too. */
 function numbers(bins: MetricRow['bins']): number[] {
   const list = typeof bins === 'string' ? bins.replace(/[{}]/g, '').split(',') : bins;
   return list.map((n) => Number(n));
