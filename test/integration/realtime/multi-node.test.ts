@@ -76,4 +76,22 @@ describe('realtime across two server processes on one PostgreSQL', () => {
     const ids = onA.events.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it('lets a client of a node that shuts down reconnect to the other node and catch up', async () => {
+    const onB = await TestSocket.as(b.url, 'xh.clerk2');
+    sockets.push(onB);
+    const ack = await onB.subscribe('department:ZJ-HZ-XH');
+    const since = ack.ok ? ack.latest : 0;
+    // when node B stops, its sockets see the connection cut (not a session end) …
+    const reason = new Promise((resolve) => onB.socket.once('disconnect', resolve));
+    await b.stop();
+    expect(await reason).toBe('transport close');
+    // … an instance started meanwhile on A …
+    const missed = await start(await new ApiClient(a.url).login('xh.clerk'), 'rtNodes');
+    // … reaches the client once it reconnects to A and re-subscribes with since
+    const onA = await TestSocket.as(a.url, 'xh.clerk2');
+    sockets.push(onA);
+    expect(await onA.subscribe('department:ZJ-HZ-XH', since)).toMatchObject({ ok: true, resync: false });
+    expect(onA.events.find(created(missed.id))).toBeDefined();
+  });
 });
