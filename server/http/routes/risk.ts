@@ -1,11 +1,15 @@
 import { z } from 'zod';
-import { isoDateString } from '../../domain/tariffs/index.js';
+import { decimalString, isoDateString } from '../../domain/tariffs/index.js';
 import { todayOf } from '../../processes/context.js';
 import type { AnyRoute } from '../route.js';
 import { route } from '../route.js';
 import type { Services } from '../services.js';
 
 export const riskStatisticsQuery = z.strictObject({ date: isoDateString('date').optional() });
+export const riskRegisterQuery = z.strictObject({
+  date: isoDateString('date').optional(),
+  minArrears: decimalString('minArrears', 'non-negative').default('1000000'),
+});
 export const riskScreeningBody = z.strictObject({ date: isoDateString('date').optional() });
 
 /** The high-risk register (DOMAIN.md §7): daily statistics, and HQ's screening on demand. */
@@ -20,6 +24,16 @@ export function riskRoutes(s: Services): AnyRoute[] {
       permission: { object: 'dashboard', action: 'read' },
       query: riskStatisticsQuery,
       handle: async ({ query, actor }) => s.processes.riskStatistics.daily(query.date, actor),
+    }),
+    route({
+      method: 'get',
+      path: '/risk/register',
+      tag: 'Risk',
+      summary:
+        'The daily HQ list: customers with arrears of at least minArrears (default 1 000 000 yuan; a group rolled up to its parent), split current-year / old, grouped by industry',
+      permission: { object: 'dashboard', action: 'read' },
+      query: riskRegisterQuery,
+      handle: async ({ query, actor }) => s.processes.riskStatistics.register(query.date, query.minArrears, actor),
     }),
     route({
       method: 'post',

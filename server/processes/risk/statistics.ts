@@ -62,4 +62,50 @@ export class RiskStatistics {
       },
     };
   }
+
+  /**
+   * The daily HQ list (DOMAIN.md §7): customers whose arrears (a group's rolled up to its parent)
+   * reach `minArrears` (default 1 000 000 yuan), split current-year / old, grouped by industry;
+   * only customers of departments where the reader may read dashboards.
+   */
+  async register(date: string | undefined, minArrears: string, actor: Actor) {
+    const statDate = date ?? (await this.latestScreening());
+    if (!statDate) return { date: null, minArrears, industries: [] };
+    const scope = await this.authorization.scope(actor, 'dashboard', 'read');
+    const q = this.db('risk_screenings as s')
+      .join('customers as c', 'c.id', 's.customer_id')
+      .where('s.screen_date', statDate)
+      .where('s.arrears_total', '>=', minArrears)
+      .where((w) => w.whereNull('s.group_root_id').orWhereRaw('s.group_root_id = s.customer_id'))
+      .select(
+        's.customer_id',
+        'c.account_no',
+        'c.name',
+        's.department_id',
+        's.province_id',
+        's.industry',
+        's.level',
+        's.rules',
+        this.db.raw('s.arrears_current_year::text as arrears_current_year'),
+        this.db.raw('s.arrears_prior_years::text as arrears_prior_years'),
+        this.db.raw('s.arrears_total::text as arrears_total'),
+      )
+      .orderBy([{ column: 's.industry' }, { column: 's.arrears_total', order: 'desc' }])
+      .limit(1000);
+    if (!scope.all) q.whereIn('s.department_id', scope.departmentIds.length ? scope.departmentIds : ['\u0000']);
+    const rows = (await q) as { industry: string | null; arrears_total: string }[];
+    const industries = new Map<string, typeof rows>();
+    for (const r of rows) industries.set(r.industry ?? '-', [...(industries.get(r.industry ?? '-') ?? []), r]);
+    return {
+      date: statDate,
+      minArrears,
+      industries: [...industries].map(([industry, customers]) => ({ industry, customers })),
+    };
+  }
+
+  private async latestScreening(): Promise<string | null> {
+    const row = (await this.db('risk_screenings').max({ d: 'screen_date' }).first()) as { d: Date | string | null };
+    if (!row?.d) return null;
+    return typeof row.d === 'string' ? row.d.slice(0, 10) : new Date(row.d).toISOString().slice(0, 10);
+  }
 }

@@ -176,4 +176,21 @@ describe.each(BACKENDS)('high-risk warnings: screen, warn, report, review (%s)',
     expect((await (await t.as('xh.clerk')).get('/api/v1/risk/statistics')).status).toBe(403);
     expect((await hq.get('/api/v1/risk/statistics?date=2024-13-01')).status).toBe(400);
   });
+
+  it('lists the customers owing 1 000 000 yuan or more, split by year, grouped by industry', async () => {
+    const res = await hq.get('/api/v1/risk/register');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const byIndustry = Object.fromEntries(
+      res.body.industries.map((g: { industry: string; customers: { account_no: string }[] }) => [
+        g.industry,
+        g.customers.map((x) => x.account_no),
+      ]),
+    );
+    expect(byIndustry).toEqual({ '101': [c.steel!.account_no], '201': [c.parent!.account_no] });
+    const parent = res.body.industries.find((g: { industry: string }) => g.industry === '201').customers[0];
+    expect(parent).toMatchObject({ arrears_current_year: '1200000.00', arrears_prior_years: '0.00', level: 'A' });
+    const lower = await hq.get('/api/v1/risk/register?minArrears=5000');
+    expect(lower.body.industries.map((g: { industry: string }) => g.industry)).toContain('-');
+    expect((await hq.get('/api/v1/risk/register?minArrears=lots')).status).toBe(400);
+  });
 });
