@@ -2,9 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
 import { AppError, Invalid, NotFound } from '../lib/errors.js';
-import { instanceEvent } from '../workflow/step-persistence.js';
 import type { Transactions } from '../workflow/transactions.js';
-import { instanceOf, type Owner, type TaskAccess, type TaskRef } from './task-access.js';
+import { insertAnnounced, type Owner, type TaskAccess, type TaskRef } from './task-access.js';
 import type { UploadedFile } from './upload.js';
 
 /** Documents staff attach to applications: scans, photos, office files. Nothing a browser would run. */
@@ -88,16 +87,10 @@ export class AttachmentsService {
       uploaded_by: actor.username,
       created_at: new Date(),
     };
-    await this.transactions.run(async (scope) => {
-      await scope.trx('task_attachments').insert(row);
-      scope.outbox.add(
-        instanceEvent('task:commented', instanceOf(task), {
-          taskId: task.id,
-          attachmentId: row.id,
-          author: actor.username,
-          filename,
-        }),
-      );
+    await insertAnnounced(this.transactions, 'task_attachments', row, task, {
+      attachmentId: row.id,
+      author: actor.username,
+      filename,
     });
     return this.toApi({ ...row, display_name: actor.displayName });
   }

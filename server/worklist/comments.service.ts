@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
-import { instanceEvent } from '../workflow/step-persistence.js';
 import type { Transactions } from '../workflow/transactions.js';
-import { instanceOf, type Owner, type TaskAccess } from './task-access.js';
+import { insertAnnounced, type Owner, type TaskAccess } from './task-access.js';
 
 /** Remarks on a task, seen by whoever may see the task, and together per instance. */
 export class CommentsService {
@@ -46,15 +45,9 @@ export class CommentsService {
       body,
       created_at: new Date(),
     };
-    await this.transactions.run(async (scope) => {
-      await scope.trx('task_comments').insert(comment);
-      scope.outbox.add(
-        instanceEvent('task:commented', instanceOf(task), {
-          taskId: task.id,
-          commentId: comment.id,
-          author: actor.username,
-        }),
-      );
+    await insertAnnounced(this.transactions, 'task_comments', comment, task, {
+      commentId: comment.id,
+      author: actor.username,
     });
     return {
       id: comment.id,

@@ -1,7 +1,9 @@
 import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
 import { NotFound } from '../lib/errors.js';
+import { instanceEvent } from '../workflow/step-persistence.js';
 import type { TasksService } from '../workflow/tasks.service.js';
+import type { Transactions } from '../workflow/transactions.js';
 import type { Visibility } from '../workflow/visibility.js';
 
 /** The task fields the task page's services need (a row of TasksService.get). */
@@ -24,6 +26,23 @@ export function instanceOf(task: TaskRef) {
     definition_key: task.definition_key,
     business_key: task.business_key,
   };
+}
+
+/**
+ * Stores a row hanging off a task and announces it as `task:commented` (payload: the task, the
+ * author and `details`) in the same transaction, so listeners never hear of a row that is not there.
+ */
+export async function insertAnnounced(
+  transactions: Transactions,
+  table: string,
+  row: Record<string, unknown>,
+  task: TaskRef,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await transactions.run(async (scope) => {
+    await scope.trx(table).insert(row);
+    scope.outbox.add(instanceEvent('task:commented', instanceOf(task), { taskId: task.id, ...details }));
+  });
 }
 
 /**
