@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context, Next } from 'koa';
@@ -99,6 +98,8 @@ async function send(ctx: Context, file: string, s: { size: number; mtime: Date }
     return;
   }
   ctx.length = s.size;
-  // HEAD: status and headers only (Koa sends no body for HEAD; no file handle to leak).
-  if (ctx.method !== 'HEAD') ctx.body = createReadStream(file);
+  // Read whole (the app's files are at most a few MB): a stream the browser abandons mid-way
+  // (a reload while assets load) would surface as a "Premature close" error on the server.
+  // HEAD: status and headers only.
+  if (ctx.method !== 'HEAD') ctx.body = await readFile(file);
 }

@@ -153,6 +153,67 @@ describe('the worklist in Chromium', () => {
     await page.context().close();
   });
 
+  it('keeps typing that was never saved when the page is reloaded at once', async () => {
+    const page = await newUserPage(chrome.browser, t.url, 'xh.clerk');
+    const own = await startMeterCheck(await t.as('xh.clerk'), 'ZJ-HZ-XH', 'JL-XH-0007');
+    await (await t.as('xh.clerk')).post(`/api/v1/tasks/${own.taskId}/claim`);
+    await page.goto(`${t.url}/#/tasks/${own.taskId}`);
+    await page.getByLabel(/核查意见/).fill('用户不在家，改约明天');
+    await page.reload();
+    await page.getByText(/已恢复您于 .* 保存的草稿/).waitFor();
+    expect(await page.getByLabel(/核查意见/).inputValue()).toBe('用户不在家，改约明天');
+    await page.context().close();
+  });
+
+  it('takes comments and size-limited attachments on a task', async () => {
+    const page = await newUserPage(chrome.browser, t.url, 'xh.clerk');
+    const own = await startMeterCheck(await t.as('xh.clerk'), 'ZJ-HZ-XH', 'JL-XH-0008');
+    await page.goto(`${t.url}/#/tasks/${own.taskId}`);
+    await page.getByLabel('新备注').fill('请补充现场照片');
+    await page.getByRole('button', { name: '添加备注' }).click();
+    await page.getByText('备注已添加。').waitFor();
+    await page.locator('.comment-list').getByText('请补充现场照片').waitFor();
+    expect(await page.locator('.comment-list').textContent()).toContain('西湖业务受理员');
+
+    await page.getByLabel('选择文件上传').setInputFiles({
+      name: '现场照片说明.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('表计编号 XH-0008，封印完好'),
+    });
+    await page.getByText('已上传「现场照片说明.txt」。').waitFor();
+    await page.getByRole('link', { name: '现场照片说明.txt' }).waitFor();
+
+    await page.getByLabel('选择文件上传').setInputFiles({
+      name: 'too-large.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.alloc(5 * 1024 * 1024 + 1),
+    });
+    await page.getByText('文件「too-large.pdf」超过 5.0 MB，未上传。').waitFor();
+    const listed = await (await t.as('xh.clerk')).get(`/api/v1/tasks/${own.taskId}/attachments`);
+    expect(listed.body.items.map((a: { filename: string }) => a.filename)).toEqual(['现场照片说明.txt']);
+    await page.context().close();
+  });
+
+  it('lets a team leader reassign a task, and a clerk sees no such action', async () => {
+    const own = await startMeterCheck(await t.as('xh.clerk'), 'ZJ-HZ-XH', 'JL-XH-0009');
+    const clerk = await newUserPage(chrome.browser, t.url, 'xh.clerk');
+    await clerk.goto(`${t.url}/#/tasks/${own.taskId}`);
+    await clerk.getByRole('button', { name: '签收' }).waitFor();
+    expect(await clerk.getByRole('button', { name: '改派' }).count()).toBe(0);
+    await clerk.context().close();
+
+    const leader = await newUserPage(chrome.browser, t.url, 'xh.leader');
+    await leader.goto(`${t.url}/#/tasks/${own.taskId}`);
+    await leader.getByRole('button', { name: '改派' }).click();
+    const dialog = leader.getByRole('dialog', { name: '改派任务' });
+    await dialog.getByLabel('接收人用户名').fill('xh.clerk2');
+    await dialog.getByRole('button', { name: '确定' }).click();
+    await leader.getByText('任务已改派给 xh.clerk2。').waitFor();
+    const task = await (await t.as('xh.clerk')).get(`/api/v1/tasks/${own.taskId}`);
+    expect(task.body.assignee).toBe('xh.clerk2');
+    await leader.context().close();
+  });
+
   it("never shows a county user another county's tasks", async () => {
     const page = await newUserPage(chrome.browser, t.url, 'yh.clerk');
     await openTab(page, /可签收/);

@@ -59,7 +59,13 @@ export function apiUrl(path: string, query?: Query): string {
   return qs ? `${url}?${qs}` : url;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  query?: Query,
+  init: { keepalive?: boolean } = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   let payload: BodyInit | undefined;
   if (body instanceof FormData) payload = body;
@@ -73,7 +79,13 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
   }
   let res: Response;
   try {
-    res = await fetch(apiUrl(path, query), { method, headers, body: payload ?? null, credentials: 'same-origin' });
+    res = await fetch(apiUrl(path, query), {
+      method,
+      headers,
+      body: payload ?? null,
+      credentials: 'same-origin',
+      ...(init.keepalive ? { keepalive: true } : {}),
+    });
   } catch (err) {
     throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : 'network error');
   }
@@ -99,7 +111,8 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
 export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
-  put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
+  put: <T>(path: string, body?: unknown, init?: { keepalive?: boolean }) =>
+    request<T>('PUT', path, body ?? {}, undefined, init),
   delete: <T>(path: string, body?: unknown) => request<T>('DELETE', path, body),
   /** multipart upload (attachments) */
   upload: <T>(path: string, form: FormData) => request<T>('POST', path, form),

@@ -147,6 +147,19 @@ export function TaskFormPanel({
     };
   }, [taskId]);
 
+  // Closing the tab or reloading with typing not yet saved: send it with keepalive.
+  useEffect(() => {
+    const flush = () => {
+      // form-js applies typing after a short debounce and flushes it on blur: blur first.
+      if (container.current?.contains(document.activeElement)) (document.activeElement as HTMLElement).blur();
+      if (!dirty.current || !latest.current || !editableRef.current) return;
+      dirty.current = false;
+      void worklistApi.saveDraft(taskId, latest.current, true).catch(() => {});
+    };
+    window.addEventListener('pagehide', flush);
+    return () => window.removeEventListener('pagehide', flush);
+  }, [taskId]);
+
   useEffect(() => {
     viewer.current?.setProperty('readOnly', !editable);
   }, [editable]);

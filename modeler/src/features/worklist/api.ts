@@ -170,7 +170,9 @@ export const worklistApi = {
   form: (id: string) => api.get<TaskForm>(`/tasks/${id}/form`),
   draft: (id: string) =>
     api.get<{ data: Record<string, unknown> | null; savedAt: string | null }>(`/tasks/${id}/draft`),
-  saveDraft: (id: string, data: Record<string, unknown>) => api.put(`/tasks/${id}/draft`, { data }),
+  /** `keepalive` lets the request finish while the page is closing. */
+  saveDraft: (id: string, data: Record<string, unknown>, keepalive = false) =>
+    api.put(`/tasks/${id}/draft`, { data }, { keepalive }),
   deleteDraft: (id: string) => api.delete(`/tasks/${id}/draft`),
   claim: (id: string) => api.post<Task>(`/tasks/${id}/claim`),
   unclaim: (id: string) => api.post<Task>(`/tasks/${id}/unclaim`),
