@@ -58,6 +58,8 @@ export class DashboardService {
     private readonly authorization: Authorization,
     private readonly rollup: RollupService,
     private readonly clock: () => number = Date.now,
+    /** "Due soon" on the dashboard means within the SLA alert horizon (SLA_HORIZON). */
+    private readonly horizonMs = 4 * HOUR_MS,
   ) {}
 
   private async context(q: DashboardQuery, actor: Actor): Promise<Context> {
@@ -101,7 +103,7 @@ export class DashboardService {
           this.db.raw('count(*) FILTER (WHERE due_at < ?) AS overdue', [now]),
           this.db.raw('count(*) FILTER (WHERE due_at >= ? AND due_at < ?) AS due_soon', [
             now,
-            new Date(now.getTime() + 4 * HOUR_MS),
+            new Date(now.getTime() + this.horizonMs),
           ]),
         )
         .first(),

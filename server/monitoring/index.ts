@@ -34,7 +34,7 @@ export class Monitoring {
     clock: () => number = Date.now,
   ) {
     this.rollup = new RollupService(db, clock);
-    this.dashboards = new DashboardService(db, authorization, this.rollup, clock);
+    this.dashboards = new DashboardService(db, authorization, this.rollup, clock, options.slaHorizonMs);
     this.alerts = new SlaAlertsService(db, transactions, authorization, options.slaHorizonMs, clock);
     this.instances = new InstanceViewService(db, authorization);
     this.chores = [
