@@ -131,6 +131,37 @@ describe('designer: real-world BPMN files in Chromium', () => {
     60_000,
   );
 
+  it('draws the called process inside an expanded call activity and keeps it in place', async () => {
+    // given MIWG B.1.0, whose "Call Activity - Expanded" shows the process it calls
+    await open(path.join(MIWG, 'B.1.0.bpmn'));
+    const canvas = page.getByTestId('import-canvas');
+    const ids = [
+      '_ba16239e-181e-4b9f-bc5b-0bb2ee973450', // the call activity
+      '_200f43e7-1385-46e2-a380-3ef16ebe7847', // its start event
+      '_c57a5344-213f-4834-a6c3-94ce878b413c', // its task
+    ];
+    const shape = (id: string) => canvas.locator(`[data-element-id="${id}"]`);
+    const positions = () => Promise.all(ids.map((id) => shape(id).getAttribute('transform')));
+    const before = await positions();
+    expect(await shape(ids[2]!).getAttribute('display')).not.toBe('none');
+
+    // when someone drags the call activity (by its lower edge) and then its task
+    const drag = async (x: number, y: number) => {
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + 20, y + 6, { steps: 5 });
+      await page.mouse.up();
+    };
+    const activity = (await shape(ids[0]!).boundingBox())!;
+    await drag(activity.x + activity.width / 4, activity.y + activity.height - 6);
+    const task = (await shape(ids[2]!).boundingBox())!;
+    await drag(task.x + task.width / 2, task.y + task.height / 2);
+
+    // then nothing moved (bpmn-js would try to re-parent the called process's elements)
+    expect(await positions()).toEqual(before);
+    expect(pageErrors(page)).toEqual([]);
+  });
+
   it("shows a Camunda 7 file's camunda: properties in the designer's properties panel", async () => {
     // given the job announcement process (Camunda Modeler 4.11) opened in the designer's modeler
     await open(path.join(CAMUNDA7, 'job-announcement.bpmn'));

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { useT } from '../../../lib/i18n';
 import { BpmnFileError, MAX_BPMN_BYTES, readBpmnFile, type BpmnFile } from '../io';
+import './versions.css';
 
 interface Props {
   /** Called for "Download .bpmn"; omit to hide the button. */

@@ -6,6 +6,7 @@ import { createDesignerModeler } from '../modeler-config';
 import { simulationModules } from '../simulation';
 import { BpmnFileButtons } from './BpmnFileButtons';
 import { SimulationToggle } from './SimulationToggle';
+import './versions.css';
 
 interface Result {
   name: string;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useT } from '../../../lib/i18n';
+import './versions.css';
 import { hasSimulation, isSimulating, onSimulationToggle, setSimulating, type InjectorLike } from '../simulation';
 
 /**

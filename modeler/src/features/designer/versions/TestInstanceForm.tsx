@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../../../lib/api';
 import { useT } from '../../../lib/i18n';
 import { defaultTestBusinessKey, openInMonitor, parseVariables, startTestInstance } from '../test-instance';
+import './versions.css';
 
 interface Props {
   definitionId: string;

@@ -4,6 +4,7 @@ import { formatDateTime, useT } from '../../../lib/i18n';
 import { navigate } from '../../../app/router';
 import { bpmnFileName, downloadXml } from '../io';
 import { deployerLabel, listVersions, versionXml, type VersionSummary } from './api';
+import './versions.css';
 
 const path = (...parts: Array<string | number>) => '/' + parts.map((p) => encodeURIComponent(String(p))).join('/');
 
