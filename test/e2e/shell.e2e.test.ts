@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { launchBrowser, newUserPage, pageErrors, type TestBrowser } from './support/browser.js';
+import { launchBrowser, newUserPage, pageErrors, screenshot, type TestBrowser } from './support/browser.js';
 
 describe('the app shell in Chromium', () => {
   let t: TestPlatform;
@@ -81,6 +81,7 @@ describe('the app shell in Chromium', () => {
     await page.getByLabel('密码').fill('wrong-password');
     await page.getByRole('button', { name: '登录', exact: true }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('用户名或密码错误');
+    await screenshot(page, 'login-error-zh');
     await context.close();
   });
 });

@@ -321,6 +321,9 @@ describe('the worklist in Chromium', () => {
       await openTab(page, locale === 'zh' ? /我的任务/ : /My tasks/);
       await row(page, 'JL-XH-0006').waitFor();
       await screenshot(page, `worklist-mine-${locale}`);
+      await openTab(page, locale === 'zh' ? /我已完成/ : /Completed by me/);
+      await row(page, 'JL-XH-0001').waitFor();
+      await screenshot(page, `worklist-completed-${locale}`);
       await page.goto(`${t.url}/#/tasks/${shot.taskId}`);
       await page.locator('.diagram .step-current').first().waitFor();
       await page.locator('.fjs-form').waitFor();

@@ -66,7 +66,6 @@ export function LoginPage({ notice }: { notice?: string | undefined }) {
         <button type="submit" class="primary" disabled={busy}>
           {busy ? t('login.submitting') : t('login.submit')}
         </button>
-        <p class="hint">{t('login.hint')}</p>
       </form>
     </main>
   );

@@ -32,7 +32,6 @@ export default {
     'login.failed': '用户名或密码错误。',
     'login.locked': '登录尝试过多，请稍后再试。',
     'login.error': '登录失败：{message}',
-    'login.hint': '演示账号的密码均为 demo1234',
   },
   en: {
     'app.title': 'Power Marketing Process Platform',
@@ -66,6 +65,5 @@ export default {
     'login.failed': 'Wrong user name or password.',
     'login.locked': 'Too many attempts; try again later.',
     'login.error': 'Login failed: {message}',
-    'login.hint': 'Every demo account uses the password demo1234',
   },
 };
