@@ -36,7 +36,7 @@ export function BpmnFileButtons({ onDownload, onUpload }: Props) {
   }
 
   return (
-    <div class="toolbar">
+    <div class="versions-toolbar">
       {onDownload && (
         <button type="button" onClick={() => void onDownload()}>
           {t('designer.io.download')}

@@ -72,7 +72,7 @@ export function DiffPage({ params }: { params: Record<string, string> }) {
   return (
     <section class="page">
       <h1>{t('designer.diff.title', { key, a: lo, b: hi })}</h1>
-      <nav class="toolbar" aria-label={t('designer.versions.list')}>
+      <nav class="versions-toolbar" aria-label={t('designer.versions.list')}>
         <a href={`#/designer/${encodeURIComponent(key)}/versions`}>{t('designer.versions.backToList')}</a>
       </nav>
       {error && <p role="alert">{t('app.error', { message: error })}</p>}

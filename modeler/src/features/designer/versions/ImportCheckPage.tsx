@@ -86,7 +86,7 @@ export function ImportCheckPage() {
         }
       />
       {result && !result.error && (
-        <div class="toolbar">
+        <div class="versions-toolbar">
           <SimulationToggle modeler={ready} />
         </div>
       )}

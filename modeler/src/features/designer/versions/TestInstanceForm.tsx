@@ -80,7 +80,7 @@ export function TestInstanceForm({ definitionId, definitionKey, version }: Props
               {error}
             </p>
           )}
-          <div class="toolbar">
+          <div class="versions-toolbar">
             <button type="submit" disabled={busy}>
               {busy ? t('designer.testInstance.starting') : t('designer.testInstance.start')}
             </button>

@@ -39,7 +39,7 @@ export function VersionViewerPage({ params }: { params: Record<string, string> }
     <section class="page">
       <h1>{t('designer.viewer.title', { key, version: params.version })}</h1>
       <p class="notice">{t('designer.viewer.readOnly')}</p>
-      <nav class="toolbar" aria-label={t('designer.versions.list')}>
+      <nav class="versions-toolbar" aria-label={t('designer.versions.list')}>
         <a href={list}>{t('designer.versions.backToList')}</a>
         <a href={`#/designer/${encodeURIComponent(key)}`}>{t('designer.versions.backToDesigner')}</a>
         {previous && version && (
@@ -55,7 +55,7 @@ export function VersionViewerPage({ params }: { params: Record<string, string> }
           <p>
             {t('designer.viewer.deployedBy', { name: deployerLabel(version), at: formatDateTime(version.deployedAt) })}
           </p>
-          <div class="toolbar">
+          <div class="versions-toolbar">
             <button
               type="button"
               disabled={!xml}

@@ -21,7 +21,7 @@ export function VersionsPage({ params }: { params: Record<string, string> }) {
   return (
     <section class="page">
       <h1>{t('designer.versions.title', { key })}</h1>
-      <nav class="toolbar" aria-label={t('designer.versions.list')}>
+      <nav class="versions-toolbar" aria-label={t('designer.versions.list')}>
         <a href={`#/designer/${encodeURIComponent(key)}`}>{t('designer.versions.backToDesigner')}</a>
       </nav>
       {latest && can('instance', 'start') && (
