@@ -6,6 +6,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   billing: () => import('./billing.js'),
   monitoring: () => import('./monitoring.js'),
   realtime: () => import('./realtime.js'),
+  collection: () => import('./collection.js'),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));
