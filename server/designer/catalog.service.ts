@@ -10,8 +10,8 @@ export interface DesignerCatalog {
   services: { name: string; description: string; inputs: string[]; outputs: string[] }[];
   /** Deployed process keys: the targets a call activity may name. */
   processes: { key: string; name: string | null; version: number }[];
-  /** Form ids already deployed (null where the platform keeps no form catalogue yet). */
-  forms: string[] | null;
+  /** Form ids already deployed. */
+  forms: string[];
 }
 
 /**
@@ -27,14 +27,15 @@ export class DesignerCatalogService {
   ) {}
 
   async catalog(): Promise<DesignerCatalog> {
-    const [roles, users, processes, lint] = await Promise.all([
+    const [roles, users, processes, forms] = await Promise.all([
       this.db('roles').select('code', 'name', 'name_en').orderBy('code'),
       this.db('users').where({ active: true }).select('username', 'display_name', 'department_id').orderBy('username'),
       this.db('process_definitions as d')
         .select('d.key', 'd.name', 'd.version')
         .whereRaw('d.version = (SELECT max(version) FROM process_definitions d2 WHERE d2.key = d.key)')
         .orderBy('d.key'),
-      this.deployLint.data(),
+      // Deployed task forms (server/forms): the form picker offers them beside the draft's own.
+      this.db('forms').distinct('form_id').orderBy('form_id').pluck('form_id') as Promise<string[]>,
     ]);
     return {
       roles: roles.map((r: { code: string; name: string; name_en: string | null }) => ({
@@ -58,7 +59,7 @@ export class DesignerCatalogService {
         name: p.name,
         version: Number(p.version),
       })),
-      forms: lint.forms,
+      forms,
     };
   }
 

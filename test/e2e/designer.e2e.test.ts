@@ -226,4 +226,30 @@ describe('designer: draw, check, deploy, work (Chromium)', () => {
     expect(JSON.stringify(form.body)).toContain('e2e.review');
     expect(pageErrors(clerk)).toEqual([]);
   }, 120_000);
+
+  it('speaks Chinese by default: reopens the draft, lists its checks in Chinese and marks the element', async () => {
+    // given the designer in Chinese, back on the draft deployed above
+    const zh = await newUserPage(chrome.browser, t.url, 'designer');
+    zh.setDefaultTimeout(10_000);
+    await zh.getByRole('navigation').getByRole('link', { name: '流程设计' }).click();
+    await zh.getByRole('table', { name: '草稿' }).getByRole('link', { name: 'e2e_approval' }).click();
+    await zh.getByRole('heading', { name: '设计：E2E approval' }).waitFor();
+    await zh.getByText('没有发现问题。').waitFor();
+    await expect(zh.getByText(/草稿修订 \d+，designer/).count()).resolves.toBe(1);
+
+    // when they take the candidate group off the first task
+    const first = await zh
+      .locator('.designer-canvas g.djs-shape[data-element-id^="Activity_"]', { hasText: 'Review' })
+      .getAttribute('data-element-id');
+    await clickElement(zh, first as string);
+    await zh.getByRole('checkbox', { name: '业务受理员', exact: true }).uncheck();
+
+    // then the check says so in Chinese, on the list and as a badge on the task
+    const message = '用户任务“Review application”需要设置候选组、候选用户或办理人';
+    await zh.locator('.lint-panel .lint-message', { hasText: message }).waitFor();
+    await zh.locator(`.lint-badge.lint-error[data-element-id="${first}"]`).waitFor();
+    await expect(zh.getByRole('button', { name: '部署', exact: true }).isDisabled()).resolves.toBe(true);
+    await screenshot(zh, 'designer-5-zh');
+    expect(pageErrors(zh)).toEqual([]);
+  }, 60_000);
 });

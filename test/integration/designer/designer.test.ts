@@ -199,6 +199,7 @@ describe.each(BACKENDS)('designer API: drafts, catalog and the deploy lint (%s)'
     expect(res.body.users[0]).not.toHaveProperty('password_hash');
     expect(res.body.services).toContainEqual(expect.objectContaining({ name: 'noop', inputs: [], outputs: [] }));
     expect(res.body.processes).toContainEqual(expect.objectContaining({ key: 'lintClean', version: 1 }));
+    expect(res.body.forms).toContain('designer.review');
   });
 
   it('is for designers only', async () => {

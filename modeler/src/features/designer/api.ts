@@ -29,7 +29,7 @@ export interface DesignerCatalog {
   users: { username: string; displayName: string; departmentId: string }[];
   services: { name: string; description: string; inputs: string[]; outputs: string[] }[];
   processes: { key: string; name: string | null; version: number }[];
-  forms: string[] | null;
+  forms: string[];
 }
 
 export interface DefinitionSummary {

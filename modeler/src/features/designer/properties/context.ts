@@ -16,7 +16,7 @@ export interface DesignerContext {
 
 export function emptyContext(): DesignerContext {
   return {
-    catalog: { roles: [], users: [], services: [], processes: [], forms: null },
+    catalog: { roles: [], users: [], services: [], processes: [], forms: [] },
     forms: [],
     locale: 'zh',
     t: (key) => key,

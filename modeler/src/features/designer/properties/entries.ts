@@ -122,7 +122,7 @@ export function FormKeyEntry({ element, id }: Props) {
     getValue: () => text(element.businessObject.get('camunda:formKey')),
     setValue: (value: string) => set({ 'camunda:formKey': value || undefined }),
     getOptions: () => {
-      const ids = new Set([...context.forms.map((f) => f.id), ...(context.catalog.forms ?? [])]);
+      const ids = new Set([...context.forms.map((f) => f.id), ...context.catalog.forms]);
       const current = text(element.businessObject.get('camunda:formKey'));
       if (current) ids.add(current);
       return [
