@@ -17,6 +17,15 @@ export interface FormRow {
 const FORM_ID = /^[A-Za-z][\w.-]{0,99}$/;
 const MAX_COMPONENTS = 500;
 
+/**
+ * Camunda 7 embedded and application forms (`embedded:app:forms/x.html`, `app:…`,
+ * `camunda-forms:app:…`) live in a web application, not in a deployment: files drawn for Camunda
+ * run as they are, and their tasks simply have no platform form.
+ */
+export function isExternalFormKey(formKey: string): boolean {
+  return /^(embedded:|app:|camunda-forms:app:)/.test(formKey.trim());
+}
+
 /** `camunda:formKey` as Camunda 7 writes a deployed form-js form, or as plain id: the form id. */
 export function formIdOfKey(formKey: string): string {
   const prefix = 'camunda-forms:deployment:';
@@ -144,6 +153,7 @@ export class FormsService {
     formKeys: { elementId: string; formKey: string }[],
     deployedWith: Map<string, string>,
   ): Promise<void> {
+    formKeys = formKeys.filter((k) => !isExternalFormKey(k.formKey));
     const ids = [...new Set(formKeys.map((k) => formIdOfKey(k.formKey)))];
     if (ids.length === 0) return;
     const latest = await this.latestIds(trx, ids);

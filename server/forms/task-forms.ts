@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.js';
 import { isExpression, resolveTemplate } from '../engine/expressions.js';
 import { Invalid, NotFound } from '../lib/errors.js';
-import { FormsService } from './forms.service.js';
+import { FormsService, isExternalFormKey } from './forms.service.js';
 
 interface TaskRef {
   id: string;
@@ -35,7 +35,7 @@ export class TaskForms {
 
   /** The form id a task's formKey names (a `${…}` formKey is resolved over the variables). */
   private formKeyOf(task: TaskRef, variables: Record<string, unknown>): string | null {
-    if (!task.form_key) return null;
+    if (!task.form_key || isExternalFormKey(task.form_key)) return null;
     if (!isExpression(task.form_key)) return task.form_key;
     const value = resolveTemplate(task.form_key, (name) =>
       Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : undefined,

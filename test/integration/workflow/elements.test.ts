@@ -46,7 +46,7 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
         element_id: 'review',
         name: 'Review application',
         candidate_groups: ['acceptance_clerk'],
-        form_key: 'review.form',
+        form_key: 'generic.task',
         priority: 70,
         department_id: 'ZJ-HZ-XH',
         assignee: null,
