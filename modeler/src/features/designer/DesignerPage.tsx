@@ -160,7 +160,8 @@ export function DesignerPage({ params }: { params: Record<string, string> }) {
       showToast('success', t('designer.saved', { revision: saved.revision }));
       return true;
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'DRAFT_STALE') showToast('error', t('designer.stale', { user: '' }));
+      if (err instanceof ApiError && err.code === 'DRAFT_STALE')
+        showToast('error', t('designer.stale', { revision: String(err.extra.currentRevision ?? '') }));
       else showToast('error', t('designer.error', { message: err instanceof Error ? err.message : String(err) }));
       return false;
     } finally {

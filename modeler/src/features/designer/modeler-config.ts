@@ -47,7 +47,7 @@ export function createDesignerModeler({
 }: DesignerModelerOptions): Modeler {
   return new Modeler({
     container,
-    keyboard: { bindTo: container },
+    // diagram-js binds the keyboard to the canvas itself now (bindTo is refused with a console error).
     moddleExtensions: camundaModdleExtensions,
     additionalModules: [...designerCoreModules, ...additionalModules],
     ...(propertiesParent ? { propertiesPanel: { parent: propertiesParent } } : {}),
