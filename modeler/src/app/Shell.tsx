@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useT } from '../lib/i18n';
+import { useLocale, useT } from '../lib/i18n';
 import { disconnectRealtime } from '../lib/realtime';
 import { logout, type SessionUser } from '../lib/session';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -61,6 +61,7 @@ function skipToMain(event: Event) {
 
 function UserMenu({ user }: { user: SessionUser }) {
   const t = useT();
+  const department = (useLocale() === 'en' && user.departmentNameEn) || user.departmentName;
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -94,13 +95,13 @@ function UserMenu({ user }: { user: SessionUser }) {
         onClick={() => setOpen(!open)}
       >
         <span class="user-name">{user.displayName}</span>
-        {user.departmentName && <span class="user-dept">{user.departmentName}</span>}
+        {department && <span class="user-dept">{department}</span>}
       </button>
       {open && (
         <div class="user-panel" id="user-menu-panel">
           <dl>
             <dt>{t('app.user.department')}</dt>
-            <dd>{user.departmentName ?? '—'}</dd>
+            <dd>{department ?? '—'}</dd>
             <dt>{t('app.user.roles')}</dt>
             <dd>{roles || '—'}</dd>
           </dl>

@@ -8,6 +8,8 @@ export interface SessionUser {
   displayName: string;
   departmentId: string | null;
   departmentName: string | null;
+  /** The department's English name, where the organisation has one. */
+  departmentNameEn: string | null;
   roles: { role: string; departmentId: string; departmentName: string | null }[];
   /** 'object:action' strings the user holds somewhere (the server decides per department). */
   permissions: string[];
@@ -17,7 +19,7 @@ interface MeResponse {
   id: string;
   username: string;
   displayName: string;
-  department: { id: string; name: string } | null;
+  department: { id: string; name: string; nameEn?: string | null } | null;
   roles: SessionUser['roles'];
   actions: string[];
   csrfToken?: string | null;
@@ -43,6 +45,7 @@ function toUser(me: MeResponse): SessionUser {
     displayName: me.displayName,
     departmentId: me.department?.id ?? null,
     departmentName: me.department?.name ?? null,
+    departmentNameEn: me.department?.nameEn ?? null,
     roles: me.roles,
     permissions: me.actions,
   };

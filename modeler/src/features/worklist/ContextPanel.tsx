@@ -1,4 +1,4 @@
-import { useT } from '../../lib/i18n';
+import { useT, type Translate } from '../../lib/i18n';
 import type { Bill, TaskContext } from './api';
 
 /** Customer card, recent bills and arrears (collection tasks), audit rules tripped (billing audit). */
@@ -32,6 +32,12 @@ export function ContextPanel({ context }: { context: TaskContext }) {
               <>
                 <dt>{t('task.customer.elecType')}</dt>
                 <dd>{customer.elecTypeCode}</dd>
+              </>
+            )}
+            {customer.status && (
+              <>
+                <dt>{t('task.customer.status')}</dt>
+                <dd>{label(t, 'task.customer.status', customer.status)}</dd>
               </>
             )}
             {customer.creditGrade && (
@@ -113,7 +119,15 @@ export function ContextPanel({ context }: { context: TaskContext }) {
   );
 }
 
+/** A code shown in words where the messages know it ('task.bills.status.issued'), else as is. */
+function label(t: Translate, prefix: string, code: string): string {
+  const key = `${prefix}.${code}`;
+  const text = t(key);
+  return text === key ? code : text;
+}
+
 function BillRow({ bill }: { bill: Bill }) {
+  const t = useT();
   const outstanding = String(bill.outstanding ?? '');
   const owes = outstanding !== '' && Number(outstanding) > 0;
   return (
@@ -122,7 +136,7 @@ function BillRow({ bill }: { bill: Bill }) {
       <td class="num">{String(bill.total ?? '')}</td>
       <td class="num">{outstanding}</td>
       <td>{String(bill.due_date ?? '')}</td>
-      <td>{String(bill.status ?? '')}</td>
+      <td>{bill.status ? label(t, 'task.bills.status', bill.status) : ''}</td>
     </tr>
   );
 }

@@ -47,13 +47,17 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
 
   // Someone else acting on this task while it is open: say so and show the new state.
   const instanceId = context?.instance.id;
+  const shown = useRef<TaskContext | null>(null);
+  shown.current = context;
   useEffect(() => {
     if (!instanceId) return;
     return subscribe(rooms.instance(instanceId), (event: RealtimeEvent) => {
       if (!event.topic.startsWith('task:') || event.payload.taskId !== id) return;
       const assignee = event.payload.assignee as string | undefined;
       const who = (event.payload.assigneeName as string | undefined) ?? assignee;
-      if (event.topic === 'task:claimed' && assignee && assignee !== user.username)
+      // A replayed event the page already shows (catch-up may resend recent rows) is not news.
+      const already = shown.current?.task.assignee === assignee;
+      if (event.topic === 'task:claimed' && assignee && assignee !== user.username && !already)
         showToast('info', t('task.claimedBy', { who, time: formatDateTime(event.at) }));
       load();
     });
