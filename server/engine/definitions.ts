@@ -284,7 +284,8 @@ class Checker {
       candidateGroups: str(element.candidateGroups),
       candidateUsers: str(element.candidateUsers),
       assignee: str(element.assignee),
-      formKey: str(element.formKey),
+      // Camunda 7.16+ links a form-js form by camunda:formRef; both name a deployed form's id.
+      formKey: str(element.formKey) ?? str(element.formRef),
       dueDate: str(element.dueDate),
       followUpDate: str(element.followUpDate),
       priority: str(element.priority),

@@ -17,7 +17,8 @@ export function formIdOfKey(formKey: string): string {
 const userTaskForm: RuleFactory<Partial<PlatformLintData>> = (config = {}) => ({
   check(node, reporter) {
     if (!is(node, 'bpmn:UserTask')) return;
-    const formKey = text(node.formKey);
+    // camunda:formRef (Camunda 7.16+) names a deployed form like formKey does.
+    const formKey = text(node.formKey) ?? text(node.formRef);
     if (!formKey) {
       report(reporter, node, 'user-task.no-form', {}, ['formKey']);
       return;

@@ -96,6 +96,18 @@ describe.each(BACKENDS)('task forms: deploy, read, validate on completion (%s)',
     expect((await designer.get('/api/v1/forms/test.upload')).body.version).toBe(1);
   });
 
+  it('reads camunda:formRef (Camunda 7.16+) like formKey', async () => {
+    const xml = process('test.survey', 'formsRef').replace('camunda:formKey=', 'camunda:formRef=');
+    expect((await designer.post('/api/v1/deployments', { xml })).status).toBe(201);
+    const started = await start(clerk, 'formsRef', { departmentId: 'ZJ-HZ-XH' });
+    const [task] = await openTasks(clerk, started.id);
+    expect((await clerk.get(`/api/v1/tasks/${task!.id}/form`)).body.formKey).toBe('test.survey');
+    const missing = await designer.post('/api/v1/deployments', {
+      xml: process('test.nothing', 'formsRef2').replace('camunda:formKey=', 'camunda:formRef='),
+    });
+    expect(missing.status).toBe(400);
+  });
+
   it('serves a task its form with the values it shows, and refuses invalid completions with field errors', async () => {
     // given a task whose process was deployed with version 1 of the form
     const started = await start(clerk, 'formsDemo', {
