@@ -192,13 +192,30 @@ export class SlaAlertsService {
       .orderBy('i.due_at')
       .limit(q.limit ?? 200);
     if (q.definitionKey) instances.where('i.definition_key', q.definitionKey);
-    const [taskRows, instanceRows] = await Promise.all([tasks, instances]);
-    const count = (rows: { kind: string }[], k: AlertKind) => rows.filter((r) => r.kind === k).length;
+    // The lists stop at `limit`; the totals count everything in scope.
+    const totals = (table: string, status: string) => {
+      const query = this.db(table)
+        .where('status', status)
+        .whereNotNull('due_at')
+        .where('due_at', '<=', until)
+        .where(inScope(scope, 'department_id'));
+      if (q.definitionKey) query.where('definition_key', q.definitionKey);
+      return query.first(
+        this.db.raw('count(*) FILTER (WHERE due_at <= ?) AS breached', [now]),
+        this.db.raw('count(*) FILTER (WHERE due_at > ?) AS due_soon', [now]),
+      ) as Promise<{ breached: number | string; due_soon: number | string } | undefined>;
+    };
+    const [taskRows, instanceRows, taskTotals, instanceTotals] = await Promise.all([
+      tasks,
+      instances,
+      totals('tasks', 'open'),
+      totals('process_instances', 'running'),
+    ]);
     return {
       now,
       horizonMs: horizon,
-      breached: count(taskRows, 'breached') + count(instanceRows, 'breached'),
-      dueSoon: count(taskRows, 'due-soon') + count(instanceRows, 'due-soon'),
+      breached: Number(taskTotals?.breached ?? 0) + Number(instanceTotals?.breached ?? 0),
+      dueSoon: Number(taskTotals?.due_soon ?? 0) + Number(instanceTotals?.due_soon ?? 0),
       tasks: taskRows,
       instances: instanceRows,
     };

@@ -172,6 +172,9 @@ describe.each(BACKENDS)('monitoring API (%s)', (backend) => {
     expect(breached).toMatchObject({ department_id: 'ZJ-HZ-XH', acknowledged_by: null });
     const wider = await manager.get('/api/v1/monitoring/alerts?horizon=P5D');
     expect(wider.body.dueSoon).toBe(2);
+    const limited = await manager.get('/api/v1/monitoring/alerts?horizon=P5D&limit=1');
+    expect(limited.body.tasks).toHaveLength(1);
+    expect(limited.body).toMatchObject({ breached: 1, dueSoon: 2 });
 
     expect((await (await t.as('yh.manager')).post(`/api/v1/monitoring/alerts/${breached.task_id}/ack`)).status).toBe(
       404,
