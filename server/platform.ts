@@ -222,7 +222,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   realtime.start();
   if (options.jobs !== false) jobExecutor.start();
-  if (options.jobs !== false) marketingProcesses.start();
+  // The daily jobs poll the clock; tests run them with dailyJobs.tick() after moving a TestClock.
+  if (options.jobs !== false && config.env !== 'test') marketingProcesses.start();
   if (options.demoProcesses ?? (config.demoData && config.env !== 'test'))
     await seedDemoProcesses(services, jobExecutor, clock, logger);
   if (options.jobs !== false) services.monitoring.start();

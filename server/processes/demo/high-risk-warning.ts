@@ -31,7 +31,8 @@ export const highRiskWarningDemo: DemoContributor = {
       await db('customers')
         .where({ id })
         .update(marks[i] ?? {});
-    await ctx.services.processes.screenNow(todayOf(ctx.clock));
+    // Tonight's screening, run now (and claimed for today, so the 01:00 job does not repeat it).
+    await ctx.services.processes.dailyJobs.runOnce('risk-screening', todayOf(ctx.clock));
     await ctx.executor.drain();
     const orders = (await db('tasks')
       .where({ definition_key: 'high-risk-warning', element_id: 'RW_MEASURE', status: 'open' })
