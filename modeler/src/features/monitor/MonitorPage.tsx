@@ -110,8 +110,9 @@ export function MonitorPage() {
       .catch(() => setXml(null));
   }, [shownId]);
 
-  // Live: one department room (the filter's, or the user's own), reloading (debounced) on events.
+  // Live: one department room (the filter's, or the user's own), reloading (throttled) on events.
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const lastLoad = useRef(0);
   const reload = useRef(load);
   reload.current = load;
   const room = `department:${department ?? user?.departmentId ?? ''}`;
@@ -126,8 +127,14 @@ export function MonitorPage() {
         seen.topics.push(event.topic);
         seen.departments.push(event.departmentId);
         if (event.definitionKey && event.definitionKey !== key && !event.topic.startsWith('sla:')) return;
-        if (timer.current) clearTimeout(timer.current);
-        timer.current = setTimeout(() => void reload.current(), 150);
+        // At most one reload a second however busy the department: a burst of events is one reload.
+        if (timer.current) return;
+        const wait = Math.min(1000, Math.max(100, lastLoad.current + 1000 - Date.now()));
+        timer.current = setTimeout(() => {
+          timer.current = null;
+          lastLoad.current = Date.now();
+          void reload.current();
+        }, wait);
       },
       { onResync: () => void reload.current() },
     );
@@ -136,6 +143,7 @@ export function MonitorPage() {
       off();
       offStatus();
       if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
     };
   }, [room, key, user]);
 
