@@ -241,7 +241,7 @@ describe.each(BACKENDS)('monitoring API (%s)', (backend) => {
         working,
         sla,
       }));
-    // (the rollup chore ran at start-up: begin again, as on a database whose history predates it)
+    // (start from an empty rollup, as on a database whose history predates it)
     await db('monitoring_element_stats').delete();
     await db('monitoring_rollup_state').update({ rolled_until: null });
     const before = await statistics();
