@@ -128,6 +128,35 @@ describe('the worklist in Chromium', () => {
     await colleague.context().close();
   }, 90_000);
 
+  it("shows the server's refusal of invalid values on the form fields", async () => {
+    // given a clerk holding a task, whose browser sends a value its form would not allow
+    // (the request is rewritten on its way: the server must refuse it by itself)
+    const own = await startMeterCheck(await t.as('xh.clerk'), 'ZJ-HZ-XH', 'JL-XH-0010');
+    await (await t.as('xh.clerk')).post(`/api/v1/tasks/${own.taskId}/claim`);
+    const page = await newUserPage(chrome.browser, t.url, 'xh.clerk');
+    await page.route(`**/api/v1/tasks/${own.taskId}/complete`, async (route) => {
+      const body = JSON.parse(route.request().postData() ?? '{}');
+      await route.continue({ postData: JSON.stringify({ variables: { ...body.variables, reading: -7 } }) });
+    });
+    await page.goto(`${t.url}/#/tasks/${own.taskId}`);
+    await page.getByLabel(/本月示数/).fill('88');
+    await page.getByLabel(/本月示数/).press('Tab');
+    await page.getByLabel('计量异常').click();
+    await page.getByLabel(/核查意见/).fill('表计停走');
+
+    // when they complete it
+    await page.getByRole('button', { name: '提交完成' }).click();
+    await page.getByRole('dialog', { name: '确认提交' }).getByRole('button', { name: '确定' }).click();
+
+    // then the page says it was refused and marks the field, and the task stays open
+    const refusal = page.getByRole('alert').filter({ hasText: '提交被拒绝：1 处数据不符合表单要求：' });
+    await refusal.getByText('本月示数 (kWh)：不能小于 0。').waitFor();
+    await screenshot(page, 'task-server-refusal-zh');
+    const task = await (await t.as('xh.clerk')).get(`/api/v1/tasks/${own.taskId}`);
+    expect(task.body.status).toBe('open');
+    await page.context().close();
+  });
+
   it('marks overdue tasks in the list', async () => {
     const page = await newUserPage(chrome.browser, t.url, 'xh.clerk');
     await openTab(page, /可签收/);

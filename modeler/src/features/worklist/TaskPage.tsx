@@ -121,12 +121,12 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
       setPending(null);
       if (err instanceof ApiError && err.status === 400 && err.details.length) {
         const schema = form.current?.schema();
-        const { fieldErrors, unmatched } = schema
-          ? serverErrorsToFields(schema, err.details)
-          : { fieldErrors: {}, unmatched: err.details.map((d) => d.message ?? d.reason) };
+        const { fieldErrors, lines } = schema
+          ? serverErrorsToFields(schema, err.details, t)
+          : { fieldErrors: {}, lines: err.details.map((d) => d.message ?? d.reason) };
         form.current?.showServerErrors(fieldErrors, [
-          t('task.form.serverInvalid', { message: err.message }),
-          ...unmatched,
+          t('task.form.serverInvalid', { count: err.details.length }),
+          ...lines,
         ]);
       } else {
         showToast('error', describeFailure(t, err));

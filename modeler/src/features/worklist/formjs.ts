@@ -15,34 +15,64 @@ export async function createFormViewer(container: HTMLElement): Promise<FormView
   return new FormClass({ container });
 }
 
+/** Server reasons (server/forms/validate.ts) said in the UI language; others keep the server's text. */
+const REASON_KEYS: Record<string, string> = {
+  required: 'task.form.err.required',
+  min: 'task.form.err.min',
+  max: 'task.form.err.max',
+  minLength: 'task.form.err.minLength',
+  maxLength: 'task.form.err.maxLength',
+  pattern: 'task.form.err.pattern',
+  email: 'task.form.err.email',
+  type: 'task.form.err.type',
+  option: 'task.form.err.option',
+};
+
 /**
  * Shows errors the server found (400 problem+json `details: [{ field, reason, message }]`) on the
  * form's fields: a detail's field names a variable (`variables.amount` or `amount`), form-js keys
- * errors by field id, so map key → id through the schema.
+ * errors by field id, so map key → id through the schema; the reason becomes a message in the
+ * UI language, with the limit from the field's own `validate`.
  */
 export function serverErrorsToFields(
   schema: Record<string, unknown>,
   details: { field?: string; reason: string; message?: string }[],
-): { fieldErrors: FieldErrors; unmatched: string[] } {
-  const idByKey = new Map<string, string>();
+  t: (key: string, params?: Record<string, string>) => string,
+): { fieldErrors: FieldErrors; lines: string[] } {
+  const byKey = new Map<string, { id: string; label: string; validate: Record<string, unknown> }>();
   const walk = (components: unknown) => {
     if (!Array.isArray(components)) return;
-    for (const c of components as { id?: string; key?: string; components?: unknown }[]) {
-      if (c.key && c.id) idByKey.set(c.key, c.id);
+    for (const c of components as {
+      id?: string;
+      key?: string;
+      label?: string;
+      components?: unknown;
+      validate?: object;
+    }[]) {
+      if (c.key && c.id)
+        byKey.set(c.key, {
+          id: c.id,
+          label: c.label ?? c.key,
+          validate: (c.validate ?? {}) as Record<string, unknown>,
+        });
       walk(c.components);
     }
   };
   walk(schema.components);
   const fieldErrors: FieldErrors = {};
-  const unmatched: string[] = [];
+  // Every problem is also listed by its field's label: form-js may re-validate a field and drop
+  // an error set from outside, the list stays.
+  const lines: string[] = [];
   for (const d of details) {
     const key = (d.field ?? '').replace(/^(body\.)?variables\./, '');
-    const id = idByKey.get(key);
-    const text = d.message ?? d.reason;
-    if (id) (fieldErrors[id] ??= []).push(text);
-    else unmatched.push(d.field ? `${key}: ${text}` : text);
+    const field = byKey.get(key);
+    const reasonKey = REASON_KEYS[d.reason];
+    const text =
+      field && reasonKey ? t(reasonKey, { value: String(field.validate[d.reason] ?? '') }) : (d.message ?? d.reason);
+    if (field) (fieldErrors[field.id] ??= []).push(text);
+    lines.push(field ? `${field.label}：${text}` : text);
   }
-  return { fieldErrors, unmatched };
+  return { fieldErrors, lines };
 }
 
 /** form-js writes its validation messages in English only; these say them in the UI language. */
