@@ -165,6 +165,13 @@ export function meteringServices(ctx: ProcessContext): ServiceDefinition[] {
       outputs: ['testFeeRefunded', 'refundAmount'],
       async handler(call) {
         const amount = String(call.variables.testFee ?? '0');
+        // At-least-once delivery: a retried call finds the refund it recorded and does not repeat it.
+        const done = await ctx
+          .db('audit_log')
+          .where({ action: 'metering.test-fee-refund' })
+          .whereRaw(`details->>'idempotencyKey' = ?`, [call.idempotencyKey])
+          .first('id');
+        if (done) return { testFeeRefunded: true, refundAmount: amount };
         await ctx.services.audit.record(
           SYSTEM_ACTOR,
           'metering.test-fee-refund',
