@@ -105,9 +105,8 @@ async function screenAll(ctx: ProcessContext, date: string): Promise<Screened[]>
   const month = date.slice(0, 7);
   const year = date.slice(0, 4);
   const p = (n: number) => shiftPeriod(month, -n);
-  const kwh = (period: string, alias: string) =>
-    `(SELECT consumption_kwh::text FROM bills k WHERE k.customer_id = c.id AND k.period = '${period}' AND k.status <> 'written_off') AS ${alias}`;
-  // Periods are computed here (YYYY-MM), never taken from input: safe to inline.
+  const kwh = (alias: string) =>
+    `(SELECT consumption_kwh::text FROM bills k WHERE k.customer_id = c.id AND k.period = ? AND k.status <> 'written_off') AS ${alias}`;
   const rows = (await ctx.db.raw(
     `SELECT c.id, c.account_no, c.name, c.department_id, d.path, c.group_parent_id, c.ess_policy, c.hue_trade_type_code,
             c.production_status, c.credit_grade,
@@ -119,13 +118,13 @@ async function screenAll(ctx: ProcessContext, date: string): Promise<Screened[]>
                 AND ((l.status IN ('issued', 'partly_paid'))
                      OR (SELECT max(p.paid_at) FROM payment_allocations a JOIN payments p ON p.id = a.payment_id
                           WHERE a.bill_id = l.id AND p.kind = 'payment') > (l.due_date + 1)::timestamptz)) AS late,
-            ${kwh(p(1), 'kwh1')}, ${kwh(p(2), 'kwh2')}, ${kwh(p(13), 'kwh13')}, ${kwh(p(14), 'kwh14')}
+            ${kwh('kwh1')}, ${kwh('kwh2')}, ${kwh('kwh13')}, ${kwh('kwh14')}
        FROM customers c
        JOIN departments d ON d.id = c.department_id
        LEFT JOIN bills b ON b.customer_id = c.id AND b.status IN ('issued', 'partly_paid')
       WHERE c.status <> 'closed' AND c.elec_type_code NOT IN ('000', '200', '201', '202')
       GROUP BY c.id, d.path`,
-    [year, year, year, date, date, date],
+    [year, year, year, date, date, date, p(1), p(2), p(13), p(14)],
   )) as { rows: ScreenRow[] };
   const byId = new Map(rows.rows.map((r) => [r.id, r]));
   // DOMAIN.md §7: a group's arrears roll up the parent/child tree to the top parent.
