@@ -9,6 +9,9 @@ import type { ServiceDefinition } from '../../services/registry.js';
 import { required, str, todayOf, type ProcessContext } from '../context.js';
 import { DEFAULT_DUE_DATE_METHOD, dueDateFor } from './due-date.js';
 
+/** Bill-audit instances a dispatch call starts; the process calls again while more remain. */
+const AUDIT_BATCH = 200;
+
 /** How long the calculate step waits for its billing run before checking back on a timer. */
 const RUN_WAIT_MS = 20_000;
 
@@ -151,25 +154,35 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'billAuditDispatch',
-      description: 'Starts one bill-audit instance per bill of the run that the audit rules held.',
+      description:
+        'Starts one bill-audit instance per bill of the run that the audit rules held (a batch per call; auditsRemaining says whether to call again).',
       inputs: ['billingRunId'],
-      outputs: ['auditsStarted', 'auditsOpen'],
+      outputs: ['auditsStarted', 'auditsRemaining'],
       async handler(call) {
         const runId = required(call.variables, 'billingRunId');
-        const held = (await ctx.db('bills').where({ billing_run_id: runId, status: 'held' }).pluck('id')) as string[];
-        let started = 0;
-        for (const billId of held) {
-          const running = await ctx
-            .db('process_instances')
-            .where({ definition_key: 'bill-audit', status: 'running' })
-            .whereRaw(`variables->>'billId' = ?`, [billId])
-            .first('id');
-          if (running) continue;
+        // Held bills of the run without a bill-audit yet (its business key is account-period).
+        const pending = (await ctx
+          .db('bills as b')
+          .join('customers as c', 'c.id', 'b.customer_id')
+          .where({ 'b.billing_run_id': runId, 'b.status': 'held' })
+          .whereNotExists((q) =>
+            q
+              .select(ctx.db.raw('1'))
+              .from('process_instances as i')
+              .where('i.definition_key', 'bill-audit')
+              .whereIn('i.status', ['running'])
+              .whereRaw(`i.business_key = c.account_no || '-' || b.period`),
+          )
+          .orderBy('b.id')
+          .limit(AUDIT_BATCH + 1)
+          .pluck('b.id')) as string[];
+        const batch = pending.slice(0, AUDIT_BATCH);
+        for (const billId of batch) {
           const audit = await billAuditVariables(ctx, billId);
           await ctx.services.instances.start({ definitionKey: 'bill-audit', ...audit }, SYSTEM_ACTOR);
-          started += 1;
         }
-        return { auditsStarted: started, auditsOpen: held.length };
+        const started = Number(call.variables.auditsStarted ?? 0) + batch.length;
+        return { auditsStarted: started, auditsRemaining: pending.length > AUDIT_BATCH };
       },
     },
     {
