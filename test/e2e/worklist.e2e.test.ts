@@ -337,6 +337,25 @@ describe('the worklist in Chromium', () => {
     await page.context().close();
   });
 
+  it('says when the list cannot be loaded, and recovers on retry', async () => {
+    const page = await newUserPage(chrome.browser, t.url, 'xh.clerk');
+    await page.route('**/api/v1/worklist?*', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ status: 503, code: 'UNAVAILABLE', detail: 'database unavailable' }),
+      }),
+    );
+    await openTab(page, /可签收/);
+    await page.getByRole('alert').filter({ hasText: '任务列表加载失败：database unavailable' }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(0); // not the previous tab's rows
+    await page.unroute('**/api/v1/worklist?*');
+    await page.getByRole('button', { name: '重试' }).click();
+    await row(page, 'JL-XH-0003').waitFor();
+    expect(await page.getByRole('alert').filter({ hasText: '任务列表加载失败' }).count()).toBe(0);
+    await page.context().close();
+  });
+
   it('takes screenshots of the worklist and the task view in Chinese and English', async () => {
     const shot = await startMeterCheck(await t.as('xh.clerk'), 'ZJ-HZ-XH', 'JL-XH-0006', {
       customerId: (await customerIn(t, 'ZJ-HZ-XH')).id,

@@ -39,6 +39,7 @@ export function useWorklist(query: ListQuery, user: SessionUser): WorklistState 
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState(isConnected());
   const request = useRef(0);
+  const shownKey = useRef<string | null>(null);
   const key = JSON.stringify(query);
 
   const load = useCallback(() => {
@@ -47,6 +48,7 @@ export function useWorklist(query: ListQuery, user: SessionUser): WorklistState 
     Promise.all([worklistApi.list(query), worklistApi.counts()]).then(
       ([page, c]) => {
         if (id !== request.current) return; // an older answer arriving late
+        shownKey.current = key;
         setItems(page.items);
         setTotal(page.total);
         setTotalCapped(!!page.totalCapped);
@@ -56,6 +58,11 @@ export function useWorklist(query: ListQuery, user: SessionUser): WorklistState 
       },
       (err: unknown) => {
         if (id !== request.current) return;
+        // Rows of another tab or filter would mislead; a failed refresh of the same list keeps them.
+        if (shownKey.current !== key) {
+          setItems([]);
+          setTotal(0);
+        }
         setError(err instanceof Error ? err.message : String(err));
         setLoading(false);
       },
