@@ -3,6 +3,11 @@ import type { ServiceDefinition } from '../../services/registry.js';
 import { required, todayOf, type ProcessContext } from '../context.js';
 import { COLLECTION_RULES, eligibleAt, lateFeeCharged, overdueOf, shanghaiAt } from './collection.js';
 
+/** An instant as the customer reads it: `2024-09-22 09:00` in Asia/Shanghai. */
+export function shanghaiText(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 /** The arrears collection process's services (DOMAIN.md §6). */
 export function arrearsServices(ctx: ProcessContext): ServiceDefinition[] {
   return [
@@ -43,11 +48,12 @@ export function arrearsServices(ctx: ProcessContext): ServiceDefinition[] {
     {
       name: 'arrearsScheduleDisconnection',
       description: 'Plans the disconnection 7 days after the written notice and the final notice 30 minutes before.',
-      outputs: ['disconnectAt', 'finalNoticeAt'],
+      outputs: ['disconnectAt', 'finalNoticeAt', 'disconnectAtText'],
       handler() {
         const at = shanghaiAt(addDays(todayOf(ctx.clock), COLLECTION_RULES.noticeDays), COLLECTION_RULES.fieldHour);
         const final = new Date(Date.parse(at) - COLLECTION_RULES.finalNoticeMinutes * 60_000).toISOString();
-        return { disconnectAt: at, finalNoticeAt: final };
+        // The notices show the local time (Asia/Shanghai), the timers take the instant.
+        return { disconnectAt: at, finalNoticeAt: final, disconnectAtText: shanghaiText(at) };
       },
     },
     {

@@ -131,11 +131,12 @@ describe.each(BACKENDS)('arrears collection: remind, disconnect, reconnect (%s)'
       approvalComment: '已催缴未果，同意停电',
     });
     const [notice] = await notices(collector, `customerId=${shop.id}&template=disconnection_notice`);
-    expect(notice!.body).toContain('将于2024-09-22T01:00:00.000Z起依法中止供电');
+    expect(notice!.body).toContain('将于2024-09-22 09:00起依法中止供电');
     expect(await notices(collector, `customerId=${shop.id}&template=disconnection_final_notice`)).toHaveLength(0);
     clock.set('2024-09-22T08:30:00+08:00');
     await drain();
-    expect(await notices(collector, `customerId=${shop.id}&template=disconnection_final_notice`)).toHaveLength(1);
+    const [final] = await notices(collector, `customerId=${shop.id}&template=disconnection_final_notice`);
+    expect(final!.body).toContain('将于2024-09-22 09:00中止供电');
     expect(await taskAt(collector, shopCollection.id, 'ARR_DISCONNECT')).toBeUndefined();
   });
 
