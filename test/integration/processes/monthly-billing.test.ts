@@ -114,6 +114,10 @@ describe.each(BACKENDS)('monthly billing: read, calculate, audit, issue (%s)', (
     expect(vars.auditRules).toContain('ZERO_CONSUMPTION');
     expect(vars.auditFlags[0]).toMatchObject({ rule: 10, code: 'ZERO_CONSUMPTION' });
     expect(vars.history.map((h: { period: string }) => h.period)).toEqual(['2024-07']);
+    // the worklist's task view reads the same from the bill: its audit findings
+    const context = await auditor.get(`/api/v1/tasks/${task.id}/context`);
+    expect(context.status, JSON.stringify(context.body)).toBe(200);
+    expect(context.body.auditFlags).toEqual([expect.objectContaining({ rule: 10 })]);
     // the collector does not even see it (another role's task answers 404)
     expect((await collector.post(`/api/v1/tasks/${task.id}/claim`)).status).toBe(404);
   });
