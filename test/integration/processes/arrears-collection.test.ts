@@ -25,6 +25,7 @@ describe.each(BACKENDS)('arrears collection: remind, disconnect, reconnect (%s)'
   let shop: { id: string; account_no: string };
   let partial: { id: string; account_no: string };
   let punctual: { id: string; account_no: string };
+  let writtenOff: { id: string; account_no: string };
 
   const drain = () => t.platform.executor.drain();
   const collectionOf = async (c: { account_no: string }) =>
@@ -57,11 +58,13 @@ describe.each(BACKENDS)('arrears collection: remind, disconnect, reconnect (%s)'
     shop = await newCustomer(clerk, { elecTypeCode: '400', name: '西湖茶庄', phone: '13900000002' });
     partial = await newCustomer(clerk, { elecTypeCode: '202', name: '李四', phone: '13900000003' });
     punctual = await newCustomer(clerk, { elecTypeCode: '202', name: '王五', phone: '13900000004' });
+    writtenOff = await newCustomer(clerk, { elecTypeCode: '202', name: '赵六', phone: '13900000005' });
     // Worked example C: a residential bill of 197.20 due 2024-08-15.
     await issueBill(t, household.id, '2024-07', '197.20', '2024-08-15');
     await issueBill(t, shop.id, '2024-07', '1000.00', '2024-08-15');
     await issueBill(t, partial.id, '2024-07', '300.00', '2024-08-15');
     await issueBill(t, punctual.id, '2024-07', '50.00', '2024-08-15');
+    await issueBill(t, writtenOff.id, '2024-07', '20.00', '2024-08-15');
     expect((await pay(punctual, '50.00', '2024-08-14T10:00:00+08:00', 'punctual-1')).status).toBe(201);
   });
   afterAll(() => t?.close());
@@ -110,6 +113,21 @@ describe.each(BACKENDS)('arrears collection: remind, disconnect, reconnect (%s)'
     expect(await t.platform.db('jobs').where({ instance_id: before.id })).toHaveLength(0);
     // a replayed payment notification changes nothing
     expect((await pay(household, '201.14', '2024-09-04T10:00:00+08:00', 'household-1')).status).toBe(200);
+  });
+
+  it('arrears settled without a payment notice (a write-off): the collector confirms and the collection closes', async () => {
+    // given the bill is written off (there is no API for it yet: the ledger's own status)
+    const bill = (await collector.get(`/api/v1/customers/${writtenOff.id}/bills`)).body.items[0];
+    await t.platform.db('bills').where({ id: bill.id }).update({ status: 'written_off' });
+    // when the 30 days are up
+    clock.set('2024-09-15T09:00:01+08:00');
+    await drain();
+    const collection = await collectionOf(writtenOff);
+    expect(await taskAt(manager, collection.id, 'ARR_APPROVAL')).toBeUndefined();
+    // then the collector confirms instead of the manager approving a disconnection
+    await complete(collector, collection.id, 'ARR_PAID_MEANWHILE', { settledNote: '坏账核销 written off' });
+    expect((await instance(collector, collection.id)).status).toBe('completed');
+    expect(await notices(collector, `customerId=${writtenOff.id}&template=disconnection_notice`)).toHaveLength(0);
   });
 
   it('after more than 30 days overdue: the department manager approves, notices 7 days and 30 minutes ahead', async () => {
