@@ -174,7 +174,7 @@ export class RollupService {
         .where('s.day', '>=', firstDay)
         .where('s.day', '<', endDay);
       if (scope.departmentIds !== null) {
-        rolled.whereIn('s.department_id', scope.departmentIds.length ? scope.departmentIds : ['\u0000']);
+        rolled.whereIn('s.department_id', scope.departmentIds);
       }
       parts.push(rolled);
     }

@@ -50,7 +50,7 @@ export async function departmentScope(
 export function inScope(scope: DepartmentScope, column: string) {
   return (q: Knex.QueryBuilder) => {
     if (scope.departmentIds === null) return;
-    q.whereIn(column, scope.departmentIds.length ? scope.departmentIds : ['\u0000']);
+    q.whereIn(column, scope.departmentIds);
   };
 }
 

@@ -34,7 +34,7 @@ export class RiskStatistics {
       )
       .orderBy(['province_id', 'industry', 'level']);
     // A province's figures are for those who read dashboards for the whole province (or HQ).
-    if (!scope.all) q.whereIn('province_id', scope.departmentIds.length ? scope.departmentIds : ['\u0000']);
+    if (!scope.all) q.whereIn('province_id', scope.departmentIds);
     const items = (await q) as {
       province_id: string;
       industry: string;
@@ -92,7 +92,7 @@ export class RiskStatistics {
       )
       .orderBy([{ column: 's.industry' }, { column: 's.arrears_total', order: 'desc' }])
       .limit(1000);
-    if (!scope.all) q.whereIn('s.department_id', scope.departmentIds.length ? scope.departmentIds : ['\u0000']);
+    if (!scope.all) q.whereIn('s.department_id', scope.departmentIds);
     const rows = (await q) as { industry: string | null; arrears_total: string }[];
     const industries = new Map<string, typeof rows>();
     for (const r of rows) industries.set(r.industry ?? '-', [...(industries.get(r.industry ?? '-') ?? []), r]);
