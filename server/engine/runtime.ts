@@ -210,11 +210,11 @@ export async function executeStep(
       context.timers.clearTimeout(timer);
       timer.callback(...timer.args);
     }
-    // A timer already due fired while the engine resumed; one no longer there was cancelled.
+    // A due timer waits for this command (timer-definition.ts); one no longer there was cancelled.
     applied = true;
   } else if (command.kind === 'service-result') {
-    // The engine consumed the result while resuming the waiting service task.
-    applied = !context.takeServiceResult(command.executionId);
+    // Delivered only now that resume() has re-attached every listener (boundary events included).
+    applied = context.deliverServiceResult(command.executionId);
   }
 
   const engineState = (await engine.getState()) as unknown as EngineState & { definitions: Record<string, unknown>[] };

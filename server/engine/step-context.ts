@@ -4,6 +4,9 @@ export type Variables = Record<string, unknown>;
 
 export type ServiceResult = { output: unknown } | { bpmnError: Error & { code: string } };
 
+/** The callback bpmn-elements hands a service behaviour. */
+export type ServiceCallback = (err: Error | null, output?: unknown) => void;
+
 /** A timer as bpmn-elements registers it: never fired in-process, persisted as a job instead. */
 export interface TimerRef {
   owner: { id?: string; executionId?: string; expireAt?: Date | string; timerType?: string } | null;
@@ -54,6 +57,7 @@ export class StepContext {
   readonly timers: DeferredTimers;
   readonly serviceRequests: { executionId: string; elementId: string }[] = [];
   private readonly serviceResults = new Map<string, ServiceResult>();
+  private readonly heldCallbacks = new Map<string, ServiceCallback>();
 
   constructor(
     readonly variables: Variables,
@@ -66,10 +70,28 @@ export class StepContext {
     this.serviceResults.set(executionId, result);
   }
 
-  takeServiceResult(executionId: string): ServiceResult | undefined {
+  /**
+   * Called by the service task the engine re-executes while it resumes. When this step carries
+   * its result, the task's callback is kept and only answered by `deliverServiceResult` once
+   * resume() has returned: answering inside resume() could end an enclosing sub-process before
+   * its boundary events are resumed, and they would never hear it leave (a stale message wait).
+   */
+  holdForResult(executionId: string, callback: ServiceCallback): boolean {
+    if (!this.serviceResults.has(executionId)) return false;
+    this.heldCallbacks.set(executionId, callback);
+    return true;
+  }
+
+  /** Answers the held service task with this step's result; false when no such task was waiting. */
+  deliverServiceResult(executionId: string): boolean {
     const result = this.serviceResults.get(executionId);
+    const callback = this.heldCallbacks.get(executionId);
     this.serviceResults.delete(executionId);
-    return result;
+    this.heldCallbacks.delete(executionId);
+    if (!result || !callback) return false;
+    if ('bpmnError' in result) callback(result.bpmnError);
+    else callback(null, result.output);
+    return true;
   }
 
   requestService(executionId: string, elementId: string): void {

@@ -73,7 +73,7 @@ PlatformTimerEventDefinition.prototype.parse = function parse(
 /** bpmn-elements' `_getTimers`, with "now" from the platform clock. */
 PlatformTimerEventDefinition.prototype._getTimers = function getTimers(
   this: TimerThis & { parse(type: TimerType, value: string): ParsedTimer },
-  executeMessage: { content: Record<string, unknown> },
+  executeMessage: { content: Record<string, unknown>; fields?: { redelivered?: boolean } },
 ) {
   const content = executeMessage.content;
   const step = stepOf(this);
@@ -104,8 +104,13 @@ PlatformTimerEventDefinition.prototype._getTimers = function getTimers(
       result.repeat = repeat;
     }
   }
-  if ('expireAt' in result) result.timeout = (result.expireAt as Date).getTime() - nowMs;
-  else if ('timeout' in content) result.timeout = content.timeout;
+  if ('expireAt' in result) {
+    result.timeout = (result.expireAt as Date).getTime() - nowMs;
+    // A timer found already due while the engine resumes must not fire inside resume(): it could end
+    // an enclosing sub-process before that sub-process's boundary events have resumed, leaving them
+    // waiting for good. It stays registered (a due job) and fires by its own fire-timer command.
+    if (executeMessage.fields?.redelivered && (result.timeout as number) <= 0) result.timeout = 1;
+  } else if ('timeout' in content) result.timeout = content.timeout;
   else if (!Object.keys(result).length) result.timeout = 0;
   const inbound = content.inbound as Record<string, unknown>[] | undefined;
   if (inbound?.[0] && 'repeat' in inbound[0]) result.repeat = inbound[0].repeat;
