@@ -15,11 +15,11 @@ describe('demo process instances (npm start, embedded database)', () => {
   afterAll(() => t?.close());
 
   it.each(DEMO_CONTRIBUTORS.map((c) => [c.name, c.definitionKey] as const))(
-    '%s has demo instances, none failed',
+    '%s has demo instances in flight, none failed',
     async (_name, key) => {
       const db = t.platform.db;
       const instances = await db('process_instances').where({ definition_key: key }).select('id', 'status');
-      expect(instances.length).toBeGreaterThan(0);
+      expect(instances.filter((i) => i.status === 'running').length).toBeGreaterThan(0);
       expect(instances.filter((i) => i.status === 'failed')).toEqual([]);
       const incidents = await db('incidents as x')
         .join('process_instances as i', 'i.id', 'x.instance_id')
