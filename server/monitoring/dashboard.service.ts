@@ -415,6 +415,17 @@ export class DashboardService {
         .orderBy('unclaimed', 'desc'),
     ]);
     const num = (v: unknown) => Number(v ?? 0);
+    // Candidate groups are role codes; the screen shows the role's name in the reader's language.
+    const roles = new Map(
+      (
+        (await this.db('roles')
+          .whereIn(
+            'code',
+            groups.map((g) => g.candidate_group as string),
+          )
+          .select('code', 'name', 'name_en')) as { code: string; name: string; name_en: string | null }[]
+      ).map((r) => [r.code, r]),
+    );
     return {
       departmentIds: scope.departmentIds,
       people: people.map((p) => ({
@@ -426,6 +437,8 @@ export class DashboardService {
       })),
       groups: groups.map((g) => ({
         group: g.candidate_group,
+        name: roles.get(g.candidate_group)?.name ?? null,
+        nameEn: roles.get(g.candidate_group)?.name_en ?? null,
         unclaimed: num(g.unclaimed),
         overdue: num(g.overdue),
         oldestCreatedAt: g.oldest,

@@ -12,6 +12,7 @@ import { branchUnion, taskOrder } from './branch-union.js';
 import type { Authorization } from '../identity/authorization.js';
 import { Forbidden, Invalid } from '../lib/errors.js';
 import { TaskForms, type TaskForm } from '../forms/task-forms.js';
+import { displayNames, withPeopleNames } from './user-names.js';
 
 export const TASK_COLUMNS = [
   'id',
@@ -93,7 +94,8 @@ export class TasksService {
     if (!branches) {
       const q = filtered();
       q.where(await this.visibility.taskFilter(actor));
-      return page(q.orderByRaw(order.sql), request);
+      const found = await page(q.orderByRaw(order.sql), request);
+      return { ...found, items: await withPeopleNames(this.db, found.items as Record<string, unknown>[]) };
     }
     const union = branchUnion(branches, filtered, order, request.offset + request.limit + 1);
     const result = await this.db.raw(`${union.sql} LIMIT ? OFFSET ?`, [
@@ -103,7 +105,7 @@ export class TasksService {
     ]);
     const rows = result.rows as Record<string, unknown>[];
     return {
-      items: rows.slice(0, request.limit),
+      items: await withPeopleNames(this.db, rows.slice(0, request.limit)),
       offset: request.offset,
       limit: request.limit,
       hasMore: rows.length > request.limit,
@@ -132,7 +134,8 @@ export class TasksService {
       .where(await this.visibility.taskFilter(actor))
       .first(TASK_COLUMNS);
     if (!task) throw new NotFound('task', id);
-    return task;
+    const [named] = await withPeopleNames(this.db, [task as Record<string, unknown>]);
+    return named as typeof task; // callers read the row's columns as before, plus the two names
   }
 
   private get forms(): TaskForms {
@@ -151,11 +154,13 @@ export class TasksService {
       const task = await this.lockVisibleTask(scope, id, actor);
       if (task.assignee === actor.username) return this.read(scope, id);
       if (task.assignee) {
+        const assigneeName = (await displayNames(scope.trx, [task.assignee])).get(task.assignee) ?? null;
         throw new Conflict(
           'TASK_ALREADY_CLAIMED',
           `the task was claimed by ${task.assignee} at ${new Date(task.claimed_at ?? 0).toISOString()}`,
           {
             assignee: task.assignee,
+            assigneeName,
             claimedAt: task.claimed_at,
           },
         );
@@ -174,9 +179,13 @@ export class TasksService {
       this.log(scope, task, 'claim', actor);
       auditInTransaction(scope, actor, 'task.claim', 'task', id);
       scope.outbox.add(
-        this.executor.event('task:claimed', this.instanceOf(task), { taskId: id, assignee: actor.username }),
+        this.executor.event('task:claimed', this.instanceOf(task), {
+          taskId: id,
+          assignee: actor.username,
+          assigneeName: actor.displayName,
+        }),
       );
-      return claimed as Record<string, unknown>;
+      return (await withPeopleNames(scope.trx, [claimed as Record<string, unknown>]))[0]!;
     });
   }
 
@@ -197,7 +206,7 @@ export class TasksService {
       this.log(scope, task, 'unclaim', actor);
       auditInTransaction(scope, actor, 'task.unclaim', 'task', id);
       scope.outbox.add(this.executor.event('task:unclaimed', this.instanceOf(task), { taskId: id }));
-      return released as Record<string, unknown>;
+      return (await withPeopleNames(scope.trx, [released as Record<string, unknown>]))[0]!;
     });
   }
 
@@ -298,12 +307,13 @@ export class TasksService {
           by: actor.username,
         }),
       );
-      return reassigned as Record<string, unknown>;
+      return (await withPeopleNames(scope.trx, [reassigned as Record<string, unknown>]))[0]!;
     });
   }
 
   private async read(scope: TransactionScope, id: string) {
-    return (await scope.trx('tasks').where({ id }).first(TASK_COLUMNS)) as Record<string, unknown>;
+    const task = (await scope.trx('tasks').where({ id }).first(TASK_COLUMNS)) as Record<string, unknown>;
+    return (await withPeopleNames(scope.trx, [task]))[0]!;
   }
 
   /** Locks a task the actor may see; a task they may not see is a 404, whatever its state. */

@@ -1,12 +1,13 @@
 import type { Db } from '../db/index.js';
 import { dec, moneyString } from '../domain/decimal.js';
 import type { Authorization } from '../identity/authorization.js';
-import type { Actor } from '../lib/actor.js';
+import { SYSTEM_ACTOR, type Actor } from '../lib/actor.js';
 import { AppError } from '../lib/errors.js';
 import type { ArrearsService } from '../marketing/arrears.js';
 import type { BillsService } from '../marketing/bills.service.js';
 import type { CustomersService, CustomerRow } from '../marketing/customers.service.js';
 import type { TasksService } from '../workflow/tasks.service.js';
+import { displayNames } from '../workflow/user-names.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -17,7 +18,18 @@ interface InstanceRow {
   definition_version: number;
   business_key: string | null;
   started_at: Date;
+  started_by: string;
   variables: Record<string, unknown>;
+}
+
+interface HistoryRow {
+  element_id: string;
+  element_type: string;
+  execution_id: string;
+  actor: string | null;
+  started_at: Date;
+  ended_at: Date | null;
+  duration_ms: string | number | null;
 }
 
 /** A lookup the viewer may not make (another county's customer) leaves its part out, nothing more. */
@@ -57,25 +69,38 @@ export class TaskContextService {
         'definition_version',
         'business_key',
         'started_at',
+        'started_by',
         'variables',
       )) as InstanceRow;
-    const [definition, history] = await Promise.all([
+    const [definition, rows, openTasks] = await Promise.all([
       this.db('process_definitions').where({ id: instance.definition_id }).first('name', 'version', 'xml', 'meta'),
       this.db('activity_history as h')
-        .leftJoin('users as u', 'u.username', 'h.actor')
         .where('h.instance_id', instance.id)
         .select(
           'h.element_id',
           'h.element_type',
+          'h.execution_id',
           'h.actor',
-          'u.display_name',
           'h.started_at',
           'h.ended_at',
           'h.duration_ms',
         )
         .orderBy([{ column: 'h.started_at' }, { column: 'h.id' }])
         .limit(2000),
+      this.db('tasks')
+        .where({ instance_id: instance.id, status: 'open' })
+        .whereNotNull('assignee')
+        .select('execution_id', 'assignee'),
     ]);
+    const history = this.actors(
+      rows as HistoryRow[],
+      instance,
+      openTasks as { execution_id: string; assignee: string }[],
+    );
+    const names = await displayNames(
+      this.db,
+      history.map((h) => h.actor),
+    );
     const elements = (definition?.meta?.elements ?? {}) as Record<string, { name: string | null }>;
     const customer = await this.customerOf(instance.variables, actor);
     return {
@@ -91,18 +116,44 @@ export class TaskContextService {
       diagramXml: (definition?.xml as string | undefined) ?? null,
       activeElementIds: [...new Set(history.filter((h) => !h.ended_at).map((h) => h.element_id as string))],
       history: history.map((h) => ({
-        elementId: h.element_id as string,
-        name: elements[h.element_id as string]?.name ?? null,
-        type: h.element_type as string,
-        actor: (h.actor as string | null) ?? null,
-        actorName: (h.display_name as string | null) ?? (h.actor as string | null) ?? null,
-        startedAt: h.started_at as Date,
-        endedAt: (h.ended_at as Date | null) ?? null,
+        elementId: h.element_id,
+        name: elements[h.element_id]?.name ?? null,
+        type: h.element_type,
+        actor: h.actor,
+        actorName: h.actor ? (names.get(h.actor) ?? h.actor) : null,
+        automatic: h.automatic,
+        startedAt: h.started_at,
+        endedAt: h.ended_at ?? null,
         durationMs: h.duration_ms === null || h.duration_ms === undefined ? null : Number(h.duration_ms),
       })),
       ...(customer ? await this.customerContext(customer, actor) : {}),
       ...(await this.auditFlags(instance.variables.billId, actor)),
     };
+  }
+
+  /**
+   * Who acted at each step. activity_history records the person who completed a user task; the
+   * instance's own start event was the starter's doing (`started_by`); an open user task is in
+   * its assignee's hands; every other step (gateways, service tasks, timers, sub-process starts)
+   * is the engine's — `automatic`, shown as "System" rather than as a blank.
+   */
+  private actors(
+    rows: HistoryRow[],
+    instance: InstanceRow,
+    openTasks: { execution_id: string; assignee: string }[],
+  ): (HistoryRow & { automatic: boolean })[] {
+    const holders = new Map(openTasks.map((t) => [t.execution_id, t.assignee]));
+    const bySystem = (username: string | null) => !username || username === SYSTEM_ACTOR.username;
+    return rows.map((row, i) => {
+      if (/UserTask$/.test(row.element_type)) {
+        const actor = row.actor ?? (row.ended_at ? null : (holders.get(row.execution_id) ?? null));
+        return { ...row, actor, automatic: false };
+      }
+      if (i === 0 && /StartEvent$/.test(row.element_type) && !bySystem(instance.started_by)) {
+        return { ...row, actor: instance.started_by, automatic: false };
+      }
+      return { ...row, actor: null, automatic: true };
+    });
   }
 
   private async customerOf(variables: Record<string, unknown>, actor: Actor): Promise<CustomerRow | undefined> {

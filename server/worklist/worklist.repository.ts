@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/index.js';
 import { branchUnion, countBranches, taskOrder } from '../workflow/branch-union.js';
 import { TASK_COLUMNS } from '../workflow/tasks.service.js';
+import { displayNames } from '../workflow/user-names.js';
 import type { TaskBranch } from '../workflow/visibility.js';
 import type { WorklistCriteria } from './schemas.js';
 
@@ -83,6 +84,11 @@ export class WorklistRepository {
     if (!ids.length) return new Map();
     const rows = await this.db('process_definitions').whereIn('id', ids).select('id', 'name', 'key');
     return new Map(rows.map((r) => [r.id as string, (r.name ?? r.key) as string | null]));
+  }
+
+  /** Display names of the page's assignees and completers, in one query. */
+  displayNames(usernames: (string | null)[]): Promise<Map<string, string>> {
+    return displayNames(this.db, usernames);
   }
 
   async customers(rows: WorklistRow[]): Promise<{ byId: Map<string, string>; byAccountNo: Map<string, string> }> {

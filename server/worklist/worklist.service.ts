@@ -33,12 +33,15 @@ export interface WorklistItem {
   dueAt: unknown;
   priority: number;
   assignee: string | null;
+  /** The assignee's display name (users.display_name); `assignee` stays the username. */
+  assigneeName: string | null;
   candidateGroups: string[];
   formKey: string | null;
   instanceId: string;
   claimedAt: unknown;
   completedAt: unknown;
   completedBy: string | null;
+  completedByName: string | null;
 }
 
 /**
@@ -123,10 +126,12 @@ export class WorklistService {
 
   private async items(rows: WorklistRow[]): Promise<WorklistItem[]> {
     const tree = await this.authorization.tree();
-    const [definitions, customers] = await Promise.all([
+    const [definitions, customers, people] = await Promise.all([
       this.repository.definitionNames([...new Set(rows.map((r) => r.definition_id))]),
       this.repository.customers(rows),
+      this.repository.displayNames(rows.flatMap((r) => [r.assignee as string | null, r.completed_by as string | null])),
     ]);
+    const person = (username: unknown) => (typeof username === 'string' ? (people.get(username) ?? null) : null);
     return rows.map((r) => ({
       id: r.id,
       name: (r.name as string | null) ?? null,
@@ -146,12 +151,14 @@ export class WorklistService {
       dueAt: r.due_at ?? null,
       priority: r.priority as number,
       assignee: (r.assignee as string | null) ?? null,
+      assigneeName: person(r.assignee),
       candidateGroups: (r.candidate_groups as string[]) ?? [],
       formKey: (r.form_key as string | null) ?? null,
       instanceId: r.instance_id as string,
       claimedAt: r.claimed_at ?? null,
       completedAt: r.completed_at ?? null,
       completedBy: (r.completed_by as string | null) ?? null,
+      completedByName: person(r.completed_by),
     }));
   }
 }

@@ -66,9 +66,11 @@ describe.each(BACKENDS)('monitoring API (%s)', (backend) => {
       overdue: 1,
     });
     expect(x.throughput.reduce((n: number, p: { completed: number }) => n + p.completed, 0)).toBe(1);
-    expect(x.sla).toMatchObject({ openOverdue: 1, openDueSoon: 1 });
+    expect(x.sla).toMatchObject({ openOverdue: 1, openDueSoon: 1, onTime: 2, breached: 0, compliance: 1 });
     const y = await dashboard('yh.manager');
     expect(y.counts).toMatchObject({ running: 2, started: 2, completed: 0 });
+    // nothing with a deadline finished: no compliance figure (the screen shows "—"), not 0 %
+    expect(y.sla).toMatchObject({ onTime: 0, breached: 0, compliance: null });
     const zj = await dashboard('zj.manager');
     expect(zj.counts).toMatchObject({ running: 5, started: 6, completed: 1 });
     const hq = await dashboard('hq.supervisor');
@@ -138,9 +140,18 @@ describe.each(BACKENDS)('monitoring API (%s)', (backend) => {
     const task = (await openTasks(clerk, xh[2]!))[0]!;
     expect((await clerk.post(`/api/v1/tasks/${task.id}/claim`)).status).toBe(200);
     const workload = await manager.get('/api/v1/monitoring/workload?definitionKey=monitored');
-    expect(workload.body.people).toEqual([expect.objectContaining({ username: 'xh.clerk', open: 1 })]);
+    expect(workload.body.people).toEqual([
+      expect.objectContaining({ username: 'xh.clerk', displayName: '西湖业务受理员', open: 1 }),
+    ]);
+    // groups are role codes; the role's names come along for the screen
     expect(workload.body.groups).toEqual([
-      expect.objectContaining({ group: 'acceptance_clerk', unclaimed: 2, overdue: 1 }),
+      expect.objectContaining({
+        group: 'acceptance_clerk',
+        name: '业务受理员',
+        nameEn: 'Business acceptance clerk',
+        unclaimed: 2,
+        overdue: 1,
+      }),
     ]);
     const yhWorkload = await (await t.as('yh.manager')).get('/api/v1/monitoring/workload');
     expect(yhWorkload.body.people).toEqual([]);

@@ -28,12 +28,25 @@ describe.each(BACKENDS)('tasks: claim, unclaim, complete, list (%s)', (backend) 
 
   it('answers 409 with who holds the task, and when, to a second claimant; nothing changes', async () => {
     const task = await newTask();
-    expect((await clerk.post(`/api/v1/tasks/${task.id}/claim`)).body.assignee).toBe('xh.clerk');
+    expect(task).toMatchObject({ assignee: null, assigneeName: null, completedByName: null });
+    const claimed = (await clerk.post(`/api/v1/tasks/${task.id}/claim`)).body;
+    expect(claimed).toMatchObject({ assignee: 'xh.clerk', assigneeName: '西湖业务受理员' });
     const second = await clerk2.post(`/api/v1/tasks/${task.id}/claim`);
     expect(second.status).toBe(409);
-    expect(second.body).toMatchObject({ code: 'TASK_ALREADY_CLAIMED', assignee: 'xh.clerk' });
+    expect(second.body).toMatchObject({
+      code: 'TASK_ALREADY_CLAIMED',
+      assignee: 'xh.clerk',
+      assigneeName: '西湖业务受理员',
+    });
     expect(second.body.detail).toMatch(/claimed by xh\.clerk at \d{4}-/);
-    expect((await clerk2.get(`/api/v1/tasks/${task.id}`)).body.assignee).toBe('xh.clerk');
+    expect((await clerk2.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({
+      assignee: 'xh.clerk',
+      assigneeName: '西湖业务受理员',
+    }); // the worklist read (one ordered index scan per way of seeing a task) carries the name too
+    const listed = await clerk2.get('/api/v1/tasks?assignee=xh.clerk&limit=200');
+    expect(listed.body.items.find((x: { id: string }) => x.id === task.id)).toMatchObject({
+      assigneeName: '西湖业务受理员',
+    });
   });
 
   it("claiming one's own task again is harmless", async () => {
@@ -47,7 +60,7 @@ describe.each(BACKENDS)('tasks: claim, unclaim, complete, list (%s)', (backend) 
     await clerk.post(`/api/v1/tasks/${task.id}/claim`);
     expect((await clerk2.post(`/api/v1/tasks/${task.id}/unclaim`)).status).toBe(409);
     const released = await clerk.post(`/api/v1/tasks/${task.id}/unclaim`);
-    expect(released.body.assignee).toBeNull();
+    expect(released.body).toMatchObject({ assignee: null, assigneeName: null });
     expect((await clerk2.post(`/api/v1/tasks/${task.id}/claim`)).status).toBe(200);
   });
 
@@ -60,7 +73,11 @@ describe.each(BACKENDS)('tasks: claim, unclaim, complete, list (%s)', (backend) 
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('TASK_NOT_OPEN');
     const mine = await clerk.get('/api/v1/tasks?status=completed&completedBy=xh.clerk&sort=completed&order=desc');
-    expect(mine.body.items.map((x: { id: string }) => x.id)).toContain(task.id);
+    expect(mine.body.items.find((x: { id: string }) => x.id === task.id)).toMatchObject({
+      completed_by: 'xh.clerk',
+      completedByName: '西湖业务受理员',
+    });
+    expect((await clerk.get(`/api/v1/tasks/${task.id}`)).body.completedByName).toBe('西湖业务受理员');
     const instance = await clerk.get(`/api/v1/process-instances/${task.instance_id}`);
     expect(instance.body.variables.approved).toBe(false);
     expect(instance.body.history.filter((h: { element_id: string }) => h.element_id === 'review')[0]).toMatchObject({

@@ -5,8 +5,9 @@ import { fixture } from '../../support/workflow.js';
 /** Deploys a fixture with a minimal form-js form for each form key it names (deploys need their forms). */
 export async function deployWithForms(client: ApiClient, name: string): Promise<void> {
   const xml = fixture(name);
-  const forms = [...xml.matchAll(/camunda:formKey="([^"]+)"/g)].map((m) => ({
-    id: m[1],
+  const keys = new Set([...xml.matchAll(/camunda:formKey="([^"]+)"/g)].map((m) => m[1]));
+  const forms = [...keys].map((id) => ({
+    id,
     type: 'default',
     components: [{ type: 'textfield', key: 'opinion', label: 'Opinion' }],
   }));

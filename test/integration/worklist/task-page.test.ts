@@ -34,6 +34,7 @@ describe.each(BACKENDS)('task page: drafts, comments, attachments, delegation, c
   beforeAll(async () => {
     t = await startTestPlatform(backend, { env: { ATTACHMENT_MAX_BYTES: String(MAX_ATTACHMENT) } });
     await deployWithForms(await t.as('designer'), 'worklist.review.bpmn');
+    await deployWithForms(await t.as('designer'), 'user-task.gateway.bpmn');
     clerk = await t.as('xh.clerk');
     clerk2 = await t.as('xh.clerk2');
     yhClerk = await t.as('yh.clerk');
@@ -244,6 +245,7 @@ describe.each(BACKENDS)('task page: drafts, comments, attachments, delegation, c
       expect(c.activeElementIds).toEqual(['review']);
       expect(c.history.map((h: { elementId: string }) => h.elementId)).toEqual(['start', 'review']);
       expect(c.history[1]).toMatchObject({ name: 'Review application', type: 'bpmn:UserTask', endedAt: null });
+      expect(c.task).toMatchObject({ assignee: null, assigneeName: null });
       expect(c.customer).toMatchObject({
         id: customerId,
         accountNo: 'XH7001',
@@ -255,6 +257,39 @@ describe.each(BACKENDS)('task page: drafts, comments, attachments, delegation, c
       expect(c.bills.map((b: { period: string }) => b.period)).toEqual(['2026-10', '2026-09']);
       expect(c.arrears).toMatchObject({ principal: '2000.50', oldest: '2026-09' });
       expect(c.auditFlags).toEqual([{ rule: 3, message: '电量突增 250%', details: { code: 'consumption-spike' } }]);
+    });
+
+    it('names who acted at each step: the starter, the completer, the holder; the engine did the rest', async () => {
+      const { id } = await start(clerk, 'approval', {
+        departmentId: 'ZJ-HZ-XH',
+        businessKey: `APR-${randomUUID().slice(0, 8)}`,
+        variables: { approved: true, amount: 5000, region: 'ZJ' },
+      });
+      const review = (await openTasks(clerk, id))[0]!;
+      await clerk2.post(`/api/v1/tasks/${review.id}/claim`);
+      expect((await clerk2.post(`/api/v1/tasks/${review.id}/complete`, { variables: {} })).status).toBe(200);
+      const leader = await t.as('xh.leader');
+      const approval = (await openTasks(leader, id)).find((x) => x.element_id === 'bigApproval')!;
+      const who = async () =>
+        (await leader.get(`/api/v1/tasks/${approval.id}/context`)).body.history.map(
+          (h: { elementId: string; actor: string | null; actorName: string | null; automatic: boolean }) => [
+            h.elementId,
+            h.actor,
+            h.actorName,
+            h.automatic,
+          ],
+        );
+      expect(await who()).toEqual([
+        ['start', 'xh.clerk', '西湖业务受理员', false],
+        ['review', 'xh.clerk2', '西湖业务受理员二', false],
+        ['decide', null, null, true],
+        ['bigApproval', null, null, false],
+      ]);
+      // once claimed, the open step is in its holder's hands
+      await leader.post(`/api/v1/tasks/${approval.id}/claim`);
+      expect((await who())[3]).toEqual(['bigApproval', 'xh.leader', '西湖班组长', false]);
+      const context = (await leader.get(`/api/v1/tasks/${approval.id}/context`)).body;
+      expect(context.task).toMatchObject({ assignee: 'xh.leader', assigneeName: '西湖班组长' });
     });
 
     it("leaves out what the viewer may not read (a clerk has no billing:read) and 404s another county's task", async () => {

@@ -134,13 +134,20 @@ describe.each(BACKENDS)('GET /worklist, counts and saved filters (%s)', (backend
     expect(before).toMatchObject({ mine: 0, claimable: 3, completed: 0 });
     const task = (await list(clerk2, 'view=claimable&q=APP-XH-003')).items[0]!;
     expect((await clerk2.post(`/api/v1/tasks/${task.id}/claim`)).status).toBe(200);
-    expect(keys(await list(clerk2, 'view=mine'))).toEqual(['APP-XH-003']);
+    const mine = await list(clerk2, 'view=mine');
+    expect(keys(mine)).toEqual(['APP-XH-003']);
+    expect(mine.items[0]).toMatchObject({ assignee: 'xh.clerk2', assigneeName: '西湖业务受理员二' });
     expect(keys(await list(clerk2, 'view=claimable'))).toEqual(['APP-XH-001', 'APP-XH-002']);
     expect((await clerk2.get('/api/v1/worklist/counts')).body).toMatchObject({ mine: 1, claimable: 2, completed: 0 });
     expect((await clerk2.post(`/api/v1/tasks/${task.id}/complete`, { variables: {} })).status).toBe(200);
     const done = await list(clerk2, 'view=completed');
     expect(done.items).toHaveLength(1);
-    expect(done.items[0]).toMatchObject({ id: task.id, completedBy: 'xh.clerk2', businessKey: 'APP-XH-003' });
+    expect(done.items[0]).toMatchObject({
+      id: task.id,
+      completedBy: 'xh.clerk2',
+      completedByName: '西湖业务受理员二',
+      businessKey: 'APP-XH-003',
+    });
     expect((await clerk2.get('/api/v1/worklist/counts')).body).toMatchObject({ mine: 0, claimable: 2, completed: 1 });
     // The next step is the team leader's; the clerk does not get it.
     expect(keys(await list(await t.as('xh.leader'), 'view=claimable&elementId=approve'))).toEqual(['APP-XH-003']);

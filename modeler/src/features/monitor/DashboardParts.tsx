@@ -7,24 +7,40 @@ import { Chart } from './charts';
 export function Kpis({ dashboard }: { dashboard: Dashboard }) {
   const t = useT();
   const { counts, sla } = dashboard;
-  const tiles: [string, string, string | number][] = [
+  const decided = sla.onTime + sla.breached;
+  // Compliance of nothing is not 0 %: with no finished work that had a deadline, say so.
+  const slaHint =
+    sla.compliance === null
+      ? t('monitor.kpi.sla.none')
+      : t('monitor.kpi.sla.detail', { onTime: sla.onTime, total: decided });
+  const tiles: [string, string, string | number, string?][] = [
     ['running', t('monitor.kpi.running'), counts.running],
     ['completed', t('monitor.kpi.completed'), counts.completed],
     ['cancelled', t('monitor.kpi.cancelled'), counts.cancelled],
     ['incidents', t('monitor.kpi.incidents'), counts.openIncidents],
-    ['sla', t('monitor.kpi.sla'), sla.compliance === null ? '—' : `${Math.round(sla.compliance * 100)}%`],
+    ['sla', t('monitor.kpi.sla'), sla.compliance === null ? '—' : `${Math.round(sla.compliance * 100)}%`, slaHint],
     ['overdue', t('monitor.kpi.overdue'), sla.openOverdue],
   ];
   return (
     <ul class="monitor-kpis" aria-label={t('monitor.kpi')}>
-      {tiles.map(([id, label, value]) => (
+      {tiles.map(([id, label, value, hint]) => (
         <li key={id} class={`kpi kpi-${id}`}>
           <span class="kpi-label" id={`kpi-${id}-label`}>
             {label}
           </span>
-          <output class="kpi-value" aria-labelledby={`kpi-${id}-label`} data-testid={`kpi-${id}`}>
+          <output
+            class="kpi-value"
+            aria-labelledby={`kpi-${id}-label`}
+            aria-describedby={hint ? `kpi-${id}-hint` : undefined}
+            data-testid={`kpi-${id}`}
+          >
             {value}
           </output>
+          {hint && (
+            <span class="kpi-hint" id={`kpi-${id}-hint`} data-testid={`kpi-${id}-hint`}>
+              {hint}
+            </span>
+          )}
         </li>
       ))}
     </ul>

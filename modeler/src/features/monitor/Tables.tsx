@@ -1,4 +1,4 @@
-import { formatDateTime, useT } from '../../lib/i18n';
+import { formatDateTime, useLocale, useT } from '../../lib/i18n';
 import { formatDuration, type Bottleneck, type Workload } from './api';
 
 /** Steps ranked by time lost, with the evidence for a first reading of the cause. */
@@ -48,6 +48,7 @@ export function BottleneckTable({ steps }: { steps: Bottleneck[] }) {
 /** Open tasks per person and per candidate group: too few people, or one person overloaded? */
 export function WorkloadTables({ workload }: { workload: Workload }) {
   const t = useT();
+  const locale = useLocale();
   return (
     <section class="monitor-card" aria-labelledby="monitor-workload">
       <h2 id="monitor-workload">{t('monitor.workload')}</h2>
@@ -66,7 +67,9 @@ export function WorkloadTables({ workload }: { workload: Workload }) {
             <tbody>
               {workload.people.map((p) => (
                 <tr key={p.username}>
-                  <th scope="row">{p.displayName ?? p.username}</th>
+                  <th scope="row" title={p.username}>
+                    {p.displayName ?? p.username}
+                  </th>
                   <td>{p.open}</td>
                   <td>{p.overdue}</td>
                   <td>{formatDateTime(p.oldestCreatedAt)}</td>
@@ -89,7 +92,9 @@ export function WorkloadTables({ workload }: { workload: Workload }) {
             <tbody>
               {workload.groups.map((g) => (
                 <tr key={g.group}>
-                  <th scope="row">{g.group}</th>
+                  <th scope="row" title={g.group}>
+                    {(locale === 'en' ? (g.nameEn ?? g.name) : g.name) ?? g.group}
+                  </th>
                   <td>{g.unclaimed}</td>
                   <td>{g.overdue}</td>
                   <td>{formatDateTime(g.oldestCreatedAt)}</td>

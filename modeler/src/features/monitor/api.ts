@@ -58,7 +58,15 @@ export interface Bottleneck extends ElementFigures {
 
 export interface Workload {
   people: { username: string; displayName: string | null; open: number; overdue: number; oldestCreatedAt: string }[];
-  groups: { group: string; unclaimed: number; overdue: number; oldestCreatedAt: string }[];
+  /** `group` is the candidate group (a role code); `name`/`nameEn` the role's names, null for a non-role group. */
+  groups: {
+    group: string;
+    name: string | null;
+    nameEn: string | null;
+    unclaimed: number;
+    overdue: number;
+    oldestCreatedAt: string;
+  }[];
 }
 
 export interface AlertRow {

@@ -23,7 +23,9 @@ export function HistoryPanel({ history }: { history: HistoryEntry[] }) {
         {steps.map((h, i) => (
           <tr key={`${h.elementId}-${i}`} class={h.endedAt ? undefined : 'row-current'}>
             <td>{h.name ?? h.elementId}</td>
-            <td>{h.actorName ?? '—'}</td>
+            <td title={h.actor ?? undefined}>
+              {h.actorName ?? h.actor ?? (h.automatic ? t('task.history.system') : '—')}
+            </td>
             <td>{formatDateTime(h.startedAt)}</td>
             <td>{h.endedAt ? formatDateTime(h.endedAt) : <em>{t('task.history.running')}</em>}</td>
           </tr>

@@ -171,7 +171,9 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
             </div>
             <div class="fact">
               <dt>{t('task.assignee')}</dt>
-              <dd>{task.assigneeName ?? task.assignee ?? t('task.unassigned')}</dd>
+              <dd title={task.assignee ?? undefined} data-testid="task-assignee">
+                {task.assigneeName ?? task.assignee ?? t('task.unassigned')}
+              </dd>
             </div>
             <div class="fact">
               <dt>{t('task.created')}</dt>
@@ -194,8 +196,8 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
               <>
                 <div class="fact">
                   <dt>{t('task.completedBy')}</dt>
-                  <dd>
-                    {task.completed_by} · {formatDateTime(task.completed_at)}
+                  <dd title={task.completed_by}>
+                    {task.completedByName ?? task.completed_by} · {formatDateTime(task.completed_at)}
                   </dd>
                 </div>
               </>
@@ -240,7 +242,7 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
       </header>
       {claimable && <p class="notice">{t('task.claimFirst')}</p>}
       {heldByOther && (
-        <p class="notice">
+        <p class="notice" title={task.assignee ?? undefined}>
           {t('task.heldByOther', {
             who: task.assigneeName ?? task.assignee,
             time: formatDateTime(task.claimed_at),
@@ -256,7 +258,10 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
           ) : (
             <p class="muted">
               {task.status === 'completed'
-                ? t('task.completedElsewhere', { who: task.completed_by, time: formatDateTime(task.completed_at) })
+                ? t('task.completedElsewhere', {
+                    who: task.completedByName ?? task.completed_by,
+                    time: formatDateTime(task.completed_at),
+                  })
                 : t('task.status.cancelled')}
             </p>
           )}

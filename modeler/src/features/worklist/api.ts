@@ -19,9 +19,11 @@ export interface WorklistItem {
   dueAt: string | null;
   priority: number;
   assignee: string | null;
+  assigneeName?: string | null;
   claimedAt: string | null;
   completedAt: string | null;
   completedBy: string | null;
+  completedByName?: string | null;
 }
 
 export interface Criteria {
@@ -84,6 +86,7 @@ export interface Task {
   claimed_at: string | null;
   completed_at: string | null;
   completed_by: string | null;
+  completedByName?: string | null;
 }
 
 export interface HistoryEntry {
@@ -92,6 +95,8 @@ export interface HistoryEntry {
   type: string;
   actor: string | null;
   actorName: string | null;
+  /** No person acts at this step (gateways, service tasks, timers): the engine did it. */
+  automatic?: boolean;
   startedAt: string;
   endedAt: string | null;
 }
