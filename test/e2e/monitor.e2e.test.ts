@@ -69,6 +69,13 @@ describe('the monitor in Chromium', () => {
     const other = await newUserPage(chrome.browser, t.url, 'yh.manager');
     await openMonitor(other);
     await expect.poll(() => kpi(other, 'running').textContent()).toBe('1');
+    // nothing with a deadline has finished yet: no compliance figure, and the tile says why
+    expect(await kpi(manager, 'sla').textContent()).toBe('—');
+    expect(await kpi(manager, 'sla-hint').textContent()).toBe('本时段没有已办结的限时任务');
+    // the workload names the role behind each candidate group (the code is the tooltip)
+    const clerks = manager.getByRole('rowheader', { name: '业务受理员', exact: true });
+    await clerks.waitFor();
+    expect(await clerks.getAttribute('title')).toBe('acceptance_clerk');
     await manager.evaluate('window.__sameDocument = true');
     await screenshot(manager, 'monitor-dashboard-before');
 
@@ -89,6 +96,8 @@ describe('the monitor in Chromium', () => {
     await expect.poll(() => badge(manager, 'review').textContent(), { timeout: 5000 }).toBe('1');
     await expect.poll(() => kpi(manager, 'overdue').textContent(), { timeout: 5000 }).toBe('0');
     await expect.poll(() => kpi(manager, 'sla').textContent(), { timeout: 5000 }).toBe('0%');
+    expect(await kpi(manager, 'sla-hint').textContent()).toBe('按时 0 / 已办结 1');
+    await manager.getByRole('rowheader', { name: '班组长', exact: true }).waitFor();
     expect(await manager.evaluate('window.__sameDocument')).toBe(true);
     expect(await monitorEvents(manager)).toBeGreaterThan(0);
     await screenshot(manager, 'monitor-dashboard-after');

@@ -1,11 +1,17 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../server/lib/actor.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { launchBrowser, newUserPage, pageErrors, screenshot, type TestBrowser } from './support/browser.js';
 import { customerIn, deployMeterCheck, startMeterCheck, type StartedCase } from './support/worklist-fixtures.js';
 
 /** The row of a case in the worklist table, found by its business key. */
 const row = (page: Page, businessKey: string) => page.getByRole('row').filter({ hasText: businessKey });
+
+/** The "who" column of the task page's history, top to bottom. */
+async function historyActors(page: Page): Promise<string[]> {
+  return page.locator('table.history tbody tr td:nth-child(2)').allTextContents();
+}
 
 async function openTab(page: Page, name: RegExp) {
   await page.getByRole('tab', { name }).click();
@@ -265,12 +271,17 @@ describe('the worklist in Chromium', () => {
 
     await (await t.as('xh.clerk')).post(`/api/v1/tasks/${open.taskId}/claim`);
 
+    // by their name (users.display_name), not their username; the username is the tooltip
     await page
-      .getByText(/已被 xh\.clerk 于 \d{4}-\d\d-\d\d \d\d:\d\d 签收/)
+      .getByText(/已被 西湖业务受理员 于 \d{4}-\d\d-\d\d \d\d:\d\d 签收/)
       .first()
       .waitFor();
     await page.getByRole('button', { name: '签收', exact: true }).waitFor({ state: 'detached' });
-    await page.getByText(/此任务已由 xh\.clerk 于 \d{4}-\d\d-\d\d \d\d:\d\d 签收，您只能查看。/).waitFor();
+    const notice = page.getByText(/此任务已由 西湖业务受理员 于 \d{4}-\d\d-\d\d \d\d:\d\d 签收，您只能查看。/);
+    await notice.waitFor();
+    expect(await notice.getAttribute('title')).toBe('xh.clerk');
+    expect(await page.getByTestId('task-assignee').textContent()).toBe('西湖业务受理员');
+    expect(await page.getByTestId('task-assignee').getAttribute('title')).toBe('xh.clerk');
     await page.context().close();
   });
 
@@ -374,6 +385,9 @@ describe('the worklist in Chromium', () => {
       await page.goto(`${t.url}/#/tasks/${shot.taskId}`);
       await page.locator('.diagram .step-current').first().waitFor();
       await page.locator('.fjs-form').waitFor();
+      // people by name: the holder in the facts, the starter and the holder in the history
+      expect(await page.getByTestId('task-assignee').textContent()).toBe('西湖业务受理员');
+      expect(await historyActors(page)).toEqual(['西湖业务受理员', '西湖业务受理员']);
       await screenshot(page, `task-${locale}`);
       expect(pageErrors(page)).toEqual([]);
       await page.context().close();
@@ -386,6 +400,26 @@ describe('the worklist in Chromium', () => {
     await leader.locator('.fjs-form').waitFor();
     await screenshot(leader, 'task-leader-context-zh');
     await leader.context().close();
+  });
+
+  it('says "System" for a step no person did: an instance the platform started itself', async () => {
+    const { id } = await t.platform.services.instances.start(
+      { definitionKey: 'wl_meter_check', departmentId: 'ZJ-HZ-XH', businessKey: 'JL-XH-0007' },
+      SYSTEM_ACTOR,
+    );
+    const task = (await (await t.as('xh.clerk')).get(`/api/v1/tasks?instanceId=${id}`)).body.items[0];
+    for (const [locale, system] of [
+      ['zh', '系统'],
+      ['en', 'System'],
+    ] as const) {
+      const page = await newUserPage(chrome.browser, t.url, 'xh.clerk', { locale });
+      await page.goto(`${t.url}/#/tasks/${task.id}`);
+      await page.locator('table.history tbody tr').nth(1).waitFor();
+      // the start was the platform's; the open step has no holder yet
+      expect(await historyActors(page)).toEqual([system, '—']);
+      expect(pageErrors(page)).toEqual([]);
+      await page.context().close();
+    }
     expect(yuhang.businessKey).toBe('JL-YH-0001');
   });
 });
