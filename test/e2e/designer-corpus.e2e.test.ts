@@ -109,9 +109,9 @@ describe('designer: real-world BPMN files in Chromium', () => {
   );
 
   it.each(bpmnFiles(CAMUNDA7))(
-    'opens Camunda Modeler 7 file %s and saves it unchanged with every camunda: property intact',
+    'opens %s (Camunda Modeler 7 dialect) and saves it unchanged with every camunda: property intact',
     async (name) => {
-      // given a file drawn in Camunda Modeler 7
+      // given a file in Camunda Modeler 7's dialect
       const original = decodeBpmnBytes(readFileSync(path.join(CAMUNDA7, name)));
       const di = diagramInterchange(original);
       expect(original).toMatch(/camunda:/);
@@ -163,15 +163,23 @@ describe('designer: real-world BPMN files in Chromium', () => {
   });
 
   it("shows a Camunda 7 file's camunda: properties in the designer's properties panel", async () => {
-    // given the job announcement process (Camunda Modeler 4.11) opened in the designer's modeler
-    await open(path.join(CAMUNDA7, 'job-announcement.bpmn'));
+    // given the meter test request process (written in Camunda Modeler 7's dialect) opened in the designer's modeler
+    await open(path.join(CAMUNDA7, 'meter-test-request.bpmn'));
 
-    // when its "Publish announcement" user task is selected and its assignment group opened
-    await page.getByTestId('import-canvas').locator('[data-element-id="publish"]').click();
-    await page.locator('.bio-properties-panel-group-header').filter({ hasText: 'User assignment' }).click();
+    // when its "Approve metering adjustment" user task is selected and its assignment group opened
+    await page.getByTestId('import-canvas').locator('[data-element-id="ApproveAdjustment"]').click();
+    const assignment = page
+      .locator('.bio-properties-panel-group')
+      .filter({ has: page.locator('.bio-properties-panel-group-header', { hasText: 'User assignment' }) });
+    await assignment.locator('.bio-properties-panel-group-header').click();
 
-    // then the candidate groups drawn in Camunda Modeler are there to edit
-    await expect(page.getByLabel('Candidate groups').inputValue()).resolves.toBe('engineering');
+    // then the assignee, candidate groups, due and follow-up dates and priority of the file are there to edit
+    const field = (label: string) => assignment.getByLabel(label, { exact: true }).inputValue();
+    await expect(field('Assignee')).resolves.toBe('${districtManager}');
+    await expect(field('Candidate groups')).resolves.toBe('metering-manager');
+    await expect(field('Due date')).resolves.toBe('${dateTime().plusDays(5).toDate()}');
+    await expect(field('Follow up date')).resolves.toBe('${dateTime().plusDays(4).toDate()}');
+    await expect(field('Priority')).resolves.toBe('${errorPercent > 5 ? 90 : 60}');
     await screenshot(page, 'designer-corpus-camunda7-properties');
   });
 
