@@ -3,16 +3,7 @@ import type { DeployLint } from '../lint/deploy-lint.js';
 import type { LintIssue } from '../lint/config.js';
 import type { PlatformLintData } from '../lint/rules/support.js';
 import type { ServiceRegistry } from '../services/registry.js';
-
-export interface DesignerCatalog {
-  roles: { code: string; name: string; nameEn: string | null }[];
-  users: { username: string; displayName: string; departmentId: string }[];
-  services: { name: string; description: string; inputs: string[]; outputs: string[] }[];
-  /** Deployed process keys: the targets a call activity may name. */
-  processes: { key: string; name: string | null; version: number }[];
-  /** Form ids already deployed. */
-  forms: string[];
-}
+import type { DesignerCatalog } from './contract.js';
 
 /**
  * What the designer's pickers offer (issue 7): roles and users for candidates, the service

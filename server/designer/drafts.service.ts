@@ -3,36 +3,7 @@ import { auditInTransaction } from '../identity/audit.service.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, NotFound } from '../lib/errors.js';
 import type { Transactions } from '../workflow/transactions.js';
-
-/** A form-js form kept with a draft; `id` is what a user task's camunda:formKey names. */
-export interface DraftForm {
-  id: string;
-  schema: Record<string, unknown>;
-}
-
-export interface DraftSummary {
-  key: string;
-  name: string | null;
-  revision: number;
-  baseVersion: number | null;
-  updatedBy: string;
-  updatedAt: string;
-  createdBy: string;
-}
-
-export interface Draft extends DraftSummary {
-  xml: string;
-  forms: DraftForm[];
-}
-
-export interface DraftSave {
-  xml: string;
-  name?: string | null;
-  forms?: DraftForm[];
-  /** The revision the designer last loaded: 0 for a new draft. A different stored revision → 409. */
-  revision: number;
-  baseVersion?: number | null;
-}
+import type { Draft, DraftForm, DraftSave, DraftSummary } from './contract.js';
 
 interface DraftRow {
   key: string;

@@ -2,6 +2,7 @@ import type { Db } from '../db/index.js';
 import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { Invalid } from '../lib/errors.js';
+import type { Bottleneck, BottleneckCause, ElementFigures, Workload } from './contract.js';
 import type { ElementStats, RollupService } from './rollup.js';
 import { departmentScope, inScope, selectProcess, type DepartmentScope, type ProcessSelection } from './scope.js';
 
@@ -263,7 +264,7 @@ export class DashboardService {
     c: Context,
     backlog: Awaited<ReturnType<DashboardService['backlog']>>,
     stats: Map<string, ElementStats>,
-  ) {
+  ): ElementFigures<Date>[] {
     const elements = c.process.shown.meta.elements;
     const now = new Map(backlog.map((b) => [b.elementId, b]));
     // Start and end events, gateways: no figures (an unknown element, e.g. of another version, keeps its own).
@@ -338,7 +339,7 @@ export class DashboardService {
     ]);
     const rows = this.elementRows(c, backlog, stats)
       .filter((r) => r.tokens > 0 || r.duration.count > 0 || r.working.count > 0)
-      .map((r) => {
+      .map((r): Bottleneck<Date> => {
         const people = pace.get(r.elementId) ?? [];
         return { ...r, timeLostMs: r.ageMs, people, cause: diagnose(r, people) };
       })
@@ -381,7 +382,10 @@ export class DashboardService {
   }
 
   /** Open tasks per person and per candidate group in scope (optionally of one process). */
-  async workload(q: { definitionKey?: string | undefined; departmentId?: string | undefined }, actor: Actor) {
+  async workload(
+    q: { definitionKey?: string | undefined; departmentId?: string | undefined },
+    actor: Actor,
+  ): Promise<Workload<unknown>> {
     const scope = await departmentScope(this.authorization, actor, q.departmentId);
     const now = new Date(this.clock());
     const base = () => {
@@ -447,8 +451,6 @@ export class DashboardService {
   }
 }
 
-type Cause = { kind: 'capacity' | 'slow-person' | 'process-step' | 'none'; username?: string };
-
 /** A first reading of where time goes at a step; the figures beside it are the evidence. */
 export function diagnose(
   step: {
@@ -459,7 +461,7 @@ export function diagnose(
     duration: { p50Ms: number | null };
   },
   people: { username: string; completed: number; avgWorkMs: number }[],
-): Cause {
+): BottleneckCause {
   const wait = step.waiting.p50Ms ?? 0;
   const work = step.working.p50Ms ?? step.duration.p50Ms ?? 0;
   const counted = people.filter((p) => p.completed >= 2);

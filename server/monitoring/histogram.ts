@@ -1,3 +1,5 @@
+import type { DurationStats } from './contract.js';
+
 /**
  * Durations are kept as histograms with fixed bins, so that statistics over any period and any
  * set of departments are sums of small rows (exact count, sum and mean; percentiles interpolated
@@ -35,12 +37,7 @@ export interface Histogram {
   bins: number[];
 }
 
-export interface DurationStats {
-  count: number;
-  avgMs: number | null;
-  p50Ms: number | null;
-  p90Ms: number | null;
-}
+export type { DurationStats };
 
 export function emptyHistogram(bins = BIN_COUNT): Histogram {
   return { count: 0, totalMs: 0, bins: new Array<number>(bins).fill(0) };

@@ -10,17 +10,7 @@ import { FormsService, parseFormDocument } from '../forms/forms.service.js';
 import type { FormSchema } from '../forms/validate.js';
 import { isExpression } from '../engine/expressions.js';
 import type { DeployLint } from '../lint/deploy-lint.js';
-
-/** One deployed version as the designer's version list shows it: who deployed it, and when. */
-export interface VersionSummary {
-  id: string;
-  key: string;
-  version: number;
-  name: string | null;
-  deployedBy: string;
-  deployedByName: string | null;
-  deployedAt: Date;
-}
+import type { VersionSummary } from './deployments.contract.js';
 
 export interface DeployResult {
   created: boolean;
@@ -144,7 +134,7 @@ export class DeploymentsService {
   }
 
   /** Every version of one key, newest first, with the deployer's display name (null once the user is gone). */
-  async versions(key: string): Promise<VersionSummary[]> {
+  async versions(key: string): Promise<VersionSummary<Date>[]> {
     const rows: Array<{
       id: string;
       key: string;

@@ -2,6 +2,7 @@ import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { Invalid } from '../lib/errors.js';
 import type { TaskBranch, Visibility } from '../workflow/visibility.js';
+import type { WorklistCounts, WorklistItem, WorklistPage } from './contract.js';
 import type { WorklistCriteria, WorklistQuery } from './schemas.js';
 import { WorklistRepository, type ResolvedCriteria, type WorklistRow } from './worklist.repository.js';
 
@@ -17,33 +18,6 @@ const MAX_MATCHING_CUSTOMERS = 200;
 /** `counts.completed` counts the tasks the actor completed in the last 30 days. */
 const COMPLETED_WINDOW_MS = 30 * 24 * 3600 * 1000;
 
-export interface WorklistItem {
-  id: string;
-  name: string | null;
-  elementId: string;
-  definitionKey: string;
-  definitionName: string | null;
-  businessKey: string | null;
-  customerId: string | null;
-  accountNo: string | null;
-  customerName: string | null;
-  departmentId: string | null;
-  departmentName: string | null;
-  createdAt: unknown;
-  dueAt: unknown;
-  priority: number;
-  assignee: string | null;
-  /** The assignee's display name (users.display_name); `assignee` stays the username. */
-  assigneeName: string | null;
-  candidateGroups: string[];
-  formKey: string | null;
-  instanceId: string;
-  claimedAt: unknown;
-  completedAt: unknown;
-  completedBy: string | null;
-  completedByName: string | null;
-}
-
 /**
  * The worklist (issue 6): my open tasks, the open tasks I may claim, and the tasks I completed,
  * searchable by business key and customer name, read as a union of index scans (one per way of
@@ -56,7 +30,7 @@ export class WorklistService {
     private readonly authorization: Authorization,
   ) {}
 
-  async list(query: WorklistQuery, actor: Actor) {
+  async list(query: WorklistQuery, actor: Actor): Promise<WorklistPage<unknown>> {
     const criteria = await this.resolve(query);
     const branches = await this.branches(criteria.view, actor);
     const [page, count] = await Promise.all([
@@ -74,7 +48,7 @@ export class WorklistService {
   }
 
   /** The three tab badges; `completed` = completed by me in the last 30 days. */
-  async counts(actor: Actor) {
+  async counts(actor: Actor): Promise<WorklistCounts> {
     const since = new Date(Date.now() - COMPLETED_WINDOW_MS);
     const count = async (view: WorklistCriteria['view'], extra: Partial<ResolvedCriteria> = {}) => {
       const criteria: ResolvedCriteria = { view, ...extra };
@@ -124,7 +98,7 @@ export class WorklistService {
     return resolved;
   }
 
-  private async items(rows: WorklistRow[]): Promise<WorklistItem[]> {
+  private async items(rows: WorklistRow[]): Promise<WorklistItem<unknown>[]> {
     const tree = await this.authorization.tree();
     const [definitions, customers, people] = await Promise.all([
       this.repository.definitionNames([...new Set(rows.map((r) => r.definition_id))]),

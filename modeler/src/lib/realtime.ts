@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import type { RealtimeEvent, SubscribeAck } from '../../../server/realtime/contract';
 
 /**
  * One Socket.IO connection for the whole app (path /socket.io, session cookie sent), opened on
@@ -6,23 +7,8 @@ import { io, type Socket } from 'socket.io-client';
  * event id seen, and the server replays what was missed; when too much was missed it answers
  * `resync` and the view reloads over HTTP (protocol: server/realtime/contract.ts and README).
  */
-export interface RealtimeEvent {
-  /** Outbox id: increasing; used for catch-up and de-duplication. */
-  id: number;
-  /** `noun:verb`: task:created, task:claimed, task:completed, task:unclaimed, task:assigned, … */
-  topic: string;
-  departmentId: string | null;
-  definitionKey: string | null;
-  instanceId: string | null;
-  payload: Record<string, unknown>;
-  at: string;
-  /** The rooms the event was sent to. */
-  rooms?: string[];
-}
 
-type SubscribeAck =
-  | { ok: true; replayed?: number; resync?: boolean; latest?: number }
-  | { ok: false; error: { code: string; message: string } | string };
+export type { RealtimeEvent };
 
 export interface SubscribeOptions {
   /** Replay events after this id on the first join. */
@@ -53,7 +39,7 @@ function join(room: string, sub: Subscription, since?: number) {
   const from = since ?? (lastSeen || undefined);
   socket?.emit('subscribe', { room, ...(from ? { since: from } : {}) }, (ack: SubscribeAck | undefined) => {
     if (!ack) return;
-    if (!ack.ok) reportError(room, typeof ack.error === 'string' ? ack.error : ack.error.message);
+    if (!ack.ok) reportError(room, ack.error.message);
     else {
       if (typeof ack.latest === 'number') lastSeen = Math.max(lastSeen, ack.latest);
       if (ack.resync) for (const resync of sub.resyncs) resync();

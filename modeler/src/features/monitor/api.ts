@@ -1,12 +1,11 @@
 import { api } from '../../lib/api';
+import type { Bottleneck, DurationStats, ElementFigures, Workload } from '../../../../server/monitoring/contract';
 
-/** The shapes the monitoring API answers with (server/monitoring/*). */
-export interface Stats {
-  count: number;
-  avgMs: number | null;
-  p50Ms: number | null;
-  p90Ms: number | null;
-}
+/**
+ * The shapes the monitoring API answers with: those in server/monitoring/contract.ts are shared with
+ * the server; the others are read here as the views use them.
+ */
+export type Stats = DurationStats;
 
 export interface DefinitionInfo {
   key: string;
@@ -34,40 +33,7 @@ export interface Dashboard {
   incidents: { id: string; instance_id: string; element_id: string | null; message: string; created_at: string }[];
 }
 
-export interface ElementFigures {
-  elementId: string;
-  name: string;
-  type: string | null;
-  userTask: boolean;
-  tokens: number;
-  unclaimed: number;
-  claimed: number;
-  overdue: number;
-  ageMs: number;
-  duration: Stats;
-  waiting: Stats;
-  working: Stats;
-  sla: { onTime: number; breached: number; breachShare: number | null };
-}
-
-export interface Bottleneck extends ElementFigures {
-  timeLostMs: number;
-  people: { username: string; completed: number; avgWorkMs: number }[];
-  cause: { kind: 'capacity' | 'slow-person' | 'process-step' | 'none'; username?: string };
-}
-
-export interface Workload {
-  people: { username: string; displayName: string | null; open: number; overdue: number; oldestCreatedAt: string }[];
-  /** `group` is the candidate group (a role code); `name`/`nameEn` the role's names, null for a non-role group. */
-  groups: {
-    group: string;
-    name: string | null;
-    nameEn: string | null;
-    unclaimed: number;
-    overdue: number;
-    oldestCreatedAt: string;
-  }[];
-}
+export type { Bottleneck, ElementFigures, Workload };
 
 export interface AlertRow {
   subject_type: 'task';

@@ -1,30 +1,9 @@
 import { api } from '../../lib/api';
+import type { WorklistCounts, WorklistItem, WorklistPage } from '../../../../server/worklist/contract';
 
 /** The worklist API (server/http/routes/worklist.ts) as the views use it. */
 export type View = 'mine' | 'claimable' | 'completed';
 export type SortKey = 'created' | 'due' | 'priority' | 'completed';
-
-export interface WorklistItem {
-  id: string;
-  name: string | null;
-  elementId: string;
-  definitionKey: string;
-  definitionName: string | null;
-  businessKey: string | null;
-  customerName: string | null;
-  accountNo?: string | null;
-  departmentId: string | null;
-  departmentName: string | null;
-  createdAt: string;
-  dueAt: string | null;
-  priority: number;
-  assignee: string | null;
-  assigneeName?: string | null;
-  claimedAt: string | null;
-  completedAt: string | null;
-  completedBy: string | null;
-  completedByName?: string | null;
-}
 
 export interface Criteria {
   q?: string;
@@ -45,17 +24,8 @@ export interface ListQuery extends Criteria {
   limit: number;
 }
 
-export interface WorklistPage {
-  items: WorklistItem[];
-  total: number;
-  totalCapped?: boolean;
-}
-
-export interface Counts {
-  mine: number;
-  claimable: number;
-  completed: number;
-}
+export type { WorklistItem, WorklistPage };
+export type Counts = WorklistCounts;
 
 export interface SavedFilter {
   id: string;

@@ -1,15 +1,8 @@
 import { api } from '../../../lib/api';
+import type { VersionSummary } from '../../../../../server/workflow/deployments.contract';
 
 /** One deployed version (GET /process-definitions/:key/versions). */
-export interface VersionSummary {
-  id: string;
-  key: string;
-  version: number;
-  name: string | null;
-  deployedBy: string;
-  deployedByName: string | null;
-  deployedAt: string;
-}
+export type { VersionSummary };
 
 export async function listVersions(key: string): Promise<VersionSummary[]> {
   const res = await api.get<{ items: VersionSummary[] }>(`/process-definitions/${encodeURIComponent(key)}/versions`);
