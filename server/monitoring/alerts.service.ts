@@ -6,9 +6,10 @@ import type { Actor } from '../lib/actor.js';
 import { Invalid, NotFound } from '../lib/errors.js';
 import { addIsoDuration } from '../lib/time.js';
 import type { Transactions } from '../workflow/transactions.js';
+import type { AlertKind, Alerts } from './contract.js';
 import { departmentScope, inScope } from './scope.js';
 
-export type AlertKind = 'due-soon' | 'breached';
+export type { AlertKind };
 
 export interface AlertsQuery {
   horizon?: string | undefined;
@@ -128,7 +129,7 @@ export class SlaAlertsService {
   }
 
   /** Open tasks and running instances due within the horizon or overdue, in the actor's scope. */
-  async list(q: AlertsQuery, actor: Actor) {
+  async list(q: AlertsQuery, actor: Actor): Promise<Alerts<Date>> {
     const scope = await departmentScope(this.authorization, actor, q.departmentId);
     const now = new Date(this.clock());
     const horizon = q.horizon ? horizonMs(q.horizon) : this.defaultHorizonMs;

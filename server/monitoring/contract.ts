@@ -60,3 +60,49 @@ export interface Workload<Time = string> {
     oldestCreatedAt: Time;
   }[];
 }
+
+export type AlertKind = 'due-soon' | 'breached';
+
+/** An open task due within the horizon or overdue, with its acknowledgement (GET /monitoring/alerts). */
+export interface AlertTask<Time = string> {
+  subject_type: 'task';
+  task_id: string;
+  instance_id: string;
+  name: string | null;
+  element_id: string;
+  definition_key: string;
+  department_id: string | null;
+  assignee: string | null;
+  assignee_name: string | null;
+  candidate_groups: string[];
+  due_at: Time;
+  created_at: Time;
+  business_key: string | null;
+  kind: AlertKind;
+  acknowledged_by: string | null;
+  acknowledged_at: Time | null;
+}
+
+/** A running instance due within the horizon or overdue. */
+export interface AlertInstance<Time = string> {
+  subject_type: 'instance';
+  instance_id: string;
+  definition_key: string;
+  department_id: string | null;
+  business_key: string | null;
+  due_at: Time;
+  started_at: Time;
+  kind: AlertKind;
+  acknowledged_by: string | null;
+  acknowledged_at: Time | null;
+}
+
+/** The lists stop at the query's limit; `breached` and `dueSoon` count everything in scope. */
+export interface Alerts<Time = string> {
+  now: Time;
+  horizonMs: number;
+  breached: number;
+  dueSoon: number;
+  tasks: AlertTask<Time>[];
+  instances: AlertInstance<Time>[];
+}

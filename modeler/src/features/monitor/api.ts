@@ -1,5 +1,12 @@
 import { api } from '../../lib/api';
-import type { Bottleneck, DurationStats, ElementFigures, Workload } from '../../../../server/monitoring/contract';
+import type {
+  AlertTask,
+  Alerts,
+  Bottleneck,
+  DurationStats,
+  ElementFigures,
+  Workload,
+} from '../../../../server/monitoring/contract';
 
 /**
  * The shapes the monitoring API answers with: those in server/monitoring/contract.ts are shared with
@@ -35,27 +42,8 @@ export interface Dashboard {
 
 export type { Bottleneck, ElementFigures, Workload };
 
-export interface AlertRow {
-  subject_type: 'task';
-  task_id: string;
-  instance_id: string;
-  name: string | null;
-  definition_key: string;
-  department_id: string | null;
-  assignee: string | null;
-  assignee_name: string | null;
-  due_at: string;
-  business_key: string | null;
-  kind: 'due-soon' | 'breached';
-  acknowledged_by: string | null;
-  acknowledged_at: string | null;
-}
-
-export interface Alerts {
-  breached: number;
-  dueSoon: number;
-  tasks: AlertRow[];
-}
+export type AlertRow = AlertTask;
+export type { Alerts };
 
 export interface Filters {
   definitionKey: string;
