@@ -172,7 +172,9 @@ describe('designer: versions, read-only view, diff, test instances, simulation (
   });
 
   it('walks a process with token simulation in the designer modeler', async () => {
-    // given a process opened in the designer's modeler (with the simulation modules)
+    // given a process opened in the designer's modeler (with the simulation modules), on a page
+    // of its own so nothing the earlier tests left on the shared page can stand in the way
+    const page = await newUserPage(chrome.browser, t.url, 'designer', { locale: 'en' });
     await page.goto(`${t.url}/#/designer-import`);
     await page.getByLabel('Choose a BPMN file to open').setInputFiles({
       name: 'meter-check.v1.bpmn',
@@ -197,5 +199,6 @@ describe('designer: versions, read-only view, diff, test instances, simulation (
     expect(await toggle.getAttribute('aria-pressed')).toBe('false');
     expect(await page.locator('.djs-palette.hidden').count()).toBe(0);
     expect(pageErrors(page)).toEqual([]);
+    await page.context().close();
   });
 });
