@@ -306,6 +306,10 @@ describe('the worklist in Chromium', () => {
     const saved = await (await t.as('xh.clerk')).get('/api/v1/worklist/filters');
     expect(saved.body.items.map((f: { name: string }) => f.name)).toContain('0003 号核查');
     await page.getByRole('button', { name: '清除条件' }).click();
+    // the clearing has taken effect (and is kept for the tab) before the reload
+    await page.locator('tbody tr').nth(1).waitFor();
+    expect(await page.getByRole('searchbox', { name: '搜索' }).inputValue()).toBe('');
+    await page.waitForFunction("!(sessionStorage.getItem('pm.worklist.criteria') ?? '').includes('JL-XH-0003')");
     await page.reload();
     // the cleared list shows more than the one searched row again (not exactly `all`: an earlier
     // test's claim may still be reaching this tab live when `all` was counted)
