@@ -2,6 +2,7 @@ import type { Db } from '../db/index.js';
 import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { NotFound } from '../lib/errors.js';
+import { instanceHistory } from '../workflow/history.repository.js';
 import { departmentScope, inScope } from './scope.js';
 
 /**
@@ -39,19 +40,7 @@ export class InstanceViewService {
       );
     if (!instance) throw new NotFound('process instance', id);
     const [history, tasks, incidents, definition] = await Promise.all([
-      this.db('activity_history')
-        .where({ instance_id: id })
-        .select(
-          'element_id',
-          'element_type',
-          'execution_id',
-          'started_at',
-          'ended_at',
-          'duration_ms',
-          'outcome',
-          'actor',
-        )
-        .orderBy([{ column: 'started_at' }, { column: 'id' }]),
+      instanceHistory(this.db, id),
       this.db('tasks')
         .where({ instance_id: id })
         .select(

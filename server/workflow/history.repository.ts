@@ -68,3 +68,11 @@ export function persistHistory(
     );
   }
 }
+
+/** An instance's activity history in the order it happened, as the instance and monitor views show it. */
+export function instanceHistory(db: Db, instanceId: string) {
+  return db('activity_history')
+    .where({ instance_id: instanceId })
+    .select('element_id', 'element_type', 'execution_id', 'started_at', 'ended_at', 'duration_ms', 'outcome', 'actor')
+    .orderBy([{ column: 'started_at' }, { column: 'id' }]);
+}

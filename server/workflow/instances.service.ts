@@ -5,6 +5,7 @@ import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import type { DefinitionStore } from './definitions.repository.js';
 import { INSTANCE_SUMMARY_COLUMNS, lockInstance, type InstanceRow } from './instances.repository.js';
 import { page, type Page, type PageRequest } from './paging.js';
+import { instanceHistory } from './history.repository.js';
 import type { StepExecutor } from './step-executor.js';
 import type { Transactions } from './transactions.js';
 import type { Visibility } from './visibility.js';
@@ -105,19 +106,7 @@ export class InstancesService {
         .where({ instance_id: id, status: 'open' })
         .select('id', 'element_id', 'name', 'assignee', 'candidate_groups', 'due_at', 'created_at')
         .orderBy('created_at'),
-      this.db('activity_history')
-        .where({ instance_id: id })
-        .select(
-          'element_id',
-          'element_type',
-          'execution_id',
-          'started_at',
-          'ended_at',
-          'duration_ms',
-          'outcome',
-          'actor',
-        )
-        .orderBy([{ column: 'started_at' }, { column: 'id' }]),
+      instanceHistory(this.db, id),
       this.db('incidents')
         .where({ instance_id: id })
         .select('id', 'type', 'element_id', 'message', 'status', 'created_at', 'resolved_at')
