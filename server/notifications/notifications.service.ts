@@ -7,7 +7,13 @@ import { page, type PageRequest } from '../workflow/paging.js';
 import type { Transactions } from '../workflow/transactions.js';
 import type { Visibility } from '../workflow/visibility.js';
 import type { NotificationChannel, NotificationGateway } from './gateway.js';
-import { isTemplateCode, NOTIFICATION_TEMPLATES, renderTemplate, TEMPLATE_CODES } from './templates.js';
+import {
+  isTemplateCode,
+  NOTIFICATION_TEMPLATES,
+  renderTemplate,
+  TEMPLATE_CODES,
+  type RenderedNotice,
+} from './templates.js';
 
 export interface NotifyInput {
   template: string;
@@ -113,25 +119,7 @@ export class NotificationsService {
     const id = earlier?.id ?? randomUUID();
     if (!earlier) {
       await this.db('notifications')
-        .insert({
-          id,
-          idempotency_key: origin.idempotencyKey,
-          customer_id: who.customerId,
-          account_no: who.accountNo,
-          department_id: who.departmentId,
-          instance_id: origin.instanceId ?? null,
-          element_id: origin.elementId ?? null,
-          template: input.template,
-          channel,
-          recipient: to ?? '',
-          locale: input.locale ?? 'zh',
-          subject: text.subject,
-          body: text.body,
-          params: JSON.stringify(params),
-          gateway: this.gateway.name,
-          created_by: origin.by,
-          created_at: this.now(),
-        })
+        .insert(this.record(id, input, origin, who, channel, to, text, params, this.now()))
         .onConflict('idempotency_key')
         .ignore();
     }
@@ -181,28 +169,18 @@ export class NotificationsService {
         const params = { ...input.params, name: input.params?.name ?? c.name, accountNo: c.account_no };
         const text = renderTemplate(input.template, params, input.locale ?? 'zh');
         const to = c.phone ?? null;
+        const who = {
+          customerId: c.id ?? null,
+          accountNo: c.account_no ?? null,
+          departmentId: c.department_id ?? null,
+        };
+        const channel = NOTIFICATION_TEMPLATES[input.template].channel;
         return [
           {
-            id: randomUUID(),
-            idempotency_key: origin.idempotencyKey,
-            customer_id: c.id,
-            account_no: c.account_no,
-            department_id: c.department_id,
-            instance_id: origin.instanceId ?? null,
-            element_id: origin.elementId ?? null,
-            template: input.template,
-            channel: NOTIFICATION_TEMPLATES[input.template].channel,
-            recipient: to ?? '',
-            locale: input.locale ?? 'zh',
-            subject: text.subject,
-            body: text.body,
-            params: JSON.stringify(params),
-            gateway: this.gateway.name,
+            ...this.record(randomUUID(), input, origin, who, channel, to, text, params, now),
             status: to ? 'sent' : 'failed',
             error: to ? null : 'no phone number to send to',
             attempts: 1,
-            created_by: origin.by,
-            created_at: now,
             sent_at: to ? now : null,
           },
         ];
@@ -216,6 +194,39 @@ export class NotificationsService {
       inserted += written.length;
     }
     return inserted;
+  }
+
+  /** The notice's row as `send` and `sendMany` both write it (delivery columns aside). */
+  private record(
+    id: string,
+    input: NotifyInput,
+    origin: NotifyOrigin,
+    who: Pick<Recipient, 'customerId' | 'accountNo' | 'departmentId'>,
+    channel: string,
+    to: string | null,
+    text: RenderedNotice,
+    params: Record<string, unknown>,
+    createdAt: Date,
+  ) {
+    return {
+      id,
+      idempotency_key: origin.idempotencyKey,
+      customer_id: who.customerId,
+      account_no: who.accountNo,
+      department_id: who.departmentId,
+      instance_id: origin.instanceId ?? null,
+      element_id: origin.elementId ?? null,
+      template: input.template,
+      channel,
+      recipient: to ?? '',
+      locale: input.locale ?? 'zh',
+      subject: text.subject,
+      body: text.body,
+      params: JSON.stringify(params),
+      gateway: this.gateway.name,
+      created_by: origin.by,
+      created_at: createdAt,
+    };
   }
 
   async list(filter: NotificationFilter, request: PageRequest, actor: Actor) {
