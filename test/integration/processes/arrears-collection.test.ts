@@ -4,7 +4,7 @@ import type { ApiClient } from '../../support/client.js';
 import { BACKENDS } from '../../support/database.js';
 import { eventually, startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import { instance } from '../../support/workflow.js';
-import { instancesOf, issueBill, notices, taskAt } from './marketing-fixtures.js';
+import { instancesOf, issueBill, notices, taskAt, completeTaskAt } from './marketing-fixtures.js';
 import { newCustomer } from '../marketing/accounts.js';
 
 /**
@@ -32,19 +32,8 @@ describe.each(BACKENDS)('arrears collection: remind, disconnect, reconnect (%s)'
     (await instancesOf(collector, 'arrears-collection', c.account_no))[0]!;
   const pay = (c: { id: string }, amount: string, paidAt: string, key: string) =>
     collector.post('/api/v1/payments', { customerId: c.id, amount, channel: 'counter', paidAt, idempotencyKey: key });
-  async function complete(
-    client: ApiClient,
-    instanceId: string,
-    elementId: string,
-    variables: Record<string, unknown>,
-  ) {
-    await drain();
-    const task = await eventually(() => taskAt(client, instanceId, elementId), 10_000, `task ${elementId}`);
-    expect((await client.post(`/api/v1/tasks/${task!.id}/claim`)).status).toBe(200);
-    const done = await client.post(`/api/v1/tasks/${task!.id}/complete`, { variables });
-    expect(done.status, JSON.stringify(done.body)).toBe(200);
-    await drain();
-  }
+  const complete = (client: ApiClient, instanceId: string, elementId: string, variables: Record<string, unknown>) =>
+    completeTaskAt(t, client, instanceId, elementId, variables);
 
   beforeAll(async () => {
     // No background job polling: the test runs what is due (drain) after moving the clock.

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '../../../server/lib/clock.js';
 import type { ApiClient } from '../../support/client.js';
 import { BACKENDS } from '../../support/database.js';
-import { eventually, startTestPlatform, type TestPlatform } from '../../support/platform.js';
+import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import { instance } from '../../support/workflow.js';
 import { newCustomer } from '../marketing/accounts.js';
-import { instancesOf, issueBill, taskAt } from './marketing-fixtures.js';
+import { instancesOf, issueBill, taskAt, completeTaskAt } from './marketing-fixtures.js';
 
 /**
  * Issue 5 §5, high-risk customer warnings (高风险用户预警) end to end: the nightly screening at HQ
@@ -24,19 +24,8 @@ describe.each(BACKENDS)('high-risk warnings: screen, warn, report, review (%s)',
 
   const drain = () => t.platform.executor.drain();
   const warningOf = async (key: string) => (await instancesOf(hq, 'high-risk-warning', c[key]!.account_no))[0];
-  async function complete(
-    client: ApiClient,
-    instanceId: string,
-    elementId: string,
-    variables: Record<string, unknown>,
-  ) {
-    await drain();
-    const task = await eventually(() => taskAt(client, instanceId, elementId), 10_000, `task ${elementId}`);
-    expect((await client.post(`/api/v1/tasks/${task!.id}/claim`)).status).toBe(200);
-    const done = await client.post(`/api/v1/tasks/${task!.id}/complete`, { variables });
-    expect(done.status, JSON.stringify(done.body)).toBe(200);
-    await drain();
-  }
+  const complete = (client: ApiClient, instanceId: string, elementId: string, variables: Record<string, unknown>) =>
+    completeTaskAt(t, client, instanceId, elementId, variables);
 
   beforeAll(async () => {
     t = await startTestPlatform(backend, { clock, jobs: false });

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { SYSTEM_ACTOR } from '../../../server/lib/actor.js';
 import type { ApiClient } from '../../support/client.js';
-import type { TestPlatform } from '../../support/platform.js';
+import { eventually, type TestPlatform } from '../../support/platform.js';
 import { accountNo, newCustomer } from '../marketing/accounts.js';
 
 export type Registers = Record<string, string>;
@@ -68,4 +68,23 @@ export async function notices(client: ApiClient, query: string) {
     status: string;
     params: Record<string, unknown>;
   }[];
+}
+
+/**
+ * Runs what is due, waits for the open task at `elementId`, claims and completes it as `client`
+ * with `variables`, then runs what the completion made due.
+ */
+export async function completeTaskAt(
+  t: TestPlatform,
+  client: ApiClient,
+  instanceId: string,
+  elementId: string,
+  variables: Record<string, unknown>,
+) {
+  await t.platform.executor.drain();
+  const task = await eventually(() => taskAt(client, instanceId, elementId), 10_000, `task ${elementId}`);
+  expect((await client.post(`/api/v1/tasks/${task!.id}/claim`)).status).toBe(200);
+  const done = await client.post(`/api/v1/tasks/${task!.id}/complete`, { variables });
+  expect(done.status, JSON.stringify(done.body)).toBe(200);
+  await t.platform.executor.drain();
 }
