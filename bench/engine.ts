@@ -8,10 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { Engine } from 'bpmn-engine';
-import { benchArgs, withBenchDatabase } from './support.js';
+import { benchArgs, startBenchServers, withBenchDatabase } from './support.js';
 import { compileDefinition, loadSourceContext } from '../server/engine/definitions.js';
 import { executeStep, type LoadedDefinition } from '../server/engine/runtime.js';
-import { ServerProcess, freePort } from '../test/support/server-process.js';
+import type { ServerProcess } from '../test/support/server-process.js';
 import { ApiClient } from '../test/support/client.js';
 import { report, round, summary } from './stats.js';
 
@@ -135,19 +135,7 @@ async function platform(seconds: number): Promise<{ single: Load; loaded: Load }
 async function drive(url: string, seconds: number): Promise<{ single: Load; loaded: Load }> {
   const servers: ServerProcess[] = [];
   try {
-    for (let i = 0; i < NODES; i++) {
-      const server = new ServerProcess(await freePort(), {
-        DATABASE_URL: url,
-        DEMO_DATA: 'true',
-        NODE_ENV: 'production',
-        COOKIE_SECURE: 'false',
-        LOG_LEVEL: 'warn',
-        JOB_POLL_MS: '1000',
-        NODE_ID: `bench-${i}`,
-      });
-      await server.start(); // sequential: the first one migrates and seeds
-      servers.push(server);
-    }
+    await startBenchServers(url, NODES, servers);
     const designer = await new ApiClient(servers[0]!.url).login('designer');
     await designer.post('/api/v1/deployments', { xml: XML });
     const clerk = await new ApiClient(servers[0]!.url).login('xh.clerk');

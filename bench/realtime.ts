@@ -16,11 +16,11 @@
 import { io, type Socket } from 'socket.io-client';
 import { REALTIME_PATH, type ClientToServerEvents, type ServerToClientEvents } from '../server/realtime/contract.js';
 import { ApiClient } from '../test/support/client.js';
-import { freePort, ServerProcess } from '../test/support/server-process.js';
+import type { ServerProcess } from '../test/support/server-process.js';
 import { sessionCookie } from '../test/integration/realtime/socket-client.js';
 import { deployAcceptance } from '../test/integration/realtime/processes.js';
 import { report, round, summary } from './stats.js';
-import { benchArgs, withBenchDatabase } from './support.js';
+import { benchArgs, startBenchServers, withBenchDatabase } from './support.js';
 
 const args = benchArgs();
 const CLIENTS = Number(args.get('clients') ?? 500);
@@ -63,20 +63,7 @@ function connect(url: string, cookie: string): Promise<BenchSocket> {
 }
 
 async function startServers(url: string): Promise<ServerProcess[]> {
-  const servers: ServerProcess[] = [];
-  for (let i = 0; i < NODES; i++) {
-    const server = new ServerProcess(await freePort(), {
-      DATABASE_URL: url,
-      DEMO_DATA: 'true',
-      NODE_ENV: 'production',
-      COOKIE_SECURE: 'false',
-      LOG_LEVEL: 'warn',
-      JOB_POLL_MS: '1000',
-      NODE_ID: `bench-${i}`,
-    });
-    await server.start(); // one after the other: the first migrates and seeds
-    servers.push(server);
-  }
+  const servers = await startBenchServers(url, NODES);
   if (NODES > 1) {
     // The adapters LISTEN asynchronously: wait until every node has heard from all the others.
     for (const server of servers) {

@@ -3,6 +3,7 @@ import { loadConfig } from '../server/config/index.js';
 import { createDatabase, type Db } from '../server/db/index.js';
 import { createLogger } from '../server/lib/logger.js';
 import { startPlatform, type Platform } from '../server/platform.js';
+import { freePort, ServerProcess } from '../test/support/server-process.js';
 
 /** `--name value` pairs from the command line. */
 export function benchArgs(): Map<string, string> {
@@ -59,4 +60,30 @@ export async function withBenchPlatform<T>(
       await db.destroy().catch(() => undefined);
     }
   });
+}
+
+/**
+ * Starts `nodes` production-mode server processes with demo data on `url`, one after the other (the
+ * first migrates and seeds), each pushed onto `into` as soon as it runs so the caller's cleanup
+ * stops every one that started, even when a later one fails.
+ */
+export async function startBenchServers(
+  url: string,
+  nodes: number,
+  into: ServerProcess[] = [],
+): Promise<ServerProcess[]> {
+  for (let i = 0; i < nodes; i++) {
+    const server = new ServerProcess(await freePort(), {
+      DATABASE_URL: url,
+      DEMO_DATA: 'true',
+      NODE_ENV: 'production',
+      COOKIE_SECURE: 'false',
+      LOG_LEVEL: 'warn',
+      JOB_POLL_MS: '1000',
+      NODE_ID: `bench-${i}`,
+    });
+    await server.start();
+    into.push(server);
+  }
+  return into;
 }
