@@ -1,15 +1,40 @@
 import { defineConfig } from 'vitest/config';
 
+const E2E = 'test/e2e/**/*.test.ts';
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // The browser tests (test/e2e) serve modeler/dist: build it once per run when stale.
     globalSetup: ['test/e2e/support/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
     pool: 'forks',
-    // Each integration file creates its own database; two workers match the machine's two cores.
-    maxWorkers: 2,
-    reporters: process.env.CI ? ['default'] : ['default'],
+    reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          include: ['test/**/*.test.ts'],
+          exclude: [E2E],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          // Each integration file creates its own database; two workers match the machine's two cores.
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: [E2E],
+          // After the server tests, one file at a time: Chromium and the server under test get the
+          // two cores to themselves, so a browser step's time reflects the app, not the test load.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

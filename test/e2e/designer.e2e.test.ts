@@ -1,7 +1,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { launchBrowser, newUserPage, pageErrors, screenshot, type TestBrowser } from './support/browser.js';
+import {
+  launchBrowser,
+  newUserPage,
+  pageErrors,
+  screenshot,
+  type TestBrowser,
+  STEP_TIMEOUT,
+} from './support/browser.js';
 
 /** Ids of the diagram's shapes or connections as the canvas renders them. */
 async function elementIds(page: Page, kind: 'shape' | 'connection'): Promise<string[]> {
@@ -72,7 +79,7 @@ describe('designer: draw, check, deploy, work (Chromium)', () => {
   beforeAll(async () => {
     [t, chrome] = await Promise.all([startTestPlatform('postgres'), launchBrowser()]);
     page = await newUserPage(chrome.browser, t.url, 'designer', { locale: 'en' });
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(STEP_TIMEOUT);
   });
   afterAll(async () => {
     await chrome?.close();
@@ -182,12 +189,16 @@ describe('designer: draw, check, deploy, work (Chromium)', () => {
     await panelGroup('Condition');
     await panel.getByLabel('Type', { exact: true }).selectOption('expression');
     await panel.getByLabel('Condition Expression', { exact: true }).fill('${approved}');
+    // (a conditional flow carries its label, or bpmnlint's label-required warns)
+    await panelGroup('General');
+    await panel.getByLabel('Name', { exact: true }).fill('Yes');
     await clickElement(page, reject.connection);
     await page.locator('.djs-context-pad [data-action="replace"]').click();
     await page.locator('.djs-popup [data-id="replace-with-default-flow"]').click();
 
     // then no error is left and the process deploys
     await waitForLint((e) => e.length === 0, 'clean');
+    await page.locator('.lint-summary', { hasText: 'No problems found.' }).waitFor();
     await screenshot(page, 'designer-3-clean');
     await page.getByRole('button', { name: 'Deploy' }).click();
     const confirm = page.getByRole('dialog', { name: 'Deploy the process' });
@@ -230,7 +241,7 @@ describe('designer: draw, check, deploy, work (Chromium)', () => {
   it('speaks Chinese by default: reopens the draft, lists its checks in Chinese and marks the element', async () => {
     // given the designer in Chinese, back on the draft deployed above
     const zh = await newUserPage(chrome.browser, t.url, 'designer');
-    zh.setDefaultTimeout(10_000);
+    zh.setDefaultTimeout(STEP_TIMEOUT);
     await zh.getByRole('navigation').getByRole('link', { name: '流程设计' }).click();
     await zh.getByRole('table', { name: '草稿' }).getByRole('link', { name: 'e2e_approval' }).click();
     await zh.getByRole('heading', { name: '设计：E2E approval' }).waitFor();
@@ -242,7 +253,13 @@ describe('designer: draw, check, deploy, work (Chromium)', () => {
       .locator('.designer-canvas g.djs-shape[data-element-id^="Activity_"]', { hasText: 'Review' })
       .getAttribute('data-element-id');
     await clickElement(zh, first as string);
-    await zh.getByRole('checkbox', { name: '业务受理员', exact: true }).uncheck();
+    // (the panel shows the task before its fields are used)
+    await zh
+      .locator('.designer-properties .bio-properties-panel-header-label', { hasText: 'Review application' })
+      .waitFor();
+    const clerks = zh.getByRole('checkbox', { name: '业务受理员', exact: true });
+    await expect.poll(() => clerks.isChecked(), { timeout: STEP_TIMEOUT }).toBe(true);
+    await clerks.uncheck();
 
     // then the check says so in Chinese, on the list and as a badge on the task
     const message = '用户任务“Review application”需要设置候选组、候选用户或办理人';

@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { fixture, openTasks, start } from '../support/workflow.js';
 import { MONITORED_FORMS } from '../integration/monitoring/fixtures.js';
-import { launchBrowser, newUserPage, pageErrors, screenshot, type TestBrowser } from './support/browser.js';
+import {
+  launchBrowser,
+  newUserPage,
+  pageErrors,
+  screenshot,
+  type TestBrowser,
+  LIVE_TIMEOUT,
+  STEP_TIMEOUT,
+} from './support/browser.js';
 
 const HOUR = 3_600_000;
 
@@ -14,7 +22,20 @@ const monitorEvents = (page: Page) =>
 
 async function openMonitor(page: Page) {
   await page.goto('/#/monitor?process=monitored');
-  await page.locator('.monitor-diagram[data-ready="true"]').waitFor();
+  try {
+    await page.locator('.monitor-diagram[data-ready="true"]').waitFor();
+  } catch (err) {
+    // Say what the page showed instead of the diagram.
+    const file = await screenshot(page, 'monitor-not-ready').catch(() => 'no screenshot');
+    const text = await page
+      .locator('main, body')
+      .first()
+      .innerText()
+      .catch(() => '');
+    throw new Error(
+      `the monitor's diagram did not load (${file}); the page said: ${text.slice(0, 400)}; ${String(err)}`,
+    );
+  }
 }
 
 describe('the monitor in Chromium', () => {
@@ -62,13 +83,13 @@ describe('the monitor in Chromium', () => {
     // given the managers of two counties watching the same process
     const manager = await newUserPage(chrome.browser, t.url, 'xh.manager');
     await openMonitor(manager);
-    await expect.poll(() => kpi(manager, 'running').textContent()).toBe('2');
+    await expect.poll(() => kpi(manager, 'running').textContent(), { timeout: STEP_TIMEOUT }).toBe('2');
     expect(await kpi(manager, 'overdue').textContent()).toBe('1');
     expect(await badge(manager, 'accept').textContent()).toBe('2');
     expect(await badge(manager, 'review').textContent()).toBe('0');
     const other = await newUserPage(chrome.browser, t.url, 'yh.manager');
     await openMonitor(other);
-    await expect.poll(() => kpi(other, 'running').textContent()).toBe('1');
+    await expect.poll(() => kpi(other, 'running').textContent(), { timeout: STEP_TIMEOUT }).toBe('1');
     // nothing with a deadline has finished yet: no compliance figure, and the tile says why
     expect(await kpi(manager, 'sla').textContent()).toBe('—');
     expect(await kpi(manager, 'sla-hint').textContent()).toBe('本时段没有已办结的限时任务');
@@ -92,10 +113,10 @@ describe('the monitor in Chromium', () => {
       .waitFor();
 
     // then the manager's page shows it without a reload: the badge moves on, the overdue count drops
-    await expect.poll(() => badge(manager, 'accept').textContent(), { timeout: 5000 }).toBe('1');
-    await expect.poll(() => badge(manager, 'review').textContent(), { timeout: 5000 }).toBe('1');
-    await expect.poll(() => kpi(manager, 'overdue').textContent(), { timeout: 5000 }).toBe('0');
-    await expect.poll(() => kpi(manager, 'sla').textContent(), { timeout: 5000 }).toBe('0%');
+    await expect.poll(() => badge(manager, 'accept').textContent(), { timeout: LIVE_TIMEOUT }).toBe('1');
+    await expect.poll(() => badge(manager, 'review').textContent(), { timeout: LIVE_TIMEOUT }).toBe('1');
+    await expect.poll(() => kpi(manager, 'overdue').textContent(), { timeout: LIVE_TIMEOUT }).toBe('0');
+    await expect.poll(() => kpi(manager, 'sla').textContent(), { timeout: LIVE_TIMEOUT }).toBe('0%');
     expect(await kpi(manager, 'sla-hint').textContent()).toBe('按时 0 / 已办结 1');
     await manager.getByRole('rowheader', { name: '班组长', exact: true }).waitFor();
     expect(await manager.evaluate('window.__sameDocument')).toBe(true);
@@ -113,7 +134,7 @@ describe('the monitor in Chromium', () => {
     expect((await (await t.as('yh.clerk')).post(`/api/v1/tasks/${yhTask.id}/claim`)).status).toBe(200);
     await expect
       .poll(() => other.evaluate<string[]>('window.__monitorEvents ? window.__monitorEvents.topics : []'), {
-        timeout: 5000,
+        timeout: LIVE_TIMEOUT,
       })
       .toContain('task:claimed');
     expect(pageErrors(manager)).toEqual([]);
@@ -124,7 +145,9 @@ describe('the monitor in Chromium', () => {
     // given the manager's dashboard, with nothing overdue
     const manager = await newUserPage(chrome.browser, t.url, 'xh.manager');
     await openMonitor(manager);
-    await expect.poll(() => manager.getByTestId('alerts-summary').textContent()).toBe('已超期 0，即将超期 0');
+    await expect
+      .poll(() => manager.getByTestId('alerts-summary').textContent(), { timeout: STEP_TIMEOUT })
+      .toBe('已超期 0，即将超期 0');
     // when a deadline passes (moved in the database: no event of its own) and the SLA scan runs
     const open = await t.platform
       .db('tasks')
@@ -136,7 +159,7 @@ describe('the monitor in Chromium', () => {
     expect(await t.platform.services.monitoring.alerts.scan()).toBe(1);
     // then the alert appears without a reload
     await expect
-      .poll(() => manager.getByTestId('alerts-summary').textContent(), { timeout: 5000 })
+      .poll(() => manager.getByTestId('alerts-summary').textContent(), { timeout: LIVE_TIMEOUT })
       .toBe('已超期 1，即将超期 0');
     // and acknowledging it records who did
     const line = manager.getByRole('row').filter({ hasText: 'MON-XH-2' });
@@ -162,7 +185,7 @@ describe('the monitor in Chromium', () => {
     // then its timeline names who did the first step, and the diagram marks the path taken
     await manager.getByRole('heading', { name: /MON-XH-1/ }).waitFor();
     const accepted = manager.getByRole('row').filter({ hasText: 'Accept application' });
-    await expect.poll(() => accepted.textContent()).toContain('xh.clerk');
+    await expect.poll(() => accepted.textContent(), { timeout: STEP_TIMEOUT }).toContain('xh.clerk');
     await manager.locator('.monitor-diagram[data-ready="true"]').waitFor();
     await manager.locator('.djs-element.step-done[data-element-id="accept"]').waitFor();
     await manager.locator('.djs-element.flow-taken[data-element-id="f2"]').waitFor({ state: 'attached' });

@@ -20,6 +20,14 @@ const FLAGS = [
   '--disable-sync',
 ];
 
+/**
+ * How long one browser step (a locator, a navigation) may take before it fails. Generous, because
+ * the suite runs on two shared cores; a step that cannot happen still fails, only later.
+ */
+export const STEP_TIMEOUT = 20_000;
+/** How long a page may take to show a change pushed over Socket.IO (no reload, no polling). */
+export const LIVE_TIMEOUT = 10_000;
+
 export interface TestBrowser {
   browser: Browser;
   close(): Promise<void>;
@@ -52,7 +60,7 @@ export async function newUserPage(
     viewport: { width: 1440, height: 900 },
   });
   // A step that cannot happen fails with the locator it waited for, well before the test's timeout.
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(STEP_TIMEOUT);
   const locale = options.locale ?? 'zh';
   // The app keeps the language choice in localStorage; set it before the first script runs.
   await context.addInitScript({

@@ -62,7 +62,8 @@ export function DesignerPage({ params }: { params: Record<string, string> }) {
   const [ready, setReady] = useState(false);
   const [draft, setDraft] = useState<DraftState>({ revision: 0, baseVersion: null, updatedBy: null, updatedAt: null });
   const [forms, setForms] = useState<DraftForm[]>([]);
-  const [issues, setIssues] = useState<LintIssue[]>([]);
+  // null until the checks have run on the diagram once: never say "no problems" before looking.
+  const [issues, setIssues] = useState<LintIssue[] | null>(null);
   const [dirty, setDirty] = useState(false);
   const [busy, setBusy] = useState(false);
   const [confirmDeploy, setConfirmDeploy] = useState(false);
@@ -124,7 +125,7 @@ export function DesignerPage({ params }: { params: Record<string, string> }) {
 
   if (!allowed) return <p class="page">{t('designer.page.forbidden')}</p>;
 
-  const errors = issues.filter((i) => i.severity === 'error').length;
+  const errors = (issues ?? []).filter((i) => i.severity === 'error').length;
   const processName = (): string => {
     const root = modeler?.getDefinitions()?.rootElements?.find((r: { $type: string }) => r.$type === 'bpmn:Process');
     return (root as { name?: string } | undefined)?.name || key;
@@ -243,7 +244,7 @@ export function DesignerPage({ params }: { params: Record<string, string> }) {
           <button
             type="button"
             class="primary"
-            disabled={!ready || busy || errors > 0}
+            disabled={!ready || busy || issues === null || errors > 0}
             aria-describedby={errors > 0 ? 'deploy-blocked' : undefined}
             onClick={() => setConfirmDeploy(true)}
           >

@@ -107,7 +107,10 @@ export function MonitorPage() {
     api
       .get<string>(`/process-definitions/${shownId}/xml`)
       .then(setXml)
-      .catch(() => setXml(null));
+      .catch((err: unknown) => {
+        setXml(null);
+        setError(err instanceof Error ? err.message : String(err));
+      });
   }, [shownId]);
 
   // Live: one department room (the filter's, or the user's own), reloading (throttled) on events.

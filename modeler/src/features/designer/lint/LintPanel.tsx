@@ -2,7 +2,8 @@ import { useT } from '../../../lib/i18n';
 import type { LintIssue } from '../api';
 
 interface Props {
-  issues: LintIssue[];
+  /** null while the checks have not yet run on this diagram. */
+  issues: LintIssue[] | null;
   /** The element's label for the list (its name, else its id). */
   label: (elementId: string) => string;
   describe: (issue: LintIssue) => string;
@@ -12,6 +13,16 @@ interface Props {
 /** The lint issue list beside the diagram; choosing an issue selects its element. */
 export function LintPanel({ issues, label, describe, onSelect }: Props) {
   const t = useT();
+  if (issues === null) {
+    return (
+      <section class="lint-panel" aria-labelledby="lint-title" aria-busy="true">
+        <h2 id="lint-title">{t('designer.lint.title')}</h2>
+        <p role="status" class="lint-summary">
+          {t('designer.lint.pending')}
+        </p>
+      </section>
+    );
+  }
   const errors = issues.filter((i) => i.severity === 'error').length;
   const warnings = issues.length - errors;
   return (
