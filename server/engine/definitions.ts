@@ -44,6 +44,13 @@ export interface DefinitionMeta {
   /** element id of a message start event → message name */
   messageStarts: Record<string, string>;
   callActivities: Record<string, string>;
+  /**
+   * The whole instance's deadline, from the process's camunda:properties: `dueDate` (ISO date or
+   * duration, wd:<N>, sla:<step>, or an expression giving one), counted from the instance's start,
+   * and `dueDatePausedBy` (element ids whose time, such as waiting for the customer, does not count:
+   * the deadline moves by the working days spent in them). Absent on versions deployed before it.
+   */
+  deadline?: { dueDate: string; pausedBy: string[] } | null;
 }
 
 export interface CompiledDefinition {
@@ -140,7 +147,44 @@ class Checker {
       messages,
       messageStarts: {},
       callActivities: {},
+      deadline: null,
     };
+    this.processDeadline();
+  }
+
+  /** The instance deadline declared on the process (see DefinitionMeta.deadline). */
+  private processDeadline(): void {
+    const properties = new Map<string, string>();
+    const extensions = (this.process.extensionElements as ModdleElement | undefined)?.values as
+      ModdleElement[] | undefined;
+    for (const ext of extensions ?? []) {
+      if (ext.$type !== 'camunda:Properties') continue;
+      for (const p of (ext.values as ModdleElement[] | undefined) ?? []) {
+        const name = str(p.name);
+        const value = str(p.value);
+        if (name && value) properties.set(name, value);
+      }
+    }
+    const dueDate = properties.get('dueDate') ?? null;
+    const pausedBy = (properties.get('dueDatePausedBy') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (!dueDate) {
+      if (pausedBy.length) this.fail(this.process, 'dueDatePausedBy needs a dueDate property on the process');
+      return;
+    }
+    this.expression(this.process, 'dueDate', dueDate);
+    const problem = deadlineProblem(dueDate);
+    if (problem) this.fail(this.process, `dueDate: ${problem}`);
+    this.meta.deadline = { dueDate, pausedBy };
+  }
+
+  /** After the walk: the elements that pause the deadline exist. */
+  checkDeadline(): void {
+    for (const id of this.meta.deadline?.pausedBy ?? []) {
+      if (!this.meta.elements[id]) this.fail(this.process, `dueDatePausedBy: no element "${id}" in the process`);
+    }
   }
 
   fail(element: ModdleElement | undefined, reason: string): void {
@@ -500,6 +544,7 @@ export async function compileDefinition(xml: string, services: ServiceCatalog): 
   const checker = new Checker(process, services, messages);
   checkMessages(messages, checker.problems);
   checker.walk(process);
+  checker.checkDeadline();
   if (checker.problems.length) {
     const first = checker.problems[0] as ErrorDetail;
     throw new Invalid('BPMN_UNSUPPORTED', `${first.element}: ${first.reason}`, checker.problems);

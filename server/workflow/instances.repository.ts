@@ -23,6 +23,8 @@ export interface InstanceRow {
   open_incidents: number;
   has_timers: boolean;
   has_subscriptions: boolean;
+  /** The whole instance's deadline (the process's dueDate property), when it has one. */
+  due_at?: Date | null;
 }
 
 export const INSTANCE_SUMMARY_COLUMNS = [
@@ -40,6 +42,7 @@ export const INSTANCE_SUMMARY_COLUMNS = [
   'ended_at',
   'end_reason',
   'open_incidents',
+  'due_at',
 ];
 
 /** Locks an instance row for the rest of the transaction: two commands on one instance never interleave. */

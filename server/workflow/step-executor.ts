@@ -15,6 +15,7 @@ import type { DefinitionStore } from './definitions.repository.js';
 import { lockInstance, toJson, type InstanceRow } from './instances.repository.js';
 import type { TransactionScope } from './transactions.js';
 import { persistHistory } from './history.repository.js';
+import { instanceDeadline } from './instance-deadline.js';
 import { instanceEvent, StepPersistence } from './step-persistence.js';
 import type { StepMetrics } from './metrics.js';
 
@@ -157,6 +158,9 @@ export class StepExecutor {
     await this.startCalledProcesses(scope, updated, outcome.waiting, actor, depth);
     updated.has_timers = outcome.timers.length > 0;
     updated.has_subscriptions = outcome.waiting.some((w) => w.messageName);
+    const dueAt = await instanceDeadline(scope.trx, this.logger, updated, definition, outcome, now, this.clock);
+    const dueChanged = dueAt !== undefined && (dueAt?.getTime() ?? null) !== (instance.due_at?.getTime() ?? null);
+    if (dueAt !== undefined) updated.due_at = dueAt;
 
     scope.batch.add(
       scope
@@ -172,8 +176,10 @@ export class StepExecutor {
           open_incidents: updated.open_incidents,
           has_timers: updated.has_timers,
           has_subscriptions: updated.has_subscriptions,
+          ...(dueChanged ? { due_at: updated.due_at } : {}),
         }),
     );
+    if (dueChanged) scope.outbox.add(this.event('instance:due', updated, { dueAt: updated.due_at ?? null }));
     if (updated.status !== 'running') this.finish(scope, updated, outcome);
     this.metrics.observeStep(prepared.command.kind, (performance.now() - started) / 1000);
     return updated;

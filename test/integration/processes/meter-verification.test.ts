@@ -56,6 +56,8 @@ describe.each(BACKENDS)('meter verification (计量装置校验), end to end thr
     const leader = await t.as('xh.leader');
     const schedule = await waitForTask(leader, id, 'MV02');
     expect(new Date(schedule.due_at as string).toISOString()).toBe('2025-03-10T15:59:59.999Z');
+    // (the whole order's deadline too, which the monitor's SLA alerts watch)
+    expect((await instance(leader, id)).due_at).toBe('2025-03-10T15:59:59.999Z');
     await work(t, 'xh.leader', id, 'MV02', { scheduledOn: '2025-03-04', testTechnician: 'xh.meter' });
 
     // the technician's invalid entries are refused with field errors

@@ -36,6 +36,8 @@ describe.each(BACKENDS)('new connection (业扩报装), end to end through the A
     // given an important HV single-source application accepted on Monday 2025-03-03
     clock.set(at('2025-03-03'));
     const id = await apply('YK-2025-0001', { ...application, acceptClass: '03', important: true });
+    // (the job's own deadline: 22 utility WD from acceptance, Qingming 4–6 April not counted)
+    expect((await instance(await t.as('xh.clerk'), id)).due_at).toBe('2025-04-02T15:59:59.999Z');
     await work(t, 'xh.clerk', id, 'A01', { acceptClass: '03', important: true });
 
     // survey and scheme reply take 6 WD (Tue 4 … Tue 11 March)
@@ -57,8 +59,12 @@ describe.each(BACKENDS)('new connection (业扩报装), end to end through the A
     });
 
     // design review: the customer's documents (customer clock), then 3 WD of review
+    // (while the customer has the job, its clock is stopped: no deadline to breach)
+    expect((await instance(await t.as('xh.clerk'), id)).due_at).toBeNull();
     clock.set(at('2025-03-20'));
     await work(t, 'xh.clerk', id, 'A09', { documentsComplete: true });
+    // (and back with the utility, the deadline moves by the customer's 7 WD: 12–20 March)
+    expect((await instance(await t.as('xh.clerk'), id)).due_at).toBe('2025-04-14T15:59:59.999Z');
     clock.set(at('2025-03-25'));
     await work(t, 'xh.account', id, 'A10', { reviewResult: 'pass' });
     // mid-term inspection on the day the customer asks for it

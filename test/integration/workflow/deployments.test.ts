@@ -101,6 +101,22 @@ describe.each(BACKENDS)('POST /api/v1/deployments (%s)', (backend) => {
       { element: 'svc' },
     ],
     [
+      'a malformed instance deadline',
+      wrap(
+        '<extensionElements><camunda:properties><camunda:property name="dueDate" value="wd:many"/></camunda:properties></extensionElements><startEvent id="s"/>',
+      ),
+      'BPMN_UNSUPPORTED',
+      { element: 'p', reason: expect.stringContaining('dueDate: "wd:many" must be wd:<N>') },
+    ],
+    [
+      'an instance deadline paused by an element the process lacks',
+      wrap(
+        '<extensionElements><camunda:properties><camunda:property name="dueDate" value="P10D"/><camunda:property name="dueDatePausedBy" value="s,nowhere"/></camunda:properties></extensionElements><startEvent id="s"/>',
+      ),
+      'BPMN_UNSUPPORTED',
+      { element: 'p', reason: 'dueDatePausedBy: no element "nowhere" in the process' },
+    ],
+    [
       'an unsupported element',
       wrap('<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="cg"/><complexGateway id="cg"/>'),
       'BPMN_UNSUPPORTED',

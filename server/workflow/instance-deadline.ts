@@ -1,0 +1,52 @@
+import { resolveTemplate } from '../engine/expressions.js';
+import type { LoadedDefinition, StepOutcome } from '../engine/runtime.js';
+import { StepContext } from '../engine/step-context.js';
+import type { Db } from '../db/index.js';
+import { deadlineCalendar, resolveDeadline } from '../lib/deadlines.js';
+import type { Logger } from '../lib/logger.js';
+import type { InstanceRow } from './instances.repository.js';
+
+/**
+ * The whole instance's deadline after a step (DefinitionMeta.deadline): the process's `dueDate`
+ * counted from the instance's start, moved by the working days spent in the `dueDatePausedBy`
+ * elements (the customer's clock: their documents, their works, their payment). While such an
+ * element is waiting the clock is stopped and the instance has no deadline, so no alert is raised
+ * for time that is the customer's. `undefined` when the process declares no deadline (the row's
+ * value is left alone); null when it cannot be known yet (e.g. sla:total before the class is set).
+ */
+export async function instanceDeadline(
+  trx: Db,
+  logger: Logger,
+  instance: InstanceRow,
+  definition: LoadedDefinition,
+  outcome: StepOutcome,
+  now: Date,
+  clock: () => number,
+): Promise<Date | null | undefined> {
+  const declared = definition.meta.deadline;
+  if (!declared) return undefined;
+  if (instance.status !== 'running') return instance.due_at ?? null;
+  let base: Date | null;
+  try {
+    const value = resolveTemplate(declared.dueDate, new StepContext(instance.variables, clock).scope());
+    base = resolveDeadline(value, new Date(instance.started_at), instance.variables);
+  } catch (err) {
+    // Not known yet (a variable still unset) or unreadable: no deadline rather than a failed step.
+    logger.debug({ instanceId: instance.id, err: (err as Error).message }, 'instance deadline not resolved');
+    return null;
+  }
+  if (!base || declared.pausedBy.length === 0) return base;
+  const paused = new Set(declared.pausedBy);
+  if (outcome.waiting.some((w) => paused.has(w.elementId))) return null;
+  const spent: { created_at: Date; completed_at: Date | null }[] = await trx('tasks')
+    .where({ instance_id: instance.id })
+    .whereIn('element_id', declared.pausedBy)
+    .whereIn('status', ['open', 'completed'])
+    .select('created_at', 'completed_at');
+  const calendar = deadlineCalendar();
+  const pausedWd = spent.reduce(
+    (sum, t) => sum + Math.max(0, calendar.workingDaysBetween(new Date(t.created_at), new Date(t.completed_at ?? now))),
+    0,
+  );
+  return pausedWd === 0 ? base : calendar.deadlineAfter(base, pausedWd);
+}
