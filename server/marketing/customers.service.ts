@@ -26,6 +26,7 @@ export const CUSTOMER_COLUMNS = [
   'group_parent_id',
   'credit_grade',
   'production_status',
+  'dishonest_listed_on',
   'status',
   'created_at',
   'updated_at',
@@ -42,6 +43,13 @@ export interface CustomerSearch {
   q?: string | undefined;
   departmentId?: string | undefined;
   status?: string | undefined;
+}
+
+/** The columns as read: the listing day as YYYY-MM-DD text (a date, not an instant). */
+function selectColumns(db: Db) {
+  return CUSTOMER_COLUMNS.map((c) =>
+    c === 'dishonest_listed_on' ? db.raw(`to_char(dishonest_listed_on, 'YYYY-MM-DD') AS dishonest_listed_on`) : c,
+  );
 }
 
 /** API field → column, for the fields a create or an update may set. */
@@ -61,6 +69,7 @@ const FIELD_COLUMNS = {
   groupParentId: 'group_parent_id',
   creditGrade: 'credit_grade',
   productionStatus: 'production_status',
+  dishonestListedOn: 'dishonest_listed_on',
   status: 'status',
 } as const;
 
@@ -103,7 +112,7 @@ export class CustomersService {
     const row = (await trx('customers')
       .where(where)
       .where(await this.visibility.departmentFilter(actor, object, action, 'department_id'))
-      .first(CUSTOMER_COLUMNS)) as CustomerRow | undefined;
+      .first(selectColumns(trx))) as CustomerRow | undefined;
     if (!row) throw new NotFound('customer', 'id' in where ? where.id : where.account_no);
     return row;
   }
@@ -115,7 +124,7 @@ export class CustomersService {
   /** Account number prefix, or a fragment of the name, phone or address; newest account numbers last. */
   async search(filter: CustomerSearch, request: PageRequest, actor: Actor): Promise<Page<CustomerRow>> {
     const q = this.db('customers')
-      .select(CUSTOMER_COLUMNS)
+      .select(selectColumns(this.db))
       .where(await this.visibility.departmentFilter(actor, 'customer', 'read', 'department_id'))
       .orderBy('account_no');
     const text = filter.q?.trim();

@@ -33,6 +33,8 @@ const customerFields = {
   groupParentId: z.uuid().optional(),
   creditGrade: z.enum(['A', 'B', 'C']).optional(),
   productionStatus: z.enum(keysOf(PRODUCTION_STATUS)).optional(),
+  /** The day the customer was put on the dishonest-customer list (rule H8); null takes them off it. */
+  dishonestListedOn: isoDateString('dishonestListedOn').nullable().optional(),
 };
 
 export const customerCreateSchema = z.strictObject({

@@ -38,6 +38,7 @@ interface ScreenRow {
   ess_policy: string | null;
   hue_trade_type_code: string | null;
   production_status: string | null;
+  on_dishonest_list: boolean;
   credit_grade: string;
   cy: string;
   py: string;
@@ -110,6 +111,7 @@ async function screenAll(ctx: ProcessContext, date: string): Promise<Screened[]>
   const rows = (await ctx.db.raw(
     `SELECT c.id, c.account_no, c.name, c.department_id, d.path, c.group_parent_id, c.ess_policy, c.hue_trade_type_code,
             c.production_status, c.credit_grade,
+            coalesce(c.dishonest_listed_on <= ?::date, false) AS on_dishonest_list,
             coalesce(sum(b.total - b.paid_amount) FILTER (WHERE substr(b.period, 1, 4) >= ?), 0)::text AS cy,
             coalesce(sum(b.total - b.paid_amount) FILTER (WHERE substr(b.period, 1, 4) < ?), 0)::text AS py,
             min(b.period) FILTER (WHERE substr(b.period, 1, 4) >= ? AND b.due_date < ?::date) AS oldest_cy_period,
@@ -124,7 +126,7 @@ async function screenAll(ctx: ProcessContext, date: string): Promise<Screened[]>
        LEFT JOIN bills b ON b.customer_id = c.id AND b.status IN ('issued', 'partly_paid')
       WHERE c.status <> 'closed' AND c.elec_type_code NOT IN ('000', '200', '201', '202')
       GROUP BY c.id, d.path`,
-    [year, year, year, date, date, date, p(1), p(2), p(13), p(14)],
+    [date, year, year, year, date, date, date, p(1), p(2), p(13), p(14)],
   )) as { rows: ScreenRow[] };
   const byId = new Map(rows.rows.map((r) => [r.id, r]));
   // DOMAIN.md §7: a group's arrears roll up the parent/child tree to the top parent.
@@ -158,7 +160,7 @@ async function screenAll(ctx: ProcessContext, date: string): Promise<Screened[]>
         { kwh: row.kwh1 ?? '0', sameMonthLastYearKwh: row.kwh13 ?? '0' },
         { kwh: row.kwh2 ?? '0', sameMonthLastYearKwh: row.kwh14 ?? '0' },
       ],
-      onDishonestList: false,
+      onDishonestList: row.on_dishonest_list,
     });
     return { row, result, arrears, groupRootId: group ? group.rootId : null };
   });

@@ -50,6 +50,17 @@ describe.each(BACKENDS)('high-risk warnings: screen, warn, report, review (%s)',
     // H4 (current-year arrears aged 4 months) and H5 (credit grade C): level B.
     c.graded = await newCustomer(xh, { elecTypeCode: '400', name: '龙井茶厂', creditGrade: 'C' });
     await issueBill(t, c.graded.id, '2024-05', '8000.00', '2024-06-15');
+    // H8: on the dishonest-customer list since August, owing nothing: level A all the same.
+    const jn = await t.as('jn.clerk');
+    c.dishonest = await newCustomer(jn, { elecTypeCode: '400', name: '秦淮建材' });
+    const listed = await jn.patch(`/api/v1/customers/${c.dishonest.id}`, { dishonestListedOn: '2024-08-20' });
+    expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+    expect(listed.body.dishonest_listed_on).toBe('2024-08-20');
+    // (a listing is a date: anything else is refused and changes nothing)
+    const bad = await jn.patch(`/api/v1/customers/${c.dishonest.id}`, { dishonestListedOn: '2024-02-30' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('body.dishonestListedOn');
+    expect(JSON.stringify(bad.body.errors)).toContain('dishonestListedOn must be a real date');
     // Nothing wrong: not screened high-risk.
     c.fine = await newCustomer(xh, { elecTypeCode: '400', name: '西溪书店' });
     await issueBill(t, c.fine.id, '2024-08', '300.00', '2024-09-15');
@@ -63,6 +74,7 @@ describe.each(BACKENDS)('high-risk warnings: screen, warn, report, review (%s)',
     expect(await warningOf('steel')).toMatchObject({ status: 'running' });
     expect(await warningOf('parent')).toMatchObject({ status: 'running' });
     expect(await warningOf('graded')).toMatchObject({ status: 'running' });
+    expect(await warningOf('dishonest')).toMatchObject({ status: 'running' });
     expect(await warningOf('fine')).toBeUndefined();
     // the subsidiary's arrears are the parent's order, not one of its own
     expect(await warningOf('child')).toBeUndefined();
@@ -71,7 +83,7 @@ describe.each(BACKENDS)('high-risk warnings: screen, warn, report, review (%s)',
   it('screening again (HQ, on demand) opens no second warning beside an open one', async () => {
     const res = await hq.post('/api/v1/risk/screenings', { date: '2024-09-02' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ date: '2024-09-02', screened: 5, highRisk: 3, warningsOpened: 0 });
+    expect(res.body).toMatchObject({ date: '2024-09-02', screened: 6, highRisk: 4, warningsOpened: 0 });
     expect(await instancesOf(hq, 'high-risk-warning', c.steel!.account_no)).toHaveLength(1);
     expect((await account.post('/api/v1/risk/screenings', {})).status).toBe(403);
   });
@@ -98,6 +110,15 @@ describe.each(BACKENDS)('high-risk warnings: screen, warn, report, review (%s)',
     expect((await instance(account, parent.id)).variables).toMatchObject({ level: 'A', arrears: '1200000.00' });
     const graded = (await warningOf('graded'))!;
     expect((await instance(account, graded.id)).variables).toMatchObject({ level: 'B', rules: 'H4, H5' });
+    // the listed customer: H8 alone is level A, for Jiangning's account manager
+    const dishonest = (await warningOf('dishonest'))!;
+    expect((await instance(hq, dishonest.id)).variables).toMatchObject({ level: 'A', rules: 'H8', arrears: '0.00' });
+    expect(await taskAt(await t.as('jn.account'), dishonest.id, 'RW_MEASURE')).toBeTruthy();
+    // and taken off the list, the next screening no longer counts the customer high-risk
+    expect(
+      (await (await t.as('jn.clerk')).patch(`/api/v1/customers/${c.dishonest!.id}`, { dishonestListedOn: null })).body
+        .dishonest_listed_on,
+    ).toBeNull();
   });
 
   it('the measure goes up to HQ, which escalates to the county manager and then closes', async () => {
@@ -147,6 +168,9 @@ describe.each(BACKENDS)('high-risk warnings: screen, warn, report, review (%s)',
   it('counts the day by province, industry and level for those who may read the province’s dashboard', async () => {
     const date = new Date(clock.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     expect((await hq.post('/api/v1/risk/screenings', { date })).status).toBe(200);
+    // (the customer taken off the dishonest list is screened, and no longer high-risk)
+    const delisted = await t.platform.db('risk_screenings').where({ screen_date: date, customer_id: c.dishonest!.id });
+    expect(delisted.map((r: { level: string | null; rules: string[] }) => [r.level, r.rules])).toEqual([[null, []]]);
     const stats = await hq.get(`/api/v1/risk/statistics?date=${date}`);
     expect(stats.status).toBe(200);
     expect(stats.body.date).toBe(date);
