@@ -22,7 +22,7 @@ export function AlertsPanel(props: {
         <select value={props.horizon} onChange={(e) => props.onHorizon(e.currentTarget.value)}>
           {HORIZONS.map((h) => (
             <option key={h} value={h}>
-              {h}
+              {t(`monitor.alerts.horizon.${h}`)}
             </option>
           ))}
         </select>
