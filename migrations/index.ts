@@ -13,6 +13,7 @@ import * as designer from './20261123_11_designer.js';
 import * as realtime from './20261123_13_realtime.js';
 import * as collectionAndRisk from './20261123_12_collection_and_risk.js';
 import * as dishonestList from './20261203_14_dishonest_list.js';
+import * as taskDelegation from './20261203_15_task_delegation.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -33,6 +34,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261123_13_realtime': realtime,
   '20261123_12_collection_and_risk': collectionAndRisk,
   '20261203_14_dishonest_list': dishonestList,
+  '20261203_15_task_delegation': taskDelegation,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

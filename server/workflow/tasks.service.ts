@@ -36,6 +36,8 @@ export const TASK_COLUMNS = [
   'claimed_at',
   'completed_at',
   'completed_by',
+  'owner',
+  'delegation_state',
 ];
 
 export interface TaskFilter {
@@ -67,6 +69,8 @@ type TaskRow = Record<string, unknown> & {
   business_key: string | null;
   candidate_users: string[];
   candidate_groups: string[];
+  owner: string | null;
+  delegation_state: 'pending' | 'resolved' | null;
 };
 
 /** Claims, releases and completes user tasks; lists and reads them. */
@@ -192,6 +196,7 @@ export class TasksService {
   async unclaim(id: string, actor: Actor) {
     return this.transactions.run(async (scope) => {
       const task = await this.lockVisibleTask(scope, id, actor);
+      if (task.delegation_state === 'pending') throw delegatedConflict(task);
       if (task.assignee !== actor.username) {
         throw new Conflict(
           'TASK_NOT_ASSIGNED_TO_YOU',
@@ -227,6 +232,7 @@ export class TasksService {
       let completed: TaskRow | undefined;
       const instance = await this.executor.run(scope, head.instance_id, actor, async () => {
         const task = await this.lockTask(scope, id);
+        if (task.delegation_state === 'pending') throw delegatedConflict(task);
         if (task.assignee !== actor.username) {
           throw new Conflict(
             'TASK_NOT_ASSIGNED_TO_YOU',
@@ -294,6 +300,9 @@ export class TasksService {
         .update({
           assignee,
           claimed_at: assignee ? this.executor.now() : null,
+          // a reassignment ends a delegation
+          owner: null,
+          delegation_state: null,
           revision: scope.trx.raw('revision + 1'),
         })
         .returning(TASK_COLUMNS);
@@ -308,6 +317,115 @@ export class TasksService {
         }),
       );
       return (await withPeopleNames(scope.trx, [reassigned as Record<string, unknown>]))[0]!;
+    });
+  }
+
+  /**
+   * Delegates a task (Camunda's delegateTask): the holder — or whoever may reassign tasks in its
+   * department — hands it to `delegate`, and stays its owner; the delegate works on it and
+   * resolves it back. It cannot be completed or released while delegated. Delegating again keeps
+   * the first owner.
+   */
+  async delegate(id: string, delegate: string, actor: Actor) {
+    return this.transactions.run(async (scope) => {
+      const task = await this.lockVisibleTask(scope, id, actor);
+      if (task.status !== 'open') throw new Conflict('TASK_NOT_OPEN', `the task is ${task.status}`);
+      if (
+        task.assignee !== actor.username &&
+        !(await this.authorization.can(actor, 'task', 'reassign', task.department_id))
+      ) {
+        throw new Forbidden(
+          task.assignee
+            ? `only ${task.assignee}, who holds the task, may delegate it`
+            : 'claim the task before delegating it',
+          'NOT_TASK_HOLDER',
+        );
+      }
+      if (!task.assignee)
+        throw new Conflict('TASK_NOT_CLAIMED', 'the task is not claimed: claim it before delegating it');
+      const owner = task.delegation_state === 'pending' ? (task.owner ?? task.assignee) : task.assignee;
+      if (delegate === owner || delegate === task.assignee) {
+        throw new Invalid('VALIDATION_FAILED', `${delegate} already holds or owns the task`, [
+          { field: 'body.userId', reason: 'holder' },
+        ]);
+      }
+      const user = await scope.trx('users').where({ username: delegate, active: true }).first('username');
+      if (!user)
+        throw new Invalid('VALIDATION_FAILED', `no active user ${delegate}`, [
+          { field: 'body.userId', reason: 'unknown' },
+        ]);
+      const [delegated] = await scope
+        .trx('tasks')
+        .where({ id })
+        .update({
+          assignee: delegate,
+          owner,
+          delegation_state: 'pending',
+          claimed_at: this.executor.now(),
+          revision: scope.trx.raw('revision + 1'),
+        })
+        .returning(TASK_COLUMNS);
+      this.log(scope, task, 'delegate', actor, { owner, to: delegate });
+      auditInTransaction(scope, actor, 'task.delegate', 'task', id, { owner, to: delegate });
+      scope.outbox.add(
+        this.executor.event('task:delegated', this.instanceOf(task), {
+          taskId: id,
+          assignee: delegate,
+          previous: task.assignee,
+          owner,
+          by: actor.username,
+        }),
+      );
+      return (await withPeopleNames(scope.trx, [delegated as Record<string, unknown>]))[0]!;
+    });
+  }
+
+  /**
+   * The delegate hands the task back to its owner (Camunda's resolveTask) with the values they
+   * filled in, which the owner finds as their draft of the form; the owner then completes it.
+   */
+  async resolve(id: string, values: Variables, actor: Actor) {
+    return this.transactions.run(async (scope) => {
+      const task = await this.lockVisibleTask(scope, id, actor);
+      if (task.delegation_state !== 'pending' || task.assignee !== actor.username || !task.owner) {
+        throw new Conflict(
+          'TASK_NOT_DELEGATED_TO_YOU',
+          task.delegation_state === 'pending'
+            ? `the task is delegated to ${task.assignee}, not to you`
+            : 'the task is not delegated',
+        );
+      }
+      const owner = task.owner;
+      if (Object.keys(values).length) {
+        scope.batch.add(
+          scope
+            .trx('task_drafts')
+            .insert({ task_id: id, username: owner, data: JSON.stringify(values), saved_at: this.executor.now() })
+            .onConflict(['task_id', 'username'])
+            .merge(['data', 'saved_at']),
+        );
+      }
+      const [resolved] = await scope
+        .trx('tasks')
+        .where({ id })
+        .update({
+          assignee: owner,
+          delegation_state: 'resolved',
+          claimed_at: this.executor.now(),
+          revision: scope.trx.raw('revision + 1'),
+        })
+        .returning(TASK_COLUMNS);
+      this.log(scope, task, 'resolve', actor, { owner, variables: Object.keys(values) });
+      auditInTransaction(scope, actor, 'task.resolve', 'task', id, { owner });
+      scope.outbox.add(
+        this.executor.event('task:resolved', this.instanceOf(task), {
+          taskId: id,
+          assignee: owner,
+          previous: actor.username,
+          by: actor.username,
+        }),
+      );
+      return (await withPeopleNames(scope.trx, [resolved as Record<string, unknown>]))[0]!;
     });
   }
 
@@ -361,4 +479,13 @@ export class TasksService {
       business_key: task.business_key,
     };
   }
+}
+
+/** A delegated task waits for its delegate: neither completed nor released until it is resolved. */
+function delegatedConflict(task: TaskRow): Conflict {
+  return new Conflict(
+    'TASK_DELEGATED',
+    `the task is delegated by ${task.owner ?? '?'} to ${task.assignee ?? '?'}; it must be resolved back to ${task.owner ?? 'its owner'} first`,
+    { owner: task.owner, assignee: task.assignee },
+  );
 }

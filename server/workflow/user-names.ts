@@ -18,11 +18,17 @@ export async function displayNames(db: Db, usernames: Iterable<string | null | u
 export async function withPeopleNames<T extends Record<string, unknown>>(
   db: Db,
   rows: T[],
-): Promise<(T & { assigneeName: string | null; completedByName: string | null })[]> {
+): Promise<(T & { assigneeName: string | null; completedByName: string | null; ownerName?: string | null })[]> {
   const names = await displayNames(
     db,
-    rows.flatMap((r) => [r.assignee as string | null, r.completed_by as string | null]),
+    rows.flatMap((r) => [r.assignee as string | null, r.completed_by as string | null, r.owner as string | null]),
   );
   const name = (u: unknown) => (typeof u === 'string' ? (names.get(u) ?? null) : null);
-  return rows.map((r) => ({ ...r, assigneeName: name(r.assignee), completedByName: name(r.completed_by) }));
+  return rows.map((r) => ({
+    ...r,
+    assigneeName: name(r.assignee),
+    completedByName: name(r.completed_by),
+    // who delegated the task, on rows that carry an owner
+    ...('owner' in r ? { ownerName: name(r.owner) } : {}),
+  }));
 }

@@ -63,9 +63,10 @@ export class Visibility {
     return (q: Knex.QueryBuilder) => {
       if (!visibility) return;
       q.where((w) => {
-        w.where('tasks.assignee', actor.username).orWhereRaw('tasks.candidate_users @> ARRAY[?]::text[]', [
-          actor.username,
-        ]);
+        w.where('tasks.assignee', actor.username)
+          // the owner of a task they delegated still sees it
+          .orWhere('tasks.owner', actor.username)
+          .orWhereRaw('tasks.candidate_users @> ARRAY[?]::text[]', [actor.username]);
         for (const [role, departmentIds] of visibility.groups) {
           w.orWhere((r) =>
             r
@@ -156,12 +157,14 @@ export class Visibility {
     actor: Actor,
     task: {
       assignee: string | null;
+      owner?: string | null;
       candidate_users: string[];
       candidate_groups: string[];
       department_id: string | null;
     },
   ): Promise<boolean> {
-    if (task.assignee === actor.username || task.candidate_users.includes(actor.username)) return true;
+    if (task.assignee === actor.username || task.owner === actor.username) return true;
+    if (task.candidate_users.includes(actor.username)) return true;
     const supervise = await this.authorization.scope(actor, 'task', 'reassign');
     if (supervise.all || (task.department_id && supervise.departmentIds.includes(task.department_id))) return true;
     const readScope = await this.authorization.scope(actor, 'task', 'read');

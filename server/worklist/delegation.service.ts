@@ -6,10 +6,11 @@ import type { TasksService } from '../workflow/tasks.service.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Delegation, as a reassignment: the task goes to another user, with `task:reassign` in the
- * task's department, recorded in the operation log, the audit log (`task.reassign`, from → to)
- * and the outbox (`task:assigned`). Camunda's owner/resolve round trip is not modelled: the
- * person who delegated takes the task back by reassigning it again.
+ * Delegation with the owner round trip (TasksService.delegate / resolve): the holder hands the
+ * task to a colleague and stays its owner; the colleague resolves it back with what they filled
+ * in, which the owner finds as their draft; the owner completes it. Recorded in the operation
+ * log, the audit log (`task.delegate`, `task.resolve`) and the outbox (`task:delegated`,
+ * `task:resolved`).
  */
 export class DelegationService {
   constructor(
@@ -27,6 +28,6 @@ export class DelegationService {
       await this.tasks.get(taskId, actor);
       throw new Invalid('VALIDATION_FAILED', `no active user ${userId}`, [{ field: 'body.userId', reason: 'unknown' }]);
     }
-    return this.tasks.assign(taskId, user.username as string, actor);
+    return this.tasks.delegate(taskId, user.username as string, actor);
   }
 }

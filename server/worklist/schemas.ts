@@ -50,3 +50,4 @@ export const draftBody = z.object({ data: z.record(z.string(), z.unknown()) });
 export const commentBody = z.object({ body: z.string().trim().min(1).max(4000) });
 
 export const delegateBody = z.object({ userId: z.string().min(1).max(100) });
+export const resolveBody = z.object({ variables: z.record(z.string(), z.unknown()).optional() });

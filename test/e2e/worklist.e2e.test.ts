@@ -2,7 +2,14 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/lib/actor.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { launchBrowser, newUserPage, pageErrors, screenshot, type TestBrowser } from './support/browser.js';
+import {
+  launchBrowser,
+  newUserPage,
+  pageErrors,
+  screenshot,
+  STEP_TIMEOUT,
+  type TestBrowser,
+} from './support/browser.js';
 import { customerIn, deployMeterCheck, startMeterCheck, type StartedCase } from './support/worklist-fixtures.js';
 
 /** The row of a case in the worklist table, found by its business key. */
@@ -247,6 +254,45 @@ describe('the worklist in Chromium', () => {
     const task = await (await t.as('xh.clerk')).get(`/api/v1/tasks/${own.taskId}`);
     expect(task.body.assignee).toBe('xh.clerk2');
     await leader.context().close();
+  });
+
+  it('lets a clerk delegate a task to a colleague, who hands it back with what they filled in', async () => {
+    // given a clerk holding a task
+    const own = await startMeterCheck(await t.as('xh.clerk'), 'ZJ-HZ-XH', 'JL-XH-0010');
+    await (await t.as('xh.clerk')).post(`/api/v1/tasks/${own.taskId}/claim`);
+    const clerk = await newUserPage(chrome.browser, t.url, 'xh.clerk');
+    await clerk.goto(`${t.url}/#/tasks/${own.taskId}`);
+    // when they delegate it to a colleague
+    await clerk.getByRole('button', { name: '委托' }).click();
+    const dialog = clerk.getByRole('dialog', { name: '委托任务' });
+    await dialog.getByLabel('接收人用户名').fill('xh.clerk2');
+    await dialog.getByRole('button', { name: '确定' }).click();
+    await clerk.getByText('任务已委托给 xh.clerk2。').waitFor();
+    // then the page says who has it now, and offers no completion
+    await clerk.getByText(/此任务由 西湖业务受理员 委托给 西湖业务受理员二 办理/).waitFor();
+    expect(await clerk.getByRole('button', { name: '提交完成' }).count()).toBe(0);
+
+    // when the colleague fills in what they found and hands it back
+    const colleague = await newUserPage(chrome.browser, t.url, 'xh.clerk2');
+    await colleague.goto(`${t.url}/#/tasks/${own.taskId}`);
+    await colleague.getByText(/西湖业务受理员 委托您办理此任务/).waitFor();
+    expect(await colleague.getByRole('button', { name: '提交完成' }).count()).toBe(0);
+    await colleague.getByLabel(/核查意见/).fill('已核对表计，示数待客户确认');
+    await colleague.getByRole('button', { name: '办完交回' }).click();
+    await colleague.getByText('任务已交回 西湖业务受理员。').waitFor();
+    await screenshot(colleague, 'task-delegated-zh');
+
+    // then the owner finds it back, with the colleague's values as their draft, and may complete it
+    await clerk.reload();
+    await clerk.getByText(/受托人已交回此任务/).waitFor();
+    await expect
+      .poll(() => clerk.getByLabel(/核查意见/).inputValue(), { timeout: STEP_TIMEOUT })
+      .toBe('已核对表计，示数待客户确认');
+    await clerk.getByRole('button', { name: '提交完成' }).waitFor();
+    expect(pageErrors(clerk)).toEqual([]);
+    expect(pageErrors(colleague)).toEqual([]);
+    await clerk.context().close();
+    await colleague.context().close();
   });
 
   it("never shows a county user another county's tasks", async () => {

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { route, type AnyRoute } from '../route.js';
 import type { Services } from '../services.js';
 import { uuidParam } from './schemas.js';
-import { commentBody, delegateBody, draftBody, savedFilterBody, worklistQuery } from '../../worklist/schemas.js';
+import {
+  commentBody,
+  delegateBody,
+  draftBody,
+  resolveBody,
+  savedFilterBody,
+  worklistQuery,
+} from '../../worklist/schemas.js';
 import { readUpload } from '../../worklist/upload.js';
 
 const TASK_READ = { object: 'task', action: 'read' } as const;
@@ -73,11 +80,23 @@ function listRoutes(s: Services): AnyRoute[] {
       method: 'post',
       path: '/tasks/:id/delegate',
       tag: 'Worklist',
-      summary: 'Hand a task to another user (a reassignment with an audit trail; task:reassign in its department)',
-      permission: { object: 'task', action: 'reassign' },
+      summary:
+        'Delegate a task to another user, who resolves it back (the holder, or task:reassign in its department); the caller stays its owner',
+      permission: { object: 'task', action: 'complete' },
       params: uuidParam,
       body: delegateBody,
       handle: async ({ params, body, actor }) => s.worklist.delegation.delegate(params.id, body.userId, actor),
+    }),
+    route({
+      method: 'post',
+      path: '/tasks/:id/resolve',
+      tag: 'Worklist',
+      summary:
+        "The delegate hands a delegated task back to its owner, with the form values they filled in (the owner's draft)",
+      permission: { object: 'task', action: 'complete' },
+      params: uuidParam,
+      body: resolveBody,
+      handle: async ({ params, body, actor }) => s.tasks.resolve(params.id, body.variables ?? {}, actor),
     }),
   ];
 }

@@ -206,24 +206,66 @@ describe.each(BACKENDS)('task page: drafts, comments, attachments, delegation, c
   });
 
   describe('delegation', () => {
-    it('hands a task to another user with an audit trail; only those who may reassign there', async () => {
+    it('the holder delegates; the delegate hands it back with what they filled in; the owner completes', async () => {
+      const task = await newTask();
+      await clerk.post(`/api/v1/tasks/${task.id}/claim`);
+      // when the clerk who holds the task delegates it to a colleague
+      const delegated = await clerk.post(`/api/v1/tasks/${task.id}/delegate`, { userId: 'xh.clerk2' });
+      expect(delegated.status, JSON.stringify(delegated.body)).toBe(200);
+      expect(delegated.body).toMatchObject({ assignee: 'xh.clerk2', owner: 'xh.clerk', delegation_state: 'pending' });
+      const audit = await t.platform.db('audit_log').where({ action: 'task.delegate', object_id: task.id });
+      expect(audit.map((a: { details: unknown }) => a.details)).toEqual([{ owner: 'xh.clerk', to: 'xh.clerk2' }]);
+      // then the owner still sees it, but neither of them may complete it while it is delegated
+      expect((await clerk.get(`/api/v1/tasks/${task.id}`)).status).toBe(200);
+      for (const who of [clerk, clerk2]) {
+        const early = await who.post(`/api/v1/tasks/${task.id}/complete`, { variables: {} });
+        expect(early.status).toBe(409);
+        expect(early.body.code).toBe('TASK_DELEGATED');
+      }
+      expect((await clerk2.post(`/api/v1/tasks/${task.id}/unclaim`)).body.code).toBe('TASK_DELEGATED');
+      // nor may the owner, no longer the holder, delegate it elsewhere; another county sees nothing
+      const again = await clerk.post(`/api/v1/tasks/${task.id}/delegate`, { userId: 'xh.leader' });
+      expect([again.status, again.body.code]).toEqual([403, 'NOT_TASK_HOLDER']);
+      expect(
+        (await (await t.as('yh.leader')).post(`/api/v1/tasks/${task.id}/delegate`, { userId: 'yh.clerk' })).status,
+      ).toBe(404);
+      const unknown = await clerk2.post(`/api/v1/tasks/${task.id}/delegate`, { userId: 'nobody' });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.errors[0].field).toBe('body.userId');
+      // when the delegate hands it back with the values they filled in
+      expect((await clerk.post(`/api/v1/tasks/${task.id}/resolve`, { variables: {} })).body.code).toBe(
+        'TASK_NOT_DELEGATED_TO_YOU',
+      );
+      const back = await clerk2.post(`/api/v1/tasks/${task.id}/resolve`, { variables: { note: 'meter checked' } });
+      expect(back.status, JSON.stringify(back.body)).toBe(200);
+      expect(back.body).toMatchObject({ assignee: 'xh.clerk', owner: 'xh.clerk', delegation_state: 'resolved' });
+      expect((await clerk2.post(`/api/v1/tasks/${task.id}/resolve`, { variables: {} })).status).toBe(409);
+      // then the owner finds them as their draft, and completes the task
+      expect((await clerk.get(`/api/v1/tasks/${task.id}/draft`)).body.data).toEqual({ note: 'meter checked' });
+      expect((await clerk.post(`/api/v1/tasks/${task.id}/complete`, { variables: {} })).status).toBe(200);
+      const log = await t.platform.db('audit_log').where({ object_id: task.id }).orderBy('at').pluck('action');
+      expect(log.filter((a: string) => a !== 'task.read')).toEqual([
+        'task.claim',
+        'task.delegate',
+        'task.resolve',
+        'task.complete',
+      ]);
+    });
+
+    it('a team leader may delegate a task someone holds, and a reassignment ends a delegation', async () => {
       const task = await newTask();
       await clerk.post(`/api/v1/tasks/${task.id}/claim`);
       const leader = await t.as('xh.leader');
       const delegated = await leader.post(`/api/v1/tasks/${task.id}/delegate`, { userId: 'xh.clerk2' });
-      expect(delegated.status, JSON.stringify(delegated.body)).toBe(200);
-      expect(delegated.body.assignee).toBe('xh.clerk2');
-      const audit = await t.platform.db('audit_log').where({ action: 'task.reassign', object_id: task.id });
-      expect(audit).toHaveLength(1);
-      expect(audit[0].details).toMatchObject({ from: 'xh.clerk', to: 'xh.clerk2' });
-      expect((await clerk.post(`/api/v1/tasks/${task.id}/delegate`, { userId: 'xh.clerk' })).status).toBe(403);
+      expect(delegated.body).toMatchObject({ assignee: 'xh.clerk2', owner: 'xh.clerk', delegation_state: 'pending' });
+      // a clerk who neither holds the task nor may reassign cannot delegate it
       expect(
-        (await (await t.as('yh.leader')).post(`/api/v1/tasks/${task.id}/delegate`, { userId: 'yh.clerk' })).status,
+        (await (await t.as('xh.surveyor')).post(`/api/v1/tasks/${task.id}/delegate`, { userId: 'xh.clerk' })).status,
       ).toBe(404);
-      const unknown = await leader.post(`/api/v1/tasks/${task.id}/delegate`, { userId: 'nobody' });
-      expect(unknown.status).toBe(400);
-      expect(unknown.body.errors[0].field).toBe('body.userId');
-      expect((await clerk2.get(`/api/v1/tasks/${task.id}`)).body.assignee).toBe('xh.clerk2');
+      const reassigned = await leader.post(`/api/v1/tasks/${task.id}/assign`, { assignee: 'xh.clerk' });
+      expect(reassigned.status, JSON.stringify(reassigned.body)).toBe(200);
+      expect(reassigned.body).toMatchObject({ assignee: 'xh.clerk', owner: null, delegation_state: null });
+      expect((await clerk.post(`/api/v1/tasks/${task.id}/complete`, { variables: {} })).status).toBe(200);
     });
   });
 

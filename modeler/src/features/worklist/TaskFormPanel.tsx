@@ -11,6 +11,8 @@ export interface FormHandle {
   showServerErrors(fieldErrors: FieldErrors, summary: string[]): void;
   saveDraft(): Promise<void>;
   schema(): Record<string, unknown> | null;
+  /** What the form holds now, valid or not (a delegate hands back what they have). */
+  values(): Promise<Record<string, unknown>>;
 }
 
 type DraftState =
@@ -86,6 +88,15 @@ export function TaskFormPanel({
     },
     saveDraft,
     schema: () => schemaRef.current,
+    async values() {
+      // form-js applies typing after a short debounce and flushes it on blur: blur, let it land.
+      if (container.current?.contains(document.activeElement)) (document.activeElement as HTMLElement).blur();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const state = (
+        viewer.current as unknown as { _getState?(): { data?: Record<string, unknown> } } | null
+      )?._getState?.();
+      return { ...(latest.current ?? {}), ...(state?.data ?? {}) };
+    },
   }));
 
   useEffect(() => {

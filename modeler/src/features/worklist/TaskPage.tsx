@@ -82,6 +82,9 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
   const claimable = open && !task.assignee && can('task', 'claim');
   const heldByOther = open && !!task.assignee && !mine;
   const mayReassign = open && can('task', 'reassign');
+  // Delegation: the delegate resolves the task back to its owner instead of completing it.
+  const delegatedToMe = mine && task.delegation_state === 'pending';
+  const mayDelegate = open && !!task.assignee && (mine || mayReassign);
   const label = task.name ?? task.element_id;
   const done = context.history.filter((h) => h.endedAt).map((h) => h.elementId);
 
@@ -215,7 +218,22 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
               {t('task.claim')}
             </button>
           )}
-          {mine && (
+          {delegatedToMe && (
+            <button
+              type="button"
+              class="primary"
+              disabled={busy}
+              onClick={() =>
+                void act(
+                  async () => worklistApi.resolve(id, (await form.current?.values()) ?? {}),
+                  t('task.resolve.done', { who: task.ownerName ?? task.owner ?? '' }),
+                )
+              }
+            >
+              {t('task.resolve')}
+            </button>
+          )}
+          {mine && !delegatedToMe && (
             <>
               <button type="button" class="primary" disabled={busy} onClick={startComplete}>
                 {t('task.complete')}
@@ -228,19 +246,39 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
               </button>
             </>
           )}
+          {mine && delegatedToMe && (
+            <button type="button" disabled={busy} onClick={() => void saveDraft()}>
+              {t('task.saveDraft')}
+            </button>
+          )}
           {mayReassign && (
-            <>
-              <button type="button" disabled={busy} onClick={() => setPending('reassign')}>
-                {t('task.reassign')}
-              </button>
-              <button type="button" disabled={busy} onClick={() => setPending('delegate')}>
-                {t('task.delegate')}
-              </button>
-            </>
+            <button type="button" disabled={busy} onClick={() => setPending('reassign')}>
+              {t('task.reassign')}
+            </button>
+          )}
+          {mayDelegate && (
+            <button type="button" disabled={busy} onClick={() => setPending('delegate')}>
+              {t('task.delegate')}
+            </button>
           )}
         </div>
       </header>
       {claimable && <p class="notice">{t('task.claimFirst')}</p>}
+      {open && task.delegation_state === 'pending' && (
+        <p class="notice" role="status">
+          {delegatedToMe
+            ? t('task.delegatedToMe', { owner: task.ownerName ?? task.owner ?? '' })
+            : t('task.delegatedTo', {
+                owner: task.ownerName ?? task.owner ?? '',
+                who: task.assigneeName ?? task.assignee ?? '',
+              })}
+        </p>
+      )}
+      {open && task.delegation_state === 'resolved' && mine && (
+        <p class="notice" role="status">
+          {t('task.resolvedBack')}
+        </p>
+      )}
       {heldByOther && (
         <p class="notice" title={task.assignee ?? undefined}>
           {t('task.heldByOther', {
@@ -254,7 +292,14 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
         <section class="card" aria-labelledby="task-form-title">
           <h2 id="task-form-title">{t('task.form')}</h2>
           {open ? (
-            <TaskFormPanel taskId={id} editable={mine} handle={form} />
+            // A new holder (a delegation, its return, a reassignment) gets the form afresh, with
+            // their own draft: the previous holder's page must not write over it.
+            <TaskFormPanel
+              key={`${task.assignee ?? ''}:${task.delegation_state ?? ''}`}
+              taskId={id}
+              editable={mine}
+              handle={form}
+            />
           ) : (
             <p class="muted">
               {task.status === 'completed'

@@ -57,6 +57,11 @@ export interface Task {
   completed_at: string | null;
   completed_by: string | null;
   completedByName?: string | null;
+  /** Who delegated the task, while it is delegated or after it came back. */
+  owner?: string | null;
+  ownerName?: string | null;
+  /** 'pending' while the delegate has it, 'resolved' once it is back with its owner. */
+  delegation_state?: 'pending' | 'resolved' | null;
 }
 
 export interface HistoryEntry {
@@ -154,6 +159,7 @@ export const worklistApi = {
   complete: (id: string, variables: Record<string, unknown>) => api.post(`/tasks/${id}/complete`, { variables }),
   assign: (id: string, assignee: string | null) => api.post<Task>(`/tasks/${id}/assign`, { assignee }),
   delegate: (id: string, userId: string) => api.post<Task>(`/tasks/${id}/delegate`, { userId }),
+  resolve: (id: string, variables: Record<string, unknown>) => api.post<Task>(`/tasks/${id}/resolve`, { variables }),
   comments: (id: string) => api.get<{ items: Comment[] }>(`/tasks/${id}/comments`),
   addComment: (id: string, body: string) => api.post<Comment>(`/tasks/${id}/comments`, { body }),
   attachments: (id: string) => api.get<{ items: Attachment[] }>(`/tasks/${id}/attachments`),

@@ -22,6 +22,8 @@ const TASK_TOPICS = new Set([
   'task:unclaimed',
   'task:completed',
   'task:assigned',
+  'task:delegated',
+  'task:resolved',
   'task:cancelled',
 ]);
 
