@@ -7,6 +7,7 @@ import adminMessages from '../features/admin/messages';
 import * as designer from '../features/designer';
 import { versionMessages, versionRoutes } from '../features/designer/versions/routes';
 import * as monitor from '../features/monitor';
+import * as notifications from '../features/notifications';
 
 /**
  * Every feature of the app, one line each (modeler/README.md "How to add a feature"). The order
@@ -16,6 +17,7 @@ export const features: { routes: AppRoute[]; messages: MessageBundle }[] = [
   { routes: worklist.routes, messages: worklistMessages },
   { routes: designer.routes, messages: designer.messages },
   { routes: monitor.routes, messages: monitor.messages },
+  { routes: notifications.routes, messages: notifications.messages },
   { routes: admin.routes, messages: adminMessages },
   { routes: versionRoutes, messages: versionMessages },
 ];
