@@ -71,7 +71,16 @@ export class WorklistService {
 
   /** The ways the actor sees tasks in a view (visibility.ts), as union branches. */
   private async branches(view: WorklistCriteria['view'], actor: Actor): Promise<TaskBranch[]> {
-    if (view === 'mine') return [{ apply: (q) => q.where('assignee', actor.username) }];
+    if (view === 'mine') {
+      return [
+        { apply: (q) => q.where('assignee', actor.username) },
+        // tasks I delegated stay on my list until they come back (the holder column names the delegate)
+        {
+          apply: (q) => q.where('owner', actor.username).where('delegation_state', 'pending'),
+          sortAfterFilter: true,
+        },
+      ];
+    }
     if (view === 'completed') return [{ apply: (q) => q.where('completed_by', actor.username) }];
     return this.visibility.candidateBranches(actor);
   }

@@ -215,8 +215,12 @@ describe.each(BACKENDS)('task page: drafts, comments, attachments, delegation, c
       expect(delegated.body).toMatchObject({ assignee: 'xh.clerk2', owner: 'xh.clerk', delegation_state: 'pending' });
       const audit = await t.platform.db('audit_log').where({ action: 'task.delegate', object_id: task.id });
       expect(audit.map((a: { details: unknown }) => a.details)).toEqual([{ owner: 'xh.clerk', to: 'xh.clerk2' }]);
-      // then the owner still sees it, but neither of them may complete it while it is delegated
+      // then the owner still sees it, on their own list too, but neither may complete it while it is delegated
       expect((await clerk.get(`/api/v1/tasks/${task.id}`)).status).toBe(200);
+      for (const who of [clerk, clerk2]) {
+        const mine = await who.get('/api/v1/worklist?view=mine&limit=200');
+        expect(mine.body.items.map((i: { id: string }) => i.id)).toContain(task.id);
+      }
       for (const who of [clerk, clerk2]) {
         const early = await who.post(`/api/v1/tasks/${task.id}/complete`, { variables: {} });
         expect(early.status).toBe(409);
