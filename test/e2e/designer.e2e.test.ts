@@ -196,6 +196,12 @@ describe('designer: draw, check, deploy, work (Chromium)', () => {
     await page.locator('.djs-context-pad [data-action="replace"]').click();
     await page.locator('.djs-popup [data-id="replace-with-default-flow"]').click();
 
+    // and give the whole case a deadline of 10 working days, on the process itself
+    await page.locator('.designer-canvas .djs-container').click({ position: { x: 700, y: 30 } });
+    await panel.getByLabel('Whole-case deadline', { exact: true }).selectOption('workdays');
+    await panel.getByLabel('Working days', { exact: true }).fill('10');
+    await panel.getByLabel('Paused by', { exact: true }).waitFor();
+
     // then no error is left and the process deploys
     await waitForLint((e) => e.length === 0, 'clean');
     await page.locator('.lint-summary', { hasText: 'No problems found.' }).waitFor();
@@ -213,6 +219,7 @@ describe('designer: draw, check, deploy, work (Chromium)', () => {
     expect(xml).toContain('camunda:candidateGroups="acceptance_clerk"');
     expect(xml).toContain('camunda:formKey="e2e.review"');
     expect(xml).toContain('camunda:dueDate="wd:3"');
+    expect(xml).toMatch(/<camunda:property name="dueDate" value="wd:10" \/>/);
     expect(xml).toMatch(
       /<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\$\{approved\}<\/bpmn:conditionExpression>/,
     );

@@ -7,6 +7,7 @@ import {
   CandidateUserPickerEntry,
   CandidateUsersEntry,
   DeadlineKindEntry,
+  DeadlinePausedByEntry,
   DeadlineValueEntry,
   EditFormEntry,
   FormKeyEntry,
@@ -101,6 +102,27 @@ export class PlatformPropertiesProvider {
         component: Group,
         shouldOpen: true,
         entries: [{ id: 'platform-service-name', component: ServiceEntry, isEdited: isSelectEntryEdited }],
+      };
+    }
+    if (bo.$instanceOf('bpmn:Process')) {
+      // The whole instance's deadline (processes/README.md "Deadlines"): the dueDate property,
+      // paused by the customer's steps.
+      return {
+        id: 'platform-process',
+        label: t('designer.props.processGroup'),
+        component: Group,
+        shouldOpen: true,
+        entries: [
+          {
+            id: 'platform-process-due-kind',
+            component: DeadlineKindEntry,
+            attribute: 'property:dueDate',
+            labelKey: 'designer.props.processDue',
+            isEdited: isSelectEntryEdited,
+          },
+          { id: 'platform-process-due-value', component: DeadlineValueEntry, attribute: 'property:dueDate' },
+          { id: 'platform-process-due-paused', component: DeadlinePausedByEntry, isEdited: isTextFieldEntryEdited },
+        ],
       };
     }
     if (bo.$instanceOf('bpmn:CallActivity')) {

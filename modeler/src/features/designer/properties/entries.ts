@@ -189,17 +189,82 @@ const DEFAULTS: Record<DeadlineKind, () => string | undefined> = {
   expression: () => '${dueDate}',
 };
 
-/** The kind of a deadline attribute (camunda:dueDate or followUpDate). */
+/** Where a deadline is kept: an attribute of the element, or the process's `dueDate` property. */
+interface DeadlineStore {
+  read(): string;
+  write(value: string | undefined): void;
+}
+
+function useDeadlineStore(element: Element, attribute: string): DeadlineStore {
+  const set = useSetter(element);
+  const properties = useProcessProperties(element);
+  if (attribute.startsWith('property:')) {
+    const name = attribute.slice('property:'.length);
+    return { read: () => properties.read(name), write: (value) => properties.write(name, value) };
+  }
+  return { read: () => text(element.businessObject.get(attribute)), write: (value) => set({ [attribute]: value }) };
+}
+
+/**
+ * The process's camunda:properties (extensionElements → camunda:Properties → camunda:Property),
+ * read by name and written through modeling, so every change is undoable.
+ */
+function useProcessProperties(element: Element) {
+  const modeling = useService<Modeling>('modeling');
+  const factory = useService<{ create(type: string, attrs?: Record<string, unknown>): BusinessObject }>('bpmnFactory');
+  const bo = element.businessObject;
+  const container = (): BusinessObject | undefined =>
+    ((bo.get('extensionElements') as BusinessObject | undefined)?.get('values') as BusinessObject[] | undefined)?.find(
+      (v) => v.$type === 'camunda:Properties',
+    );
+  const entries = (): BusinessObject[] => (container()?.get('values') as BusinessObject[] | undefined) ?? [];
+  return {
+    read: (name: string) =>
+      text(
+        entries()
+          .find((p) => p.get('name') === name)
+          ?.get('value'),
+      ),
+    write(name: string, value: string | undefined) {
+      const existing = entries().find((p) => p.get('name') === name);
+      if (existing && value !== undefined) {
+        modeling.updateModdleProperties(element, existing, { value });
+        return;
+      }
+      if (existing) {
+        const props = container()!;
+        modeling.updateModdleProperties(element, props, { values: entries().filter((p) => p !== existing) });
+        return;
+      }
+      if (value === undefined) return;
+      let extensions = bo.get('extensionElements') as BusinessObject | undefined;
+      if (!extensions) {
+        extensions = factory.create('bpmn:ExtensionElements', { values: [] });
+        modeling.updateModdleProperties(element, bo, { extensionElements: extensions });
+      }
+      let props = container();
+      if (!props) {
+        props = factory.create('camunda:Properties', { values: [] });
+        const values = (extensions.get('values') as BusinessObject[] | undefined) ?? [];
+        modeling.updateModdleProperties(element, extensions, { values: [...values, props] });
+      }
+      const property = factory.create('camunda:Property', { name, value });
+      modeling.updateModdleProperties(element, props, { values: [...entries(), property] });
+    },
+  };
+}
+
+/** The kind of a deadline (camunda:dueDate or followUpDate, or the process's dueDate property). */
 export function DeadlineKindEntry(props: Props & { attribute: string; labelKey: string }) {
   const { element, id, attribute, labelKey } = props;
   const context = useService<DesignerContext>('designerContext');
-  const set = useSetter(element);
+  const store = useDeadlineStore(element, attribute);
   return h(SelectEntry, {
     element,
     id,
     label: context.t(labelKey),
-    getValue: () => deadlineKind(text(element.businessObject.get(attribute))),
-    setValue: (kind: DeadlineKind) => set({ [attribute]: DEFAULTS[kind]() }),
+    getValue: () => deadlineKind(store.read()),
+    setValue: (kind: DeadlineKind) => store.write(DEFAULTS[kind]()),
     getOptions: () =>
       (['none', 'duration', 'date', 'workdays', 'sla', 'expression'] as DeadlineKind[]).map((kind) => ({
         value: kind,
@@ -213,16 +278,16 @@ export function DeadlineValueEntry(props: Props & { attribute: string }) {
   const { element, id, attribute } = props;
   const context = useService<DesignerContext>('designerContext');
   const debounce = useService<(fn: unknown) => unknown>('debounceInput');
-  const set = useSetter(element);
-  const kind = deadlineKind(text(element.businessObject.get(attribute)));
+  const store = useDeadlineStore(element, attribute);
+  const kind = deadlineKind(store.read());
   if (kind === 'none') return null;
   if (kind === 'sla') {
     return h(SelectEntry, {
       element,
       id,
       label: context.t('designer.props.deadline.slaStep'),
-      getValue: () => text(element.businessObject.get(attribute)).slice(4),
-      setValue: (step: string) => set({ [attribute]: `sla:${step}` }),
+      getValue: () => store.read().slice(4),
+      setValue: (step: string) => store.write(`sla:${step}`),
       getOptions: () => SLA_STEPS.map((step) => ({ value: step, label: context.t(`designer.props.sla.${step}`) })),
     });
   }
@@ -234,13 +299,37 @@ export function DeadlineValueEntry(props: Props & { attribute: string }) {
     label: context.t(`designer.props.deadline.${kind}Value`),
     description: context.t(`designer.props.deadline.${kind}Hint`),
     getValue: () => {
-      const value = text(element.businessObject.get(attribute));
+      const value = store.read();
       return workdays ? value.slice(3) : value;
     },
-    setValue: (value: string) =>
-      set({ [attribute]: value ? (workdays ? `wd:${value.trim()}` : value.trim()) : undefined }),
+    setValue: (value: string) => store.write(value ? (workdays ? `wd:${value.trim()}` : value.trim()) : undefined),
     validate: (value: string) =>
       workdays && value && !/^\d{1,3}$/.test(value.trim()) ? context.t('designer.props.deadline.wdInvalid') : null,
+  });
+}
+
+/** The steps whose time does not count towards the process deadline (the customer's clock). */
+export function DeadlinePausedByEntry({ element, id }: Props) {
+  const context = useService<DesignerContext>('designerContext');
+  const debounce = useService<(fn: unknown) => unknown>('debounceInput');
+  const registry = useService<{ get(id: string): unknown }>('elementRegistry');
+  const properties = useProcessProperties(element);
+  if (!properties.read('dueDate')) return null;
+  return h(TextFieldEntry, {
+    element,
+    id,
+    debounce,
+    label: context.t('designer.props.processDue.pausedBy'),
+    description: context.t('designer.props.processDue.pausedByHint'),
+    getValue: () => properties.read('dueDatePausedBy'),
+    setValue: (value: string) => {
+      const ids = list(value);
+      properties.write('dueDatePausedBy', ids.length ? ids.join(',') : undefined);
+    },
+    validate: (value: string) => {
+      const unknown = list(value).filter((step) => !registry.get(step));
+      return unknown.length ? context.t('designer.props.processDue.unknown', { ids: unknown.join(', ') }) : null;
+    },
   });
 }
 
