@@ -193,7 +193,7 @@ export function NotificationsPage() {
         </div>
       )}
       {rows && (offset > 0 || hasMore) && (
-        <div class="notifications-pager">
+        <div class="pager">
           <span>{t('notifications.range', { from: offset + 1, to: offset + rows.length })}</span>
           <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
             {t('notifications.previous')}
