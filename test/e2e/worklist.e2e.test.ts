@@ -258,7 +258,7 @@ describe('the worklist in Chromium', () => {
 
   it('lets a clerk delegate a task to a colleague, who hands it back with what they filled in', async () => {
     // given a clerk holding a task
-    const own = await startMeterCheck(await t.as('xh.clerk'), 'ZJ-HZ-XH', 'JL-XH-0010');
+    const own = await startMeterCheck(await t.as('xh.clerk'), 'ZJ-HZ-XH', 'JL-XH-0011');
     await (await t.as('xh.clerk')).post(`/api/v1/tasks/${own.taskId}/claim`);
     const clerk = await newUserPage(chrome.browser, t.url, 'xh.clerk');
     await clerk.goto(`${t.url}/#/tasks/${own.taskId}`);
