@@ -143,3 +143,20 @@ export function resolveDeadline(
   }
   throw new Error(`"${String(value)}" is neither a date, an ISO 8601 duration, wd:<N> nor sla:<step>`);
 }
+
+/**
+ * Why a deadline attribute's text cannot be read, or null when it can (or is an expression,
+ * resolved at run time). One check for the deploy's validation and the designer's lint.
+ */
+export function deadlineValueProblem(value: string | null | undefined): string | null {
+  if (!value || value.includes('${') || value.includes('#{')) return null;
+  const problem = deadlineSpecProblem(value);
+  if (problem) return problem;
+  try {
+    // A sample class: sla: steps are checked for existence here, their limit per instance later.
+    resolveDeadline(value, new Date(), { acceptClass: '03' });
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}

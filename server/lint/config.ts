@@ -34,6 +34,7 @@ import serviceExists from './rules/service-exists.js';
 import type { PlatformLintData } from './rules/support.js';
 import userTaskCandidates from './rules/user-task-candidates.js';
 import userTaskForm from './rules/user-task-form.js';
+import deadlineValid from './rules/deadline-valid.js';
 
 /**
  * The one lint configuration of the platform: bpmnlint's recommended rules plus the platform's
@@ -82,6 +83,7 @@ const PLATFORM: Record<string, Factory> = {
   'service-exists': serviceExists as Factory,
   'no-script-task': noScriptTask as Factory,
   'exclusive-gateway-routing': exclusiveGatewayRouting as Factory,
+  'deadline-valid': deadlineValid as Factory,
 };
 
 export type Severity = 'error' | 'warn';

@@ -40,6 +40,18 @@ export const LINT_MESSAGES = {
     en: 'Exclusive gateway "{name}" needs a default flow or a condition on every outgoing flow',
     zh: '排他网关“{name}”需要一条默认流，或为每条出口流设置条件',
   },
+  'deadline.invalid': {
+    en: '"{name}": {field} "{value}" is not a deadline (an ISO date or duration, wd:<N>, sla:<step> or an expression)',
+    zh: '“{name}”：{field}“{value}”不是有效的期限（ISO 日期或时长、wd:<N>、sla:<环节> 或表达式）',
+  },
+  'deadline.paused-without-due': {
+    en: 'Process "{name}": dueDatePausedBy needs a dueDate property',
+    zh: '流程“{name}”：设置了不计时环节（dueDatePausedBy），但没有整单期限（dueDate）',
+  },
+  'deadline.paused-unknown': {
+    en: 'Process "{name}": dueDatePausedBy names "{value}", which is not an element of the process',
+    zh: '流程“{name}”：不计时环节“{value}”不是本流程中的元素',
+  },
 } as const satisfies Record<string, { en: string; zh: string }>;
 
 export type LintMessageCode = keyof typeof LINT_MESSAGES;

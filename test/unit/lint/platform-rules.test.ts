@@ -111,6 +111,56 @@ describe('the platform lint rules', () => {
     expect(await errors(process(`<serviceTask id="x" name="Send" ${attrs}/>`))).toEqual(expected);
   });
 
+  describe('deadlines', () => {
+    const ok = 'camunda:candidateGroups="acceptance_clerk" camunda:formKey="apply.form"';
+    /** A process carrying camunda:properties, with one valid user task `x`. */
+    const withProperties = (props: Record<string, string>) =>
+      task(ok).replace(
+        '<process id="p" isExecutable="true">',
+        `<process id="p" name="Apply" isExecutable="true"><extensionElements><camunda:properties>${Object.entries(props)
+          .map(([name, value]) => `<camunda:property name="${name}" value="${value}"/>`)
+          .join('')}</camunda:properties></extensionElements>`,
+      );
+
+    it('passes the forms the runtime reads, and expressions', async () => {
+      for (const due of ['wd:3', 'sla:A05', 'sla:total', 'P3D', '2026-12-31T17:00:00', '${resultDueAt}']) {
+        expect(await errors(task(`${ok} camunda:dueDate="${due}" camunda:followUpDate="P1D"`)), due).toEqual([]);
+      }
+      expect(await errors(withProperties({ dueDate: 'sla:total', dueDatePausedBy: 'x' }))).toEqual([]);
+    });
+
+    it.each([
+      ['a malformed working-day count', 'camunda:dueDate="wd:lots"', 'dueDate', 'wd:lots'],
+      ['an unknown SLA step', 'camunda:dueDate="sla:A99"', 'dueDate', 'sla:A99'],
+      ['an unreadable follow-up date', 'camunda:followUpDate="next week"', 'followUpDate', 'next week'],
+    ])('refuses a user task with %s, as the deploy does', async (_, attrs, field, value) => {
+      expect(await errors(task(`${ok} ${attrs}`))).toEqual([
+        {
+          elementId: 'x',
+          rule: 'platform/deadline-valid',
+          message: `"Check": ${field} "${value}" is not a deadline (an ISO date or duration, wd:<N>, sla:<step> or an expression)`,
+        },
+      ]);
+    });
+
+    it('refuses a process deadline it cannot read, or paused by steps the process lacks', async () => {
+      expect(await errors(withProperties({ dueDate: 'wd:x' }))).toEqual([
+        {
+          elementId: 'p',
+          rule: 'platform/deadline-valid',
+          message:
+            '"Apply": dueDate "wd:x" is not a deadline (an ISO date or duration, wd:<N>, sla:<step> or an expression)',
+        },
+      ]);
+      expect(
+        (await errors(withProperties({ dueDate: 'P10D', dueDatePausedBy: 'x, ghost' }))).map((e) => e.message),
+      ).toEqual(['Process "Apply": dueDatePausedBy names "ghost", which is not an element of the process']);
+      expect((await errors(withProperties({ dueDatePausedBy: 'x' }))).map((e) => e.message)).toEqual([
+        'Process "Apply": dueDatePausedBy needs a dueDate property',
+      ]);
+    });
+  });
+
   it('refuses a script task', async () => {
     const xml = process('<scriptTask id="x" name="Compute" scriptFormat="javascript"><script>1</script></scriptTask>');
     expect(await errors(xml)).toContainEqual({
