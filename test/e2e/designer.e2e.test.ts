@@ -98,7 +98,7 @@ describe('designer: draw, check, deploy, work (Chromium)', () => {
       await eventually(async () => {
         last = await lintErrors();
         return check(last) ? last : null;
-      }, 10_000);
+      }, STEP_TIMEOUT);
     } catch {
       await screenshot(page, `designer-failed-${name}`);
       throw new Error(`lint never reached "${name}"; it lists: ${JSON.stringify(last)}`);
@@ -175,7 +175,7 @@ describe('designer: draw, check, deploy, work (Chromium)', () => {
     const draft = await eventually(async () => {
       const res = await designer.get('/api/v1/designer/drafts/e2e_approval');
       return res.status === 200 && res.body.revision >= 1 ? res.body : null;
-    });
+    }, STEP_TIMEOUT);
     const refused = await designer.post('/api/v1/deployments', {
       xml: draft.xml,
       forms: draft.forms.map((f: { schema: unknown }) => f.schema),
