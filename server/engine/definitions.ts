@@ -8,7 +8,7 @@ import { checkXmlSafety } from './xml-safety.js';
 import { ExpressionError, validateTemplate, isExpression, parseExpression, rootIdentifiers } from './expressions.js';
 import { PlatformService } from './platform-service.js';
 import { PlatformTimerEventDefinition } from './timer-definition.js';
-import { deadlineSpecProblem, deadlineValueProblem } from '../lib/deadlines.js';
+import { declaredInstanceDeadline, deadlineSpecProblem, deadlineValueProblem } from '../lib/deadlines.js';
 
 /** What the platform knows about a user task from its camunda: attributes (read at deploy). */
 export interface UserTaskMeta {
@@ -154,28 +154,13 @@ class Checker {
 
   /** The instance deadline declared on the process (see DefinitionMeta.deadline). */
   private processDeadline(): void {
-    const properties = new Map<string, string>();
-    const extensions = (this.process.extensionElements as ModdleElement | undefined)?.values as
-      ModdleElement[] | undefined;
-    for (const ext of extensions ?? []) {
-      if (ext.$type !== 'camunda:Properties') continue;
-      for (const p of (ext.values as ModdleElement[] | undefined) ?? []) {
-        const name = str(p.name);
-        const value = str(p.value);
-        if (name && value) properties.set(name, value);
-      }
-    }
-    const dueDate = properties.get('dueDate') ?? null;
-    const pausedBy = (properties.get('dueDatePausedBy') ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const { dueDate, pausedBy } = declaredInstanceDeadline(this.process);
     if (!dueDate) {
       if (pausedBy.length) this.fail(this.process, 'dueDatePausedBy needs a dueDate property on the process');
       return;
     }
     this.expression(this.process, 'dueDate', dueDate);
-    const problem = deadlineProblem(dueDate);
+    const problem = deadlineValueProblem(dueDate);
     if (problem) this.fail(this.process, `dueDate: ${problem}`);
     this.meta.deadline = { dueDate, pausedBy };
   }
@@ -338,7 +323,7 @@ class Checker {
       if (field !== 'name') this.expression(element, field, value);
     }
     for (const field of ['dueDate', 'followUpDate'] as const) {
-      const problem = deadlineProblem(meta[field]);
+      const problem = deadlineValueProblem(meta[field]);
       if (problem) this.fail(element, `${field}: ${problem}`);
     }
     if (meta.priority && !isExpression(meta.priority) && !/^-?\d+$/.test(meta.priority)) {
@@ -399,14 +384,6 @@ class Checker {
       }
     }
   }
-}
-
-/**
- * Why a literal dueDate/followUpDate cannot be read, or null: ISO dates and durations, `wd:<N>`
- * and `sla:<step>` are accepted; expressions are checked when they run.
- */
-function deadlineProblem(value: string | null): string | null {
-  return deadlineValueProblem(value);
 }
 
 /** The registry name a service task names, in the ways Camunda 7 and bpmn-engine files write it. */

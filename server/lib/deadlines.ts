@@ -160,3 +160,33 @@ export function deadlineValueProblem(value: string | null | undefined): string |
     return (err as Error).message;
   }
 }
+
+/** What a moddle element carries in extensionElements (only the shape read here). */
+interface WithExtensions {
+  extensionElements?: unknown;
+  [property: string]: unknown;
+}
+
+/**
+ * The whole instance's deadline a process declares in its camunda:properties: `dueDate` and the
+ * element ids `dueDatePausedBy` lists (processes/README.md "Deadlines"). One reading for the
+ * deploy's validation and the designer's lint.
+ */
+export function declaredInstanceDeadline(process: WithExtensions): { dueDate: string | null; pausedBy: string[] } {
+  const properties = new Map<string, string>();
+  const extensions = (process.extensionElements as { values?: { $type?: string; values?: unknown }[] } | undefined)
+    ?.values;
+  for (const ext of extensions ?? []) {
+    if (ext.$type !== 'camunda:Properties') continue;
+    for (const p of (ext.values as { name?: unknown; value?: unknown }[] | undefined) ?? []) {
+      const name = typeof p.name === 'string' ? p.name.trim() : '';
+      const value = typeof p.value === 'string' ? p.value.trim() : '';
+      if (name && value) properties.set(name, value);
+    }
+  }
+  const pausedBy = (properties.get('dueDatePausedBy') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return { dueDate: properties.get('dueDate') ?? null, pausedBy };
+}

@@ -1,5 +1,5 @@
-import { deadlineValueProblem } from '../../lib/deadlines.js';
-import { is, list, report, text, type ModdleNode, type RuleFactory } from './support.js';
+import { declaredInstanceDeadline, deadlineValueProblem } from '../../lib/deadlines.js';
+import { is, report, text, type ModdleNode, type RuleFactory } from './support.js';
 
 /**
  * Deadlines the runtime can read (processes/README.md "Deadlines"): a user task's
@@ -16,9 +16,7 @@ const deadlineValid: RuleFactory = () => ({
       return;
     }
     if (!is(node, 'bpmn:Process')) return;
-    const properties = processProperties(node);
-    const due = properties.get('dueDate') ?? null;
-    const pausedBy = list(properties.get('dueDatePausedBy'));
+    const { dueDate: due, pausedBy } = declaredInstanceDeadline(node);
     if (due && deadlineValueProblem(due)) {
       report(reporter, node, 'deadline.invalid', { field: 'dueDate', value: due }, ['extensionElements']);
     }
@@ -29,20 +27,6 @@ const deadlineValid: RuleFactory = () => ({
     }
   },
 });
-
-function processProperties(node: ModdleNode): Map<string, string> {
-  const found = new Map<string, string>();
-  const values = (node.extensionElements as { values?: ModdleNode[] } | undefined)?.values ?? [];
-  for (const ext of values) {
-    if (ext.$type !== 'camunda:Properties') continue;
-    for (const p of (ext.values as ModdleNode[] | undefined) ?? []) {
-      const name = text(p.name);
-      const value = text(p.value);
-      if (name && value) found.set(name, value);
-    }
-  }
-  return found;
-}
 
 /** The ids of every flow element, sub-processes included. */
 function elementIds(container: ModdleNode, into = new Set<string>()): Set<string> {
