@@ -7,6 +7,7 @@ import {
   launchBrowser,
   newUserPage,
   pageErrors,
+  pageFailure,
   screenshot,
   type TestBrowser,
   LIVE_TIMEOUT,
@@ -25,16 +26,7 @@ async function openMonitor(page: Page) {
   try {
     await page.locator('.monitor-diagram[data-ready="true"]').waitFor();
   } catch (err) {
-    // Say what the page showed instead of the diagram.
-    const file = await screenshot(page, 'monitor-not-ready').catch(() => 'no screenshot');
-    const text = await page
-      .locator('main, body')
-      .first()
-      .innerText()
-      .catch(() => '');
-    throw new Error(
-      `the monitor's diagram did not load (${file}); the page said: ${text.slice(0, 400)}; ${String(err)}`,
-    );
+    throw await pageFailure(page, 'monitor-not-ready', "the monitor's diagram did not load", err);
   }
 }
 

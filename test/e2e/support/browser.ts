@@ -77,15 +77,22 @@ export async function newUserPage(
     await page.getByRole('button', { name: labels.s, exact: true }).click();
     await page.getByRole('navigation').waitFor();
   } catch (err) {
-    // Say what the page showed instead: the screenshot and its text make a failed login readable.
-    const file = await screenshot(page, `login-failed-${username}`).catch(() => 'no screenshot');
-    const text = await page
-      .locator('body')
-      .innerText()
-      .catch(() => '');
-    throw new Error(`login as ${username} failed (${file}); the page said: ${text.slice(0, 300)}; ${String(err)}`);
+    throw await pageFailure(page, `login-failed-${username}`, `login as ${username} failed`, err);
   }
   return page;
+}
+
+/**
+ * An error that says what the page showed when a step failed: a screenshot (`name`) and the
+ * beginning of the page's text, so a failure in CI is readable without rerunning it.
+ */
+export async function pageFailure(page: Page, name: string, what: string, err: unknown): Promise<Error> {
+  const file = await screenshot(page, name).catch(() => 'no screenshot');
+  const text = await page
+    .locator('body')
+    .innerText()
+    .catch(() => '');
+  return new Error(`${what} (${file}); the page said: ${text.slice(0, 400)}; ${String(err)}`);
 }
 
 /** Uncaught exceptions and CSP violations in the page are test failures, reported at the next check. */
