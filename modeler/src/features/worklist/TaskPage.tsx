@@ -234,21 +234,18 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
             </button>
           )}
           {mine && !delegatedToMe && (
-            <>
-              <button type="button" class="primary" disabled={busy} onClick={startComplete}>
-                {t('task.complete')}
-              </button>
-              <button type="button" disabled={busy} onClick={() => void saveDraft()}>
-                {t('task.saveDraft')}
-              </button>
-              <button type="button" disabled={busy} onClick={() => setPending('unclaim')}>
-                {t('task.unclaim')}
-              </button>
-            </>
+            <button type="button" class="primary" disabled={busy} onClick={startComplete}>
+              {t('task.complete')}
+            </button>
           )}
-          {mine && delegatedToMe && (
+          {mine && (
             <button type="button" disabled={busy} onClick={() => void saveDraft()}>
               {t('task.saveDraft')}
+            </button>
+          )}
+          {mine && !delegatedToMe && (
+            <button type="button" disabled={busy} onClick={() => setPending('unclaim')}>
+              {t('task.unclaim')}
             </button>
           )}
           {mayReassign && (
