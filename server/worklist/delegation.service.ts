@@ -1,6 +1,5 @@
 import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
-import { Invalid } from '../lib/errors.js';
 import type { TasksService } from '../workflow/tasks.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -18,16 +17,12 @@ export class DelegationService {
     private readonly tasks: TasksService,
   ) {}
 
-  /** `userId`: a user's id or username. */
+  /**
+   * `userId`: a user's id or username. An id is turned into the username here; whether the user
+   * exists and is active is checked by TasksService.delegate, inside its transaction.
+   */
   async delegate(taskId: string, userId: string, actor: Actor) {
-    const user = await this.db('users')
-      .where(UUID.test(userId) ? { id: userId } : { username: userId })
-      .where({ active: true })
-      .first('username');
-    if (!user) {
-      await this.tasks.get(taskId, actor);
-      throw new Invalid('VALIDATION_FAILED', `no active user ${userId}`, [{ field: 'body.userId', reason: 'unknown' }]);
-    }
-    return this.tasks.delegate(taskId, user.username as string, actor);
+    const byId = UUID.test(userId) ? await this.db('users').where({ id: userId }).first('username') : undefined;
+    return this.tasks.delegate(taskId, (byId?.username as string | undefined) ?? userId, actor);
   }
 }
