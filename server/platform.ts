@@ -11,7 +11,7 @@ import { OrganisationService } from './identity/organisation.service.js';
 import { UsersService } from './identity/users.service.js';
 import { createHttpApp } from './http/app.js';
 import type { Services } from './http/services.js';
-import type { AnyRoute } from './http/route.js';
+import type { Route } from './http/route.js';
 import { JobExecutor } from './jobs/executor.js';
 import { Monitoring } from './monitoring/index.js';
 import { horizonMs } from './monitoring/alerts.service.js';
@@ -58,7 +58,7 @@ export interface PlatformOptions {
   services?: ServiceDefinition[];
   auth?: Partial<AuthOptions>;
   jobRetryBaseMs?: number;
-  extraRoutes?: (services: Services) => AnyRoute[];
+  extraRoutes?: (services: Services) => Route[];
   /** Run the job executor (default true). */
   jobs?: boolean;
   /** Socket.IO limits and timings (tests shorten them). */
@@ -200,6 +200,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     secureCookies: config.cookieSecure,
     trustProxy: config.trustProxy,
     bodyLimitBytes: config.bodyLimitBytes,
+    validateResponses: config.validateResponses,
     extraRoutes: [...(options.extraRoutes?.(services) ?? []), ...realtimeRoutes(() => live)],
     ready: async () => {
       await db.raw('select 1');

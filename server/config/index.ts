@@ -51,6 +51,8 @@ const schema = z
     NOTIFY_GATEWAY: z.enum(['dev', 'http']).default('dev'),
     NOTIFY_HTTP_URL: z.string().url().optional(),
     NOTIFY_HTTP_TOKEN: z.string().min(1).optional(),
+    /** Check every API answer against its declared schema (a drift answers 500). Default: on under NODE_ENV=test. */
+    VALIDATE_RESPONSES: z.enum(['true', 'false']).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
@@ -89,6 +91,7 @@ export type Config = {
   notifyGateway: 'dev' | 'http';
   notifyHttpUrl: string | undefined;
   notifyHttpToken: string | undefined;
+  validateResponses: boolean;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -122,5 +125,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notifyGateway: e.NOTIFY_GATEWAY,
     notifyHttpUrl: e.NOTIFY_HTTP_URL,
     notifyHttpToken: e.NOTIFY_HTTP_TOKEN,
+    validateResponses: e.VALIDATE_RESPONSES ? e.VALIDATE_RESPONSES === 'true' : e.NODE_ENV === 'test',
   };
 }

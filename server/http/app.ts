@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import type { Logger } from '../lib/logger.js';
 import { AppError } from '../lib/errors.js';
 import type { Services } from './services.js';
-import { mount, type AnyRoute } from './route.js';
+import { mount, type Route } from './route.js';
 import { problemJson } from './middleware/errors.js';
 import { observe, securityHeaders } from './middleware/observe.js';
 import { authenticator } from './authenticate.js';
@@ -31,7 +31,9 @@ export interface HttpOptions {
   trustProxy: boolean;
   bodyLimitBytes: number;
   /** Extra route groups (domain modules) mounted under /api/v1. */
-  extraRoutes?: AnyRoute[];
+  extraRoutes?: Route[];
+  /** Check every answer against its declared schema (on in tests). */
+  validateResponses: boolean;
   /** Answers /readyz: the database answers and migrations ran. */
   ready: () => Promise<boolean>;
   /** The built browser app (default modeler/dist), served at / by serveWebApp. */
@@ -49,7 +51,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     authorize: (actor: Parameters<typeof services.authorization.require>[0], p: { object: string; action: string }) =>
       services.authorization.require(actor, p.object as never, p.action as never),
   };
-  const routes: AnyRoute[] = [
+  const routes: Route[] = [
     ...authRoutes(services, options.secureCookies),
     ...deploymentRoutes(services),
     ...designerRoutes(services),
@@ -69,7 +71,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
   ];
 
   const api = new Router({ prefix: API_PREFIX });
-  for (const route of routes) mount(api, route, hooks);
+  for (const route of routes) mount(api, route, hooks, { validateResponses: options.validateResponses });
 
   const system = new Router();
   const openapi = buildOpenApi(routes, API_PREFIX);

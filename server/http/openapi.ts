@@ -1,19 +1,30 @@
 import { z } from 'zod';
-import type { AnyRoute } from './route.js';
+import { isZodSchema, noContent, type RawResponse, type Route } from './route.js';
 
 function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z_]\w*)/g, '{$1}');
 }
 
-function schemaOf(schema: z.ZodType | undefined): Record<string, unknown> | undefined {
+function schemaOf(schema: z.ZodType | undefined, io: 'input' | 'output' = 'input'): Record<string, unknown> | undefined {
   if (!schema) return undefined;
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete json.$schema;
   return json;
 }
 
+/** The success answer(s) a route declares: its JSON schema, its raw content type, or 204. */
+function successResponses(route: Route): Record<string, unknown> {
+  const description = route.responseDescription ?? 'OK';
+  if (route.response === noContent) return { '204': { description: route.responseDescription ?? 'No content' } };
+  const content = isZodSchema(route.response)
+    ? { 'application/json': { schema: schemaOf(route.response, 'output') } }
+    : { [(route.response as RawResponse).contentType]: { schema: { type: 'string', format: 'binary' } } };
+  const statuses = [route.status ?? 200, ...(route.otherStatuses ?? [])];
+  return Object.fromEntries(statuses.map((status) => [String(status), { description, content }]));
+}
+
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
-export function buildOpenApi(routes: AnyRoute[], prefix: string) {
+export function buildOpenApi(routes: Route[], prefix: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = toOpenApiPath(prefix + route.path);
@@ -47,7 +58,6 @@ export function buildOpenApi(routes: AnyRoute[], prefix: string) {
               : { 'application/json': { schema: body } },
         }
       : undefined;
-    const status = String(route.status ?? 200);
     (paths[path] ??= {})[route.method] = {
       summary: route.summary,
       tags: [route.tag],
@@ -56,7 +66,7 @@ export function buildOpenApi(routes: AnyRoute[], prefix: string) {
       ...(route.access === 'public' ? { security: [] } : {}),
       ...(route.permission ? { 'x-permission': `${route.permission.object}:${route.permission.action}` } : {}),
       responses: {
-        [status]: { description: route.responseDescription ?? 'OK' },
+        ...successResponses(route),
         default: {
           description: 'Problem',
           content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z, type ZodType } from 'zod';
-import { Forbidden, Invalid, Unauthorized, type ErrorDetail } from '../lib/errors.js';
+import { AppError, Invalid, Unauthorized, type ErrorDetail } from '../lib/errors.js';
 import type { Actor } from '../lib/actor.js';
 import { readBody, type BodyKind } from './body.js';
 
@@ -21,7 +21,43 @@ export interface RoutePermission {
   action: string;
 }
 
-export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
+/** A route that answers 204 with no body. */
+export const noContent = { kind: 'no-content' } as const;
+export type NoContent = typeof noContent;
+
+/**
+ * A route whose body is not JSON (a BPMN file, an attachment): the handler returns the bytes or
+ * text and sets any headers itself; `contentType` documents it.
+ */
+export interface RawResponse {
+  kind: 'raw';
+  contentType: string;
+}
+export function rawResponse(contentType: string): RawResponse {
+  return { kind: 'raw', contentType };
+}
+
+export type ResponseSpec = ZodType | NoContent | RawResponse;
+
+/** What a handler returns for a response spec: the schema's output, raw bytes, or nothing. */
+export type ResponseBody<S extends ResponseSpec> = S extends ZodType
+  ? z.output<S>
+  : S extends RawResponse
+    ? string | Buffer | Uint8Array
+    : undefined;
+
+/**
+ * An answer with a status of its own (e.g. 200 for a replayed create whose route answers 201);
+ * the body is still the route's declared response.
+ */
+export class Answer<T> {
+  constructor(
+    readonly status: number,
+    readonly body: T,
+  ) {}
+}
+
+export interface RouteSpec<P, Q, B, S extends ResponseSpec> {
   method: Method;
   /** Koa-style path below /api/v1, e.g. `/process-instances/:id`. */
   path: string;
@@ -35,21 +71,49 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   query?: ZodType<Q>;
   body?: ZodType<B>;
   bodyKind?: BodyKind;
+  /** The success answer's declared shape: a zod schema of the JSON body, `noContent` or `rawResponse(type)`. */
+  response: S;
+  /** The success status (default 200, or 204 for `noContent`). */
   status?: number;
+  /** Other success statuses an `Answer` may carry (documented with the same body). */
+  otherStatuses?: number[];
   responseDescription?: string;
-  handle(input: RouteInput<P, Q, B>): Promise<unknown>;
+  handle(input: RouteInput<P, Q, B>): Promise<ResponseBody<S> | Answer<ResponseBody<S>>>;
 }
 
-/** A route of any input types, for lists of routes (each route is checked where it is written). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRoute = RouteSpec<any, any, any>;
+declare const routeBrand: unique symbol;
+
+/**
+ * A declared route. Only `route()` makes one, so a plain object cannot be mounted: every mounted
+ * route has typed inputs and a declared response.
+ */
+export interface Route {
+  readonly [routeBrand]: true;
+  readonly method: Method;
+  readonly path: string;
+  readonly summary: string;
+  readonly tag: string;
+  readonly access?: 'public' | 'authenticated';
+  readonly permission?: RoutePermission;
+  readonly params?: ZodType;
+  readonly query?: ZodType;
+  readonly body?: ZodType;
+  readonly bodyKind?: BodyKind;
+  readonly response: ResponseSpec;
+  readonly status?: number;
+  readonly otherStatuses?: number[];
+  readonly responseDescription?: string;
+  handle(input: RouteInput<unknown, unknown, unknown>): Promise<unknown>;
+}
 
 /**
  * Declares a route: the handler's `params`, `query` and `body` are typed from the zod schemas
- * that validate (and document) them.
+ * that validate (and document) them, and its result from the declared response.
  */
-export function route<P = undefined, Q = undefined, B = undefined>(spec: RouteSpec<P, Q, B>): AnyRoute {
-  return spec as AnyRoute;
+export function route<P = undefined, Q = undefined, B = undefined, S extends ResponseSpec = ResponseSpec>(
+  spec: RouteSpec<P, Q, B, S>,
+): Route {
+  return spec as unknown as Route;
 }
 
 export interface RouteHooks {
@@ -57,6 +121,14 @@ export interface RouteHooks {
   authenticate(ctx: Context): Promise<Actor | null>;
   /** Throws Forbidden unless the actor holds the permission somewhere in the organisation. */
   authorize(actor: Actor, permission: RoutePermission): Promise<void>;
+}
+
+export interface MountOptions {
+  /**
+   * Check every answer against its declared schema (on in tests): a field missing, of the wrong
+   * type, or not declared at all is a 500 naming the route and the fields, so drift fails a test.
+   */
+  validateResponses: boolean;
 }
 
 function zodDetails(error: z.ZodError, where: string): ErrorDetail[] {
@@ -80,8 +152,48 @@ function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string)
   return result.data;
 }
 
+export function isZodSchema(spec: ResponseSpec): spec is ZodType {
+  return spec instanceof z.ZodType;
+}
+
+/** Paths of keys present in `wire` that the schema's output dropped: answered but undeclared. */
+export function undeclaredKeys(wire: unknown, parsed: unknown, path = 'body'): string[] {
+  if (Array.isArray(wire) && Array.isArray(parsed)) {
+    return wire.flatMap((item, i) => undeclaredKeys(item, parsed[i], `${path}.${i}`));
+  }
+  if (wire && typeof wire === 'object' && parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+    const out = parsed as Record<string, unknown>;
+    return Object.entries(wire as Record<string, unknown>).flatMap(([key, value]) =>
+      key in out ? undeclaredKeys(value, out[key], `${path}.${key}`) : [`${path}.${key}`],
+    );
+  }
+  return [];
+}
+
+/** Checks a JSON answer against its declared schema, in its wire form (dates as strings). */
+export function checkResponse(spec: Route, body: unknown): void {
+  if (!isZodSchema(spec.response)) return;
+  const wire: unknown = body === undefined ? undefined : JSON.parse(JSON.stringify(body));
+  const result = spec.response.safeParse(wire);
+  const problems = result.success
+    ? undeclaredKeys(wire, result.data).map((field) => ({ field, reason: 'not declared in the response schema' }))
+    : zodDetails(result.error, 'body');
+  if (problems.length) {
+    throw new AppError(
+      500,
+      'RESPONSE_CONTRACT_VIOLATION',
+      `${spec.method.toUpperCase()} ${spec.path} answered outside its declared schema: ${problems
+        .slice(0, 10)
+        .map((d) => `${d.field} ${d.reason}`)
+        .join('; ')}`,
+      problems,
+    );
+  }
+}
+
 /** Registers one route: authenticate, authorize, validate with the schemas that also document it, handle. */
-export function mount(router: Router, spec: AnyRoute, hooks: RouteHooks): void {
+export function mount(router: Router, spec: Route, hooks: RouteHooks, options: MountOptions): void {
+  if (!spec.response) throw new Error(`${spec.method.toUpperCase()} ${spec.path} declares no response`);
   router[spec.method](spec.path, async (ctx) => {
     ctx.state.routePath = spec.path;
     let actor: Actor | null = null;
@@ -95,14 +207,16 @@ export function mount(router: Router, spec: AnyRoute, hooks: RouteHooks): void {
     const raw = spec.body || spec.bodyKind ? await readBody(ctx, spec.bodyKind ?? 'json') : undefined;
     const body = parse(spec.body, raw, 'body');
     const result = await spec.handle({ params, query, body, actor: actor as Actor, ctx });
-    if (ctx.body === undefined || ctx.body === null) {
-      ctx.status = spec.status ?? (result === undefined ? 204 : 200);
-      if (result !== undefined) ctx.body = result;
+    const answer = result instanceof Answer ? (result as Answer<unknown>) : null;
+    const payload = answer ? answer.body : result;
+    if (options.validateResponses) checkResponse(spec, payload);
+    if (spec.response === noContent) {
+      ctx.status = 204;
+      return;
     }
+    ctx.status = answer?.status ?? spec.status ?? 200;
+    if (!isZodSchema(spec.response) && !ctx.response.get('content-type'))
+      ctx.type = (spec.response as RawResponse).contentType;
+    ctx.body = payload;
   });
-}
-
-export function requirePermission(actor: Actor | null, allowed: boolean): void {
-  if (!actor) throw new Unauthorized();
-  if (!allowed) throw new Forbidden();
 }

@@ -9,6 +9,7 @@ import type { Logger } from '../lib/logger.js';
 import { loadChunk, type ChunkCounts, type RunScope, writeBills } from './billing-chunk.js';
 import { computeBill, type RunCustomer } from './billing-compute.js';
 import type { TariffDefinition } from '../domain/tariffs/index.js';
+import { toBillingRun, type BillingRun, type BillingRunRow } from './billing-run.contract.js';
 
 export interface BillingRunOptions {
   nodeId: string;
@@ -65,7 +66,7 @@ export class BillingRunService {
   ) {}
 
   /** Records a run and starts it in the background; answers the run row at once. */
-  async start(input: BillingRunStart, actor: Actor) {
+  async start(input: BillingRunStart, actor: Actor): Promise<BillingRun> {
     if (!isYearMonth(input.period)) {
       throw new Invalid('VALIDATION_FAILED', 'period must be YYYY-MM', [
         { field: 'body.period', reason: 'must be YYYY-MM' },
@@ -112,19 +113,19 @@ export class BillingRunService {
       stopping: () => this.stopping,
     }).finally(() => this.active.delete(id));
     this.active.set(id, done);
-    return this.row(id);
+    return toBillingRun((await this.row(id))!);
   }
 
   /** A run the actor may see: one of a department in its billing:read scope (a run over all: global readers). */
-  async get(id: string, actor: Actor) {
+  async get(id: string, actor: Actor): Promise<BillingRun> {
     await this.failStale();
     const row = await this.row(id);
     if (!row) throw new NotFound('billing run', id);
     const scope = await this.authorization.scope(actor, 'billing', 'read');
     const visible =
-      scope.all || (row.department_id !== null && scope.departmentIds.includes(row.department_id as string));
+      scope.all || (row.department_id !== null && scope.departmentIds.includes(row.department_id));
     if (!visible) throw new NotFound('billing run', id);
-    return row;
+    return toBillingRun(row);
   }
 
   /** Resolves when the run ends (tests and the benchmark wait on it). */
@@ -166,7 +167,7 @@ export class BillingRunService {
   }
 
   private row(id: string) {
-    return this.db('billing_runs').where({ id }).first(RUN_COLUMNS) as Promise<Record<string, unknown>>;
+    return this.db('billing_runs').where({ id }).first(RUN_COLUMNS) as Promise<BillingRunRow | undefined>;
   }
 }
 

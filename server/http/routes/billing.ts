@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { yearMonthString } from '../../domain/tariffs/index.js';
-import type { AnyRoute } from '../route.js';
+import { route, type Route } from '../route.js';
+import { billingRunSchema } from '../../marketing/billing-run.contract.js';
 import type { Services } from '../services.js';
 import { uuidParam } from './schemas.js';
 
@@ -11,9 +12,9 @@ export const billingRunStartSchema = z.strictObject({
 });
 
 /** The billing run (DOMAIN.md §4): start one for a period, watch its progress. */
-export function billingRoutes(s: Services): AnyRoute[] {
+export function billingRoutes(s: Services): Route[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/billing/runs',
       tag: 'Billing',
@@ -22,16 +23,18 @@ export function billingRoutes(s: Services): AnyRoute[] {
       permission: { object: 'billing', action: 'run' },
       body: billingRunStartSchema,
       status: 202,
+      response: billingRunSchema,
       handle: async ({ body, actor }) => s.billingRuns.start(body, actor),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/billing/runs/:id',
       tag: 'Billing',
       summary: 'A billing run: status (running, completed, failed) and its counts so far',
       permission: { object: 'billing', action: 'read' },
       params: uuidParam,
+      response: billingRunSchema,
       handle: async ({ params, actor }) => s.billingRuns.get(params.id, actor),
-    },
+    }),
   ];
 }

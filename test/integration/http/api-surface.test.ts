@@ -22,6 +22,46 @@ describe('the HTTP surface', () => {
     expect(page.body).toContain('/api/openapi.json');
   });
 
+  it('declares a success response for every operation: a JSON schema, a raw content type or 204', async () => {
+    const doc = (await t.anonymous().get('/api/openapi.json')).body;
+    const undeclared: string[] = [];
+    let operations = 0;
+    for (const [path, ops] of Object.entries<Record<string, { responses: Record<string, any> }>>(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        operations++;
+        const success = Object.entries(op.responses).filter(([status]) => /^2\d\d$/.test(status));
+        const declared =
+          success.length > 0 &&
+          success.every(([status, res]) => status === '204' || Object.values(res.content ?? {}).some((c: any) => c.schema));
+        if (!declared) undeclared.push(`${method} ${path}`);
+      }
+    }
+    expect(operations).toBeGreaterThan(100);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('names no snake_case property in any declared response schema', async () => {
+    const doc = (await t.anonymous().get('/api/openapi.json')).body;
+    const snake: string[] = [];
+    const walk = (schema: any, where: string) => {
+      if (!schema || typeof schema !== 'object') return;
+      for (const [key, value] of Object.entries<any>(schema.properties ?? {})) {
+        if (/_/.test(key)) snake.push(`${where}.${key}`);
+        walk(value, `${where}.${key}`);
+      }
+      for (const k of ['items', 'additionalProperties']) walk(schema[k], where);
+      for (const k of ['anyOf', 'oneOf', 'allOf']) for (const s of schema[k] ?? []) walk(s, where);
+    };
+    for (const [path, ops] of Object.entries<Record<string, { responses: Record<string, any> }>>(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        for (const res of Object.values(op.responses)) {
+          walk(res.content?.['application/json']?.schema, `${method} ${path}`);
+        }
+      }
+    }
+    expect(snake).toEqual([]);
+  });
+
   it('answers the root with the browser app (built by the vitest globalSetup)', async () => {
     const root = await t.anonymous().get('/');
     expect(root.headers.get('content-type')).toContain('text/html');
