@@ -75,7 +75,11 @@ export async function generateDemoData(db: Db, options: DemoDataOptions): Promis
       const id = randomUUID();
       await db('billing_runs').insert({ id, period, node_id: 'demo-data', started_by: 'demo' });
       await executeBillingRun(db, id, { period, departmentPath: null }, 'demo', { logger: options.logger });
-      const run = await db('billing_runs').where({ id }).first('status', 'failure', 'billed', 'held');
+      const run: { status: string; failure: string | null; billed: number; held: number } | undefined = await db(
+        'billing_runs',
+      )
+        .where({ id })
+        .first('status', 'failure', 'billed', 'held');
       if (run?.status !== 'completed')
         throw new Error(`demo billing run for ${period} failed: ${String(run?.failure)}`);
       periods.push(period);
@@ -111,7 +115,7 @@ export async function seedDemoData(db: Db, customers: number, logger?: Logger): 
 
 /** md5 over the generated rows in a stable order, without timestamps of the run: same seed → same checksum. */
 export async function demoDataChecksum(db: Db): Promise<string> {
-  const result = await db.raw(`
+  const result: { rows: { checksum: string }[] } = await db.raw(`
     SELECT md5(
       (SELECT string_agg(concat_ws('|', id, account_no, name, department_id, elec_type_code, voltage_level, capacity_kva, pf_standard), ';' ORDER BY id) FROM customers) ||
       (SELECT string_agg(concat_ws('|', id, customer_id, multiplier, register_digits, tou_capable, install_date), ';' ORDER BY id) FROM meters) ||
@@ -119,5 +123,5 @@ export async function demoDataChecksum(db: Db): Promise<string> {
       coalesce((SELECT string_agg(concat_ws('|', id, customer_id, period, total, status, paid_amount, due_date, audit_flags::text, lines::text), ';' ORDER BY id) FROM bills), '') ||
       coalesce((SELECT string_agg(concat_ws('|', id, customer_id, channel, amount, paid_at), ';' ORDER BY id) FROM payments), '')
     ) AS checksum`);
-  return (result as { rows: { checksum: string }[] }).rows[0]?.checksum ?? '';
+  return result.rows[0]?.checksum ?? '';
 }

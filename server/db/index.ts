@@ -37,11 +37,12 @@ export function createDatabase(options: DatabaseOptions): Db {
     mkdirSync(dir, { recursive: true });
     connection = { filename: dir };
   }
-  return knexFactory({ client: ClientPgLite as never, dialect: 'postgres', connection } as Knex.Config);
+  const config: Knex.Config = { client: ClientPgLite, dialect: 'postgres', connection };
+  return knexFactory(config);
 }
 
 export function isEmbedded(db: Db): boolean {
-  return db.client.config.client !== 'pg';
+  return (db.client as { config: Knex.Config }).config.client !== 'pg';
 }
 
 export async function migrate(db: Db): Promise<string[]> {

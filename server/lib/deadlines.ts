@@ -85,9 +85,10 @@ export function parseDeadlineSpec(text: string): DeadlineSpec | null {
 
 function connectionClassOf(variables: Readonly<Record<string, unknown>>): ConnectionClass {
   const raw = variables.acceptClass ?? variables.connectionClass;
-  const code = typeof raw === 'number' ? String(raw).padStart(2, '0') : String(raw ?? '');
+  const text = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : '';
+  const code = typeof raw === 'number' ? text.padStart(2, '0') : text;
   if (!(CONNECTION_CLASS_CODES as string[]).includes(code)) {
-    throw new Error(`an sla: deadline needs the variable acceptClass (01–04), not "${String(raw ?? '')}"`);
+    throw new Error(`an sla: deadline needs the variable acceptClass (01–04), not "${text}"`);
   }
   return code as ConnectionClass;
 }
@@ -141,7 +142,9 @@ export function resolveDeadline(
       if (!Number.isNaN(parsed)) return new Date(parsed);
     }
   }
-  throw new Error(`"${String(value)}" is neither a date, an ISO 8601 duration, wd:<N> nor sla:<step>`);
+  throw new Error(
+    `"${typeof value === 'string' || typeof value === 'number' ? value : JSON.stringify(value)}" is neither a date, an ISO 8601 duration, wd:<N> nor sla:<step>`,
+  );
 }
 
 /**
