@@ -293,7 +293,7 @@ function plain(value: Value): Value {
 function isEmpty(value: Value): boolean {
   if (value === null || value === undefined || value === '') return true;
   if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === 'object') return Object.keys(value as object).length === 0;
+  if (typeof value === 'object') return Object.keys(value).length === 0;
   return false;
 }
 
@@ -302,8 +302,17 @@ function looseEquals(a: Value, b: Value): boolean {
   if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
   // JUEL coerces numbers and numeric strings: `${amount == 100}` with amount "100" holds.
   if (typeof a === 'number' || typeof b === 'number') return Number(a) === Number(b);
-  if (typeof a === 'boolean' || typeof b === 'boolean') return String(a) === String(b);
+  if (typeof a === 'boolean' || typeof b === 'boolean') return text(a) === text(b);
   return false;
+}
+
+/** A value as JUEL turns it into text: objects as JSON, never "[object Object]". */
+function text(value: Value): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value instanceof Date) return value.toISOString();
+  return JSON.stringify(value) ?? '';
 }
 
 function compare(op: string, a: Value, b: Value): boolean {
@@ -358,7 +367,7 @@ function evaluateNode(node: Node, scope: Scope): Value {
         case '>=':
           return compare(node.op, a, b);
         case '+':
-          return typeof a === 'string' || typeof b === 'string' ? `${a ?? ''}${b ?? ''}` : Number(a) + Number(b);
+          return typeof a === 'string' || typeof b === 'string' ? text(a) + text(b) : Number(a) + Number(b);
         case '-':
           return Number(a) - Number(b);
         case '*':
@@ -393,7 +402,7 @@ export function resolveTemplate(template: string, scope: Scope): Value {
   if (!template.includes('${')) return template;
   return template.replace(TEMPLATE, (_, body: string) => {
     const value = evaluateNode(parseExpression(body), scope);
-    return value === undefined || value === null ? '' : String(value);
+    return text(value);
   });
 }
 

@@ -190,8 +190,8 @@ export async function executeStep(
 
   if (state) {
     // The state was parsed from the database for this step alone: recover may take it as it is.
-    engine.recover(state as never);
-    await engine.resume({ listener } as never);
+    engine.recover(state);
+    await engine.resume({ listener });
   } else {
     await engine.execute({ listener } as never);
   }
@@ -233,10 +233,12 @@ export async function executeStep(
     .filter((t) => t.owner?.executionId)
     .map((t) => ({ executionId: t.owner?.executionId as string, elementId: t.owner?.id ?? '', dueAt: t.expireAt }));
 
-  const failed = engineError !== null || engine.state === 'error';
+  // The typings declare a const enum; read the state as the string the engine sets.
+  const engineState = engine.state as string;
+  const failed = engineError !== null || engineState === 'error';
   const status: StepOutcome['status'] = failed
     ? 'failed'
-    : engine.state === 'idle' && postponed.length === 0
+    : engineState === 'idle' && postponed.length === 0
       ? 'completed'
       : 'running';
   return {
