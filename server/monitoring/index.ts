@@ -6,7 +6,7 @@ import { SlaAlertsService } from './alerts.service.js';
 import { DashboardService } from './dashboard.service.js';
 import { InstanceViewService } from './instance-view.js';
 import { RollupService } from './rollup.js';
-import { Periodic } from './scheduler.js';
+import { Periodic } from '../lib/periodic.js';
 
 export interface MonitoringOptions {
   /** How far ahead a deadline counts as "due soon" (ms). */
