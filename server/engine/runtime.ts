@@ -234,11 +234,11 @@ export async function executeStep(
     .map((t) => ({ executionId: t.owner?.executionId as string, elementId: t.owner?.id ?? '', dueAt: t.expireAt }));
 
   // The typings declare a const enum; read the state as the string the engine sets.
-  const engineState = engine.state as string;
-  const failed = engineError !== null || engineState === 'error';
+  const runState = engine.state as string;
+  const failed = engineError !== null || runState === 'error';
   const status: StepOutcome['status'] = failed
     ? 'failed'
-    : engineState === 'idle' && postponed.length === 0
+    : runState === 'idle' && postponed.length === 0
       ? 'completed'
       : 'running';
   return {
