@@ -22,7 +22,7 @@ export function PlatformService(this: { activity: ActivityLike }, activity: Acti
   this.activity = activity;
 }
 
-PlatformService.prototype.execute = function execute(
+(PlatformService.prototype as { execute: unknown }).execute = function execute(
   this: { activity: ActivityLike },
   message: ExecuteMessage,
   callback: ServiceCallback,

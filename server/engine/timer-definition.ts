@@ -31,6 +31,15 @@ const Base = (Elements as unknown as { TimerEventDefinition: new (...args: unkno
 
 const TIMER_TYPES: TimerType[] = ['timeDuration', 'timeDate', 'timeCycle'];
 
+/** A resolved timer expression as the parser's text (a Date variable as its ISO instant). */
+function timerText(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '';
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
 function stepOf(self: TimerThis): StepContext | undefined {
   return self.activity.environment.options.platformStep;
 }
@@ -38,10 +47,16 @@ function stepOf(self: TimerThis): StepContext | undefined {
 export function PlatformTimerEventDefinition(this: TimerThis, activity: unknown, eventDefinition: unknown) {
   Base.call(this, activity, eventDefinition);
 }
-PlatformTimerEventDefinition.prototype = Object.create(Base.prototype as object);
-PlatformTimerEventDefinition.prototype.constructor = PlatformTimerEventDefinition;
+interface TimerPrototype {
+  constructor: unknown;
+  parse: unknown;
+  _getTimers: unknown;
+}
+const timerPrototype = Object.create(Base.prototype) as TimerPrototype;
+PlatformTimerEventDefinition.prototype = timerPrototype;
+timerPrototype.constructor = PlatformTimerEventDefinition;
 
-PlatformTimerEventDefinition.prototype.parse = function parse(
+timerPrototype.parse = function parse(
   this: TimerThis,
   timerType: TimerType,
   value: string,
@@ -71,7 +86,7 @@ PlatformTimerEventDefinition.prototype.parse = function parse(
 };
 
 /** bpmn-elements' `_getTimers`, with "now" from the platform clock. */
-PlatformTimerEventDefinition.prototype._getTimers = function getTimers(
+timerPrototype._getTimers = function getTimers(
   this: TimerThis & { parse(type: TimerType, value: string): ParsedTimer },
   executeMessage: { content: Record<string, unknown>; fields?: { redelivered?: boolean } },
 ) {
@@ -87,12 +102,13 @@ PlatformTimerEventDefinition.prototype._getTimers = function getTimers(
     else continue;
     let expireAtDate: Date;
     let repeat: number | undefined;
-    const timerStr = result[timerType];
+    const resolved = result[timerType];
+    const timerStr = timerText(resolved);
     if (timerStr) {
-      const parsed = this.parse(timerType, String(timerStr));
+      const parsed = this.parse(timerType, timerStr);
       repeat = parsed.repeat;
       if (!parsed.expireAt || !parsed.expireAt.getTime) {
-        throw new TypeError(`Parsed ${timerType} "${String(timerStr)}" expireAt failed to resolve to a date`);
+        throw new TypeError(`Parsed ${timerType} "${timerStr}" expireAt failed to resolve to a date`);
       }
       expireAtDate = parsed.expireAt;
     } else {
