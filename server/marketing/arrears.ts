@@ -3,10 +3,11 @@ import { type Dec, dec, moneyString, sum } from '../domain/decimal.js';
 import { quoteLateFee, type ElecTypeCode } from '../domain/billing/index.js';
 import { shanghaiDateOf } from '../domain/calendar/index.js';
 import type { Actor } from '../lib/actor.js';
+import type { AgeingBucket, ArrearsReport, BillArrears, CustomerArrears } from './arrears.contract.js';
 import type { CustomersService } from './customers.service.js';
 import { creditBalance } from './ledger.js';
 
-export type AgeingBucket = 'currentMonth' | 'earlierThisYear' | 'priorYears';
+export type { AgeingBucket, ArrearsReport, BillArrears, CustomerArrears } from './arrears.contract.js';
 
 export interface UnsettledBill {
   id: string;
@@ -16,28 +17,6 @@ export interface UnsettledBill {
   paidAmount: string;
   /** Money allocated to the bill, by the (Asia/Shanghai) day it was paid. */
   payments: { date: string; amount: string }[];
-}
-
-export interface BillArrears {
-  id: string;
-  period: string;
-  dueDate: string;
-  total: string;
-  paidAmount: string;
-  outstanding: string;
-  bucket: AgeingBucket;
-  lateFee: { days: number; amount: string };
-}
-
-export interface ArrearsReport {
-  asOf: string;
-  totalArrears: string;
-  ageing: Record<AgeingBucket, string>;
-  creditBalance: string;
-  /** Arrears less credit: negative when the customer is in credit. */
-  netBalance: string;
-  lateFees: string;
-  bills: BillArrears[];
 }
 
 /** DOMAIN.md §1 classes: current month, earlier months this year, prior years (陈欠), by the bill's month. */
@@ -101,7 +80,7 @@ export class ArrearsService {
     private readonly customers: CustomersService,
   ) {}
 
-  async report(customerId: string, asOf: string | undefined, actor: Actor) {
+  async report(customerId: string, asOf: string | undefined, actor: Actor): Promise<CustomerArrears> {
     const customer = await this.customers.visible({ id: customerId }, actor, 'billing', 'read');
     const day = asOf ?? shanghaiDateOf(new Date());
     const bills = (await this.db('bills')
@@ -135,12 +114,14 @@ export class ArrearsService {
   /** Allocations of payments still standing: a reversed payment and its reversal cancel out. */
   private async livePayments(billIds: string[]) {
     if (!billIds.length) return [];
-    const rows = (await this.db('payment_allocations as a')
+    const rows = await this.db('payment_allocations as a')
       .join('payments as p', 'p.id', 'a.payment_id')
       .whereIn('a.bill_id', billIds)
       .where('p.kind', 'payment')
-      .whereNotExists((q) => q.select(this.db.raw('1')).from('payments as r').whereRaw('r.reverses_payment_id = p.id'))
-      .select('a.bill_id', 'a.amount', 'p.paid_at')) as { bill_id: string; amount: string; paid_at: Date }[];
+      .whereNotExists((q) => {
+        q.select(this.db.raw('1')).from('payments as r').whereRaw('r.reverses_payment_id = p.id');
+      })
+      .select<{ bill_id: string; amount: string; paid_at: Date }[]>('a.bill_id', 'a.amount', 'p.paid_at');
     return rows.map((r) => ({ bill_id: r.bill_id, amount: r.amount, date: shanghaiDateOf(new Date(r.paid_at)) }));
   }
 }

@@ -5,15 +5,17 @@ import { isIsoDate, isYearMonth } from '../domain/tariffs/index.js';
 import type { AuditService } from '../identity/audit.service.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, Invalid } from '../lib/errors.js';
+import { wholeList, type Page } from '../workflow/paging.js';
+import { toBill, type Bill, type BillRow } from './bill.contract.js';
 import type { CustomersService } from './customers.service.js';
 import { applyCredit, lockAccount } from './ledger.js';
 import type { BillInsert } from './schemas.js';
 
 /**
- * Bill columns as the API answers them: money as decimal strings, the due date as YYYY-MM-DD (null
- * while the bill is held for audit, with the audit rules it tripped in `audit_flags`).
+ * Bill columns as `toBill` maps them: the outstanding amount computed, the due date as YYYY-MM-DD
+ * (null while the bill is held for audit, with the audit rules it tripped in `audit_flags`).
  */
-export const billColumns = (db: Db) => [
+const billColumns = (db: Db) => [
   'id',
   'customer_id',
   'period',
@@ -28,17 +30,6 @@ export const billColumns = (db: Db) => [
   'issued_by',
 ];
 
-export interface BillRow {
-  id: string;
-  customer_id: string;
-  period: string;
-  total: string;
-  paid_amount: string;
-  outstanding: string;
-  due_date: string;
-  status: string;
-}
-
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
 
 /** Bills (电费; DOMAIN.md §1): issued by the billing run, settled by payments. */
@@ -49,20 +40,20 @@ export class BillsService {
     private readonly audit: AuditService,
   ) {}
 
-  async listForCustomer(customerId: string, actor: Actor) {
+  async listForCustomer(customerId: string, actor: Actor): Promise<Page<Bill>> {
     await this.customers.visible({ id: customerId }, actor, 'billing', 'read');
-    const items = await this.db('bills')
+    const rows = (await this.db('bills')
       .where({ customer_id: customerId })
       .select(billColumns(this.db))
-      .orderBy('period', 'desc');
-    return { items };
+      .orderBy('period', 'desc')) as BillRow[];
+    return wholeList(rows.map(toBill));
   }
 
   /**
    * Issues a bill (the billing run's last step; tests call it directly). The customer's credit,
    * if any, settles it at once.
    */
-  async issue(input: BillInsert, actor: Actor): Promise<BillRow> {
+  async issue(input: BillInsert, actor: Actor): Promise<Bill> {
     const customer = await this.customers.visible({ id: input.customerId }, actor, 'billing', 'run');
     const problems = [
       !isYearMonth(input.period) && { field: 'period', reason: 'must be YYYY-MM' },
@@ -99,6 +90,6 @@ export class BillsService {
       if (isUniqueViolation(err)) throw new Conflict('BILL_EXISTS', `a bill for ${input.period} already exists`);
       throw err;
     }
-    return (await this.db('bills').where({ id }).first(billColumns(this.db))) as BillRow;
+    return toBill((await this.db('bills').where({ id }).first<BillRow | undefined>(billColumns(this.db)))!);
   }
 }

@@ -5,9 +5,12 @@ import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import type { PermissionObject } from '../../permissions/roles.js';
-import { page, type Page, type PageRequest } from '../workflow/paging.js';
+import { mapPage, page, type Page, type PageRequest } from '../workflow/paging.js';
 import type { Visibility } from '../workflow/visibility.js';
+import { toCustomer, type Customer, type CustomerRow } from './customer.contract.js';
 import type { CustomerCreate, CustomerPatch } from './schemas.js';
+
+export type { CustomerRow } from './customer.contract.js';
 
 export const CUSTOMER_COLUMNS = [
   'id',
@@ -31,13 +34,6 @@ export const CUSTOMER_COLUMNS = [
   'created_at',
   'updated_at',
 ] as const;
-
-export type CustomerRow = Record<(typeof CUSTOMER_COLUMNS)[number], string | null> & {
-  id: string;
-  account_no: string;
-  department_id: string;
-  elec_type_code: string;
-};
 
 export interface CustomerSearch {
   q?: string | undefined;
@@ -109,20 +105,20 @@ export class CustomersService {
     action = 'read',
     trx: Db = this.db,
   ): Promise<CustomerRow> {
-    const row = (await trx('customers')
+    const row = await trx('customers')
       .where(where)
       .where(await this.visibility.departmentFilter(actor, object, action, 'department_id'))
-      .first(selectColumns(trx))) as CustomerRow | undefined;
+      .first<CustomerRow | undefined>(selectColumns(trx));
     if (!row) throw new NotFound('customer', 'id' in where ? where.id : where.account_no);
     return row;
   }
 
-  get(id: string, actor: Actor): Promise<CustomerRow> {
-    return this.visible({ id }, actor);
+  async get(id: string, actor: Actor): Promise<Customer> {
+    return toCustomer(await this.visible({ id }, actor));
   }
 
   /** Account number prefix, or a fragment of the name, phone or address; newest account numbers last. */
-  async search(filter: CustomerSearch, request: PageRequest, actor: Actor): Promise<Page<CustomerRow>> {
+  async search(filter: CustomerSearch, request: PageRequest, actor: Actor): Promise<Page<Customer>> {
     const q = this.db('customers')
       .select(selectColumns(this.db))
       .where(await this.visibility.departmentFilter(actor, 'customer', 'read', 'department_id'))
@@ -130,20 +126,19 @@ export class CustomersService {
     const text = filter.q?.trim();
     if (text) {
       const fragment = likeFragment(text);
-      q.where((w) =>
-        w
-          .where('account_no', 'like', `${fragment}%`)
+      q.where((w) => {
+        w.where('account_no', 'like', `${fragment}%`)
           .orWhere('phone', 'like', `%${fragment}%`)
           .orWhereRaw('lower(name) like ?', [`%${fragment.toLowerCase()}%`])
-          .orWhereILike('address', `%${fragment}%`),
-      );
+          .orWhereILike('address', `%${fragment}%`);
+      });
     }
     if (filter.departmentId) q.where('department_id', filter.departmentId);
     if (filter.status) q.where('status', filter.status);
-    return page<CustomerRow>(q, request);
+    return mapPage(await page<CustomerRow>(q, request), toCustomer);
   }
 
-  async create(input: CustomerCreate, actor: Actor): Promise<CustomerRow> {
+  async create(input: CustomerCreate, actor: Actor): Promise<Customer> {
     const departmentId = input.departmentId ?? actor.departmentId;
     if (!departmentId || !(await this.authorization.tree()).get(departmentId)) {
       throw new Invalid('VALIDATION_FAILED', `unknown department ${departmentId ?? '(none)'}`, [
@@ -170,10 +165,10 @@ export class CustomersService {
       if (isUniqueViolation(err)) throw new Conflict('ACCOUNT_NO_TAKEN', `account number ${input.accountNo} is taken`);
       throw err;
     }
-    return this.visible({ id }, actor);
+    return this.get(id, actor);
   }
 
-  async update(id: string, patch: CustomerPatch, actor: Actor): Promise<CustomerRow> {
+  async update(id: string, patch: CustomerPatch, actor: Actor): Promise<Customer> {
     const current = await this.visible({ id }, actor, 'customer', 'write');
     if (patch.departmentId && patch.departmentId !== current.department_id) {
       if (!(await this.authorization.tree()).get(patch.departmentId)) {
@@ -207,11 +202,11 @@ export class CustomersService {
         trx,
       );
     });
-    return this.visible({ id }, actor);
+    return this.get(id, actor);
   }
 
   /** Closes the account (销户): customers are never deleted, their bills and payments stay. */
-  close(id: string, actor: Actor): Promise<CustomerRow> {
+  close(id: string, actor: Actor): Promise<Customer> {
     return this.update(id, { status: 'closed' }, actor);
   }
 
@@ -227,7 +222,7 @@ export class CustomersService {
     const open = await this.db('bills')
       .where({ customer_id: id })
       .whereIn('status', ['issued', 'partly_paid'])
-      .first('id');
+      .first<{ id: string } | undefined>('id');
     if (open) throw new Conflict('CUSTOMER_HAS_ARREARS', 'a customer with unsettled bills cannot be closed');
   }
 }

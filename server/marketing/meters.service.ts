@@ -4,8 +4,10 @@ import type { AuditService } from '../identity/audit.service.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, NotFound } from '../lib/errors.js';
 import type { PermissionObject } from '../../permissions/roles.js';
+import { wholeList, type Page } from '../workflow/paging.js';
 import type { Visibility } from '../workflow/visibility.js';
 import type { CustomersService } from './customers.service.js';
+import { toMeter, type Meter, type MeterRow } from './meter.contract.js';
 import type { MeterCreate } from './schemas.js';
 
 const METER_COLUMNS = [
@@ -22,7 +24,8 @@ const METER_COLUMNS = [
   'm.created_at',
 ];
 
-export type MeterRow = Record<string, unknown> & { id: string; customer_id: string; department_id: string };
+/** A meter row with its customer's department, as `visible` reads it for the permission check. */
+export type VisibleMeterRow = MeterRow & { department_id: string };
 
 /** Dates of the business calendar as YYYY-MM-DD, whatever the driver makes of a `date`. */
 const dateColumns = (db: Db) => [
@@ -42,26 +45,31 @@ export class MetersService {
   ) {}
 
   /** A meter whose customer the actor may see for `object:action`; otherwise 404. */
-  async visible(id: string, actor: Actor, object: PermissionObject = 'metering', action = 'read'): Promise<MeterRow> {
-    const row = (await this.db('meters as m')
+  async visible(
+    id: string,
+    actor: Actor,
+    object: PermissionObject = 'metering',
+    action = 'read',
+  ): Promise<VisibleMeterRow> {
+    const row = await this.db('meters as m')
       .join('customers as c', 'c.id', 'm.customer_id')
       .where('m.id', id)
       .where(await this.visibility.departmentFilter(actor, object, action, 'c.department_id'))
-      .first([...METER_COLUMNS, ...dateColumns(this.db), 'c.department_id'])) as MeterRow | undefined;
+      .first<VisibleMeterRow | undefined>([...METER_COLUMNS, ...dateColumns(this.db), 'c.department_id']);
     if (!row) throw new NotFound('meter', id);
     return row;
   }
 
-  async listForCustomer(customerId: string, actor: Actor) {
+  async listForCustomer(customerId: string, actor: Actor): Promise<Page<Meter>> {
     await this.customers.visible({ id: customerId }, actor, 'metering', 'read');
-    const items = await this.db('meters as m')
+    const rows = (await this.db('meters as m')
       .where('m.customer_id', customerId)
       .select([...METER_COLUMNS, ...dateColumns(this.db)])
-      .orderBy('m.asset_no');
-    return { items };
+      .orderBy('m.asset_no')) as MeterRow[];
+    return wholeList(rows.map(toMeter));
   }
 
-  async install(customerId: string, input: MeterCreate, actor: Actor): Promise<MeterRow> {
+  async install(customerId: string, input: MeterCreate, actor: Actor): Promise<Meter> {
     const customer = await this.customers.visible({ id: customerId }, actor, 'metering', 'write');
     const id = randomUUID();
     try {
@@ -93,6 +101,6 @@ export class MetersService {
       if (isUniqueViolation(err)) throw new Conflict('ASSET_NO_TAKEN', `meter asset number ${input.assetNo} is taken`);
       throw err;
     }
-    return this.visible(id, actor);
+    return toMeter(await this.visible(id, actor));
   }
 }

@@ -5,8 +5,16 @@ import type { AuditService } from '../identity/audit.service.js';
 import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, NotFound } from '../lib/errors.js';
-import { page, type PageRequest } from '../workflow/paging.js';
+import { mapPage, page, type Page, type PageRequest } from '../workflow/paging.js';
 import type { CustomerRow, CustomersService } from './customers.service.js';
+import {
+  toPayment,
+  toPaymentDetail,
+  type AllocationRow,
+  type Payment,
+  type PaymentDetail,
+  type PaymentRow,
+} from './payment.contract.js';
 import { applyCredit, applyToBills, creditBalance, lockAccount } from './ledger.js';
 import type { PaymentCreate, RefundCreate } from './schemas.js';
 
@@ -24,16 +32,8 @@ const PAYMENT_COLUMNS = [
   'created_at',
 ];
 
-interface PaymentRow {
-  id: string;
-  customer_id: string;
-  kind: string;
-  channel: string;
-  amount: string;
-}
-
 export interface Recorded {
-  payment: Record<string, unknown>;
+  payment: PaymentDetail;
   /** The same notification again: nothing was recorded, the first payment is answered. */
   replayed: boolean;
 }
@@ -63,7 +63,7 @@ export class PaymentsService {
     this.recorded.push(listener);
   }
 
-  async list(customerId: string, request: PageRequest, actor: Actor) {
+  async list(customerId: string, request: PageRequest, actor: Actor): Promise<Page<Payment>> {
     await this.customers.visible({ id: customerId }, actor, 'billing', 'read');
     const q = this.db('payments')
       .where({ customer_id: customerId })
@@ -72,11 +72,13 @@ export class PaymentsService {
         { column: 'paid_at', order: 'desc' },
         { column: 'created_at', order: 'desc' },
       ]);
-    return page(q, request);
+    return mapPage(await page<PaymentRow>(q, request), toPayment);
   }
 
-  async get(id: string, actor: Actor) {
-    const payment = await this.db('payments').where({ id }).first('customer_id');
+  async get(id: string, actor: Actor): Promise<PaymentDetail> {
+    const payment = await this.db('payments')
+      .where({ id })
+      .first<Pick<PaymentRow, 'customer_id'> | undefined>('customer_id');
     if (!payment) throw new NotFound('payment', id);
     await this.customers.visible({ id: payment.customer_id }, actor, 'billing', 'read').catch(() => {
       throw new NotFound('payment', id);
@@ -141,9 +143,12 @@ export class PaymentsService {
    * original's allocations, and the bills back to what they were — then any remaining credit of
    * the customer settles them again.
    */
-  async reverse(paymentId: string, input: { reason: string; reversedAt?: string | undefined }, actor: Actor) {
-    const original = (await this.db('payments').where({ id: paymentId }).first(PAYMENT_COLUMNS)) as
-      PaymentRow | undefined;
+  async reverse(
+    paymentId: string,
+    input: { reason: string; reversedAt?: string | undefined },
+    actor: Actor,
+  ): Promise<PaymentDetail> {
+    const original = await this.db('payments').where({ id: paymentId }).first<PaymentRow | undefined>(PAYMENT_COLUMNS);
     if (!original) throw new NotFound('payment', paymentId);
     const customer = await this.payee({ id: original.customer_id }, actor).catch((err: unknown) => {
       throw err instanceof NotFound ? new NotFound('payment', paymentId) : err;
@@ -154,7 +159,9 @@ export class PaymentsService {
     const id = randomUUID();
     await this.db.transaction(async (trx) => {
       await lockAccount(trx, customer.id);
-      const earlier = await trx('payments').where({ reverses_payment_id: paymentId }).first('id');
+      const earlier = await trx('payments')
+        .where({ reverses_payment_id: paymentId })
+        .first<{ id: string } | undefined>('id');
       if (earlier) throw new Conflict('PAYMENT_ALREADY_REVERSED', 'the payment is already reversed', earlier);
       await trx('payments').insert({
         id,
@@ -167,11 +174,11 @@ export class PaymentsService {
         reason: input.reason,
         created_by: actor.username,
       });
-      const applied = (await trx('payment_allocations')
+      const applied = await trx('payment_allocations')
         .where({ payment_id: paymentId })
         .groupBy('bill_id')
-        .select('bill_id', trx.raw('sum(amount) as amount'))
-        .orderByRaw('min(id)')) as { bill_id: string; amount: string }[];
+        .select<{ bill_id: string; amount: string }[]>('bill_id', trx.raw('sum(amount) as amount'))
+        .orderByRaw('min(id)');
       await applyToBills(
         trx,
         applied
@@ -208,8 +215,10 @@ export class PaymentsService {
     try {
       const replay = await this.db.transaction(async (trx) => {
         await lockAccount(trx, expect.customer.id);
-        const existing = await trx('payments').where({ idempotency_key: key }).first(PAYMENT_COLUMNS);
-        if (existing) return existing as PaymentRow;
+        const existing = await trx('payments')
+          .where({ idempotency_key: key })
+          .first<PaymentRow | undefined>(PAYMENT_COLUMNS);
+        if (existing) return existing;
         await write(trx, id);
         return null;
       });
@@ -218,8 +227,9 @@ export class PaymentsService {
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       // Another node recorded the same key for another customer between our lock and insert.
-      const existing = (await this.db('payments').where({ idempotency_key: key }).first(PAYMENT_COLUMNS)) as
-        PaymentRow | undefined;
+      const existing = await this.db('payments')
+        .where({ idempotency_key: key })
+        .first<PaymentRow | undefined>(PAYMENT_COLUMNS);
       if (!existing) throw err;
       return this.replay(existing, key, expect);
     }
@@ -244,13 +254,13 @@ export class PaymentsService {
   }
 
   /** A payment with the bills it settled and the customer's credit after it. */
-  private async view(db: Db, id: string) {
-    const payment = await db('payments').where({ id }).first(PAYMENT_COLUMNS);
+  private async view(db: Db, id: string): Promise<PaymentDetail> {
+    const payment = (await db('payments').where({ id }).first<PaymentRow | undefined>(PAYMENT_COLUMNS))!;
     const allocations = await db('payment_allocations as a')
       .join('bills as b', 'b.id', 'a.bill_id')
       .where('a.payment_id', id)
-      .select('a.bill_id', 'b.period', 'a.amount')
+      .select<AllocationRow[]>('a.bill_id', 'b.period', 'a.amount')
       .orderBy('a.id');
-    return { ...payment, allocations, creditBalance: (await creditBalance(db, payment.customer_id)).toFixed(2) };
+    return toPaymentDetail(payment, allocations, (await creditBalance(db, payment.customer_id)).toFixed(2));
   }
 }

@@ -3,7 +3,9 @@ import type { Db } from '../db/index.js';
 import type { AuditService } from '../identity/audit.service.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, Invalid } from '../lib/errors.js';
+import { wholeList, type Page } from '../workflow/paging.js';
 import type { MetersService } from './meters.service.js';
+import { toReading, type Reading, type ReadingRow } from './reading.contract.js';
 import type { ReadingCreate } from './schemas.js';
 
 const READING_COLUMNS = [
@@ -36,18 +38,21 @@ export class ReadingsService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(meterId: string, actor: Actor) {
+  async list(meterId: string, actor: Actor): Promise<Page<Reading>> {
     await this.meters.visible(meterId, actor, 'metering', 'read');
-    const items = await this.db('readings').where({ meter_id: meterId }).select(READING_COLUMNS).orderBy('period');
-    return { items };
+    const rows = (await this.db('readings')
+      .where({ meter_id: meterId })
+      .select(READING_COLUMNS)
+      .orderBy('period')) as ReadingRow[];
+    return wholeList(rows.map(toReading));
   }
 
   /** Records a period's registers; a second reading of the same period is a 409 (supplement with type 04 next period). */
-  async record(meterId: string, input: ReadingCreate, actor: Actor) {
+  async record(meterId: string, input: ReadingCreate, actor: Actor): Promise<Reading> {
     const meter = await this.meters.visible(meterId, actor, 'metering', 'write');
     const touGiven = TOU_REGISTERS.filter((r) => input[r] !== undefined);
     if (touGiven.length && !meter.tou_capable) {
-      throw new Invalid('VALIDATION_FAILED', `meter ${String(meter.asset_no)} has no TOU registers`, [
+      throw new Invalid('VALIDATION_FAILED', `meter ${meter.asset_no} has no TOU registers`, [
         { field: `body.${touGiven[0]}`, reason: 'the meter is not TOU capable' },
       ]);
     }
@@ -82,13 +87,10 @@ export class ReadingsService {
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
-        throw new Conflict(
-          'READING_EXISTS',
-          `meter ${String(meter.asset_no)} already has a reading for ${input.period}`,
-        );
+        throw new Conflict('READING_EXISTS', `meter ${meter.asset_no} already has a reading for ${input.period}`);
       }
       throw err;
     }
-    return this.db('readings').where({ id }).first(READING_COLUMNS);
+    return toReading((await this.db('readings').where({ id }).first<ReadingRow | undefined>(READING_COLUMNS))!);
   }
 }

@@ -4,6 +4,7 @@ import type { AuditService } from '../identity/audit.service.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import { DEFAULT_TARIFFS } from './billing-tariffs.js';
+import { toTariff, type Tariff, type TariffRow } from './tariff.contract.js';
 
 /** Tariffs by code, as the billing run and the quote read them. */
 export type TariffCatalogue = ReadonlyMap<string, TariffDefinition>;
@@ -46,22 +47,22 @@ export class TariffsService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(): Promise<TariffDefinition[]> {
-    const rows = await this.db('tariffs').select('definition').orderBy('code');
-    return rows.map((r) => r.definition as TariffDefinition);
+  async list(): Promise<Tariff[]> {
+    const rows = (await this.db('tariffs').select('definition').orderBy('code')) as TariffRow[];
+    return rows.map(toTariff);
   }
 
-  async get(code: string): Promise<TariffDefinition> {
-    const row = await this.db('tariffs').where({ code }).first('definition');
+  async get(code: string): Promise<Tariff> {
+    const row = await this.db('tariffs').where({ code }).first<TariffRow | undefined>('definition');
     if (!row) throw new NotFound('tariff', code);
-    return row.definition as TariffDefinition;
+    return toTariff(row);
   }
 
   async catalogue(): Promise<TariffCatalogue> {
     return new Map((await this.list()).map((t) => [t.code, t]));
   }
 
-  async save(code: string, input: unknown, actor: Actor): Promise<TariffDefinition> {
+  async save(code: string, input: unknown, actor: Actor): Promise<Tariff> {
     const parsed = tariffDefinitionSchema.safeParse(input);
     if (!parsed.success) {
       const details = parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message }));
@@ -71,15 +72,15 @@ export class TariffsService {
         details,
       );
     }
-    const definition = parsed.data as TariffDefinition;
+    const definition = parsed.data;
     if (definition.code !== code) {
       throw new Invalid('VALIDATION_FAILED', `the body's code ${definition.code} is not ${code}`, [
         { field: 'code', reason: 'mismatch' },
       ]);
     }
     return this.db.transaction(async (trx) => {
-      const existing = await trx('tariffs').where({ code }).forUpdate().first('definition');
-      if (existing) this.ensureHistoryKept(existing.definition as TariffDefinition, definition);
+      const existing = await trx('tariffs').where({ code }).forUpdate().first<TariffRow | undefined>('definition');
+      if (existing) this.ensureHistoryKept(existing.definition, definition);
       await trx('tariffs')
         .insert({
           code,

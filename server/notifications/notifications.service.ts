@@ -3,10 +3,16 @@ import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
 import { Invalid, NotFound } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { page, type PageRequest } from '../workflow/paging.js';
+import { mapPage, page, type Page, type PageRequest } from '../workflow/paging.js';
 import type { Transactions } from '../workflow/transactions.js';
 import type { Visibility } from '../workflow/visibility.js';
 import type { NotificationChannel, NotificationGateway } from './gateway.js';
+import {
+  toNotification,
+  type Notification,
+  type NotificationRow,
+  type NotificationTemplateItem,
+} from './notification.contract.js';
 import {
   isTemplateCode,
   NOTIFICATION_TEMPLATES,
@@ -68,7 +74,14 @@ export const NOTIFICATION_COLUMNS = [
   'sent_at',
 ];
 
-export type NotificationRow = Record<string, unknown> & { id: string; status: string; body: string };
+/** The columns of a customer a notice is addressed with. */
+interface CustomerContact {
+  id: string;
+  account_no: string;
+  department_id: string;
+  name: string;
+  phone: string | null;
+}
 
 interface Recipient {
   customerId: string | null;
@@ -94,13 +107,13 @@ export class NotificationsService {
     private readonly logger?: Logger,
   ) {}
 
-  templates() {
+  templates(): NotificationTemplateItem[] {
     return TEMPLATE_CODES.map((code) => ({ code, ...NOTIFICATION_TEMPLATES[code] }));
   }
 
-  async send(input: NotifyInput, origin: NotifyOrigin): Promise<NotificationRow> {
+  async send(input: NotifyInput, origin: NotifyOrigin): Promise<Notification> {
     const earlier = await this.byKey(origin.idempotencyKey);
-    if (earlier?.status === 'sent') return earlier;
+    if (earlier?.status === 'sent') return toNotification(earlier);
     if (!isTemplateCode(input.template)) {
       throw new Invalid('VALIDATION_FAILED', `unknown notification template ${input.template}`, [
         { field: 'template', reason: `one of ${TEMPLATE_CODES.join(', ')}` },
@@ -124,7 +137,7 @@ export class NotificationsService {
         .ignore();
     }
     const row = (await this.byKey(origin.idempotencyKey)) as NotificationRow;
-    if (row.status === 'sent') return row;
+    if (row.status === 'sent') return toNotification(row);
     if (!to)
       return this.finish(row, {
         status: 'failed',
@@ -157,10 +170,10 @@ export class NotificationsService {
       const ids = [...new Set(chunk.map((c) => c.input.customerId).filter((id): id is string => !!id))];
       const customers = new Map(
         (
-          (await this.db('customers')
+          await this.db('customers')
             .whereIn('id', ids)
-            .select('id', 'account_no', 'department_id', 'name', 'phone')) as Record<string, string | null>[]
-        ).map((c) => [c.id as string, c]),
+            .select<CustomerContact[]>('id', 'account_no', 'department_id', 'name', 'phone')
+        ).map((c) => [c.id, c]),
       );
       const now = this.now();
       const rows = chunk.flatMap(({ input, origin }) => {
@@ -168,12 +181,8 @@ export class NotificationsService {
         if (!c || !isTemplateCode(input.template)) return [];
         const params = { ...input.params, name: input.params?.name ?? c.name, accountNo: c.account_no };
         const text = renderTemplate(input.template, params, input.locale ?? 'zh');
-        const to = c.phone ?? null;
-        const who = {
-          customerId: c.id ?? null,
-          accountNo: c.account_no ?? null,
-          departmentId: c.department_id ?? null,
-        };
+        const to = c.phone;
+        const who = { customerId: c.id, accountNo: c.account_no, departmentId: c.department_id };
         const channel = NOTIFICATION_TEMPLATES[input.template].channel;
         return [
           {
@@ -229,7 +238,7 @@ export class NotificationsService {
     };
   }
 
-  async list(filter: NotificationFilter, request: PageRequest, actor: Actor) {
+  async list(filter: NotificationFilter, request: PageRequest, actor: Actor): Promise<Page<Notification>> {
     const q = this.db('notifications')
       .select(NOTIFICATION_COLUMNS)
       .where(await this.visibility.departmentFilter(actor, 'notification', 'read', 'department_id'))
@@ -242,16 +251,16 @@ export class NotificationsService {
     if (filter.instanceId) q.where('instance_id', filter.instanceId);
     if (filter.template) q.where('template', filter.template);
     if (filter.status) q.where('status', filter.status);
-    return page(q, request);
+    return mapPage(await page<NotificationRow>(q, request), toNotification);
   }
 
-  async get(id: string, actor: Actor) {
+  async get(id: string, actor: Actor): Promise<Notification> {
     const row = await this.db('notifications')
       .where({ id })
       .where(await this.visibility.departmentFilter(actor, 'notification', 'read', 'department_id'))
-      .first(NOTIFICATION_COLUMNS);
+      .first<NotificationRow | undefined>(NOTIFICATION_COLUMNS);
     if (!row) throw new NotFound('notification', id);
-    return row as NotificationRow;
+    return toNotification(row);
   }
 
   private byKey(key: string) {
@@ -271,7 +280,7 @@ export class NotificationsService {
     }
     const customer = await this.db('customers')
       .where(input.customerId ? { id: input.customerId } : { account_no: input.accountNo })
-      .first('id', 'account_no', 'department_id', 'name', 'phone');
+      .first<CustomerContact | undefined>('id', 'account_no', 'department_id', 'name', 'phone');
     if (!customer) throw new NotFound('customer', input.customerId ?? input.accountNo);
     return {
       customerId: customer.id,
@@ -286,7 +295,7 @@ export class NotificationsService {
   private async finish(
     row: NotificationRow,
     outcome: { status: 'sent' | 'failed'; providerMessageId?: string | null; error?: string },
-  ): Promise<NotificationRow> {
+  ): Promise<Notification> {
     return this.transactions.run(async (scope) => {
       const sentAt = outcome.status === 'sent' ? this.now() : null;
       await scope
@@ -302,9 +311,9 @@ export class NotificationsService {
       if (outcome.status === 'sent') {
         scope.outbox.add({
           topic: 'notification:sent',
-          departmentId: (row.department_id as string | null) ?? null,
+          departmentId: row.department_id,
           definitionKey: null,
-          instanceId: (row.instance_id as string | null) ?? null,
+          instanceId: row.instance_id,
           payload: {
             notificationId: row.id,
             template: row.template,
@@ -314,7 +323,12 @@ export class NotificationsService {
           },
         });
       }
-      return (await scope.trx('notifications').where({ id: row.id }).first(NOTIFICATION_COLUMNS)) as NotificationRow;
+      return toNotification(
+        (await scope
+          .trx('notifications')
+          .where({ id: row.id })
+          .first<NotificationRow | undefined>(NOTIFICATION_COLUMNS))!,
+      );
     });
   }
 }

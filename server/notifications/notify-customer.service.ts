@@ -23,9 +23,9 @@ export function notifyCustomerService(db: Db, notifications: NotificationsServic
       const v = await withServiceInputs(db, call);
       const params = v.params;
       const channel = text(v.channel);
-      const row = await notifications.send(
+      const notice = await notifications.send(
         {
-          template: String(v.template ?? ''),
+          template: text(v.template) ?? '',
           customerId: text(v.customerId),
           accountNo: text(v.customerId) ? undefined : (text(v.accountNo) ?? call.businessKey ?? undefined),
           phone: text(v.phone),
@@ -41,7 +41,7 @@ export function notifyCustomerService(db: Db, notifications: NotificationsServic
           by: 'system',
         },
       );
-      return { notificationId: row.id, notificationStatus: row.status };
+      return { notificationId: notice.id, notificationStatus: notice.status };
     },
   };
 }

@@ -1,21 +1,25 @@
 import { z } from 'zod';
-import { route, type AnyRoute } from '../route.js';
+import { listSchema } from '../../lib/contract.js';
+import { route, type Route } from '../route.js';
 import type { Services } from '../services.js';
 import {
   billQuoteRequestSchema,
   lateFeeQuoteRequestSchema,
   quoteBill,
   quoteLateFee,
-  type BillQuoteRequest,
 } from '../../domain/billing/index.js';
-import type { TariffDefinition } from '../../domain/tariffs/index.js';
 import { adjustmentQuoteRequestSchema, quoteAdjustment } from '../../domain/metering/index.js';
+import { adjustmentQuoteSchema, billQuoteSchema, lateFeeQuoteSchema } from '../../marketing/calculation.contract.js';
+import { tariffSchema } from '../../marketing/tariff.contract.js';
+import { wholeList } from '../../workflow/paging.js';
+
+const tariffCodeParam = z.object({ code: z.string().min(1).max(64) });
 
 /**
  * Quotes: the domain's pure, decimal-exact calculations behind the API (issue 4 §3–5). They save
  * nothing; money comes back as decimal strings.
  */
-export function calculationRoutes(s: Services): AnyRoute[] {
+export function calculationRoutes(s: Services): Route[] {
   return [
     route({
       method: 'post',
@@ -24,10 +28,10 @@ export function calculationRoutes(s: Services): AnyRoute[] {
       summary: 'Compute a bill without saving it (tariff code or inline definition; DOMAIN.md §5)',
       permission: { object: 'billing', action: 'read' },
       body: billQuoteRequestSchema,
+      response: billQuoteSchema,
       async handle({ body }) {
-        const tariff =
-          typeof body.tariff === 'string' ? await s.tariffs.get(body.tariff) : (body.tariff as TariffDefinition);
-        return quoteBill(body as unknown as BillQuoteRequest, tariff);
+        const tariff = typeof body.tariff === 'string' ? await s.tariffs.get(body.tariff) : body.tariff;
+        return quoteBill(body, tariff);
       },
     }),
     route({
@@ -37,7 +41,8 @@ export function calculationRoutes(s: Services): AnyRoute[] {
       summary: 'Compute a late-payment penalty (DOMAIN.md §6: 1‰ / 2‰ / 3‰ a day, principal only, 1-yuan minimum)',
       permission: { object: 'billing', action: 'read' },
       body: lateFeeQuoteRequestSchema,
-      handle: async ({ body }) => quoteLateFee(body as never),
+      response: lateFeeQuoteSchema,
+      handle: ({ body }) => Promise.resolve(quoteLateFee(body)),
     }),
     route({
       method: 'post',
@@ -46,7 +51,8 @@ export function calculationRoutes(s: Services): AnyRoute[] {
       summary: 'Compute a billing adjustment for a meter error, wrong wiring or wrong multiplier (DOMAIN.md §3)',
       permission: { object: 'metering', action: 'read' },
       body: adjustmentQuoteRequestSchema,
-      handle: async ({ body }) => quoteAdjustment(body as never),
+      response: adjustmentQuoteSchema,
+      handle: ({ body }) => Promise.resolve(quoteAdjustment(body)),
     }),
     route({
       method: 'get',
@@ -54,7 +60,8 @@ export function calculationRoutes(s: Services): AnyRoute[] {
       tag: 'Billing',
       summary: 'Tariffs with their effective-dated versions (configuration, DOMAIN.md §5)',
       permission: { object: 'billing', action: 'read' },
-      handle: async () => ({ items: await s.tariffs.list() }),
+      response: listSchema(tariffSchema),
+      handle: async () => wholeList(await s.tariffs.list()),
     }),
     route({
       method: 'get',
@@ -62,7 +69,8 @@ export function calculationRoutes(s: Services): AnyRoute[] {
       tag: 'Billing',
       summary: 'One tariff',
       permission: { object: 'billing', action: 'read' },
-      params: z.object({ code: z.string().min(1).max(64) }),
+      params: tariffCodeParam,
+      response: tariffSchema,
       handle: async ({ params }) => s.tariffs.get(params.code),
     }),
     route({
@@ -71,8 +79,9 @@ export function calculationRoutes(s: Services): AnyRoute[] {
       tag: 'Billing',
       summary: 'Create a tariff or add versions; a version already in effect cannot change (409)',
       permission: { object: 'billing', action: 'write' },
-      params: z.object({ code: z.string().min(1).max(64) }),
+      params: tariffCodeParam,
       body: z.record(z.string(), z.unknown()),
+      response: tariffSchema,
       handle: async ({ params, body, actor }) => s.tariffs.save(params.code, body, actor),
     }),
   ];

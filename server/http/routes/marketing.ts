@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import type { AnyRoute } from '../route.js';
+import { listSchema } from '../../lib/contract.js';
+import { customerArrearsSchema } from '../../marketing/arrears.contract.js';
+import { billSchema } from '../../marketing/bill.contract.js';
+import { customerSchema } from '../../marketing/customer.contract.js';
+import { meterSchema } from '../../marketing/meter.contract.js';
+import { paymentDetailSchema, paymentSchema } from '../../marketing/payment.contract.js';
+import { readingSchema } from '../../marketing/reading.contract.js';
+import { Answer, route, type Route } from '../route.js';
 import type { Services } from '../services.js';
 import { pagingQuery, uuidParam } from './schemas.js';
 import {
@@ -18,13 +25,13 @@ import {
  * Marketing master data and collection (DOMAIN.md §1, §6): customers, meters, readings, bills,
  * payments and arrears. Rows are filtered by the customer's department; money is decimal strings.
  */
-export function marketingRoutes(s: Services): AnyRoute[] {
+export function marketingRoutes(s: Services): Route[] {
   return [...customerRoutes(s), ...meteringRoutes(s), ...collectionRoutes(s)];
 }
 
-function customerRoutes(s: Services): AnyRoute[] {
+function customerRoutes(s: Services): Route[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/customers',
       tag: 'Customers',
@@ -36,10 +43,11 @@ function customerRoutes(s: Services): AnyRoute[] {
         status: z.enum(CUSTOMER_STATUSES).optional(),
         ...pagingQuery,
       }),
+      response: listSchema(customerSchema),
       handle: async ({ query, actor }) =>
         s.customers.search(query, { offset: query.offset, limit: query.limit }, actor),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/customers',
       tag: 'Customers',
@@ -47,18 +55,20 @@ function customerRoutes(s: Services): AnyRoute[] {
       permission: { object: 'customer', action: 'write' },
       body: customerCreateSchema,
       status: 201,
+      response: customerSchema,
       handle: async ({ body, actor }) => s.customers.create(body, actor),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/customers/:id',
       tag: 'Customers',
       summary: 'Read a customer',
       permission: { object: 'customer', action: 'read' },
       params: uuidParam,
+      response: customerSchema,
       handle: async ({ params, actor }) => s.customers.get(params.id, actor),
-    },
-    {
+    }),
+    route({
       method: 'patch',
       path: '/customers/:id',
       tag: 'Customers',
@@ -66,32 +76,35 @@ function customerRoutes(s: Services): AnyRoute[] {
       permission: { object: 'customer', action: 'write' },
       params: uuidParam,
       body: customerPatchSchema,
+      response: customerSchema,
       handle: async ({ params, body, actor }) => s.customers.update(params.id, body, actor),
-    },
-    {
+    }),
+    route({
       method: 'delete',
       path: '/customers/:id',
       tag: 'Customers',
       summary: 'Close a customer account (销户); refused while bills are unsettled',
       permission: { object: 'customer', action: 'write' },
       params: uuidParam,
+      response: customerSchema,
       handle: async ({ params, actor }) => s.customers.close(params.id, actor),
-    },
+    }),
   ];
 }
 
-function meteringRoutes(s: Services): AnyRoute[] {
+function meteringRoutes(s: Services): Route[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/customers/:id/meters',
       tag: 'Metering',
       summary: 'The meters at a customer’s metering points',
       permission: { object: 'metering', action: 'read' },
       params: uuidParam,
+      response: listSchema(meterSchema),
       handle: async ({ params, actor }) => s.meters.listForCustomer(params.id, actor),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/customers/:id/meters',
       tag: 'Metering',
@@ -100,18 +113,20 @@ function meteringRoutes(s: Services): AnyRoute[] {
       params: uuidParam,
       body: meterCreateSchema,
       status: 201,
+      response: meterSchema,
       handle: async ({ params, body, actor }) => s.meters.install(params.id, body, actor),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/meters/:id/readings',
       tag: 'Metering',
       summary: 'A meter’s readings, oldest period first',
       permission: { object: 'metering', action: 'read' },
       params: uuidParam,
+      response: listSchema(readingSchema),
       handle: async ({ params, actor }) => s.readings.list(params.id, actor),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/meters/:id/readings',
       tag: 'Metering',
@@ -120,23 +135,25 @@ function meteringRoutes(s: Services): AnyRoute[] {
       params: uuidParam,
       body: readingCreateSchema,
       status: 201,
+      response: readingSchema,
       handle: async ({ params, body, actor }) => s.readings.record(params.id, body, actor),
-    },
+    }),
   ];
 }
 
-function collectionRoutes(s: Services): AnyRoute[] {
+function collectionRoutes(s: Services): Route[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/customers/:id/bills',
       tag: 'Collection',
       summary: 'A customer’s bills, newest period first',
       permission: { object: 'billing', action: 'read' },
       params: uuidParam,
+      response: listSchema(billSchema),
       handle: async ({ params, actor }) => s.bills.listForCustomer(params.id, actor),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/customers/:id/arrears',
       tag: 'Collection',
@@ -144,9 +161,10 @@ function collectionRoutes(s: Services): AnyRoute[] {
       permission: { object: 'billing', action: 'read' },
       params: uuidParam,
       query: arrearsQuerySchema,
+      response: customerArrearsSchema,
       handle: async ({ params, query, actor }) => s.arrears.report(params.id, query.asOf, actor),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/customers/:id/payments',
       tag: 'Collection',
@@ -154,9 +172,10 @@ function collectionRoutes(s: Services): AnyRoute[] {
       permission: { object: 'billing', action: 'read' },
       params: uuidParam,
       query: z.object({ ...pagingQuery }),
+      response: listSchema(paymentSchema),
       handle: async ({ params, query, actor }) => s.payments.list(params.id, query, actor),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/customers/:id/refunds',
       tag: 'Collection',
@@ -164,35 +183,42 @@ function collectionRoutes(s: Services): AnyRoute[] {
       permission: { object: 'payment', action: 'write' },
       params: uuidParam,
       body: refundCreateSchema,
-      async handle({ params, body, actor, ctx }) {
+      status: 201,
+      otherStatuses: [200],
+      response: paymentDetailSchema,
+      responseDescription: 'the refund (201), or the first refund again for a repeated idempotency key (200)',
+      async handle({ params, body, actor }) {
         const { payment, replayed } = await s.payments.refund(params.id, body, actor);
-        ctx.status = replayed ? 200 : 201;
-        ctx.body = payment;
+        return replayed ? new Answer(200, payment) : payment;
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/payments',
       tag: 'Collection',
       summary: 'Record a payment (once per idempotency key: 201 first, 200 with the same payment again)',
       permission: { object: 'payment', action: 'write' },
       body: paymentCreateSchema,
-      async handle({ body, actor, ctx }) {
+      status: 201,
+      otherStatuses: [200],
+      response: paymentDetailSchema,
+      responseDescription: 'the payment (201), or the first payment again for a repeated idempotency key (200)',
+      async handle({ body, actor }) {
         const { payment, replayed } = await s.payments.record(body, actor);
-        ctx.status = replayed ? 200 : 201;
-        ctx.body = payment;
+        return replayed ? new Answer(200, payment) : payment;
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/payments/:id',
       tag: 'Collection',
       summary: 'Read a payment with the bills it settled',
       permission: { object: 'billing', action: 'read' },
       params: uuidParam,
+      response: paymentDetailSchema,
       handle: async ({ params, actor }) => s.payments.get(params.id, actor),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/payments/:id/reverse',
       tag: 'Collection',
@@ -201,7 +227,8 @@ function collectionRoutes(s: Services): AnyRoute[] {
       params: uuidParam,
       body: reversalCreateSchema,
       status: 201,
+      response: paymentDetailSchema,
       handle: async ({ params, body, actor }) => s.payments.reverse(params.id, body, actor),
-    },
+    }),
   ];
 }

@@ -1,8 +1,12 @@
+import { utilityToday } from '../../lib/clock.js';
 import { z } from 'zod';
 import { decimalString, isoDateString } from '../../domain/tariffs/index.js';
-import { todayOf } from '../../processes/context.js';
-import type { AnyRoute } from '../route.js';
-import { route } from '../route.js';
+import {
+  riskRegisterSchema,
+  riskScreeningResultSchema,
+  riskStatisticsSchema,
+} from '../../processes/risk/statistics.contract.js';
+import { route, type Route } from '../route.js';
 import type { Services } from '../services.js';
 
 export const riskStatisticsQuery = z.strictObject({ date: isoDateString('date').optional() });
@@ -13,7 +17,7 @@ export const riskRegisterQuery = z.strictObject({
 export const riskScreeningBody = z.strictObject({ date: isoDateString('date').optional() });
 
 /** The high-risk register (DOMAIN.md §7): daily statistics, and HQ's screening on demand. */
-export function riskRoutes(s: Services): AnyRoute[] {
+export function riskRoutes(s: Services): Route[] {
   return [
     route({
       method: 'get',
@@ -23,6 +27,7 @@ export function riskRoutes(s: Services): AnyRoute[] {
         'Daily high-risk statistics by province, industry and level: high-risk customers, open and overdue warnings (default: the latest day screened)',
       permission: { object: 'dashboard', action: 'read' },
       query: riskStatisticsQuery,
+      response: riskStatisticsSchema,
       handle: async ({ query, actor }) => s.processes.riskStatistics.daily(query.date, actor),
     }),
     route({
@@ -33,6 +38,7 @@ export function riskRoutes(s: Services): AnyRoute[] {
         'The daily HQ list: customers with arrears of at least minArrears (default 1 000 000 yuan; a group rolled up to its parent), split current-year / old, grouped by industry',
       permission: { object: 'dashboard', action: 'read' },
       query: riskRegisterQuery,
+      response: riskRegisterSchema,
       handle: async ({ query, actor }) => s.processes.riskStatistics.register(query.date, query.minArrears, actor),
     }),
     route({
@@ -43,8 +49,9 @@ export function riskRoutes(s: Services): AnyRoute[] {
         'Run the high-risk screening now (it runs nightly at 01:00): screens H1–H8, opens warning work orders, computes the day’s statistics',
       permission: { object: 'risk', action: 'screen' },
       body: riskScreeningBody,
+      response: riskScreeningResultSchema,
       handle: async ({ body }) => {
-        const date = body.date ?? todayOf(s.processes.clock);
+        const date = body.date ?? utilityToday(s.processes.clock);
         return { date, ...(await s.processes.screenNow(date)) };
       },
     }),

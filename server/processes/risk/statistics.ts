@@ -1,6 +1,17 @@
 import type { Db } from '../../db/index.js';
 import type { Authorization } from '../../identity/authorization.js';
 import type { Actor } from '../../lib/actor.js';
+import { isoDate } from '../../lib/contract.js';
+import { wholeList } from '../../workflow/paging.js';
+import {
+  toRiskRegisterEntry,
+  toRiskStatistic,
+  type RiskRegister,
+  type RiskRegisterEntry,
+  type RiskRegisterRow,
+  type RiskStatisticRow,
+  type RiskStatistics as DailyRiskStatistics,
+} from './statistics.contract.js';
 
 /**
  * HQ statistics of the high-risk register (DOMAIN.md §7): daily counts of high-risk customers and
@@ -13,13 +24,15 @@ export class RiskStatistics {
     private readonly authorization: Authorization,
   ) {}
 
-  async daily(date: string | undefined, actor: Actor) {
+  async daily(date: string | undefined, actor: Actor): Promise<DailyRiskStatistics> {
     const day =
       date ??
       ((await this.db('risk_daily_stats').max({ d: 'stat_date' }).first()) as { d: Date | string | null } | undefined)
         ?.d;
-    const statDate = day ? (typeof day === 'string' ? day : new Date(day).toISOString().slice(0, 10)) : null;
-    if (!statDate) return { date: null, items: [], totals: { highRisk: 0, openWarnings: 0, overdueWarnings: 0 } };
+    const statDate = day ? isoDate(day) : null;
+    if (!statDate) {
+      return { ...wholeList([]), date: null, totals: { highRisk: 0, openWarnings: 0, overdueWarnings: 0 } };
+    }
     const scope = await this.authorization.scope(actor, 'dashboard', 'read');
     const q = this.db('risk_daily_stats')
       .where({ stat_date: statDate })
@@ -35,26 +48,10 @@ export class RiskStatistics {
       .orderBy(['province_id', 'industry', 'level']);
     // A province's figures are for those who read dashboards for the whole province (or HQ).
     if (!scope.all) q.whereIn('province_id', scope.departmentIds);
-    const items = (await q) as {
-      province_id: string;
-      industry: string;
-      level: string;
-      high_risk: number;
-      open_warnings: number;
-      overdue_warnings: number;
-      arrears_total: string;
-    }[];
+    const items = (await q) as RiskStatisticRow[];
     return {
+      ...wholeList(items.map(toRiskStatistic)),
       date: statDate,
-      items: items.map((i) => ({
-        provinceId: i.province_id,
-        industry: i.industry,
-        level: i.level,
-        highRisk: i.high_risk,
-        openWarnings: i.open_warnings,
-        overdueWarnings: i.overdue_warnings,
-        arrearsTotal: i.arrears_total,
-      })),
       totals: {
         highRisk: items.reduce((n, i) => n + i.high_risk, 0),
         openWarnings: items.reduce((n, i) => n + i.open_warnings, 0),
@@ -68,7 +65,7 @@ export class RiskStatistics {
    * reach `minArrears` (default 1 000 000 yuan), split current-year / old, grouped by industry;
    * only customers of departments where the reader may read dashboards.
    */
-  async register(date: string | undefined, minArrears: string, actor: Actor) {
+  async register(date: string | undefined, minArrears: string, actor: Actor): Promise<RiskRegister> {
     const statDate = date ?? (await this.latestScreening());
     if (!statDate) return { date: null, minArrears, industries: [] };
     const scope = await this.authorization.scope(actor, 'dashboard', 'read');
@@ -76,7 +73,9 @@ export class RiskStatistics {
       .join('customers as c', 'c.id', 's.customer_id')
       .where('s.screen_date', statDate)
       .where('s.arrears_total', '>=', minArrears)
-      .where((w) => w.whereNull('s.group_root_id').orWhereRaw('s.group_root_id = s.customer_id'))
+      .where((w) => {
+        w.whereNull('s.group_root_id').orWhereRaw('s.group_root_id = s.customer_id');
+      })
       .select(
         's.customer_id',
         'c.account_no',
@@ -93,8 +92,8 @@ export class RiskStatistics {
       .orderBy([{ column: 's.industry' }, { column: 's.arrears_total', order: 'desc' }])
       .limit(1000);
     if (!scope.all) q.whereIn('s.department_id', scope.departmentIds);
-    const rows = (await q) as { industry: string | null; arrears_total: string }[];
-    const industries = new Map<string, typeof rows>();
+    const rows = ((await q) as RiskRegisterRow[]).map(toRiskRegisterEntry);
+    const industries = new Map<string, RiskRegisterEntry[]>();
     for (const r of rows) industries.set(r.industry ?? '-', [...(industries.get(r.industry ?? '-') ?? []), r]);
     return {
       date: statDate,
@@ -104,8 +103,8 @@ export class RiskStatistics {
   }
 
   private async latestScreening(): Promise<string | null> {
-    const row = (await this.db('risk_screenings').max({ d: 'screen_date' }).first()) as { d: Date | string | null };
-    if (!row?.d) return null;
-    return typeof row.d === 'string' ? row.d.slice(0, 10) : new Date(row.d).toISOString().slice(0, 10);
+    const row = (await this.db('risk_screenings').max({ d: 'screen_date' }).first()) as
+      { d: Date | string | null } | undefined;
+    return row?.d ? isoDate(row.d) : null;
   }
 }

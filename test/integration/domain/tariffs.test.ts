@@ -44,7 +44,7 @@ describe.each(BACKENDS)('tariffs as configuration (%s)', (backend) => {
     expect((await quote('2024-07')).body.total).toBe('53.80');
     expect((await quote(`${nextYear}-02`)).body.total).toBe('60.00');
     const audit = await admin.get('/api/v1/admin/audit-log?action=tariff.update');
-    expect(audit.body.items[0]).toMatchObject({ object_id: 'ZJ-RES' });
+    expect(audit.body.items[0]).toMatchObject({ objectId: 'ZJ-RES' });
   });
 
   it('refuses to change a version already in effect, and an invalid definition; nothing changes', async () => {

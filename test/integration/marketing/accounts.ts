@@ -22,7 +22,7 @@ export async function newCustomer(client: ApiClient, fields: Record<string, unkn
     ...fields,
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { id: string; account_no: string; department_id: string };
+  return res.body as { id: string; accountNo: string; departmentId: string };
 }
 
 /** Issues a bill the way the billing run does (there is no HTTP route for it). */

@@ -119,29 +119,29 @@ describe.each(BACKENDS)('POST /billing/runs: the monthly billing run (%s)', (bac
     // when
     const result = await run({ period: '2024-07', departmentId: 'ZJ-HZ-XH' });
     // then
-    expect(result).toMatchObject({ status: 'completed', period: '2024-07', department_id: 'ZJ-HZ-XH' });
+    expect(result).toMatchObject({ status: 'completed', period: '2024-07', departmentId: 'ZJ-HZ-XH' });
     const july = await bill(ids.household as string);
-    expect(july).toMatchObject({ total: '197.20', status: 'issued', due_date: '2024-08-15', audit_flags: [] });
+    expect(july).toMatchObject({ total: '197.20', status: 'issued', dueDate: '2024-08-15', auditFlags: [] });
     expect(july.lines.map((l: { amount: string }) => l.amount)).toEqual(['56.80', '17.28', '92.70', '30.42']);
   });
 
   it('bills a large-industry customer: TOU energy, capacity charge and the PF reduction', async () => {
     // 10 000 kWh (3 000 / 4 000 / 3 000) × 100: 3 094.59 + 2 544.80 + 996.30; 1 000 kVA × 26;
     // cosφ 0.96 against 0.90: −0.75 % of (energy + basic − 280.00 in-price funds) = −242.67
-    expect(await bill(ids.factory as string)).toMatchObject({ total: '32393.02', status: 'issued', audit_flags: [] });
+    expect(await bill(ids.factory as string)).toMatchObject({ total: '32393.02', status: 'issued', auditFlags: [] });
   });
 
   it('bills a rolled-over register as 100 kWh and holds the bill for audit rule 1', async () => {
     const b = await bill(ids.rollover as string);
-    expect(b).toMatchObject({ total: '53.80', status: 'held', due_date: null });
-    expect(b.audit_flags.map((f: { code: string }) => f.code)).toContain('READING_BACKWARDS');
-    expect(b.audit_flags[0].message).toContain('plausible register rollover of 100.00 kWh');
+    expect(b).toMatchObject({ total: '53.80', status: 'held', dueDate: null });
+    expect(b.auditFlags.map((f: { code: string }) => f.code)).toContain('READING_BACKWARDS');
+    expect(b.auditFlags[0].message).toContain('plausible register rollover of 100.00 kWh');
   });
 
   it('holds a zero-consumption bill with the rule it tripped, and skips a customer without both readings', async () => {
     const b = await bill(ids.idle as string);
     expect(b.status).toBe('held');
-    expect(b.audit_flags.map((f: { code: string }) => f.code)).toEqual(['ZERO_CONSUMPTION']);
+    expect(b.auditFlags.map((f: { code: string }) => f.code)).toEqual(['ZERO_CONSUMPTION']);
     expect(await bill(ids.unread as string)).toBeUndefined();
   });
 
@@ -152,11 +152,11 @@ describe.each(BACKENDS)('POST /billing/runs: the monthly billing run (%s)', (bac
       processed: 5,
       billed: 4,
       held: 2,
-      skipped_without_readings: 1,
+      skippedWithoutReadings: 1,
       errors: 0,
       failure: null,
     });
-    expect(result.finished_at).not.toBeNull();
+    expect(result.finishedAt).not.toBeNull();
   });
 
   it('never duplicates a bill and never changes one that has payments', async () => {
@@ -178,7 +178,7 @@ describe.each(BACKENDS)('POST /billing/runs: the monthly billing run (%s)', (bac
     expect(result).toMatchObject({ status: 'completed', kept_paid: 1 });
     const bills = (await admin.get(`/api/v1/customers/${household}/bills`)).body.items;
     expect(bills.filter((b: { period: string }) => b.period === '2024-07')).toHaveLength(1);
-    expect(await bill(household)).toMatchObject({ status: 'settled', paid_amount: '197.20' });
+    expect(await bill(household)).toMatchObject({ status: 'settled', paidAmount: '197.20' });
   });
 
   it('refuses a caller without billing:run and a malformed period', async () => {

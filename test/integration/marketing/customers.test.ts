@@ -33,11 +33,11 @@ describe.each(BACKENDS)('customers: create, search, read, update (%s)', (backend
     // then
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toMatchObject({
-      account_no: no,
-      department_id: 'ZJ-HZ-XH',
-      elec_type_code: '400',
-      capacity_kva: '315.00',
-      credit_grade: 'B',
+      accountNo: no,
+      departmentId: 'ZJ-HZ-XH',
+      elecTypeCode: '400',
+      capacityKva: '315.00',
+      creditGrade: 'B',
       status: 'active',
     });
     expect((await clerk.get(`/api/v1/customers/${res.body.id}`)).body.name).toBe('杭州西湖茶叶有限公司');
@@ -46,7 +46,7 @@ describe.each(BACKENDS)('customers: create, search, read, update (%s)', (backend
   it('refuses a taken account number with 409', async () => {
     const first = await newCustomer(clerk);
     const again = await clerk.post('/api/v1/customers', {
-      accountNo: first.account_no,
+      accountNo: first.accountNo,
       name: 'x',
       elecTypeCode: '202',
     });
@@ -76,7 +76,7 @@ describe.each(BACKENDS)('customers: create, search, read, update (%s)', (backend
     const tag = `${Date.now() % 100000}`;
     const a = await newCustomer(clerk, { name: `李四海${tag}`, phone: `1390000${tag}`, address: `文一路${tag}号` });
     // when / then
-    for (const q of [a.account_no.slice(0, 12), `四海${tag}`, `0000${tag}`, `一路${tag}`]) {
+    for (const q of [a.accountNo.slice(0, 12), `四海${tag}`, `0000${tag}`, `一路${tag}`]) {
       const res = await clerk.get(`/api/v1/customers?q=${encodeURIComponent(q)}`);
       expect(res.status).toBe(200);
       expect(
@@ -95,9 +95,9 @@ describe.each(BACKENDS)('customers: create, search, read, update (%s)', (backend
     const page1 = await clerk.get(`/api/v1/customers?q=${prefix}&limit=2`);
     const page3 = await clerk.get(`/api/v1/customers?q=${prefix}&limit=2&offset=4`);
     // then
-    expect(page1.body.items.map((c: { account_no: string }) => c.account_no)).toEqual([`${prefix}-0`, `${prefix}-1`]);
+    expect(page1.body.items.map((c: { accountNo: string }) => c.accountNo)).toEqual([`${prefix}-0`, `${prefix}-1`]);
     expect(page1.body.hasMore).toBe(true);
-    expect(page3.body.items.map((c: { account_no: string }) => c.account_no)).toEqual([`${prefix}-4`]);
+    expect(page3.body.items.map((c: { accountNo: string }) => c.accountNo)).toEqual([`${prefix}-4`]);
     expect(page3.body.hasMore).toBe(false);
   });
 
@@ -105,7 +105,7 @@ describe.each(BACKENDS)('customers: create, search, read, update (%s)', (backend
     // given a Xihu customer
     const xh = await newCustomer(clerk, { name: '西湖专属客户' });
     // when Yuhang looks
-    const search = await yhClerk.get(`/api/v1/customers?q=${xh.account_no}`);
+    const search = await yhClerk.get(`/api/v1/customers?q=${xh.accountNo}`);
     const byId = await yhClerk.get(`/api/v1/customers/${xh.id}`);
     const patch = await yhClerk.patch(`/api/v1/customers/${xh.id}`, { name: '改名' });
     // then
@@ -131,7 +131,7 @@ describe.each(BACKENDS)('customers: create, search, read, update (%s)', (backend
     const c = await newCustomer(clerk);
     const res = await clerk.patch(`/api/v1/customers/${c.id}`, { phone: '13911112222', creditGrade: 'C' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ phone: '13911112222', credit_grade: 'C' });
+    expect(res.body).toMatchObject({ phone: '13911112222', creditGrade: 'C' });
     const audit = await t.platform.db('audit_log').where({ object_type: 'customer', object_id: c.id }).select('action');
     expect(audit.map((a) => a.action).sort()).toEqual(['customer.create', 'customer.update']);
   });
@@ -155,7 +155,7 @@ describe.each(BACKENDS)('customers: create, search, read, update (%s)', (backend
       installDate: '2024-01-05',
     });
     expect(meter.status, JSON.stringify(meter.body)).toBe(201);
-    expect(meter.body).toMatchObject({ install_date: '2024-01-05', multiplier: '1.00', register_digits: 6 });
+    expect(meter.body).toMatchObject({ installDate: '2024-01-05', multiplier: '1.00', registerDigits: 6 });
     // when
     const reading = {
       period: '2024-07',
@@ -168,7 +168,7 @@ describe.each(BACKENDS)('customers: create, search, read, update (%s)', (backend
     const second = await technician.post(`/api/v1/meters/${meter.body.id}/readings`, reading);
     // then
     expect(first.status, JSON.stringify(first.body)).toBe(201);
-    expect(first.body).toMatchObject({ total: '1234.50', peak: '800.25', reading_type: '01' });
+    expect(first.body).toMatchObject({ total: '1234.50', peak: '800.25', readingType: '01' });
     expect(second.status).toBe(409);
     const list = await technician.get(`/api/v1/meters/${meter.body.id}/readings`);
     expect(list.body.items).toHaveLength(1);

@@ -32,7 +32,7 @@ describe.each(BACKENDS)('payments: idempotent, oldest bill first, credit, refund
     (await collector.get(`/api/v1/customers/${customerId}/bills`)).body.items as {
       period: string;
       status: string;
-      paid_amount: string;
+      paidAmount: string;
       outstanding: string;
     }[];
 
@@ -41,7 +41,7 @@ describe.each(BACKENDS)('payments: idempotent, oldest bill first, credit, refund
     const c = await newCustomer(clerk);
     await issueBill(t, c.id, '2024-07', '197.20', '2024-08-15');
     const notification = {
-      accountNo: c.account_no,
+      accountNo: c.accountNo,
       channel: 'bank',
       amount: '197.20',
       paidAt: '2024-08-10T10:00:00+08:00',
@@ -58,7 +58,7 @@ describe.each(BACKENDS)('payments: idempotent, oldest bill first, credit, refund
     expect(concurrent.map((r) => [r.status, r.body.id])).toEqual([1, 2, 3].map(() => [200, first.body.id]));
     const payments = await collector.get(`/api/v1/customers/${c.id}/payments`);
     expect(payments.body.items).toHaveLength(1);
-    expect((await bills(c.id))[0]).toMatchObject({ status: 'settled', paid_amount: '197.20' });
+    expect((await bills(c.id))[0]).toMatchObject({ status: 'settled', paidAmount: '197.20' });
   });
 
   it('refuses an idempotency key reused with a different amount with 409, and records nothing', async () => {
@@ -82,7 +82,7 @@ describe.each(BACKENDS)('payments: idempotent, oldest bill first, credit, refund
     expect(res.body.allocations).toEqual([expect.objectContaining({ period: '2024-07', amount: '100.00' })]);
     expect((await bills(c.id))[0]).toMatchObject({
       status: 'partly_paid',
-      paid_amount: '100.00',
+      paidAmount: '100.00',
       outstanding: '97.20',
     });
     expect(await arrears(c.id)).toMatchObject({ totalArrears: '97.20', creditBalance: '0.00' });
@@ -117,7 +117,7 @@ describe.each(BACKENDS)('payments: idempotent, oldest bill first, credit, refund
     expect(await arrears(c.id)).toMatchObject({ totalArrears: '0.00', creditBalance: '50.00', netBalance: '-50.00' });
     // and the next bill is paid from the credit
     const next = await issueBill(t, c.id, '2024-08', '30.00', '2024-09-15');
-    expect(next).toMatchObject({ status: 'settled', paid_amount: '30.00' });
+    expect(next).toMatchObject({ status: 'settled', paidAmount: '30.00' });
     expect(await arrears(c.id)).toMatchObject({ totalArrears: '0.00', creditBalance: '20.00' });
   });
 
@@ -154,7 +154,7 @@ describe.each(BACKENDS)('payments: idempotent, oldest bill first, credit, refund
     const reversal = await collector.post(`/api/v1/payments/${paid.id}/reverse`, { reason: '银行退票' });
     // then
     expect(reversal.status, JSON.stringify(reversal.body)).toBe(201);
-    expect(reversal.body).toMatchObject({ kind: 'reversal', reverses_payment_id: paid.id, amount: '150.00' });
+    expect(reversal.body).toMatchObject({ kind: 'reversal', reversesPaymentId: paid.id, amount: '150.00' });
     expect(reversal.body.allocations.map((a: { amount: string }) => a.amount)).toEqual(['-100.00', '-50.00']);
     expect(await arrears(c.id)).toMatchObject({ totalArrears: '180.00', creditBalance: '0.00' });
     expect((await bills(c.id)).map((b) => b.status)).toEqual(['issued', 'issued']);
@@ -179,7 +179,7 @@ describe.each(BACKENDS)('payments: idempotent, oldest bill first, credit, refund
     expect(fields).toEqual(
       expect.arrayContaining(['body.channel', 'body.amount', 'body.paidAt', 'body.idempotencyKey']),
     );
-    const both = await pay(c.id, '1.00', { accountNo: c.account_no });
+    const both = await pay(c.id, '1.00', { accountNo: c.accountNo });
     expect(both.status).toBe(400);
     expect((await collector.get(`/api/v1/customers/${c.id}/payments`)).body.items).toEqual([]);
   });
@@ -196,7 +196,7 @@ describe.each(BACKENDS)('payments: idempotent, oldest bill first, credit, refund
     expect(byClerk.status).toBe(403);
     const yhCollector = await t.as('yh.collector');
     const elsewhere = await yhCollector.post('/api/v1/payments', {
-      accountNo: c.account_no,
+      accountNo: c.accountNo,
       channel: 'counter',
       amount: '10',
       paidAt: '2024-08-10T10:00:00+08:00',

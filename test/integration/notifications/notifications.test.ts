@@ -8,7 +8,7 @@ import { newCustomer } from '../marketing/accounts.js';
 describe.each(BACKENDS)('notifications: notifyCustomer and the outbox (%s)', (backend) => {
   let t: TestPlatform;
   let collector: ApiClient;
-  let customer: { id: string; account_no: string };
+  let customer: { id: string; accountNo: string };
 
   beforeAll(async () => {
     t = await startTestPlatform(backend);
@@ -23,7 +23,7 @@ describe.each(BACKENDS)('notifications: notifyCustomer and the outbox (%s)', (ba
     const events: string[] = [];
     t.platform.bus.on('event', (e: { topic: string }) => events.push(e.topic));
     const started = await start(await t.as('xh.leader'), 'notifyTwice', {
-      businessKey: customer.account_no,
+      businessKey: customer.accountNo,
       departmentId: 'ZJ-HZ-XH',
       variables: { customerId: customer.id, arrears: '197.20', lateFee: '3.94', asOf: '2024-09-04' },
     });
@@ -39,19 +39,19 @@ describe.each(BACKENDS)('notifications: notifyCustomer and the outbox (%s)', (ba
     expect(res.body.items.map((n: { template: string }) => n.template)).toEqual(['reconnected', 'arrears_reminder']);
     const reminder = res.body.items[1];
     expect(reminder).toMatchObject({
-      customer_id: customer.id,
-      account_no: customer.account_no,
-      department_id: 'ZJ-HZ-XH',
-      element_id: 'remind',
+      customerId: customer.id,
+      accountNo: customer.accountNo,
+      departmentId: 'ZJ-HZ-XH',
+      elementId: 'remind',
       channel: 'sms',
       recipient: '13900001111',
       gateway: 'dev',
       status: 'sent',
     });
     expect(reminder.body).toBe(
-      `【国网电力】尊敬的李四，您户号${customer.account_no}截至2024-09-04欠电费197.20元，违约金3.94元，请尽快缴纳，以免影响正常用电。`,
+      `【国网电力】尊敬的李四，您户号${customer.accountNo}截至2024-09-04欠电费197.20元，违约金3.94元，请尽快缴纳，以免影响正常用电。`,
     );
-    expect(reminder.sent_at).toBeTruthy();
+    expect(reminder.sentAt).toBeTruthy();
     expect(events.filter((e) => e === 'notification:sent').length).toBeGreaterThanOrEqual(2);
     // and filters by customer and template work
     const byTemplate = await collector.get(`/api/v1/notifications?customerId=${customer.id}&template=reconnected`);
