@@ -1,5 +1,6 @@
 import { SaxesParser } from 'saxes';
 import type { ErrorDetail } from '../lib/errors.js';
+import { formatLintMessage } from '../lint/messages.js';
 
 /**
  * Checks that a BPMN document is well-formed XML without a DOCTYPE (and so without entity
@@ -12,7 +13,7 @@ export function checkXmlSafety(xml: string): ErrorDetail[] {
   let sawRoot = false;
   parser.on('doctype', () => {
     problems.push({
-      reason: 'DOCTYPE declarations (and entities) are not allowed in BPMN files',
+      reason: formatLintMessage('document.doctype', {}),
       line: parser.line,
       column: parser.column,
     });
@@ -23,7 +24,7 @@ export function checkXmlSafety(xml: string): ErrorDetail[] {
   parser.on('error', (err: Error) => {
     if (problems.length === 0) {
       problems.push({
-        reason: `malformed XML: ${err.message.replace(/^\d+:\d+: /, '')}`,
+        reason: formatLintMessage('document.malformed', { problem: err.message.replace(/^\d+:\d+: /, '') }),
         line: parser.line,
         column: parser.column,
       });
@@ -34,13 +35,15 @@ export function checkXmlSafety(xml: string): ErrorDetail[] {
   } catch (err) {
     if (problems.length === 0) {
       problems.push({
-        reason: `malformed XML: ${(err as Error).message.replace(/^\d+:\d+: /, '')}`,
+        reason: formatLintMessage('document.malformed', {
+          problem: (err as Error).message.replace(/^\d+:\d+: /, ''),
+        }),
         line: parser.line,
         column: parser.column,
       });
     }
   }
   if (problems.length === 0 && !sawRoot)
-    problems.push({ reason: 'the document has no root element', line: 1, column: 1 });
+    problems.push({ reason: formatLintMessage('document.no-root', {}), line: 1, column: 1 });
   return problems;
 }

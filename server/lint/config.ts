@@ -35,6 +35,10 @@ import type { PlatformLintData } from './rules/support.js';
 import userTaskCandidates from './rules/user-task-candidates.js';
 import userTaskForm from './rules/user-task-form.js';
 import deadlineValid from './rules/deadline-valid.js';
+import elementComplete from './rules/element-complete.js';
+import executableProcess from './rules/executable-process.js';
+import expressionsValid from './rules/expressions-valid.js';
+import supportedElements from './rules/supported-elements.js';
 
 /**
  * The one lint configuration of the platform: bpmnlint's recommended rules plus the platform's
@@ -76,14 +80,21 @@ const RECOMMENDED: Record<string, { rule: Factory; severity: Severity }> = {
   'superfluous-termination': { rule: superfluousTermination, severity: 'warn' },
 };
 
-/** The platform's rules (bpmnlint plugin "platform"): every one blocks a deploy. */
+/**
+ * The platform's rules (bpmnlint plugin "platform"): every one blocks a deploy. Together they
+ * report everything the engine's compile would refuse (server/engine/runnability.ts), before it.
+ */
 const PLATFORM: Record<string, Factory> = {
   'user-task-candidates': userTaskCandidates as Factory,
   'user-task-form': userTaskForm as Factory,
   'service-exists': serviceExists as Factory,
   'no-script-task': noScriptTask as Factory,
-  'exclusive-gateway-routing': exclusiveGatewayRouting as Factory,
+  'exclusive-gateway-routing': exclusiveGatewayRouting,
   'deadline-valid': deadlineValid as Factory,
+  'supported-elements': supportedElements as Factory,
+  'expressions-valid': expressionsValid as Factory,
+  'element-complete': elementComplete as Factory,
+  'executable-process': executableProcess as Factory,
 };
 
 export type Severity = 'error' | 'warn';

@@ -14,9 +14,10 @@ export interface ServiceNames {
 }
 
 /**
- * The designer's checks, run again at deploy (issue 7): the same rules and the same platform
- * data the browser gets from GET /api/v1/designer/lint-config. Errors refuse the deployment with
- * 400 LINT_FAILED; warnings never block.
+ * The designer's checks, run again at deploy: the same rules and the same platform data the
+ * browser gets from GET /api/v1/designer/lint-config. They are the deploy's user-facing check:
+ * errors refuse the deployment with 400 LINT_FAILED before the engine compiles; warnings never
+ * block.
  */
 export class DeployLint {
   constructor(
@@ -49,24 +50,31 @@ export class DeployLint {
 
   /** Throws 400 LINT_FAILED naming every error; returns the warnings. */
   async check(xml: string, deploymentForms: string[] = []): Promise<LintIssue[]> {
-    const issues = await this.issues(xml, deploymentForms);
-    const errors = issues.filter((i) => i.severity === 'error');
-    if (errors.length) {
-      throw new Invalid(
-        'LINT_FAILED',
-        `the process has ${errors.length} problem(s) the designer's checks report: ${errors[0]?.message}`,
-        errors.map((e) => ({ element: e.elementId, reason: e.message })),
-        {
-          details: errors.map(({ elementId, rule, message, code, params }) => ({
-            elementId,
-            rule,
-            message,
-            code,
-            params,
-          })),
-        },
-      );
-    }
-    return issues.filter((i) => i.severity === 'warn');
+    return refuseOnErrors(await this.issues(xml, deploymentForms));
   }
+}
+
+/**
+ * The deploy's verdict on lint issues: any error refuses the deployment with 400 LINT_FAILED
+ * naming every error (in the designer's words); warnings never block and are returned.
+ */
+export function refuseOnErrors(issues: LintIssue[]): LintIssue[] {
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (errors.length) {
+    throw new Invalid(
+      'LINT_FAILED',
+      `the process has ${errors.length} problem(s) the designer's checks report: ${errors[0]?.message}`,
+      errors.map((e) => ({ element: e.elementId, reason: e.message })),
+      {
+        details: errors.map(({ elementId, rule, message, code, params }) => ({
+          elementId,
+          rule,
+          message,
+          code,
+          params,
+        })),
+      },
+    );
+  }
+  return issues.filter((i) => i.severity === 'warn');
 }

@@ -1,7 +1,9 @@
 /**
- * The platform's lint messages, once for the server and the browser. A rule reports the English
- * text (what the deploy refusal carries) together with its code and parameters, so the designer
- * can show the same finding in the user's language.
+ * Every message with which the platform refuses a BPMN document, once for the server and the
+ * browser: the lint rules (designer and deploy) and the engine's compile (server/engine) format
+ * the same entries. A rule reports the English text (what the deploy refusal carries) together
+ * with its code and parameters, so the designer can show the same finding in the user's language.
+ * `{name}` is always the element's name, or its id when it has none.
  */
 export const LINT_MESSAGES = {
   'user-task.no-candidates': {
@@ -25,8 +27,24 @@ export const LINT_MESSAGES = {
     zh: '用户任务“{name}”：表单“{value}”既未部署，也不在本次部署中',
   },
   'service.missing': {
-    en: 'Service task "{name}" must name a registered service as its delegate expression',
-    zh: '服务任务“{name}”必须以委托表达式指定一个已注册的服务',
+    en: 'Service task "{name}" must name a registered service: a delegate expression ${…}, an external topic or implementation ${environment.services.…}',
+    zh: '服务任务“{name}”必须指定一个已注册的服务：委托表达式 ${…}、外部任务主题或 implementation ${environment.services.…}',
+  },
+  'service.malformed-delegate': {
+    en: 'Service task "{name}": the delegate expression must name one service, like ${smsGateway}, not "{value}"',
+    zh: '服务任务“{name}”：委托表达式只能指定一个服务（如 ${smsGateway}），而不是“{value}”',
+  },
+  'service.malformed-implementation': {
+    en: 'Service task "{name}": implementation must be ${environment.services.<name>}, not "{value}"',
+    zh: '服务任务“{name}”：implementation 应写作 ${environment.services.<服务名>}，而不是“{value}”',
+  },
+  'service.java-class': {
+    en: 'Service task "{name}": camunda:class "{value}" names Java code, which cannot run here; name a registered service',
+    zh: '服务任务“{name}”：camunda:class“{value}”指向 Java 代码，平台无法运行；请指定一个已注册的服务',
+  },
+  'service.expression': {
+    en: 'Service task "{name}": camunda:expression "{value}" cannot run here; name a registered service as a delegate expression',
+    zh: '服务任务“{name}”：平台不运行 camunda:expression“{value}”；请以委托表达式指定一个已注册的服务',
   },
   'service.unknown': {
     en: 'Service task "{name}": service "{value}" is not in the platform\'s service registry',
@@ -35,6 +53,114 @@ export const LINT_MESSAGES = {
   'script-task.forbidden': {
     en: 'Script task "{name}" is not allowed: scripts cannot run on this platform; use a service task',
     zh: '不允许使用脚本任务“{name}”：平台不运行脚本，请改用服务任务',
+  },
+  'element.unsupported': {
+    en: '"{name}": {type} is not supported by the platform',
+    zh: '“{name}”：平台不支持 {type}',
+  },
+  'event.unsupported': {
+    en: '"{name}": {type} is not supported by the platform',
+    zh: '“{name}”：平台不支持事件定义 {type}',
+  },
+  'event.no-message': {
+    en: '"{name}": a message event needs a message (messageRef) so that it can be correlated',
+    zh: '“{name}”：消息事件需要关联一个消息（messageRef），才能被关联送达',
+  },
+  'receive-task.no-message': {
+    en: 'Receive task "{name}" needs a message',
+    zh: '接收任务“{name}”需要关联一个消息',
+  },
+  'listener.forbidden': {
+    en: '"{name}": {type}s run Java or scripts and are not supported; use a service task',
+    zh: '“{name}”：{type} 运行 Java 或脚本，平台不支持；请改用服务任务',
+  },
+  'script.parameter': {
+    en: '"{name}": parameter {field} is a script; scripts are not allowed',
+    zh: '“{name}”：参数 {field} 是脚本；平台不允许脚本',
+  },
+  'script.condition': {
+    en: '"{name}": script conditions (language "{value}") are not allowed; write the condition as ${…}',
+    zh: '“{name}”：不允许脚本条件（语言“{value}”）；请把条件写成 ${…}',
+  },
+  'condition.empty': {
+    en: '"{name}": the condition is empty',
+    zh: '“{name}”：条件为空',
+  },
+  'condition.not-expression': {
+    en: '"{name}": a condition must be one ${…} expression, not "{value}"',
+    zh: '“{name}”：条件必须是一个 ${…} 表达式，而不是“{value}”',
+  },
+  'expression.invalid': {
+    en: '"{name}": {field}: invalid expression "{value}": {problem}',
+    zh: '“{name}”：{field}：表达式“{value}”无效：{problem}',
+  },
+  'expression.java-api': {
+    en: "\"{name}\": {field}: '{value}' refers to Camunda's Java API, which this platform does not provide",
+    zh: '“{name}”：{field}：“{value}”是 Camunda 的 Java 接口，平台不提供',
+  },
+  'loop.standard': {
+    en: '"{name}": standard loops are not supported; use a multi-instance marker',
+    zh: '“{name}”：不支持标准循环；请使用多实例标记',
+  },
+  'loop.no-collection': {
+    en: '"{name}": a multi-instance activity needs a collection or a cardinality',
+    zh: '“{name}”：多实例活动需要集合（collection）或实例数（cardinality）',
+  },
+  'timer.missing': {
+    en: '"{name}": a timer needs a duration, a date or a cycle',
+    zh: '“{name}”：定时器需要时长、日期或周期',
+  },
+  'timer.empty': {
+    en: '"{name}": the timer\'s {field} is empty',
+    zh: '“{name}”：定时器的 {field} 为空',
+  },
+  'timer.invalid': {
+    en: '"{name}": {field}: {problem}',
+    zh: '“{name}”：{field}：{problem}',
+  },
+  'call-activity.no-called-element': {
+    en: 'Call activity "{name}" needs calledElement (the key of the process to call)',
+    zh: '调用活动“{name}”需要 calledElement（被调用流程的标识）',
+  },
+  'user-task.priority': {
+    en: 'User task "{name}": priority must be a whole number or an expression, not "{value}"',
+    zh: '用户任务“{name}”：优先级必须是整数或表达式，而不是“{value}”',
+  },
+  'message.invalid-name': {
+    en: 'Message "{name}": invalid message name "{value}"',
+    zh: '消息“{name}”：消息名“{value}”无效',
+  },
+  'process.not-executable': {
+    en: 'No executable process: mark the process isExecutable="true" (processes: {value})',
+    zh: '没有可执行的流程：请把流程标记为 isExecutable="true"（流程：{value}）',
+  },
+  'process.several-executable': {
+    en: 'One executable process per file; found {value}',
+    zh: '每个文件只能有一个可执行流程；发现了 {value}',
+  },
+  'document.doctype': {
+    en: 'DOCTYPE declarations (and entities) are not allowed in BPMN files',
+    zh: 'BPMN 文件中不允许 DOCTYPE 声明（及实体）',
+  },
+  'document.malformed': {
+    en: 'malformed XML: {problem}',
+    zh: 'XML 格式错误：{problem}',
+  },
+  'document.no-root': {
+    en: 'the document has no root element',
+    zh: '文档没有根元素',
+  },
+  'document.unreadable': {
+    en: 'Not a BPMN 2.0 document: {problem}',
+    zh: '不是 BPMN 2.0 文档：{problem}',
+  },
+  'document.problems': {
+    en: 'The BPMN document has {count} problem(s): {problem}',
+    zh: 'BPMN 文档有 {count} 处问题：{problem}',
+  },
+  'document.not-definitions': {
+    en: 'Not a BPMN 2.0 document: the root element must be bpmn:definitions',
+    zh: '不是 BPMN 2.0 文档：根元素必须是 bpmn:definitions',
   },
   'gateway.incomplete-conditions': {
     en: 'Exclusive gateway "{name}" needs a default flow or a condition on every outgoing flow',
@@ -55,6 +181,14 @@ export const LINT_MESSAGES = {
 } as const satisfies Record<string, { en: string; zh: string }>;
 
 export type LintMessageCode = keyof typeof LINT_MESSAGES;
+
+/** A refusal before it is put into words: a catalogue code and its parameters. */
+export interface Finding {
+  code: LintMessageCode;
+  params: Record<string, string>;
+  /** The element's properties the finding is about (bpmnlint's report path). */
+  path?: string[];
+}
 export type LintLocale = 'en' | 'zh';
 
 /** Fills `{param}` placeholders of a message in one locale. */
@@ -64,4 +198,13 @@ export function formatLintMessage(
   locale: LintLocale = 'en',
 ): string {
   return LINT_MESSAGES[code][locale].replace(/\{(\w+)\}/g, (whole, key: string) => params[key] ?? whole);
+}
+
+/** The parameters of a finding about one element: its name (or id) beside the finding's own. */
+export function findingParams(
+  element: { id?: string; name?: unknown },
+  params: Record<string, string> = {},
+): Record<string, string> {
+  const name = typeof element.name === 'string' && element.name.trim() !== '' ? element.name.trim() : null;
+  return { name: name ?? element.id ?? '', ...params };
 }

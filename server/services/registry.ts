@@ -1,7 +1,9 @@
+import { isServiceName } from './service-reference.js';
+
 /**
  * The service registry: the only code a process can reach (ARCHITECTURE.md Service tasks).
- * A BPMN service task names a service here (camunda:delegateExpression="${name}" or an external
- * topic); deploy refuses a name that is not registered.
+ * A BPMN service task names a service here (read by parseServiceReference, service-reference.ts);
+ * deploy refuses a name that is not registered.
  */
 export interface ServiceCall {
   /** Stable per service-task execution: side effects must be keyed by it (at-least-once delivery). */
@@ -42,6 +44,10 @@ export class ServiceRegistry {
   }
 
   register(definition: ServiceDefinition): this {
+    // A name no BPMN reference can spell would be a service no process could ever call.
+    if (!isServiceName(definition.name)) {
+      throw new Error(`service name "${definition.name}" cannot be named by a BPMN file (letters, digits, _ . -)`);
+    }
     if (this.services.has(definition.name)) throw new Error(`service ${definition.name} is registered twice`);
     this.services.set(definition.name, definition);
     return this;

@@ -42,12 +42,14 @@ export class DeploymentsService {
    * Identical XML returns the version already deployed (created: false) instead of a new one.
    */
   async deploy(xml: string, name: string | undefined, actor: Actor, forms: unknown[] = []): Promise<DeployResult> {
-    const compiled = await compileDefinition(xml, this.services);
     const formDocs = parseForms(forms);
+    // The lint is the deploy's check (the designer's rules and messages); it reports everything
+    // compileDefinition would refuse, so compile refuses on its own only when no lint is given.
     await this.lint?.check(
       xml,
       formDocs.map((f) => f.id),
     );
+    const compiled = await compileDefinition(xml, this.services);
     return this.transactions.run(async (scope) => {
       const { trx, outbox } = scope;
       // Serialize deployments of one key so two concurrent deploys cannot take the same version.

@@ -1,10 +1,6 @@
-import { is, report, type RuleFactory } from './support.js';
+import { runnabilityRule } from './support.js';
 
 /** Scripts never run on the platform (bpmn-engine's vm is no sandbox): script tasks are refused. */
-const noScriptTask: RuleFactory = () => ({
-  check(node, reporter) {
-    if (is(node, 'bpmn:ScriptTask')) report(reporter, node, 'script-task.forbidden');
-  },
-});
+const noScriptTask = runnabilityRule('no-script-task');
 
 export default noScriptTask;

@@ -1,4 +1,13 @@
-import { formatLintMessage, type LintMessageCode } from '../messages.js';
+import {
+  elementFindings,
+  executableProcessFindings,
+  messageFindings,
+  processFindings,
+  type CheckedElement,
+  type PlatformRule,
+  type RuleFinding,
+} from '../../engine/runnability.js';
+import { findingParams, formatLintMessage, type Finding, type LintMessageCode } from '../messages.js';
 
 /**
  * The slice of bpmnlint's rule API the platform rules use. Kept here, free of Node and of
@@ -58,9 +67,46 @@ export function report(
   params: Record<string, string> = {},
   path?: string[],
 ): void {
-  const all = { name: text(node.name) ?? node.id ?? '', ...params };
+  const all = findingParams(node, params);
   reporter.report(node.id ?? '', formatLintMessage(code, all), { path, code, params: all });
 }
+
+function reportFinding(reporter: Reporter, element: { id?: string; name?: unknown }, found: Finding): void {
+  const all = findingParams(element, found.params);
+  reporter.report(element.id ?? '', formatLintMessage(found.code, all), {
+    path: found.path,
+    code: found.code,
+    params: all,
+  });
+}
+
+/**
+ * A rule that reports what the runtime cannot run (server/engine/runnability.ts), the slice of it
+ * that `rule` owns: the deploy's compile refuses on the same findings, so lint and engine agree.
+ */
+export function runnabilityRule(rule: PlatformRule): RuleFactory<Partial<PlatformLintData>> {
+  return (config = {}) => {
+    const services = config.services ? new Set(config.services) : null;
+    const own = (found: RuleFinding[]) => found.filter((f) => f.rule === rule);
+    return {
+      check(node, reporter) {
+        if (is(node, 'bpmn:Definitions')) {
+          for (const { element, finding } of executableProcessFindings(node)) {
+            if (finding.rule === rule) reportFinding(reporter, element, finding);
+          }
+          return;
+        }
+        let found: RuleFinding[] = [];
+        if (is(node, 'bpmn:Process')) found = processFindings(node);
+        else if (is(node, 'bpmn:Message')) found = messageFindings(node);
+        else if (is(node, 'bpmn:FlowElement') || is(node, 'bpmn:Artifact')) found = elementFindings(node, services);
+        for (const f of own(found)) reportFinding(reporter, node, f);
+      },
+    };
+  };
+}
+
+export type { CheckedElement };
 
 export function list(value: unknown): string[] {
   return (text(value) ?? '')

@@ -87,14 +87,21 @@ describe.each(BACKENDS)('designer API: drafts, catalog and the deploy lint (%s)'
       expect(res.status, JSON.stringify(res.body)).toBe(201);
     });
 
-    it('keeps the deploy validator: a script task is refused before the lint runs', async () => {
+    it('refuses a script task with the lint rule the designer shows', async () => {
       const xml = approval('lintScript', GOOD_TASK).replace(
         '<endEvent id="rejected" name="Rejected"/>',
         '<endEvent id="rejected" name="Rejected"/><scriptTask id="s" name="S"><script>1</script></scriptTask>',
       );
       const res = await designer.post('/api/v1/deployments', { xml, forms: [FORM] });
       expect(res.status).toBe(400);
-      expect(res.body.code).toBe('BPMN_UNSUPPORTED');
+      expect(res.body.code).toBe('LINT_FAILED');
+      expect(res.body.details).toContainEqual(
+        expect.objectContaining({
+          elementId: 's',
+          rule: 'platform/no-script-task',
+          message: 'Script task "S" is not allowed: scripts cannot run on this platform; use a service task',
+        }),
+      );
     });
 
     it('lints without deploying (POST /designer/lint)', async () => {

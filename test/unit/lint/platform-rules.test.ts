@@ -75,7 +75,19 @@ describe('the platform lint rules', () => {
   });
 
   it('leaves expressions to run time', async () => {
-    expect(await errors(task('camunda:assignee="${initiator}" camunda:formKey="${formOf(kind)}"'))).toEqual([]);
+    expect(await errors(task('camunda:assignee="${initiator}" camunda:formKey="${formOfKind}"'))).toEqual([]);
+  });
+
+  it('refuses an expression the runtime cannot evaluate, as the deploy does', async () => {
+    // given a form key computed by a function call (the safe expression language has none)
+    expect(await errors(task('camunda:assignee="${initiator}" camunda:formKey="${formOf(kind)}"'))).toEqual([
+      {
+        elementId: 'x',
+        rule: 'platform/expressions-valid',
+        message:
+          '"Check": formKey: invalid expression "${formOf(kind)}": function calls are not allowed in expressions at position 7',
+      },
+    ]);
   });
 
   it('checks only that a form is named when the platform keeps no form catalogue', async () => {
@@ -103,7 +115,22 @@ describe('the platform lint rules', () => {
         {
           elementId: 'x',
           rule: 'platform/service-exists',
-          message: 'Service task "Send" must name a registered service as its delegate expression',
+          message:
+            'Service task "Send" must name a registered service: a delegate expression ${…}, an external topic or implementation ${environment.services.…}',
+        },
+      ],
+    ],
+    ['a service the bpmn-engine way', 'implementation="${environment.services.smsGateway}"', []],
+    ['an external topic', 'camunda:type="external" camunda:topic="noop"', []],
+    [
+      'Java code',
+      'camunda:class="com.acme.Send"',
+      [
+        {
+          elementId: 'x',
+          rule: 'platform/service-exists',
+          message:
+            'Service task "Send": camunda:class "com.acme.Send" names Java code, which cannot run here; name a registered service',
         },
       ],
     ],

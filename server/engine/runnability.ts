@@ -1,0 +1,317 @@
+import { declaredInstanceDeadline, deadlineSpecProblem, deadlineValueProblem } from '../lib/deadlines.js';
+import type { Finding, LintMessageCode } from '../lint/messages.js';
+import { parseServiceReference } from '../services/service-reference.js';
+import { ExpressionError, isExpression, parseExpression, rootIdentifiers, validateTemplate } from './expressions.js';
+
+/**
+ * What the runtime can run, as pure checks over bpmn-moddle elements: the platform's lint rules
+ * report these findings (in the designer and at deploy, server/lint/rules) and the engine's
+ * compile refuses on the very same ones (definitions.ts), so the two never disagree. Free of Node
+ * imports: the designer bundles it with the lint rules.
+ */
+
+/** The platform lint rule (`platform/<rule>`) that reports a finding. */
+export type PlatformRule =
+  | 'no-script-task'
+  | 'supported-elements'
+  | 'expressions-valid'
+  | 'element-complete'
+  | 'service-exists'
+  | 'deadline-valid'
+  | 'executable-process';
+
+export interface RuleFinding extends Finding {
+  rule: PlatformRule;
+}
+
+/** A bpmn-moddle element, as both bpmn-moddle (server) and bpmn-js (browser) hand it out. */
+export interface CheckedElement {
+  $type: string;
+  id?: string;
+  name?: string;
+  $parent?: unknown;
+  [property: string]: unknown;
+}
+
+export interface ServiceCatalog {
+  has(name: string): boolean;
+}
+
+/** Element types the runtime supports; anything else in an executable process is refused. */
+export const SUPPORTED_TYPES: ReadonlySet<string> = new Set([
+  'bpmn:StartEvent',
+  'bpmn:EndEvent',
+  'bpmn:IntermediateCatchEvent',
+  'bpmn:IntermediateThrowEvent',
+  'bpmn:BoundaryEvent',
+  'bpmn:Task',
+  'bpmn:UserTask',
+  'bpmn:ManualTask',
+  'bpmn:ServiceTask',
+  'bpmn:SendTask',
+  'bpmn:ReceiveTask',
+  'bpmn:CallActivity',
+  'bpmn:SubProcess',
+  'bpmn:ExclusiveGateway',
+  'bpmn:ParallelGateway',
+  'bpmn:InclusiveGateway',
+  'bpmn:EventBasedGateway',
+  'bpmn:SequenceFlow',
+  'bpmn:DataObject',
+  'bpmn:DataObjectReference',
+  'bpmn:DataStoreReference',
+  'bpmn:TextAnnotation',
+  'bpmn:Association',
+  'bpmn:Group',
+]);
+const SUPPORTED_EVENT_DEFINITIONS = new Set([
+  'bpmn:TimerEventDefinition',
+  'bpmn:MessageEventDefinition',
+  'bpmn:ErrorEventDefinition',
+  'bpmn:TerminateEventDefinition',
+  'bpmn:SignalEventDefinition',
+  'bpmn:EscalationEventDefinition',
+  'bpmn:LinkEventDefinition',
+]);
+/** The user task attributes that may hold `${…}` expressions (read by the runtime). */
+const USER_TASK_FIELDS = [
+  'candidateGroups',
+  'candidateUsers',
+  'assignee',
+  'formKey',
+  'dueDate',
+  'followUpDate',
+  'priority',
+] as const;
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+function children(value: unknown): CheckedElement[] {
+  return Array.isArray(value) ? (value as CheckedElement[]) : [];
+}
+
+function finding(rule: PlatformRule, code: LintMessageCode, params: Record<string, string> = {}, path?: string[]) {
+  return { rule, code, params, ...(path ? { path } : {}) } satisfies RuleFinding;
+}
+
+/** The syntax of every `${…}` in a text, and no Camunda Java API roots (`execution`, `task`). */
+export function expressionFindings(field: string, value: unknown, path?: string[]): RuleFinding[] {
+  if (typeof value !== 'string' || !value.includes('${')) return [];
+  try {
+    validateTemplate(value);
+    const found: RuleFinding[] = [];
+    for (const body of value.match(/\$\{([^}]*)\}/g) ?? []) {
+      for (const root of rootIdentifiers(body.slice(2, -1))) {
+        if (root === 'execution' || root === 'task') {
+          found.push(finding('expressions-valid', 'expression.java-api', { field, value: root }, path));
+        }
+      }
+    }
+    return found;
+  } catch (err) {
+    const problem = err instanceof ExpressionError ? err.message : String(err);
+    return [finding('expressions-valid', 'expression.invalid', { field, value, problem }, path)];
+  }
+}
+
+/**
+ * Why a flow element (or artifact) cannot run, or nothing. Only the element's own attributes and
+ * definitions are read: a sub-process's children are elements of their own.
+ */
+export function elementFindings(element: CheckedElement, services: ServiceCatalog | null): RuleFinding[] {
+  const type = element.$type;
+  if (type === 'bpmn:ScriptTask') return [finding('no-script-task', 'script-task.forbidden')];
+  if (!SUPPORTED_TYPES.has(type)) {
+    return [finding('supported-elements', 'element.unsupported', { type: type.replace('bpmn:', '') })];
+  }
+  const found = [...eventDefinitionFindings(element), ...loopFindings(element), ...extensionFindings(element)];
+  switch (type) {
+    case 'bpmn:UserTask':
+      return [...found, ...userTaskFindings(element)];
+    case 'bpmn:ServiceTask':
+    case 'bpmn:SendTask':
+      return [...found, ...serviceFindings(element, services)];
+    case 'bpmn:SequenceFlow':
+      return [...found, ...conditionFindings(element)];
+    case 'bpmn:CallActivity': {
+      const called = text(element.calledElement);
+      if (!called) return [...found, finding('element-complete', 'call-activity.no-called-element')];
+      return [...found, ...expressionFindings('calledElement', called, ['calledElement'])];
+    }
+    case 'bpmn:ReceiveTask':
+      return element.messageRef ? found : [...found, finding('element-complete', 'receive-task.no-message')];
+    default:
+      return found;
+  }
+}
+
+function eventDefinitionFindings(element: CheckedElement): RuleFinding[] {
+  const found: RuleFinding[] = [];
+  for (const definition of children(element.eventDefinitions)) {
+    if (!SUPPORTED_EVENT_DEFINITIONS.has(definition.$type)) {
+      found.push(finding('supported-elements', 'event.unsupported', { type: definition.$type.replace('bpmn:', '') }));
+      continue;
+    }
+    if (definition.$type === 'bpmn:TimerEventDefinition') found.push(...timerFindings(definition));
+    const throwing = element.$type === 'bpmn:EndEvent' || element.$type === 'bpmn:IntermediateThrowEvent';
+    if (definition.$type === 'bpmn:MessageEventDefinition' && !definition.messageRef && !throwing) {
+      found.push(finding('element-complete', 'event.no-message'));
+    }
+  }
+  return found;
+}
+
+/** A timer reads like a deadline: ISO date or duration, wd:<N>, sla:<step>, or an expression. */
+function timerFindings(definition: CheckedElement): RuleFinding[] {
+  const kinds = (['timeDuration', 'timeDate', 'timeCycle'] as const).filter((kind) => definition[kind]);
+  if (kinds.length === 0) return [finding('deadline-valid', 'timer.missing')];
+  const found: RuleFinding[] = [];
+  for (const kind of kinds) {
+    const body = text((definition[kind] as CheckedElement).body);
+    const problem = body && kind !== 'timeCycle' ? deadlineSpecProblem(body) : null;
+    if (!body) found.push(finding('deadline-valid', 'timer.empty', { field: kind }));
+    else if (problem) found.push(finding('deadline-valid', 'timer.invalid', { field: kind, problem }));
+    else found.push(...expressionFindings(kind, body));
+  }
+  return found;
+}
+
+function loopFindings(element: CheckedElement): RuleFinding[] {
+  const loop = element.loopCharacteristics as CheckedElement | undefined;
+  if (!loop) return [];
+  if (loop.$type === 'bpmn:StandardLoopCharacteristics') return [finding('supported-elements', 'loop.standard')];
+  const cardinality = loop.loopCardinality as CheckedElement | undefined;
+  const completion = loop.completionCondition as CheckedElement | undefined;
+  const found = [
+    ...expressionFindings('collection', loop.collection),
+    ...expressionFindings('loopCardinality', cardinality?.body),
+    ...expressionFindings('completionCondition', completion?.body),
+  ];
+  if (!loop.collection && !cardinality) found.push(finding('element-complete', 'loop.no-collection'));
+  return found;
+}
+
+/** Listeners run Java or scripts; input/output parameters are text, a map, or an expression. */
+function extensionFindings(element: CheckedElement): RuleFinding[] {
+  const found: RuleFinding[] = [];
+  for (const value of children((element.extensionElements as CheckedElement | undefined)?.values)) {
+    if (value.$type === 'camunda:ExecutionListener' || value.$type === 'camunda:TaskListener') {
+      found.push(finding('supported-elements', 'listener.forbidden', { type: value.$type.replace('camunda:', '') }));
+    }
+    if (value.$type !== 'camunda:InputOutput') continue;
+    for (const parameter of [...children(value.inputParameters), ...children(value.outputParameters)]) {
+      const field = `parameter ${String(parameter.name)}`;
+      if ((parameter.definition as CheckedElement | undefined)?.$type === 'camunda:Script') {
+        found.push(finding('supported-elements', 'script.parameter', { field: String(parameter.name) }));
+      }
+      found.push(...expressionFindings(field, parameter.value));
+    }
+  }
+  return found;
+}
+
+function userTaskFindings(element: CheckedElement): RuleFinding[] {
+  const found: RuleFinding[] = [];
+  const values: Record<(typeof USER_TASK_FIELDS)[number], string | null> = {
+    candidateGroups: text(element.candidateGroups),
+    candidateUsers: text(element.candidateUsers),
+    assignee: text(element.assignee),
+    // Camunda 7.16+ links a form-js form by camunda:formRef; both name a deployed form's id.
+    formKey: text(element.formKey) ?? text(element.formRef),
+    dueDate: text(element.dueDate),
+    followUpDate: text(element.followUpDate),
+    priority: text(element.priority),
+  };
+  for (const field of USER_TASK_FIELDS) found.push(...expressionFindings(field, values[field], [field]));
+  for (const field of ['dueDate', 'followUpDate'] as const) {
+    const value = values[field];
+    if (value && deadlineValueProblem(value)) {
+      found.push(finding('deadline-valid', 'deadline.invalid', { field, value }, [field]));
+    }
+  }
+  const priority = values.priority;
+  if (priority && !isExpression(priority) && !/^-?\d+$/.test(priority)) {
+    found.push(finding('expressions-valid', 'user-task.priority', { value: priority }, ['priority']));
+  }
+  return found;
+}
+
+/** The task names a service the parser reads and, when a registry is given, that it holds. */
+export function serviceFindings(element: CheckedElement, services: ServiceCatalog | null): RuleFinding[] {
+  const reference = parseServiceReference(element);
+  if ('refused' in reference) return [{ rule: 'service-exists', ...reference.refused }];
+  if (services && !services.has(reference.service)) {
+    return [finding('service-exists', 'service.unknown', { value: reference.service }, [reference.attribute])];
+  }
+  return [];
+}
+
+function conditionFindings(flow: CheckedElement): RuleFinding[] {
+  const condition = flow.conditionExpression as CheckedElement | undefined;
+  if (!condition) return [];
+  const language = text(condition.language);
+  if (language) return [finding('supported-elements', 'script.condition', { value: language })];
+  const body = text(condition.body);
+  if (!body) return [finding('element-complete', 'condition.empty')];
+  if (!isExpression(body)) return [finding('expressions-valid', 'condition.not-expression', { value: body })];
+  return expressionFindings('condition', body, ['conditionExpression']);
+}
+
+/** The process's own deadline (camunda:properties dueDate and dueDatePausedBy). */
+export function processFindings(process: CheckedElement): RuleFinding[] {
+  const { dueDate, pausedBy } = declaredInstanceDeadline(process);
+  const path = ['extensionElements'];
+  if (!dueDate) return pausedBy.length ? [finding('deadline-valid', 'deadline.paused-without-due', {}, path)] : [];
+  const found = expressionFindings('dueDate', dueDate, path);
+  if (deadlineValueProblem(dueDate)) {
+    found.push(finding('deadline-valid', 'deadline.invalid', { field: 'dueDate', value: dueDate }, path));
+  }
+  const ids = elementIds(process);
+  for (const id of pausedBy) {
+    if (!ids.has(id)) found.push(finding('deadline-valid', 'deadline.paused-unknown', { value: id }, path));
+  }
+  return found;
+}
+
+/** The ids of every flow element, sub-processes included. */
+function elementIds(container: CheckedElement, into = new Set<string>()): Set<string> {
+  for (const element of children(container.flowElements)) {
+    if (element.id) into.add(element.id);
+    if (element.flowElements) elementIds(element, into);
+  }
+  return into;
+}
+
+/** A message name is text, or one expression (resolved when the message is thrown). */
+export function messageFindings(message: CheckedElement): RuleFinding[] {
+  const name = text(message.name) ?? message.id ?? '';
+  if (!name.includes('${')) return [];
+  try {
+    parseExpression(name.slice(2, -1));
+    return [];
+  } catch {
+    return [finding('expressions-valid', 'message.invalid-name', { value: name }, ['name'])];
+  }
+}
+
+/**
+ * A document holds exactly one executable process (the one the platform deploys). Each finding
+ * names the element it is about: the processes, or the definitions when there is none.
+ */
+export function executableProcessFindings(
+  definitions: CheckedElement,
+): { element: CheckedElement; finding: RuleFinding }[] {
+  const processes = children(definitions.rootElements).filter((e) => e.$type === 'bpmn:Process');
+  const executable = processes.filter((p) => p.isExecutable === true);
+  if (executable.length === 0) {
+    const value = processes.map((p) => p.id).join(', ') || 'none';
+    const notExecutable = finding('executable-process', 'process.not-executable', { value }, ['isExecutable']);
+    return (processes.length ? processes : [definitions]).map((element) => ({ element, finding: notExecutable }));
+  }
+  if (executable.length === 1) return [];
+  const value = executable.map((p) => p.id).join(', ');
+  const several = finding('executable-process', 'process.several-executable', { value }, ['isExecutable']);
+  return executable.map((element) => ({ element, finding: several }));
+}
