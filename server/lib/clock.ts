@@ -1,3 +1,4 @@
+import { shanghaiDateOf, type IsoDate } from '../domain/calendar/dates.js';
 import { addIsoDuration } from './time.js';
 
 /**
@@ -11,6 +12,23 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** The utility's time zone: its business day, daily-job hours and customer-facing times follow it. */
+export const UTILITY_TIME_ZONE = 'Asia/Shanghai';
+
+/** Today on a clock, YYYY-MM-DD in the utility's time zone (the business calendar's day). */
+export function utilityToday(clock: Clock): IsoDate {
+  return shanghaiDateOf(new Date(clock.now()));
+}
+
+/** The hour (0–23) on a clock in the utility's time zone. */
+export function utilityHour(clock: Clock): number {
+  return Number(
+    new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: UTILITY_TIME_ZONE }).format(
+      new Date(clock.now()),
+    ),
+  );
+}
 
 /** A clock that stands still until a test moves it. */
 export class TestClock implements Clock {

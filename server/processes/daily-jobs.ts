@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.js';
-import { shanghaiDateOf } from '../domain/calendar/index.js';
-import type { Clock } from '../lib/clock.js';
+import { utilityHour, utilityToday, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { Periodic } from '../lib/periodic.js';
 
 export interface DailyJob {
   name: string;
@@ -20,8 +20,7 @@ const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === 
  */
 export class DailyJobs {
   private readonly jobs = new Map<string, DailyJob>();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private poller: Periodic | null = null;
 
   constructor(
     private readonly db: Db,
@@ -37,31 +36,19 @@ export class DailyJobs {
   }
 
   start(pollMs = 60_000): void {
-    const poll = () => {
-      this.running = this.tick()
-        .then(() => undefined)
-        .catch((err: unknown) => this.logger.error({ err }, 'daily jobs failed'))
-        .finally(() => {
-          this.running = null;
-        });
-    };
-    this.timer = setInterval(poll, pollMs);
-    this.timer.unref();
+    this.poller = new Periodic('daily-jobs', pollMs, () => this.tick(), this.logger);
+    this.poller.start(pollMs);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.poller?.stop();
+    this.poller = null;
   }
 
   /** Runs every job whose hour has come today (clock time, Asia/Shanghai) and has not run today. */
   async tick(): Promise<string[]> {
-    const now = new Date(this.clock.now());
-    const today = shanghaiDateOf(now);
-    const hour = Number(
-      new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Shanghai' }).format(now),
-    );
+    const today = utilityToday(this.clock);
+    const hour = utilityHour(this.clock);
     const ran: string[] = [];
     for (const job of this.jobs.values()) {
       if (hour < job.hour) continue;

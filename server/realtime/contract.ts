@@ -6,20 +6,164 @@
 
 export const REALTIME_PATH = '/socket.io';
 
-/** A committed change, as pushed to clients: one outbox row plus the public rooms it belongs to. */
-export interface RealtimeEvent {
-  /** The outbox id: increasing, unique; clients remember the largest they saw for catch-up. */
-  id: number;
+/** The instance every instance-scoped event is about (added by the outbox writer). */
+export interface InstanceFields {
+  instanceId: string;
+  businessKey: string | null;
+}
+
+/** What an instance-scoped topic adds to {@link InstanceFields}. */
+export interface InstanceTopicDetails {
+  'instance:started': { startedBy: string };
+  'instance:due': { dueAt: string | null };
+  'instance:completed': Record<never, never>;
+  'instance:failed': Record<never, never>;
+  'instance:cancelled': { reason: string | null; by: string };
+  'incident:created': { incidentId?: string; elementId?: string; message: string | null };
+  'incident:resolved': { incidentId: string; by: string };
+  'message:delivered': { name: string; elementId: string };
+  'task:created': {
+    taskId: string;
+    elementId: string;
+    name: string | null;
+    candidateGroups: string[];
+    assignee: string | null;
+    dueAt: string | null;
+  };
+  'task:claimed': { taskId: string; assignee: string; assigneeName: string };
+  'task:unclaimed': { taskId: string };
+  'task:completed': { taskId: string; completedBy: string; elementId?: string };
+  'task:assigned': { taskId: string; assignee: string | null; previous: string | null; by: string };
+  'task:delegated': { taskId: string; assignee: string; previous: string | null; owner: string; by: string };
+  'task:resolved': { taskId: string; assignee: string; previous: string; by: string };
+  'task:cancelled': { taskId: string };
+  'task:commented': TaskCommentedDetails;
+}
+
+/** A comment or an attachment added to a task. */
+export interface TaskCommentedDetails {
+  taskId: string;
+  author: string;
+  commentId?: string;
+  attachmentId?: string;
+  filename?: string;
+}
+
+export type SlaAlertKind = 'due-soon' | 'breached';
+
+export interface SlaAlertPayload {
+  kind: SlaAlertKind;
+  subjectType: 'task' | 'instance';
+  taskId: string | null;
+  instanceId: string;
+  businessKey: string | null;
+  elementId: string | null;
+  name: string | null;
+  assignee: string | null;
+  dueAt: string;
+}
+
+/** Topics that are not about one instance's step: their payload is written whole by the emitter. */
+export interface OtherTopicPayloads {
+  'sla:due-soon': SlaAlertPayload;
+  'sla:breached': SlaAlertPayload;
+  'sla:acknowledged': {
+    kind: SlaAlertKind;
+    subjectType: 'task' | 'instance';
+    taskId: string | null;
+    instanceId: string;
+    by: string;
+  };
+  'notification:sent': {
+    notificationId: string;
+    template: string;
+    channel: string;
+    customerId: string | null;
+    accountNo: string | null;
+  };
+  'definition:deployed': { definitionId: string; key: string; version: number };
+}
+
+export type InstanceTopic = keyof InstanceTopicDetails;
+
+/**
+ * Routing reads a few optional fields by name (assignee, recipient, userId …) on any payload:
+ * undeclared keys read as `unknown`, never as a typed value.
+ */
+type Open = Readonly<Record<string, unknown>>;
+
+/** The event map: each `noun:verb` topic and the payload it carries (camelCase keys). */
+export type RealtimePayloads = {
+  [T in InstanceTopic]: InstanceFields & InstanceTopicDetails[T] & Open;
+} & { [T in keyof OtherTopicPayloads]: OtherTopicPayloads[T] & Open };
+
+export type RealtimeTopic = keyof RealtimePayloads;
+
+const TOPICS: Record<RealtimeTopic, true> = {
+  'instance:started': true,
+  'instance:due': true,
+  'instance:completed': true,
+  'instance:failed': true,
+  'instance:cancelled': true,
+  'incident:created': true,
+  'incident:resolved': true,
+  'message:delivered': true,
+  'task:created': true,
+  'task:claimed': true,
+  'task:unclaimed': true,
+  'task:completed': true,
+  'task:assigned': true,
+  'task:delegated': true,
+  'task:resolved': true,
+  'task:cancelled': true,
+  'task:commented': true,
+  'sla:due-soon': true,
+  'sla:breached': true,
+  'sla:acknowledged': true,
+  'notification:sent': true,
+  'definition:deployed': true,
+};
+
+export const REALTIME_TOPICS = Object.keys(TOPICS) as RealtimeTopic[];
+
+export function isRealtimeTopic(topic: string): topic is RealtimeTopic {
+  return Object.prototype.hasOwnProperty.call(TOPICS, topic);
+}
+
+/** Where an event belongs and what it says, for one topic (the outbox row before it has an id). */
+export interface TopicEvent<T extends RealtimeTopic> {
   /** `noun:verb`, e.g. `task:created`, `task:claimed`, `instance:completed`, `incident:created`. */
-  topic: string;
+  topic: T;
   departmentId: string | null;
   definitionKey: string | null;
   instanceId: string | null;
-  payload: Record<string, unknown>;
-  /** Commit time (ISO 8601). */
-  at: string;
-  /** The rooms this event was sent to (a client dispatches it to its subscriptions among them). */
-  rooms: string[];
+  payload: RealtimePayloads[T];
+}
+
+/** Any topic's event, discriminated by `topic`: narrowing the topic narrows the payload. */
+export type AnyTopicEvent = { [T in RealtimeTopic]: TopicEvent<T> }[RealtimeTopic];
+
+/** The topics of a family (`task`, `instance`, `sla` …). */
+export type TopicOf<F extends string> = Extract<RealtimeTopic, `${F}:${string}`>;
+
+/** A committed change, as pushed to clients: one outbox row plus the public rooms it belongs to. */
+export type RealtimeEvent<T extends RealtimeTopic = RealtimeTopic> = {
+  [K in T]: TopicEvent<K> & {
+    /** The outbox id: increasing, unique; clients remember the largest they saw for catch-up. */
+    id: number;
+    /** Commit time (ISO 8601). */
+    at: string;
+    /** The rooms this event was sent to (a client dispatches it to its subscriptions among them). */
+    rooms: string[];
+  };
+}[T];
+
+/** Whether an event is of a topic family (`task`, `notification` …): narrows its topic and payload. */
+export function inFamily<F extends string, E extends { topic: RealtimeTopic }>(
+  event: E,
+  family: F,
+): event is Extract<E, { topic: TopicOf<F> }> {
+  return event.topic.startsWith(`${family}:`);
 }
 
 /** The kinds of room a client may subscribe to (the server decides by Casbin whether it may). */

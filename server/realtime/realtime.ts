@@ -1,12 +1,11 @@
 import type http from 'node:http';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import { z } from 'zod';
 import { isEmbedded, type Db } from '../db/index.js';
 import type { AuthService } from '../identity/auth.service.js';
 import type { Authorization } from '../identity/authorization.js';
-import type { Actor } from '../lib/actor.js';
 import type { Logger } from '../lib/logger.js';
 import type { EventBus } from '../workflow/outbox.js';
 import {
@@ -14,18 +13,16 @@ import {
   parseRoom,
   REALTIME_PATH,
   roomName,
-  type ClientToServerEvents,
   type RealtimeError,
-  type Room,
-  type ServerToClientEvents,
   type SubscribeAck,
   type UnsubscribeAck,
 } from './contract.js';
-import { authenticateHandshake, sameOrigin, type Credential } from './handshake.js';
+import { authenticateHandshake, sameOrigin } from './handshake.js';
 import { Publisher, UserIds } from './publisher.js';
 import { missedEvents } from './replay.js';
 import { OutboxRetention } from './retention.js';
 import { RoomAccess } from './rooms.js';
+import type { RealtimeServer, RealtimeSocket } from './socket.js';
 import { AccessWatch } from './watch.js';
 
 export interface RealtimeOptions {
@@ -68,26 +65,13 @@ export interface RealtimeDeps {
   logger: Logger;
 }
 
-/** What the server keeps per socket. */
-export interface SocketState {
-  actor: Actor;
-  credential: Credential;
-  /** Subscribed rooms by name. */
-  rooms: Map<string, Room>;
-  requests: { windowStart: number; count: number };
-  /** Requests of one socket are handled one after the other (room limit, subscribe/unsubscribe order). */
-  queue: Promise<void>;
-}
-
-export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketState>;
-export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketState>;
-
 const subscribeSchema = z.object({ room: z.string().max(200), since: z.number().int().min(0).optional() }).strict();
 const unsubscribeSchema = z.object({ room: z.string().max(200) }).strict();
 
 /** The knex connection string of a pg database (tests hand the platform a ready database). */
 function connectionString(db: Db): string | undefined {
-  const connection = db.client.config.connection as unknown;
+  const config = db.client.config as { connection?: unknown };
+  const connection = config.connection;
   return typeof connection === 'string' ? connection : undefined;
 }
 
@@ -106,7 +90,6 @@ export class Realtime {
   private readonly options: RealtimeOptions;
 
   constructor(
-    server: http.Server,
     private readonly deps: RealtimeDeps,
     options: Partial<RealtimeOptions> = {},
   ) {
@@ -114,7 +97,8 @@ export class Realtime {
     const url = isEmbedded(deps.db) ? undefined : (this.options.databaseUrl ?? connectionString(deps.db));
     this.pool = url ? new pg.Pool({ connectionString: url, max: 4 }) : null;
     this.pool?.on('error', (err) => deps.logger.warn({ err }, 'realtime adapter connection failed'));
-    this.io = new Server(server, {
+    // Built before the HTTP server exists (its routes read this node's status); `serve` binds it.
+    this.io = new Server({
       path: REALTIME_PATH,
       serveClient: false,
       maxHttpBufferSize: this.options.maxMessageBytes,
@@ -231,6 +215,11 @@ export class Realtime {
     return r.count > this.options.maxRequestsPer10s
       ? { code: 'RATE_LIMITED', message: 'too many subscribe requests; slow down' }
       : null;
+  }
+
+  /** Answers Socket.IO on the platform's HTTP server (its other requests stay with the app). */
+  serve(server: http.Server): void {
+    this.io.attach(server);
   }
 
   start(): void {

@@ -3,7 +3,7 @@ import type { Db } from '../db/index.js';
 import type { DepartmentTree } from '../identity/departments.js';
 import type { Actor } from '../lib/actor.js';
 import type { PublishedEvent } from '../workflow/outbox.js';
-import type { Room } from './contract.js';
+import { isRealtimeTopic, type Room } from './contract.js';
 import { PERSONAL_FIELDS } from './rooms.js';
 
 /**
@@ -24,16 +24,20 @@ interface OutboxRow {
   created_at: Date | string;
 }
 
-export function toPublished(row: OutboxRow): PublishedEvent {
+/** An outbox row as the event it was written as; null for a topic this version no longer knows. */
+export function toPublished(row: OutboxRow): PublishedEvent | null {
+  if (!isRealtimeTopic(row.topic)) return null;
+  const payload: unknown = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
+  // The row was written by the outbox writer, whose `add` is typed by topic (workflow/outbox.ts).
   return {
     id: Number(row.id),
     topic: row.topic,
     departmentId: row.department_id,
     definitionKey: row.definition_key,
     instanceId: row.instance_id,
-    payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload,
+    payload,
     at: new Date(row.created_at).toISOString(),
-  };
+  } as PublishedEvent;
 }
 
 /** Outbox rows that belong to a room: the SQL twin of `targetRooms` (personal rows by the names they carry). */
@@ -108,5 +112,6 @@ export async function missedEvents(
         .orderBy('id')
         .select(columns)
     : [];
-  return { events: [...late, ...rows].map(toPublished), resync: false, latest };
+  const events = [...late, ...rows].map(toPublished).filter((e): e is PublishedEvent => e !== null);
+  return { events, resync: false, latest };
 }

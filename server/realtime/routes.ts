@@ -1,10 +1,9 @@
 import { route, type Route } from '../http/route.js';
 import { z } from 'zod';
-import { AppError } from '../lib/errors.js';
 import type { Realtime } from './realtime.js';
 
-/** Operators' view of this node's Socket.IO (the server is attached after the routes are built). */
-export function realtimeRoutes(realtime: () => Realtime | null): Route[] {
+/** Operators' view of this node's Socket.IO. */
+export function realtimeRoutes(realtime: Pick<Realtime, 'status'>): Route[] {
   return [
     route({
       method: 'get',
@@ -18,11 +17,7 @@ export function realtimeRoutes(realtime: () => Realtime | null): Route[] {
         nodes: z.number().int(),
         delivered: z.number().int(),
       }),
-      async handle() {
-        const r = realtime();
-        if (!r) throw new AppError(503, 'REALTIME_UNAVAILABLE', 'realtime is not running');
-        return r.status();
-      },
+      handle: () => realtime.status(),
     }),
   ];
 }

@@ -3,7 +3,7 @@ import type { AuthService } from '../identity/auth.service.js';
 import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import type { Logger } from '../lib/logger.js';
-import type { RealtimeServer, RealtimeSocket } from './realtime.js';
+import type { RealtimeServer, RealtimeSocket } from './socket.js';
 import type { RoomAccess } from './rooms.js';
 
 interface WatchDeps {

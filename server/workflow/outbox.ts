@@ -1,28 +1,68 @@
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db/index.js';
+import type {
+  AnyTopicEvent,
+  InstanceTopic,
+  InstanceTopicDetails,
+  RealtimePayloads,
+  RealtimeTopic,
+  TopicEvent,
+} from '../realtime/contract.js';
 import type { WriteBatch } from './write-batch.js';
 
-/** A change others may need to see: written in the transaction that made it, published after commit. */
-export interface OutboxEvent {
-  topic: string;
-  departmentId: string | null;
-  definitionKey: string | null;
-  instanceId: string | null;
-  payload: Record<string, unknown>;
+/**
+ * A change others may need to see: written in the transaction that made it, published after
+ * commit. Typed by topic (server/realtime/contract.ts): the topic decides the payload.
+ */
+export type OutboxEvent = AnyTopicEvent;
+
+/** An outbox event once committed: its id (the catch-up cursor) and commit time. */
+export type PublishedEvent = { [T in RealtimeTopic]: TopicEvent<T> & { id: number; at: string } }[RealtimeTopic];
+
+/** The instance an instance-scoped event is about, as its row spells it. */
+export interface InstanceRef {
+  id: string;
+  department_id: string | null;
+  definition_key: string;
+  business_key: string | null;
 }
 
-export interface PublishedEvent extends OutboxEvent {
-  id: number;
-  at: string;
+/** An outbox event about an instance: its rooms and the instance fields every such topic carries. */
+export function instanceEvent<T extends InstanceTopic>(
+  topic: T,
+  instance: InstanceRef,
+  details: InstanceTopicDetails[T],
+): TopicEvent<T> {
+  // The map's entry for an instance topic is exactly these fields plus the details (contract.ts).
+  const payload = { instanceId: instance.id, businessKey: instance.business_key, ...details } as RealtimePayloads[T];
+  return {
+    topic,
+    departmentId: instance.department_id,
+    definitionKey: instance.definition_key,
+    instanceId: instance.id,
+    payload,
+  };
+}
+
+/** What the bus carries: committed events, and the signal that jobs fell due. */
+export interface BusEvents {
+  event: [PublishedEvent];
+  /** A transaction queued jobs that are due now: the job executor polls at once. */
+  'jobs:due': [];
 }
 
 /**
- * In-process fan-out of committed events. The realtime layer (Socket.IO) subscribes here; with
- * several nodes it relays through PostgreSQL. Listeners never run inside a transaction.
+ * In-process fan-out after commit. The realtime layer (Socket.IO) subscribes to `event`; with
+ * several nodes it relays through PostgreSQL. The job executor listens to `jobs:due`. Listeners
+ * never run inside a transaction.
  */
-export class EventBus extends EventEmitter {
+export class EventBus extends EventEmitter<BusEvents> {
   publish(events: PublishedEvent[]): void {
     for (const event of events) this.emit('event', event);
+  }
+
+  jobsDue(): void {
+    this.emit('jobs:due');
   }
 }
 
@@ -58,7 +98,7 @@ export class OutboxBatch {
     const rows = (await batch.flush<{ id: number; created_at: Date }>(trx, insert)).sort(
       (a, b) => Number(a.id) - Number(b.id),
     );
-    this.written = this.events.map((e, i) => ({
+    this.written = this.events.map((e, i): PublishedEvent => ({
       ...e,
       id: Number(rows[i]?.id),
       at: new Date(rows[i]?.created_at ?? Date.now()).toISOString(),

@@ -9,6 +9,7 @@ import {
 import { StepContext, type Variables } from '../engine/step-context.js';
 import { resolveTemplate } from '../engine/expressions.js';
 import type { Actor } from '../lib/actor.js';
+import { systemClock, type Clock } from '../lib/clock.js';
 import { Conflict, NotFound } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { DefinitionStore } from './definitions.repository.js';
@@ -16,8 +17,10 @@ import { lockInstance, toJson, type InstanceRow } from './instances.repository.j
 import type { TransactionScope } from './transactions.js';
 import { persistHistory } from './history.repository.js';
 import { instanceDeadline } from './instance-deadline.js';
-import { instanceEvent, StepPersistence } from './step-persistence.js';
+import { instanceEvent, type InstanceRef } from './outbox.js';
+import { StepPersistence } from './step-persistence.js';
 import type { StepMetrics } from './metrics.js';
+import type { InstanceTopic, InstanceTopicDetails } from '../realtime/contract.js';
 
 /** How deep call activities may nest before the platform refuses (a call cycle would never end). */
 const MAX_CALL_DEPTH = 10;
@@ -52,10 +55,14 @@ export class StepExecutor {
     private readonly definitions: DefinitionStore,
     private readonly logger: Logger,
     private readonly metrics: StepMetrics,
-    private readonly clock: () => number = Date.now,
+    clock: Clock = systemClock,
   ) {
-    this.persistence = new StepPersistence(logger, clock);
+    this.clock = () => clock.now();
+    this.persistence = new StepPersistence(logger, this.clock);
   }
+
+  /** The platform clock as the engine and the step writers take it. */
+  private readonly clock: () => number;
 
   /** The platform clock's current time (a test clock in tests). */
   now(): Date {
@@ -179,7 +186,10 @@ export class StepExecutor {
           ...(dueChanged ? { due_at: updated.due_at } : {}),
         }),
     );
-    if (dueChanged) scope.outbox.add(this.event('instance:due', updated, { dueAt: updated.due_at ?? null }));
+    if (dueChanged)
+      scope.outbox.add(
+        this.event('instance:due', updated, { dueAt: updated.due_at ? new Date(updated.due_at).toISOString() : null }),
+      );
     if (updated.status !== 'running') this.finish(scope, updated, outcome);
     this.metrics.observeStep(prepared.command.kind, (performance.now() - started) / 1000);
     return updated;
@@ -197,7 +207,7 @@ export class StepExecutor {
           status: 'open',
         }),
       );
-      scope.outbox.add(this.event('incident:created', instance, { message: outcome.error }));
+      scope.outbox.add(this.event('incident:created', instance, { message: outcome.error ?? null }));
     }
     scope.outbox.add(
       this.event(instance.status === 'completed' ? 'instance:completed' : 'instance:failed', instance, {}),
@@ -263,11 +273,7 @@ export class StepExecutor {
     }
   }
 
-  event(
-    topic: string,
-    instance: Pick<InstanceRow, 'id' | 'department_id' | 'definition_key' | 'business_key'>,
-    payload: Record<string, unknown>,
-  ) {
-    return instanceEvent(topic, instance, payload);
+  event<T extends InstanceTopic>(topic: T, instance: InstanceRef, details: InstanceTopicDetails[T]) {
+    return instanceEvent(topic, instance, details);
   }
 }

@@ -5,21 +5,8 @@ import { StepContext } from '../engine/step-context.js';
 import type { Logger } from '../lib/logger.js';
 import { resolveDeadline } from '../lib/deadlines.js';
 import { toJson, type InstanceRow } from './instances.repository.js';
-import type { OutboxEvent } from './outbox.js';
+import { instanceEvent } from './outbox.js';
 import type { CreatedTask, TransactionScope } from './transactions.js';
-
-type InstanceRef = Pick<InstanceRow, 'id' | 'department_id' | 'definition_key' | 'business_key'>;
-
-/** An outbox event about an instance, in the shape every topic shares. */
-export function instanceEvent(topic: string, instance: InstanceRef, payload: Record<string, unknown>): OutboxEvent {
-  return {
-    topic,
-    departmentId: instance.department_id,
-    definitionKey: instance.definition_key,
-    instanceId: instance.id,
-    payload: { instanceId: instance.id, businessKey: instance.business_key, ...payload },
-  };
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -88,7 +75,7 @@ export class StepPersistence {
           name: row.name,
           candidateGroups: row.candidate_groups,
           assignee: row.assignee,
-          dueAt: row.due_at,
+          dueAt: row.due_at ? row.due_at.toISOString() : null,
         }),
       );
     }

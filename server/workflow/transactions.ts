@@ -2,7 +2,7 @@ import type { Db } from '../db/index.js';
 import { OutboxBatch, type EventBus } from './outbox.js';
 import { WriteBatch } from './write-batch.js';
 
-/** One transaction's shared work: its outbox, and whether jobs fell due that should run right after commit. */
+/** One transaction's shared work: its outbox, and whether jobs fell due that should run right after commit (announced on the bus). */
 export interface TransactionScope {
   trx: Db;
   outbox: OutboxBatch;
@@ -32,7 +32,6 @@ export class Transactions {
   constructor(
     private readonly db: Db,
     private readonly bus: EventBus,
-    private readonly onJobsDue: () => void = () => {},
   ) {}
 
   async run<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T> {
@@ -45,7 +44,7 @@ export class Transactions {
       return value;
     });
     outbox.publish(this.bus);
-    if (scope.dueJobs) this.onJobsDue();
+    if (scope.dueJobs) this.bus.jobsDue();
     return result;
   }
 }

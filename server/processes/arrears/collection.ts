@@ -1,3 +1,4 @@
+import { utilityToday } from '../../lib/clock.js';
 import type { Db } from '../../db/index.js';
 import type { ElecTypeCode } from '../../domain/billing/index.js';
 import { addDays, compareDates, shanghaiDateOf, toDayNumber } from '../../domain/calendar/index.js';
@@ -6,7 +7,6 @@ import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import type { Logger } from '../../lib/logger.js';
 import { arrearsOf } from '../../marketing/arrears.js';
 import type { ProcessContext } from '../context.js';
-import { todayOf } from '../context.js';
 
 export const ARREARS_PROCESS = 'arrears-collection';
 export const PAYMENT_RECEIVED = 'payment-received';
@@ -49,8 +49,8 @@ export interface Overdue {
  * Settled: nothing overdue is left unpaid.
  */
 export async function overdueOf(ctx: ProcessContext, customerId: string): Promise<Overdue> {
-  const asOf = todayOf(ctx.clock);
-  const report = await ctx.services.arrears.report(customerId, asOf, SYSTEM_ACTOR);
+  const asOf = utilityToday(ctx.clock);
+  const report = await ctx.ports.arrears.report(customerId, asOf, SYSTEM_ACTOR);
   const overdue = report.bills.filter((b) => compareDates(b.dueDate, asOf) < 0 && dec(b.outstanding).greaterThan(0));
   const oldest = overdue[0];
   return {
@@ -96,7 +96,7 @@ export class CollectionStarter {
     let started = 0;
     for (const c of candidates.rows) {
       try {
-        await this.ctx.services.instances.start(
+        await this.ctx.ports.instances.start(
           {
             definitionKey: ARREARS_PROCESS,
             businessKey: c.account_no,
@@ -131,7 +131,7 @@ export class CollectionStarter {
     const name = waiting.includes(PAID_AFTER_DISCONNECTION) ? PAID_AFTER_DISCONNECTION : PAYMENT_RECEIVED;
     const position = await overdueOf(this.ctx, customerId);
     if (!position.settled) return false;
-    await this.ctx.services.messages.correlate(
+    await this.ctx.ports.messages.correlate(
       {
         name,
         businessKey: customer.account_no as string,
@@ -149,7 +149,7 @@ export class CollectionStarter {
  * settled, on the unpaid principal, partial payments lowering it from the next day.
  */
 export async function lateFeeCharged(ctx: ProcessContext, customerId: string, billIds: string[]) {
-  if (!billIds.length) return { lateFee: '0.00', settledOn: todayOf(ctx.clock) };
+  if (!billIds.length) return { lateFee: '0.00', settledOn: utilityToday(ctx.clock) };
   const customer = await ctx.db('customers').where({ id: customerId }).first('elec_type_code');
   const bills = (await ctx
     .db('bills')
@@ -173,7 +173,7 @@ export async function lateFeeCharged(ctx: ProcessContext, customerId: string, bi
     amount: a.amount,
     date: shanghaiDateOf(new Date(a.paid_at)),
   }));
-  const settledOn = payments.reduce((d, p) => (p.date > d ? p.date : d), bills[0]?.due_date ?? todayOf(ctx.clock));
+  const settledOn = payments.reduce((d, p) => (p.date > d ? p.date : d), bills[0]?.due_date ?? utilityToday(ctx.clock));
   // Each bill as it stood before its payments, accrued to the day the last one was made.
   const report = arrearsOf(
     bills.map((b) => ({

@@ -1,6 +1,7 @@
+import { utilityToday } from '../../lib/clock.js';
 import { addDays } from '../../domain/calendar/index.js';
 import type { ServiceDefinition } from '../../services/registry.js';
-import { required, todayOf, type ProcessContext } from '../context.js';
+import { required, type ProcessContext } from '../context.js';
 import { COLLECTION_RULES, eligibleAt, lateFeeCharged, overdueOf, shanghaiAt } from './collection.js';
 
 /** An instant as the customer reads it: `2024-09-22 09:00` in Asia/Shanghai. */
@@ -50,7 +51,10 @@ export function arrearsServices(ctx: ProcessContext): ServiceDefinition[] {
       description: 'Plans the disconnection 7 days after the written notice and the final notice 30 minutes before.',
       outputs: ['disconnectAt', 'finalNoticeAt', 'disconnectAtText'],
       handler() {
-        const at = shanghaiAt(addDays(todayOf(ctx.clock), COLLECTION_RULES.noticeDays), COLLECTION_RULES.fieldHour);
+        const at = shanghaiAt(
+          addDays(utilityToday(ctx.clock), COLLECTION_RULES.noticeDays),
+          COLLECTION_RULES.fieldHour,
+        );
         const final = new Date(Date.parse(at) - COLLECTION_RULES.finalNoticeMinutes * 60_000).toISOString();
         // The notices show the local time (Asia/Shanghai), the timers take the instant.
         return { disconnectAt: at, finalNoticeAt: final, disconnectAtText: shanghaiText(at) };

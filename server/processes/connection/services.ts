@@ -1,4 +1,4 @@
-import { shanghaiDateOf } from '../../domain/calendar/index.js';
+import { utilityToday } from '../../lib/clock.js';
 import { deviceClassOf, type AccuracyClass } from '../../domain/metering/index.js';
 import {
   CONNECTION_CLASS_CODES,
@@ -22,7 +22,7 @@ function connectionClass(v: Vars): ConnectionClass {
   return code as ConnectionClass;
 }
 
-const today = (ctx: ProcessContext) => shanghaiDateOf(new Date(ctx.clock.now()));
+const today = (ctx: ProcessContext) => utilityToday(ctx.clock);
 const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
 /** The account number a completed application gets: derived from the instance, so a retry finds it again. */
@@ -124,7 +124,7 @@ export function connectionServices(ctx: ProcessContext): ServiceDefinition[] {
         const departmentId = call.departmentId ?? undefined;
         let customer = await ctx.db('customers').where({ account_no: accountNo }).first('id');
         if (!customer) {
-          const created = await ctx.services.customers.create(
+          const created = await ctx.ports.customers.create(
             {
               accountNo,
               name: text(v.customerName) ?? accountNo,
@@ -148,7 +148,7 @@ export function connectionServices(ctx: ProcessContext): ServiceDefinition[] {
           if (existing) meterId = existing.id;
           else {
             const accuracyClass = (text(v.meterAccuracyClass) ?? '2.0') as AccuracyClass;
-            const meter = await ctx.services.meters.install(
+            const meter = await ctx.ports.meters.install(
               customer.id,
               {
                 assetNo,

@@ -1,5 +1,5 @@
-import { todayOf } from '../context.js';
-import type { DemoContributor } from './index.js';
+import { utilityToday } from '../../lib/clock.js';
+import type { DemoContributor } from './context.js';
 
 /** The demo user of a role in a department's county (xh.manager …), or null where the demo has none. */
 export function countyUser(departmentId: string, role: string): string | null {
@@ -21,10 +21,10 @@ export const arrearsCollectionDemo: DemoContributor = {
   name: 'arrears-collection',
   definitionKey: 'arrears-collection',
   async seed(ctx) {
-    const today = todayOf(ctx.clock);
-    await ctx.services.processes.scanOverdueNow(today, 40);
+    const today = utilityToday(ctx.clock);
+    await ctx.ports.processes.scanOverdueNow(today, 40);
     // Today's scan counts as done: the rest of the overdue customers start tomorrow at 02:00.
-    await ctx.services
+    await ctx
       .db('daily_job_runs')
       .insert({
         name: 'arrears-scan',
@@ -37,7 +37,7 @@ export const arrearsCollectionDemo: DemoContributor = {
       .onConflict(['name', 'run_date'])
       .ignore();
     await ctx.executor.drain();
-    const db = ctx.services.db;
+    const db = ctx.db;
     const approvals = (await db('tasks')
       .where({ definition_key: 'arrears-collection', element_id: 'ARR_APPROVAL', status: 'open' })
       .orderBy('business_key')
@@ -58,9 +58,9 @@ export const arrearsCollectionDemo: DemoContributor = {
     const waiting = running.find((r) => countyUser(r.department_id, 'collector'));
     if (!waiting) return;
     const collector = countyUser(waiting.department_id, 'collector') as string;
-    const report = await ctx.services.arrears.report(waiting.variables.customerId, today, await ctx.as(collector));
+    const report = await ctx.ports.arrears.report(waiting.variables.customerId, today, await ctx.as(collector));
     if (Number(report.totalArrears) <= 0) return;
-    await ctx.services.payments.record(
+    await ctx.ports.payments.record(
       {
         customerId: waiting.variables.customerId,
         channel: 'counter',

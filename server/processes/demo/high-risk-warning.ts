@@ -1,6 +1,6 @@
-import { todayOf } from '../context.js';
+import { utilityToday } from '../../lib/clock.js';
 import { countyUser } from './arrears-collection.js';
-import type { DemoContributor } from './index.js';
+import type { DemoContributor } from './context.js';
 
 /**
  * High-risk warnings in flight: a few commercial customers with arrears are marked as they would
@@ -12,7 +12,7 @@ export const highRiskWarningDemo: DemoContributor = {
   name: 'high-risk-warning',
   definitionKey: 'high-risk-warning',
   async seed(ctx) {
-    const db = ctx.services.db;
+    const db = ctx.db;
     const owing = (await db('customers as c')
       .join('bills as b', 'b.customer_id', 'c.id')
       .whereIn('b.status', ['issued', 'partly_paid'])
@@ -32,7 +32,7 @@ export const highRiskWarningDemo: DemoContributor = {
         .where({ id })
         .update(marks[i] ?? {});
     // Tonight's screening, run now (and claimed for today, so the 01:00 job does not repeat it).
-    await ctx.services.processes.dailyJobs.runOnce('risk-screening', todayOf(ctx.clock));
+    await ctx.ports.processes.dailyJobs.runOnce('risk-screening', utilityToday(ctx.clock));
     await ctx.executor.drain();
     const orders = (await db('tasks')
       .where({ definition_key: 'high-risk-warning', element_id: 'RW_MEASURE', status: 'open' })

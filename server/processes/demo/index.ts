@@ -1,33 +1,13 @@
-import type { Clock } from '../../lib/clock.js';
 import type { Actor } from '../../lib/actor.js';
+import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { JobExecutor } from '../../jobs/executor.js';
-import type { Services } from '../../http/services.js';
+import type { DemoContext, DemoContributor, DemoPorts } from './context.js';
 import { newConnectionDemo } from './new-connection.js';
 import { meterVerificationDemo } from './meter-verification.js';
 import { monthlyBillingDemo } from './monthly-billing.js';
 import { arrearsCollectionDemo } from './arrears-collection.js';
 import { highRiskWarningDemo } from './high-risk-warning.js';
-
-/** What a demo contributor gets: the services, a way to act as a demo user, and the job executor. */
-export interface DemoContext {
-  services: Services;
-  logger: Logger;
-  clock: Clock;
-  executor: JobExecutor;
-  /** The actor of a demo user (xh.clerk, xh.leader …), as if they had logged in. */
-  as(username: string): Promise<Actor>;
-  /** Claims and completes the open task at `elementId` of an instance as `username`. */
-  complete(instanceId: string, elementId: string, username: string, variables?: Record<string, unknown>): Promise<void>;
-}
-
-/** One process's demo instances; each contributor seeds only when none of its instances exist yet. */
-export interface DemoContributor {
-  name: string;
-  /** The process key whose instances mean "already seeded". */
-  definitionKey: string;
-  seed(ctx: DemoContext): Promise<void>;
-}
 
 /** Every contributor (issue 5: "instances of every process in flight at different steps"). Add yours here. */
 export const DEMO_CONTRIBUTORS: DemoContributor[] = [
@@ -43,15 +23,16 @@ export const DEMO_CONTRIBUTORS: DemoContributor[] = [
  * Idempotent per process: a process that already has instances is left alone.
  */
 export async function seedDemoProcesses(
-  services: Services,
-  executor: JobExecutor,
+  services: DemoPorts,
+  executor: Pick<JobExecutor, 'drain'>,
   clock: Clock,
   logger: Logger,
   contributors: DemoContributor[] = DEMO_CONTRIBUTORS,
 ): Promise<void> {
   const actors = new Map<string, Actor>();
   const ctx: DemoContext = {
-    services,
+    db: services.db,
+    ports: services,
     logger,
     clock,
     executor,

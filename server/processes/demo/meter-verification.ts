@@ -1,22 +1,22 @@
-import { shanghaiDateOf } from '../../domain/calendar/index.js';
+import { utilityToday } from '../../lib/clock.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
-import type { DemoContext, DemoContributor } from './index.js';
+import type { DemoContext, DemoContributor } from './context.js';
 
 /** A household meter of the department to test: a demo customer's, or one made for the demo. */
 async function demoMeter(ctx: DemoContext, departmentId: string, n: number): Promise<string> {
   const accountNo = `DEMO-MV-${departmentId.slice(-2)}-${n}`;
   const assetNo = `DEMO-MV-${departmentId.slice(-2)}-M${n}`;
-  const existing = await ctx.services.db('meters').where({ asset_no: assetNo }).first('asset_no');
+  const existing = await ctx.db('meters').where({ asset_no: assetNo }).first('asset_no');
   if (existing) return assetNo;
-  let customer = await ctx.services.db('customers').where({ account_no: accountNo }).first('id');
+  let customer = await ctx.db('customers').where({ account_no: accountNo }).first('id');
   if (!customer) {
-    const created = await ctx.services.customers.create(
+    const created = await ctx.ports.customers.create(
       { accountNo, name: `校验示例客户 ${n}`, phone: '13700000000', departmentId, elecTypeCode: '202' },
       SYSTEM_ACTOR,
     );
     customer = { id: created.id as string };
   }
-  await ctx.services.meters.install(
+  await ctx.ports.meters.install(
     customer.id,
     { assetNo, accuracyClass: '2.0', deviceClass: 'V', installDate: '2022-06-01' },
     SYSTEM_ACTOR,
@@ -29,10 +29,10 @@ export const meterVerificationDemo: DemoContributor = {
   name: 'meter-verification',
   definitionKey: 'meter-verification',
   async seed(ctx: DemoContext) {
-    const today = shanghaiDateOf(new Date(ctx.clock.now()));
+    const today = utilityToday(ctx.clock);
     const start = async (county: string, departmentId: string, n: number) => {
       const meterAssetNo = await demoMeter(ctx, departmentId, n);
-      const instance = await ctx.services.instances.start(
+      const instance = await ctx.ports.instances.start(
         {
           definitionKey: 'meter-verification',
           businessKey: `SQ304-DEMO-${county.toUpperCase()}-${n}`,

@@ -1,8 +1,8 @@
+import { utilityToday } from '../../lib/clock.js';
 import { shiftPeriod } from '../../marketing/billing-periods.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { billAuditVariables } from '../billing/services.js';
-import { todayOf } from '../context.js';
-import type { DemoContributor } from './index.js';
+import type { DemoContributor } from './context.js';
 
 /**
  * Monthly billing in flight: Xihu's run for last month has billed the county (and dispatched the
@@ -14,9 +14,9 @@ export const monthlyBillingDemo: DemoContributor = {
   name: 'monthly-billing',
   definitionKey: 'monthly-billing',
   async seed(ctx) {
-    const period = shiftPeriod(todayOf(ctx.clock).slice(0, 7), -1);
+    const period = shiftPeriod(utilityToday(ctx.clock).slice(0, 7), -1);
     const leader = await ctx.as('xh.leader');
-    const run = await ctx.services.instances.start(
+    const run = await ctx.ports.instances.start(
       {
         definitionKey: 'monthly-billing',
         businessKey: `ZJ-HZ-XH-${period}`,
@@ -29,8 +29,8 @@ export const monthlyBillingDemo: DemoContributor = {
     // Yuhang's run for the current month is in flight: its readings are not all in yet, so it
     // waits with the meter technicians (MR_SUPPLEMENT) instead of billing without them.
     const yuhangLeader = await ctx.as('yh.leader');
-    const current = todayOf(ctx.clock).slice(0, 7);
-    await ctx.services.instances.start(
+    const current = utilityToday(ctx.clock).slice(0, 7);
+    await ctx.ports.instances.start(
       {
         definitionKey: 'monthly-billing',
         businessKey: `ZJ-HZ-YH-${current}`,
@@ -41,28 +41,26 @@ export const monthlyBillingDemo: DemoContributor = {
     );
     await ctx.executor.drain();
     // Bills an earlier run held in Xihu and nobody has audited yet: the auditors' backlog.
-    const backlog = (await ctx.services
+    const backlog = (await ctx
       .db('bills as b')
       .join('customers as c', 'c.id', 'b.customer_id')
       .where('b.status', 'held')
       .where('c.department_id', 'like', 'ZJ-HZ-XH%')
       .whereNot(
         'b.billing_run_id',
-        (await ctx.services.db('process_instances').where({ id: run.id }).first('variables'))?.variables
-          ?.billingRunId ?? null,
+        (await ctx.db('process_instances').where({ id: run.id }).first('variables'))?.variables?.billingRunId ?? null,
       )
       .orderBy('b.id')
       .limit(6)
       .pluck('b.id')) as string[];
-    const pctx = { db: ctx.services.db, services: ctx.services, clock: ctx.clock, logger: ctx.logger };
     for (const billId of backlog) {
-      await ctx.services.instances.start(
-        { definitionKey: 'bill-audit', ...(await billAuditVariables(pctx, billId)) },
+      await ctx.ports.instances.start(
+        { definitionKey: 'bill-audit', ...(await billAuditVariables(ctx, billId)) },
         SYSTEM_ACTOR,
       );
     }
     await ctx.executor.drain();
-    const audits = (await ctx.services
+    const audits = (await ctx
       .db('process_instances')
       .where({ definition_key: 'bill-audit', status: 'running' })
       .orderBy('business_key')

@@ -1,4 +1,4 @@
-import type { DemoContext, DemoContributor } from './index.js';
+import type { DemoContext, DemoContributor } from './context.js';
 
 const applicant = (n: number, county: string) => ({
   customerName: [
@@ -135,7 +135,7 @@ export const newConnectionDemo: DemoContributor = {
   async seed(ctx: DemoContext) {
     for (const c of cases()) {
       const clerk = await ctx.as(`${c.county}.clerk`);
-      const started = await ctx.services.instances.start(
+      const started = await ctx.ports.instances.start(
         { definitionKey: 'new-connection', businessKey: c.key, departmentId: c.department, variables: c.variables },
         clerk,
       );

@@ -72,7 +72,7 @@ export async function createDueTestOrders(
       const businessKey = periodicOrderKey(meter.asset_no, due);
       const existing = await ctx.db('process_instances').where({ business_key: businessKey }).first('id');
       if (existing) continue;
-      await ctx.services.instances.start(
+      await ctx.ports.instances.start(
         {
           definitionKey: METER_VERIFICATION_KEY,
           businessKey,

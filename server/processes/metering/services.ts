@@ -1,4 +1,4 @@
-import { shanghaiDateOf } from '../../domain/calendar/index.js';
+import { utilityToday } from '../../lib/clock.js';
 import {
   ACCURACY_CLASSES,
   allowedErrorPercent,
@@ -15,7 +15,7 @@ import type { ProcessContext } from '../context.js';
 type Vars = Readonly<Record<string, unknown>>;
 
 const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-const today = (ctx: ProcessContext) => shanghaiDateOf(new Date(ctx.clock.now()));
+const today = (ctx: ProcessContext) => utilityToday(ctx.clock);
 
 /** DOMAIN.md §3: a customer-requested test has its result within 5 WD (State Grid commitment). */
 export const CUSTOMER_TEST_RESULT_WD = 5;
@@ -115,7 +115,7 @@ export function meteringServices(ctx: ProcessContext): ServiceDefinition[] {
           throw new BpmnBusinessError('METER_TAKEN', `meter ${assetNo} belongs to another customer`);
         let newMeterId = existing?.id as string | undefined;
         if (!newMeterId) {
-          const installed = await ctx.services.meters.install(
+          const installed = await ctx.ports.meters.install(
             old.customer_id,
             {
               assetNo,
@@ -172,7 +172,7 @@ export function meteringServices(ctx: ProcessContext): ServiceDefinition[] {
           .whereRaw(`details->>'idempotencyKey' = ?`, [call.idempotencyKey])
           .first('id');
         if (done) return { testFeeRefunded: true, refundAmount: amount };
-        await ctx.services.audit.record(
+        await ctx.ports.audit.record(
           SYSTEM_ACTOR,
           'metering.test-fee-refund',
           'customer',

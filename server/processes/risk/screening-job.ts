@@ -221,7 +221,7 @@ async function openWarning(ctx: ProcessContext, date: string, s: Screened): Prom
     deadline_at: measureDueAt,
     opened_at: new Date(ctx.clock.now()),
   });
-  const started = await ctx.services.instances.start(
+  const started = await ctx.ports.instances.start(
     {
       definitionKey: WARNING_PROCESS,
       businessKey: s.row.account_no,
