@@ -149,7 +149,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     designerCatalog: new DesignerCatalogService(db, registry, deployLint),
     instances: new InstancesService(db, transactions, definitions, steps, visibility, authorization),
     tasks,
-    messages: new MessagesService(db, transactions, steps),
+    messages: new MessagesService(db, transactions, steps, visibility),
     incidents: new IncidentsService(db, transactions, steps, visibility, authorization),
     jobs: new JobsService(db, authorization, (id) => jobExecutor.executeNow(id)),
     registry,

@@ -1,7 +1,8 @@
 import type { Context } from 'koa';
 import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
-import { page, type Page, type PageRequest } from '../workflow/paging.js';
+import { mapPage, page, type Page, type PageRequest } from '../workflow/paging.js';
+import { toAuditEntry, type AuditEntry, type AuditEntryRow } from './audit-entry.contract.js';
 
 export interface AuditFilter {
   actorId?: string | undefined;
@@ -71,7 +72,7 @@ export class AuditService {
     });
   }
 
-  async list(filter: AuditFilter, request: PageRequest): Promise<Page<Record<string, unknown>>> {
+  async list(filter: AuditFilter, request: PageRequest): Promise<Page<AuditEntry>> {
     const q = this.db('audit_log')
       .select('*')
       .orderBy([
@@ -84,6 +85,6 @@ export class AuditService {
     if (filter.objectId) q.where('object_id', filter.objectId);
     if (filter.from) q.where('at', '>=', filter.from);
     if (filter.to) q.where('at', '<', filter.to);
-    return page(q, request);
+    return mapPage(await page<AuditEntryRow>(q, request), toAuditEntry);
   }
 }

@@ -42,10 +42,17 @@ export interface Authenticated {
 
 const ACTOR_COLUMNS = ['u.id as user_id', 'u.username', 'u.display_name', 'u.department_id', 'v.version'];
 
-function toActor(
-  row: { user_id: string; username: string; display_name: string; department_id: string; roles: ActorRole[] | string },
-  kind: 'user' | 'token',
-): Actor {
+/** A row of ACTOR_COLUMNS with the roles column: the user behind a session or token. */
+interface ActorRow {
+  user_id: string;
+  username: string;
+  display_name: string;
+  department_id: string;
+  version: number | string;
+  roles: ActorRole[] | string;
+}
+
+function toActor(row: ActorRow, kind: 'user' | 'token'): Actor {
   const roles = typeof row.roles === 'string' ? (JSON.parse(row.roles) as ActorRole[]) : row.roles;
   return {
     id: row.user_id,
@@ -87,7 +94,7 @@ export class AuthService {
       .whereIn('key', keys)
       .where('blocked_until', '>', new Date())
       .max('blocked_until as until')
-      .first();
+      .first<{ until: Date | string | null } | undefined>();
     if (blocked?.until) {
       await this.audit.record(
         null,
@@ -102,9 +109,18 @@ export class AuthService {
         retryAfter: seconds,
       });
     }
-    const user = await this.db('users')
-      .where({ username: name })
-      .first('id', 'username', 'display_name', 'department_id', 'active', 'locked_until', 'password_hash');
+    const user = await this.db('users').where({ username: name }).first<
+      | {
+          id: string;
+          username: string;
+          display_name: string;
+          department_id: string;
+          active: boolean;
+          locked_until: Date | string | null;
+          password_hash: string | null;
+        }
+      | undefined
+    >('id', 'username', 'display_name', 'department_id', 'active', 'locked_until', 'password_hash');
     const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
     if (!user || !ok) {
       await this.recordFailure(keys);
@@ -178,7 +194,10 @@ export class AuthService {
       .where('s.id', sha256(sessionToken))
       .where('s.expires_at', '>', new Date())
       .where('u.active', true)
-      .first([...ACTOR_COLUMNS, 's.id', 's.csrf_token', 's.created_at', 's.last_seen_at', this.rolesColumn()]);
+      .first<
+        | (ActorRow & { id: string; csrf_token: string; created_at: Date | string; last_seen_at: Date | string })
+        | undefined
+      >([...ACTOR_COLUMNS, 's.id', 's.csrf_token', 's.created_at', 's.last_seen_at', this.rolesColumn()]);
     if (!row) return null;
     if (Date.now() - new Date(row.last_seen_at).getTime() > 60_000) {
       const absolute = new Date(row.created_at).getTime() + this.options.sessionAbsoluteHours * 3_600_000;
@@ -199,9 +218,16 @@ export class AuthService {
       .crossJoin('permission_versions as v' as never)
       .where('t.token_hash', sha256(bearer))
       .whereNull('t.revoked_at')
-      .where((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', new Date()))
+      .where((q) => {
+        void q.whereNull('t.expires_at').orWhere('t.expires_at', '>', new Date());
+      })
       .where('u.active', true)
-      .first([...ACTOR_COLUMNS, 't.id', 't.last_used_at', this.rolesColumn()]);
+      .first<(ActorRow & { id: string; last_used_at: Date | string | null }) | undefined>([
+        ...ACTOR_COLUMNS,
+        't.id',
+        't.last_used_at',
+        this.rolesColumn(),
+      ]);
     if (!row) return null;
     if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000) {
       await this.db('api_tokens').where({ id: row.id }).update({ last_used_at: new Date() });
@@ -218,12 +244,20 @@ export class AuthService {
   }
 
   async loadActor(userId: string, kind: 'user' | 'token'): Promise<Actor> {
-    const user = await this.db('users').where({ id: userId }).first('id', 'username', 'display_name', 'department_id');
+    const user = await this.db('users')
+      .where({ id: userId })
+      .first<{ id: string; username: string; display_name: string; department_id: string } | undefined>(
+        'id',
+        'username',
+        'display_name',
+        'department_id',
+      );
+    if (!user) throw new Unauthorized();
     const roles: ActorRole[] = (
       await this.db('user_roles as ur')
         .join('departments as d', 'd.id', 'ur.department_id')
         .where('ur.user_id', userId)
-        .select('ur.role_code', 'd.id', 'd.path')
+        .select<{ role_code: string; id: string; path: string }[]>('ur.role_code', 'd.id', 'd.path')
         .orderBy(['d.path', 'ur.role_code'])
     ).map((r) => ({ role: r.role_code, departmentId: r.id, departmentPath: r.path }));
     return {

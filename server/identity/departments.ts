@@ -1,14 +1,7 @@
 import type { Db } from '../db/index.js';
+import { DEPARTMENT_COLUMNS, toDepartment, type Department, type DepartmentRow } from './department.contract.js';
 
-export interface Department {
-  id: string;
-  parentId: string | null;
-  name: string;
-  nameEn: string | null;
-  level: string;
-  path: string;
-  active: boolean;
-}
+export type { Department };
 
 /**
  * The organisation tree, held in memory on every node (it is small and changes rarely) and
@@ -22,18 +15,10 @@ export class DepartmentTree {
   static async load(db: Db): Promise<DepartmentTree> {
     const tree = new DepartmentTree();
     const rows = await db('departments')
-      .select('id', 'parent_id', 'name', 'name_en', 'level', 'path', 'active')
+      .select<DepartmentRow[]>(...DEPARTMENT_COLUMNS)
       .orderBy('path');
     for (const r of rows) {
-      const d: Department = {
-        id: r.id,
-        parentId: r.parent_id,
-        name: r.name,
-        nameEn: r.name_en,
-        level: r.level,
-        path: r.path,
-        active: r.active,
-      };
+      const d = toDepartment(r);
       tree.byId.set(d.id, d);
       tree.sortedPaths.push(d);
     }

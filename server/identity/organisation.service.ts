@@ -4,8 +4,14 @@ import type { Actor } from '../lib/actor.js';
 import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import type { AuditService } from './audit.service.js';
 import { Authorization } from './authorization.js';
-
-const LEVELS = ['headquarters', 'province', 'city', 'county', 'station'] as const;
+import {
+  DEPARTMENT_COLUMNS,
+  DEPARTMENT_LEVELS as LEVELS,
+  toDepartment,
+  type Department,
+  type DepartmentRow,
+} from './department.contract.js';
+import { ROLE_COLUMNS, toRole, type Policy, type Role, type RoleRow } from './role.contract.js';
 
 /** Departments, roles and policy rows (admin API, issue 3 §1, §3, §6). */
 export class OrganisationService {
@@ -14,10 +20,19 @@ export class OrganisationService {
     private readonly audit: AuditService,
   ) {}
 
-  listDepartments() {
-    return this.db('departments')
-      .select('id', 'parent_id', 'name', 'name_en', 'level', 'path', 'active')
+  async listDepartments(): Promise<Department[]> {
+    const rows = await this.db('departments')
+      .select<DepartmentRow[]>(...DEPARTMENT_COLUMNS)
       .orderBy('path');
+    return rows.map(toDepartment);
+  }
+
+  async getDepartment(id: string): Promise<Department> {
+    const row = await this.db('departments')
+      .where({ id })
+      .first<DepartmentRow | undefined>(...DEPARTMENT_COLUMNS);
+    if (!row) throw new NotFound('department', id);
+    return toDepartment(row);
   }
 
   async createDepartment(
@@ -29,7 +44,7 @@ export class OrganisationService {
       level: (typeof LEVELS)[number];
     },
     actor: Actor,
-  ) {
+  ): Promise<Department> {
     if (!/^[A-Z0-9-]{2,32}$/.test(input.id))
       throw new Invalid('VALIDATION_FAILED', 'department codes are 2–32 capital letters, digits or dashes', [
         { field: 'id', reason: 'invalid' },
@@ -38,7 +53,9 @@ export class OrganisationService {
       throw new Conflict('DEPARTMENT_EXISTS', `department ${input.id} exists`);
     let path = `/${input.id}/`;
     if (input.parentId) {
-      const parent = await this.db('departments').where({ id: input.parentId }).first('path', 'level');
+      const parent = await this.db('departments')
+        .where({ id: input.parentId })
+        .first<Pick<DepartmentRow, 'path' | 'level'> | undefined>('path', 'level');
       if (!parent)
         throw new Invalid('VALIDATION_FAILED', `unknown parent department ${input.parentId}`, [
           { field: 'parentId', reason: 'unknown' },
@@ -73,14 +90,14 @@ export class OrganisationService {
         trx,
       );
     });
-    return this.db('departments').where({ id: input.id }).first();
+    return this.getDepartment(input.id);
   }
 
   async updateDepartment(
     id: string,
     input: { name?: string | undefined; nameEn?: string | undefined; active?: boolean | undefined },
     actor: Actor,
-  ) {
+  ): Promise<Department> {
     const updated = await this.db('departments')
       .where({ id })
       .update({
@@ -90,17 +107,20 @@ export class OrganisationService {
       });
     if (!updated) throw new NotFound('department', id);
     await this.audit.record(actor, 'department.update', 'department', id, input);
-    return this.db('departments').where({ id }).first();
+    return this.getDepartment(id);
   }
 
-  listRoles() {
-    return this.db('roles').select('code', 'name', 'name_en', 'description', 'builtin').orderBy('code');
+  async listRoles(): Promise<Role[]> {
+    const rows = await this.db('roles')
+      .select<RoleRow[]>(...ROLE_COLUMNS)
+      .orderBy('code');
+    return rows.map(toRole);
   }
 
   async createRole(
     input: { code: string; name: string; nameEn?: string | undefined; description?: string | undefined },
     actor: Actor,
-  ) {
+  ): Promise<Role> {
     if (!/^[a-z][a-z0-9_]{1,40}$/.test(input.code))
       throw new Invalid('VALIDATION_FAILED', 'role codes are lower-case letters, digits and _', [
         { field: 'code', reason: 'invalid' },
@@ -115,12 +135,16 @@ export class OrganisationService {
       builtin: false,
     });
     await this.audit.record(actor, 'role.create', 'role', input.code, { name: input.name });
-    return this.db('roles').where({ code: input.code }).first();
+    return toRole(
+      await this.db('roles')
+        .where({ code: input.code })
+        .first<RoleRow>(...ROLE_COLUMNS),
+    );
   }
 
-  listPolicies() {
+  async listPolicies(): Promise<Policy[]> {
     return this.db('casbin_policies')
-      .select('role_code as role', 'object', 'action')
+      .select<Policy[]>('role_code as role', 'object', 'action')
       .orderBy(['role_code', 'object', 'action']);
   }
 

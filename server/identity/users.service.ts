@@ -2,11 +2,23 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, Invalid, NotFound } from '../lib/errors.js';
-import { page, type Page, type PageRequest } from '../workflow/paging.js';
+import { mapPage, page, type Page, type PageRequest } from '../workflow/paging.js';
 import type { AuditService } from './audit.service.js';
 import { sha256 } from './auth.service.js';
 import { Authorization } from './authorization.js';
 import { checkPasswordStrength, hashPassword } from './passwords.js';
+import {
+  API_TOKEN_COLUMNS,
+  USER_COLUMNS,
+  toApiToken,
+  toUser,
+  type ApiToken,
+  type ApiTokenRow,
+  type CreatedApiToken,
+  type RoleAssignmentRow,
+  type User,
+  type UserRow,
+} from './user.contract.js';
 
 export interface UserInput {
   username: string;
@@ -18,17 +30,6 @@ export interface UserInput {
   lockedUntil?: Date | null | undefined;
 }
 
-const USER_COLUMNS = [
-  'id',
-  'username',
-  'display_name',
-  'phone',
-  'department_id',
-  'active',
-  'locked_until',
-  'created_at',
-];
-
 /** Users, their role assignments and API tokens (admin API, issue 3 §6). */
 export class UsersService {
   constructor(
@@ -39,34 +40,39 @@ export class UsersService {
   async list(
     filter: { departmentId?: string | undefined; q?: string | undefined },
     request: PageRequest,
-  ): Promise<Page<Record<string, unknown>>> {
-    const q = this.db('users').select(USER_COLUMNS).orderBy('username');
+  ): Promise<Page<User>> {
+    const q = this.db('users')
+      .select(...USER_COLUMNS)
+      .orderBy('username');
     if (filter.departmentId) q.where('department_id', filter.departmentId);
-    if (filter.q)
-      q.where((w) => w.whereILike('username', `%${filter.q}%`).orWhereILike('display_name', `%${filter.q}%`));
-    const result = await page<Record<string, unknown>>(q, request);
-    const ids = result.items.map((u) => u.id as string);
-    const roles = ids.length
-      ? await this.db('user_roles').whereIn('user_id', ids).select('user_id', 'role_code', 'department_id')
-      : [];
-    for (const user of result.items)
-      user.roles = roles
-        .filter((r) => r.user_id === user.id)
-        .map((r) => ({ role: r.role_code, departmentId: r.department_id }));
-    return result;
+    if (filter.q) {
+      const like = `%${filter.q}%`;
+      q.where((w) => {
+        void w.whereILike('username', like).orWhereILike('display_name', like);
+      });
+    }
+    const result = await page<UserRow>(q, request);
+    const roles = await this.roleRows(result.items.map((u) => u.id));
+    return mapPage(result, (row) => toUser(row, roles));
   }
 
-  async get(id: string) {
-    const user = await this.db('users').where({ id }).first(USER_COLUMNS);
-    if (!user) throw new NotFound('user', id);
-    user.roles = (await this.db('user_roles').where({ user_id: id }).select('role_code', 'department_id')).map((r) => ({
-      role: r.role_code,
-      departmentId: r.department_id,
-    }));
-    return user;
+  async get(id: string, db: Db = this.db): Promise<User> {
+    const row = await db('users')
+      .where({ id })
+      .first<UserRow | undefined>(...USER_COLUMNS);
+    if (!row) throw new NotFound('user', id);
+    return toUser(row, await this.roleRows([id], db));
   }
 
-  async create(input: UserInput, actor: Actor) {
+  private async roleRows(userIds: string[], db: Db = this.db): Promise<RoleAssignmentRow[]> {
+    if (!userIds.length) return [];
+    return db('user_roles')
+      .whereIn('user_id', userIds)
+      .select<RoleAssignmentRow[]>('user_id', 'role_code', 'department_id')
+      .orderBy(['role_code', 'department_id']);
+  }
+
+  async create(input: UserInput, actor: Actor): Promise<User> {
     const username = input.username.trim().toLowerCase();
     if (!/^[a-z0-9._-]{2,64}$/.test(username))
       throw new Invalid('VALIDATION_FAILED', 'user names are 2–64 letters, digits, dot, dash or underscore', [
@@ -91,7 +97,7 @@ export class UsersService {
     return this.get(id);
   }
 
-  async update(id: string, input: Partial<UserInput>, actor: Actor) {
+  async update(id: string, input: Partial<UserInput>, actor: Actor): Promise<User> {
     const user = await this.get(id);
     if (input.departmentId) await this.requireDepartment(input.departmentId);
     if (input.password) this.checkPassword(input.password);
@@ -120,11 +126,11 @@ export class UsersService {
         undefined,
         trx,
       );
-      return (await trx('users').where({ id }).first(USER_COLUMNS)) as Record<string, unknown>;
+      return this.get(id, trx);
     });
   }
 
-  async assignRole(userId: string, role: string, departmentId: string, actor: Actor) {
+  async assignRole(userId: string, role: string, departmentId: string, actor: Actor): Promise<User> {
     await this.get(userId);
     await this.requireDepartment(departmentId);
     if (!(await this.db('roles').where({ code: role }).first('code')))
@@ -140,7 +146,7 @@ export class UsersService {
     return this.get(userId);
   }
 
-  async removeRole(userId: string, role: string, departmentId: string, actor: Actor) {
+  async removeRole(userId: string, role: string, departmentId: string, actor: Actor): Promise<User> {
     await this.db.transaction(async (trx) => {
       if (role === 'admin') await this.ensureNotLastAdmin(trx, userId, departmentId);
       const removed = await trx('user_roles')
@@ -159,7 +165,7 @@ export class UsersService {
     const admins = await trx('user_roles as ur')
       .join('users as u', 'u.id', 'ur.user_id')
       .where({ 'ur.role_code': 'admin', 'u.active': true })
-      .select('ur.user_id', 'ur.department_id');
+      .select<{ user_id: string; department_id: string }[]>('ur.user_id', 'ur.department_id');
     const remaining = admins.filter(
       (a) => !(a.user_id === userId && (departmentId === null || a.department_id === departmentId)),
     );
@@ -168,7 +174,7 @@ export class UsersService {
     }
   }
 
-  async createToken(userId: string, name: string, expiresAt: Date | null, actor: Actor) {
+  async createToken(userId: string, name: string, expiresAt: Date | null, actor: Actor): Promise<CreatedApiToken> {
     await this.get(userId);
     const id = randomUUID();
     const prefix = randomBytes(4).toString('hex');
@@ -182,17 +188,18 @@ export class UsersService {
       expires_at: expiresAt,
     });
     await this.audit.record(actor, 'token.create', 'api_token', id, { userId, name });
-    return { id, name, prefix, expiresAt, token: plain };
+    return { id, name, prefix, expiresAt: expiresAt?.toISOString() ?? null, token: plain };
   }
 
-  async listTokens(userId: string) {
-    return this.db('api_tokens')
+  async listTokens(userId: string): Promise<ApiToken[]> {
+    const rows = await this.db('api_tokens')
       .where({ user_id: userId })
-      .select('id', 'name', 'prefix', 'created_at', 'last_used_at', 'expires_at', 'revoked_at')
+      .select<ApiTokenRow[]>(...API_TOKEN_COLUMNS)
       .orderBy('created_at', 'desc');
+    return rows.map(toApiToken);
   }
 
-  async revokeToken(tokenId: string, actor: Actor, ownerId?: string) {
+  async revokeToken(tokenId: string, actor: Actor, ownerId?: string): Promise<void> {
     const q = this.db('api_tokens').where({ id: tokenId }).whereNull('revoked_at');
     if (ownerId) q.where({ user_id: ownerId });
     const updated = await q.update({ revoked_at: new Date() });

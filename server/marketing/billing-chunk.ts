@@ -2,6 +2,7 @@ import type { Db } from '../db/index.js';
 import type { ReadingTypeCode } from '../domain/audit/index.js';
 import type { BillOutcome, RegisterReading, RunCustomer, RunMeter } from './billing-compute.js';
 import { shiftPeriod } from './billing-periods.js';
+import { inSubtree } from '../access/department-subtree.js';
 
 /**
  * The billing run's set-based SQL: one chunk of customers read with three queries (customers;
@@ -57,7 +58,7 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
   if (afterId) q.where('c.id', '>', afterId);
   if (scope.customerId) q.where('c.id', scope.customerId);
   if (scope.departmentPath) {
-    q.whereIn('c.department_id', db('departments').select('id').where('path', 'like', `${scope.departmentPath}%`));
+    q.where(inSubtree('c.department_id', scope.departmentPath));
   }
   const customers = (await q) as Row[];
   if (customers.length === 0) return [];

@@ -10,6 +10,7 @@ import { loadChunk, type ChunkCounts, type RunScope, writeBills } from './billin
 import { computeBill, type RunCustomer } from './billing-compute.js';
 import type { TariffDefinition } from '../domain/tariffs/index.js';
 import { toBillingRun, type BillingRun, type BillingRunRow } from './billing-run.contract.js';
+import { inSubtree } from '../access/department-subtree.js';
 
 export interface BillingRunOptions {
   nodeId: string;
@@ -193,7 +194,7 @@ export async function executeBillingRun(
   try {
     const total = db('customers').where({ status: 'active' }).whereNot('elec_type_code', '000');
     if (scope.departmentPath) {
-      total.whereIn('department_id', db('departments').select('id').where('path', 'like', `${scope.departmentPath}%`));
+      total.where(inSubtree('department_id', scope.departmentPath));
     }
     const counted = await total.count<{ n: number }[]>('* as n');
     await db('billing_runs')

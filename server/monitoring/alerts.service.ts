@@ -6,7 +6,18 @@ import type { Actor } from '../lib/actor.js';
 import { Invalid, NotFound } from '../lib/errors.js';
 import { addIsoDuration } from '../lib/time.js';
 import type { Transactions } from '../workflow/transactions.js';
-import type { AlertKind, Alerts } from './contract.js';
+import { iso } from '../lib/contract.js';
+import {
+  toAcknowledgement,
+  toAlertInstance,
+  toAlertTask,
+  type Acknowledgement,
+  type AcknowledgementRow,
+  type AlertInstanceRow,
+  type AlertKind,
+  type Alerts,
+  type AlertTaskRow,
+} from './contract.js';
 import { departmentScope, inScope } from './scope.js';
 
 export type { AlertKind };
@@ -65,8 +76,12 @@ export class SlaAlertsService {
       if (since) {
         // A deadline crossed a threshold since, or the task or instance is new (it may have been
         // created already overdue).
-        tasks.where((w) => w.where('due_at', '>', since).orWhere('created_at', '>', since));
-        instances.where((w) => w.where('due_at', '>', since).orWhere('started_at', '>', since));
+        tasks.where((w) => {
+          void w.where('due_at', '>', since).orWhere('created_at', '>', since);
+        });
+        instances.where((w) => {
+          void w.where('due_at', '>', since).orWhere('started_at', '>', since);
+        });
       }
       const kind = scope.trx.raw(`CASE WHEN due_at <= ? THEN 'breached' ELSE 'due-soon' END`, [now]);
       tasks.select(
@@ -90,7 +105,7 @@ export class SlaAlertsService {
         'due_at',
       );
       const select = tasks.unionAll(instances, true).toSQL();
-      const result = await scope.trx.raw(
+      const result = await scope.trx.raw<{ rows: AlertRow[] }>(
         `WITH raised AS (
            INSERT INTO sla_alerts (subject_type, subject_id, kind, instance_id, department_id, definition_key, element_id, due_at)
            ${select.sql}
@@ -102,7 +117,7 @@ export class SlaAlertsService {
            JOIN process_instances i ON i.id = r.instance_id`,
         select.bindings as Knex.RawBinding[],
       );
-      const rows = result.rows as AlertRow[];
+      const rows = result.rows;
       for (const r of rows) {
         scope.outbox.add({
           topic: `sla:${r.kind}`,
@@ -129,7 +144,7 @@ export class SlaAlertsService {
   }
 
   /** Open tasks and running instances due within the horizon or overdue, in the actor's scope. */
-  async list(q: AlertsQuery, actor: Actor): Promise<Alerts<Date>> {
+  async list(q: AlertsQuery, actor: Actor): Promise<Alerts> {
     const scope = await departmentScope(this.authorization, actor, q.departmentId);
     const now = new Date(this.clock());
     const horizon = q.horizon ? horizonMs(q.horizon) : this.defaultHorizonMs;
@@ -148,7 +163,6 @@ export class SlaAlertsService {
       .where('t.due_at', '<=', until)
       .where(inScope(scope, 't.department_id'))
       .select(
-        this.db.raw(`'task' AS subject_type`),
         't.id as task_id',
         't.instance_id',
         't.name',
@@ -179,7 +193,6 @@ export class SlaAlertsService {
       .where('i.due_at', '<=', until)
       .where(inScope(scope, 'i.department_id'))
       .select(
-        this.db.raw(`'instance' AS subject_type`),
         'i.id as instance_id',
         'i.definition_key',
         'i.department_id',
@@ -207,18 +220,18 @@ export class SlaAlertsService {
       ) as Promise<{ breached: number | string; due_soon: number | string } | undefined>;
     };
     const [taskRows, instanceRows, taskTotals, instanceTotals] = await Promise.all([
-      tasks,
-      instances,
+      tasks as Promise<AlertTaskRow[]>,
+      instances as Promise<AlertInstanceRow[]>,
       totals('tasks', 'open'),
       totals('process_instances', 'running'),
     ]);
     return {
-      now,
+      now: iso(now),
       horizonMs: horizon,
       breached: Number(taskTotals?.breached ?? 0) + Number(instanceTotals?.breached ?? 0),
       dueSoon: Number(taskTotals?.due_soon ?? 0) + Number(instanceTotals?.due_soon ?? 0),
-      tasks: taskRows,
-      instances: instanceRows,
+      tasks: taskRows.map(toAlertTask),
+      instances: instanceRows.map(toAlertInstance),
     };
   }
 
@@ -230,21 +243,22 @@ export class SlaAlertsService {
     subjectId: string,
     input: { kind?: AlertKind | undefined; note?: string | undefined; subjectType?: 'task' | 'instance' | undefined },
     actor: Actor,
-  ) {
+  ): Promise<Acknowledgement> {
     const scope = await departmentScope(this.authorization, actor);
     const subjectType = input.subjectType ?? 'task';
-    const subject = (await this.db(subjectType === 'task' ? 'tasks' : 'process_instances')
+    const subject = await this.db(subjectType === 'task' ? 'tasks' : 'process_instances')
       .where({ id: subjectId })
       .where(inScope(scope, 'department_id'))
-      .first(
+      .first<
+        | { id: string; department_id: string | null; definition_key: string; due_at: Date | null; instance_id: string }
+        | undefined
+      >(
         'id',
         'department_id',
         'definition_key',
         'due_at',
         subjectType === 'task' ? 'instance_id' : this.db.raw('id AS instance_id'),
-      )) as
-      | { id: string; department_id: string | null; definition_key: string; due_at: Date | null; instance_id: string }
-      | undefined;
+      );
     if (!subject || !subject.due_at) throw new NotFound(subjectType, subjectId);
     const kind: AlertKind =
       input.kind ?? (new Date(subject.due_at).getTime() <= this.clock() ? 'breached' : 'due-soon');
@@ -263,7 +277,7 @@ export class SlaAlertsService {
       const ack = await tx
         .trx('sla_acknowledgements')
         .where({ subject_type: subjectType, subject_id: subjectId, kind })
-        .first('subject_type', 'subject_id', 'kind', 'acknowledged_by', 'acknowledged_at', 'note');
+        .first<AcknowledgementRow>('subject_type', 'subject_id', 'kind', 'acknowledged_by', 'acknowledged_at', 'note');
       auditInTransaction(tx, actor, 'sla.acknowledge', subjectType, subjectId, { kind });
       tx.outbox.add({
         topic: 'sla:acknowledged',
@@ -275,10 +289,10 @@ export class SlaAlertsService {
           subjectType,
           taskId: subjectType === 'task' ? subjectId : null,
           instanceId: subject.instance_id,
-          by: ack?.acknowledged_by,
+          by: ack.acknowledged_by,
         },
       });
-      return ack as Record<string, unknown>;
+      return toAcknowledgement(ack);
     });
   }
 }

@@ -2,7 +2,25 @@ import type { Db } from '../db/index.js';
 import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { Invalid } from '../lib/errors.js';
-import type { Bottleneck, BottleneckCause, ElementFigures, Workload } from './contract.js';
+import { iso } from '../lib/contract.js';
+import { mapPage, page, type Page } from '../workflow/paging.js';
+import {
+  toDashboardIncident,
+  toWaitingInstance,
+  type Activities,
+  type BacklogEntry,
+  type Bottleneck,
+  type BottleneckCause,
+  type Bottlenecks,
+  type Dashboard,
+  type DashboardIncidentRow,
+  type DefinitionInfo,
+  type ElementFigures,
+  type Pace,
+  type WaitingInstance,
+  type WaitingInstanceRow,
+  type Workload,
+} from './contract.js';
 import type { ElementStats, RollupService } from './rollup.js';
 import { departmentScope, inScope, selectProcess, type DepartmentScope, type ProcessSelection } from './scope.js';
 
@@ -30,6 +48,11 @@ interface Context {
   scope: DepartmentScope;
   process: ProcessSelection;
   period: Period;
+}
+
+/** A period on the wire: its bounds as ISO timestamps. */
+export function wirePeriod(p: Period): Dashboard['period'] {
+  return { from: iso(p.from), to: iso(p.to), bucket: p.bucket };
 }
 
 export function periodOf(
@@ -77,7 +100,7 @@ export class DashboardService {
     return q;
   }
 
-  async dashboard(q: DashboardQuery, actor: Actor) {
+  async dashboard(q: DashboardQuery, actor: Actor): Promise<Dashboard> {
     const c = await this.context(q, actor);
     const now = new Date(this.clock());
     const [running, ended, started, backlog, stats, openSla, incidents] = await Promise.all([
@@ -90,13 +113,13 @@ export class DashboardService {
           'status',
         )
         .count('* as n')
-        .groupByRaw('1, 2'),
+        .groupByRaw('1, 2') as Promise<{ at: Date | string; status: string; n: number | string }[]>,
       this.instances(c)
         .where('started_at', '>=', c.period.from)
         .where('started_at', '<', c.period.to)
         .select(this.db.raw(`date_trunc(?, started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS at`, [c.period.bucket]))
         .count('* as n')
-        .groupByRaw('1'),
+        .groupByRaw('1') as Promise<{ at: Date | string; n: number | string }[]>,
       this.backlog(c, now),
       this.rollup.elementStats(c.process.definitionIds, c.scope, c.period.from, c.period.to, ['sla']),
       this.openTasks(c)
@@ -107,27 +130,27 @@ export class DashboardService {
             new Date(now.getTime() + this.horizonMs),
           ]),
         )
-        .first(),
+        .first<{ overdue: number | string; due_soon: number | string } | undefined>(),
       this.openIncidents(c),
     ]);
     const series = new Map<
       string,
       { at: string; started: number; completed: number; cancelled: number; failed: number }
     >();
-    const point = (at: Date) => {
+    const point = (at: Date | string) => {
       const key = new Date(at).toISOString();
       const p = series.get(key) ?? { at: key, started: 0, completed: 0, cancelled: 0, failed: 0 };
       series.set(key, p);
       return p;
     };
     const totals = { completed: 0, cancelled: 0, failed: 0 };
-    for (const r of ended as unknown as { at: Date; status: keyof typeof totals; n: number }[]) {
-      if (!(r.status in totals)) continue;
+    for (const r of ended) {
+      if (!isEndStatus(r.status)) continue;
       point(r.at)[r.status] += Number(r.n);
       totals[r.status] += Number(r.n);
     }
     let startedTotal = 0;
-    for (const r of started as unknown as { at: Date; n: number }[]) {
+    for (const r of started) {
       point(r.at).started += Number(r.n);
       startedTotal += Number(r.n);
     }
@@ -139,7 +162,7 @@ export class DashboardService {
     }
     return {
       definition: this.describe(c.process),
-      period: c.period,
+      period: wirePeriod(c.period),
       departmentIds: c.scope.departmentIds,
       counts: {
         running: Number(running[0]?.n ?? 0),
@@ -160,7 +183,7 @@ export class DashboardService {
     };
   }
 
-  private describe(p: ProcessSelection) {
+  private describe(p: ProcessSelection): DefinitionInfo {
     return {
       key: p.key,
       version: p.version,
@@ -178,7 +201,7 @@ export class DashboardService {
       .where(inScope(c.scope, 'department_id'));
   }
 
-  private async openIncidents(c: Context) {
+  private async openIncidents(c: Context): Promise<{ count: number; latest: Dashboard['incidents'] }> {
     const base = () => {
       const q = this.db('incidents as n')
         .join('process_instances as i', 'i.id', 'n.instance_id')
@@ -201,19 +224,19 @@ export class DashboardService {
           'i.department_id',
         )
         .orderBy('n.created_at', 'desc')
-        .limit(20),
+        .limit(20) as Promise<DashboardIncidentRow[]>,
     ]);
-    return { count: Number(count[0]?.n ?? 0), latest };
+    return { count: Number(count[0]?.n ?? 0), latest: latest.map(toDashboardIncident) };
   }
 
   /** Tokens waiting at each element now; for user tasks, how many are unclaimed, claimed, overdue. */
-  private async backlog(c: Context, now: Date) {
+  private async backlog(c: Context, now: Date): Promise<BacklogEntry[]> {
     const [tokens, tasks] = await Promise.all([
       this.db('activity_history')
         .whereIn('definition_id', c.process.definitionIds)
         .whereNull('ended_at')
         .where(inScope(c.scope, 'department_id'))
-        .select(
+        .select<{ element_id: string; tokens: number | string; oldest: Date | string; age_ms: number | string }[]>(
           'element_id',
           this.db.raw('count(*) AS tokens'),
           this.db.raw('min(started_at) AS oldest'),
@@ -221,7 +244,9 @@ export class DashboardService {
         )
         .groupBy('element_id'),
       this.openTasks(c)
-        .select(
+        .select<
+          { element_id: string; unclaimed: number | string; claimed: number | string; overdue: number | string }[]
+        >(
           'element_id',
           this.db.raw('count(*) FILTER (WHERE assignee IS NULL) AS unclaimed'),
           this.db.raw('count(*) FILTER (WHERE assignee IS NOT NULL) AS claimed'),
@@ -229,9 +254,9 @@ export class DashboardService {
         )
         .groupBy('element_id'),
     ]);
-    const byTask = new Map(tasks.map((t) => [t.element_id as string, t]));
+    const byTask = new Map(tasks.map((t) => [t.element_id, t]));
     const elements = c.process.shown.meta.elements;
-    return (tokens as { element_id: string; tokens: number; oldest: Date; age_ms: number }[])
+    return tokens
       .filter((t) => TIMED.test(elements[t.element_id]?.type ?? 'bpmn:Task'))
       .map((t) => {
         const task = byTask.get(t.element_id);
@@ -243,7 +268,7 @@ export class DashboardService {
           unclaimed: Number(task?.unclaimed ?? 0),
           claimed: Number(task?.claimed ?? 0),
           overdue: Number(task?.overdue ?? 0),
-          oldestStartedAt: t.oldest,
+          oldestStartedAt: iso(t.oldest),
           ageMs: Math.round(Number(t.age_ms)),
         };
       })
@@ -251,20 +276,20 @@ export class DashboardService {
   }
 
   /** Per element of the diagram: tokens now, and waiting / working / total durations in the period. */
-  async activities(q: DashboardQuery, actor: Actor) {
+  async activities(q: DashboardQuery, actor: Actor): Promise<Activities> {
     const c = await this.context(q, actor);
     const [backlog, stats] = await Promise.all([
       this.backlog(c, new Date(this.clock())),
       this.rollup.elementStats(c.process.definitionIds, c.scope, c.period.from, c.period.to),
     ]);
-    return { definition: this.describe(c.process), period: c.period, elements: this.elementRows(c, backlog, stats) };
+    return {
+      definition: this.describe(c.process),
+      period: wirePeriod(c.period),
+      elements: this.elementRows(c, backlog, stats),
+    };
   }
 
-  private elementRows(
-    c: Context,
-    backlog: Awaited<ReturnType<DashboardService['backlog']>>,
-    stats: Map<string, ElementStats>,
-  ): ElementFigures<Date>[] {
+  private elementRows(c: Context, backlog: BacklogEntry[], stats: Map<string, ElementStats>): ElementFigures[] {
     const elements = c.process.shown.meta.elements;
     const now = new Map(backlog.map((b) => [b.elementId, b]));
     // Start and end events, gateways: no figures (an unknown element, e.g. of another version, keeps its own).
@@ -298,9 +323,13 @@ export class DashboardService {
   }
 
   /** The instances with a token at one element now, oldest first. */
-  async activityInstances(elementId: string, q: DashboardQuery & { limit?: number | undefined }, actor: Actor) {
+  async activityInstances(
+    elementId: string,
+    q: DashboardQuery & { limit?: number | undefined },
+    actor: Actor,
+  ): Promise<Page<WaitingInstance>> {
     const c = await this.context(q, actor);
-    const rows = await this.db('activity_history as h')
+    const rows = this.db('activity_history as h')
       .join('process_instances as i', 'i.id', 'h.instance_id')
       .leftJoin('tasks as t', function () {
         this.on('t.execution_id', '=', 'h.execution_id').andOnVal('t.status', '=', 'open');
@@ -320,9 +349,8 @@ export class DashboardService {
         't.candidate_groups',
         't.due_at',
       )
-      .orderBy('h.started_at')
-      .limit(q.limit ?? 100);
-    return { elementId, items: rows };
+      .orderBy('h.started_at');
+    return mapPage(await page<WaitingInstanceRow>(rows, { offset: 0, limit: q.limit ?? 100 }), toWaitingInstance);
   }
 
   /**
@@ -330,7 +358,7 @@ export class DashboardService {
    * working time and each person's pace there, so that a manager can tell too few people (long
    * waits to claim), one slow person (one pace far off the others) and a bad step (everyone slow).
    */
-  async bottlenecks(q: DashboardQuery, actor: Actor) {
+  async bottlenecks(q: DashboardQuery, actor: Actor): Promise<Bottlenecks> {
     const c = await this.context(q, actor);
     const [backlog, stats, pace] = await Promise.all([
       this.backlog(c, new Date(this.clock())),
@@ -339,35 +367,30 @@ export class DashboardService {
     ]);
     const rows = this.elementRows(c, backlog, stats)
       .filter((r) => r.tokens > 0 || r.duration.count > 0 || r.working.count > 0)
-      .map((r): Bottleneck<Date> => {
+      .map((r): Bottleneck => {
         const people = pace.get(r.elementId) ?? [];
         return { ...r, timeLostMs: r.ageMs, people, cause: diagnose(r, people) };
       })
       .sort((a, b) => b.timeLostMs - a.timeLostMs || (b.duration.p90Ms ?? 0) - (a.duration.p90Ms ?? 0));
-    return { definition: this.describe(c.process), period: c.period, steps: rows };
+    return { definition: this.describe(c.process), period: wirePeriod(c.period), steps: rows };
   }
 
   private async paceByPerson(c: Context) {
-    const rows = (await this.db('tasks')
+    const rows = await this.db('tasks')
       .where('status', 'completed')
       .whereIn('definition_id', c.process.definitionIds)
       .where('completed_at', '>=', c.period.from)
       .where('completed_at', '<', c.period.to)
       .where(inScope(c.scope, 'department_id'))
       .whereNotNull('completed_by')
-      .select(
+      .select<{ element_id: string; completed_by: string; completed: number | string; avg_work_ms: number | string }[]>(
         'element_id',
         'completed_by',
         this.db.raw('count(*) AS completed'),
         this.db.raw('avg(EXTRACT(EPOCH FROM (completed_at - COALESCE(claimed_at, created_at))) * 1000) AS avg_work_ms'),
       )
-      .groupBy('element_id', 'completed_by')) as {
-      element_id: string;
-      completed_by: string;
-      completed: number;
-      avg_work_ms: number;
-    }[];
-    const result = new Map<string, { username: string; completed: number; avgWorkMs: number }[]>();
+      .groupBy('element_id', 'completed_by');
+    const result = new Map<string, Pace[]>();
     for (const r of rows) {
       const list = result.get(r.element_id) ?? [];
       list.push({
@@ -385,7 +408,7 @@ export class DashboardService {
   async workload(
     q: { definitionKey?: string | undefined; departmentId?: string | undefined },
     actor: Actor,
-  ): Promise<Workload<unknown>> {
+  ): Promise<Workload> {
     const scope = await departmentScope(this.authorization, actor, q.departmentId);
     const now = new Date(this.clock());
     const base = () => {
@@ -397,7 +420,15 @@ export class DashboardService {
       base()
         .whereNotNull('t.assignee')
         .leftJoin('users as u', 'u.username', 't.assignee')
-        .select(
+        .select<
+          {
+            username: string;
+            display_name: string | null;
+            open: number | string;
+            overdue: number | string;
+            oldest: Date | string;
+          }[]
+        >(
           't.assignee as username',
           this.db.raw('max(u.display_name) AS display_name'),
           this.db.raw('count(*) AS open'),
@@ -409,7 +440,9 @@ export class DashboardService {
         .limit(200),
       base()
         .whereNull('t.assignee')
-        .select(
+        .select<
+          { candidate_group: string; unclaimed: number | string; overdue: number | string; oldest: Date | string }[]
+        >(
           this.db.raw('unnest(t.candidate_groups) AS candidate_group'),
           this.db.raw('count(*) AS unclaimed'),
           this.db.raw('count(*) FILTER (WHERE t.due_at < ?) AS overdue', [now]),
@@ -422,12 +455,12 @@ export class DashboardService {
     // Candidate groups are role codes; the screen shows the role's name in the reader's language.
     const roles = new Map(
       (
-        (await this.db('roles')
+        await this.db('roles')
           .whereIn(
             'code',
-            groups.map((g) => g.candidate_group as string),
+            groups.map((g) => g.candidate_group),
           )
-          .select('code', 'name', 'name_en')) as { code: string; name: string; name_en: string | null }[]
+          .select<{ code: string; name: string; name_en: string | null }[]>('code', 'name', 'name_en')
       ).map((r) => [r.code, r]),
     );
     return {
@@ -437,7 +470,7 @@ export class DashboardService {
         displayName: p.display_name,
         open: num(p.open),
         overdue: num(p.overdue),
-        oldestCreatedAt: p.oldest,
+        oldestCreatedAt: iso(p.oldest),
       })),
       groups: groups.map((g) => ({
         group: g.candidate_group,
@@ -445,10 +478,15 @@ export class DashboardService {
         nameEn: roles.get(g.candidate_group)?.name_en ?? null,
         unclaimed: num(g.unclaimed),
         overdue: num(g.overdue),
-        oldestCreatedAt: g.oldest,
+        oldestCreatedAt: iso(g.oldest),
       })),
     };
   }
+}
+
+const END_STATUSES = ['completed', 'cancelled', 'failed'] as const;
+function isEndStatus(status: string): status is (typeof END_STATUSES)[number] {
+  return (END_STATUSES as readonly string[]).includes(status);
 }
 
 /** A first reading of where time goes at a step; the figures beside it are the evidence. */
@@ -460,7 +498,7 @@ export function diagnose(
     working: { p50Ms: number | null };
     duration: { p50Ms: number | null };
   },
-  people: { username: string; completed: number; avgWorkMs: number }[],
+  people: Pace[],
 ): BottleneckCause {
   const wait = step.waiting.p50Ms ?? 0;
   const work = step.working.p50Ms ?? step.duration.p50Ms ?? 0;

@@ -2,7 +2,12 @@ import type { Db } from '../db/index.js';
 import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { NotFound } from '../lib/errors.js';
+import { iso } from '../lib/contract.js';
 import { instanceHistory } from '../workflow/history.repository.js';
+import { INCIDENT_COLUMNS, toIncident, type IncidentRow } from '../workflow/incident.contract.js';
+import { toInstance, type InstanceSummaryRow } from '../workflow/instance.contract.js';
+import { INSTANCE_SUMMARY_COLUMNS } from '../workflow/instances.repository.js';
+import type { InstanceView, TimelineTask } from './contract.js';
 import { departmentScope, inScope } from './scope.js';
 
 /**
@@ -16,31 +21,18 @@ export class InstanceViewService {
     private readonly authorization: Authorization,
   ) {}
 
-  async get(id: string, actor: Actor) {
+  async get(id: string, actor: Actor): Promise<InstanceView> {
     const scope = await departmentScope(this.authorization, actor);
     const instance = await this.db('process_instances')
       .where({ id })
       .where(inScope(scope, 'department_id'))
-      .first(
-        'id',
-        'definition_id',
-        'definition_key',
-        'definition_version',
-        'business_key',
-        'department_id',
-        'status',
+      .first<(InstanceSummaryRow & { variables: Record<string, unknown> | string | null }) | undefined>(
+        ...INSTANCE_SUMMARY_COLUMNS,
         'variables',
-        'started_by',
-        'started_at',
-        'ended_at',
-        'end_reason',
-        'open_incidents',
-        'due_at',
-        'parent_instance_id',
       );
     if (!instance) throw new NotFound('process instance', id);
     const [history, tasks, incidents, definition] = await Promise.all([
-      instanceHistory(this.db, id),
+      instanceHistory(this.db, id) as Promise<HistoryRow[]>,
       this.db('tasks')
         .where({ instance_id: id })
         .select(
@@ -55,17 +47,19 @@ export class InstanceViewService {
           'completed_at',
           'completed_by',
           'due_at',
-        ),
+        ) as Promise<TaskRow[]>,
       this.db('incidents')
         .where({ instance_id: id })
-        .select('id', 'type', 'element_id', 'message', 'status', 'job_id', 'created_at', 'resolved_at', 'resolved_by')
-        .orderBy('created_at'),
-      this.db('process_definitions').where({ id: instance.definition_id }).first('xml', 'meta', 'name'),
+        .select(...INCIDENT_COLUMNS)
+        .orderBy('created_at') as Promise<IncidentRow[]>,
+      this.db('process_definitions').where({ id: instance.definition_id }).first('xml', 'meta', 'name') as Promise<
+        DefinitionRow | undefined
+      >,
     ]);
     const meta = (typeof definition?.meta === 'string' ? JSON.parse(definition.meta) : definition?.meta) as
       { elements: Record<string, { type: string; name: string | null }> } | undefined;
-    const taskByExecution = new Map(tasks.map((t) => [t.execution_id as string, t]));
-    const ms = (a: Date | null, b: Date | null) => (a && b ? new Date(b).getTime() - new Date(a).getTime() : null);
+    const taskByExecution = new Map(tasks.map((t) => [t.execution_id, t]));
+    const ms = (a: Time | null, b: Time | null) => (a && b ? new Date(b).getTime() - new Date(a).getTime() : null);
     const timeline = history.map((h) => {
       const task = taskByExecution.get(h.execution_id);
       const claimedAt = task ? (task.claimed_at ?? (task.completed_at ? task.created_at : null)) : null;
@@ -73,9 +67,9 @@ export class InstanceViewService {
         elementId: h.element_id,
         elementType: h.element_type,
         name: meta?.elements[h.element_id]?.name ?? task?.name ?? h.element_id,
-        startedAt: h.started_at,
-        endedAt: h.ended_at,
-        durationMs: h.duration_ms ?? ms(h.started_at, h.ended_at),
+        startedAt: iso(h.started_at),
+        endedAt: iso(h.ended_at),
+        durationMs: h.duration_ms === null ? ms(h.started_at, h.ended_at) : Number(h.duration_ms),
         outcome: h.outcome,
         actor: h.actor ?? task?.completed_by ?? task?.assignee ?? null,
         task: task
@@ -83,9 +77,9 @@ export class InstanceViewService {
               id: task.id,
               status: task.status,
               assignee: task.assignee,
-              candidateGroups: task.candidate_groups,
-              dueAt: task.due_at,
-              claimedAt: task.claimed_at,
+              candidateGroups: task.candidate_groups ?? [],
+              dueAt: iso(task.due_at),
+              claimedAt: iso(task.claimed_at),
               waitingMs: ms(task.created_at, claimedAt),
               workingMs: claimedAt ? ms(claimedAt, task.completed_at) : null,
               breached: task.due_at
@@ -95,12 +89,12 @@ export class InstanceViewService {
           : null,
       };
     });
-    const { variables, ...summary } = instance;
+    const { variables } = instance;
     return {
-      instance: summary,
-      variables: typeof variables === 'string' ? JSON.parse(variables) : variables,
+      instance: toInstance(instance),
+      variables: (typeof variables === 'string' ? JSON.parse(variables) : (variables ?? {})) as Record<string, unknown>,
       timeline,
-      incidents: incidents.map((n) => ({ ...n, retryable: n.status === 'open' && !!n.job_id })),
+      incidents: incidents.map((n) => ({ ...toIncident(n), retryable: n.status === 'open' && !!n.job_id })),
       path: {
         completedElementIds: [
           ...new Set(history.filter((h) => h.ended_at && h.outcome === 'completed').map((h) => h.element_id)),
@@ -110,4 +104,38 @@ export class InstanceViewService {
       diagram: { xml: definition?.xml ?? null, name: definition?.name ?? null },
     };
   }
+}
+
+type Time = Date | string;
+
+interface HistoryRow {
+  element_id: string;
+  element_type: string;
+  execution_id: string;
+  started_at: Time;
+  ended_at: Time | null;
+  /** bigint: a string from pg. */
+  duration_ms: string | number | null;
+  outcome: string | null;
+  actor: string | null;
+}
+
+interface TaskRow {
+  id: string;
+  execution_id: string;
+  name: string | null;
+  assignee: string | null;
+  candidate_groups: string[] | null;
+  status: TimelineTask['status'];
+  created_at: Time;
+  claimed_at: Time | null;
+  completed_at: Time | null;
+  completed_by: string | null;
+  due_at: Time | null;
+}
+
+interface DefinitionRow {
+  xml: string | null;
+  meta: unknown;
+  name: string | null;
 }

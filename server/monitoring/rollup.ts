@@ -74,7 +74,7 @@ export class RollupService {
         .where({ id: 1 })
         .forUpdate()
         .skipLocked()
-        .first('rolled_until');
+        .first<{ rolled_until: Date | string | null } | undefined>('rolled_until');
       if (!state) return null;
       const from = state.rolled_until ? new Date(state.rolled_until) : null;
       if (from && from.getTime() >= closedUntil.getTime()) return from;
@@ -139,7 +139,9 @@ export class RollupService {
   }
 
   async watermark(): Promise<Date | null> {
-    const row = await this.db('monitoring_rollup_state').where({ id: 1 }).first('rolled_until');
+    const row = await this.db('monitoring_rollup_state')
+      .where({ id: 1 })
+      .first<{ rolled_until: Date | string | null } | undefined>('rolled_until');
     return row?.rolled_until ? new Date(row.rolled_until) : null;
   }
 

@@ -1,12 +1,12 @@
-import type { Knex } from 'knex';
 import type { Db } from '../db/index.js';
 import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
-import { Forbidden, NotFound } from '../lib/errors.js';
+import { NotFound } from '../lib/errors.js';
+import { departmentScope as accessScope, departmentScopeWithin, inDepartments } from '../access/department-subtree.js';
 
 /**
  * The part of the organisation a dashboard covers: the actor's `dashboard:read` departments
- * (subtrees expanded, from Casbin), narrowed to one department's subtree when asked. Null ids:
+ * (access/department-subtree.ts), narrowed to one department's subtree when asked. Null ids:
  * the whole organisation (headquarters).
  */
 export interface DepartmentScope {
@@ -31,27 +31,20 @@ export interface DefinitionMetaLite {
 export async function departmentScope(
   authorization: Authorization,
   actor: Actor,
-  departmentId?: string | undefined,
+  departmentId?: string,
 ): Promise<DepartmentScope> {
-  const scope = await authorization.scope(actor, 'dashboard', 'read');
-  if (!departmentId) return { departmentIds: scope.all ? null : scope.departmentIds };
-  const tree = await authorization.tree();
-  const department = tree.get(departmentId);
-  if (!department) throw new NotFound('department', departmentId);
-  const subtree = tree.subtreeIds(department.path);
-  if (scope.all) return { departmentIds: subtree };
-  if (!scope.departmentIds.includes(departmentId)) {
-    throw new Forbidden(`you may not read dashboards of ${departmentId}`);
-  }
-  return { departmentIds: subtree.filter((id) => scope.departmentIds.includes(id)) };
+  const scope = departmentId
+    ? await departmentScopeWithin(authorization, actor, 'dashboard', 'read', departmentId)
+    : await accessScope(authorization, actor, 'dashboard', 'read');
+  return { departmentIds: scope.all ? null : scope.departmentIds };
 }
 
 /** A where-clause limiting `column` to the scope's departments (nothing when it is everything). */
 export function inScope(scope: DepartmentScope, column: string) {
-  return (q: Knex.QueryBuilder) => {
-    if (scope.departmentIds === null) return;
-    q.whereIn(column, scope.departmentIds);
-  };
+  return inDepartments(
+    scope.departmentIds === null ? { all: true } : { all: false, departmentIds: scope.departmentIds },
+    column,
+  );
 }
 
 export async function selectProcess(db: Db, key: string, version?: number | undefined): Promise<ProcessSelection> {

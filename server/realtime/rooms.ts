@@ -1,6 +1,8 @@
 import type { Db } from '../db/index.js';
 import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
+import type { InstanceAccessRow } from '../access/rule.js';
+import { roomJoinable } from '../access/room-joinable.js';
 import type { PublishedEvent } from '../workflow/outbox.js';
 import { rooms, type RealtimeError, type Room } from './contract.js';
 
@@ -12,11 +14,9 @@ export function topicFamily(topic: string): string {
 }
 
 /**
- * Who may join a room — the same answers the HTTP API gives (ARCHITECTURE.md Permissions):
- * department and process rooms carry events of instances in that subtree, whose detail page
- * (tasks, incidents, history) is readable with `instance:read` there; an instance room is open
- * to whoever may read that instance (its department, or its starter); a personal room only to
- * its owner; the definitions room to holders of `definition:read`.
+ * Who may join a room — the same answers the HTTP API gives: department, process and instance
+ * rooms as access/room-joinable.ts decides; a personal room only to its owner; the definitions
+ * room to holders of `definition:read`.
  */
 export class RoomAccess {
   constructor(
@@ -30,17 +30,15 @@ export class RoomAccess {
       case 'process': {
         const tree = await this.authorization.tree();
         if (!tree.get(room.departmentId)) return { code: 'NOT_FOUND', message: `no department ${room.departmentId}` };
-        return (await this.readsInstancesIn(actor, room.departmentId))
+        return (await roomJoinable(this.authorization, actor)).department.allows({ id: room.departmentId })
           ? null
           : { code: 'FORBIDDEN', message: `you may not read instances of ${room.departmentId}` };
       }
       case 'instance': {
         const instance = await this.db('process_instances')
           .where({ id: room.instanceId })
-          .first('department_id', 'started_by');
-        const allowed =
-          instance &&
-          (instance.started_by === actor.username || (await this.readsInstancesIn(actor, instance.department_id)));
+          .first<InstanceAccessRow | undefined>('department_id', 'started_by');
+        const allowed = instance && (await roomJoinable(this.authorization, actor)).instance.allows(instance);
         // Like the HTTP API: an instance one may not read does not exist (no probing for ids).
         return allowed ? null : { code: 'NOT_FOUND', message: `no process instance ${room.instanceId}` };
       }
@@ -51,13 +49,6 @@ export class RoomAccess {
           ? null
           : { code: 'FORBIDDEN', message: 'you may not read process definitions' };
     }
-  }
-
-  /** `instance:read` in the department's subtree scope — the filter the instance list uses. */
-  private async readsInstancesIn(actor: Actor, departmentId: string | null): Promise<boolean> {
-    const scope = await this.authorization.scope(actor, 'instance', 'read');
-    if (scope.all) return true;
-    return departmentId !== null && scope.departmentIds.includes(departmentId);
   }
 }
 

@@ -39,11 +39,9 @@ export class InstancesService {
     private readonly authorization: Authorization,
   ) {}
 
-  /** Instances the actor may read: in their `instance:read` departments, or started by them. */
+  /** Instances the actor may read (access/instance-readable.ts), as a filter over `process_instances`. */
   private async readable(actor: Actor) {
-    return this.visibility.departmentFilter(actor, 'instance', 'read', 'department_id', (q) =>
-      q.where('started_by', actor.username),
-    );
+    return (await this.visibility.instanceReadable(actor)).where('process_instances');
   }
 
   /**
@@ -82,10 +80,8 @@ export class InstancesService {
         definitionKey: instance.definition_key,
         businessKey: instance.business_key,
       });
-      const tasks = [];
-      for (const task of scope.createdTasks) {
-        if (task.instance_id === instance.id && (await this.visibility.canSee(actor, task))) tasks.push(task);
-      }
+      const visible = await this.visibility.taskVisible(actor);
+      const tasks = scope.createdTasks.filter((task) => task.instance_id === instance.id && visible.allows(task));
       const summary = Object.fromEntries(INSTANCE_SUMMARY_COLUMNS.map((c) => [c, instance[c as keyof InstanceRow]]));
       return { ...summary, variables: instance.variables, tasks } as unknown as Record<string, unknown> & {
         id: string;

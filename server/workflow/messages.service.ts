@@ -4,6 +4,7 @@ import type { Actor } from '../lib/actor.js';
 import { Conflict, NotFound } from '../lib/errors.js';
 import type { StepExecutor } from './step-executor.js';
 import type { Transactions } from './transactions.js';
+import type { Visibility } from './visibility.js';
 import { auditInTransaction } from '../identity/audit.service.js';
 
 export interface CorrelateInput {
@@ -29,10 +30,11 @@ export class MessagesService {
     private readonly db: Db,
     private readonly transactions: Transactions,
     private readonly executor: StepExecutor,
+    private readonly visibility: Visibility,
   ) {}
 
   async correlate(input: CorrelateInput, actor: Actor): Promise<CorrelateResult> {
-    const candidates = await this.findWaiting(this.db, input, 2);
+    const candidates = await this.findWaiting(this.db, input, 2, actor);
     if (candidates.length > 1) {
       throw new Conflict(
         'MESSAGE_AMBIGUOUS',
@@ -73,11 +75,14 @@ export class MessagesService {
     });
   }
 
-  private async findWaiting(db: Db, input: CorrelateInput, limit: number) {
+  /** Waiting instances the actor may correlate into (access/message-correlatable.ts); others do not exist for them. */
+  private async findWaiting(db: Db, input: CorrelateInput, limit: number, actor: Actor) {
+    const correlatable = await this.visibility.messageCorrelatable(actor);
     const q = db('message_subscriptions as s')
       .join('process_instances as i', 'i.id', 's.instance_id')
       .where('s.message_name', input.name)
       .where('i.status', 'running')
+      .where(correlatable.where('i'))
       .select('s.instance_id', 's.execution_id', 's.element_id')
       .limit(limit);
     if (input.businessKey !== undefined) q.where('s.business_key', input.businessKey);

@@ -8,6 +8,7 @@ import { page, type Page, type PageRequest } from './paging.js';
 import type { StepExecutor } from './step-executor.js';
 import type { Transactions, TransactionScope } from './transactions.js';
 import type { Visibility } from './visibility.js';
+import type { TaskAccessRow } from '../access/rule.js';
 import { branchUnion, taskOrder } from './branch-union.js';
 import type { Authorization } from '../identity/authorization.js';
 import { Forbidden, Invalid } from '../lib/errors.js';
@@ -94,10 +95,11 @@ export class TasksService {
     const status = filter.status ?? 'open';
     const order = taskOrder(filter.sort, filter.order);
     const filtered = () => this.applyFilter(this.db('tasks').select(TASK_COLUMNS).where('status', status), filter);
-    const branches = status === 'open' && !filter.instanceId ? await this.visibility.taskBranches(actor) : null;
+    const visible = await this.visibility.taskVisible(actor);
+    const branches = status === 'open' && !filter.instanceId ? visible.branches() : null;
     if (!branches) {
       const q = filtered();
-      q.where(await this.visibility.taskFilter(actor));
+      q.where(visible.where('tasks'));
       const found = await page(q.orderByRaw(order.sql), request);
       return { ...found, items: await withPeopleNames(this.db, found.items as Record<string, unknown>[]) };
     }
@@ -169,10 +171,7 @@ export class TasksService {
           },
         );
       }
-      if (
-        !(await this.visibility.isCandidate(actor, task)) ||
-        !(await this.authorization.can(actor, 'task', 'claim', task.department_id))
-      ) {
+      if (!(await this.visibility.taskClaimable(actor)).allows(task)) {
         throw new Forbidden('you are not a candidate for this task', 'NOT_A_CANDIDATE');
       }
       const [claimed] = await scope
@@ -220,12 +219,16 @@ export class TasksService {
    * continues. A second completion, or one by someone who does not hold the task, is a 409.
    */
   async complete(id: string, variables: Variables, actor: Actor) {
-    const head = await this.db('tasks')
+    const head = (await this.db('tasks')
       .where({ id })
-      .where(await this.visibility.taskFilter(actor))
-      .first('instance_id', 'department_id');
+      .where((await this.visibility.taskVisible(actor)).where('tasks'))
+      .first('instance_id', 'department_id', 'assignee', 'owner', 'candidate_users', 'candidate_groups')) as
+      | (TaskAccessRow & { instance_id: string })
+      | undefined;
     if (!head) throw new NotFound('task', id);
-    await this.authorization.require(actor, 'task', 'complete', head.department_id);
+    if (!(await this.visibility.taskCompletable(actor)).allows(head)) {
+      throw new Forbidden(`you may not complete task${head.department_id ? ` in ${head.department_id}` : ''}`);
+    }
     // Issue 5 §7: the server validates the form again; invalid data is refused before any write.
     await this.forms.checkCompletion(id, variables);
     return this.transactions.run(async (scope) => {
@@ -270,8 +273,9 @@ export class TasksService {
       );
       // What comes next, as far as the actor may see it: saves the client a worklist round trip.
       const nextTasks = [];
+      const visible = await this.visibility.taskVisible(actor);
       for (const next of scope.createdTasks) {
-        if (next.instance_id === instance.id && (await this.visibility.canSee(actor, next))) {
+        if (next.instance_id === instance.id && visible.allows(next)) {
           nextTasks.push({ id: next.id, elementId: next.element_id, name: next.name, assignee: next.assignee });
         }
       }

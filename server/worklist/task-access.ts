@@ -1,5 +1,6 @@
 import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
+import type { InstanceAccessRow } from '../access/rule.js';
 import { NotFound } from '../lib/errors.js';
 import { instanceEvent } from '../workflow/step-persistence.js';
 import type { TasksService } from '../workflow/tasks.service.js';
@@ -46,10 +47,9 @@ export async function insertAnnounced(
 }
 
 /**
- * Who may see what hangs off a task or an instance (comments, attachments): a task as
- * TasksService decides (issue 3 §5); an instance to whoever may read it (`instance:read` in its
- * department, or its starter, as InstancesService decides) or may see one of its tasks. Any other
- * id answers 404.
+ * Who may see what hangs off a task or an instance (comments, attachments): a task to whoever
+ * sees it (access/task-visible.ts); an instance to whoever may read it (access/instance-readable.ts)
+ * or sees one of its tasks. Any other id answers 404.
  */
 export class TaskAccess {
   constructor(
@@ -73,17 +73,18 @@ export class TaskAccess {
   }
 
   async instance(instanceId: string, actor: Actor): Promise<{ id: string; department_id: string | null }> {
-    const readable = await this.visibility.departmentFilter(actor, 'instance', 'read', 'department_id', (q) =>
-      q.where('started_by', actor.username),
-    );
     const instance = await this.db('process_instances')
       .where({ id: instanceId })
-      .where(readable)
-      .first('id', 'department_id');
-    if (instance) return instance;
-    const taskFilter = await this.visibility.taskFilter(actor);
-    const viaTask = await this.db('tasks').where({ instance_id: instanceId }).where(taskFilter).first('instance_id');
+      .first<(InstanceAccessRow & { id: string }) | undefined>('id', 'department_id', 'started_by');
+    if (!instance) throw new NotFound('process instance', instanceId);
+    const ref = { id: instance.id, department_id: instance.department_id };
+    if ((await this.visibility.instanceReadable(actor)).allows(instance)) return ref;
+    const visible = await this.visibility.taskVisible(actor);
+    const viaTask = await this.db('tasks')
+      .where({ instance_id: instanceId })
+      .where(visible.where('tasks'))
+      .first<{ id: string } | undefined>('id');
     if (!viaTask) throw new NotFound('process instance', instanceId);
-    return this.db('process_instances').where({ id: instanceId }).first('id', 'department_id');
+    return ref;
   }
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, onUnauthorized, setCsrfToken } from './api';
+import type { Login, Me, SessionUser as SignedInUser } from '../../../server/identity/session.contract';
 
 /** The signed-in user as the app sees it, from GET /api/v1/auth/me. */
 export interface SessionUser {
@@ -15,16 +16,6 @@ export interface SessionUser {
   permissions: string[];
 }
 
-interface MeResponse {
-  id: string;
-  username: string;
-  displayName: string;
-  department: { id: string; name: string; nameEn?: string | null } | null;
-  roles: SessionUser['roles'];
-  actions: string[];
-  csrfToken?: string | null;
-}
-
 export type SessionState =
   | { status: 'loading' }
   | { status: 'anonymous'; reason?: 'logged-out' | 'expired' }
@@ -38,7 +29,7 @@ function publish(next: SessionState) {
   for (const listener of listeners) listener(next);
 }
 
-function toUser(me: MeResponse): SessionUser {
+function toUser(me: SignedInUser): SessionUser {
   return {
     id: me.id,
     username: me.username,
@@ -60,8 +51,8 @@ export function can(user: SessionUser | null, object: string, action: string): b
 /** Asks the server who is signed in (on start, and after a 401). */
 export async function refreshSession(): Promise<SessionState> {
   try {
-    const me = await api.get<MeResponse>('/auth/me');
-    setCsrfToken(me.csrfToken ?? null);
+    const me = await api.get<Me>('/auth/me');
+    setCsrfToken(me.csrfToken);
     publish({ status: 'signed-in', user: toUser(me) });
   } catch (err) {
     if (err instanceof ApiError && (err.status === 401 || err.status === 403)) publish({ status: 'anonymous' });
@@ -71,7 +62,7 @@ export async function refreshSession(): Promise<SessionState> {
 }
 
 export async function login(username: string, password: string): Promise<SessionUser> {
-  const result = await api.post<{ user: MeResponse; csrfToken: string }>('/auth/login', { username, password });
+  const result = await api.post<Login>('/auth/login', { username, password });
   setCsrfToken(result.csrfToken);
   const user = toUser(result.user);
   publish({ status: 'signed-in', user });

@@ -1,13 +1,20 @@
 import { z } from 'zod';
-import { route, type AnyRoute } from '../route.js';
+import { noContent, route, type Route } from '../route.js';
 import type { Services } from '../services.js';
 import { pagingQuery, uuidParam } from './schemas.js';
+import { listSchema } from '../../lib/contract.js';
+import { wholeList } from '../../workflow/paging.js';
+import { auditEntrySchema } from '../../identity/audit-entry.contract.js';
+import { DEPARTMENT_LEVELS, departmentSchema } from '../../identity/department.contract.js';
+import { policySchema, roleSchema } from '../../identity/role.contract.js';
+import { apiTokenSchema, userSchema } from '../../identity/user.contract.js';
+import { serviceSchema, toService } from '../../services/service.contract.js';
 
 const ADMIN = { object: 'admin', action: 'manage' } as const;
 const policyBody = z.object({ role: z.string().min(1), object: z.string().min(1), action: z.string().min(1) });
 
 /** The admin API (issue 3 §6): protected by the administrator role through the `admin:manage` grant. */
-export function adminRoutes(s: Services): AnyRoute[] {
+export function adminRoutes(s: Services): Route[] {
   return [
     route({
       method: 'get',
@@ -15,7 +22,8 @@ export function adminRoutes(s: Services): AnyRoute[] {
       tag: 'Administration',
       summary: 'The organisation tree',
       permission: ADMIN,
-      handle: async () => ({ items: await s.organisation.listDepartments() }),
+      response: listSchema(departmentSchema),
+      handle: async () => wholeList(await s.organisation.listDepartments()),
     }),
     route({
       method: 'post',
@@ -28,9 +36,10 @@ export function adminRoutes(s: Services): AnyRoute[] {
         parentId: z.string().nullable(),
         name: z.string().min(1).max(100),
         nameEn: z.string().max(100).optional(),
-        level: z.enum(['headquarters', 'province', 'city', 'county', 'station']),
+        level: z.enum(DEPARTMENT_LEVELS),
       }),
       status: 201,
+      response: departmentSchema,
       handle: async ({ body, actor }) => s.organisation.createDepartment(body, actor),
     }),
     route({
@@ -45,6 +54,7 @@ export function adminRoutes(s: Services): AnyRoute[] {
         nameEn: z.string().max(100).optional(),
         active: z.boolean().optional(),
       }),
+      response: departmentSchema,
       handle: async ({ params, body, actor }) => s.organisation.updateDepartment(params.id, body, actor),
     }),
     route({
@@ -53,7 +63,8 @@ export function adminRoutes(s: Services): AnyRoute[] {
       tag: 'Administration',
       summary: 'Roles',
       permission: ADMIN,
-      handle: async () => ({ items: await s.organisation.listRoles() }),
+      response: listSchema(roleSchema),
+      handle: async () => wholeList(await s.organisation.listRoles()),
     }),
     route({
       method: 'post',
@@ -68,6 +79,7 @@ export function adminRoutes(s: Services): AnyRoute[] {
         description: z.string().max(500).optional(),
       }),
       status: 201,
+      response: roleSchema,
       handle: async ({ body, actor }) => s.organisation.createRole(body, actor),
     }),
     route({
@@ -76,7 +88,8 @@ export function adminRoutes(s: Services): AnyRoute[] {
       tag: 'Administration',
       summary: 'Policy rows (role, object, action)',
       permission: ADMIN,
-      handle: async () => ({ items: await s.organisation.listPolicies() }),
+      response: listSchema(policySchema),
+      handle: async () => wholeList(await s.organisation.listPolicies()),
     }),
     route({
       method: 'post',
@@ -86,6 +99,7 @@ export function adminRoutes(s: Services): AnyRoute[] {
       permission: ADMIN,
       body: policyBody,
       status: 201,
+      response: policySchema,
       async handle({ body, actor }) {
         await s.organisation.addPolicy(body, actor);
         return body;
@@ -98,6 +112,7 @@ export function adminRoutes(s: Services): AnyRoute[] {
       summary: 'Withdraw a grant',
       permission: ADMIN,
       body: policyBody,
+      response: noContent,
       async handle({ body, actor }) {
         await s.organisation.removePolicy(body, actor);
         return undefined;
@@ -110,6 +125,7 @@ export function adminRoutes(s: Services): AnyRoute[] {
       summary: 'Users, with their role assignments',
       permission: ADMIN,
       query: z.object({ departmentId: z.string().optional(), q: z.string().max(100).optional(), ...pagingQuery }),
+      response: listSchema(userSchema),
       handle: async ({ query }) => s.users.list(query, { offset: query.offset, limit: query.limit }),
     }),
     route({
@@ -127,6 +143,7 @@ export function adminRoutes(s: Services): AnyRoute[] {
         active: z.boolean().optional(),
       }),
       status: 201,
+      response: userSchema,
       handle: async ({ body, actor }) => s.users.create(body, actor),
     }),
     route({
@@ -136,6 +153,7 @@ export function adminRoutes(s: Services): AnyRoute[] {
       summary: 'One user',
       permission: ADMIN,
       params: uuidParam,
+      response: userSchema,
       handle: async ({ params }) => s.users.get(params.id),
     }),
     route({
@@ -153,6 +171,7 @@ export function adminRoutes(s: Services): AnyRoute[] {
         active: z.boolean().optional(),
         lockedUntil: z.coerce.date().nullable().optional(),
       }),
+      response: userSchema,
       handle: async ({ params, body, actor }) => s.users.update(params.id, body, actor),
     }),
     route({
@@ -164,6 +183,7 @@ export function adminRoutes(s: Services): AnyRoute[] {
       params: uuidParam,
       body: z.object({ role: z.string().min(1), departmentId: z.string().min(1) }),
       status: 201,
+      response: userSchema,
       handle: async ({ params, body, actor }) => s.users.assignRole(params.id, body.role, body.departmentId, actor),
     }),
     route({
@@ -174,6 +194,7 @@ export function adminRoutes(s: Services): AnyRoute[] {
       permission: ADMIN,
       params: uuidParam,
       body: z.object({ role: z.string().min(1), departmentId: z.string().min(1) }),
+      response: userSchema,
       handle: async ({ params, body, actor }) => s.users.removeRole(params.id, body.role, body.departmentId, actor),
     }),
     route({
@@ -183,7 +204,8 @@ export function adminRoutes(s: Services): AnyRoute[] {
       summary: "A user's API tokens",
       permission: ADMIN,
       params: uuidParam,
-      handle: async ({ params }) => ({ items: await s.users.listTokens(params.id) }),
+      response: listSchema(apiTokenSchema),
+      handle: async ({ params }) => wholeList(await s.users.listTokens(params.id)),
     }),
     route({
       method: 'delete',
@@ -192,6 +214,7 @@ export function adminRoutes(s: Services): AnyRoute[] {
       summary: 'Revoke any API token',
       permission: ADMIN,
       params: uuidParam,
+      response: noContent,
       async handle({ params, actor }) {
         await s.users.revokeToken(params.id, actor);
         return undefined;
@@ -212,6 +235,7 @@ export function adminRoutes(s: Services): AnyRoute[] {
         to: z.coerce.date().optional(),
         ...pagingQuery,
       }),
+      response: listSchema(auditEntrySchema),
       handle: async ({ query }) => s.audit.list(query, { offset: query.offset, limit: query.limit }),
     }),
     route({
@@ -220,7 +244,8 @@ export function adminRoutes(s: Services): AnyRoute[] {
       tag: 'Deployments',
       summary: 'The service registry: what a service task may call, with inputs and outputs',
       permission: { object: 'definition', action: 'read' },
-      handle: async () => ({ items: s.registry.list() }),
+      response: listSchema(serviceSchema),
+      handle: () => Promise.resolve(wholeList(s.registry.list().map(toService))),
     }),
   ];
 }

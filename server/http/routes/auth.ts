@@ -1,11 +1,17 @@
 import { z } from 'zod';
-import { route, type AnyRoute } from '../route.js';
+import { noContent, route, type Route } from '../route.js';
 import type { Services } from '../services.js';
 import { uuidParam } from './schemas.js';
 import { AppError } from '../../lib/errors.js';
+import type { Actor } from '../../lib/actor.js';
+import { listSchema } from '../../lib/contract.js';
+import { wholeList } from '../../workflow/paging.js';
+import type { Authenticated } from '../../identity/auth.service.js';
+import { loginSchema, meSchema, type SessionUser } from '../../identity/session.contract.js';
+import { apiTokenSchema, createdApiTokenSchema } from '../../identity/user.contract.js';
 import { SESSION_COOKIE, CSRF_COOKIE, cookieOptions } from '../authenticate.js';
 
-export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
+export function authRoutes(s: Services, secureCookies: boolean): Route[] {
   return [
     route({
       method: 'post',
@@ -14,6 +20,7 @@ export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
       summary: 'Log in with user name and password; sets an httpOnly SameSite session cookie',
       access: 'public',
       body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
+      response: loginSchema,
       async handle({ body, ctx }) {
         if (secureCookies && !ctx.secure) {
           throw new AppError(
@@ -36,7 +43,11 @@ export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
           httpOnly: false,
           expires: result.expiresAt,
         });
-        return { user: await me(s, result.actor), csrfToken: result.csrfToken, expiresAt: result.expiresAt };
+        return {
+          user: await me(s, result.actor),
+          csrfToken: result.csrfToken,
+          expiresAt: result.expiresAt.toISOString(),
+        };
       },
     }),
     route({
@@ -44,6 +55,7 @@ export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
       path: '/auth/logout',
       tag: 'Authentication',
       summary: 'End the current session',
+      response: noContent,
       async handle({ actor, ctx }) {
         const token = ctx.cookies.get(SESSION_COOKIE);
         if (token) await s.auth.logout(token, actor);
@@ -57,8 +69,10 @@ export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
       path: '/auth/me',
       tag: 'Authentication',
       summary: 'The current user: roles, departments and the actions they may take',
+      response: meSchema,
       async handle({ actor, ctx }) {
-        return { ...(await me(s, actor)), csrfToken: ctx.state.auth?.csrfToken ?? null };
+        const auth = ctx.state.auth as Authenticated | null | undefined;
+        return { ...(await me(s, actor)), csrfToken: auth?.csrfToken ?? null };
       },
     }),
     route({
@@ -66,7 +80,8 @@ export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
       path: '/auth/tokens',
       tag: 'Authentication',
       summary: 'My personal API tokens',
-      handle: async ({ actor }) => ({ items: await s.users.listTokens(actor.id) }),
+      response: listSchema(apiTokenSchema),
+      handle: async ({ actor }) => wholeList(await s.users.listTokens(actor.id)),
     }),
     route({
       method: 'post',
@@ -75,6 +90,7 @@ export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
       summary: 'Create a personal API token (shown once; send it as Authorization: Bearer)',
       body: z.object({ name: z.string().min(1).max(100), expiresAt: z.coerce.date().optional() }),
       status: 201,
+      response: createdApiTokenSchema,
       handle: async ({ body, actor }) => s.users.createToken(actor.id, body.name, body.expiresAt ?? null, actor),
     }),
     route({
@@ -83,6 +99,7 @@ export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
       tag: 'Authentication',
       summary: 'Revoke one of my tokens',
       params: uuidParam,
+      response: noContent,
       async handle({ params, actor }) {
         await s.users.revokeToken(params.id, actor, actor.id);
         return undefined;
@@ -91,7 +108,7 @@ export function authRoutes(s: Services, secureCookies: boolean): AnyRoute[] {
   ];
 }
 
-async function me(s: Services, actor: import('../../lib/actor.js').Actor) {
+async function me(s: Services, actor: Actor): Promise<SessionUser> {
   const tree = await s.authorization.tree();
   return {
     id: actor.id,

@@ -1,7 +1,18 @@
 import { z } from 'zod';
-import { route, type AnyRoute } from '../route.js';
+import { route, type Route } from '../route.js';
 import type { Services } from '../services.js';
 import { uuidParam } from './schemas.js';
+import { listSchema } from '../../lib/contract.js';
+import {
+  acknowledgementSchema,
+  activitiesSchema,
+  alertsSchema,
+  bottlenecksSchema,
+  dashboardSchema,
+  instanceViewSchema,
+  waitingInstanceSchema,
+  workloadSchema,
+} from '../../monitoring/contract.js';
 
 const read = { object: 'dashboard', action: 'read' } as const;
 const tag = 'Monitoring';
@@ -19,7 +30,7 @@ const dashboardQuery = z
   .strict();
 
 /** Issue 8: process dashboards, live diagram figures, bottlenecks, workload, SLA alerts, instance view. */
-export function monitoringRoutes(s: Services): AnyRoute[] {
+export function monitoringRoutes(s: Services): Route[] {
   const m = s.monitoring;
   return [
     route({
@@ -30,6 +41,7 @@ export function monitoringRoutes(s: Services): AnyRoute[] {
         "A process's dashboard in the caller's part of the organisation: instance counts, throughput per hour or day, backlog per step, SLA compliance, open incidents",
       permission: read,
       query: dashboardQuery,
+      response: dashboardSchema,
       handle: async ({ query, actor }) => m.dashboards.dashboard(query, actor),
     }),
     route({
@@ -40,6 +52,7 @@ export function monitoringRoutes(s: Services): AnyRoute[] {
         'Per element of the diagram: tokens waiting now, and total, waiting and working durations (mean, p50, p90) and SLA breach share over the period',
       permission: read,
       query: dashboardQuery,
+      response: activitiesSchema,
       handle: async ({ query, actor }) => m.dashboards.activities(query, actor),
     }),
     route({
@@ -50,6 +63,7 @@ export function monitoringRoutes(s: Services): AnyRoute[] {
       permission: read,
       params: z.object({ elementId: z.string().min(1).max(200) }),
       query: dashboardQuery.extend({ limit: z.coerce.number().int().min(1).max(500).optional() }),
+      response: listSchema(waitingInstanceSchema),
       handle: async ({ params, query, actor }) => m.dashboards.activityInstances(params.elementId, query, actor),
     }),
     route({
@@ -60,6 +74,7 @@ export function monitoringRoutes(s: Services): AnyRoute[] {
         "Steps ranked by time lost now, with waiting versus working time, p50/p90, SLA breach share and each person's pace, and a first diagnosis",
       permission: read,
       query: dashboardQuery,
+      response: bottlenecksSchema,
       handle: async ({ query, actor }) => m.dashboards.bottlenecks(query, actor),
     }),
     route({
@@ -69,6 +84,7 @@ export function monitoringRoutes(s: Services): AnyRoute[] {
       summary: 'Open tasks per person and per candidate group (unclaimed), with overdue counts and the oldest',
       permission: read,
       query: z.object({ definitionKey: z.string().min(1).max(200).optional(), departmentId }).strict(),
+      response: workloadSchema,
       handle: async ({ query, actor }) => m.dashboards.workload(query, actor),
     }),
     route({
@@ -86,6 +102,7 @@ export function monitoringRoutes(s: Services): AnyRoute[] {
           limit: z.coerce.number().int().min(1).max(500).optional(),
         })
         .strict(),
+      response: alertsSchema,
       handle: async ({ query, actor }) => m.alerts.list(query, actor),
     }),
     route({
@@ -103,6 +120,7 @@ export function monitoringRoutes(s: Services): AnyRoute[] {
           note: z.string().max(500).optional(),
         })
         .strict(),
+      response: acknowledgementSchema,
       handle: async ({ params, body, actor }) => m.alerts.acknowledge(params.id, body, actor),
     }),
     route({
@@ -113,6 +131,7 @@ export function monitoringRoutes(s: Services): AnyRoute[] {
         'One instance for investigation: timeline with actors, waiting and working times, variables, incidents (retry at POST /incidents/:id/retry), diagram and path taken',
       permission: read,
       params: uuidParam,
+      response: instanceViewSchema,
       handle: async ({ params, actor }) => m.instances.get(params.id, actor),
     }),
   ];

@@ -8,6 +8,7 @@ import type { TariffDefinition } from '../../domain/tariffs/index.js';
 import type { ServiceDefinition } from '../../services/registry.js';
 import { required, str, todayOf, type ProcessContext } from '../context.js';
 import { DEFAULT_DUE_DATE_METHOD, dueDateFor } from './due-date.js';
+import { inSubtree } from '../../access/department-subtree.js';
 
 /** Bill-audit instances a dispatch call starts; the process calls again while more remain. */
 const AUDIT_BATCH = 200;
@@ -19,10 +20,6 @@ async function departmentPath(ctx: ProcessContext, departmentId: string): Promis
   const row = await ctx.db('departments').where({ id: departmentId }).first('path');
   if (!row) throw new Error(`unknown department ${departmentId}`);
   return row.path as string;
-}
-
-function inSubtree(ctx: ProcessContext, path: string) {
-  return ctx.db('departments').select('id').where('path', 'like', `${path}%`);
 }
 
 /** The last 12 months' kWh before `period` and this period's: what explains a consumption rule. */
@@ -105,7 +102,7 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
           .where('m.status', 'in_service')
           .where('c.status', 'active')
           .whereNot('c.elec_type_code', '000')
-          .whereIn('c.department_id', inSubtree(ctx, path))
+          .where(inSubtree('c.department_id', path))
           .select(
             ctx.db.raw('count(*)::int as expected'),
             ctx.db.raw('count(*) filter (where r.id is null)::int as missing'),

@@ -9,7 +9,7 @@ describe.each(BACKENDS)('permissions on rows and routes (%s)', (backend) => {
   let xhClerk: ApiClient;
   let yhClerk: ApiClient;
   let admin: ApiClient;
-  let xhTask: { id: string; instance_id: string };
+  let xhTask: { id: string; instanceId: string };
 
   beforeAll(async () => {
     t = await startTestPlatform(backend);
@@ -23,13 +23,13 @@ describe.each(BACKENDS)('permissions on rows and routes (%s)', (backend) => {
   afterAll(() => t?.close());
 
   it("starts an instance in the starter's own department by default", async () => {
-    const instance = await xhClerk.get(`/api/v1/process-instances/${xhTask.instance_id}`);
-    expect(instance.body.department_id).toBe('ZJ-HZ-XH');
+    const instance = await xhClerk.get(`/api/v1/process-instances/${xhTask.instanceId}`);
+    expect(instance.body.departmentId).toBe('ZJ-HZ-XH');
   });
 
   it("answers 404, not 403, to a county user reaching for a sibling county's task or instance by id", async () => {
     expect((await yhClerk.get(`/api/v1/tasks/${xhTask.id}`)).status).toBe(404);
-    expect((await yhClerk.get(`/api/v1/process-instances/${xhTask.instance_id}`)).status).toBe(404);
+    expect((await yhClerk.get(`/api/v1/process-instances/${xhTask.instanceId}`)).status).toBe(404);
     expect((await yhClerk.get('/api/v1/tasks')).body.items.map((x: { id: string }) => x.id)).not.toContain(xhTask.id);
   });
 
@@ -69,9 +69,9 @@ describe.each(BACKENDS)('permissions on rows and routes (%s)', (backend) => {
 
   it('lets headquarters supervisors see every county', async () => {
     const supervisor = await t.as('hq.supervisor');
-    expect((await supervisor.get(`/api/v1/process-instances/${xhTask.instance_id}`)).status).toBe(200);
+    expect((await supervisor.get(`/api/v1/process-instances/${xhTask.instanceId}`)).status).toBe(200);
     const list = await supervisor.get('/api/v1/process-instances?limit=200');
-    expect(new Set(list.body.items.map((i: { department_id: string }) => i.department_id))).toEqual(
+    expect(new Set(list.body.items.map((i: { departmentId: string }) => i.departmentId))).toEqual(
       new Set(['ZJ-HZ-XH', 'ZJ-HZ-YH']),
     );
   });
@@ -152,16 +152,16 @@ describe.each(BACKENDS)('permissions on rows and routes (%s)', (backend) => {
     await (await t.as('xh.leader')).post(`/api/v1/process-instances/${other}/cancel`, { reason: 'duplicate' });
     const audit = (await admin.get('/api/v1/admin/audit-log?limit=200')).body.items as {
       action: string;
-      object_id: string;
-      actor_name: string;
+      objectId: string;
+      actorName: string;
       ip: string;
     }[];
-    expect(audit.find((a) => a.action === 'task.claim' && a.object_id === task.id)).toMatchObject({
-      actor_name: '西湖业务受理员',
+    expect(audit.find((a) => a.action === 'task.claim' && a.objectId === task.id)).toMatchObject({
+      actorName: '西湖业务受理员',
       ip: expect.stringContaining('127.0.0.1'),
     });
-    expect(audit.some((a) => a.action === 'task.complete' && a.object_id === task.id)).toBe(true);
-    expect(audit.some((a) => a.action === 'instance.cancel' && a.object_id === other)).toBe(true);
+    expect(audit.some((a) => a.action === 'task.complete' && a.objectId === task.id)).toBe(true);
+    expect(audit.some((a) => a.action === 'instance.cancel' && a.objectId === other)).toBe(true);
     expect(audit.some((a) => a.action === 'task.reassign')).toBe(true);
     expect(audit.some((a) => a.action === 'deployment.create')).toBe(true);
     await expect(t.database.db('audit_log').update({ action: 'forged' })).rejects.toThrow(/append-only/);

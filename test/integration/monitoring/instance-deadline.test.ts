@@ -7,7 +7,7 @@ import { MONITORED_FORMS } from './fixtures.js';
 
 /**
  * A process that declares its own deadline (the `dueDate` process property, processes/README.md
- * "Deadlines") gives its instances `due_at`, and the SLA scan raises instance alerts from it:
+ * "Deadlines") gives its instances a deadline (`dueAt`), and the SLA scan raises instance alerts from it:
  * the link between the shipped processes' deadlines and the monitor's alerts.
  */
 describe.each(BACKENDS)('instance deadlines raise instance SLA alerts (%s)', (backend) => {
@@ -45,7 +45,7 @@ describe.each(BACKENDS)('instance deadlines raise instance SLA alerts (%s)', (ba
       businessKey: 'CASE-RELAXED',
       variables: { dueAt: later, caseDueAt: later },
     });
-    expect((await instance(clerk, relaxed.id)).due_at).toBe(later);
+    expect((await instance(clerk, relaxed.id)).dueAt).toBe(later);
     expect(events.filter((e) => e.topic === 'instance:due').map((e) => e.instanceId)).toEqual(
       expect.arrayContaining([late.id, soon.id, relaxed.id]),
     );
@@ -59,7 +59,7 @@ describe.each(BACKENDS)('instance deadlines raise instance SLA alerts (%s)', (ba
     expect(alerts.status, JSON.stringify(alerts.body)).toBe(200);
     expect(alerts.body).toMatchObject({ breached: 1, dueSoon: 1 });
     const kinds = Object.fromEntries(
-      alerts.body.instances.map((a: { instance_id: string; kind: string }) => [a.instance_id, a.kind]),
+      alerts.body.instances.map((a: { instanceId: string; kind: string }) => [a.instanceId, a.kind]),
     );
     expect(kinds).toEqual({ [late.id]: 'breached', [soon.id]: 'due-soon' });
     expect(events.filter((e) => e.topic === 'sla:breached').map((e) => e.instanceId)).toContain(late.id);

@@ -122,9 +122,9 @@ describe.each(BACKENDS)('monitoring API (%s)', (backend) => {
     const x = await (
       await t.as('xh.manager')
     ).get('/api/v1/monitoring/activities/accept/instances?definitionKey=monitored');
-    expect(x.body.items.map((i: { instance_id: string }) => i.instance_id).sort()).toEqual(xh.slice(0, 3).sort());
-    expect(x.body.items.every((i: { department_id: string }) => i.department_id === 'ZJ-HZ-XH')).toBe(true);
-    expect(x.body.items[0].task_id).toBeTruthy();
+    expect(x.body.items.map((i: { instanceId: string }) => i.instanceId).sort()).toEqual(xh.slice(0, 3).sort());
+    expect(x.body.items.every((i: { departmentId: string }) => i.departmentId === 'ZJ-HZ-XH')).toBe(true);
+    expect(x.body.items[0].taskId).toBeTruthy();
   });
 
   it('ranks bottlenecks by time lost and shows workload per person and group', async () => {
@@ -180,29 +180,29 @@ describe.each(BACKENDS)('monitoring API (%s)', (backend) => {
     expect(list.status).toBe(200);
     expect(list.body).toMatchObject({ breached: 1, dueSoon: 1 });
     const breached = list.body.tasks.find((a: { kind: string }) => a.kind === 'breached');
-    expect(breached).toMatchObject({ department_id: 'ZJ-HZ-XH', acknowledged_by: null });
+    expect(breached).toMatchObject({ departmentId: 'ZJ-HZ-XH', acknowledgedBy: null });
     const wider = await manager.get('/api/v1/monitoring/alerts?horizon=P5D');
     expect(wider.body.dueSoon).toBe(2);
     const limited = await manager.get('/api/v1/monitoring/alerts?horizon=P5D&limit=1');
     expect(limited.body.tasks).toHaveLength(1);
     expect(limited.body).toMatchObject({ breached: 1, dueSoon: 2 });
 
-    expect((await (await t.as('yh.manager')).post(`/api/v1/monitoring/alerts/${breached.task_id}/ack`)).status).toBe(
+    expect((await (await t.as('yh.manager')).post(`/api/v1/monitoring/alerts/${breached.taskId}/ack`)).status).toBe(
       404,
     );
-    const ack = await manager.post(`/api/v1/monitoring/alerts/${breached.task_id}/ack`, { note: 'on it' });
+    const ack = await manager.post(`/api/v1/monitoring/alerts/${breached.taskId}/ack`, { note: 'on it' });
     expect(ack.status, JSON.stringify(ack.body)).toBe(200);
-    expect(ack.body).toMatchObject({ kind: 'breached', acknowledged_by: 'xh.manager' });
-    expect(events.some((e) => e.topic === 'sla:acknowledged' && e.payload.taskId === breached.task_id)).toBe(true);
+    expect(ack.body).toMatchObject({ kind: 'breached', acknowledgedBy: 'xh.manager' });
+    expect(events.some((e) => e.topic === 'sla:acknowledged' && e.payload.taskId === breached.taskId)).toBe(true);
     const after = await manager.get('/api/v1/monitoring/alerts');
-    expect(after.body.tasks.find((a: { task_id: string }) => a.task_id === breached.task_id)).toMatchObject({
-      acknowledged_by: 'xh.manager',
+    expect(after.body.tasks.find((a: { taskId: string }) => a.taskId === breached.taskId)).toMatchObject({
+      acknowledgedBy: 'xh.manager',
     });
 
-    const reassigned = await manager.post(`/api/v1/tasks/${breached.task_id}/assign`, { assignee: 'xh.clerk2' });
+    const reassigned = await manager.post(`/api/v1/tasks/${breached.taskId}/assign`, { assignee: 'xh.clerk2' });
     expect(reassigned.status).toBe(200);
     const again = await manager.get('/api/v1/monitoring/alerts');
-    expect(again.body.tasks.find((a: { task_id: string }) => a.task_id === breached.task_id)).toMatchObject({
+    expect(again.body.tasks.find((a: { taskId: string }) => a.taskId === breached.taskId)).toMatchObject({
       assignee: 'xh.clerk2',
     });
   });
@@ -211,7 +211,7 @@ describe.each(BACKENDS)('monitoring API (%s)', (backend) => {
     const manager = await t.as('xh.manager');
     const res = await manager.get(`/api/v1/monitoring/instances/${xh[3]}`);
     expect(res.status).toBe(200);
-    expect(res.body.instance).toMatchObject({ status: 'completed', department_id: 'ZJ-HZ-XH' });
+    expect(res.body.instance).toMatchObject({ status: 'completed', departmentId: 'ZJ-HZ-XH' });
     expect(res.body.variables).toHaveProperty('dueAt');
     const steps = res.body.timeline.map((s: { elementId: string; actor: string | null }) => [s.elementId, s.actor]);
     expect(steps).toEqual([

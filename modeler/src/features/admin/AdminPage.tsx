@@ -1,24 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';
-
-interface UserRow {
-  id: string;
-  username: string;
-  display_name: string;
-  department_id: string | null;
-  active: boolean;
-  roles: { role: string; departmentId: string }[];
-}
+import type { List } from '../../../../server/lib/contract';
+import type { User } from '../../../../server/identity/user.contract';
 
 /** Minimal administration: who can log in, with which roles (editing stays in the API for now). */
 export function AdminPage() {
   const t = useT();
-  const [users, setUsers] = useState<UserRow[] | null>(null);
+  const [users, setUsers] = useState<User[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     api
-      .get<{ items: UserRow[] }>('/admin/users', { limit: 200 })
+      .get<List<User>>('/admin/users', { limit: 200 })
       .then((r) => setUsers(r.items))
       .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
   }, []);
@@ -47,7 +40,7 @@ export function AdminPage() {
               {users.map((u) => (
                 <tr key={u.id}>
                   <td>{u.username}</td>
-                  <td>{u.display_name}</td>
+                  <td>{u.displayName}</td>
                   <td>{[...new Set(u.roles.map((r) => r.role))].join(', ')}</td>
                   <td>{u.active ? t('admin.active.yes') : t('admin.active.no')}</td>
                 </tr>

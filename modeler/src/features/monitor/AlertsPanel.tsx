@@ -48,7 +48,7 @@ export function AlertsPanel(props: {
             </thead>
             <tbody>
               {alerts.tasks.map((a) => (
-                <AlertLine key={`${a.task_id}:${a.kind}`} alert={a} onChanged={props.onChanged} />
+                <AlertLine key={`${a.taskId}:${a.kind}`} alert={a} onChanged={props.onChanged} />
               ))}
             </tbody>
           </table>
@@ -71,7 +71,7 @@ function AlertLine({ alert, onChanged }: { alert: AlertRow; onChanged: () => voi
       setMessage(err instanceof ApiError || err instanceof Error ? err.message : String(err));
     }
   };
-  const inputId = `reassign-${alert.task_id}`;
+  const inputId = `reassign-${alert.taskId}`;
   return (
     <tr class={`alert-${alert.kind}`}>
       <td>
@@ -79,18 +79,18 @@ function AlertLine({ alert, onChanged }: { alert: AlertRow; onChanged: () => voi
       </td>
       <td>{alert.name}</td>
       <td>
-        <a href={`#/monitor/instances/${alert.instance_id}`}>{alert.business_key ?? alert.instance_id.slice(0, 8)}</a>
+        <a href={`#/monitor/instances/${alert.instanceId}`}>{alert.businessKey ?? alert.instanceId.slice(0, 8)}</a>
       </td>
-      <td>{alert.assignee_name ?? alert.assignee ?? '—'}</td>
-      <td>{formatDateTime(alert.due_at)}</td>
+      <td>{alert.assigneeName ?? alert.assignee ?? '—'}</td>
+      <td>{formatDateTime(alert.dueAt)}</td>
       <td class="actions">
-        {alert.acknowledged_by ? (
-          <span>{t('monitor.alert.acked', { by: alert.acknowledged_by })}</span>
+        {alert.acknowledgedBy ? (
+          <span>{t('monitor.alert.acked', { by: alert.acknowledgedBy })}</span>
         ) : (
           <button
             type="button"
             class="small"
-            onClick={() => void run(() => monitoringApi.acknowledge(alert.task_id), null)}
+            onClick={() => void run(() => monitoringApi.acknowledge(alert.taskId), null)}
           >
             {t('monitor.alert.ack')}
           </button>
@@ -111,7 +111,7 @@ function AlertLine({ alert, onChanged }: { alert: AlertRow; onChanged: () => voi
           disabled={!assignee.trim()}
           onClick={() =>
             void run(
-              () => monitoringApi.reassign(alert.task_id, assignee.trim()),
+              () => monitoringApi.reassign(alert.taskId, assignee.trim()),
               t('monitor.alert.reassigned', { user: assignee.trim() }),
             )
           }

@@ -40,14 +40,14 @@ export function InstancePage({ params }: { params: Record<string, string> }) {
         <a href="#/monitor">{t('monitor.instance.back')}</a>
       </p>
       <h1>
-        {t('monitor.instance.title')} {view?.instance.business_key ?? id.slice(0, 8)}
+        {t('monitor.instance.title')} {view?.instance.businessKey ?? id.slice(0, 8)}
       </h1>
       {error && <p role="alert">{t('app.error', { message: error })}</p>}
       {!view && !error && <p class="loading">{t('app.loading')}</p>}
       {view && (
         <>
           <p>
-            {view.instance.definition_key} v{view.instance.definition_version} · {view.instance.department_id} ·{' '}
+            {view.instance.definitionKey} v{view.instance.definitionVersion} · {view.instance.departmentId} ·{' '}
             {t('monitor.instance.status', { status: t(`monitor.status.${view.instance.status}`) })}
           </p>
           {view.diagram.xml && (
@@ -101,7 +101,7 @@ export function InstancePage({ params }: { params: Record<string, string> }) {
               <ul class="monitor-incidents">
                 {view.incidents.map((n) => (
                   <li key={n.id}>
-                    <strong>{n.element_id ?? n.type}</strong> · {formatDateTime(n.created_at)} · {n.status}
+                    <strong>{n.elementId ?? n.type}</strong> · {formatDateTime(n.createdAt)} · {n.status}
                     <pre>{n.message}</pre>
                     {n.retryable && (
                       <button type="button" class="small" onClick={() => void retry(n.id)}>

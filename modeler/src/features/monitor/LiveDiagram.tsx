@@ -95,14 +95,14 @@ export function LiveDiagram({ xml, elements, filters }: { xml: string; elements:
                 </tr>
               )}
               {instances.map((i) => (
-                <tr key={i.instance_id}>
+                <tr key={i.instanceId}>
                   <th scope="row">
-                    <a href={`#/monitor/instances/${i.instance_id}`}>{i.business_key ?? i.instance_id.slice(0, 8)}</a>
+                    <a href={`#/monitor/instances/${i.instanceId}`}>{i.businessKey ?? i.instanceId.slice(0, 8)}</a>
                   </th>
-                  <td>{i.department_id}</td>
-                  <td>{formatDateTime(i.started_at)}</td>
+                  <td>{i.departmentId}</td>
+                  <td>{formatDateTime(i.startedAt)}</td>
                   <td>{i.assignee ?? '—'}</td>
-                  <td>{formatDateTime(i.due_at)}</td>
+                  <td>{formatDateTime(i.dueAt)}</td>
                 </tr>
               ))}
             </tbody>

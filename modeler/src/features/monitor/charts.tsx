@@ -22,7 +22,7 @@ function loadEcharts() {
       components.AriaComponent,
       renderers.CanvasRenderer,
     ]);
-    return (el: HTMLElement) => core.init(el) as unknown as ECharts;
+    return (el: HTMLElement) => core.init(el);
   })();
   return loading;
 }
