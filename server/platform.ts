@@ -32,7 +32,8 @@ import { PaymentsService } from './marketing/payments.service.js';
 import { ReadingsService } from './marketing/readings.service.js';
 import { gatewayFromConfig, NotificationsService, notifyCustomerService } from './notifications/index.js';
 import { MarketingProcesses } from './processes/marketing-processes.js';
-import { attachCustomerProcesses } from './processes/customer-processes.js';
+import { registerCustomerProcesses } from './processes/customer-processes.js';
+import type { ProcessContext } from './processes/ports.js';
 import { deployCatalogue } from './processes/catalogue.js';
 import { seedDemoProcesses } from './processes/demo/index.js';
 import { coreServices, ServiceRegistry, type ServiceDefinition } from './services/registry.js';
@@ -106,22 +107,22 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const bus = new EventBus();
   const registry = new ServiceRegistry([...coreServices, ...(options.services ?? [])]);
   const definitions = new DefinitionStore(db);
-  let executor: JobExecutor | null = null;
-  const transactions = new Transactions(db, bus, () => executor?.kick());
+  const transactions = new Transactions(db, bus);
   const clock = options.clock ?? systemClock;
-  const steps = new StepExecutor(definitions, logger, metrics, () => clock.now());
+  const steps = new StepExecutor(definitions, logger, metrics, clock);
   const authorization = new Authorization(db, logger);
   const visibility = new Visibility(authorization);
   const audit = new AuditService(db);
   const deployLint = new DeployLint(db, registry);
-  executor = new JobExecutor(db, transactions, steps, registry, metrics, logger, {
+  const jobExecutor = new JobExecutor(db, transactions, steps, registry, metrics, logger, {
     nodeId: config.nodeId,
     pollMs: config.jobPollMs,
     lockMs: config.jobLockMs,
     retryBaseMs: options.jobRetryBaseMs ?? 5000,
     clock,
   });
-  const jobExecutor = executor;
+  // Jobs queued by a committed transaction run at once instead of at the next poll.
+  bus.on('jobs:due', () => jobExecutor.kick());
   const customers = new CustomersService(db, visibility, authorization, audit);
   const meters = new MetersService(db, visibility, customers, audit);
   const notifications = new NotificationsService(
@@ -133,10 +134,28 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     logger,
   );
   registry.register(notifyCustomerService(db, notifications));
-  const marketingProcesses = new MarketingProcesses({ db, clock, logger, authorization, nodeId: config.nodeId });
   const tasks = new TasksService(db, transactions, steps, visibility, authorization);
   const bills = new BillsService(db, customers, audit);
   const arrears = new ArrearsService(db, customers);
+  const instances = new InstancesService(db, transactions, definitions, steps, visibility, authorization);
+  const messages = new MessagesService(db, transactions, steps, visibility);
+  const readings = new ReadingsService(db, meters, audit);
+  const payments = new PaymentsService(db, customers, authorization, audit);
+  const billingRuns = new BillingRunService(db, authorization, audit, logger, { nodeId: config.nodeId });
+  const processContext: ProcessContext = {
+    db,
+    clock,
+    logger,
+    ports: { instances, messages, arrears, billingRuns, notifications, customers, meters, audit },
+  };
+  const marketingProcesses = new MarketingProcesses({
+    ctx: processContext,
+    authorization,
+    nodeId: config.nodeId,
+    registry,
+    payments,
+  });
+  registerCustomerProcesses(processContext, registry, marketingProcesses.dailyJobs);
   const services: Services = {
     db,
     auth: new AuthService(db, authorization, audit, { ...DEFAULT_AUTH_OPTIONS, ...options.auth }),
@@ -147,21 +166,21 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     deployments: new DeploymentsService(db, transactions, registry, deployLint),
     drafts: new DraftsService(db, transactions),
     designerCatalog: new DesignerCatalogService(db, registry, deployLint),
-    instances: new InstancesService(db, transactions, definitions, steps, visibility, authorization),
+    instances,
     tasks,
-    messages: new MessagesService(db, transactions, steps, visibility),
+    messages,
     incidents: new IncidentsService(db, transactions, steps, visibility, authorization),
     jobs: new JobsService(db, authorization, (id) => jobExecutor.executeNow(id)),
     registry,
     metrics,
     customers,
     meters,
-    readings: new ReadingsService(db, meters, audit),
+    readings,
     bills,
-    payments: new PaymentsService(db, customers, authorization, audit),
+    payments,
     arrears,
     tariffs: new TariffsService(db, audit),
-    billingRuns: new BillingRunService(db, authorization, audit, logger, { nodeId: config.nodeId }),
+    billingRuns,
     monitoring: new Monitoring(
       db,
       transactions,
@@ -188,33 +207,31 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     notifications,
     processes: marketingProcesses,
   };
-  marketingProcesses.attach(services, registry);
-  attachCustomerProcesses({ db, clock, logger }, services, registry, marketingProcesses.dailyJobs);
   await authorization.ensure();
   await services.billingRuns.failInterrupted();
   if (options.processes !== false) await deployCatalogue(services.deployments, logger);
 
-  let live: Realtime | null = null;
+  const realtime = new Realtime(
+    { db, auth: services.auth, authorization, bus, logger },
+    { databaseUrl: config.databaseUrl, trustProxy: config.trustProxy, ...options.realtime },
+  );
   const app = createHttpApp(services, {
     logger,
     secureCookies: config.cookieSecure,
     trustProxy: config.trustProxy,
     bodyLimitBytes: config.bodyLimitBytes,
     validateResponses: config.validateResponses,
-    extraRoutes: [...(options.extraRoutes?.(services) ?? []), ...realtimeRoutes(() => live)],
+    extraRoutes: [...(options.extraRoutes?.(services) ?? []), ...realtimeRoutes(realtime)],
     ready: async () => {
       await db.raw('select 1');
       return true;
     },
   });
-  const server = http.createServer(app.callback());
+  // Koa's handler answers through the response; the promise it returns carries nothing to wait for.
+  const handle = app.callback();
+  const server = http.createServer((req, res) => void handle(req, res));
   server.requestTimeout = 60_000;
-  const realtime = new Realtime(
-    server,
-    { db, auth: services.auth, authorization, bus, logger },
-    { databaseUrl: config.databaseUrl, trustProxy: config.trustProxy, ...options.realtime },
-  );
-  live = realtime;
+  realtime.serve(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -60,7 +60,7 @@ export class DailyJobs {
   /** Runs a job for a day unless it ran (or runs) already; true when this call ran it. */
   async runOnce(job: DailyJob | string, date: string): Promise<boolean> {
     const found = typeof job === 'string' ? this.jobs.get(job) : job;
-    if (!found) throw new Error(`no daily job ${String(job)}`);
+    if (!found) throw new Error(`no daily job ${typeof job === 'string' ? job : job.name}`);
     try {
       await this.db('daily_job_runs').insert({
         name: found.name,

@@ -1,5 +1,12 @@
 import { io, type Socket } from 'socket.io-client';
-import type { RealtimeEvent, SubscribeAck } from '../../../server/realtime/contract';
+import type {
+  ClientToServerEvents,
+  RealtimeEvent,
+  RealtimePayloads,
+  RealtimeTopic,
+  ServerToClientEvents,
+  SubscribeAck,
+} from '../../../server/realtime/contract';
 
 /**
  * One Socket.IO connection for the whole app (path /socket.io, session cookie sent), opened on
@@ -8,7 +15,10 @@ import type { RealtimeEvent, SubscribeAck } from '../../../server/realtime/contr
  * `resync` and the view reloads over HTTP (protocol: server/realtime/contract.ts and README).
  */
 
-export type { RealtimeEvent };
+export type { RealtimeEvent, RealtimePayloads, RealtimeTopic };
+export { inFamily } from '../../../server/realtime/contract';
+
+type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface SubscribeOptions {
   /** Replay events after this id on the first join. */
@@ -22,7 +32,7 @@ interface Subscription {
   resyncs: Set<() => void>;
 }
 
-let socket: Socket | null = null;
+let socket: RealtimeSocket | null = null;
 let lastSeen = 0;
 const seen = new Set<number>();
 const subscriptions = new Map<string, Subscription>();
@@ -37,8 +47,7 @@ export function onSubscribeError(listener: (room: string, error: string) => void
 
 function join(room: string, sub: Subscription, since?: number) {
   const from = since ?? (lastSeen || undefined);
-  socket?.emit('subscribe', { room, ...(from ? { since: from } : {}) }, (ack: SubscribeAck | undefined) => {
-    if (!ack) return;
+  socket?.emit('subscribe', { room, ...(from ? { since: from } : {}) }, (ack: SubscribeAck) => {
     if (!ack.ok) reportError(room, ack.error.message);
     else {
       if (typeof ack.latest === 'number') lastSeen = Math.max(lastSeen, ack.latest);
@@ -58,23 +67,24 @@ function deliver(event: RealtimeEvent) {
   }
 }
 
-function connect(): Socket {
+function connect(): RealtimeSocket {
   if (socket) return socket;
-  socket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
-  socket.on('connect', () => {
+  const s: RealtimeSocket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
+  s.on('connect', () => {
     for (const [room, sub] of subscriptions) join(room, sub);
     for (const listener of statusListeners) listener(true);
   });
-  socket.on('disconnect', (reason) => {
+  s.on('disconnect', (reason) => {
     for (const listener of statusListeners) listener(false);
     // The server ends the sockets of ended sessions and socket.io does not reconnect after that.
     if (reason === 'io server disconnect') for (const listener of sessionLostListeners) listener();
   });
-  socket.on('connect_error', (err) => {
+  s.on('connect_error', (err) => {
     if (err.message === 'UNAUTHENTICATED') for (const listener of sessionLostListeners) listener();
   });
-  socket.on('event', deliver);
-  return socket;
+  s.on('event', deliver);
+  socket = s;
+  return s;
 }
 
 /** Receives the room's events until the returned function is called. */

@@ -1,3 +1,4 @@
+import { utilityToday } from '../../lib/clock.js';
 import type { AuditFinding } from '../../domain/audit/index.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { shiftPeriod } from '../../marketing/billing-periods.js';
@@ -6,7 +7,7 @@ import { computeBill } from '../../marketing/billing-compute.js';
 import { applyCredit, lockAccount } from '../../marketing/ledger.js';
 import type { TariffDefinition } from '../../domain/tariffs/index.js';
 import type { ServiceDefinition } from '../../services/registry.js';
-import { required, str, todayOf, type ProcessContext } from '../context.js';
+import { required, str, type ProcessContext } from '../context.js';
 import { DEFAULT_DUE_DATE_METHOD, dueDateFor } from './due-date.js';
 import { inSubtree } from '../../access/department-subtree.js';
 
@@ -23,7 +24,7 @@ async function departmentPath(ctx: ProcessContext, departmentId: string): Promis
 }
 
 /** The last 12 months' kWh before `period` and this period's: what explains a consumption rule. */
-export async function consumptionHistory(ctx: ProcessContext, customerId: string, period: string) {
+export async function consumptionHistory(ctx: Pick<ProcessContext, 'db'>, customerId: string, period: string) {
   const rows = (await ctx
     .db('bills')
     .where({ customer_id: customerId })
@@ -40,7 +41,7 @@ export async function consumptionHistory(ctx: ProcessContext, customerId: string
 }
 
 /** Variables a bill-audit instance starts with: the bill, the rules it tripped and their history. */
-export async function billAuditVariables(ctx: ProcessContext, billId: string) {
+export async function billAuditVariables(ctx: Pick<ProcessContext, 'db'>, billId: string) {
   const bill = await ctx
     .db('bills as b')
     .join('customers as c', 'c.id', 'b.customer_id')
@@ -128,7 +129,7 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
           await ctx.db('process_billing_runs').where({ idempotency_key: call.idempotencyKey }).first('billing_run_id')
         )?.billing_run_id as string | undefined;
         if (!runId) {
-          const run = (await ctx.services.billingRuns.start(
+          const run = (await ctx.ports.billingRuns.start(
             { period, departmentId: call.departmentId ?? undefined },
             SYSTEM_ACTOR,
           )) as { id: string };
@@ -136,7 +137,7 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
           await ctx.db('process_billing_runs').insert({ idempotency_key: call.idempotencyKey, billing_run_id: runId });
         }
         await Promise.race([
-          ctx.services.billingRuns.wait(runId),
+          ctx.ports.billingRuns.wait(runId),
           new Promise((resolve) => setTimeout(resolve, RUN_WAIT_MS).unref()),
         ]);
         return runOutputs(ctx, runId);
@@ -176,7 +177,7 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
         const batch = pending.slice(0, AUDIT_BATCH);
         for (const billId of batch) {
           const audit = await billAuditVariables(ctx, billId);
-          await ctx.services.instances.start({ definitionKey: 'bill-audit', ...audit }, SYSTEM_ACTOR);
+          await ctx.ports.instances.start({ definitionKey: 'bill-audit', ...audit }, SYSTEM_ACTOR);
         }
         const started = Number(call.variables.auditsStarted ?? 0) + batch.length;
         return { auditsStarted: started, auditsRemaining: pending.length > AUDIT_BATCH };
@@ -199,7 +200,7 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
             ctx.db.raw('total::text as total'),
             ctx.db.raw(`to_char(due_date, 'YYYY-MM-DD') as due_date`),
           )) as { id: string; customer_id: string; period: string; total: string; due_date: string }[];
-        const sent = await ctx.services.notifications.sendMany(
+        const sent = await ctx.ports.notifications.sendMany(
           bills.map((b) => ({
             input: {
               template: 'bill_issued',
@@ -224,7 +225,7 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
       outputs: ['dueDate', 'total', 'billStatus'],
       async handler(call) {
         const billId = required(call.variables, 'billId');
-        const issuedOn = todayOf(ctx.clock);
+        const issuedOn = utilityToday(ctx.clock);
         return ctx.db.transaction(async (trx) => {
           const bill = await trx('bills')
             .where({ id: billId })

@@ -39,7 +39,7 @@ export async function seedDemoProcesses(
     async as(username) {
       let actor = actors.get(username);
       if (!actor) {
-        const user = await services.db('users').where({ username }).first('id');
+        const user = await services.db('users').where({ username }).first<{ id: string } | undefined>('id');
         if (!user) throw new Error(`demo user ${username} does not exist`);
         actor = await services.auth.loadActor(user.id, 'user');
         actors.set(username, actor);
@@ -51,7 +51,7 @@ export async function seedDemoProcesses(
       const task = await services
         .db('tasks')
         .where({ instance_id: instanceId, element_id: elementId, status: 'open' })
-        .first('id', 'assignee');
+        .first<{ id: string; assignee: string | null } | undefined>('id', 'assignee');
       if (!task) throw new Error(`no open task ${elementId} in instance ${instanceId}`);
       const actor = await ctx.as(username);
       if (task.assignee !== username) await services.tasks.claim(task.id, actor);
@@ -63,7 +63,7 @@ export async function seedDemoProcesses(
     const existing = await services
       .db('process_instances')
       .where({ definition_key: contributor.definitionKey })
-      .first('id');
+      .first<{ id: string } | undefined>('id');
     if (existing) continue;
     try {
       await contributor.seed(ctx);

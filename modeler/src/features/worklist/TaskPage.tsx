@@ -3,7 +3,7 @@ import { ConfirmDialog } from '../../app/Dialog';
 import { navigate } from '../../app/router';
 import { ApiError } from '../../lib/api';
 import { formatDateTime, useT } from '../../lib/i18n';
-import { rooms, subscribe, type RealtimeEvent } from '../../lib/realtime';
+import { inFamily, rooms, subscribe, type RealtimeEvent } from '../../lib/realtime';
 import { useSession, type SessionUser } from '../../lib/session';
 import { showToast } from '../../lib/toast';
 import { AttachmentsPanel, CommentsPanel, HistoryPanel } from './ActivityPanels';
@@ -52,9 +52,10 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
   useEffect(() => {
     if (!instanceId) return;
     return subscribe(rooms.instance(instanceId), (event: RealtimeEvent) => {
-      if (!event.topic.startsWith('task:') || event.payload.taskId !== id) return;
-      const assignee = event.payload.assignee as string | undefined;
-      const who = (event.payload.assigneeName as string | undefined) ?? assignee;
+      if (!inFamily(event, 'task') || event.payload.taskId !== id) return;
+      // Not every task event names an assignee (a comment, a cancellation): those carry none.
+      const assignee = typeof event.payload.assignee === 'string' ? event.payload.assignee : undefined;
+      const who = event.topic === 'task:claimed' ? event.payload.assigneeName : assignee;
       // A replayed event the page already shows (catch-up may resend recent rows) is not news.
       const already = shown.current?.task.assignee === assignee;
       if (event.topic === 'task:claimed' && assignee && assignee !== user.username && !already)

@@ -1,5 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { onConnectionChange, isConnected, rooms, subscribe, type RealtimeEvent } from '../../lib/realtime';
+import {
+  onConnectionChange,
+  isConnected,
+  rooms,
+  subscribe,
+  type RealtimeEvent,
+  type RealtimeTopic,
+} from '../../lib/realtime';
 import type { SessionUser } from '../../lib/session';
 import { worklistApi, type Counts, type ListQuery, type WorklistItem } from './api';
 
@@ -16,7 +23,7 @@ export interface WorklistState {
   remove: (taskId: string) => void;
 }
 
-const TASK_TOPICS = new Set([
+const TASK_TOPICS = new Set<RealtimeTopic>([
   'task:created',
   'task:claimed',
   'task:unclaimed',
@@ -85,8 +92,8 @@ export function useWorklist(query: ListQuery, user: SessionUser): WorklistState 
   useEffect(() => {
     const onEvent = (event: RealtimeEvent) => {
       if (!TASK_TOPICS.has(event.topic)) return;
-      const taskId = event.payload.taskId as string | undefined;
-      if (event.topic === 'task:claimed' && taskId && event.payload.assignee !== user.username) {
+      if (event.topic === 'task:claimed' && event.payload.assignee !== user.username) {
+        const taskId = event.payload.taskId;
         setItems((current) => current.filter((i) => i.id !== taskId || query.view !== 'claimable'));
       }
       schedule();
