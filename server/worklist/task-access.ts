@@ -1,8 +1,9 @@
 import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
 import type { InstanceAccessRow } from '../access/rule.js';
+import type { TaskCommentedDetails } from '../realtime/contract.js';
 import { NotFound } from '../lib/errors.js';
-import { instanceEvent } from '../workflow/step-persistence.js';
+import { instanceEvent } from '../workflow/outbox.js';
 import type { TasksService } from '../workflow/tasks.service.js';
 import type { Transactions } from '../workflow/transactions.js';
 import type { Visibility } from '../workflow/visibility.js';
@@ -38,7 +39,7 @@ export async function insertAnnounced(
   table: string,
   row: Record<string, unknown>,
   task: TaskRef,
-  details: Record<string, unknown>,
+  details: Omit<TaskCommentedDetails, 'taskId'>,
 ): Promise<void> {
   await transactions.run(async (scope) => {
     await scope.trx(table).insert(row);
