@@ -1,9 +1,8 @@
 import type { Db } from '../db/index.js';
 import type { DeployLint } from '../lint/deploy-lint.js';
 import type { LintIssue } from '../lint/config.js';
-import type { PlatformLintData } from '../lint/rules/support.js';
 import type { ServiceRegistry } from '../services/registry.js';
-import type { DesignerCatalog } from './contract.js';
+import type { DesignerCatalog, LintConfig } from './contract.js';
 
 /**
  * What the designer's pickers offer (issue 7): roles and users for candidates, the service
@@ -55,7 +54,7 @@ export class DesignerCatalogService {
   }
 
   /** Exactly the rule config the deploy check uses (GET /api/v1/designer/lint-config). */
-  lintConfig(): Promise<PlatformLintData> {
+  lintConfig(): Promise<LintConfig> {
     return this.deployLint.data();
   }
 

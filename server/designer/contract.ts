@@ -1,45 +1,116 @@
+import { z } from 'zod';
+import { iso, jsonObject, timestamp } from '../lib/contract.js';
+
 /**
- * The designer's request and response shapes (drafts, the pickers' catalog), shared by the server
- * and the browser app (`modeler/` imports them with `import type`). Types only: no runtime
- * imports, no Node or knex types. Timestamps are ISO 8601 strings, as the services return them.
+ * The designer's request and response shapes (drafts, the pickers' catalog, the lint), shared by
+ * the server and the browser app (`modeler/` imports the types with `import type`).
  */
 
 /** A form-js form kept with a draft; `id` is what a user task's camunda:formKey names. */
-export interface DraftForm {
-  id: string;
-  schema: Record<string, unknown>;
-}
+export const draftFormSchema = z.object({
+  id: z.string().regex(/^[A-Za-z_][\w.-]{0,99}$/, 'a form id: a letter or _, then letters, digits, _ . -'),
+  /** The form-js document: its keys are form-js's. */
+  schema: jsonObject,
+});
+export type DraftForm = z.infer<typeof draftFormSchema>;
 
-export interface DraftSummary {
+/** A draft as the list shows it (without its XML). */
+export const draftSummarySchema = z.object({
+  key: z.string(),
+  name: z.string().nullable(),
+  revision: z.number().int(),
+  baseVersion: z.number().int().nullable(),
+  updatedBy: z.string(),
+  updatedAt: timestamp,
+  createdBy: z.string(),
+});
+export type DraftSummary = z.infer<typeof draftSummarySchema>;
+
+/** One draft with its XML and forms. */
+export const draftSchema = draftSummarySchema.extend({
+  xml: z.string(),
+  forms: z.array(draftFormSchema),
+});
+export type Draft = z.infer<typeof draftSchema>;
+
+/** PUT /designer/drafts/:key. */
+export const draftSaveSchema = z.object({
+  xml: z.string().min(1, 'the BPMN XML is empty'),
+  name: z.string().max(200).nullable().optional(),
+  forms: z
+    .array(draftFormSchema)
+    .max(100)
+    .refine((forms) => new Set(forms.map((f) => f.id)).size === forms.length, 'two forms share one id')
+    .optional(),
+  /** The revision the designer last loaded: 0 for a new draft. A different stored revision → 409. */
+  revision: z.number().int().min(0),
+  baseVersion: z.number().int().min(1).nullable().optional(),
+});
+export type DraftSave = z.input<typeof draftSaveSchema>;
+
+export interface DraftRow {
   key: string;
   name: string | null;
-  revision: number;
-  baseVersion: number | null;
-  updatedBy: string;
-  updatedAt: string;
-  createdBy: string;
-}
-
-export interface Draft extends DraftSummary {
   xml: string;
-  forms: DraftForm[];
-}
-
-export interface DraftSave {
-  xml: string;
-  name?: string | null;
-  forms?: DraftForm[];
-  /** The revision the designer last loaded: 0 for a new draft. A different stored revision → 409. */
+  forms: DraftForm[] | string;
   revision: number;
-  baseVersion?: number | null;
+  base_version: number | null;
+  created_by: string;
+  created_at: Date | string;
+  updated_by: string;
+  updated_at: Date | string;
 }
 
-export interface DesignerCatalog {
-  roles: { code: string; name: string; nameEn: string | null }[];
-  users: { username: string; displayName: string; departmentId: string }[];
-  services: { name: string; description: string; inputs: string[]; outputs: string[] }[];
+export const DRAFT_SUMMARY_COLUMNS = [
+  'key',
+  'name',
+  'revision',
+  'base_version',
+  'created_by',
+  'updated_by',
+  'updated_at',
+];
+
+export function toDraftSummary(row: Omit<DraftRow, 'xml' | 'forms' | 'created_at'>): DraftSummary {
+  return {
+    key: row.key,
+    name: row.name,
+    revision: row.revision,
+    baseVersion: row.base_version,
+    updatedBy: row.updated_by,
+    updatedAt: iso(row.updated_at),
+    createdBy: row.created_by,
+  };
+}
+
+export function toDraft(row: DraftRow): Draft {
+  return {
+    ...toDraftSummary(row),
+    xml: row.xml,
+    forms: typeof row.forms === 'string' ? z.array(draftFormSchema).parse(JSON.parse(row.forms)) : row.forms,
+  };
+}
+
+/** What the designer's pickers offer. */
+export const designerCatalogSchema = z.object({
+  roles: z.array(z.object({ code: z.string(), name: z.string(), nameEn: z.string().nullable() })),
+  users: z.array(z.object({ username: z.string(), displayName: z.string(), departmentId: z.string() })),
+  services: z.array(
+    z.object({ name: z.string(), description: z.string(), inputs: z.array(z.string()), outputs: z.array(z.string()) }),
+  ),
   /** Deployed process keys: the targets a call activity may name. */
-  processes: { key: string; name: string | null; version: number }[];
+  processes: z.array(z.object({ key: z.string(), name: z.string().nullable(), version: z.number().int() })),
   /** Form ids already deployed. */
-  forms: string[];
-}
+  forms: z.array(z.string()),
+});
+export type DesignerCatalog = z.infer<typeof designerCatalogSchema>;
+
+/** The platform data the lint rules check against (PlatformLintData in server/lint/rules/support.ts). */
+export const lintConfigSchema = z.object({
+  services: z.array(z.string()),
+  roles: z.array(z.string()),
+  users: z.array(z.string()),
+  /** null where the platform keeps no form catalogue. */
+  forms: z.array(z.string()).nullable(),
+});
+export type LintConfig = z.infer<typeof lintConfigSchema>;

@@ -3,42 +3,15 @@ import { auditInTransaction } from '../identity/audit.service.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, NotFound } from '../lib/errors.js';
 import type { Transactions } from '../workflow/transactions.js';
-import type { Draft, DraftForm, DraftSave, DraftSummary } from './contract.js';
-
-interface DraftRow {
-  key: string;
-  name: string | null;
-  xml: string;
-  forms: DraftForm[] | string;
-  revision: number;
-  base_version: number | null;
-  created_by: string;
-  created_at: Date;
-  updated_by: string;
-  updated_at: Date;
-}
-
-const SUMMARY_COLUMNS = ['key', 'name', 'revision', 'base_version', 'created_by', 'updated_by', 'updated_at'];
-
-function summary(row: Omit<DraftRow, 'xml' | 'forms' | 'created_at'>): DraftSummary {
-  return {
-    key: row.key,
-    name: row.name,
-    revision: row.revision,
-    baseVersion: row.base_version,
-    updatedBy: row.updated_by,
-    updatedAt: new Date(row.updated_at).toISOString(),
-    createdBy: row.created_by,
-  };
-}
-
-function full(row: DraftRow): Draft {
-  return {
-    ...summary(row),
-    xml: row.xml,
-    forms: typeof row.forms === 'string' ? (JSON.parse(row.forms) as DraftForm[]) : row.forms,
-  };
-}
+import {
+  DRAFT_SUMMARY_COLUMNS,
+  toDraft,
+  toDraftSummary,
+  type Draft,
+  type DraftRow,
+  type DraftSave,
+  type DraftSummary,
+} from './contract.js';
 
 /**
  * Drafts: processes saved without deploying (issue 7). Saves are optimistic: each carries the
@@ -52,21 +25,25 @@ export class DraftsService {
   ) {}
 
   async list(): Promise<DraftSummary[]> {
-    const rows = await this.db('designer_drafts').select(SUMMARY_COLUMNS).orderBy('updated_at', 'desc');
-    return rows.map(summary);
+    const rows = await this.db('designer_drafts')
+      .select<DraftRow[]>(DRAFT_SUMMARY_COLUMNS)
+      .orderBy('updated_at', 'desc');
+    return rows.map(toDraftSummary);
   }
 
   async get(key: string): Promise<Draft> {
-    const row = (await this.db('designer_drafts').where({ key }).first()) as DraftRow | undefined;
+    const row = await this.db('designer_drafts').where({ key }).first<DraftRow | undefined>();
     if (!row) throw new NotFound('draft', key);
-    return full(row);
+    return toDraft(row);
   }
 
   async save(key: string, input: DraftSave, actor: Actor): Promise<Draft> {
     return this.transactions.run(async (scope) => {
       const { trx } = scope;
-      const current = (await trx('designer_drafts').where({ key }).forUpdate().first('revision', 'base_version')) as
-        { revision: number; base_version: number | null } | undefined;
+      const current = await trx('designer_drafts')
+        .where({ key })
+        .forUpdate()
+        .first<{ revision: number; base_version: number | null } | undefined>('revision', 'base_version');
       const stored = current?.revision ?? 0;
       if (stored !== input.revision) {
         throw new Conflict(
@@ -86,23 +63,26 @@ export class DraftsService {
       };
       // A new draft created by two designers at once: the second insert finds the key taken.
       const [row] = current
-        ? await trx('designer_drafts').where({ key }).update(values).returning('*')
+        ? await trx('designer_drafts').where({ key }).update(values).returning<DraftRow[]>('*')
         : await trx('designer_drafts')
             .insert({ key, ...values, created_by: actor.username })
             .onConflict('key')
             .ignore()
-            .returning('*');
+            .returning<DraftRow[]>('*');
       if (!row) throw new Conflict('DRAFT_STALE', `draft ${key} was just created by someone else; reload it first`);
       auditInTransaction(scope, actor, 'draft.save', 'designer_draft', key, { revision: stored + 1 });
-      return full(row as DraftRow);
+      return toDraft(row);
     });
   }
 
   /** Deletes a draft; with a revision, only if nobody saved it since (409 otherwise). */
   async remove(key: string, revision: number | undefined, actor: Actor): Promise<void> {
     await this.transactions.run(async (scope) => {
-      const row = (await scope.trx('designer_drafts').where({ key }).forUpdate().first('revision')) as
-        { revision: number } | undefined;
+      const row = await scope
+        .trx('designer_drafts')
+        .where({ key })
+        .forUpdate()
+        .first<{ revision: number } | undefined>('revision');
       if (!row) throw new NotFound('draft', key);
       if (revision !== undefined && row.revision !== revision) {
         throw new Conflict('DRAFT_STALE', `draft ${key} changed since revision ${revision}; reload it first`, {

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
 import { Invalid, NotFound, type ErrorDetail } from '../lib/errors.js';
 import type { Actor } from '../lib/actor.js';
+import { toForm, toFormSummary, type Form, type FormSummary, type FormSummaryRow } from './form.contract.js';
 import { formFields, validateFormData, type FieldError, type FormComponent, type FormSchema } from './validate.js';
 
 export interface FormRow {
@@ -123,7 +124,7 @@ export class FormsService {
       const latest = await trx('forms')
         .where({ form_id: form.id })
         .orderBy('version', 'desc')
-        .first('id', 'version', 'schema_hash');
+        .first<{ id: string; version: number; schema_hash: string } | undefined>('id', 'version', 'schema_hash');
       if (latest && latest.schema_hash === hash) {
         stored.set(form.id, latest.id);
         continue;
@@ -193,34 +194,36 @@ export class FormsService {
   }
 
   /** The latest version of each form, or every version of one id. */
-  async list(options: { formId?: string; allVersions?: boolean } = {}): Promise<Omit<FormRow, 'schema'>[]> {
+  async list(options: { formId?: string | undefined; allVersions?: boolean } = {}): Promise<FormSummary[]> {
     const q = this.db('forms as f')
-      .select('f.id', 'f.form_id', 'f.version', 'f.name', 'f.deployed_by', 'f.deployed_at')
+      .select<FormSummaryRow[]>('f.id', 'f.form_id', 'f.version', 'f.name', 'f.deployed_by', 'f.deployed_at')
       .orderBy([{ column: 'f.form_id' }, { column: 'f.version', order: 'desc' }]);
     if (options.formId) q.where('f.form_id', options.formId);
     if (!options.allVersions) q.whereRaw('f.version = (SELECT max(version) FROM forms g WHERE g.form_id = f.form_id)');
-    return q;
+    return (await q).map(toFormSummary);
   }
 
   /** One form by id: the latest version, or the one asked for. */
-  async get(formId: string, version?: number): Promise<FormRow> {
+  async get(formId: string, version?: number): Promise<Form> {
     const q = this.db('forms').where({ form_id: formId });
     if (version !== undefined) q.where({ version });
-    const row = (await q.orderBy('version', 'desc').first(COLUMNS)) as FormRow | undefined;
+    const row = await q.orderBy('version', 'desc').first<FormRow | undefined>(COLUMNS);
     if (!row) throw new NotFound('form', version === undefined ? formId : `${formId} version ${version}`);
-    return row;
+    return toForm(row);
   }
 
   /** The form a task of a process version shows: the one deployed with it, else the latest. */
   async resolve(formKey: string, definitionId: string, trx: Db = this.db): Promise<FormRow | null> {
     const formId = formIdOfKey(formKey);
-    const linked = (await trx('definition_forms as l')
+    const linked = await trx('definition_forms as l')
       .join('forms as f', 'f.id', 'l.form_version_id')
       .where({ 'l.definition_id': definitionId, 'l.form_id': formId })
-      .first(COLUMNS.map((c) => `f.${c}`))) as FormRow | undefined;
+      .first<FormRow | undefined>(COLUMNS.map((c) => `f.${c}`));
     if (linked) return linked;
-    return ((await trx('forms').where({ form_id: formId }).orderBy('version', 'desc').first(COLUMNS)) ??
-      null) as FormRow | null;
+    return (
+      (await trx('forms').where({ form_id: formId }).orderBy('version', 'desc').first<FormRow | undefined>(COLUMNS)) ??
+      null
+    );
   }
 
   /** The values a form shows for a task: the instance's variables (and the task's locals) its fields bind. */

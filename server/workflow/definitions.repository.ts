@@ -50,7 +50,9 @@ export class DefinitionStore {
   private async fetch(id: string, trx: Db): Promise<LoadedDefinition> {
     const row = await trx('process_definitions')
       .where({ id })
-      .first('id', 'key', 'version', 'meta', 'serialized_context');
+      .first<
+        { id: string; key: string; version: number; meta: DefinitionMeta; serialized_context: string } | undefined
+      >('id', 'key', 'version', 'meta', 'serialized_context');
     if (!row) throw new NotFound('process definition', id);
     return {
       id: row.id,
@@ -62,10 +64,13 @@ export class DefinitionStore {
   }
 
   async latestByKey(key: string, trx: Db = this.db): Promise<DefinitionRow | undefined> {
-    return trx('process_definitions').where({ key }).orderBy('version', 'desc').first(DEFINITION_COLUMNS);
+    return trx('process_definitions')
+      .where({ key })
+      .orderBy('version', 'desc')
+      .first<DefinitionRow | undefined>(DEFINITION_COLUMNS);
   }
 
   async byId(id: string, trx: Db = this.db): Promise<DefinitionRow | undefined> {
-    return trx('process_definitions').where({ id }).first(DEFINITION_COLUMNS);
+    return trx('process_definitions').where({ id }).first<DefinitionRow | undefined>(DEFINITION_COLUMNS);
   }
 }

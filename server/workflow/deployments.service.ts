@@ -10,12 +10,14 @@ import { FormsService, parseFormDocument } from '../forms/forms.service.js';
 import type { FormSchema } from '../forms/validate.js';
 import { isExpression } from '../engine/expressions.js';
 import type { DeployLint } from '../lint/deploy-lint.js';
-import type { VersionSummary } from './deployments.contract.js';
-
-export interface DeployResult {
-  created: boolean;
-  definition: DefinitionRow;
-}
+import {
+  toVersionSummary,
+  type Deployment,
+  type VersionSummary,
+  type VersionSummaryRow,
+} from './deployments.contract.js';
+import { toDefinition, type Definition } from './definition.contract.js';
+import type { DeployedForm } from '../forms/form.contract.js';
 
 /** Deploys BPMN files as versions of their process key, and reads deployed versions back. */
 export class DeploymentsService {
@@ -23,17 +25,11 @@ export class DeploymentsService {
     private readonly db: Db,
     private readonly transactions: Transactions,
     private readonly services: ServiceCatalog,
+    /** The task forms deployed with processes (server/forms). */
+    readonly forms: FormsService,
     /** The designer's lint, run again here so nothing it refuses reaches production (issue 7). */
     private readonly lint: DeployLint | null = null,
   ) {}
-
-  #forms: FormsService | null = null;
-
-  /** The task forms deployed with processes (server/forms). */
-  get forms(): FormsService {
-    this.#forms ??= new FormsService(this.db);
-    return this.#forms;
-  }
 
   /**
    * Validates and stores a BPMN document as the next version of its process key, with the
@@ -41,16 +37,17 @@ export class DeploymentsService {
    * literal camunda:formKey must name a form deployed now or before (400 FORM_NOT_FOUND).
    * Identical XML returns the version already deployed (created: false) instead of a new one.
    */
-  async deploy(xml: string, name: string | undefined, actor: Actor, forms: unknown[] = []): Promise<DeployResult> {
+  async deploy(xml: string, name: string | undefined, actor: Actor, forms: unknown[] = []): Promise<Deployment> {
     const formDocs = parseForms(forms);
     // The lint is the deploy's check (the designer's rules and messages); it reports everything
     // compileDefinition would refuse, so compile refuses on its own only when no lint is given.
-    await this.lint?.check(
-      xml,
-      formDocs.map((f) => f.id),
-    );
+    const warnings =
+      (await this.lint?.check(
+        xml,
+        formDocs.map((f) => f.id),
+      )) ?? [];
     const compiled = await compileDefinition(xml, this.services);
-    return this.transactions.run(async (scope) => {
+    const deployed = await this.transactions.run(async (scope) => {
       const { trx, outbox } = scope;
       // Serialize deployments of one key so two concurrent deploys cannot take the same version.
       await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`deploy:${compiled.key}`]);
@@ -58,7 +55,7 @@ export class DeploymentsService {
       const formKeys = Object.entries(compiled.meta.userTasks)
         .filter(([, task]) => task.formKey && !isExpression(task.formKey))
         .map(([elementId, task]) => ({ elementId, formKey: task.formKey as string }));
-      const existing = await trx('process_definitions')
+      const existing: DefinitionRow | undefined = await trx('process_definitions')
         .where({ key: compiled.key, xml_hash: hashXml(xml) })
         .first(DEFINITION_COLUMNS);
       if (existing) {
@@ -77,7 +74,7 @@ export class DeploymentsService {
         name: name ?? compiled.name ?? compiled.key,
         deployed_by: actor.username,
       });
-      const [definition] = await trx('process_definitions')
+      const [definition]: DefinitionRow[] = await trx('process_definitions')
         .insert({
           id: randomUUID(),
           deployment_id: deploymentId,
@@ -91,6 +88,7 @@ export class DeploymentsService {
           deployed_by: actor.username,
         })
         .returning(DEFINITION_COLUMNS);
+      if (!definition) throw new Error(`the definition ${compiled.key} was not stored`);
       await this.forms.linkDefinition(trx, definition.id, formKeys, deployedForms);
       await trx('operation_log').insert({
         operation: 'deploy',
@@ -109,12 +107,13 @@ export class DeploymentsService {
         version: definition.version,
         created: true,
       });
-      return { created: true, definition: definition as DefinitionRow };
+      return { created: true, definition };
     });
+    return { created: deployed.created, definition: toDefinition(deployed.definition), warnings };
   }
 
   /** Forms alone (no process): each a new version of its id unless unchanged. */
-  async deployForms(forms: unknown[], actor: Actor): Promise<{ formId: string; id: string }[]> {
+  async deployForms(forms: unknown[], actor: Actor): Promise<DeployedForm[]> {
     const docs = parseForms(forms);
     return this.transactions.run(async (scope) => {
       const stored = await this.forms.deployForms(scope.trx, docs, actor);
@@ -122,9 +121,9 @@ export class DeploymentsService {
     });
   }
 
-  async list(options: { key?: string; allVersions: boolean }): Promise<DefinitionRow[]> {
+  async list(options: { key?: string | undefined; allVersions: boolean }): Promise<Definition[]> {
     const query = this.db('process_definitions')
-      .select(DEFINITION_COLUMNS)
+      .select<DefinitionRow[]>(DEFINITION_COLUMNS)
       .orderBy([{ column: 'key' }, { column: 'version', order: 'desc' }]);
     if (options.key) query.where({ key: options.key });
     if (!options.allVersions) {
@@ -132,44 +131,28 @@ export class DeploymentsService {
         'version = (SELECT max(version) FROM process_definitions d2 WHERE d2.key = process_definitions.key)',
       );
     }
-    return query;
+    return (await query).map(toDefinition);
   }
 
   /** Every version of one key, newest first, with the deployer's display name (null once the user is gone). */
-  async versions(key: string): Promise<VersionSummary<Date>[]> {
-    const rows: Array<{
-      id: string;
-      key: string;
-      version: number;
-      name: string | null;
-      deployed_by: string;
-      display_name: string | null;
-      deployed_at: Date;
-    }> = await this.db('process_definitions as d')
+  async versions(key: string): Promise<VersionSummary[]> {
+    const rows: VersionSummaryRow[] = await this.db('process_definitions as d')
       .leftJoin('users as u', 'u.username', 'd.deployed_by')
       .where('d.key', key)
       .orderBy('d.version', 'desc')
       .select('d.id', 'd.key', 'd.version', 'd.name', 'd.deployed_by', 'u.display_name', 'd.deployed_at');
     if (rows.length === 0) throw new NotFound('process definition', key);
-    return rows.map((r) => ({
-      id: r.id,
-      key: r.key,
-      version: r.version,
-      name: r.name,
-      deployedBy: r.deployed_by,
-      deployedByName: r.display_name,
-      deployedAt: r.deployed_at,
-    }));
+    return rows.map(toVersionSummary);
   }
 
-  async get(id: string): Promise<DefinitionRow> {
-    const row = await this.db('process_definitions').where({ id }).first(DEFINITION_COLUMNS);
+  async get(id: string): Promise<Definition> {
+    const row: DefinitionRow | undefined = await this.db('process_definitions').where({ id }).first(DEFINITION_COLUMNS);
     if (!row) throw new NotFound('process definition', id);
-    return row;
+    return toDefinition(row);
   }
 
   async xml(id: string): Promise<string> {
-    const row = await this.db('process_definitions').where({ id }).first('xml');
+    const row: { xml: string } | undefined = await this.db('process_definitions').where({ id }).first('xml');
     if (!row) throw new NotFound('process definition', id);
     return row.xml;
   }

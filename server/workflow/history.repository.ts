@@ -2,6 +2,7 @@ import type { Db } from '../db/index.js';
 import type { WriteBatch } from './write-batch.js';
 import type { HistoryEvent } from '../engine/runtime.js';
 import type { InstanceRow } from './instances.repository.js';
+import type { HistoryRow } from './instance.contract.js';
 
 const OUTCOME: Record<HistoryEvent['event'], string> = {
   start: 'running',
@@ -70,7 +71,7 @@ export function persistHistory(
 }
 
 /** An instance's activity history in the order it happened, as the instance and monitor views show it. */
-export function instanceHistory(db: Db, instanceId: string) {
+export function instanceHistory(db: Db, instanceId: string): Promise<HistoryRow[]> {
   return db('activity_history')
     .where({ instance_id: instanceId })
     .select('element_id', 'element_type', 'execution_id', 'started_at', 'ended_at', 'duration_ms', 'outcome', 'actor')

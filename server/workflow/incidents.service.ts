@@ -1,26 +1,20 @@
 import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, NotFound } from '../lib/errors.js';
-import { page, type Page, type PageRequest } from './paging.js';
+import { mapPage, page, type Page, type PageRequest } from './paging.js';
+import {
+  INCIDENT_COLUMNS,
+  toIncidentListItem,
+  type IncidentListItem,
+  type IncidentListRow,
+  type IncidentRetry,
+  type IncidentRow,
+} from './incident.contract.js';
 import type { StepExecutor } from './step-executor.js';
 import type { Transactions } from './transactions.js';
 import type { Visibility } from './visibility.js';
 import type { Authorization } from '../identity/authorization.js';
 import { auditInTransaction } from '../identity/audit.service.js';
-
-const INCIDENT_COLUMNS = [
-  'id',
-  'instance_id',
-  'job_id',
-  'type',
-  'element_id',
-  'execution_id',
-  'message',
-  'status',
-  'created_at',
-  'resolved_at',
-  'resolved_by',
-];
 
 /** Incidents: failures whose retries ran out, visible and retryable (ARCHITECTURE.md Service tasks). */
 export class IncidentsService {
@@ -37,7 +31,7 @@ export class IncidentsService {
     filter: { status?: string | undefined; instanceId?: string | undefined },
     request: PageRequest,
     actor: Actor,
-  ): Promise<Page<Record<string, unknown>>> {
+  ): Promise<Page<IncidentListItem>> {
     const q = this.db('incidents as n')
       .join('process_instances as i', 'i.id', 'n.instance_id')
       .select([...INCIDENT_COLUMNS.map((c) => `n.${c}`), 'i.definition_key', 'i.business_key', 'i.department_id'])
@@ -45,15 +39,22 @@ export class IncidentsService {
     q.where(await this.visibility.departmentFilter(actor, 'incident', 'read', 'i.department_id'));
     q.where('n.status', filter.status ?? 'open');
     if (filter.instanceId) q.where('n.instance_id', filter.instanceId);
-    return page(q, request);
+    return mapPage(await page<IncidentListRow>(q, request), toIncidentListItem);
   }
 
   /** Gives the failed job its retries back and makes it due now; the incident is resolved. */
-  async retry(id: string, actor: Actor): Promise<{ jobId: string }> {
+  async retry(id: string, actor: Actor): Promise<IncidentRetry> {
     return this.transactions.run(async (scope) => {
-      const incident = await scope.trx('incidents').where({ id }).forUpdate().first(INCIDENT_COLUMNS);
+      const incident = await scope
+        .trx('incidents')
+        .where({ id })
+        .forUpdate()
+        .first<IncidentRow | undefined>(INCIDENT_COLUMNS);
       if (!incident) throw new NotFound('incident', id);
-      const owner = await scope.trx('process_instances').where({ id: incident.instance_id }).first('department_id');
+      const owner = await scope
+        .trx('process_instances')
+        .where({ id: incident.instance_id })
+        .first<{ department_id: string | null } | undefined>('department_id');
       if (!(await this.authorization.can(actor, 'incident', 'read', owner?.department_id)))
         throw new NotFound('incident', id);
       await this.authorization.require(actor, 'incident', 'retry', owner?.department_id);
@@ -77,7 +78,9 @@ export class IncidentsService {
         .trx('process_instances')
         .where({ id: incident.instance_id })
         .decrement('open_incidents', 1)
-        .returning(['id', 'department_id', 'definition_key', 'business_key']);
+        .returning<{ id: string; department_id: string | null; definition_key: string; business_key: string | null }[]>(
+          ['id', 'department_id', 'definition_key', 'business_key'],
+        );
       await scope.trx('operation_log').insert({
         instance_id: incident.instance_id,
         operation: 'retry-incident',

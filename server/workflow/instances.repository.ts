@@ -47,7 +47,7 @@ export const INSTANCE_SUMMARY_COLUMNS = [
 
 /** Locks an instance row for the rest of the transaction: two commands on one instance never interleave. */
 export async function lockInstance(trx: Db, id: string): Promise<InstanceRow | undefined> {
-  return trx('process_instances').where({ id }).forUpdate().first();
+  return trx('process_instances').where({ id }).forUpdate().first<InstanceRow | undefined>();
 }
 
 export function toJson(value: unknown): string {

@@ -3,8 +3,29 @@ import type { Variables } from '../engine/step-context.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import type { DefinitionStore } from './definitions.repository.js';
-import { INSTANCE_SUMMARY_COLUMNS, lockInstance, type InstanceRow } from './instances.repository.js';
-import { page, type Page, type PageRequest } from './paging.js';
+import { INSTANCE_SUMMARY_COLUMNS, lockInstance } from './instances.repository.js';
+import { mapPage, page, type Page, type PageRequest } from './paging.js';
+import {
+  INSTANCE_TASK_COLUMNS,
+  toChildInstance,
+  toCreatedTask,
+  toHistoryEntry,
+  toInstance,
+  toInstanceTask,
+  toOperation,
+  type ChildInstanceRow,
+  type Instance,
+  type InstanceDetail,
+  type InstanceSummaryRow,
+  type InstanceTaskRow,
+  type Operation,
+  type OperationRow,
+  type StartedInstance,
+  type WaitingActivity,
+} from './instance.contract.js';
+import { INCIDENT_COLUMNS, toIncident, type IncidentRow } from './incident.contract.js';
+import type { JobRow } from './job.contract.js';
+import { iso } from '../lib/contract.js';
 import { instanceHistory } from './history.repository.js';
 import type { StepExecutor } from './step-executor.js';
 import type { Transactions } from './transactions.js';
@@ -28,6 +49,13 @@ export interface InstanceFilter {
   parentInstanceId?: string | undefined;
 }
 
+/** The columns GET /process-instances/:id reads besides the summary's. */
+interface InstanceExtraRow {
+  variables: Record<string, unknown>;
+  revision: number;
+  parent_execution_id: string | null;
+}
+
 /** Starts, reads, lists and cancels process instances. */
 export class InstancesService {
   constructor(
@@ -48,7 +76,7 @@ export class InstancesService {
    * Starts an instance and answers with it and the tasks its first step created that the actor
    * may see — from the transaction itself, without reading it back.
    */
-  async start(input: StartInstanceInput, actor: Actor) {
+  async start(input: StartInstanceInput, actor: Actor): Promise<StartedInstance> {
     // An instance belongs to one department: by default, the starter's own.
     const departmentId = input.departmentId ?? actor.departmentId ?? undefined;
     if (departmentId && !(await this.authorization.tree()).get(departmentId)) {
@@ -82,75 +110,106 @@ export class InstancesService {
       });
       const visible = await this.visibility.taskVisible(actor);
       const tasks = scope.createdTasks.filter((task) => task.instance_id === instance.id && visible.allows(task));
-      const summary = Object.fromEntries(INSTANCE_SUMMARY_COLUMNS.map((c) => [c, instance[c as keyof InstanceRow]]));
-      return { ...summary, variables: instance.variables, tasks } as unknown as Record<string, unknown> & {
-        id: string;
-        definition_key: string;
-        business_key: string | null;
-      };
+      return { ...toInstance(instance), variables: instance.variables, tasks: tasks.map(toCreatedTask) };
     });
   }
 
-  async get(id: string, actor: Actor) {
+  async get(id: string, actor: Actor): Promise<InstanceDetail> {
     const instance = await this.db('process_instances')
       .where({ id })
       .where(await this.readable(actor))
-      .first([...INSTANCE_SUMMARY_COLUMNS, 'variables', 'revision', 'parent_execution_id']);
+      .first<(InstanceSummaryRow & InstanceExtraRow) | undefined>([
+        ...INSTANCE_SUMMARY_COLUMNS,
+        'variables',
+        'revision',
+        'parent_execution_id',
+      ]);
     if (!instance) throw new NotFound('process instance', id);
     const [waiting, history, incidents, children] = await Promise.all([
       this.db('tasks')
         .where({ instance_id: id, status: 'open' })
-        .select('id', 'element_id', 'name', 'assignee', 'candidate_groups', 'due_at', 'created_at')
+        .select<InstanceTaskRow[]>(INSTANCE_TASK_COLUMNS)
         .orderBy('created_at'),
       instanceHistory(this.db, id),
-      this.db('incidents')
-        .where({ instance_id: id })
-        .select('id', 'type', 'element_id', 'message', 'status', 'created_at', 'resolved_at')
-        .orderBy('created_at'),
+      this.db('incidents').where({ instance_id: id }).select<IncidentRow[]>(INCIDENT_COLUMNS).orderBy('created_at'),
       this.db('process_instances')
         .where({ parent_instance_id: id })
-        .select('id', 'definition_key', 'status', 'parent_execution_id'),
+        .select<ChildInstanceRow[]>('id', 'definition_key', 'status', 'parent_execution_id'),
     ]);
     const waitingActivities = await this.waitingActivities(id);
-    return { ...instance, waitingActivities, tasks: waiting, history, incidents, children };
+    return {
+      ...toInstance(instance),
+      variables: instance.variables,
+      revision: instance.revision,
+      parentExecutionId: instance.parent_execution_id,
+      waitingActivities,
+      tasks: waiting.map(toInstanceTask),
+      history: history.map(toHistoryEntry),
+      incidents: incidents.map(toIncident),
+      children: children.map(toChildInstance),
+    };
   }
 
   /** Where the instance waits: open tasks, timers, message subscriptions, pending service jobs, called processes. */
-  private async waitingActivities(id: string) {
+  private async waitingActivities(id: string): Promise<WaitingActivity[]> {
     const [tasks, jobs, subscriptions, children] = await Promise.all([
-      this.db('tasks').where({ instance_id: id, status: 'open' }).select('element_id', 'execution_id'),
+      this.db('tasks')
+        .where({ instance_id: id, status: 'open' })
+        .select<{ element_id: string; execution_id: string }[]>('element_id', 'execution_id'),
       this.db('jobs')
         .where({ instance_id: id })
-        .select('type', 'element_id', 'execution_id', 'due_at', 'retries', 'suspended', 'last_error'),
-      this.db('message_subscriptions').where({ instance_id: id }).select('element_id', 'execution_id', 'message_name'),
+        .select<Omit<JobRow, 'id' | 'attempts' | 'created_at'>[]>(
+          'type',
+          'element_id',
+          'execution_id',
+          'due_at',
+          'retries',
+          'suspended',
+          'last_error',
+        ),
+      this.db('message_subscriptions')
+        .where({ instance_id: id })
+        .select<{ element_id: string; execution_id: string; message_name: string }[]>(
+          'element_id',
+          'execution_id',
+          'message_name',
+        ),
       this.db('process_instances')
         .where({ parent_instance_id: id, status: 'running' })
-        .select('id', 'parent_execution_id'),
+        .select<{ id: string; parent_execution_id: string | null }[]>('id', 'parent_execution_id'),
     ]);
     return [
-      ...tasks.map((t) => ({ kind: 'user-task', elementId: t.element_id, executionId: t.execution_id })),
-      ...jobs
-        .filter((j) => j.type !== 'call-result')
-        .map((j) => ({
-          kind: j.type,
-          elementId: j.element_id,
-          executionId: j.execution_id,
-          dueAt: j.due_at,
-          retries: j.retries,
-          suspended: j.suspended,
-          lastError: j.last_error,
-        })),
+      ...tasks.map((t) => ({ kind: 'user-task' as const, elementId: t.element_id, executionId: t.execution_id })),
+      ...jobs.flatMap((j) =>
+        j.type === 'call-result'
+          ? []
+          : [
+              {
+                kind: j.type,
+                elementId: j.element_id,
+                executionId: j.execution_id,
+                dueAt: iso(j.due_at),
+                retries: j.retries,
+                suspended: j.suspended,
+                lastError: j.last_error,
+              },
+            ],
+      ),
       ...subscriptions.map((s) => ({
-        kind: 'message',
+        kind: 'message' as const,
         elementId: s.element_id,
         executionId: s.execution_id,
         messageName: s.message_name,
       })),
-      ...children.map((c) => ({ kind: 'call-activity', executionId: c.parent_execution_id, childInstanceId: c.id })),
+      ...children.map((c) => ({
+        kind: 'call-activity' as const,
+        executionId: c.parent_execution_id,
+        childInstanceId: c.id,
+      })),
     ];
   }
 
-  async list(filter: InstanceFilter, request: PageRequest, actor: Actor): Promise<Page<Record<string, unknown>>> {
+  async list(filter: InstanceFilter, request: PageRequest, actor: Actor): Promise<Page<Instance>> {
     const query = this.db('process_instances')
       .select(INSTANCE_SUMMARY_COLUMNS)
       .orderBy([{ column: 'started_at', order: 'desc' }, { column: 'id' }]);
@@ -160,16 +219,17 @@ export class InstancesService {
     if (filter.businessKey) query.where('business_key', filter.businessKey);
     if (filter.departmentId) query.where('department_id', filter.departmentId);
     if (filter.parentInstanceId) query.where('parent_instance_id', filter.parentInstanceId);
-    return page(query, request);
+    return mapPage(await page<InstanceSummaryRow>(query, request), toInstance);
   }
 
   /** The operation log of an instance: who did what to it and its tasks, when. */
-  async operations(id: string, actor: Actor) {
+  async operations(id: string, actor: Actor): Promise<Operation[]> {
     await this.get(id, actor);
-    return this.db('operation_log')
+    const rows = await this.db('operation_log')
       .where({ instance_id: id })
-      .select('operation', 'actor', 'at', 'task_id', 'details')
+      .select<OperationRow[]>('operation', 'actor', 'at', 'task_id', 'details')
       .orderBy([{ column: 'at' }, { column: 'id' }]);
+    return rows.map(toOperation);
   }
 
   /** Cancels an instance and the processes it called; open tasks are cancelled, jobs and subscriptions removed. */
@@ -181,14 +241,14 @@ export class InstancesService {
       await this.authorization.require(actor, 'instance', 'cancel', instance.department_id);
       if (instance.status !== 'running')
         throw new Conflict('INSTANCE_NOT_RUNNING', `the process instance is already ${instance.status}`);
-      const tree = await scope.trx.raw(
+      const tree = await scope.trx.raw<{ rows: { id: string }[] }>(
         `WITH RECURSIVE tree AS (
            SELECT id FROM process_instances WHERE id = ?
            UNION ALL SELECT p.id FROM process_instances p JOIN tree ON p.parent_instance_id = tree.id WHERE p.status = 'running')
          SELECT id FROM tree`,
         [id],
       );
-      const ids: string[] = tree.rows.map((r: { id: string }) => r.id);
+      const ids = tree.rows.map((r) => r.id);
       const now = this.executor.now();
       await scope
         .trx('process_instances')
@@ -204,7 +264,7 @@ export class InstancesService {
         .whereIn('instance_id', ids)
         .where({ status: 'open' })
         .update({ status: 'cancelled', completed_at: now })
-        .returning(['id', 'instance_id']);
+        .returning<{ id: string; instance_id: string }[]>(['id', 'instance_id']);
       await scope.trx('jobs').whereIn('instance_id', ids).delete();
       await scope.trx('message_subscriptions').whereIn('instance_id', ids).delete();
       await scope

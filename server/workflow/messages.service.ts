@@ -6,6 +6,7 @@ import type { StepExecutor } from './step-executor.js';
 import type { Transactions } from './transactions.js';
 import type { Visibility } from './visibility.js';
 import { auditInTransaction } from '../identity/audit.service.js';
+import type { CorrelationResult } from './message.contract.js';
 
 export interface CorrelateInput {
   name: string;
@@ -16,9 +17,8 @@ export interface CorrelateInput {
   departmentId?: string | undefined;
 }
 
-export type CorrelateResult =
-  | { resultType: 'delivered'; instanceId: string; elementId: string }
-  | { resultType: 'started'; instanceId: string; definitionKey: string };
+/** The answer of a correlation (message.contract.ts). */
+export type CorrelateResult = CorrelationResult;
 
 /**
  * Correlates a message (ARCHITECTURE.md Messages): name + business key and/or correlation
@@ -50,7 +50,7 @@ export class MessagesService {
         const still = await scope
           .trx('message_subscriptions')
           .where({ execution_id: target.execution_id })
-          .first('execution_id');
+          .first<{ execution_id: string } | undefined>('execution_id');
         if (!still)
           throw new Conflict('MESSAGE_CONSUMED', 'the waiting event was consumed concurrently; send the message again');
         return {
@@ -83,7 +83,11 @@ export class MessagesService {
       .where('s.message_name', input.name)
       .where('i.status', 'running')
       .where(correlatable.where('i'))
-      .select('s.instance_id', 's.execution_id', 's.element_id')
+      .select<{ instance_id: string; execution_id: string; element_id: string }[]>(
+        's.instance_id',
+        's.execution_id',
+        's.element_id',
+      )
       .limit(limit);
     if (input.businessKey !== undefined) q.where('s.business_key', input.businessKey);
     if (input.correlationKeys && Object.keys(input.correlationKeys).length)
@@ -95,12 +99,13 @@ export class MessagesService {
     const definitions = await this.db('process_definitions as d')
       .whereRaw('d.version = (SELECT max(version) FROM process_definitions d2 WHERE d2.key = d.key)')
       .whereRaw(`EXISTS (SELECT 1 FROM jsonb_each_text(d.meta->'messageStarts') m WHERE m.value = ?)`, [input.name])
-      .select('d.id', 'd.key');
+      .select<{ id: string; key: string }[]>('d.id', 'd.key');
     if (definitions.length === 0)
       throw new NotFound(`no instance waits for message "${input.name}" and no process starts with it`);
     if (definitions.length > 1)
       throw new Conflict('MESSAGE_AMBIGUOUS', `several processes start with message "${input.name}"`);
-    const definition = definitions[0] as { id: string; key: string };
+    const [definition] = definitions;
+    if (!definition) throw new NotFound(`no process starts with message "${input.name}"`);
     const instance = await this.transactions.run(async (scope) => {
       const started = await this.executor.start(scope, {
         definitionId: definition.id,
@@ -118,11 +123,13 @@ export class MessagesService {
       const start = await scope
         .trx('message_subscriptions')
         .where({ instance_id: started.id, message_name: input.name })
-        .first('execution_id');
+        .first<{ execution_id: string } | undefined>('execution_id');
       if (!start) return started;
-      return this.executor.run(scope, started.id, actor, async () => ({
-        command: { kind: 'signal', executionId: start.execution_id, payload: input.variables ?? {} },
-      }));
+      return this.executor.run(scope, started.id, actor, () =>
+        Promise.resolve({
+          command: { kind: 'signal', executionId: start.execution_id, payload: input.variables ?? {} },
+        }),
+      );
     });
     return { resultType: 'started', instanceId: instance.id, definitionKey: definition.key };
   }

@@ -1,16 +1,20 @@
 import { z } from 'zod';
-import { route, type AnyRoute } from '../route.js';
+import { Answer, rawResponse, route, type Route } from '../route.js';
 import type { Services } from '../services.js';
 import { booleanQuery, uuidParam } from './schemas.js';
+import { listSchema } from '../../lib/contract.js';
+import { definitionSchema } from '../../workflow/definition.contract.js';
+import { deploymentSchema, versionSummarySchema } from '../../workflow/deployments.contract.js';
+import { wholeList } from '../../workflow/paging.js';
 
-export function deploymentRoutes(s: Services): AnyRoute[] {
+export function deploymentRoutes(s: Services): Route[] {
   return [
     route({
       method: 'post',
       path: '/deployments',
       tag: 'Deployments',
       summary:
-        'Deploy a BPMN file as the next version of its process key, with its form-js forms (JSON {xml, name, forms}, text/xml, or multipart upload with *.form files)',
+        'Deploy a BPMN file as the next version of its process key, with its form-js forms (JSON {xml, name, forms}, text/xml, or multipart upload with *.form files); identical XML answers 200 with the version deployed before',
       permission: { object: 'deployment', action: 'create' },
       bodyKind: 'bpmn',
       body: z.object({
@@ -23,11 +27,11 @@ export function deploymentRoutes(s: Services): AnyRoute[] {
           .optional(),
       }),
       status: 201,
-      async handle({ body, actor, ctx }) {
-        const result = await s.deployments.deploy(body.xml, body.name, actor, body.forms ?? []);
-        ctx.status = result.created ? 201 : 200;
-        ctx.body = { created: result.created, definition: result.definition };
-        return undefined;
+      otherStatuses: [200],
+      response: deploymentSchema,
+      async handle({ body, actor }) {
+        const deployment = await s.deployments.deploy(body.xml, body.name, actor, body.forms ?? []);
+        return deployment.created ? deployment : new Answer(200, deployment);
       },
     }),
     route({
@@ -37,9 +41,9 @@ export function deploymentRoutes(s: Services): AnyRoute[] {
       summary: 'List process definitions: the latest version of each key, or every version',
       permission: { object: 'definition', action: 'read' },
       query: z.object({ key: z.string().optional(), allVersions: booleanQuery.optional() }),
-      async handle({ query }) {
-        return { items: await s.deployments.list({ key: query.key, allVersions: query.allVersions ?? false }) };
-      },
+      response: listSchema(definitionSchema),
+      handle: async ({ query }) =>
+        wholeList(await s.deployments.list({ key: query.key, allVersions: query.allVersions ?? false })),
     }),
     route({
       method: 'get',
@@ -48,6 +52,7 @@ export function deploymentRoutes(s: Services): AnyRoute[] {
       summary: 'Read one process definition version',
       permission: { object: 'definition', action: 'read' },
       params: uuidParam,
+      response: definitionSchema,
       handle: async ({ params }) => s.deployments.get(params.id),
     }),
     route({
@@ -57,7 +62,8 @@ export function deploymentRoutes(s: Services): AnyRoute[] {
       summary: 'List every version of a process key, newest first, with who deployed it and when',
       permission: { object: 'definition', action: 'read' },
       params: z.object({ key: z.string().min(1).max(200) }),
-      handle: async ({ params }) => ({ items: await s.deployments.versions(params.key) }),
+      response: listSchema(versionSummarySchema),
+      handle: async ({ params }) => wholeList(await s.deployments.versions(params.key)),
     }),
     route({
       method: 'get',
@@ -66,11 +72,8 @@ export function deploymentRoutes(s: Services): AnyRoute[] {
       summary: 'Download the BPMN XML of a version',
       permission: { object: 'definition', action: 'read' },
       params: uuidParam,
-      async handle({ params, ctx }) {
-        ctx.type = 'application/xml';
-        ctx.body = await s.deployments.xml(params.id);
-        return undefined;
-      },
+      response: rawResponse('application/xml'),
+      handle: async ({ params }) => s.deployments.xml(params.id),
     }),
   ];
 }

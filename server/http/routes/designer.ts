@@ -1,6 +1,16 @@
 import { z } from 'zod';
-import { route, type AnyRoute } from '../route.js';
+import { noContent, route, type Route } from '../route.js';
 import type { Services } from '../services.js';
+import { listSchema } from '../../lib/contract.js';
+import {
+  designerCatalogSchema,
+  draftSaveSchema,
+  draftSchema,
+  draftSummarySchema,
+  lintConfigSchema,
+} from '../../designer/contract.js';
+import { lintIssueSchema } from '../../workflow/deployments.contract.js';
+import { wholeList } from '../../workflow/paging.js';
 
 /** Designers only: the same permission as deploying (permissions/policy.csv). */
 const DESIGN = { object: 'deployment', action: 'create' } as const;
@@ -9,24 +19,7 @@ const keyParam = z.object({
   key: z.string().regex(/^[A-Za-z_][\w.-]{0,99}$/, 'a process key: a letter or _, then letters, digits, _ . -'),
 });
 
-const formSchema = z.object({
-  id: z.string().regex(/^[A-Za-z_][\w.-]{0,99}$/, 'a form id: a letter or _, then letters, digits, _ . -'),
-  schema: z.record(z.string(), z.unknown()),
-});
-
-const draftBody = z.object({
-  xml: z.string().min(1, 'the BPMN XML is empty'),
-  name: z.string().max(200).nullable().optional(),
-  forms: z
-    .array(formSchema)
-    .max(100)
-    .refine((forms) => new Set(forms.map((f) => f.id)).size === forms.length, 'two forms share one id')
-    .optional(),
-  revision: z.number().int().min(0),
-  baseVersion: z.number().int().min(1).nullable().optional(),
-});
-
-export function designerRoutes(s: Services): AnyRoute[] {
+export function designerRoutes(s: Services): Route[] {
   return [
     route({
       method: 'get',
@@ -34,7 +27,8 @@ export function designerRoutes(s: Services): AnyRoute[] {
       tag: 'Designer',
       summary: 'Drafts: processes saved without deploying (without their XML)',
       permission: DESIGN,
-      handle: async () => ({ items: await s.drafts.list() }),
+      response: listSchema(draftSummarySchema),
+      handle: async () => wholeList(await s.drafts.list()),
     }),
     route({
       method: 'get',
@@ -43,6 +37,7 @@ export function designerRoutes(s: Services): AnyRoute[] {
       summary: 'One draft with its XML and forms',
       permission: DESIGN,
       params: keyParam,
+      response: draftSchema,
       handle: async ({ params }) => s.drafts.get(params.key),
     }),
     route({
@@ -53,7 +48,8 @@ export function designerRoutes(s: Services): AnyRoute[] {
         'Save a draft (optimistic: `revision` is the revision last loaded, 0 for a new draft; a stale save answers 409 DRAFT_STALE)',
       permission: DESIGN,
       params: keyParam,
-      body: draftBody,
+      body: draftSaveSchema,
+      response: draftSchema,
       handle: async ({ params, body, actor }) => s.drafts.save(params.key, body, actor),
     }),
     route({
@@ -64,6 +60,7 @@ export function designerRoutes(s: Services): AnyRoute[] {
       permission: DESIGN,
       params: keyParam,
       query: z.object({ revision: z.coerce.number().int().min(1).optional() }),
+      response: noContent,
       async handle({ params, query, actor }) {
         await s.drafts.remove(params.key, query.revision, actor);
         return undefined;
@@ -75,6 +72,7 @@ export function designerRoutes(s: Services): AnyRoute[] {
       tag: 'Designer',
       summary: "What the designer's pickers offer: roles, users, services, deployed processes, forms",
       permission: DESIGN,
+      response: designerCatalogSchema,
       handle: async () => s.designerCatalog.catalog(),
     }),
     route({
@@ -83,6 +81,7 @@ export function designerRoutes(s: Services): AnyRoute[] {
       tag: 'Designer',
       summary: 'The platform data the lint rules check against: exactly what the deploy check uses',
       permission: DESIGN,
+      response: lintConfigSchema,
       handle: async () => s.designerCatalog.lintConfig(),
     }),
     route({
@@ -95,6 +94,7 @@ export function designerRoutes(s: Services): AnyRoute[] {
         xml: z.string().min(1, 'the BPMN XML is empty'),
         forms: z.array(z.string()).max(100).optional(),
       }),
+      response: z.object({ issues: z.array(lintIssueSchema) }),
       handle: async ({ body }) => ({ issues: await s.designerCatalog.lint(body.xml, body.forms ?? []) }),
     }),
   ];

@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { route, type AnyRoute } from '../route.js';
+import { route, type Route } from '../route.js';
 import type { Services } from '../services.js';
 import { booleanQuery, uuidParam } from './schemas.js';
+import { listSchema } from '../../lib/contract.js';
+import { deployedFormSchema, formSchema, formSummarySchema, taskFormSchema } from '../../forms/form.contract.js';
+import { wholeList } from '../../workflow/paging.js';
 
 /** Task forms (form-js JSON) deployed with the processes, and the form of one task (issue 5 §7). */
-export function formRoutes(s: Services): AnyRoute[] {
+export function formRoutes(s: Services): Route[] {
   return [
     route({
       method: 'get',
@@ -13,9 +16,9 @@ export function formRoutes(s: Services): AnyRoute[] {
       summary: 'List deployed forms: the latest version of each id, or every version',
       permission: { object: 'definition', action: 'read' },
       query: z.object({ formId: z.string().max(100).optional(), allVersions: booleanQuery.optional() }),
-      handle: async ({ query }) => ({
-        items: await s.deployments.forms.list({ formId: query.formId, allVersions: query.allVersions ?? false }),
-      }),
+      response: listSchema(formSummarySchema),
+      handle: async ({ query }) =>
+        wholeList(await s.deployments.forms.list({ formId: query.formId, allVersions: query.allVersions ?? false })),
     }),
     route({
       method: 'get',
@@ -25,6 +28,7 @@ export function formRoutes(s: Services): AnyRoute[] {
       permission: { object: 'definition', action: 'read' },
       params: z.object({ formId: z.string().min(1).max(100) }),
       query: z.object({ version: z.coerce.number().int().min(1).optional() }),
+      response: formSchema,
       handle: async ({ params, query }) => s.deployments.forms.get(params.formId, query.version),
     }),
     route({
@@ -40,7 +44,8 @@ export function formRoutes(s: Services): AnyRoute[] {
           .max(200),
       }),
       status: 201,
-      handle: async ({ body, actor }) => ({ items: await s.deployments.deployForms(body.forms, actor) }),
+      response: listSchema(deployedFormSchema),
+      handle: async ({ body, actor }) => wholeList(await s.deployments.deployForms(body.forms, actor)),
     }),
     route({
       method: 'get',
@@ -49,6 +54,7 @@ export function formRoutes(s: Services): AnyRoute[] {
       summary: "A task's form: the form-js schema and the values it shows ({ schema, data })",
       permission: { object: 'task', action: 'read' },
       params: uuidParam,
+      response: taskFormSchema,
       handle: async ({ params, actor }) => s.tasks.form(params.id, actor),
     }),
   ];

@@ -1,9 +1,18 @@
 import { z } from 'zod';
-import { route, type AnyRoute } from '../route.js';
+import { route, type Route } from '../route.js';
 import type { Services } from '../services.js';
 import { pagingQuery, uuidParam, variablesSchema } from './schemas.js';
+import { listSchema } from '../../lib/contract.js';
+import {
+  instanceDetailSchema,
+  instanceSchema,
+  instanceStatusSchema,
+  operationSchema,
+  startedInstanceSchema,
+} from '../../workflow/instance.contract.js';
+import { wholeList } from '../../workflow/paging.js';
 
-export function instanceRoutes(s: Services): AnyRoute[] {
+export function instanceRoutes(s: Services): Route[] {
   return [
     route({
       method: 'post',
@@ -24,10 +33,8 @@ export function instanceRoutes(s: Services): AnyRoute[] {
           path: ['definitionKey'],
         }),
       status: 201,
-      async handle({ body, actor }) {
-        const instance = await s.instances.start(body, actor);
-        return instance;
-      },
+      response: startedInstanceSchema,
+      handle: async ({ body, actor }) => s.instances.start(body, actor),
     }),
     route({
       method: 'get',
@@ -37,12 +44,13 @@ export function instanceRoutes(s: Services): AnyRoute[] {
       permission: { object: 'instance', action: 'read' },
       query: z.object({
         definitionKey: z.string().optional(),
-        status: z.enum(['running', 'completed', 'cancelled', 'failed']).optional(),
+        status: instanceStatusSchema.optional(),
         businessKey: z.string().optional(),
         departmentId: z.string().optional(),
         parentInstanceId: z.uuid().optional(),
         ...pagingQuery,
       }),
+      response: listSchema(instanceSchema),
       handle: async ({ query, actor }) => s.instances.list(query, { offset: query.offset, limit: query.limit }, actor),
     }),
     route({
@@ -52,6 +60,7 @@ export function instanceRoutes(s: Services): AnyRoute[] {
       summary: 'Read an instance: status, variables, waiting activities, tasks, history, incidents',
       permission: { object: 'instance', action: 'read' },
       params: uuidParam,
+      response: instanceDetailSchema,
       handle: async ({ params, actor }) => s.instances.get(params.id, actor),
     }),
     route({
@@ -61,7 +70,8 @@ export function instanceRoutes(s: Services): AnyRoute[] {
       summary: 'Who did what to an instance and its tasks, when',
       permission: { object: 'instance', action: 'read' },
       params: uuidParam,
-      handle: async ({ params, actor }) => ({ items: await s.instances.operations(params.id, actor) }),
+      response: listSchema(operationSchema),
+      handle: async ({ params, actor }) => wholeList(await s.instances.operations(params.id, actor)),
     }),
     route({
       method: 'post',
@@ -71,6 +81,7 @@ export function instanceRoutes(s: Services): AnyRoute[] {
       permission: { object: 'instance', action: 'cancel' },
       params: uuidParam,
       body: z.object({ reason: z.string().max(500).optional() }),
+      response: instanceDetailSchema,
       async handle({ params, body, actor }) {
         await s.instances.cancel(params.id, body.reason, actor);
         return s.instances.get(params.id, actor);

@@ -1,9 +1,13 @@
 import { z } from 'zod';
-import { route, type AnyRoute } from '../route.js';
+import { noContent, route, type Route } from '../route.js';
 import type { Services } from '../services.js';
 import { pagingQuery, uuidParam, variablesSchema } from './schemas.js';
+import { listSchema } from '../../lib/contract.js';
+import { correlationResultSchema } from '../../workflow/message.contract.js';
+import { incidentListItemSchema, incidentRetrySchema } from '../../workflow/incident.contract.js';
+import { jobSchema } from '../../workflow/job.contract.js';
 
-export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
+export function messageAndIncidentRoutes(s: Services): Route[] {
   return [
     route({
       method: 'post',
@@ -20,10 +24,8 @@ export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
           departmentId: z.string().max(64).optional(),
         })
         .strict(),
-      async handle({ body, actor }) {
-        const result = await s.messages.correlate(body, actor);
-        return result;
-      },
+      response: correlationResultSchema,
+      handle: async ({ body, actor }) => s.messages.correlate(body, actor),
     }),
     route({
       method: 'get',
@@ -36,6 +38,7 @@ export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
         instanceId: z.uuid().optional(),
         ...pagingQuery,
       }),
+      response: listSchema(incidentListItemSchema),
       handle: async ({ query, actor }) => s.incidents.list(query, { offset: query.offset, limit: query.limit }, actor),
     }),
     route({
@@ -45,10 +48,8 @@ export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
       summary: 'Retry the failed job behind an incident',
       permission: { object: 'incident', action: 'retry' },
       params: uuidParam,
-      async handle({ params, actor }) {
-        const result = await s.incidents.retry(params.id, actor);
-        return result;
-      },
+      response: incidentRetrySchema,
+      handle: async ({ params, actor }) => s.incidents.retry(params.id, actor),
     }),
     route({
       method: 'get',
@@ -57,6 +58,7 @@ export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
       summary: 'List jobs (timers, service calls) of an instance',
       permission: { object: 'job', action: 'read' },
       query: z.object({ instanceId: z.uuid(), ...pagingQuery }),
+      response: listSchema(jobSchema),
       handle: async ({ query, actor }) =>
         s.jobs.list(query.instanceId, { offset: query.offset, limit: query.limit }, actor),
     }),
@@ -67,6 +69,7 @@ export function messageAndIncidentRoutes(s: Services): AnyRoute[] {
       summary: 'Run a job now, whatever its due time (e.g. fire a timer early)',
       permission: { object: 'job', action: 'execute' },
       params: uuidParam,
+      response: noContent,
       async handle({ params, actor, ctx }) {
         await s.jobs.executeNow(params.id, actor);
         await s.audit.record(actor, 'job.execute', 'job', params.id, {}, ctx);

@@ -134,8 +134,8 @@ export function DesignerHome() {
                   <td>
                     {t('designer.home.deployedBy', {
                       version: p.version,
-                      user: p.deployed_by,
-                      time: formatDateTime(p.deployed_at),
+                      user: p.deployedBy,
+                      time: formatDateTime(p.deployedAt),
                     })}
                   </td>
                   <td>

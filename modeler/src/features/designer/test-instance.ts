@@ -1,5 +1,6 @@
 import { api } from '../../lib/api';
 import { navigate } from '../../app/router';
+import type { StartedInstance } from '../../../../server/workflow/instance.contract';
 
 /**
  * A test instance of a deployed version, started from the designer through the ordinary
@@ -32,7 +33,7 @@ export async function startTestInstance(input: TestInstanceInput): Promise<strin
   const body: Record<string, unknown> = { definitionId: input.definitionId };
   if (input.businessKey) body.businessKey = input.businessKey;
   if (input.variables && Object.keys(input.variables).length > 0) body.variables = input.variables;
-  const instance = await api.post<{ id: string }>('/process-instances', body);
+  const instance = await api.post<StartedInstance>('/process-instances', body);
   return instance.id;
 }
 

@@ -1,11 +1,12 @@
 import { api } from '../../../lib/api';
+import type { List } from '../../../../../server/lib/contract';
 import type { VersionSummary } from '../../../../../server/workflow/deployments.contract';
 
 /** One deployed version (GET /process-definitions/:key/versions). */
 export type { VersionSummary };
 
 export async function listVersions(key: string): Promise<VersionSummary[]> {
-  const res = await api.get<{ items: VersionSummary[] }>(`/process-definitions/${encodeURIComponent(key)}/versions`);
+  const res = await api.get<List<VersionSummary>>(`/process-definitions/${encodeURIComponent(key)}/versions`);
   return res.items;
 }
 

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { iso, timestamp } from '../lib/contract.js';
+
+/**
+ * What the deploy check read from a BPMN document (DefinitionMeta in engine/definitions.ts). The
+ * record keys are the document's element and message ids, not names of ours.
+ */
+export const definitionMetaSchema = z.object({
+  processId: z.string(),
+  name: z.string().nullable(),
+  elements: z.record(z.string(), z.object({ type: z.string(), name: z.string().nullable() })),
+  userTasks: z.record(
+    z.string(),
+    z.object({
+      name: z.string().nullable(),
+      candidateGroups: z.string().nullable(),
+      candidateUsers: z.string().nullable(),
+      assignee: z.string().nullable(),
+      formKey: z.string().nullable(),
+      dueDate: z.string().nullable(),
+      followUpDate: z.string().nullable(),
+      priority: z.string().nullable(),
+    }),
+  ),
+  serviceTasks: z.record(
+    z.string(),
+    z.object({
+      service: z.string(),
+      resultVariable: z.string().nullable(),
+      inputs: z.record(z.string(), z.union([z.string(), z.record(z.string(), z.string())])).optional(),
+    }),
+  ),
+  messages: z.record(z.string(), z.string()),
+  messageStarts: z.record(z.string(), z.string()),
+  callActivities: z.record(z.string(), z.string()),
+  deadline: z
+    .object({ dueDate: z.string(), pausedBy: z.array(z.string()) })
+    .nullable()
+    .optional(),
+});
+export type DefinitionMetaView = z.infer<typeof definitionMetaSchema>;
+
+/** A deployed process definition version (GET /process-definitions/:id, items of GET /process-definitions). */
+export const definitionSchema = z.object({
+  id: z.uuid(),
+  deploymentId: z.uuid(),
+  key: z.string(),
+  version: z.number().int(),
+  name: z.string().nullable(),
+  xmlHash: z.string(),
+  meta: definitionMetaSchema,
+  deployedBy: z.string(),
+  deployedAt: timestamp,
+});
+export type Definition = z.infer<typeof definitionSchema>;
+
+/** A row of DEFINITION_COLUMNS (definitions.repository.ts). */
+export interface DefinitionViewRow {
+  id: string;
+  deployment_id: string;
+  key: string;
+  version: number;
+  name: string | null;
+  xml_hash: string;
+  meta: DefinitionMetaView;
+  deployed_by: string;
+  deployed_at: Date | string;
+}
+
+export function toDefinition(row: DefinitionViewRow): Definition {
+  return {
+    id: row.id,
+    deploymentId: row.deployment_id,
+    key: row.key,
+    version: row.version,
+    name: row.name,
+    xmlHash: row.xml_hash,
+    meta: row.meta,
+    deployedBy: row.deployed_by,
+    deployedAt: iso(row.deployed_at),
+  };
+}
