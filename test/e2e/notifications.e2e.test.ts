@@ -41,7 +41,7 @@ describe('customer notices in Chromium', () => {
     // when a Xihu process sends a customer two notices
     const customer = await newCustomer(await t.as('xh.clerk'), { name: '王五', phone: '13900002222' });
     await start(await t.as('xh.leader'), 'notifyTwice', {
-      businessKey: customer.account_no,
+      businessKey: customer.accountNo,
       departmentId: 'ZJ-HZ-XH',
       variables: { customerId: customer.id, arrears: '197.20', lateFee: '3.94', asOf: '2024-09-04' },
     });

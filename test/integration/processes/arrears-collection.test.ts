@@ -21,15 +21,15 @@ describe.each(BACKENDS)('arrears collection: remind, disconnect, reconnect (%s)'
   let leader: ApiClient;
   let tech: ApiClient;
   const clock = new TestClock('2024-08-16T02:30:00+08:00');
-  let household: { id: string; account_no: string };
-  let shop: { id: string; account_no: string };
-  let partial: { id: string; account_no: string };
-  let punctual: { id: string; account_no: string };
-  let writtenOff: { id: string; account_no: string };
+  let household: { id: string; accountNo: string };
+  let shop: { id: string; accountNo: string };
+  let partial: { id: string; accountNo: string };
+  let punctual: { id: string; accountNo: string };
+  let writtenOff: { id: string; accountNo: string };
 
   const drain = () => t.platform.executor.drain();
-  const collectionOf = async (c: { account_no: string }) =>
-    (await instancesOf(collector, 'arrears-collection', c.account_no))[0]!;
+  const collectionOf = async (c: { accountNo: string }) =>
+    (await instancesOf(collector, 'arrears-collection', c.accountNo))[0]!;
   const pay = (c: { id: string }, amount: string, paidAt: string, key: string) =>
     collector.post('/api/v1/payments', { customerId: c.id, amount, channel: 'counter', paidAt, idempotencyKey: key });
   const complete = (client: ApiClient, instanceId: string, elementId: string, variables: Record<string, unknown>) =>
@@ -64,15 +64,15 @@ describe.each(BACKENDS)('arrears collection: remind, disconnect, reconnect (%s)'
     expect(await t.platform.services.processes.dailyJobs.tick()).not.toContain('arrears-scan');
     await drain();
     for (const c of [household, shop, partial])
-      expect((await instancesOf(collector, 'arrears-collection', c.account_no)).length).toBe(1);
-    expect(await instancesOf(collector, 'arrears-collection', punctual.account_no)).toHaveLength(0);
+      expect((await instancesOf(collector, 'arrears-collection', c.accountNo)).length).toBe(1);
+    expect(await instancesOf(collector, 'arrears-collection', punctual.accountNo)).toHaveLength(0);
     const [reminder] = await notices(collector, `customerId=${household.id}&template=arrears_reminder`);
     // 1 day × 197.20 × 1 ‰ = 0.20, charged as 1 yuan (DOMAIN.md §6)
     expect(reminder!.body).toBe(
-      `【国网电力】尊敬的张三，您户号${household.account_no}截至2024-08-16欠电费197.20元，违约金1.00元，请尽快缴纳，以免影响正常用电。`,
+      `【国网电力】尊敬的张三，您户号${household.accountNo}截至2024-08-16欠电费197.20元，违约金1.00元，请尽快缴纳，以免影响正常用电。`,
     );
     const vars = (await instance(collector, (await collectionOf(household)).id)).variables;
-    expect(vars).toMatchObject({ accountNo: household.account_no, arrears: '197.20', daysOverdue: 1 });
+    expect(vars).toMatchObject({ accountNo: household.accountNo, arrears: '197.20', daysOverdue: 1 });
     // more than 30 days overdue: from the 31st day after the due date
     expect(vars.disconnectEligibleAt).toBe('2024-09-15T01:00:00.000Z');
   });
@@ -193,6 +193,6 @@ describe.each(BACKENDS)('arrears collection: remind, disconnect, reconnect (%s)'
     expect((await instance(collector, partialCollection.id)).status).toBe('completed');
     expect(await notices(collector, `customerId=${partial.id}&template=disconnection_notice`)).toHaveLength(0);
     await t.platform.services.processes.scanOverdueNow('2024-09-17');
-    expect(await instancesOf(collector, 'arrears-collection', partial.account_no)).toHaveLength(1);
+    expect(await instancesOf(collector, 'arrears-collection', partial.accountNo)).toHaveLength(1);
   });
 });

@@ -20,10 +20,10 @@ describe.each(BACKENDS)('high-risk warnings: screen, warn, report, review (%s)',
   let account: ApiClient;
   let manager: ApiClient;
   const clock = new TestClock('2024-09-02T01:30:00+08:00');
-  const c: Record<string, { id: string; account_no: string }> = {};
+  const c: Record<string, { id: string; accountNo: string }> = {};
 
   const drain = () => t.platform.executor.drain();
-  const warningOf = async (key: string) => (await instancesOf(hq, 'high-risk-warning', c[key]!.account_no))[0];
+  const warningOf = async (key: string) => (await instancesOf(hq, 'high-risk-warning', c[key]!.accountNo))[0];
   const complete = (client: ApiClient, instanceId: string, elementId: string, variables: Record<string, unknown>) =>
     completeTaskAt(t, client, instanceId, elementId, variables);
 
@@ -55,7 +55,7 @@ describe.each(BACKENDS)('high-risk warnings: screen, warn, report, review (%s)',
     c.dishonest = await newCustomer(jn, { elecTypeCode: '400', name: '秦淮建材' });
     const listed = await jn.patch(`/api/v1/customers/${c.dishonest.id}`, { dishonestListedOn: '2024-08-20' });
     expect(listed.status, JSON.stringify(listed.body)).toBe(200);
-    expect(listed.body.dishonest_listed_on).toBe('2024-08-20');
+    expect(listed.body.dishonestListedOn).toBe('2024-08-20');
     // (a listing is a date: anything else is refused and changes nothing)
     const bad = await jn.patch(`/api/v1/customers/${c.dishonest.id}`, { dishonestListedOn: '2024-02-30' });
     expect(bad.status).toBe(400);
@@ -84,7 +84,7 @@ describe.each(BACKENDS)('high-risk warnings: screen, warn, report, review (%s)',
     const res = await hq.post('/api/v1/risk/screenings', { date: '2024-09-02' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ date: '2024-09-02', screened: 6, highRisk: 4, warningsOpened: 0 });
-    expect(await instancesOf(hq, 'high-risk-warning', c.steel!.account_no)).toHaveLength(1);
+    expect(await instancesOf(hq, 'high-risk-warning', c.steel!.accountNo)).toHaveLength(1);
     expect((await account.post('/api/v1/risk/screenings', {})).status).toBe(403);
   });
 
@@ -117,7 +117,7 @@ describe.each(BACKENDS)('high-risk warnings: screen, warn, report, review (%s)',
     // and taken off the list, the next screening no longer counts the customer high-risk
     expect(
       (await (await t.as('jn.clerk')).patch(`/api/v1/customers/${c.dishonest!.id}`, { dishonestListedOn: null })).body
-        .dishonest_listed_on,
+        .dishonestListedOn,
     ).toBeNull();
   });
 
@@ -194,14 +194,14 @@ describe.each(BACKENDS)('high-risk warnings: screen, warn, report, review (%s)',
     const res = await hq.get('/api/v1/risk/register');
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const byIndustry = Object.fromEntries(
-      res.body.industries.map((g: { industry: string; customers: { account_no: string }[] }) => [
+      res.body.industries.map((g: { industry: string; customers: { accountNo: string }[] }) => [
         g.industry,
-        g.customers.map((x) => x.account_no),
+        g.customers.map((x) => x.accountNo),
       ]),
     );
-    expect(byIndustry).toEqual({ '101': [c.steel!.account_no], '201': [c.parent!.account_no] });
+    expect(byIndustry).toEqual({ '101': [c.steel!.accountNo], '201': [c.parent!.accountNo] });
     const parent = res.body.industries.find((g: { industry: string }) => g.industry === '201').customers[0];
-    expect(parent).toMatchObject({ arrears_current_year: '1200000.00', arrears_prior_years: '0.00', level: 'A' });
+    expect(parent).toMatchObject({ arrearsCurrentYear: '1200000.00', arrearsPriorYears: '0.00', level: 'A' });
     const lower = await hq.get('/api/v1/risk/register?minArrears=5000');
     expect(lower.body.industries.map((g: { industry: string }) => g.industry)).toContain('-');
     expect((await hq.get('/api/v1/risk/register?minArrears=lots')).status).toBe(400);

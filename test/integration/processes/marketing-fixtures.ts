@@ -64,7 +64,7 @@ export async function notices(client: ApiClient, query: string) {
   return res.body.items as {
     template: string;
     body: string;
-    element_id: string;
+    elementId: string;
     status: string;
     params: Record<string, unknown>;
   }[];

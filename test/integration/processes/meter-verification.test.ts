@@ -115,17 +115,17 @@ describe.each(BACKENDS)('meter verification (计量装置校验), end to end thr
     expect(done.variables).toMatchObject({ testFeeRefunded: true, refundAmount: '50' });
     const meters = (await technician.get(`/api/v1/customers/${customerId}/meters`)).body.items as {
       id: string;
-      asset_no: string;
+      assetNo: string;
       status: string;
     }[];
-    expect(meters.map((m) => [m.asset_no, m.status])).toEqual([
+    expect(meters.map((m) => [m.assetNo, m.status])).toEqual([
       ['MV-HH-0101', 'removed'],
       ['MV-HH-0102', 'in_service'],
     ]);
     expect(meters.find((m) => m.id === meterId)).toBeTruthy();
     const notices = await leader.get(`/api/v1/notifications?instanceId=${id}`);
     expect(notices.body.items).toEqual([
-      expect.objectContaining({ template: 'meter_test_result', customer_id: customerId }),
+      expect.objectContaining({ template: 'meter_test_result', customerId }),
     ]);
     expect(notices.body.items[0].body).toContain('MV-HH-0101');
   });

@@ -19,7 +19,7 @@ describe.each(BACKENDS)('monthly billing: read, calculate, audit, issue (%s)', (
   let auditor: ApiClient;
   let collector: ApiClient;
   const clock = new TestClock('2024-08-01T10:00:00+08:00');
-  const c: Record<string, { id: string; account_no: string; meterId: string }> = {};
+  const c: Record<string, { id: string; accountNo: string; meterId: string }> = {};
   let runInstance: string;
 
   const bill = async (customerId: string, period = '2024-07') =>
@@ -29,7 +29,7 @@ describe.each(BACKENDS)('monthly billing: read, calculate, audit, issue (%s)', (
   const auditInstance = async (customerId: string) =>
     (
       await collector.get(
-        `/api/v1/process-instances?definitionKey=bill-audit&businessKey=${c[customerId]!.account_no}-2024-07`,
+        `/api/v1/process-instances?definitionKey=bill-audit&businessKey=${c[customerId]!.accountNo}-2024-07`,
       )
     ).body.items[0] as { id: string; status: string } | undefined;
   const drain = () => t.platform.executor.drain();
@@ -98,7 +98,7 @@ describe.each(BACKENDS)('monthly billing: read, calculate, audit, issue (%s)', (
   });
 
   it('issues the clean bills at once, due on the 15th, and tells the customers', async () => {
-    expect(await bill(c.household!.id)).toMatchObject({ status: 'issued', due_date: '2024-08-15', total: '80.70' });
+    expect(await bill(c.household!.id)).toMatchObject({ status: 'issued', dueDate: '2024-08-15', total: '80.70' });
     const sent = await notices(collector, `customerId=${c.household!.id}&template=bill_issued`);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.body).toContain('2024-07电费80.70元已出账，请于2024-08-15前缴纳');
@@ -135,7 +135,7 @@ describe.each(BACKENDS)('monthly billing: read, calculate, audit, issue (%s)', (
       await drain();
       return (await instance(auditor, audit.id)).status === 'completed';
     }, 10_000);
-    expect(await bill(c.rollover!.id)).toMatchObject({ status: 'issued', due_date: '2024-08-15', total: '53.80' });
+    expect(await bill(c.rollover!.id)).toMatchObject({ status: 'issued', dueDate: '2024-08-15', total: '53.80' });
     expect(await notices(collector, `customerId=${c.rollover!.id}&template=bill_issued`)).toHaveLength(1);
   });
 
@@ -161,7 +161,7 @@ describe.each(BACKENDS)('monthly billing: read, calculate, audit, issue (%s)', (
       return (await instance(auditor, audit.id)).status === 'completed';
     }, 10_000);
     const b = await bill(c.idle!.id);
-    expect(b).toMatchObject({ status: 'issued', due_date: '2024-08-19', audit_flags: [] });
+    expect(b).toMatchObject({ status: 'issued', dueDate: '2024-08-19', auditFlags: [] });
     expect(Number(b.total)).toBeGreaterThan(0);
     const vars = (await instance(auditor, audit.id)).variables;
     expect(vars).toMatchObject({ stillHeld: false, dueDate: '2024-08-19' });

@@ -117,23 +117,23 @@ describe.each(BACKENDS)('new connection (业扩报装), end to end through the A
     const { customerId, accountNo, meterId } = done.variables as Record<string, string>;
     const customer = await (await t.as('xh.clerk')).get(`/api/v1/customers/${customerId}`);
     expect(customer.body).toMatchObject({
-      account_no: accountNo,
+      accountNo,
       name: application.customerName,
-      department_id: 'ZJ-HZ-XH',
-      elec_type_code: '100',
+      departmentId: 'ZJ-HZ-XH',
+      elecTypeCode: '100',
     });
     const meters = await (await t.as('xh.meter')).get(`/api/v1/customers/${customerId}/meters`);
     expect(meters.body.items).toEqual([
       expect.objectContaining({
         id: meterId,
-        asset_no: 'NC-METER-0001',
-        accuracy_class: '0.5S',
-        install_date: '2025-06-09',
+        assetNo: 'NC-METER-0001',
+        accuracyClass: '0.5S',
+        installDate: '2025-06-09',
       }),
     ]);
     const notices = await leader.get(`/api/v1/notifications?instanceId=${id}`);
     expect(notices.body.items).toEqual([
-      expect.objectContaining({ template: 'connection_completed', customer_id: customerId }),
+      expect.objectContaining({ template: 'connection_completed', customerId }),
     ]);
     expect(notices.body.items[0].body).toContain(accountNo);
   });
@@ -222,7 +222,7 @@ describe.each(BACKENDS)('new connection (业扩报装), end to end through the A
     // residential: a whole-process limit of 5 WD; 4 days after acceptance it is on time
     expect(done.variables).toMatchObject({ slaLimitWd: 5, slaOnTime: true });
     const meters = await (await t.as('xh.meter')).get(`/api/v1/customers/${done.variables.customerId}/meters`);
-    expect(meters.body.items[0]).toMatchObject({ asset_no: 'NC-METER-0004', device_class: 'V' });
+    expect(meters.body.items[0]).toMatchObject({ assetNo: 'NC-METER-0004', deviceClass: 'V' });
   });
 
   it('never offers a contract on an expired supply scheme: a new scheme is drafted', async () => {

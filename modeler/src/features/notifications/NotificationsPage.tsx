@@ -3,21 +3,9 @@ import { api } from '../../lib/api';
 import { formatDateTime, useT } from '../../lib/i18n';
 import { rooms, subscribe } from '../../lib/realtime';
 import { useSession } from '../../lib/session';
+import type { List } from '../../../../server/lib/contract';
+import type { Notification, NotificationTemplateItem } from '../../../../server/notifications/notification.contract';
 import './notifications.css';
-
-interface Notice {
-  id: string;
-  account_no: string | null;
-  instance_id: string | null;
-  template: string;
-  channel: 'sms' | 'email';
-  recipient: string | null;
-  body: string;
-  gateway: string | null;
-  status: 'pending' | 'sent' | 'failed';
-  error: string | null;
-  created_at: string;
-}
 
 interface Criteria {
   accountNo: string;
@@ -40,13 +28,13 @@ export function NotificationsPage() {
   const [draft, setDraft] = useState<Criteria>({ accountNo: '', template: '', status: '' });
   const [criteria, setCriteria] = useState<Criteria>(draft);
   const [offset, setOffset] = useState(0);
-  const [rows, setRows] = useState<Notice[] | null>(null);
+  const [rows, setRows] = useState<Notification[] | null>(null);
   const [hasMore, setHasMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     api
-      .get<{ items: { code: string }[] }>('/notifications/templates')
+      .get<List<NotificationTemplateItem>>('/notifications/templates')
       .then((r) => setTemplates(r.items.map((i) => i.code)))
       .catch(() => setTemplates([]));
   }, []);
@@ -57,7 +45,7 @@ export function NotificationsPage() {
       if (criteria.accountNo.trim()) query.accountNo = criteria.accountNo.trim();
       if (criteria.template) query.template = criteria.template;
       if (criteria.status) query.status = criteria.status;
-      const page = await api.get<{ items: Notice[]; hasMore: boolean }>('/notifications', query);
+      const page = await api.get<List<Notification>>('/notifications', query);
       setRows(page.items);
       setHasMore(page.hasMore);
       setError(null);
@@ -168,20 +156,20 @@ export function NotificationsPage() {
             <tbody>
               {rows.map((n) => (
                 <tr key={n.id} data-notification-id={n.id}>
-                  <td>{formatDateTime(n.created_at)}</td>
-                  <td class="notification-mono">{n.account_no ?? '—'}</td>
+                  <td>{formatDateTime(n.createdAt)}</td>
+                  <td class="notification-mono">{n.accountNo ?? '—'}</td>
                   <td>{templateName(n.template)}</td>
                   <td>{t(`notifications.channel.${n.channel}`)}</td>
-                  <td class="notification-mono">{n.recipient ?? '—'}</td>
+                  <td class="notification-mono">{n.recipient || '—'}</td>
                   <td class="notification-body">{n.body}</td>
-                  <td title={n.error ?? (n.gateway ? t('notifications.gateway', { gateway: n.gateway }) : undefined)}>
+                  <td title={n.error ?? t('notifications.gateway', { gateway: n.gateway })}>
                     <span class={`notification-status notification-${n.status}`}>
                       {t(`notifications.status.${n.status}`)}
                     </span>
                   </td>
                   <td>
-                    {n.instance_id && can('dashboard', 'read') ? (
-                      <a href={`#/monitor/instances/${n.instance_id}`}>{t('notifications.openInstance')}</a>
+                    {n.instanceId && can('dashboard', 'read') ? (
+                      <a href={`#/monitor/instances/${n.instanceId}`}>{t('notifications.openInstance')}</a>
                     ) : (
                       '—'
                     )}
