@@ -9,6 +9,8 @@ import { AuthService, DEFAULT_AUTH_OPTIONS, type AuthOptions } from './identity/
 import { Authorization } from './identity/authorization.js';
 import { OrganisationService } from './identity/organisation.service.js';
 import { UsersService } from './identity/users.service.js';
+import { FormsService } from './forms/forms.service.js';
+import { TaskForms } from './forms/task-forms.js';
 import { createHttpApp } from './http/app.js';
 import type { Services } from './http/services.js';
 import type { Route } from './http/route.js';
@@ -18,7 +20,7 @@ import { horizonMs } from './monitoring/alerts.service.js';
 import { Realtime, type RealtimeOptions } from './realtime/realtime.js';
 import { realtimeRoutes } from './realtime/routes.js';
 import { DeployLint } from './lint/deploy-lint.js';
-import { DraftsService } from './designer/drafts.service.js';
+import { DesignerDraftsService } from './designer/drafts.service.js';
 import { DesignerCatalogService } from './designer/catalog.service.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
@@ -134,7 +136,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     logger,
   );
   registry.register(notifyCustomerService(db, notifications));
-  const tasks = new TasksService(db, transactions, steps, visibility, authorization);
+  const forms = new FormsService(db);
+  const tasks = new TasksService(db, transactions, steps, visibility, authorization, new TaskForms(db, forms));
   const bills = new BillsService(db, customers, audit);
   const arrears = new ArrearsService(db, customers);
   const instances = new InstancesService(db, transactions, definitions, steps, visibility, authorization);
@@ -163,8 +166,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     audit,
     users: new UsersService(db, audit),
     organisation: new OrganisationService(db, audit),
-    deployments: new DeploymentsService(db, transactions, registry, deployLint),
-    drafts: new DraftsService(db, transactions),
+    deployments: new DeploymentsService(db, transactions, registry, forms, deployLint),
+    drafts: new DesignerDraftsService(db, transactions),
     designerCatalog: new DesignerCatalogService(db, registry, deployLint),
     instances,
     tasks,

@@ -18,7 +18,7 @@ import {
  * revision it was based on, so of two designers editing one draft the later save is refused
  * (409 DRAFT_STALE) instead of losing the other's work.
  */
-export class DraftsService {
+export class DesignerDraftsService {
   constructor(
     private readonly db: Db,
     private readonly transactions: Transactions,

@@ -22,11 +22,10 @@ export interface TaskForm {
 
 /** A task's form and the server-side check of its completion (issue 5 §7). */
 export class TaskForms {
-  readonly forms: FormsService;
-
-  constructor(private readonly db: Db) {
-    this.forms = new FormsService(db);
-  }
+  constructor(
+    private readonly db: Db,
+    readonly forms: FormsService,
+  ) {}
 
   private async variables(task: TaskRef): Promise<Record<string, unknown>> {
     const instance = await this.db('process_instances').where({ id: task.instance_id }).first('variables');

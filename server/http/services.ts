@@ -5,7 +5,7 @@ import type { OrganisationService } from '../identity/organisation.service.js';
 import type { UsersService } from '../identity/users.service.js';
 import type { ServiceRegistry } from '../services/registry.js';
 import type { DeploymentsService } from '../workflow/deployments.service.js';
-import type { DraftsService } from '../designer/drafts.service.js';
+import type { DesignerDraftsService } from '../designer/drafts.service.js';
 import type { DesignerCatalogService } from '../designer/catalog.service.js';
 import type { IncidentsService } from '../workflow/incidents.service.js';
 import type { InstancesService } from '../workflow/instances.service.js';
@@ -38,7 +38,7 @@ export interface Services {
   users: UsersService;
   organisation: OrganisationService;
   deployments: DeploymentsService;
-  drafts: DraftsService;
+  drafts: DesignerDraftsService;
   designerCatalog: DesignerCatalogService;
   instances: InstancesService;
   tasks: TasksService;

@@ -76,7 +76,6 @@ type TaskRow = Record<string, unknown> & {
 
 /** Claims, releases and completes user tasks; lists and reads them. */
 export class TasksService {
-  #forms: TaskForms | null = null;
 
   constructor(
     private readonly db: Db,
@@ -84,6 +83,7 @@ export class TasksService {
     private readonly executor: StepExecutor,
     private readonly visibility: Visibility,
     private readonly authorization: Authorization,
+    private readonly forms: TaskForms,
   ) {}
 
   /**
@@ -144,10 +144,6 @@ export class TasksService {
     return named as typeof task; // callers read the row's columns as before, plus the two names
   }
 
-  private get forms(): TaskForms {
-    this.#forms ??= new TaskForms(this.db);
-    return this.#forms;
-  }
 
   /** A visible task's form-js schema and the values it shows (404 when the task has no form). */
   async form(id: string, actor: Actor): Promise<TaskForm> {

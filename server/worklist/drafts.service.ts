@@ -20,7 +20,7 @@ type VisibleTask = {
  * that are no longer open are never answered and are removed lazily (when their owner next saves
  * one): the completion transaction stays as lean as the engine needs it.
  */
-export class DraftsService {
+export class TaskFormDraftsService {
   constructor(
     private readonly db: Db,
     private readonly tasks: TasksService,

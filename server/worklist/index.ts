@@ -9,7 +9,7 @@ import type { Visibility } from '../workflow/visibility.js';
 import { AttachmentsService } from './attachments.service.js';
 import { CommentsService } from './comments.service.js';
 import { DelegationService } from './delegation.service.js';
-import { DraftsService } from './drafts.service.js';
+import { TaskFormDraftsService } from './drafts.service.js';
 import { FiltersService } from './filters.service.js';
 import { TaskAccess } from './task-access.js';
 import { TaskContextService } from './task-context.service.js';
@@ -32,7 +32,7 @@ export interface WorklistDependencies {
 export interface Worklist {
   list: WorklistService;
   filters: FiltersService;
-  drafts: DraftsService;
+  drafts: TaskFormDraftsService;
   comments: CommentsService;
   attachments: AttachmentsService;
   delegation: DelegationService;
@@ -44,7 +44,7 @@ export function createWorklist(d: WorklistDependencies): Worklist {
   return {
     list: new WorklistService(new WorklistRepository(d.db), d.visibility, d.authorization),
     filters: new FiltersService(d.db, d.authorization),
-    drafts: new DraftsService(d.db, d.tasks, d.visibility),
+    drafts: new TaskFormDraftsService(d.db, d.tasks, d.visibility),
     comments: new CommentsService(d.db, d.transactions, access),
     attachments: new AttachmentsService(d.db, d.transactions, access, d.attachmentMaxBytes),
     delegation: new DelegationService(d.db, d.tasks),
