@@ -137,7 +137,7 @@ export class TasksService {
   async get(id: string, actor: Actor) {
     const task = await this.db('tasks')
       .where({ id })
-      .where(await this.visibility.taskFilter(actor))
+      .where((await this.visibility.taskVisible(actor)).where('tasks'))
       .first(TASK_COLUMNS);
     if (!task) throw new NotFound('task', id);
     const [named] = await withPeopleNames(this.db, [task as Record<string, unknown>]);
@@ -436,7 +436,7 @@ export class TasksService {
 
   /** Locks a task the actor may see; a task they may not see is a 404, whatever its state. */
   private async lockVisibleTask(scope: TransactionScope, id: string, actor: Actor): Promise<TaskRow> {
-    return this.lockTask(scope, id, await this.visibility.taskFilter(actor));
+    return this.lockTask(scope, id, (await this.visibility.taskVisible(actor)).where('tasks'));
   }
 
   private async lockTask(

@@ -63,24 +63,9 @@ export class Visibility {
     };
   }
 
-  /** Task visibility (access/task-visible.ts) as one filter over `tasks`. */
-  async taskFilter(actor: Actor) {
-    return (await taskVisible(this.authorization, actor)).where('tasks');
-  }
-
-  /** Task visibility as worklist union branches; null: one filter serves (`taskFilter`). */
-  async taskBranches(actor: Actor, maxBranches = 48): Promise<TaskBranch[] | null> {
-    return (await taskVisible(this.authorization, actor)).branches(maxBranches);
-  }
-
   /** The worklist's "claimable" (access/task-claimable.ts) as union branches. */
   async candidateBranches(actor: Actor, maxBranches = 48): Promise<TaskBranch[]> {
     return (await taskClaimable(this.authorization, actor)).branches(maxBranches);
-  }
-
-  /** Task visibility for a task row already at hand. */
-  async canSee(actor: Actor, task: TaskAccessRow): Promise<boolean> {
-    return (await taskVisible(this.authorization, actor)).allows(task);
   }
 
   /** May the actor claim this task (be its candidate): access/task-claimable.ts. */
