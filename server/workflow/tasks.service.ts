@@ -9,37 +9,22 @@ import type { StepExecutor } from './step-executor.js';
 import type { Transactions, TransactionScope } from './transactions.js';
 import type { Visibility } from './visibility.js';
 import type { TaskAccessRow } from '../access/rule.js';
-import { branchUnion, taskOrder } from './branch-union.js';
+import { branchUnion, countBranches, taskOrder } from './branch-union.js';
 import type { Authorization } from '../identity/authorization.js';
 import { Forbidden, Invalid } from '../lib/errors.js';
 import { TaskForms, type TaskForm } from '../forms/task-forms.js';
-import { displayNames, withPeopleNames } from './user-names.js';
+import { displayNames } from './user-names.js';
+import {
+  TASK_COLUMNS,
+  peopleOf,
+  toTask,
+  type Task,
+  type TaskCompletion,
+  type TaskRow as TaskColumns,
+} from './tasks.contract.js';
+import { TOTAL_CAP } from './paging.js';
 
-export const TASK_COLUMNS = [
-  'id',
-  'instance_id',
-  'definition_id',
-  'definition_key',
-  'element_id',
-  'name',
-  'candidate_groups',
-  'candidate_users',
-  'assignee',
-  'form_key',
-  'due_at',
-  'follow_up_at',
-  'priority',
-  'status',
-  'department_id',
-  'business_key',
-  'locals',
-  'created_at',
-  'claimed_at',
-  'completed_at',
-  'completed_by',
-  'owner',
-  'delegation_state',
-];
+export { TASK_COLUMNS };
 
 export interface TaskFilter {
   status?: 'open' | 'completed' | 'cancelled' | undefined;
@@ -58,21 +43,8 @@ export interface TaskFilter {
   order?: 'asc' | 'desc' | undefined;
 }
 
-type TaskRow = Record<string, unknown> & {
-  id: string;
-  instance_id: string;
-  status: string;
-  assignee: string | null;
-  claimed_at: Date | null;
-  execution_id: string;
-  department_id: string | null;
-  definition_key: string;
-  business_key: string | null;
-  candidate_users: string[];
-  candidate_groups: string[];
-  owner: string | null;
-  delegation_state: 'pending' | 'resolved' | null;
-};
+/** A task row as locked for a command: its columns and the engine execution it waits in. */
+type TaskRow = TaskColumns & { execution_id: string };
 
 /** Claims, releases and completes user tasks; lists and reads them. */
 export class TasksService {
@@ -91,30 +63,33 @@ export class TasksService {
    * the actor may see a task (issue 3 §4: a county clerk's worklist stays fast with a million
    * tasks); other lists use the same visibility as one filter.
    */
-  async list(filter: TaskFilter, request: PageRequest, actor: Actor): Promise<Page<Record<string, unknown>>> {
+  async list(filter: TaskFilter, request: PageRequest, actor: Actor): Promise<Page<Task>> {
     const status = filter.status ?? 'open';
     const order = taskOrder(filter.sort, filter.order);
-    const filtered = () => this.applyFilter(this.db('tasks').select(TASK_COLUMNS).where('status', status), filter);
+    const matching = () => this.applyFilter(this.db('tasks').where('status', status), filter);
+    const filtered = () => matching().select(TASK_COLUMNS);
     const visible = await this.visibility.taskVisible(actor);
     const branches = status === 'open' && !filter.instanceId ? visible.branches() : null;
     if (!branches) {
       const q = filtered();
       q.where(visible.where('tasks'));
-      const found = await page(q.orderByRaw(order.sql), request);
-      return { ...found, items: await withPeopleNames(this.db, found.items as Record<string, unknown>[]) };
+      const found = await page<TaskColumns>(q.orderByRaw(order.sql), request);
+      return { ...found, items: await toTasks(this.db, found.items) };
     }
     const union = branchUnion(branches, filtered, order, request.offset + request.limit + 1);
-    const result = await this.db.raw(`${union.sql} LIMIT ? OFFSET ?`, [
-      ...union.bindings,
-      request.limit + 1,
-      request.offset,
+    const [result, count] = await Promise.all([
+      this.db.raw(`${union.sql} LIMIT ? OFFSET ?`, [...union.bindings, request.limit + 1, request.offset]) as Promise<{
+        rows: TaskColumns[];
+      }>,
+      countBranches(this.db, branches, matching, TOTAL_CAP),
     ]);
-    const rows = result.rows as Record<string, unknown>[];
     return {
-      items: await withPeopleNames(this.db, rows.slice(0, request.limit)),
+      items: await toTasks(this.db, result.rows.slice(0, request.limit)),
+      total: count.total,
+      totalCapped: count.capped,
       offset: request.offset,
       limit: request.limit,
-      hasMore: rows.length > request.limit,
+      hasMore: result.rows.length > request.limit,
     };
   }
 
@@ -133,28 +108,34 @@ export class TasksService {
     return q;
   }
 
-  /** A task the actor may see; any other id answers 404, so ids leak nothing (issue 3 §5). */
-  async get(id: string, actor: Actor) {
+  /**
+   * The row of a task the actor may see, for the services that build on it (drafts, comments,
+   * the task page); any other id answers 404, so ids leak nothing (issue 3 §5).
+   */
+  async get(id: string, actor: Actor): Promise<TaskColumns> {
     const task = await this.db('tasks')
       .where({ id })
       .where((await this.visibility.taskVisible(actor)).where('tasks'))
-      .first(TASK_COLUMNS);
+      .first<TaskColumns | undefined>(TASK_COLUMNS);
     if (!task) throw new NotFound('task', id);
-    const [named] = await withPeopleNames(this.db, [task as Record<string, unknown>]);
-    return named as typeof task; // callers read the row's columns as before, plus the two names
+    return task;
+  }
+
+  /** A task the actor may see, as the API answers it. */
+  async read(id: string, actor: Actor): Promise<Task> {
+    return toTaskWithNames(this.db, await this.get(id, actor));
   }
 
 
   /** A visible task's form-js schema and the values it shows (404 when the task has no form). */
   async form(id: string, actor: Actor): Promise<TaskForm> {
-    const task = await this.get(id, actor);
-    return this.forms.forTask({ ...task, locals: (task.locals as Record<string, unknown> | null) ?? null } as never);
+    return this.forms.forTask(await this.get(id, actor));
   }
 
-  async claim(id: string, actor: Actor) {
+  async claim(id: string, actor: Actor): Promise<Task> {
     return this.transactions.run(async (scope) => {
       const task = await this.lockVisibleTask(scope, id, actor);
-      if (task.assignee === actor.username) return this.read(scope, id);
+      if (task.assignee === actor.username) return toTaskWithNames(scope.trx, task);
       if (task.assignee) {
         const assigneeName = (await displayNames(scope.trx, [task.assignee])).get(task.assignee) ?? null;
         throw new Conflict(
@@ -174,7 +155,7 @@ export class TasksService {
         .trx('tasks')
         .where({ id })
         .update({ assignee: actor.username, claimed_at: this.executor.now(), revision: scope.trx.raw('revision + 1') })
-        .returning(TASK_COLUMNS);
+        .returning<TaskColumns[]>(TASK_COLUMNS);
       this.log(scope, task, 'claim', actor);
       auditInTransaction(scope, actor, 'task.claim', 'task', id);
       scope.outbox.add(
@@ -184,11 +165,11 @@ export class TasksService {
           assigneeName: actor.displayName,
         }),
       );
-      return (await withPeopleNames(scope.trx, [claimed as Record<string, unknown>]))[0]!;
+      return toTaskWithNames(scope.trx, claimed);
     });
   }
 
-  async unclaim(id: string, actor: Actor) {
+  async unclaim(id: string, actor: Actor): Promise<Task> {
     return this.transactions.run(async (scope) => {
       const task = await this.lockVisibleTask(scope, id, actor);
       if (task.delegation_state === 'pending') throw delegatedConflict(task);
@@ -202,11 +183,11 @@ export class TasksService {
         .trx('tasks')
         .where({ id })
         .update({ assignee: null, claimed_at: null, revision: scope.trx.raw('revision + 1') })
-        .returning(TASK_COLUMNS);
+        .returning<TaskColumns[]>(TASK_COLUMNS);
       this.log(scope, task, 'unclaim', actor);
       auditInTransaction(scope, actor, 'task.unclaim', 'task', id);
       scope.outbox.add(this.executor.event('task:unclaimed', this.instanceOf(task), { taskId: id }));
-      return (await withPeopleNames(scope.trx, [released as Record<string, unknown>]))[0]!;
+      return toTaskWithNames(scope.trx, released);
     });
   }
 
@@ -214,13 +195,12 @@ export class TasksService {
    * Completes a task the actor holds: its variables are merged into the instance and the engine
    * continues. A second completion, or one by someone who does not hold the task, is a 409.
    */
-  async complete(id: string, variables: Variables, actor: Actor) {
+  async complete(id: string, variables: Variables, actor: Actor): Promise<TaskCompletion> {
     const head = (await this.db('tasks')
       .where({ id })
       .where((await this.visibility.taskVisible(actor)).where('tasks'))
       .first('instance_id', 'department_id', 'assignee', 'owner', 'candidate_users', 'candidate_groups')) as
-      | (TaskAccessRow & { instance_id: string })
-      | undefined;
+      (TaskAccessRow & { instance_id: string }) | undefined;
     if (!head) throw new NotFound('task', id);
     if (!(await this.visibility.taskCompletable(actor)).allows(head)) {
       throw new Forbidden(`you may not complete task${head.department_id ? ` in ${head.department_id}` : ''}`);
@@ -268,7 +248,7 @@ export class TasksService {
         }),
       );
       // What comes next, as far as the actor may see it: saves the client a worklist round trip.
-      const nextTasks = [];
+      const nextTasks: TaskCompletion['nextTasks'] = [];
       const visible = await this.visibility.taskVisible(actor);
       for (const next of scope.createdTasks) {
         if (next.instance_id === instance.id && visible.allows(next)) {
@@ -283,12 +263,15 @@ export class TasksService {
    * Reassigns (or releases, with null) a task: for those who may reassign tasks in the task's
    * department — team leaders within their subtree (issue 3 §5).
    */
-  async assign(id: string, assignee: string | null, actor: Actor) {
+  async assign(id: string, assignee: string | null, actor: Actor): Promise<Task> {
     return this.transactions.run(async (scope) => {
       const task = await this.lockVisibleTask(scope, id, actor);
       await this.authorization.require(actor, 'task', 'reassign', task.department_id);
       if (assignee !== null) {
-        const user = await scope.trx('users').where({ username: assignee, active: true }).first('username');
+        const user = await scope
+          .trx('users')
+          .where({ username: assignee, active: true })
+          .first<{ username: string } | undefined>('username');
         if (!user)
           throw new Invalid('VALIDATION_FAILED', `no active user ${assignee}`, [
             { field: 'assignee', reason: 'unknown' },
@@ -305,7 +288,7 @@ export class TasksService {
           delegation_state: null,
           revision: scope.trx.raw('revision + 1'),
         })
-        .returning(TASK_COLUMNS);
+        .returning<TaskColumns[]>(TASK_COLUMNS);
       this.log(scope, task, 'reassign', actor, { from: task.assignee, to: assignee });
       auditInTransaction(scope, actor, 'task.reassign', 'task', id, { from: task.assignee, to: assignee });
       scope.outbox.add(
@@ -316,7 +299,7 @@ export class TasksService {
           by: actor.username,
         }),
       );
-      return (await withPeopleNames(scope.trx, [reassigned as Record<string, unknown>]))[0]!;
+      return toTaskWithNames(scope.trx, reassigned);
     });
   }
 
@@ -326,7 +309,7 @@ export class TasksService {
    * resolves it back. It cannot be completed or released while delegated. Delegating again keeps
    * the first owner.
    */
-  async delegate(id: string, delegate: string, actor: Actor) {
+  async delegate(id: string, delegate: string, actor: Actor): Promise<Task> {
     return this.transactions.run(async (scope) => {
       const task = await this.lockVisibleTask(scope, id, actor);
       if (task.status !== 'open') throw new Conflict('TASK_NOT_OPEN', `the task is ${task.status}`);
@@ -349,7 +332,10 @@ export class TasksService {
           { field: 'body.userId', reason: 'holder' },
         ]);
       }
-      const user = await scope.trx('users').where({ username: delegate, active: true }).first('username');
+      const user = await scope
+        .trx('users')
+        .where({ username: delegate, active: true })
+        .first<{ username: string } | undefined>('username');
       if (!user)
         throw new Invalid('VALIDATION_FAILED', `no active user ${delegate}`, [
           { field: 'body.userId', reason: 'unknown' },
@@ -364,7 +350,7 @@ export class TasksService {
           claimed_at: this.executor.now(),
           revision: scope.trx.raw('revision + 1'),
         })
-        .returning(TASK_COLUMNS);
+        .returning<TaskColumns[]>(TASK_COLUMNS);
       this.log(scope, task, 'delegate', actor, { owner, to: delegate });
       auditInTransaction(scope, actor, 'task.delegate', 'task', id, { owner, to: delegate });
       scope.outbox.add(
@@ -376,7 +362,7 @@ export class TasksService {
           by: actor.username,
         }),
       );
-      return (await withPeopleNames(scope.trx, [delegated as Record<string, unknown>]))[0]!;
+      return toTaskWithNames(scope.trx, delegated);
     });
   }
 
@@ -384,7 +370,7 @@ export class TasksService {
    * The delegate hands the task back to its owner (Camunda's resolveTask) with the values they
    * filled in, which the owner finds as their draft of the form; the owner then completes it.
    */
-  async resolve(id: string, values: Variables, actor: Actor) {
+  async resolve(id: string, values: Variables, actor: Actor): Promise<Task> {
     return this.transactions.run(async (scope) => {
       const task = await this.lockVisibleTask(scope, id, actor);
       if (task.delegation_state !== 'pending' || task.assignee !== actor.username || !task.owner) {
@@ -414,7 +400,7 @@ export class TasksService {
           claimed_at: this.executor.now(),
           revision: scope.trx.raw('revision + 1'),
         })
-        .returning(TASK_COLUMNS);
+        .returning<TaskColumns[]>(TASK_COLUMNS);
       this.log(scope, task, 'resolve', actor, { owner, variables: Object.keys(values) });
       auditInTransaction(scope, actor, 'task.resolve', 'task', id, { owner });
       scope.outbox.add(
@@ -425,13 +411,8 @@ export class TasksService {
           by: actor.username,
         }),
       );
-      return (await withPeopleNames(scope.trx, [resolved as Record<string, unknown>]))[0]!;
+      return toTaskWithNames(scope.trx, resolved);
     });
-  }
-
-  private async read(scope: TransactionScope, id: string) {
-    const task = (await scope.trx('tasks').where({ id }).first(TASK_COLUMNS)) as Record<string, unknown>;
-    return (await withPeopleNames(scope.trx, [task]))[0]!;
   }
 
   /** Locks a task the actor may see; a task they may not see is a 404, whatever its state. */
@@ -446,7 +427,7 @@ export class TasksService {
   ): Promise<TaskRow> {
     const query = scope.trx('tasks').where({ id });
     if (filter) query.where(filter);
-    const task = (await query.forUpdate().first([...TASK_COLUMNS, 'execution_id'])) as TaskRow | undefined;
+    const task = await query.forUpdate().first<TaskRow | undefined>([...TASK_COLUMNS, 'execution_id']);
     if (!task) throw new NotFound('task', id);
     if (task.status !== 'open')
       throw new Conflict('TASK_NOT_OPEN', `the task is already ${task.status}`, { status: task.status });
@@ -479,6 +460,18 @@ export class TasksService {
       business_key: task.business_key,
     };
   }
+}
+
+/** Rows → tasks, with the display names of the people they name read in one query. */
+async function toTasks(db: Db, rows: TaskColumns[]): Promise<Task[]> {
+  const names = await displayNames(db, rows.flatMap(peopleOf));
+  return rows.map((row) => toTask(row, names));
+}
+
+/** One row (as written by an update … returning) → the task. */
+async function toTaskWithNames(db: Db, row: TaskColumns | undefined): Promise<Task> {
+  if (!row) throw new Error('the task row was not returned');
+  return toTask(row, await displayNames(db, peopleOf(row)));
 }
 
 /** A delegated task waits for its delegate: neither completed nor released until it is resolved. */

@@ -5,6 +5,8 @@ import { AppError, Invalid, NotFound } from '../lib/errors.js';
 import type { Transactions } from '../workflow/transactions.js';
 import { insertAnnounced, type Owner, type TaskAccess, type TaskRef } from './task-access.js';
 import type { UploadedFile } from './upload.js';
+import { toAttachment, type Attachment, type AttachmentRow } from './attachments.contract.js';
+import { wholeList, type Page } from '../workflow/paging.js';
 
 /** Documents staff attach to applications: scans, photos, office files. Nothing a browser would run. */
 export const ALLOWED_CONTENT_TYPES = [
@@ -36,6 +38,18 @@ const META = [
   'a.created_at',
 ];
 
+/** An attachment's bytes and what its download headers need. */
+export interface AttachmentFile {
+  filename: string;
+  contentType: string;
+  sha256: string;
+  content: Buffer;
+}
+
+type StoredFile = Pick<AttachmentRow, 'id' | 'task_id' | 'instance_id' | 'filename' | 'content_type' | 'sha256'> & {
+  content: Uint8Array;
+};
+
 /** Files on a task, kept in the database (bytea, with their sha256), read through the task's visibility. */
 export class AttachmentsService {
   constructor(
@@ -51,18 +65,18 @@ export class AttachmentsService {
   }
 
   /** Metadata, oldest first (at most 500); each downloads through `downloadUrl`. */
-  async list(owner: Owner, actor: Actor) {
+  async list(owner: Owner, actor: Actor): Promise<Page<Attachment>> {
     const [column, id] = await this.access.rowsOf(owner, actor);
-    const rows = await this.db('task_attachments as a')
+    const rows = (await this.db('task_attachments as a')
       .leftJoin('users as u', 'u.username', 'a.uploaded_by')
       .where(`a.${column}`, id)
       .select([...META, 'u.display_name'])
       .orderBy([{ column: 'a.created_at' }, { column: 'a.id' }])
-      .limit(500);
-    return { items: rows.map((r) => this.toApi(r)) };
+      .limit(500)) as AttachmentRow[];
+    return wholeList(rows.map(toAttachment));
   }
 
-  async add(task: TaskRef, file: UploadedFile, actor: Actor) {
+  async add(task: TaskRef, file: UploadedFile, actor: Actor): Promise<Attachment> {
     const contentType = file.contentType.toLowerCase();
     if (!ALLOWED_CONTENT_TYPES.includes(contentType)) {
       throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `files of type ${contentType} are not accepted`, [
@@ -92,14 +106,14 @@ export class AttachmentsService {
       author: actor.username,
       filename,
     });
-    return this.toApi({ ...row, display_name: actor.displayName });
+    return toAttachment({ ...row, display_name: actor.displayName });
   }
 
   /** The file, if the actor may see the task (or instance) it belongs to; otherwise 404. */
-  async download(id: string, actor: Actor) {
+  async download(id: string, actor: Actor): Promise<AttachmentFile> {
     const row = await this.db('task_attachments')
       .where({ id })
-      .first('id', 'task_id', 'instance_id', 'filename', 'content_type', 'content', 'sha256');
+      .first<StoredFile | undefined>('id', 'task_id', 'instance_id', 'filename', 'content_type', 'content', 'sha256');
     if (!row) throw new NotFound('attachment', id);
     try {
       await this.access.rowsOf({ taskId: row.task_id }, actor);
@@ -112,27 +126,11 @@ export class AttachmentsService {
       }
     }
     return {
-      filename: row.filename as string,
-      contentType: row.content_type as string,
-      sha256: row.sha256 as string,
+      filename: row.filename,
+      contentType: row.content_type,
+      sha256: row.sha256,
       // pg answers bytea as a Buffer, PGlite as a Uint8Array.
-      content: Buffer.from(row.content as Uint8Array),
-    };
-  }
-
-  private toApi(r: Record<string, unknown>) {
-    return {
-      id: r.id as string,
-      taskId: r.task_id as string,
-      instanceId: r.instance_id as string,
-      filename: r.filename as string,
-      contentType: r.content_type as string,
-      size: Number(r.size),
-      sha256: r.sha256 as string,
-      uploadedBy: r.uploaded_by as string,
-      uploadedByName: (r.display_name as string | null) ?? (r.uploaded_by as string),
-      createdAt: r.created_at as Date,
-      downloadUrl: `/api/v1/attachments/${r.id as string}`,
+      content: Buffer.from(row.content),
     };
   }
 }

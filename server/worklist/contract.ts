@@ -1,56 +1,100 @@
+import { z } from 'zod';
+import { iso, listSchema, timestamp } from '../lib/contract.js';
+import type { TaskRow } from '../workflow/tasks.contract.js';
+
 /**
- * The worklist's response shapes, shared by the server and the browser app (`modeler/` imports
- * them with `import type`). Types only: no runtime imports, no Node or knex types.
- *
- * `Time` is how a timestamp is held: the server fills these fields with what the database driver
- * returns (a `Date` on PostgreSQL), and JSON carries it as an ISO 8601 string, which is the
- * default the browser reads.
+ * The worklist's answers (GET /worklist, GET /worklist/counts), declared once: the server checks
+ * its answers against these schemas and the browser app (`modeler/`) imports the inferred types
+ * with `import type`. Nothing here may import Node or knex.
  */
 
-export interface WorklistItem<Time = string> {
-  id: string;
-  name: string | null;
-  elementId: string;
-  definitionKey: string;
-  definitionName: string | null;
-  businessKey: string | null;
-  customerId: string | null;
-  accountNo: string | null;
-  customerName: string | null;
-  departmentId: string | null;
-  departmentName: string | null;
-  createdAt: Time;
-  dueAt: Time | null;
-  priority: number;
-  assignee: string | null;
-  /** The assignee's display name (users.display_name); `assignee` stays the username. */
-  assigneeName: string | null;
-  candidateGroups: string[];
-  formKey: string | null;
-  instanceId: string;
-  claimedAt: Time | null;
-  completedAt: Time | null;
-  completedBy: string | null;
-  completedByName: string | null;
-}
+/** One task on the worklist, with the names a list shows (definition, customer, department, people). */
+export const worklistItemSchema = z.object({
+  id: z.uuid(),
+  name: z.string().nullable(),
+  elementId: z.string(),
+  definitionKey: z.string(),
+  definitionName: z.string().nullable(),
+  businessKey: z.string().nullable(),
+  customerId: z.string().nullable(),
+  accountNo: z.string().nullable(),
+  customerName: z.string().nullable(),
+  departmentId: z.string().nullable(),
+  departmentName: z.string().nullable(),
+  createdAt: timestamp,
+  dueAt: timestamp.nullable(),
+  priority: z.number().int(),
+  /** The holder's username; `assigneeName` is their display name (users.display_name). */
+  assignee: z.string().nullable(),
+  assigneeName: z.string().nullable(),
+  candidateGroups: z.array(z.string()),
+  formKey: z.string().nullable(),
+  instanceId: z.uuid(),
+  claimedAt: timestamp.nullable(),
+  completedAt: timestamp.nullable(),
+  completedBy: z.string().nullable(),
+  completedByName: z.string().nullable(),
+});
+export type WorklistItem = z.infer<typeof worklistItemSchema>;
 
-/** One page of a view (GET /worklist). */
-export interface WorklistPage<Time = string> {
-  items: WorklistItem<Time>[];
-  /** Exact up to `TOTAL_CAP`; beyond it `totalCapped` is true ("1 000+"). */
-  total: number;
-  totalCapped: boolean;
-  offset: number;
-  limit: number;
-  hasMore: boolean;
-}
+/** One page of a view (GET /worklist); `total` is exact up to the cap (`totalCapped` beyond). */
+export const worklistPageSchema = listSchema(worklistItemSchema);
+export type WorklistPage = z.infer<typeof worklistPageSchema>;
 
 /** The three tab badges (GET /worklist/counts); `completed` = completed by me since `completedSince`. */
-export interface WorklistCounts {
-  mine: number;
-  claimable: number;
-  completed: number;
-  cap: number;
-  /** ISO 8601. */
-  completedSince: string;
+export const worklistCountsSchema = z.object({
+  mine: z.number().int().nonnegative(),
+  claimable: z.number().int().nonnegative(),
+  completed: z.number().int().nonnegative(),
+  /** Each count is exact up to this many. */
+  cap: z.number().int(),
+  completedSince: timestamp,
+});
+export type WorklistCounts = z.infer<typeof worklistCountsSchema>;
+
+/** A task row as the worklist reads it: the task's columns and the customer it concerns. */
+export interface WorklistRow extends TaskRow {
+  customer_id: string | null;
+  account_no: string | null;
+}
+
+/** The names a page of rows refers to, each read once for the whole page. */
+export interface WorklistNames {
+  definitions: ReadonlyMap<string, string | null>;
+  customersById: ReadonlyMap<string, string>;
+  customersByAccountNo: ReadonlyMap<string, string>;
+  departments: (id: string | null) => string | null;
+  people: ReadonlyMap<string, string>;
+}
+
+export function toWorklistItem(r: WorklistRow, names: WorklistNames): WorklistItem {
+  const person = (username: string | null) => (username ? (names.people.get(username) ?? null) : null);
+  return {
+    id: r.id,
+    name: r.name,
+    elementId: r.element_id,
+    definitionKey: r.definition_key,
+    definitionName: names.definitions.get(r.definition_id) ?? null,
+    businessKey: r.business_key,
+    customerId: r.customer_id,
+    accountNo: r.account_no,
+    customerName:
+      (r.customer_id ? names.customersById.get(r.customer_id) : undefined) ??
+      (r.account_no ? names.customersByAccountNo.get(r.account_no) : undefined) ??
+      null,
+    departmentId: r.department_id,
+    departmentName: names.departments(r.department_id),
+    createdAt: iso(r.created_at),
+    dueAt: iso(r.due_at),
+    priority: r.priority,
+    assignee: r.assignee,
+    assigneeName: person(r.assignee),
+    candidateGroups: r.candidate_groups ?? [],
+    formKey: r.form_key,
+    instanceId: r.instance_id,
+    claimedAt: iso(r.claimed_at),
+    completedAt: iso(r.completed_at),
+    completedBy: r.completed_by,
+    completedByName: person(r.completed_by),
+  };
 }

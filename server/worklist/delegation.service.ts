@@ -1,6 +1,7 @@
 import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
 import type { TasksService } from '../workflow/tasks.service.js';
+import type { Task } from '../workflow/tasks.contract.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,8 +22,10 @@ export class DelegationService {
    * `userId`: a user's id or username. An id is turned into the username here; whether the user
    * exists and is active is checked by TasksService.delegate, inside its transaction.
    */
-  async delegate(taskId: string, userId: string, actor: Actor) {
-    const byId = UUID.test(userId) ? await this.db('users').where({ id: userId }).first('username') : undefined;
-    return this.tasks.delegate(taskId, (byId?.username as string | undefined) ?? userId, actor);
+  async delegate(taskId: string, userId: string, actor: Actor): Promise<Task> {
+    const byId = UUID.test(userId)
+      ? await this.db('users').where({ id: userId }).first<{ username: string } | undefined>('username')
+      : undefined;
+    return this.tasks.delegate(taskId, byId?.username ?? userId, actor);
   }
 }

@@ -3,17 +3,9 @@ import type { Actor } from '../lib/actor.js';
 import { Forbidden, TooLarge } from '../lib/errors.js';
 import type { TasksService } from '../workflow/tasks.service.js';
 import type { Visibility } from '../workflow/visibility.js';
+import { NO_DRAFT, toDraft, type Draft, type DraftRow } from './drafts.contract.js';
 
 export const MAX_DRAFT_BYTES = 256 * 1024;
-
-type VisibleTask = {
-  id: string;
-  status: string;
-  assignee: string | null;
-  candidate_users: string[];
-  candidate_groups: string[];
-  department_id: string | null;
-};
 
 /**
  * Unfinished form input per task and user, so that work survives a closed tab. Drafts of tasks
@@ -28,18 +20,18 @@ export class TaskFormDraftsService {
   ) {}
 
   /** The actor's draft, or `{ data: null, savedAt: null }` when there is none (or the task is closed). */
-  async get(taskId: string, actor: Actor) {
-    const task = (await this.tasks.get(taskId, actor)) as VisibleTask;
-    if (task.status !== 'open') return { data: null, savedAt: null };
-    const row = await this.db('task_drafts').where({ task_id: taskId, username: actor.username }).first();
-    return row
-      ? { data: row.data as Record<string, unknown>, savedAt: row.saved_at as Date }
-      : { data: null, savedAt: null };
+  async get(taskId: string, actor: Actor): Promise<Draft> {
+    const task = await this.tasks.get(taskId, actor);
+    if (task.status !== 'open') return NO_DRAFT;
+    const row = await this.db('task_drafts')
+      .where({ task_id: taskId, username: actor.username })
+      .first<DraftRow | undefined>('data', 'saved_at');
+    return row ? toDraft(row) : NO_DRAFT;
   }
 
   /** Only the assignee or a candidate may keep a draft, and only of an open task. */
-  async save(taskId: string, data: Record<string, unknown>, actor: Actor) {
-    const task = (await this.tasks.get(taskId, actor)) as VisibleTask;
+  async save(taskId: string, data: Record<string, unknown>, actor: Actor): Promise<Draft> {
+    const task = await this.tasks.get(taskId, actor);
     const json = JSON.stringify(data);
     if (Buffer.byteLength(json) > MAX_DRAFT_BYTES) {
       throw new TooLarge(`a draft may hold at most ${MAX_DRAFT_BYTES} bytes`);
@@ -59,7 +51,7 @@ export class TaskFormDraftsService {
         [actor.username],
       );
     });
-    return { data, savedAt };
+    return toDraft({ data, saved_at: savedAt });
   }
 
   async remove(taskId: string, actor: Actor): Promise<void> {

@@ -4,19 +4,13 @@ import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../lib/errors.js';
 import type { SavedFilterInput } from './schemas.js';
+import { toSavedFilter, type SavedFilter, type SavedFilterRow } from './filters.contract.js';
+import { wholeList, type Page } from '../workflow/paging.js';
 
 /** Enough for anyone's tabs; a runaway client cannot fill the table. */
 const MAX_PERSONAL_FILTERS = 100;
 
-interface FilterRow {
-  id: string;
-  owner: string;
-  name: string;
-  scope: 'personal' | 'department';
-  department_id: string | null;
-  criteria: Record<string, unknown>;
-  created_at: Date;
-}
+type FilterRow = SavedFilterRow;
 
 /**
  * Saved worklist filters: personal ones for their owner; department ones for everyone whose
@@ -30,26 +24,22 @@ export class FiltersService {
     private readonly authorization: Authorization,
   ) {}
 
-  async list(actor: Actor) {
+  async list(actor: Actor): Promise<Page<SavedFilter>> {
     const ancestors = await this.ancestorsOf(actor.departmentId);
-    const rows = (await this.db('worklist_filters as f')
+    const rows = await this.db('worklist_filters as f')
       .where('f.owner', actor.username)
-      .orWhere((w) =>
-        w
-          .where('f.scope', 'department')
-          .whereIn(
-            'f.department_id',
-            ancestors.length
-              ? ancestors
-              : [''] /* no department has an empty id; NUL is not valid text in PostgreSQL */,
-          ),
-      )
+      .orWhere((w) => {
+        w.where('f.scope', 'department').whereIn(
+          'f.department_id',
+          ancestors.length ? ancestors : [''] /* no department has an empty id; NUL is not valid text in PostgreSQL */,
+        );
+      })
       .orderBy([{ column: 'f.scope', order: 'desc' }, { column: 'f.name' }, { column: 'f.id' }])
-      .select('f.*')) as FilterRow[];
-    return { items: rows.map((r) => this.toApi(r)) };
+      .select<FilterRow[]>('f.*');
+    return wholeList(rows.map(toSavedFilter));
   }
 
-  async create(input: SavedFilterInput, actor: Actor) {
+  async create(input: SavedFilterInput, actor: Actor): Promise<SavedFilter> {
     if (input.scope === 'department') {
       const departmentId = input.departmentId as string;
       if (!(await this.authorization.tree()).get(departmentId)) {
@@ -61,10 +51,10 @@ export class FiltersService {
         throw new Forbidden(`you may not share filters with ${departmentId}`, 'MAY_NOT_SHARE_FILTER');
       }
     }
-    const [{ n }] = (await this.db('worklist_filters').where({ owner: actor.username }).count('* as n')) as {
-      n: number | string;
-    }[] as [{ n: number | string }];
-    if (Number(n) >= MAX_PERSONAL_FILTERS) {
+    const [counted] = await this.db('worklist_filters')
+      .where({ owner: actor.username })
+      .count<{ n: number | string }[]>('* as n');
+    if (Number(counted?.n ?? 0) >= MAX_PERSONAL_FILTERS) {
       throw new Conflict('TOO_MANY_FILTERS', `at most ${MAX_PERSONAL_FILTERS} saved filters per user`);
     }
     const row = {
@@ -75,13 +65,14 @@ export class FiltersService {
       department_id: input.scope === 'department' ? (input.departmentId as string) : null,
       criteria: JSON.stringify(input.criteria),
     };
-    const [saved] = (await this.db('worklist_filters').insert(row).returning('*')) as FilterRow[];
-    return this.toApi(saved as FilterRow);
+    const [saved] = await this.db('worklist_filters').insert(row).returning<FilterRow[]>('*');
+    if (!saved) throw new Error('the saved filter was not returned');
+    return toSavedFilter(saved);
   }
 
   /** The owner deletes a filter; a department's filter may also be removed by whoever may share there. */
   async remove(id: string, actor: Actor): Promise<void> {
-    const row = (await this.db('worklist_filters').where({ id }).first()) as FilterRow | undefined;
+    const row = await this.db('worklist_filters').where({ id }).first<FilterRow | undefined>();
     const visible = row && (row.owner === actor.username || (await this.isVisibleShared(row, actor)));
     if (!row || !visible) throw new NotFound('filter', id);
     const mayRemove =
@@ -104,17 +95,5 @@ export class FiltersService {
       .all()
       .filter((d) => own.path.startsWith(d.path))
       .map((d) => d.id);
-  }
-
-  private toApi(r: FilterRow) {
-    return {
-      id: r.id,
-      name: r.name,
-      scope: r.scope,
-      departmentId: r.department_id,
-      criteria: r.criteria,
-      owner: r.owner,
-      createdAt: r.created_at,
-    };
   }
 }

@@ -2,12 +2,22 @@ import type { Db } from '../db/index.js';
 import { dec, moneyString } from '../domain/decimal.js';
 import type { Authorization } from '../identity/authorization.js';
 import { SYSTEM_ACTOR, type Actor } from '../lib/actor.js';
-import { AppError } from '../lib/errors.js';
+import { AppError, NotFound } from '../lib/errors.js';
+import { iso } from '../lib/contract.js';
 import type { ArrearsService } from '../marketing/arrears.js';
 import type { BillsService } from '../marketing/bills.service.js';
 import type { CustomersService, CustomerRow } from '../marketing/customers.service.js';
+import { toCustomerSummary } from '../marketing/customer.contract.js';
 import type { TasksService } from '../workflow/tasks.service.js';
+import { toTask } from '../workflow/tasks.contract.js';
 import { displayNames } from '../workflow/user-names.js';
+import { toHistoryEntry, type HistoryRow, type TaskContext } from './task-context.contract.js';
+
+interface DefinitionRow {
+  name: string | null;
+  xml: string;
+  meta: { elements?: Record<string, { name: string | null }> } | null;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -17,19 +27,9 @@ interface InstanceRow {
   definition_key: string;
   definition_version: number;
   business_key: string | null;
-  started_at: Date;
+  started_at: Date | string;
   started_by: string;
   variables: Record<string, unknown>;
-}
-
-interface HistoryRow {
-  element_id: string;
-  element_type: string;
-  execution_id: string;
-  actor: string | null;
-  started_at: Date;
-  ended_at: Date | null;
-  duration_ms: string | number | null;
 }
 
 /** A lookup the viewer may not make (another county's customer) leaves its part out, nothing more. */
@@ -58,11 +58,11 @@ export class TaskContextService {
     private readonly arrears: ArrearsService,
   ) {}
 
-  async get(taskId: string, actor: Actor) {
-    const task = (await this.tasks.get(taskId, actor)) as Record<string, unknown> & { instance_id: string };
-    const instance = (await this.db('process_instances')
+  async get(taskId: string, actor: Actor): Promise<TaskContext> {
+    const task = await this.tasks.get(taskId, actor);
+    const instance = await this.db('process_instances')
       .where({ id: task.instance_id })
-      .first(
+      .first<InstanceRow | undefined>(
         'id',
         'definition_id',
         'definition_key',
@@ -71,12 +71,15 @@ export class TaskContextService {
         'started_at',
         'started_by',
         'variables',
-      )) as InstanceRow;
+      );
+    if (!instance) throw new NotFound('process instance', task.instance_id);
     const [definition, rows, openTasks] = await Promise.all([
-      this.db('process_definitions').where({ id: instance.definition_id }).first('name', 'version', 'xml', 'meta'),
+      this.db('process_definitions')
+        .where({ id: instance.definition_id })
+        .first<DefinitionRow | undefined>('name', 'xml', 'meta'),
       this.db('activity_history as h')
         .where('h.instance_id', instance.id)
-        .select(
+        .select<HistoryRow[]>(
           'h.element_id',
           'h.element_type',
           'h.execution_id',
@@ -90,42 +93,32 @@ export class TaskContextService {
       this.db('tasks')
         .where({ instance_id: instance.id, status: 'open' })
         .whereNotNull('assignee')
-        .select('execution_id', 'assignee'),
+        .select<{ execution_id: string; assignee: string }[]>('execution_id', 'assignee'),
     ]);
-    const history = this.actors(
-      rows as HistoryRow[],
-      instance,
-      openTasks as { execution_id: string; assignee: string }[],
-    );
-    const names = await displayNames(
-      this.db,
-      history.map((h) => h.actor),
-    );
-    const elements = (definition?.meta?.elements ?? {}) as Record<string, { name: string | null }>;
+    const history = this.actors(rows, instance, openTasks);
+    const names = await displayNames(this.db, [
+      ...history.map((h) => h.actor),
+      task.assignee,
+      task.completed_by,
+      task.owner,
+    ]);
+    const elements = definition?.meta?.elements ?? {};
     const customer = await this.customerOf(instance.variables, actor);
     return {
-      task,
+      task: toTask(task, names),
       instance: {
         id: instance.id,
         definitionKey: instance.definition_key,
-        definitionName: (definition?.name as string | null) ?? null,
+        definitionName: definition?.name ?? null,
         version: instance.definition_version,
         businessKey: instance.business_key,
-        startedAt: instance.started_at,
+        startedAt: iso(instance.started_at),
       },
-      diagramXml: (definition?.xml as string | undefined) ?? null,
-      activeElementIds: [...new Set(history.filter((h) => !h.ended_at).map((h) => h.element_id as string))],
-      history: history.map((h) => ({
-        elementId: h.element_id,
-        name: elements[h.element_id]?.name ?? null,
-        type: h.element_type,
-        actor: h.actor,
-        actorName: h.actor ? (names.get(h.actor) ?? h.actor) : null,
-        automatic: h.automatic,
-        startedAt: h.started_at,
-        endedAt: h.ended_at ?? null,
-        durationMs: h.duration_ms === null || h.duration_ms === undefined ? null : Number(h.duration_ms),
-      })),
+      diagramXml: definition?.xml ?? null,
+      activeElementIds: [...new Set(history.filter((h) => !h.ended_at).map((h) => h.element_id))],
+      history: history.map((h) =>
+        toHistoryEntry(h, elements[h.element_id]?.name ?? null, h.actor ? (names.get(h.actor) ?? h.actor) : null),
+      ),
       ...(customer ? await this.customerContext(customer, actor) : {}),
       ...(await this.auditFlags(instance.variables.billId, actor)),
     };
@@ -167,7 +160,10 @@ export class TaskContextService {
     return undefined;
   }
 
-  private async customerContext(c: CustomerRow, actor: Actor) {
+  private async customerContext(
+    c: CustomerRow,
+    actor: Actor,
+  ): Promise<Pick<TaskContext, 'customer' | 'bills' | 'arrears'>> {
     const tree = await this.authorization.tree();
     const [bills, arrears] = await Promise.all([
       ifAllowed(() => this.bills.listForCustomer(c.id, actor)),
@@ -175,18 +171,7 @@ export class TaskContextService {
     ]);
     const oldest = arrears?.bills.map((b) => b.period).sort()[0] ?? null;
     return {
-      customer: {
-        id: c.id,
-        accountNo: c.account_no,
-        name: c.name,
-        address: c.address,
-        phone: c.phone,
-        elecTypeCode: c.elec_type_code,
-        departmentId: c.department_id,
-        departmentName: tree.get(c.department_id)?.name ?? null,
-        status: c.status,
-        creditGrade: c.credit_grade,
-      },
+      customer: toCustomerSummary(c, tree.get(c.department_id)?.name ?? null),
       ...(bills ? { bills: bills.items.slice(0, 12) } : {}),
       ...(arrears
         ? {
@@ -203,13 +188,17 @@ export class TaskContextService {
   }
 
   /** DOMAIN.md / migration 04: the audit rules the bill named by `billId` tripped. */
-  private async auditFlags(billId: unknown, actor: Actor) {
+  private async auditFlags(billId: unknown, actor: Actor): Promise<Pick<TaskContext, 'auditFlags'>> {
     if (typeof billId !== 'string' || !UUID.test(billId)) return {};
-    const bill = await this.db('bills').where({ id: billId }).first('customer_id', 'audit_flags');
+    const bill = await this.db('bills')
+      .where({ id: billId })
+      .first<
+        { customer_id: string; audit_flags: { rule: number; code?: string; message: string }[] | null } | undefined
+      >('customer_id', 'audit_flags');
     if (!bill) return {};
     const visible = await ifAllowed(() => this.customers.visible({ id: bill.customer_id }, actor, 'billing', 'read'));
     if (!visible) return {};
-    const findings = (bill.audit_flags ?? []) as { rule: number; code?: string; message: string }[];
+    const findings = bill.audit_flags ?? [];
     return {
       auditFlags: findings.map(({ rule, message, ...details }) => ({ rule, message, details })),
     };

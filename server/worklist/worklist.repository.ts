@@ -1,20 +1,15 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/index.js';
 import { branchUnion, countBranches, taskOrder } from '../workflow/branch-union.js';
-import { TASK_COLUMNS } from '../workflow/tasks.service.js';
+import { TASK_COLUMNS } from '../workflow/tasks.contract.js';
 import { displayNames } from '../workflow/user-names.js';
 import type { TaskBranch } from '../workflow/visibility.js';
 import type { WorklistCriteria } from './schemas.js';
+import type { WorklistRow } from './contract.js';
 
 export const WORKLIST_COLUMNS = [...TASK_COLUMNS, 'customer_id', 'account_no'];
 
-export type WorklistRow = Record<string, unknown> & {
-  id: string;
-  definition_id: string;
-  department_id: string | null;
-  customer_id: string | null;
-  account_no: string | null;
-};
+export type { WorklistRow };
 
 /** What the criteria resolve to before SQL: customers matching `q`, the department subtree. */
 export interface ResolvedCriteria extends WorklistCriteria {
@@ -59,8 +54,12 @@ export class WorklistRepository {
       order,
       offset + limit + 1,
     );
-    const result = await this.db.raw(`${union.sql} LIMIT ? OFFSET ?`, [...union.bindings, limit + 1, offset]);
-    const rows = result.rows as WorklistRow[];
+    const result = await this.db.raw<{ rows: WorklistRow[] }>(`${union.sql} LIMIT ? OFFSET ?`, [
+      ...union.bindings,
+      limit + 1,
+      offset,
+    ]);
+    const rows = result.rows;
     return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
   }
 
@@ -71,19 +70,21 @@ export class WorklistRepository {
   /** Customers whose name holds the fragment or whose account number starts with it (trigram-indexed where pg_trgm exists). */
   async customersMatching(text: string, max: number): Promise<{ ids: string[]; accountNos: string[] }> {
     const fragment = likeFragment(text);
-    const rows = (await this.db('customers')
-      .where((w) =>
-        w.whereRaw('lower(name) like ?', [`%${fragment.toLowerCase()}%`]).orWhere('account_no', 'like', `${fragment}%`),
-      )
+    const rows = await this.db('customers')
+      .where((w) => {
+        w.whereRaw('lower(name) like ?', [`%${fragment.toLowerCase()}%`]).orWhere('account_no', 'like', `${fragment}%`);
+      })
       .limit(max)
-      .select('id', 'account_no')) as { id: string; account_no: string }[];
+      .select<{ id: string; account_no: string }[]>('id', 'account_no');
     return { ids: rows.map((r) => r.id), accountNos: rows.map((r) => r.account_no) };
   }
 
   async definitionNames(ids: string[]): Promise<Map<string, string | null>> {
     if (!ids.length) return new Map();
-    const rows = await this.db('process_definitions').whereIn('id', ids).select('id', 'name', 'key');
-    return new Map(rows.map((r) => [r.id as string, (r.name ?? r.key) as string | null]));
+    const rows = await this.db('process_definitions')
+      .whereIn('id', ids)
+      .select<{ id: string; name: string | null; key: string }[]>('id', 'name', 'key');
+    return new Map(rows.map((r) => [r.id, r.name ?? r.key]));
   }
 
   /** Display names of the page's assignees and completers, in one query. */
@@ -97,10 +98,10 @@ export class WorklistRepository {
     const byId = new Map<string, string>();
     const byAccountNo = new Map<string, string>();
     if (!ids.length && !accountNos.length) return { byId, byAccountNo };
-    const found = (await this.db('customers')
+    const found = await this.db('customers')
       .whereIn('id', ids)
       .orWhereIn('account_no', accountNos)
-      .select('id', 'account_no', 'name')) as { id: string; account_no: string; name: string }[];
+      .select<{ id: string; account_no: string; name: string }[]>('id', 'account_no', 'name');
     for (const c of found) {
       byId.set(c.id, c.name);
       byAccountNo.set(c.account_no, c.name);

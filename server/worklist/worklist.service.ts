@@ -2,7 +2,7 @@ import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { Invalid } from '../lib/errors.js';
 import type { TaskBranch, Visibility } from '../workflow/visibility.js';
-import type { WorklistCounts, WorklistItem, WorklistPage } from './contract.js';
+import { toWorklistItem, type WorklistCounts, type WorklistItem, type WorklistPage } from './contract.js';
 import type { WorklistCriteria, WorklistQuery } from './schemas.js';
 import { WorklistRepository, type ResolvedCriteria, type WorklistRow } from './worklist.repository.js';
 
@@ -30,7 +30,7 @@ export class WorklistService {
     private readonly authorization: Authorization,
   ) {}
 
-  async list(query: WorklistQuery, actor: Actor): Promise<WorklistPage<unknown>> {
+  async list(query: WorklistQuery, actor: Actor): Promise<WorklistPage> {
     const criteria = await this.resolve(query);
     const branches = await this.branches(criteria.view, actor);
     const [page, count] = await Promise.all([
@@ -64,7 +64,11 @@ export class WorklistService {
 
   private async completedSince(actor: Actor, since: Date): Promise<number> {
     const branches: TaskBranch[] = [
-      { apply: (q) => q.where('completed_by', actor.username).where('completed_at', '>=', since) },
+      {
+        apply: (q) => {
+          q.where('completed_by', actor.username).where('completed_at', '>=', since);
+        },
+      },
     ];
     return (await this.repository.count(branches, { view: 'completed' }, TOTAL_CAP)).total;
   }
@@ -73,15 +77,29 @@ export class WorklistService {
   private async branches(view: WorklistCriteria['view'], actor: Actor): Promise<TaskBranch[]> {
     if (view === 'mine') {
       return [
-        { apply: (q) => q.where('assignee', actor.username) },
+        {
+          apply: (q) => {
+            q.where('assignee', actor.username);
+          },
+        },
         // tasks I delegated stay on my list until they come back (the holder column names the delegate)
         {
-          apply: (q) => q.where('owner', actor.username).where('delegation_state', 'pending'),
+          apply: (q) => {
+            q.where('owner', actor.username).where('delegation_state', 'pending');
+          },
           sortAfterFilter: true,
         },
       ];
     }
-    if (view === 'completed') return [{ apply: (q) => q.where('completed_by', actor.username) }];
+    if (view === 'completed') {
+      return [
+        {
+          apply: (q) => {
+            q.where('completed_by', actor.username);
+          },
+        },
+      ];
+    }
     return this.visibility.candidateBranches(actor);
   }
 
@@ -107,41 +125,20 @@ export class WorklistService {
     return resolved;
   }
 
-  private async items(rows: WorklistRow[]): Promise<WorklistItem<unknown>[]> {
+  private async items(rows: WorklistRow[]): Promise<WorklistItem[]> {
     const tree = await this.authorization.tree();
     const [definitions, customers, people] = await Promise.all([
       this.repository.definitionNames([...new Set(rows.map((r) => r.definition_id))]),
       this.repository.customers(rows),
-      this.repository.displayNames(rows.flatMap((r) => [r.assignee as string | null, r.completed_by as string | null])),
+      this.repository.displayNames(rows.flatMap((r) => [r.assignee, r.completed_by])),
     ]);
-    const person = (username: unknown) => (typeof username === 'string' ? (people.get(username) ?? null) : null);
-    return rows.map((r) => ({
-      id: r.id,
-      name: (r.name as string | null) ?? null,
-      elementId: r.element_id as string,
-      definitionKey: r.definition_key as string,
-      definitionName: definitions.get(r.definition_id) ?? null,
-      businessKey: (r.business_key as string | null) ?? null,
-      customerId: r.customer_id,
-      accountNo: r.account_no,
-      customerName:
-        (r.customer_id ? customers.byId.get(r.customer_id) : undefined) ??
-        (r.account_no ? customers.byAccountNo.get(r.account_no) : undefined) ??
-        null,
-      departmentId: r.department_id,
-      departmentName: tree.get(r.department_id)?.name ?? null,
-      createdAt: r.created_at,
-      dueAt: r.due_at ?? null,
-      priority: r.priority as number,
-      assignee: (r.assignee as string | null) ?? null,
-      assigneeName: person(r.assignee),
-      candidateGroups: (r.candidate_groups as string[]) ?? [],
-      formKey: (r.form_key as string | null) ?? null,
-      instanceId: r.instance_id as string,
-      claimedAt: r.claimed_at ?? null,
-      completedAt: r.completed_at ?? null,
-      completedBy: (r.completed_by as string | null) ?? null,
-      completedByName: person(r.completed_by),
-    }));
+    const names = {
+      definitions,
+      customersById: customers.byId,
+      customersByAccountNo: customers.byAccountNo,
+      departments: (id: string | null) => tree.get(id)?.name ?? null,
+      people,
+    };
+    return rows.map((r) => toWorklistItem(r, names));
   }
 }

@@ -9,7 +9,7 @@ import { openTasks } from './workflow.js';
  */
 export async function waitForTask(client: ApiClient, instanceId: string, elementId: string) {
   return eventually(
-    async () => (await openTasks(client, instanceId)).find((t) => t.element_id === elementId),
+    async () => (await openTasks(client, instanceId)).find((t) => t.elementId === elementId),
     10_000,
     `an open task at ${elementId}`,
   );
@@ -37,5 +37,5 @@ export async function work(
 
 /** The open steps of an instance, as element ids, sorted. */
 export async function openSteps(client: ApiClient, instanceId: string): Promise<string[]> {
-  return (await openTasks(client, instanceId)).map((t) => t.element_id).sort();
+  return (await openTasks(client, instanceId)).map((t) => t.elementId).sort();
 }

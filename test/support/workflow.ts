@@ -33,8 +33,8 @@ export async function openTasks(client: ApiClient, instanceId: string) {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.items as {
     id: string;
-    instance_id: string;
-    element_id: string;
+    instanceId: string;
+    elementId: string;
     name: string;
     assignee: string | null;
     locals: Record<string, unknown> | null;
@@ -57,7 +57,7 @@ export async function completeAt(
   elementId: string,
   variables: Record<string, unknown> = {},
 ) {
-  const task = (await openTasks(client, instanceId)).find((t) => t.element_id === elementId);
+  const task = (await openTasks(client, instanceId)).find((t) => t.elementId === elementId);
   expect(task, `an open task at ${elementId}`).toBeTruthy();
   return completeTask(client, task!.id, variables);
 }

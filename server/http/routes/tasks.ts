@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { route, type AnyRoute } from '../route.js';
+import { route, type Route } from '../route.js';
 import type { Services } from '../services.js';
 import { booleanQuery, pagingQuery, uuidParam, variablesSchema } from './schemas.js';
+import { taskCompletionSchema, taskListSchema, taskSchema } from '../../workflow/tasks.contract.js';
 
-export function taskRoutes(s: Services): AnyRoute[] {
+export function taskRoutes(s: Services): Route[] {
   return [
     route({
       method: 'get',
@@ -28,6 +29,7 @@ export function taskRoutes(s: Services): AnyRoute[] {
         order: z.enum(['asc', 'desc']).optional(),
         ...pagingQuery,
       }),
+      response: taskListSchema,
       handle: async ({ query, actor }) => s.tasks.list(query, { offset: query.offset, limit: query.limit }, actor),
     }),
     route({
@@ -37,7 +39,8 @@ export function taskRoutes(s: Services): AnyRoute[] {
       summary: 'Read a task (404 when the caller may not see it)',
       permission: { object: 'task', action: 'read' },
       params: uuidParam,
-      handle: async ({ params, actor }) => s.tasks.get(params.id, actor),
+      response: taskSchema,
+      handle: async ({ params, actor }) => s.tasks.read(params.id, actor),
     }),
     route({
       method: 'post',
@@ -46,10 +49,8 @@ export function taskRoutes(s: Services): AnyRoute[] {
       summary: 'Claim a task; 409 names who holds it when someone else does',
       permission: { object: 'task', action: 'claim' },
       params: uuidParam,
-      async handle({ params, actor }) {
-        const task = await s.tasks.claim(params.id, actor);
-        return task;
-      },
+      response: taskSchema,
+      handle: async ({ params, actor }) => s.tasks.claim(params.id, actor),
     }),
     route({
       method: 'post',
@@ -58,10 +59,8 @@ export function taskRoutes(s: Services): AnyRoute[] {
       summary: 'Give a claimed task back to its candidates',
       permission: { object: 'task', action: 'claim' },
       params: uuidParam,
-      async handle({ params, actor }) {
-        const task = await s.tasks.unclaim(params.id, actor);
-        return task;
-      },
+      response: taskSchema,
+      handle: async ({ params, actor }) => s.tasks.unclaim(params.id, actor),
     }),
     route({
       method: 'post',
@@ -71,10 +70,8 @@ export function taskRoutes(s: Services): AnyRoute[] {
       permission: { object: 'task', action: 'complete' },
       params: uuidParam,
       body: z.object({ variables: variablesSchema.optional() }),
-      async handle({ params, body, actor }) {
-        const result = await s.tasks.complete(params.id, body.variables ?? {}, actor);
-        return result;
-      },
+      response: taskCompletionSchema,
+      handle: async ({ params, body, actor }) => s.tasks.complete(params.id, body.variables ?? {}, actor),
     }),
     route({
       method: 'post',
@@ -84,10 +81,8 @@ export function taskRoutes(s: Services): AnyRoute[] {
       permission: { object: 'task', action: 'reassign' },
       params: uuidParam,
       body: z.object({ assignee: z.string().min(1).nullable() }),
-      async handle({ params, body, actor }) {
-        const task = await s.tasks.assign(params.id, body.assignee, actor);
-        return task;
-      },
+      response: taskSchema,
+      handle: async ({ params, body, actor }) => s.tasks.assign(params.id, body.assignee, actor),
     }),
   ];
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route, type AnyRoute } from '../route.js';
+import { noContent, rawResponse, route, type Route } from '../route.js';
 import type { Services } from '../services.js';
 import { uuidParam } from './schemas.js';
 import {
@@ -11,15 +11,22 @@ import {
   worklistQuery,
 } from '../../worklist/schemas.js';
 import { readUpload } from '../../worklist/upload.js';
+import { worklistCountsSchema, worklistPageSchema } from '../../worklist/contract.js';
+import { savedFilterListSchema, savedFilterSchema } from '../../worklist/filters.contract.js';
+import { taskContextSchema } from '../../worklist/task-context.contract.js';
+import { draftSchema } from '../../worklist/drafts.contract.js';
+import { commentListSchema, commentSchema } from '../../worklist/comments.contract.js';
+import { attachmentListSchema, attachmentSchema } from '../../worklist/attachments.contract.js';
+import { taskSchema } from '../../workflow/tasks.contract.js';
 
 const TASK_READ = { object: 'task', action: 'read' } as const;
 
 /** The worklist (issue 6): lists, counts, saved filters, and what a task page needs around a task. */
-export function worklistRoutes(s: Services): AnyRoute[] {
+export function worklistRoutes(s: Services): Route[] {
   return [...listRoutes(s), ...draftRoutes(s), ...collaborationRoutes(s), ...attachmentRoutes(s)];
 }
 
-function listRoutes(s: Services): AnyRoute[] {
+function listRoutes(s: Services): Route[] {
   return [
     route({
       method: 'get',
@@ -29,6 +36,7 @@ function listRoutes(s: Services): AnyRoute[] {
         'My open tasks (view=mine), the open tasks I may claim (claimable) or the tasks I completed (completed); q searches business key and customer name; total is exact up to 1 000 (totalCapped beyond)',
       permission: TASK_READ,
       query: worklistQuery,
+      response: worklistPageSchema,
       handle: async ({ query, actor }) => s.worklist.list.list(query, actor),
     }),
     route({
@@ -37,6 +45,7 @@ function listRoutes(s: Services): AnyRoute[] {
       tag: 'Worklist',
       summary: 'How many tasks are mine, claimable, and completed by me in the last 30 days (each exact up to 1 000)',
       permission: TASK_READ,
+      response: worklistCountsSchema,
       handle: async ({ actor }) => s.worklist.list.counts(actor),
     }),
     route({
@@ -45,6 +54,7 @@ function listRoutes(s: Services): AnyRoute[] {
       tag: 'Worklist',
       summary: "Saved filters: the caller's own, and those shared with their department or one above it",
       permission: TASK_READ,
+      response: savedFilterListSchema,
       handle: async ({ actor }) => s.worklist.filters.list(actor),
     }),
     route({
@@ -54,6 +64,7 @@ function listRoutes(s: Services): AnyRoute[] {
       summary: 'Save a filter; sharing with a department needs task:reassign there (team leaders, managers)',
       permission: TASK_READ,
       body: savedFilterBody,
+      response: savedFilterSchema,
       status: 201,
       handle: async ({ body, actor }) => s.worklist.filters.create(body, actor),
     }),
@@ -64,7 +75,11 @@ function listRoutes(s: Services): AnyRoute[] {
       summary: 'Delete a saved filter (its owner, or for a shared one whoever may share there)',
       permission: TASK_READ,
       params: uuidParam,
-      handle: async ({ params, actor }) => s.worklist.filters.remove(params.id, actor),
+      response: noContent,
+      async handle({ params, actor }) {
+        await s.worklist.filters.remove(params.id, actor);
+        return undefined;
+      },
     }),
     route({
       method: 'get',
@@ -74,6 +89,7 @@ function listRoutes(s: Services): AnyRoute[] {
         'A task with its instance, diagram, active elements and history, and (from the variables customerId/accountNo/billId) the customer, last 12 bills, arrears and audit findings the caller may see',
       permission: TASK_READ,
       params: uuidParam,
+      response: taskContextSchema,
       handle: async ({ params, actor }) => s.worklist.context.get(params.id, actor),
     }),
     route({
@@ -85,6 +101,7 @@ function listRoutes(s: Services): AnyRoute[] {
       permission: { object: 'task', action: 'complete' },
       params: uuidParam,
       body: delegateBody,
+      response: taskSchema,
       handle: async ({ params, body, actor }) => s.worklist.delegation.delegate(params.id, body.userId, actor),
     }),
     route({
@@ -96,12 +113,13 @@ function listRoutes(s: Services): AnyRoute[] {
       permission: { object: 'task', action: 'complete' },
       params: uuidParam,
       body: resolveBody,
+      response: taskSchema,
       handle: async ({ params, body, actor }) => s.tasks.resolve(params.id, body.variables ?? {}, actor),
     }),
   ];
 }
 
-function draftRoutes(s: Services): AnyRoute[] {
+function draftRoutes(s: Services): Route[] {
   return [
     route({
       method: 'get',
@@ -110,6 +128,7 @@ function draftRoutes(s: Services): AnyRoute[] {
       summary: "The caller's saved form draft of an open task ({ data: null } when there is none)",
       permission: TASK_READ,
       params: uuidParam,
+      response: draftSchema,
       handle: async ({ params, actor }) => s.worklist.drafts.get(params.id, actor),
     }),
     route({
@@ -120,6 +139,7 @@ function draftRoutes(s: Services): AnyRoute[] {
       permission: TASK_READ,
       params: uuidParam,
       body: draftBody,
+      response: draftSchema,
       handle: async ({ params, body, actor }) => s.worklist.drafts.save(params.id, body.data, actor),
     }),
     route({
@@ -129,12 +149,16 @@ function draftRoutes(s: Services): AnyRoute[] {
       summary: "Discard the caller's draft",
       permission: TASK_READ,
       params: uuidParam,
-      handle: async ({ params, actor }) => s.worklist.drafts.remove(params.id, actor),
+      response: noContent,
+      async handle({ params, actor }) {
+        await s.worklist.drafts.remove(params.id, actor);
+        return undefined;
+      },
     }),
   ];
 }
 
-function collaborationRoutes(s: Services): AnyRoute[] {
+function collaborationRoutes(s: Services): Route[] {
   return [
     route({
       method: 'get',
@@ -143,6 +167,7 @@ function collaborationRoutes(s: Services): AnyRoute[] {
       summary: 'Comments on a task, oldest first',
       permission: TASK_READ,
       params: uuidParam,
+      response: commentListSchema,
       handle: async ({ params, actor }) => s.worklist.comments.list({ taskId: params.id }, actor),
     }),
     route({
@@ -153,6 +178,7 @@ function collaborationRoutes(s: Services): AnyRoute[] {
       permission: TASK_READ,
       params: uuidParam,
       body: commentBody,
+      response: commentSchema,
       status: 201,
       handle: async ({ params, body, actor }) => s.worklist.comments.add(params.id, body.body, actor),
     }),
@@ -163,12 +189,13 @@ function collaborationRoutes(s: Services): AnyRoute[] {
       summary: "Comments on all of an instance's tasks",
       permission: TASK_READ,
       params: uuidParam,
+      response: commentListSchema,
       handle: async ({ params, actor }) => s.worklist.comments.list({ instanceId: params.id }, actor),
     }),
   ];
 }
 
-function attachmentRoutes(s: Services): AnyRoute[] {
+function attachmentRoutes(s: Services): Route[] {
   return [
     route({
       method: 'get',
@@ -177,6 +204,7 @@ function attachmentRoutes(s: Services): AnyRoute[] {
       summary: "A task's attachments (metadata; download each through /attachments/:id)",
       permission: TASK_READ,
       params: uuidParam,
+      response: attachmentListSchema,
       handle: async ({ params, actor }) => s.worklist.attachments.list({ taskId: params.id }, actor),
     }),
     route({
@@ -187,6 +215,7 @@ function attachmentRoutes(s: Services): AnyRoute[] {
         'Attach a file (multipart/form-data, field "file"; 5 MB by default, ATTACHMENT_MAX_BYTES; PDF, images, text, office files)',
       permission: TASK_READ,
       params: uuidParam,
+      response: attachmentSchema,
       status: 201,
       async handle({ params, actor, ctx }) {
         const task = await s.worklist.attachments.requireTask(params.id, actor);
@@ -201,6 +230,7 @@ function attachmentRoutes(s: Services): AnyRoute[] {
       summary: "Attachments of all of an instance's tasks",
       permission: TASK_READ,
       params: uuidParam,
+      response: attachmentListSchema,
       handle: async ({ params, actor }) => s.worklist.attachments.list({ instanceId: params.id }, actor),
     }),
     route({
@@ -210,6 +240,8 @@ function attachmentRoutes(s: Services): AnyRoute[] {
       summary: 'Download an attachment (404 unless the caller may see its task or instance)',
       permission: TASK_READ,
       params: z.object({ id: z.uuid() }),
+      response: rawResponse('application/octet-stream'),
+      responseDescription: 'The file, with the content type it was uploaded as',
       async handle({ params, actor, ctx }) {
         const file = await s.worklist.attachments.download(params.id, actor);
         ctx.set('content-type', file.contentType);
@@ -221,8 +253,7 @@ function attachmentRoutes(s: Services): AnyRoute[] {
         ctx.set('content-security-policy', "default-src 'none'; sandbox");
         ctx.set('cache-control', 'private, no-store');
         ctx.set('etag', `"${file.sha256}"`);
-        ctx.body = file.content;
-        return undefined;
+        return file.content;
       },
     }),
   ];

@@ -41,7 +41,7 @@ describe('demo process instances (npm start, embedded database)', () => {
     const clerk = await t.as('xh.clerk');
     const tasks = await clerk.get('/api/v1/tasks?definitionKey=new-connection&limit=200');
     expect(tasks.body.items.length).toBeGreaterThan(0);
-    expect(new Set(tasks.body.items.map((x: { department_id: string }) => x.department_id))).toEqual(
+    expect(new Set(tasks.body.items.map((x: { departmentId: string }) => x.departmentId))).toEqual(
       new Set(['ZJ-HZ-XH']),
     );
     const { seedDemoProcesses } = await import('../../../server/processes/demo/index.js');

@@ -93,7 +93,7 @@ describe.each(BACKENDS)('high-risk warnings: screen, warn, report, review (%s)',
     const task = (await taskAt(account, steel.id, 'RW_MEASURE'))!;
     expect(task).toBeTruthy();
     // 10 working days after Monday 2024-09-02: Saturday 09-14 is a working day (Mid-Autumn 调休)
-    expect(new Date(task.due_at as string).toISOString()).toBe('2024-09-14T15:59:59.999Z');
+    expect(new Date(task.dueAt as string).toISOString()).toBe('2024-09-14T15:59:59.999Z');
     expect((await instance(account, steel.id)).variables).toMatchObject({
       level: 'A',
       rules: 'H2, H3',

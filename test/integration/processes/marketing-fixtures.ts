@@ -46,7 +46,7 @@ export async function taskAt(client: ApiClient, instanceId: string, elementId: s
   const res = await client.get(`/api/v1/tasks?instanceId=${instanceId}&elementId=${elementId}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.items[0] as
-    { id: string; element_id: string; due_at: string | null; [k: string]: unknown } | undefined;
+    { id: string; elementId: string; dueAt: string | null; [k: string]: unknown } | undefined;
 }
 
 /** Instances of a process with a business key, newest first. */

@@ -55,7 +55,7 @@ describe.each(BACKENDS)('meter verification (计量装置校验), end to end thr
     // the result is due within 5 WD: the end of Monday 10 March
     const leader = await t.as('xh.leader');
     const schedule = await waitForTask(leader, id, 'MV02');
-    expect(new Date(schedule.due_at as string).toISOString()).toBe('2025-03-10T15:59:59.999Z');
+    expect(new Date(schedule.dueAt as string).toISOString()).toBe('2025-03-10T15:59:59.999Z');
     // (the whole order's deadline too, which the monitor's SLA alerts watch)
     expect((await instance(leader, id)).due_at).toBe('2025-03-10T15:59:59.999Z');
     await work(t, 'xh.leader', id, 'MV02', { scheduledOn: '2025-03-04', testTechnician: 'xh.meter' });
@@ -86,11 +86,11 @@ describe.each(BACKENDS)('meter verification (计量装置校验), end to end thr
 
     // then it must be replaced within 3 WD; on the 4th working day the team leader is told
     const replacement = await waitForTask(technician, id, 'MV04');
-    expect(new Date(replacement.due_at as string).toISOString()).toBe('2025-03-07T15:59:59.999Z');
+    expect(new Date(replacement.dueAt as string).toISOString()).toBe('2025-03-07T15:59:59.999Z');
     clock.set(at('2025-03-10', 8));
     await t.platform.executor.drain();
     const escalation = await waitForTask(leader, id, 'MV04_ESC');
-    expect(escalation.candidate_groups).toEqual(['team_leader']);
+    expect(escalation.candidateGroups).toEqual(['team_leader']);
     await work(t, 'xh.leader', id, 'MV04_ESC', { escalationAction: 'urged', escalationComment: '今日必须换表' });
     await work(t, 'xh.meter', id, 'MV04', {
       newMeterAssetNo: 'MV-HH-0102',
@@ -175,7 +175,7 @@ describe.each(BACKENDS)('meter verification (计量装置校验), end to end thr
     ]);
     const id = periodic.find((i: { business_key: string }) => i.business_key.startsWith('MV-PT-III')).id as string;
     const schedule = await waitForTask(leader, id, 'MV02');
-    expect(new Date(schedule.due_at as string).toISOString()).toBe('2025-03-20T15:59:59.999Z');
+    expect(new Date(schedule.dueAt as string).toISOString()).toBe('2025-03-20T15:59:59.999Z');
 
     // and a test within ±1 % closes it with a notice, the fee untouched, the test date recorded
     await work(t, 'xh.leader', id, 'MV02', { scheduledOn: '2025-03-03' });

@@ -108,7 +108,7 @@ describe.each(BACKENDS)('monthly billing: read, calculate, audit, issue (%s)', (
     const audit = (await auditInstance('idle'))!;
     const task = (await taskAt(auditor, audit.id, 'BILL_AUDIT'))!;
     expect(task).toBeTruthy();
-    expect(task.due_at).toBeTruthy();
+    expect(task.dueAt).toBeTruthy();
     const vars = (await instance(auditor, audit.id)).variables;
     expect(vars.billId).toBe((await bill(c.idle!.id)).id);
     expect(vars.auditRules).toContain('ZERO_CONSUMPTION');

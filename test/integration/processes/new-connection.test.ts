@@ -192,10 +192,10 @@ describe.each(BACKENDS)('new connection (业扩报装), end to end through the A
     await t.platform.executor.drain();
     // then the team leader has an escalation task, and the survey stays open
     const escalation = await waitForTask(leader, id, 'A02_ESC');
-    expect(escalation.candidate_groups).toEqual(['team_leader']);
-    expect(new Date(escalation.due_at as string).toISOString()).toBe('2025-03-07T15:59:59.999Z');
+    expect(escalation.candidateGroups).toEqual(['team_leader']);
+    expect(new Date(escalation.dueAt as string).toISOString()).toBe('2025-03-07T15:59:59.999Z');
     const survey = await waitForTask(leader, id, 'A02');
-    expect(new Date(survey.due_at as string).toISOString()).toBe('2025-03-05T15:59:59.999Z');
+    expect(new Date(survey.dueAt as string).toISOString()).toBe('2025-03-05T15:59:59.999Z');
     // the leader reassigns the survey and closes the escalation (a comment is required)
     const assigned = await leader.post(`/api/v1/tasks/${survey.id}/assign`, { assignee: 'xh.surveyor' });
     expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);

@@ -24,24 +24,24 @@ describe.each(BACKENDS)('platform clock: working-day due dates and timers (%s)',
       variables: { acceptClass: '03' },
     });
     const [reply] = await openTasks(account, id);
-    expect(reply).toMatchObject({ element_id: 'reply' });
-    expect(new Date(reply!.due_at as string).toISOString()).toBe('2025-03-31T15:59:59.999Z');
-    expect(new Date(reply!.follow_up_at as string).toISOString()).toBe('2025-03-04T15:59:59.999Z');
-    expect(new Date(reply!.created_at as string).toISOString()).toBe('2025-03-03T01:00:00.000Z');
+    expect(reply).toMatchObject({ elementId: 'reply' });
+    expect(new Date(reply!.dueAt as string).toISOString()).toBe('2025-03-31T15:59:59.999Z');
+    expect(new Date(reply!.followUpAt as string).toISOString()).toBe('2025-03-04T15:59:59.999Z');
+    expect(new Date(reply!.createdAt as string).toISOString()).toBe('2025-03-03T01:00:00.000Z');
     const leader = await t.as('xh.leader');
 
     // when the clock reaches Thursday evening, the wd:3 timer is not yet due
     clock.set('2025-03-06T15:00:00Z');
     await t.platform.executor.drain();
-    expect((await openTasks(leader, id)).map((x) => x.element_id)).toEqual(['reply']);
+    expect((await openTasks(leader, id)).map((x) => x.elementId)).toEqual(['reply']);
 
     // then on Friday morning it fires and escalates, and the reply stays open
     clock.set('2025-03-07T01:00:00Z');
     await t.platform.executor.drain();
     const tasks = await openTasks(leader, id);
-    expect(tasks.map((x) => x.element_id).sort()).toEqual(['escalated', 'reply']);
-    const escalated = tasks.find((x) => x.element_id === 'escalated')!;
-    expect(new Date(escalated.due_at as string).toISOString()).toBe('2025-03-08T01:00:00.000Z');
+    expect(tasks.map((x) => x.elementId).sort()).toEqual(['escalated', 'reply']);
+    const escalated = tasks.find((x) => x.elementId === 'escalated')!;
+    expect(new Date(escalated.dueAt as string).toISOString()).toBe('2025-03-08T01:00:00.000Z');
   });
 
   it('refuses a malformed working-day deadline at deploy', async () => {

@@ -43,17 +43,17 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
       const { id } = await startIn('approval');
       const [task] = await openTasks(clerk, id);
       expect(task).toMatchObject({
-        element_id: 'review',
+        elementId: 'review',
         name: 'Review application',
-        candidate_groups: ['acceptance_clerk'],
-        form_key: 'generic.task',
+        candidateGroups: ['acceptance_clerk'],
+        formKey: 'generic.task',
         priority: 70,
-        department_id: 'ZJ-HZ-XH',
+        departmentId: 'ZJ-HZ-XH',
         assignee: null,
       });
-      const due = new Date(task!.due_at as string).getTime() - new Date(task!.created_at as string).getTime();
+      const due = new Date(task!.dueAt as string).getTime() - new Date(task!.createdAt as string).getTime();
       expect(Math.round(due / 86_400_000)).toBe(3);
-      expect(task!.follow_up_at).toBeTruthy();
+      expect(task!.followUpAt).toBeTruthy();
     });
 
     it.each([
@@ -73,11 +73,11 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
 
   it('joins parallel branches only when both are done', async () => {
     const { id } = await startIn('parallel');
-    expect((await openTasks(clerk, id)).map((x) => x.element_id).sort()).toEqual(['a', 'b']);
+    expect((await openTasks(clerk, id)).map((x) => x.elementId).sort()).toEqual(['a', 'b']);
     await completeAt(clerk, id, 'a');
-    expect((await openTasks(clerk, id)).map((x) => x.element_id)).toEqual(['b']);
+    expect((await openTasks(clerk, id)).map((x) => x.elementId)).toEqual(['b']);
     await completeAt(clerk, id, 'b');
-    expect((await openTasks(clerk, id)).map((x) => x.element_id)).toEqual(['after']);
+    expect((await openTasks(clerk, id)).map((x) => x.elementId)).toEqual(['after']);
   });
 
   describe('embedded subprocess with error end and error boundary', () => {
@@ -92,7 +92,7 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
     it('catches the error thrown by the end event inside the subprocess', async () => {
       const { id } = await startIn('subprocess');
       await completeAt(clerk, id, 'check', { complete: false });
-      expect((await openTasks(clerk, id)).map((x) => x.element_id)).toEqual(['notify']);
+      expect((await openTasks(clerk, id)).map((x) => x.elementId)).toEqual(['notify']);
       const after = await instance(clerk, id);
       expect(after.history.find((h: { element_id: string }) => h.element_id === 'sub').outcome).toBe('interrupted');
     });
@@ -109,7 +109,7 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
     const jobs = await leader.get(`/api/v1/jobs?instanceId=${id}`);
     expect(jobs.body.items).toHaveLength(1);
     expect((await admin.post(`/api/v1/jobs/${jobs.body.items[0].id}/execute`)).status).toBe(204);
-    expect((await openTasks(clerk, id)).map((x) => x.element_id)).toEqual(['after']);
+    expect((await openTasks(clerk, id)).map((x) => x.elementId)).toEqual(['after']);
     expect((await leader.get(`/api/v1/jobs?instanceId=${id}`)).body.items).toHaveLength(0);
   });
 
@@ -124,7 +124,7 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
       expect((await admin.post(`/api/v1/jobs/${jobs.find((j) => j.element_id === 'remind')!.id}/execute`)).status).toBe(
         204,
       );
-      const tasks = (await openTasks(leader, id)).map((x) => x.element_id).sort();
+      const tasks = (await openTasks(leader, id)).map((x) => x.elementId).sort();
       expect(tasks).toEqual(['reminder', 'work']);
       await completeAt(clerk, id, 'work');
       expect((await leader.get(`/api/v1/jobs?instanceId=${id}`)).body.items).toHaveLength(0);
@@ -140,10 +140,10 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
         (await admin.post(`/api/v1/jobs/${jobs.find((j) => j.element_id === 'overdue')!.id}/execute`)).status,
       ).toBe(204);
       const tasks = await openTasks(leader, id);
-      expect(tasks.map((x) => x.element_id)).toEqual(['escalated']);
-      expect(tasks[0]!.candidate_groups).toEqual(['team_leader']);
+      expect(tasks.map((x) => x.elementId)).toEqual(['escalated']);
+      expect(tasks[0]!.candidateGroups).toEqual(['team_leader']);
       const cancelled = await leader.get(`/api/v1/tasks?instanceId=${id}&status=cancelled`);
-      expect(cancelled.body.items.map((x: { element_id: string }) => x.element_id)).toEqual(['work']);
+      expect(cancelled.body.items.map((x: { elementId: string }) => x.elementId)).toEqual(['work']);
       expect((await leader.get(`/api/v1/jobs?instanceId=${id}`)).body.items).toHaveLength(0);
     });
   });
@@ -156,7 +156,7 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
       expect((await collector.post('/api/v1/messages', { name: 'documentsReceived', businessKey })).body).toMatchObject(
         { resultType: 'delivered', instanceId: id, elementId: 'waitDocs' },
       );
-      expect((await openTasks(collector, id)).map((x) => x.element_id)).toEqual(['remind']);
+      expect((await openTasks(collector, id)).map((x) => x.elementId)).toEqual(['remind']);
       const paid = await collector.post('/api/v1/messages', {
         name: 'paymentReceived',
         businessKey,
@@ -210,7 +210,7 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
     expect(child.variables.customer).toBe('C-1');
     await completeAt(clerk, childId, 'childTask', { childResult: 42 });
     await eventually(
-      async () => (await openTasks(clerk, id)).some((x) => x.element_id === 'afterChild'),
+      async () => (await openTasks(clerk, id)).some((x) => x.elementId === 'afterChild'),
       5000,
       'parent to continue',
     );
@@ -224,6 +224,6 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
     expect(after.status).toBe('completed');
     expect(await openTasks(clerk, id)).toHaveLength(0);
     const cancelled = await clerk.get(`/api/v1/tasks?instanceId=${id}&status=cancelled`);
-    expect(cancelled.body.items.map((x: { element_id: string }) => x.element_id)).toEqual(['slow']);
+    expect(cancelled.body.items.map((x: { elementId: string }) => x.elementId)).toEqual(['slow']);
   });
 });

@@ -54,7 +54,7 @@ describe.each(BACKENDS)('POST /api/v1/messages (%s)', (backend) => {
     expect(res.body).toMatchObject({ resultType: 'started', definitionKey: 'byMessage' });
     const clerk = await t.as('xh.clerk');
     const tasks = await openTasks(clerk, res.body.instanceId);
-    expect(tasks.map((x) => x.element_id)).toEqual(['accept']);
+    expect(tasks.map((x) => x.elementId)).toEqual(['accept']);
   });
 
   it('refuses unknown fields', async () => {

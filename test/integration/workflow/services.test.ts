@@ -99,7 +99,7 @@ describe.each(BACKENDS)('service tasks, retries and incidents (%s)', (backend) =
   it('turns a business error into the error boundary path, without retries or incidents', async () => {
     const { id } = await start(clerk, 'svc_creditCheck', { departmentId: 'ZJ-HZ-XH' });
     await eventually(
-      async () => (await openTasks(clerk, id)).some((x) => x.element_id === 'handleRefusal'),
+      async () => (await openTasks(clerk, id)).some((x) => x.elementId === 'handleRefusal'),
       5000,
       'the error path',
     );

@@ -39,14 +39,14 @@ describe.each(BACKENDS)('sub-process ending on a service result or a due timer (
     t.database.db('message_subscriptions').where({ instance_id: instanceId }).select('element_id', 'message_name');
 
   async function expectPastTheSubProcess(id: string, businessKey: string) {
-    expect((await openTasks(clerk, id)).map((x) => x.element_id)).toEqual(['review']);
+    expect((await openTasks(clerk, id)).map((x) => x.elementId)).toEqual(['review']);
     expect(await subscriptions(id)).toEqual([]);
     const after = await instance(clerk, id);
     const sub = after.history.find((h: { element_id: string }) => h.element_id === 'sub');
     expect(sub.outcome).toBe('completed');
     const late = await collector.post('/api/v1/messages', { name: 'payment-received', businessKey });
     expect(late.status, JSON.stringify(late.body)).toBe(404);
-    expect((await openTasks(clerk, id)).map((x) => x.element_id)).toEqual(['review']);
+    expect((await openTasks(clerk, id)).map((x) => x.elementId)).toEqual(['review']);
   }
 
   it('leaves no message wait behind when the sub-process ends on a service result', async () => {

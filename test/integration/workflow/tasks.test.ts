@@ -74,11 +74,11 @@ describe.each(BACKENDS)('tasks: claim, unclaim, complete, list (%s)', (backend) 
     expect(again.body.code).toBe('TASK_NOT_OPEN');
     const mine = await clerk.get('/api/v1/tasks?status=completed&completedBy=xh.clerk&sort=completed&order=desc');
     expect(mine.body.items.find((x: { id: string }) => x.id === task.id)).toMatchObject({
-      completed_by: 'xh.clerk',
+      completedBy: 'xh.clerk',
       completedByName: '西湖业务受理员',
     });
     expect((await clerk.get(`/api/v1/tasks/${task.id}`)).body.completedByName).toBe('西湖业务受理员');
-    const instance = await clerk.get(`/api/v1/process-instances/${task.instance_id}`);
+    const instance = await clerk.get(`/api/v1/process-instances/${task.instanceId}`);
     expect(instance.body.variables.approved).toBe(false);
     expect(instance.body.history.filter((h: { element_id: string }) => h.element_id === 'review')[0]).toMatchObject({
       actor: 'xh.clerk',
@@ -104,7 +104,7 @@ describe.each(BACKENDS)('tasks: claim, unclaim, complete, list (%s)', (backend) 
       [1, 2, 3].map(() => clerk.post(`/api/v1/tasks/${task.id}/complete`, { variables: { approved: false } })),
     );
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
-    const history = (await clerk.get(`/api/v1/process-instances/${task.instance_id}`)).body.history;
+    const history = (await clerk.get(`/api/v1/process-instances/${task.instanceId}`)).body.history;
     expect(history.filter((h: { element_id: string }) => h.element_id === 'rejectedEnd')).toHaveLength(1);
   });
 
@@ -122,13 +122,13 @@ describe.each(BACKENDS)('tasks: claim, unclaim, complete, list (%s)', (backend) 
     const page1 = await clerk.get('/api/v1/tasks?elementId=review&unassigned=true&limit=2&sort=created&order=desc');
     expect(page1.body.items).toHaveLength(2);
     expect(page1.body.hasMore).toBe(true);
-    expect(new Date(page1.body.items[0].created_at) >= new Date(page1.body.items[1].created_at)).toBe(true);
+    expect(new Date(page1.body.items[0].createdAt) >= new Date(page1.body.items[1].createdAt)).toBe(true);
     const page2 = await clerk.get(
       '/api/v1/tasks?elementId=review&unassigned=true&limit=2&offset=2&sort=created&order=desc',
     );
     expect(page2.body.items[0].id).not.toBe(page1.body.items[1].id);
     const byKey = await clerk.get(
-      `/api/v1/tasks?businessKey=${encodeURIComponent(created[0]!.business_key as string)}`,
+      `/api/v1/tasks?businessKey=${encodeURIComponent(created[0]!.businessKey as string)}`,
     );
     expect(byKey.body.items.map((x: { id: string }) => x.id)).toEqual([created[0]!.id]);
     const due = await clerk.get(

@@ -130,9 +130,9 @@ describe.each(BACKENDS)('task page: drafts, comments, attachments, delegation, c
       expect(list.map((c: { body: string }) => c.body)).toEqual(['客户资料已补齐', '复核无误']);
       expect(list[0].authorName).toBeTruthy();
       expect(list[0].authorName).not.toBe('xh.clerk');
-      const perInstance = (await clerk.get(`/api/v1/process-instances/${task.instance_id}/comments`)).body.items;
+      const perInstance = (await clerk.get(`/api/v1/process-instances/${task.instanceId}/comments`)).body.items;
       expect(perInstance).toHaveLength(2);
-      const events = await t.platform.db('outbox').where({ topic: 'task:commented', instance_id: task.instance_id });
+      const events = await t.platform.db('outbox').where({ topic: 'task:commented', instance_id: task.instanceId });
       expect(events).toHaveLength(2);
     });
 
@@ -140,7 +140,7 @@ describe.each(BACKENDS)('task page: drafts, comments, attachments, delegation, c
       const task = await newTask();
       expect((await yhClerk.get(`/api/v1/tasks/${task.id}/comments`)).status).toBe(404);
       expect((await yhClerk.post(`/api/v1/tasks/${task.id}/comments`, { body: 'hi' })).status).toBe(404);
-      expect((await yhClerk.get(`/api/v1/process-instances/${task.instance_id}/comments`)).status).toBe(404);
+      expect((await yhClerk.get(`/api/v1/process-instances/${task.instanceId}/comments`)).status).toBe(404);
       const long = await clerk.post(`/api/v1/tasks/${task.id}/comments`, { body: 'x'.repeat(4001) });
       expect(long.status).toBe(400);
       expect(long.body.errors[0].field).toBe('body.body');
@@ -174,7 +174,7 @@ describe.each(BACKENDS)('task page: drafts, comments, attachments, delegation, c
       expect(download.headers.get('content-type')).toBe('application/pdf');
       expect(download.headers.get('x-content-type-options')).toBe('nosniff');
       expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename=".*"; filename\*=UTF-8''/);
-      const perInstance = (await clerk.get(`/api/v1/process-instances/${task.instance_id}/attachments`)).body.items;
+      const perInstance = (await clerk.get(`/api/v1/process-instances/${task.instanceId}/attachments`)).body.items;
       expect(perInstance).toHaveLength(1);
       expect((await yhClerk.get(`/api/v1/attachments/${res.body.id}`)).status).toBe(404);
       expect((await yhClerk.get(`/api/v1/tasks/${task.id}/attachments`)).status).toBe(404);
@@ -212,7 +212,7 @@ describe.each(BACKENDS)('task page: drafts, comments, attachments, delegation, c
       // when the clerk who holds the task delegates it to a colleague
       const delegated = await clerk.post(`/api/v1/tasks/${task.id}/delegate`, { userId: 'xh.clerk2' });
       expect(delegated.status, JSON.stringify(delegated.body)).toBe(200);
-      expect(delegated.body).toMatchObject({ assignee: 'xh.clerk2', owner: 'xh.clerk', delegation_state: 'pending' });
+      expect(delegated.body).toMatchObject({ assignee: 'xh.clerk2', owner: 'xh.clerk', delegationState: 'pending' });
       const audit = await t.platform.db('audit_log').where({ action: 'task.delegate', object_id: task.id });
       expect(audit.map((a: { details: unknown }) => a.details)).toEqual([{ owner: 'xh.clerk', to: 'xh.clerk2' }]);
       // then the owner still sees it, on their own list too, but neither may complete it while it is delegated
@@ -242,7 +242,7 @@ describe.each(BACKENDS)('task page: drafts, comments, attachments, delegation, c
       );
       const back = await clerk2.post(`/api/v1/tasks/${task.id}/resolve`, { variables: { note: 'meter checked' } });
       expect(back.status, JSON.stringify(back.body)).toBe(200);
-      expect(back.body).toMatchObject({ assignee: 'xh.clerk', owner: 'xh.clerk', delegation_state: 'resolved' });
+      expect(back.body).toMatchObject({ assignee: 'xh.clerk', owner: 'xh.clerk', delegationState: 'resolved' });
       expect((await clerk2.post(`/api/v1/tasks/${task.id}/resolve`, { variables: {} })).status).toBe(409);
       // then the owner finds them as their draft, and completes the task
       expect((await clerk.get(`/api/v1/tasks/${task.id}/draft`)).body.data).toEqual({ note: 'meter checked' });
@@ -261,14 +261,14 @@ describe.each(BACKENDS)('task page: drafts, comments, attachments, delegation, c
       await clerk.post(`/api/v1/tasks/${task.id}/claim`);
       const leader = await t.as('xh.leader');
       const delegated = await leader.post(`/api/v1/tasks/${task.id}/delegate`, { userId: 'xh.clerk2' });
-      expect(delegated.body).toMatchObject({ assignee: 'xh.clerk2', owner: 'xh.clerk', delegation_state: 'pending' });
+      expect(delegated.body).toMatchObject({ assignee: 'xh.clerk2', owner: 'xh.clerk', delegationState: 'pending' });
       // a clerk who neither holds the task nor may reassign cannot delegate it
       expect(
         (await (await t.as('xh.surveyor')).post(`/api/v1/tasks/${task.id}/delegate`, { userId: 'xh.clerk' })).status,
       ).toBe(404);
       const reassigned = await leader.post(`/api/v1/tasks/${task.id}/assign`, { assignee: 'xh.clerk' });
       expect(reassigned.status, JSON.stringify(reassigned.body)).toBe(200);
-      expect(reassigned.body).toMatchObject({ assignee: 'xh.clerk', owner: null, delegation_state: null });
+      expect(reassigned.body).toMatchObject({ assignee: 'xh.clerk', owner: null, delegationState: null });
       expect((await clerk.post(`/api/v1/tasks/${task.id}/complete`, { variables: {} })).status).toBe(200);
     });
   });
@@ -282,7 +282,7 @@ describe.each(BACKENDS)('task page: drafts, comments, attachments, delegation, c
       const c = res.body;
       expect(c.task.id).toBe(task.id);
       expect(c.instance).toMatchObject({
-        id: task.instance_id,
+        id: task.instanceId,
         definitionKey: 'worklist_review',
         definitionName: 'Worklist review',
         version: 1,
@@ -315,7 +315,7 @@ describe.each(BACKENDS)('task page: drafts, comments, attachments, delegation, c
       await clerk2.post(`/api/v1/tasks/${review.id}/claim`);
       expect((await clerk2.post(`/api/v1/tasks/${review.id}/complete`, { variables: {} })).status).toBe(200);
       const leader = await t.as('xh.leader');
-      const approval = (await openTasks(leader, id)).find((x) => x.element_id === 'bigApproval')!;
+      const approval = (await openTasks(leader, id)).find((x) => x.elementId === 'bigApproval')!;
       const who = async () =>
         (await leader.get(`/api/v1/tasks/${approval.id}/context`)).body.history.map(
           (h: { elementId: string; actor: string | null; actorName: string | null; automatic: boolean }) => [

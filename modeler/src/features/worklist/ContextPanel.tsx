@@ -128,15 +128,14 @@ function label(t: Translate, prefix: string, code: string): string {
 
 function BillRow({ bill }: { bill: Bill }) {
   const t = useT();
-  const outstanding = String(bill.outstanding ?? '');
-  const owes = outstanding !== '' && Number(outstanding) > 0;
+  const owes = Number(bill.outstanding) > 0;
   return (
     <tr class={owes ? 'row-owing' : undefined}>
-      <td>{String(bill.period ?? '')}</td>
-      <td class="num">{String(bill.total ?? '')}</td>
-      <td class="num">{outstanding}</td>
-      <td>{String(bill.due_date ?? '')}</td>
-      <td>{bill.status ? label(t, 'task.bills.status', bill.status) : ''}</td>
+      <td>{bill.period}</td>
+      <td class="num">{bill.total}</td>
+      <td class="num">{bill.outstanding}</td>
+      <td>{bill.dueDate ?? ''}</td>
+      <td>{label(t, 'task.bills.status', bill.status)}</td>
     </tr>
   );
 }

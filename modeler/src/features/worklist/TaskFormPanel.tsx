@@ -71,14 +71,14 @@ export function TaskFormPanel({
       const form = viewer.current;
       if (!form) return {};
       const { data, errors } = form.submit();
-      const invalid = Object.values(errors as FieldErrors).filter((e) => e && e.length).length;
+      const invalid = Object.values(errors).filter((e) => e && e.length).length;
       if (invalid) {
         setSummary([t('task.form.invalid', { count: invalid })]);
         focusFirstError(container.current);
         return null;
       }
       setSummary([]);
-      return data as Record<string, unknown>;
+      return data;
     },
     showServerErrors(fieldErrors, lines) {
       const form = viewer.current;
@@ -128,7 +128,7 @@ export function TaskFormPanel({
       viewer.current = form;
       schemaRef.current = spec.schema;
       const data = { ...spec.data, ...(saved.data ?? {}) };
-      await form.importSchema(spec.schema as never, data);
+      await form.importSchema(spec.schema, data);
       form.setProperty('readOnly', !editableRef.current);
       latest.current = data;
       if (saved.data && saved.savedAt) setRestored(formatDateTime(saved.savedAt));

@@ -84,9 +84,9 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
   const heldByOther = open && !!task.assignee && !mine;
   const mayReassign = open && can('task', 'reassign');
   // Delegation: the delegate resolves the task back to its owner instead of completing it.
-  const delegatedToMe = mine && task.delegation_state === 'pending';
+  const delegatedToMe = mine && task.delegationState === 'pending';
   const mayDelegate = open && !!task.assignee && (mine || mayReassign);
-  const label = task.name ?? task.element_id;
+  const label = task.name ?? task.elementId;
   const done = context.history.filter((h) => h.endedAt).map((h) => h.elementId);
 
   async function act(action: () => Promise<unknown>, success: string) {
@@ -151,7 +151,7 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
   }
 
   const level = priorityLevel(task.priority);
-  const overdue = open && task.due_at && new Date(task.due_at).getTime() < Date.now();
+  const overdue = open && task.dueAt && new Date(task.dueAt).getTime() < Date.now();
   return (
     <section class="page task-page" aria-labelledby="task-title">
       <a href="#/worklist" class="back">
@@ -181,12 +181,12 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
             </div>
             <div class="fact">
               <dt>{t('task.created')}</dt>
-              <dd>{formatDateTime(task.created_at)}</dd>
+              <dd>{formatDateTime(task.createdAt)}</dd>
             </div>
             <div class="fact">
               <dt>{t('task.due')}</dt>
               <dd class={overdue ? 'overdue-text' : undefined}>
-                {task.due_at ? formatDateTime(task.due_at) : '—'}
+                {task.dueAt ? formatDateTime(task.dueAt) : '—'}
                 {overdue && <span class="badge badge-overdue">{t('worklist.overdue')}</span>}
               </dd>
             </div>
@@ -196,12 +196,12 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
                 <span class={`priority priority-${level}`}>{t(`worklist.priority.${level}`)}</span> {task.priority}
               </dd>
             </div>
-            {task.completed_by && (
+            {task.completedBy && (
               <>
                 <div class="fact">
                   <dt>{t('task.completedBy')}</dt>
-                  <dd title={task.completed_by}>
-                    {task.completedByName ?? task.completed_by} · {formatDateTime(task.completed_at)}
+                  <dd title={task.completedBy}>
+                    {task.completedByName ?? task.completedBy} · {formatDateTime(task.completedAt)}
                   </dd>
                 </div>
               </>
@@ -262,7 +262,7 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
         </div>
       </header>
       {claimable && <p class="notice">{t('task.claimFirst')}</p>}
-      {open && task.delegation_state === 'pending' && (
+      {open && task.delegationState === 'pending' && (
         <p class="notice" role="status">
           {delegatedToMe
             ? t('task.delegatedToMe', { owner: task.ownerName ?? task.owner ?? '' })
@@ -272,7 +272,7 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
               })}
         </p>
       )}
-      {open && task.delegation_state === 'resolved' && mine && (
+      {open && task.delegationState === 'resolved' && mine && (
         <p class="notice" role="status">
           {t('task.resolvedBack')}
         </p>
@@ -281,7 +281,7 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
         <p class="notice" title={task.assignee ?? undefined}>
           {t('task.heldByOther', {
             who: task.assigneeName ?? task.assignee,
-            time: formatDateTime(task.claimed_at),
+            time: formatDateTime(task.claimedAt),
           })}
         </p>
       )}
@@ -293,7 +293,7 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
             // A new holder (a delegation, its return, a reassignment) gets the form afresh, with
             // their own draft: the previous holder's page must not write over it.
             <TaskFormPanel
-              key={`${task.assignee ?? ''}:${task.delegation_state ?? ''}`}
+              key={`${task.assignee ?? ''}:${task.delegationState ?? ''}`}
               taskId={id}
               editable={mine}
               handle={form}
@@ -302,8 +302,8 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
             <p class="muted">
               {task.status === 'completed'
                 ? t('task.completedElsewhere', {
-                    who: task.completedByName ?? task.completed_by,
-                    time: formatDateTime(task.completed_at),
+                    who: task.completedByName ?? task.completedBy,
+                    time: formatDateTime(task.completedAt),
                   })
                 : t('task.status.cancelled')}
             </p>

@@ -68,7 +68,7 @@ export function serverErrorsToFields(
     const field = byKey.get(key);
     const reasonKey = REASON_KEYS[d.reason];
     const text =
-      field && reasonKey ? t(reasonKey, { value: String(field.validate[d.reason] ?? '') }) : (d.message ?? d.reason);
+      field && reasonKey ? t(reasonKey, { value: limitText(field.validate[d.reason]) }) : (d.message ?? d.reason);
     if (field) (fieldErrors[field.id] ??= []).push(text);
     lines.push(field ? `${field.label}：${text}` : text);
   }
@@ -116,4 +116,9 @@ export function localizeFormErrors(
   const observer = new MutationObserver(apply);
   observer.observe(container, { childList: true, subtree: true, characterData: true });
   return { apply, disconnect: () => observer.disconnect() };
+}
+
+/** A validation limit as the message shows it (`min: 3` → "3"); anything else shows nothing. */
+function limitText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }

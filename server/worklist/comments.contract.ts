@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { iso, listSchema, timestamp } from '../lib/contract.js';
+
+/** A comment on a task (GET /tasks/:id/comments, POST answers the one it added). */
+export const commentSchema = z.object({
+  id: z.uuid(),
+  taskId: z.uuid(),
+  instanceId: z.uuid(),
+  /** The author's username; `authorName` is their display name. */
+  author: z.string(),
+  authorName: z.string(),
+  body: z.string(),
+  createdAt: timestamp,
+});
+export type Comment = z.infer<typeof commentSchema>;
+
+export const commentListSchema = listSchema(commentSchema);
+export type CommentList = z.infer<typeof commentListSchema>;
+
+/** A row of task_comments, with the author's display name (null: an unknown user). */
+export interface CommentRow {
+  id: string;
+  task_id: string;
+  instance_id: string;
+  author: string;
+  display_name: string | null;
+  body: string;
+  created_at: Date | string;
+}
+
+export function toComment(r: CommentRow): Comment {
+  return {
+    id: r.id,
+    taskId: r.task_id,
+    instanceId: r.instance_id,
+    author: r.author,
+    authorName: r.display_name ?? r.author,
+    body: r.body,
+    createdAt: iso(r.created_at),
+  };
+}
