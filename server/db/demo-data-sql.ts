@@ -8,6 +8,13 @@
 export const u = (h: string, n: number) => `(('x' || substr(${h}, ${1 + 8 * n}, 8))::bit(32)::bigint / 4294967296.0)`;
 
 /**
+ * A version-4 UUID from an md5 hex text: the version nibble and the variant bits are set, so every
+ * generated id is one the API's id check accepts (a bare md5()::uuid mostly is not).
+ */
+export const uuidOf = (md5: string) =>
+  `(SELECT (substr(h, 1, 12) || '4' || substr(h, 14, 3) || substr('89ab', (('x' || substr(h, 17, 1))::bit(4)::int % 4) + 1, 1) || substr(h, 18, 15))::uuid FROM (SELECT ${md5} AS h) v)`;
+
+/**
  * Customers of every SG186 category (DOMAIN.md §1): 1 % internal 000, 2 % large industry 100,
  * 27 % rural 201, 55 % urban 202, 5 % agricultural 300, 10 % general C&I 400.
  * Params: seed, departments (text[]), department count, customers.
@@ -15,7 +22,7 @@ export const u = (h: string, n: number) => `(('x' || substr(${h}, ${1 + 8 * n}, 
 export const CUSTOMERS_SQL = `
 INSERT INTO customers (id, account_no, name, address, phone, department_id, elec_type_code, voltage_level,
                        capacity_kva, pf_standard, credit_grade, status)
-SELECT md5(s.seed || ':c:' || g)::uuid, 'D' || lpad(g::text, 9, '0'),
+SELECT ${uuidOf(`md5(s.seed || ':c:' || g)`)}, 'D' || lpad(g::text, 9, '0'),
        CASE cat WHEN '100' THEN '演示工业' || g || '有限公司' WHEN '400' THEN '演示商铺' || g WHEN '300' THEN '演示农场' || g
                 WHEN '000' THEN '考核计量点' || g ELSE '演示居民' || g END,
        '演示路 ' || (g % 997) || ' 号', '139' || lpad((g % 100000000)::text, 8, '0'),
@@ -42,7 +49,7 @@ SELECT md5(s.seed || ':c:' || g)::uuid, 'D' || lpad(g::text, 9, '0'),
 export const METERS_SQL = `
 INSERT INTO meters (id, asset_no, customer_id, metering_point_no, accuracy_class, multiplier, register_digits,
                     tou_capable, device_class, install_date, last_test_date, status)
-SELECT md5(?::text || ':m:' || g)::uuid, 'DM' || lpad(g::text, 10, '0'), c.id, 'MP' || lpad(g::text, 10, '0'),
+SELECT ${uuidOf(`md5(?::text || ':m:' || g)`)}, 'DM' || lpad(g::text, 10, '0'), c.id, 'MP' || lpad(g::text, 10, '0'),
        CASE WHEN c.elec_type_code = '100' THEN '0.5S' WHEN c.voltage_level = '10kV' THEN '0.5S' ELSE '2.0' END,
        CASE WHEN c.elec_type_code = '100' THEN 200 WHEN c.capacity_kva >= 100 THEN 30 ELSE 1 END,
        CASE WHEN g % 997 = 0 AND c.elec_type_code IN ('201', '202') THEN 5 ELSE 6 END,
@@ -94,7 +101,7 @@ running AS (
     FROM parts WINDOW w AS (PARTITION BY id ORDER BY k)
 )
 INSERT INTO readings (id, meter_id, period, total, peak, flat, valley, reactive_kvarh, max_demand_kw, reading_type, read_at, recorded_by)
-SELECT md5(id::text || ':' || k)::uuid, id, to_char(day, 'YYYY-MM'),
+SELECT ${uuidOf(`md5(id::text || ':' || k)`)}, id, to_char(day, 'YYYY-MM'),
        mod(start_units + used, power(10, register_digits)::numeric),
        CASE WHEN tou_capable THEN round(start_units * 0.6, 2) + used_peak END,
        CASE WHEN tou_capable AND NOT residential THEN round(start_units * 0.3, 2) + used_flat END,
@@ -127,7 +134,7 @@ SELECT b.id, b.customer_id, b.total, b.due_date, d.h,
 /** Params: first period, months, seed, last period, last period. */
 export const PAYMENTS_SQL = `
 INSERT INTO payments (id, customer_id, kind, channel, amount, paid_at, idempotency_key, created_by)
-SELECT md5(x.id::text || ':pay')::uuid, x.customer_id, 'payment',
+SELECT ${uuidOf(`md5(x.id::text || ':pay')`)}, x.customer_id, 'payment',
        (ARRAY['counter', 'bank', 'app', 'web', 'direct_debit'])[1 + floor(${u('x.h', 2)} * 5)::int], x.amount,
        (x.due_date - (1 + floor(${u('x.h', 3)} * 10))::int + time '02:00') AT TIME ZONE 'UTC', 'demo:' || x.id, 'demo'
   FROM (${DECIDED}) x
