@@ -15,7 +15,9 @@ export class UserIds {
   async resolve(usernames: string[]): Promise<Map<string, string>> {
     const missing = usernames.filter((n) => !this.byName.has(n));
     if (missing.length) {
-      const rows = await this.db('users').whereIn('username', missing).select('id', 'username');
+      const rows: { id: string; username: string }[] = await this.db('users')
+        .whereIn('username', missing)
+        .select('id', 'username');
       for (const r of rows) this.byName.set(r.username, r.id);
     }
     return this.byName;
@@ -57,18 +59,17 @@ export class Publisher {
   }
 
   private async send(batch: PublishedEvent[]): Promise<void> {
-    const created = batch.filter((e) => e.topic === 'task:created' && typeof e.payload.taskId === 'string');
+    const created = batch.flatMap((e) => (e.topic === 'task:created' ? [e.payload.taskId] : []));
     const candidates = new Map<string, string[]>();
     if (created.length) {
-      const rows = await this.db('tasks')
-        .whereIn(
-          'id',
-          created.map((e) => e.payload.taskId as string),
-        )
+      const rows: { id: string; candidate_users: string[] | null }[] = await this.db('tasks')
+        .whereIn('id', created)
         .select('id', 'candidate_users');
       for (const r of rows) candidates.set(r.id, r.candidate_users ?? []);
     }
-    const names = batch.map((e) => personalUsernames(e, candidates.get(e.payload.taskId as string)));
+    const names = batch.map((e) =>
+      personalUsernames(e, e.topic === 'task:created' ? candidates.get(e.payload.taskId) : undefined),
+    );
     const ids = await this.userIds.resolve([...new Set(names.flat())]);
     const tree = await this.authorization.tree();
     batch.forEach((event, i) => {

@@ -70,8 +70,8 @@ const unsubscribeSchema = z.object({ room: z.string().max(200) }).strict();
 
 /** The knex connection string of a pg database (tests hand the platform a ready database). */
 function connectionString(db: Db): string | undefined {
-  const config = db.client.config as { connection?: unknown };
-  const connection = config.connection;
+  const client = db.client as { config?: { connection?: unknown } };
+  const connection = client.config?.connection;
   return typeof connection === 'string' ? connection : undefined;
 }
 
@@ -246,8 +246,7 @@ export class Realtime {
   }
 
   async close(): Promise<void> {
-    this.watch.stop();
-    this.retention.stop();
+    await Promise.all([this.watch.stop(), this.retention.stop()]);
     await this.publisher.close();
     // Not io.close(): that also closes the HTTP server and waits for its keep-alive connections;
     // the platform closes the server itself. Connections are cut, not ended with a DISCONNECT

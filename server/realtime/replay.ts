@@ -44,11 +44,11 @@ export function toPublished(row: OutboxRow): PublishedEvent | null {
 function roomFilter(q: Knex.QueryBuilder, room: Room, actor: Actor, tree: DepartmentTree): void {
   // Not definitions, and not notifications addressed to one user (those are personal).
   const departmentRows = () =>
-    q.whereNot('topic', 'like', 'definition:%').whereNot((n) =>
-      n.where('topic', 'like', 'notification:%').where((w) => {
+    q.whereNot('topic', 'like', 'definition:%').whereNot((n) => {
+      void n.where('topic', 'like', 'notification:%').where((w) => {
         for (const field of ['userId', 'username', 'recipient']) w.orWhereRaw('payload ->> ? IS NOT NULL', [field]);
-      }),
-    );
+      });
+    });
   switch (room.kind) {
     case 'department':
     case 'process': {
@@ -102,7 +102,7 @@ export async function missedEvents(
     .limit(limit + 1)
     .select(columns);
   if (rows.length > limit) return { events: [], resync: true, latest };
-  const anchor = await db('outbox').where('id', since).first('created_at');
+  const anchor = await db('outbox').where('id', since).first<{ created_at: Date | string } | undefined>('created_at');
   const late: OutboxRow[] = anchor
     ? await db('outbox')
         .where('id', '>', Math.max(0, since - LATE_COMMIT_IDS))

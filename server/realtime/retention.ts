@@ -1,5 +1,6 @@
 import type { Db } from '../db/index.js';
 import type { Logger } from '../lib/logger.js';
+import { Periodic } from '../lib/periodic.js';
 
 /**
  * The outbox is the catch-up log, not an archive (history and audit keep what happened): rows
@@ -7,24 +8,22 @@ import type { Logger } from '../lib/logger.js';
  * whose `since` falls before the oldest row are told to resync.
  */
 export class OutboxRetention {
-  private timer: NodeJS.Timeout | null = null;
+  private readonly chore: Periodic;
 
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
     private readonly options: { retentionHours: number; pruneEveryMs: number },
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      this.prune().catch((err: unknown) => this.logger.warn({ err }, 'outbox prune failed'));
-    }, this.options.pruneEveryMs);
-    this.timer.unref();
+  ) {
+    this.chore = new Periodic('outbox-prune', options.pruneEveryMs, () => this.prune(), logger);
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  start(): void {
+    this.chore.start(this.options.pruneEveryMs);
+  }
+
+  stop(): Promise<void> {
+    return this.chore.stop();
   }
 
   /** Deletes rows before the newest one older than the retention (ids grow with time: a walk down the primary key). */

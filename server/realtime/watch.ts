@@ -3,6 +3,7 @@ import type { AuthService } from '../identity/auth.service.js';
 import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import type { Logger } from '../lib/logger.js';
+import { Periodic } from '../lib/periodic.js';
 import type { RealtimeServer, RealtimeSocket } from './socket.js';
 import type { RoomAccess } from './rooms.js';
 
@@ -20,8 +21,7 @@ interface WatchDeps {
  * (`room:revoked`); sessions that ended (logout, expiry, deactivated user) are disconnected.
  */
 export class AccessWatch {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly chore: Periodic;
   private version = -1;
   private lastSessionCheck = Date.now();
 
@@ -30,23 +30,16 @@ export class AccessWatch {
     private readonly deps: WatchDeps,
     private readonly access: RoomAccess,
     private readonly timing: { recheckMs: number; sessionCheckMs: number },
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch((err: unknown) => this.deps.logger.warn({ err }, 'realtime access re-check failed'))
-        .finally(() => {
-          this.running = null;
-        });
-    }, this.timing.recheckMs);
-    this.timer.unref();
+  ) {
+    this.chore = new Periodic('realtime-access-recheck', timing.recheckMs, () => this.tick(), deps.logger);
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  start(): void {
+    this.chore.start(this.timing.recheckMs);
+  }
+
+  stop(): Promise<void> {
+    return this.chore.stop();
   }
 
   private async tick(): Promise<void> {
@@ -75,7 +68,7 @@ export class AccessWatch {
     ];
     const now = new Date();
     for (let i = 0; i < sessions.length; i += 1000) {
-      const rows = await this.deps
+      const rows: { id: string }[] = await this.deps
         .db('sessions as s')
         .join('users as u', 'u.id', 's.user_id')
         .whereIn('s.id', sessions.slice(i, i + 1000))
@@ -85,12 +78,14 @@ export class AccessWatch {
       for (const r of rows) live.add(r.id);
     }
     for (let i = 0; i < tokens.length; i += 1000) {
-      const rows = await this.deps
+      const rows: { id: string }[] = await this.deps
         .db('api_tokens as t')
         .join('users as u', 'u.id', 't.user_id')
         .whereIn('t.token_hash', tokens.slice(i, i + 1000))
         .whereNull('t.revoked_at')
-        .where((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', now))
+        .where((q) => {
+          void q.whereNull('t.expires_at').orWhere('t.expires_at', '>', now);
+        })
         .where('u.active', true)
         .select('t.token_hash as id');
       for (const r of rows) live.add(r.id);
