@@ -48,7 +48,6 @@ type TaskRow = TaskColumns & { execution_id: string };
 
 /** Claims, releases and completes user tasks; lists and reads them. */
 export class TasksService {
-
   constructor(
     private readonly db: Db,
     private readonly transactions: Transactions,
@@ -126,7 +125,6 @@ export class TasksService {
     return toTaskWithNames(this.db, await this.get(id, actor));
   }
 
-
   /** A visible task's form-js schema and the values it shows (404 when the task has no form). */
   async form(id: string, actor: Actor): Promise<TaskForm> {
     return this.forms.forTask(await this.get(id, actor));
@@ -196,11 +194,17 @@ export class TasksService {
    * continues. A second completion, or one by someone who does not hold the task, is a 409.
    */
   async complete(id: string, variables: Variables, actor: Actor): Promise<TaskCompletion> {
-    const head = (await this.db('tasks')
+    const head = await this.db('tasks')
       .where({ id })
       .where((await this.visibility.taskVisible(actor)).where('tasks'))
-      .first('instance_id', 'department_id', 'assignee', 'owner', 'candidate_users', 'candidate_groups')) as
-      (TaskAccessRow & { instance_id: string }) | undefined;
+      .first<(TaskAccessRow & { instance_id: string }) | undefined>(
+        'instance_id',
+        'department_id',
+        'assignee',
+        'owner',
+        'candidate_users',
+        'candidate_groups',
+      );
     if (!head) throw new NotFound('task', id);
     if (!(await this.visibility.taskCompletable(actor)).allows(head)) {
       throw new Forbidden(`you may not complete task${head.department_id ? ` in ${head.department_id}` : ''}`);

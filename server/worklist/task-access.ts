@@ -60,7 +60,7 @@ export class TaskAccess {
   ) {}
 
   async task(taskId: string, actor: Actor): Promise<TaskRef> {
-    return (await this.tasks.get(taskId, actor)) as TaskRef;
+    return this.tasks.get(taskId, actor);
   }
 
   /** The column and id that select the owner's rows, once the actor may see the owner. */
