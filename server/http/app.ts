@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { Logger } from '../lib/logger.js';
@@ -8,7 +9,7 @@ import { problemJson } from './middleware/errors.js';
 import { observe, securityHeaders } from './middleware/observe.js';
 import { authenticator } from './authenticate.js';
 import { serveWebApp } from './static.js';
-import { buildOpenApi, REFERENCE_PAGE } from './openapi.js';
+import { buildOpenApi, referencePage } from './openapi.js';
 import { deploymentRoutes } from './routes/deployments.js';
 import { designerRoutes } from './routes/designer.js';
 import { instanceRoutes } from './routes/instances.js';
@@ -87,8 +88,14 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ctx.body = openapi;
   });
   system.get('/api/docs', (ctx) => {
+    // The page's one script and style carry a fresh nonce; nothing else may run on it.
+    const nonce = randomBytes(16).toString('base64');
+    ctx.set(
+      'content-security-policy',
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
+    );
     ctx.type = 'text/html';
-    ctx.body = REFERENCE_PAGE;
+    ctx.body = referencePage(nonce);
   });
   system.get('/metrics', async (ctx) => {
     const actor = await authenticate(ctx);
@@ -100,7 +107,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
 
   app.use(observe(options.logger, services.metrics));
   app.use(problemJson(options.logger));
-  app.use(securityHeaders());
+  app.use(securityHeaders({ hsts: options.secureCookies }));
   app.use(async (ctx, next) => {
     ctx.state.bodyLimits = {
       jsonBytes: options.bodyLimitBytes,

@@ -5,7 +5,10 @@ function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z_]\w*)/g, '{$1}');
 }
 
-function schemaOf(schema: z.ZodType | undefined, io: 'input' | 'output' = 'input'): Record<string, unknown> | undefined {
+function schemaOf(
+  schema: z.ZodType | undefined,
+  io: 'input' | 'output' = 'input',
+): Record<string, unknown> | undefined {
   if (!schema) return undefined;
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete json.$schema;
@@ -120,13 +123,13 @@ export function buildOpenApi(routes: Route[], prefix: string) {
 }
 
 /** A self-contained reference page (no CDN): lists every operation with its parameters and body schema. */
-export const REFERENCE_PAGE = `<!doctype html>
+export const referencePage = (nonce: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>API reference</title>
-<style>body{font:14px/1.5 system-ui,sans-serif;margin:2rem;max-width:70rem}h2{margin-top:2rem;border-bottom:1px solid #ddd}
+<style nonce="${nonce}">body{font:14px/1.5 system-ui,sans-serif;margin:2rem;max-width:70rem}h2{margin-top:2rem;border-bottom:1px solid #ddd}
 .op{margin:.75rem 0;padding:.5rem .75rem;border:1px solid #e3e3e3;border-radius:6px}.m{font-weight:700;text-transform:uppercase;display:inline-block;width:4.5rem}
 .get{color:#0a7}.post{color:#06c}.delete{color:#c33}.put,.patch{color:#a60}pre{background:#f6f6f6;padding:.5rem;overflow:auto;font-size:12px}code{font-size:13px}</style></head>
 <body><h1>API reference</h1><p>Generated from <a href="/api/openapi.json">/api/openapi.json</a>. Errors are <code>application/problem+json</code>.</p><div id="ops">Loading…</div>
-<script>
+<script nonce="${nonce}">
 fetch('/api/openapi.json').then(r=>r.json()).then(doc=>{const byTag={};for(const [p,ops] of Object.entries(doc.paths))for(const [m,op] of Object.entries(ops))(byTag[op.tags[0]]??=[]).push({p,m,op});
 const esc=s=>String(s).replace(/[&<>]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;'}[c]));let html='';
 for(const [tag,ops] of Object.entries(byTag)){html+='<h2>'+esc(tag)+'</h2>';for(const {p,m,op} of ops){html+='<div class="op"><span class="m '+m+'">'+m+'</span><code>'+esc(p)+'</code> — '+esc(op.summary)+(op['x-permission']?' <small>(needs '+esc(op['x-permission'])+')</small>':'');

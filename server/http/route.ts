@@ -138,7 +138,42 @@ function zodDetails(error: z.ZodError, where: string): ErrorDetail[] {
   }));
 }
 
+// A NUL byte cannot be stored in a PostgreSQL text or jsonb value, and a lone UTF-16 surrogate
+// is not text at all: both are refused at the boundary rather than failing deep in a query.
+// eslint-disable-next-line no-control-regex -- matching the NUL byte is the point
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// PostgreSQL's timestamptz spans 4713 BC to 294276 AD; the API takes years 1–9999.
+const EARLIEST = Date.UTC(1, 0, 1) - 1;
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** The first value in a request that no column could hold: unstorable text, or a date out of range. */
+export function unstorable(value: unknown, path: string, depth = 0): ErrorDetail | null {
+  if (typeof value === 'string') {
+    return UNSTORABLE.test(value) ? { field: path, reason: 'contains a NUL byte or an unpaired surrogate' } : null;
+  }
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    return Number.isNaN(ms) || ms < EARLIEST || ms > LATEST
+      ? { field: path, reason: 'is not a date between the years 1 and 9999' }
+      : null;
+  }
+  if (!value || typeof value !== 'object' || depth > 64) return null;
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    const where = path ? `${path}.${key}` : key;
+    if (UNSTORABLE.test(key)) return { field: where, reason: 'the name contains a NUL byte or an unpaired surrogate' };
+    const found = unstorable(item, where, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+function refuseUnstorable(value: unknown, where: string): void {
+  const found = unstorable(value, where);
+  if (found) throw new Invalid('VALIDATION_FAILED', `invalid ${where}: ${found.field} ${found.reason}`, [found]);
+}
+
 function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string): T {
+  refuseUnstorable(value, where);
   if (!schema) return undefined as T;
   const result = schema.safeParse(value);
   if (!result.success) {
@@ -149,6 +184,7 @@ function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string)
       details,
     );
   }
+  refuseUnstorable(result.data, where);
   return result.data;
 }
 

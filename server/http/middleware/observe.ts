@@ -8,8 +8,9 @@ export function observe(logger: Logger, metrics: StepMetrics) {
   return async (ctx: Context, next: Next) => {
     const started = performance.now();
     const incoming = ctx.get('x-request-id');
-    ctx.state.requestId = /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-    ctx.set('x-request-id', ctx.state.requestId);
+    const requestId = /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.set('x-request-id', requestId);
     try {
       await next();
     } finally {
@@ -31,11 +32,20 @@ export function observe(logger: Logger, metrics: StepMetrics) {
 }
 
 /** Security headers for every response (the browser app is served from the same origin). */
-export function securityHeaders() {
+/**
+ * Headers on every answer. API answers are data, never a page: `default-src 'none'` lets nothing
+ * they contain run or load (the browser app and the API reference set their own, narrower policy).
+ * HSTS only where the platform is served over HTTPS (secure cookies), as OWASP's HTTP headers
+ * cheat sheet advises: over plain HTTP the header is ignored and would only mislead.
+ */
+export function securityHeaders(options: { hsts: boolean }) {
   return async (ctx: Context, next: Next) => {
     ctx.set('x-content-type-options', 'nosniff');
     ctx.set('referrer-policy', 'same-origin');
     ctx.set('x-frame-options', 'DENY');
+    ctx.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    ctx.set('cross-origin-resource-policy', 'same-origin');
+    if (options.hsts) ctx.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
     await next();
   };
 }
