@@ -142,10 +142,10 @@ describe('designer: versions, read-only view, diff, test instances, simulation (
     const id = /instances\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
     const instance = (await designer.get(`/api/v1/process-instances/${id}`)).body;
     expect(instance).toMatchObject({
-      definition_id: v1.id,
-      definition_key: 'meter_check',
-      definition_version: 1,
-      business_key: 'TEST-meter-1',
+      definitionId: v1.id,
+      definitionKey: 'meter_check',
+      definitionVersion: 1,
+      businessKey: 'TEST-meter-1',
       variables: { meterNo: 'M-001' },
     });
   });

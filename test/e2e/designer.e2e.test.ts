@@ -214,7 +214,7 @@ describe('designer: draw, check, deploy, work (Chromium)', () => {
 
     // and the deployed version carries the panel's settings and the form
     const deployed = await designer.get('/api/v1/process-definitions?key=e2e_approval');
-    expect(deployed.body.items[0]).toMatchObject({ key: 'e2e_approval', version: 1, deployed_by: 'designer' });
+    expect(deployed.body.items[0]).toMatchObject({ key: 'e2e_approval', version: 1, deployedBy: 'designer' });
     const xml = (await designer.get(`/api/v1/process-definitions/${deployed.body.items[0].id}/xml`)).body as string;
     expect(xml).toContain('camunda:candidateGroups="acceptance_clerk"');
     expect(xml).toContain('camunda:formKey="e2e.review"');

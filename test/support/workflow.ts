@@ -18,7 +18,7 @@ export async function start(client: ApiClient, definitionKey: string, body: Reco
   return res.body as {
     id: string;
     status: string;
-    tasks: { id: string; element_id: string }[];
+    tasks: { id: string; elementId: string }[];
   };
 }
 

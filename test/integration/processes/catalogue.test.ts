@@ -102,7 +102,7 @@ describe.each(BACKENDS)('processes/ catalogue: deployed on start (%s)', (backend
   it('references only registered services, deployed forms and existing roles', async () => {
     const registry = t.platform.services.registry;
     const forms = await (await t.as('designer')).get('/api/v1/forms');
-    const deployedForms = new Set(forms.body.items.map((f: { form_id: string }) => f.form_id));
+    const deployedForms = new Set(forms.body.items.map((f: { formId: string }) => f.formId));
     for (const p of parsed) {
       for (const e of p.elements) {
         if (e.$type === 'bpmn:ServiceTask' || e.$type === 'bpmn:SendTask') {

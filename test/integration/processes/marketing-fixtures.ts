@@ -55,7 +55,7 @@ export async function instancesOf(client: ApiClient, definitionKey: string, busi
     `/api/v1/process-instances?definitionKey=${definitionKey}&businessKey=${encodeURIComponent(businessKey)}`,
   );
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body.items as { id: string; status: string; business_key: string }[];
+  return res.body.items as { id: string; status: string; businessKey: string }[];
 }
 
 export async function notices(client: ApiClient, query: string) {

@@ -57,7 +57,7 @@ describe.each(BACKENDS)('meter verification (计量装置校验), end to end thr
     const schedule = await waitForTask(leader, id, 'MV02');
     expect(new Date(schedule.dueAt as string).toISOString()).toBe('2025-03-10T15:59:59.999Z');
     // (the whole order's deadline too, which the monitor's SLA alerts watch)
-    expect((await instance(leader, id)).due_at).toBe('2025-03-10T15:59:59.999Z');
+    expect((await instance(leader, id)).dueAt).toBe('2025-03-10T15:59:59.999Z');
     await work(t, 'xh.leader', id, 'MV02', { scheduledOn: '2025-03-04', testTechnician: 'xh.meter' });
 
     // the technician's invalid entries are refused with field errors
@@ -168,12 +168,12 @@ describe.each(BACKENDS)('meter verification (计量装置校验), end to end thr
     // then one order per meter due within 30 days exists (not the class II meter, due in August)
     const leader = await t.as('xh.leader');
     const orders = await leader.get('/api/v1/process-instances?definitionKey=meter-verification&limit=200');
-    const periodic = orders.body.items.filter((i: { business_key: string }) => i.business_key.startsWith('MV-PT-'));
-    expect(periodic.map((i: { business_key: string }) => i.business_key).sort()).toEqual([
+    const periodic = orders.body.items.filter((i: { businessKey: string }) => i.businessKey.startsWith('MV-PT-'));
+    expect(periodic.map((i: { businessKey: string }) => i.businessKey).sort()).toEqual([
       'MV-PT-I-0203-2025-03-01',
       'MV-PT-III-0201-2025-03-20',
     ]);
-    const id = periodic.find((i: { business_key: string }) => i.business_key.startsWith('MV-PT-III')).id as string;
+    const id = periodic.find((i: { businessKey: string }) => i.businessKey.startsWith('MV-PT-III')).id as string;
     const schedule = await waitForTask(leader, id, 'MV02');
     expect(new Date(schedule.dueAt as string).toISOString()).toBe('2025-03-20T15:59:59.999Z');
 
@@ -193,8 +193,6 @@ describe.each(BACKENDS)('meter verification (计量装置校验), end to end thr
     clock.set(at('2025-03-04', 4));
     await jobs.tick();
     const again = await leader.get('/api/v1/process-instances?definitionKey=meter-verification&limit=200');
-    expect(again.body.items.filter((i: { business_key: string }) => i.business_key.startsWith('MV-PT-'))).toHaveLength(
-      2,
-    );
+    expect(again.body.items.filter((i: { businessKey: string }) => i.businessKey.startsWith('MV-PT-'))).toHaveLength(2);
   });
 });

@@ -28,7 +28,7 @@ describe.each(BACKENDS)('new connection (业扩报装), end to end through the A
   async function apply(businessKey: string, variables: Record<string, unknown>) {
     const clerk = await t.as('xh.clerk');
     const started = await start(clerk, 'new-connection', { departmentId: 'ZJ-HZ-XH', businessKey, variables });
-    expect(started.tasks.map((x) => x.element_id)).toEqual(['A01']);
+    expect(started.tasks.map((x) => x.elementId)).toEqual(['A01']);
     return started.id;
   }
 
@@ -37,7 +37,7 @@ describe.each(BACKENDS)('new connection (业扩报装), end to end through the A
     clock.set(at('2025-03-03'));
     const id = await apply('YK-2025-0001', { ...application, acceptClass: '03', important: true });
     // (the job's own deadline: 22 utility WD from acceptance, Qingming 4–6 April not counted)
-    expect((await instance(await t.as('xh.clerk'), id)).due_at).toBe('2025-04-02T15:59:59.999Z');
+    expect((await instance(await t.as('xh.clerk'), id)).dueAt).toBe('2025-04-02T15:59:59.999Z');
     await work(t, 'xh.clerk', id, 'A01', { acceptClass: '03', important: true });
 
     // survey and scheme reply take 6 WD (Tue 4 … Tue 11 March)
@@ -60,11 +60,11 @@ describe.each(BACKENDS)('new connection (业扩报装), end to end through the A
 
     // design review: the customer's documents (customer clock), then 3 WD of review
     // (while the customer has the job, its clock is stopped: no deadline to breach)
-    expect((await instance(await t.as('xh.clerk'), id)).due_at).toBeNull();
+    expect((await instance(await t.as('xh.clerk'), id)).dueAt).toBeNull();
     clock.set(at('2025-03-20'));
     await work(t, 'xh.clerk', id, 'A09', { documentsComplete: true });
     // (and back with the utility, the deadline moves by the customer's 7 WD: 12–20 March)
-    expect((await instance(await t.as('xh.clerk'), id)).due_at).toBe('2025-04-14T15:59:59.999Z');
+    expect((await instance(await t.as('xh.clerk'), id)).dueAt).toBe('2025-04-14T15:59:59.999Z');
     clock.set(at('2025-03-25'));
     await work(t, 'xh.account', id, 'A10', { reviewResult: 'pass' });
     // mid-term inspection on the day the customer asks for it
@@ -243,8 +243,8 @@ describe.each(BACKENDS)('new connection (业扩报装), end to end through the A
     const account = await t.as('xh.account');
     await waitForTask(account, id, 'A03');
     expect(await openSteps(account, id)).toEqual(['A03']);
-    const history = (await instance(account, id)).history as { element_id: string }[];
-    expect(history.map((h) => h.element_id)).toContain('A16_EXPIRED');
-    expect(history.map((h) => h.element_id)).not.toContain('A16');
+    const history = (await instance(account, id)).history as { elementId: string }[];
+    expect(history.map((h) => h.elementId)).toContain('A16_EXPIRED');
+    expect(history.map((h) => h.elementId)).not.toContain('A16');
   });
 });

@@ -96,10 +96,10 @@ describe.each(['postgres', 'pglite'] as Backend[])('crash recovery with kill -9 
     for (const id of acknowledged.started) {
       const res = await admin.get(`/api/v1/process-instances/${id}`);
       expect(res.status).toBe(200);
-      const open = res.body.tasks.map((t: { element_id: string }) => t.element_id);
+      const open = res.body.tasks.map((t: { elementId: string }) => t.elementId);
       const ended = res.body.history
-        .filter((h: { ended_at: string | null }) => h.ended_at)
-        .map((h: { element_id: string }) => h.element_id);
+        .filter((h: { endedAt: string | null }) => h.endedAt)
+        .map((h: { elementId: string }) => h.elementId);
       // exactly one open task while running, and it matches the history
       expect(open.length).toBe(1);
       if (open[0] === 'second') expect(ended).toContain('first');

@@ -64,9 +64,9 @@ describe.each(BACKENDS)('POST /api/v1/deployments (%s)', (backend) => {
     const started = await clerk.post('/api/v1/process-instances', { definitionKey: 'pinned' });
     await designer.post('/api/v1/deployments', { xml: xml.replace('id="e"/>', 'id="e" name="changed"/>') });
     const after = await clerk.get(`/api/v1/process-instances/${started.body.id}`);
-    expect(after.body).toMatchObject({ definition_id: v1.body.definition.id, definition_version: 1 });
+    expect(after.body).toMatchObject({ definitionId: v1.body.definition.id, definitionVersion: 1 });
     const fresh = await clerk.post('/api/v1/process-instances', { definitionKey: 'pinned' });
-    expect(fresh.body.definition_version).toBe(2);
+    expect(fresh.body.definitionVersion).toBe(2);
   });
 
   it.each([

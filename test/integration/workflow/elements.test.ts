@@ -64,7 +64,7 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
       const { id } = await startIn('approval');
       await completeAt(clerk, id, 'review', variables);
       const after = await instance(clerk, id);
-      const taken = after.history.map((h: { element_id: string }) => h.element_id);
+      const taken = after.history.map((h: { elementId: string }) => h.elementId);
       expect(taken).toContain(target);
       expect(after.status).toBe(target === 'bigApproval' ? 'running' : 'completed');
       expect(after.variables).toMatchObject(variables);
@@ -86,7 +86,7 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
       await completeAt(clerk, id, 'check', { complete: true });
       const after = await instance(clerk, id);
       expect(after.status).toBe('completed');
-      expect(after.history.map((h: { element_id: string }) => h.element_id)).toContain('accepted');
+      expect(after.history.map((h: { elementId: string }) => h.elementId)).toContain('accepted');
     });
 
     it('catches the error thrown by the end event inside the subprocess', async () => {
@@ -94,7 +94,7 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
       await completeAt(clerk, id, 'check', { complete: false });
       expect((await openTasks(clerk, id)).map((x) => x.elementId)).toEqual(['notify']);
       const after = await instance(clerk, id);
-      expect(after.history.find((h: { element_id: string }) => h.element_id === 'sub').outcome).toBe('interrupted');
+      expect(after.history.find((h: { elementId: string }) => h.elementId === 'sub').outcome).toBe('interrupted');
     });
   });
 
@@ -118,10 +118,10 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
       const { id } = await startIn('escalation');
       const jobs = (await leader.get(`/api/v1/jobs?instanceId=${id}`)).body.items as {
         id: string;
-        element_id: string;
+        elementId: string;
       }[];
-      expect(jobs.map((j) => j.element_id).sort()).toEqual(['overdue', 'remind']);
-      expect((await admin.post(`/api/v1/jobs/${jobs.find((j) => j.element_id === 'remind')!.id}/execute`)).status).toBe(
+      expect(jobs.map((j) => j.elementId).sort()).toEqual(['overdue', 'remind']);
+      expect((await admin.post(`/api/v1/jobs/${jobs.find((j) => j.elementId === 'remind')!.id}/execute`)).status).toBe(
         204,
       );
       const tasks = (await openTasks(leader, id)).map((x) => x.elementId).sort();
@@ -134,11 +134,11 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
       const { id } = await startIn('escalation');
       const jobs = (await leader.get(`/api/v1/jobs?instanceId=${id}`)).body.items as {
         id: string;
-        element_id: string;
+        elementId: string;
       }[];
-      expect(
-        (await admin.post(`/api/v1/jobs/${jobs.find((j) => j.element_id === 'overdue')!.id}/execute`)).status,
-      ).toBe(204);
+      expect((await admin.post(`/api/v1/jobs/${jobs.find((j) => j.elementId === 'overdue')!.id}/execute`)).status).toBe(
+        204,
+      );
       const tasks = await openTasks(leader, id);
       expect(tasks.map((x) => x.elementId)).toEqual(['escalated']);
       expect(tasks[0]!.candidateGroups).toEqual(['team_leader']);
@@ -166,7 +166,7 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
       const after = await instance(collector, id);
       expect(after.status).toBe('completed');
       expect(after.variables.paidAmount).toBe(197.2);
-      expect(after.history.map((h: { element_id: string }) => h.element_id)).toContain('paidEnd');
+      expect(after.history.map((h: { elementId: string }) => h.elementId)).toContain('paidEnd');
       expect(await openTasks(collector, id)).toHaveLength(0);
     });
   });
@@ -206,7 +206,7 @@ describe.each(BACKENDS)('BPMN elements through the API (%s)', (backend) => {
     expect(parent.children).toHaveLength(1);
     const childId = parent.children[0].id;
     const child = await instance(clerk, childId);
-    expect(child).toMatchObject({ definition_key: 'child', parent_instance_id: id, department_id: 'ZJ-HZ-XH' });
+    expect(child).toMatchObject({ definitionKey: 'child', parentInstanceId: id, departmentId: 'ZJ-HZ-XH' });
     expect(child.variables.customer).toBe('C-1');
     await completeAt(clerk, childId, 'childTask', { childResult: 42 });
     await eventually(

@@ -66,7 +66,7 @@ describe.each(BACKENDS)('task forms: deploy, read, validate on completion (%s)',
     const first = await designer.post('/api/v1/deployments', { xml: process('test.survey'), forms: [surveyForm()] });
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     const v1 = await designer.get('/api/v1/forms/test.survey');
-    expect(v1.body).toMatchObject({ form_id: 'test.survey', version: 1 });
+    expect(v1.body).toMatchObject({ formId: 'test.survey', version: 1 });
     // the same form again keeps its version; a changed one is version 2
     await designer.post('/api/v1/deployments', { xml: process('test.survey'), forms: [surveyForm()] });
     expect((await designer.get('/api/v1/forms/test.survey')).body.version).toBe(1);
@@ -77,7 +77,7 @@ describe.each(BACKENDS)('task forms: deploy, read, validate on completion (%s)',
       'Capacity (kVA)',
     );
     const list = await designer.get('/api/v1/forms');
-    expect(list.body.items.map((f: { form_id: string }) => f.form_id)).toEqual(
+    expect(list.body.items.map((f: { formId: string }) => f.formId)).toEqual(
       expect.arrayContaining(['generic.task', 'test.survey']),
     );
     expect((await designer.get('/api/v1/forms/test.none')).status).toBe(404);

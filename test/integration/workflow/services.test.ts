@@ -75,12 +75,12 @@ describe.each(BACKENDS)('service tasks, retries and incidents (%s)', (backend) =
     );
     expect(incident).toMatchObject({
       type: 'failed-job',
-      element_id: 'call',
+      elementId: 'call',
       message: 'gateway timeout',
       status: 'open',
     });
     const stuck = await instance(clerk, id);
-    expect(stuck.open_incidents).toBe(1);
+    expect(stuck.openIncidents).toBe(1);
     expect(stuck.waitingActivities.find((w: { kind: string }) => w.kind === 'service')).toMatchObject({
       retries: 0,
       suspended: true,
@@ -92,7 +92,7 @@ describe.each(BACKENDS)('service tasks, retries and incidents (%s)', (backend) =
     await eventually(async () => (await openTasks(clerk, id)).length === 1, 5000, 'the retried job');
     const healed = await instance(clerk, id);
     expect(healed.variables.repaired).toBe(true);
-    expect(healed.open_incidents).toBe(0);
+    expect(healed.openIncidents).toBe(0);
     expect((await leader.post(`/api/v1/incidents/${incident.id}/retry`)).status).toBe(409);
   });
 

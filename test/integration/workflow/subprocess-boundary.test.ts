@@ -42,7 +42,7 @@ describe.each(BACKENDS)('sub-process ending on a service result or a due timer (
     expect((await openTasks(clerk, id)).map((x) => x.elementId)).toEqual(['review']);
     expect(await subscriptions(id)).toEqual([]);
     const after = await instance(clerk, id);
-    const sub = after.history.find((h: { element_id: string }) => h.element_id === 'sub');
+    const sub = after.history.find((h: { elementId: string }) => h.elementId === 'sub');
     expect(sub.outcome).toBe('completed');
     const late = await collector.post('/api/v1/messages', { name: 'payment-received', businessKey });
     expect(late.status, JSON.stringify(late.body)).toBe(404);
@@ -93,8 +93,8 @@ describe.each(BACKENDS)('sub-process ending on a service result or a due timer (
 
     const after = await instance(clerk, id);
     expect(after.status).toBe('completed');
-    expect(after.history.map((h: { element_id: string }) => h.element_id)).toContain('paidEnd');
-    expect(after.history.find((h: { element_id: string }) => h.element_id === 'sub').outcome).toBe('interrupted');
+    expect(after.history.map((h: { elementId: string }) => h.elementId)).toContain('paidEnd');
+    expect(after.history.find((h: { elementId: string }) => h.elementId === 'sub').outcome).toBe('interrupted');
     expect(await subscriptions(id)).toEqual([]);
     // the orphaned service job is dropped without calling the service on a completed instance
     await t.platform.executor.drain();

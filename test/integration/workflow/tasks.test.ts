@@ -80,7 +80,7 @@ describe.each(BACKENDS)('tasks: claim, unclaim, complete, list (%s)', (backend) 
     expect((await clerk.get(`/api/v1/tasks/${task.id}`)).body.completedByName).toBe('西湖业务受理员');
     const instance = await clerk.get(`/api/v1/process-instances/${task.instanceId}`);
     expect(instance.body.variables.approved).toBe(false);
-    expect(instance.body.history.filter((h: { element_id: string }) => h.element_id === 'review')[0]).toMatchObject({
+    expect(instance.body.history.filter((h: { elementId: string }) => h.elementId === 'review')[0]).toMatchObject({
       actor: 'xh.clerk',
       outcome: 'completed',
     });
@@ -105,7 +105,7 @@ describe.each(BACKENDS)('tasks: claim, unclaim, complete, list (%s)', (backend) 
     );
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
     const history = (await clerk.get(`/api/v1/process-instances/${task.instanceId}`)).body.history;
-    expect(history.filter((h: { element_id: string }) => h.element_id === 'rejectedEnd')).toHaveLength(1);
+    expect(history.filter((h: { elementId: string }) => h.elementId === 'rejectedEnd')).toHaveLength(1);
   });
 
   it('validates variables', async () => {
