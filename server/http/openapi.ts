@@ -18,7 +18,6 @@ function schemaOf(
 /** The success answer(s) a route declares: its JSON schema, its raw content type, or 204. */
 function successResponses(route: Route): Record<string, unknown> {
   const description = route.responseDescription ?? 'OK';
-  if (!route.response) return { [String(route.status ?? 200)]: { description } }; // TRANSITION
   if (route.response === noContent) return { '204': { description: route.responseDescription ?? 'No content' } };
   const content = isZodSchema(route.response)
     ? { 'application/json': { schema: schemaOf(route.response, 'output') } }

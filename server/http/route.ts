@@ -229,9 +229,8 @@ export function checkResponse(spec: Route, body: unknown): void {
 
 /** Registers one route: authenticate, authorize, validate with the schemas that also document it, handle. */
 export function mount(router: Router, spec: Route, hooks: RouteHooks, options: MountOptions): void {
-  // TRANSITION: routes are being converted; restore the throw once every route declares a response.
-  if (!spec.response && process.env.STRICT_ROUTES !== 'false')
-    throw new Error(`${spec.method.toUpperCase()} ${spec.path} declares no response`);
+  // route() requires a response at compile time; this guards code that cast its way past it.
+  if (!spec.response) throw new Error(`${spec.method.toUpperCase()} ${spec.path} declares no response`);
   router[spec.method](spec.path, async (ctx) => {
     ctx.state.routePath = spec.path;
     let actor: Actor | null = null;
@@ -247,15 +246,7 @@ export function mount(router: Router, spec: Route, hooks: RouteHooks, options: M
     const result = await spec.handle({ params, query, body, actor: actor as Actor, ctx });
     const answer = result instanceof Answer ? (result as Answer<unknown>) : null;
     const payload = answer ? answer.body : result;
-    if (options.validateResponses && spec.response) checkResponse(spec, payload);
-    if (!spec.response) {
-      // TRANSITION: legacy behaviour for routes not yet converted.
-      if (ctx.body === undefined || ctx.body === null) {
-        ctx.status = spec.status ?? (payload === undefined ? 204 : 200);
-        if (payload !== undefined) ctx.body = payload;
-      }
-      return;
-    }
+    if (options.validateResponses) checkResponse(spec, payload);
     if (spec.response === noContent) {
       ctx.status = 204;
       return;
