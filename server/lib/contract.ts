@@ -9,9 +9,15 @@ import { z } from 'zod';
 /** A timestamp on the wire: ISO 8601 with an offset (JSON.stringify of a Date gives `…Z`). */
 export const timestamp = z.string().describe('ISO 8601 date-time');
 /** A calendar date on the wire: `YYYY-MM-DD`. */
-export const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('date, YYYY-MM-DD');
+export const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .describe('date, YYYY-MM-DD');
 /** Money and other decimals travel as strings so no binary float rounds them (DOMAIN.md). */
-export const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/).describe('decimal number as a string');
+export const decimalString = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/)
+  .describe('decimal number as a string');
 /** Any JSON value (process variables, form values, engine-defined payloads). */
 export const jsonValue = z.unknown();
 /** A JSON object of any keys (process variables, form schemas). */

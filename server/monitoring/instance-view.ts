@@ -8,7 +8,7 @@ import { INCIDENT_COLUMNS, toIncident, type IncidentRow } from '../workflow/inci
 import { toInstance, type InstanceSummaryRow } from '../workflow/instance.contract.js';
 import { INSTANCE_SUMMARY_COLUMNS } from '../workflow/instances.repository.js';
 import type { InstanceView, TimelineTask } from './contract.js';
-import { departmentScope, inScope } from './scope.js';
+import { instanceReadable } from '../access/instance-readable.js';
 
 /**
  * One instance as a manager investigates it (issue 8 §5): every step with its actor and times
@@ -22,10 +22,11 @@ export class InstanceViewService {
   ) {}
 
   async get(id: string, actor: Actor): Promise<InstanceView> {
-    const scope = await departmentScope(this.authorization, actor);
+    // The same rule as the instance page: an instance the actor may not read does not exist.
+    const readable = await instanceReadable(this.authorization, actor);
     const instance = await this.db('process_instances')
       .where({ id })
-      .where(inScope(scope, 'department_id'))
+      .where(readable.where('process_instances'))
       .first<(InstanceSummaryRow & { variables: Record<string, unknown> | string | null }) | undefined>(
         ...INSTANCE_SUMMARY_COLUMNS,
         'variables',
