@@ -14,6 +14,7 @@ import * as realtime from './20261123_13_realtime.js';
 import * as collectionAndRisk from './20261123_12_collection_and_risk.js';
 import * as dishonestList from './20261203_14_dishonest_list.js';
 import * as taskDelegation from './20261203_15_task_delegation.js';
+import * as loginThrottleDelays from './20261204_16_login_throttle_delays.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -35,6 +36,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261123_12_collection_and_risk': collectionAndRisk,
   '20261203_14_dishonest_list': dishonestList,
   '20261203_15_task_delegation': taskDelegation,
+  '20261204_16_login_throttle_delays': loginThrottleDelays,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

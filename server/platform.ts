@@ -161,7 +161,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   registerCustomerProcesses(processContext, registry, marketingProcesses.dailyJobs);
   const services: Services = {
     db,
-    auth: new AuthService(db, authorization, audit, { ...DEFAULT_AUTH_OPTIONS, ...options.auth }),
+    auth: new AuthService(db, authorization, audit, {
+      ...DEFAULT_AUTH_OPTIONS,
+      ...config.loginThrottle,
+      ...options.auth,
+    }),
     authorization,
     audit,
     users: new UsersService(db, audit),
@@ -222,6 +226,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     logger,
     secureCookies: config.cookieSecure,
     trustProxy: config.trustProxy,
+    proxyHops: config.proxyHops,
     bodyLimitBytes: config.bodyLimitBytes,
     validateResponses: config.validateResponses,
     extraRoutes: [...(options.extraRoutes?.(services) ?? []), ...realtimeRoutes(realtime)],

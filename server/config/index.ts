@@ -37,6 +37,14 @@ const schema = z
     COOKIE_SECURE: z.enum(['true', 'false']).optional(),
     /** Trust X-Forwarded-* from a reverse proxy that terminates TLS. */
     TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+    /** With TRUST_PROXY: how many proxies append to X-Forwarded-For; the client is the entry that many from the right. */
+    PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+    /** Login throttling (OWASP): failures per account and address, then per address, before delays start. */
+    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+    LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+    LOGIN_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+    LOGIN_FIRST_DELAY_SECONDS: z.coerce.number().int().min(1).default(1),
+    LOGIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).default(900),
     ADMIN_USERNAME: z.string().min(2).optional(),
     ADMIN_PASSWORD: z.string().min(8).optional(),
     /** Monitoring: how far ahead a deadline counts as "due soon" (ISO 8601 duration). */
@@ -83,6 +91,14 @@ export type Config = {
   attachmentMaxBytes: number;
   cookieSecure: boolean;
   trustProxy: boolean;
+  proxyHops: number;
+  loginThrottle: {
+    maxFailures: number;
+    maxFailuresPerAddress: number;
+    windowMinutes: number;
+    firstDelaySeconds: number;
+    maxDelaySeconds: number;
+  };
   adminUsername: string | undefined;
   adminPassword: string | undefined;
   slaHorizon: string;
@@ -117,6 +133,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === 'true' : e.NODE_ENV === 'production',
     trustProxy: e.TRUST_PROXY === 'true',
+    proxyHops: e.PROXY_HOPS,
+    loginThrottle: {
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowMinutes: e.LOGIN_FAILURE_WINDOW_MINUTES,
+      firstDelaySeconds: e.LOGIN_FIRST_DELAY_SECONDS,
+      maxDelaySeconds: Math.max(e.LOGIN_MAX_DELAY_SECONDS, e.LOGIN_FIRST_DELAY_SECONDS),
+    },
     adminUsername: e.ADMIN_USERNAME,
     adminPassword: e.ADMIN_PASSWORD,
     slaHorizon: e.SLA_HORIZON,

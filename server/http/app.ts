@@ -30,6 +30,8 @@ export interface HttpOptions {
   logger: Logger;
   secureCookies: boolean;
   trustProxy: boolean;
+  /** With trustProxy: ctx.ip is the X-Forwarded-For entry this many from the right (the ones our proxies wrote). */
+  proxyHops?: number;
   bodyLimitBytes: number;
   /** Extra route groups (domain modules) mounted under /api/v1. */
   extraRoutes?: Route[];
@@ -45,7 +47,7 @@ export const API_PREFIX = '/api/v1';
 
 /** Builds the Koa application: one error middleware on top, every route authenticated unless public. */
 export function createHttpApp(services: Services, options: HttpOptions): Koa {
-  const app = new Koa({ proxy: options.trustProxy });
+  const app = new Koa({ proxy: options.trustProxy, maxIpsCount: options.proxyHops ?? 1 });
   const authenticate = authenticator(services.auth);
   const hooks = {
     authenticate,

@@ -1,20 +1,16 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Knex } from 'knex';
 import type { Db } from '../db/index.js';
 import type { Actor, ActorRole } from '../lib/actor.js';
 import { AppError, Forbidden, Unauthorized } from '../lib/errors.js';
 import type { AuditService } from './audit.service.js';
 import type { Authorization } from './authorization.js';
+import { LoginThrottle, type ThrottleOptions } from './login-throttle.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 
-export interface AuthOptions {
+export interface AuthOptions extends ThrottleOptions {
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
-  /** Failures per account inside the window before logins for it are refused. */
-  maxFailures: number;
-  /** Failures from one address (any accounts) inside the window before it is refused. */
-  maxFailuresPerAddress: number;
-  windowMinutes: number;
-  blockMinutes: number;
 }
 
 export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
@@ -23,7 +19,8 @@ export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
   maxFailures: 5,
   maxFailuresPerAddress: 30,
   windowMinutes: 15,
-  blockMinutes: 15,
+  firstDelaySeconds: 1,
+  maxDelaySeconds: 15 * 60,
 };
 
 export interface LoginResult {
@@ -64,6 +61,11 @@ function toActor(row: ActorRow, kind: 'user' | 'token'): Actor {
   };
 }
 
+/** A locked user is refused like an inactive one, even if a session or token outlived the lock. */
+function notLocked(q: Knex.QueryBuilder): void {
+  void q.whereNull('u.locked_until').orWhere('u.locked_until', '<=', new Date());
+}
+
 export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
@@ -80,22 +82,21 @@ function token(bytes = 32): string {
 
 /** Password login with argon2id, sessions, personal API tokens, and login throttling. */
 export class AuthService {
+  private readonly throttle: LoginThrottle;
+
   constructor(
     private readonly db: Db,
     private readonly authorization: Authorization,
     private readonly audit: AuditService,
     private readonly options: AuthOptions = DEFAULT_AUTH_OPTIONS,
-  ) {}
+  ) {
+    this.throttle = new LoginThrottle(db, options);
+  }
 
   async login(username: string, password: string, client: { ip: string; userAgent: string }): Promise<LoginResult> {
     const name = username.trim().toLowerCase();
-    const keys = [`account:${name}`, `address:${client.ip}`];
-    const blocked = await this.db('login_throttle')
-      .whereIn('key', keys)
-      .where('blocked_until', '>', new Date())
-      .max('blocked_until as until')
-      .first<{ until: Date | string | null } | undefined>();
-    if (blocked?.until) {
+    const wait = await this.throttle.reserve(name, client.ip);
+    if (wait !== null) {
       await this.audit.record(
         null,
         'auth.login.throttled',
@@ -104,9 +105,8 @@ export class AuthService {
         { ip: client.ip },
         { ip: client.ip, get: () => client.userAgent },
       );
-      const seconds = Math.max(1, Math.ceil((new Date(blocked.until).getTime() - Date.now()) / 1000));
-      throw new AppError(429, 'LOGIN_THROTTLED', `too many failed logins; try again in ${seconds} seconds`, [], {
-        retryAfter: seconds,
+      throw new AppError(429, 'LOGIN_THROTTLED', `too many failed logins; try again in ${wait} seconds`, [], {
+        retryAfter: wait,
       });
     }
     const user = await this.db('users').where({ username: name }).first<
@@ -123,7 +123,6 @@ export class AuthService {
     >('id', 'username', 'display_name', 'department_id', 'active', 'locked_until', 'password_hash');
     const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
     if (!user || !ok) {
-      await this.recordFailure(keys);
       await this.audit.record(
         user ? { id: user.id, displayName: user.display_name, departmentId: user.department_id } : null,
         'auth.login.failed',
@@ -141,9 +140,7 @@ export class AuthService {
         'ACCOUNT_LOCKED',
       );
 
-    await this.db('login_throttle')
-      .where('key', keys[0] as string)
-      .delete();
+    await this.throttle.succeeded(name, client.ip);
     const sessionToken = token();
     const csrfToken = token(24);
     const now = Date.now();
@@ -163,22 +160,6 @@ export class AuthService {
     return { sessionToken, csrfToken, expiresAt, actor };
   }
 
-  private async recordFailure(keys: string[]): Promise<void> {
-    const o = this.options;
-    for (const key of keys) {
-      const limit = key.startsWith('address:') ? o.maxFailuresPerAddress : o.maxFailures;
-      await this.db.raw(
-        `INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 1, now())
-         ON CONFLICT (key) DO UPDATE SET
-           failures = CASE WHEN login_throttle.window_start < now() - (? * interval '1 minute') THEN 1 ELSE login_throttle.failures + 1 END,
-           window_start = CASE WHEN login_throttle.window_start < now() - (? * interval '1 minute') THEN now() ELSE login_throttle.window_start END,
-           blocked_until = CASE WHEN login_throttle.window_start >= now() - (? * interval '1 minute') AND login_throttle.failures + 1 >= ?
-                                THEN now() + (? * interval '1 minute') ELSE login_throttle.blocked_until END`,
-        [key, o.windowMinutes, o.windowMinutes, o.windowMinutes, limit, o.blockMinutes],
-      );
-    }
-  }
-
   async logout(sessionToken: string, actor: Actor): Promise<void> {
     await this.db('sessions')
       .where({ id: sha256(sessionToken) })
@@ -194,6 +175,7 @@ export class AuthService {
       .where('s.id', sha256(sessionToken))
       .where('s.expires_at', '>', new Date())
       .where('u.active', true)
+      .where(notLocked)
       .first<
         | (ActorRow & { id: string; csrf_token: string; created_at: Date | string; last_seen_at: Date | string })
         | undefined
@@ -222,6 +204,7 @@ export class AuthService {
         void q.whereNull('t.expires_at').orWhere('t.expires_at', '>', new Date());
       })
       .where('u.active', true)
+      .where(notLocked)
       .first<(ActorRow & { id: string; last_used_at: Date | string | null }) | undefined>([
         ...ACTOR_COLUMNS,
         't.id',

@@ -115,14 +115,19 @@ export class UsersService {
             ? { password_hash: await hashPassword(input.password), password_changed_at: new Date() }
             : {}),
         });
-      if (input.active === false || input.password) await trx('sessions').where({ user_id: id }).delete();
+      const locking = !!input.lockedUntil && input.lockedUntil.getTime() > Date.now();
+      if (input.active === false || input.password || locking) await trx('sessions').where({ user_id: id }).delete();
+      // A lock is what an administrator does to a suspect account: its API tokens end with it.
+      const tokensRevoked = locking
+        ? await trx('api_tokens').where({ user_id: id }).whereNull('revoked_at').update({ revoked_at: new Date() })
+        : 0;
       const changed = Object.keys(input).filter((k) => k !== 'password');
       await this.audit.record(
         actor,
         'user.update',
         'user',
         id,
-        { changed, passwordChanged: !!input.password },
+        { changed, passwordChanged: !!input.password, ...(locking ? { tokensRevoked } : {}) },
         undefined,
         trx,
       );

@@ -16,6 +16,7 @@ export function problemJson(logger: Logger) {
       }
     } catch (err) {
       const known = err instanceof AppError ? err : null;
+      if (typeof known?.extra.retryAfter === 'number') ctx.set('retry-after', String(known.extra.retryAfter));
       const httpStatus = (err as { status?: number }).status;
       const status = known?.status ?? (httpStatus && httpStatus >= 400 && httpStatus < 500 ? httpStatus : 500);
       if (!known && status >= 500)

@@ -6,7 +6,7 @@ import { startTestPlatform, type TestPlatform } from '../../support/platform.js'
 describe.each(BACKENDS)('authentication (%s)', (backend) => {
   let t: TestPlatform;
   beforeAll(async () => {
-    t = await startTestPlatform(backend, { auth: { maxFailures: 3, maxFailuresPerAddress: 8, blockMinutes: 1 } });
+    t = await startTestPlatform(backend, { auth: { maxFailures: 3, maxFailuresPerAddress: 8, firstDelaySeconds: 60 } });
   });
   afterAll(() => t?.close());
 
