@@ -48,8 +48,8 @@ import { MessagesService } from './workflow/messages.service.js';
 import { StepMetrics } from './workflow/metrics.js';
 import { EventBus } from './workflow/outbox.js';
 import { StepExecutor } from './workflow/step-executor.js';
-import { TasksService } from './workflow/tasks.service.js';
-import { createWorklist } from './worklist/index.js';
+import { TasksService } from './tasks/tasks.service.js';
+import { createWorklist } from './tasks/index.js';
 import { Transactions } from './workflow/transactions.js';
 import { Visibility } from './workflow/visibility.js';
 
@@ -95,7 +95,9 @@ export interface Platform {
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = options.db ?? createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db =
+    options.db ??
+    createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeouts: config.dbTimeouts });
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   await seedBaseline(db);
@@ -111,11 +113,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const definitions = new DefinitionStore(db);
   const transactions = new Transactions(db, bus);
   const clock = options.clock ?? systemClock;
-  const steps = new StepExecutor(definitions, logger, metrics, clock);
+  const steps = new StepExecutor(definitions, logger, metrics, clock, config.stepLimits);
   const authorization = new Authorization(db, logger);
   const visibility = new Visibility(authorization);
   const audit = new AuditService(db);
-  const deployLint = new DeployLint(db, registry);
+  const deployLint = new DeployLint(db, registry, null, config.processLimits);
   const jobExecutor = new JobExecutor(db, transactions, steps, registry, metrics, logger, {
     nodeId: config.nodeId,
     pollMs: config.jobPollMs,

@@ -13,7 +13,7 @@ import { buildOpenApi, referencePage } from './openapi.js';
 import { deploymentRoutes } from './routes/deployments.js';
 import { designerRoutes } from './routes/designer.js';
 import { instanceRoutes } from './routes/instances.js';
-import { taskRoutes } from './routes/tasks.js';
+import { taskRoutes } from '../tasks/routes.js';
 import { formRoutes } from './routes/forms.js';
 import { messageAndIncidentRoutes } from './routes/messages.js';
 import { authRoutes } from './routes/auth.js';
@@ -24,7 +24,6 @@ import { billingRoutes } from './routes/billing.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { riskRoutes } from './routes/risk.js';
 import { monitoringRoutes } from './routes/monitoring.js';
-import { worklistRoutes } from './routes/worklist.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -69,7 +68,6 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ...notificationRoutes(services),
     ...riskRoutes(services),
     ...monitoringRoutes(services),
-    ...worklistRoutes(services),
     ...(options.extraRoutes ?? []),
   ];
 
@@ -82,7 +80,8 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ctx.body = { status: 'ok' };
   });
   system.get('/readyz', async (ctx) => {
-    const ok = await options.ready().catch(() => false);
+    // A database that does not answer within the probe's budget is as good as gone.
+    const ok = await withinMs(options.ready(), 3000).catch(() => false);
     ctx.status = ok ? 200 : 503;
     ctx.body = { status: ok ? 'ready' : 'not ready' };
   });
@@ -122,4 +121,12 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: false }));
   return app;
+}
+
+function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

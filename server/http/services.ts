@@ -12,7 +12,7 @@ import type { InstancesService } from '../workflow/instances.service.js';
 import type { JobsService } from '../workflow/jobs.service.js';
 import type { MessagesService } from '../workflow/messages.service.js';
 import type { StepMetrics } from '../workflow/metrics.js';
-import type { TasksService } from '../workflow/tasks.service.js';
+import type { TasksService } from '../tasks/tasks.service.js';
 import type { Db } from '../db/index.js';
 import type { ArrearsService } from '../marketing/arrears.js';
 import type { BillsService } from '../marketing/bills.service.js';
@@ -27,7 +27,7 @@ import type { Monitoring } from '../monitoring/index.js';
 
 /** Everything the HTTP layer may call: services only, never the engine or SQL directly. */
 import type { TariffsService } from '../marketing/tariffs.service.js';
-import type { Worklist } from '../worklist/index.js';
+import type { Worklist } from '../tasks/index.js';
 
 export interface Services {
   db: Db;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { iso, jsonObject, timestamp } from '../lib/contract.js';
 import { incidentSchema } from '../workflow/incident.contract.js';
 import { instanceSchema } from '../workflow/instance.contract.js';
-import { taskStatusSchema } from '../workflow/tasks.contract.js';
+import { taskStatusSchema } from '../tasks/tasks.contract.js';
 
 /**
  * The monitoring API's answers (GET /monitoring/*): zod schemas, and the types inferred from them

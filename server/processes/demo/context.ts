@@ -8,7 +8,7 @@ import type { ArrearsService } from '../../marketing/arrears.js';
 import type { CustomersService } from '../../marketing/customers.service.js';
 import type { MetersService } from '../../marketing/meters.service.js';
 import type { PaymentsService } from '../../marketing/payments.service.js';
-import type { TasksService } from '../../workflow/tasks.service.js';
+import type { TasksService } from '../../tasks/tasks.service.js';
 import type { InstancesService } from '../../workflow/instances.service.js';
 import type { MarketingProcesses } from '../marketing-processes.js';
 

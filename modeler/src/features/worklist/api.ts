@@ -1,11 +1,11 @@
 import { api } from '../../lib/api';
-import type { WorklistCounts, WorklistItem, WorklistPage } from '../../../../server/worklist/contract';
-import type { Task, TaskCompletion } from '../../../../server/workflow/tasks.contract';
-import type { HistoryEntry, TaskContext } from '../../../../server/worklist/task-context.contract';
-import type { SavedFilter, SavedFilterList } from '../../../../server/worklist/filters.contract';
-import type { Draft } from '../../../../server/worklist/drafts.contract';
-import type { Comment, CommentList } from '../../../../server/worklist/comments.contract';
-import type { Attachment, AttachmentList } from '../../../../server/worklist/attachments.contract';
+import type { WorklistCounts, WorklistItem, WorklistPage } from '../../../../server/tasks/worklist.contract';
+import type { Task, TaskCompletion } from '../../../../server/tasks/tasks.contract';
+import type { HistoryEntry, TaskContext } from '../../../../server/tasks/task-context.contract';
+import type { SavedFilter, SavedFilterList } from '../../../../server/tasks/filters.contract';
+import type { Draft } from '../../../../server/tasks/drafts.contract';
+import type { Comment, CommentList } from '../../../../server/tasks/comments.contract';
+import type { Attachment, AttachmentList } from '../../../../server/tasks/attachments.contract';
 import type { TaskFormView } from '../../../../server/forms/form.contract';
 
 /** The worklist API (server/http/routes/worklist.ts and tasks.ts) as the views use it. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { calendarDate, decimalString, iso, jsonObject, timestamp } from '../lib/contract.js';
 import { billSchema } from '../marketing/bill.contract.js';
 import { customerSummarySchema } from '../marketing/customer.contract.js';
-import { taskSchema } from '../workflow/tasks.contract.js';
+import { taskSchema } from './tasks.contract.js';
 
 /** One step of the instance's history, and who acted at it. */
 export const historyEntrySchema = z.object({

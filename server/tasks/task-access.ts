@@ -4,7 +4,7 @@ import type { InstanceAccessRow } from '../access/rule.js';
 import type { TaskCommentedDetails } from '../realtime/contract.js';
 import { NotFound } from '../lib/errors.js';
 import { instanceEvent } from '../workflow/outbox.js';
-import type { TasksService } from '../workflow/tasks.service.js';
+import type { TasksService } from './tasks.service.js';
 import type { Transactions } from '../workflow/transactions.js';
 import type { Visibility } from '../workflow/visibility.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { iso, listSchema, timestamp } from '../lib/contract.js';
-import type { TaskRow } from '../workflow/tasks.contract.js';
+import type { TaskRow } from './tasks.contract.js';
 
 /**
  * The worklist's answers (GET /worklist, GET /worklist/counts), declared once: the server checks

@@ -4,16 +4,16 @@ import type { Db } from '../db/index.js';
 import type { Variables } from '../engine/step-context.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, NotFound } from '../lib/errors.js';
-import { page, type Page, type PageRequest } from './paging.js';
-import type { StepExecutor } from './step-executor.js';
-import type { Transactions, TransactionScope } from './transactions.js';
-import type { Visibility } from './visibility.js';
+import { page, type Page, type PageRequest } from '../workflow/paging.js';
+import type { StepExecutor } from '../workflow/step-executor.js';
+import type { Transactions, TransactionScope } from '../workflow/transactions.js';
+import type { Visibility } from '../workflow/visibility.js';
 import type { TaskAccessRow } from '../access/rule.js';
-import { branchUnion, countBranches, taskOrder } from './branch-union.js';
+import { branchUnion, countBranches, taskOrder } from '../workflow/branch-union.js';
 import type { Authorization } from '../identity/authorization.js';
 import { Forbidden, Invalid } from '../lib/errors.js';
 import { TaskForms, type TaskForm } from '../forms/task-forms.js';
-import { displayNames } from './user-names.js';
+import { displayNames } from '../workflow/user-names.js';
 import {
   TASK_COLUMNS,
   peopleOf,
@@ -22,7 +22,7 @@ import {
   type TaskCompletion,
   type TaskRow as TaskColumns,
 } from './tasks.contract.js';
-import { TOTAL_CAP } from './paging.js';
+import { TOTAL_CAP } from '../workflow/paging.js';
 
 export { TASK_COLUMNS };
 

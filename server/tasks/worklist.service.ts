@@ -2,7 +2,7 @@ import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { Invalid } from '../lib/errors.js';
 import type { TaskBranch, Visibility } from '../workflow/visibility.js';
-import { toWorklistItem, type WorklistCounts, type WorklistItem, type WorklistPage } from './contract.js';
+import { toWorklistItem, type WorklistCounts, type WorklistItem, type WorklistPage } from './worklist.contract.js';
 import type { WorklistCriteria, WorklistQuery } from './schemas.js';
 import { WorklistRepository, type ResolvedCriteria, type WorklistRow } from './worklist.repository.js';
 

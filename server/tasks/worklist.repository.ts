@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/index.js';
 import { branchUnion, countBranches, taskOrder } from '../workflow/branch-union.js';
-import { TASK_COLUMNS } from '../workflow/tasks.contract.js';
+import { TASK_COLUMNS } from './tasks.contract.js';
 import { displayNames } from '../workflow/user-names.js';
 import type { TaskBranch } from '../workflow/visibility.js';
 import type { WorklistCriteria } from './schemas.js';
-import type { WorklistRow } from './contract.js';
+import type { WorklistRow } from './worklist.contract.js';
 
 export const WORKLIST_COLUMNS = [...TASK_COLUMNS, 'customer_id', 'account_no'];
 

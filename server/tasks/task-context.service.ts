@@ -8,8 +8,8 @@ import type { ArrearsService } from '../marketing/arrears.js';
 import type { BillsService } from '../marketing/bills.service.js';
 import type { CustomersService, CustomerRow } from '../marketing/customers.service.js';
 import { toCustomerSummary } from '../marketing/customer.contract.js';
-import type { TasksService } from '../workflow/tasks.service.js';
-import { toTask } from '../workflow/tasks.contract.js';
+import type { TasksService } from './tasks.service.js';
+import { toTask } from './tasks.contract.js';
 import { displayNames } from '../workflow/user-names.js';
 import { toHistoryEntry, type HistoryRow, type TaskContext } from './task-context.contract.js';
 

@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
-import type { TasksService } from '../workflow/tasks.service.js';
-import type { Task } from '../workflow/tasks.contract.js';
+import type { TasksService } from './tasks.service.js';
+import type { Task } from './tasks.contract.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

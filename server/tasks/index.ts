@@ -3,7 +3,7 @@ import type { Authorization } from '../identity/authorization.js';
 import type { ArrearsService } from '../marketing/arrears.js';
 import type { BillsService } from '../marketing/bills.service.js';
 import type { CustomersService } from '../marketing/customers.service.js';
-import type { TasksService } from '../workflow/tasks.service.js';
+import type { TasksService } from './tasks.service.js';
 import type { Transactions } from '../workflow/transactions.js';
 import type { Visibility } from '../workflow/visibility.js';
 import { AttachmentsService } from './attachments.service.js';

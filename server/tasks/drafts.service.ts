@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
 import { Forbidden, TooLarge } from '../lib/errors.js';
-import type { TasksService } from '../workflow/tasks.service.js';
+import type { TasksService } from './tasks.service.js';
 import type { Visibility } from '../workflow/visibility.js';
 import { NO_DRAFT, toDraft, type Draft, type DraftRow } from './drafts.contract.js';
 
