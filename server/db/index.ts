@@ -27,8 +27,11 @@ export function createDatabase(options: DatabaseOptions): Db {
   if (options.databaseUrl) {
     return knexFactory({
       client: 'pg',
-      connection: options.databaseUrl,
+      // An unreachable server fails a connect in seconds rather than hanging the request that
+      // waits for it; keep-alive lets the OS notice a peer that vanished without closing.
+      connection: { connectionString: options.databaseUrl, connectionTimeoutMillis: 5000, keepAlive: true },
       pool: { min: 0, max: options.poolMax ?? 10 },
+      acquireConnectionTimeout: 10_000,
     });
   }
   let connection: Record<string, string> = {};
@@ -48,4 +51,23 @@ export function isEmbedded(db: Db): boolean {
 export async function migrate(db: Db): Promise<string[]> {
   const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
   return applied;
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+// SQLSTATE class 08 (connection exception) and 57P01–57P03 (admin shutdown, crash shutdown, cannot connect now).
+const CONNECTION_SQLSTATE = /^(08...|57P0[123])$/;
+const CONNECTION_MESSAGE =
+  /Connection terminated|connection timeout|Timeout acquiring a connection|Client has encountered a connection error|Connection ended|not queryable/i;
+
+/**
+ * The database cannot be reached (refused, reset, shut down, a connect or pool wait that timed
+ * out) — as opposed to a query that failed. Callers answer 503 or back off and retry.
+ */
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || CONNECTION_SQLSTATE.test(code))) return true;
+  if (err.name === 'KnexTimeoutError' || CONNECTION_MESSAGE.test(err.message)) return true;
+  const cause = (err as { cause?: unknown }).cause;
+  return cause !== undefined && cause !== err && isConnectionError(cause);
 }

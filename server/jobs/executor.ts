@@ -1,4 +1,4 @@
-import type { Db } from '../db/index.js';
+import { isConnectionError, type Db } from '../db/index.js';
 import type { Command } from '../engine/runtime.js';
 import type { Variables } from '../engine/step-context.js';
 import { SYSTEM_ACTOR } from '../lib/actor.js';
@@ -33,6 +33,8 @@ export class JobExecutor {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = true;
+  /** Polls in a row that could not reach the database; the next poll waits longer. */
+  private outages = 0;
 
   private get clock(): Clock {
     return this.options.clock ?? systemClock;
@@ -77,7 +79,7 @@ export class JobExecutor {
       this.timer = null;
       this.running = this.poll().finally(() => {
         this.running = null;
-        this.schedule(this.again ? 0 : this.options.pollMs);
+        this.schedule(this.outages > 0 ? this.backoffMs() : this.again ? 0 : this.options.pollMs);
         this.again = false;
       });
     }, delay);
@@ -90,9 +92,21 @@ export class JobExecutor {
         const executed = await this.runDue();
         if (executed < (this.options.batchSize ?? 20)) break;
       }
+      if (this.outages > 0) this.logger.info({ after: this.outages }, 'job polling resumed: the database is back');
+      this.outages = 0;
     } catch (err) {
-      this.logger.error({ err }, 'job polling failed');
+      if (!isConnectionError(err)) {
+        this.logger.error({ err }, 'job polling failed');
+        return;
+      }
+      // Log the outage once, then keep polling quietly with a growing pause until it ends.
+      if (this.outages === 0) this.logger.error({ err: (err as Error).message }, 'job polling: database unavailable');
+      this.outages++;
     }
+  }
+
+  private backoffMs(): number {
+    return Math.min(this.options.pollMs * 2 ** this.outages, 5000);
   }
 
   /** Acquires and runs one batch of due jobs; returns how many ran. */
@@ -143,6 +157,8 @@ export class JobExecutor {
       await this.continueInstance(job, () => ({ command, ...(variables ? { variables } : {}) }));
       this.metrics.countJob(job.type, 'ok');
     } catch (err) {
+      // Not the job's fault: keep its retries; its lease runs out and it is taken again.
+      if (isConnectionError(err)) throw err;
       await this.fail(job, err as Error);
     }
   }
@@ -150,7 +166,7 @@ export class JobExecutor {
   private async executeService(job: JobRow): Promise<void> {
     const instance = await this.db('process_instances')
       .where({ id: job.instance_id })
-      .first('id', 'status', 'variables', 'business_key', 'department_id');
+      .first<ServiceInstanceRow | undefined>('id', 'status', 'variables', 'business_key', 'department_id');
     const definition = this.services.get(String(job.payload.service));
     if (!instance || instance.status !== 'running') {
       await this.db('jobs').where({ id: job.id }).delete();
@@ -175,6 +191,7 @@ export class JobExecutor {
       );
       result = { output: output ?? {} };
     } catch (err) {
+      if (isConnectionError(err)) throw err;
       if (!(err instanceof BpmnBusinessError)) {
         await this.fail(job, err as Error);
         return;
@@ -197,7 +214,11 @@ export class JobExecutor {
   ): Promise<void> {
     await this.transactions.run(async (scope) => {
       await this.steps.run(scope, job.instance_id, SYSTEM_ACTOR, async (instance) => {
-        const stillThere = await scope.trx('jobs').where({ id: job.id }).forUpdate().first('id');
+        const stillThere = await scope
+          .trx('jobs')
+          .where({ id: job.id })
+          .forUpdate()
+          .first<{ id: string } | undefined>('id');
         if (!stillThere) return null;
         await scope.trx('jobs').where({ id: job.id }).delete();
         if (instance.status !== 'running') return null;
@@ -232,6 +253,15 @@ export class JobExecutor {
       this.metrics.countIncident();
     });
   }
+}
+
+/** What a service call needs of its instance. */
+interface ServiceInstanceRow {
+  id: string;
+  status: string;
+  variables: Record<string, unknown>;
+  business_key: string | null;
+  department_id: string | null;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -72,7 +72,9 @@ const unsubscribeSchema = z.object({ room: z.string().max(200) }).strict();
 function connectionString(db: Db): string | undefined {
   const client = db.client as { config?: { connection?: unknown } };
   const connection = client.config?.connection;
-  return typeof connection === 'string' ? connection : undefined;
+  if (typeof connection === 'string') return connection;
+  const url = (connection as { connectionString?: unknown } | undefined)?.connectionString;
+  return typeof url === 'string' ? url : undefined;
 }
 
 /**
@@ -97,6 +99,21 @@ export class Realtime {
     const url = isEmbedded(deps.db) ? undefined : (this.options.databaseUrl ?? connectionString(deps.db));
     this.pool = url ? new pg.Pool({ connectionString: url, max: 4 }) : null;
     this.pool?.on('error', (err) => deps.logger.warn({ err }, 'realtime adapter connection failed'));
+    // The adapter's LISTEN client is held out of the pool, beyond the pool's own error listener,
+    // and the adapter drops it on a lost connection without giving it back: unhandled, the error
+    // would crash the process, and the pool would wait for the dead client for ever on close.
+    const held = new Set<pg.PoolClient>();
+    this.pool?.on('acquire', (client) => held.add(client));
+    this.pool?.on('release', (_err, client) => held.delete(client));
+    this.pool?.on('connect', (client) =>
+      client.on('error', (err) => {
+        deps.logger.warn({ err: err.message }, 'realtime adapter connection lost');
+        // Next turn: a pool.query() in flight releases its own client on this same error.
+        setImmediate(() => {
+          if (held.delete(client)) client.release(err);
+        });
+      }),
+    );
     // Built before the HTTP server exists (its routes read this node's status); `serve` binds it.
     this.io = new Server({
       path: REALTIME_PATH,

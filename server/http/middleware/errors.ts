@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import { AppError } from '../../lib/errors.js';
+import { isConnectionError } from '../../db/index.js';
 import type { Logger } from '../../lib/logger.js';
 
 /**
@@ -14,8 +15,10 @@ export function problemJson(logger: Logger) {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new AppError(404, 'ROUTE_NOT_FOUND', `no route ${ctx.method} ${ctx.path}`);
       }
-    } catch (err) {
+    } catch (caught) {
+      const err = isConnectionError(caught) ? databaseUnavailable(caught, logger, ctx) : caught;
       const known = err instanceof AppError ? err : null;
+      if (known?.code === 'DATABASE_UNAVAILABLE') ctx.set('retry-after', '2');
       if (typeof known?.extra.retryAfter === 'number') ctx.set('retry-after', String(known.extra.retryAfter));
       const httpStatus = (err as { status?: number }).status;
       const status = known?.status ?? (httpStatus && httpStatus >= 400 && httpStatus < 500 ? httpStatus : 500);
@@ -34,8 +37,17 @@ export function problemJson(logger: Logger) {
         ...(known?.details.length ? { errors: known.details } : {}),
         ...known?.extra,
         instance: ctx.path,
-        requestId: ctx.state.requestId,
+        requestId: (ctx.state as { requestId?: string }).requestId,
       };
     }
   };
+}
+
+/**
+ * The database is out of reach: a temporary condition of the service, not a fault of the request
+ * — 503 with a stable code, so clients and load balancers retry instead of reporting a bug.
+ */
+function databaseUnavailable(err: unknown, logger: Logger, ctx: Context): AppError {
+  logger.warn({ err: (err as Error).message, path: ctx.path, method: ctx.method }, 'database unavailable');
+  return new AppError(503, 'DATABASE_UNAVAILABLE', 'The database is not reachable; try again shortly.');
 }
