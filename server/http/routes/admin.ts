@@ -49,11 +49,16 @@ export function adminRoutes(s: Services): Route[] {
       summary: 'Rename or deactivate a department',
       permission: ADMIN,
       params: z.object({ id: z.string().min(1) }),
-      body: z.object({
-        name: z.string().min(1).max(100).optional(),
-        nameEn: z.string().max(100).optional(),
-        active: z.boolean().optional(),
-      }),
+      body: z
+        .object({
+          name: z.string().min(1).max(100).optional(),
+          nameEn: z.string().max(100).optional(),
+          active: z.boolean().optional(),
+        })
+        // An update naming no column is not a change (and not an SQL statement).
+        .refine((b) => Object.values(b).some((v) => v !== undefined), {
+          message: 'names nothing to change: send at least one of name, nameEn, active',
+        }),
       response: departmentSchema,
       handle: async ({ params, body, actor }) => s.organisation.updateDepartment(params.id, body, actor),
     }),
@@ -163,14 +168,20 @@ export function adminRoutes(s: Services): Route[] {
       summary: 'Update, deactivate, lock or reset the password of a user',
       permission: ADMIN,
       params: uuidParam,
-      body: z.object({
-        displayName: z.string().min(1).max(100).optional(),
-        phone: z.string().max(32).optional(),
-        departmentId: z.string().optional(),
-        password: z.string().max(200).optional(),
-        active: z.boolean().optional(),
-        lockedUntil: z.coerce.date().nullable().optional(),
-      }),
+      body: z
+        .object({
+          displayName: z.string().min(1).max(100).optional(),
+          phone: z.string().max(32).optional(),
+          departmentId: z.string().min(1).optional(),
+          password: z.string().min(1).max(200).optional(),
+          active: z.boolean().optional(),
+          lockedUntil: z.coerce.date().nullable().optional(),
+        })
+        // An update naming no column is not a change (and not an SQL statement).
+        .refine((b) => Object.values(b).some((v) => v !== undefined), {
+          message:
+            'names nothing to change: send at least one of displayName, phone, departmentId, password, active, lockedUntil',
+        }),
       response: userSchema,
       handle: async ({ params, body, actor }) => s.users.update(params.id, body, actor),
     }),
