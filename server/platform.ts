@@ -134,7 +134,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     transactions,
     visibility,
     gatewayFromConfig(config),
-    () => new Date(clock.now()),
+    clock,
     logger,
   );
   registry.register(notifyCustomerService(db, notifications));
@@ -200,7 +200,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         slaScanMs: config.slaScanMs,
         rollupMs: config.monitoringRollupMs,
       },
-      () => clock.now(),
+      clock,
     ),
     worklist: createWorklist({
       db,

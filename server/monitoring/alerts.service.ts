@@ -19,6 +19,7 @@ import {
   type AlertTaskRow,
 } from './contract.js';
 import { departmentScope, inScope } from './scope.js';
+import { systemClock, type Clock } from '../lib/clock.js';
 
 export type { AlertKind };
 
@@ -57,12 +58,12 @@ export class SlaAlertsService {
     private readonly transactions: Transactions,
     private readonly authorization: Authorization,
     private readonly defaultHorizonMs: number,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Raises the alerts that fell due since the last scan; answers how many were raised here. */
   async scan(): Promise<number> {
-    const now = new Date(this.clock());
+    const now = new Date(this.clock.now());
     const until = new Date(now.getTime() + this.defaultHorizonMs);
     // After the first scan, only deadlines that can have crossed a threshold since are read.
     const since = this.lastScan ? new Date(this.lastScan.getTime() - SCAN_MARGIN_MS) : null;
@@ -146,7 +147,7 @@ export class SlaAlertsService {
   /** Open tasks and running instances due within the horizon or overdue, in the actor's scope. */
   async list(q: AlertsQuery, actor: Actor): Promise<Alerts> {
     const scope = await departmentScope(this.authorization, actor, q.departmentId);
-    const now = new Date(this.clock());
+    const now = new Date(this.clock.now());
     const horizon = q.horizon ? horizonMs(q.horizon) : this.defaultHorizonMs;
     const until = new Date(now.getTime() + horizon);
     const kind = (column: string) => this.db.raw(`CASE WHEN ${column} <= ? THEN 'breached' ELSE 'due-soon' END`, [now]);
@@ -261,7 +262,7 @@ export class SlaAlertsService {
       );
     if (!subject || !subject.due_at) throw new NotFound(subjectType, subjectId);
     const kind: AlertKind =
-      input.kind ?? (new Date(subject.due_at).getTime() <= this.clock() ? 'breached' : 'due-soon');
+      input.kind ?? (new Date(subject.due_at).getTime() <= this.clock.now() ? 'breached' : 'due-soon');
     return this.transactions.run(async (tx) => {
       await tx
         .trx('sla_acknowledgements')

@@ -23,6 +23,7 @@ import {
 } from './contract.js';
 import type { ElementStats, RollupService } from './rollup.js';
 import { departmentScope, inScope, selectProcess, type DepartmentScope, type ProcessSelection } from './scope.js';
+import { systemClock, type Clock } from '../lib/clock.js';
 
 export interface DashboardQuery {
   definitionKey: string;
@@ -81,7 +82,7 @@ export class DashboardService {
     private readonly db: Db,
     private readonly authorization: Authorization,
     private readonly rollup: RollupService,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
     /** "Due soon" on the dashboard means within the SLA alert horizon (SLA_HORIZON). */
     private readonly horizonMs = 4 * HOUR_MS,
   ) {}
@@ -89,7 +90,7 @@ export class DashboardService {
   private async context(q: DashboardQuery, actor: Actor): Promise<Context> {
     const scope = await departmentScope(this.authorization, actor, q.departmentId);
     const process = await selectProcess(this.db, q.definitionKey, q.version);
-    return { scope, process, period: periodOf(q, this.clock()) };
+    return { scope, process, period: periodOf(q, this.clock.now()) };
   }
 
   private instances(c: Context) {
@@ -102,7 +103,7 @@ export class DashboardService {
 
   async dashboard(q: DashboardQuery, actor: Actor): Promise<Dashboard> {
     const c = await this.context(q, actor);
-    const now = new Date(this.clock());
+    const now = new Date(this.clock.now());
     const [running, ended, started, backlog, stats, openSla, incidents] = await Promise.all([
       this.instances(c).where('status', 'running').count<{ n: number }[]>('* as n'),
       this.instances(c)
@@ -279,7 +280,7 @@ export class DashboardService {
   async activities(q: DashboardQuery, actor: Actor): Promise<Activities> {
     const c = await this.context(q, actor);
     const [backlog, stats] = await Promise.all([
-      this.backlog(c, new Date(this.clock())),
+      this.backlog(c, new Date(this.clock.now())),
       this.rollup.elementStats(c.process.definitionIds, c.scope, c.period.from, c.period.to),
     ]);
     return {
@@ -361,7 +362,7 @@ export class DashboardService {
   async bottlenecks(q: DashboardQuery, actor: Actor): Promise<Bottlenecks> {
     const c = await this.context(q, actor);
     const [backlog, stats, pace] = await Promise.all([
-      this.backlog(c, new Date(this.clock())),
+      this.backlog(c, new Date(this.clock.now())),
       this.rollup.elementStats(c.process.definitionIds, c.scope, c.period.from, c.period.to),
       this.paceByPerson(c),
     ]);
@@ -410,7 +411,7 @@ export class DashboardService {
     actor: Actor,
   ): Promise<Workload> {
     const scope = await departmentScope(this.authorization, actor, q.departmentId);
-    const now = new Date(this.clock());
+    const now = new Date(this.clock.now());
     const base = () => {
       const b = this.db('tasks as t').where('t.status', 'open').where(inScope(scope, 't.department_id'));
       if (q.definitionKey) b.where('t.definition_key', q.definitionKey);

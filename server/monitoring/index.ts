@@ -7,6 +7,7 @@ import { DashboardService } from './dashboard.service.js';
 import { InstanceViewService } from './instance-view.js';
 import { RollupService } from './rollup.js';
 import { Periodic } from '../lib/periodic.js';
+import { systemClock, type Clock } from '../lib/clock.js';
 
 export interface MonitoringOptions {
   /** How far ahead a deadline counts as "due soon" (ms). */
@@ -31,7 +32,7 @@ export class Monitoring {
     authorization: Authorization,
     logger: Logger,
     options: MonitoringOptions,
-    clock: () => number = Date.now,
+    clock: Clock = systemClock,
   ) {
     this.rollup = new RollupService(db, clock);
     this.dashboards = new DashboardService(db, authorization, this.rollup, clock, options.slaHorizonMs);

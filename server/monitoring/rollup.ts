@@ -11,6 +11,7 @@ import {
   type Histogram,
 } from './histogram.js';
 import { inScope, type DepartmentScope } from './scope.js';
+import { systemClock, type Clock } from '../lib/clock.js';
 
 const DAY_MS = 86_400_000;
 /** A day is rolled up once it ended this long ago: no step still in flight can end inside it. */
@@ -60,7 +61,7 @@ interface MetricRow {
 export class RollupService {
   constructor(
     private readonly db: Db,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /**
@@ -68,7 +69,7 @@ export class RollupService {
    * with SKIP LOCKED, so one node works and the others return. Answers the new watermark.
    */
   async refresh(): Promise<Date | null> {
-    const closedUntil = new Date(Math.floor((this.clock() - SETTLE_MS) / DAY_MS) * DAY_MS);
+    const closedUntil = new Date(Math.floor((this.clock.now() - SETTLE_MS) / DAY_MS) * DAY_MS);
     return this.db.transaction(async (trx) => {
       const state = await trx('monitoring_rollup_state')
         .where({ id: 1 })
@@ -91,7 +92,7 @@ export class RollupService {
       }
       await trx('monitoring_rollup_state')
         .where({ id: 1 })
-        .update({ rolled_until: closedUntil, refreshed_at: new Date(this.clock()) });
+        .update({ rolled_until: closedUntil, refreshed_at: new Date(this.clock.now()) });
       return closedUntil;
     });
   }

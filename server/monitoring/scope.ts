@@ -47,7 +47,7 @@ export function inScope(scope: DepartmentScope, column: string) {
   );
 }
 
-export async function selectProcess(db: Db, key: string, version?: number | undefined): Promise<ProcessSelection> {
+export async function selectProcess(db: Db, key: string, version?: number): Promise<ProcessSelection> {
   const rows = (await db('process_definitions')
     .where({ key })
     .select('id', 'version', 'name')
@@ -56,9 +56,9 @@ export async function selectProcess(db: Db, key: string, version?: number | unde
   const chosen = version === undefined ? rows : rows.filter((r) => r.version === version);
   const shownRow = chosen[0];
   if (!shownRow) throw new NotFound('process definition', `${key}:${version}`);
-  const meta = (await db('process_definitions').where({ id: shownRow.id }).first('meta')) as {
-    meta: DefinitionMetaLite | string;
-  };
+  const meta = await db('process_definitions')
+    .where({ id: shownRow.id })
+    .first<{ meta: DefinitionMetaLite | string }>('meta');
   return {
     key,
     version: version ?? null,

@@ -20,6 +20,7 @@ import {
   TEMPLATE_CODES,
   type RenderedNotice,
 } from './templates.js';
+import type { Clock } from '../lib/clock.js';
 
 export interface NotifyInput {
   template: string;
@@ -103,7 +104,7 @@ export class NotificationsService {
     private readonly transactions: Transactions,
     private readonly visibility: Visibility,
     private readonly gateway: NotificationGateway,
-    private readonly now: () => Date,
+    private readonly clock: Clock,
     private readonly logger?: Logger,
   ) {}
 
@@ -132,7 +133,7 @@ export class NotificationsService {
     const id = earlier?.id ?? randomUUID();
     if (!earlier) {
       await this.db('notifications')
-        .insert(this.record(id, input, origin, who, channel, to, text, params, this.now()))
+        .insert(this.record(id, input, origin, who, channel, to, text, params, new Date(this.clock.now())))
         .onConflict('idempotency_key')
         .ignore();
     }
@@ -175,7 +176,7 @@ export class NotificationsService {
             .select<CustomerContact[]>('id', 'account_no', 'department_id', 'name', 'phone')
         ).map((c) => [c.id, c]),
       );
-      const now = this.now();
+      const now = new Date(this.clock.now());
       const rows = chunk.flatMap(({ input, origin }) => {
         const c = input.customerId ? customers.get(input.customerId) : undefined;
         if (!c || !isTemplateCode(input.template)) return [];
@@ -297,7 +298,7 @@ export class NotificationsService {
     outcome: { status: 'sent' | 'failed'; providerMessageId?: string | null; error?: string },
   ): Promise<Notification> {
     return this.transactions.run(async (scope) => {
-      const sentAt = outcome.status === 'sent' ? this.now() : null;
+      const sentAt = outcome.status === 'sent' ? new Date(this.clock.now()) : null;
       await scope
         .trx('notifications')
         .where({ id: row.id })
