@@ -1,5 +1,6 @@
 import { api } from '../../lib/api';
 import type { List } from '../../../../server/lib/contract';
+import type { Definition } from '../../../../server/workflow/definition.contract';
 import type {
   Acknowledgement,
   Activities,
@@ -40,7 +41,7 @@ function query(f: Filters) {
 }
 
 export const monitoringApi = {
-  processes: () => api.get<List<{ key: string; name: string | null }>>('/process-definitions'),
+  processes: () => api.get<List<Definition>>('/process-definitions'),
   dashboard: (f: Filters) => api.get<Dashboard>('/monitoring/dashboard', query(f)),
   activities: (f: Filters) => api.get<Activities>('/monitoring/activities', { ...query(f), bucket: undefined }),
   elementInstances: (f: Filters, elementId: string) =>

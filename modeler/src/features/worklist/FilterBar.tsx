@@ -3,6 +3,8 @@ import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 import type { SessionUser } from '../../lib/session';
 import type { Criteria } from './api';
+import type { List } from '../../../../server/lib/contract';
+import type { Definition } from '../../../../server/workflow/definition.contract';
 
 interface DefinitionOption {
   key: string;
@@ -10,25 +12,19 @@ interface DefinitionOption {
   steps: { id: string; name: string | null }[];
 }
 
-interface DefinitionRow {
-  key: string;
-  name: string | null;
-  meta?: { userTasks?: Record<string, unknown>; elements?: Record<string, { name: string | null }> };
-}
-
 /** Loads the processes the user may read once, for the process and step filters. */
 function useDefinitions(): DefinitionOption[] {
   const [options, setOptions] = useState<DefinitionOption[]>([]);
   useEffect(() => {
-    api.get<{ items: DefinitionRow[] }>('/process-definitions').then(
+    api.get<List<Definition>>('/process-definitions').then(
       (r) =>
         setOptions(
           r.items.map((d) => ({
             key: d.key,
             name: d.name,
-            steps: Object.keys(d.meta?.userTasks ?? {}).map((id) => ({
+            steps: Object.keys(d.meta.userTasks).map((id) => ({
               id,
-              name: d.meta?.elements?.[id]?.name ?? null,
+              name: d.meta.elements[id]?.name ?? null,
             })),
           })),
         ),
