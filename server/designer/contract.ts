@@ -43,8 +43,9 @@ export const draftSaveSchema = z.object({
     .refine((forms) => new Set(forms.map((f) => f.id)).size === forms.length, 'two forms share one id')
     .optional(),
   /** The revision the designer last loaded: 0 for a new draft. A different stored revision → 409. */
-  revision: z.number().int().min(0),
-  baseVersion: z.number().int().min(1).nullable().optional(),
+  // Both are stored in integer columns: a larger number is a 400 naming the field, not a database error.
+  revision: z.number().int().min(0).max(2_147_483_647),
+  baseVersion: z.number().int().min(1).max(2_147_483_647).nullable().optional(),
 });
 export type DraftSave = z.input<typeof draftSaveSchema>;
 

@@ -1,5 +1,6 @@
 import { evaluate } from '@bpmn-io/feelin';
 import { Dec } from '../domain/decimal.js';
+import { asText } from '../lib/text.js';
 
 /**
  * Server-side validation of a form submission, with form-js's semantics (issue 5 §7: the browser
@@ -194,7 +195,7 @@ function validateField(c: FormComponent, value: unknown, path: string[], scope: 
       push('pattern', `the form's pattern ${v.pattern} is not a valid regular expression`);
     }
     if (pattern && !pattern.test(value))
-      push('pattern', String(v.patternErrorMessage ?? `must match the pattern ${v.pattern}`));
+      push('pattern', asText(v.patternErrorMessage, `must match the pattern ${v.pattern}`));
   }
   for (const bound of ['min', 'max'] as const) {
     if (!(bound in v)) continue;
@@ -242,7 +243,8 @@ function options(c: FormComponent, scope: FormData): unknown[] | null {
   if (Array.isArray(c.values)) return c.values.map((o) => o.value);
   const dynamic = c.valuesKey ? scope[c.valuesKey] : c.valuesExpression ? feel(c.valuesExpression, scope) : null;
   if (!Array.isArray(dynamic)) return null;
-  return dynamic.map((o) => (o && typeof o === 'object' && 'value' in o ? (o as { value: unknown }).value : o));
+  const items: unknown[] = dynamic;
+  return items.map((o) => (o && typeof o === 'object' && 'value' in o ? o.value : o));
 }
 
 function checkType(c: FormComponent, value: unknown, scope: FormData): { reason: string; message: string } | null {

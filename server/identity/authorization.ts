@@ -37,7 +37,9 @@ export class Authorization {
   ) {}
 
   async currentVersion(): Promise<number> {
-    const row = await this.db('permission_versions').where({ id: 1 }).first('version');
+    const row = await this.db('permission_versions')
+      .where({ id: 1 })
+      .first<{ version: number | string } | undefined>('version');
     return Number(row?.version ?? 0);
   }
 
@@ -58,10 +60,14 @@ export class Authorization {
   private async load(): Promise<Loaded> {
     const version = await this.currentVersion();
     const [policyRows, assignmentRows, tree] = await Promise.all([
-      this.db('casbin_policies').select('role_code', 'object', 'action'),
+      this.db('casbin_policies').select<{ role_code: string; object: string; action: string }[]>(
+        'role_code',
+        'object',
+        'action',
+      ),
       this.db('user_roles as ur')
         .join('departments as d', 'd.id', 'ur.department_id')
-        .select('ur.user_id', 'ur.role_code', 'd.path'),
+        .select<{ user_id: string; role_code: string; path: string }[]>('ur.user_id', 'ur.role_code', 'd.path'),
       DepartmentTree.load(this.db),
     ]);
     const policies = policyRows.map((r) => ({ role: r.role_code, object: r.object, action: r.action }));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { StepExecutor } from '../workflow/step-executor.js';
 import type { TransactionScope } from '../workflow/transactions.js';
 import type { JobRow } from './jobs.repository.js';
+import type { InstanceRef } from '../workflow/outbox.js';
 
 /** Retries ran out: suspend the job and raise an incident that an operator can retry. */
 export async function raiseJobIncident(
@@ -29,7 +30,7 @@ export async function raiseJobIncident(
     .trx('process_instances')
     .where({ id: job.instance_id })
     .increment('open_incidents', 1)
-    .returning(['id', 'department_id', 'definition_key', 'business_key']);
+    .returning<InstanceRef[]>(['id', 'department_id', 'definition_key', 'business_key']);
   if (instance)
     scope.outbox.add(steps.event('incident:created', instance, { incidentId: id, elementId: job.element_id, message }));
 }

@@ -29,7 +29,7 @@ export async function acquireDueJobs(
 ): Promise<JobRow[]> {
   // "Now" is the platform clock's (a bound parameter, not SQL now()), so a test clock decides what
   // is due; the lease is measured on the same clock, so it expires lockMs of that clock later.
-  const result = await db.raw(
+  const result = await db.raw<{ rows: JobRow[] }>(
     `UPDATE jobs SET locked_by = ?, locked_until = ?::timestamptz + (? * interval '1 millisecond'), attempts = attempts + 1
       WHERE id IN (
         SELECT id FROM jobs
@@ -40,5 +40,5 @@ export async function acquireDueJobs(
       RETURNING *`,
     [nodeId, now, lockMs, now, now, limit],
   );
-  return (result.rows as JobRow[]).sort((a, b) => new Date(a.due_at).getTime() - new Date(b.due_at).getTime());
+  return result.rows.sort((a, b) => new Date(a.due_at).getTime() - new Date(b.due_at).getTime());
 }

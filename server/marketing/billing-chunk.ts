@@ -64,7 +64,7 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
   if (customers.length === 0) return [];
   const ids = uuidArray(customers.map((c) => c.id as string));
   const [meterRows, billRows] = await Promise.all([
-    db.raw(
+    db.raw<{ rows: (Row & { register_digits: number; tou_capable: boolean })[] }>(
       `SELECT m.id, m.customer_id, m.multiplier::text AS multiplier, m.register_digits, m.tou_capable,
               to_char(m.install_date, 'YYYY-MM-DD') AS install_date, ${readingColumns('c')}, ${readingColumns('p')}
          FROM meters m
@@ -75,7 +75,7 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
       [scope.period, shiftPeriod(scope.period, -1), ids],
     ),
     // Bills issued outside the run carry no consumption_kwh: their energy lines (01) say it.
-    db.raw(
+    db.raw<{ rows: Row[] }>(
       `SELECT b.customer_id, b.period,
               coalesce(b.consumption_kwh, (SELECT sum((l->>'quantity')::numeric) FROM jsonb_array_elements(b.lines) l
                                             WHERE l->>'type' = '01'), 0)::text AS kwh
@@ -97,7 +97,7 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
       history: new Map(),
     });
   }
-  for (const m of (meterRows as { rows: (Row & { register_digits: number; tou_capable: boolean })[] }).rows) {
+  for (const m of meterRows.rows) {
     const meter: RunMeter = {
       id: m.id as string,
       multiplier: m.multiplier as string,
@@ -109,7 +109,7 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
     };
     byId.get(m.customer_id as string)?.meters.push(meter);
   }
-  for (const b of (billRows as { rows: Row[] }).rows) {
+  for (const b of billRows.rows) {
     (byId.get(b.customer_id as string)?.history as Map<string, string>).set(b.period as string, b.kwh as string);
   }
   return [...byId.values()];
@@ -166,7 +166,7 @@ export async function writeBills(
     }
   }
   if (rows.length === 0) return counts;
-  const written = (await trx.raw(
+  const written = await trx.raw<{ rows: { status: string }[] }>(
     `INSERT INTO bills (id, customer_id, period, lines, total, due_date, status, paid_amount, issued_by, audit_flags, consumption_kwh, billing_run_id)
      SELECT md5(x.customer_id::text || ':' || ?)::uuid, x.customer_id, ?, x.lines, x.total, x.due_date, x.status, 0, ?,
             x.audit_flags, x.consumption_kwh, ?
@@ -180,7 +180,7 @@ export async function writeBills(
         AND NOT EXISTS (SELECT 1 FROM payment_allocations a WHERE a.bill_id = bills.id)
      RETURNING status`,
     [period, period, issuedBy, runId, JSON.stringify(rows)],
-  )) as { rows: { status: string }[] };
+  );
   counts.billed = written.rows.length; // held bills included: they are billed, not yet issued
   counts.held = written.rows.filter((r) => r.status === 'held').length;
   counts.kept = rows.length - written.rows.length;

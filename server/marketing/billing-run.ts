@@ -77,10 +77,12 @@ export class BillingRunService {
     const departmentId = input.departmentId ?? (scope.all ? null : actor.departmentId);
     let departmentPath: string | null = null;
     if (departmentId) {
-      const department = await this.db('departments').where({ id: departmentId }).first('path');
+      const department = await this.db('departments')
+        .where({ id: departmentId })
+        .first<{ path: string } | undefined>('path');
       if (!department) throw new NotFound('department', departmentId);
       await this.authorization.require(actor, 'billing', 'run', departmentId);
-      departmentPath = department.path as string;
+      departmentPath = department.path;
     }
     await this.failStale(input.period);
     const id = randomUUID();
@@ -123,8 +125,7 @@ export class BillingRunService {
     const row = await this.row(id);
     if (!row) throw new NotFound('billing run', id);
     const scope = await this.authorization.scope(actor, 'billing', 'read');
-    const visible =
-      scope.all || (row.department_id !== null && scope.departmentIds.includes(row.department_id));
+    const visible = scope.all || (row.department_id !== null && scope.departmentIds.includes(row.department_id));
     if (!visible) throw new NotFound('billing run', id);
     return toBillingRun(row);
   }

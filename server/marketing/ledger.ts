@@ -74,7 +74,9 @@ export async function lockAccount(trx: Db, customerId: string): Promise<void> {
 export async function funds(trx: Db, customerId: string): Promise<Fund[]> {
   const rows = (await trx('payments as p')
     .where({ 'p.customer_id': customerId, 'p.kind': 'payment' })
-    .whereNotExists((q) => q.select(trx.raw('1')).from('payments as r').whereRaw('r.reverses_payment_id = p.id'))
+    .whereNotExists((q) => {
+      q.select(trx.raw('1')).from('payments as r').whereRaw('r.reverses_payment_id = p.id');
+    })
     .select(
       'p.id',
       trx.raw(
@@ -102,7 +104,9 @@ export async function applyToBills(trx: Db, allocations: Allocation[]): Promise<
   const byBill = new Map<string, Dec>();
   for (const a of allocations) byBill.set(a.billId, (byBill.get(a.billId) ?? dec(0)).plus(a.amount));
   for (const [billId, delta] of byBill) {
-    const bill = await trx('bills').where({ id: billId }).first('total', 'paid_amount');
+    const bill = await trx('bills')
+      .where({ id: billId })
+      .first<{ total: string; paid_amount: string }>('total', 'paid_amount');
     const paid = dec(bill.paid_amount).plus(delta);
     await trx('bills')
       .where({ id: billId })

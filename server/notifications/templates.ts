@@ -1,4 +1,5 @@
 import { Invalid } from '../lib/errors.js';
+import { asText } from '../lib/text.js';
 import type { NotificationChannel } from './gateway.js';
 
 /**
@@ -108,7 +109,7 @@ function fill(text: string, params: Readonly<Record<string, unknown>>, template:
       missing.add(key);
       return '';
     }
-    return Array.isArray(value) ? value.join(', ') : String(value);
+    return Array.isArray(value) ? value.join(', ') : asText(value);
   });
   if (missing.size) {
     throw new Invalid(

@@ -11,11 +11,12 @@ type InputValue = string | Record<string, string>;
  * Answers the call's variables with the inputs laid over them.
  */
 export async function withServiceInputs(db: Db, call: ServiceCall): Promise<Record<string, unknown>> {
-  const row = (await db('process_instances as i')
+  const row = await db('process_instances as i')
     .join('process_definitions as d', 'd.id', 'i.definition_id')
     .where('i.id', call.instanceId)
-    .first(db.raw(`d.meta->'serviceTasks'->?->'inputs' as inputs`, [call.elementId]))) as
-    { inputs: Record<string, InputValue> | null } | undefined;
+    .first<{ inputs: Record<string, InputValue> | null } | undefined>(
+      db.raw(`d.meta->'serviceTasks'->?->'inputs' as inputs`, [call.elementId]),
+    );
   const inputs = row?.inputs;
   if (!inputs) return { ...call.variables };
   const scope = (name: string) =>

@@ -69,10 +69,10 @@ export async function countBranches(
     return q.limit(cap + 1).toSQL();
   });
   const union = parts.map((p) => `(${p.sql})`).join(' UNION ALL ');
-  const result = await db.raw(
+  const result = await db.raw<{ rows: { n: number }[] }>(
     `SELECT count(DISTINCT id)::int AS n FROM (${union}) u`,
     parts.flatMap((p) => p.bindings),
   );
-  const n = Number((result.rows as { n: number }[])[0]?.n ?? 0);
+  const n = Number(result.rows[0]?.n ?? 0);
   return { total: Math.min(n, cap), capped: n > cap };
 }

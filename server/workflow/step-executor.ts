@@ -11,6 +11,7 @@ import { resolveTemplate } from '../engine/expressions.js';
 import type { Actor } from '../lib/actor.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { Conflict, NotFound } from '../lib/errors.js';
+import { asText } from '../lib/text.js';
 import type { Logger } from '../lib/logger.js';
 import type { DefinitionStore } from './definitions.repository.js';
 import { lockInstance, toJson, type InstanceRow } from './instances.repository.js';
@@ -252,9 +253,7 @@ export class StepExecutor {
         throw new Conflict('CALL_DEPTH_EXCEEDED', `call activities nest deeper than ${MAX_CALL_DEPTH} levels`);
       }
       const context = new StepContext(instance.variables, this.clock);
-      const key = String(
-        resolveTemplate(call.calledElement ?? '', context.scope(undefined, call.locals ?? undefined)) ?? '',
-      );
+      const key = asText(resolveTemplate(call.calledElement ?? '', context.scope(undefined, call.locals ?? undefined)));
       const target = await this.definitions.latestByKey(key, scope.trx);
       if (!target) throw new NotFound('called process', key);
       await this.start(scope, {

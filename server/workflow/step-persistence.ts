@@ -4,9 +4,10 @@ import type { LoadedDefinition, StepOutcome, WaitingActivity } from '../engine/r
 import { StepContext } from '../engine/step-context.js';
 import type { Logger } from '../lib/logger.js';
 import { resolveDeadline } from '../lib/deadlines.js';
+import { asText } from '../lib/text.js';
 import { toJson, type InstanceRow } from './instances.repository.js';
 import { instanceEvent } from './outbox.js';
-import type { CreatedTask, TransactionScope } from './transactions.js';
+import type { TransactionScope } from './transactions.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -67,7 +68,7 @@ export class StepPersistence {
     const rows = fresh.map((wait) => this.taskRow(instance, definition, wait, context, now));
     scope.batch.add(scope.trx('tasks').insert(rows).onConflict('execution_id').ignore());
     for (const row of rows) {
-      scope.createdTasks.push(row as CreatedTask);
+      scope.createdTasks.push(row);
       scope.outbox.add(
         instanceEvent('task:created', instance, {
           taskId: row.id,
@@ -99,7 +100,7 @@ export class StepPersistence {
     };
     const text = (template: string | null | undefined): string | null => {
       const value = resolve(template);
-      return value === null || value === undefined || value === '' ? null : String(value);
+      return value === null || value === undefined || value === '' ? null : asText(value);
     };
     const date = (template: string | null | undefined, field: string): Date | null => {
       try {

@@ -7,10 +7,9 @@ import type { Db } from '../db/index.js';
 export async function displayNames(db: Db, usernames: Iterable<string | null | undefined>) {
   const wanted = [...new Set([...usernames].filter((u): u is string => !!u))];
   if (!wanted.length) return new Map<string, string>();
-  const rows = (await db('users').whereIn('username', wanted).select('username', 'display_name')) as {
-    username: string;
-    display_name: string;
-  }[];
+  const rows = await db('users')
+    .whereIn('username', wanted)
+    .select<{ username: string; display_name: string }[]>('username', 'display_name');
   return new Map(rows.map((r) => [r.username, r.display_name]));
 }
 

@@ -40,11 +40,11 @@ export class WriteBatch {
     }
     if (parts.length === 0) return [];
     if (parts.length === 1) {
-      const result = await trx.raw(parts[0]!.sql, bindings as Knex.RawBinding[]);
-      return (result.rows ?? []) as T[];
+      const result = await trx.raw<{ rows?: T[] }>(parts[0]!.sql, bindings as Knex.RawBinding[]);
+      return result.rows ?? [];
     }
     const ctes = parts.map((p, i) => `w${i} AS (${p.sql})`).join(',\n');
-    const result = await trx.raw(`WITH ${ctes}\n${final}`, bindings as Knex.RawBinding[]);
-    return (returning ? result.rows : []) as T[];
+    const result = await trx.raw<{ rows: T[] }>(`WITH ${ctes}\n${final}`, bindings as Knex.RawBinding[]);
+    return returning ? result.rows : [];
   }
 }

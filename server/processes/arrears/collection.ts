@@ -82,7 +82,9 @@ export class CollectionStarter {
 
   /** The overdue scan of `date`: customers with a bill due before that day and still unpaid. */
   async scan(date: string, limit = COLLECTION_RULES.scanLimit): Promise<{ started: number; candidates: number }> {
-    const candidates = (await this.db.raw(
+    const candidates = await this.db.raw<{
+      rows: { id: string; account_no: string; department_id: string; bill_id: string }[];
+    }>(
       `SELECT DISTINCT ON (c.id) c.id, c.account_no, c.department_id, b.id AS bill_id
          FROM bills b JOIN customers c ON c.id = b.customer_id
         WHERE b.status IN ('issued', 'partly_paid') AND b.due_date < ?::date AND c.elec_type_code <> '000'
@@ -92,7 +94,7 @@ export class CollectionStarter {
         ORDER BY c.id, b.due_date, b.period
         LIMIT ?`,
       [date, ARREARS_PROCESS, limit],
-    )) as { rows: { id: string; account_no: string; department_id: string; bill_id: string }[] };
+    );
     let started = 0;
     for (const c of candidates.rows) {
       try {
@@ -118,14 +120,16 @@ export class CollectionStarter {
    * the payment, deliver `payment-received` (ending it, or moving it on to reconnection).
    */
   async paymentRecorded(customerId: string): Promise<boolean> {
-    const customer = await this.db('customers').where({ id: customerId }).first('account_no');
+    const customer = await this.db('customers')
+      .where({ id: customerId })
+      .first<{ account_no: string } | undefined>('account_no');
     if (!customer) return false;
-    const waiting = (await this.db('message_subscriptions as s')
+    const waiting = await this.db('message_subscriptions as s')
       .join('process_instances as i', 'i.id', 's.instance_id')
       .whereIn('s.message_name', [PAYMENT_RECEIVED, PAID_AFTER_DISCONNECTION])
       .where({ 'i.status': 'running', 'i.definition_key': ARREARS_PROCESS })
       .where('i.business_key', customer.account_no)
-      .pluck('s.message_name')) as string[];
+      .pluck<string[]>('s.message_name');
     if (!waiting.length) return false;
     // A disconnected customer's payment starts the reconnection; before that it ends the collection.
     const name = waiting.includes(PAID_AFTER_DISCONNECTION) ? PAID_AFTER_DISCONNECTION : PAYMENT_RECEIVED;
@@ -134,7 +138,7 @@ export class CollectionStarter {
     await this.ctx.ports.messages.correlate(
       {
         name,
-        businessKey: customer.account_no as string,
+        businessKey: customer.account_no,
         variables: { settledOn: position.asOf, paidAt: new Date(this.ctx.clock.now()).toISOString() },
       },
       SYSTEM_ACTOR,
@@ -150,24 +154,29 @@ export class CollectionStarter {
  */
 export async function lateFeeCharged(ctx: ProcessContext, customerId: string, billIds: string[]) {
   if (!billIds.length) return { lateFee: '0.00', settledOn: utilityToday(ctx.clock) };
-  const customer = await ctx.db('customers').where({ id: customerId }).first('elec_type_code');
-  const bills = (await ctx
+  const customer = await ctx
+    .db('customers')
+    .where({ id: customerId })
+    .first<{ elec_type_code: ElecTypeCode } | undefined>('elec_type_code');
+  const bills = await ctx
     .db('bills')
     .whereIn('id', billIds)
-    .select('id', 'period', 'total', 'paid_amount', ctx.db.raw(`to_char(due_date, 'YYYY-MM-DD') as due_date`))) as {
-    id: string;
-    period: string;
-    total: string;
-    paid_amount: string;
-    due_date: string;
-  }[];
-  const paid = (await ctx
+    .select<{ id: string; period: string; total: string; paid_amount: string; due_date: string }[]>(
+      'id',
+      'period',
+      'total',
+      'paid_amount',
+      ctx.db.raw(`to_char(due_date, 'YYYY-MM-DD') as due_date`),
+    );
+  const paid = await ctx
     .db('payment_allocations as a')
     .join('payments as p', 'p.id', 'a.payment_id')
     .whereIn('a.bill_id', billIds)
     .where('p.kind', 'payment')
-    .whereNotExists((q) => q.select(ctx.db.raw('1')).from('payments as r').whereRaw('r.reverses_payment_id = p.id'))
-    .select('a.bill_id', 'a.amount', 'p.paid_at')) as { bill_id: string; amount: string; paid_at: Date }[];
+    .whereNotExists((q) => {
+      q.select(ctx.db.raw('1')).from('payments as r').whereRaw('r.reverses_payment_id = p.id');
+    })
+    .select<{ bill_id: string; amount: string; paid_at: Date }[]>('a.bill_id', 'a.amount', 'p.paid_at');
   const payments = paid.map((a) => ({
     billId: a.bill_id,
     amount: a.amount,
@@ -184,7 +193,7 @@ export async function lateFeeCharged(ctx: ProcessContext, customerId: string, bi
       paidAmount: '0',
       payments: payments.filter((p) => p.billId === b.id).map((p) => ({ date: p.date, amount: p.amount })),
     })),
-    (customer?.elec_type_code ?? '400') as ElecTypeCode,
+    customer?.elec_type_code ?? '400',
     dec(0),
     settledOn,
   );

@@ -1,4 +1,5 @@
 import { utilityToday } from '../../lib/clock.js';
+import { asText } from '../../lib/text.js';
 import type { AuditFinding } from '../../domain/audit/index.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { shiftPeriod } from '../../marketing/billing-periods.js';
@@ -18,25 +19,41 @@ const AUDIT_BATCH = 200;
 const RUN_WAIT_MS = 20_000;
 
 async function departmentPath(ctx: ProcessContext, departmentId: string): Promise<string> {
-  const row = await ctx.db('departments').where({ id: departmentId }).first('path');
+  const row = await ctx.db('departments').where({ id: departmentId }).first<{ path: string } | undefined>('path');
   if (!row) throw new Error(`unknown department ${departmentId}`);
-  return row.path as string;
+  return row.path;
+}
+
+interface HistoryRow {
+  period: string;
+  kwh: string | null;
+  total: string;
+}
+
+/** A held bill with its customer, as the bill-audit process reads it. */
+interface AuditBillRow {
+  id: string;
+  customer_id: string;
+  period: string;
+  audit_flags: AuditFinding[] | null;
+  billing_run_id: string;
+  total: string;
+  kwh: string | null;
+  account_no: string;
+  name: string;
+  department_id: string;
 }
 
 /** The last 12 months' kWh before `period` and this period's: what explains a consumption rule. */
 export async function consumptionHistory(ctx: Pick<ProcessContext, 'db'>, customerId: string, period: string) {
-  const rows = (await ctx
+  const rows = await ctx
     .db('bills')
     .where({ customer_id: customerId })
     .where('period', '>=', shiftPeriod(period, -12))
     .where('period', '<=', period)
     .whereNot('status', 'written_off')
     .orderBy('period')
-    .select('period', ctx.db.raw('consumption_kwh::text as kwh'), ctx.db.raw('total::text as total'))) as {
-    period: string;
-    kwh: string | null;
-    total: string;
-  }[];
+    .select<HistoryRow[]>('period', ctx.db.raw('consumption_kwh::text as kwh'), ctx.db.raw('total::text as total'));
   return rows.map((r) => ({ period: r.period, kwh: r.kwh, total: r.total }));
 }
 
@@ -46,7 +63,7 @@ export async function billAuditVariables(ctx: Pick<ProcessContext, 'db'>, billId
     .db('bills as b')
     .join('customers as c', 'c.id', 'b.customer_id')
     .where('b.id', billId)
-    .first(
+    .first<AuditBillRow | undefined>(
       'b.id',
       'b.customer_id',
       'b.period',
@@ -59,10 +76,10 @@ export async function billAuditVariables(ctx: Pick<ProcessContext, 'db'>, billId
       'c.department_id',
     );
   if (!bill) throw new Error(`bill ${billId} not found`);
-  const flags = (bill.audit_flags ?? []) as AuditFinding[];
+  const flags = bill.audit_flags ?? [];
   return {
-    departmentId: bill.department_id as string,
-    businessKey: `${bill.account_no as string}-${bill.period as string}`,
+    departmentId: bill.department_id,
+    businessKey: `${bill.account_no}-${bill.period}`,
     variables: {
       billId,
       customerId: bill.customer_id,
@@ -74,7 +91,7 @@ export async function billAuditVariables(ctx: Pick<ProcessContext, 'db'>, billId
       billingRunId: bill.billing_run_id,
       auditFlags: flags,
       auditRules: flags.map((f) => `${f.rule} ${f.code}`).join('; '),
-      history: await consumptionHistory(ctx, bill.customer_id as string, bill.period as string),
+      history: await consumptionHistory(ctx, bill.customer_id, bill.period),
     },
   };
 }
@@ -94,7 +111,7 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
       async handler(call) {
         const period = required(call.variables, 'period');
         const path = await departmentPath(ctx, call.departmentId ?? 'HQ');
-        const rows = (await ctx
+        const rows = await ctx
           .db('meters as m')
           .join('customers as c', 'c.id', 'm.customer_id')
           .leftJoin('readings as r', function () {
@@ -104,11 +121,11 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
           .where('c.status', 'active')
           .whereNot('c.elec_type_code', '000')
           .where(inSubtree('c.department_id', path))
-          .select(
+          .select<{ expected: number; missing: number; sample: string[] | null }[]>(
             ctx.db.raw('count(*)::int as expected'),
             ctx.db.raw('count(*) filter (where r.id is null)::int as missing'),
             ctx.db.raw(`(array_agg(m.asset_no order by m.asset_no) filter (where r.id is null))[1:20] as sample`),
-          )) as { expected: number; missing: number; sample: string[] | null }[];
+          );
         const row = rows[0];
         return {
           readingsExpected: row?.expected ?? 0,
@@ -126,8 +143,11 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
       async handler(call) {
         const period = required(call.variables, 'period');
         let runId = (
-          await ctx.db('process_billing_runs').where({ idempotency_key: call.idempotencyKey }).first('billing_run_id')
-        )?.billing_run_id as string | undefined;
+          await ctx
+            .db('process_billing_runs')
+            .where({ idempotency_key: call.idempotencyKey })
+            .first<{ billing_run_id: string } | undefined>('billing_run_id')
+        )?.billing_run_id;
         if (!runId) {
           const run = (await ctx.ports.billingRuns.start(
             { period, departmentId: call.departmentId ?? undefined },
@@ -159,21 +179,20 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
       async handler(call) {
         const runId = required(call.variables, 'billingRunId');
         // Held bills of the run without a bill-audit yet (its business key is account-period).
-        const pending = (await ctx
+        const pending = await ctx
           .db('bills as b')
           .join('customers as c', 'c.id', 'b.customer_id')
           .where({ 'b.billing_run_id': runId, 'b.status': 'held' })
-          .whereNotExists((q) =>
-            q
-              .select(ctx.db.raw('1'))
+          .whereNotExists((q) => {
+            q.select(ctx.db.raw('1'))
               .from('process_instances as i')
               .where('i.definition_key', 'bill-audit')
               .whereIn('i.status', ['running'])
-              .whereRaw(`i.business_key = c.account_no || '-' || b.period`),
-          )
+              .whereRaw(`i.business_key = c.account_no || '-' || b.period`);
+          })
           .orderBy('b.id')
           .limit(AUDIT_BATCH + 1)
-          .pluck('b.id')) as string[];
+          .pluck<string[]>('b.id');
         const batch = pending.slice(0, AUDIT_BATCH);
         for (const billId of batch) {
           const audit = await billAuditVariables(ctx, billId);
@@ -190,16 +209,16 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
       outputs: ['noticesSent'],
       async handler(call) {
         const runId = required(call.variables, 'billingRunId');
-        const bills = (await ctx
+        const bills = await ctx
           .db('bills')
           .where({ billing_run_id: runId, status: 'issued' })
-          .select(
+          .select<{ id: string; customer_id: string; period: string; total: string; due_date: string }[]>(
             'id',
             'customer_id',
             'period',
             ctx.db.raw('total::text as total'),
             ctx.db.raw(`to_char(due_date, 'YYYY-MM-DD') as due_date`),
-          )) as { id: string; customer_id: string; period: string; total: string; due_date: string }[];
+          );
         const sent = await ctx.ports.notifications.sendMany(
           bills.map((b) => ({
             input: {
@@ -229,7 +248,10 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
         return ctx.db.transaction(async (trx) => {
           const bill = await trx('bills')
             .where({ id: billId })
-            .first(
+            .first<
+              | { customer_id: string; period: string; status: string; total: string; due_date: string | null }
+              | undefined
+            >(
               'customer_id',
               'period',
               'status',
@@ -237,9 +259,9 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
               trx.raw(`to_char(due_date, 'YYYY-MM-DD') as due_date`),
             );
           if (!bill) throw new Error(`bill ${billId} not found`);
-          await lockAccount(trx, bill.customer_id as string);
+          await lockAccount(trx, bill.customer_id);
           if (bill.status === 'held') {
-            const dueDate = dueDateFor(DEFAULT_DUE_DATE_METHOD, { period: bill.period as string, issuedOn });
+            const dueDate = dueDateFor(DEFAULT_DUE_DATE_METHOD, { period: bill.period, issuedOn });
             await trx('bills')
               .where({ id: billId, status: 'held' })
               .update({
@@ -248,11 +270,15 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
                 issued_at: new Date(ctx.clock.now()),
                 issued_by: str(call.variables.auditedBy) ?? 'system',
               });
-            await applyCredit(trx, bill.customer_id as string);
+            await applyCredit(trx, bill.customer_id);
           }
           const after = await trx('bills')
             .where({ id: billId })
-            .first('status', trx.raw(`to_char(due_date, 'YYYY-MM-DD') as due_date`), trx.raw('total::text as total'));
+            .first<{ status: string; due_date: string | null; total: string }>(
+              'status',
+              trx.raw(`to_char(due_date, 'YYYY-MM-DD') as due_date`),
+              trx.raw('total::text as total'),
+            );
           return { dueDate: after.due_date, total: after.total, billStatus: after.status };
         });
       },
@@ -268,17 +294,23 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
         const bill = await ctx
           .db('bills')
           .where({ id: billId })
-          .first('customer_id', 'period', 'billing_run_id', 'status');
+          .first<{ customer_id: string; period: string; billing_run_id: string; status: string } | undefined>(
+            'customer_id',
+            'period',
+            'billing_run_id',
+            'status',
+          );
         if (!bill) throw new Error(`bill ${billId} not found`);
-        const corrected = str(String(call.variables.correctedReading ?? ''));
+        const corrected = str(asText(call.variables.correctedReading));
         if (corrected) {
-          const meter = str(call.variables.meterId)
-            ? { id: call.variables.meterId as string }
+          const givenMeterId = str(call.variables.meterId);
+          const meter = givenMeterId
+            ? { id: givenMeterId }
             : await ctx
                 .db('meters')
                 .where({ customer_id: bill.customer_id, status: 'in_service' })
                 .orderBy('asset_no')
-                .first('id');
+                .first<{ id: string } | undefined>('id');
           if (meter) {
             await ctx
               .db('readings')
@@ -291,26 +323,26 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
           }
         }
         const catalogue = new Map(
-          (await ctx.db('tariffs').select('definition')).map((r: { definition: TariffDefinition }) => [
+          (await ctx.db('tariffs').select<{ definition: TariffDefinition }[]>('definition')).map((r) => [
             r.definition.code,
             r.definition,
           ]),
         );
         const [customer] = await loadChunk(
           ctx.db,
-          { period: bill.period as string, departmentPath: null, customerId: bill.customer_id as string },
+          { period: bill.period, departmentPath: null, customerId: bill.customer_id },
           null,
           1,
         );
         if (!customer) throw new Error(`customer of bill ${billId} is not active`);
-        const outcome = computeBill(customer, bill.period as string, catalogue);
+        const outcome = computeBill(customer, bill.period, catalogue);
         if (outcome.kind !== 'bill')
           throw new Error(`the bill cannot be priced: ${'reason' in outcome ? outcome.reason : outcome.message}`);
         // Written held either way: the auditor releases it (approve) whatever the rules say now.
         const held = { ...outcome, bill: { ...outcome.bill, status: 'held' as const, dueDate: null } };
         await ctx.db.transaction((trx) =>
-          writeBills(trx, bill.billing_run_id as string, bill.period as string, 'system', [
-            { customerId: bill.customer_id as string, outcome: held },
+          writeBills(trx, bill.billing_run_id, bill.period, 'system', [
+            { customerId: bill.customer_id, outcome: held },
           ]),
         );
         const audit = await billAuditVariables(ctx, billId);
@@ -330,13 +362,18 @@ async function runOutputs(ctx: ProcessContext, runId: string) {
   const run = await ctx
     .db('billing_runs')
     .where({ id: runId })
-    .first('status', 'billed', 'held', 'skipped_without_readings');
+    .first<{ status: string; billed: number; held: number; skipped_without_readings: number } | undefined>(
+      'status',
+      'billed',
+      'held',
+      'skipped_without_readings',
+    );
   if (!run) throw new Error(`billing run ${runId} not found`);
   return {
     billingRunId: runId,
-    billingRunStatus: run.status as string,
-    billed: run.billed as number,
-    held: run.held as number,
-    skipped: run.skipped_without_readings as number,
+    billingRunStatus: run.status,
+    billed: run.billed,
+    held: run.held,
+    skipped: run.skipped_without_readings,
   };
 }

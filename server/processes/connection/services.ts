@@ -11,12 +11,13 @@ import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { deadlineCalendar } from '../../lib/deadlines.js';
 import { BpmnBusinessError, type ServiceDefinition } from '../../services/registry.js';
 import type { ProcessContext } from '../context.js';
+import { asText } from '../../lib/text.js';
 import { clockOfStep, MEASURED_STEPS } from './clocks.js';
 
 type Vars = Readonly<Record<string, unknown>>;
 
 function connectionClass(v: Vars): ConnectionClass {
-  const code = String(v.acceptClass ?? '');
+  const code = asText(v.acceptClass);
   if (!(CONNECTION_CLASS_CODES as string[]).includes(code))
     throw new Error(`the process variable acceptClass must be 01–04, not "${code}"`);
   return code as ConnectionClass;
@@ -122,7 +123,10 @@ export function connectionServices(ctx: ProcessContext): ServiceDefinition[] {
         const cls = connectionClass(v);
         const accountNo = accountNoFor(call.instanceId);
         const departmentId = call.departmentId ?? undefined;
-        let customer = await ctx.db('customers').where({ account_no: accountNo }).first('id');
+        let customer = await ctx
+          .db('customers')
+          .where({ account_no: accountNo })
+          .first<{ id: string } | undefined>('id');
         if (!customer) {
           const created = await ctx.ports.customers.create(
             {
@@ -133,16 +137,19 @@ export function connectionServices(ctx: ProcessContext): ServiceDefinition[] {
               departmentId,
               elecTypeCode: elecType(v, cls) as never,
               voltageLevel: cls === '03' || cls === '04' ? '10kV' : '0.4kV',
-              capacityKva: v.capacityKva === undefined || v.capacityKva === null ? undefined : String(v.capacityKva),
+              capacityKva: v.capacityKva === undefined || v.capacityKva === null ? undefined : asText(v.capacityKva),
             },
             SYSTEM_ACTOR,
           );
-          customer = { id: created.id as string };
+          customer = { id: created.id };
         }
         const assetNo = text(v.meterAssetNo);
         let meterId: string | null = null;
         if (assetNo) {
-          const existing = await ctx.db('meters').where({ asset_no: assetNo }).first('id', 'customer_id');
+          const existing = await ctx
+            .db('meters')
+            .where({ asset_no: assetNo })
+            .first<{ id: string; customer_id: string } | undefined>('id', 'customer_id');
           if (existing && existing.customer_id !== customer.id)
             throw new BpmnBusinessError('METER_TAKEN', `meter ${assetNo} belongs to another customer`);
           if (existing) meterId = existing.id;
@@ -153,10 +160,10 @@ export function connectionServices(ctx: ProcessContext): ServiceDefinition[] {
               {
                 assetNo,
                 accuracyClass,
-                multiplier: v.meterMultiplier === undefined ? undefined : String(v.meterMultiplier),
+                multiplier: v.meterMultiplier === undefined ? undefined : asText(v.meterMultiplier, 'null'),
                 deviceClass: deviceClassOf({
                   monthlyKwh: 0,
-                  capacityKva: String(v.capacityKva ?? 0),
+                  capacityKva: asText(v.capacityKva, '0'),
                   singlePhase: cls === '01',
                 }),
                 installDate: text(v.energisedOn) ?? today(ctx),

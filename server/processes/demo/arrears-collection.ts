@@ -38,10 +38,10 @@ export const arrearsCollectionDemo: DemoContributor = {
       .ignore();
     await ctx.executor.drain();
     const db = ctx.db;
-    const approvals = (await db('tasks')
+    const approvals = await db('tasks')
       .where({ definition_key: 'arrears-collection', element_id: 'ARR_APPROVAL', status: 'open' })
       .orderBy('business_key')
-      .select('instance_id', 'department_id')) as { instance_id: string; department_id: string }[];
+      .select<{ instance_id: string; department_id: string }[]>('instance_id', 'department_id');
     const first = approvals.find((a) => countyUser(a.department_id, 'manager'));
     if (first) {
       await ctx.complete(first.instance_id, 'ARR_APPROVAL', countyUser(first.department_id, 'manager') as string, {
@@ -50,11 +50,11 @@ export const arrearsCollectionDemo: DemoContributor = {
       });
     }
     // One customer pays everything overdue at the counter: the collection ends at once.
-    const running = (await db('process_instances')
+    const running = await db('process_instances')
       .where({ definition_key: 'arrears-collection', status: 'running' })
       .whereNot('id', first?.instance_id ?? '00000000-0000-0000-0000-000000000000')
       .orderBy('business_key')
-      .select('variables', 'department_id')) as { variables: { customerId: string }; department_id: string }[];
+      .select<{ variables: { customerId: string }; department_id: string }[]>('variables', 'department_id');
     const waiting = running.find((r) => countyUser(r.department_id, 'collector'));
     if (!waiting) return;
     const collector = countyUser(waiting.department_id, 'collector') as string;

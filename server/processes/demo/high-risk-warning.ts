@@ -13,15 +13,17 @@ export const highRiskWarningDemo: DemoContributor = {
   definitionKey: 'high-risk-warning',
   async seed(ctx) {
     const db = ctx.db;
-    const owing = (await db('customers as c')
+    const owing = await db('customers as c')
       .join('bills as b', 'b.customer_id', 'c.id')
       .whereIn('b.status', ['issued', 'partly_paid'])
       .whereIn('c.elec_type_code', ['100', '400'])
-      .where((q) => q.where('c.department_id', 'like', 'ZJ-HZ-XH%').orWhere('c.department_id', 'like', 'ZJ-HZ-YH%'))
+      .where((q) => {
+        q.where('c.department_id', 'like', 'ZJ-HZ-XH%').orWhere('c.department_id', 'like', 'ZJ-HZ-YH%');
+      })
       .groupBy('c.id')
       .orderBy('c.id')
       .limit(3)
-      .pluck('c.id')) as string[];
+      .pluck<string[]>('c.id');
     const marks = [
       { hue_trade_type_code: '101' },
       { hue_trade_type_code: '104', production_status: 'half-stopped' },
@@ -34,10 +36,10 @@ export const highRiskWarningDemo: DemoContributor = {
     // Tonight's screening, run now (and claimed for today, so the 01:00 job does not repeat it).
     await ctx.ports.processes.dailyJobs.runOnce('risk-screening', utilityToday(ctx.clock));
     await ctx.executor.drain();
-    const orders = (await db('tasks')
+    const orders = await db('tasks')
       .where({ definition_key: 'high-risk-warning', element_id: 'RW_MEASURE', status: 'open' })
       .orderBy('business_key')
-      .select('instance_id', 'department_id')) as { instance_id: string; department_id: string }[];
+      .select<{ instance_id: string; department_id: string }[]>('instance_id', 'department_id');
     const workable = orders.filter((o) => countyUser(o.department_id, 'account'));
     const [toReview, toEscalate] = workable;
     for (const order of [toReview, toEscalate]) {

@@ -6,15 +6,18 @@ import type { DemoContext, DemoContributor } from './context.js';
 async function demoMeter(ctx: DemoContext, departmentId: string, n: number): Promise<string> {
   const accountNo = `DEMO-MV-${departmentId.slice(-2)}-${n}`;
   const assetNo = `DEMO-MV-${departmentId.slice(-2)}-M${n}`;
-  const existing = await ctx.db('meters').where({ asset_no: assetNo }).first('asset_no');
+  const existing = await ctx
+    .db('meters')
+    .where({ asset_no: assetNo })
+    .first<{ asset_no: string } | undefined>('asset_no');
   if (existing) return assetNo;
-  let customer = await ctx.db('customers').where({ account_no: accountNo }).first('id');
+  let customer = await ctx.db('customers').where({ account_no: accountNo }).first<{ id: string } | undefined>('id');
   if (!customer) {
     const created = await ctx.ports.customers.create(
       { accountNo, name: `校验示例客户 ${n}`, phone: '13700000000', departmentId, elecTypeCode: '202' },
       SYSTEM_ACTOR,
     );
-    customer = { id: created.id as string };
+    customer = { id: created.id };
   }
   await ctx.ports.meters.install(
     customer.id,

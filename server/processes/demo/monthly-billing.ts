@@ -40,19 +40,23 @@ export const monthlyBillingDemo: DemoContributor = {
       yuhangLeader,
     );
     await ctx.executor.drain();
+    const runVariables = (
+      await ctx
+        .db('process_instances')
+        .where({ id: run.id })
+        .first<{ variables: Record<string, unknown> | null } | undefined>('variables')
+    )?.variables;
+    const runBillingRunId = typeof runVariables?.billingRunId === 'string' ? runVariables.billingRunId : null;
     // Bills an earlier run held in Xihu and nobody has audited yet: the auditors' backlog.
-    const backlog = (await ctx
+    const backlog = await ctx
       .db('bills as b')
       .join('customers as c', 'c.id', 'b.customer_id')
       .where('b.status', 'held')
       .where('c.department_id', 'like', 'ZJ-HZ-XH%')
-      .whereNot(
-        'b.billing_run_id',
-        (await ctx.db('process_instances').where({ id: run.id }).first('variables'))?.variables?.billingRunId ?? null,
-      )
+      .whereNot('b.billing_run_id', runBillingRunId)
       .orderBy('b.id')
       .limit(6)
-      .pluck('b.id')) as string[];
+      .pluck<string[]>('b.id');
     for (const billId of backlog) {
       await ctx.ports.instances.start(
         { definitionKey: 'bill-audit', ...(await billAuditVariables(ctx, billId)) },

@@ -43,18 +43,16 @@ export async function createDueTestOrders(
       .join('customers as c', 'c.id', 'm.customer_id')
       .where({ 'm.status': 'in_service', 'm.device_class': deviceClass })
       .whereNotNull('m.install_date')
-      .where((q) =>
-        q
-          .whereRaw(
-            `(m.last_test_date IS NULL OR m.last_test_date < m.install_date) AND m.install_date + (? * interval '1 month') <= ?::date`,
-            [config.firstTestWithinMonths, horizon],
-          )
-          .orWhereRaw(`m.last_test_date >= m.install_date AND m.last_test_date + (? * interval '1 month') <= ?::date`, [
-            cycle,
-            horizon,
-          ]),
-      )
-      .select(
+      .where((q) => {
+        q.whereRaw(
+          `(m.last_test_date IS NULL OR m.last_test_date < m.install_date) AND m.install_date + (? * interval '1 month') <= ?::date`,
+          [config.firstTestWithinMonths, horizon],
+        ).orWhereRaw(`m.last_test_date >= m.install_date AND m.last_test_date + (? * interval '1 month') <= ?::date`, [
+          cycle,
+          horizon,
+        ]);
+      })
+      .select<MeterDue[]>(
         'm.id',
         'm.asset_no',
         'm.device_class',
@@ -70,7 +68,10 @@ export async function createDueTestOrders(
       if (!due || due > horizon) continue;
       candidates++;
       const businessKey = periodicOrderKey(meter.asset_no, due);
-      const existing = await ctx.db('process_instances').where({ business_key: businessKey }).first('id');
+      const existing = await ctx
+        .db('process_instances')
+        .where({ business_key: businessKey })
+        .first<{ id: string } | undefined>('id');
       if (existing) continue;
       await ctx.ports.instances.start(
         {

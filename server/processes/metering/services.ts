@@ -11,8 +11,31 @@ import { deadlineCalendar } from '../../lib/deadlines.js';
 import { endOfShanghaiDay } from '../../domain/calendar/index.js';
 import { BpmnBusinessError, type ServiceDefinition } from '../../services/registry.js';
 import type { ProcessContext } from '../context.js';
+import type { MeterCreate } from '../../marketing/schemas.js';
+import { asText } from '../../lib/text.js';
 
 type Vars = Readonly<Record<string, unknown>>;
+
+/** The meter columns a replacement copies to the new meter. */
+interface MeterRow {
+  id: string;
+  customer_id: string;
+  accuracy_class: AccuracyClass;
+  multiplier: string;
+  register_digits: number;
+  tou_capable: boolean;
+  device_class: MeterCreate['deviceClass'];
+}
+
+/** The meter to test and the account it is on. */
+interface MeterUnderTest {
+  id: string;
+  asset_no: string;
+  accuracy_class: AccuracyClass;
+  device_class: MeterCreate['deviceClass'];
+  customer_id: string;
+  account_no: string;
+}
 
 const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 const today = (ctx: ProcessContext) => utilityToday(ctx.clock);
@@ -21,7 +44,7 @@ const today = (ctx: ProcessContext) => utilityToday(ctx.clock);
 export const CUSTOMER_TEST_RESULT_WD = 5;
 
 function accuracyOf(v: Vars): AccuracyClass {
-  const value = String(v.accuracyClass ?? '');
+  const value = asText(v.accuracyClass);
   if (!(ACCURACY_CLASSES as readonly string[]).includes(value))
     throw new Error(`the process variable accuracyClass must be one of ${ACCURACY_CLASSES.join(', ')}, not "${value}"`);
   return value as AccuracyClass;
@@ -41,13 +64,20 @@ export function meteringServices(ctx: ProcessContext): ServiceDefinition[] {
         const q = ctx
           .db('meters as m')
           .join('customers as c', 'c.id', 'm.customer_id')
-          .select('m.id', 'm.asset_no', 'm.accuracy_class', 'm.device_class', 'm.customer_id', 'c.account_no');
+          .select<MeterUnderTest[]>(
+            'm.id',
+            'm.asset_no',
+            'm.accuracy_class',
+            'm.device_class',
+            'm.customer_id',
+            'c.account_no',
+          );
         const id = text(v.meterId);
         const asset = text(v.meterAssetNo);
         if (id) q.where('m.id', id);
         else if (asset) q.where('m.asset_no', asset);
         else throw new BpmnBusinessError('METER_UNKNOWN', 'the test names no meter (meterId or meterAssetNo)');
-        const meter = await q.first();
+        const meter = await q.first<MeterUnderTest | undefined>();
         if (!meter) throw new BpmnBusinessError('METER_UNKNOWN', `no meter ${id ?? asset}`);
         const started = new Date(ctx.clock.now());
         const due = text(v.testDueOn);
@@ -75,7 +105,7 @@ export function meteringServices(ctx: ProcessContext): ServiceDefinition[] {
       async handler(call) {
         const v = call.variables;
         const accuracyClass = accuracyOf(v);
-        const error = String(v.errorPercent ?? '');
+        const error = asText(v.errorPercent);
         if (!/^[+-]?\d+(\.\d+)?$/.test(error)) throw new Error(`errorPercent "${error}" is not a number`);
         const ok = withinTolerance(error, accuracyClass);
         const testedOn = text(v.testedOn) ?? today(ctx);
@@ -106,14 +136,17 @@ export function meteringServices(ctx: ProcessContext): ServiceDefinition[] {
         const old = await ctx
           .db('meters')
           .where({ id: text(v.meterId) })
-          .first();
+          .first<MeterRow | undefined>();
         if (!old) throw new BpmnBusinessError('METER_UNKNOWN', `no meter ${String(v.meterId)}`);
         const assetNo = text(v.newMeterAssetNo);
         if (!assetNo) throw new Error('newMeterAssetNo is missing');
-        const existing = await ctx.db('meters').where({ asset_no: assetNo }).first('id', 'customer_id');
+        const existing = await ctx
+          .db('meters')
+          .where({ asset_no: assetNo })
+          .first<{ id: string; customer_id: string } | undefined>('id', 'customer_id');
         if (existing && existing.customer_id !== old.customer_id)
           throw new BpmnBusinessError('METER_TAKEN', `meter ${assetNo} belongs to another customer`);
-        let newMeterId = existing?.id as string | undefined;
+        let newMeterId = existing?.id;
         if (!newMeterId) {
           const installed = await ctx.ports.meters.install(
             old.customer_id,
@@ -164,19 +197,19 @@ export function meteringServices(ctx: ProcessContext): ServiceDefinition[] {
       inputs: ['testFee', 'customerId'],
       outputs: ['testFeeRefunded', 'refundAmount'],
       async handler(call) {
-        const amount = String(call.variables.testFee ?? '0');
+        const amount = asText(call.variables.testFee, '0');
         // At-least-once delivery: a retried call finds the refund it recorded and does not repeat it.
         const done = await ctx
           .db('audit_log')
           .where({ action: 'metering.test-fee-refund' })
           .whereRaw(`details->>'idempotencyKey' = ?`, [call.idempotencyKey])
-          .first('id');
+          .first<{ id: string } | undefined>('id');
         if (done) return { testFeeRefunded: true, refundAmount: amount };
         await ctx.ports.audit.record(
           SYSTEM_ACTOR,
           'metering.test-fee-refund',
           'customer',
-          String(call.variables.customerId ?? ''),
+          asText(call.variables.customerId),
           { amount, instanceId: call.instanceId, idempotencyKey: call.idempotencyKey },
         );
         return { testFeeRefunded: true, refundAmount: amount };

@@ -8,7 +8,6 @@ import {
   screenHighRisk,
   type CreditGrade,
   type EssPolicyCode,
-  type HighRiskRule,
   type HueTradeTypeCode,
   type ProductionStatus,
   type RiskLevel,
@@ -108,7 +107,7 @@ async function screenAll(ctx: ProcessContext, date: string): Promise<Screened[]>
   const p = (n: number) => shiftPeriod(month, -n);
   const kwh = (alias: string) =>
     `(SELECT consumption_kwh::text FROM bills k WHERE k.customer_id = c.id AND k.period = ? AND k.status <> 'written_off') AS ${alias}`;
-  const rows = (await ctx.db.raw(
+  const rows = await ctx.db.raw<{ rows: ScreenRow[] }>(
     `SELECT c.id, c.account_no, c.name, c.department_id, d.path, c.group_parent_id, c.ess_policy, c.hue_trade_type_code,
             c.production_status, c.credit_grade,
             coalesce(c.dishonest_listed_on <= ?::date, false) AS on_dishonest_list,
@@ -127,7 +126,7 @@ async function screenAll(ctx: ProcessContext, date: string): Promise<Screened[]>
       WHERE c.status <> 'closed' AND c.elec_type_code NOT IN ('000', '200', '201', '202')
       GROUP BY c.id, d.path`,
     [date, year, year, year, date, date, date, p(1), p(2), p(13), p(14)],
-  )) as { rows: ScreenRow[] };
+  );
   const byId = new Map(rows.rows.map((r) => [r.id, r]));
   // DOMAIN.md §7: a group's arrears roll up the parent/child tree to the top parent.
   const members = rows.rows.filter(
@@ -173,7 +172,7 @@ async function screenAll(ctx: ProcessContext, date: string): Promise<Screened[]>
       root.result.level && LEVEL_ORDER[root.result.level] <= LEVEL_ORDER[s.result.level]
         ? root.result.level
         : s.result.level;
-    const rules = [...new Set([...root.result.rules, ...s.result.rules])].sort() as HighRiskRule[];
+    const rules = [...new Set([...root.result.rules, ...s.result.rules])].sort();
     root.result = {
       ...root.result,
       highRisk: true,
@@ -195,7 +194,11 @@ const calendar = chinaWorkingCalendar({ unconfiguredYears: 'weekends-only' });
 
 async function openWarning(ctx: ProcessContext, date: string, s: Screened): Promise<boolean> {
   const level = s.result.level as RiskLevel;
-  const open = await ctx.db('risk_warnings').where({ customer_id: s.row.id }).whereNot('status', 'closed').first('id');
+  const open = await ctx
+    .db('risk_warnings')
+    .where({ customer_id: s.row.id })
+    .whereNot('status', 'closed')
+    .first<{ id: string } | undefined>('id');
   if (open) return false;
   // HQ closed a warning of this level (or a more severe one) lately: not reopened every night.
   const closed = (await ctx

@@ -69,7 +69,10 @@ export function riskServices(ctx: ProcessContext): ServiceDefinition[] {
           .db('risk_warnings')
           .where({ id })
           .update({ status: 'escalated', escalations: ctx.db.raw('escalations + 1') });
-        const row = await ctx.db('risk_warnings').where({ id }).first('escalations');
+        const row = await ctx
+          .db('risk_warnings')
+          .where({ id })
+          .first<{ escalations: number | null } | undefined>('escalations');
         return { escalations: Number(row?.escalations ?? 1) };
       },
     },

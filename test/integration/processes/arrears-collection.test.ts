@@ -164,7 +164,7 @@ describe.each(BACKENDS)('arrears collection: remind, disconnect, reconnect (%s)'
     expect((await pay(shop, '1080.00', '2024-09-23T10:00:00+08:00', 'shop-1')).status).toBe(201);
     await drain();
     const reconnect = await eventually(() => taskAt(tech, shopCollection.id, 'ARR_RECONNECT'), 10_000, 'reconnect');
-    expect(new Date(reconnect!.due_at as string).toISOString()).toBe('2024-09-24T02:00:00.000Z');
+    expect(new Date(reconnect!.dueAt as string).toISOString()).toBe('2024-09-24T02:00:00.000Z');
     // 24 hours pass without reconnection: the team leader gets an escalation
     expect(await taskAt(leader, shopCollection.id, 'ARR_RECONNECT_ESCALATED')).toBeUndefined();
     clock.set('2024-09-24T10:00:01+08:00');
