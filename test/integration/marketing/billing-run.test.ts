@@ -175,7 +175,7 @@ describe.each(BACKENDS)('POST /billing/runs: the monthly billing run (%s)', (bac
     // when the run runs again
     const result = await run({ period: '2024-07' });
     // then one bill per customer and period, the paid one untouched
-    expect(result).toMatchObject({ status: 'completed', kept_paid: 1 });
+    expect(result).toMatchObject({ status: 'completed', keptPaid: 1 });
     const bills = (await admin.get(`/api/v1/customers/${household}/bills`)).body.items;
     expect(bills.filter((b: { period: string }) => b.period === '2024-07')).toHaveLength(1);
     expect(await bill(household)).toMatchObject({ status: 'settled', paidAmount: '197.20' });
