@@ -31,25 +31,29 @@ const ACTORS = ['admin', 'xh.clerk'] as const;
  * refused logins raise. Both are append-only records of attempts, not platform state.
  */
 const WRITTEN_ON_REFUSAL = ['audit_log', 'login_throttle'];
-/** Tables whose ordered rows are hashed, not just counted: an update leaves counts unchanged. */
-const HASHED = [
-  'process_instances',
-  'tasks',
-  'jobs',
-  'customers',
-  'meters',
-  'bills',
-  'payments',
-  'deployments',
-  'process_definitions',
-  'users',
-  'user_roles',
-  'casbin_policies',
-  'departments',
-  'tariffs',
-  'designer_drafts',
-  'worklist_filters',
-];
+/**
+ * Tables whose rows are hashed, not just counted (an update leaves counts unchanged), with the
+ * columns left out of the hash: an instance's engine state is rewritten only with its revision,
+ * and a definition's XML and parsed context never change once deployed (`xml_hash` stands for them).
+ */
+const HASHED: Record<string, string[]> = {
+  process_instances: ['state'],
+  tasks: [],
+  jobs: [],
+  customers: [],
+  meters: [],
+  bills: [],
+  payments: [],
+  deployments: [],
+  process_definitions: ['xml', 'serialized_context'],
+  users: [],
+  user_roles: [],
+  casbin_policies: [],
+  departments: [],
+  tariffs: [],
+  designer_drafts: [],
+  worklist_filters: [],
+};
 
 /** Real ids from the demo data, by the collection a path names. */
 const REAL_IDS: [RegExp, string][] = [
@@ -179,9 +183,12 @@ function send(client: ApiClient, method: string, request: FuzzRequest): Promise<
 }
 
 function describeRequest(op: Operation, actor: string, seed: number, run: number, request: FuzzRequest): string {
-  const body =
-    request.payload.kind === 'json' ? JSON.stringify(request.payload.value) : JSON.stringify(request.payload);
-  const shown = body && body.length > 600 ? `${body.slice(0, 600)}… (${body.length} chars)` : body;
+  // Long text is shortened, not cut off, so every field of the request stays visible.
+  const shorten = (_key: string, value: unknown) =>
+    typeof value === 'string' && value.length > 60 ? `${value.slice(0, 20)}…(${value.length} chars)` : value;
+  const sent = request.payload.kind === 'json' ? request.payload.value : request.payload;
+  const body = JSON.stringify(sent, shorten);
+  const shown = body && body.length > 1500 ? `${body.slice(0, 1500)}… (${body.length} chars)` : body;
   return `${op.method} ${request.url.slice(0, 300)} as ${actor} (seed ${seed}, run ${run}) body ${shown}`;
 }
 
