@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import type { DatabaseTimeouts } from '../db/index.js';
+import { isoDurationMs, type ProcessLimits } from '../engine/runnability.js';
+import type { StepLimits } from '../engine/step-context.js';
+
+const isoDuration = z
+  .string()
+  .regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, 'an ISO 8601 duration such as PT1M');
 
 /**
  * Typed configuration, validated once at start (STYLE.md habit 11). A missing production secret
@@ -61,6 +68,24 @@ const schema = z
     NOTIFY_HTTP_TOKEN: z.string().min(1).optional(),
     /** Check every API answer against its declared schema (a drift answers 500). Default: on under NODE_ENV=test. */
     VALIDATE_RESPONSES: z.enum(['true', 'false']).optional(),
+    /** Limits (ARCHITECTURE.md): the shortest timer cycle a deploy accepts (ISO 8601 duration). */
+    TIMER_MIN_INTERVAL: isoDuration.default('PT1M'),
+    /** Flow elements per process, and bytes per BPMN document, a deploy accepts. */
+    PROCESS_MAX_ELEMENTS: z.coerce.number().int().min(10).default(2_000),
+    PROCESS_MAX_XML_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024),
+    /** The largest multi-instance cardinality (a literal at deploy, an evaluated one at run time). */
+    MULTI_INSTANCE_MAX: z.coerce.number().int().min(1).default(1_000),
+    /** Activity executions one command may run, and the ms it may keep the engine busy, before it fails into an incident. */
+    STEP_MAX_ACTIVITY_EXECUTIONS: z.coerce.number().int().min(10).default(10_000),
+    STEP_MAX_MS: z.coerce.number().int().min(10).default(100),
+    /** PostgreSQL statement_timeout, lock_timeout and idle_in_transaction_session_timeout (ms) on every connection. */
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+    DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
@@ -108,6 +133,9 @@ export type Config = {
   notifyHttpUrl: string | undefined;
   notifyHttpToken: string | undefined;
   validateResponses: boolean;
+  processLimits: ProcessLimits;
+  stepLimits: StepLimits;
+  dbTimeouts: DatabaseTimeouts;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -150,5 +178,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notifyHttpUrl: e.NOTIFY_HTTP_URL,
     notifyHttpToken: e.NOTIFY_HTTP_TOKEN,
     validateResponses: e.VALIDATE_RESPONSES ? e.VALIDATE_RESPONSES === 'true' : e.NODE_ENV === 'test',
+    processLimits: {
+      timerMinIntervalMs: isoDurationMs(e.TIMER_MIN_INTERVAL) ?? 60_000,
+      maxElements: e.PROCESS_MAX_ELEMENTS,
+      maxXmlBytes: e.PROCESS_MAX_XML_BYTES,
+      multiInstanceMax: e.MULTI_INSTANCE_MAX,
+    },
+    stepLimits: {
+      maxActivityExecutions: e.STEP_MAX_ACTIVITY_EXECUTIONS,
+      multiInstanceMax: e.MULTI_INSTANCE_MAX,
+      timerMinIntervalMs: isoDurationMs(e.TIMER_MIN_INTERVAL) ?? 60_000,
+      maxStepMs: e.STEP_MAX_MS,
+    },
+    dbTimeouts: {
+      statementMs: e.DB_STATEMENT_TIMEOUT_MS,
+      lockMs: e.DB_LOCK_TIMEOUT_MS,
+      idleInTransactionMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
   };
 }

@@ -17,7 +17,26 @@ export interface DatabaseOptions {
   /** Use an in-memory embedded database (tests). */
   memory?: boolean;
   poolMax?: number;
+  /** Per-connection timeouts (PostgreSQL); defaults to DEFAULT_DB_TIMEOUTS. */
+  timeouts?: DatabaseTimeouts;
 }
+
+/**
+ * How long a statement may run, wait for a lock, or a transaction sit idle, in ms (0: no limit).
+ * Set on every pg connection, so no command holds an instance's row lock for long: a statement
+ * past its limit fails, its transaction rolls back and the lock is released.
+ */
+export interface DatabaseTimeouts {
+  statementMs: number;
+  lockMs: number;
+  idleInTransactionMs: number;
+}
+
+export const DEFAULT_DB_TIMEOUTS: DatabaseTimeouts = {
+  statementMs: 30_000,
+  lockMs: 10_000,
+  idleInTransactionMs: 60_000,
+};
 
 /**
  * knex over pg when DATABASE_URL is set, otherwise over embedded PGlite in DATA_DIR. The same
@@ -25,13 +44,28 @@ export interface DatabaseOptions {
  */
 export function createDatabase(options: DatabaseOptions): Db {
   if (options.databaseUrl) {
+    const timeouts = options.timeouts ?? DEFAULT_DB_TIMEOUTS;
+    const settings =
+      `SET statement_timeout = ${Math.floor(timeouts.statementMs)}; ` +
+      `SET lock_timeout = ${Math.floor(timeouts.lockMs)}; ` +
+      `SET idle_in_transaction_session_timeout = ${Math.floor(timeouts.idleInTransactionMs)}`;
     return knexFactory({
       client: 'pg',
       // An unreachable server fails a connect in seconds rather than hanging the request that
       // waits for it; keep-alive lets the OS notice a peer that vanished without closing.
       connection: { connectionString: options.databaseUrl, connectionTimeoutMillis: 5000, keepAlive: true },
-      pool: { min: 0, max: options.poolMax ?? 10 },
       acquireConnectionTimeout: 10_000,
+      pool: {
+        min: 0,
+        max: options.poolMax ?? 10,
+        // Set once per session, before the pool hands the connection out.
+        afterCreate(conn: pg.Client, done: (err: Error | null, conn: pg.Client) => void) {
+          conn.query(settings).then(
+            () => done(null, conn),
+            (err: Error) => done(err, conn),
+          );
+        },
+      },
     });
   }
   let connection: Record<string, string> = {};

@@ -113,5 +113,14 @@ export const lintConfigSchema = z.object({
   users: z.array(z.string()),
   /** null where the platform keeps no form catalogue. */
   forms: z.array(z.string()).nullable(),
+  /** The sizes a process may have (ProcessLimits in server/engine/runnability.ts). */
+  limits: z
+    .object({
+      timerMinIntervalMs: z.number(),
+      maxElements: z.number().int(),
+      maxXmlBytes: z.number().int(),
+      multiInstanceMax: z.number().int(),
+    })
+    .optional(),
 });
 export type LintConfig = z.infer<typeof lintConfigSchema>;

@@ -9,14 +9,18 @@ import { parseServiceReference } from '../services/service-reference.js';
 import { readBpmnDocument } from './document.js';
 import { PlatformService } from './platform-service.js';
 import {
+  DEFAULT_PROCESS_LIMITS,
+  documentSizeFinding,
   elementFindings,
   executableProcessFindings,
   messageFindings,
   processFindings,
   SUPPORTED_TYPES,
   type CheckedElement,
+  type ProcessLimits,
   type ServiceCatalog,
 } from './runnability.js';
+import { PlatformLoopCharacteristics } from './loop-characteristics.js';
 import { PlatformTimerEventDefinition } from './timer-definition.js';
 
 export type { ServiceCatalog } from './runnability.js';
@@ -80,6 +84,7 @@ const RESERVED_ROOTS = new Set(['environment', 'content', 'properties', 'fields'
 const typeResolver = TypeResolver({
   ...(Elements as unknown as Record<string, unknown>),
   TimerEventDefinition: PlatformTimerEventDefinition,
+  MultiInstanceLoopCharacteristics: PlatformLoopCharacteristics,
 });
 
 /** bpmn-elements' type resolver, plus: every service or send task runs through the platform registry. */
@@ -110,6 +115,7 @@ class Checker {
     private readonly process: ModdleElement,
     private readonly services: ServiceCatalog,
     messages: Record<string, string>,
+    private readonly limits: ProcessLimits,
   ) {
     const { dueDate, pausedBy } = declaredInstanceDeadline(process);
     this.meta = {
@@ -123,7 +129,7 @@ class Checker {
       callActivities: {},
       deadline: dueDate ? { dueDate, pausedBy } : null,
     };
-    this.refuse(process, processFindings(process));
+    this.refuse(process, processFindings(process, limits));
   }
 
   refuse(element: CheckedElement, findings: Finding[]): void {
@@ -138,14 +144,14 @@ class Checker {
   walk(container: ModdleElement): void {
     for (const element of (container.flowElements as ModdleElement[] | undefined) ?? []) this.element(element);
     for (const artifact of (container.artifacts as ModdleElement[] | undefined) ?? []) {
-      this.refuse(artifact, elementFindings(artifact, this.services));
+      this.refuse(artifact, elementFindings(artifact, this.services, this.limits));
     }
   }
 
   private element(element: ModdleElement): void {
     const type = element.$type;
     if (element.id) this.meta.elements[element.id] = { type, name: str(element.name) };
-    const findings = elementFindings(element, this.services);
+    const findings = elementFindings(element, this.services, this.limits);
     this.refuse(element, findings);
     if (!SUPPORTED_TYPES.has(type)) return;
     switch (type) {
@@ -239,7 +245,16 @@ function collectMessages(root: ModdleElement): Record<string, string> {
  * Parses and validates a BPMN document for deployment. Throws `Invalid` (400) naming every
  * element that cannot run and why; on success returns one compiled definition.
  */
-export async function compileDefinition(xml: string, services: ServiceCatalog): Promise<CompiledDefinition> {
+export async function compileDefinition(
+  xml: string,
+  services: ServiceCatalog,
+  limits: ProcessLimits = DEFAULT_PROCESS_LIMITS,
+): Promise<CompiledDefinition> {
+  const tooLarge = documentSizeFinding(xml, limits);
+  if (tooLarge) {
+    const reason = formatLintMessage(tooLarge.code, findingParams({ id: '' }, tooLarge.params));
+    throw new Invalid('BPMN_TOO_LARGE', reason, [{ element: '', reason }]);
+  }
   const parsed = await readBpmnDocument(xml);
   const root = parsed.rootElement;
   const executable = executableProcessFindings(root);
@@ -256,7 +271,7 @@ export async function compileDefinition(xml: string, services: ServiceCatalog): 
     (e) => e.$type === 'bpmn:Process' && e.isExecutable === true,
   ) as ModdleElement;
   const messages = collectMessages(root);
-  const checker = new Checker(process, services, messages);
+  const checker = new Checker(process, services, messages, limits);
   for (const message of (root.rootElements as ModdleElement[] | undefined) ?? []) {
     if (message.$type === 'bpmn:Message') checker.refuse(message, messageFindings(message));
   }

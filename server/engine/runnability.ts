@@ -18,7 +18,8 @@ export type PlatformRule =
   | 'element-complete'
   | 'service-exists'
   | 'deadline-valid'
-  | 'executable-process';
+  | 'executable-process'
+  | 'process-limits';
 
 export interface RuleFinding extends Finding {
   rule: PlatformRule;
@@ -31,6 +32,79 @@ export interface CheckedElement {
   name?: string;
   $parent?: unknown;
   [property: string]: unknown;
+}
+
+/**
+ * The sizes a deployed process may have (ARCHITECTURE.md "Limits are part of the design"): set by
+ * the server's configuration, handed to the lint rules with their data and to the engine's compile.
+ */
+export interface ProcessLimits {
+  /** The shortest interval a timer cycle (or a repeating duration) may repeat at, in ms. */
+  timerMinIntervalMs: number;
+  /** Flow elements per process, sub-processes' included. */
+  maxElements: number;
+  /** Bytes of one BPMN document. */
+  maxXmlBytes: number;
+  /** The largest multi-instance cardinality. */
+  multiInstanceMax: number;
+}
+
+export const DEFAULT_PROCESS_LIMITS: ProcessLimits = {
+  timerMinIntervalMs: 60_000,
+  maxElements: 2_000,
+  maxXmlBytes: 1024 * 1024,
+  multiInstanceMax: 1_000,
+};
+
+const ISO_DURATION =
+  /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+/** An ISO 8601 duration in ms (a month as 28 days, a year as 365: a lower bound is what limits need). */
+export function isoDurationMs(duration: string): number | null {
+  const m = ISO_DURATION.exec(duration.trim());
+  if (!m || duration.trim() === 'P' || duration.trim().endsWith('T')) return null;
+  const [, y, mo, w, d, h, mi, s] = m.map((v) => (v === undefined ? 0 : Number(v)));
+  const days = (y ?? 0) * 365 + (mo ?? 0) * 28 + (w ?? 0) * 7 + (d ?? 0);
+  return ((days * 24 + (h ?? 0)) * 60 + (mi ?? 0)) * 60_000 + (s ?? 0) * 1000;
+}
+
+/**
+ * The interval a timer repeats at, in ms: of a repeating interval (`R/PT1M`, `R5/<start>/PT1H`,
+ * `R/<start>/<end>`) or of a plain duration used as a cycle; null when the text is none of these
+ * (an expression, a date, a cron-like text the engine refuses itself).
+ */
+export function timerIntervalMs(text: string): number | null {
+  const parts = text.trim().split('/');
+  if (/^R\d*$/.test(parts[0] ?? '')) parts.shift();
+  const duration = parts.find((part) => part.startsWith('P'));
+  if (duration) return isoDurationMs(duration);
+  if (parts.length === 2) {
+    const [start, end] = parts.map((part) => Date.parse(part));
+    if (start !== undefined && end !== undefined && !Number.isNaN(start) && !Number.isNaN(end)) return end - start;
+  }
+  return null;
+}
+
+/** A timer that repeats: any cycle, and a duration written as a repeating interval (`R/PT0S`). */
+function repeats(kind: string, text: string): boolean {
+  return kind === 'timeCycle' || /^R\d*\//.test(text.trim());
+}
+
+/** A timer cycle (or repeating duration) shorter than the limit would fire without pause. */
+export function timerIntervalProblem(
+  kind: string,
+  text: string,
+  limits: Pick<ProcessLimits, 'timerMinIntervalMs'>,
+): Record<string, string> | null {
+  if (!repeats(kind, text) || isExpression(text)) return null;
+  const interval = timerIntervalMs(text);
+  if (interval === null || interval >= limits.timerMinIntervalMs) return null;
+  return {
+    field: kind,
+    value: text.trim(),
+    interval: String(interval / 1000),
+    min: String(limits.timerMinIntervalMs / 1000),
+  };
 }
 
 export interface ServiceCatalog {
@@ -120,13 +194,21 @@ export function expressionFindings(field: string, value: unknown, path?: string[
  * Why a flow element (or artifact) cannot run, or nothing. Only the element's own attributes and
  * definitions are read: a sub-process's children are elements of their own.
  */
-export function elementFindings(element: CheckedElement, services: ServiceCatalog | null): RuleFinding[] {
+export function elementFindings(
+  element: CheckedElement,
+  services: ServiceCatalog | null,
+  limits: ProcessLimits = DEFAULT_PROCESS_LIMITS,
+): RuleFinding[] {
   const type = element.$type;
   if (type === 'bpmn:ScriptTask') return [finding('no-script-task', 'script-task.forbidden')];
   if (!SUPPORTED_TYPES.has(type)) {
     return [finding('supported-elements', 'element.unsupported', { type: type.replace('bpmn:', '') })];
   }
-  const found = [...eventDefinitionFindings(element), ...loopFindings(element), ...extensionFindings(element)];
+  const found = [
+    ...eventDefinitionFindings(element, limits),
+    ...loopFindings(element, limits),
+    ...extensionFindings(element),
+  ];
   switch (type) {
     case 'bpmn:UserTask':
       return [...found, ...userTaskFindings(element)];
@@ -147,14 +229,14 @@ export function elementFindings(element: CheckedElement, services: ServiceCatalo
   }
 }
 
-function eventDefinitionFindings(element: CheckedElement): RuleFinding[] {
+function eventDefinitionFindings(element: CheckedElement, limits: ProcessLimits): RuleFinding[] {
   const found: RuleFinding[] = [];
   for (const definition of children(element.eventDefinitions)) {
     if (!SUPPORTED_EVENT_DEFINITIONS.has(definition.$type)) {
       found.push(finding('supported-elements', 'event.unsupported', { type: definition.$type.replace('bpmn:', '') }));
       continue;
     }
-    if (definition.$type === 'bpmn:TimerEventDefinition') found.push(...timerFindings(definition));
+    if (definition.$type === 'bpmn:TimerEventDefinition') found.push(...timerFindings(definition, limits));
     const throwing = element.$type === 'bpmn:EndEvent' || element.$type === 'bpmn:IntermediateThrowEvent';
     if (definition.$type === 'bpmn:MessageEventDefinition' && !definition.messageRef && !throwing) {
       found.push(finding('element-complete', 'event.no-message'));
@@ -164,13 +246,15 @@ function eventDefinitionFindings(element: CheckedElement): RuleFinding[] {
 }
 
 /** A timer reads like a deadline: ISO date or duration, wd:<N>, sla:<step>, or an expression. */
-function timerFindings(definition: CheckedElement): RuleFinding[] {
+function timerFindings(definition: CheckedElement, limits: ProcessLimits): RuleFinding[] {
   const kinds = (['timeDuration', 'timeDate', 'timeCycle'] as const).filter((kind) => definition[kind]);
   if (kinds.length === 0) return [finding('deadline-valid', 'timer.missing')];
   const found: RuleFinding[] = [];
   for (const kind of kinds) {
     const body = text((definition[kind] as CheckedElement).body);
     const problem = body && kind !== 'timeCycle' ? deadlineSpecProblem(body) : null;
+    const tooOften = body ? timerIntervalProblem(kind, body, limits) : null;
+    if (tooOften) found.push(finding('process-limits', 'limits.timer-interval', tooOften));
     if (!body) found.push(finding('deadline-valid', 'timer.empty', { field: kind }));
     else if (problem) found.push(finding('deadline-valid', 'timer.invalid', { field: kind, problem }));
     else found.push(...expressionFindings(kind, body));
@@ -178,7 +262,7 @@ function timerFindings(definition: CheckedElement): RuleFinding[] {
   return found;
 }
 
-function loopFindings(element: CheckedElement): RuleFinding[] {
+function loopFindings(element: CheckedElement, limits: ProcessLimits): RuleFinding[] {
   const loop = element.loopCharacteristics as CheckedElement | undefined;
   if (!loop) return [];
   if (loop.$type === 'bpmn:StandardLoopCharacteristics') return [finding('supported-elements', 'loop.standard')];
@@ -190,6 +274,11 @@ function loopFindings(element: CheckedElement): RuleFinding[] {
     ...expressionFindings('completionCondition', completion?.body),
   ];
   if (!loop.collection && !cardinality) found.push(finding('element-complete', 'loop.no-collection'));
+  const literal = text(cardinality?.body);
+  if (literal && !isExpression(literal) && Number(literal) > limits.multiInstanceMax) {
+    const max = String(limits.multiInstanceMax);
+    found.push(finding('process-limits', 'limits.multi-instance', { value: literal, max }, ['loopCharacteristics']));
+  }
   return found;
 }
 
@@ -259,8 +348,37 @@ function conditionFindings(flow: CheckedElement): RuleFinding[] {
   return expressionFindings('condition', body, ['conditionExpression']);
 }
 
-/** The process's own deadline (camunda:properties dueDate and dueDatePausedBy). */
-export function processFindings(process: CheckedElement): RuleFinding[] {
+/** The process's own deadline (camunda:properties dueDate and dueDatePausedBy), and its size. */
+export function processFindings(
+  process: CheckedElement,
+  limits: ProcessLimits = DEFAULT_PROCESS_LIMITS,
+): RuleFinding[] {
+  const elements = countElements(process);
+  const size =
+    elements > limits.maxElements
+      ? [finding('process-limits', 'limits.elements', { value: String(elements), max: String(limits.maxElements) })]
+      : [];
+  return [...size, ...deadlineFindings(process)];
+}
+
+/** Flow elements of a container, its sub-processes' included. */
+function countElements(container: CheckedElement): number {
+  let count = 0;
+  for (const element of children(container.flowElements)) count += 1 + countElements(element);
+  return count;
+}
+
+/**
+ * A document larger than the limit is refused before it is read: reading it would already cost
+ * the node what the limit protects. Measured in UTF-8 bytes, as the deployment carries it.
+ */
+export function documentSizeFinding(xml: string, limits: ProcessLimits = DEFAULT_PROCESS_LIMITS): RuleFinding | null {
+  const bytes = new TextEncoder().encode(xml).length;
+  if (bytes <= limits.maxXmlBytes) return null;
+  return finding('process-limits', 'limits.document-size', { value: String(bytes), max: String(limits.maxXmlBytes) });
+}
+
+function deadlineFindings(process: CheckedElement): RuleFinding[] {
   const { dueDate, pausedBy } = declaredInstanceDeadline(process);
   const path = ['extensionElements'];
   if (!dueDate) return pausedBy.length ? [finding('deadline-valid', 'deadline.paused-without-due', {}, path)] : [];

@@ -1,6 +1,15 @@
 import { Engine } from 'bpmn-engine';
 import type { DefinitionMeta, SourceContext } from './definitions.js';
-import { StepContext, type ServiceResult, type Variables } from './step-context.js';
+import {
+  DEFAULT_STEP_LIMITS,
+  StepContext,
+  RunawayStep,
+  type ServiceResult,
+  type StepLimits,
+  type Variables,
+} from './step-context.js';
+
+export { DEFAULT_STEP_LIMITS, RunawayStep, type StepLimits } from './step-context.js';
 
 /** A deployed version as the runtime needs it: parsed once, shared by every step on this node. */
 export interface LoadedDefinition {
@@ -42,7 +51,8 @@ export interface HistoryEvent {
 }
 
 export interface StepOutcome {
-  state: EngineState;
+  /** The state to save; for a runaway, the state from before the command (null for a start). */
+  state: EngineState | null;
   status: 'running' | 'completed' | 'failed';
   error: string | null;
   /** True when the command found what it addressed (a waiting task, a timer, a service task). */
@@ -51,6 +61,8 @@ export interface StepOutcome {
   timers: { executionId: string; elementId: string; dueAt: Date }[];
   serviceRequests: { executionId: string; elementId: string }[];
   history: HistoryEvent[];
+  /** Set when the command overran a step limit: the engine was stopped and the step failed. */
+  runaway: RunawayStep | null;
 }
 
 interface ActivityApi {
@@ -137,6 +149,70 @@ function describeWait(api: ActivityApi, meta: DefinitionMeta, messages: Map<stri
   };
 }
 
+/** Recovers or starts the engine and applies the command; true when the command found its target. */
+async function runCommand(
+  engine: Engine,
+  context: StepContext,
+  state: EngineState | null,
+  command: Command,
+  listener: { emit(name: string, api: ActivityApi | undefined): void },
+): Promise<boolean> {
+  if (state) {
+    // The state was parsed from the database for this step alone: recover may take it as it is.
+    engine.recover(state);
+    await engine.resume({ listener });
+  } else {
+    await engine.execute({ listener } as never);
+  }
+  const execution = engine.execution as unknown as { getPostponed(): ActivityApi[] } | null;
+  switch (command.kind) {
+    case 'start':
+    case 'resume':
+      return true;
+    case 'signal': {
+      const postponed = execution ? allPostponed(execution.getPostponed()) : [];
+      const target = postponed.find((a) => a.executionId === command.executionId);
+      target?.signal(command.payload ?? {});
+      return target !== undefined;
+    }
+    case 'fire-timer': {
+      const timer = context.timers.executing.find((t) => t.owner?.executionId === command.executionId);
+      if (timer) {
+        context.timers.clearTimeout(timer);
+        timer.callback(...timer.args);
+      }
+      // A due timer waits for this command (timer-definition.ts); one no longer there was cancelled.
+      return true;
+    }
+    case 'service-result':
+      // Delivered only now that resume() has re-attached every listener (boundary events included).
+      return context.deliverServiceResult(command.executionId);
+  }
+}
+
+function tooDeep(err: RangeError): string {
+  return `the command ran a chain of activities too long for one step (${err.message}); split the process or let it wait`;
+}
+
+/**
+ * A step cut short by a limit: the engine's half-run state is discarded, the instance keeps the
+ * state it had before the command (none for a start) and fails into an incident. Nothing it did
+ * in the meantime (history, tasks, timers, service calls) is kept.
+ */
+function runawayOutcome(state: EngineState | null, runaway: RunawayStep): StepOutcome {
+  return {
+    state,
+    status: 'failed',
+    error: runaway.message,
+    applied: true,
+    waiting: [],
+    timers: [],
+    serviceRequests: [],
+    history: [],
+    runaway,
+  };
+}
+
 /**
  * One stateless step (ARCHITECTURE.md "the heart"): build a fresh Engine over the shared parsed
  * definition, recover the saved state, resume, apply the command, and report everything the
@@ -148,8 +224,9 @@ export async function executeStep(
   variables: Variables,
   command: Command,
   clock: () => number = Date.now,
+  limits: StepLimits = DEFAULT_STEP_LIMITS,
 ): Promise<StepOutcome> {
-  const context = new StepContext(variables, clock);
+  const context = new StepContext(variables, clock, limits);
   if (command.kind === 'service-result') context.provideServiceResult(command.executionId, command.result);
 
   const history: HistoryEvent[] = [];
@@ -158,6 +235,8 @@ export async function executeStep(
   const listener = {
     emit(name: string, api: ActivityApi | undefined) {
       if (!api) return;
+      if (name === 'activity.start' || name === 'activity.timeout') context.countActivityExecution();
+      if (context.runaway) return;
       const event = HISTORY_EVENTS[name];
       if (event && !SKIP_HISTORY_TYPES.has(api.type)) {
         history.push({
@@ -187,35 +266,19 @@ export async function executeStep(
   engine.on('error', (err: Error) => {
     engineError = err;
   });
-
-  if (state) {
-    // The state was parsed from the database for this step alone: recover may take it as it is.
-    engine.recover(state);
-    await engine.resume({ listener });
-  } else {
-    await engine.execute({ listener } as never);
-  }
+  context.onRunaway(() => void engine.stop());
 
   let applied = command.kind === 'start' || command.kind === 'resume';
-  const execution = engine.execution as unknown as { getPostponed(): ActivityApi[] } | null;
-  if (command.kind === 'signal' && execution) {
-    const target = allPostponed(execution.getPostponed()).find((a) => a.executionId === command.executionId);
-    if (target) {
-      target.signal(command.payload ?? {});
-      applied = true;
-    }
-  } else if (command.kind === 'fire-timer') {
-    const timer = context.timers.executing.find((t) => t.owner?.executionId === command.executionId);
-    if (timer) {
-      context.timers.clearTimeout(timer);
-      timer.callback(...timer.args);
-    }
-    // A due timer waits for this command (timer-definition.ts); one no longer there was cancelled.
-    applied = true;
-  } else if (command.kind === 'service-result') {
-    // Delivered only now that resume() has re-attached every listener (boundary events included).
-    applied = context.deliverServiceResult(command.executionId);
+  try {
+    applied = (await runCommand(engine, context, state, command, listener)) || applied;
+  } catch (err) {
+    // A runaway is thrown from inside the engine's synchronous run (the only way to cut it short);
+    // so is a stack overflow from a chain of activities too long for one call stack.
+    if (err instanceof RunawayStep) context.runaway ??= err;
+    else if (err instanceof RangeError) context.runaway ??= new RunawayStep('STEP_ACTIVITY_LIMIT', tooDeep(err));
+    else throw err;
   }
+  if (context.runaway) return runawayOutcome(state, context.runaway);
 
   const engineState = (await engine.getState()) as unknown as EngineState & { definitions: Record<string, unknown>[] };
   // ARCHITECTURE.md: delete the embedded source; recover() takes the shared sourceContext instead.
@@ -245,6 +308,7 @@ export async function executeStep(
     state: engineState,
     status,
     error: failed ? ((engineError as Error | null)?.message ?? 'the process failed') : null,
+    runaway: null,
     applied,
     waiting,
     timers,

@@ -48,6 +48,46 @@ export class DeferredTimers {
   }
 }
 
+/** How much work one command may make the engine do (ARCHITECTURE.md "Limits are part of the design"). */
+export interface StepLimits {
+  /** Activity executions (activity.start events) one command may run before it is a runaway. */
+  maxActivityExecutions: number;
+  /** The largest evaluated multi-instance cardinality (a loopCardinality or a collection's length). */
+  multiInstanceMax: number;
+  /** The shortest interval a timer cycle may repeat at, in ms (cycles resolved from expressions included). */
+  timerMinIntervalMs: number;
+  /**
+   * Wall-clock time one command may keep the engine busy, in ms: bpmn-engine runs synchronously,
+   * so a step that overruns holds the event loop (and every other request) for that long.
+   */
+  maxStepMs: number;
+}
+
+export const DEFAULT_STEP_LIMITS: StepLimits = {
+  maxActivityExecutions: 10_000,
+  multiInstanceMax: 1_000,
+  timerMinIntervalMs: 60_000,
+  maxStepMs: 100,
+};
+
+/**
+ * The time limit applies once a step has run this many activity executions: the first steps on a
+ * cold node spend their time compiling the engine's code, not looping, and must not fail for it.
+ */
+const TIME_CHECK_AFTER = 20;
+
+/** Why a step was stopped before it came to rest: the command fails into an incident. */
+export class RunawayStep extends Error {
+  constructor(
+    readonly code: 'STEP_ACTIVITY_LIMIT' | 'STEP_TIME_LIMIT' | 'MULTI_INSTANCE_LIMIT' | 'TIMER_CYCLE_LIMIT',
+    message: string,
+    readonly elementId: string | null = null,
+  ) {
+    super(message);
+    this.name = 'RunawayStep';
+  }
+}
+
 /**
  * Everything one stateless step shares with the engine it builds: the instance's variables,
  * the safe expression resolver over them, the deferred timers, and the service results this
@@ -58,12 +98,55 @@ export class StepContext {
   readonly serviceRequests: { executionId: string; elementId: string }[] = [];
   private readonly serviceResults = new Map<string, ServiceResult>();
   private readonly heldCallbacks = new Map<string, ServiceCallback>();
+  private activityExecutions = 0;
+  /** When the engine began running activities (its setup, linear in the process's size, is bounded by the element limit). */
+  private startedAt = 0;
+  private stopEngine: (() => void) | null = null;
+  /** Set when the step overran a limit; the engine has been stopped and the command fails. */
+  runaway: RunawayStep | null = null;
 
   constructor(
     readonly variables: Variables,
     readonly clock: () => number = Date.now,
+    readonly limits: StepLimits = DEFAULT_STEP_LIMITS,
   ) {
     this.timers = new DeferredTimers(clock);
+  }
+
+  /** What stops this step's engine when it overruns a limit. */
+  onRunaway(stop: () => void): void {
+    this.stopEngine = stop;
+  }
+
+  /** Counts one activity execution; past the step's limits (count or time) the step is a runaway. */
+  countActivityExecution(): void {
+    if (this.runaway) return;
+    this.activityExecutions += 1;
+    if (this.activityExecutions === 1) this.startedAt = performance.now();
+    const { maxActivityExecutions, maxStepMs } = this.limits;
+    if (this.activityExecutions > maxActivityExecutions) {
+      this.abort(
+        new RunawayStep(
+          'STEP_ACTIVITY_LIMIT',
+          `the command ran more than ${maxActivityExecutions} activity executions (STEP_MAX_ACTIVITY_EXECUTIONS); the process loops or is too large for one step`,
+        ),
+      );
+    } else if (this.activityExecutions > TIME_CHECK_AFTER && performance.now() - this.startedAt > maxStepMs) {
+      this.abort(
+        new RunawayStep(
+          'STEP_TIME_LIMIT',
+          `the command kept the engine busy for more than ${maxStepMs} ms (STEP_MAX_MS) after ${this.activityExecutions} activity executions`,
+        ),
+      );
+    }
+  }
+
+  /** Stops the step: the engine is stopped at once and the command fails with `reason`. */
+  abort(reason: RunawayStep): void {
+    if (this.runaway) return;
+    this.runaway = reason;
+    this.stopEngine?.();
+    throw reason;
   }
 
   provideServiceResult(executionId: string, result: ServiceResult): void {

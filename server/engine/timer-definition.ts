@@ -1,7 +1,9 @@
 import * as Elements from 'bpmn-elements';
 import { parseDeadlineSpec, resolveDeadlineSpec } from '../lib/deadlines.js';
 import { addIsoDuration } from '../lib/time.js';
-import type { StepContext } from './step-context.js';
+import { findingParams, formatLintMessage } from '../lint/messages.js';
+import { timerIntervalProblem } from './runnability.js';
+import { RunawayStep, type StepContext } from './step-context.js';
 
 /**
  * bpmn-elements' timer event definition, on the platform clock and with the working-day forms.
@@ -13,7 +15,7 @@ import type { StepContext } from './step-context.js';
  */
 type TimerType = 'timeDuration' | 'timeDate' | 'timeCycle';
 interface TimerThis {
-  activity: { environment: { options: { platformStep?: StepContext } } };
+  activity: { id?: string; name?: string; environment: { options: { platformStep?: StepContext } } };
   environment: { resolveExpression(expr: unknown, message: unknown): unknown };
   [key: string]: unknown;
 }
@@ -56,15 +58,18 @@ const timerPrototype = Object.create(Base.prototype) as TimerPrototype;
 PlatformTimerEventDefinition.prototype = timerPrototype;
 timerPrototype.constructor = PlatformTimerEventDefinition;
 
-timerPrototype.parse = function parse(
-  this: TimerThis,
-  timerType: TimerType,
-  value: string,
-): ParsedTimer {
+timerPrototype.parse = function parse(this: TimerThis, timerType: TimerType, value: string): ParsedTimer {
   const step = stepOf(this);
   const nowMs = step ? step.clock() : Date.now();
   const now = new Date(nowMs);
   const text = String(value).trim();
+  // Checked before the stock parser: it steps through the repetitions one by one, and one that
+  // repeats every 0 s never ends (a cycle from an expression is only known here, not at deploy).
+  const tooOften = step ? timerIntervalProblem(timerType, text, step.limits) : null;
+  if (step && tooOften) {
+    const message = formatLintMessage('limits.timer-interval', findingParams(this.activity, tooOften));
+    step.abort(new RunawayStep('TIMER_CYCLE_LIMIT', message, this.activity.id ?? null));
+  }
   const spec = timerType === 'timeCycle' ? null : parseDeadlineSpec(text);
   if (spec) {
     const expireAt = resolveDeadlineSpec(spec, now, step?.variables ?? {});

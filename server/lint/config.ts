@@ -38,6 +38,7 @@ import deadlineValid from './rules/deadline-valid.js';
 import elementComplete from './rules/element-complete.js';
 import executableProcess from './rules/executable-process.js';
 import expressionsValid from './rules/expressions-valid.js';
+import processLimits from './rules/process-limits.js';
 import supportedElements from './rules/supported-elements.js';
 
 /**
@@ -95,6 +96,7 @@ const PLATFORM: Record<string, Factory> = {
   'expressions-valid': expressionsValid as Factory,
   'element-complete': elementComplete as Factory,
   'executable-process': executableProcess as Factory,
+  'process-limits': processLimits as Factory,
 };
 
 export type Severity = 'error' | 'warn';

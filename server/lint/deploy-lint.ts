@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.js';
+import { DEFAULT_PROCESS_LIMITS, type ProcessLimits } from '../engine/runnability.js';
 import { Invalid } from '../lib/errors.js';
 import type { LintIssue } from './config.js';
 import type { PlatformLintData } from './rules/support.js';
@@ -24,9 +25,11 @@ export class DeployLint {
     private readonly db: Db,
     private readonly services: ServiceNames,
     private readonly forms: FormCatalog | null = null,
+    /** The sizes a process may have (server/config): the rules and the engine's compile read them. */
+    readonly limits: ProcessLimits = DEFAULT_PROCESS_LIMITS,
   ) {}
 
-  /** The rules' config: registered services, role codes, active usernames, known form ids. */
+  /** The rules' config: registered services, role codes, active usernames, known form ids, limits. */
   async data(deploymentForms: string[] = []): Promise<PlatformLintData> {
     const [roles, users, forms] = await Promise.all([
       this.db('roles').orderBy('code').pluck('code'),
@@ -41,6 +44,7 @@ export class DeployLint {
       roles: roles as string[],
       users: users as string[],
       forms: forms ? [...new Set([...forms, ...deploymentForms])].sort() : null,
+      limits: this.limits,
     };
   }
 

@@ -178,6 +178,22 @@ export const LINT_MESSAGES = {
     en: 'Process "{name}": dueDatePausedBy names "{value}", which is not an element of the process',
     zh: '流程“{name}”：不计时环节“{value}”不是本流程中的元素',
   },
+  'limits.timer-interval': {
+    en: '"{name}": the timer\'s {field} "{value}" repeats every {interval} s; the shortest interval allowed is {min} s',
+    zh: '“{name}”：定时器的 {field}“{value}”每 {interval} 秒重复一次；允许的最短间隔为 {min} 秒',
+  },
+  'limits.elements': {
+    en: 'Process "{name}" has {value} elements; a process may have at most {max}',
+    zh: '流程“{name}”有 {value} 个元素；一个流程最多允许 {max} 个',
+  },
+  'limits.document-size': {
+    en: 'The BPMN document is {value} bytes; a deployment may be at most {max} bytes',
+    zh: 'BPMN 文档有 {value} 字节；一次部署最多允许 {max} 字节',
+  },
+  'limits.multi-instance': {
+    en: '"{name}": {value} multi-instance iterations exceed the largest multi-instance allowed ({max})',
+    zh: '“{name}”：{value} 个多实例超出了允许的最大实例数（{max}）',
+  },
 } as const satisfies Record<string, { en: string; zh: string }>;
 
 export type LintMessageCode = keyof typeof LINT_MESSAGES;

@@ -46,7 +46,7 @@ export class DeploymentsService {
         xml,
         formDocs.map((f) => f.id),
       )) ?? [];
-    const compiled = await compileDefinition(xml, this.services);
+    const compiled = await compileDefinition(xml, this.services, this.lint?.limits);
     const deployed = await this.transactions.run(async (scope) => {
       const { trx, outbox } = scope;
       // Serialize deployments of one key so two concurrent deploys cannot take the same version.

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
+  DEFAULT_STEP_LIMITS,
   executeStep,
   type Command,
+  type StepLimits,
   type LoadedDefinition,
   type StepOutcome,
   type WaitingActivity,
@@ -57,6 +59,8 @@ export class StepExecutor {
     private readonly logger: Logger,
     private readonly metrics: StepMetrics,
     clock: Clock = systemClock,
+    /** What one command may make the engine do; past it the command fails into an incident. */
+    private readonly limits: StepLimits = DEFAULT_STEP_LIMITS,
   ) {
     this.clock = () => clock.now();
     this.persistence = new StepPersistence(logger, this.clock);
@@ -142,7 +146,7 @@ export class StepExecutor {
   ): Promise<InstanceRow> {
     const variables = { ...instance.variables, ...prepared.variables };
     const started = performance.now();
-    const outcome = await executeStep(definition, instance.state, variables, prepared.command, this.clock);
+    const outcome = await executeStep(definition, instance.state, variables, prepared.command, this.clock, this.limits);
     if (!outcome.applied) {
       const at = 'executionId' in prepared.command ? prepared.command.executionId : '';
       throw new Conflict('NOT_WAITING', `nothing is waiting at execution ${at}`);
@@ -198,12 +202,18 @@ export class StepExecutor {
 
   private finish(scope: TransactionScope, instance: InstanceRow, outcome: StepOutcome): void {
     if (instance.status === 'failed') {
-      this.logger.warn({ instanceId: instance.id, error: outcome.error }, 'process instance failed');
+      const runaway = outcome.runaway;
+      this.logger.warn(
+        { instanceId: instance.id, error: outcome.error, ...(runaway ? { limit: runaway.code } : {}) },
+        runaway ? 'process instance stopped at a step limit' : 'process instance failed',
+      );
       scope.batch.add(
         scope.trx('incidents').insert({
           id: randomUUID(),
           instance_id: instance.id,
           type: 'failed-instance',
+          // A runaway names the element that overran (a multi-instance, a timer) when there is one.
+          element_id: runaway?.elementId ?? null,
           message: outcome.error ?? 'the process failed',
           status: 'open',
         }),

@@ -1,10 +1,12 @@
 import {
+  DEFAULT_PROCESS_LIMITS,
   elementFindings,
   executableProcessFindings,
   messageFindings,
   processFindings,
   type CheckedElement,
   type PlatformRule,
+  type ProcessLimits,
   type RuleFinding,
 } from '../../engine/runnability.js';
 import { findingParams, formatLintMessage, type Finding, type LintMessageCode } from '../messages.js';
@@ -44,6 +46,8 @@ export interface PlatformLintData {
    * where the platform keeps no form catalogue (then only the presence of a formKey is checked).
    */
   forms: string[] | null;
+  /** The sizes a process may have; the platform's defaults when absent. */
+  limits?: ProcessLimits;
 }
 
 export function is(node: ModdleNode, type: string): boolean {
@@ -87,6 +91,7 @@ function reportFinding(reporter: Reporter, element: { id?: string; name?: unknow
 export function runnabilityRule(rule: PlatformRule): RuleFactory<Partial<PlatformLintData>> {
   return (config = {}) => {
     const services = config.services ? new Set(config.services) : null;
+    const limits = config.limits ?? DEFAULT_PROCESS_LIMITS;
     const own = (found: RuleFinding[]) => found.filter((f) => f.rule === rule);
     return {
       check(node, reporter) {
@@ -97,9 +102,11 @@ export function runnabilityRule(rule: PlatformRule): RuleFactory<Partial<Platfor
           return;
         }
         let found: RuleFinding[] = [];
-        if (is(node, 'bpmn:Process')) found = processFindings(node);
+        if (is(node, 'bpmn:Process')) found = processFindings(node, limits);
         else if (is(node, 'bpmn:Message')) found = messageFindings(node);
-        else if (is(node, 'bpmn:FlowElement') || is(node, 'bpmn:Artifact')) found = elementFindings(node, services);
+        else if (is(node, 'bpmn:FlowElement') || is(node, 'bpmn:Artifact')) {
+          found = elementFindings(node, services, limits);
+        }
         for (const f of own(found)) reportFinding(reporter, node, f);
       },
     };
