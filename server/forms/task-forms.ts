@@ -28,8 +28,10 @@ export class TaskForms {
   ) {}
 
   private async variables(task: TaskRef): Promise<Record<string, unknown>> {
-    const instance = await this.db('process_instances').where({ id: task.instance_id }).first('variables');
-    return { ...((instance?.variables as Record<string, unknown> | undefined) ?? {}), ...(task.locals ?? {}) };
+    const instance = await this.db('process_instances')
+      .where({ id: task.instance_id })
+      .first<{ variables: Record<string, unknown> | null } | undefined>('variables');
+    return { ...(instance?.variables ?? {}), ...(task.locals ?? {}) };
   }
 
   /** The form id a task's formKey names (a `${…}` formKey is resolved over the variables). */
@@ -63,9 +65,9 @@ export class TaskForms {
    * one detail per field ({ field, reason, message }). Called before anything is written.
    */
   async checkCompletion(taskId: string, submitted: Record<string, unknown>): Promise<void> {
-    const task = (await this.db('tasks')
+    const task = await this.db('tasks')
       .where({ id: taskId })
-      .first('id', 'instance_id', 'definition_id', 'form_key', 'locals')) as TaskRef | undefined;
+      .first<TaskRef | undefined>('id', 'instance_id', 'definition_id', 'form_key', 'locals');
     if (!task?.form_key) return;
     const variables = await this.variables(task);
     const formKey = this.formKeyOf(task, variables);

@@ -127,8 +127,9 @@ export function DesignerPage({ params }: { params: Record<string, string> }) {
 
   const errors = (issues ?? []).filter((i) => i.severity === 'error').length;
   const processName = (): string => {
-    const root = modeler?.getDefinitions()?.rootElements?.find((r: { $type: string }) => r.$type === 'bpmn:Process');
-    return (root as { name?: string } | undefined)?.name || key;
+    const definitions = modeler?.getDefinitions() as { rootElements?: { $type: string; name?: string }[] } | undefined;
+    const root = definitions?.rootElements?.find((r) => r.$type === 'bpmn:Process');
+    return root?.name || key;
   };
 
   function label(elementId: string): string {
@@ -162,7 +163,7 @@ export function DesignerPage({ params }: { params: Record<string, string> }) {
       return true;
     } catch (err) {
       if (err instanceof ApiError && err.code === 'DRAFT_STALE')
-        showToast('error', t('designer.stale', { revision: String(err.extra.currentRevision ?? '') }));
+        showToast('error', t('designer.stale', { revision: revisionText(err.extra.currentRevision) }));
       else showToast('error', t('designer.error', { message: err instanceof Error ? err.message : String(err) }));
       return false;
     } finally {
@@ -331,4 +332,9 @@ export function DesignerPage({ params }: { params: Record<string, string> }) {
 
 function withForms(data: PlatformLintData, forms: DraftForm[]): PlatformLintData {
   return data.forms ? { ...data, forms: [...new Set([...data.forms, ...forms.map((f) => f.id)])] } : data;
+}
+
+/** The current revision a DRAFT_STALE answer names, as text for the message. */
+function revisionText(value: unknown): string {
+  return typeof value === 'number' || typeof value === 'string' ? String(value) : '';
 }
