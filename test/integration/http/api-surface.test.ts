@@ -32,7 +32,9 @@ describe('the HTTP surface', () => {
         const success = Object.entries(op.responses).filter(([status]) => /^2\d\d$/.test(status));
         const declared =
           success.length > 0 &&
-          success.every(([status, res]) => status === '204' || Object.values(res.content ?? {}).some((c: any) => c.schema));
+          success.every(
+            ([status, res]) => status === '204' || Object.values(res.content ?? {}).some((c: any) => c.schema),
+          );
         if (!declared) undeclared.push(`${method} ${path}`);
       }
     }

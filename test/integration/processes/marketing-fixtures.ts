@@ -45,8 +45,7 @@ export function issueBill(t: TestPlatform, customerId: string, period: string, t
 export async function taskAt(client: ApiClient, instanceId: string, elementId: string) {
   const res = await client.get(`/api/v1/tasks?instanceId=${instanceId}&elementId=${elementId}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body.items[0] as
-    { id: string; elementId: string; dueAt: string | null; [k: string]: unknown } | undefined;
+  return res.body.items[0] as { id: string; elementId: string; dueAt: string | null; [k: string]: unknown } | undefined;
 }
 
 /** Instances of a process with a business key, newest first. */

@@ -124,9 +124,7 @@ describe.each(BACKENDS)('meter verification (计量装置校验), end to end thr
     ]);
     expect(meters.find((m) => m.id === meterId)).toBeTruthy();
     const notices = await leader.get(`/api/v1/notifications?instanceId=${id}`);
-    expect(notices.body.items).toEqual([
-      expect.objectContaining({ template: 'meter_test_result', customerId }),
-    ]);
+    expect(notices.body.items).toEqual([expect.objectContaining({ template: 'meter_test_result', customerId })]);
     expect(notices.body.items[0].body).toContain('MV-HH-0101');
   });
 

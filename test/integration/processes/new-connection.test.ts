@@ -132,9 +132,7 @@ describe.each(BACKENDS)('new connection (业扩报装), end to end through the A
       }),
     ]);
     const notices = await leader.get(`/api/v1/notifications?instanceId=${id}`);
-    expect(notices.body.items).toEqual([
-      expect.objectContaining({ template: 'connection_completed', customerId }),
-    ]);
+    expect(notices.body.items).toEqual([expect.objectContaining({ template: 'connection_completed', customerId })]);
     expect(notices.body.items[0].body).toContain(accountNo);
   });
 

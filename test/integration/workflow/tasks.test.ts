@@ -127,9 +127,7 @@ describe.each(BACKENDS)('tasks: claim, unclaim, complete, list (%s)', (backend) 
       '/api/v1/tasks?elementId=review&unassigned=true&limit=2&offset=2&sort=created&order=desc',
     );
     expect(page2.body.items[0].id).not.toBe(page1.body.items[1].id);
-    const byKey = await clerk.get(
-      `/api/v1/tasks?businessKey=${encodeURIComponent(created[0]!.businessKey as string)}`,
-    );
+    const byKey = await clerk.get(`/api/v1/tasks?businessKey=${encodeURIComponent(created[0]!.businessKey as string)}`);
     expect(byKey.body.items.map((x: { id: string }) => x.id)).toEqual([created[0]!.id]);
     const due = await clerk.get(
       `/api/v1/tasks?dueBefore=${new Date(Date.now() + 4 * 86_400_000).toISOString()}&dueAfter=${new Date().toISOString()}&limit=200`,

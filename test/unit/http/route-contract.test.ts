@@ -34,7 +34,14 @@ function routes(answers: Record<string, unknown>): Route[] {
       response: item,
       handle: async () => new Answer(200, { id: 'a', dueAt: null }),
     }),
-    route({ method: 'delete', path: '/gone', tag: 'Test', summary: 'gone', response: noContent, handle: async () => undefined }),
+    route({
+      method: 'delete',
+      path: '/gone',
+      tag: 'Test',
+      summary: 'gone',
+      response: noContent,
+      handle: async () => undefined,
+    }),
   ];
 }
 
@@ -89,6 +96,8 @@ describe('route() response contract', () => {
 
   it('refuses to mount a route without a declared response', () => {
     const untyped = { method: 'get', path: '/x', tag: 'T', summary: 'x', handle: async () => 1 } as unknown as Route;
-    expect(() => mount(new Router(), untyped, {} as never, { validateResponses: false })).toThrow(/declares no response/);
+    expect(() => mount(new Router(), untyped, {} as never, { validateResponses: false })).toThrow(
+      /declares no response/,
+    );
   });
 });
