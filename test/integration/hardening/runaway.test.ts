@@ -94,6 +94,17 @@ describe.each(BACKENDS)('runaway processes (%s)', (backend) => {
     expect(res.body.details).toContainEqual(expect.objectContaining({ elementId, rule: 'platform/process-limits' }));
   });
 
+  it("hands the limits to the designer's linter with its lint data", async () => {
+    const res = await designer.get('/api/v1/designer/lint-config');
+    expect(res.status).toBe(200);
+    expect(res.body.limits).toEqual({
+      timerMinIntervalMs: 60_000,
+      maxElements: 2_000,
+      maxXmlBytes: 1024 * 1024,
+      multiInstanceMax: 1_000,
+    });
+  });
+
   it('refuses at deploy a document above the size limit, before reading it', async () => {
     const padding = `<!-- ${'x'.repeat(1024 * 1024)} -->`;
     const xml = fixture('loop.endless.bpmn').replace('<definitions', `${padding}\n<definitions`);
