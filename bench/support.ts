@@ -1,6 +1,6 @@
 import knexFactory from 'knex';
 import { loadConfig } from '../server/config/index.js';
-import { createDatabase, type Db } from '../server/db/index.js';
+import { createDatabase, NO_DB_TIMEOUTS, type Db } from '../server/db/index.js';
 import { createLogger } from '../server/lib/logger.js';
 import { startPlatform, type Platform } from '../server/platform.js';
 import { freePort, ServerProcess } from '../test/support/server-process.js';
@@ -41,7 +41,7 @@ export async function withBenchPlatform<T>(
   work: (db: Db, platform: Platform) => Promise<T>,
 ): Promise<T> {
   return withBenchDatabase(prefix, async (url) => {
-    const db = createDatabase({ databaseUrl: url });
+    const db = createDatabase({ databaseUrl: url, timeouts: NO_DB_TIMEOUTS });
     try {
       const config = loadConfig({
         NODE_ENV: 'test',

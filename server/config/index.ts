@@ -81,7 +81,7 @@ const schema = z
     MULTI_INSTANCE_MAX: z.coerce.number().int().min(1).default(1_000),
     /** Activity executions one command may run, and the ms it may keep the engine busy, before it fails into an incident. */
     STEP_MAX_ACTIVITY_EXECUTIONS: z.coerce.number().int().min(10).default(10_000),
-    STEP_MAX_MS: z.coerce.number().int().min(10).default(100),
+    STEP_MAX_MS: z.coerce.number().int().min(10).default(2_000),
     /** PostgreSQL statement_timeout, lock_timeout and idle_in_transaction_session_timeout (ms) on every connection. */
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
     DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../lib/logger.js';
-import { createDatabase, migrate } from './index.js';
+import { createDatabase, migrate, NO_DB_TIMEOUTS } from './index.js';
 import { demoDataChecksum, generateDemoData } from './demo-data.js';
 import { seedBaseline, seedDemoOrganisation } from './seed.js';
 
@@ -14,7 +14,7 @@ const args = new Map(
 );
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
-const db = createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const db = createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeouts: NO_DB_TIMEOUTS });
 try {
   await migrate(db);
   await seedBaseline(db);

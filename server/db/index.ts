@@ -38,6 +38,9 @@ export const DEFAULT_DB_TIMEOUTS: DatabaseTimeouts = {
   idleInTransactionMs: 60_000,
 };
 
+/** For tools an operator runs on purpose (migrate, demo data, benchmarks): one statement may fill a million rows. */
+export const NO_DB_TIMEOUTS: DatabaseTimeouts = { statementMs: 0, lockMs: 0, idleInTransactionMs: 0 };
+
 /**
  * knex over pg when DATABASE_URL is set, otherwise over embedded PGlite in DATA_DIR. The same
  * migrations and SQL run on both (ARCHITECTURE.md Storage).
