@@ -67,7 +67,7 @@ export const DEFAULT_STEP_LIMITS: StepLimits = {
   maxActivityExecutions: 10_000,
   multiInstanceMax: 1_000,
   timerMinIntervalMs: 60_000,
-  maxStepMs: 100,
+  maxStepMs: 2_000,
 };
 
 /**
