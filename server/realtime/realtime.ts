@@ -89,6 +89,8 @@ export class Realtime {
   private readonly watch: AccessWatch;
   private readonly retention: OutboxRetention;
   private readonly pool: pg.Pool | null;
+  /** Clients the adapter checked out of the pool and has not given back. */
+  private readonly held = new Set<pg.PoolClient>();
   private readonly options: RealtimeOptions;
 
   constructor(
@@ -102,7 +104,7 @@ export class Realtime {
     // The adapter's LISTEN client is held out of the pool, beyond the pool's own error listener,
     // and the adapter drops it on a lost connection without giving it back: unhandled, the error
     // would crash the process, and the pool would wait for the dead client for ever on close.
-    const held = new Set<pg.PoolClient>();
+    const held = this.held;
     this.pool?.on('acquire', (client) => held.add(client));
     this.pool?.on('release', (_err, client) => held.delete(client));
     this.pool?.on('connect', (client) =>
@@ -271,7 +273,23 @@ export class Realtime {
     // "io server disconnect" means their session ended.
     this.io.engine.close();
     await this.io.of('/').adapter.close();
-    await this.pool?.end();
+    // A LISTEN client the adapter did not give back (seen when a node closes soon after it
+    // started) would keep pool.end() waiting for ever: close it.
+    for (const client of this.held) {
+      // A client with a query in flight is given back by that query; one sitting idle is not.
+      if (!(client as unknown as { _activeQuery?: unknown })._activeQuery) client.release(true);
+    }
+    this.held.clear();
+    if (!this.pool) return;
+    // Closing must not hang on a connection the adapter is still opening: past a bound, go on
+    // (the process or the test tearing down ends the socket).
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), 2000);
+    });
+    const ended = await Promise.race([this.pool.end().then(() => 'ended' as const), bound]);
+    clearTimeout(timer);
+    if (ended === 'timeout') this.deps.logger.warn('realtime adapter pool did not close within 2 s');
   }
 }
 
