@@ -1,4 +1,4 @@
-import type { Logger } from '../lib/logger.js';
+import type { Logger } from './logger.js';
 
 /**
  * Runs a chore every `everyMs` on this node (not overlapping itself), logging failures. Chores
