@@ -212,43 +212,46 @@ export class TasksService {
     // Issue 5 §7: the server validates the form again; invalid data is refused before any write.
     await this.forms.checkCompletion(id, variables);
     return this.transactions.run(async (scope) => {
-      let completed: TaskRow | undefined;
-      const instance = await this.executor.run(scope, head.instance_id, actor, async () => {
-        const task = await this.lockTask(scope, id);
-        if (task.delegation_state === 'pending') throw delegatedConflict(task);
-        if (task.assignee !== actor.username) {
-          throw new Conflict(
-            'TASK_NOT_ASSIGNED_TO_YOU',
-            task.assignee
-              ? `the task is claimed by ${task.assignee}; only they can complete it`
-              : 'claim the task before completing it',
-          );
-        }
-        scope.batch.add(
-          scope
-            .trx('tasks')
-            .where({ id })
-            .update({
-              status: 'completed',
-              completed_at: this.executor.now(),
-              completed_by: actor.username,
-              revision: scope.trx.raw('revision + 1'),
-            }),
+      // One way through the step executor: lock the instance, then the task, then apply.
+      const locked = await this.executor.lock(scope, head.instance_id);
+      const task = await this.lockTask(scope, id);
+      if (task.delegation_state === 'pending') throw delegatedConflict(task);
+      if (task.assignee !== actor.username) {
+        throw new Conflict(
+          'TASK_NOT_ASSIGNED_TO_YOU',
+          task.assignee
+            ? `the task is claimed by ${task.assignee}; only they can complete it`
+            : 'claim the task before completing it',
         );
-        this.log(scope, task, 'complete', actor, { variables: Object.keys(variables) });
-        auditInTransaction(scope, actor, 'task.complete', 'task', id, { instanceId: task.instance_id });
-        completed = task;
-        return {
+      }
+      scope.batch.add(
+        scope
+          .trx('tasks')
+          .where({ id })
+          .update({
+            status: 'completed',
+            completed_at: this.executor.now(),
+            completed_by: actor.username,
+            revision: scope.trx.raw('revision + 1'),
+          }),
+      );
+      this.log(scope, task, 'complete', actor, { variables: Object.keys(variables) });
+      auditInTransaction(scope, actor, 'task.complete', 'task', id, { instanceId: task.instance_id });
+      const instance = await this.executor.apply(
+        scope,
+        locked,
+        {
           command: { kind: 'signal', executionId: task.execution_id, payload: variables },
           variables,
           completedTaskId: id,
-        };
-      });
+        },
+        actor,
+      );
       scope.outbox.add(
         this.executor.event('task:completed', instance, {
           taskId: id,
           completedBy: actor.username,
-          elementId: completed?.element_id,
+          elementId: task.element_id,
         }),
       );
       // What comes next, as far as the actor may see it: saves the client a worklist round trip.

@@ -51,6 +51,12 @@ export interface StartParams {
  * row, recover the engine from the saved state, apply the command, and write back state, tasks,
  * jobs, message subscriptions, history and outbox events before commit.
  */
+/** An instance row locked for a command, with its parsed definition. */
+export interface LockedInstance {
+  instance: InstanceRow;
+  definition: LoadedDefinition;
+}
+
 export class StepExecutor {
   private readonly persistence: StepPersistence;
 
@@ -125,15 +131,35 @@ export class StepExecutor {
     actor: Actor,
     prepare: (instance: InstanceRow, definition: LoadedDefinition) => Promise<PreparedCommand | null>,
   ): Promise<InstanceRow> {
+    const locked = await this.lock(scope, instanceId);
+    const prepared = await prepare(locked.instance, locked.definition);
+    if (!prepared) return locked.instance;
+    return this.apply(scope, locked, prepared, actor);
+  }
+
+  /**
+   * The first half of a command, for callers that check rows of their own under the instance's
+   * lock before they choose the command (the task service locks the task next): locks the
+   * instance row and loads its definition. Instance first, then its task: one lock order.
+   */
+  async lock(scope: TransactionScope, instanceId: string): Promise<LockedInstance> {
     const instance = await lockInstance(scope.trx, instanceId);
     if (!instance) throw new NotFound('process instance', instanceId);
     const definition = await this.definitions.load(instance.definition_id, scope.trx);
-    const prepared = await prepare(instance, definition);
-    if (!prepared) return instance;
-    if (instance.status !== 'running') {
-      throw new Conflict('INSTANCE_NOT_RUNNING', `the process instance is ${instance.status}`);
+    return { instance, definition };
+  }
+
+  /** The second half: runs a prepared command on a locked instance and persists the step. */
+  async apply(
+    scope: TransactionScope,
+    locked: LockedInstance,
+    prepared: PreparedCommand,
+    actor: Actor,
+  ): Promise<InstanceRow> {
+    if (locked.instance.status !== 'running') {
+      throw new Conflict('INSTANCE_NOT_RUNNING', `the process instance is ${locked.instance.status}`);
     }
-    return this.step(scope, instance, definition, prepared, actor, 0);
+    return this.step(scope, locked.instance, locked.definition, prepared, actor, 0);
   }
 
   private async step(
