@@ -3,7 +3,7 @@ import { iso, jsonObject, timestamp } from '../lib/contract.js';
 
 /** A deployed form version, without its schema (items of GET /forms). */
 export const formSummarySchema = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   formId: z.string(),
   version: z.number().int(),
   name: z.string().nullable(),
@@ -44,14 +44,14 @@ export function toForm(row: FormSummaryRow & { schema: object }): Form {
 }
 
 /** POST /forms: each form id and the stored version it names now. */
-export const deployedFormSchema = z.object({ formId: z.string(), id: z.uuid() });
+export const deployedFormSchema = z.object({ formId: z.string(), id: z.guid() });
 export type DeployedForm = z.infer<typeof deployedFormSchema>;
 
 /** GET /tasks/:id/form: the form a task shows and the values it shows (TaskForm in task-forms.ts). */
 export const taskFormSchema = z.object({
-  taskId: z.uuid(),
+  taskId: z.guid(),
   formKey: z.string(),
-  form: z.object({ id: z.uuid(), formId: z.string(), version: z.number().int(), name: z.string().nullable() }),
+  form: z.object({ id: z.guid(), formId: z.string(), version: z.number().int(), name: z.string().nullable() }),
   schema: jsonObject,
   /** The instance's (and task's) current values of the fields the form binds: variables keep their names. */
   data: jsonObject,

@@ -7,7 +7,7 @@ export type RoleAssignment = z.infer<typeof roleAssignmentSchema>;
 
 /** A user as the admin API answers it, with the role assignments (GET /admin/users/:id). */
 export const userSchema = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   username: z.string(),
   displayName: z.string(),
   phone: z.string().nullable(),
@@ -63,7 +63,7 @@ export function toUser(row: UserRow, roles: RoleAssignmentRow[]): User {
 
 /** A personal API token, without its secret (GET /auth/tokens). */
 export const apiTokenSchema = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   name: z.string(),
   /** The public part of the token (`pmt_<prefix>_…`), to tell tokens apart. */
   prefix: z.string(),
@@ -108,7 +108,7 @@ export function toApiToken(row: ApiTokenRow): ApiToken {
 
 /** A token just created: the only answer that carries its secret (POST /auth/tokens). */
 export const createdApiTokenSchema = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   name: z.string(),
   prefix: z.string(),
   expiresAt: timestamp.nullable(),

@@ -3,7 +3,7 @@ import { iso, timestamp } from '../lib/contract.js';
 
 /** A billing run as the API answers it (GET /billing/runs/:id). */
 export const billingRunSchema = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   period: z.string(),
   /** null: every department the starter could bill. */
   departmentId: z.string().nullable(),

@@ -30,7 +30,7 @@ const customerFields = {
   pfStandard: z.enum(PF_STANDARDS).optional(),
   hueTradeTypeCode: z.enum(keysOf(HUE_TRADE_TYPE_CODE)).optional(),
   essPolicy: z.enum(keysOf(ESS_POLICY)).optional(),
-  groupParentId: z.uuid().optional(),
+  groupParentId: z.guid().optional(),
   creditGrade: z.enum(['A', 'B', 'C']).optional(),
   productionStatus: z.enum(keysOf(PRODUCTION_STATUS)).optional(),
   /** The day the customer was put on the dishonest-customer list (rule H8); null takes them off it. */
@@ -90,7 +90,7 @@ export type ReadingCreate = z.infer<typeof readingCreateSchema>;
 export const paymentCreateSchema = z
   .strictObject({
     accountNo: z.string().trim().min(1).max(32).optional(),
-    customerId: z.uuid().optional(),
+    customerId: z.guid().optional(),
     channel: z.enum(PAYMENT_CHANNELS),
     amount: decimalString('amount', 'positive'),
     paidAt: z.iso.datetime({ offset: true }),

@@ -3,9 +3,9 @@ import { iso, listSchema, timestamp } from '../lib/contract.js';
 
 /** An attachment's metadata (GET /tasks/:id/attachments); the file downloads through `downloadUrl`. */
 export const attachmentSchema = z.object({
-  id: z.uuid(),
-  taskId: z.uuid(),
-  instanceId: z.uuid(),
+  id: z.guid(),
+  taskId: z.guid(),
+  instanceId: z.guid(),
   filename: z.string(),
   contentType: z.string(),
   size: z.number().int().nonnegative(),

@@ -3,9 +3,9 @@ import { iso, listSchema, timestamp } from '../lib/contract.js';
 
 /** A comment on a task (GET /tasks/:id/comments, POST answers the one it added). */
 export const commentSchema = z.object({
-  id: z.uuid(),
-  taskId: z.uuid(),
-  instanceId: z.uuid(),
+  id: z.guid(),
+  taskId: z.guid(),
+  instanceId: z.guid(),
   /** The author's username; `authorName` is their display name. */
   author: z.string(),
   authorName: z.string(),

@@ -22,7 +22,7 @@ export type SavedCriteria = z.infer<typeof savedCriteriaSchema>;
 
 /** A saved worklist filter (GET /worklist/filters, POST answers the one it saved). */
 export const savedFilterSchema = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   name: z.string(),
   scope: z.enum(['personal', 'department']),
   /** The department it is shared with (null: personal). */

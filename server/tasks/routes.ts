@@ -37,7 +37,7 @@ function taskApiRoutes(s: Services): Route[] {
         unassigned: booleanQuery.optional(),
         definitionKey: z.string().optional(),
         elementId: z.string().optional(),
-        instanceId: z.uuid().optional(),
+        instanceId: z.guid().optional(),
         businessKey: z.string().optional(),
         dueBefore: z.coerce.date().optional(),
         dueAfter: z.coerce.date().optional(),
@@ -324,7 +324,7 @@ function attachmentRoutes(s: Services): Route[] {
       tag: 'Worklist',
       summary: 'Download an attachment (404 unless the caller may see its task or instance)',
       permission: TASK_READ,
-      params: z.object({ id: z.uuid() }),
+      params: z.object({ id: z.guid() }),
       response: rawResponse('application/octet-stream'),
       responseDescription: 'The file, with the content type it was uploaded as',
       async handle({ params, actor, ctx }) {

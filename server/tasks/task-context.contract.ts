@@ -39,7 +39,7 @@ export const auditFlagSchema = z.object({
 export const taskContextSchema = z.object({
   task: taskSchema,
   instance: z.object({
-    id: z.uuid(),
+    id: z.guid(),
     definitionKey: z.string(),
     definitionName: z.string().nullable(),
     version: z.number().int(),

@@ -34,8 +34,8 @@ export const delegationStateSchema = z.enum(['pending', 'resolved']);
 
 /** A user task as the API answers it (GET /tasks/:id, items of GET /tasks, claim, assign…). */
 export const taskSchema = z.object({
-  id: z.uuid(),
-  instanceId: z.uuid(),
+  id: z.guid(),
+  instanceId: z.guid(),
   definitionId: z.string(),
   definitionKey: z.string(),
   elementId: z.string(),
@@ -135,13 +135,13 @@ export function toTask(row: TaskRow, names: ReadonlyMap<string, string>): Task {
 
 /** What POST /tasks/:id/complete answers: where the instance stands and what the caller may do next. */
 export const taskCompletionSchema = z.object({
-  taskId: z.uuid(),
-  instanceId: z.uuid(),
+  taskId: z.guid(),
+  instanceId: z.guid(),
   instanceStatus: z.enum(['running', 'completed', 'cancelled', 'failed']),
   /** The instance's new tasks the caller may see: saves a worklist round trip. */
   nextTasks: z.array(
     z.object({
-      id: z.uuid(),
+      id: z.guid(),
       elementId: z.string(),
       name: z.string().nullable(),
       assignee: z.string().nullable(),

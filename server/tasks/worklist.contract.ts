@@ -10,7 +10,7 @@ import type { TaskRow } from './tasks.contract.js';
 
 /** One task on the worklist, with the names a list shows (definition, customer, department, people). */
 export const worklistItemSchema = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   name: z.string().nullable(),
   elementId: z.string(),
   definitionKey: z.string(),
@@ -29,7 +29,7 @@ export const worklistItemSchema = z.object({
   assigneeName: z.string().nullable(),
   candidateGroups: z.array(z.string()),
   formKey: z.string().nullable(),
-  instanceId: z.uuid(),
+  instanceId: z.guid(),
   claimedAt: timestamp.nullable(),
   completedAt: timestamp.nullable(),
   completedBy: z.string().nullable(),

@@ -42,8 +42,8 @@ export type DefinitionMetaView = z.infer<typeof definitionMetaSchema>;
 
 /** A deployed process definition version (GET /process-definitions/:id, items of GET /process-definitions). */
 export const definitionSchema = z.object({
-  id: z.uuid(),
-  deploymentId: z.uuid(),
+  id: z.guid(),
+  deploymentId: z.guid(),
   key: z.string(),
   version: z.number().int(),
   name: z.string().nullable(),

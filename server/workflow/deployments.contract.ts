@@ -9,7 +9,7 @@ import { definitionSchema } from './definition.contract.js';
 
 /** One deployed version as the designer's version list shows it: who deployed it, and when. */
 export const versionSummarySchema = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   key: z.string(),
   version: z.number().int(),
   name: z.string().nullable(),

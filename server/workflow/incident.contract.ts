@@ -3,10 +3,10 @@ import { iso, timestamp } from '../lib/contract.js';
 
 /** An incident: a failure whose retries ran out (failed-job) or an instance that failed (failed-instance). */
 export const incidentSchema = z.object({
-  id: z.uuid(),
-  instanceId: z.uuid(),
+  id: z.guid(),
+  instanceId: z.guid(),
   /** The job to retry; null when the instance itself failed. */
-  jobId: z.uuid().nullable(),
+  jobId: z.guid().nullable(),
   type: z.enum(['failed-job', 'failed-instance']),
   elementId: z.string().nullable(),
   executionId: z.string().nullable(),
@@ -86,5 +86,5 @@ export function toIncidentListItem(row: IncidentListRow): IncidentListItem {
 }
 
 /** POST /incidents/:id/retry: the job that runs again. */
-export const incidentRetrySchema = z.object({ jobId: z.uuid() });
+export const incidentRetrySchema = z.object({ jobId: z.guid() });
 export type IncidentRetry = z.infer<typeof incidentRetrySchema>;

@@ -6,15 +6,15 @@ export const instanceStatusSchema = z.enum(['running', 'completed', 'cancelled',
 
 /** A process instance as lists answer it (GET /process-instances items). */
 export const instanceSchema = z.object({
-  id: z.uuid(),
-  definitionId: z.uuid(),
+  id: z.guid(),
+  definitionId: z.guid(),
   definitionKey: z.string(),
   definitionVersion: z.number().int(),
   businessKey: z.string().nullable(),
   departmentId: z.string().nullable(),
   status: instanceStatusSchema,
-  parentInstanceId: z.uuid().nullable(),
-  rootInstanceId: z.uuid().nullable(),
+  parentInstanceId: z.guid().nullable(),
+  rootInstanceId: z.guid().nullable(),
   startedBy: z.string(),
   startedAt: timestamp,
   endedAt: timestamp.nullable(),
@@ -66,7 +66,7 @@ export function toInstance(row: InstanceSummaryRow): Instance {
 
 /** A task the instance's first step created (POST /process-instances answers them). */
 export const createdTaskSchema = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   elementId: z.string(),
   name: z.string().nullable(),
   assignee: z.string().nullable(),
@@ -107,7 +107,7 @@ export type StartedInstance = z.infer<typeof startedInstanceSchema>;
 
 /** An open task of an instance, as its detail lists them. */
 export const instanceTaskSchema = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   elementId: z.string(),
   name: z.string().nullable(),
   assignee: z.string().nullable(),
@@ -200,13 +200,13 @@ export const waitingActivitySchema = z.discriminatedUnion('kind', [
     lastError: z.string().nullable(),
   }),
   z.object({ kind: z.literal('message'), elementId: z.string(), executionId: z.string(), messageName: z.string() }),
-  z.object({ kind: z.literal('call-activity'), executionId: z.string().nullable(), childInstanceId: z.uuid() }),
+  z.object({ kind: z.literal('call-activity'), executionId: z.string().nullable(), childInstanceId: z.guid() }),
 ]);
 export type WaitingActivity = z.infer<typeof waitingActivitySchema>;
 
 /** A process an instance called. */
 export const childInstanceSchema = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   definitionKey: z.string(),
   status: instanceStatusSchema,
   parentExecutionId: z.string().nullable(),
@@ -247,7 +247,7 @@ export const operationSchema = z.object({
   operation: z.string(),
   actor: z.string(),
   at: timestamp,
-  taskId: z.uuid().nullable(),
+  taskId: z.guid().nullable(),
   /** What the operation recorded (its reason, the instances it touched, …). */
   details: jsonValue,
 });

@@ -3,7 +3,7 @@ import { iso, timestamp } from '../lib/contract.js';
 
 /** A job of an instance: a timer, a service call, or the hand-back of a called process. */
 export const jobSchema = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   type: z.enum(['timer', 'service', 'call-result']),
   elementId: z.string(),
   executionId: z.string(),

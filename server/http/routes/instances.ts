@@ -23,7 +23,7 @@ export function instanceRoutes(s: Services): Route[] {
       body: z
         .object({
           definitionKey: z.string().min(1).max(200).optional(),
-          definitionId: z.uuid().optional(),
+          definitionId: z.guid().optional(),
           businessKey: z.string().min(1).max(200).optional(),
           departmentId: z.string().min(1).max(64).optional(),
           variables: variablesSchema.optional(),
@@ -47,7 +47,7 @@ export function instanceRoutes(s: Services): Route[] {
         status: instanceStatusSchema.optional(),
         businessKey: z.string().optional(),
         departmentId: z.string().optional(),
-        parentInstanceId: z.uuid().optional(),
+        parentInstanceId: z.guid().optional(),
         ...pagingQuery,
       }),
       response: listSchema(instanceSchema),

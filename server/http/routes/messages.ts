@@ -35,7 +35,7 @@ export function messageAndIncidentRoutes(s: Services): Route[] {
       permission: { object: 'incident', action: 'read' },
       query: z.object({
         status: z.enum(['open', 'resolved']).optional(),
-        instanceId: z.uuid().optional(),
+        instanceId: z.guid().optional(),
         ...pagingQuery,
       }),
       response: listSchema(incidentListItemSchema),
@@ -57,7 +57,7 @@ export function messageAndIncidentRoutes(s: Services): Route[] {
       tag: 'Jobs',
       summary: 'List jobs (timers, service calls) of an instance',
       permission: { object: 'job', action: 'read' },
-      query: z.object({ instanceId: z.uuid(), ...pagingQuery }),
+      query: z.object({ instanceId: z.guid(), ...pagingQuery }),
       response: listSchema(jobSchema),
       handle: async ({ query, actor }) =>
         s.jobs.list(query.instanceId, { offset: query.offset, limit: query.limit }, actor),

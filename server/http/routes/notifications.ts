@@ -11,9 +11,9 @@ import type { Services } from '../services.js';
 import { pagingQuery, uuidParam } from './schemas.js';
 
 export const notificationListQuery = z.strictObject({
-  customerId: z.uuid().optional(),
+  customerId: z.guid().optional(),
   accountNo: z.string().min(1).max(64).optional(),
-  instanceId: z.uuid().optional(),
+  instanceId: z.guid().optional(),
   template: z.string().min(1).max(64).optional(),
   status: z.enum(NOTIFICATION_STATUSES).optional(),
   ...pagingQuery,

@@ -44,6 +44,23 @@ describe.each<Backend>(['postgres', 'pglite'])('the request boundary (%s)', (bac
     expect(res.body.errors[0].field).toMatch(/expiresAt/);
   });
 
+  it('opens a row whose id the database made without the UUID version bits (md5-style)', async () => {
+    const admin = await t.as('admin');
+    const created = await admin.post('/api/v1/customers', {
+      accountNo: '3300000099',
+      name: '旧数据客户',
+      phone: '13800001234',
+      elecTypeCode: '202',
+      departmentId: 'ZJ-HZ-XH',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const md5Id = '0cc175b9-c0f1-b6a8-31c3-99e269772661'; // md5('a'): version nibble b, variant 3
+    await t.database.db('customers').where({ id: created.body.id }).update({ id: md5Id });
+    const res = await admin.get(`/api/v1/customers/${md5Id}`);
+    expect(res.status).toBe(200);
+    expect(res.body.id).toBe(md5Id);
+  });
+
   it('gives API answers a deny-all CSP and the API reference a nonce for its one script', async () => {
     const api = await t.anonymous().get('/api/v1/auth/me');
     expect(api.headers.get('content-security-policy')).toContain("default-src 'none'");
