@@ -1,19 +1,8 @@
 import type { Knex } from 'knex';
+import type { List } from '../lib/contract.js';
 
-/**
- * Every collection the API answers has this shape (`listSchema` in http/contract.ts declares it):
- * the page's items, the total (exact up to `TOTAL_CAP`, beyond it `totalCapped` and the cap),
- * and where the page sits.
- */
-export interface Page<T> {
-  items: T[];
-  /** Exact up to `TOTAL_CAP`; beyond it `totalCapped` is true and `total` is the cap ("1 000+"). */
-  total: number;
-  totalCapped: boolean;
-  offset: number;
-  limit: number;
-  hasMore: boolean;
-}
+/** Every collection the API answers has the one list shape (`List` in lib/contract.ts). */
+export type Page<T> = List<T>;
 
 export interface PageRequest {
   offset: number;

@@ -6,6 +6,22 @@ export function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/bpmn/${name}`, import.meta.url), 'utf8');
 }
 
+/** Two user tasks in a row for the acceptance clerks, under the process id `key`. */
+export function twoStepProcess(key: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="t">
+  <process id="${key}" isExecutable="true">
+    <startEvent id="s" />
+    <sequenceFlow id="f1" sourceRef="s" targetRef="first" />
+    <userTask id="first" camunda:candidateGroups="acceptance_clerk" camunda:formKey="generic.task" />
+    <sequenceFlow id="f2" sourceRef="first" targetRef="second" />
+    <userTask id="second" camunda:candidateGroups="acceptance_clerk" camunda:formKey="generic.task" />
+    <sequenceFlow id="f3" sourceRef="second" targetRef="e" />
+    <endEvent id="e" />
+  </process>
+</definitions>`;
+}
+
 export async function deploy(client: ApiClient, xml: string) {
   const res = await client.post('/api/v1/deployments', { xml });
   expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);

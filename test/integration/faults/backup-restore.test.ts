@@ -10,22 +10,12 @@ import { ApiClient } from '../../support/client.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { startTestPlatform } from '../../support/platform.js';
 import { freePort, ServerProcess } from '../../support/server-process.js';
+import { twoStepProcess } from '../../support/workflow.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TABLES = ['process_instances', 'tasks', 'bills', 'payments'] as const;
 
-const TWO_STEP = `<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="t">
-  <process id="kept" isExecutable="true">
-    <startEvent id="s" />
-    <sequenceFlow id="f1" sourceRef="s" targetRef="first" />
-    <userTask id="first" camunda:candidateGroups="acceptance_clerk" camunda:formKey="generic.task" />
-    <sequenceFlow id="f2" sourceRef="first" targetRef="second" />
-    <userTask id="second" camunda:candidateGroups="acceptance_clerk" camunda:formKey="generic.task" />
-    <sequenceFlow id="f3" sourceRef="second" targetRef="e" />
-    <endEvent id="e" />
-  </process>
-</definitions>`;
+const TWO_STEP = twoStepProcess('kept');
 
 type Fingerprint = Record<(typeof TABLES)[number], { count: number; md5: string | null }>;
 

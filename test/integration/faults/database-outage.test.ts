@@ -4,20 +4,9 @@ import type { ApiClient } from '../../support/client.js';
 import { ADMIN_DATABASE_URL, createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { eventually, startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import { TcpProxy, throughProxy } from '../../support/tcp-proxy.js';
-import { completeTask, deploy, fixture, openTasks, start } from '../../support/workflow.js';
+import { completeTask, deploy, fixture, openTasks, start, twoStepProcess } from '../../support/workflow.js';
 
-const TWO_STEP = `<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="t">
-  <process id="outage" isExecutable="true">
-    <startEvent id="s" />
-    <sequenceFlow id="f1" sourceRef="s" targetRef="first" />
-    <userTask id="first" camunda:candidateGroups="acceptance_clerk" camunda:formKey="generic.task" />
-    <sequenceFlow id="f2" sourceRef="first" targetRef="second" />
-    <userTask id="second" camunda:candidateGroups="acceptance_clerk" camunda:formKey="generic.task" />
-    <sequenceFlow id="f3" sourceRef="second" targetRef="e" />
-    <endEvent id="e" />
-  </process>
-</definitions>`;
+const TWO_STEP = twoStepProcess('outage');
 
 interface Answer {
   status: number;

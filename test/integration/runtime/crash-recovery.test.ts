@@ -6,20 +6,9 @@ import { ApiClient } from '../../support/client.js';
 import { createTestDatabase, type Backend, type TestDatabase } from '../../support/database.js';
 import { eventually } from '../../support/platform.js';
 import { freePort, ServerProcess } from '../../support/server-process.js';
-import { fixture } from '../../support/workflow.js';
+import { fixture, twoStepProcess } from '../../support/workflow.js';
 
-const TWO_STEP = `<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="t">
-  <process id="crash" isExecutable="true">
-    <startEvent id="s" />
-    <sequenceFlow id="f1" sourceRef="s" targetRef="first" />
-    <userTask id="first" camunda:candidateGroups="acceptance_clerk" camunda:formKey="generic.task" />
-    <sequenceFlow id="f2" sourceRef="first" targetRef="second" />
-    <userTask id="second" camunda:candidateGroups="acceptance_clerk" camunda:formKey="generic.task" />
-    <sequenceFlow id="f3" sourceRef="second" targetRef="e" />
-    <endEvent id="e" />
-  </process>
-</definitions>`;
+const TWO_STEP = twoStepProcess('crash');
 
 async function environment(
   backend: Backend,
