@@ -39,6 +39,9 @@ export const lateFeeQuoteSchema = z.object({
       principal: decimalString,
       /** Daily rate in ‰ of the principal. */
       ratePerMille: decimalString,
+      /** principal × rate × days, unrounded: the total is this summed, then rounded once. */
+      exactAmount: decimalString,
+      /** `exactAmount` rounded to the cent, for display. */
       amount: decimalString,
     }),
   ),

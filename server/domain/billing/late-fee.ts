@@ -32,14 +32,16 @@ export interface LateFeeSegment {
   principal: string;
   /** Daily rate in ‰ of the principal. */
   ratePerMille: string;
-  /** principal × rate × days, rounded to 0.01 half up. */
+  /** principal × rate × days, unrounded: what the quote's total adds up. */
+  exactAmount: string;
+  /** `exactAmount` rounded to 0.01 half up, for display. */
   amount: string;
 }
 
 /**
- * `days` from the first day after the due date to the payment day; `amount` is the sum of the
- * breakdown (each run rounded to the cent like a bill line), or 1.00 when that sum is strictly
- * between 0 and 1 yuan.
+ * `days` from the first day after the due date to the payment day; `amount` is the exact sum of
+ * the runs rounded once to the cent, or 1.00 when that exact sum is strictly between 0 and 1 yuan.
+ * The runs' rounded `amount`s may therefore differ from the total by a cent or so.
  */
 export interface LateFeeQuote {
   days: number;
@@ -137,22 +139,31 @@ export function quoteLateFee(request: LateFeeQuoteRequest): LateFeeQuote {
     else runs.push(run);
   });
 
-  const breakdown = runs
+  const priced = runs
     .filter((r) => r.principal.greaterThan(0))
     .map((r) => {
-      const n = r.to - r.from + 1;
-      const amount = roundMoney(r.principal.times(r.perMille).dividedBy(1000).times(n));
-      return {
-        from: isoDateOf(r.from),
-        to: isoDateOf(r.to),
-        days: n,
-        principal: r.principal.toFixed(2),
-        ratePerMille: String(r.perMille),
-        amount: amount.toFixed(2),
-      };
+      const days = r.to - r.from + 1;
+      return { ...r, days, exact: r.principal.times(r.perMille).dividedBy(1000).times(days) };
     });
-  const total = sum(breakdown.map((s) => s.amount));
-  // DOMAIN.md §6: a penalty between 0 and 1 yuan is charged as 1 yuan.
-  const amount = total.greaterThan(0) && total.lessThan(1) ? dec(1) : total;
-  return { days, amount: amount.toFixed(2), breakdown };
+  const breakdown = priced.map((r) => ({
+    from: isoDateOf(r.from),
+    to: isoDateOf(r.to),
+    days: r.days,
+    principal: r.principal.toFixed(2),
+    ratePerMille: String(r.perMille),
+    exactAmount: r.exact.toFixed(),
+    amount: roundMoney(r.exact).toFixed(2),
+  }));
+  return { days, amount: penaltyCharged(sum(priced.map((r) => r.exact))).toFixed(2), breakdown };
+}
+
+/**
+ * The penalty charged for an exact, unrounded total (DOMAIN.md §6): a total between 0 and 1 yuan is
+ * charged as 1 yuan. The test is on the unrounded total so that a penalty of a few tenths of a fen
+ * — each day and each run rounding to 0.00 on its own — is still charged, never waived by rounding.
+ */
+export function penaltyCharged(exactTotal: DecimalInput): Dec {
+  const total = dec(exactTotal);
+  if (total.greaterThan(0) && total.lessThan(1)) return dec(1);
+  return roundMoney(total);
 }

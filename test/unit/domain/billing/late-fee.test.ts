@@ -3,6 +3,7 @@ import {
   BillingInputError,
   type LateFeeQuoteRequest,
   lateFeeQuoteRequestSchema,
+  penaltyCharged,
   quoteLateFee,
 } from '../../../../server/domain/billing/index.js';
 
@@ -28,7 +29,15 @@ describe('quoteLateFee (DOMAIN.md §6)', () => {
       days: 20,
       amount: '3.94',
       breakdown: [
-        { from: '2024-08-16', to: '2024-09-04', days: 20, principal: '197.20', ratePerMille: '1', amount: '3.94' },
+        {
+          from: '2024-08-16',
+          to: '2024-09-04',
+          days: 20,
+          principal: '197.20',
+          ratePerMille: '1',
+          exactAmount: '3.944',
+          amount: '3.94',
+        },
       ],
     });
   });
@@ -84,6 +93,82 @@ describe('quoteLateFee (DOMAIN.md §6)', () => {
     const request = { ...residentialBill, payments: [{ date: '2024-08-20', amount: '300' }] };
     // then: 5 days on 197.20 = 0.986 → 0.99, charged as 1 yuan
     expect(quoteLateFee(request)).toMatchObject({ days: 20, amount: '1.00', breakdown: [{ days: 5, amount: '0.99' }] });
+  });
+
+  describe('1-yuan minimum on the unrounded total', () => {
+    it('charges 1.00 when every day and the one run round to 0.00', () => {
+      // given 1.00 owed 3 days: 0.001 a day, 0.003 in the run, both 0.00 once rounded
+      const quote = quoteLateFee({ ...residentialBill, principal: '1.00', payDate: '2024-08-18' });
+      // then
+      expect(quote).toMatchObject({
+        days: 3,
+        amount: '1.00',
+        breakdown: [{ days: 3, exactAmount: '0.003', amount: '0.00' }],
+      });
+    });
+
+    it('charges 1.00 when each run rounds to 0.00', () => {
+      // given 4.00 owed, 2.00 paid on the first penalty day
+      const request = { ...residentialBill, principal: '4.00', payDate: '2024-08-17' };
+      const quote = quoteLateFee({ ...request, payments: [{ date: '2024-08-16', amount: '2.00' }] });
+      // then: 1 × 4.00 × 1 ‰ = 0.004 and 1 × 2.00 × 1 ‰ = 0.002, together 0.006
+      expect(quote.breakdown.map((s) => [s.exactAmount, s.amount])).toEqual([
+        ['0.004', '0.00'],
+        ['0.002', '0.00'],
+      ]);
+      expect(quote.amount).toBe('1.00');
+    });
+
+    it('charges 1.00 when the runs round to 0.99 together but add up to 1.002', () => {
+      // given 334.00 owed, halved on 2024-08-16 and halved again on 2024-08-18
+      const quote = quoteLateFee({
+        ...residentialBill,
+        principal: '334.00',
+        payDate: '2024-08-22',
+        payments: [
+          { date: '2024-08-16', amount: '167.00' },
+          { date: '2024-08-18', amount: '83.50' },
+        ],
+      });
+      // then: 1 × 334.00 + 2 × 167.00 + 4 × 83.50 = 3 × 0.334 = 1.002 at 1 ‰; runs 0.33 each
+      expect(quote.breakdown.map((s) => `${s.days}d ${s.exactAmount} → ${s.amount}`)).toEqual([
+        '1d 0.334 → 0.33',
+        '2d 0.334 → 0.33',
+        '4d 0.334 → 0.33',
+      ]);
+      expect(quote.amount).toBe('1.00');
+    });
+
+    it('rounds the exact total once, not each run', () => {
+      // given the same shape on 335.00: 3 × 0.335 = 1.005, each run 0.34
+      const quote = quoteLateFee({
+        ...residentialBill,
+        principal: '335.00',
+        payDate: '2024-08-22',
+        payments: [
+          { date: '2024-08-16', amount: '167.50' },
+          { date: '2024-08-18', amount: '83.75' },
+        ],
+      });
+      // then: 1.005 → 1.01 half up, where the rounded runs would add up to 1.02
+      expect(quote.breakdown.map((s) => s.amount)).toEqual(['0.34', '0.34', '0.34']);
+      expect(quote.amount).toBe('1.01');
+    });
+
+    it.each<[string, string]>([
+      ['0', '0.00'],
+      ['0.0001', '1.00'],
+      ['0.004', '1.00'],
+      ['0.994', '1.00'],
+      ['0.995', '1.00'],
+      ['0.9999', '1.00'],
+      ['1', '1.00'],
+      ['1.004', '1.00'],
+      ['1.005', '1.01'],
+      ['3.944', '3.94'],
+    ])('charges an exact total of %s as %s', (exact, charged) => {
+      expect(penaltyCharged(exact).toFixed(2)).toBe(charged);
+    });
   });
 
   it('charges other customers 2 ‰ a day on arrears of the current year', () => {

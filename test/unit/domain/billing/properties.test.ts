@@ -160,4 +160,35 @@ describe('billing properties', () => {
       ),
     );
   });
+
+  it('charges any positive late fee at least 1.00, and otherwise the exact runs summed and rounded once', () => {
+    // given small principals, so that many quotes fall under a yuan, and partial payments
+    const day = (offset: number) => new Date(Date.UTC(2024, 0, 1 + offset)).toISOString().slice(0, 10);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ELEC_TYPE_CODES),
+        hundredths(50_000),
+        fc.integer({ min: 300, max: 400 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 60 }), hundredths(20_000)), { maxLength: 3 }),
+        (category, principal, due, afterDue, paymentDays) => {
+          const payDate = day(due + afterDue);
+          const payments = paymentDays.map(([d, amount]) => ({ date: day(due + Math.min(d, afterDue)), amount }));
+          // when
+          const quote = quoteLateFee({
+            category,
+            principal,
+            billMonth: day(due).slice(0, 7),
+            dueDate: day(due),
+            payDate,
+            payments,
+          });
+          // then
+          const exact = sum(quote.breakdown.map((s) => s.exactAmount));
+          const expected = exact.isZero() ? '0.00' : Dec.max(1, exact).toDecimalPlaces(2).toFixed(2);
+          expect(quote.amount).toBe(expected);
+        },
+      ),
+    );
+  });
 });
