@@ -1,6 +1,13 @@
 import { type Dec, roundMoney, sum } from '../decimal.js';
-import { type PfStandard, type TariffDefinition, isYearMonth, selectTariffVersion } from '../tariffs/index.js';
+import {
+  type PfStandard,
+  type TariffDefinition,
+  type TariffVersion,
+  isYearMonth,
+  selectTariffVersion,
+} from '../tariffs/index.js';
 import { basicChargeLines, prorationOf } from './basic-charge.js';
+import { readCapacityBlocks, totalKva } from './capacity-blocks.js';
 import { periodEnergyLines, residentialEnergyLines } from './energy.js';
 import { BillingInputError } from './errors.js';
 import { type InPriceLevy, governmentFundLines, inPriceLevies } from './funds.js';
@@ -44,6 +51,31 @@ function assessPowerFactor(customer: Customer, usage: Usage, residential: boolea
   return { powerFactor: pf, percent: standard === null || pf === null ? null : pfAdjustmentPercent(pf, standard) };
 }
 
+/**
+ * The blocks of a month of change (DOMAIN.md §9), ended by the version's suspension rules; the
+ * contracted capacity is what they add up to.
+ */
+function capacityChange(request: BillQuoteRequest, version: TariffVersion, customer: Customer, days: Dec | null) {
+  const given = request.customer?.capacityBlocks;
+  if (given === undefined) return undefined;
+  const field = 'customer.capacityBlocks';
+  if (version.kind !== 'two-part') {
+    throw new BillingInputError(field, `a ${version.kind} tariff has no basic charge; leave ${field} out`);
+  }
+  if (days !== null) {
+    throw new BillingInputError(field, `${field} and period.days both prorate the basic charge; give one of them`);
+  }
+  const blocks = readCapacityBlocks(given, version.suspensionRules ?? 'current', field);
+  const kva = totalKva(blocks);
+  if (customer.capacityKva !== null && !customer.capacityKva.equals(kva)) {
+    throw new BillingInputError(
+      'customer.capacityKva',
+      `customer.capacityKva ${customer.capacityKva.toString()} differs from the ${kva.toString()} kVA of ${field}`,
+    );
+  }
+  return { month: request.period.month, blocks, customer: { ...customer, capacityKva: kva } };
+}
+
 const amountOf = (lines: readonly BillLine[]): Dec => sum(lines.map((l) => l.amount));
 
 /**
@@ -74,13 +106,15 @@ export function quoteBill(request: BillQuoteRequest, tariff: TariffDefinition): 
     );
   }
 
+  const change = capacityChange(request, version, customer, days);
+
   const energy =
     version.kind === 'residential-tiered'
       ? residentialEnergyLines(tariff.code, version, usage)
       : periodEnergyLines(tariff.code, version.energyPrices, usage);
   const basic =
     version.kind === 'two-part'
-      ? basicChargeLines(tariff.code, version, customer, usage, prorationOf(month, days))
+      ? basicChargeLines(tariff.code, version, change?.customer ?? customer, usage, prorationOf(month, days), change)
       : [];
   const levies = inPriceLevies(version.funds, usage.totalKwh);
   const pf = assessPowerFactor(customer, usage, version.kind === 'residential-tiered', tariff.code);

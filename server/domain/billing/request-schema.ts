@@ -6,9 +6,11 @@ import {
   type TariffDefinitionInput,
   TOU_PERIODS,
   decimalString,
+  isoDateString,
   tariffDefinitionSchema,
   yearMonthString,
 } from '../tariffs/index.js';
+import type { CapacityBlockInput } from './capacity-blocks.js';
 import { ELEC_TYPE_CODES, type ElecTypeCode } from './categories.js';
 
 /** This bill's kWh: either per TOU register, or a single `total` for a meter without TOU registers. */
@@ -36,6 +38,11 @@ export interface BillQuoteRequest {
         hvMotorKw?: DecimalInput | undefined;
         /** Absent: the customer is not PF-assessed. */
         pfStandard?: PfStandard | undefined;
+        /**
+         * A month of suspension, reduction or restoration (DOMAIN.md §9): the contracted capacity as
+         * blocks with the days each was sealed; they add up to `capacityKva` (which may be left out).
+         */
+        capacityBlocks?: CapacityBlockInput[] | undefined;
       }
     | undefined;
   usage: {
@@ -95,6 +102,26 @@ function tariffProblem(issue: { input?: unknown; errors?: readonly (readonly z.c
   return `inline tariff definition is invalid: ${problems.join('; ')}`;
 }
 
+const date = (field: string) => isoDateString(`customer.capacityBlocks[].sealed[].${field}`);
+
+const capacityBlockSchema = z.strictObject({
+  kva: decimalString('customer.capacityBlocks[].kva', 'positive'),
+  sealed: z
+    .array(
+      z.strictObject({
+        kind: z
+          .enum(['suspension', 'reduction'], {
+            error: 'customer.capacityBlocks[].sealed[].kind must be suspension or reduction',
+          })
+          .optional(),
+        sealedOn: date('sealedOn'),
+        unsealedOn: date('unsealedOn').optional(),
+        plannedEndOn: date('plannedEndOn').optional(),
+      }),
+    )
+    .optional(),
+});
+
 /** The body of a bill quote request (DOMAIN.md §5), validated and documented by one schema. */
 export const billQuoteRequestSchema = z.strictObject({
   tariff: z.union([z.string().min(1, 'tariff code must not be empty'), tariffDefinitionSchema], {
@@ -112,6 +139,10 @@ export const billQuoteRequestSchema = z.strictObject({
       contractDemandKw: decimalString('customer.contractDemandKw', 'non-negative').optional(),
       hvMotorKw: decimalString('customer.hvMotorKw', 'non-negative').optional(),
       pfStandard: pfStandardSchema.optional(),
+      capacityBlocks: z
+        .array(capacityBlockSchema)
+        .min(1, 'customer.capacityBlocks needs at least one block')
+        .optional(),
     })
     .optional(),
   usage: z.strictObject({

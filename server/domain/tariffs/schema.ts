@@ -10,6 +10,14 @@ export type TouPeriod = (typeof TOU_PERIODS)[number];
 export const PF_STANDARDS = ['0.90', '0.85', '0.80'] as const;
 export type PfStandard = (typeof PF_STANDARDS)[number];
 
+/**
+ * DOMAIN.md §9 policy switch: `current` — suspended capacity is billed again when it is unsealed;
+ * `1996` — the 1996 rules also end each suspension (and its exemption) with its applied period, and
+ * limit suspensions to twice a calendar year, each at least 15 days, 6 months in total.
+ */
+export const SUSPENSION_RULES = ['current', '1996'] as const;
+export type SuspensionRules = (typeof SUSPENSION_RULES)[number];
+
 const price = (field: string) => decimalString(field, 'non-negative');
 
 const governmentFundSchema = z.strictObject({
@@ -84,6 +92,8 @@ const twoPartSchema = z.strictObject({
     capacityPricePerKvaMonth: price('capacity price'),
     demandPricePerKwMonth: price('demand price'),
   }),
+  /** DOMAIN.md §9 (cfg): the rules for suspensions; absent means `current`. */
+  suspensionRules: z.enum(SUSPENSION_RULES, { error: 'suspensionRules must be current or 1996' }).optional(),
 });
 
 const tariffVersionSchema = z.discriminatedUnion('kind', [residentialTieredSchema, singlePartSchema, twoPartSchema], {
