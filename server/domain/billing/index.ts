@@ -5,6 +5,7 @@ export * from './power-factor.js';
 export * from './tiers.js';
 export * from './basic-charge.js';
 export * from './capacity-blocks.js';
+export * from './capacity-changes.js';
 export * from './funds.js';
 export * from './request-schema.js';
 export * from './quote-bill.js';
