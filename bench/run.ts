@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   monitoring: () => import('./monitoring.js'),
   realtime: () => import('./realtime.js'),
   collection: () => import('./collection.js'),
+  responsiveness: () => import('./responsiveness.js'),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));

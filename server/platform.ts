@@ -20,6 +20,8 @@ import { horizonMs } from './monitoring/alerts.service.js';
 import { Realtime, type RealtimeOptions } from './realtime/realtime.js';
 import { realtimeRoutes } from './realtime/routes.js';
 import { DeployLint } from './lint/deploy-lint.js';
+import { EnginePool } from './engine/pool/engine-pool.js';
+import { InlineEngine, type EngineRunner } from './engine/pool/runner.js';
 import { DesignerDraftsService } from './designer/drafts.service.js';
 import { DesignerCatalogService } from './designer/catalog.service.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -113,11 +115,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const definitions = new DefinitionStore(db);
   const transactions = new Transactions(db, bus);
   const clock = options.clock ?? systemClock;
-  const steps = new StepExecutor(definitions, logger, metrics, clock, config.stepLimits);
+  const engine: EngineRunner =
+    config.engineWorkers > 0
+      ? new EnginePool({ workers: config.engineWorkers, memoryMb: config.engineWorkerMemoryMb, logger })
+      : new InlineEngine();
+  const steps = new StepExecutor(definitions, engine, logger, metrics, clock, config.stepLimits);
   const authorization = new Authorization(db, logger);
   const visibility = new Visibility(authorization);
   const audit = new AuditService(db);
-  const deployLint = new DeployLint(db, registry, null, config.processLimits);
+  const deployLint = new DeployLint(db, registry, engine, null, config.processLimits);
   const jobExecutor = new JobExecutor(db, transactions, steps, registry, metrics, logger, {
     nodeId: config.nodeId,
     pollMs: config.jobPollMs,
@@ -172,7 +178,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     audit,
     users: new UsersService(db, audit),
     organisation: new OrganisationService(db, audit),
-    deployments: new DeploymentsService(db, transactions, registry, forms, deployLint),
+    deployments: new DeploymentsService(db, transactions, registry, forms, engine, deployLint),
     drafts: new DesignerDraftsService(db, transactions),
     designerCatalog: new DesignerCatalogService(db, registry, deployLint),
     instances,
@@ -276,6 +282,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await realtime.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await engine.close();
       if (!options.db) await db.destroy();
     },
   };

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { DatabaseTimeouts } from '../db/index.js';
 import { isoDurationMs, type ProcessLimits } from '../engine/runnability.js';
@@ -82,6 +83,13 @@ const schema = z
     /** Activity executions one command may run, and the ms it may keep the engine busy, before it fails into an incident. */
     STEP_MAX_ACTIVITY_EXECUTIONS: z.coerce.number().int().min(10).default(10_000),
     STEP_MAX_MS: z.coerce.number().int().min(10).default(2_000),
+    /**
+     * Worker threads that run the engine (steps, deploy compiles, lints) off the event loop; 0 runs
+     * it on the main thread, where a long step delays every request. Default: one per core, 2 to 4.
+     */
+    ENGINE_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+    /** The heap one engine worker may use (MB); a step that needs more fails into an incident. */
+    ENGINE_WORKER_MEMORY_MB: z.coerce.number().int().min(64).default(1024),
     /** PostgreSQL statement_timeout, lock_timeout and idle_in_transaction_session_timeout (ms) on every connection. */
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
     DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
@@ -135,6 +143,8 @@ export type Config = {
   validateResponses: boolean;
   processLimits: ProcessLimits;
   stepLimits: StepLimits;
+  engineWorkers: number;
+  engineWorkerMemoryMb: number;
   dbTimeouts: DatabaseTimeouts;
 };
 
@@ -190,6 +200,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timerMinIntervalMs: isoDurationMs(e.TIMER_MIN_INTERVAL) ?? 60_000,
       maxStepMs: e.STEP_MAX_MS,
     },
+    engineWorkers: e.ENGINE_WORKERS ?? Math.min(4, Math.max(2, availableParallelism())),
+    engineWorkerMemoryMb: e.ENGINE_WORKER_MEMORY_MB,
     dbTimeouts: {
       statementMs: e.DB_STATEMENT_TIMEOUT_MS,
       lockMs: e.DB_LOCK_TIMEOUT_MS,

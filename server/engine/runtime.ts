@@ -199,7 +199,7 @@ function tooDeep(err: RangeError): string {
  * state it had before the command (none for a start) and fails into an incident. Nothing it did
  * in the meantime (history, tasks, timers, service calls) is kept.
  */
-function runawayOutcome(state: EngineState | null, runaway: RunawayStep): StepOutcome {
+export function runawayOutcome(state: EngineState | null, runaway: RunawayStep): StepOutcome {
   return {
     state,
     status: 'failed',

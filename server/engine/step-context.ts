@@ -58,7 +58,8 @@ export interface StepLimits {
   timerMinIntervalMs: number;
   /**
    * Wall-clock time one command may keep the engine busy, in ms: bpmn-engine runs synchronously,
-   * so a step that overruns holds the event loop (and every other request) for that long.
+   * so a step that overruns holds its thread (an engine worker's, or the caller's when run
+   * inline) and every step queued behind it for that long.
    */
   maxStepMs: number;
 }
@@ -79,7 +80,13 @@ const TIME_CHECK_AFTER = 20;
 /** Why a step was stopped before it came to rest: the command fails into an incident. */
 export class RunawayStep extends Error {
   constructor(
-    readonly code: 'STEP_ACTIVITY_LIMIT' | 'STEP_TIME_LIMIT' | 'MULTI_INSTANCE_LIMIT' | 'TIMER_CYCLE_LIMIT',
+    readonly code:
+      | 'STEP_ACTIVITY_LIMIT'
+      | 'STEP_TIME_LIMIT'
+      | 'STEP_MEMORY_LIMIT'
+      | 'STEP_ENGINE_FAILED'
+      | 'MULTI_INSTANCE_LIMIT'
+      | 'TIMER_CYCLE_LIMIT',
     message: string,
     readonly elementId: string | null = null,
   ) {

@@ -3,7 +3,11 @@ import { DEFAULT_PROCESS_LIMITS, type ProcessLimits } from '../engine/runnabilit
 import { Invalid } from '../lib/errors.js';
 import type { LintIssue } from './config.js';
 import type { PlatformLintData } from './rules/support.js';
-import { lintXml } from './runner.js';
+
+/** Where the lint runs (the engine's worker threads: a large document takes a while). */
+export interface LintRunner {
+  lint(xml: string, data: PlatformLintData): Promise<LintIssue[]>;
+}
 
 /** Where deployed form ids come from (the forms of earlier deployments). */
 export interface FormCatalog {
@@ -24,6 +28,7 @@ export class DeployLint {
   constructor(
     private readonly db: Db,
     private readonly services: ServiceNames,
+    private readonly runner: LintRunner,
     private readonly forms: FormCatalog | null = null,
     /** The sizes a process may have (server/config): the rules and the engine's compile read them. */
     readonly limits: ProcessLimits = DEFAULT_PROCESS_LIMITS,
@@ -49,7 +54,7 @@ export class DeployLint {
   }
 
   async issues(xml: string, deploymentForms: string[] = []): Promise<LintIssue[]> {
-    return lintXml(xml, await this.data(deploymentForms));
+    return this.runner.lint(xml, await this.data(deploymentForms));
   }
 
   /** Throws 400 LINT_FAILED naming every error; returns the warnings. */

@@ -1,7 +1,6 @@
 import type { Db } from '../db/index.js';
 import type { DefinitionMeta } from '../engine/definitions.js';
-import { loadSourceContext } from '../engine/definitions.js';
-import type { LoadedDefinition } from '../engine/runtime.js';
+import type { DeployedDefinition } from '../engine/pool/runner.js';
 import { NotFound } from '../lib/errors.js';
 
 export interface DefinitionRow {
@@ -29,15 +28,15 @@ export const DEFINITION_COLUMNS = [
 ];
 
 /**
- * Deployed versions, and the parsed engine context of each, cached per node: ARCHITECTURE.md
- * "parse once" — deserializing per step would cost more than the step itself.
+ * Deployed versions, cached per node with their serialized engine context: the engine runner
+ * parses each once (ARCHITECTURE.md "parse once"), on the thread that runs its steps.
  */
 export class DefinitionStore {
-  private readonly cache = new Map<string, Promise<LoadedDefinition>>();
+  private readonly cache = new Map<string, Promise<DeployedDefinition>>();
 
   constructor(private readonly db: Db) {}
 
-  load(id: string, trx: Db = this.db): Promise<LoadedDefinition> {
+  load(id: string, trx: Db = this.db): Promise<DeployedDefinition> {
     let loaded = this.cache.get(id);
     if (!loaded) {
       loaded = this.fetch(id, trx);
@@ -47,7 +46,7 @@ export class DefinitionStore {
     return loaded;
   }
 
-  private async fetch(id: string, trx: Db): Promise<LoadedDefinition> {
+  private async fetch(id: string, trx: Db): Promise<DeployedDefinition> {
     const row = await trx('process_definitions')
       .where({ id })
       .first<
@@ -59,7 +58,7 @@ export class DefinitionStore {
       key: row.key,
       version: row.version,
       meta: row.meta,
-      sourceContext: loadSourceContext(row.serialized_context),
+      serializedContext: row.serialized_context,
     };
   }
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
-import { compileDefinition, hashXml, type ServiceCatalog } from '../engine/definitions.js';
+import { hashXml } from '../engine/definitions.js';
+import type { EngineRunner } from '../engine/pool/runner.js';
+import { DEFAULT_PROCESS_LIMITS } from '../engine/runnability.js';
 import type { Actor } from '../lib/actor.js';
 import { Invalid, NotFound } from '../lib/errors.js';
 import { DEFINITION_COLUMNS, type DefinitionRow } from './definitions.repository.js';
@@ -9,7 +11,7 @@ import { auditInTransaction } from '../identity/audit.service.js';
 import { FormsService, parseFormDocument } from '../forms/forms.service.js';
 import type { FormSchema } from '../forms/validate.js';
 import { isExpression } from '../engine/expressions.js';
-import type { DeployLint } from '../lint/deploy-lint.js';
+import type { DeployLint, ServiceNames } from '../lint/deploy-lint.js';
 import {
   toVersionSummary,
   type Deployment,
@@ -24,9 +26,11 @@ export class DeploymentsService {
   constructor(
     private readonly db: Db,
     private readonly transactions: Transactions,
-    private readonly services: ServiceCatalog,
+    private readonly services: ServiceNames,
     /** The task forms deployed with processes (server/forms). */
     readonly forms: FormsService,
+    /** Reads and compiles the document off the main thread (a large one takes a while). */
+    private readonly engine: EngineRunner,
     /** The designer's lint, run again here so nothing it refuses reaches production (issue 7). */
     private readonly lint: DeployLint | null = null,
   ) {}
@@ -46,7 +50,11 @@ export class DeploymentsService {
         xml,
         formDocs.map((f) => f.id),
       )) ?? [];
-    const compiled = await compileDefinition(xml, this.services, this.lint?.limits);
+    const compiled = await this.engine.compile(
+      xml,
+      this.services.list().map((s) => s.name),
+      this.lint?.limits ?? DEFAULT_PROCESS_LIMITS,
+    );
     const deployed = await this.transactions.run(async (scope) => {
       const { trx, outbox } = scope;
       // Serialize deployments of one key so two concurrent deploys cannot take the same version.

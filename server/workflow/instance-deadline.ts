@@ -1,5 +1,6 @@
 import { resolveTemplate } from '../engine/expressions.js';
-import type { LoadedDefinition, StepOutcome } from '../engine/runtime.js';
+import type { StepOutcome } from '../engine/runtime.js';
+import type { DeployedDefinition } from '../engine/pool/runner.js';
 import { StepContext } from '../engine/step-context.js';
 import type { Db } from '../db/index.js';
 import { deadlineCalendar, resolveDeadline } from '../lib/deadlines.js';
@@ -18,7 +19,7 @@ export async function instanceDeadline(
   trx: Db,
   logger: Logger,
   instance: InstanceRow,
-  definition: LoadedDefinition,
+  definition: DeployedDefinition,
   outcome: StepOutcome,
   now: Date,
   clock: () => number,

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_STEP_LIMITS,
-  executeStep,
   type Command,
   type StepLimits,
-  type LoadedDefinition,
   type StepOutcome,
   type WaitingActivity,
 } from '../engine/runtime.js';
+import type { DeployedDefinition, EngineRunner, StepClock } from '../engine/pool/runner.js';
 import { StepContext, type Variables } from '../engine/step-context.js';
 import { resolveTemplate } from '../engine/expressions.js';
 import type { Actor } from '../lib/actor.js';
@@ -54,7 +53,7 @@ export interface StartParams {
 /** An instance row locked for a command, with its parsed definition. */
 export interface LockedInstance {
   instance: InstanceRow;
-  definition: LoadedDefinition;
+  definition: DeployedDefinition;
 }
 
 export class StepExecutor {
@@ -62,6 +61,8 @@ export class StepExecutor {
 
   constructor(
     private readonly definitions: DefinitionStore,
+    /** Where the engine runs the step: worker threads, so a long step holds no request but its own. */
+    private readonly engine: EngineRunner,
     private readonly logger: Logger,
     private readonly metrics: StepMetrics,
     clock: Clock = systemClock,
@@ -69,11 +70,14 @@ export class StepExecutor {
     private readonly limits: StepLimits = DEFAULT_STEP_LIMITS,
   ) {
     this.clock = () => clock.now();
+    // A test's clock stands still while a step runs, wherever the step runs.
+    this.stepClock = { now: this.clock, frozen: clock !== systemClock };
     this.persistence = new StepPersistence(logger, this.clock);
   }
 
   /** The platform clock as the engine and the step writers take it. */
   private readonly clock: () => number;
+  private readonly stepClock: StepClock;
 
   /** The platform clock's current time (a test clock in tests). */
   now(): Date {
@@ -129,7 +133,7 @@ export class StepExecutor {
     scope: TransactionScope,
     instanceId: string,
     actor: Actor,
-    prepare: (instance: InstanceRow, definition: LoadedDefinition) => Promise<PreparedCommand | null>,
+    prepare: (instance: InstanceRow, definition: DeployedDefinition) => Promise<PreparedCommand | null>,
   ): Promise<InstanceRow> {
     const locked = await this.lock(scope, instanceId);
     const prepared = await prepare(locked.instance, locked.definition);
@@ -165,14 +169,21 @@ export class StepExecutor {
   private async step(
     scope: TransactionScope,
     instance: InstanceRow,
-    definition: LoadedDefinition,
+    definition: DeployedDefinition,
     prepared: PreparedCommand,
     actor: Actor,
     depth: number,
   ): Promise<InstanceRow> {
     const variables = { ...instance.variables, ...prepared.variables };
     const started = performance.now();
-    const outcome = await executeStep(definition, instance.state, variables, prepared.command, this.clock, this.limits);
+    const outcome = await this.engine.step(
+      definition,
+      instance.state,
+      variables,
+      prepared.command,
+      this.stepClock,
+      this.limits,
+    );
     if (!outcome.applied) {
       const at = 'executionId' in prepared.command ? prepared.command.executionId : '';
       throw new Conflict('NOT_WAITING', `nothing is waiting at execution ${at}`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolveTemplate } from '../engine/expressions.js';
-import type { LoadedDefinition, StepOutcome, WaitingActivity } from '../engine/runtime.js';
+import type { StepOutcome, WaitingActivity } from '../engine/runtime.js';
+import type { DeployedDefinition } from '../engine/pool/runner.js';
 import { StepContext } from '../engine/step-context.js';
 import type { Logger } from '../lib/logger.js';
 import { resolveDeadline } from '../lib/deadlines.js';
@@ -35,7 +36,7 @@ export class StepPersistence {
   async tasks(
     scope: TransactionScope,
     instance: InstanceRow,
-    definition: LoadedDefinition,
+    definition: DeployedDefinition,
     outcome: StepOutcome,
     completedTaskId: string | undefined,
     now: Date,
@@ -84,7 +85,7 @@ export class StepPersistence {
 
   private taskRow(
     instance: InstanceRow,
-    definition: LoadedDefinition,
+    definition: DeployedDefinition,
     wait: WaitingActivity,
     context: StepContext,
     now: Date,
@@ -143,7 +144,7 @@ export class StepPersistence {
   jobs(
     scope: TransactionScope,
     instance: InstanceRow,
-    definition: LoadedDefinition,
+    definition: DeployedDefinition,
     outcome: StepOutcome,
     now: Date,
   ): void {

@@ -31,6 +31,8 @@ export async function startTestPlatform(backend: Backend, options: TestPlatformO
     DEMO_DATA: 'true',
     LOG_LEVEL: 'silent',
     JOB_POLL_MS: '50',
+    // One engine worker per test platform: dozens of platforms run at once on two cores.
+    ENGINE_WORKERS: '1',
     ...options.env,
   });
   const platform = await startPlatform({

@@ -1,0 +1,104 @@
+import { parentPort } from 'node:worker_threads';
+import { compileDefinition, loadSourceContext } from '../definitions.js';
+import { executeStep, type Command, type LoadedDefinition } from '../runtime.js';
+import { lintXml } from '../../lint/runner.js';
+import { AppError } from '../../lib/errors.js';
+import type { EngineReply, EngineRequest, StepRequest, WireError, WireOutcome } from './protocol.js';
+
+/**
+ * An engine worker: runs steps, deploy compiles and lints off the main thread, so that no
+ * process, however large or runaway, holds the event loop that answers every other request.
+ * It keeps the parsed context of the versions it ran last (parsing costs more than a step).
+ */
+const port = parentPort;
+if (!port) throw new Error('the engine worker runs only as a worker thread');
+
+const PARSED_CACHE_SIZE = 64;
+const parsed = new Map<string, LoadedDefinition>();
+
+function definitionFor(request: StepRequest): LoadedDefinition | null {
+  const { definition } = request;
+  let loaded = parsed.get(definition.id);
+  if (loaded) {
+    // Most recently used last: the first key is the one to evict.
+    parsed.delete(definition.id);
+  } else {
+    if (definition.serializedContext === undefined) return null;
+    loaded = {
+      id: definition.id,
+      key: definition.key,
+      version: definition.version,
+      meta: definition.meta,
+      sourceContext: loadSourceContext(definition.serializedContext),
+    };
+  }
+  parsed.set(definition.id, loaded);
+  while (parsed.size > PARSED_CACHE_SIZE) parsed.delete(parsed.keys().next().value as string);
+  return loaded;
+}
+
+function toCommand(command: StepRequest['command']): Command {
+  if (command.kind !== 'service-result' || !('bpmnError' in command.result)) return command;
+  const { name, message, code } = command.result.bpmnError;
+  const error = Object.assign(new Error(message), { name, code });
+  return { kind: 'service-result', executionId: command.executionId, result: { bpmnError: error } };
+}
+
+async function step(request: StepRequest): Promise<WireOutcome | null> {
+  const definition = definitionFor(request);
+  if (!definition) return null;
+  const { now, frozen } = request.clock;
+  const offset = now - Date.now();
+  const clock = frozen ? () => now : () => Date.now() + offset;
+  const outcome = await executeStep(
+    definition,
+    request.state,
+    request.variables,
+    toCommand(request.command),
+    clock,
+    request.limits,
+  );
+  const { runaway } = outcome;
+  return {
+    ...outcome,
+    runaway: runaway ? { code: runaway.code, message: runaway.message, elementId: runaway.elementId } : null,
+  };
+}
+
+function toWireError(err: unknown): WireError {
+  if (err instanceof AppError) {
+    return {
+      name: err.name,
+      message: err.message,
+      app: { status: err.status, code: err.code, details: err.details, extra: err.extra },
+    };
+  }
+  const error = err instanceof Error ? err : new Error(String(err));
+  return { name: error.name, message: error.message };
+}
+
+async function handle(request: EngineRequest): Promise<EngineReply> {
+  try {
+    switch (request.kind) {
+      case 'step': {
+        const value = await step(request);
+        if (!value) return { id: request.id, ok: false, missingDefinition: request.definition.id };
+        return { id: request.id, ok: true, value };
+      }
+      case 'compile': {
+        const services = new Set(request.services);
+        const value = await compileDefinition(request.xml, { has: (name) => services.has(name) }, request.limits);
+        return { id: request.id, ok: true, value };
+      }
+      case 'lint':
+        return { id: request.id, ok: true, value: await lintXml(request.xml, request.data) };
+    }
+  } catch (err) {
+    return { id: request.id, ok: false, error: toWireError(err) };
+  }
+}
+
+port.on('message', (request: EngineRequest) => {
+  void handle(request).then((reply) => port.postMessage(reply));
+});
+port.postMessage({ ready: true });
