@@ -15,6 +15,7 @@ import * as collectionAndRisk from './20261123_12_collection_and_risk.js';
 import * as dishonestList from './20261203_14_dishonest_list.js';
 import * as taskDelegation from './20261203_15_task_delegation.js';
 import * as loginThrottleDelays from './20261204_16_login_throttle_delays.js';
+import * as capacityChanges from './20261205_01_capacity_changes.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -37,6 +38,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261203_14_dishonest_list': dishonestList,
   '20261203_15_task_delegation': taskDelegation,
   '20261204_16_login_throttle_delays': loginThrottleDelays,
+  '20261205_01_capacity_changes': capacityChanges,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

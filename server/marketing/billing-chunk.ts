@@ -2,6 +2,8 @@ import type { Db } from '../db/index.js';
 import type { ReadingTypeCode } from '../domain/audit/index.js';
 import type { BillOutcome, RegisterReading, RunCustomer, RunMeter } from './billing-compute.js';
 import { shiftPeriod } from './billing-periods.js';
+import { completedChangesOf } from './capacity-changes.js';
+import { daysInMonth } from '../domain/billing/dates.js';
 import { inSubtree } from '../access/department-subtree.js';
 
 /**
@@ -46,7 +48,10 @@ function readingOf(row: Row, alias: string): RegisterReading | null {
 /** A uuid[] parameter as an array literal: the same text binds on pg and on PGlite. */
 const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
 
-/** Active customers in scope after `afterId` (keyset order by id); internal customers (000) are not billed. */
+/**
+ * Active customers in scope after `afterId` (keyset order by id); internal customers (000) are not
+ * billed, nor closed accounts (DOMAIN.md §9: a closed account is never billed again).
+ */
 export async function loadChunk(db: Db, scope: RunScope, afterId: string | null, size: number): Promise<RunCustomer[]> {
   const q = db('customers as c')
     .select('c.id', 'c.elec_type_code', 'c.voltage_level', 'c.pf_standard', 'c.tariff_code')
@@ -63,7 +68,8 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
   const customers = (await q) as Row[];
   if (customers.length === 0) return [];
   const ids = uuidArray(customers.map((c) => c.id as string));
-  const [meterRows, billRows] = await Promise.all([
+  const lastDay = `${scope.period}-${String(daysInMonth(scope.period)).padStart(2, '0')}`;
+  const [meterRows, billRows, changes] = await Promise.all([
     db.raw<{ rows: (Row & { register_digits: number; tou_capable: boolean })[] }>(
       `SELECT m.id, m.customer_id, m.multiplier::text AS multiplier, m.register_digits, m.tou_capable,
               to_char(m.install_date, 'YYYY-MM-DD') AS install_date, ${readingColumns('c')}, ${readingColumns('p')}
@@ -83,6 +89,11 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
         WHERE b.customer_id = ANY(?::uuid[]) AND b.period >= ? AND b.period < ? AND b.status <> 'written_off'`,
       [ids, shiftPeriod(scope.period, -12), scope.period],
     ),
+    completedChangesOf(
+      db,
+      customers.map((c) => c.id as string),
+      lastDay,
+    ),
   ]);
   const byId = new Map<string, RunCustomer>();
   for (const c of customers) {
@@ -95,6 +106,7 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
       tariffCode: c.tariff_code ?? null,
       meters: [],
       history: new Map(),
+      capacityChanges: changes.get(c.id as string) ?? [],
     });
   }
   for (const m of meterRows.rows) {
@@ -127,7 +139,8 @@ export interface ChunkCounts {
 
 /**
  * Upserts the chunk's bills on (customer_id, period): a re-run replaces its own earlier result
- * but never a bill that has payments (paid amount or allocations), which it counts as kept.
+ * but never a bill that has payments (paid amount or allocations), which it counts as kept. An
+ * account closed since its chunk was read gets no bill (DOMAIN.md §9), and counts as kept too.
  * Bill ids are derived from customer and period, so a re-run or a regenerated demo set is stable.
  */
 export async function writeBills(
@@ -172,6 +185,7 @@ export async function writeBills(
             x.audit_flags, x.consumption_kwh, ?
        FROM jsonb_to_recordset(?::jsonb) AS x(customer_id uuid, lines jsonb, total numeric, due_date date, status text,
                                               audit_flags jsonb, consumption_kwh numeric)
+      WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = x.customer_id AND c.status = 'closed')
      ON CONFLICT (customer_id, period) DO UPDATE
         SET lines = excluded.lines, total = excluded.total, due_date = excluded.due_date, status = excluded.status,
             audit_flags = excluded.audit_flags, consumption_kwh = excluded.consumption_kwh,

@@ -7,7 +7,14 @@ import {
   type TouRegisterCode,
   type Voltage,
 } from '../domain/audit/index.js';
-import { type BillLine, type BillQuoteRequest, isResidentialCategory, quoteBill } from '../domain/billing/index.js';
+import {
+  type BillLine,
+  type BillQuoteRequest,
+  type CapacityChange,
+  capacityBlocksOf,
+  isResidentialCategory,
+  quoteBill,
+} from '../domain/billing/index.js';
 import type { ElecTypeCode } from '../domain/billing/index.js';
 import { daysInMonth } from '../domain/billing/dates.js';
 import { type Dec, dec, sum } from '../domain/decimal.js';
@@ -51,6 +58,8 @@ export interface RunCustomer {
   meters: RunMeter[];
   /** kWh of the customer's earlier bills, by period (the 12 months before this one at least). */
   history: ReadonlyMap<string, string>;
+  /** Completed suspensions, reductions and restorations up to the end of the period (DOMAIN.md §9). */
+  capacityChanges?: readonly CapacityChange[] | undefined;
 }
 
 export interface ComputedBill {
@@ -164,13 +173,28 @@ function auditInput(customer: RunCustomer, period: string, advance: Advance, avg
     readingTypes: [typed.current?.readingType, typed.previous?.readingType].filter(
       (t): t is ReadingTypeCode => t !== undefined,
     ),
-    // Rule 13: no earlier bill, and a meter installed within the billed interval.
+    // Rule 13: no earlier bill, and a meter installed within the billed interval; or capacity sealed
+    // or unsealed in the billed month.
     firstBill:
       customer.history.size === 0 &&
       customer.meters.some((m) => m.installDate !== null && m.installDate >= firstPeriodDay)
         ? 'connection'
-        : null,
+        : changedIn(customer, period)
+          ? 'change'
+          : null,
   };
+}
+
+/** Whether capacity was sealed or unsealed during `period` (DOMAIN.md §9). */
+function changedIn(customer: RunCustomer, period: string): boolean {
+  return (customer.capacityChanges ?? []).some((c) => (c.sealedOn ?? c.unsealedOn ?? '').startsWith(period));
+}
+
+/** The two-part customer's capacity: blocks in a month of change, else the contracted kVA. */
+function capacityOf(customer: RunCustomer, period: string): NonNullable<BillQuoteRequest['customer']> {
+  const kva = customer.capacityKva ?? '0';
+  const blocks = customer.capacityChanges?.length ? capacityBlocksOf(kva, customer.capacityChanges, period) : null;
+  return { capacityKva: kva, basicChargeMethod: 'capacity', ...(blocks ? { capacityBlocks: blocks } : {}) };
 }
 
 /**
@@ -199,7 +223,7 @@ export function computeBill(
       {
         customer: {
           category: customer.elecTypeCode as ElecTypeCode,
-          ...(kind === 'two-part' ? { capacityKva: customer.capacityKva ?? '0', basicChargeMethod: 'capacity' } : {}),
+          ...(kind === 'two-part' ? capacityOf(customer, period) : {}),
           pfStandard,
         },
         usage: {

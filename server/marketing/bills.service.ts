@@ -55,6 +55,8 @@ export class BillsService {
    */
   async issue(input: BillInsert, actor: Actor): Promise<Bill> {
     const customer = await this.customers.visible({ id: input.customerId }, actor, 'billing', 'run');
+    // DOMAIN.md §9: a closed account is never billed again; its final bill is issued before it closes.
+    if (customer.status === 'closed') throw new Conflict('CUSTOMER_CLOSED', 'a closed account is never billed again');
     const problems = [
       !isYearMonth(input.period) && { field: 'period', reason: 'must be YYYY-MM' },
       !isIsoDate(input.dueDate) && { field: 'dueDate', reason: 'must be YYYY-MM-DD' },

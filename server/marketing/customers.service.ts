@@ -187,6 +187,10 @@ export class CustomersService {
       await this.requireParent(patch.groupParentId);
     }
     if (patch.status === 'closed' && current.status !== 'closed') await this.requireNoArrears(id);
+    // DOMAIN.md §9: a closed account stays closed; re-using the address is a new connection.
+    if (current.status === 'closed' && patch.status !== undefined && patch.status !== 'closed') {
+      throw new Conflict('CUSTOMER_CLOSED', 'a closed account cannot be reopened; connect the address anew');
+    }
     const changes = columnsOf(patch);
     await this.db.transaction(async (trx) => {
       await trx('customers')
