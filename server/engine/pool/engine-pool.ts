@@ -26,6 +26,8 @@ export interface EnginePoolOptions {
   logger: Logger;
   /** How long a deploy's compile or lint may take before it is refused (ms). */
   documentTimeoutMs?: number;
+  /** The worker module (a test's stand-in for the engine worker); a .ts module loads through tsx. */
+  entry?: URL;
 }
 
 type RequestBody = StepRequest | CompileRequest | LintRequest;
@@ -78,9 +80,10 @@ export class EnginePool implements EngineRunner {
   }
 
   private spawn(): Slot {
-    const isTs = WORKER_ENTRY.pathname.endsWith('.ts');
-    const worker = new Worker(isTs ? BOOTSTRAP : WORKER_ENTRY, {
-      workerData: { entry: WORKER_ENTRY.href },
+    const entry = this.options.entry ?? WORKER_ENTRY;
+    const isTs = entry.pathname.endsWith('.ts');
+    const worker = new Worker(isTs ? BOOTSTRAP : entry, {
+      workerData: { entry: entry.href },
       resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
       // Its logs are the platform's: nothing of its own on stdout.
       stdout: false,

@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EnginePool } from '../../../../server/engine/pool/engine-pool.js';
+import type { DeployedDefinition } from '../../../../server/engine/pool/runner.js';
+import { DEFAULT_PROCESS_LIMITS } from '../../../../server/engine/runnability.js';
+import { DEFAULT_STEP_LIMITS, RunawayStep } from '../../../../server/engine/runtime.js';
+import { AppError } from '../../../../server/lib/errors.js';
+import { createLogger } from '../../../../server/lib/logger.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/bpmn/${name}`, import.meta.url), 'utf8');
+const logger = createLogger('silent');
+const realClock = { now: () => Date.now(), frozen: false };
+
+describe('the engine pool', () => {
+  let pool: EnginePool | null = null;
+  afterEach(async () => {
+    await pool?.close();
+    pool = null;
+  });
+
+  async function deployed(p: EnginePool, name: string, id = name): Promise<DeployedDefinition> {
+    const compiled = await p.compile(fixture(name), [], DEFAULT_PROCESS_LIMITS);
+    return { id, key: compiled.key, version: 1, meta: compiled.meta, serializedContext: compiled.serializedContext };
+  }
+
+  it('compiles, lints and runs steps on worker threads, not on the caller’s', async () => {
+    pool = new EnginePool({ workers: 2, memoryMb: 256, logger });
+    const definition = await deployed(pool, 'loop.endless.bpmn');
+    // when a step runs while the caller's thread keeps counting
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    const outcome = await pool.step(definition, null, { forever: true }, { kind: 'start' }, realClock, {
+      ...DEFAULT_STEP_LIMITS,
+      maxActivityExecutions: 1_000_000_000,
+      maxStepMs: 600,
+    });
+    clearInterval(ticker);
+    // then the engine ran its loop until the step's time limit, as a runaway kept as an incident
+    expect(outcome.status).toBe('failed');
+    expect(outcome.runaway).toBeInstanceOf(RunawayStep);
+    expect(outcome.runaway?.code).toBe('STEP_TIME_LIMIT');
+    // and meanwhile this thread was free: its timer fired throughout the 600 ms the engine was busy
+    expect(ticks).toBeGreaterThan(20);
+  });
+
+  it('rebuilds the platform’s errors from the worker, with their status and code', async () => {
+    pool = new EnginePool({ workers: 1, memoryMb: 256, logger });
+    // when a document that is not XML is compiled
+    const error = await pool.compile('<definitions', [], DEFAULT_PROCESS_LIMITS).catch((e: unknown) => e);
+    // then the caller gets the platform's own 400, as if compiled on its thread
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ status: 400, code: 'BPMN_XML_INVALID' });
+    // and the lint answers in its words
+    const issues = await pool.lint(fixture('loop.endless.bpmn'), {
+      services: [],
+      roles: [],
+      users: [],
+      forms: null,
+      limits: DEFAULT_PROCESS_LIMITS,
+    });
+    expect(Array.isArray(issues)).toBe(true);
+  });
+
+  it('keeps a frozen clock standing still for the whole step', async () => {
+    pool = new EnginePool({ workers: 1, memoryMb: 256, logger });
+    const definition = await deployed(pool, 'timer.intermediate.bpmn');
+    const at = Date.parse('2026-03-02T01:00:00Z');
+    const outcome = await pool.step(
+      definition,
+      null,
+      {},
+      { kind: 'start' },
+      { now: () => at, frozen: true },
+      DEFAULT_STEP_LIMITS,
+    );
+    expect(outcome.history.length).toBeGreaterThan(0);
+    for (const event of outcome.history) expect(event.at.getTime()).toBe(at);
+  });
+
+  it('sends a version’s context to each worker once, and again when the worker no longer has it', async () => {
+    pool = new EnginePool({ workers: 2, memoryMb: 256, logger });
+    const definition = await deployed(pool, 'loop.endless.bpmn');
+    // when many steps of one version run on two workers at once
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        pool!.step(definition, null, { forever: false }, { kind: 'start' }, realClock, DEFAULT_STEP_LIMITS),
+      ),
+    );
+    // then every one completes
+    expect(outcomes.map((o) => o.status)).toEqual(Array(20).fill('completed'));
+  });
+
+  it('replaces a worker that never answers: the step fails as a runaway, the next is served', async () => {
+    pool = new EnginePool({
+      workers: 1,
+      memoryMb: 256,
+      logger,
+      entry: new URL('./stuck-worker.ts', import.meta.url),
+    });
+    const definition: DeployedDefinition = {
+      id: 'd',
+      key: 'k',
+      version: 1,
+      meta: {} as never,
+      serializedContext: '{}',
+    };
+    const limits = { ...DEFAULT_STEP_LIMITS, maxStepMs: 100 };
+    // when a step holds its worker past the hard limit (twice the step's limit plus a second)
+    const stuck = await pool.step(definition, { before: true }, { hang: true }, { kind: 'start' }, realClock, limits);
+    // then the step fails into an incident, keeping the state from before the command
+    expect(stuck).toMatchObject({ status: 'failed', state: { before: true }, applied: true });
+    expect(stuck.runaway?.code).toBe('STEP_TIME_LIMIT');
+    // and a fresh worker serves the next step
+    const next = await pool.step(definition, null, { n: 1 }, { kind: 'start' }, realClock, limits);
+    expect(next).toMatchObject({ status: 'completed', state: { echoed: { n: 1 } } });
+  });
+
+  it('replaces a worker that runs out of memory: the step fails as a runaway, the next is served', async () => {
+    pool = new EnginePool({
+      workers: 1,
+      memoryMb: 64,
+      logger,
+      entry: new URL('./stuck-worker.ts', import.meta.url),
+    });
+    const definition: DeployedDefinition = {
+      id: 'd',
+      key: 'k',
+      version: 1,
+      meta: {} as never,
+      serializedContext: '{}',
+    };
+    const hungry = await pool.step(definition, null, { allocate: true }, { kind: 'start' }, realClock, {
+      ...DEFAULT_STEP_LIMITS,
+      maxStepMs: 60_000,
+    });
+    expect(hungry).toMatchObject({ status: 'failed', state: null });
+    expect(hungry.runaway?.code).toBe('STEP_MEMORY_LIMIT');
+    const next = await pool.step(definition, null, { n: 2 }, { kind: 'start' }, realClock, DEFAULT_STEP_LIMITS);
+    expect(next).toMatchObject({ status: 'completed' });
+  });
+
+  it('refuses new work once closed, and fails what was waiting', async () => {
+    pool = new EnginePool({ workers: 1, memoryMb: 256, logger });
+    const waiting = pool.compile(fixture('loop.endless.bpmn'), [], DEFAULT_PROCESS_LIMITS).catch((e: unknown) => e);
+    await pool.close();
+    expect(await waiting).toMatchObject({ message: expect.stringMatching(/closed/) });
+    await expect(
+      pool.lint('<x/>', { services: [], roles: [], users: [], forms: null, limits: DEFAULT_PROCESS_LIMITS }),
+    ).rejects.toThrow(/closed/);
+    pool = null;
+  });
+});
