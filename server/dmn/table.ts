@@ -25,7 +25,6 @@ interface Owner {
 /** Reads and compiles a decisionTable; null when it has problems (recorded in the context). */
 export function parseDecisionTable(owner: Owner, element: XmlElement, context: ParseContext): DecisionTable | null {
   const before = context.problems.length;
-  const { hitPolicy, aggregation } = policyOf(owner, element, context);
   const inputElements = childrenNamed(element, 'input');
   const outputElements = childrenNamed(element, 'output');
   const ruleElements = childrenNamed(element, 'rule');
@@ -37,8 +36,10 @@ export function parseDecisionTable(owner: Owner, element: XmlElement, context: P
   if (ruleElements.length > limits.maxRules) tooMany('rules', ruleElements.length, limits.maxRules);
   if (outputElements.length === 0)
     problem(context, owner.id, `decision '${owner.id}': the table has no output`, element);
+  // Past a limit, compiling the rest would cost what the limit protects.
   if (context.problems.length > before) return null;
 
+  const { hitPolicy, aggregation } = policyOf(owner, element, context);
   const table = attribute(element, 'id') ?? owner.id;
   const inputs = inputElements.map((input, i) => parseInput(owner, input, i, context));
   const outputs = parseOutputs(owner, element, outputElements, context);
