@@ -1,4 +1,4 @@
-import { type Dec, dec } from '../decimal.js';
+import { Dec, dec, sum } from '../decimal.js';
 import {
   type EnergyPrices,
   type ResidentialTieredVersion,
@@ -9,7 +9,7 @@ import {
 import { BillingInputError } from './errors.js';
 import type { Usage } from './inputs.js';
 import { type BillLine, LINE_TYPES, billLine } from './lines.js';
-import { splitTiers, splitTouWithinTiers } from './tiers.js';
+import { proratedThresholds, splitTiers, splitTouWithinTiers, tierMonthsLeft } from './tiers.js';
 
 const PERIOD_LABELS: Record<TouPeriod, string> = {
   sharp: 'sharp peak',
@@ -56,14 +56,49 @@ function tierLine(tier: Tier, part: string, kwh: Dec, prices: TierPrices): BillL
   return billLine(LINE_TYPES.energy, `Energy, tier ${tier.slice(-1)}${part}`, kwh, dec(prices[tier]));
 }
 
+/** What a residential bill knows of the household beyond its energy (DOMAIN.md §5.1). */
+export interface Household {
+  /** The billed month, YYYY-MM. */
+  month: string;
+  /** Gets the tariff's free kWh a month (低保户 / 五保户). */
+  lowIncome: boolean;
+  /** The day the account was connected, for the mid-year proration of the tier thresholds. */
+  connectedOn: string | null;
+}
+
+function thresholdsOf(version: ResidentialTieredVersion, household: Household | undefined) {
+  const { thresholdsKwh } = version;
+  if (!version.midYearProration || version.tierPeriod !== 'annual' || !household?.connectedOn) return thresholdsKwh;
+  const left = tierMonthsLeft(household.month, version.tierYearStart ?? '01-01', household.connectedOn.slice(0, 7));
+  return left === null ? thresholdsKwh : proratedThresholds(thresholdsKwh, left);
+}
+
+/** The free kWh of a low-income household taken from the month's first kWh: the lowest tiers first. */
+function freeOf(version: ResidentialTieredVersion, household: Household | undefined, tiers: Dec[]) {
+  const allowance = household?.lowIncome ? dec(version.lowIncomeFreeKwhPerMonth ?? 0) : dec(0);
+  let left = Dec.min(allowance, sum(tiers));
+  const free = left;
+  const charged = tiers.map((q) => {
+    const taken = Dec.min(q, left);
+    left = left.minus(taken);
+    return q.minus(taken);
+  });
+  return { free, charged };
+}
+
+const FREE_LABEL = 'Energy, free allowance (low-income household)';
+
 /**
  * Energy lines (01) of a residential tiered tariff (DOMAIN.md §5.1): the bill's kWh split over the
- * tiers after `tierYearKwhBefore`; a TOU household's tier kWh split again into peak and valley.
+ * tiers after `tierYearKwhBefore`; a TOU household's tier kWh split again into peak and valley. A
+ * low-income household's free kWh are the month's first (lowest-tier) kWh, shown at price 0 and
+ * still counted in the tier year; a mid-year account's thresholds are prorated when the tariff says so.
  */
 export function residentialEnergyLines(
   tariffCode: string,
   version: ResidentialTieredVersion,
   usage: Usage,
+  household?: Household,
 ): BillLine[] {
   const before = usage.tierYearKwhBefore;
   if (before === null && version.tierPeriod === 'annual') {
@@ -72,9 +107,9 @@ export function residentialEnergyLines(
       `tariff ${tariffCode} has annual tiers: usage.tierYearKwhBefore (kWh already billed this tier year, 0 for the first bill) is required`,
     );
   }
-  const split = splitTiers(usage.totalKwh, before ?? 0, version.thresholdsKwh);
-  const tiers = [split.q1, split.q2, split.q3];
-  const lines: (BillLine | null)[] = [];
+  const split = splitTiers(usage.totalKwh, before ?? 0, thresholdsOf(version, household));
+  const { free, charged: tiers } = freeOf(version, household, [split.q1, split.q2, split.q3]);
+  const lines: (BillLine | null)[] = [free.isZero() ? null : billLine(LINE_TYPES.energy, FREE_LABEL, free, dec(0))];
   if (usage.registers === null) {
     TIERS.forEach((tier, i) => lines.push(tierLine(tier, '', tiers[i] ?? dec(0), version.prices.flat)));
   } else {
@@ -93,7 +128,8 @@ export function residentialEnergyLines(
         );
       }
     }
-    const shares = splitTouWithinTiers(tiers, usage.registers.peak ?? 0, usage.registers.valley ?? 0);
+    // The free kWh take their share of peak and valley first, so the tiers keep the rest exactly.
+    const [, ...shares] = splitTouWithinTiers([free, ...tiers], usage.registers.peak ?? 0, usage.registers.valley ?? 0);
     TIERS.forEach((tier, i) => {
       const share = shares[i] ?? { peak: dec(0), valley: dec(0) };
       lines.push(tierLine(tier, ' peak', share.peak, touPeak));

@@ -3,12 +3,13 @@ import {
   type PfStandard,
   type TariffDefinition,
   type TariffVersion,
+  isIsoDate,
   isYearMonth,
   selectTariffVersion,
 } from '../tariffs/index.js';
 import { basicChargeLines, prorationOf } from './basic-charge.js';
 import { readCapacityBlocks, totalKva } from './capacity-blocks.js';
-import { periodEnergyLines, residentialEnergyLines } from './energy.js';
+import { type Household, periodEnergyLines, residentialEnergyLines } from './energy.js';
 import { BillingInputError } from './errors.js';
 import { type InPriceLevy, governmentFundLines, inPriceLevies } from './funds.js';
 import { type Customer, type Usage, readCustomer, readDecimal, readUsage } from './inputs.js';
@@ -76,6 +77,20 @@ function capacityChange(request: BillQuoteRequest, version: TariffVersion, custo
   return { month: request.period.month, blocks, customer: { ...customer, capacityKva: kva } };
 }
 
+function householdOf(request: BillQuoteRequest, kind: TariffVersion['kind']): Household {
+  const { lowIncome = false, connectedOn } = request.customer ?? {};
+  if (lowIncome && kind !== 'residential-tiered') {
+    throw new BillingInputError('customer.lowIncome', `a ${kind} tariff has no free kWh for low-income households`);
+  }
+  if (connectedOn !== undefined && (!isIsoDate(connectedOn) || connectedOn.slice(0, 7) > request.period.month)) {
+    throw new BillingInputError(
+      'customer.connectedOn',
+      'customer.connectedOn must be a date no later than the billed month',
+    );
+  }
+  return { month: request.period.month, lowIncome, connectedOn: connectedOn ?? null };
+}
+
 const amountOf = (lines: readonly BillLine[]): Dec => sum(lines.map((l) => l.amount));
 
 /**
@@ -108,9 +123,10 @@ export function quoteBill(request: BillQuoteRequest, tariff: TariffDefinition): 
 
   const change = capacityChange(request, version, customer, days);
 
+  const household = householdOf(request, version.kind);
   const energy =
     version.kind === 'residential-tiered'
-      ? residentialEnergyLines(tariff.code, version, usage)
+      ? residentialEnergyLines(tariff.code, version, usage, household)
       : periodEnergyLines(tariff.code, version.energyPrices, usage);
   const basic =
     version.kind === 'two-part'

@@ -43,6 +43,10 @@ export interface BillQuoteRequest {
          * blocks with the days each was sealed; they add up to `capacityKva` (which may be left out).
          */
         capacityBlocks?: CapacityBlockInput[] | undefined;
+        /** Residential: a low-income household gets the tariff's free kWh a month (DOMAIN.md §5.1). */
+        lowIncome?: boolean | undefined;
+        /** Residential: the day the account was connected, for the mid-year proration of the tiers. */
+        connectedOn?: string | undefined;
       }
     | undefined;
   usage: {
@@ -143,6 +147,8 @@ export const billQuoteRequestSchema = z.strictObject({
         .array(capacityBlockSchema)
         .min(1, 'customer.capacityBlocks needs at least one block')
         .optional(),
+      lowIncome: z.boolean({ error: 'customer.lowIncome must be true or false' }).optional(),
+      connectedOn: isoDateString('customer.connectedOn').optional(),
     })
     .optional(),
   usage: z.strictObject({

@@ -59,3 +59,29 @@ export function splitTouWithinTiers(
     return { peak: share, valley: kwh.minus(share) };
   });
 }
+
+const monthIndex = (yearMonth: string) => Number(yearMonth.slice(0, 4)) * 12 + Number(yearMonth.slice(5, 7)) - 1;
+
+/**
+ * Months left in the tier year of `month` for an account connected in `connectedMonth` (YYYY-MM),
+ * the month of connection included; null when it was connected before the tier year began. The
+ * tier year starts on the 1st of `tierYearStart`'s month (MM-DD): the tiers are billed by month.
+ */
+export function tierMonthsLeft(month: string, tierYearStart: string, connectedMonth: string): number | null {
+  const startMonth = Number(tierYearStart.slice(0, 2)) - 1;
+  const billed = monthIndex(month);
+  const start = billed - ((((billed - startMonth) % 12) + 12) % 12);
+  const connected = monthIndex(connectedMonth);
+  if (connected <= start) return null;
+  if (connected > billed) throw new RangeError(`connected in ${connectedMonth}, after the billed month ${month}`);
+  return 12 - (connected - start);
+}
+
+/**
+ * DOMAIN.md §5.1 (policy switch): a mid-year account's thresholds, prorated by the months left in
+ * the tier year (T × months / 12, to 0.01 kWh half up).
+ */
+export function proratedThresholds(thresholds: { t1: DecimalInput; t2: DecimalInput }, monthsLeft: number) {
+  const share = (t: DecimalInput) => dec(t).times(monthsLeft).dividedBy(12).toDecimalPlaces(2, Dec.ROUND_HALF_UP);
+  return { t1: share(thresholds.t1), t2: share(thresholds.t2) };
+}

@@ -68,6 +68,13 @@ const residentialTieredSchema = z.strictObject({
     .optional(),
   /** Upper bounds of tier 1 and tier 2 in kWh per tier period: tier 1 ≤ T1 < tier 2 ≤ T2 < tier 3. */
   thresholdsKwh: z.strictObject({ t1: decimalString('T1', 'positive'), t2: decimalString('T2', 'positive') }),
+  /**
+   * DOMAIN.md §5.1 policy switch (annual tiers): an account connected after the tier year started
+   * gets T1 and T2 prorated by the months left in the tier year, its month of connection included.
+   */
+  midYearProration: z.boolean({ error: 'midYearProration must be true or false' }).optional(),
+  /** DOMAIN.md §5.1 (cfg, 10–15): kWh a month a low-income household does not pay for. */
+  lowIncomeFreeKwhPerMonth: decimalString('lowIncomeFreeKwhPerMonth', 'non-negative').optional(),
   prices: z.strictObject({
     flat: tierPricesSchema,
     touPeak: tierPricesSchema.optional(),
