@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   realtime: () => import('./realtime.js'),
   collection: () => import('./collection.js'),
   responsiveness: () => import('./responsiveness.js'),
+  dmn: () => import('./dmn.js'),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));

@@ -13,6 +13,8 @@ export interface ParseContext {
   /** The document's default expression language (definitions/@expressionLanguage). */
   language: string | undefined;
   problems: DmnProblem[];
+  /** Compiled table cells by language and text (table.ts `cell`). */
+  cells: Map<string, unknown>;
 }
 
 export function problem(

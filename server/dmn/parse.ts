@@ -53,6 +53,7 @@ export function parseDmn(xml: string, limits: DmnLimits = DEFAULT_DMN_LIMITS): D
     names: {},
     language: attribute(root, 'expressionLanguage'),
     problems: [],
+    cells: new Map(),
   };
   for (const name of documentNames(root)) context.names[name] = null;
   for (const imported of childrenNamed(root, 'import')) {

@@ -162,8 +162,10 @@ function parseRule(
     const text = textOf(entry);
     const language = attribute(entry, 'expressionLanguage') ?? context.language;
     const column = `${where}, input '${inputs[i]?.label ?? i + 1}'`;
-    return compiled(context, id, column, text, entry, () =>
-      compileUnaryTests(feelText(text, language, false), context.names),
+    return cell(context, `test ${language ?? ''} ${text}`, () =>
+      compiled(context, id, column, text, entry, () =>
+        compileUnaryTests(feelText(text, language, false), context.names),
+      ),
     );
   });
   const conclusions = outputEntries.map((entry, i) => {
@@ -171,8 +173,10 @@ function parseRule(
     if (text.trim() === '') return null;
     const language = attribute(entry, 'expressionLanguage') ?? context.language;
     const column = `${where}, output '${outputs[i]?.name ?? i + 1}'`;
-    return compiled(context, id, column, text, entry, () =>
-      compileExpression(feelText(text, language, true), context.names),
+    return cell(context, `expression ${language ?? ''} ${text}`, () =>
+      compiled(context, id, column, text, entry, () =>
+        compileExpression(feelText(text, language, true), context.names),
+      ),
     );
   });
   if (tests.includes(null) || conclusions.some((c, i) => c === null && textOf(outputEntries[i]).trim() !== ''))
@@ -183,6 +187,19 @@ function parseRule(
     inputEntries: tests as NonNullable<(typeof tests)[number]>[],
     outputEntries: conclusions,
   };
+}
+
+/**
+ * A table's cells repeat (`true`, `"Fall", "Winter"`, `>= 18`); each distinct text is compiled
+ * once per document. Compiled cells are pure functions of their text, so sharing is safe; a
+ * failure is not kept, so every faulty cell is reported with its own rule.
+ */
+function cell<T>(context: ParseContext, key: string, compile: () => T | null): T | null {
+  const known = context.cells.get(key) as T | undefined;
+  if (known) return known;
+  const made = compile();
+  if (made) context.cells.set(key, made);
+  return made;
 }
 
 /** What DMN requires of a table for its hit policy, checked at deploy rather than at the first evaluation. */
