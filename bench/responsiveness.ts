@@ -54,8 +54,11 @@ async function whileProbing(url: string, work: () => Promise<void>): Promise<Pro
         const res = await fetch(`${url}/healthz`);
         await res.arrayBuffer();
         if (!res.ok) probe.failures++;
-      } catch {
+      } catch (err) {
         probe.failures++;
+        process.stderr.write(
+          `/healthz failed after ${Math.round(performance.now() - before)} ms: ${String(err)} ${String((err as Error).cause ?? '')}\n`,
+        );
       }
       probe.latencies.push(performance.now() - before);
       await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
@@ -80,7 +83,10 @@ async function expectStatus(res: Promise<{ status: number; body: unknown }>, sta
 async function run(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-responsiveness-'));
   const servers: ServerProcess[] = [];
-  const results: Record<string, ReturnType<typeof summary> & { failures: number; workMs: number }> = {};
+  const results: Record<
+    string,
+    ReturnType<typeof summary> & { failures: number; workMs: number; outcome: string | undefined }
+  > = {};
   const body = async (url: string | null) => {
     const server = new ServerProcess(await freePort(), {
       ...(url ? { DATABASE_URL: url } : { DATA_DIR: dataDir }),
@@ -115,8 +121,10 @@ async function run(): Promise<void> {
         201,
         `start ${key}`,
       );
+    // Let the start-up work (first rollups and scans, the engine workers' first load) settle.
+    await new Promise((r) => setTimeout(r, 5_000));
     let deployed = 0;
-    const scenarios: Record<string, () => Promise<unknown>> = {
+    const scenarios: Record<string, () => Promise<{ body: unknown } | void>> = {
       idle: () => new Promise((r) => setTimeout(r, 500)),
       'deploy 1 982 elements': () =>
         expectStatus(
@@ -135,15 +143,18 @@ async function run(): Promise<void> {
       const latencies: number[] = [];
       let failures = 0;
       let workMs = 0;
+      let outcome: string | undefined;
       for (let i = 0; i < ROUNDS; i++) {
         const probe = await whileProbing(server.url, async () => {
-          await work();
+          const res = await work();
+          const body = res?.body as { status?: string; version?: number; definition?: { version: number } } | undefined;
+          outcome = body?.status ?? (body?.definition ? 'deployed' : undefined);
         });
         latencies.push(...probe.latencies);
         failures += probe.failures;
         workMs = Math.max(workMs, probe.workMs);
       }
-      results[name] = { ...summary(latencies), failures, workMs: round(workMs) };
+      results[name] = { ...summary(latencies), failures, workMs: round(workMs), outcome };
       report(`/healthz while: ${name}`, { ...results[name] });
     }
   };

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
+import { PgliteThread } from './pglite-thread.js';
 import pg from 'pg';
 import { migrationSource } from '../../migrations/index.js';
 
@@ -71,13 +72,17 @@ export function createDatabase(options: DatabaseOptions): Db {
       },
     });
   }
-  let connection: Record<string, string> = {};
+  let dir: string | null = null;
   if (!options.memory) {
-    const dir = path.resolve(options.dataDir ?? './data', 'pglite');
+    dir = path.resolve(options.dataDir ?? './data', 'pglite');
     mkdirSync(dir, { recursive: true });
-    connection = { filename: dir };
   }
-  const config: Knex.Config = { client: ClientPgLite, dialect: 'postgres', connection };
+  // PGlite on a thread of its own: a long query would otherwise hold the event loop throughout.
+  const config: Knex.Config = {
+    client: ClientPgLite,
+    dialect: 'postgres',
+    connection: { pglite: new PgliteThread(dir) } as unknown as Knex.StaticConnectionConfig,
+  };
   return knexFactory(config);
 }
 

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { CompiledDefinition } from '../definitions.js';
 import { RunawayStep, runawayOutcome, type Command, type EngineState, type StepOutcome } from '../runtime.js';
 import type { ProcessLimits } from '../runnability.js';
@@ -7,6 +7,7 @@ import type { LintIssue } from '../../lint/config.js';
 import type { PlatformLintData } from '../../lint/rules/support.js';
 import { AppError, Invalid } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
+import { siblingModule, startWorker } from '../../lib/worker-thread.js';
 import type {
   CompileRequest,
   EngineReply,
@@ -54,8 +55,7 @@ interface Slot {
   stopping: 'timeout' | null;
 }
 
-const WORKER_ENTRY = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url);
+const WORKER_ENTRY = siblingModule('worker', import.meta.url);
 
 /** Extra time a worker gets past a step's own time limit (checked inside the engine) before it is stopped. */
 function hardStepTimeoutMs(limits: StepLimits): number {
@@ -80,10 +80,7 @@ export class EnginePool implements EngineRunner {
   }
 
   private spawn(): Slot {
-    const entry = this.options.entry ?? WORKER_ENTRY;
-    const isTs = entry.pathname.endsWith('.ts');
-    const worker = new Worker(isTs ? BOOTSTRAP : entry, {
-      workerData: { entry: entry.href },
+    const worker = startWorker(this.options.entry ?? WORKER_ENTRY, {
       resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
       // Its logs are the platform's: nothing of its own on stdout.
       stdout: false,
