@@ -5,7 +5,7 @@ import { shanghaiDateOf } from '../domain/calendar/index.js';
 import type { Actor } from '../lib/actor.js';
 import type { AgeingBucket, ArrearsReport, BillArrears, CustomerArrears } from './arrears.contract.js';
 import type { CustomersService } from './customers.service.js';
-import { creditBalance } from './ledger.js';
+import { MONEY_IN, creditBalance } from './ledger.js';
 
 export type { AgeingBucket, ArrearsReport, BillArrears, CustomerArrears } from './arrears.contract.js';
 
@@ -117,7 +117,7 @@ export class ArrearsService {
     const rows = await this.db('payment_allocations as a')
       .join('payments as p', 'p.id', 'a.payment_id')
       .whereIn('a.bill_id', billIds)
-      .where('p.kind', 'payment')
+      .whereIn('p.kind', MONEY_IN)
       .whereNotExists((q) => {
         q.select(this.db.raw('1')).from('payments as r').whereRaw('r.reverses_payment_id = p.id');
       })

@@ -17,6 +17,8 @@ export const auditFlagSchema = z.object({
   message: z.string(),
 });
 
+export const BILL_KINDS = ['energy', 'adjustment'] as const;
+
 export const BILL_STATUSES = ['held', 'issued', 'partly_paid', 'settled', 'written_off'] as const;
 
 /** A bill (电费; DOMAIN.md §1): money as decimal strings, the period as YYYY-MM. */
@@ -26,6 +28,8 @@ export const billSchema = z.object({
   customerId: z.guid(),
   /** YYYY-MM. */
   period: z.string(),
+  /** `energy`: the month's bill (one per month); `adjustment`: an approved meter adjustment back-billed. */
+  kind: z.enum(BILL_KINDS),
   lines: z.array(billLineSchema),
   total: decimalString,
   paidAmount: decimalString,
@@ -46,6 +50,7 @@ export interface BillRow {
   id: string;
   customer_id: string;
   period: string;
+  kind: string;
   lines: BillLine[] | null;
   total: string;
   paid_amount: string;
@@ -62,6 +67,7 @@ export function toBill(row: BillRow): Bill {
     id: row.id,
     customerId: row.customer_id,
     period: row.period,
+    kind: row.kind as Bill['kind'],
     lines: row.lines ?? [],
     total: decimal(row.total),
     paidAmount: decimal(row.paid_amount),

@@ -86,7 +86,8 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
               coalesce(b.consumption_kwh, (SELECT sum((l->>'quantity')::numeric) FROM jsonb_array_elements(b.lines) l
                                             WHERE l->>'type' = '01'), 0)::text AS kwh
          FROM bills b
-        WHERE b.customer_id = ANY(?::uuid[]) AND b.period >= ? AND b.period < ? AND b.status <> 'written_off'`,
+        WHERE b.customer_id = ANY(?::uuid[]) AND b.period >= ? AND b.period < ? AND b.status <> 'written_off'
+          AND b.kind = 'energy'`,
       [ids, shiftPeriod(scope.period, -12), scope.period],
     ),
     completedChangesOf(
@@ -186,7 +187,7 @@ export async function writeBills(
        FROM jsonb_to_recordset(?::jsonb) AS x(customer_id uuid, lines jsonb, total numeric, due_date date, status text,
                                               audit_flags jsonb, consumption_kwh numeric)
       WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = x.customer_id AND c.status = 'closed')
-     ON CONFLICT (customer_id, period) DO UPDATE
+     ON CONFLICT (customer_id, period) WHERE kind = 'energy' DO UPDATE
         SET lines = excluded.lines, total = excluded.total, due_date = excluded.due_date, status = excluded.status,
             audit_flags = excluded.audit_flags, consumption_kwh = excluded.consumption_kwh,
             billing_run_id = excluded.billing_run_id, issued_by = excluded.issued_by, issued_at = now()

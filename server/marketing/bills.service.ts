@@ -19,6 +19,7 @@ const billColumns = (db: Db) => [
   'id',
   'customer_id',
   'period',
+  'kind',
   'lines',
   'total',
   'paid_amount',

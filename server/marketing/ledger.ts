@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
 import { type Dec, dec, sum } from '../domain/decimal.js';
 
@@ -6,6 +7,9 @@ import { type Dec, dec, sum } from '../domain/decimal.js';
  * how it settles unsettled bills. Every function runs inside the caller's transaction, after
  * `lockAccount`, so two payments of one customer never allocate the same money twice.
  */
+
+/** Rows of `payments` that bring money to the account: payments, and refunds of an adjustment (退补). */
+export const MONEY_IN = ['payment', 'adjustment'] as const;
 
 export type BillStatus = 'issued' | 'partly_paid' | 'settled' | 'written_off';
 
@@ -73,7 +77,8 @@ export async function lockAccount(trx: Db, customerId: string): Promise<void> {
 /** Payments not reversed, with what each has left after its allocations and the customer's refunds. */
 export async function funds(trx: Db, customerId: string): Promise<Fund[]> {
   const rows = (await trx('payments as p')
-    .where({ 'p.customer_id': customerId, 'p.kind': 'payment' })
+    .where({ 'p.customer_id': customerId })
+    .whereIn('p.kind', MONEY_IN)
     .whereNotExists((q) => {
       q.select(trx.raw('1')).from('payments as r').whereRaw('r.reverses_payment_id = p.id');
     })
@@ -137,4 +142,81 @@ export async function applyCredit(trx: Db, customerId: string): Promise<Allocati
   );
   await applyToBills(trx, allocations);
   return allocations;
+}
+
+/** An approved adjustment's money to post (DOMAIN.md §3), as `adjustmentMoney` priced it. */
+export interface AdjustmentPosting {
+  customerId: string;
+  /** Posts once per key: the service call that posts it. */
+  sourceKey: string;
+  months: readonly { month: string; adjustKwh: string; amount: string }[];
+  /** The month it is posted in; a back-bill is a bill of that month, due on `dueDate`. */
+  period: string;
+  dueDate: string;
+  postedAt: Date;
+  postedBy: string;
+}
+
+export type PostedAdjustment =
+  | { kind: 'bill' | 'credit'; id: string; amount: Dec; replayed: boolean }
+  | { kind: 'none'; amount: Dec; replayed: false };
+
+const adjustmentLine = (m: AdjustmentPosting['months'][number]) => {
+  const kwh = dec(m.adjustKwh);
+  // The month was repriced tiers included: its unit price is the average the amount works out to.
+  const unitPrice = kwh.isZero() ? dec(0) : dec(m.amount).dividedBy(kwh).toDecimalPlaces(5);
+  return {
+    type: '01',
+    label: `Adjustment (退补) for ${m.month}, ${kwh.toFixed(2)} kWh`,
+    quantity: kwh.toFixed(2),
+    unitPrice: unitPrice.toFixed(),
+    amount: m.amount,
+  };
+};
+
+/**
+ * Posts an approved meter adjustment as money on the account: a back-bill (positive total) is an
+ * adjustment bill with one line per month; a refund (negative) is a credit, a `payments` row of
+ * kind `adjustment`. Either way the customer's credit then settles what it can. Runs in the
+ * caller's transaction, after `lockAccount`; a second call with the same key answers the first.
+ */
+export async function postAdjustment(trx: Db, posting: AdjustmentPosting): Promise<PostedAdjustment> {
+  const total = sum(posting.months.map((m) => m.amount));
+  const billed = await trx('bills').where({ source_key: posting.sourceKey }).first<{ id: string } | undefined>('id');
+  if (billed) return { kind: 'bill', id: billed.id, amount: total, replayed: true };
+  const credited = await trx('payments')
+    .where({ idempotency_key: posting.sourceKey })
+    .first<{ id: string } | undefined>('id');
+  if (credited) return { kind: 'credit', id: credited.id, amount: total, replayed: true };
+  if (total.isZero()) return { kind: 'none', amount: total, replayed: false };
+  const id = randomUUID();
+  if (total.greaterThan(0)) {
+    await trx('bills').insert({
+      id,
+      customer_id: posting.customerId,
+      period: posting.period,
+      kind: 'adjustment',
+      lines: JSON.stringify(posting.months.map(adjustmentLine)),
+      total: total.toFixed(2),
+      due_date: posting.dueDate,
+      status: 'issued',
+      issued_by: posting.postedBy,
+      issued_at: posting.postedAt,
+      source_key: posting.sourceKey,
+    });
+  } else {
+    await trx('payments').insert({
+      id,
+      customer_id: posting.customerId,
+      kind: 'adjustment',
+      channel: 'adjustment',
+      amount: total.negated().toFixed(2),
+      paid_at: posting.postedAt,
+      idempotency_key: posting.sourceKey,
+      reason: `Adjustment (退补) for ${posting.months.map((m) => m.month).join(', ')}`,
+      created_by: posting.postedBy,
+    });
+  }
+  await applyCredit(trx, posting.customerId);
+  return { kind: total.greaterThan(0) ? 'bill' : 'credit', id, amount: total, replayed: false };
 }

@@ -88,6 +88,15 @@ export const NOTIFICATION_TEMPLATES = {
       body: 'The meter {assetNo} of account {accountNo} tested at {errorPercent} % (limit ±{allowedErrorPercent} %): {verdict}.',
     },
   },
+  adjustment_posted: {
+    channel: 'sms',
+    zh: {
+      body: `${SIGNATURE}您户号{accountNo}的电费退补已入账：退补电量{kwh}千瓦时，退补电费{amount}元（负数退还给您，正数请于{dueDate}前缴纳）。`,
+    },
+    en: {
+      body: 'The billing adjustment of account {accountNo} is posted: {kwh} kWh, {amount} yuan (negative: refunded to you; positive: due by {dueDate}).',
+    },
+  },
 } as const satisfies Record<string, NotificationTemplate>;
 
 export type TemplateCode = keyof typeof NOTIFICATION_TEMPLATES;

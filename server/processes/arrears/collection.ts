@@ -6,6 +6,7 @@ import { dec, sum } from '../../domain/decimal.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import type { Logger } from '../../lib/logger.js';
 import { arrearsOf } from '../../marketing/arrears.js';
+import { MONEY_IN } from '../../marketing/ledger.js';
 import type { ProcessContext } from '../context.js';
 
 export const ARREARS_PROCESS = 'arrears-collection';
@@ -172,7 +173,7 @@ export async function lateFeeCharged(ctx: ProcessContext, customerId: string, bi
     .db('payment_allocations as a')
     .join('payments as p', 'p.id', 'a.payment_id')
     .whereIn('a.bill_id', billIds)
-    .where('p.kind', 'payment')
+    .whereIn('p.kind', MONEY_IN)
     .whereNotExists((q) => {
       q.select(ctx.db.raw('1')).from('payments as r').whereRaw('r.reverses_payment_id = p.id');
     })

@@ -48,7 +48,7 @@ interface AuditBillRow {
 export async function consumptionHistory(ctx: Pick<ProcessContext, 'db'>, customerId: string, period: string) {
   const rows = await ctx
     .db('bills')
-    .where({ customer_id: customerId })
+    .where({ customer_id: customerId, kind: 'energy' })
     .where('period', '>=', shiftPeriod(period, -12))
     .where('period', '<=', period)
     .whereNot('status', 'written_off')

@@ -11,6 +11,7 @@ import { deadlineCalendar } from '../../lib/deadlines.js';
 import { endOfShanghaiDay } from '../../domain/calendar/index.js';
 import { BpmnBusinessError, type ServiceDefinition } from '../../services/registry.js';
 import type { ProcessContext } from '../context.js';
+import { adjustmentPostingService } from './adjustment-posting.js';
 import type { MeterCreate } from '../../marketing/schemas.js';
 import { asText } from '../../lib/text.js';
 
@@ -35,6 +36,8 @@ interface MeterUnderTest {
   device_class: MeterCreate['deviceClass'];
   customer_id: string;
   account_no: string;
+  /** The start of the period an adjustment reaches back to: the last test, or the installation. */
+  previous_test_on: string | null;
 }
 
 const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
@@ -58,7 +61,16 @@ export function meteringServices(ctx: ProcessContext): ServiceDefinition[] {
       description:
         'Loads the meter to test (meterId or meterAssetNo) and sets the result deadline: 5 WD after a customer request, the due date of a periodic test.',
       inputs: ['meterId', 'meterAssetNo', 'origin', 'testDueOn'],
-      outputs: ['meterId', 'meterAssetNo', 'accuracyClass', 'deviceClass', 'customerId', 'accountNo', 'resultDueAt'],
+      outputs: [
+        'meterId',
+        'meterAssetNo',
+        'accuracyClass',
+        'deviceClass',
+        'customerId',
+        'accountNo',
+        'previousTestOn',
+        'resultDueAt',
+      ],
       async handler(call) {
         const v = call.variables;
         const q = ctx
@@ -71,6 +83,7 @@ export function meteringServices(ctx: ProcessContext): ServiceDefinition[] {
             'm.device_class',
             'm.customer_id',
             'c.account_no',
+            ctx.db.raw(`to_char(coalesce(m.last_test_date, m.install_date), 'YYYY-MM-DD') as previous_test_on`),
           );
         const id = text(v.meterId);
         const asset = text(v.meterAssetNo);
@@ -92,6 +105,7 @@ export function meteringServices(ctx: ProcessContext): ServiceDefinition[] {
           deviceClass: meter.device_class,
           customerId: meter.customer_id,
           accountNo: meter.account_no,
+          previousTestOn: meter.previous_test_on,
           resultDueAt: resultDueAt.toISOString(),
         };
       },
@@ -190,6 +204,7 @@ export function meteringServices(ctx: ProcessContext): ServiceDefinition[] {
         };
       },
     },
+    adjustmentPostingService(ctx),
     {
       name: 'meteringRefundFee',
       description:

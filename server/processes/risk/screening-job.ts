@@ -106,7 +106,7 @@ async function screenAll(ctx: ProcessContext, date: string): Promise<Screened[]>
   const year = date.slice(0, 4);
   const p = (n: number) => shiftPeriod(month, -n);
   const kwh = (alias: string) =>
-    `(SELECT consumption_kwh::text FROM bills k WHERE k.customer_id = c.id AND k.period = ? AND k.status <> 'written_off') AS ${alias}`;
+    `(SELECT consumption_kwh::text FROM bills k WHERE k.customer_id = c.id AND k.period = ? AND k.kind = 'energy' AND k.status <> 'written_off') AS ${alias}`;
   const rows = await ctx.db.raw<{ rows: ScreenRow[] }>(
     `SELECT c.id, c.account_no, c.name, c.department_id, d.path, c.group_parent_id, c.ess_policy, c.hue_trade_type_code,
             c.production_status, c.credit_grade,
