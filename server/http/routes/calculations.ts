@@ -25,7 +25,8 @@ export function calculationRoutes(s: Services): Route[] {
       method: 'post',
       path: '/billing/quote',
       tag: 'Billing',
-      summary: 'Compute a bill without saving it (tariff code or inline definition; DOMAIN.md §5)',
+      summary:
+        'Compute a bill without saving it (tariff code or inline definition; DOMAIN.md §5; a month of suspension or reduction as capacity blocks, §9)',
       permission: { object: 'billing', action: 'read' },
       body: billQuoteRequestSchema,
       response: billQuoteSchema,

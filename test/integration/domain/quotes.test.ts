@@ -47,6 +47,26 @@ describe('calculation endpoints', () => {
     expect(res.body).toMatchObject({ days: 20, amount: '3.94' });
   });
 
+  it('charges 1.00 on a late fee whose days and runs each round to 0.00', async () => {
+    // 1 day on 4.00 and 1 day on 2.00 at 1 ‰: 0.004 + 0.002 = 0.006 yuan
+    const res = await auditor.post('/api/v1/billing/late-fee-quote', {
+      category: '202',
+      principal: '4.00',
+      billMonth: '2024-07',
+      dueDate: '2024-08-15',
+      payDate: '2024-08-17',
+      payments: [{ date: '2024-08-16', amount: '2.00' }],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({
+      amount: '1.00',
+      breakdown: [
+        { exactAmount: '0.004', amount: '0.00' },
+        { exactAmount: '0.002', amount: '0.00' },
+      ],
+    });
+  });
+
   it('quotes the meter refund example: +3 % on 12 000 kWh refunds 174.76 kWh', async () => {
     const meter = await t.as('xh.meter');
     const res = await meter.post('/api/v1/metering/adjustment-quote', {
