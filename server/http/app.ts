@@ -24,6 +24,7 @@ import { billingRoutes } from './routes/billing.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { riskRoutes } from './routes/risk.js';
 import { monitoringRoutes } from './routes/monitoring.js';
+import { createEngineRest, withEngineRest } from '../engine-rest/index.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -75,7 +76,9 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
   for (const route of routes) mount(api, route, hooks, { validateResponses: options.validateResponses });
 
   const system = new Router();
-  const openapi = buildOpenApi(routes, API_PREFIX);
+  // Camunda 7's REST dialect at /engine-rest, over the same services (server/engine-rest).
+  const engineRest = createEngineRest(services, options);
+  const openapi = withEngineRest(buildOpenApi(routes, API_PREFIX), engineRest.routes);
   system.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
@@ -116,6 +119,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     };
     await next();
   });
+  app.use(engineRest.middleware);
   app.use(serveWebApp(options.webRoot));
   app.use(system.routes());
   app.use(api.routes());

@@ -93,7 +93,15 @@ export class AuthService {
     this.throttle = new LoginThrottle(db, options);
   }
 
-  async login(username: string, password: string, client: { ip: string; userAgent: string }): Promise<LoginResult> {
+  /**
+   * The password check of a login, throttled (login-throttle.ts) and audited on failure: 429 while
+   * a delay runs, 401 for a wrong name or password, 403 for an inactive or locked account.
+   */
+  private async checkPassword(
+    username: string,
+    password: string,
+    client: { ip: string; userAgent: string },
+  ): Promise<{ id: string }> {
     const name = username.trim().toLowerCase();
     const wait = await this.throttle.reserve(name, client.ip);
     if (wait !== null) {
@@ -141,6 +149,11 @@ export class AuthService {
       );
 
     await this.throttle.succeeded(name, client.ip);
+    return user;
+  }
+
+  async login(username: string, password: string, client: { ip: string; userAgent: string }): Promise<LoginResult> {
+    const user = await this.checkPassword(username, password, client);
     const sessionToken = token();
     const csrfToken = token(24);
     const now = Date.now();
@@ -216,6 +229,33 @@ export class AuthService {
       await this.db('api_tokens').where({ id: row.id }).update({ last_used_at: new Date() });
     }
     return { actor: toActor(row, 'token'), via: 'token', permissionVersion: Number(row.version) };
+  }
+
+  /**
+   * HTTP Basic (the /engine-rest adapter): the same throttled password check as a login, without
+   * a session. Answers the actor as a token call would (no cookie, so no CSRF).
+   */
+  async fromPassword(
+    username: string,
+    password: string,
+    client: { ip: string; userAgent: string },
+  ): Promise<Authenticated> {
+    const user = await this.checkPassword(username, password, client);
+    const found = await this.fromUser(user.id);
+    if (!found) throw new Unauthorized('wrong user name or password');
+    return found;
+  }
+
+  /** An already verified user, re-read so that a user deactivated or locked since is refused at once. */
+  async fromUser(userId: string): Promise<Authenticated | null> {
+    const row = await this.db('users as u')
+      .crossJoin('permission_versions as v' as never)
+      .where('u.id', userId)
+      .where('u.active', true)
+      .where(notLocked)
+      .first<ActorRow | undefined>([...ACTOR_COLUMNS, this.rolesColumn()]);
+    if (!row) return null;
+    return { actor: toActor(row, 'user'), via: 'token', permissionVersion: Number(row.version) };
   }
 
   /** The user's role assignments as one JSON column: the session, user and roles in one round trip. */

@@ -1,0 +1,68 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { invalidRequest } from './errors.js';
+
+/**
+ * Camunda's paging (`firstResult`, `maxResults`). Camunda answers every row when maxResults is
+ * absent; we bound that by MAX_RESULTS, and refuse a larger maxResults the way Camunda's
+ * `queryMaxResultsLimit` does (400 "Max results limit of … exceeded").
+ */
+export const MAX_RESULTS = 2_000;
+
+export const pagingParams = {
+  firstResult: z.coerce.number().int().min(0).max(10_000_000).optional(),
+  maxResults: z.coerce.number().int().min(0).optional(),
+};
+
+export interface Paging {
+  firstResult?: number | undefined;
+  maxResults?: number | undefined;
+}
+
+/** Offset and limit for a query, with Camunda's max-results refusal. */
+export function pageOf(paging: Paging): { offset: number; limit: number } {
+  if (paging.maxResults !== undefined && paging.maxResults > MAX_RESULTS) {
+    throw invalidRequest(`Max results limit of ${MAX_RESULTS} exceeded!`);
+  }
+  return { offset: paging.firstResult ?? 0, limit: paging.maxResults ?? MAX_RESULTS };
+}
+
+/** Camunda's `{ count }` answer of every `/count` endpoint (CountResultDto). */
+export const countSchema = z.object({ count: z.number().int() });
+
+export const sortOrder = z.enum(['asc', 'desc']);
+
+/**
+ * Applies Camunda's `sortBy` / `sortOrder` (both or neither, like Camunda) through a whitelist of
+ * sort keys → columns; `fallback` keeps paging stable.
+ */
+export function applySort(
+  q: Knex.QueryBuilder,
+  sort: { sortBy?: string | undefined; sortOrder?: 'asc' | 'desc' | undefined },
+  columns: Record<string, string>,
+  fallback: string,
+): Knex.QueryBuilder {
+  if ((sort.sortBy === undefined) !== (sort.sortOrder === undefined)) {
+    throw invalidRequest('Only a single sorting parameter specified. sortBy and sortOrder required');
+  }
+  if (sort.sortBy !== undefined) {
+    const column = columns[sort.sortBy];
+    if (!column) throw invalidRequest(`Cannot set query parameter 'sortBy' to value '${sort.sortBy}'`);
+    q.orderBy(column, sort.sortOrder);
+  }
+  return q.orderBy(fallback);
+}
+
+/** A sorting entry of a POST query body (`sorting: [{ sortBy, sortOrder }]`). */
+export const sortingEntry = z.object({ sortBy: z.string(), sortOrder: sortOrder });
+
+/** Camunda's boolean query parameter: `true` / `false`. */
+export const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** A comma-separated list parameter (e.g. `processInstanceIds=a,b`). */
+export const listParam = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
