@@ -11,6 +11,7 @@ export const BUILTIN_ROLES = [
   { code: 'team_leader', name: '班组长', nameEn: 'Team leader' },
   { code: 'department_manager', name: '部门经理', nameEn: 'Department manager' },
   { code: 'hq_supervisor', name: '总部监管员', nameEn: 'Headquarters supervisor' },
+  { code: 'external_task_worker', name: '外部任务执行器', nameEn: 'External task worker' },
 ] as const;
 
 export type BuiltinRole = (typeof BUILTIN_ROLES)[number]['code'];
@@ -24,6 +25,8 @@ export const PERMISSIONS = {
   message: ['correlate'],
   incident: ['read', 'retry'],
   job: ['read', 'execute'],
+  /** Camunda external tasks: `work` fetches, locks and completes them; `retry` sets their retries. */
+  'external-task': ['read', 'work', 'retry'],
   dashboard: ['read'],
   customer: ['read', 'write'],
   metering: ['read', 'write'],

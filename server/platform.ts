@@ -15,6 +15,8 @@ import { createHttpApp } from './http/app.js';
 import type { Services } from './http/services.js';
 import type { Route } from './http/route.js';
 import { JobExecutor } from './jobs/executor.js';
+import { ExternalTasksService } from './external-tasks/external-tasks.service.js';
+import { ExternalTaskSignals, ExternalTaskWaiters } from './external-tasks/long-polling.js';
 import { Monitoring } from './monitoring/index.js';
 import { horizonMs } from './monitoring/alerts.service.js';
 import { Realtime, type RealtimeOptions } from './realtime/realtime.js';
@@ -150,6 +152,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const arrears = new ArrearsService(db, customers);
   const instances = new InstancesService(db, transactions, definitions, steps, visibility, authorization);
   const messages = new MessagesService(db, transactions, steps, visibility);
+  const externalTaskWaiters = new ExternalTaskWaiters();
+  const externalTaskSignals = new ExternalTaskSignals(db, bus, externalTaskWaiters, logger);
+  await externalTaskSignals.start();
+  const externalTasks = new ExternalTasksService(
+    db,
+    transactions,
+    steps,
+    visibility,
+    authorization,
+    externalTaskWaiters,
+    { recheckMs: Math.max(config.jobPollMs, 1000) },
+  );
   const readings = new ReadingsService(db, meters, audit);
   const payments = new PaymentsService(db, customers, authorization, audit);
   const billingRuns = new BillingRunService(db, authorization, audit, logger, { nodeId: config.nodeId });
@@ -185,6 +199,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     tasks,
     messages,
     incidents: new IncidentsService(db, transactions, steps, visibility, authorization),
+    externalTasks,
     jobs: new JobsService(db, authorization, (id) => jobExecutor.executeNow(id)),
     registry,
     metrics,
@@ -276,6 +291,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     url,
     async close() {
       await jobExecutor.stop();
+      await externalTaskSignals.close();
       await marketingProcesses.stop();
       await services.monitoring.stop();
       await services.billingRuns.stop();

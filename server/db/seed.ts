@@ -62,6 +62,7 @@ export function demoUsers(): [string, string, string, [string, string][]][] {
     ['hq.supervisor', '总部监管员', 'HQ', [['hq_supervisor', 'HQ']]],
     ['zj.manager', '浙江营销部经理', 'ZJ', [['department_manager', 'ZJ']]],
     ['hz.account', '杭州客户经理', 'ZJ-HZ', [['account_manager', 'ZJ-HZ']]],
+    ['worker', '外部任务执行器', 'HQ', [['external_task_worker', 'HQ']]],
   ];
   for (const [prefix, county, place] of [
     ['xh', 'ZJ-HZ-XH', '西湖'],

@@ -8,6 +8,7 @@ import { engineRestAuthenticator } from './auth.js';
 import { ENGINE_REST_PREFIX, type EngineRestContext, type EngineRestGroup } from './context.js';
 import { camundaErrors } from './errors.js';
 import { engineRoutes } from './engine.routes.js';
+import { externalTaskRoutes } from './external-task.routes.js';
 
 export { ENGINE_REST_PREFIX, ENGINE_REST_TAG } from './context.js';
 export { withEngineRest } from './openapi.js';
@@ -16,7 +17,7 @@ export { withEngineRest } from './openapi.js';
  * The route groups of the Camunda 7 REST adapter, one file each. To add a group, write
  * `server/engine-rest/<noun>.routes.ts` exporting an `EngineRestGroup` and list it here.
  */
-const GROUPS: EngineRestGroup[] = [engineRoutes];
+const GROUPS: EngineRestGroup[] = [engineRoutes, externalTaskRoutes];
 
 export interface EngineRest {
   /** Every route, for the OpenAPI document. */

@@ -45,6 +45,11 @@ export interface ServiceTaskMeta {
    * them): what this one call passes besides the process variables (e.g. a notice's template).
    */
   inputs?: Record<string, string | Record<string, string>>;
+  /**
+   * A Camunda external task (`camunda:type="external"`): workers fetch it by topic instead of the
+   * registry running it; `service` then repeats the topic. Both may be `${…}` templates.
+   */
+  external?: { topic: string; priority: string | null };
 }
 
 /** Everything the runtime needs besides the engine's own serialized context. */
@@ -186,12 +191,13 @@ class Checker {
 
   private serviceTask(element: ModdleElement): void {
     const reference = parseServiceReference(element);
-    if (!('service' in reference)) return;
+    if ('refused' in reference) return;
     const inputs = inputParameters(element);
     this.meta.serviceTasks[element.id as string] = {
-      service: reference.service,
+      service: 'topic' in reference ? reference.topic : reference.service,
       resultVariable: str(element.resultVariable),
       ...(Object.keys(inputs).length ? { inputs } : {}),
+      ...('topic' in reference ? { external: { topic: reference.topic, priority: str(element.taskPriority) } } : {}),
     };
   }
 

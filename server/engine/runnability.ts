@@ -327,10 +327,12 @@ function userTaskFindings(element: CheckedElement): RuleFinding[] {
   return found;
 }
 
-/** The task names a service the parser reads and, when a registry is given, that it holds. */
+/** The task names a service the parser reads and, when a registry is given, that it holds (or an external topic). */
 export function serviceFindings(element: CheckedElement, services: ServiceCatalog | null): RuleFinding[] {
   const reference = parseServiceReference(element);
   if ('refused' in reference) return [{ rule: 'service-exists', ...reference.refused }];
+  // An external task's topic is served by workers outside the platform, not by the registry.
+  if ('topic' in reference) return [];
   if (services && !services.has(reference.service)) {
     return [finding('service-exists', 'service.unknown', { value: reference.service }, [reference.attribute])];
   }

@@ -108,7 +108,11 @@ function describeWait(api: ActivityApi, meta: DefinitionMeta, messages: Map<stri
   const isIteration = content.isMultiInstance === true && content.index !== undefined;
   if (content.isMultiInstance === true && !isIteration && ownerType !== 'bpmn:SubProcess') return null;
   const messageName = messages.get(api.executionId) ?? null;
+  // Service and send tasks wait for their job or external worker; listed so a step can tell
+  // which external tasks an interrupting boundary event took away.
   const waitingType =
+    ownerType === 'bpmn:ServiceTask' ||
+    ownerType === 'bpmn:SendTask' ||
     ownerType === 'bpmn:UserTask' ||
     ownerType === 'bpmn:CallActivity' ||
     ownerType === 'bpmn:ReceiveTask' ||

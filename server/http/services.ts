@@ -8,6 +8,7 @@ import type { DeploymentsService } from '../workflow/deployments.service.js';
 import type { DesignerDraftsService } from '../designer/drafts.service.js';
 import type { DesignerCatalogService } from '../designer/catalog.service.js';
 import type { IncidentsService } from '../workflow/incidents.service.js';
+import type { ExternalTasksService } from '../external-tasks/external-tasks.service.js';
 import type { InstancesService } from '../workflow/instances.service.js';
 import type { JobsService } from '../workflow/jobs.service.js';
 import type { MessagesService } from '../workflow/messages.service.js';
@@ -44,6 +45,7 @@ export interface Services {
   tasks: TasksService;
   messages: MessagesService;
   incidents: IncidentsService;
+  externalTasks: ExternalTasksService;
   jobs: JobsService;
   registry: ServiceRegistry;
   metrics: StepMetrics;

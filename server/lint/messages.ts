@@ -46,6 +46,10 @@ export const LINT_MESSAGES = {
     en: 'Service task "{name}": camunda:expression "{value}" cannot run here; name a registered service as a delegate expression',
     zh: '服务任务“{name}”：平台不运行 camunda:expression“{value}”；请以委托表达式指定一个已注册的服务',
   },
+  'service.external-no-topic': {
+    en: 'Service task "{name}" is an external task (camunda:type="external") without a topic: name the topic its workers fetch',
+    zh: '服务任务“{name}”是外部任务（camunda:type="external"），但未设置主题：请填写外部任务执行器拉取的主题（topic）',
+  },
   'service.unknown': {
     en: 'Service task "{name}": service "{value}" is not in the platform\'s service registry',
     zh: '服务任务“{name}”：服务“{value}”不在平台的服务注册表中',

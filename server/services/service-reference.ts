@@ -24,7 +24,10 @@ export interface ServiceTaskAttributes {
 
 export type ServiceReference =
   /** `attribute` is where the name was read, for pointing at it. */
-  { service: string; attribute: 'delegateExpression' | 'topic' | 'implementation' } | { refused: Finding };
+  | { service: string; attribute: 'delegateExpression' | 'implementation' }
+  /** A Camunda external task: a worker outside the platform fetches it by topic (no registry name). */
+  | { topic: string; attribute: 'topic' }
+  | { refused: Finding };
 
 function text(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
@@ -38,7 +41,8 @@ export function isServiceName(name: string): boolean {
 /**
  * The service a task names, in the ways Camunda 7 and bpmn-engine files write it:
  * - `camunda:delegateExpression="${name}"` (Camunda Modeler's "Delegate expression");
- * - `camunda:type="external" camunda:topic="name"` (an external task's topic);
+ * - `camunda:type="external" camunda:topic="name"`: an external task, left to workers that fetch
+ *   its topic (server/external-tasks), as in Camunda 7; a topic is never a registry name;
  * - `implementation="${environment.services.name}"` or `${services.name}` (bpmn-engine's own form).
  * Java classes and `camunda:expression` calls cannot run here and are refused, as is a task that
  * names nothing. Checked in that order: the first attribute present decides.
@@ -51,8 +55,12 @@ export function parseServiceReference(task: ServiceTaskAttributes): ServiceRefer
       ? { service: name, attribute: 'delegateExpression' }
       : refused('service.malformed-delegate', delegate, 'delegateExpression');
   }
-  const topic = text(task.topic);
-  if (text(task.type) === 'external' && topic) return { service: topic, attribute: 'topic' };
+  if (text(task.type) === 'external') {
+    const topic = text(task.topic);
+    return topic
+      ? { topic, attribute: 'topic' }
+      : { refused: { code: 'service.external-no-topic', params: {}, path: ['topic'] } };
+  }
   const implementation = text(task.implementation);
   if (implementation?.startsWith('${')) {
     const name = IMPLEMENTATION.exec(implementation)?.[1];

@@ -28,6 +28,7 @@ export const definitionMetaSchema = z.object({
       service: z.string(),
       resultVariable: z.string().nullable(),
       inputs: z.record(z.string(), z.union([z.string(), z.record(z.string(), z.string())])).optional(),
+      external: z.object({ topic: z.string(), priority: z.string().nullable() }).optional(),
     }),
   ),
   messages: z.record(z.string(), z.string()),

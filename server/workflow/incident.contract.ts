@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import { iso, timestamp } from '../lib/contract.js';
 
-/** An incident: a failure whose retries ran out (failed-job) or an instance that failed (failed-instance). */
+/**
+ * An incident: a failure whose retries ran out (failed-job), an external task a worker failed with
+ * no retries left (failed-external-task: set its retries to retry), or an instance that failed
+ * (failed-instance).
+ */
 export const incidentSchema = z.object({
   id: z.guid(),
   instanceId: z.guid(),
   /** The job to retry; null when the instance itself failed. */
   jobId: z.guid().nullable(),
-  type: z.enum(['failed-job', 'failed-instance']),
+  type: z.enum(['failed-job', 'failed-external-task', 'failed-instance']),
   elementId: z.string().nullable(),
   executionId: z.string().nullable(),
   message: z.string(),

@@ -187,7 +187,7 @@ export function toHistoryEntry(row: HistoryRow): HistoryEntry {
   };
 }
 
-/** Where an instance waits: an open task, a job (timer, service call), a message, a called process. */
+/** Where an instance waits: an open task, a job (timer, service call), a message, an external task, a called process. */
 export const waitingActivitySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('user-task'), elementId: z.string(), executionId: z.string() }),
   z.object({
@@ -200,6 +200,18 @@ export const waitingActivitySchema = z.discriminatedUnion('kind', [
     lastError: z.string().nullable(),
   }),
   z.object({ kind: z.literal('message'), elementId: z.string(), executionId: z.string(), messageName: z.string() }),
+  /** A Camunda external task waiting for a worker: its topic and, while one holds it, the worker and lock. */
+  z.object({
+    kind: z.literal('external-task'),
+    elementId: z.string(),
+    executionId: z.string(),
+    externalTaskId: z.guid(),
+    topic: z.string(),
+    workerId: z.string().nullable(),
+    lockExpiresAt: timestamp.nullable(),
+    retries: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+  }),
   z.object({ kind: z.literal('call-activity'), executionId: z.string().nullable(), childInstanceId: z.guid() }),
 ]);
 export type WaitingActivity = z.infer<typeof waitingActivitySchema>;

@@ -152,7 +152,7 @@ export class InstancesService {
 
   /** Where the instance waits: open tasks, timers, message subscriptions, pending service jobs, called processes. */
   private async waitingActivities(id: string): Promise<WaitingActivity[]> {
-    const [tasks, jobs, subscriptions, children] = await Promise.all([
+    const [tasks, jobs, subscriptions, children, external] = await Promise.all([
       this.db('tasks')
         .where({ instance_id: id, status: 'open' })
         .select<{ element_id: string; execution_id: string }[]>('element_id', 'execution_id'),
@@ -177,6 +177,18 @@ export class InstancesService {
       this.db('process_instances')
         .where({ parent_instance_id: id, status: 'running' })
         .select<{ id: string; parent_execution_id: string | null }[]>('id', 'parent_execution_id'),
+      this.db('external_tasks')
+        .where({ instance_id: id })
+        .select<ExternalTaskWait[]>(
+          'id',
+          'element_id',
+          'execution_id',
+          'topic',
+          'worker_id',
+          'lock_expires_at',
+          'retries',
+          'error_message',
+        ),
     ]);
     return [
       ...tasks.map((t) => ({ kind: 'user-task' as const, elementId: t.element_id, executionId: t.execution_id })),
@@ -200,6 +212,17 @@ export class InstancesService {
         elementId: s.element_id,
         executionId: s.execution_id,
         messageName: s.message_name,
+      })),
+      ...external.map((e) => ({
+        kind: 'external-task' as const,
+        elementId: e.element_id,
+        executionId: e.execution_id,
+        externalTaskId: e.id,
+        topic: e.topic,
+        workerId: e.worker_id,
+        lockExpiresAt: iso(e.lock_expires_at),
+        retries: e.retries,
+        lastError: e.error_message,
       })),
       ...children.map((c) => ({
         kind: 'call-activity' as const,
@@ -266,6 +289,7 @@ export class InstancesService {
         .update({ status: 'cancelled', completed_at: now })
         .returning<{ id: string; instance_id: string }[]>(['id', 'instance_id']);
       await scope.trx('jobs').whereIn('instance_id', ids).delete();
+      await scope.trx('external_tasks').whereIn('instance_id', ids).delete();
       await scope.trx('message_subscriptions').whereIn('instance_id', ids).delete();
       await scope
         .trx('activity_history')
@@ -285,4 +309,16 @@ export class InstancesService {
       );
     });
   }
+}
+
+/** What the instance view shows of an external task. */
+interface ExternalTaskWait {
+  id: string;
+  element_id: string;
+  execution_id: string;
+  topic: string;
+  worker_id: string | null;
+  lock_expires_at: Date | null;
+  retries: number | null;
+  error_message: string | null;
 }

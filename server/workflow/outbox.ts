@@ -49,6 +49,8 @@ export interface BusEvents {
   event: [PublishedEvent];
   /** A transaction queued jobs that are due now: the job executor polls at once. */
   'jobs:due': [];
+  /** A transaction created (or made fetchable) external tasks of these topics: long polls look again. */
+  'external-tasks:available': [topics: string[]];
 }
 
 /**
@@ -63,6 +65,10 @@ export class EventBus extends EventEmitter<BusEvents> {
 
   jobsDue(): void {
     this.emit('jobs:due');
+  }
+
+  externalTasksCreated(topics: string[]): void {
+    this.emit('external-tasks:available', topics);
   }
 }
 

@@ -203,6 +203,7 @@ export class StepExecutor {
     persistHistory(scope.trx, scope.batch, updated, outcome.history, prepared.completedTaskId ? actor.username : null);
     await this.persistence.tasks(scope, updated, definition, outcome, prepared.completedTaskId, now);
     this.persistence.jobs(scope, updated, definition, outcome, now);
+    this.persistence.externalTasks(scope, updated, definition, outcome, now);
     this.persistence.subscriptions(scope, updated, outcome);
     await this.startCalledProcesses(scope, updated, outcome.waiting, actor, depth);
     updated.has_timers = outcome.timers.length > 0;

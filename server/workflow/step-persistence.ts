@@ -3,6 +3,7 @@ import { resolveTemplate } from '../engine/expressions.js';
 import type { StepOutcome, WaitingActivity } from '../engine/runtime.js';
 import type { DeployedDefinition } from '../engine/pool/runner.js';
 import { StepContext } from '../engine/step-context.js';
+import { externalTaskRows, hasExternalTasks, isExternal } from '../external-tasks/external-task-rows.js';
 import type { Logger } from '../lib/logger.js';
 import { resolveDeadline } from '../lib/deadlines.js';
 import { asText } from '../lib/text.js';
@@ -172,11 +173,13 @@ export class StepPersistence {
       );
       if (outcome.timers.some((t) => t.dueAt.getTime() <= now.getTime())) scope.dueJobs = true;
     }
-    if (outcome.serviceRequests.length) {
+    // External tasks wait for workers outside the platform, not for the job executor (externalTasks).
+    const serviceRequests = outcome.serviceRequests.filter((r) => !isExternal(definition, r.elementId));
+    if (serviceRequests.length) {
       scope.batch.add(
         trx('jobs')
           .insert(
-            outcome.serviceRequests.map((r) => ({
+            serviceRequests.map((r) => ({
               id: randomUUID(),
               type: 'service',
               instance_id: instance.id,
@@ -191,6 +194,30 @@ export class StepPersistence {
       );
       scope.dueJobs = true;
     }
+  }
+
+  /**
+   * External tasks (server/external-tasks): a row for each one the step reached, and none left
+   * for a task no longer waiting (an interrupting boundary event took it away). Processes without
+   * external tasks pay nothing.
+   */
+  externalTasks(
+    scope: TransactionScope,
+    instance: InstanceRow,
+    definition: DeployedDefinition,
+    outcome: StepOutcome,
+    now: Date,
+  ): void {
+    if (!hasExternalTasks(definition)) return;
+    if (instance.revision > 1) {
+      const waiting = outcome.waiting.filter((w) => isExternal(definition, w.elementId)).map((w) => w.executionId);
+      const stale = scope.trx('external_tasks').where({ instance_id: instance.id });
+      scope.batch.add((waiting.length ? stale.whereNotIn('execution_id', waiting) : stale).delete());
+    }
+    const rows = externalTaskRows(instance, definition, outcome, now, this.clock, this.logger);
+    if (rows.length === 0) return;
+    scope.batch.add(scope.trx('external_tasks').insert(rows).onConflict('execution_id').ignore());
+    for (const row of rows) scope.externalTopics.add(row.topic);
   }
 
   subscriptions(scope: TransactionScope, instance: InstanceRow, outcome: StepOutcome): void {

@@ -9,6 +9,8 @@ export interface TransactionScope {
   /** Writes whose results nobody reads in this transaction: sent together before commit. */
   batch: WriteBatch;
   dueJobs: boolean;
+  /** Topics of external tasks this transaction created: waiting workers are woken after commit. */
+  externalTopics: Set<string>;
   /** Tasks created in this transaction (for "what comes next" answers). */
   createdTasks: CreatedTask[];
 }
@@ -36,7 +38,14 @@ export class Transactions {
 
   async run<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T> {
     const outbox = new OutboxBatch();
-    const scope: TransactionScope = { trx: this.db, outbox, batch: new WriteBatch(), dueJobs: false, createdTasks: [] };
+    const scope: TransactionScope = {
+      trx: this.db,
+      outbox,
+      batch: new WriteBatch(),
+      dueJobs: false,
+      externalTopics: new Set(),
+      createdTasks: [],
+    };
     const result = await this.db.transaction(async (trx) => {
       scope.trx = trx;
       const value = await work(scope);
@@ -45,6 +54,7 @@ export class Transactions {
     });
     outbox.publish(this.bus);
     if (scope.dueJobs) this.bus.jobsDue();
+    if (scope.externalTopics.size) this.bus.externalTasksCreated([...scope.externalTopics]);
     return result;
   }
 }

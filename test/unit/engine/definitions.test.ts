@@ -19,12 +19,37 @@ describe('compileDefinition', () => {
     ['camunda:delegateExpression="${smsGateway}"', 'smsGateway'],
     ['implementation="${environment.services.smsGateway}"', 'smsGateway'],
     ['implementation="${services.smsGateway}"', 'smsGateway'],
-    ['camunda:type="external" camunda:topic="arrears-scan"', 'arrears-scan'],
   ])('records the service %s names', async (attrs, service) => {
     // given a service task naming a registered service in one of the accepted forms
     const compiled = await compileDefinition(withTask(`<serviceTask id="x" ${attrs}/>`), services);
     // then the runtime will call that service
     expect(compiled.meta.serviceTasks.x).toEqual({ service, resultVariable: null });
+  });
+
+  it('records an external task by its topic and priority, whether or not a service has that name', async () => {
+    // given Camunda 7 external tasks: one whose topic no service has, one named like a registered service
+    for (const topic of ['ami-meter-reading', 'arrears-scan']) {
+      const xml = withTask(
+        `<serviceTask id="x" camunda:type="external" camunda:topic="${topic}" camunda:taskPriority="20"/>`,
+      );
+      // when compiled
+      const compiled = await compileDefinition(xml, services);
+      // then workers fetch it by its topic: the registry does not run it
+      expect(compiled.meta.serviceTasks.x).toEqual({
+        service: topic,
+        resultVariable: null,
+        external: { topic, priority: '20' },
+      });
+    }
+  });
+
+  it('refuses an external task without a topic, naming the element', async () => {
+    const xml = withTask('<serviceTask id="x" name="Read meter" camunda:type="external"/>');
+    const refusal = (await compileDefinition(xml, services).catch((err: unknown) => err)) as Invalid;
+    expect(refusal.details).toEqual([
+      { element: 'x', reason: formatLintMessage('service.external-no-topic', { name: 'Read meter' }) },
+    ]);
+    expect(refusal.message).toContain('Read meter');
   });
 
   it("refuses what it cannot run in the lint's words", async () => {

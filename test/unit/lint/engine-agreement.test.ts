@@ -113,6 +113,10 @@ const DEPLOYS: [string, string][] = [
     doc('<serviceTask id="x" name="Send" implementation="${environment.services.smsGateway}"/>'),
   ],
   ['an external topic', doc('<serviceTask id="x" name="Send" camunda:type="external" camunda:topic="noop"/>')],
+  [
+    'an external task of a topic no service has',
+    doc('<serviceTask id="x" name="Send" camunda:type="external" camunda:topic="launch"/>'),
+  ],
   ['a send task', doc('<sendTask id="x" name="Notify" camunda:delegateExpression="${noop}"/>')],
   [
     'a receive task with a message',
@@ -150,7 +154,7 @@ const REFUSED: [string, string][] = [
     doc('<serviceTask id="x" name="Send" camunda:expression="${environment.services.smsGateway()}"/>'),
   ],
   ['an unknown service', doc('<serviceTask id="x" name="Send" camunda:delegateExpression="${rocketLauncher}"/>')],
-  ['an unknown topic', doc('<serviceTask id="x" name="Send" camunda:type="external" camunda:topic="launch"/>')],
+  ['an external task without a topic', doc('<serviceTask id="x" name="Send" camunda:type="external"/>')],
   ['a service task naming nothing', doc('<serviceTask id="x" name="Send"/>')],
   [
     'a delegate expression that calls',

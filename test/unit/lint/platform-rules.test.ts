@@ -122,6 +122,19 @@ describe('the platform lint rules', () => {
     ],
     ['a service the bpmn-engine way', 'implementation="${environment.services.smsGateway}"', []],
     ['an external topic', 'camunda:type="external" camunda:topic="noop"', []],
+    ['an external topic no service has', 'camunda:type="external" camunda:topic="ami-meter-reading"', []],
+    [
+      'an external task without a topic',
+      'camunda:type="external"',
+      [
+        {
+          elementId: 'x',
+          rule: 'platform/service-exists',
+          message:
+            'Service task "Send" is an external task (camunda:type="external") without a topic: name the topic its workers fetch',
+        },
+      ],
+    ],
     [
       'Java code',
       'camunda:class="com.acme.Send"',
