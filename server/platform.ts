@@ -56,6 +56,7 @@ import { TasksService } from './tasks/tasks.service.js';
 import { createWorklist } from './tasks/index.js';
 import { Transactions } from './workflow/transactions.js';
 import { Visibility } from './workflow/visibility.js';
+import { InstanceVariablesService } from './workflow/instance-variables.service.js';
 
 export interface PlatformOptions {
   config: Config;
@@ -196,6 +197,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     drafts: new DesignerDraftsService(db, transactions),
     designerCatalog: new DesignerCatalogService(db, registry, deployLint),
     instances,
+    instanceVariables: new InstanceVariablesService(db, transactions, visibility, authorization),
     tasks,
     messages,
     incidents: new IncidentsService(db, transactions, steps, visibility, authorization),

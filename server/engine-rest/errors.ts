@@ -28,6 +28,8 @@ export class CamundaError extends Error {
     readonly type: string,
     message: string,
     readonly code = 0,
+    /** Further fields of the exception's DTO (ParseException's `details`). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'CamundaError';
@@ -46,12 +48,14 @@ export const notFound = (message: string) => new CamundaError(404, 'InvalidReque
  */
 const BY_CODE: Record<string, { status: number; type: string }> = {
   TASK_ALREADY_CLAIMED: { status: 500, type: 'TaskAlreadyClaimedException' },
+  // Only the holder completes or releases a task here; Camunda's closest answer is a bad user request.
+  TASK_NOT_ASSIGNED_TO_YOU: { status: 400, type: 'BadUserRequestException' },
 };
 
 /** Maps any error to Camunda's status and ExceptionDto. */
 export function toCamunda(err: unknown): { status: number; body: CamundaException } {
   if (err instanceof CamundaError) {
-    return { status: err.status, body: { type: err.type, message: err.message, code: err.code } };
+    return { status: err.status, body: { type: err.type, message: err.message, code: err.code, ...err.extra } };
   }
   if (err instanceof AppError) {
     const known = BY_CODE[err.code];

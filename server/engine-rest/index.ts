@@ -8,6 +8,10 @@ import { engineRestAuthenticator } from './auth.js';
 import { ENGINE_REST_PREFIX, type EngineRestContext, type EngineRestGroup } from './context.js';
 import { camundaErrors } from './errors.js';
 import { engineRoutes } from './engine.routes.js';
+import { deploymentRoutes } from './deployment.routes.js';
+import { processDefinitionRoutes } from './process-definition.routes.js';
+import { processInstanceRoutes } from './process-instance.routes.js';
+import { taskRoutes } from './task.routes.js';
 import { externalTaskRoutes } from './external-task.routes.js';
 
 export { ENGINE_REST_PREFIX, ENGINE_REST_TAG } from './context.js';
@@ -17,7 +21,14 @@ export { withEngineRest } from './openapi.js';
  * The route groups of the Camunda 7 REST adapter, one file each. To add a group, write
  * `server/engine-rest/<noun>.routes.ts` exporting an `EngineRestGroup` and list it here.
  */
-const GROUPS: EngineRestGroup[] = [engineRoutes, externalTaskRoutes];
+const GROUPS: EngineRestGroup[] = [
+  engineRoutes,
+  deploymentRoutes,
+  processDefinitionRoutes,
+  processInstanceRoutes,
+  taskRoutes,
+  externalTaskRoutes,
+];
 
 export interface EngineRest {
   /** Every route, for the OpenAPI document. */
@@ -31,7 +42,12 @@ export function createEngineRest(
   services: Services,
   options: { logger: Logger; validateResponses: boolean },
 ): EngineRest {
-  const context: EngineRestContext = { services, visibility: new Visibility(services.authorization) };
+  const context: EngineRestContext = {
+    services,
+    visibility: new Visibility(services.authorization),
+    // The DMN deployment service plugs in here (DecisionResourceDeployer in context.ts).
+    decisions: null,
+  };
   const routes = GROUPS.flatMap((group) => group(context));
   const router = new Router({ prefix: ENGINE_REST_PREFIX });
   const hooks = {

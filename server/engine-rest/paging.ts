@@ -66,3 +66,25 @@ export const listParam = z.string().transform((v) =>
     .map((s) => s.trim())
     .filter(Boolean),
 );
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a Camunda id can name a row here: the platform's ids are UUIDs (anything else matches nothing). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** `column = value` for a UUID column; a value that is no UUID matches no row instead of failing the query. */
+export function whereId(q: Knex.QueryBuilder, column: string, value: string | undefined): Knex.QueryBuilder {
+  if (value === undefined) return q;
+  return isUuid(value) ? q.where(column, value) : q.whereRaw('false');
+}
+
+/** `column IN values` for a UUID column, ignoring values that are no UUIDs. */
+export function whereIdIn(q: Knex.QueryBuilder, column: string, values: string[] | undefined): Knex.QueryBuilder {
+  if (values === undefined) return q;
+  return q.whereIn(column, values.filter(isUuid));
+}
+
+/** A comma-separated list parameter, or the JSON array a POST query body sends. */
+export const idList = z.union([z.array(z.string()), listParam]);

@@ -10,6 +10,7 @@ import type { DesignerCatalogService } from '../designer/catalog.service.js';
 import type { IncidentsService } from '../workflow/incidents.service.js';
 import type { ExternalTasksService } from '../external-tasks/external-tasks.service.js';
 import type { InstancesService } from '../workflow/instances.service.js';
+import type { InstanceVariablesService } from '../workflow/instance-variables.service.js';
 import type { JobsService } from '../workflow/jobs.service.js';
 import type { MessagesService } from '../workflow/messages.service.js';
 import type { StepMetrics } from '../workflow/metrics.js';
@@ -42,6 +43,7 @@ export interface Services {
   drafts: DesignerDraftsService;
   designerCatalog: DesignerCatalogService;
   instances: InstancesService;
+  instanceVariables: InstanceVariablesService;
   tasks: TasksService;
   messages: MessagesService;
   incidents: IncidentsService;

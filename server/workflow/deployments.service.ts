@@ -21,6 +21,15 @@ import {
 import { toDefinition, type Definition } from './definition.contract.js';
 import type { DeployedForm } from '../forms/form.contract.js';
 
+/**
+ * Where a deploy goes when the caller groups several files into one deployment (Camunda's
+ * deployment/create): the deployment row's id and source, created by the first file.
+ */
+export interface DeploymentTarget {
+  id: string;
+  source: string;
+}
+
 /** Deploys BPMN files as versions of their process key, and reads deployed versions back. */
 export class DeploymentsService {
   constructor(
@@ -41,7 +50,13 @@ export class DeploymentsService {
    * literal camunda:formKey must name a form deployed now or before (400 FORM_NOT_FOUND).
    * Identical XML returns the version already deployed (created: false) instead of a new one.
    */
-  async deploy(xml: string, name: string | undefined, actor: Actor, forms: unknown[] = []): Promise<Deployment> {
+  async deploy(
+    xml: string,
+    name: string | undefined,
+    actor: Actor,
+    forms: unknown[] = [],
+    target?: DeploymentTarget,
+  ): Promise<Deployment> {
     const formDocs = parseForms(forms);
     // The lint is the deploy's check (the designer's rules and messages); it reports everything
     // compileDefinition would refuse, so compile refuses on its own only when no lint is given.
@@ -76,12 +91,16 @@ export class DeploymentsService {
         return { created: false, definition: existing };
       }
       const latest = await trx('process_definitions').where({ key: compiled.key }).max('version as v').first();
-      const deploymentId = randomUUID();
-      await trx('deployments').insert({
-        id: deploymentId,
-        name: name ?? compiled.name ?? compiled.key,
-        deployed_by: actor.username,
-      });
+      const deploymentId = target?.id ?? randomUUID();
+      await trx('deployments')
+        .insert({
+          id: deploymentId,
+          name: name ?? compiled.name ?? compiled.key,
+          ...(target ? { source: target.source } : {}),
+          deployed_by: actor.username,
+        })
+        .onConflict('id')
+        .ignore();
       const [definition]: DefinitionRow[] = await trx('process_definitions')
         .insert({
           id: randomUUID(),
@@ -120,10 +139,24 @@ export class DeploymentsService {
     return { created: deployed.created, definition: toDefinition(deployed.definition), warnings };
   }
 
-  /** Forms alone (no process): each a new version of its id unless unchanged. */
-  async deployForms(forms: unknown[], actor: Actor): Promise<DeployedForm[]> {
+  /**
+   * Forms alone (no process): each a new version of its id unless unchanged. With a target, the
+   * deployment row is recorded too (a Camunda client's deployment of .form files has an id).
+   */
+  async deployForms(
+    forms: unknown[],
+    actor: Actor,
+    target?: DeploymentTarget & { name: string },
+  ): Promise<DeployedForm[]> {
     const docs = parseForms(forms);
     return this.transactions.run(async (scope) => {
+      if (target) {
+        await scope
+          .trx('deployments')
+          .insert({ id: target.id, name: target.name, source: target.source, deployed_by: actor.username })
+          .onConflict('id')
+          .ignore();
+      }
       const stored = await this.forms.deployForms(scope.trx, docs, actor);
       return [...stored].map(([formId, id]) => ({ formId, id }));
     });

@@ -9,3 +9,19 @@ export function camundaClient(baseUrl: string, username: string, password = 'dem
     request(method, path, body, { authorization: `Basic ${basic}`, ...headers });
   return client;
 }
+
+/**
+ * A deployment/create body as Camunda Modeler's deploy button builds it: the deployment's name
+ * and source, changed-only deployment, and each file as a part named after the file.
+ */
+export function modelerDeployment(name: string, files: { name: string; content: string; type?: string }[]): FormData {
+  const form = new FormData();
+  form.append('deployment-name', name);
+  form.append('deployment-source', 'Camunda Modeler');
+  form.append('deploy-changed-only', 'true');
+  form.append('tenant-id', '');
+  for (const file of files) {
+    form.append(file.name, new Blob([file.content], { type: file.type ?? 'application/octet-stream' }), file.name);
+  }
+  return form;
+}
