@@ -17,6 +17,7 @@ import * as taskDelegation from './20261203_15_task_delegation.js';
 import * as loginThrottleDelays from './20261204_16_login_throttle_delays.js';
 import * as capacityChanges from './20261205_01_capacity_changes.js';
 import * as adjustmentPostings from './20261205_02_adjustment_postings.js';
+import * as decisions from './20261205_03_decisions.js';
 import * as externalTasks from './20261205_04_external_tasks.js';
 
 /**
@@ -42,6 +43,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261204_16_login_throttle_delays': loginThrottleDelays,
   '20261205_01_capacity_changes': capacityChanges,
   '20261205_02_adjustment_postings': adjustmentPostings,
+  '20261205_03_decisions': decisions,
   '20261205_04_external_tasks': externalTasks,
 };
 

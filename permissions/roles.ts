@@ -20,6 +20,7 @@ export type BuiltinRole = (typeof BUILTIN_ROLES)[number]['code'];
 export const PERMISSIONS = {
   deployment: ['create', 'read'],
   definition: ['read'],
+  decision: ['read', 'evaluate'],
   instance: ['start', 'read', 'cancel'],
   task: ['read', 'claim', 'complete', 'reassign'],
   message: ['correlate'],

@@ -15,6 +15,8 @@ import { createHttpApp } from './http/app.js';
 import type { Services } from './http/services.js';
 import type { Route } from './http/route.js';
 import { JobExecutor } from './jobs/executor.js';
+import { BusinessRuleTasks } from './decisions/business-rule-tasks.js';
+import { DecisionsService } from './decisions/decisions.service.js';
 import { ExternalTasksService } from './external-tasks/external-tasks.service.js';
 import { ExternalTaskSignals, ExternalTaskWaiters } from './external-tasks/long-polling.js';
 import { Monitoring } from './monitoring/index.js';
@@ -126,13 +128,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const authorization = new Authorization(db, logger);
   const visibility = new Visibility(authorization);
   const audit = new AuditService(db);
-  const deployLint = new DeployLint(db, registry, engine, null, config.processLimits);
+  // The deploy warns about formKeys naming no deployed form: the catalogue is every deployed form id.
+  const forms = new FormsService(db);
+  const deployLint = new DeployLint(db, registry, engine, forms, config.processLimits, config.deployWarningsBlock);
+  const decisions = new DecisionsService(db, authorization, clock);
   const jobExecutor = new JobExecutor(db, transactions, steps, registry, metrics, logger, {
     nodeId: config.nodeId,
     pollMs: config.jobPollMs,
     lockMs: config.jobLockMs,
     retryBaseMs: options.jobRetryBaseMs ?? 5000,
     clock,
+    businessRuleTasks: new BusinessRuleTasks(db, decisions, clock),
   });
   // Jobs queued by a committed transaction run at once instead of at the next poll.
   bus.on('jobs:due', () => jobExecutor.kick());
@@ -147,7 +153,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     logger,
   );
   registry.register(notifyCustomerService(db, notifications));
-  const forms = new FormsService(db);
   const tasks = new TasksService(db, transactions, steps, visibility, authorization, new TaskForms(db, forms));
   const bills = new BillsService(db, customers, audit);
   const arrears = new ArrearsService(db, customers);
@@ -193,7 +198,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     audit,
     users: new UsersService(db, audit),
     organisation: new OrganisationService(db, audit),
-    deployments: new DeploymentsService(db, transactions, registry, forms, engine, deployLint),
+    deployments: new DeploymentsService(db, transactions, registry, forms, engine, deployLint, decisions),
+    decisions,
     drafts: new DesignerDraftsService(db, transactions),
     designerCatalog: new DesignerCatalogService(db, registry, deployLint),
     instances,

@@ -52,6 +52,28 @@ export interface ServiceTaskMeta {
   external?: { topic: string; priority: string | null };
 }
 
+/** How a business rule task picks the version of its decision (Camunda 7's camunda:decisionRefBinding). */
+export type DecisionRefBinding = 'latest' | 'deployment' | 'version' | 'versionTag';
+
+/**
+ * A business rule task's camunda: attributes: the decision it evaluates (`decisionRef`, possibly
+ * a `${…}` template), which version, and where the mapped result goes. The job that evaluates it
+ * carries this as its payload.
+ */
+export interface BusinessRuleTaskMeta {
+  decisionRef: string;
+  binding: DecisionRefBinding;
+  /** decisionRefVersion (binding version): a number or a template. */
+  version: string | null;
+  /** decisionRefVersionTag (binding versionTag). */
+  versionTag: string | null;
+  resultVariable: string | null;
+  /** camunda:mapDecisionResult; Camunda's default is resultList. */
+  mapDecisionResult: 'singleEntry' | 'singleResult' | 'collectEntries' | 'resultList';
+  /** camunda:inputParameter values: variables the decision sees besides the instance's. */
+  inputs?: Record<string, string | Record<string, string>>;
+}
+
 /** Everything the runtime needs besides the engine's own serialized context. */
 export interface DefinitionMeta {
   processId: string;
@@ -59,6 +81,8 @@ export interface DefinitionMeta {
   elements: Record<string, { type: string; name: string | null }>;
   userTasks: Record<string, UserTaskMeta>;
   serviceTasks: Record<string, ServiceTaskMeta>;
+  /** Absent on versions deployed before business rule tasks ran. */
+  businessRuleTasks?: Record<string, BusinessRuleTaskMeta>;
   /** message id → message name */
   messages: Record<string, string>;
   /** element id of a message start event → message name */
@@ -92,10 +116,16 @@ const typeResolver = TypeResolver({
   MultiInstanceLoopCharacteristics: PlatformLoopCharacteristics,
 });
 
-/** bpmn-elements' type resolver, plus: every service or send task runs through the platform registry. */
+/** Run as a job by the platform: a service, or a decision (a business rule task). */
+const PLATFORM_SERVICE_TYPES = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask']);
+
+/**
+ * bpmn-elements' type resolver, plus: every service or send task runs through the platform
+ * registry, and every business rule task through the decisions, both as jobs.
+ */
 export function platformTypeResolver(entity: { type: string; behaviour?: Record<string, unknown> }): void {
   typeResolver(entity);
-  if (entity.behaviour && (entity.type === 'bpmn:ServiceTask' || entity.type === 'bpmn:SendTask')) {
+  if (entity.behaviour && PLATFORM_SERVICE_TYPES.has(entity.type)) {
     entity.behaviour.Service = PlatformService;
   }
 }
@@ -129,6 +159,7 @@ class Checker {
       elements: {},
       userTasks: {},
       serviceTasks: {},
+      businessRuleTasks: {},
       messages,
       messageStarts: {},
       callActivities: {},
@@ -166,6 +197,9 @@ class Checker {
       case 'bpmn:SendTask':
         if (findings.some((f) => f.rule === 'service-exists')) return;
         return this.serviceTask(element);
+      case 'bpmn:BusinessRuleTask':
+        if (findings.length) return;
+        return this.businessRuleTask(element);
       case 'bpmn:CallActivity':
         return this.callActivity(element);
       case 'bpmn:SubProcess':
@@ -198,6 +232,19 @@ class Checker {
       resultVariable: str(element.resultVariable),
       ...(Object.keys(inputs).length ? { inputs } : {}),
       ...('topic' in reference ? { external: { topic: reference.topic, priority: str(element.taskPriority) } } : {}),
+    };
+  }
+
+  private businessRuleTask(element: ModdleElement): void {
+    const inputs = inputParameters(element);
+    (this.meta.businessRuleTasks ??= {})[element.id as string] = {
+      decisionRef: str(element.decisionRef) as string,
+      binding: (str(element.decisionRefBinding) ?? 'latest') as DecisionRefBinding,
+      version: str(element.decisionRefVersion),
+      versionTag: str(element.decisionRefVersionTag),
+      resultVariable: str(element.resultVariable),
+      mapDecisionResult: (str(element.mapDecisionResult) ?? 'resultList') as BusinessRuleTaskMeta['mapDecisionResult'],
+      ...(Object.keys(inputs).length ? { inputs } : {}),
     };
   }
 

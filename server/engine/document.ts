@@ -4,7 +4,20 @@ import { Invalid } from '../lib/errors.js';
 import { formatLintMessage } from '../lint/messages.js';
 import { checkXmlSafety } from './xml-safety.js';
 
-export const moddlePackages = { camunda: camundaPackage };
+/**
+ * Camunda 7 writes `camunda:decisionRefVersionTag` on a business rule task bound by version tag,
+ * an attribute camunda-bpmn-moddle 8 does not declare (it would read as an unknown attribute).
+ */
+function withDecisionRefVersionTag(pkg: typeof camundaPackage): typeof camundaPackage {
+  const types = pkg.types.map((type) => {
+    const properties: { name: string }[] = type.properties ?? [];
+    if (type.name !== 'DmnCapable' || properties.some((p) => p.name === 'decisionRefVersionTag')) return type;
+    return { ...type, properties: [...properties, { name: 'decisionRefVersionTag', isAttr: true, type: 'String' }] };
+  });
+  return { ...pkg, types } as typeof camundaPackage;
+}
+
+export const moddlePackages = { camunda: withDecisionRefVersionTag(camundaPackage) };
 
 function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'unparsable';

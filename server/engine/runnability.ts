@@ -123,6 +123,7 @@ export const SUPPORTED_TYPES: ReadonlySet<string> = new Set([
   'bpmn:ManualTask',
   'bpmn:ServiceTask',
   'bpmn:SendTask',
+  'bpmn:BusinessRuleTask',
   'bpmn:ReceiveTask',
   'bpmn:CallActivity',
   'bpmn:SubProcess',
@@ -215,6 +216,8 @@ export function elementFindings(
     case 'bpmn:ServiceTask':
     case 'bpmn:SendTask':
       return [...found, ...serviceFindings(element, services)];
+    case 'bpmn:BusinessRuleTask':
+      return [...found, ...businessRuleFindings(element)];
     case 'bpmn:SequenceFlow':
       return [...found, ...conditionFindings(element)];
     case 'bpmn:CallActivity': {
@@ -337,6 +340,54 @@ export function serviceFindings(element: CheckedElement, services: ServiceCatalo
     return [finding('service-exists', 'service.unknown', { value: reference.service }, [reference.attribute])];
   }
   return [];
+}
+
+const DECISION_BINDINGS = new Set(['latest', 'deployment', 'version', 'versionTag']);
+const DECISION_RESULT_MAPPINGS = new Set(['singleEntry', 'singleResult', 'collectEntries', 'resultList']);
+
+/**
+ * A business rule task evaluates a deployed DMN decision (camunda:decisionRef, Camunda 7's
+ * DmnBusinessRuleTaskActivityBehavior); the other implementations Camunda allows run Java or an
+ * expression and are refused. Whether the decision is deployed is asked at run time, as Camunda
+ * does: it may be deployed after the process.
+ */
+export function businessRuleFindings(element: CheckedElement): RuleFinding[] {
+  for (const field of ['class', 'delegateExpression', 'expression'] as const) {
+    const value = text(element[field]);
+    if (value) return [finding('supported-elements', 'business-rule.implementation', { field, value }, [field])];
+  }
+  if (text(element.type) === 'external') {
+    const value = 'external';
+    return [finding('supported-elements', 'business-rule.implementation', { field: 'type', value }, ['type'])];
+  }
+  const decisionRef = text(element.decisionRef);
+  if (!decisionRef) return [finding('element-complete', 'business-rule.no-decision', {}, ['decisionRef'])];
+  const found = [
+    ...expressionFindings('decisionRef', decisionRef, ['decisionRef']),
+    ...expressionFindings('decisionRefVersion', element.decisionRefVersion, ['decisionRefVersion']),
+    ...expressionFindings('decisionRefVersionTag', element.decisionRefVersionTag, ['decisionRefVersionTag']),
+  ];
+  const binding = text(element.decisionRefBinding) ?? 'latest';
+  if (!DECISION_BINDINGS.has(binding)) {
+    found.push(finding('element-complete', 'business-rule.binding', { value: binding }, ['decisionRefBinding']));
+  }
+  const version = text(element.decisionRefVersion);
+  if (binding === 'version' && !version) {
+    const params = { value: binding, field: 'decisionRefVersion' };
+    found.push(finding('element-complete', 'business-rule.no-version', params, ['decisionRefVersion']));
+  }
+  if (binding === 'version' && version && !isExpression(version) && !/^[1-9]\d*$/.test(version)) {
+    found.push(finding('element-complete', 'business-rule.version', { value: version }, ['decisionRefVersion']));
+  }
+  if (binding === 'versionTag' && !text(element.decisionRefVersionTag)) {
+    const params = { value: binding, field: 'decisionRefVersionTag' };
+    found.push(finding('element-complete', 'business-rule.no-version', params, ['decisionRefVersionTag']));
+  }
+  const mapping = text(element.mapDecisionResult);
+  if (mapping && !DECISION_RESULT_MAPPINGS.has(mapping)) {
+    found.push(finding('element-complete', 'business-rule.mapping', { value: mapping }, ['mapDecisionResult']));
+  }
+  return found;
 }
 
 function conditionFindings(flow: CheckedElement): RuleFinding[] {

@@ -14,6 +14,7 @@ import { deploymentRoutes } from './routes/deployments.js';
 import { designerRoutes } from './routes/designer.js';
 import { instanceRoutes } from './routes/instances.js';
 import { taskRoutes } from '../tasks/routes.js';
+import { decisionRoutes } from '../decisions/routes.js';
 import { formRoutes } from './routes/forms.js';
 import { messageAndIncidentRoutes } from './routes/messages.js';
 import { authRoutes } from './routes/auth.js';
@@ -57,6 +58,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
   const routes: Route[] = [
     ...authRoutes(services, options.secureCookies),
     ...deploymentRoutes(services),
+    ...decisionRoutes(services),
     ...designerRoutes(services),
     ...instanceRoutes(services),
     ...taskRoutes(services),

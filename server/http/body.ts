@@ -6,7 +6,7 @@ import { Invalid, TooLarge, AppError } from '../lib/errors.js';
 /**
  * `json`: an application/json object. `bpmn`: a BPMN document, sent as JSON `{ xml, name, forms }`,
  * as text/xml, or as a multipart upload (field `file` or `data`, optional field `name`; form-js
- * forms as further files named `*.form`).
+ * forms as further files named `*.form`, DMN decisions as files named `*.dmn`).
  */
 export type BodyKind = 'json' | 'bpmn';
 
@@ -41,7 +41,12 @@ async function readJson(ctx: Context): Promise<unknown> {
   }
 }
 
-function readMultipart(ctx: Context): Promise<{ xml: string; name?: string; forms?: string[] }> {
+function readMultipart(ctx: Context): Promise<{
+  xml?: string;
+  name?: string;
+  forms?: string[];
+  decisions?: { name: string; xml: string }[];
+}> {
   const limit = limits(ctx).fileBytes;
   return new Promise((resolve, reject) => {
     let busboy: Busboy.Busboy;
@@ -58,6 +63,7 @@ function readMultipart(ctx: Context): Promise<{ xml: string; name?: string; form
     let name: string | undefined;
     let failure: AppError | undefined;
     const forms: string[] = [];
+    const decisions: { name: string; xml: string }[] = [];
     busboy.on('file', (field, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -67,7 +73,9 @@ function readMultipart(ctx: Context): Promise<{ xml: string; name?: string; form
       stream.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         if (info.filename?.endsWith('.form') || field === 'forms' || field === 'form') forms.push(text);
-        else if (field === 'file' || field === 'data' || xml === undefined) xml = text;
+        else if (info.filename?.endsWith('.dmn') || field === 'decisions') {
+          decisions.push({ name: info.filename || `decision-${decisions.length + 1}.dmn`, xml: text });
+        } else if (field === 'file' || field === 'data' || xml === undefined) xml = text;
       });
     });
     busboy.on('field', (field, value) => {
@@ -79,13 +87,18 @@ function readMultipart(ctx: Context): Promise<{ xml: string; name?: string; form
     );
     busboy.on('close', () => {
       if (failure) return reject(failure);
-      if (xml === undefined)
+      if (xml === undefined && decisions.length === 0)
         return reject(
           new Invalid('VALIDATION_FAILED', 'the upload has no file (field "file")', [
             { field: 'file', reason: 'required' },
           ]),
         );
-      resolve({ xml, ...(name === undefined ? {} : { name }), ...(forms.length ? { forms } : {}) });
+      resolve({
+        ...(xml === undefined ? {} : { xml }),
+        ...(name === undefined ? {} : { name }),
+        ...(forms.length ? { forms } : {}),
+        ...(decisions.length ? { decisions } : {}),
+      });
     });
     ctx.req.pipe(busboy);
   });

@@ -8,6 +8,7 @@ import type { DeploymentsService } from '../workflow/deployments.service.js';
 import type { DesignerDraftsService } from '../designer/drafts.service.js';
 import type { DesignerCatalogService } from '../designer/catalog.service.js';
 import type { IncidentsService } from '../workflow/incidents.service.js';
+import type { DecisionsService } from '../decisions/decisions.service.js';
 import type { ExternalTasksService } from '../external-tasks/external-tasks.service.js';
 import type { InstancesService } from '../workflow/instances.service.js';
 import type { InstanceVariablesService } from '../workflow/instance-variables.service.js';
@@ -40,6 +41,7 @@ export interface Services {
   users: UsersService;
   organisation: OrganisationService;
   deployments: DeploymentsService;
+  decisions: DecisionsService;
   drafts: DesignerDraftsService;
   designerCatalog: DesignerCatalogService;
   instances: InstancesService;

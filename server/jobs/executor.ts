@@ -1,4 +1,5 @@
 import { isConnectionError, type Db } from '../db/index.js';
+import type { BusinessRuleTaskMeta } from '../engine/definitions.js';
 import type { Command } from '../engine/runtime.js';
 import type { Variables } from '../engine/step-context.js';
 import { SYSTEM_ACTOR } from '../lib/actor.js';
@@ -21,6 +22,19 @@ export interface JobExecutorOptions {
   serviceTimeoutMs?: number;
   /** The platform clock (default: the system clock): what is due, and when retries fall due. */
   clock?: Clock;
+  /** Evaluates the decisions of business rule tasks (server/decisions); without it they fail into incidents. */
+  businessRuleTasks?: BusinessRuleTaskPort;
+}
+
+/** What the executor needs of the decisions: evaluate one business rule task's decision. */
+export interface BusinessRuleTaskPort {
+  evaluate(call: {
+    instanceId: string;
+    elementId: string;
+    executionId: string;
+    task: BusinessRuleTaskMeta;
+    instance: { definitionId: string; departmentId: string | null; variables: Variables };
+  }): Promise<{ variables: Variables; record(trx: Db): Promise<void> } | { failed: string }>;
 }
 
 /**
@@ -148,6 +162,7 @@ export class JobExecutor {
 
   private async execute(job: JobRow): Promise<void> {
     try {
+      if (job.type === 'service' && job.payload.decision) return await this.executeDecision(job);
       if (job.type === 'service') return await this.executeService(job);
       const command: Command =
         job.type === 'timer'
@@ -207,10 +222,63 @@ export class JobExecutor {
     this.metrics.countJob(job.type, 'ok');
   }
 
+  /**
+   * A business rule task: its decision is resolved and evaluated here, off the engine's step
+   * (which may not read the database), and the mapped result goes back as a service result, the
+   * evaluation's history row in the same transaction. A decision that is missing or fails on
+   * these variables would fail again on every retry: it becomes an incident at once, retried by
+   * an operator once the table or the data is fixed.
+   */
+  private async executeDecision(job: JobRow): Promise<void> {
+    const instance = await this.db('process_instances')
+      .where({ id: job.instance_id })
+      .first<(ServiceInstanceRow & { definition_id: string }) | undefined>(
+        'id',
+        'status',
+        'variables',
+        'department_id',
+        'definition_id',
+      );
+    if (!instance || instance.status !== 'running') {
+      await this.db('jobs').where({ id: job.id }).delete();
+      this.metrics.countJob(job.type, 'skipped');
+      return;
+    }
+    const port = this.options.businessRuleTasks;
+    const outcome = port
+      ? await port.evaluate({
+          instanceId: job.instance_id,
+          elementId: job.element_id,
+          executionId: job.execution_id,
+          task: job.payload.decision as BusinessRuleTaskMeta,
+          instance: {
+            definitionId: instance.definition_id,
+            departmentId: instance.department_id,
+            variables: instance.variables,
+          },
+        })
+      : { failed: `Business rule task "${job.element_id}": decisions are not evaluated on this node` };
+    if ('failed' in outcome) {
+      await this.fail(job, new Error(outcome.failed), false);
+      return;
+    }
+    await this.continueInstance(
+      job,
+      () => ({
+        command: { kind: 'service-result', executionId: job.execution_id, result: { output: outcome.variables } },
+        variables: outcome.variables,
+      }),
+      (trx) => outcome.record(trx),
+    );
+    this.metrics.countJob(job.type, 'ok');
+  }
+
   /** Runs the job's step if the job still exists (a concurrent step may have removed it). */
   private async continueInstance(
     job: JobRow,
     command: () => { command: Command; variables?: Variables },
+    /** Written in the step's transaction when the step runs (a decision's history row). */
+    alongside?: (trx: Db) => Promise<void>,
   ): Promise<void> {
     await this.transactions.run(async (scope) => {
       await this.steps.run(scope, job.instance_id, SYSTEM_ACTOR, async (instance) => {
@@ -222,17 +290,19 @@ export class JobExecutor {
         if (!stillThere) return null;
         await scope.trx('jobs').where({ id: job.id }).delete();
         if (instance.status !== 'running') return null;
+        if (alongside) await alongside(scope.trx);
         return command();
       });
     });
   }
 
-  private async fail(job: JobRow, error: Error): Promise<void> {
+  /** A failed job is retried with backoff until its retries run out (`retry` false: at once), then an incident. */
+  private async fail(job: JobRow, error: Error, retry = true): Promise<void> {
     this.logger.warn({ jobId: job.id, type: job.type, instanceId: job.instance_id, err: error.message }, 'job failed');
     await this.transactions.run(async (scope: TransactionScope) => {
       const current = (await scope.trx('jobs').where({ id: job.id }).forUpdate().first()) as JobRow | undefined;
       if (!current) return;
-      const retries = current.retries - 1;
+      const retries = retry ? current.retries - 1 : 0;
       if (retries > 0) {
         const delay = (this.options.retryBaseMs ?? 5000) * 2 ** Math.max(0, current.attempts - 1);
         await scope

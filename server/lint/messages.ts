@@ -58,6 +58,34 @@ export const LINT_MESSAGES = {
     en: 'Script task "{name}" is not allowed: scripts cannot run on this platform; use a service task',
     zh: '不允许使用脚本任务“{name}”：平台不运行脚本，请改用服务任务',
   },
+  'business-rule.no-decision': {
+    en: 'Business rule task "{name}" must name a DMN decision (camunda:decisionRef)',
+    zh: '业务规则任务“{name}”必须指定一个 DMN 决策（camunda:decisionRef）',
+  },
+  'business-rule.implementation': {
+    en: 'Business rule task "{name}": camunda:{field} "{value}" cannot run here; a business rule task evaluates a deployed DMN decision named by camunda:decisionRef',
+    zh: '业务规则任务“{name}”：平台不运行 camunda:{field}“{value}”；业务规则任务按 camunda:decisionRef 评估已部署的 DMN 决策',
+  },
+  'business-rule.binding': {
+    en: 'Business rule task "{name}": decisionRefBinding "{value}" is not one of latest, deployment, version, versionTag',
+    zh: '业务规则任务“{name}”：decisionRefBinding“{value}”不是 latest、deployment、version、versionTag 之一',
+  },
+  'business-rule.no-version': {
+    en: 'Business rule task "{name}": binding "{value}" needs camunda:{field}',
+    zh: '业务规则任务“{name}”：绑定方式“{value}”需要设置 camunda:{field}',
+  },
+  'business-rule.version': {
+    en: 'Business rule task "{name}": decisionRefVersion "{value}" is not a version number',
+    zh: '业务规则任务“{name}”：decisionRefVersion“{value}”不是版本号',
+  },
+  'business-rule.mapping': {
+    en: 'Business rule task "{name}": mapDecisionResult "{value}" is not one of singleEntry, singleResult, collectEntries, resultList',
+    zh: '业务规则任务“{name}”：mapDecisionResult“{value}”不是 singleEntry、singleResult、collectEntries、resultList 之一',
+  },
+  'business-rule.unknown-decision': {
+    en: 'Business rule task "{name}": no decision "{value}" is deployed yet; instances that reach the task will stop with an incident until it is',
+    zh: '业务规则任务“{name}”：决策“{value}”尚未部署；在部署之前，到达该任务的实例将因事件（incident）而停止',
+  },
   'element.unsupported': {
     en: '"{name}": {type} is not supported by the platform',
     zh: '“{name}”：平台不支持 {type}',

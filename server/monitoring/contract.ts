@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decisionEvaluationSchema } from '../decisions/decision.contract.js';
 import { iso, jsonObject, timestamp } from '../lib/contract.js';
 import { incidentSchema } from '../workflow/incident.contract.js';
 import { instanceSchema } from '../workflow/instance.contract.js';
@@ -427,5 +428,7 @@ export const instanceViewSchema = z.object({
   incidents: z.array(incidentSchema.extend({ retryable: z.boolean() })),
   path: z.object({ completedElementIds: z.array(z.string()), activeElementIds: z.array(z.string()) }),
   diagram: z.object({ xml: z.string().nullable(), name: z.string().nullable() }),
+  /** What its business rule tasks decided: each evaluation with inputs, matched rules and outputs. */
+  decisionEvaluations: z.array(decisionEvaluationSchema),
 });
 export type InstanceView = z.infer<typeof instanceViewSchema>;

@@ -9,6 +9,7 @@ import { toInstance, type InstanceSummaryRow } from '../workflow/instance.contra
 import { INSTANCE_SUMMARY_COLUMNS } from '../workflow/instances.repository.js';
 import type { InstanceView, TimelineTask } from './contract.js';
 import { instanceReadable } from '../access/instance-readable.js';
+import { instanceEvaluations } from '../decisions/decisions.repository.js';
 
 /**
  * One instance as a manager investigates it (issue 8 §5): every step with its actor and times
@@ -32,7 +33,7 @@ export class InstanceViewService {
         'variables',
       );
     if (!instance) throw new NotFound('process instance', id);
-    const [history, tasks, incidents, definition] = await Promise.all([
+    const [history, tasks, incidents, definition, decisionEvaluations] = await Promise.all([
       instanceHistory(this.db, id) as Promise<HistoryRow[]>,
       this.db('tasks')
         .where({ instance_id: id })
@@ -56,6 +57,7 @@ export class InstanceViewService {
       this.db('process_definitions').where({ id: instance.definition_id }).first('xml', 'meta', 'name') as Promise<
         DefinitionRow | undefined
       >,
+      instanceEvaluations(this.db, id),
     ]);
     const meta = (typeof definition?.meta === 'string' ? JSON.parse(definition.meta) : definition?.meta) as
       { elements: Record<string, { type: string; name: string | null }> } | undefined;
@@ -103,6 +105,7 @@ export class InstanceViewService {
         activeElementIds: [...new Set(history.filter((h) => !h.ended_at).map((h) => h.element_id))],
       },
       diagram: { xml: definition?.xml ?? null, name: definition?.name ?? null },
+      decisionEvaluations,
     };
   }
 }

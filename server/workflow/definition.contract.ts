@@ -31,6 +31,20 @@ export const definitionMetaSchema = z.object({
       external: z.object({ topic: z.string(), priority: z.string().nullable() }).optional(),
     }),
   ),
+  businessRuleTasks: z
+    .record(
+      z.string(),
+      z.object({
+        decisionRef: z.string(),
+        binding: z.enum(['latest', 'deployment', 'version', 'versionTag']),
+        version: z.string().nullable(),
+        versionTag: z.string().nullable(),
+        resultVariable: z.string().nullable(),
+        mapDecisionResult: z.enum(['singleEntry', 'singleResult', 'collectEntries', 'resultList']),
+        inputs: z.record(z.string(), z.union([z.string(), z.record(z.string(), z.string())])).optional(),
+      }),
+    )
+    .optional(),
   messages: z.record(z.string(), z.string()),
   messageStarts: z.record(z.string(), z.string()),
   callActivities: z.record(z.string(), z.string()),

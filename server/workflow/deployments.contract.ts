@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { iso, timestamp } from '../lib/contract.js';
 import { definitionSchema } from './definition.contract.js';
+import { decisionDefinitionSchema } from '../decisions/decision.contract.js';
 
 /**
  * The deployment answers, shared by the server and the browser app (`modeler/` imports the types
@@ -61,6 +62,8 @@ export type LintIssueView = z.infer<typeof lintIssueSchema>;
 export const deploymentSchema = z.object({
   created: z.boolean(),
   definition: definitionSchema,
+  /** The DMN decisions deployed with the process (each a new version, or the one unchanged). */
+  decisions: z.array(decisionDefinitionSchema),
   warnings: z.array(lintIssueSchema),
 });
 export type Deployment = z.infer<typeof deploymentSchema>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
-import { hashXml } from '../engine/definitions.js';
+import { hashXml, type DefinitionMeta as CompiledDefinitionMeta } from '../engine/definitions.js';
 import type { EngineRunner } from '../engine/pool/runner.js';
 import { DEFAULT_PROCESS_LIMITS } from '../engine/runnability.js';
 import type { Actor } from '../lib/actor.js';
@@ -20,6 +20,15 @@ import {
 } from './deployments.contract.js';
 import { toDefinition, type Definition } from './definition.contract.js';
 import type { DeployedForm } from '../forms/form.contract.js';
+import {
+  parseDecisionDocuments,
+  type DecisionDocument,
+  type DecisionsService,
+} from '../decisions/decisions.service.js';
+import type { DecisionDeployment } from '../decisions/decision.contract.js';
+import { deployedDecisionKeys } from '../decisions/decisions.repository.js';
+import { formatLintMessage } from '../lint/messages.js';
+import type { LintIssueView } from './deployments.contract.js';
 
 /**
  * Where a deploy goes when the caller groups several files into one deployment (Camunda's
@@ -42,6 +51,8 @@ export class DeploymentsService {
     private readonly engine: EngineRunner,
     /** The designer's lint, run again here so nothing it refuses reaches production (issue 7). */
     private readonly lint: DeployLint | null = null,
+    /** DMN decisions deployed with a process or on their own. */
+    private readonly decisions: DecisionsService | null = null,
   ) {}
 
   /**
@@ -56,8 +67,10 @@ export class DeploymentsService {
     actor: Actor,
     forms: unknown[] = [],
     target?: DeploymentTarget,
+    decisionDocs: DecisionDocument[] = [],
   ): Promise<Deployment> {
     const formDocs = parseForms(forms);
+    const dmn = this.parseDecisions(decisionDocs);
     // The lint is the deploy's check (the designer's rules and messages); it reports everything
     // compileDefinition would refuse, so compile refuses on its own only when no lint is given.
     const warnings =
@@ -75,6 +88,7 @@ export class DeploymentsService {
       // Serialize deployments of one key so two concurrent deploys cannot take the same version.
       await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`deploy:${compiled.key}`]);
       const deployedForms = await this.forms.deployForms(trx, formDocs, actor);
+      const deploymentOf = deploymentRow(trx, target, name ?? compiled.name ?? compiled.key, actor);
       const formKeys = Object.entries(compiled.meta.userTasks)
         .filter(([, task]) => task.formKey && !isExpression(task.formKey))
         .map(([elementId, task]) => ({ elementId, formKey: task.formKey as string }));
@@ -82,25 +96,18 @@ export class DeploymentsService {
         .where({ key: compiled.key, xml_hash: hashXml(xml) })
         .first(DEFINITION_COLUMNS);
       if (existing) {
+        const decisions = await this.decisions?.deployInTransaction(scope, dmn, deploymentOf, actor);
         await this.forms.linkDefinition(trx, existing.id, formKeys, deployedForms);
         auditInTransaction(scope, actor, 'deployment.create', 'process_definition', existing.id, {
           key: existing.key,
           version: existing.version,
           created: false,
         });
-        return { created: false, definition: existing };
+        return { created: decisions?.created ?? false, definition: existing, decisions: decisions?.decisions ?? [] };
       }
       const latest = await trx('process_definitions').where({ key: compiled.key }).max('version as v').first();
-      const deploymentId = target?.id ?? randomUUID();
-      await trx('deployments')
-        .insert({
-          id: deploymentId,
-          name: name ?? compiled.name ?? compiled.key,
-          ...(target ? { source: target.source } : {}),
-          deployed_by: actor.username,
-        })
-        .onConflict('id')
-        .ignore();
+      const deploymentId = await deploymentOf();
+      const decisions = await this.decisions?.deployInTransaction(scope, dmn, deploymentOf, actor);
       const [definition]: DefinitionRow[] = await trx('process_definitions')
         .insert({
           id: randomUUID(),
@@ -134,9 +141,78 @@ export class DeploymentsService {
         version: definition.version,
         created: true,
       });
-      return { created: true, definition };
+      return { created: true, definition, decisions: decisions?.decisions ?? [] };
     });
-    return { created: deployed.created, definition: toDefinition(deployed.definition), warnings };
+    const decisionWarnings = await this.unknownDecisions(compiled.meta.businessRuleTasks ?? {}, compiled.meta.elements);
+    return {
+      created: deployed.created,
+      definition: toDefinition(deployed.definition),
+      decisions: deployed.decisions,
+      warnings: [...warnings, ...decisionWarnings],
+    };
+  }
+
+  /**
+   * DMN documents alone: each decision the next version of its key, unless its latest version
+   * came from the very same document (then that version is answered, created: false).
+   */
+  async deployDecisions(
+    docs: DecisionDocument[],
+    name: string | undefined,
+    actor: Actor,
+    target?: DeploymentTarget,
+    options: { unchangedIfEverDeployed?: boolean } = {},
+  ): Promise<DecisionDeployment> {
+    const decisions = this.decisions;
+    if (!decisions) throw new Invalid('DMN_NOT_SUPPORTED', 'decisions are not deployed on this node');
+    const dmn = this.parseDecisions(docs);
+    return this.transactions.run(async (scope) => {
+      let created: string | null = null;
+      const row = deploymentRow(scope.trx, target, name ?? docs[0]?.resourceName ?? 'decisions', actor);
+      const deploymentOf = async () => (created = await row());
+      const stored = await decisions.deployInTransaction(scope, dmn, deploymentOf, actor, options);
+      return {
+        created: stored.created,
+        // Nothing new: the deployment the versions answered came with (a target's id, if given).
+        deploymentId: created ?? target?.id ?? stored.decisions[0]?.deploymentId ?? randomUUID(),
+        decisions: stored.decisions,
+      };
+    });
+  }
+
+  private parseDecisions(docs: DecisionDocument[]) {
+    if (docs.length && !this.decisions)
+      throw new Invalid('DMN_NOT_SUPPORTED', 'decisions are not deployed on this node');
+    return parseDecisionDocuments(docs);
+  }
+
+  /**
+   * A business rule task naming a decision not deployed (yet) is a warning, not a refusal:
+   * Camunda resolves the decision when the task runs, so the table may be deployed after the
+   * process; until it is, an instance reaching the task stops with an incident.
+   */
+  private async unknownDecisions(
+    tasks: NonNullable<CompiledDefinitionMeta['businessRuleTasks']>,
+    elements: CompiledDefinitionMeta['elements'],
+  ): Promise<LintIssueView[]> {
+    const literal = Object.entries(tasks).filter(([, t]) => !isExpression(t.decisionRef));
+    const deployed = await deployedDecisionKeys(
+      this.db,
+      literal.map(([, t]) => t.decisionRef),
+    );
+    return literal
+      .filter(([, t]) => !deployed.has(t.decisionRef))
+      .map(([elementId, t]) => {
+        const params = { name: elements[elementId]?.name ?? elementId, value: t.decisionRef };
+        return {
+          elementId,
+          rule: 'platform/decision-exists',
+          message: formatLintMessage('business-rule.unknown-decision', params),
+          severity: 'warn' as const,
+          code: 'business-rule.unknown-decision',
+          params,
+        };
+      });
   }
 
   /**
@@ -197,6 +273,29 @@ export class DeploymentsService {
     if (!row) throw new NotFound('process definition', id);
     return row.xml;
   }
+}
+
+/**
+ * The deployment row of a deploy, inserted when first asked for: a target's (a Camunda client's
+ * deployment of several files, which may exist already) or a new one.
+ */
+function deploymentRow(trx: Db, target: DeploymentTarget | undefined, name: string, actor: Actor) {
+  let id: string | null = null;
+  return async (): Promise<string> => {
+    if (id) return id;
+    const chosen = target?.id ?? randomUUID();
+    await trx('deployments')
+      .insert({
+        id: chosen,
+        name,
+        ...(target ? { source: target.source } : {}),
+        deployed_by: actor.username,
+      })
+      .onConflict('id')
+      .ignore();
+    id = chosen;
+    return id;
+  };
 }
 
 /** The forms of one deployment, parsed; one id may appear once. */

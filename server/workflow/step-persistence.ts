@@ -24,6 +24,16 @@ function customerOf(variables: Record<string, unknown>): { customer_id: string |
 }
 
 /**
+ * What a service job runs: the registry's service a service or send task names, or the decision
+ * a business rule task names (evaluated by the job executor, which reads the database the step may not).
+ */
+function servicePayload(definition: DeployedDefinition, elementId: string): Record<string, unknown> {
+  const decision = definition.meta.businessRuleTasks?.[elementId];
+  if (decision) return { decision };
+  return { service: definition.meta.serviceTasks[elementId]?.service };
+}
+
+/**
  * Turns a step's outcome into rows: user tasks that appeared become task rows, tasks no longer
  * waiting are cancelled, timers become jobs, message waits become subscriptions. Reads only what
  * it must (the open tasks); every write goes into the transaction's write batch.
@@ -186,7 +196,7 @@ export class StepPersistence {
               execution_id: r.executionId,
               element_id: r.elementId,
               due_at: now,
-              payload: toJson({ service: definition.meta.serviceTasks[r.elementId]?.service }),
+              payload: toJson(servicePayload(definition, r.elementId)),
             })),
           )
           .onConflict(['instance_id', 'type', 'execution_id'])

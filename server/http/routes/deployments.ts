@@ -6,6 +6,8 @@ import { listSchema } from '../../lib/contract.js';
 import { definitionSchema } from '../../workflow/definition.contract.js';
 import { deploymentSchema, versionSummarySchema } from '../../workflow/deployments.contract.js';
 import { wholeList } from '../../workflow/paging.js';
+import { decisionDeploymentSchema } from '../../decisions/decision.contract.js';
+import { splitDocuments } from '../../decisions/decisions.service.js';
 
 export function deploymentRoutes(s: Services): Route[] {
   return [
@@ -14,12 +16,18 @@ export function deploymentRoutes(s: Services): Route[] {
       path: '/deployments',
       tag: 'Deployments',
       summary:
-        'Deploy a BPMN file as the next version of its process key, with its form-js forms (JSON {xml, name, forms}, text/xml, or multipart upload with *.form files); identical XML answers 200 with the version deployed before',
+        'Deploy a BPMN file as the next version of its process key, with its form-js forms and DMN decisions (JSON {xml, name, forms, decisions}, text/xml, or multipart upload with *.form and *.dmn files), or DMN decisions alone (a DMN document as xml, or decisions without xml); identical XML answers 200 with the versions deployed before',
       permission: { object: 'deployment', action: 'create' },
       bodyKind: 'bpmn',
       body: z.object({
-        xml: z.string().min(1, 'the BPMN XML is empty'),
+        /** A BPMN document, or a DMN one (deployed as decisions). */
+        xml: z.string().min(1, 'the BPMN XML is empty').optional(),
         name: z.string().max(200).optional(),
+        /** DMN documents deployed with the process (or alone): their XML, or { name, xml }. */
+        decisions: z
+          .array(z.union([z.string().min(1), z.object({ name: z.string().min(1).max(200), xml: z.string().min(1) })]))
+          .max(50)
+          .optional(),
         /** form-js schemas (objects, or their JSON text) deployed with the process, each with an `id`. */
         forms: z
           .array(z.union([z.record(z.string(), z.unknown()), z.string()]))
@@ -28,9 +36,12 @@ export function deploymentRoutes(s: Services): Route[] {
       }),
       status: 201,
       otherStatuses: [200],
-      response: deploymentSchema,
+      response: z.union([deploymentSchema, decisionDeploymentSchema]),
       async handle({ body, actor }) {
-        const deployment = await s.deployments.deploy(body.xml, body.name, actor, body.forms ?? []);
+        const { bpmn, decisions } = splitDocuments(body.xml, body.name, body.decisions ?? []);
+        const deployment = bpmn
+          ? await s.deployments.deploy(bpmn, body.name, actor, body.forms ?? [], undefined, decisions)
+          : await s.deployments.deployDecisions(decisions, body.name, actor);
         return deployment.created ? deployment : new Answer(200, deployment);
       },
     }),
