@@ -69,6 +69,8 @@ const schema = z
     NOTIFY_HTTP_TOKEN: z.string().min(1).optional(),
     /** Check every API answer against its declared schema (a drift answers 500). Default: on under NODE_ENV=test. */
     VALIDATE_RESPONSES: z.enum(['true', 'false']).optional(),
+    /** Deploy warnings (a task without one of our forms, candidates that are no names of ours) refuse a deploy too. */
+    DEPLOY_WARNINGS_BLOCK: z.enum(['true', 'false']).default('false'),
     /** Limits (ARCHITECTURE.md): the shortest timer cycle a deploy accepts (ISO 8601 duration). */
     TIMER_MIN_INTERVAL: isoDuration.default('PT1M'),
     /** Flow elements per process, and bytes per BPMN document, a deploy accepts. */
@@ -142,6 +144,7 @@ export type Config = {
   notifyHttpToken: string | undefined;
   validateResponses: boolean;
   processLimits: ProcessLimits;
+  deployWarningsBlock: boolean;
   stepLimits: StepLimits;
   engineWorkers: number;
   engineWorkerMemoryMb: number;
@@ -194,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxXmlBytes: e.PROCESS_MAX_XML_BYTES,
       multiInstanceMax: e.MULTI_INSTANCE_MAX,
     },
+    deployWarningsBlock: e.DEPLOY_WARNINGS_BLOCK === 'true',
     stepLimits: {
       maxActivityExecutions: e.STEP_MAX_ACTIVITY_EXECUTIONS,
       multiInstanceMax: e.MULTI_INSTANCE_MAX,

@@ -3,6 +3,7 @@ import type { Db } from '../db/index.js';
 import { Invalid, NotFound, type ErrorDetail } from '../lib/errors.js';
 import type { Actor } from '../lib/actor.js';
 import { toForm, toFormSummary, type Form, type FormSummary, type FormSummaryRow } from './form.contract.js';
+import { formIdOfKey, isExternalFormKey } from '../lint/rules/user-task-form.js';
 import { formFields, validateFormData, type FieldError, type FormComponent, type FormSchema } from './validate.js';
 
 export interface FormRow {
@@ -18,21 +19,9 @@ export interface FormRow {
 const FORM_ID = /^[A-Za-z][\w.-]{0,99}$/;
 const MAX_COMPONENTS = 500;
 
-/**
- * Camunda 7 embedded and application forms (`embedded:app:forms/x.html`, `app:…`,
- * `camunda-forms:app:…`) live in a web application, not in a deployment: files drawn for Camunda
- * run as they are, and their tasks simply have no platform form.
- */
-export function isExternalFormKey(formKey: string): boolean {
-  return /^(embedded:|app:|camunda-forms:app:)/.test(formKey.trim());
-}
-
-/** `camunda:formKey` as Camunda 7 writes a deployed form-js form, or as plain id: the form id. */
-export function formIdOfKey(formKey: string): string {
-  const prefix = 'camunda-forms:deployment:';
-  const key = formKey.trim();
-  return key.startsWith(prefix) ? key.slice(prefix.length).replace(/\.form$/, '') : key;
-}
+// One reading of a formKey for the designer's lint and the server alike: Camunda 7 embedded,
+// application and URL forms are not ours (their tasks open with the generic variables form).
+export { formIdOfKey, isExternalFormKey } from '../lint/rules/user-task-form.js';
 
 /** Checks that an uploaded document is a form-js schema with an id; throws 400 FORM_SCHEMA_INVALID. */
 export function parseFormDocument(raw: unknown, where = 'form'): FormSchema {
@@ -161,16 +150,14 @@ export class FormsService {
     const missing = formKeys.filter(
       (k) => !deployedWith.has(formIdOfKey(k.formKey)) && !latest.has(formIdOfKey(k.formKey)),
     );
-    if (missing.length) {
-      throw new Invalid(
-        'FORM_NOT_FOUND',
-        `${missing[0]?.elementId}: no form "${missing[0]?.formKey}" is deployed or deployed with the process`,
-        missing.map((m) => ({ element: m.elementId, reason: `form "${m.formKey}" not found` })),
-      );
-    }
+    // A formKey naming no deployed form is the lint's warning, not a refusal: that task opens
+    // with the generic variables form. Only the forms that exist are linked.
+    const missingIds = new Set(missing.map((m) => formIdOfKey(m.formKey)));
+    const linked = ids.filter((formId) => !missingIds.has(formId));
+    if (linked.length === 0) return;
     await trx('definition_forms')
       .insert(
-        ids.map((formId) => ({
+        linked.map((formId) => ({
           definition_id: definitionId,
           form_id: formId,
           form_version_id: deployedWith.get(formId) ?? latest.get(formId),

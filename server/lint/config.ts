@@ -82,8 +82,9 @@ const RECOMMENDED: Record<string, { rule: Factory; severity: Severity }> = {
 };
 
 /**
- * The platform's rules (bpmnlint plugin "platform"): every one blocks a deploy. Together they
- * report everything the engine's compile would refuse (server/engine/runnability.ts), before it.
+ * The platform's rules (bpmnlint plugin "platform"). Those that are errors block a deploy;
+ * together they report everything the engine's compile would refuse
+ * (server/engine/runnability.ts), before it.
  */
 const PLATFORM: Record<string, Factory> = {
   'user-task-candidates': userTaskCandidates as Factory,
@@ -100,6 +101,13 @@ const PLATFORM: Record<string, Factory> = {
 };
 
 export type Severity = 'error' | 'warn';
+
+/**
+ * Worklist concerns, not safety: a file Camunda 7 would run deploys with these as warnings (an
+ * installation can make them blocking, DEPLOY_WARNINGS_BLOCK). Everything else the platform's
+ * rules find cannot run safely and refuses the deploy.
+ */
+const PLATFORM_WARNINGS = new Set(['user-task-candidates', 'user-task-form']);
 export const PLATFORM_PLUGIN = 'bpmnlint-plugin-platform';
 
 export interface LinterSetup {
@@ -111,7 +119,8 @@ export interface LinterSetup {
 export function platformLinter(data: PlatformLintData): LinterSetup {
   const rules: LinterSetup['config']['rules'] = {};
   for (const [name, { severity }] of Object.entries(RECOMMENDED)) rules[name] = severity;
-  for (const name of Object.keys(PLATFORM)) rules[`platform/${name}`] = ['error', data];
+  for (const name of Object.keys(PLATFORM))
+    rules[`platform/${name}`] = [PLATFORM_WARNINGS.has(name) ? 'warn' : 'error', data];
   return {
     config: { rules },
     resolver: {

@@ -32,6 +32,8 @@ export class DeployLint {
     private readonly forms: FormCatalog | null = null,
     /** The sizes a process may have (server/config): the rules and the engine's compile read them. */
     readonly limits: ProcessLimits = DEFAULT_PROCESS_LIMITS,
+    /** An installation's choice (DEPLOY_WARNINGS_BLOCK): warnings refuse a deploy like errors. */
+    private readonly warningsBlock = false,
   ) {}
 
   /** The rules' config: registered services, role codes, active usernames, known form ids, limits. */
@@ -57,18 +59,19 @@ export class DeployLint {
     return this.runner.lint(xml, await this.data(deploymentForms));
   }
 
-  /** Throws 400 LINT_FAILED naming every error; returns the warnings. */
+  /** Throws 400 LINT_FAILED naming every error (every warning too, when they block); returns the warnings. */
   async check(xml: string, deploymentForms: string[] = []): Promise<LintIssue[]> {
-    return refuseOnErrors(await this.issues(xml, deploymentForms));
+    return refuseOnErrors(await this.issues(xml, deploymentForms), this.warningsBlock);
   }
 }
 
 /**
  * The deploy's verdict on lint issues: any error refuses the deployment with 400 LINT_FAILED
- * naming every error (in the designer's words); warnings never block and are returned.
+ * naming every error (in the designer's words); warnings are returned, and block only where the
+ * installation says so.
  */
-export function refuseOnErrors(issues: LintIssue[]): LintIssue[] {
-  const errors = issues.filter((i) => i.severity === 'error');
+export function refuseOnErrors(issues: LintIssue[], warningsBlock = false): LintIssue[] {
+  const errors = warningsBlock ? issues : issues.filter((i) => i.severity === 'error');
   if (errors.length) {
     throw new Invalid(
       'LINT_FAILED',

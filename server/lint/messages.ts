@@ -7,24 +7,28 @@
  */
 export const LINT_MESSAGES = {
   'user-task.no-candidates': {
-    en: 'User task "{name}" needs candidate groups, candidate users or an assignee',
-    zh: '用户任务“{name}”需要设置候选组、候选用户或办理人',
+    en: 'User task "{name}" names no candidate groups, candidate users or assignee: its tasks go to team leaders as unassigned',
+    zh: '用户任务“{name}”未设置候选组、候选用户或办理人：其任务将作为“未分派”交由班组长处理',
   },
   'user-task.unknown-group': {
-    en: 'User task "{name}": candidate group "{value}" is not a role of the platform',
-    zh: '用户任务“{name}”：候选组“{value}”不是平台中的角色',
+    en: 'User task "{name}": candidate group "{value}" is neither a role of the platform nor mapped to one; its tasks go to team leaders as unassigned',
+    zh: '用户任务“{name}”：候选组“{value}”既不是平台角色，也未映射到平台角色；其任务将作为“未分派”交由班组长处理',
   },
   'user-task.unknown-user': {
-    en: 'User task "{name}": "{value}" is not a user of the platform',
-    zh: '用户任务“{name}”：“{value}”不是平台中的用户',
+    en: 'User task "{name}": "{value}" is neither a user of the platform nor mapped to one; its tasks go to team leaders as unassigned',
+    zh: '用户任务“{name}”：“{value}”既不是平台用户，也未映射到平台用户；其任务将作为“未分派”交由班组长处理',
   },
   'user-task.no-form': {
-    en: 'User task "{name}" needs a form (formKey)',
-    zh: '用户任务“{name}”需要关联表单（formKey）',
+    en: 'User task "{name}" has no form (formKey): it opens with the generic variables form',
+    zh: '用户任务“{name}”未关联表单（formKey）：办理时使用通用变量表单',
   },
   'user-task.unknown-form': {
-    en: 'User task "{name}": form "{value}" is neither deployed nor part of this deployment',
-    zh: '用户任务“{name}”：表单“{value}”既未部署，也不在本次部署中',
+    en: 'User task "{name}": form "{value}" is neither deployed nor part of this deployment; the task opens with the generic variables form',
+    zh: '用户任务“{name}”：表单“{value}”既未部署，也不在本次部署中；办理时使用通用变量表单',
+  },
+  'user-task.external-form': {
+    en: 'User task "{name}": form "{value}" is not a form of the platform (an embedded or external form); the task opens with the generic variables form',
+    zh: '用户任务“{name}”：表单“{value}”不是平台表单（嵌入式或外部表单）；办理时使用通用变量表单',
   },
   'service.missing': {
     en: 'Service task "{name}" must name a registered service: a delegate expression ${…}, an external topic or implementation ${environment.services.…}',

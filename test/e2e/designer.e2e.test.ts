@@ -91,12 +91,16 @@ describe('designer: draw, check, deploy, work (Chromium)', () => {
     return page.locator('.lint-panel .lint-item.lint-error .lint-message').allTextContents();
   }
 
+  async function lintWarnings(): Promise<string[]> {
+    return page.locator('.lint-panel .lint-item.lint-warn .lint-message').allTextContents();
+  }
+
   /** Waits until the lint panel has caught up with the last change (it runs shortly after each edit). */
-  async function waitForLint(check: (errors: string[]) => boolean, name: string) {
+  async function waitForLint(check: (issues: string[]) => boolean, name: string, read = lintErrors) {
     let last: string[] = [];
     try {
       await eventually(async () => {
-        last = await lintErrors();
+        last = await read();
         return check(last) ? last : null;
       }, STEP_TIMEOUT);
     } catch {
@@ -139,18 +143,24 @@ describe('designer: draw, check, deploy, work (Chromium)', () => {
     // when they append a task from the start event and make it a user task
     const review = await append(page, 'StartEvent_1', 'append.append-task', 'Review application');
     await replaceWith(page, review.shape, 'replace-with-user-task');
-    // then the checks ask for its candidates and form
-    await waitForLint((e) => e.includes('User task "Review application" needs a form (formKey)'), 'review-needs-form');
-    expect(await lintErrors()).toContain(
-      'User task "Review application" needs candidate groups, candidate users or an assignee',
+    // then the checks warn that it has no candidates and no form (worklist concerns: a deploy would still pass)
+    await waitForLint(
+      (w) =>
+        w.includes('User task "Review application" has no form (formKey): it opens with the generic variables form'),
+      'review-needs-form',
+      lintWarnings,
     );
+    expect(await lintWarnings()).toContain(
+      'User task "Review application" names no candidate groups, candidate users or assignee: its tasks go to team leaders as unassigned',
+    );
+    expect(await lintErrors()).not.toContainEqual(expect.stringContaining('"Review application"'));
 
     // when they set candidates, a new form and a working-day deadline through the panel
     await assign(review.shape, 'Business acceptance clerk', { create: 'e2e.review' });
     const panel = page.locator('.designer-properties');
     await panel.getByLabel('Deadline', { exact: true }).selectOption('workdays');
     await panel.getByLabel('Working days', { exact: true }).fill('3');
-    await waitForLint((e) => !e.some((m) => m.includes('"Review application"')), 'review-complete');
+    await waitForLint((w) => !w.some((m) => m.includes('"Review application"')), 'review-complete', lintWarnings);
 
     // and draw the gateway and its two branches
     const gateway = await append(page, review.shape, 'append.gateway', 'Approved?');

@@ -2,8 +2,9 @@ import { is, isExpression, list, report, text, type PlatformLintData, type RuleF
 
 /**
  * Every user task names who may work on it: candidate groups (roles), candidate users or an
- * assignee — otherwise its task reaches nobody's worklist. Names that are not expressions must
- * exist on the platform.
+ * assignee, each a name of the platform or mapped to one (external names, set by an
+ * administrator). A warning, not a refusal: a task for nobody, or for names that map to nobody,
+ * reaches team leaders and administrators as unassigned, to be reassigned.
  */
 const userTaskCandidates: RuleFactory<Partial<PlatformLintData>> = (config = {}) => ({
   check(node, reporter) {

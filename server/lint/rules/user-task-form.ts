@@ -10,9 +10,15 @@ export function formIdOfKey(formKey: string): string {
   return key.startsWith(prefix) ? key.slice(prefix.length).replace(/\.form$/, '') : key;
 }
 
+/** Camunda 7's embedded (`embedded:app:…`), app (`app:…`) and external (URL) forms: not ours to show. */
+export function isExternalFormKey(formKey: string): boolean {
+  return /^(embedded:|app:|camunda-forms:app:|https?:\/\/)/.test(formKey.trim());
+}
+
 /**
- * Every user task has a form (camunda:formKey naming a form-js form by its id), deployed before
- * or together with the process: a task without one cannot be worked on in the worklist.
+ * A user task's form (camunda:formKey naming a form-js form by its id), deployed before or
+ * together with the process. A warning, not a refusal: a task without one of our forms — none,
+ * an unknown id, Camunda 7's embedded or external forms — opens with the generic variables form.
  */
 const userTaskForm: RuleFactory<Partial<PlatformLintData>> = (config = {}) => ({
   check(node, reporter) {
@@ -21,6 +27,10 @@ const userTaskForm: RuleFactory<Partial<PlatformLintData>> = (config = {}) => ({
     const formKey = text(node.formKey) ?? text(node.formRef);
     if (!formKey) {
       report(reporter, node, 'user-task.no-form', {}, ['formKey']);
+      return;
+    }
+    if (isExternalFormKey(formKey)) {
+      report(reporter, node, 'user-task.external-form', { value: formKey }, ['formKey']);
       return;
     }
     if (config.forms && !isExpression(formKey) && !config.forms.includes(formIdOfKey(formKey))) {

@@ -47,12 +47,15 @@ describe.each(BACKENDS)('task forms: deploy, read, validate on completion (%s)',
   });
   afterAll(() => t?.close());
 
-  it('refuses a process whose formKey names no deployed form', async () => {
+  it('deploys a process whose formKey names no deployed form, with a warning that names it', async () => {
+    // when a file whose task names a form nobody deployed is deployed (as Camunda 7 files often do)
     const res = await designer.post('/api/v1/deployments', { xml: process('test.nowhere', 'formsMissing') });
-    expect(res.status).toBe(400);
-    expect(['FORM_NOT_FOUND', 'LINT_FAILED']).toContain(res.body.code);
-    expect(JSON.stringify(res.body)).toMatch(/test\.nowhere/);
-    expect((await designer.get('/api/v1/process-definitions?key=formsMissing')).body.items).toEqual([]);
+    // then it deploys, and the answer says which task will open with the generic form
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.warnings).toContainEqual(
+      expect.objectContaining({ elementId: 'survey', rule: 'platform/user-task-form', code: 'user-task.unknown-form' }),
+    );
+    expect((await designer.get('/api/v1/process-definitions?key=formsMissing')).body.items).toHaveLength(1);
   });
 
   it('refuses a form without an id', async () => {
@@ -105,7 +108,11 @@ describe.each(BACKENDS)('task forms: deploy, read, validate on completion (%s)',
     const missing = await designer.post('/api/v1/deployments', {
       xml: process('test.nothing', 'formsRef2').replace('camunda:formKey=', 'camunda:formRef='),
     });
-    expect(missing.status).toBe(400);
+    // a formRef naming no deployed form is, like a formKey, a warning: the task gets the generic form
+    expect(missing.status).toBe(201);
+    expect(missing.body.warnings).toContainEqual(
+      expect.objectContaining({ elementId: 'survey', code: 'user-task.unknown-form' }),
+    );
   });
 
   it('serves a task its form with the values it shows, and refuses invalid completions with field errors', async () => {
@@ -154,5 +161,22 @@ describe.each(BACKENDS)('task forms: deploy, read, validate on completion (%s)',
     });
     expect(good.status, JSON.stringify(good.body)).toBe(200);
     expect(good.body.instanceStatus).toBe('completed');
+  });
+});
+
+describe.each(BACKENDS)('deploy warnings made blocking by the installation (%s)', (backend) => {
+  let t: TestPlatform;
+  afterAll(() => t?.close());
+
+  it('refuses, with DEPLOY_WARNINGS_BLOCK=true, what otherwise deploys with warnings, and stores nothing', async () => {
+    t = await startTestPlatform(backend, { env: { DEPLOY_WARNINGS_BLOCK: 'true' } });
+    const designer = await t.as('designer');
+    const res = await designer.post('/api/v1/deployments', { xml: process('test.nowhere', 'formsStrict') });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('LINT_FAILED');
+    expect(res.body.details).toContainEqual(
+      expect.objectContaining({ elementId: 'survey', code: 'user-task.unknown-form' }),
+    );
+    expect((await designer.get('/api/v1/process-definitions?key=formsStrict')).body.items).toEqual([]);
   });
 });

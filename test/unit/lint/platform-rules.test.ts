@@ -39,39 +39,58 @@ describe('the platform lint rules', () => {
     expect(await errors(task('camunda:candidateGroups="acceptance_clerk" camunda:formKey="apply.form"'))).toEqual([]);
   });
 
+  async function warnings(xml: string, config: PlatformLintData = data) {
+    return (await lintXml(xml, config))
+      .filter((i) => i.severity === 'warn' && i.rule.startsWith('platform/'))
+      .map(({ elementId, rule, message }) => ({ elementId, rule, message }));
+  }
+
   it.each([
     [
       'no candidates',
       'camunda:formKey="apply.form"',
       'platform/user-task-candidates',
-      'User task "Check" needs candidate groups, candidate users or an assignee',
+      'User task "Check" names no candidate groups, candidate users or assignee: its tasks go to team leaders as unassigned',
     ],
     [
       'an unknown role',
       'camunda:candidateGroups="acceptance_clerk, astronaut" camunda:formKey="apply.form"',
       'platform/user-task-candidates',
-      'User task "Check": candidate group "astronaut" is not a role of the platform',
+      'User task "Check": candidate group "astronaut" is neither a role of the platform nor mapped to one; its tasks go to team leaders as unassigned',
     ],
     [
       'an unknown assignee',
       'camunda:assignee="nobody" camunda:formKey="apply.form"',
       'platform/user-task-candidates',
-      'User task "Check": "nobody" is not a user of the platform',
+      'User task "Check": "nobody" is neither a user of the platform nor mapped to one; its tasks go to team leaders as unassigned',
     ],
     [
       'no form',
       'camunda:candidateUsers="xh.clerk"',
       'platform/user-task-form',
-      'User task "Check" needs a form (formKey)',
+      'User task "Check" has no form (formKey): it opens with the generic variables form',
     ],
     [
       'an unknown form',
       'camunda:candidateGroups="team_leader" camunda:formKey="missing.form"',
       'platform/user-task-form',
-      'User task "Check": form "missing.form" is neither deployed nor part of this deployment',
+      'User task "Check": form "missing.form" is neither deployed nor part of this deployment; the task opens with the generic variables form',
     ],
-  ])('refuses a user task with %s', async (_, attrs, rule, message) => {
-    expect(await errors(task(attrs))).toEqual([{ elementId: 'x', rule, message }]);
+    [
+      "Camunda 7's embedded form",
+      'camunda:candidateGroups="team_leader" camunda:formKey="embedded:app:forms/approve-loan.html"',
+      'platform/user-task-form',
+      'User task "Check": form "embedded:app:forms/approve-loan.html" is not a form of the platform (an embedded or external form); the task opens with the generic variables form',
+    ],
+    [
+      'a form at a URL',
+      'camunda:candidateGroups="team_leader" camunda:formKey="https://forms.example.com/check"',
+      'platform/user-task-form',
+      'User task "Check": form "https://forms.example.com/check" is not a form of the platform (an embedded or external form); the task opens with the generic variables form',
+    ],
+  ])('warns about, but does not refuse, a user task with %s', async (_, attrs, rule, message) => {
+    expect(await errors(task(attrs))).toEqual([]);
+    expect(await warnings(task(attrs))).toEqual([{ elementId: 'x', rule, message }]);
   });
 
   it('leaves expressions to run time', async () => {
@@ -266,7 +285,7 @@ describe('the platform lint rules', () => {
       expect(placeholders(text.zh), code).toEqual(placeholders(text.en));
     }
     expect(formatLintMessage('user-task.no-form', { name: '受理' }, 'zh')).toBe(
-      '用户任务“受理”需要关联表单（formKey）',
+      '用户任务“受理”未关联表单（formKey）：办理时使用通用变量表单',
     );
   });
 });
