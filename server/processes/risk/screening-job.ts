@@ -3,7 +3,6 @@ import { addDays, chinaWorkingCalendar, endOfShanghaiDay } from '../../domain/ca
 import { dec } from '../../domain/decimal.js';
 import {
   DEFAULT_RISK_CONFIG,
-  measureDeadline,
   rollUpGroupArrears,
   screenHighRisk,
   type CreditGrade,
@@ -207,8 +206,8 @@ async function openWarning(ctx: ProcessContext, date: string, s: Screened): Prom
     .where('closed_at', '>=', endOfShanghaiDay(addDays(date, -REOPEN_AFTER_DAYS)))
     .pluck('level')) as RiskLevel[];
   if (closed.some((l) => LEVEL_ORDER[l] <= LEVEL_ORDER[level])) return false;
-  const deadlineDay = measureDeadline(level, date, calendar) ?? calendar.addWorkingDays(date, MEASURE_WD[level]);
-  const measureDueAt = endOfShanghaiDay(deadlineDay).toISOString();
+  // Provisional: the process decides the level and the measure's deadline (processes/decisions/high-risk-level.dmn).
+  const measureDueAt = measureDueAtFor(date, measureDeadlineWd(level));
   const warningId = randomUUID();
   await ctx.db('risk_warnings').insert({
     id: warningId,
@@ -234,13 +233,14 @@ async function openWarning(ctx: ProcessContext, date: string, s: Screened): Prom
         customerId: s.row.id,
         accountNo: s.row.account_no,
         customerName: s.row.name,
-        level,
+        screenedLevel: level,
         rules: s.result.rules.join(', '),
+        // What the process's level table reads (DOMAIN.md §7 rules H1–H8 and the total arrears).
+        ruleCodes: s.result.rules,
+        totalArrears: Number(s.arrears.total),
         arrears: s.arrears.total,
         arrearsCurrentYear: s.arrears.currentYear,
         arrearsPriorYears: s.arrears.priorYears,
-        requiredTactics: (s.result.requiredMeasure?.tactics ?? []).join(', '),
-        measureDueAt,
         screenedOn: date,
         industry: s.row.hue_trade_type_code,
         provinceId: provinceOf(s.row.path),
@@ -251,6 +251,17 @@ async function openWarning(ctx: ProcessContext, date: string, s: Screened): Prom
   );
   await ctx.db('risk_warnings').where({ id: warningId }).update({ instance_id: started.id });
   return true;
+}
+
+/** Working days to report a measure at a level, where the decision table sets none (cfg). */
+export function measureDeadlineWd(level: RiskLevel, withinWd?: number | null): number {
+  if (typeof withinWd === 'number' && Number.isInteger(withinWd) && withinWd > 0) return withinWd;
+  return DEFAULT_RISK_CONFIG.measures[level].withinWd ?? MEASURE_WD[level];
+}
+
+/** The end of the working day the measure is due, counting WD from the day after screening. */
+export function measureDueAtFor(screenedOn: string, withinWd: number): string {
+  return endOfShanghaiDay(calendar.addWorkingDays(screenedOn, withinWd)).toISOString();
 }
 
 async function markOverdue(ctx: ProcessContext, date: string) {

@@ -1,26 +1,53 @@
-import { DEFAULT_RISK_CONFIG, RISKWAR_TACTIC, type RiskLevel } from '../../domain/risk/index.js';
+import { RISKWAR_TACTIC, type RiskLevel } from '../../domain/risk/index.js';
 import type { ServiceDefinition } from '../../services/registry.js';
 import { required, str, type ProcessContext } from '../context.js';
+import { measureDeadlineWd, measureDueAtFor } from './screening-job.js';
 
 const tacticOf = (value: unknown): number | null => {
   const n = Number(value);
   return Number.isInteger(n) && Object.prototype.hasOwnProperty.call(RISKWAR_TACTIC, n) ? n : null;
 };
 
+/** The tactics a variable lists: `[3, 4]` (the decision's output) or "3, 4" (the order's text). */
+function tacticsOf(value: unknown): number[] {
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  return items.map(tacticOf).filter((t): t is number => t !== null);
+}
+
 /** The high-risk warning process's services (DOMAIN.md §7 warning work-order loop). */
 export function riskServices(ctx: ProcessContext): ServiceDefinition[] {
   return [
     {
-      name: 'riskFeedbackUp',
+      name: 'riskWarningOpen',
       description:
-        "Records the account manager's measure and evidence on the warning (the feedback HQ reviews) and whether it is the measure the level requires.",
-      inputs: ['warningId', 'level', 'tactic', 'measure', 'evidence'],
-      outputs: ['measureCompliant', 'tacticName'],
+        "Records on the warning the level and the required measure the process's decision table gave (high-risk-level.dmn), and the measure's deadline in working days from the screening.",
+      inputs: ['warningId', 'level', 'requiredMeasure', 'screenedOn'],
+      outputs: ['requiredTactics', 'measureDueAt'],
       async handler(call) {
         const v = call.variables;
         const level = required(v, 'level') as RiskLevel;
+        const measure = (v.requiredMeasure ?? {}) as { tactics?: unknown; withinWd?: unknown };
+        const tactics = tacticsOf(measure.tactics);
+        const withinWd = typeof measure.withinWd === 'number' ? measure.withinWd : null;
+        const measureDueAt = measureDueAtFor(required(v, 'screenedOn'), measureDeadlineWd(level, withinWd));
+        await ctx
+          .db('risk_warnings')
+          .where({ id: required(v, 'warningId') })
+          .update({ level, deadline_at: measureDueAt });
+        return { requiredTactics: tactics.join(', '), measureDueAt };
+      },
+    },
+    {
+      name: 'riskFeedbackUp',
+      description:
+        "Records the account manager's measure and evidence on the warning (the feedback HQ reviews) and whether it is the measure the level requires.",
+      inputs: ['warningId', 'requiredTactics', 'tactic', 'measure', 'evidence'],
+      outputs: ['measureCompliant', 'tacticName'],
+      async handler(call) {
+        const v = call.variables;
         const tactic = tacticOf(v.tactic);
-        const compliant = tactic !== null && DEFAULT_RISK_CONFIG.measures[level].tactics.includes(tactic as never);
+        // The tactics the level required when the warning was opened (its decision table's version).
+        const compliant = tactic !== null && tacticsOf(v.requiredTactics).includes(tactic);
         const reportedAt = new Date(ctx.clock.now());
         await ctx
           .db('risk_warnings')

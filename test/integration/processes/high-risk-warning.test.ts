@@ -100,6 +100,12 @@ describe.each(BACKENDS)('high-risk warnings: screen, warn, report, review (%s)',
       requiredTactics: '3, 4, 13, 2',
       arrears: '1200000.00',
     });
+    // the level and the measure came from the decision table (processes/decisions/high-risk-level.dmn)
+    const decided = await hq.get(`/api/v1/process-instances/${steel.id}/decision-evaluations`);
+    expect(decided.body.items.map((e: { decisionKey: string; result: unknown }) => [e.decisionKey, e.result])).toEqual([
+      ['highRiskLevel', 'A'],
+      ['requiredMeasure', { tactics: [3, 4, 13, 2], withinWd: 10 }],
+    ]);
     // the city's account manager sees it too; another province's does not
     expect(await taskAt(await t.as('hz.account'), steel.id, 'RW_MEASURE')).toBeTruthy();
     expect(await taskAt(await t.as('jn.account'), steel.id, 'RW_MEASURE')).toBeUndefined();
