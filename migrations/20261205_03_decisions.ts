@@ -48,7 +48,9 @@ export async function up(knex: Knex): Promise<void> {
     t.jsonb('result');
     t.timestamp('evaluated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.text('evaluated_by').notNullable();
-    t.index(['instance_id', 'evaluated_at']);
+    /** The order evaluations were written in: several may share a time (one step, a frozen clock). */
+    t.specificType('seq', 'bigint GENERATED ALWAYS AS IDENTITY');
+    t.index(['instance_id', 'seq']);
     t.index(['decision_definition_id', 'evaluated_at']);
     t.index(['decision_key', 'evaluated_at']);
   });

@@ -165,7 +165,7 @@ export function toDecisionEvaluation(row: EvaluationRow): DecisionEvaluationView
 export async function instanceEvaluations(db: Db, instanceId: string): Promise<DecisionEvaluationView[]> {
   const rows: EvaluationRow[] = await db('decision_evaluations')
     .where({ instance_id: instanceId })
-    .orderBy([{ column: 'evaluated_at' }, { column: 'id' }])
+    .orderBy('seq')
     .select(...EVALUATION_COLUMNS);
   return rows.map(toDecisionEvaluation);
 }
