@@ -19,6 +19,7 @@ import * as capacityChanges from './20261205_01_capacity_changes.js';
 import * as adjustmentPostings from './20261205_02_adjustment_postings.js';
 import * as decisions from './20261205_03_decisions.js';
 import * as externalTasks from './20261205_04_external_tasks.js';
+import * as externalNames from './20261205_05_external_names.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -45,6 +46,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261205_02_adjustment_postings': adjustmentPostings,
   '20261205_03_decisions': decisions,
   '20261205_04_external_tasks': externalTasks,
+  '20261205_05_external_names': externalNames,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
