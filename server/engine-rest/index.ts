@@ -13,6 +13,7 @@ import { processDefinitionRoutes } from './process-definition.routes.js';
 import { processInstanceRoutes } from './process-instance.routes.js';
 import { taskRoutes } from './task.routes.js';
 import { externalTaskRoutes } from './external-task.routes.js';
+import { decisionResourceDeployer, decisionRoutes } from './decision.js';
 
 export { ENGINE_REST_PREFIX, ENGINE_REST_TAG } from './context.js';
 export { withEngineRest } from './openapi.js';
@@ -28,6 +29,7 @@ const GROUPS: EngineRestGroup[] = [
   processInstanceRoutes,
   taskRoutes,
   externalTaskRoutes,
+  decisionRoutes,
 ];
 
 export interface EngineRest {
@@ -45,8 +47,7 @@ export function createEngineRest(
   const context: EngineRestContext = {
     services,
     visibility: new Visibility(services.authorization),
-    // The DMN deployment service plugs in here (DecisionResourceDeployer in context.ts).
-    decisions: null,
+    decisions: decisionResourceDeployer(services),
   };
   const routes = GROUPS.flatMap((group) => group(context));
   const router = new Router({ prefix: ENGINE_REST_PREFIX });

@@ -171,6 +171,8 @@ export class DeploymentsService {
       const row = deploymentRow(scope.trx, target, name ?? docs[0]?.resourceName ?? 'decisions', actor);
       const deploymentOf = async () => (created = await row());
       const stored = await decisions.deployInTransaction(scope, dmn, deploymentOf, actor, options);
+      // A Camunda client's deployment/create makes its deployment even when nothing changed.
+      if (target) await deploymentOf();
       return {
         created: stored.created,
         // Nothing new: the deployment the versions answered came with (a target's id, if given).
