@@ -8,6 +8,7 @@ import { AuditService } from './identity/audit.service.js';
 import { AuthService, DEFAULT_AUTH_OPTIONS, type AuthOptions } from './identity/auth.service.js';
 import { Authorization } from './identity/authorization.js';
 import { OrganisationService } from './identity/organisation.service.js';
+import { ExternalNamesService } from './identity/external-names.service.js';
 import { UsersService } from './identity/users.service.js';
 import { FormsService } from './forms/forms.service.js';
 import { TaskForms } from './forms/task-forms.js';
@@ -198,6 +199,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     audit,
     users: new UsersService(db, audit),
     organisation: new OrganisationService(db, audit),
+    externalNames: new ExternalNamesService(db, audit, () => new Date(clock.now())),
     deployments: new DeploymentsService(db, transactions, registry, forms, engine, deployLint, decisions),
     decisions,
     drafts: new DesignerDraftsService(db, transactions),
@@ -208,7 +210,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     messages,
     incidents: new IncidentsService(db, transactions, steps, visibility, authorization),
     externalTasks,
-    jobs: new JobsService(db, authorization, (id) => jobExecutor.executeNow(id)),
+    jobs: new JobsService(db, authorization, (id) => jobExecutor.executeNow(id), transactions, steps),
     registry,
     metrics,
     customers,

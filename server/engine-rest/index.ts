@@ -13,6 +13,11 @@ import { processDefinitionRoutes } from './process-definition.routes.js';
 import { processInstanceRoutes } from './process-instance.routes.js';
 import { taskRoutes } from './task.routes.js';
 import { externalTaskRoutes } from './external-task.routes.js';
+import { messageRoutes } from './message.routes.js';
+import { signalRoutes } from './signal.routes.js';
+import { historyRoutes } from './history.routes.js';
+import { incidentRoutes } from './incident.routes.js';
+import { jobRoutes } from './job.routes.js';
 import { decisionResourceDeployer, decisionRoutes } from './decision.js';
 
 export { ENGINE_REST_PREFIX, ENGINE_REST_TAG } from './context.js';
@@ -30,6 +35,11 @@ const GROUPS: EngineRestGroup[] = [
   taskRoutes,
   externalTaskRoutes,
   decisionRoutes,
+  messageRoutes,
+  signalRoutes,
+  historyRoutes,
+  incidentRoutes,
+  jobRoutes,
 ];
 
 export interface EngineRest {

@@ -34,3 +34,30 @@ export async function raiseJobIncident(
   if (instance)
     scope.outbox.add(steps.event('incident:created', instance, { incidentId: id, elementId: job.element_id, message }));
 }
+
+/**
+ * A failed job got retries back (Camunda's "set job retries" on a job at 0): it runs again and its
+ * open incidents are resolved by `by`. Answers how many incidents were resolved.
+ */
+export async function resolveJobIncidents(
+  scope: TransactionScope,
+  steps: StepExecutor,
+  job: Pick<JobRow, 'id' | 'instance_id'>,
+  by: string,
+): Promise<number> {
+  const resolved = await scope
+    .trx('incidents')
+    .where({ job_id: job.id, status: 'open' })
+    .update({ status: 'resolved', resolved_at: steps.now(), resolved_by: by })
+    .returning<{ id: string }[]>(['id']);
+  if (resolved.length === 0) return 0;
+  const [instance] = await scope
+    .trx('process_instances')
+    .where({ id: job.instance_id })
+    .decrement('open_incidents', resolved.length)
+    .returning<InstanceRef[]>(['id', 'department_id', 'definition_key', 'business_key']);
+  if (instance) {
+    for (const { id } of resolved) scope.outbox.add(steps.event('incident:resolved', instance, { incidentId: id, by }));
+  }
+  return resolved.length;
+}
