@@ -2,7 +2,7 @@ import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { departmentScope, permittedIn, permittedWhere } from './department-subtree.js';
 import { col, type RowRule, type TaskAccessRow, type TaskBranch, type WhereBuilder } from './rule.js';
-import { groupDepartments } from './task-visible.js';
+import { groupDepartments, namesAny, textArray, userNames } from './task-visible.js';
 
 /** Claimability as a filter, and as index-friendly branches of the same filter. */
 export interface TaskClaimableRule extends RowRule<TaskAccessRow> {
@@ -15,7 +15,8 @@ export interface TaskClaimableRule extends RowRule<TaskAccessRow> {
 }
 
 /**
- * Who may claim a task — who is its candidate: a user it names as a candidate, or a holder of
+ * Who may claim a task — who is its candidate: a user it names as a candidate (by username or an
+ * external id mapped to them, task-visible.ts userNames), or a holder of
  * one of its candidate groups in the task's department (or above it) where they may read tasks;
  * in either case only with `task:claim` there. Every claimable task is visible (task-visible.ts).
  * Whether it is still free to claim is the task's state, not access.
@@ -24,14 +25,14 @@ export async function taskClaimable(authorization: Authorization, actor: Actor):
   const claimScope = await departmentScope(authorization, actor, 'task', 'claim');
   const readScope = await departmentScope(authorization, actor, 'task', 'read');
   const groups = await groupDepartments(authorization, actor, readScope, claimScope);
-  const me = actor.username;
+  const myNames = await userNames(authorization, actor);
 
   const where =
     (table: string): WhereBuilder =>
     (q) => {
       q.where((w) => {
         w.where((u) => {
-          u.whereRaw(`${col(table, 'candidate_users')} @> ARRAY[?]::text[]`, [me]).where(
+          u.whereRaw(`${col(table, 'candidate_users')} && ${textArray(myNames)}`, myNames).where(
             permittedWhere(claimScope, col(table, 'department_id')),
           );
         });
@@ -49,14 +50,16 @@ export async function taskClaimable(authorization: Authorization, actor: Actor):
   return {
     where,
     allows: (task) => {
-      if (task.candidate_users.includes(me) && permittedIn(claimScope, task.department_id)) return true;
+      if (namesAny(task.candidate_users, myNames) && permittedIn(claimScope, task.department_id)) return true;
       const department = task.department_id;
       return department !== null && task.candidate_groups.some((g) => groups.get(g)?.includes(department) ?? false);
     },
     branches: (maxBranches = 48) => {
       const byUser: TaskBranch = {
         apply: (q) => {
-          q.whereRaw('candidate_users @> ARRAY[?]::text[]', [me]).where(permittedWhere(claimScope, 'department_id'));
+          q.whereRaw(`candidate_users && ${textArray(myNames)}`, myNames).where(
+            permittedWhere(claimScope, 'department_id'),
+          );
         },
         sortAfterFilter: true,
       };

@@ -27,6 +27,7 @@ export async function taskVisible(authorization: Authorization, actor: Actor): P
   const groups = await groupDepartments(authorization, actor, readScope);
   const everything = supervised.all && readScope.all;
   const me = actor.username;
+  const myNames = await userNames(authorization, actor);
 
   return {
     where: (table) => (q) => {
@@ -34,7 +35,7 @@ export async function taskVisible(authorization: Authorization, actor: Actor): P
       q.where((w) => {
         w.where(col(table, 'assignee'), me)
           .orWhere(col(table, 'owner'), me)
-          .orWhereRaw(`${col(table, 'candidate_users')} @> ARRAY[?]::text[]`, [me]);
+          .orWhereRaw(`${col(table, 'candidate_users')} && ${textArray(myNames)}`, myNames);
         for (const [role, departmentIds] of groups) {
           w.orWhere((r) => {
             r.whereRaw(`${col(table, 'candidate_groups')} @> ARRAY[?]::text[]`, [role]).whereIn(
@@ -50,7 +51,7 @@ export async function taskVisible(authorization: Authorization, actor: Actor): P
 
     allows: (task) => {
       if (everything) return true;
-      if (task.assignee === me || (task.owner ?? null) === me || task.candidate_users.includes(me)) return true;
+      if (task.assignee === me || (task.owner ?? null) === me || namesAny(task.candidate_users, myNames)) return true;
       if (departmentInScope(supervised, task.department_id)) return true;
       const department = task.department_id;
       return department !== null && task.candidate_groups.some((g) => groups.get(g)?.includes(department) ?? false);
@@ -73,7 +74,7 @@ export async function taskVisible(authorization: Authorization, actor: Actor): P
         },
         {
           apply: (q) => {
-            q.whereRaw('candidate_users @> ARRAY[?]::text[]', [me]);
+            q.whereRaw(`candidate_users && ${textArray(myNames)}`, myNames);
           },
           sortAfterFilter: true,
         },
@@ -107,7 +108,11 @@ export async function taskVisible(authorization: Authorization, actor: Actor): P
 
 /**
  * The departments (subtrees expanded) where the actor holds each role, kept to those in `within`:
- * where holding a candidate group makes a task the actor's.
+ * where holding a candidate group makes a task the actor's. This is where a candidate group's
+ * name is read: a role's code, or an external group name an administrator mapped to the role
+ * (Camunda's `management`), counts the same. Read when the rule is compiled, not stored on the
+ * tasks: a mapping added later applies to the tasks already open, and the task keeps the name
+ * its process gave it.
  */
 export async function groupDepartments(
   authorization: Authorization,
@@ -115,9 +120,28 @@ export async function groupDepartments(
   ...within: Scope[]
 ): Promise<Map<string, string[]>> {
   const result = new Map<string, string[]>();
+  const external = (await authorization.candidateNames(actor)).groups;
+  const add = (name: string, departmentIds: string[]) =>
+    result.set(name, [...new Set([...(result.get(name) ?? []), ...departmentIds])]);
   for (const [role, departmentIds] of await authorization.roleDepartments(actor)) {
     const allowed = departmentIds.filter((id) => within.every((scope) => departmentInScope(scope, id)));
-    if (allowed.length) result.set(role, allowed);
+    if (!allowed.length) continue;
+    add(role, allowed);
+    for (const name of external.get(role) ?? []) add(name, allowed);
   }
   return result;
+}
+
+/** The names that mean the actor among a task's candidate users: their username and the external ids mapped to them. */
+export async function userNames(authorization: Authorization, actor: Actor): Promise<string[]> {
+  return [actor.username, ...(await authorization.candidateNames(actor)).users];
+}
+
+/** `ARRAY[?, …]::text[]` for `names` (bound one by one: both PostgreSQL and PGlite take it). */
+export function textArray(names: string[]): string {
+  return `ARRAY[${names.map(() => '?').join(', ')}]::text[]`;
+}
+
+export function namesAny(values: string[], names: string[]): boolean {
+  return values.some((v) => names.includes(v));
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { iso, jsonObject, timestamp } from '../lib/contract.js';
+import { VARIABLE_TYPES } from './typed-variables.js';
 
 /** A deployed form version, without its schema (items of GET /forms). */
 export const formSummarySchema = z.object({
@@ -57,3 +58,21 @@ export const taskFormSchema = z.object({
   data: jsonObject,
 });
 export type TaskFormView = z.infer<typeof taskFormSchema>;
+
+/**
+ * GET /tasks/:id/variables: the generic form of a task without one of our forms — its variables
+ * (process data: names as the process gives them) with the type each is edited as.
+ */
+export const genericFormSchema = z.object({
+  taskId: z.guid(),
+  variables: z.array(
+    z.object({
+      name: z.string(),
+      type: z.enum(VARIABLE_TYPES),
+      value: z.unknown(),
+    }),
+  ),
+  /** Variables the process reads in its expressions: a completion may not remove them. */
+  required: z.array(z.string()),
+});
+export type GenericFormView = z.infer<typeof genericFormSchema>;

@@ -1,7 +1,8 @@
 import type { Db } from '../db/index.js';
-import { isExpression, resolveTemplate } from '../engine/expressions.js';
+import { expressionBodies, isExpression, resolveTemplate, rootIdentifiers } from '../engine/expressions.js';
 import { Invalid, NotFound } from '../lib/errors.js';
 import { FormsService, isExternalFormKey } from './forms.service.js';
+import { describeVariables, type TypedVariable } from './typed-variables.js';
 
 interface TaskRef {
   id: string;
@@ -18,6 +19,14 @@ export interface TaskForm {
   schema: Record<string, unknown>;
   /** The instance's (and task's) current values of the fields the form binds. */
   data: Record<string, unknown>;
+}
+
+/** GET /tasks/:id/variables: what the generic form shows (generic-form.contract.ts). */
+export interface GenericForm {
+  taskId: string;
+  variables: TypedVariable[];
+  /** Variables the process reads in its expressions: removing one would break a later step. */
+  required: string[];
 }
 
 /** A task's form and the server-side check of its completion (issue 5 §7). */
@@ -61,6 +70,38 @@ export class TaskForms {
   }
 
   /**
+   * The generic form of a task without one of our forms (like Camunda Tasklist's): the task's
+   * variables — the instance's, and its own locals over them — each with the type it is edited as.
+   */
+  async genericForm(task: TaskRef): Promise<GenericForm> {
+    return {
+      taskId: task.id,
+      variables: describeVariables(await this.variables(task)),
+      required: await this.requiredVariables(task.definition_id),
+    };
+  }
+
+  /**
+   * The variables a process reads in its expressions (conditions, assignees, inputs, due dates…),
+   * read from the deployed XML: the ones a completion may not remove.
+   */
+  async requiredVariables(definitionId: string): Promise<string[]> {
+    const definition = await this.db('process_definitions')
+      .where({ id: definitionId })
+      .first<{ xml: string } | undefined>('xml');
+    const xml = decodeEntities(definition?.xml ?? '');
+    const names = new Set<string>();
+    for (const body of expressionBodies(xml)) {
+      try {
+        for (const name of rootIdentifiers(body)) names.add(name);
+      } catch {
+        // The deploy validated every expression; text that only looks like one reads nothing.
+      }
+    }
+    return [...names].sort();
+  }
+
+  /**
    * Refuses a completion whose variables the task's form does not accept: 400 FORM_INVALID with
    * one detail per field ({ field, reason, message }). Called before anything is written.
    */
@@ -86,4 +127,14 @@ export class TaskForms {
       );
     }
   }
+}
+
+/** The XML entities an expression in an attribute or a text may hold (`${a &gt; 1}`). */
+function decodeEntities(xml: string): string {
+  return xml
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }

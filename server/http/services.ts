@@ -1,5 +1,6 @@
 import type { AuditService } from '../identity/audit.service.js';
 import type { AuthService } from '../identity/auth.service.js';
+import type { ExternalNamesService } from '../identity/external-names.service.js';
 import type { Authorization } from '../identity/authorization.js';
 import type { OrganisationService } from '../identity/organisation.service.js';
 import type { UsersService } from '../identity/users.service.js';
@@ -40,6 +41,7 @@ export interface Services {
   audit: AuditService;
   users: UsersService;
   organisation: OrganisationService;
+  externalNames: ExternalNamesService;
   deployments: DeploymentsService;
   decisions: DecisionsService;
   drafts: DesignerDraftsService;

@@ -20,6 +20,22 @@ interface Loaded {
   enforcer: Enforcer;
   policies: PolicyRule[];
   tree: DepartmentTree;
+  /** External names (migration 20261205_05) by what they mean: role code → names, user id → names. */
+  externalGroups: Map<string, string[]>;
+  externalUsers: Map<string, string[]>;
+}
+
+/** The names that mean an actor in a task's candidates: their username and roles, and the external names mapped to them. */
+export interface CandidateNames {
+  users: string[];
+  /** External group names by the role they mean. */
+  groups: Map<string, string[]>;
+}
+
+function groupBy(rows: { key: string; name: string }[]): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  for (const r of rows) result.set(r.key, [...(result.get(r.key) ?? []), r.name]);
+  return result;
 }
 
 /**
@@ -59,7 +75,7 @@ export class Authorization {
 
   private async load(): Promise<Loaded> {
     const version = await this.currentVersion();
-    const [policyRows, assignmentRows, tree] = await Promise.all([
+    const [policyRows, assignmentRows, tree, externalRows] = await Promise.all([
       this.db('casbin_policies').select<{ role_code: string; object: string; action: string }[]>(
         'role_code',
         'object',
@@ -69,6 +85,9 @@ export class Authorization {
         .join('departments as d', 'd.id', 'ur.department_id')
         .select<{ user_id: string; role_code: string; path: string }[]>('ur.user_id', 'ur.role_code', 'd.path'),
       DepartmentTree.load(this.db),
+      this.db('external_names').select<
+        { kind: string; external_name: string; role_code: string | null; user_id: string | null }[]
+      >('kind', 'external_name', 'role_code', 'user_id'),
     ]);
     const policies = policyRows.map((r) => ({ role: r.role_code, object: r.object, action: r.action }));
     const assignments: RoleAssignment[] = assignmentRows.map((r) => ({
@@ -77,7 +96,13 @@ export class Authorization {
       departmentPath: r.path,
     }));
     const enforcer = await createEnforcer(policies, assignments);
-    this.loaded = { version, enforcer, policies, tree };
+    const externalGroups = groupBy(
+      externalRows.filter((r) => r.role_code).map((r) => ({ key: r.role_code as string, name: r.external_name })),
+    );
+    const externalUsers = groupBy(
+      externalRows.filter((r) => r.user_id).map((r) => ({ key: r.user_id as string, name: r.external_name })),
+    );
+    this.loaded = { version, enforcer, policies, tree, externalGroups, externalUsers };
     this.logger.debug({ version, policies: policies.length, assignments: assignments.length }, 'permissions loaded');
     return this.loaded;
   }
@@ -136,6 +161,21 @@ export class Authorization {
       result.set(r.role, [...new Set([...(result.get(r.role) ?? []), ...loaded.tree.subtreeIds(r.departmentPath)])]);
     }
     return result;
+  }
+
+  /**
+   * The external names that mean the actor in a task's candidates (external user ids mapped to
+   * them, external groups mapped to their roles). Loaded with the policy and versioned with it,
+   * so a mapping changed on one node applies on every node with its next request.
+   */
+  async candidateNames(actor: Actor): Promise<CandidateNames> {
+    const loaded = await this.ensure(this.loaded?.version);
+    const groups = new Map<string, string[]>();
+    for (const r of actor.roles) {
+      const names = loaded.externalGroups.get(r.role);
+      if (names) groups.set(r.role, names);
+    }
+    return { users: loaded.externalUsers.get(actor.id) ?? [], groups };
   }
 
   /** The actions the actor holds anywhere, for the UI to show or hide things (`GET /auth/me`). */

@@ -36,20 +36,27 @@ export class DeployLint {
     private readonly warningsBlock = false,
   ) {}
 
-  /** The rules' config: registered services, role codes, active usernames, known form ids, limits. */
+  /**
+   * The rules' config: registered services, role codes, active usernames, known form ids, limits.
+   * External names an administrator mapped count as roles and users: a task naming them has someone.
+   */
   async data(deploymentForms: string[] = []): Promise<PlatformLintData> {
-    const [roles, users, forms] = await Promise.all([
-      this.db('roles').orderBy('code').pluck('code'),
-      this.db('users').where({ active: true }).orderBy('username').pluck('username'),
+    const [roleCodes, usernames, external, forms] = await Promise.all([
+      this.db('roles').pluck('code'),
+      this.db('users').where({ active: true }).pluck('username'),
+      this.db('external_names').select<{ kind: string; external_name: string }[]>('kind', 'external_name'),
       this.forms ? this.forms.formIds() : Promise.resolve(null),
     ]);
+    const named = (kind: string) => external.filter((e) => e.kind === kind).map((e) => e.external_name);
+    const roles = [...(roleCodes as string[]), ...named('group')].sort();
+    const users = [...(usernames as string[]), ...named('user')].sort();
     return {
       services: this.services
         .list()
         .map((s) => s.name)
         .sort(),
-      roles: roles as string[],
-      users: users as string[],
+      roles,
+      users,
       forms: forms ? [...new Set([...forms, ...deploymentForms])].sort() : null,
       limits: this.limits,
     };

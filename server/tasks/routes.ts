@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import { noContent, rawResponse, route, type Route } from '../http/route.js';
 import type { Services } from '../http/services.js';
-import { booleanQuery, pagingQuery, uuidParam, variablesSchema } from '../http/routes/schemas.js';
-import { commentBody, delegateBody, draftBody, resolveBody, savedFilterBody, worklistQuery } from './schemas.js';
+import { booleanQuery, pagingQuery, uuidParam } from '../http/routes/schemas.js';
+import {
+  commentBody,
+  completeBody,
+  delegateBody,
+  draftBody,
+  resolveBody,
+  savedFilterBody,
+  worklistQuery,
+} from './schemas.js';
 import { readUpload } from './upload.js';
 import { worklistCountsSchema, worklistPageSchema } from './worklist.contract.js';
 import { savedFilterListSchema, savedFilterSchema } from './filters.contract.js';
@@ -83,12 +91,17 @@ function taskApiRoutes(s: Services): Route[] {
       method: 'post',
       path: '/tasks/:id/complete',
       tag: 'Tasks',
-      summary: 'Complete a task the caller holds, with its variables',
+      summary:
+        'Complete a task the caller holds, with its variables: plain (variables), typed as the generic form edits them (typedVariables, each value checked against its type), and variables to remove (removeVariables, never one the process reads)',
       permission: { object: 'task', action: 'complete' },
       params: uuidParam,
-      body: z.object({ variables: variablesSchema.optional() }),
+      body: completeBody,
       response: taskCompletionSchema,
-      handle: async ({ params, body, actor }) => s.tasks.complete(params.id, body.variables ?? {}, actor),
+      handle: async ({ params, body, actor }) =>
+        s.tasks.complete(params.id, body.variables ?? {}, actor, {
+          typed: body.typedVariables ?? {},
+          remove: body.removeVariables ?? [],
+        }),
     }),
     route({
       method: 'post',

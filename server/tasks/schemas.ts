@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { variablesSchema } from '../http/routes/schemas.js';
+import { typedVariablesSchema, VARIABLE_LIMITS, variableNameSchema } from '../forms/typed-variables.js';
 
 /** A date, or '' for none: a cleared date field of a saved filter is not an error. */
 const optionalDate = z.union([z.literal(''), z.coerce.date()]).optional();
 
 /** Fields a worklist can be narrowed by: the list query and a saved filter's criteria share them. */
 export const worklistCriteria = z.object({
-  view: z.enum(['mine', 'claimable', 'completed']).default('mine'),
+  /** `unassigned`: open tasks named for nobody, in the departments where I may reassign tasks. */
+  view: z.enum(['mine', 'claimable', 'completed', 'unassigned']).default('mine'),
   /** A fragment of the business key or of the customer's name (or an account number prefix). */
   q: z.string().trim().max(100).optional(),
   definitionKey: z.string().max(200).optional(),
@@ -51,3 +54,14 @@ export const commentBody = z.object({ body: z.string().trim().min(1).max(4000) }
 
 export const delegateBody = z.object({ userId: z.string().min(1).max(100) });
 export const resolveBody = z.object({ variables: z.record(z.string(), z.unknown()).optional() });
+
+/**
+ * POST /tasks/:id/complete. `variables` are taken as they come (a form-js form's values);
+ * `typedVariables` are what the generic form edits, checked against their types on the server;
+ * `removeVariables` leave the process (never one it reads: 400).
+ */
+export const completeBody = z.object({
+  variables: variablesSchema.optional(),
+  typedVariables: typedVariablesSchema.optional(),
+  removeVariables: z.array(variableNameSchema).max(VARIABLE_LIMITS.count).optional(),
+});

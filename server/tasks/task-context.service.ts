@@ -12,6 +12,7 @@ import type { TasksService } from './tasks.service.js';
 import { toTask } from './tasks.contract.js';
 import { displayNames } from '../workflow/user-names.js';
 import { toHistoryEntry, type HistoryRow, type TaskContext } from './task-context.contract.js';
+import { unassignedIds } from './unassigned.js';
 
 interface DefinitionRow {
   name: string | null;
@@ -105,7 +106,7 @@ export class TaskContextService {
     const elements = definition?.meta?.elements ?? {};
     const customer = await this.customerOf(instance.variables, actor);
     return {
-      task: toTask(task, names),
+      task: toTask(task, names, await unassignedIds(this.db, [task.id])),
       instance: {
         id: instance.id,
         definitionKey: instance.definition_key,

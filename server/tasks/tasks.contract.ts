@@ -63,6 +63,11 @@ export const taskSchema = z.object({
   owner: z.string().nullable(),
   ownerName: z.string().nullable(),
   delegationState: delegationStateSchema.nullable(),
+  /**
+   * Open, and named for nobody of ours (no candidates, or names no role, user or mapped external
+   * name means): it waits for a team leader of its department to reassign it (unassigned.ts).
+   */
+  unassigned: z.boolean(),
 });
 export type Task = z.infer<typeof taskSchema>;
 
@@ -100,8 +105,11 @@ export function peopleOf(row: Pick<TaskRow, 'assignee' | 'completed_by' | 'owner
   return [row.assignee, row.completed_by, row.owner];
 }
 
-/** `names`: display names by username (users.display_name); an unknown user has none. */
-export function toTask(row: TaskRow, names: ReadonlyMap<string, string>): Task {
+/**
+ * `names`: display names by username (users.display_name); an unknown user has none.
+ * `unassigned`: the ids of the unassigned tasks among those read (unassigned.ts).
+ */
+export function toTask(row: TaskRow, names: ReadonlyMap<string, string>, unassigned: ReadonlySet<string>): Task {
   const name = (username: string | null) => (username ? (names.get(username) ?? null) : null);
   return {
     id: row.id,
@@ -130,6 +138,7 @@ export function toTask(row: TaskRow, names: ReadonlyMap<string, string>): Task {
     owner: row.owner,
     ownerName: name(row.owner),
     delegationState: row.delegation_state ?? null,
+    unassigned: unassigned.has(row.id),
   };
 }
 

@@ -5,15 +5,17 @@ import type { Variables } from '../engine/step-context.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, NotFound } from '../lib/errors.js';
 import { page, type Page, type PageRequest } from '../workflow/paging.js';
-import type { StepExecutor } from '../workflow/step-executor.js';
+import type { LockedInstance, StepExecutor } from '../workflow/step-executor.js';
 import type { Transactions, TransactionScope } from '../workflow/transactions.js';
 import type { Visibility } from '../workflow/visibility.js';
 import type { TaskAccessRow } from '../access/rule.js';
 import { branchUnion, countBranches, taskOrder } from '../workflow/branch-union.js';
 import type { Authorization } from '../identity/authorization.js';
 import { Forbidden, Invalid } from '../lib/errors.js';
-import { TaskForms, type TaskForm } from '../forms/task-forms.js';
+import { TaskForms, type GenericForm, type TaskForm } from '../forms/task-forms.js';
+import { convertTypedVariables, type TypedVariables } from '../forms/typed-variables.js';
 import { displayNames } from '../workflow/user-names.js';
+import { unassignedIds } from './unassigned.js';
 import {
   TASK_COLUMNS,
   peopleOf,
@@ -130,6 +132,11 @@ export class TasksService {
     return this.forms.forTask(await this.get(id, actor));
   }
 
+  /** A visible task's variables with their types: the generic form (any task has one). */
+  async genericForm(id: string, actor: Actor): Promise<GenericForm> {
+    return this.forms.genericForm(await this.get(id, actor));
+  }
+
   async claim(id: string, actor: Actor): Promise<Task> {
     return this.transactions.run(async (scope) => {
       const task = await this.lockVisibleTask(scope, id, actor);
@@ -193,12 +200,18 @@ export class TasksService {
    * Completes a task the actor holds: its variables are merged into the instance and the engine
    * continues. A second completion, or one by someone who does not hold the task, is a 409.
    */
-  async complete(id: string, variables: Variables, actor: Actor): Promise<TaskCompletion> {
+  async complete(
+    id: string,
+    plain: Variables,
+    actor: Actor,
+    generic: { typed?: TypedVariables; remove?: string[] } = {},
+  ): Promise<TaskCompletion> {
     const head = await this.db('tasks')
       .where({ id })
       .where((await this.visibility.taskVisible(actor)).where('tasks'))
-      .first<(TaskAccessRow & { instance_id: string }) | undefined>(
+      .first<(TaskAccessRow & { instance_id: string; definition_id: string }) | undefined>(
         'instance_id',
+        'definition_id',
         'department_id',
         'assignee',
         'owner',
@@ -209,11 +222,13 @@ export class TasksService {
     if (!(await this.visibility.taskCompletable(actor)).allows(head)) {
       throw new Forbidden(`you may not complete task${head.department_id ? ` in ${head.department_id}` : ''}`);
     }
+    const remove = generic.remove ?? [];
+    const variables = { ...plain, ...(await this.typedCompletion(head.definition_id, generic.typed ?? {}, remove)) };
     // Issue 5 §7: the server validates the form again; invalid data is refused before any write.
     await this.forms.checkCompletion(id, variables);
     return this.transactions.run(async (scope) => {
       // One way through the step executor: lock the instance, then the task, then apply.
-      const locked = await this.executor.lock(scope, head.instance_id);
+      const locked = withoutVariables(await this.executor.lock(scope, head.instance_id), remove);
       const task = await this.lockTask(scope, id);
       if (task.delegation_state === 'pending') throw delegatedConflict(task);
       if (task.assignee !== actor.username) {
@@ -235,7 +250,10 @@ export class TasksService {
             revision: scope.trx.raw('revision + 1'),
           }),
       );
-      this.log(scope, task, 'complete', actor, { variables: Object.keys(variables) });
+      this.log(scope, task, 'complete', actor, {
+        variables: Object.keys(variables),
+        ...(remove.length ? { removed: remove } : {}),
+      });
       auditInTransaction(scope, actor, 'task.complete', 'task', id, { instanceId: task.instance_id });
       const instance = await this.executor.apply(
         scope,
@@ -264,6 +282,34 @@ export class TasksService {
       }
       return { taskId: id, instanceId: instance.id, instanceStatus: instance.status, nextTasks };
     });
+  }
+
+  /**
+   * The generic form's part of a completion: typed values checked against their types, and
+   * removals that leave every variable the process reads. 400 VALIDATION_FAILED names each field.
+   */
+  private async typedCompletion(definitionId: string, typed: TypedVariables, remove: string[]): Promise<Variables> {
+    const { variables, errors } = convertTypedVariables(typed);
+    if (remove.length) {
+      const required = new Set(await this.forms.requiredVariables(definitionId));
+      for (const name of remove) {
+        if (required.has(name))
+          errors.push({
+            field: `body.removeVariables.${name}`,
+            reason: 'required',
+            message: `${name} is read by the process and cannot be removed`,
+          });
+        else if (Object.prototype.hasOwnProperty.call(typed, name))
+          errors.push({
+            field: `body.removeVariables.${name}`,
+            reason: 'conflict',
+            message: `${name} is both set and removed`,
+          });
+      }
+    }
+    if (errors.length)
+      throw new Invalid('VALIDATION_FAILED', `invalid variables: ${errors.map((e) => e.message).join('; ')}`, errors);
+    return variables;
   }
 
   /**
@@ -471,14 +517,31 @@ export class TasksService {
 
 /** Rows → tasks, with the display names of the people they name read in one query. */
 async function toTasks(db: Db, rows: TaskColumns[]): Promise<Task[]> {
-  const names = await displayNames(db, rows.flatMap(peopleOf));
-  return rows.map((row) => toTask(row, names));
+  const [names, unassigned] = await Promise.all([
+    displayNames(db, rows.flatMap(peopleOf)),
+    unassignedIds(
+      db,
+      rows.map((r) => r.id),
+    ),
+  ]);
+  return rows.map((row) => toTask(row, names, unassigned));
 }
 
 /** One row (as written by an update … returning) → the task. */
 async function toTaskWithNames(db: Db, row: TaskColumns | undefined): Promise<Task> {
   if (!row) throw new Error('the task row was not returned');
-  return toTask(row, await displayNames(db, peopleOf(row)));
+  return (await toTasks(db, [row]))[0] as Task;
+}
+
+/**
+ * The locked instance with variables removed: the step writes the instance's variables as the
+ * step leaves them, so a variable removed here is gone from the process.
+ */
+function withoutVariables(locked: LockedInstance, remove: string[]): LockedInstance {
+  if (!remove.length) return locked;
+  const variables = { ...locked.instance.variables };
+  for (const name of remove) delete variables[name];
+  return { ...locked, instance: { ...locked.instance, variables } };
 }
 
 /** A delegated task waits for its delegate: neither completed nor released until it is resolved. */

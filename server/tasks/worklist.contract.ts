@@ -34,6 +34,8 @@ export const worklistItemSchema = z.object({
   completedAt: timestamp.nullable(),
   completedBy: z.string().nullable(),
   completedByName: z.string().nullable(),
+  /** Named for nobody of ours: waiting for a team leader to reassign it (unassigned.ts). */
+  unassigned: z.boolean(),
 });
 export type WorklistItem = z.infer<typeof worklistItemSchema>;
 
@@ -41,11 +43,15 @@ export type WorklistItem = z.infer<typeof worklistItemSchema>;
 export const worklistPageSchema = listSchema(worklistItemSchema);
 export type WorklistPage = z.infer<typeof worklistPageSchema>;
 
-/** The three tab badges (GET /worklist/counts); `completed` = completed by me since `completedSince`. */
+/**
+ * The tab badges (GET /worklist/counts); `completed` = completed by me since `completedSince`;
+ * `unassigned`: tasks named for nobody in the departments where I may reassign tasks.
+ */
 export const worklistCountsSchema = z.object({
   mine: z.number().int().nonnegative(),
   claimable: z.number().int().nonnegative(),
   completed: z.number().int().nonnegative(),
+  unassigned: z.number().int().nonnegative(),
   /** Each count is exact up to this many. */
   cap: z.number().int(),
   completedSince: timestamp,
@@ -65,6 +71,7 @@ export interface WorklistNames {
   customersByAccountNo: ReadonlyMap<string, string>;
   departments: (id: string | null) => string | null;
   people: ReadonlyMap<string, string>;
+  unassigned: ReadonlySet<string>;
 }
 
 export function toWorklistItem(r: WorklistRow, names: WorklistNames): WorklistItem {
@@ -96,5 +103,6 @@ export function toWorklistItem(r: WorklistRow, names: WorklistNames): WorklistIt
     completedAt: iso(r.completed_at),
     completedBy: r.completed_by,
     completedByName: person(r.completed_by),
+    unassigned: names.unassigned.has(r.id),
   };
 }

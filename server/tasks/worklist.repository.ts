@@ -3,6 +3,7 @@ import type { Db } from '../db/index.js';
 import { branchUnion, countBranches, taskOrder } from '../workflow/branch-union.js';
 import { TASK_COLUMNS } from './tasks.contract.js';
 import { displayNames } from '../workflow/user-names.js';
+import { unassignedIds, unassignedWhere } from './unassigned.js';
 import type { TaskBranch } from '../workflow/visibility.js';
 import type { WorklistCriteria } from './schemas.js';
 import type { WorklistRow } from './worklist.contract.js';
@@ -35,6 +36,7 @@ export class WorklistRepository {
       if (criteria.view === 'completed') q.where('status', 'completed');
       else q.where('status', 'open');
       if (criteria.view === 'claimable') q.whereNull('assignee');
+      if (criteria.view === 'unassigned') q.where(unassignedWhere('tasks'));
       applyCriteria(q, criteria);
       return q;
     };
@@ -85,6 +87,14 @@ export class WorklistRepository {
       .whereIn('id', ids)
       .select<{ id: string; name: string | null; key: string }[]>('id', 'name', 'key');
     return new Map(rows.map((r) => [r.id, r.name ?? r.key]));
+  }
+
+  /** Which tasks of the page are named for nobody (unassigned.ts). */
+  unassigned(rows: WorklistRow[]): Promise<Set<string>> {
+    return unassignedIds(
+      this.db,
+      rows.map((r) => r.id),
+    );
   }
 
   /** Display names of the page's assignees and completers, in one query. */

@@ -54,12 +54,13 @@ export class WorklistService {
       const criteria: ResolvedCriteria = { view, ...extra };
       return (await this.repository.count(await this.branches(view, actor), criteria, TOTAL_CAP)).total;
     };
-    const [mine, claimable, completed] = await Promise.all([
+    const [mine, claimable, completed, unassigned] = await Promise.all([
       count('mine'),
       count('claimable'),
       this.completedSince(actor, since),
+      count('unassigned'),
     ]);
-    return { mine, claimable, completed, cap: TOTAL_CAP, completedSince: since.toISOString() };
+    return { mine, claimable, completed, unassigned, cap: TOTAL_CAP, completedSince: since.toISOString() };
   }
 
   private async completedSince(actor: Actor, since: Date): Promise<number> {
@@ -100,7 +101,26 @@ export class WorklistService {
         },
       ];
     }
+    if (view === 'unassigned') return this.supervisedBranches(actor);
     return this.visibility.candidateBranches(actor);
+  }
+
+  /**
+   * Where the actor may reassign tasks, one branch per department (or one for everywhere): the
+   * unassigned tasks there are theirs to hand out. Nowhere: one branch that finds nothing.
+   */
+  private async supervisedBranches(actor: Actor): Promise<TaskBranch[]> {
+    const scope = await this.authorization.scope(actor, 'task', 'reassign');
+    if (scope.all) return [{ apply: () => undefined }];
+    const departments = scope.departmentIds;
+    if (!departments.length) return [{ apply: (q) => void q.whereRaw('false') }];
+    // A wide scope (a province) reads as one filter: a branch per department would be hundreds of scans.
+    if (departments.length > 48) return [{ apply: (q) => void q.whereIn('department_id', departments) }];
+    return departments.map((department) => ({
+      apply: (q) => {
+        q.where('department_id', department);
+      },
+    }));
   }
 
   /** Resolves a search to customer ids and a department to its subtree, before any task is read. */
@@ -127,10 +147,11 @@ export class WorklistService {
 
   private async items(rows: WorklistRow[]): Promise<WorklistItem[]> {
     const tree = await this.authorization.tree();
-    const [definitions, customers, people] = await Promise.all([
+    const [definitions, customers, people, unassigned] = await Promise.all([
       this.repository.definitionNames([...new Set(rows.map((r) => r.definition_id))]),
       this.repository.customers(rows),
       this.repository.displayNames(rows.flatMap((r) => [r.assignee, r.completed_by])),
+      this.repository.unassigned(rows),
     ]);
     const names = {
       definitions,
@@ -138,6 +159,7 @@ export class WorklistService {
       customersByAccountNo: customers.byAccountNo,
       departments: (id: string | null) => tree.get(id)?.name ?? null,
       people,
+      unassigned,
     };
     return rows.map((r) => toWorklistItem(r, names));
   }

@@ -7,6 +7,7 @@ import { externalTaskRows, hasExternalTasks, isExternal } from '../external-task
 import type { Logger } from '../lib/logger.js';
 import { resolveDeadline } from '../lib/deadlines.js';
 import { asText } from '../lib/text.js';
+import { mappedUsernames } from '../identity/external-names.service.js';
 import { toJson, type InstanceRow } from './instances.repository.js';
 import { instanceEvent } from './outbox.js';
 import type { TransactionScope } from './transactions.js';
@@ -78,6 +79,9 @@ export class StepPersistence {
     if (fresh.length === 0) return;
     const context = new StepContext(instance.variables, this.clock);
     const rows = fresh.map((wait) => this.taskRow(instance, definition, wait, context, now));
+    // An assignee a Camunda 7 process names by an external id (mapped by an administrator) is that user.
+    const mapped = await mappedUsernames(scope.trx, rows.flatMap((r) => (r.assignee ? [r.assignee] : [])));
+    for (const row of rows) if (row.assignee) row.assignee = mapped.get(row.assignee) ?? row.assignee;
     scope.batch.add(scope.trx('tasks').insert(rows).onConflict('execution_id').ignore());
     for (const row of rows) {
       scope.createdTasks.push(row);

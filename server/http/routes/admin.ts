@@ -9,6 +9,7 @@ import { DEPARTMENT_LEVELS, departmentSchema } from '../../identity/department.c
 import { policySchema, roleSchema } from '../../identity/role.contract.js';
 import { apiTokenSchema, userSchema } from '../../identity/user.contract.js';
 import { serviceSchema, toService } from '../../services/service.contract.js';
+import { externalNameSchema } from '../../identity/external-name.contract.js';
 
 const ADMIN = { object: 'admin', action: 'manage' } as const;
 const policyBody = z.object({ role: z.string().min(1), object: z.string().min(1), action: z.string().min(1) });
@@ -231,6 +232,7 @@ export function adminRoutes(s: Services): Route[] {
         return undefined;
       },
     }),
+    ...externalNameRoutes(s),
     route({
       method: 'get',
       path: '/admin/audit-log',
@@ -257,6 +259,51 @@ export function adminRoutes(s: Services): Route[] {
       permission: { object: 'definition', action: 'read' },
       response: listSchema(serviceSchema),
       handle: () => Promise.resolve(wholeList(s.registry.list().map(toService))),
+    }),
+  ];
+}
+
+const externalName = z.string().trim().min(1).max(100);
+
+/** External names: Camunda 7 group names and user ids, mapped to roles and users (identity/external-names.service.ts). */
+function externalNameRoutes(s: Services): Route[] {
+  return [
+    route({
+      method: 'get',
+      path: '/admin/external-names',
+      tag: 'Administration',
+      summary: 'External group names mapped to roles and external user ids mapped to users',
+      permission: ADMIN,
+      response: listSchema(externalNameSchema),
+      handle: async () => wholeList(await s.externalNames.list()),
+    }),
+    route({
+      method: 'post',
+      path: '/admin/external-names',
+      tag: 'Administration',
+      summary:
+        "Map an external group name to a role, or an external user id to a user: their tasks are the role's and the user's (open tasks included; effective on every node at once)",
+      permission: ADMIN,
+      body: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('group'), externalName, roleCode: z.string().min(1).max(41) }),
+        z.object({ kind: z.literal('user'), externalName, username: z.string().min(1).max(64) }),
+      ]),
+      status: 201,
+      response: externalNameSchema,
+      handle: async ({ body, actor }) => s.externalNames.create(body, actor),
+    }),
+    route({
+      method: 'delete',
+      path: '/admin/external-names/:id',
+      tag: 'Administration',
+      summary: 'Remove a mapping (tasks already given to its user stay theirs)',
+      permission: ADMIN,
+      params: uuidParam,
+      response: noContent,
+      async handle({ params, actor }) {
+        await s.externalNames.remove(params.id, actor);
+        return undefined;
+      },
     }),
   ];
 }

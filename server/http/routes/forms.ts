@@ -3,7 +3,13 @@ import { route, type Route } from '../route.js';
 import type { Services } from '../services.js';
 import { booleanQuery, uuidParam } from './schemas.js';
 import { listSchema } from '../../lib/contract.js';
-import { deployedFormSchema, formSchema, formSummarySchema, taskFormSchema } from '../../forms/form.contract.js';
+import {
+  deployedFormSchema,
+  formSchema,
+  formSummarySchema,
+  genericFormSchema,
+  taskFormSchema,
+} from '../../forms/form.contract.js';
 import { wholeList } from '../../workflow/paging.js';
 
 /** Task forms (form-js JSON) deployed with the processes, and the form of one task (issue 5 §7). */
@@ -56,6 +62,17 @@ export function formRoutes(s: Services): Route[] {
       params: uuidParam,
       response: taskFormSchema,
       handle: async ({ params, actor }) => s.tasks.form(params.id, actor),
+    }),
+    route({
+      method: 'get',
+      path: '/tasks/:id/variables',
+      tag: 'Tasks',
+      summary:
+        "A task's variables with their types, for the generic form of a task without one of our forms; required: the ones the process reads",
+      permission: { object: 'task', action: 'read' },
+      params: uuidParam,
+      response: genericFormSchema,
+      handle: async ({ params, actor }) => s.tasks.genericForm(params.id, actor),
     }),
   ];
 }
