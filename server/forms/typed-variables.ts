@@ -78,7 +78,12 @@ function convert(type: VariableType, value: unknown): Converted {
       return { ok: true, value };
     case 'number': {
       const text = typeof value === 'string' ? value.trim() : null;
-      const n = typeof value === 'number' ? value : text && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;
+      const n =
+        typeof value === 'number'
+          ? value
+          : text && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)
+            ? Number(text)
+            : NaN;
       return Number.isFinite(n) ? { ok: true, value: n } : fail('type', 'is not a number');
     }
     case 'boolean':
@@ -114,7 +119,11 @@ export function convertTypedVariables(typed: TypedVariables): { variables: Varia
     const result = convert(type, value);
     if (result.ok) variables[name] = result.value;
     else
-      errors.push({ field: `body.typedVariables.${name}`, reason: result.reason, message: `${name} ${result.message}` });
+      errors.push({
+        field: `body.typedVariables.${name}`,
+        reason: result.reason,
+        message: `${name} ${result.message}`,
+      });
   }
   return { variables, errors };
 }

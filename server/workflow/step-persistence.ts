@@ -80,7 +80,10 @@ export class StepPersistence {
     const context = new StepContext(instance.variables, this.clock);
     const rows = fresh.map((wait) => this.taskRow(instance, definition, wait, context, now));
     // An assignee a Camunda 7 process names by an external id (mapped by an administrator) is that user.
-    const mapped = await mappedUsernames(scope.trx, rows.flatMap((r) => (r.assignee ? [r.assignee] : [])));
+    const mapped = await mappedUsernames(
+      scope.trx,
+      rows.flatMap((r) => (r.assignee ? [r.assignee] : [])),
+    );
     for (const row of rows) if (row.assignee) row.assignee = mapped.get(row.assignee) ?? row.assignee;
     scope.batch.add(scope.trx('tasks').insert(rows).onConflict('execution_id').ignore());
     for (const row of rows) {
