@@ -1,5 +1,31 @@
-import type { Worker } from 'node:worker_threads';
-import { siblingModule, startWorker } from '../lib/worker-thread.js';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+const WORKER = new URL('./pglite-worker.mjs', import.meta.url);
+
+/**
+ * PostgreSQL's WebAssembly, compiled once per process (off the event loop) and handed to every
+ * embedded database's thread: compiling it per database would cost each one seconds of CPU.
+ */
+let compiled: Promise<{ pgliteWasmModule: WebAssembly.Module; initdbWasmModule: WebAssembly.Module }> | null = null;
+function compiledModules() {
+  compiled ??= (async () => {
+    const dist = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+    const [pglite, initdb] = await Promise.all([
+      readFile(path.join(dist, 'pglite.wasm')),
+      readFile(path.join(dist, 'initdb.wasm')),
+    ]);
+    // The WebAssembly global is Node's, though the TypeScript lib here declares only its types.
+    const wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WebAssembly.Module> } })
+      .WebAssembly;
+    const [pgliteWasmModule, initdbWasmModule] = await Promise.all([wasm.compile(pglite), wasm.compile(initdb)]);
+    return { pgliteWasmModule, initdbWasmModule };
+  })();
+  compiled.catch(() => (compiled = null));
+  return compiled;
+}
 
 type PgliteCommand =
   { kind: 'query'; sql: string; params?: unknown[]; options?: Record<string, unknown> } | { kind: 'close' };
@@ -18,38 +44,44 @@ type Ready = { ready: true } | { ready: false; error: Record<string, unknown> };
  */
 export class PgliteThread {
   readonly waitReady: Promise<void>;
-  private readonly worker: Worker;
+  private worker: Worker | null = null;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private readonly queued: PgliteRequest[] = [];
   private nextId = 1;
   private failure: Error | null = null;
 
   constructor(dataDir: string | null) {
-    this.worker = startWorker(siblingModule('pglite-worker', import.meta.url), { workerData: { dataDir } });
-    this.waitReady = new Promise<void>((resolve, reject) => {
-      this.worker.on('message', (message: PgliteReply | Ready) => {
-        if ('ready' in message) {
-          if (message.ready) resolve();
-          else reject(fromPlain(message.error));
-          return;
-        }
-        const waiting = this.pending.get(message.id);
-        if (!waiting) return;
-        this.pending.delete(message.id);
-        if (message.ok) waiting.resolve(message.result);
-        else waiting.reject(fromPlain(message.error));
-      });
-      const fail = (error: Error) => {
-        this.failure ??= error;
-        reject(error);
-        for (const waiting of this.pending.values()) waiting.reject(error);
-        this.pending.clear();
-      };
-      this.worker.on('error', fail);
-      this.worker.on('exit', (code) => fail(new Error(`the embedded database stopped (exit ${code})`)));
-    });
+    this.waitReady = compiledModules().then(
+      (modules) =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(WORKER, { workerData: { dataDir, ...modules } });
+          this.worker = worker;
+          worker.unref();
+          worker.on('message', (message: PgliteReply | Ready) => {
+            if ('ready' in message) {
+              if (message.ready) resolve();
+              else reject(fromPlain(message.error));
+              return;
+            }
+            const waiting = this.pending.get(message.id);
+            if (!waiting) return;
+            this.pending.delete(message.id);
+            if (message.ok) waiting.resolve(message.result);
+            else waiting.reject(fromPlain(message.error));
+          });
+          const fail = (error: Error) => {
+            this.failure ??= error;
+            reject(error);
+            for (const waiting of this.pending.values()) waiting.reject(error);
+            this.pending.clear();
+          };
+          worker.on('error', fail);
+          worker.on('exit', (code) => fail(new Error(`the embedded database stopped (exit ${code})`)));
+          for (const request of this.queued.splice(0)) worker.postMessage(request);
+        }),
+    );
     // Whoever uses the database sees a failure to open; an unobserved one must not end the process.
-    this.waitReady.catch(() => undefined);
-    this.worker.unref();
+    this.waitReady.catch((error: Error) => (this.failure ??= error));
   }
 
   query<T = unknown>(sql: string, params?: unknown[], options?: Record<string, unknown>): Promise<T> {
@@ -57,8 +89,9 @@ export class PgliteThread {
   }
 
   async close(): Promise<void> {
+    await this.waitReady.catch(() => undefined);
     if (!this.failure) await this.send({ kind: 'close' }).catch(() => undefined);
-    await this.worker.terminate();
+    await this.worker?.terminate();
   }
 
   private send(request: PgliteCommand): Promise<unknown> {
@@ -66,7 +99,9 @@ export class PgliteThread {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...request, id });
+      // Until the thread runs, requests wait here in order (knex waits for waitReady anyway).
+      if (this.worker) this.worker.postMessage({ ...request, id });
+      else this.queued.push({ ...request, id });
     });
   }
 }

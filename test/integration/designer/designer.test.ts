@@ -50,31 +50,52 @@ describe.each(BACKENDS)('designer API: drafts, catalog and the deploy lint (%s)'
         'an unknown role',
         approval('lintUnknownRole', 'camunda:candidateGroups="astronaut" camunda:formKey="designer.review"'),
       ],
-      ['a gateway with an unconditioned flow and no default', approval('lintGateway', GOOD_TASK, '')],
-    ])('refuses %s with the messages the designer shows, and deploys nothing', async (_, xml) => {
-      // given the rule config the designer fetches
-      const config = await designer.get('/api/v1/designer/lint-config');
-      expect(config.status).toBe(200);
-
-      // when the same rules run here (as in the browser) and the server is asked to deploy
-      const local = (await lintXml(xml, config.body as PlatformLintData)).filter((i) => i.severity === 'error');
-      const res = await designer.post('/api/v1/deployments', { xml, forms: [FORM] });
-
-      // then the server refuses with exactly those findings
+    ])('deploys %s, answering the warnings the designer shows', async (_, xml) => {
+      // given the rule config the designer fetches, and the same rules run here (as in the browser)
+      // (the designer adds the forms it deploys along, as the server does)
+      const config = (await designer.get('/api/v1/designer/lint-config')).body as PlatformLintData;
+      const withForm = { ...config, forms: [...(config.forms ?? []), FORM.id] };
+      const local = (await lintXml(xml, withForm)).filter((i) => i.rule.startsWith('platform/user-task'));
       expect(local.length).toBeGreaterThan(0);
-      expect(res.status).toBe(400);
-      expect(res.headers.get('content-type')).toContain('application/problem+json');
-      expect(res.body.code).toBe('LINT_FAILED');
-      expect(
-        res.body.details.map((d: { elementId: string; rule: string; message: string }) => [
-          d.elementId,
-          d.rule,
-          d.message,
-        ]),
-      ).toEqual(local.map((i) => [i.elementId, i.rule, i.message]));
-      const key = /process id="(\w+)"/.exec(xml)?.[1];
-      expect((await designer.get(`/api/v1/process-definitions?key=${key}`)).body.items).toEqual([]);
+      expect(local.every((i) => i.severity === 'warn')).toBe(true);
+      // when the server is asked to deploy, then it deploys and answers those warnings
+      const res = await designer.post('/api/v1/deployments', { xml, forms: [FORM] });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const answered = (res.body.warnings as { elementId: string; rule: string; message: string }[]).filter((w) =>
+        w.rule.startsWith('platform/user-task'),
+      );
+      expect(answered.map((w) => [w.elementId, w.rule, w.message])).toEqual(
+        local.map((i) => [i.elementId, i.rule, i.message]),
+      );
     });
+
+    it.each([['a gateway with an unconditioned flow and no default', approval('lintGateway', GOOD_TASK, '')]])(
+      'refuses %s with the messages the designer shows, and deploys nothing',
+      async (_, xml) => {
+        // given the rule config the designer fetches
+        const config = await designer.get('/api/v1/designer/lint-config');
+        expect(config.status).toBe(200);
+
+        // when the same rules run here (as in the browser) and the server is asked to deploy
+        const local = (await lintXml(xml, config.body as PlatformLintData)).filter((i) => i.severity === 'error');
+        const res = await designer.post('/api/v1/deployments', { xml, forms: [FORM] });
+
+        // then the server refuses with exactly those findings
+        expect(local.length).toBeGreaterThan(0);
+        expect(res.status).toBe(400);
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+        expect(res.body.code).toBe('LINT_FAILED');
+        expect(
+          res.body.details.map((d: { elementId: string; rule: string; message: string }) => [
+            d.elementId,
+            d.rule,
+            d.message,
+          ]),
+        ).toEqual(local.map((i) => [i.elementId, i.rule, i.message]));
+        const key = /process id="(\w+)"/.exec(xml)?.[1];
+        expect((await designer.get(`/api/v1/process-definitions?key=${key}`)).body.items).toEqual([]);
+      },
+    );
 
     it('deploys what the lint passes, with its form, and warnings do not block', async () => {
       // no BPMNDI: a warning (no-bpmndi) only
@@ -111,8 +132,9 @@ describe.each(BACKENDS)('designer API: drafts, catalog and the deploy lint (%s)'
         expect.objectContaining({
           elementId: 'review',
           rule: 'platform/user-task-candidates',
-          severity: 'error',
-          message: 'User task "Review" needs candidate groups, candidate users or an assignee',
+          severity: 'warn',
+          message:
+            'User task "Review" names no candidate groups, candidate users or assignee: its tasks go to team leaders as unassigned',
         }),
       );
       const bad = await designer.post('/api/v1/designer/lint', { xml: '<definitions' });

@@ -166,11 +166,14 @@ describe.each(BACKENDS)('task forms: deploy, read, validate on completion (%s)',
 
 describe.each(BACKENDS)('deploy warnings made blocking by the installation (%s)', (backend) => {
   let t: TestPlatform;
+  let designer: ApiClient;
+  beforeAll(async () => {
+    t = await startTestPlatform(backend, { env: { DEPLOY_WARNINGS_BLOCK: 'true' } });
+    designer = await t.as('designer');
+  });
   afterAll(() => t?.close());
 
   it('refuses, with DEPLOY_WARNINGS_BLOCK=true, what otherwise deploys with warnings, and stores nothing', async () => {
-    t = await startTestPlatform(backend, { env: { DEPLOY_WARNINGS_BLOCK: 'true' } });
-    const designer = await t.as('designer');
     const res = await designer.post('/api/v1/deployments', { xml: process('test.nowhere', 'formsStrict') });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('LINT_FAILED');
