@@ -20,7 +20,7 @@ import {
   type ProcessLimits,
   type ServiceCatalog,
 } from './runnability.js';
-import { PlatformLoopCharacteristics } from './loop-characteristics.js';
+import { PlatformLoopCharacteristics, PlatformStandardLoopCharacteristics } from './loop-characteristics.js';
 import { PlatformTimerEventDefinition } from './timer-definition.js';
 
 export type { ServiceCatalog } from './runnability.js';
@@ -114,6 +114,7 @@ const typeResolver = TypeResolver({
   ...(Elements as unknown as Record<string, unknown>),
   TimerEventDefinition: PlatformTimerEventDefinition,
   MultiInstanceLoopCharacteristics: PlatformLoopCharacteristics,
+  StandardLoopCharacteristics: PlatformStandardLoopCharacteristics,
 });
 
 /** Run as a job by the platform: a service, or a decision (a business rule task). */

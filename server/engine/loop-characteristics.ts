@@ -64,3 +64,18 @@ loopPrototype.execute = function execute(this: LoopThis, executeMessage: unknown
   }
   return Base.prototype.execute.call(this, executeMessage);
 };
+
+/**
+ * A standard loop: bpmn-elements runs it as a sequential loop whose condition ends it and whose
+ * maximum bounds it; built on the platform's loop so that its maximum is held to the same limit.
+ */
+export function PlatformStandardLoopCharacteristics(
+  activity: unknown,
+  loopCharacteristics: { behaviour?: Record<string, unknown> },
+) {
+  const behaviour = { ...loopCharacteristics.behaviour, isSequential: true };
+  return new (PlatformLoopCharacteristics as unknown as new (a: unknown, l: unknown) => unknown)(activity, {
+    ...loopCharacteristics,
+    behaviour,
+  });
+}

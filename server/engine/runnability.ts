@@ -268,7 +268,7 @@ function timerFindings(definition: CheckedElement, limits: ProcessLimits): RuleF
 function loopFindings(element: CheckedElement, limits: ProcessLimits): RuleFinding[] {
   const loop = element.loopCharacteristics as CheckedElement | undefined;
   if (!loop) return [];
-  if (loop.$type === 'bpmn:StandardLoopCharacteristics') return [finding('supported-elements', 'loop.standard')];
+  if (loop.$type === 'bpmn:StandardLoopCharacteristics') return standardLoopFindings(loop, limits);
   const cardinality = loop.loopCardinality as CheckedElement | undefined;
   const completion = loop.completionCondition as CheckedElement | undefined;
   const found = [
@@ -285,12 +285,39 @@ function loopFindings(element: CheckedElement, limits: ProcessLimits): RuleFindi
   return found;
 }
 
-/** Listeners run Java or scripts; input/output parameters are text, a map, or an expression. */
+/**
+ * A standard loop repeats its activity until its condition holds (tested after each pass, or
+ * before with testBefore) or its maximum is reached: one of the two must bound it, and a literal
+ * maximum is held to the multi-instance limit.
+ */
+function standardLoopFindings(loop: CheckedElement, limits: ProcessLimits): RuleFinding[] {
+  const condition = text((loop.loopCondition as CheckedElement | undefined)?.body);
+  const maximum = loop.loopMaximum === undefined || loop.loopMaximum === null ? null : Number(loop.loopMaximum);
+  const found = [...expressionFindings('loopCondition', condition)];
+  if (!condition && maximum === null) found.push(finding('element-complete', 'loop.standard'));
+  if (maximum !== null && maximum > limits.multiInstanceMax) {
+    const max = String(limits.multiInstanceMax);
+    found.push(
+      finding('process-limits', 'limits.multi-instance', { value: String(maximum), max }, ['loopCharacteristics']),
+    );
+  }
+  return found;
+}
+
+/**
+ * Listeners with a Java class, a delegate expression or a script run code and are refused; a
+ * listener with an expression is accepted, its expression checked like any other: the platform's
+ * expressions read values and have no side effects, so such a listener changes nothing.
+ * Input/output parameters are text, a list, a map, or an expression.
+ */
 function extensionFindings(element: CheckedElement): RuleFinding[] {
   const found: RuleFinding[] = [];
   for (const value of children((element.extensionElements as CheckedElement | undefined)?.values)) {
     if (value.$type === 'camunda:ExecutionListener' || value.$type === 'camunda:TaskListener') {
-      found.push(finding('supported-elements', 'listener.forbidden', { type: value.$type.replace('camunda:', '') }));
+      const expression = text(value.expression);
+      if (value.class || value.delegateExpression || value.script || !expression) {
+        found.push(finding('supported-elements', 'listener.forbidden', { type: value.$type.replace('camunda:', '') }));
+      } else found.push(...expressionFindings('listener expression', expression));
     }
     if (value.$type !== 'camunda:InputOutput') continue;
     for (const parameter of [...children(value.inputParameters), ...children(value.outputParameters)]) {

@@ -58,10 +58,6 @@ export const LINT_MESSAGES = {
     en: 'Service task "{name}": service "{value}" is not in the platform\'s service registry',
     zh: '服务任务“{name}”：服务“{value}”不在平台的服务注册表中',
   },
-  'script-task.forbidden': {
-    en: 'Script task "{name}" is not allowed: scripts cannot run on this platform; use a service task',
-    zh: '不允许使用脚本任务“{name}”：平台不运行脚本，请改用服务任务',
-  },
   'business-rule.no-decision': {
     en: 'Business rule task "{name}" must name a DMN decision (camunda:decisionRef)',
     zh: '业务规则任务“{name}”必须指定一个 DMN 决策（camunda:decisionRef）',
@@ -90,6 +86,10 @@ export const LINT_MESSAGES = {
     en: 'Business rule task "{name}": no decision "{value}" is deployed yet; instances that reach the task will stop with an incident until it is',
     zh: '业务规则任务“{name}”：决策“{value}”尚未部署；在部署之前，到达该任务的实例将因事件（incident）而停止',
   },
+  'script-task.forbidden': {
+    en: 'Script task "{name}" is not allowed: scripts cannot run on this platform; use a service task',
+    zh: '不允许使用脚本任务“{name}”：平台不运行脚本，请改用服务任务',
+  },
   'element.unsupported': {
     en: '"{name}": {type} is not supported by the platform',
     zh: '“{name}”：平台不支持 {type}',
@@ -107,8 +107,8 @@ export const LINT_MESSAGES = {
     zh: '接收任务“{name}”需要关联一个消息',
   },
   'listener.forbidden': {
-    en: '"{name}": {type}s run Java or scripts and are not supported; use a service task',
-    zh: '“{name}”：{type} 运行 Java 或脚本，平台不支持；请改用服务任务',
+    en: '"{name}": a {type} with a Java class, a delegate expression or a script is not run; use a service task, or a listener with an expression',
+    zh: '“{name}”：使用 Java 类、委托表达式或脚本的 {type} 不会被执行；请改用服务任务，或使用表达式监听器',
   },
   'script.parameter': {
     en: '"{name}": parameter {field} is a script; scripts are not allowed',
@@ -135,8 +135,8 @@ export const LINT_MESSAGES = {
     zh: '“{name}”：{field}：“{value}”是 Camunda 的 Java 接口，平台不提供',
   },
   'loop.standard': {
-    en: '"{name}": standard loops are not supported; use a multi-instance marker',
-    zh: '“{name}”：不支持标准循环；请使用多实例标记',
+    en: '"{name}": a standard loop needs a loop condition or a loop maximum, or it never ends',
+    zh: '“{name}”：标准循环需要循环条件（loopCondition）或最大次数（loopMaximum），否则永不结束',
   },
   'loop.no-collection': {
     en: '"{name}": a multi-instance activity needs a collection or a cardinality',

@@ -133,6 +133,22 @@ const DEPLOYS: [string, string][] = [
   ],
   ['a call activity', doc('<callActivity id="x" name="Child" calledElement="child"/>')],
   [
+    'a standard loop bounded by its condition',
+    doc(
+      `<userTask id="x" name="Check" ${TASK}><standardLoopCharacteristics><loopCondition xsi:type="tFormalExpression">\${approved}</loopCondition></standardLoopCharacteristics></userTask>`,
+    ),
+  ],
+  [
+    'a standard loop bounded by its maximum',
+    doc('<task id="x" name="Check"><standardLoopCharacteristics loopMaximum="3"/></task>'),
+  ],
+  [
+    'an expression listener',
+    doc(
+      `<userTask id="x" name="Check" ${TASK}><extensionElements><camunda:taskListener expression="\${approved}" event="create"/><camunda:executionListener expression="\${amount > 0}" event="start"/></extensionElements></userTask>`,
+    ),
+  ],
+  [
     'a process deadline paused by a step',
     withDeadline(
       '<camunda:property name="dueDate" value="sla:total"/><camunda:property name="dueDatePausedBy" value="x"/>',
@@ -181,7 +197,14 @@ const REFUSED: [string, string][] = [
   ['an empty timer', timer('<timeDuration xsi:type="tFormalExpression"> </timeDuration>')],
   ['a malformed working-day timer', timer('<timeDuration xsi:type="tFormalExpression">wd:lots</timeDuration>')],
   ['a timer expression with a call', timer('<timeDuration xsi:type="tFormalExpression">${due(x)}</timeDuration>')],
-  ['a standard loop', doc(`<userTask id="x" name="Check" ${TASK}><standardLoopCharacteristics/></userTask>`)],
+  [
+    'a standard loop that never ends',
+    doc(`<userTask id="x" name="Check" ${TASK}><standardLoopCharacteristics/></userTask>`),
+  ],
+  [
+    'a standard loop above the multi-instance maximum',
+    doc(`<task id="x" name="Check"><standardLoopCharacteristics loopMaximum="5000"/></task>`),
+  ],
   [
     'a multi-instance without a collection',
     doc(`<userTask id="x" name="Check" ${TASK}><multiInstanceLoopCharacteristics/></userTask>`),
@@ -193,9 +216,9 @@ const REFUSED: [string, string][] = [
     ),
   ],
   [
-    'a task listener',
+    'a task listener with a delegate expression',
     doc(
-      `<userTask id="x" name="Check" ${TASK}><extensionElements><camunda:taskListener expression="\${x}" event="create"/></extensionElements></userTask>`,
+      `<userTask id="x" name="Check" ${TASK}><extensionElements><camunda:taskListener delegateExpression="\${notifier}" event="create"/></extensionElements></userTask>`,
     ),
   ],
   [
