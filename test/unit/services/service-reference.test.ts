@@ -17,7 +17,6 @@ describe('parseServiceReference', () => {
       'billing.run-notify',
       'delegateExpression',
     ],
-    ['an external topic', { type: 'external', topic: 'arrears-scan' }, 'arrears-scan', 'topic'],
     ["bpmn-engine's implementation", { implementation: '${environment.services.notify}' }, 'notify', 'implementation'],
     ['implementation without environment', { implementation: '${services.notify}' }, 'notify', 'implementation'],
     [
@@ -26,21 +25,26 @@ describe('parseServiceReference', () => {
       'first',
       'delegateExpression',
     ],
+  ])('reads %s', (_, task, service, attribute) => {
+    expect(parseServiceReference(task)).toEqual({ service, attribute });
+  });
+
+  it.each([
+    ['an external topic', { type: 'external', topic: 'arrears-scan' }, 'arrears-scan'],
     [
       "BPMN's default implementation beside a topic",
       { implementation: '##WebService', type: 'external', topic: 'customer-sms' },
       'customer-sms',
-      'topic',
     ],
-  ])('reads %s', (_, task, service, attribute) => {
-    expect(parseServiceReference(task)).toEqual({ service, attribute });
+  ])('reads %s as an external task for workers, never a registry name', (_, task, topic) => {
+    expect(parseServiceReference(task)).toEqual({ topic, attribute: 'topic' });
   });
 
   it.each([
     ['nothing', {}, 'service.missing', undefined],
     ["BPMN's default implementation alone", { implementation: '##WebService' }, 'service.missing', undefined],
     ['a topic without the external type', { topic: 'customer-sms' }, 'service.missing', undefined],
-    ['an external type without a topic', { type: 'external' }, 'service.missing', undefined],
+    ['an external type without a topic', { type: 'external' }, 'service.external-no-topic', undefined],
     [
       'a delegate that is a call',
       { delegateExpression: '${sms.send(execution)}' },
