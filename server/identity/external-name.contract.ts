@@ -15,6 +15,7 @@ export const externalNameSchema = z.object({
   /** For a group: the role it means, with the role's names. */
   roleCode: z.string().nullable(),
   roleName: z.string().nullable(),
+  roleNameEn: z.string().nullable(),
   /** For a user: the user it means. */
   userId: z.guid().nullable(),
   username: z.string().nullable(),
@@ -32,6 +33,7 @@ export interface ExternalNameRow {
   external_name: string;
   role_code: string | null;
   role_name: string | null;
+  role_name_en: string | null;
   user_id: string | null;
   username: string | null;
   user_display_name: string | null;
@@ -46,6 +48,7 @@ export function toExternalName(row: ExternalNameRow): ExternalName {
     externalName: row.external_name,
     roleCode: row.role_code,
     roleName: row.role_name,
+    roleNameEn: row.role_name_en,
     userId: row.user_id,
     username: row.username,
     userDisplayName: row.user_display_name,

@@ -40,6 +40,7 @@ export class ExternalNamesService {
         'e.external_name',
         'e.role_code',
         'r.name as role_name',
+        'r.name_en as role_name_en',
         'e.user_id',
         'u.username',
         'u.display_name as user_display_name',

@@ -3,6 +3,8 @@ import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 import type { List } from '../../../../server/lib/contract';
 import type { User } from '../../../../server/identity/user.contract';
+import { ExternalNamesPanel } from './ExternalNamesPanel';
+import './admin.css';
 
 /** Minimal administration: who can log in, with which roles (editing stays in the API for now). */
 export function AdminPage() {
@@ -49,6 +51,7 @@ export function AdminPage() {
           </table>
         </div>
       )}
+      {users && <ExternalNamesPanel users={users} />}
     </section>
   );
 }

@@ -1,14 +1,16 @@
 import { useEffect, useImperativeHandle, useRef, useState } from 'preact/hooks';
 import type { Ref } from 'preact';
-import { ApiError } from '../../lib/api';
+import { ApiError, type ProblemDetail } from '../../lib/api';
 import { formatDateTime, formatTime, useT } from '../../lib/i18n';
-import { worklistApi, type TaskForm } from './api';
+import { worklistApi, type CompletionBody, type TaskForm } from './api';
+import { GenericFormPanel } from './GenericFormPanel';
 import { createFormViewer, localizeFormErrors, type FieldErrors, type FormViewer } from './formjs';
 
 export interface FormHandle {
-  /** Validates in the browser; null when invalid (the errors are shown on the fields). */
-  collect(): Record<string, unknown> | null;
-  showServerErrors(fieldErrors: FieldErrors, summary: string[]): void;
+  /** Validates in the browser; the completion's body, or null when invalid (the errors are shown on the fields). */
+  collect(): CompletionBody | null;
+  /** `details`: the server's 400 details as they came, for a form that maps them itself. */
+  showServerErrors(fieldErrors: FieldErrors, summary: string[], details?: ProblemDetail[]): void;
   saveDraft(): Promise<void>;
   schema(): Record<string, unknown> | null;
   /** What the form holds now, valid or not (a delegate hands back what they have). */
@@ -66,8 +68,11 @@ export function TaskFormPanel({
     }
   }
 
+  // A task without one of our forms shows the generic form, which answers for it.
+  const generic = useRef<FormHandle>(null);
   useImperativeHandle(handle, () => ({
     collect() {
+      if (generic.current) return generic.current.collect();
       const form = viewer.current;
       if (!form) return {};
       const { data, errors } = form.submit();
@@ -78,17 +83,19 @@ export function TaskFormPanel({
         return null;
       }
       setSummary([]);
-      return data;
+      return { variables: data };
     },
-    showServerErrors(fieldErrors, lines) {
+    showServerErrors(fieldErrors, lines, details) {
+      if (generic.current) return generic.current.showServerErrors(fieldErrors, lines, details);
       const form = viewer.current;
       if (form && Object.keys(fieldErrors).length) form._setState({ errors: fieldErrors });
       setSummary(lines);
       focusFirstError(container.current);
     },
-    saveDraft,
-    schema: () => schemaRef.current,
+    saveDraft: () => (generic.current ? generic.current.saveDraft() : saveDraft()),
+    schema: () => (generic.current ? null : schemaRef.current),
     async values() {
+      if (generic.current) return generic.current.values();
       // form-js applies typing after a short debounce and flushes it on blur: blur, let it land.
       if (container.current?.contains(document.activeElement)) (document.activeElement as HTMLElement).blur();
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -180,7 +187,7 @@ export function TaskFormPanel({
   return (
     <div class="task-form">
       {state === 'loading' && <p class="loading">{t('task.form.loading')}</p>}
-      {state === 'none' && <p class="muted">{t('task.form.none')}</p>}
+      {state === 'none' && <GenericFormPanel taskId={taskId} editable={editable} handle={generic} />}
       {state === 'error' && <p role="alert">{t('task.form.error', { message: error ?? '' })}</p>}
       {restored && state === 'ready' && <p class="notice">{t('task.draft.restored', { time: restored })}</p>}
       {summary.length > 0 && (

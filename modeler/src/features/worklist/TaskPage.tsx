@@ -128,10 +128,11 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
         const { fieldErrors, lines } = schema
           ? serverErrorsToFields(schema, err.details, t)
           : { fieldErrors: {}, lines: err.details.map((d) => d.message ?? d.reason) };
-        form.current?.showServerErrors(fieldErrors, [
-          t('task.form.serverInvalid', { count: err.details.length }),
-          ...lines,
-        ]);
+        form.current?.showServerErrors(
+          fieldErrors,
+          [t('task.form.serverInvalid', { count: err.details.length }), ...lines],
+          err.details,
+        );
       } else {
         showToast('error', describeFailure(t, err));
         load();
@@ -262,6 +263,11 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
         </div>
       </header>
       {claimable && <p class="notice">{t('task.claimFirst')}</p>}
+      {task.unassigned && (
+        <p class="notice" role="status" data-testid="task-unassigned">
+          {t(mayReassign ? 'task.unassignedNotice.leader' : 'task.unassignedNotice')}
+        </p>
+      )}
       {open && task.delegationState === 'pending' && (
         <p class="notice" role="status">
           {delegatedToMe

@@ -11,13 +11,13 @@ import { useWorklist } from './useWorklist';
 import { WorklistTable } from './WorklistTable';
 import './worklist.css';
 
-const VIEWS: View[] = ['mine', 'claimable', 'completed'];
+const VIEWS: View[] = ['mine', 'claimable', 'completed', 'unassigned'];
 const PAGE_SIZES = [25, 50, 100];
 const CRITERIA_KEY = 'pm.worklist.criteria';
 
 function initialView(): View {
   const v = currentQuery().get('view');
-  return v === 'claimable' || v === 'completed' ? v : 'mine';
+  return v === 'claimable' || v === 'completed' || v === 'unassigned' ? v : 'mine';
 }
 
 function storedCriteria(): Criteria {
@@ -43,6 +43,9 @@ export function WorklistPage() {
 
 function Worklist({ user }: { user: SessionUser }) {
   const t = useT();
+  const { can } = useSession();
+  // Tasks named for nobody are for those who reassign tasks (team leaders, managers, administrators).
+  const views = VIEWS.filter((v) => v !== 'unassigned' || can('task', 'reassign'));
   const [view, setView] = useState<View>(initialView);
   const [criteria, setCriteria] = useState<Criteria>(storedCriteria);
   const [sort, setSort] = useState<SortKey>('due');
@@ -118,7 +121,7 @@ function Worklist({ user }: { user: SessionUser }) {
         />
       </div>
       <div role="tablist" aria-label={t('worklist.tabs')} class="tabs">
-        {VIEWS.map((v) => (
+        {views.map((v) => (
           <button
             key={v}
             type="button"
@@ -129,9 +132,10 @@ function Worklist({ user }: { user: SessionUser }) {
             tabIndex={view === v ? 0 : -1}
             onClick={() => chooseView(v)}
             onKeyDown={(e) => {
-              const i = VIEWS.indexOf(v);
+              const i = views.indexOf(v);
+              const n = views.length;
               const next =
-                e.key === 'ArrowRight' ? VIEWS[(i + 1) % 3] : e.key === 'ArrowLeft' ? VIEWS[(i + 2) % 3] : null;
+                e.key === 'ArrowRight' ? views[(i + 1) % n] : e.key === 'ArrowLeft' ? views[(i + n - 1) % n] : null;
               if (next) {
                 chooseView(next);
                 document.getElementById(`tab-${next}`)?.focus();

@@ -69,6 +69,11 @@ export function WorklistTable({
               <tr key={item.id} class={due ? `row-${due}` : undefined} data-task-id={item.id}>
                 <td class="task-cell">
                   <a href={`#/tasks/${item.id}`}>{label}</a>
+                  {item.unassigned && (
+                    <span class="badge badge-unassigned" title={t('worklist.unassigned.hint')}>
+                      {t('worklist.unassigned')}
+                    </span>
+                  )}
                 </td>
                 <td>{item.definitionName ?? item.definitionKey}</td>
                 <td>

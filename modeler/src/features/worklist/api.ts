@@ -6,10 +6,11 @@ import type { SavedFilter, SavedFilterList } from '../../../../server/tasks/filt
 import type { Draft } from '../../../../server/tasks/drafts.contract';
 import type { Comment, CommentList } from '../../../../server/tasks/comments.contract';
 import type { Attachment, AttachmentList } from '../../../../server/tasks/attachments.contract';
-import type { TaskFormView } from '../../../../server/forms/form.contract';
+import type { GenericFormView, TaskFormView } from '../../../../server/forms/form.contract';
+import type { VariableType } from '../../../../server/forms/typed-variables';
 
 /** The worklist API (server/http/routes/worklist.ts and tasks.ts) as the views use it. */
-export type View = 'mine' | 'claimable' | 'completed';
+export type View = 'mine' | 'claimable' | 'completed' | 'unassigned';
 export type SortKey = 'created' | 'due' | 'priority' | 'completed';
 
 export interface Criteria {
@@ -35,6 +36,15 @@ export type { Attachment, Comment, HistoryEntry, SavedFilter, Task, TaskContext,
 export type Counts = WorklistCounts;
 export type Bill = NonNullable<TaskContext['bills']>[number];
 export type TaskForm = TaskFormView;
+export type GenericForm = GenericFormView;
+export type { VariableType };
+
+/** POST /tasks/:id/complete: a form-js form's values, or the generic form's typed and removed variables. */
+export interface CompletionBody {
+  variables?: Record<string, unknown>;
+  typedVariables?: Record<string, { type: VariableType; value: unknown }>;
+  removeVariables?: string[];
+}
 
 export const worklistApi = {
   list: (query: ListQuery) => api.get<WorklistPage>('/worklist', { ...query }),
@@ -45,6 +55,7 @@ export const worklistApi = {
   deleteFilter: (id: string) => api.delete(`/worklist/filters/${id}`),
   context: (id: string) => api.get<TaskContext>(`/tasks/${id}/context`),
   form: (id: string) => api.get<TaskForm>(`/tasks/${id}/form`),
+  variables: (id: string) => api.get<GenericForm>(`/tasks/${id}/variables`),
   draft: (id: string) => api.get<Draft>(`/tasks/${id}/draft`),
   /** `keepalive` lets the request finish while the page is closing. */
   saveDraft: (id: string, data: Record<string, unknown>, keepalive = false) =>
@@ -52,8 +63,7 @@ export const worklistApi = {
   deleteDraft: (id: string) => api.delete(`/tasks/${id}/draft`),
   claim: (id: string) => api.post<Task>(`/tasks/${id}/claim`),
   unclaim: (id: string) => api.post<Task>(`/tasks/${id}/unclaim`),
-  complete: (id: string, variables: Record<string, unknown>) =>
-    api.post<TaskCompletion>(`/tasks/${id}/complete`, { variables }),
+  complete: (id: string, body: CompletionBody) => api.post<TaskCompletion>(`/tasks/${id}/complete`, body),
   assign: (id: string, assignee: string | null) => api.post<Task>(`/tasks/${id}/assign`, { assignee }),
   delegate: (id: string, userId: string) => api.post<Task>(`/tasks/${id}/delegate`, { userId }),
   resolve: (id: string, variables: Record<string, unknown>) => api.post<Task>(`/tasks/${id}/resolve`, { variables }),
