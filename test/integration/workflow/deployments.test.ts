@@ -150,12 +150,17 @@ describe.each(BACKENDS)('POST /api/v1/deployments (%s)', (backend) => {
       { element: 'f', reason: expect.stringContaining('function calls are not allowed') },
     ],
     [
-      'an execution listener',
+      'an execution listener with a Java class',
       wrap(
         '<startEvent id="s"><extensionElements><camunda:executionListener class="x" event="start"/></extensionElements></startEvent>',
       ),
       'LINT_FAILED',
-      { element: 's', reason: expect.stringContaining('ExecutionListeners run Java or scripts') },
+      {
+        element: 's',
+        reason: expect.stringContaining(
+          'ExecutionListener with a Java class, a delegate expression or a script is not run',
+        ),
+      },
     ],
     ['a document that is not BPMN', '<html><body/></html>', 'BPMN_INVALID', {}],
   ])('refuses %s with a problem that names it', async (_, xml, code, detail) => {
