@@ -6,7 +6,17 @@ import type { ExternalTaskFilter, ExternalTaskSortKey } from '../external-tasks/
 import type { ExternalTask, LockedExternalTask } from '../external-tasks/external-tasks.service.js';
 import { ENGINE_REST_TAG, type EngineRestGroup } from './context.js';
 import { CamundaError, invalidRequest } from './errors.js';
-import { booleanParam, countSchema, listParam, pageOf, pagingParams, sortingEntry, sortOrder } from './paging.js';
+import {
+  booleanParam,
+  countSchema,
+  listParam,
+  pageOf,
+  pagingParams,
+  sortingEntry,
+  sortingOf,
+  sortOrder,
+  type Paging,
+} from './paging.js';
 import {
   camundaDate,
   fromCamundaVariables,
@@ -160,6 +170,19 @@ type QueryInput = z.infer<typeof queryBody>;
 
 export const externalTaskRoutes: EngineRestGroup = ({ services }) => {
   const tasks = services.externalTasks;
+  /** One page of the list, whichever form (query parameters or body) the query came in. */
+  const list = async (
+    filter: ReturnType<typeof filterOf>,
+    sorting: Parameters<typeof tasks.list>[1],
+    paging: Paging,
+    actor: Parameters<typeof tasks.list>[3],
+    ctx: Parameters<typeof json>[0],
+  ) => {
+    const page = pageOf(paging);
+    json(ctx);
+    const found = await tasks.list(filter, sorting, { firstResult: page.offset, maxResults: page.limit }, actor);
+    return found.map(toDto);
+  };
   return [
     route({
       method: 'post',
@@ -233,20 +256,7 @@ export const externalTaskRoutes: EngineRestGroup = ({ services }) => {
       permission: READ,
       query: queryParams,
       response: z.array(externalTaskDto),
-      handle: async ({ query, actor, ctx }) => {
-        if ((query.sortBy === undefined) !== (query.sortOrder === undefined))
-          throw invalidRequest('Only a single sorting parameter specified. sortBy and sortOrder required');
-        const sorting = query.sortBy && query.sortOrder ? [{ sortBy: query.sortBy, sortOrder: query.sortOrder }] : [];
-        const page = pageOf(query);
-        json(ctx);
-        const found = await tasks.list(
-          filterOf(query),
-          sorting,
-          { firstResult: page.offset, maxResults: page.limit },
-          actor,
-        );
-        return found.map(toDto);
-      },
+      handle: ({ query, actor, ctx }) => list(filterOf(query), sortingOf(query), query, actor, ctx),
     }),
     route({
       method: 'post',
@@ -263,15 +273,7 @@ export const externalTaskRoutes: EngineRestGroup = ({ services }) => {
             throw invalidRequest(`Cannot set query parameter 'sortBy' to value '${s.sortBy}'`);
           return { sortBy: s.sortBy as ExternalTaskSortKey, sortOrder: s.sortOrder };
         });
-        const page = pageOf(query);
-        json(ctx);
-        const found = await tasks.list(
-          filterOf(body),
-          sorting,
-          { firstResult: page.offset, maxResults: page.limit },
-          actor,
-        );
-        return found.map(toDto);
+        return list(filterOf(body), sorting, query, actor, ctx);
       },
     }),
     route({

@@ -42,15 +42,25 @@ export function applySort(
   columns: Record<string, string>,
   fallback: string,
 ): Knex.QueryBuilder {
+  for (const { sortBy, sortOrder } of sortingOf(sort)) {
+    const column = columns[sortBy];
+    if (!column) throw invalidRequest(`Cannot set query parameter 'sortBy' to value '${sortBy}'`);
+    q.orderBy(column, sortOrder);
+  }
+  return q.orderBy(fallback);
+}
+
+/** Camunda's `sortBy` / `sortOrder` query parameters as a sorting list: both or neither, like Camunda. */
+export function sortingOf<K extends string>(sort: {
+  sortBy?: K | undefined;
+  sortOrder?: 'asc' | 'desc' | undefined;
+}): { sortBy: K; sortOrder: 'asc' | 'desc' }[] {
   if ((sort.sortBy === undefined) !== (sort.sortOrder === undefined)) {
     throw invalidRequest('Only a single sorting parameter specified. sortBy and sortOrder required');
   }
-  if (sort.sortBy !== undefined) {
-    const column = columns[sort.sortBy];
-    if (!column) throw invalidRequest(`Cannot set query parameter 'sortBy' to value '${sort.sortBy}'`);
-    q.orderBy(column, sort.sortOrder);
-  }
-  return q.orderBy(fallback);
+  return sort.sortBy !== undefined && sort.sortOrder !== undefined
+    ? [{ sortBy: sort.sortBy, sortOrder: sort.sortOrder }]
+    : [];
 }
 
 /** A sorting entry of a POST query body (`sorting: [{ sortBy, sortOrder }]`). */
