@@ -102,6 +102,7 @@ export function DesignerPage({ params }: { params: Record<string, string> }) {
         describeIssue(issue, context.locale),
       );
       await instance.importXML(source.xml);
+      fitDiagram(instance);
       instance.get<{ on(e: string, f: () => void): void }>('eventBus').on('commandStack.changed', () => setDirty(true));
       setReady(true);
     })().catch((err: unknown) => !disposed && setLoadError(err instanceof Error ? err.message : String(err)));
@@ -262,6 +263,7 @@ export function DesignerPage({ params }: { params: Record<string, string> }) {
               onDownload={() => downloadDiagram(modeler, bpmnFileName(key))}
               onUpload={async (file) => {
                 await modeler.importXML(file.xml);
+                fitDiagram(modeler);
                 setDirty(true);
               }}
             />
@@ -328,6 +330,40 @@ export function DesignerPage({ params }: { params: Record<string, string> }) {
       )}
     </section>
   );
+}
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Room the floating palette takes at the canvas's left edge, in screen pixels. */
+const PALETTE_ROOM = 140;
+const EDGE_ROOM = 20;
+
+/**
+ * A diagram opens whole, beside the palette (diagram-js's own fit-viewport would put its first
+ * shapes under it), vertically centred, and never zoomed in past 100 %.
+ */
+function fitDiagram(modeler: { get<T>(name: string): T }): void {
+  const canvas = modeler.get<{ viewbox(box?: Box): Box & { inner: Box; outer: Box } }>('canvas');
+  const { inner, outer } = canvas.viewbox();
+  if (!inner.width || !inner.height) return;
+  const scale = Math.min(
+    1,
+    (outer.width - PALETTE_ROOM - EDGE_ROOM) / inner.width,
+    (outer.height - 2 * EDGE_ROOM) / inner.height,
+  );
+  const width = outer.width / scale;
+  const height = outer.height / scale;
+  canvas.viewbox({
+    x: inner.x - PALETTE_ROOM / scale,
+    y: inner.y - (height - inner.height) / 2,
+    width,
+    height,
+  });
 }
 
 function withForms(data: PlatformLintData, forms: DraftForm[]): PlatformLintData {
