@@ -123,3 +123,26 @@ export const decisionEvaluateResultSchema = z.object({
   result: z.array(jsonObject),
   evaluation: decisionEvaluationSchema,
 });
+
+/**
+ * One problem the DMN parser found in a document (POST /designer/dmn-lint): the same problems, in
+ * the same words, a deployment of that document is refused with. `elementId` is the element the
+ * parser names (a rule's, an input's or a decision's id, else `definitions` or `import`).
+ */
+export const dmnLintIssueSchema = z.object({
+  elementId: z.string(),
+  /** `dmn/invalid`, or `dmn/unsupported` for a DMN feature the evaluator does not run. */
+  rule: z.enum(['dmn/invalid', 'dmn/unsupported']),
+  message: z.string(),
+  severity: z.literal('error'),
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+});
+export type DmnLintIssue = z.infer<typeof dmnLintIssueSchema>;
+
+/** POST /designer/dmn-lint: the problems (none: it deploys), and the decisions the document holds. */
+export const dmnLintResultSchema = z.object({
+  issues: z.array(dmnLintIssueSchema),
+  decisions: z.array(z.object({ key: z.string(), name: z.string().nullable() })),
+});
+export type DmnLintResult = z.infer<typeof dmnLintResultSchema>;

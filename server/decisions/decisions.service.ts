@@ -16,6 +16,7 @@ import {
   type DecisionDefinition,
   type DecisionDefinitionRow,
   type DecisionEvaluationView,
+  type DmnLintResult,
 } from './decision.contract.js';
 import {
   decisionById,
@@ -80,6 +81,32 @@ export function parseDecisionDocuments(docs: readonly DecisionDocument[]): Parse
     }
   }
   return parsed;
+}
+
+/**
+ * The designer's check of a DMN document: exactly what a deployment of it would be refused with
+ * (`parseDecisionDocuments`), as a list of problems instead of a refusal, so that the designer
+ * and the deploy never disagree.
+ */
+export function lintDecisionDocument(doc: DecisionDocument): DmnLintResult {
+  try {
+    const [parsed] = parseDecisionDocuments([doc]);
+    const decisions = [...(parsed?.definitions.decisions.values() ?? [])];
+    return { issues: [], decisions: decisions.map((d) => ({ key: d.id, name: d.name || null })) };
+  } catch (err) {
+    if (!(err instanceof Invalid)) throw err;
+    const rule = err.code === 'DMN_UNSUPPORTED' ? ('dmn/unsupported' as const) : ('dmn/invalid' as const);
+    const details = err.details.length ? err.details : [{ element: 'definitions', reason: err.message }];
+    const issues = details.map((d) => ({
+      elementId: d.element ?? 'definitions',
+      rule,
+      message: d.reason,
+      severity: 'error' as const,
+      ...(d.line !== undefined ? { line: d.line } : {}),
+      ...(d.column !== undefined ? { column: d.column } : {}),
+    }));
+    return { issues, decisions: [] };
+  }
 }
 
 /** camunda:versionTag of each decision (parseDmn reads DMN only; the tag is Camunda's extension). */

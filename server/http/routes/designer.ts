@@ -10,6 +10,8 @@ import {
   lintConfigSchema,
 } from '../../designer/contract.js';
 import { lintIssueSchema } from '../../workflow/deployments.contract.js';
+import { dmnLintResultSchema } from '../../decisions/decision.contract.js';
+import { lintDecisionDocument } from '../../decisions/decisions.service.js';
 import { wholeList } from '../../workflow/paging.js';
 
 /** Designers only: the same permission as deploying (permissions/policy.csv). */
@@ -96,6 +98,22 @@ export function designerRoutes(s: Services): Route[] {
       }),
       response: z.object({ issues: z.array(lintIssueSchema) }),
       handle: async ({ body }) => ({ issues: await s.designerCatalog.lint(body.xml, body.forms ?? []) }),
+    }),
+    route({
+      method: 'post',
+      path: '/designer/dmn-lint',
+      tag: 'Designer',
+      summary:
+        'Check a DMN document without deploying it: the problems a deployment of it would be refused with (none: it deploys), and the decisions it holds',
+      permission: DESIGN,
+      body: z.object({
+        xml: z.string().min(1, 'the DMN XML is empty'),
+        /** The file name the problems are reported under, as a deployment names the document. */
+        name: z.string().min(1).max(200).optional(),
+      }),
+      response: dmnLintResultSchema,
+      handle: ({ body }) =>
+        Promise.resolve(lintDecisionDocument({ resourceName: body.name ?? 'decision.dmn', xml: body.xml })),
     }),
   ];
 }
