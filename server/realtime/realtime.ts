@@ -264,6 +264,21 @@ export class Realtime {
     };
   }
 
+  /**
+   * Waits (bounded) until no adapter connection is still being opened. The adapter opens its
+   * LISTEN client when it is built; closed before that client is ready, it never gives the client
+   * back (it only releases one it already holds), and the pool's end would wait for it.
+   */
+  private async adapterSettled(): Promise<void> {
+    const pool = this.pool;
+    if (!pool) return;
+    const deadline = Date.now() + 2000;
+    const busy = () =>
+      pool.totalCount > pool.idleCount + this.held.size ||
+      [...this.held].some((client) => (client as unknown as { _activeQuery?: unknown })._activeQuery);
+    while (busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.watch.stop(), this.retention.stop()]);
     await this.publisher.close();
@@ -272,6 +287,7 @@ export class Realtime {
     // packet: clients see "transport close", reconnect (to another node) and catch up, whereas
     // "io server disconnect" means their session ended.
     this.io.engine.close();
+    await this.adapterSettled();
     await this.io.of('/').adapter.close();
     // A LISTEN client the adapter did not give back (seen when a node closes soon after it
     // started) would keep pool.end() waiting for ever: close it.
