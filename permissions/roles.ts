@@ -21,7 +21,8 @@ export const PERMISSIONS = {
   deployment: ['create', 'read'],
   definition: ['read'],
   decision: ['read', 'evaluate'],
-  instance: ['start', 'read', 'cancel'],
+  /** `modify` cancels and starts activities of a running instance, `migrate` moves it to another version. */
+  instance: ['start', 'read', 'cancel', 'modify', 'migrate'],
   task: ['read', 'claim', 'complete', 'reassign'],
   message: ['correlate'],
   incident: ['read', 'retry'],

@@ -50,6 +50,7 @@ import { DefinitionStore } from './workflow/definitions.repository.js';
 import { DeploymentsService } from './workflow/deployments.service.js';
 import { IncidentsService } from './workflow/incidents.service.js';
 import { InstancesService } from './workflow/instances.service.js';
+import { InstanceOperationsService } from './workflow/instance-operations.service.js';
 import { JobsService } from './workflow/jobs.service.js';
 import { MessagesService } from './workflow/messages.service.js';
 import { StepMetrics } from './workflow/metrics.js';
@@ -158,6 +159,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const bills = new BillsService(db, customers, audit);
   const arrears = new ArrearsService(db, customers);
   const instances = new InstancesService(db, transactions, definitions, steps, visibility, authorization);
+  const instanceOperations = new InstanceOperationsService(
+    db,
+    transactions,
+    definitions,
+    steps,
+    visibility,
+    authorization,
+  );
   const messages = new MessagesService(db, transactions, steps, visibility);
   const externalTaskWaiters = new ExternalTaskWaiters();
   const externalTaskSignals = new ExternalTaskSignals(db, bus, externalTaskWaiters, logger);
@@ -205,6 +214,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     drafts: new DesignerDraftsService(db, transactions),
     designerCatalog: new DesignerCatalogService(db, registry, deployLint),
     instances,
+    instanceOperations,
     instanceVariables: new InstanceVariablesService(db, transactions, visibility, authorization),
     tasks,
     messages,

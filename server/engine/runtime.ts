@@ -1,5 +1,6 @@
 import { Engine } from 'bpmn-engine';
 import type { DefinitionMeta, SourceContext } from './definitions.js';
+import { applyModification, type ModificationInstruction } from './modification.js';
 import {
   DEFAULT_STEP_LIMITS,
   StepContext,
@@ -28,7 +29,9 @@ export type Command =
   | { kind: 'resume' }
   | { kind: 'signal'; executionId: string; payload?: Variables }
   | { kind: 'fire-timer'; executionId: string }
-  | { kind: 'service-result'; executionId: string; result: ServiceResult };
+  | { kind: 'service-result'; executionId: string; result: ServiceResult }
+  /** Process instance modification (modification.ts): cancel and start activities, all or nothing. */
+  | { kind: 'modify'; instructions: ModificationInstruction[] };
 
 export interface WaitingActivity {
   executionId: string;
@@ -160,6 +163,7 @@ async function runCommand(
   state: EngineState | null,
   command: Command,
   listener: { emit(name: string, api: ActivityApi | undefined): void },
+  sourceContext: SourceContext,
 ): Promise<boolean> {
   if (state) {
     // The state was parsed from the database for this step alone: recover may take it as it is.
@@ -191,6 +195,9 @@ async function runCommand(
     case 'service-result':
       // Delivered only now that resume() has re-attached every listener (boundary events included).
       return context.deliverServiceResult(command.executionId);
+    case 'modify':
+      applyModification(engine as never, sourceContext, command.instructions);
+      return true;
   }
 }
 
@@ -274,7 +281,7 @@ export async function executeStep(
 
   let applied = command.kind === 'start' || command.kind === 'resume';
   try {
-    applied = (await runCommand(engine, context, state, command, listener)) || applied;
+    applied = (await runCommand(engine, context, state, command, listener, definition.sourceContext)) || applied;
   } catch (err) {
     // A runaway is thrown from inside the engine's synchronous run (the only way to cut it short);
     // so is a stack overflow from a chain of activities too long for one call stack.
@@ -316,7 +323,11 @@ export async function executeStep(
     applied,
     waiting,
     timers,
-    serviceRequests: context.serviceRequests,
+    // A modification may cancel a service task the resume had just asked for again.
+    serviceRequests:
+      command.kind === 'modify'
+        ? context.serviceRequests.filter((r) => postponed.some((p) => p.executionId === r.executionId))
+        : context.serviceRequests,
     history,
   };
 }

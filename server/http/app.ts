@@ -12,6 +12,7 @@ import { serveWebApp } from './static.js';
 import { buildOpenApi, referencePage } from './openapi.js';
 import { deploymentRoutes } from './routes/deployments.js';
 import { designerRoutes } from './routes/designer.js';
+import { instanceOperationRoutes } from './routes/instance-operations.js';
 import { instanceRoutes } from './routes/instances.js';
 import { taskRoutes } from '../tasks/routes.js';
 import { decisionRoutes } from '../decisions/routes.js';
@@ -60,6 +61,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ...deploymentRoutes(services),
     ...decisionRoutes(services),
     ...designerRoutes(services),
+    ...instanceOperationRoutes(services),
     ...instanceRoutes(services),
     ...taskRoutes(services),
     ...formRoutes(services),

@@ -12,6 +12,7 @@ import type { IncidentsService } from '../workflow/incidents.service.js';
 import type { DecisionsService } from '../decisions/decisions.service.js';
 import type { ExternalTasksService } from '../external-tasks/external-tasks.service.js';
 import type { InstancesService } from '../workflow/instances.service.js';
+import type { InstanceOperationsService } from '../workflow/instance-operations.service.js';
 import type { InstanceVariablesService } from '../workflow/instance-variables.service.js';
 import type { JobsService } from '../workflow/jobs.service.js';
 import type { MessagesService } from '../workflow/messages.service.js';
@@ -47,6 +48,7 @@ export interface Services {
   drafts: DesignerDraftsService;
   designerCatalog: DesignerCatalogService;
   instances: InstancesService;
+  instanceOperations: InstanceOperationsService;
   instanceVariables: InstanceVariablesService;
   tasks: TasksService;
   messages: MessagesService;

@@ -19,6 +19,10 @@ export interface InstanceTopicDetails {
   'instance:completed': Record<never, never>;
   'instance:failed': Record<never, never>;
   'instance:cancelled': { reason: string | null; by: string };
+  /** Tokens moved by an operator (cancelled and started activities). */
+  'instance:modified': { reason: string; by: string; cancelled: string[]; started: string[] };
+  /** Moved to another version of its process. */
+  'instance:migrated': { fromDefinitionId: string; toDefinitionId: string; toVersion: number; by: string };
   'incident:created': { incidentId?: string; elementId?: string; message: string | null };
   'incident:resolved': { incidentId: string; by: string };
   'message:delivered': { name: string; elementId: string };
@@ -105,6 +109,8 @@ const TOPICS: Record<RealtimeTopic, true> = {
   'instance:completed': true,
   'instance:failed': true,
   'instance:cancelled': true,
+  'instance:modified': true,
+  'instance:migrated': true,
   'incident:created': true,
   'incident:resolved': true,
   'message:delivered': true,

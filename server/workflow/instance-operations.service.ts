@@ -1,0 +1,463 @@
+import type { Db } from '../db/index.js';
+import { resolveTemplate } from '../engine/expressions.js';
+import { activeElements, elementShapes, renameElements, type ElementShape } from '../engine/instance-state.js';
+import type { ModificationInstruction } from '../engine/modification.js';
+import type { DeployedDefinition } from '../engine/pool/runner.js';
+import type { EngineState } from '../engine/runtime.js';
+import { StepContext, type Variables } from '../engine/step-context.js';
+import { instanceOperable, type InstanceOperation } from '../access/instance-operable.js';
+import { auditInTransaction } from '../identity/audit.service.js';
+import type { Authorization } from '../identity/authorization.js';
+import type { Actor } from '../lib/actor.js';
+import { AppError, Conflict, Invalid, NotFound } from '../lib/errors.js';
+import { asText } from '../lib/text.js';
+import type { DefinitionStore } from './definitions.repository.js';
+import { toJson, type InstanceRow } from './instances.repository.js';
+import type {
+  MigrateBody,
+  MigrateResult,
+  MigrationPlan,
+  ModificationBody,
+  ModificationResult,
+} from './instance-operations.contract.js';
+import type { StepExecutor } from './step-executor.js';
+import type { TransactionScope, Transactions } from './transactions.js';
+import { WriteBatch } from './write-batch.js';
+import type { Visibility } from './visibility.js';
+
+/** Element types an instance can be found waiting in: an instance active there needs a counterpart to migrate. */
+const WAITABLE = new Set([
+  'bpmn:UserTask',
+  'bpmn:ServiceTask',
+  'bpmn:SendTask',
+  'bpmn:BusinessRuleTask',
+  'bpmn:ReceiveTask',
+  'bpmn:CallActivity',
+  'bpmn:SubProcess',
+  'bpmn:Transaction',
+  'bpmn:IntermediateCatchEvent',
+  'bpmn:BoundaryEvent',
+  'bpmn:EventBasedGateway',
+  'bpmn:ParallelGateway',
+  'bpmn:InclusiveGateway',
+  'bpmn:ManualTask',
+  'bpmn:Task',
+]);
+
+/** Elements whose wait is a service job (its payload names the target's service or decision). */
+const SERVICE_JOB_TYPES = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask']);
+
+/** A migration plan with what validation needs, built once per source and target version. */
+interface CompiledPlan extends MigrationPlan {
+  source: DeployedDefinition;
+  target: DeployedDefinition;
+  sourceShapes: Map<string, ElementShape>;
+  targetShapes: Map<string, ElementShape>;
+}
+
+/** The compiled plan for an instance's source version (memoized per migration call). */
+export type PlanResolver = (sourceDefinitionId: string) => Promise<CompiledPlan>;
+
+/** A refusal of one instance: its reason goes into `failed`, nothing of the instance changes. */
+class Refused extends Conflict {
+  constructor(reason: string) {
+    super('MIGRATION_REFUSED', reason);
+  }
+}
+
+/**
+ * Operators' changes to running instances, as Camunda 7 offers them: process instance
+ * modification (cancel activities, start before or after others) and migration to another version
+ * of the process. Each instance changes in one step of its own (locked, recovered, run, persisted
+ * in one transaction), so a refusal leaves it exactly as it was.
+ */
+export class InstanceOperationsService {
+  constructor(
+    private readonly db: Db,
+    private readonly transactions: Transactions,
+    private readonly definitions: DefinitionStore,
+    private readonly executor: StepExecutor,
+    private readonly visibility: Visibility,
+    private readonly authorization: Authorization,
+  ) {}
+
+  /** An instance the actor may read (else 404) and operate on (else 403). */
+  private async check(actor: Actor, operation: InstanceOperation, row: InstanceRow): Promise<void> {
+    if (!(await this.visibility.instanceReadable(actor)).allows(row)) throw new NotFound('process instance', row.id);
+    if (!(await instanceOperable(this.authorization, actor, operation)).allows(row))
+      await this.authorization.require(actor, 'instance', operation, row.department_id);
+  }
+
+  /** Runs a modification as one step on the instance: all instructions or none. */
+  async modify(id: string, body: ModificationBody, actor: Actor): Promise<ModificationResult> {
+    return this.transactions.run(async (scope) => {
+      const locked = await this.executor.lock(scope, id);
+      await this.check(actor, 'modify', locked.instance);
+      const before = activeElements(locked.instance.state);
+      const elements = locked.definition.meta.elements;
+      const variables: Variables = {};
+      const instructions: ModificationInstruction[] = body.instructions.map((instruction, index) => {
+        if (instruction.activityId && !elements[instruction.activityId])
+          throw new Invalid('VALIDATION_FAILED', `the process has no activity ${instruction.activityId}`, [
+            { field: `instructions.${index}.activityId`, reason: 'unknown' },
+          ]);
+        if (instruction.type === 'cancel')
+          return {
+            type: 'cancel',
+            activityId: instruction.activityId,
+            activityInstanceId: instruction.activityInstanceId,
+          };
+        Object.assign(variables, instruction.variables ?? {});
+        return { type: instruction.type, activityId: instruction.activityId };
+      });
+      const updated = await this.executor.apply(
+        scope,
+        locked,
+        { command: { kind: 'modify', instructions }, variables },
+        actor,
+      );
+      const after = activeElements(updated.state);
+      const still = new Set(after.map((a) => a.executionId));
+      await this.removeStaleServiceJobs(scope, updated);
+      const cancelled = before.filter((b) => !still.has(b.executionId) && b.type !== 'bpmn:BoundaryEvent');
+      const started = after.filter((a) => !before.some((b) => b.executionId === a.executionId));
+      const details = {
+        reason: body.reason,
+        instructions: body.instructions,
+        cancelled: cancelled.map((c) => c.executionId),
+        started: started.map((s) => s.executionId),
+      };
+      scope.batch.add(
+        scope.trx('operation_log').insert({
+          instance_id: id,
+          operation: 'modify',
+          actor: actor.username,
+          details: toJson(details),
+        }),
+      );
+      auditInTransaction(scope, actor, 'instance.modify', 'process_instance', id, details);
+      scope.outbox.add(
+        this.executor.event('instance:modified', updated, {
+          reason: body.reason,
+          by: actor.username,
+          cancelled: details.cancelled,
+          started: details.started,
+        }),
+      );
+      return {
+        instanceId: id,
+        status: updated.status,
+        cancelled: cancelled.map((c) => ({ activityId: c.id, activityInstanceId: c.executionId })),
+        active: after.map((a) => ({ activityId: a.id, activityInstanceId: a.executionId, type: a.type })),
+      };
+    });
+  }
+
+  /**
+   * Service jobs of service tasks the modification cancelled: the step adds jobs for the tasks that
+   * wait, but only timer jobs are pruned by the step itself. Sent after the step's own writes.
+   */
+  private async removeStaleServiceJobs(scope: TransactionScope, instance: InstanceRow): Promise<void> {
+    await scope.batch.flush(scope.trx);
+    const waiting = activeElements(instance.state).map((a) => a.executionId);
+    const stale = scope.trx('jobs').where({ instance_id: instance.id, type: 'service' });
+    await (waiting.length ? stale.whereNotIn('execution_id', waiting) : stale).delete();
+  }
+
+  /** The generated mapping between two versions, and which source elements that can be active have no counterpart. */
+  async migrationPlan(sourceDefinitionId: string, targetDefinitionId: string): Promise<MigrationPlan> {
+    const plan = await this.compilePlan(sourceDefinitionId, targetDefinitionId);
+    return {
+      sourceDefinitionId: plan.sourceDefinitionId,
+      targetDefinitionId: plan.targetDefinitionId,
+      mapping: plan.mapping,
+      unmapped: plan.unmapped,
+    };
+  }
+
+  private async compilePlan(
+    sourceDefinitionId: string,
+    targetDefinitionId: string,
+    overrides: Record<string, string> = {},
+  ): Promise<CompiledPlan> {
+    const [sourceRow, targetRow] = await Promise.all([
+      this.definitions.byId(sourceDefinitionId),
+      this.definitions.byId(targetDefinitionId),
+    ]);
+    if (!sourceRow) throw new NotFound('process definition', sourceDefinitionId);
+    if (!targetRow) throw new NotFound('process definition', targetDefinitionId);
+    const [source, target] = await Promise.all([
+      this.definitions.load(sourceDefinitionId),
+      this.definitions.load(targetDefinitionId),
+    ]);
+    const sourceShapes = elementShapes(source.serializedContext);
+    const targetShapes = elementShapes(target.serializedContext);
+    const mapping: Record<string, string> = {};
+    const unmapped: MigrationPlan['unmapped'] = [];
+    for (const [id, shape] of sourceShapes) {
+      const counterpart = targetShapes.get(id);
+      if (counterpart && counterpart.type === shape.type) mapping[id] = id;
+      else if (WAITABLE.has(shape.type))
+        unmapped.push({
+          elementId: id,
+          type: shape.type,
+          reason: counterpart
+            ? `the target's ${id} is a ${counterpart.type}, not a ${shape.type}`
+            : `the target has no element ${id}`,
+        });
+    }
+    for (const [from, to] of Object.entries(overrides)) {
+      if (!sourceShapes.has(from))
+        throw new Invalid('VALIDATION_FAILED', `the source version has no activity ${from}`, [
+          { field: `mapping.${from}`, reason: 'unknown' },
+        ]);
+      if (!targetShapes.has(to))
+        throw new Invalid('VALIDATION_FAILED', `the target version has no activity ${to}`, [
+          { field: `mapping.${from}`, reason: 'unknown' },
+        ]);
+      mapping[from] = to;
+    }
+    const mappedIds = new Set(Object.keys(mapping));
+    return {
+      sourceDefinitionId,
+      targetDefinitionId,
+      mapping,
+      unmapped: unmapped.filter((u) => !mappedIds.has(u.elementId)),
+      source,
+      target,
+      sourceShapes,
+      targetShapes,
+    };
+  }
+
+  /**
+   * Migrates each instance in its own transaction; a refused one keeps its state and is listed in
+   * `failed` with the reason, the others move on.
+   */
+  async migrate(body: MigrateBody, actor: Actor): Promise<MigrateResult> {
+    const target = await this.definitions.byId(body.targetDefinitionId);
+    if (!target) throw new NotFound('process definition', body.targetDefinitionId);
+    const planFor = this.planResolver(body.targetDefinitionId, body.mapping);
+    const migrated: string[] = [];
+    const failed: MigrateResult['failed'] = [];
+    for (const id of [...new Set(body.instanceIds)]) {
+      try {
+        await this.migrateInstance(id, planFor, actor, body.reason);
+        migrated.push(id);
+      } catch (err) {
+        // Bad input (an unknown element in the mapping) is the caller's error, not the instance's.
+        if (err instanceof Invalid) throw err;
+        if (!(err instanceof AppError)) throw err;
+        failed.push({ id, reason: err.message });
+      }
+    }
+    return { migrated, failed, batchId: null };
+  }
+
+  /** The plans of one migration call, compiled once per source version the selection holds. */
+  planResolver(targetDefinitionId: string, mapping?: Record<string, string>): PlanResolver {
+    const plans = new Map<string, Promise<CompiledPlan>>();
+    return (sourceId) => {
+      let plan = plans.get(sourceId);
+      if (!plan) {
+        plan = this.compilePlan(sourceId, targetDefinitionId, mapping);
+        plans.set(sourceId, plan);
+      }
+      return plan;
+    };
+  }
+
+  /**
+   * Migrates one instance to the plan's target version in a transaction of its own. Throws an
+   * AppError with the reason when it refuses; the instance is then unchanged.
+   */
+  migrateInstance(id: string, plans: PlanResolver, actor: Actor, reason?: string): Promise<void> {
+    return this.transactions.run((scope) => this.migrateIn(scope, id, plans, actor, reason));
+  }
+
+  /** `migrateInstance` inside the caller's transaction (a batch item's). */
+  async migrateIn(
+    scope: TransactionScope,
+    id: string,
+    planFor: PlanResolver,
+    actor: Actor,
+    reason?: string,
+  ): Promise<void> {
+    {
+      const locked = await this.executor.lock(scope, id);
+      const instance = locked.instance;
+      await this.check(actor, 'migrate', instance);
+      if (instance.status !== 'running') throw new Refused(`the instance is ${instance.status}`);
+      const plan = await planFor(instance.definition_id);
+      if (instance.definition_id === plan.target.id) throw new Refused('the instance already runs the target version');
+      const active = activeElements(instance.state);
+      this.validate(plan, active);
+      const state = renameElements(instance.state as EngineState, plan.mapping);
+      const map = (elementId: string) => plan.mapping[elementId] ?? elementId;
+      const { target } = plan;
+      const trx = scope.trx;
+
+      // Timers and message subscriptions are made again by the step below for the target's
+      // elements (a timer keeps its due time: the state carries it). These writes go first, in one
+      // round trip: the step's own writes touch the same rows.
+      const first = new WriteBatch()
+        .add(trx('jobs').where({ instance_id: id, type: 'timer' }).delete())
+        .add(trx('message_subscriptions').where({ instance_id: id }).delete())
+        .add(
+          trx('process_instances').where({ id }).update({
+            definition_id: target.id,
+            definition_key: target.key,
+            definition_version: target.version,
+          }),
+        );
+      for (const a of active.filter((x) => map(x.id) !== x.id)) {
+        const where = { instance_id: id, execution_id: a.executionId };
+        first.add(
+          trx('jobs')
+            .where(where)
+            .whereNot({ type: 'timer' })
+            .update({ element_id: map(a.id) }),
+        );
+        first.add(
+          trx('external_tasks')
+            .where(where)
+            .update({ element_id: map(a.id) }),
+        );
+        first.add(
+          trx('activity_history')
+            .where(where)
+            .update({ element_id: map(a.id) }),
+        );
+      }
+      first.add(
+        trx('activity_history')
+          .where({ instance_id: id })
+          .whereNull('ended_at')
+          .update({ definition_id: target.id, definition_key: target.key }),
+      );
+      await first.flush(trx);
+      const serviceJobs = active.filter((a) => SERVICE_JOB_TYPES.has(a.type));
+      for (const job of serviceJobs) {
+        const to = map(job.id);
+        const decision = target.meta.businessRuleTasks?.[to];
+        const payload = decision ? { decision } : { service: target.meta.serviceTasks[to]?.service };
+        scope.batch.add(
+          trx('jobs')
+            .where({ instance_id: id, type: 'service', execution_id: job.executionId })
+            .update({ payload: toJson(payload) }),
+        );
+      }
+      await this.retargetTasks(scope, instance, plan);
+
+      const moved: InstanceRow = {
+        ...instance,
+        definition_id: target.id,
+        definition_key: target.key,
+        definition_version: target.version,
+        state,
+        has_timers: false,
+        has_subscriptions: false,
+      };
+      await this.executor.apply(scope, { instance: moved, definition: target }, { command: { kind: 'resume' } }, actor);
+
+      const details = {
+        fromDefinitionId: instance.definition_id,
+        fromVersion: instance.definition_version,
+        toDefinitionId: target.id,
+        toVersion: target.version,
+        mapping: Object.fromEntries(active.map((a) => [a.id, map(a.id)])),
+        reason: reason ?? null,
+      };
+      scope.batch.add(
+        trx('operation_log').insert({
+          instance_id: id,
+          operation: 'migrate',
+          actor: actor.username,
+          details: toJson(details),
+        }),
+      );
+      auditInTransaction(scope, actor, 'instance.migrate', 'process_instance', id, details);
+      scope.outbox.add(
+        this.executor.event('instance:migrated', moved, {
+          fromDefinitionId: instance.definition_id,
+          toDefinitionId: target.id,
+          toVersion: target.version,
+          by: actor.username,
+        }),
+      );
+    }
+  }
+
+  /** Refuses an instance whose active elements the plan cannot carry over, with the first reason found. */
+  private validate(plan: CompiledPlan, active: ReturnType<typeof activeElements>): void {
+    const map = (id: string) => plan.mapping[id];
+    const activeIds = new Set(active.map((a) => a.id));
+    for (const a of active) {
+      const shape = plan.sourceShapes.get(a.id);
+      const to = map(a.id);
+      if (!shape || !to) throw new Refused(`the active ${a.id} (${a.type}) has no counterpart in the target version`);
+      const targetShape = plan.targetShapes.get(to)!;
+      if (targetShape.type !== shape.type)
+        throw new Refused(`the active ${a.id} is a ${shape.type}; its counterpart ${to} is a ${targetShape.type}`);
+      if (shape.multiInstance || targetShape.multiInstance)
+        throw new Refused(
+          `the active ${a.id} is a multi-instance activity (or becomes one); the iterations' state is not migrated`,
+        );
+      if (shape.eventSubProcess || targetShape.eventSubProcess)
+        throw new Refused(`the active ${a.id} is an event sub-process; its state is not migrated`);
+      const expectedParent = shape.parentId ? (map(shape.parentId) ?? null) : null;
+      if (targetShape.parentId !== expectedParent)
+        throw new Refused(
+          `the active ${a.id} lies in ${shape.parentId ?? 'the process'} but its counterpart ${to} lies in ${targetShape.parentId ?? 'the process'}; an element cannot change scope`,
+        );
+      if (shape.attachedTo && (!targetShape.attachedTo || targetShape.attachedTo !== map(shape.attachedTo)))
+        throw new Refused(
+          `the boundary event ${a.id} maps to ${to}, which is not attached to ${map(shape.attachedTo)}`,
+        );
+      if (shape.eventDefinitions.join() !== targetShape.eventDefinitions.join())
+        throw new Refused(
+          `the active ${a.id} waits for ${shape.eventDefinitions.join(', ') || 'nothing'}; ${to} for ${targetShape.eventDefinitions.join(', ') || 'nothing'}`,
+        );
+    }
+    // A boundary event the target adds to an active activity would never be started for this
+    // instance (the engine starts boundary events when their activity enters).
+    for (const a of active) {
+      const to = map(a.id)!;
+      for (const [id, shape] of plan.targetShapes) {
+        if (shape.attachedTo !== to) continue;
+        const source = Object.entries(plan.mapping).find(([, t]) => t === id)?.[0];
+        if (!source || !activeIds.has(source))
+          throw new Refused(
+            `the target attaches the boundary event ${id} to the active ${to}, and the instance has no such event to carry over; cancel and start ${to} again by a modification after migrating`,
+          );
+      }
+    }
+  }
+
+  /** Open tasks keep their ids and assignees and take the target's element, name and form. */
+  private async retargetTasks(scope: TransactionScope, instance: InstanceRow, plan: CompiledPlan): Promise<void> {
+    const tasks = await scope
+      .trx('tasks')
+      .where({ instance_id: instance.id, status: 'open' })
+      .select<{ id: string; element_id: string; locals: Variables | null }[]>('id', 'element_id', 'locals');
+    for (const task of tasks) {
+      const to = plan.mapping[task.element_id] ?? task.element_id;
+      const meta = plan.target.meta.userTasks[to];
+      const scopeOf = new StepContext(instance.variables).scope(undefined, task.locals ?? undefined);
+      const formKey = meta?.formKey ? resolveTemplate(meta.formKey, scopeOf) : null;
+      scope.batch.add(
+        scope
+          .trx('tasks')
+          .where({ id: task.id })
+          .update({
+            definition_id: plan.target.id,
+            definition_key: plan.target.key,
+            element_id: to,
+            name: meta?.name ?? plan.target.meta.elements[to]?.name ?? to,
+            form_key: formKey === null || formKey === undefined || formKey === '' ? null : asText(formKey),
+            revision: scope.trx.raw('revision + 1'),
+          }),
+      );
+    }
+  }
+}
