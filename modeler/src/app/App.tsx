@@ -3,6 +3,7 @@ import { registerMessages, useT } from '../lib/i18n';
 import { disconnectRealtime, onSessionLost } from '../lib/realtime';
 import { refreshSession, useSession, useSessionState } from '../lib/session';
 import { features } from './features';
+import { landingPath } from './landing';
 import { LoginPage } from './LoginPage';
 import shellMessages from './messages';
 import { matchRoute, navigate, usePath, type AppRoute } from './router';
@@ -35,7 +36,8 @@ export function App() {
     if (state.status === 'anonymous' && path !== '/login') {
       navigate(`/login`, { replace: true });
     } else if (state.status === 'signed-in') {
-      if (path === '/login' || path === '/') navigate(nav[0]?.path ?? '/worklist', { replace: true });
+      if ((path === '/login' || path === '/') && user)
+        navigate(landingPath(user, can, nav[0]?.path), { replace: true });
     }
   }, [state.status, path, nav]);
 
@@ -72,7 +74,7 @@ export function App() {
       ) : (
         <section class="page">
           <h1>{match ? t('app.forbidden') : t('app.notFound')}</h1>
-          <a href="#/worklist">{t('app.notFound.back')}</a>
+          <a href={`#${landingPath(user, can, nav[0]?.path)}`}>{t('app.notFound.back')}</a>
         </section>
       )}
     </Shell>

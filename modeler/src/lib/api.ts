@@ -3,6 +3,11 @@
  * CSRF token on writes (double submit: the server checks `x-csrf-token` against the session).
  * Failures become ApiError built from the server's application/problem+json.
  */
+import { describeRefusal, errorMessages } from './errors';
+import { getLocale, registerMessages } from './i18n';
+
+registerMessages(errorMessages);
+
 export const API_BASE = '/api/v1';
 const CSRF_COOKIE = 'pm_csrf';
 
@@ -13,7 +18,14 @@ export interface ProblemDetail {
   message?: string;
 }
 
+/**
+ * A refused or failed request. `message` is the refusal in the reader's language (lib/errors.ts),
+ * so every view that shows `err.message` shows words staff can read; the server's own sentence
+ * stays in `serverMessage` for logs.
+ */
 export class ApiError extends Error {
+  readonly serverMessage: string;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -22,8 +34,9 @@ export class ApiError extends Error {
     /** Everything else the problem carried (e.g. `assignee`, `claimedAt` of a claim conflict). */
     readonly extra: Record<string, unknown> = {},
   ) {
-    super(message);
+    super(describeRefusal(getLocale(), { status, code, message, details }));
     this.name = 'ApiError';
+    this.serverMessage = message;
   }
 }
 

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 
 /**
  * Short messages that say what happened ("已被 张三 于 10:32 签收"). Shown in a polite live
- * region by the shell, so screen readers announce them too; errors stay until dismissed.
+ * region by the shell, so screen readers announce them too. They never pile up: the same words
+ * again replace the earlier toast, at most three show at once, and every toast goes by itself
+ * (errors stay longer, long enough to read twice).
  */
 export interface Toast {
   id: number;
@@ -23,11 +25,15 @@ export function dismissToast(id: number): void {
   publish();
 }
 
+const MAX_SHOWN = 3;
+const SHOWN_MS = { success: 5000, info: 5000, error: 12000 } as const;
+
 export function showToast(kind: Toast['kind'], text: string): void {
   const toast = { id: nextId++, kind, text };
-  toasts = [...toasts.slice(-4), toast];
+  const others = toasts.filter((t) => t.text !== text || t.kind !== kind);
+  toasts = [...others.slice(-(MAX_SHOWN - 1)), toast];
   publish();
-  if (kind !== 'error') setTimeout(() => dismissToast(toast.id), 6000);
+  setTimeout(() => dismissToast(toast.id), SHOWN_MS[kind]);
 }
 
 export function useToasts(): Toast[] {

@@ -8,6 +8,7 @@ import CamundaPlatformBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camund
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 import type { ModuleDeclaration } from 'didi';
 import { importFidelityModule } from './import-fidelity';
+import { translateModule } from './translate';
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
@@ -28,6 +29,7 @@ export const designerCoreModules: ModuleDeclaration[] = [
   CamundaPlatformPropertiesProviderModule,
   CamundaPlatformBehaviorsModule,
   importFidelityModule,
+  translateModule,
 ];
 
 export interface DesignerModelerOptions {

@@ -83,6 +83,10 @@ export function TaskFormPanel({
         return null;
       }
       setSummary([]);
+      // The data leaves with the completion: a draft saved after it would be refused (the task
+      // is no longer open), so no pending or leaving save may follow.
+      if (timer.current) clearTimeout(timer.current);
+      dirty.current = false;
       return { variables: data };
     },
     showServerErrors(fieldErrors, lines, details) {

@@ -2,7 +2,7 @@ import { formatLintMessage, LINT_MESSAGES, type LintMessageCode } from '../../..
 import type { LintIssue } from '../../../../../server/lint/config';
 
 /** bpmnlint's recommended rules speak English; the designer shows them in Chinese too. */
-const RECOMMENDED_ZH: Record<string, string> = {
+export const RECOMMENDED_ZH: Record<string, string> = {
   'Element is missing label/name': '元素缺少名称',
   'Element is not connected': '元素没有连线',
   'Element is an implicit end': '元素是隐式结束（没有出口连线），请连到结束事件',

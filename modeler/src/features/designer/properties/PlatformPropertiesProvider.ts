@@ -1,4 +1,5 @@
 import { Group, isCheckboxEntryEdited, isSelectEntryEdited, isTextFieldEntryEdited } from '@bpmn-io/properties-panel';
+import { ConditionTypeEntry } from './condition';
 import type { DesignerContext } from './context';
 import {
   AssigneeEntry,
@@ -59,6 +60,10 @@ export class PlatformPropertiesProvider {
     return (groups: GroupSpec[]) => {
       const group = this.group(element);
       if (group) groups.splice(Math.min(1, groups.length), 0, group);
+      // The Camunda condition type offers scripts, which the platform refuses: ours offers none.
+      for (const entry of groups.flatMap((g) => g.entries)) {
+        if (entry.id === 'conditionType') entry.component = ConditionTypeEntry;
+      }
       return groups;
     };
   }
