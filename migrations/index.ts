@@ -20,6 +20,7 @@ import * as adjustmentPostings from './20261205_02_adjustment_postings.js';
 import * as decisions from './20261205_03_decisions.js';
 import * as externalTasks from './20261205_04_external_tasks.js';
 import * as externalNames from './20261205_05_external_names.js';
+import * as instanceOperations from './20261206_11_instance_operations.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -47,6 +48,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261205_03_decisions': decisions,
   '20261205_04_external_tasks': externalTasks,
   '20261205_05_external_names': externalNames,
+  '20261206_11_instance_operations': instanceOperations,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

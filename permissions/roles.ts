@@ -21,8 +21,11 @@ export const PERMISSIONS = {
   deployment: ['create', 'read'],
   definition: ['read'],
   decision: ['read', 'evaluate'],
-  /** `modify` cancels and starts activities of a running instance, `migrate` moves it to another version. */
-  instance: ['start', 'read', 'cancel', 'modify', 'migrate'],
+  /**
+   * `suspend` suspends and resumes; `update` edits variables by hand; `modify` cancels and starts
+   * activities of a running instance, `migrate` moves it to another version (administrators only).
+   */
+  instance: ['start', 'read', 'cancel', 'suspend', 'update', 'modify', 'migrate'],
   task: ['read', 'claim', 'complete', 'reassign'],
   message: ['correlate'],
   incident: ['read', 'retry'],
@@ -34,6 +37,8 @@ export const PERMISSIONS = {
   metering: ['read', 'write'],
   billing: ['read', 'write', 'run'],
   payment: ['write'],
+  /** Batches of operations over many instances (cancel, retry, set variables, migrate). */
+  batch: ['read', 'create'],
   audit: ['read'],
   notification: ['read'],
   risk: ['screen'],

@@ -51,6 +51,11 @@ import { DeploymentsService } from './workflow/deployments.service.js';
 import { IncidentsService } from './workflow/incidents.service.js';
 import { InstancesService } from './workflow/instances.service.js';
 import { InstanceOperationsService } from './workflow/instance-operations.service.js';
+import { InstanceSuspensionService } from './workflow/instance-suspension.service.js';
+import { BatchesService } from './batches/batches.service.js';
+import { BatchRunner } from './batches/batch-runner.js';
+import { BatchTypeRegistry } from './batches/batch-types.js';
+import { cancelBatchType, retryBatchType, setVariablesBatchType } from './batches/core-batch-types.js';
 import { JobsService } from './workflow/jobs.service.js';
 import { MessagesService } from './workflow/messages.service.js';
 import { StepMetrics } from './workflow/metrics.js';
@@ -90,6 +95,8 @@ export interface Platform {
   bus: EventBus;
   services: Services;
   executor: JobExecutor;
+  /** Runs batch items on this node (tests drain it). */
+  batchRunner: BatchRunner;
   realtime: Realtime;
   clock: Clock;
   server: http.Server;
@@ -197,6 +204,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     payments,
   });
   registerCustomerProcesses(processContext, registry, marketingProcesses.dailyJobs);
+  const instanceVariables = new InstanceVariablesService(db, transactions, visibility, authorization, steps);
+  const incidents = new IncidentsService(db, transactions, steps, visibility, authorization);
+  // Batch types are plugged in here; instance migration registers its `migrate` type beside these.
+  const batchTypes = new BatchTypeRegistry();
+  batchTypes.register(cancelBatchType(instances));
+  batchTypes.register(retryBatchType(incidents));
+  batchTypes.register(setVariablesBatchType(instanceVariables));
+  const batchRunner = new BatchRunner(db, transactions, batchTypes, logger, {
+    nodeId: config.nodeId,
+    pollMs: Math.max(config.jobPollMs, 200),
+  });
   const services: Services = {
     db,
     auth: new AuthService(db, authorization, audit, {
@@ -215,10 +233,20 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     designerCatalog: new DesignerCatalogService(db, registry, deployLint),
     instances,
     instanceOperations,
-    instanceVariables: new InstanceVariablesService(db, transactions, visibility, authorization),
+    instanceVariables,
+    instanceSuspension: new InstanceSuspensionService(db, transactions, steps, visibility, authorization),
+    batches: new BatchesService(
+      db,
+      transactions,
+      visibility,
+      authorization,
+      batchTypes,
+      () => steps.now(),
+      () => batchRunner.kick(),
+    ),
     tasks,
     messages,
-    incidents: new IncidentsService(db, transactions, steps, visibility, authorization),
+    incidents,
     externalTasks,
     jobs: new JobsService(db, authorization, (id) => jobExecutor.executeNow(id), transactions, steps),
     registry,
@@ -291,6 +319,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   realtime.start();
   if (options.jobs !== false) jobExecutor.start();
+  if (options.jobs !== false) batchRunner.start();
   // The daily jobs poll the clock; tests run them with dailyJobs.tick() after moving a TestClock.
   if (options.jobs !== false && config.env !== 'test') marketingProcesses.start();
   if (options.demoProcesses ?? (config.demoData && config.env !== 'test'))
@@ -305,12 +334,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     bus,
     services,
     executor: jobExecutor,
+    batchRunner,
     realtime,
     clock,
     server,
     url,
     async close() {
       await jobExecutor.stop();
+      await batchRunner.stop();
       await externalTaskSignals.close();
       await marketingProcesses.stop();
       await services.monitoring.stop();

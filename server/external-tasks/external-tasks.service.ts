@@ -137,6 +137,8 @@ export class ExternalTasksService {
         .trx('external_tasks as e')
         .join('process_instances as p', 'p.id', 'e.instance_id')
         .where('p.status', 'running')
+        // Camunda 7 hands out no external task of a suspended instance.
+        .whereNull('p.suspended_at')
         .where((w) => {
           for (const topic of byTopic.values()) void w.orWhere((t) => topicFilter(t, topic));
         })

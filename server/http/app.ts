@@ -26,6 +26,7 @@ import { billingRoutes } from './routes/billing.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { riskRoutes } from './routes/risk.js';
 import { monitoringRoutes } from './routes/monitoring.js';
+import { batchRoutes } from '../batches/routes.js';
 import { createEngineRest, withEngineRest } from '../engine-rest/index.js';
 
 export interface HttpOptions {
@@ -66,6 +67,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ...taskRoutes(services),
     ...formRoutes(services),
     ...messageAndIncidentRoutes(services),
+    ...batchRoutes(services),
     ...adminRoutes(services),
     ...calculationRoutes(services),
     ...marketingRoutes(services),

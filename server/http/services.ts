@@ -14,6 +14,8 @@ import type { ExternalTasksService } from '../external-tasks/external-tasks.serv
 import type { InstancesService } from '../workflow/instances.service.js';
 import type { InstanceOperationsService } from '../workflow/instance-operations.service.js';
 import type { InstanceVariablesService } from '../workflow/instance-variables.service.js';
+import type { InstanceSuspensionService } from '../workflow/instance-suspension.service.js';
+import type { BatchesService } from '../batches/batches.service.js';
 import type { JobsService } from '../workflow/jobs.service.js';
 import type { MessagesService } from '../workflow/messages.service.js';
 import type { StepMetrics } from '../workflow/metrics.js';
@@ -50,6 +52,8 @@ export interface Services {
   instances: InstancesService;
   instanceOperations: InstanceOperationsService;
   instanceVariables: InstanceVariablesService;
+  instanceSuspension: InstanceSuspensionService;
+  batches: BatchesService;
   tasks: TasksService;
   messages: MessagesService;
   incidents: IncidentsService;

@@ -181,10 +181,23 @@ export class JobExecutor {
   private async executeService(job: JobRow): Promise<void> {
     const instance = await this.db('process_instances')
       .where({ id: job.instance_id })
-      .first<ServiceInstanceRow | undefined>('id', 'status', 'variables', 'business_key', 'department_id');
+      .first<ServiceInstanceRow | undefined>(
+        'id',
+        'status',
+        'variables',
+        'business_key',
+        'department_id',
+        'suspended_at',
+      );
     const definition = this.services.get(String(job.payload.service));
     if (!instance || instance.status !== 'running') {
       await this.db('jobs').where({ id: job.id }).delete();
+      this.metrics.countJob(job.type, 'skipped');
+      return;
+    }
+    // Suspended since it was acquired: no call now; the job runs once the instance is resumed.
+    if (instance.suspended_at) {
+      await this.db('jobs').where({ id: job.id }).update({ locked_by: null, locked_until: null });
       this.metrics.countJob(job.type, 'skipped');
       return;
     }
@@ -288,6 +301,8 @@ export class JobExecutor {
           .forUpdate()
           .first<{ id: string } | undefined>('id');
         if (!stillThere) return null;
+        // Suspended since the job was acquired: it stays, and runs once the instance is resumed.
+        if (instance.suspended_at) return null;
         await scope.trx('jobs').where({ id: job.id }).delete();
         if (instance.status !== 'running') return null;
         if (alongside) await alongside(scope.trx);
@@ -332,6 +347,7 @@ interface ServiceInstanceRow {
   variables: Record<string, unknown>;
   business_key: string | null;
   department_id: string | null;
+  suspended_at?: Date | null;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

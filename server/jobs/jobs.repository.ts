@@ -34,6 +34,8 @@ export async function acquireDueJobs(
       WHERE id IN (
         SELECT id FROM jobs
          WHERE NOT suspended AND due_at <= ?::timestamptz AND (locked_until IS NULL OR locked_until < ?::timestamptz)
+           -- Camunda 7: the jobs of a suspended instance are not acquired; once resumed, due ones run.
+           AND NOT EXISTS (SELECT 1 FROM process_instances p WHERE p.id = jobs.instance_id AND p.suspended_at IS NOT NULL)
          ORDER BY due_at
          LIMIT ?
          FOR UPDATE SKIP LOCKED)

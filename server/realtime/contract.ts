@@ -23,6 +23,11 @@ export interface InstanceTopicDetails {
   'instance:modified': { reason: string; by: string; cancelled: string[]; started: string[] };
   /** Moved to another version of its process. */
   'instance:migrated': { fromDefinitionId: string; toDefinitionId: string; toVersion: number; by: string };
+  /** Suspended: no task completion, job, timer or message runs until it is resumed. */
+  'instance:suspended': { reason: string; by: string };
+  'instance:resumed': { reason: string; by: string };
+  /** Variables edited by hand (their history: GET /process-instances/:id/variable-history). */
+  'instance:variables-updated': { names: string[]; reason: string; by: string };
   'incident:created': { incidentId?: string; elementId?: string; message: string | null };
   'incident:resolved': { incidentId: string; by: string };
   'message:delivered': { name: string; elementId: string };
@@ -86,6 +91,21 @@ export interface OtherTopicPayloads {
     accountNo: string | null;
   };
   'definition:deployed': { definitionId: string; key: string; version: number };
+  'batch:created': BatchProgressPayload;
+  /** A batch moved on (sent at most every few items, and on the last). */
+  'batch:progress': BatchProgressPayload;
+  'batch:completed': BatchProgressPayload;
+}
+
+/** Where a batch stands; `userId` (its creator) routes it to their personal room too. */
+export interface BatchProgressPayload {
+  batchId: string;
+  type: string;
+  status: 'running' | 'completed';
+  total: number;
+  succeeded: number;
+  failed: number;
+  userId: string;
 }
 
 export type InstanceTopic = keyof InstanceTopicDetails;
@@ -111,6 +131,9 @@ const TOPICS: Record<RealtimeTopic, true> = {
   'instance:cancelled': true,
   'instance:modified': true,
   'instance:migrated': true,
+  'instance:suspended': true,
+  'instance:resumed': true,
+  'instance:variables-updated': true,
   'incident:created': true,
   'incident:resolved': true,
   'message:delivered': true,
@@ -128,6 +151,9 @@ const TOPICS: Record<RealtimeTopic, true> = {
   'sla:acknowledged': true,
   'notification:sent': true,
   'definition:deployed': true,
+  'batch:created': true,
+  'batch:progress': true,
+  'batch:completed': true,
 };
 
 export const REALTIME_TOPICS = Object.keys(TOPICS) as RealtimeTopic[];

@@ -22,6 +22,16 @@ export const instanceSchema = z.object({
   openIncidents: z.number().int(),
   /** The whole instance's deadline (the process's dueDate property), when it has one. */
   dueAt: timestamp.nullable(),
+  /** Running with its deadline passed. */
+  overdue: z.boolean(),
+  /** Suspended: no task completion, job, timer or message runs until it is resumed. */
+  suspended: z.boolean(),
+  suspendedAt: timestamp.nullable(),
+  suspendedBy: z.string().nullable(),
+  /** The customer the instance is about, from its variables (accountNo, customerId, customerName). */
+  accountNo: z.string().nullable(),
+  customerId: z.string().nullable(),
+  customerName: z.string().nullable(),
 });
 export type Instance = z.infer<typeof instanceSchema>;
 
@@ -42,9 +52,15 @@ export interface InstanceSummaryRow {
   end_reason: string | null;
   open_incidents: number;
   due_at?: Date | string | null;
+  suspended_at?: Date | string | null;
+  suspended_by?: string | null;
+  account_no?: string | null;
+  customer_id?: string | null;
+  customer_name?: string | null;
 }
 
-export function toInstance(row: InstanceSummaryRow): Instance {
+/** `now`: the platform clock, which decides whether a deadline has passed. */
+export function toInstance(row: InstanceSummaryRow, now: Date = new Date()): Instance {
   return {
     id: row.id,
     definitionId: row.definition_id,
@@ -61,6 +77,13 @@ export function toInstance(row: InstanceSummaryRow): Instance {
     endReason: row.end_reason,
     openIncidents: Number(row.open_incidents),
     dueAt: iso(row.due_at),
+    overdue: row.status === 'running' && !!row.due_at && new Date(row.due_at).getTime() < now.getTime(),
+    suspended: !!row.suspended_at,
+    suspendedAt: iso(row.suspended_at),
+    suspendedBy: row.suspended_by ?? null,
+    accountNo: row.account_no ?? null,
+    customerId: row.customer_id ?? null,
+    customerName: row.customer_name ?? null,
   };
 }
 
@@ -276,3 +299,55 @@ export interface OperationRow {
 export function toOperation(row: OperationRow): Operation {
   return { operation: row.operation, actor: row.actor, at: iso(row.at), taskId: row.task_id, details: row.details };
 }
+
+/** The states an instance search filters by (`status`, several comma-separated). */
+export const instanceSearchStates = ['running', 'completed', 'cancelled', 'failed'] as const;
+
+/** The columns the instance search sorts by. */
+export const instanceSortKeys = [
+  'startedAt',
+  'endedAt',
+  'dueAt',
+  'businessKey',
+  'definitionKey',
+  'status',
+  'departmentId',
+] as const;
+export type InstanceSortKey = (typeof instanceSortKeys)[number];
+
+const queryFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const queryText = z.string().trim().min(1).max(200);
+
+/**
+ * GET /process-instances filters (query parameters, all optional, combined with AND). Dates are
+ * ISO 8601; `departmentId` covers its subtree; `customer` is an account number, a customer id or
+ * the start of a customer's name; `currentElementId` finds instances waiting at that step.
+ */
+export const instanceSearchSchema = z.object({
+  definitionKey: queryText.optional(),
+  definitionVersion: z.coerce.number().int().min(1).optional(),
+  definitionId: z.guid().optional(),
+  status: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()))
+    .pipe(z.array(z.enum(instanceSearchStates)).min(1))
+    .optional(),
+  hasIncident: queryFlag.optional(),
+  suspended: queryFlag.optional(),
+  overdue: queryFlag.optional(),
+  businessKey: queryText.optional(),
+  businessKeyStartsWith: queryText.optional(),
+  customer: queryText.optional(),
+  currentElementId: queryText.optional(),
+  departmentId: z.string().min(1).max(64).optional(),
+  parentInstanceId: z.guid().optional(),
+  startedAfter: z.coerce.date().optional(),
+  startedBefore: z.coerce.date().optional(),
+  endedAfter: z.coerce.date().optional(),
+  endedBefore: z.coerce.date().optional(),
+  sortBy: z.enum(instanceSortKeys).default('startedAt'),
+  sortOrder: z.enum(['asc', 'desc']).default('desc'),
+});
+export type InstanceSearch = z.output<typeof instanceSearchSchema>;
+/** The filters as a client sends them (query parameters). */
+export type InstanceSearchQuery = z.input<typeof instanceSearchSchema>;

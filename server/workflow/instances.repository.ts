@@ -25,6 +25,9 @@ export interface InstanceRow {
   has_subscriptions: boolean;
   /** The whole instance's deadline (the process's dueDate property), when it has one. */
   due_at?: Date | null;
+  /** Set while the instance is suspended (instance-suspension.service.ts). */
+  suspended_at?: Date | null;
+  suspended_by?: string | null;
 }
 
 export const INSTANCE_SUMMARY_COLUMNS = [
@@ -43,6 +46,11 @@ export const INSTANCE_SUMMARY_COLUMNS = [
   'end_reason',
   'open_incidents',
   'due_at',
+  'suspended_at',
+  'suspended_by',
+  'account_no',
+  'customer_id',
+  'customer_name',
 ];
 
 /** Locks an instance row for the rest of the transaction: two commands on one instance never interleave. */

@@ -4,6 +4,7 @@ import type { Actor } from '../lib/actor.js';
 import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import type { DefinitionStore } from './definitions.repository.js';
 import { INSTANCE_SUMMARY_COLUMNS, lockInstance } from './instances.repository.js';
+import { applyInstanceSearch, orderInstanceSearch } from './instance-search.js';
 import { mapPage, page, type Page, type PageRequest } from './paging.js';
 import {
   INSTANCE_TASK_COLUMNS,
@@ -16,6 +17,7 @@ import {
   type ChildInstanceRow,
   type Instance,
   type InstanceDetail,
+  type InstanceSearch,
   type InstanceSummaryRow,
   type InstanceTaskRow,
   type Operation,
@@ -28,7 +30,7 @@ import type { JobRow } from './job.contract.js';
 import { iso } from '../lib/contract.js';
 import { instanceHistory } from './history.repository.js';
 import type { StepExecutor } from './step-executor.js';
-import type { Transactions } from './transactions.js';
+import type { Transactions, TransactionScope } from './transactions.js';
 import type { Visibility } from './visibility.js';
 import type { Authorization } from '../identity/authorization.js';
 import { auditInTransaction } from '../identity/audit.service.js';
@@ -39,14 +41,6 @@ export interface StartInstanceInput {
   businessKey?: string | undefined;
   departmentId?: string | undefined;
   variables?: Variables | undefined;
-}
-
-export interface InstanceFilter {
-  definitionKey?: string | undefined;
-  status?: string | undefined;
-  businessKey?: string | undefined;
-  departmentId?: string | undefined;
-  parentInstanceId?: string | undefined;
 }
 
 /** The columns GET /process-instances/:id reads besides the summary's. */
@@ -138,7 +132,7 @@ export class InstancesService {
     ]);
     const waitingActivities = await this.waitingActivities(id);
     return {
-      ...toInstance(instance),
+      ...toInstance(instance, this.executor.now()),
       variables: instance.variables,
       revision: instance.revision,
       parentExecutionId: instance.parent_execution_id,
@@ -232,17 +226,14 @@ export class InstancesService {
     ];
   }
 
-  async list(filter: InstanceFilter, request: PageRequest, actor: Actor): Promise<Page<Instance>> {
-    const query = this.db('process_instances')
-      .select(INSTANCE_SUMMARY_COLUMNS)
-      .orderBy([{ column: 'started_at', order: 'desc' }, { column: 'id' }]);
+  /** The instance search (instance.contract.ts `instanceSearchSchema`), within what the actor may read. */
+  async list(filter: Partial<InstanceSearch>, request: PageRequest, actor: Actor): Promise<Page<Instance>> {
+    const now = this.executor.now();
+    const query = this.db('process_instances').select(INSTANCE_SUMMARY_COLUMNS);
     query.where(await this.readable(actor));
-    if (filter.definitionKey) query.where('definition_key', filter.definitionKey);
-    if (filter.status) query.where('status', filter.status);
-    if (filter.businessKey) query.where('business_key', filter.businessKey);
-    if (filter.departmentId) query.where('department_id', filter.departmentId);
-    if (filter.parentInstanceId) query.where('parent_instance_id', filter.parentInstanceId);
-    return mapPage(await page<InstanceSummaryRow>(query, request), toInstance);
+    applyInstanceSearch(query, filter, { now, tree: await this.authorization.tree() });
+    orderInstanceSearch(query, { sortBy: filter.sortBy ?? 'startedAt', sortOrder: filter.sortOrder ?? 'desc' });
+    return mapPage(await page<InstanceSummaryRow>(query, request), (row) => toInstance(row, now));
   }
 
   /** The operation log of an instance: who did what to it and its tasks, when. */
@@ -258,56 +249,65 @@ export class InstancesService {
   /** Cancels an instance and the processes it called; open tasks are cancelled, jobs and subscriptions removed. */
   async cancel(id: string, reason: string | undefined, actor: Actor): Promise<void> {
     await this.get(id, actor);
-    await this.transactions.run(async (scope) => {
-      const instance = await lockInstance(scope.trx, id);
-      if (!instance) throw new NotFound('process instance', id);
-      await this.authorization.require(actor, 'instance', 'cancel', instance.department_id);
-      if (instance.status !== 'running')
-        throw new Conflict('INSTANCE_NOT_RUNNING', `the process instance is already ${instance.status}`);
-      const tree = await scope.trx.raw<{ rows: { id: string }[] }>(
-        `WITH RECURSIVE tree AS (
-           SELECT id FROM process_instances WHERE id = ?
-           UNION ALL SELECT p.id FROM process_instances p JOIN tree ON p.parent_instance_id = tree.id WHERE p.status = 'running')
-         SELECT id FROM tree`,
-        [id],
-      );
-      const ids = tree.rows.map((r) => r.id);
-      const now = this.executor.now();
-      await scope
-        .trx('process_instances')
-        .whereIn('id', ids)
-        .update({
-          status: 'cancelled',
-          ended_at: now,
-          end_reason: reason ?? 'cancelled',
-          revision: scope.trx.raw('revision + 1'),
-        });
-      const tasks = await scope
-        .trx('tasks')
-        .whereIn('instance_id', ids)
-        .where({ status: 'open' })
-        .update({ status: 'cancelled', completed_at: now })
-        .returning<{ id: string; instance_id: string }[]>(['id', 'instance_id']);
-      await scope.trx('jobs').whereIn('instance_id', ids).delete();
-      await scope.trx('external_tasks').whereIn('instance_id', ids).delete();
-      await scope.trx('message_subscriptions').whereIn('instance_id', ids).delete();
-      await scope
-        .trx('activity_history')
-        .whereIn('instance_id', ids)
-        .whereNull('ended_at')
-        .update({ ended_at: now, outcome: 'cancelled' });
-      await scope.trx('operation_log').insert({
-        instance_id: id,
-        operation: 'cancel',
-        actor: actor.username,
-        details: JSON.stringify({ reason: reason ?? null, cancelledInstances: ids }),
+    await this.transactions.run((scope) => this.cancelIn(scope, id, reason, actor));
+  }
+
+  /**
+   * The cancellation in the caller's transaction (a batch runs one instance per transaction):
+   * locks the instance, checks `instance:cancel` in its department, and writes the change.
+   */
+  async cancelIn(scope: TransactionScope, id: string, reason: string | undefined, actor: Actor): Promise<void> {
+    const instance = await lockInstance(scope.trx, id);
+    if (!instance) throw new NotFound('process instance', id);
+    await this.authorization.require(actor, 'instance', 'cancel', instance.department_id);
+    if (instance.status !== 'running')
+      throw new Conflict('INSTANCE_NOT_RUNNING', `the process instance is already ${instance.status}`);
+    const tree = await scope.trx.raw<{ rows: { id: string }[] }>(
+      `WITH RECURSIVE tree AS (
+         SELECT id FROM process_instances WHERE id = ?
+         UNION ALL SELECT p.id FROM process_instances p JOIN tree ON p.parent_instance_id = tree.id WHERE p.status = 'running')
+       SELECT id FROM tree`,
+      [id],
+    );
+    const ids = tree.rows.map((r) => r.id);
+    const now = this.executor.now();
+    await scope
+      .trx('process_instances')
+      .whereIn('id', ids)
+      .update({
+        status: 'cancelled',
+        ended_at: now,
+        end_reason: reason ?? 'cancelled',
+        revision: scope.trx.raw('revision + 1'),
+        // A suspended instance may be cancelled (as in Camunda 7); ended, it is no longer suspended.
+        suspended_at: null,
+        suspended_by: null,
       });
-      for (const task of tasks) scope.outbox.add(this.executor.event('task:cancelled', instance, { taskId: task.id }));
-      auditInTransaction(scope, actor, 'instance.cancel', 'process_instance', id, { reason: reason ?? null });
-      scope.outbox.add(
-        this.executor.event('instance:cancelled', instance, { reason: reason ?? null, by: actor.username }),
-      );
+    const tasks = await scope
+      .trx('tasks')
+      .whereIn('instance_id', ids)
+      .where({ status: 'open' })
+      .update({ status: 'cancelled', completed_at: now })
+      .returning<{ id: string; instance_id: string }[]>(['id', 'instance_id']);
+    await scope.trx('jobs').whereIn('instance_id', ids).delete();
+    await scope.trx('external_tasks').whereIn('instance_id', ids).delete();
+    await scope.trx('message_subscriptions').whereIn('instance_id', ids).delete();
+    await scope
+      .trx('activity_history')
+      .whereIn('instance_id', ids)
+      .whereNull('ended_at')
+      .update({ ended_at: now, outcome: 'cancelled' });
+    await scope.trx('operation_log').insert({
+      instance_id: id,
+      operation: 'cancel',
+      actor: actor.username,
+      details: JSON.stringify({ reason: reason ?? null, cancelledInstances: ids }),
     });
+    for (const task of tasks) scope.outbox.add(this.executor.event('task:cancelled', instance, { taskId: task.id }));
+    auditInTransaction(scope, actor, 'instance.cancel', 'process_instance', id, { reason: reason ?? null });
+    scope.outbox.add(
+      this.executor.event('instance:cancelled', instance, { reason: reason ?? null, by: actor.username }),
+    );
   }
 }
 

@@ -149,6 +149,8 @@ export class MessagesService {
       .join('process_instances as i', 'i.id', 's.instance_id')
       .where('s.message_name', input.name)
       .where('i.status', 'running')
+      // Camunda 7 matches no subscription of a suspended instance: the message finds no one waiting.
+      .whereNull('i.suspended_at')
       .where(correlatable.where('i'))
       .select<Waiting[]>('s.instance_id', 's.execution_id', 's.element_id')
       .orderBy([{ column: 's.instance_id' }, { column: 's.execution_id' }])

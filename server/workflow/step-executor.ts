@@ -163,6 +163,10 @@ export class StepExecutor {
     if (locked.instance.status !== 'running') {
       throw new Conflict('INSTANCE_NOT_RUNNING', `the process instance is ${locked.instance.status}`);
     }
+    // Camunda 7: a suspended instance takes no command (task completion, message, job) until resumed.
+    if (locked.instance.suspended_at) {
+      throw new Conflict('INSTANCE_SUSPENDED', 'the process instance is suspended: resume it first');
+    }
     return this.step(scope, locked.instance, locked.definition, prepared, actor, 0);
   }
 

@@ -6,11 +6,20 @@ import { listSchema } from '../../lib/contract.js';
 import {
   instanceDetailSchema,
   instanceSchema,
-  instanceStatusSchema,
+  instanceSearchSchema,
   operationSchema,
   startedInstanceSchema,
 } from '../../workflow/instance.contract.js';
 import { wholeList } from '../../workflow/paging.js';
+import {
+  operationReasonSchema,
+  variableChangeSchema,
+  variablesPatchSchema,
+  variablesPutSchema,
+} from '../../workflow/instance-variables.contract.js';
+
+/** An operator's action on an instance says why (kept in the audit log and the instance's history). */
+const reasonBody = z.object({ reason: operationReasonSchema });
 
 export function instanceRoutes(s: Services): Route[] {
   return [
@@ -40,16 +49,10 @@ export function instanceRoutes(s: Services): Route[] {
       method: 'get',
       path: '/process-instances',
       tag: 'Process instances',
-      summary: 'List instances (newest first) with filters and paging',
+      summary:
+        'Search instances: by process and version, state (status, hasIncident, suspended, overdue), business key, customer, current step, department (and its subtree), start and end dates; sorted and paged',
       permission: { object: 'instance', action: 'read' },
-      query: z.object({
-        definitionKey: z.string().optional(),
-        status: instanceStatusSchema.optional(),
-        businessKey: z.string().optional(),
-        departmentId: z.string().optional(),
-        parentInstanceId: z.guid().optional(),
-        ...pagingQuery,
-      }),
+      query: instanceSearchSchema.extend(pagingQuery),
       response: listSchema(instanceSchema),
       handle: async ({ query, actor }) => s.instances.list(query, { offset: query.offset, limit: query.limit }, actor),
     }),
@@ -77,15 +80,83 @@ export function instanceRoutes(s: Services): Route[] {
       method: 'post',
       path: '/process-instances/:id/cancel',
       tag: 'Process instances',
-      summary: 'Cancel a running instance and the processes it called',
+      summary: 'Cancel a running (or suspended) instance and the processes it called, saying why',
       permission: { object: 'instance', action: 'cancel' },
       params: uuidParam,
-      body: z.object({ reason: z.string().max(500).optional() }),
+      body: reasonBody,
       response: instanceDetailSchema,
       async handle({ params, body, actor }) {
         await s.instances.cancel(params.id, body.reason, actor);
         return s.instances.get(params.id, actor);
       },
+    }),
+    route({
+      method: 'post',
+      path: '/process-instances/:id/suspend',
+      tag: 'Process instances',
+      summary:
+        'Suspend a running instance: no task completion, job, timer or message runs until it is resumed (Camunda 7 semantics)',
+      permission: { object: 'instance', action: 'suspend' },
+      params: uuidParam,
+      body: reasonBody,
+      response: instanceDetailSchema,
+      async handle({ params, body, actor }) {
+        await s.instanceSuspension.suspend(params.id, body.reason, actor);
+        return s.instances.get(params.id, actor);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/process-instances/:id/resume',
+      tag: 'Process instances',
+      summary: 'Resume a suspended instance: timers and jobs that fell due meanwhile run now',
+      permission: { object: 'instance', action: 'suspend' },
+      params: uuidParam,
+      body: reasonBody,
+      response: instanceDetailSchema,
+      async handle({ params, body, actor }) {
+        await s.instanceSuspension.resume(params.id, body.reason, actor);
+        return s.instances.get(params.id, actor);
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/process-instances/:id/variables',
+      tag: 'Process instances',
+      summary:
+        'Set (typed, as the generic task form sends them) and remove variables of an instance, saying why; each change is kept in its variable history',
+      permission: { object: 'instance', action: 'update' },
+      params: uuidParam,
+      body: variablesPatchSchema,
+      response: instanceDetailSchema,
+      async handle({ params, body, actor }) {
+        await s.instanceVariables.edit(params.id, body, false, actor);
+        return s.instances.get(params.id, actor);
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/process-instances/:id/variables',
+      tag: 'Process instances',
+      summary: 'Replace the variables of an instance (those not named are removed), saying why',
+      permission: { object: 'instance', action: 'update' },
+      params: uuidParam,
+      body: variablesPutSchema,
+      response: instanceDetailSchema,
+      async handle({ params, body, actor }) {
+        await s.instanceVariables.edit(params.id, body, true, actor);
+        return s.instances.get(params.id, actor);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/process-instances/:id/variable-history',
+      tag: 'Process instances',
+      summary: 'Who changed which variable of the instance by hand, when, from what to what and why (newest first)',
+      permission: { object: 'instance', action: 'read' },
+      params: uuidParam,
+      response: listSchema(variableChangeSchema),
+      handle: async ({ params, actor }) => wholeList(await s.instanceVariables.history(params.id, actor)),
     }),
   ];
 }

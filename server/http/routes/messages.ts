@@ -4,7 +4,15 @@ import type { Services } from '../services.js';
 import { pagingQuery, uuidParam, variablesSchema } from './schemas.js';
 import { listSchema } from '../../lib/contract.js';
 import { correlationResultSchema } from '../../workflow/message.contract.js';
-import { incidentListItemSchema, incidentRetrySchema } from '../../workflow/incident.contract.js';
+import {
+  incidentBulkRetryResultSchema,
+  incidentBulkRetrySchema,
+  incidentGroupSchema,
+  incidentListItemSchema,
+  incidentRetrySchema,
+  incidentSearchSchema,
+} from '../../workflow/incident.contract.js';
+import { wholeList } from '../../workflow/paging.js';
 import { jobSchema } from '../../workflow/job.contract.js';
 
 export function messageAndIncidentRoutes(s: Services): Route[] {
@@ -31,15 +39,33 @@ export function messageAndIncidentRoutes(s: Services): Route[] {
       method: 'get',
       path: '/incidents',
       tag: 'Incidents',
-      summary: 'List incidents (open by default)',
+      summary:
+        'List incidents (open by default) across processes: by process, type, element, error message, department (and its subtree), dates',
       permission: { object: 'incident', action: 'read' },
-      query: z.object({
-        status: z.enum(['open', 'resolved']).optional(),
-        instanceId: z.guid().optional(),
-        ...pagingQuery,
-      }),
+      query: incidentSearchSchema.extend(pagingQuery),
       response: listSchema(incidentListItemSchema),
       handle: async ({ query, actor }) => s.incidents.list(query, { offset: query.offset, limit: query.limit }, actor),
+    }),
+    route({
+      method: 'get',
+      path: '/incidents/groups',
+      tag: 'Incidents',
+      summary: 'Incidents grouped by process, type, element and error message, with counts (largest first)',
+      permission: { object: 'incident', action: 'read' },
+      query: incidentSearchSchema,
+      response: listSchema(incidentGroupSchema),
+      handle: async ({ query, actor }) => wholeList(await s.incidents.groups(query, actor)),
+    }),
+    route({
+      method: 'post',
+      path: '/incidents/retry',
+      tag: 'Incidents',
+      summary:
+        'Retry many incidents (by id, or the open ones a filter finds, at most 500), one transaction each; answers per incident',
+      permission: { object: 'incident', action: 'retry' },
+      body: incidentBulkRetrySchema,
+      response: incidentBulkRetryResultSchema,
+      handle: async ({ body, actor }) => s.incidents.retryMany(body, actor),
     }),
     route({
       method: 'post',
