@@ -6,6 +6,7 @@ import * as admin from '../features/admin';
 import adminMessages from '../features/admin/messages';
 import * as designer from '../features/designer';
 import { versionMessages, versionRoutes } from '../features/designer/versions/routes';
+import { decisionMessages, decisionRoutes } from '../features/designer/decisions/routes';
 import * as monitor from '../features/monitor';
 import * as notifications from '../features/notifications';
 
@@ -20,4 +21,5 @@ export const features: { routes: AppRoute[]; messages: MessageBundle }[] = [
   { routes: notifications.routes, messages: notifications.messages },
   { routes: admin.routes, messages: adminMessages },
   { routes: versionRoutes, messages: versionMessages },
+  { routes: decisionRoutes, messages: decisionMessages },
 ];

@@ -4,9 +4,10 @@ import { formatDateTime, useT } from '../../lib/i18n';
 import { useSession } from '../../lib/session';
 import { designerApi, type DefinitionSummary, type DraftSummary } from './api';
 import { PROCESS_KEY } from './blank';
+import { DecisionList } from './decisions/DecisionList';
 import './designer.css';
 
-/** `#/designer` — drafts, deployed processes, and a new process. */
+/** `#/designer` — drafts, deployed processes, a new process, and the decision tables. */
 export function DesignerHome() {
   const t = useT();
   const { can } = useSession();
@@ -147,6 +148,8 @@ export function DesignerHome() {
           </table>
         </div>
       )}
+
+      <DecisionList />
     </section>
   );
 }

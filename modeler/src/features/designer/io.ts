@@ -1,5 +1,5 @@
 /**
- * .bpmn files in and out of the browser: download what the modeler holds (or a deployed
+ * .bpmn and .dmn files in and out of the browser: download what the modeler holds (or a deployed
  * version's XML), and read an uploaded file honouring the encoding its XML prolog declares —
  * files from other tools (e.g. the BPMN MIWG reference models) are often ISO-8859-1.
  */
@@ -12,9 +12,12 @@ export interface BpmnFile {
   xml: string;
 }
 
+/** Which documents a file control takes: BPMN processes, or DMN decisions. */
+export type XmlFileKind = 'bpmn' | 'dmn';
+
 export class BpmnFileError extends Error {
   constructor(
-    readonly reason: 'not-bpmn' | 'too-large',
+    readonly reason: 'not-bpmn' | 'not-dmn' | 'too-large',
     readonly fileName: string,
   ) {
     super(`${fileName}: ${reason}`);
@@ -47,18 +50,26 @@ export function withUtf8Prolog(xml: string): string {
   return xml.replace(/^(\uFEFF?<\?xml[^>]*encoding\s*=\s*["'])[^"']+(["'])/, '$1UTF-8$2');
 }
 
-/** Reads an uploaded file; refuses anything that is not a BPMN 2.0 document before the modeler sees it. */
-export async function readBpmnFile(file: File): Promise<BpmnFile> {
+/** Any DMN version's namespace (1.1 to 1.5), as the server's isDmnDocument reads it. */
+const DMN_NAMESPACE = /https?:\/\/www\.omg\.org\/spec\/DMN\//;
+
+/**
+ * Reads an uploaded file; refuses anything that is not a document of the kind asked for (a BPMN
+ * 2.0 process, or a DMN decision document) before the modeler sees it.
+ */
+export async function readBpmnFile(file: File, kind: XmlFileKind = 'bpmn'): Promise<BpmnFile> {
   if (file.size > MAX_BPMN_BYTES) throw new BpmnFileError('too-large', file.name);
   const xml = decodeBpmn(new Uint8Array(await file.arrayBuffer()));
-  if (!xml.includes('http://www.omg.org/spec/BPMN/20100524/MODEL')) throw new BpmnFileError('not-bpmn', file.name);
+  const isBpmn = xml.includes('http://www.omg.org/spec/BPMN/20100524/MODEL');
+  if (kind === 'bpmn' && !isBpmn) throw new BpmnFileError('not-bpmn', file.name);
+  if (kind === 'dmn' && (isBpmn || !DMN_NAMESPACE.test(xml))) throw new BpmnFileError('not-dmn', file.name);
   return { name: file.name, xml };
 }
 
-/** A safe file name for a process key and version: `approval.v3.bpmn`. */
-export function bpmnFileName(key: string, version?: number | null): string {
+/** A safe file name for a process key and version: `approval.v3.bpmn` (`.dmn` for a decision). */
+export function bpmnFileName(key: string, version?: number | null, kind: XmlFileKind = 'bpmn'): string {
   const base = key.replace(/[^\w.-]+/g, '_') || 'diagram';
-  return version ? `${base}.v${version}.bpmn` : `${base}.bpmn`;
+  return version ? `${base}.v${version}.${kind}` : `${base}.${kind}`;
 }
 
 /** Offers XML as a file download. The XML is re-encoded as UTF-8, so the prolog must say so. */

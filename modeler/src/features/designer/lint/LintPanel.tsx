@@ -1,17 +1,20 @@
 import { useT } from '../../../lib/i18n';
 import type { LintIssue } from '../api';
 
-interface Props {
+interface Props<I extends LintIssue> {
   /** null while the checks have not yet run on this diagram. */
-  issues: LintIssue[] | null;
+  issues: I[] | null;
   /** The element's label for the list (its name, else its id). */
   label: (elementId: string) => string;
-  describe: (issue: LintIssue) => string;
+  describe: (issue: I) => string;
   onSelect: (elementId: string) => void;
 }
 
-/** The lint issue list beside the diagram; choosing an issue selects its element. */
-export function LintPanel({ issues, label, describe, onSelect }: Props) {
+/**
+ * The lint issue list beside the diagram (or decision table); choosing an issue selects its
+ * element. Generic so that the DMN check's issues (with their line) are described as they are.
+ */
+export function LintPanel<I extends LintIssue>({ issues, label, describe, onSelect }: Props<I>) {
   const t = useT();
   if (issues === null) {
     return (

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { useT } from '../../../lib/i18n';
-import { BpmnFileError, MAX_BPMN_BYTES, readBpmnFile, type BpmnFile } from '../io';
+import { BpmnFileError, MAX_BPMN_BYTES, readBpmnFile, type BpmnFile, type XmlFileKind } from '../io';
 import './versions.css';
 
 interface Props {
@@ -8,10 +8,12 @@ interface Props {
   onDownload?: (() => void | Promise<void>) | undefined;
   /** Called with a decoded BPMN file; omit to hide the upload control. */
   onUpload?: ((file: BpmnFile) => void | Promise<void>) | undefined;
+  /** BPMN processes (the default) or DMN decisions: the labels, the accepted files, the check. */
+  kind?: XmlFileKind | undefined;
 }
 
-/** Download and upload of .bpmn files, as a labelled button and a labelled file input. */
-export function BpmnFileButtons({ onDownload, onUpload }: Props) {
+/** Download and upload of .bpmn (or .dmn) files, as a labelled button and a labelled file input. */
+export function BpmnFileButtons({ onDownload, onUpload, kind = 'bpmn' }: Props) {
   const t = useT();
   const input = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
@@ -21,13 +23,13 @@ export function BpmnFileButtons({ onDownload, onUpload }: Props) {
     if (!file || !onUpload) return;
     setError(null);
     try {
-      await onUpload(await readBpmnFile(file));
+      await onUpload(await readBpmnFile(file, kind));
     } catch (err) {
       if (err instanceof BpmnFileError) {
         setError(
           err.reason === 'too-large'
             ? t('designer.io.tooLarge', { name: err.fileName, limit: MAX_BPMN_BYTES / 1024 / 1024 })
-            : t('designer.io.notBpmn', { name: err.fileName }),
+            : t(err.reason === 'not-dmn' ? 'designer.io.notDmn' : 'designer.io.notBpmn', { name: err.fileName }),
         );
       } else setError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -39,17 +41,17 @@ export function BpmnFileButtons({ onDownload, onUpload }: Props) {
     <div class="versions-toolbar">
       {onDownload && (
         <button type="button" onClick={() => void onDownload()}>
-          {t('designer.io.download')}
+          {t(kind === 'dmn' ? 'designer.io.downloadDmn' : 'designer.io.download')}
         </button>
       )}
       {onUpload && (
         <label>
-          {t('designer.io.upload')}{' '}
+          {t(kind === 'dmn' ? 'designer.io.uploadDmn' : 'designer.io.upload')}{' '}
           <input
             ref={input}
             type="file"
-            accept=".bpmn,.xml,application/xml,text/xml"
-            aria-label={t('designer.io.uploadLabel')}
+            accept={`.${kind},.xml,application/xml,text/xml`}
+            aria-label={t(kind === 'dmn' ? 'designer.io.uploadDmnLabel' : 'designer.io.uploadLabel')}
             onChange={(e) => void picked(e.currentTarget.files)}
           />
         </label>
