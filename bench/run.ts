@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   collection: () => import('./collection.js'),
   responsiveness: () => import('./responsiveness.js'),
   dmn: () => import('./dmn.js'),
+  operations: () => import('./operations.js'),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));

@@ -7,6 +7,13 @@ import { declaredInstanceDeadline } from '../lib/deadlines.js';
 import { findingParams, formatLintMessage, type Finding } from '../lint/messages.js';
 import { parseServiceReference } from '../services/service-reference.js';
 import { readBpmnDocument } from './document.js';
+import {
+  readCallMappings,
+  readIoMapping,
+  readRetryCycle,
+  type CallVariableMappings,
+  type IoMapping,
+} from './io-mapping.js';
 import { PlatformService } from './platform-service.js';
 import {
   DEFAULT_PROCESS_LIMITS,
@@ -88,6 +95,12 @@ export interface DefinitionMeta {
   /** element id of a message start event → message name */
   messageStarts: Record<string, string>;
   callActivities: Record<string, string>;
+  /** element id → its camunda:inputOutput (io-mapping.ts); absent on versions deployed before. */
+  io?: Record<string, IoMapping>;
+  /** call activity id → its camunda:in / camunda:out; absent on versions deployed before. */
+  callMappings?: Record<string, CallVariableMappings>;
+  /** element id → camunda:failedJobRetryTimeCycle of the job that runs it (service, send, business rule). */
+  retryCycles?: Record<string, string>;
   /**
    * The whole instance's deadline, from the process's camunda:properties: `dueDate` (ISO date or
    * duration, wd:<N>, sla:<step>, or an expression giving one), counted from the instance's start,
@@ -191,6 +204,7 @@ class Checker {
     const findings = elementFindings(element, this.services, this.limits);
     this.refuse(element, findings);
     if (!SUPPORTED_TYPES.has(type)) return;
+    this.variableMappings(element);
     switch (type) {
       case 'bpmn:UserTask':
         return this.userTask(element);
@@ -252,6 +266,16 @@ class Checker {
   private callActivity(element: ModdleElement): void {
     const called = str(element.calledElement);
     if (called) this.meta.callActivities[element.id as string] = called;
+  }
+
+  /** camunda:inputOutput, camunda:in/out and the retry cycle, kept only where the element has them. */
+  private variableMappings(element: ModdleElement): void {
+    const id = element.id as string;
+    const io = readIoMapping(element);
+    if (io) (this.meta.io ??= {})[id] = io;
+    if (element.$type === 'bpmn:CallActivity') (this.meta.callMappings ??= {})[id] = readCallMappings(element);
+    const cycle = readRetryCycle(element);
+    if (cycle) (this.meta.retryCycles ??= {})[id] = cycle;
   }
 
   private startEvent(element: ModdleElement): void {

@@ -1,11 +1,12 @@
 import type { ServiceCallback, StepContext } from './step-context.js';
+import { executionChain } from './variable-scopes.js';
 
 interface ActivityLike {
   id: string;
   environment: { options: { platformStep?: StepContext } };
 }
 interface ExecuteMessage {
-  content: { executionId: string; id: string };
+  content: { executionId: string; id: string; parent?: { executionId?: string; path?: { executionId?: string }[] } };
 }
 
 /**
@@ -31,6 +32,7 @@ export function PlatformService(this: { activity: ActivityLike }, activity: Acti
   if (!step) return callback(new Error('service task executed outside a platform step'));
   const executionId = message.content.executionId;
   // The result this step carries is delivered after resume (StepContext.holdForResult).
-  if (!step.holdForResult(executionId, callback)) step.requestService(executionId, this.activity.id);
+  if (!step.holdForResult(executionId, callback))
+    step.requestService(executionId, this.activity.id, executionChain(message.content));
   return undefined;
 };

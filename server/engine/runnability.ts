@@ -2,6 +2,8 @@ import { declaredInstanceDeadline, deadlineSpecProblem, deadlineValueProblem } f
 import type { Finding, LintMessageCode } from '../lint/messages.js';
 import { parseServiceReference } from '../services/service-reference.js';
 import { ExpressionError, isExpression, parseExpression, rootIdentifiers, validateTemplate } from './expressions.js';
+import { isoDurationMs } from './iso-duration.js';
+import { callMappingProblem, ioTexts, parseRetryCycle, readIoMapping, readRetryCycle } from './io-mapping.js';
 
 /**
  * What the runtime can run, as pure checks over bpmn-moddle elements: the platform's lint rules
@@ -56,17 +58,7 @@ export const DEFAULT_PROCESS_LIMITS: ProcessLimits = {
   multiInstanceMax: 1_000,
 };
 
-const ISO_DURATION =
-  /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
-
-/** An ISO 8601 duration in ms (a month as 28 days, a year as 365: a lower bound is what limits need). */
-export function isoDurationMs(duration: string): number | null {
-  const m = ISO_DURATION.exec(duration.trim());
-  if (!m || duration.trim() === 'P' || duration.trim().endsWith('T')) return null;
-  const [, y, mo, w, d, h, mi, s] = m.map((v) => (v === undefined ? 0 : Number(v)));
-  const days = (y ?? 0) * 365 + (mo ?? 0) * 28 + (w ?? 0) * 7 + (d ?? 0);
-  return ((days * 24 + (h ?? 0)) * 60 + (mi ?? 0)) * 60_000 + (s ?? 0) * 1000;
-}
+export { isoDurationMs };
 
 /**
  * The interval a timer repeats at, in ms: of a repeating interval (`R/PT1M`, `R5/<start>/PT1H`,
@@ -209,6 +201,7 @@ export function elementFindings(
     ...eventDefinitionFindings(element, limits),
     ...loopFindings(element, limits),
     ...extensionFindings(element),
+    ...asyncFindings(element, limits),
   ];
   switch (type) {
     case 'bpmn:UserTask':
@@ -223,7 +216,11 @@ export function elementFindings(
     case 'bpmn:CallActivity': {
       const called = text(element.calledElement);
       if (!called) return [...found, finding('element-complete', 'call-activity.no-called-element')];
-      return [...found, ...expressionFindings('calledElement', called, ['calledElement'])];
+      return [
+        ...found,
+        ...expressionFindings('calledElement', called, ['calledElement']),
+        ...callMappingFindings(element),
+      ];
     }
     case 'bpmn:ReceiveTask':
       return element.messageRef ? found : [...found, finding('element-complete', 'receive-task.no-message')];
@@ -319,16 +316,8 @@ function extensionFindings(element: CheckedElement): RuleFinding[] {
         found.push(finding('supported-elements', 'listener.forbidden', { type: value.$type.replace('camunda:', '') }));
       } else found.push(...expressionFindings('listener expression', expression));
     }
-    if (value.$type !== 'camunda:InputOutput') continue;
-    for (const parameter of [...children(value.inputParameters), ...children(value.outputParameters)]) {
-      const field = `parameter ${String(parameter.name)}`;
-      if ((parameter.definition as CheckedElement | undefined)?.$type === 'camunda:Script') {
-        found.push(finding('supported-elements', 'script.parameter', { field: String(parameter.name) }));
-      }
-      found.push(...expressionFindings(field, parameter.value));
-    }
   }
-  return found;
+  return [...found, ...ioMappingFindings(element)];
 }
 
 function userTaskFindings(element: CheckedElement): RuleFinding[] {
@@ -512,4 +501,120 @@ export function executableProcessFindings(
   const value = executable.map((p) => p.id).join(', ');
   const several = finding('executable-process', 'process.several-executable', { value }, ['isExecutable']);
   return executable.map((element) => ({ element, finding: several }));
+}
+
+/**
+ * Where Camunda 7 takes camunda:inputOutput and where this runtime gives it a scope of its own:
+ * activities and intermediate events, end events with inputs only (Camunda refuses their
+ * outputs); not start or boundary events, gateways, or a multi-instance activity (whose
+ * per-instance mapping the runtime does not keep). Parameters are text, `${…}`, list or map.
+ */
+const IO_ELEMENTS = new Set([
+  'bpmn:Task',
+  'bpmn:UserTask',
+  'bpmn:ManualTask',
+  'bpmn:ServiceTask',
+  'bpmn:SendTask',
+  'bpmn:BusinessRuleTask',
+  'bpmn:ReceiveTask',
+  'bpmn:CallActivity',
+  'bpmn:SubProcess',
+  'bpmn:IntermediateCatchEvent',
+  'bpmn:IntermediateThrowEvent',
+  'bpmn:EndEvent',
+]);
+
+function ioMappingFindings(element: CheckedElement): RuleFinding[] {
+  const io = children((element.extensionElements as CheckedElement | undefined)?.values).find(
+    (v) => v.$type === 'camunda:InputOutput',
+  );
+  if (!io) return [];
+  const type = element.$type.replace('bpmn:', '');
+  if (!IO_ELEMENTS.has(element.$type) || element.triggeredByEvent === true) {
+    return [finding('supported-elements', 'io.not-here', { type })];
+  }
+  const found: RuleFinding[] = [];
+  if (element.loopCharacteristics) found.push(finding('supported-elements', 'io.multi-instance'));
+  if (element.$type === 'bpmn:EndEvent' && children(io.outputParameters).length) {
+    found.push(finding('supported-elements', 'io.not-here', { type: `${type} (output parameters)` }));
+  }
+  for (const parameter of [...children(io.inputParameters), ...children(io.outputParameters)]) {
+    if ((parameter.definition as CheckedElement | undefined)?.$type === 'camunda:Script') {
+      found.push(finding('supported-elements', 'script.parameter', { field: String(parameter.name) }));
+    }
+    if (!text(parameter.name)) found.push(finding('element-complete', 'io.no-name'));
+  }
+  const mapping = readIoMapping(element);
+  for (const parameter of [...(mapping?.inputs ?? []), ...(mapping?.outputs ?? [])]) {
+    for (const value of ioTexts(parameter.value)) {
+      found.push(...expressionFindings(`parameter ${parameter.name}`, value));
+    }
+  }
+  return found;
+}
+
+/**
+ * A call activity's camunda:in / camunda:out, read as Camunda 7 reads them; what runs code instead
+ * (a variable mapping class or delegate expression) is refused, and so is `local`, for which the
+ * called instance keeps no local scope here.
+ */
+function callMappingFindings(element: CheckedElement): RuleFinding[] {
+  const found: RuleFinding[] = [];
+  for (const field of ['variableMappingClass', 'variableMappingDelegateExpression'] as const) {
+    const value = text(element[field]);
+    if (value) found.push(finding('supported-elements', 'call-activity.mapping-code', { field, value }, [field]));
+  }
+  for (const value of children((element.extensionElements as CheckedElement | undefined)?.values)) {
+    if (value.$type !== 'camunda:In' && value.$type !== 'camunda:Out') continue;
+    const problem =
+      callMappingProblem(value) ??
+      (value.local === true
+        ? `${value.$type === 'camunda:In' ? 'camunda:in' : 'camunda:out'} local="true" is not supported; map the variables by name`
+        : null);
+    if (problem) found.push(finding('element-complete', 'call-activity.mapping', { problem }));
+    const businessKey = text(value.businessKey);
+    if (businessKey && !PARENT_BUSINESS_KEY.test(businessKey)) {
+      found.push(...expressionFindings('camunda:in businessKey', businessKey));
+    }
+    found.push(...expressionFindings('sourceExpression', value.sourceExpression));
+  }
+  return found;
+}
+
+/** Camunda's usual way to hand the caller's business key on: read here without a Java API. */
+export const PARENT_BUSINESS_KEY = /^[$#]\{\s*execution\.processBusinessKey\s*\}$/;
+
+/** Elements that run as a job of their own (the service job is their transaction boundary). */
+const JOB_ELEMENTS = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask']);
+
+/**
+ * camunda:asyncBefore on a service, send or business rule task is what the runtime always does:
+ * the step commits before the call and a job makes it, retried and raising its incident there.
+ * Elsewhere, and camunda:asyncAfter, the runtime keeps no job boundary and refuses the attribute.
+ * camunda:failedJobRetryTimeCycle shapes that job's retries, held to the timer interval limit.
+ */
+function asyncFindings(element: CheckedElement, limits: ProcessLimits): RuleFinding[] {
+  const found: RuleFinding[] = [];
+  const isJob = JOB_ELEMENTS.has(element.$type);
+  for (const field of ['asyncBefore', 'async', 'asyncAfter'] as const) {
+    if (element[field] !== true) continue;
+    if (field !== 'asyncAfter' && isJob) continue;
+    found.push(
+      finding('supported-elements', 'async.unsupported', { field, type: element.$type.replace('bpmn:', '') }, [field]),
+    );
+  }
+  const cycle = readRetryCycle(element);
+  if (!cycle) return found;
+  if (!isJob) {
+    found.push(finding('supported-elements', 'retry-cycle.not-job', { type: element.$type.replace('bpmn:', '') }));
+    return found;
+  }
+  const parsed = parseRetryCycle(cycle);
+  if (!parsed) return [...found, finding('element-complete', 'retry-cycle.invalid', { value: cycle })];
+  const shortest = Math.min(...parsed.waitsMs);
+  if (shortest < limits.timerMinIntervalMs) {
+    const params = { value: cycle, interval: String(shortest / 1000), min: String(limits.timerMinIntervalMs / 1000) };
+    found.push(finding('process-limits', 'limits.retry-interval', params));
+  }
+  return found;
 }

@@ -1,5 +1,7 @@
 import { Engine } from 'bpmn-engine';
 import type { DefinitionMeta, SourceContext } from './definitions.js';
+import { evaluateIoValue, mappedVariables, type IoMapping } from './io-mapping.js';
+import { executionChain, SCOPES_STATE_KEY, VariableScopes, type LocalScopes } from './variable-scopes.js';
 import { applyModification, type ModificationInstruction } from './modification.js';
 import {
   DEFAULT_STEP_LIMITS,
@@ -27,11 +29,18 @@ export type EngineState = Record<string, unknown>;
 export type Command =
   | { kind: 'start' }
   | { kind: 'resume' }
-  | { kind: 'signal'; executionId: string; payload?: Variables }
+  /** `calledResult`: the payload is a called instance's variables, mapped back by camunda:out. */
+  | { kind: 'signal'; executionId: string; payload?: Variables; calledResult?: boolean }
   | { kind: 'fire-timer'; executionId: string }
   | { kind: 'service-result'; executionId: string; result: ServiceResult }
   /** Process instance modification (modification.ts): cancel and start activities, all or nothing. */
   | { kind: 'modify'; instructions: ModificationInstruction[] };
+
+/**
+ * A command with the variables it sets (a task's form, a service's result, a called process's
+ * camunda:out): set at the execution it addresses, Camunda's way (variable-scopes.ts).
+ */
+export type CommandWithVariables = Command & { assign?: Variables };
 
 export interface WaitingActivity {
   executionId: string;
@@ -62,7 +71,10 @@ export interface StepOutcome {
   applied: boolean;
   waiting: WaitingActivity[];
   timers: { executionId: string; elementId: string; dueAt: Date }[];
-  serviceRequests: { executionId: string; elementId: string }[];
+  /** `locals`: what the call sees besides the instance's variables (input parameters). */
+  serviceRequests: { executionId: string; elementId: string; locals?: Variables }[];
+  /** The instance's variables after the step; absent when the step was cut short (a runaway). */
+  variables?: Variables;
   history: HistoryEvent[];
   /** Set when the command overran a step limit: the engine was stopped and the step failed. */
   runaway: RunawayStep | null;
@@ -105,7 +117,12 @@ function allPostponed(roots: ActivityApi[]): ActivityApi[] {
   return result;
 }
 
-function describeWait(api: ActivityApi, meta: DefinitionMeta, messages: Map<string, string>): WaitingActivity | null {
+function describeWait(
+  api: ActivityApi,
+  meta: DefinitionMeta,
+  messages: Map<string, string>,
+  scopes: VariableScopes,
+): WaitingActivity | null {
   const ownerType = api.owner?.type ?? api.type;
   const content = api.content;
   const isIteration = content.isMultiInstance === true && content.index !== undefined;
@@ -146,6 +163,8 @@ function describeWait(api: ActivityApi, meta: DefinitionMeta, messages: Map<stri
       }
     }
   }
+  const scoped = scopes.empty ? undefined : scopes.visible(executionChain(content));
+  if (scoped) locals = { ...scoped, ...(locals ?? {}) };
   return {
     executionId: api.executionId,
     elementId: api.id,
@@ -161,9 +180,10 @@ async function runCommand(
   engine: Engine,
   context: StepContext,
   state: EngineState | null,
-  command: Command,
+  command: CommandWithVariables,
   listener: { emit(name: string, api: ActivityApi | undefined): void },
   sourceContext: SourceContext,
+  meta?: DefinitionMeta,
 ): Promise<boolean> {
   if (state) {
     // The state was parsed from the database for this step alone: recover may take it as it is.
@@ -173,6 +193,7 @@ async function runCommand(
     await engine.execute({ listener } as never);
   }
   const execution = engine.execution as unknown as { getPostponed(): ActivityApi[] } | null;
+  assignCommandVariables(context, command, execution);
   switch (command.kind) {
     case 'start':
     case 'resume':
@@ -180,6 +201,7 @@ async function runCommand(
     case 'signal': {
       const postponed = execution ? allPostponed(execution.getPostponed()) : [];
       const target = postponed.find((a) => a.executionId === command.executionId);
+      if (target && meta && command.calledResult) assignCalledResult(context, target, command.payload ?? {}, meta);
       target?.signal(command.payload ?? {});
       return target !== undefined;
     }
@@ -199,6 +221,37 @@ async function runCommand(
       applyModification(engine as never, sourceContext, command.instructions);
       return true;
   }
+}
+
+/**
+ * The command's variables go where Camunda would set them: at the execution it addresses (a local
+ * of that task or of an enclosing scope when one holds the name), otherwise on the instance.
+ */
+function assignCommandVariables(
+  context: StepContext,
+  command: CommandWithVariables,
+  execution: { getPostponed(): ActivityApi[] } | null,
+): void {
+  const assign = command.assign;
+  if (!assign) return;
+  let chain: string[] = [];
+  if (!context.scopes.empty && 'executionId' in command && execution) {
+    const target = allPostponed(execution.getPostponed()).find((a) => a.executionId === command.executionId);
+    chain = executionChain(target?.content);
+  }
+  for (const [name, value] of Object.entries(assign)) context.scopes.set(chain, name, value);
+}
+
+/**
+ * A called instance ended: its variables reach the call activity through camunda:out (set at the
+ * call activity's execution, Camunda's way); versions deployed before the mappings were read take
+ * them all, as they always did.
+ */
+function assignCalledResult(context: StepContext, target: ActivityApi, child: Variables, meta: DefinitionMeta): void {
+  const mappings = meta.callMappings?.[target.id];
+  const values = mappings ? mappedVariables(mappings.out, child) : child;
+  const chain = executionChain(target.content);
+  for (const [name, value] of Object.entries(values)) context.scopes.set(chain, name, value);
 }
 
 function tooDeep(err: RangeError): string {
@@ -233,11 +286,14 @@ export async function executeStep(
   definition: LoadedDefinition,
   state: EngineState | null,
   variables: Variables,
-  command: Command,
+  command: CommandWithVariables,
   clock: () => number = Date.now,
   limits: StepLimits = DEFAULT_STEP_LIMITS,
 ): Promise<StepOutcome> {
-  const context = new StepContext(variables, clock, limits);
+  const context = new StepContext({ ...variables }, clock, limits);
+  const savedScopes = state?.[SCOPES_STATE_KEY] as LocalScopes | undefined;
+  if (savedScopes) context.scopes = new VariableScopes(context.variables, structuredClone(savedScopes));
+  const io = definition.meta.io;
   if (command.kind === 'service-result') context.provideServiceResult(command.executionId, command.result);
 
   const history: HistoryEvent[] = [];
@@ -248,6 +304,7 @@ export async function executeStep(
       if (!api) return;
       if (name === 'activity.start' || name === 'activity.timeout') context.countActivityExecution();
       if (context.runaway) return;
+      if (io) mapVariables(name, api, io, context);
       const event = HISTORY_EVENTS[name];
       if (event && !SKIP_HISTORY_TYPES.has(api.type)) {
         history.push({
@@ -281,7 +338,9 @@ export async function executeStep(
 
   let applied = command.kind === 'start' || command.kind === 'resume';
   try {
-    applied = (await runCommand(engine, context, state, command, listener, definition.sourceContext)) || applied;
+    applied =
+      (await runCommand(engine, context, state, command, listener, definition.sourceContext, definition.meta)) ||
+      applied;
   } catch (err) {
     // A runaway is thrown from inside the engine's synchronous run (the only way to cut it short);
     // so is a stack overflow from a chain of activities too long for one call stack.
@@ -294,13 +353,14 @@ export async function executeStep(
   const engineState = (await engine.getState()) as unknown as EngineState & { definitions: Record<string, unknown>[] };
   // ARCHITECTURE.md: delete the embedded source; recover() takes the shared sourceContext instead.
   for (const d of engineState.definitions) delete d.source;
+  if (!context.scopes.empty) engineState[SCOPES_STATE_KEY] = context.scopes.scopes;
 
   const postponed = engine.execution
     ? allPostponed((engine.execution as unknown as { getPostponed(): ActivityApi[] }).getPostponed())
     : [];
   const waiting: WaitingActivity[] = [];
   for (const api of postponed) {
-    const wait = describeWait(api, definition.meta, messageWaits);
+    const wait = describeWait(api, definition.meta, messageWaits, context.scopes);
     if (wait) waiting.push(wait);
   }
   const timers = context.timers.executing
@@ -324,10 +384,48 @@ export async function executeStep(
     waiting,
     timers,
     // A modification may cancel a service task the resume had just asked for again.
-    serviceRequests:
-      command.kind === 'modify'
-        ? context.serviceRequests.filter((r) => postponed.some((p) => p.executionId === r.executionId))
-        : context.serviceRequests,
+    serviceRequests: (command.kind === 'modify'
+      ? context.serviceRequests.filter((r) => postponed.some((p) => p.executionId === r.executionId))
+      : context.serviceRequests
+    ).map((r) => {
+      const locals = context.serviceLocals(r.executionId);
+      return locals ? { ...r, locals } : r;
+    }),
+    variables: context.variables,
     history,
   };
+}
+
+/**
+ * camunda:inputOutput as the engine runs: when an activity starts, its input parameters are
+ * evaluated over what encloses it and become its local variables; when its execution completes
+ * (before its outgoing flows are taken), its output parameters are evaluated over those locals and
+ * set in the enclosing scope; when it leaves, its locals are gone. A parameter that cannot be
+ * evaluated fails the command, as an expression error does in Camunda.
+ */
+function mapVariables(name: string, api: ActivityApi, io: Record<string, IoMapping>, context: StepContext): void {
+  const mapping = io[api.id];
+  if (!mapping) return;
+  const chain = executionChain(api.content);
+  const evaluate = (parameter: IoMapping['inputs'][number], over: string[]): unknown => {
+    try {
+      return evaluateIoValue(parameter.value, context.scope(undefined, context.scopes.visible(over)));
+    } catch (err) {
+      const reason = `"${api.id}": parameter ${parameter.name} could not be evaluated: ${(err as Error).message}`;
+      context.abort(new RunawayStep('STEP_ENGINE_FAILED', reason, api.id));
+      return undefined;
+    }
+  };
+  if (name === 'activity.start') {
+    const parents = chain.slice(1);
+    const locals: Variables = {};
+    for (const input of mapping.inputs) locals[input.name] = evaluate(input, parents);
+    context.scopes.begin(api.executionId, api.id, parents, locals);
+  } else if (name === 'activity.execution.completed' && context.scopes.scopes[api.executionId]) {
+    const values = mapping.outputs.map((output) => [output.name, evaluate(output, chain)] as const);
+    const scope = context.scopes.end(api.executionId);
+    for (const [target, value] of values) context.scopes.set(scope?.parents ?? [], target, value);
+  } else if (name === 'activity.leave') {
+    context.scopes.close(api.executionId);
+  }
 }

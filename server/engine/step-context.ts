@@ -1,4 +1,5 @@
 import { resolveTemplate, isExpression, hasExpression, type Scope } from './expressions.js';
+import { executionChain, VariableScopes } from './variable-scopes.js';
 
 export type Variables = Record<string, unknown>;
 
@@ -102,7 +103,7 @@ export class RunawayStep extends Error {
  */
 export class StepContext {
   readonly timers: DeferredTimers;
-  readonly serviceRequests: { executionId: string; elementId: string }[] = [];
+  readonly serviceRequests: { executionId: string; elementId: string; locals?: Variables }[] = [];
   private readonly serviceResults = new Map<string, ServiceResult>();
   private readonly heldCallbacks = new Map<string, ServiceCallback>();
   private activityExecutions = 0;
@@ -118,7 +119,11 @@ export class StepContext {
     readonly limits: StepLimits = DEFAULT_STEP_LIMITS,
   ) {
     this.timers = new DeferredTimers(clock);
+    this.scopes = new VariableScopes(variables);
   }
+
+  /** The local scopes of activities with input/output mappings (variable-scopes.ts), over `variables`. */
+  scopes: VariableScopes;
 
   /** What stops this step's engine when it overruns a limit. */
   onRunaway(stop: () => void): void {
@@ -184,10 +189,18 @@ export class StepContext {
     return true;
   }
 
-  requestService(executionId: string, elementId: string): void {
+  requestService(executionId: string, elementId: string, chain: string[] = []): void {
     if (!this.serviceRequests.some((r) => r.executionId === executionId))
       this.serviceRequests.push({ executionId, elementId });
+    this.serviceChains.set(executionId, chain);
   }
+
+  /** The local variables a service call sees (its input parameters, its sub-process's), when any. */
+  serviceLocals(executionId: string): Variables | undefined {
+    return this.scopes.visible(this.serviceChains.get(executionId) ?? [executionId]);
+  }
+
+  private readonly serviceChains = new Map<string, string[]>();
 
   /** A scope for expressions: variables first, plus the engine-style roots. */
   scope(message?: Record<string, unknown>, locals?: Variables): Scope {
@@ -207,11 +220,13 @@ export class StepContext {
     resolveExpression: (expression: unknown, context?: Record<string, unknown>): unknown => {
       if (typeof expression !== 'string') return expression;
       const content = context?.content as Variables | undefined;
-      // Inside a multi-instance iteration, its element variable (e.g. `item`) is visible.
-      return resolveTemplate(
-        expression,
-        this.scope(context, content && typeof content === 'object' ? iterationLocals(content) : undefined),
-      );
+      const isContent = content !== undefined && content !== null && typeof content === 'object';
+      // Inside a multi-instance iteration, its element variable (e.g. `item`) is visible; inside an
+      // activity with input parameters (or a sub-process that has them), its local variables.
+      const scoped = isContent && !this.scopes.empty ? this.scopes.visible(executionChain(content)) : undefined;
+      const iteration = isContent ? iterationLocals(content) : undefined;
+      const locals = scoped && iteration ? { ...scoped, ...iteration } : (scoped ?? iteration);
+      return resolveTemplate(expression, this.scope(context, locals));
     },
     isExpression,
     hasExpression,

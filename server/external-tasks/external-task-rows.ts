@@ -49,7 +49,8 @@ export function externalTaskRows(
         ),
         business_key: instance.business_key,
         department_id: instance.department_id,
-        locals: JSON.stringify(locals(meta, scope)),
+        // The engine evaluated the task's input parameters when it started (list and map included).
+        locals: JSON.stringify(request.locals ?? locals(meta, scope)),
         created_at: now,
       },
     ];

@@ -9,6 +9,7 @@ import { BpmnBusinessError, type ServiceRegistry } from '../services/registry.js
 import type { StepMetrics } from '../workflow/metrics.js';
 import type { StepExecutor } from '../workflow/step-executor.js';
 import type { Transactions, TransactionScope } from '../workflow/transactions.js';
+import { parseRetryCycle, retryWaitMs } from '../engine/io-mapping.js';
 import { acquireDueJobs, type JobRow } from './jobs.repository.js';
 import { raiseJobIncident } from './incidents.js';
 
@@ -167,9 +168,14 @@ export class JobExecutor {
       const command: Command =
         job.type === 'timer'
           ? { kind: 'fire-timer', executionId: job.execution_id }
-          : { kind: 'signal', executionId: job.execution_id, payload: (job.payload.variables as Variables) ?? {} };
-      const variables = job.type === 'call-result' ? ((job.payload.variables as Variables) ?? {}) : undefined;
-      await this.continueInstance(job, () => ({ command, ...(variables ? { variables } : {}) }));
+          : {
+              kind: 'signal',
+              executionId: job.execution_id,
+              payload: (job.payload.variables as Variables) ?? {},
+              // The called instance's variables reach the caller through its camunda:out (runtime.ts).
+              calledResult: true,
+            };
+      await this.continueInstance(job, () => ({ command }));
       this.metrics.countJob(job.type, 'ok');
     } catch (err) {
       // Not the job's fault: keep its retries; its lease runs out and it is taken again.
@@ -212,7 +218,7 @@ export class JobExecutor {
             elementId: job.element_id,
             businessKey: instance.business_key,
             departmentId: instance.department_id,
-            variables: instance.variables,
+            variables: withLocals(instance.variables, job),
           }),
         ),
         this.options.serviceTimeoutMs ?? 30_000,
@@ -267,7 +273,7 @@ export class JobExecutor {
           instance: {
             definitionId: instance.definition_id,
             departmentId: instance.department_id,
-            variables: instance.variables,
+            variables: withLocals(instance.variables, job),
           },
         })
       : { failed: `Business rule task "${job.element_id}": decisions are not evaluated on this node` };
@@ -319,7 +325,11 @@ export class JobExecutor {
       if (!current) return;
       const retries = retry ? current.retries - 1 : 0;
       if (retries > 0) {
-        const delay = (this.options.retryBaseMs ?? 5000) * 2 ** Math.max(0, current.attempts - 1);
+        const cycle =
+          typeof current.payload.retryCycle === 'string' ? parseRetryCycle(current.payload.retryCycle) : null;
+        const delay = cycle
+          ? retryWaitMs(cycle, current.attempts)
+          : (this.options.retryBaseMs ?? 5000) * 2 ** Math.max(0, current.attempts - 1);
         await scope
           .trx('jobs')
           .where({ id: job.id })
@@ -348,6 +358,12 @@ interface ServiceInstanceRow {
   business_key: string | null;
   department_id: string | null;
   suspended_at?: Date | null;
+}
+
+/** The variables a service or decision sees: the instance's, with the task's input parameters over them. */
+function withLocals(variables: Variables, job: JobRow): Variables {
+  const locals = job.payload.locals as Variables | undefined;
+  return locals ? { ...variables, ...locals } : variables;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -114,6 +114,42 @@ export const LINT_MESSAGES = {
     en: '"{name}": parameter {field} is a script; scripts are not allowed',
     zh: '“{name}”：参数 {field} 是脚本；平台不允许脚本',
   },
+  'io.not-here': {
+    en: '"{name}": camunda:inputOutput is not taken on a {type}, as in Camunda 7; map the variables on the activity before or after it',
+    zh: '“{name}”：{type} 上不支持 camunda:inputOutput（与 Camunda 7 相同）；请在其前后的活动上映射变量',
+  },
+  'io.multi-instance': {
+    en: '"{name}": camunda:inputOutput on a multi-instance activity is not supported; wrap the activity in a sub-process and map the variables on it',
+    zh: '“{name}”：多实例活动上的 camunda:inputOutput 不受支持；请将该活动放入子流程，并在子流程上映射变量',
+  },
+  'io.no-name': {
+    en: '"{name}": every camunda:inputParameter and camunda:outputParameter needs a name (the variable it sets)',
+    zh: '“{name}”：每个 camunda:inputParameter 和 camunda:outputParameter 都需要 name（所设置的变量名）',
+  },
+  'call-activity.mapping-code': {
+    en: 'Call activity "{name}": camunda:{field} "{value}" runs Java code and is not run; map the variables with camunda:in and camunda:out',
+    zh: '调用活动“{name}”：camunda:{field}“{value}”会运行 Java 代码，平台不执行；请用 camunda:in 和 camunda:out 映射变量',
+  },
+  'call-activity.mapping': {
+    en: 'Call activity "{name}": {problem}',
+    zh: '调用活动“{name}”：变量映射有误（{problem}）',
+  },
+  'async.unsupported': {
+    en: '"{name}": camunda:{field} on a {type} is not supported; only service, send and business rule tasks run as jobs (asyncBefore there is what the platform does anyway): remove the attribute',
+    zh: '“{name}”：{type} 上的 camunda:{field} 不受支持；只有服务任务、发送任务和业务规则任务作为作业运行（其 asyncBefore 即平台的默认行为）：请删除该属性',
+  },
+  'retry-cycle.not-job': {
+    en: '"{name}": camunda:failedJobRetryTimeCycle on a {type} has no job to retry; put it on a service, send or business rule task',
+    zh: '“{name}”：{type} 上的 camunda:failedJobRetryTimeCycle 没有可重试的作业；请将其设在服务任务、发送任务或业务规则任务上',
+  },
+  'retry-cycle.invalid': {
+    en: '"{name}": camunda:failedJobRetryTimeCycle "{value}" is neither R<n>/<duration> (e.g. R3/PT10M) nor a comma list of durations (e.g. PT10M,PT30M)',
+    zh: '“{name}”：camunda:failedJobRetryTimeCycle“{value}”既不是 R<n>/<时长>（如 R3/PT10M），也不是以逗号分隔的时长列表（如 PT10M,PT30M）',
+  },
+  'limits.retry-interval': {
+    en: '"{name}": camunda:failedJobRetryTimeCycle "{value}" retries after {interval} s; the shortest interval allowed is {min} s',
+    zh: '“{name}”：camunda:failedJobRetryTimeCycle“{value}”在 {interval} 秒后重试；允许的最短间隔为 {min} 秒',
+  },
   'script.condition': {
     en: '"{name}": script conditions (language "{value}") are not allowed; write the condition as ${…}',
     zh: '“{name}”：不允许脚本条件（语言“{value}”）；请把条件写成 ${…}',

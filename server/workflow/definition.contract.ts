@@ -48,6 +48,29 @@ export const definitionMetaSchema = z.object({
   messages: z.record(z.string(), z.string()),
   messageStarts: z.record(z.string(), z.string()),
   callActivities: z.record(z.string(), z.string()),
+  /** camunda:inputOutput per element: a value is `{text}`, `{list}`, `{map}` (entries) or `{none}`. */
+  io: z
+    .record(
+      z.string(),
+      z.object({
+        inputs: z.array(z.object({ name: z.string(), value: z.unknown() })),
+        outputs: z.array(z.object({ name: z.string(), value: z.unknown() })),
+      }),
+    )
+    .optional(),
+  /** camunda:in / camunda:out per call activity. */
+  callMappings: z
+    .record(
+      z.string(),
+      z.object({
+        in: z.array(z.record(z.string(), z.union([z.string(), z.boolean()]))),
+        out: z.array(z.record(z.string(), z.union([z.string(), z.boolean()]))),
+        businessKey: z.string().nullable(),
+      }),
+    )
+    .optional(),
+  /** camunda:failedJobRetryTimeCycle per service, send or business rule task. */
+  retryCycles: z.record(z.string(), z.string()).optional(),
   deadline: z
     .object({ dueDate: z.string(), pausedBy: z.array(z.string()) })
     .nullable()

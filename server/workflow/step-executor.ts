@@ -8,7 +8,9 @@ import {
 } from '../engine/runtime.js';
 import type { DeployedDefinition, EngineRunner, StepClock } from '../engine/pool/runner.js';
 import { StepContext, type Variables } from '../engine/step-context.js';
-import { resolveTemplate } from '../engine/expressions.js';
+import { resolveTemplate, type Scope } from '../engine/expressions.js';
+import { mappedVariables, type CallVariableMappings } from '../engine/io-mapping.js';
+import { PARENT_BUSINESS_KEY } from '../engine/runnability.js';
 import type { Actor } from '../lib/actor.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { Conflict, NotFound } from '../lib/errors.js';
@@ -178,16 +180,19 @@ export class StepExecutor {
     actor: Actor,
     depth: number,
   ): Promise<InstanceRow> {
-    const variables = { ...instance.variables, ...prepared.variables };
     const started = performance.now();
+    // The command's variables are set by the engine where Camunda sets them (a task's local scope
+    // when it has input parameters of those names, otherwise the instance).
+    const command = prepared.variables ? { ...prepared.command, assign: prepared.variables } : prepared.command;
     const outcome = await this.engine.step(
       definition,
       instance.state,
-      variables,
-      prepared.command,
+      instance.variables,
+      command,
       this.stepClock,
       this.limits,
     );
+    const variables = outcome.variables ?? { ...instance.variables, ...prepared.variables };
     if (!outcome.applied) {
       const at = 'executionId' in prepared.command ? prepared.command.executionId : '';
       throw new Conflict('NOT_WAITING', `nothing is waiting at execution ${at}`);
@@ -209,7 +214,7 @@ export class StepExecutor {
     this.persistence.jobs(scope, updated, definition, outcome, now);
     this.persistence.externalTasks(scope, updated, definition, outcome, now);
     this.persistence.subscriptions(scope, updated, outcome);
-    await this.startCalledProcesses(scope, updated, outcome.waiting, actor, depth);
+    await this.startCalledProcesses(scope, updated, definition, outcome.waiting, actor, depth);
     updated.has_timers = outcome.timers.length > 0;
     updated.has_subscriptions = outcome.waiting.some((w) => w.messageName);
     const dueAt = await instanceDeadline(scope.trx, this.logger, updated, definition, outcome, now, this.clock);
@@ -290,6 +295,7 @@ export class StepExecutor {
   private async startCalledProcesses(
     scope: TransactionScope,
     instance: InstanceRow,
+    definition: DeployedDefinition,
     waiting: WaitingActivity[],
     actor: Actor,
     depth: number,
@@ -305,14 +311,18 @@ export class StepExecutor {
         throw new Conflict('CALL_DEPTH_EXCEEDED', `call activities nest deeper than ${MAX_CALL_DEPTH} levels`);
       }
       const context = new StepContext(instance.variables, this.clock);
-      const key = asText(resolveTemplate(call.calledElement ?? '', context.scope(undefined, call.locals ?? undefined)));
+      const callerScope = context.scope(undefined, call.locals ?? undefined);
+      const key = asText(resolveTemplate(call.calledElement ?? '', callerScope));
       const target = await this.definitions.latestByKey(key, scope.trx);
       if (!target) throw new NotFound('called process', key);
+      const mappings = definition.meta.callMappings?.[call.elementId];
+      const visible = { ...instance.variables, ...(call.locals ?? {}) };
       await this.start(scope, {
         definitionId: target.id,
-        businessKey: instance.business_key,
+        // Versions deployed before camunda:in/out were read pass everything, as they always did.
+        businessKey: mappings ? calledBusinessKey(mappings, callerScope, instance.business_key) : instance.business_key,
         departmentId: instance.department_id,
-        variables: { ...instance.variables, ...(call.locals ?? {}) },
+        variables: mappings ? mappedVariables(mappings.in, visible) : visible,
         actor,
         parent: {
           instanceId: instance.id,
@@ -327,4 +337,13 @@ export class StepExecutor {
   event<T extends InstanceTopic>(topic: T, instance: InstanceRef, details: InstanceTopicDetails[T]) {
     return instanceEvent(topic, instance, details);
   }
+}
+
+/** camunda:in businessKey: the caller's own business key (Camunda's usual expression) or an expression; none without it. */
+function calledBusinessKey(mappings: CallVariableMappings, scope: Scope, callerKey: string | null): string | null {
+  const expression = mappings.businessKey;
+  if (!expression) return null;
+  if (PARENT_BUSINESS_KEY.test(expression)) return callerKey;
+  const value = resolveTemplate(expression, scope);
+  return value === null || value === undefined || value === '' ? null : asText(value);
 }

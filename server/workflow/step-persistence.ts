@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { resolveTemplate } from '../engine/expressions.js';
+import { parseRetryCycle } from '../engine/io-mapping.js';
 import type { StepOutcome, WaitingActivity } from '../engine/runtime.js';
 import type { DeployedDefinition } from '../engine/pool/runner.js';
 import { StepContext } from '../engine/step-context.js';
@@ -32,6 +33,16 @@ function servicePayload(definition: DeployedDefinition, elementId: string): Reco
   const decision = definition.meta.businessRuleTasks?.[elementId];
   if (decision) return { decision };
   return { service: definition.meta.serviceTasks[elementId]?.service };
+}
+
+/**
+ * camunda:failedJobRetryTimeCycle: the job's attempts (visible as its retries) and the cycle the
+ * executor waits by; without one the table's default retries and the executor's backoff apply.
+ */
+function retriesOf(definition: DeployedDefinition, elementId: string): { retries?: number } {
+  const cycle = definition.meta.retryCycles?.[elementId];
+  const parsed = cycle ? parseRetryCycle(cycle) : null;
+  return parsed ? { retries: parsed.attempts } : {};
 }
 
 /**
@@ -203,7 +214,15 @@ export class StepPersistence {
               execution_id: r.executionId,
               element_id: r.elementId,
               due_at: now,
-              payload: toJson(servicePayload(definition, r.elementId)),
+              ...retriesOf(definition, r.elementId),
+              // The call sees its input parameters (camunda:inputOutput) besides the instance's variables.
+              payload: toJson({
+                ...servicePayload(definition, r.elementId),
+                ...(r.locals ? { locals: r.locals } : {}),
+                ...(definition.meta.retryCycles?.[r.elementId]
+                  ? { retryCycle: definition.meta.retryCycles[r.elementId] }
+                  : {}),
+              }),
             })),
           )
           .onConflict(['instance_id', 'type', 'execution_id'])

@@ -1,6 +1,12 @@
 import type { Worker } from 'node:worker_threads';
 import type { CompiledDefinition } from '../definitions.js';
-import { RunawayStep, runawayOutcome, type Command, type EngineState, type StepOutcome } from '../runtime.js';
+import {
+  RunawayStep,
+  runawayOutcome,
+  type CommandWithVariables,
+  type EngineState,
+  type StepOutcome,
+} from '../runtime.js';
 import type { ProcessLimits } from '../runnability.js';
 import type { StepLimits, Variables } from '../step-context.js';
 import type { LintIssue } from '../../lint/config.js';
@@ -201,7 +207,7 @@ export class EnginePool implements EngineRunner {
     definition: DeployedDefinition,
     state: EngineState | null,
     variables: Variables,
-    command: Command,
+    command: CommandWithVariables,
     clock: StepClock,
     limits: StepLimits,
   ): Promise<StepOutcome> {
@@ -283,10 +289,11 @@ function documentRefused(reason: 'timeout' | 'memory' | 'crash', detail: string)
   return new Invalid('BPMN_TOO_COMPLEX', `the document cannot be deployed: ${why}`);
 }
 
-function toWireCommand(command: Command): WireCommand {
+function toWireCommand(command: CommandWithVariables): WireCommand {
   if (command.kind !== 'service-result' || !('bpmnError' in command.result)) return command;
   const { name, message, code } = command.result.bpmnError;
-  return { kind: 'service-result', executionId: command.executionId, result: { bpmnError: { name, message, code } } };
+  const { executionId, assign } = command;
+  return { kind: 'service-result', executionId, assign, result: { bpmnError: { name, message, code } } };
 }
 
 function fromWireError(error: WireError): Error {

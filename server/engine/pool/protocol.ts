@@ -1,5 +1,5 @@
 import type { CompiledDefinition, DefinitionMeta } from '../definitions.js';
-import type { Command, EngineState, StepOutcome } from '../runtime.js';
+import type { CommandWithVariables, EngineState, StepOutcome } from '../runtime.js';
 import type { ProcessLimits } from '../runnability.js';
 import type { StepLimits, Variables } from '../step-context.js';
 import type { LintIssue } from '../../lint/config.js';
@@ -22,10 +22,11 @@ export interface WireDefinition {
 
 /** A BPMN error a service answered with: an Error with a code, sent as its fields. */
 export type WireCommand =
-  | Exclude<Command, { kind: 'service-result' }>
+  | Exclude<CommandWithVariables, { kind: 'service-result' }>
   | {
       kind: 'service-result';
       executionId: string;
+      assign?: Variables;
       result: { output: unknown } | { bpmnError: { name: string; message: string; code: string } };
     };
 

@@ -1,5 +1,11 @@
 import { compileDefinition, loadSourceContext, type CompiledDefinition, type DefinitionMeta } from '../definitions.js';
-import { executeStep, type Command, type EngineState, type LoadedDefinition, type StepOutcome } from '../runtime.js';
+import {
+  executeStep,
+  type CommandWithVariables,
+  type EngineState,
+  type LoadedDefinition,
+  type StepOutcome,
+} from '../runtime.js';
 import type { ProcessLimits } from '../runnability.js';
 import type { StepLimits, Variables } from '../step-context.js';
 import { lintXml } from '../../lint/runner.js';
@@ -32,7 +38,7 @@ export interface EngineRunner {
     definition: DeployedDefinition,
     state: EngineState | null,
     variables: Variables,
-    command: Command,
+    command: CommandWithVariables,
     clock: StepClock,
     limits: StepLimits,
   ): Promise<StepOutcome>;
@@ -49,7 +55,7 @@ export class InlineEngine implements EngineRunner {
     definition: DeployedDefinition,
     state: EngineState | null,
     variables: Variables,
-    command: Command,
+    command: CommandWithVariables,
     clock: StepClock,
     limits: StepLimits,
   ): Promise<StepOutcome> {

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { compileDefinition, loadSourceContext } from '../definitions.js';
-import { executeStep, type Command, type LoadedDefinition } from '../runtime.js';
+import { executeStep, type CommandWithVariables, type LoadedDefinition } from '../runtime.js';
 import { lintXml } from '../../lint/runner.js';
 import { AppError } from '../../lib/errors.js';
 import type { EngineReply, EngineRequest, StepRequest, WireError, WireOutcome } from './protocol.js';
@@ -37,11 +37,16 @@ function definitionFor(request: StepRequest): LoadedDefinition | null {
   return loaded;
 }
 
-function toCommand(command: StepRequest['command']): Command {
+function toCommand(command: StepRequest['command']): CommandWithVariables {
   if (command.kind !== 'service-result' || !('bpmnError' in command.result)) return command;
   const { name, message, code } = command.result.bpmnError;
   const error = Object.assign(new Error(message), { name, code });
-  return { kind: 'service-result', executionId: command.executionId, result: { bpmnError: error } };
+  return {
+    kind: 'service-result',
+    executionId: command.executionId,
+    assign: command.assign,
+    result: { bpmnError: error },
+  };
 }
 
 async function step(request: StepRequest): Promise<WireOutcome | null> {
