@@ -4,8 +4,9 @@ const E2E = 'test/e2e/**/*.test.ts';
 
 export default defineConfig({
   test: {
-    // The browser tests (test/e2e) serve modeler/dist: build it once per run when stale.
-    globalSetup: ['test/e2e/support/global-setup.ts'],
+    // The browser tests (test/e2e) serve modeler/dist: build it once per run when stale. The
+    // PostgreSQL tests copy a template database named per run.
+    globalSetup: ['test/e2e/support/global-setup.ts', 'test/support/global-setup.ts'],
     pool: 'forks',
     reporters: ['default'],
     projects: [

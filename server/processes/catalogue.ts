@@ -89,6 +89,11 @@ export async function deployCatalogue(
   }
   for (const process of processes) {
     try {
+      const already = await deployments.deployedFrom(process.text);
+      if (already) {
+        result.processes.push({ file: process.file, key: already.key, version: already.version, created: false });
+        continue;
+      }
       const deployed = await deployments.deploy(process.text, process.file.replace(/\.bpmn$/, ''), SYSTEM_ACTOR);
       result.processes.push({
         file: process.file,

@@ -153,6 +153,18 @@ export class DeploymentsService {
   }
 
   /**
+   * The newest version deployed from exactly this XML, or null. Lets the catalogue skip the lint
+   * and compile of a shipped file deployed before: every start asks, and nothing would change.
+   */
+  async deployedFrom(xml: string): Promise<Definition | null> {
+    const row: DefinitionRow | undefined = await this.db('process_definitions')
+      .where({ xml_hash: hashXml(xml) })
+      .orderBy('version', 'desc')
+      .first(DEFINITION_COLUMNS);
+    return row ? toDefinition(row) : null;
+  }
+
+  /**
    * DMN documents alone: each decision the next version of its key, unless its latest version
    * came from the very same document (then that version is answered, created: false).
    */

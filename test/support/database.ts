@@ -15,25 +15,33 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database of its own for one test file (never shared, never order-dependent). */
-export async function createTestDatabase(backend: Backend): Promise<TestDatabase> {
+/**
+ * A database of its own for one test file (never shared, never order-dependent): empty, or on
+ * PostgreSQL a copy of `template` (a database prepared once per run, see platform.ts).
+ */
+export async function createTestDatabase(backend: Backend, template?: string): Promise<TestDatabase> {
   if (backend === 'pglite') {
     const db = createDatabase({ memory: true });
     return { db, drop: () => db.destroy() };
   }
   const name = `pmtest_${randomBytes(6).toString('hex')}`;
   const admin = knexFactory({ client: 'pg', connection: ADMIN_DATABASE_URL, pool: { min: 0, max: 1 } });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_DATABASE_URL);
-  url.pathname = `/${name}`;
-  const db = createDatabase({ databaseUrl: url.toString(), poolMax: 10 });
+  await admin.raw(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
+  const db = createDatabase({ databaseUrl: databaseUrl(name), poolMax: 10 });
   return {
     db,
-    url: url.toString(),
+    url: databaseUrl(name),
     async drop() {
       await db.destroy();
       await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.destroy();
     },
   };
+}
+
+/** The URL of a database on the test server. */
+export function databaseUrl(name: string): string {
+  const url = new URL(ADMIN_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
 }

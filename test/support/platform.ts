@@ -1,8 +1,10 @@
-import { loadConfig } from '../../server/config/index.js';
+import pg from 'pg';
+import { loadConfig, type Config } from '../../server/config/index.js';
+import { createDatabase } from '../../server/db/index.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { startPlatform, type Platform, type PlatformOptions } from '../../server/platform.js';
 import { ApiClient } from './client.js';
-import { createTestDatabase, type Backend, type TestDatabase } from './database.js';
+import { ADMIN_DATABASE_URL, createTestDatabase, databaseUrl, type Backend, type TestDatabase } from './database.js';
 
 export interface TestPlatform {
   backend: Backend;
@@ -21,10 +23,8 @@ export interface TestPlatformOptions extends Omit<PlatformOptions, 'config' | 'd
   database?: TestDatabase;
 }
 
-/** The real platform on a fresh database of its own, listening on a free loopback port. */
-export async function startTestPlatform(backend: Backend, options: TestPlatformOptions = {}): Promise<TestPlatform> {
-  const database = options.database ?? (await createTestDatabase(backend));
-  const config = loadConfig({
+function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
@@ -33,8 +33,22 @@ export async function startTestPlatform(backend: Backend, options: TestPlatformO
     JOB_POLL_MS: '50',
     // One engine worker per test platform: dozens of platforms run at once on two cores.
     ENGINE_WORKERS: '1',
-    ...options.env,
+    ...env,
   });
+}
+
+/** Settings that change what a start writes to the database: with one, a platform starts on an empty one. */
+const STARTUP_STATE_KEYS = ['DEMO_DATA', 'DATA_DIR', 'DATABASE_URL', 'ADMIN_USERNAME', 'ADMIN_PASSWORD'];
+
+/** The real platform on a fresh database of its own, listening on a free loopback port. */
+export async function startTestPlatform(backend: Backend, options: TestPlatformOptions = {}): Promise<TestPlatform> {
+  const fromTemplate =
+    backend === 'postgres' &&
+    options.processes !== false &&
+    !STARTUP_STATE_KEYS.some((key) => options.env && key in options.env);
+  const database =
+    options.database ?? (await createTestDatabase(backend, fromTemplate ? await postgresTemplate() : undefined));
+  const config = testConfig(options.env);
   const platform = await startPlatform({
     jobRetryBaseMs: 20,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
@@ -62,6 +76,42 @@ export async function startTestPlatform(backend: Backend, options: TestPlatformO
       if (!options.database) await database.drop();
     },
   };
+}
+
+let template: Promise<string | undefined> | undefined;
+
+/**
+ * A PostgreSQL database a default start has prepared (migrated, seeded, the catalogue deployed),
+ * which each test file's database copies instead of repeating that start's work: named per run
+ * by the global setup (PMTEST_PG_TEMPLATE), built by whichever test file needs it first, under an
+ * advisory lock, and marked a template once complete. A copy starts exactly as a restart does.
+ */
+function postgresTemplate(): Promise<string | undefined> {
+  const name = process.env.PMTEST_PG_TEMPLATE;
+  if (!name) return Promise.resolve(undefined);
+  return (template ??= buildTemplate(name));
+}
+
+async function buildTemplate(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+    const ready = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate', [name]);
+    if (ready.rowCount === 0) {
+      // A builder that died half-way left an incomplete database: start again.
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${name}`);
+      const db = createDatabase({ databaseUrl: databaseUrl(name), poolMax: 10 });
+      const platform = await startPlatform({ config: testConfig(), db, logger: createLogger('silent') });
+      await platform.close();
+      await db.destroy();
+      await admin.query(`ALTER DATABASE ${name} IS_TEMPLATE true`);
+    }
+    return name;
+  } finally {
+    await admin.end();
+  }
 }
 
 /** Polls until `check` returns a value (jobs run asynchronously); fails after `ms`. */
