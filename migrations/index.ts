@@ -21,6 +21,7 @@ import * as decisions from './20261205_03_decisions.js';
 import * as externalTasks from './20261205_04_external_tasks.js';
 import * as externalNames from './20261205_05_external_names.js';
 import * as instanceOperations from './20261206_11_instance_operations.js';
+import * as signalSubscriptions from './20261206_21_signal_subscriptions.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -49,6 +50,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261205_04_external_tasks': externalTasks,
   '20261205_05_external_names': externalNames,
   '20261206_11_instance_operations': instanceOperations,
+  '20261206_21_signal_subscriptions': signalSubscriptions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

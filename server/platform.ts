@@ -58,6 +58,7 @@ import { BatchTypeRegistry } from './batches/batch-types.js';
 import { cancelBatchType, retryBatchType, setVariablesBatchType } from './batches/core-batch-types.js';
 import { JobsService } from './workflow/jobs.service.js';
 import { MessagesService } from './workflow/messages.service.js';
+import { SignalsService } from './workflow/signals.service.js';
 import { StepMetrics } from './workflow/metrics.js';
 import { EventBus } from './workflow/outbox.js';
 import { StepExecutor } from './workflow/step-executor.js';
@@ -148,6 +149,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     retryBaseMs: options.jobRetryBaseMs ?? 5000,
     clock,
     businessRuleTasks: new BusinessRuleTasks(db, decisions, clock),
+    signals: { runJob: (job) => signals.runJob(job) },
   });
   // Jobs queued by a committed transaction run at once instead of at the next poll.
   bus.on('jobs:due', () => jobExecutor.kick());
@@ -175,6 +177,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     authorization,
   );
   const messages = new MessagesService(db, transactions, steps, visibility);
+  const signals = new SignalsService(db, transactions, steps, visibility);
   const externalTaskWaiters = new ExternalTaskWaiters();
   const externalTaskSignals = new ExternalTaskSignals(db, bus, externalTaskWaiters, logger);
   await externalTaskSignals.start();
@@ -246,6 +249,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     ),
     tasks,
     messages,
+    signals,
     incidents,
     externalTasks,
     jobs: new JobsService(db, authorization, (id) => jobExecutor.executeNow(id), transactions, steps),

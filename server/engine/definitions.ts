@@ -101,6 +101,10 @@ export interface DefinitionMeta {
   callMappings?: Record<string, CallVariableMappings>;
   /** element id → camunda:failedJobRetryTimeCycle of the job that runs it (service, send, business rule). */
   retryCycles?: Record<string, string>;
+  /** element id of a signal start event of the process → signal name (absent before signals ran). */
+  signalStarts?: Record<string, string>;
+  /** element id of a signal throw or end event → the variables it passes along (its camunda:in). */
+  signalThrows?: Record<string, SignalVariables>;
   /**
    * The whole instance's deadline, from the process's camunda:properties: `dueDate` (ISO date or
    * duration, wd:<N>, sla:<step>, or an expression giving one), counted from the instance's start,
@@ -108,6 +112,16 @@ export interface DefinitionMeta {
    * the deadline moves by the working days spent in them). Absent on versions deployed before it.
    */
   deadline?: { dueDate: string; pausedBy: string[] } | null;
+}
+
+/**
+ * What a thrown signal carries to the instances it reaches (Camunda 7's camunda:in on a signal
+ * event definition): every variable of the thrower (`all`), and/or one variable or expression
+ * each under a target name. Without camunda:in a signal carries no variables.
+ */
+export interface SignalVariables {
+  all: boolean;
+  mappings: { source: string | null; sourceExpression: string | null; target: string }[];
 }
 
 export interface CompiledDefinition {
@@ -221,6 +235,9 @@ class Checker {
         return this.walk(element);
       case 'bpmn:StartEvent':
         return this.startEvent(element);
+      case 'bpmn:IntermediateThrowEvent':
+      case 'bpmn:EndEvent':
+        return this.signalThrow(element);
     }
   }
 
@@ -284,6 +301,26 @@ class Checker {
       if (definition.$type === 'bpmn:MessageEventDefinition' && ref?.id && element.$parent === this.process) {
         this.meta.messageStarts[element.id as string] = this.meta.messages[ref.id] ?? ref.id;
       }
+      const signal = definition.signalRef as ModdleElement | undefined;
+      if (definition.$type === 'bpmn:SignalEventDefinition' && signal?.id && element.$parent === this.process) {
+        (this.meta.signalStarts ??= {})[element.id as string] = str(signal.name) ?? signal.id;
+      }
+    }
+  }
+
+  private signalThrow(element: ModdleElement): void {
+    for (const definition of (element.eventDefinitions as ModdleElement[] | undefined) ?? []) {
+      if (definition.$type !== 'bpmn:SignalEventDefinition') continue;
+      const values =
+        ((definition.extensionElements as ModdleElement | undefined)?.values as ModdleElement[] | undefined) ?? [];
+      const passed: SignalVariables = { all: false, mappings: [] };
+      for (const value of values.filter((v) => v.$type === 'camunda:In')) {
+        if (value.variables === 'all') passed.all = true;
+        const target = str(value.target);
+        if (target)
+          passed.mappings.push({ source: str(value.source), sourceExpression: str(value.sourceExpression), target });
+      }
+      (this.meta.signalThrows ??= {})[element.id as string] = passed;
     }
   }
 }

@@ -241,8 +241,66 @@ function eventDefinitionFindings(element: CheckedElement, limits: ProcessLimits)
     if (definition.$type === 'bpmn:MessageEventDefinition' && !definition.messageRef && !throwing) {
       found.push(finding('element-complete', 'event.no-message'));
     }
+    if (definition.$type === 'bpmn:SignalEventDefinition') found.push(...signalFindings(element, definition));
+    if (definition.$type === 'bpmn:EscalationEventDefinition') found.push(...escalationFindings(element, definition));
   }
   return found;
+}
+
+/** A start event of an event sub-process (triggeredByEvent). */
+function inEventSubProcess(element: CheckedElement): boolean {
+  const parent = element.$parent as CheckedElement | undefined;
+  return element.$type === 'bpmn:StartEvent' && parent?.$type === 'bpmn:SubProcess' && parent.triggeredByEvent === true;
+}
+
+/**
+ * Signals are broadcast by name across instances (workflow/signals.service.ts), so every signal
+ * event names its signal. A signal start event's name is fixed (no instance, no variables yet);
+ * an event sub-process's signal start waits inside the engine where no subscription is kept.
+ * camunda:in passes variables along as Camunda 7 does, except `local` (no local scopes here).
+ */
+function signalFindings(element: CheckedElement, definition: CheckedElement): RuleFinding[] {
+  const signal = definition.signalRef as CheckedElement | undefined;
+  if (!signal) return [finding('element-complete', 'signal.no-signal', {}, ['eventDefinitions'])];
+  if (inEventSubProcess(element)) return [finding('supported-elements', 'signal.event-subprocess')];
+  const name = text(signal.name) ?? signal.id ?? '';
+  const found: RuleFinding[] = [];
+  if (element.$type === 'bpmn:StartEvent' && name.includes('${')) {
+    found.push(finding('supported-elements', 'signal.start-expression', { value: name }));
+  }
+  for (const value of children((definition.extensionElements as CheckedElement | undefined)?.values)) {
+    if (value.$type === 'camunda:Out')
+      found.push(finding('supported-elements', 'signal.in-unsupported', { value: 'camunda:out' }));
+    if (value.$type !== 'camunda:In') continue;
+    const unsupported = ['local', 'businessKey'].find(
+      (attribute) => value[attribute] !== undefined && value[attribute] !== false,
+    );
+    const complete =
+      value.variables === 'all' || (text(value.target) && (text(value.source) || text(value.sourceExpression)));
+    if (unsupported) found.push(finding('supported-elements', 'signal.in-unsupported', { value: unsupported }));
+    else if (!complete)
+      found.push(finding('supported-elements', 'signal.in-unsupported', { value: 'camunda:in without a target' }));
+    found.push(...expressionFindings('camunda:in sourceExpression', value.sourceExpression));
+  }
+  return found;
+}
+
+/**
+ * Escalations stay inside one instance (bpmn-elements delivers them): a called process is an
+ * instance of its own, so a boundary event on a call activity would never hear one; and an
+ * interrupting escalation event sub-process does not interrupt its scope in the engine.
+ */
+function escalationFindings(element: CheckedElement, definition: CheckedElement): RuleFinding[] {
+  const throwing = element.$type === 'bpmn:EndEvent' || element.$type === 'bpmn:IntermediateThrowEvent';
+  if (throwing && !definition.escalationRef) return [finding('element-complete', 'escalation.no-escalation')];
+  const attachedTo = element.attachedToRef as CheckedElement | undefined;
+  if (element.$type === 'bpmn:BoundaryEvent' && attachedTo?.$type === 'bpmn:CallActivity') {
+    return [finding('supported-elements', 'escalation.call-activity')];
+  }
+  if (inEventSubProcess(element) && element.isInterrupting !== false) {
+    return [finding('supported-elements', 'escalation.interrupting-start')];
+  }
+  return [];
 }
 
 /** A timer reads like a deadline: ISO date or duration, wd:<N>, sla:<step>, or an expression. */

@@ -50,7 +50,19 @@ export interface WaitingActivity {
   locals: Variables | null;
   /** The message a catch event or receive task waits for. */
   messageName: string | null;
+  /** The signal a catch, boundary or signal start event waits for (its name resolved). */
+  signalName: string | null;
   calledElement: string | null;
+}
+
+/**
+ * A signal thrown by an event of this instance. The engine has already delivered it to this
+ * instance's own waiting events; the platform delivers it to every other instance.
+ */
+export interface ThrownSignal {
+  executionId: string;
+  elementId: string;
+  name: string;
 }
 
 export interface HistoryEvent {
@@ -75,6 +87,8 @@ export interface StepOutcome {
   serviceRequests: { executionId: string; elementId: string; locals?: Variables }[];
   /** The instance's variables after the step; absent when the step was cut short (a runaway). */
   variables?: Variables;
+  /** Signals the step threw (throw and end events), to broadcast beyond this instance. */
+  signals: ThrownSignal[];
   history: HistoryEvent[];
   /** Set when the command overran a step limit: the engine was stopped and the step failed. */
   runaway: RunawayStep | null;
@@ -122,12 +136,14 @@ function describeWait(
   meta: DefinitionMeta,
   messages: Map<string, string>,
   scopes: VariableScopes,
+  signals: Map<string, string>,
 ): WaitingActivity | null {
   const ownerType = api.owner?.type ?? api.type;
   const content = api.content;
   const isIteration = content.isMultiInstance === true && content.index !== undefined;
   if (content.isMultiInstance === true && !isIteration && ownerType !== 'bpmn:SubProcess') return null;
   const messageName = messages.get(api.executionId) ?? null;
+  const signalName = signals.get(api.executionId) ?? null;
   // Service and send tasks wait for their job or external worker; listed so a step can tell
   // which external tasks an interrupting boundary event took away.
   const waitingType =
@@ -136,7 +152,8 @@ function describeWait(
     ownerType === 'bpmn:UserTask' ||
     ownerType === 'bpmn:CallActivity' ||
     ownerType === 'bpmn:ReceiveTask' ||
-    messageName !== null;
+    messageName !== null ||
+    signalName !== null;
   if (!waitingType) return null;
   let locals: Variables | null = null;
   if (isIteration) {
@@ -171,6 +188,7 @@ function describeWait(
     type: ownerType,
     locals,
     messageName,
+    signalName,
     calledElement: ownerType === 'bpmn:CallActivity' ? (meta.callActivities[api.id] ?? null) : null,
   };
 }
@@ -272,6 +290,7 @@ export function runawayOutcome(state: EngineState | null, runaway: RunawayStep):
     waiting: [],
     timers: [],
     serviceRequests: [],
+    signals: [],
     history: [],
     runaway,
   };
@@ -298,6 +317,8 @@ export async function executeStep(
 
   const history: HistoryEvent[] = [];
   const messageWaits = new Map<string, string>();
+  const signalWaits = new Map<string, string>();
+  const signals: ThrownSignal[] = [];
   let engineError: Error | null = null;
   const listener = {
     emit(name: string, api: ActivityApi | undefined) {
@@ -318,6 +339,13 @@ export async function executeStep(
         const message = api.content.message as { id?: string; name?: string } | undefined;
         if (message?.id)
           messageWaits.set(api.executionId, definition.meta.messages[message.id] ?? message.name ?? message.id);
+        const signal = api.content.signal as { name?: unknown } | undefined;
+        if (typeof signal?.name === 'string') signalWaits.set(api.executionId, signal.name);
+      } else if (name === 'activity.signal') {
+        // The name as the engine resolved it (a `${…}` signal name is evaluated when thrown).
+        const signal = api.content.message as { name?: unknown } | undefined;
+        if (typeof signal?.name === 'string')
+          signals.push({ executionId: api.executionId, elementId: api.id, name: signal.name });
       }
     },
   };
@@ -360,7 +388,7 @@ export async function executeStep(
     : [];
   const waiting: WaitingActivity[] = [];
   for (const api of postponed) {
-    const wait = describeWait(api, definition.meta, messageWaits, context.scopes);
+    const wait = describeWait(api, definition.meta, messageWaits, context.scopes, signalWaits);
     if (wait) waiting.push(wait);
   }
   const timers = context.timers.executing
@@ -392,6 +420,7 @@ export async function executeStep(
       return locals ? { ...r, locals } : r;
     }),
     variables: context.variables,
+    signals,
     history,
   };
 }

@@ -18,6 +18,7 @@ import type { InstanceSuspensionService } from '../workflow/instance-suspension.
 import type { BatchesService } from '../batches/batches.service.js';
 import type { JobsService } from '../workflow/jobs.service.js';
 import type { MessagesService } from '../workflow/messages.service.js';
+import type { SignalsService } from '../workflow/signals.service.js';
 import type { StepMetrics } from '../workflow/metrics.js';
 import type { TasksService } from '../tasks/tasks.service.js';
 import type { Db } from '../db/index.js';
@@ -56,6 +57,7 @@ export interface Services {
   batches: BatchesService;
   tasks: TasksService;
   messages: MessagesService;
+  signals: SignalsService;
   incidents: IncidentsService;
   externalTasks: ExternalTasksService;
   jobs: JobsService;

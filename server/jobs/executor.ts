@@ -25,6 +25,8 @@ export interface JobExecutorOptions {
   clock?: Clock;
   /** Evaluates the decisions of business rule tasks (server/decisions); without it they fail into incidents. */
   businessRuleTasks?: BusinessRuleTaskPort;
+  /** Delivers signals queued by a throwing step and starts the processes they start (workflow/signals.service.ts). */
+  signals?: { runJob(job: JobRow): Promise<void> };
 }
 
 /** What the executor needs of the decisions: evaluate one business rule task's decision. */
@@ -165,6 +167,7 @@ export class JobExecutor {
     try {
       if (job.type === 'service' && job.payload.decision) return await this.executeDecision(job);
       if (job.type === 'service') return await this.executeService(job);
+      if (job.type === 'signal' || job.type === 'signal-start') return await this.executeSignal(job);
       const command: Command =
         job.type === 'timer'
           ? { kind: 'fire-timer', executionId: job.execution_id }
@@ -289,6 +292,12 @@ export class JobExecutor {
       }),
       (trx) => outcome.record(trx),
     );
+    this.metrics.countJob(job.type, 'ok');
+  }
+
+  private async executeSignal(job: JobRow): Promise<void> {
+    if (!this.options.signals) throw new Error('signals are not delivered on this node');
+    await this.options.signals.runJob(job);
     this.metrics.countJob(job.type, 'ok');
   }
 

@@ -102,6 +102,34 @@ export const LINT_MESSAGES = {
     en: '"{name}": a message event needs a message (messageRef) so that it can be correlated',
     zh: '“{name}”：消息事件需要关联一个消息（messageRef），才能被关联送达',
   },
+  'signal.no-signal': {
+    en: '"{name}": a signal event needs a signal (signalRef): signals are broadcast by their name',
+    zh: '“{name}”：信号事件需要关联一个信号（signalRef）：信号按名称广播',
+  },
+  'signal.start-expression': {
+    en: '"{name}": a signal start event cannot wait for an expression ("{value}"): no variables exist before the instance starts; name the signal plainly',
+    zh: '“{name}”：信号开始事件的信号名不能是表达式（“{value}”）：实例启动前没有变量；请直接写明信号名',
+  },
+  'signal.event-subprocess': {
+    en: '"{name}": a signal start event of an event sub-process is not supported; put a signal boundary event (non-interrupting if needed) on a sub-process instead',
+    zh: '“{name}”：不支持事件子流程的信号开始事件；请改在子流程上使用信号边界事件（需要时设为非中断）',
+  },
+  'signal.in-unsupported': {
+    en: '"{name}": camunda:in on a signal passes variables="all" or a source/sourceExpression with a target; {value} is not supported',
+    zh: '“{name}”：信号上的 camunda:in 只能传 variables="all" 或带 target 的 source/sourceExpression；不支持 {value}',
+  },
+  'escalation.no-escalation': {
+    en: '"{name}": an escalation throw or end event needs an escalation (escalationRef) for a boundary or event sub-process to catch',
+    zh: '“{name}”：升级抛出或结束事件需要关联一个升级（escalationRef），边界事件或事件子流程才能捕获',
+  },
+  'escalation.call-activity': {
+    en: '"{name}": an escalation boundary event on a call activity is not supported (the called process runs as its own instance); throw the escalation in a sub-process and catch it there',
+    zh: '“{name}”：不支持调用活动上的升级边界事件（被调用流程作为独立实例运行）；请在子流程中抛出并在子流程上捕获升级',
+  },
+  'escalation.interrupting-start': {
+    en: '"{name}": an interrupting escalation start event of an event sub-process is not supported; make it non-interrupting, or catch the escalation with an interrupting boundary event on the sub-process',
+    zh: '“{name}”：不支持事件子流程的中断型升级开始事件；请设为非中断，或在子流程上用中断型边界事件捕获升级',
+  },
   'receive-task.no-message': {
     en: 'Receive task "{name}" needs a message',
     zh: '接收任务“{name}”需要关联一个消息',

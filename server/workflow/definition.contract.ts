@@ -71,6 +71,18 @@ export const definitionMetaSchema = z.object({
     .optional(),
   /** camunda:failedJobRetryTimeCycle per service, send or business rule task. */
   retryCycles: z.record(z.string(), z.string()).optional(),
+  signalStarts: z.record(z.string(), z.string()).optional(),
+  signalThrows: z
+    .record(
+      z.string(),
+      z.object({
+        all: z.boolean(),
+        mappings: z.array(
+          z.object({ source: z.string().nullable(), sourceExpression: z.string().nullable(), target: z.string() }),
+        ),
+      }),
+    )
+    .optional(),
   deadline: z
     .object({ dueDate: z.string(), pausedBy: z.array(z.string()) })
     .nullable()

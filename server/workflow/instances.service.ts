@@ -187,7 +187,7 @@ export class InstancesService {
     return [
       ...tasks.map((t) => ({ kind: 'user-task' as const, elementId: t.element_id, executionId: t.execution_id })),
       ...jobs.flatMap((j) =>
-        j.type === 'call-result'
+        j.type === 'call-result' || j.type === 'signal' || j.type === 'signal-start'
           ? []
           : [
               {

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { iso, timestamp } from '../lib/contract.js';
 
-/** A job of an instance: a timer, a service call, or the hand-back of a called process. */
+/**
+ * A job of an instance: a timer, a service call, the hand-back of a called process, a signal to
+ * deliver to it, or (on the thrower) a process to start by a signal it threw.
+ */
 export const jobSchema = z.object({
   id: z.guid(),
-  type: z.enum(['timer', 'service', 'call-result']),
+  type: z.enum(['timer', 'service', 'call-result', 'signal', 'signal-start']),
   elementId: z.string(),
   executionId: z.string(),
   dueAt: timestamp,

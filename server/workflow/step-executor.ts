@@ -23,6 +23,7 @@ import { persistHistory } from './history.repository.js';
 import { instanceDeadline } from './instance-deadline.js';
 import { instanceEvent, type InstanceRef } from './outbox.js';
 import { StepPersistence } from './step-persistence.js';
+import { queueSignalDeliveries } from './signal-deliveries.js';
 import type { StepMetrics } from './metrics.js';
 import type { InstanceTopic, InstanceTopicDetails } from '../realtime/contract.js';
 
@@ -214,9 +215,11 @@ export class StepExecutor {
     this.persistence.jobs(scope, updated, definition, outcome, now);
     this.persistence.externalTasks(scope, updated, definition, outcome, now);
     this.persistence.subscriptions(scope, updated, outcome);
+    this.persistence.signalSubscriptions(scope, updated, definition, outcome);
+    queueSignalDeliveries(scope, updated, definition, outcome, now, this.clock);
     await this.startCalledProcesses(scope, updated, definition, outcome.waiting, actor, depth);
     updated.has_timers = outcome.timers.length > 0;
-    updated.has_subscriptions = outcome.waiting.some((w) => w.messageName);
+    updated.has_subscriptions = outcome.waiting.some((w) => w.messageName || w.signalName);
     const dueAt = await instanceDeadline(scope.trx, this.logger, updated, definition, outcome, now, this.clock);
     const dueChanged = dueAt !== undefined && (dueAt?.getTime() ?? null) !== (instance.due_at?.getTime() ?? null);
     if (dueAt !== undefined) updated.due_at = dueAt;

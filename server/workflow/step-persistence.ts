@@ -281,4 +281,40 @@ export class StepPersistence {
         .ignore(),
     );
   }
+
+  /**
+   * Signal waits become subscriptions, as message waits do. A signal start event of the process
+   * (`is_start`) waits only in an instance a signal has just started; no broadcast reaches it.
+   */
+  signalSubscriptions(
+    scope: TransactionScope,
+    instance: InstanceRow,
+    definition: DeployedDefinition,
+    outcome: StepOutcome,
+  ): void {
+    const waits = outcome.waiting.filter((w) => w.signalName);
+    const ids = waits.map((w) => w.executionId);
+    if (instance.has_subscriptions) {
+      const stale = scope.trx('signal_subscriptions').where({ instance_id: instance.id });
+      scope.batch.add((ids.length ? stale.whereNotIn('execution_id', ids) : stale).delete());
+    }
+    if (waits.length === 0) return;
+    const starts = definition.meta.signalStarts ?? {};
+    scope.batch.add(
+      scope
+        .trx('signal_subscriptions')
+        .insert(
+          waits.map((w) => ({
+            id: randomUUID(),
+            instance_id: instance.id,
+            execution_id: w.executionId,
+            element_id: w.elementId,
+            signal_name: w.signalName,
+            is_start: w.type === 'bpmn:StartEvent' && w.elementId in starts,
+          })),
+        )
+        .onConflict('execution_id')
+        .ignore(),
+    );
+  }
 }

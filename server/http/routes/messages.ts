@@ -4,6 +4,7 @@ import type { Services } from '../services.js';
 import { pagingQuery, uuidParam, variablesSchema } from './schemas.js';
 import { listSchema } from '../../lib/contract.js';
 import { correlationResultSchema } from '../../workflow/message.contract.js';
+import { signalResultSchema } from '../../workflow/signal.contract.js';
 import {
   incidentBulkRetryResultSchema,
   incidentBulkRetrySchema,
@@ -34,6 +35,23 @@ export function messageAndIncidentRoutes(s: Services): Route[] {
         .strict(),
       response: correlationResultSchema,
       handle: async ({ body, actor }) => s.messages.correlate(body, actor),
+    }),
+    route({
+      method: 'post',
+      path: '/signals',
+      tag: 'Messages',
+      summary:
+        'Broadcast a signal: every waiting signal event (of the instances the caller may correlate into) takes it, and every process whose signal start event has the name starts',
+      permission: { object: 'message', action: 'correlate' },
+      body: z
+        .object({
+          name: z.string().min(1).max(200),
+          variables: variablesSchema.optional(),
+          departmentId: z.string().max(64).optional(),
+        })
+        .strict(),
+      response: signalResultSchema,
+      handle: async ({ body, actor }) => s.signals.throw(body, actor),
     }),
     route({
       method: 'get',
