@@ -73,6 +73,16 @@ export class AuditService {
   }
 
   async list(filter: AuditFilter, request: PageRequest): Promise<Page<AuditEntry>> {
+    return mapPage(await page<AuditEntryRow>(this.filtered(filter), request), toAuditEntry);
+  }
+
+  /** The newest `max` entries the filter matches, for an export (newest first, as the list). */
+  async export(filter: AuditFilter, max: number): Promise<AuditEntry[]> {
+    const rows = await this.filtered(filter).limit(max);
+    return (rows as AuditEntryRow[]).map(toAuditEntry);
+  }
+
+  private filtered(filter: AuditFilter) {
     const q = this.db('audit_log')
       .select('*')
       .orderBy([
@@ -80,11 +90,47 @@ export class AuditService {
         { column: 'id', order: 'desc' },
       ]);
     if (filter.actorId) q.where('actor_id', filter.actorId);
-    if (filter.action) q.where('action', filter.action);
+    // Actions are dotted (task.claim, permission.policy.add): a family name matches the family.
+    if (filter.action) {
+      const action = filter.action;
+      q.where((w) => {
+        void w.where('action', action).orWhereLike('action', `${escapeLike(action)}.%`);
+      });
+    }
     if (filter.objectType) q.where('object_type', filter.objectType);
     if (filter.objectId) q.where('object_id', filter.objectId);
     if (filter.from) q.where('at', '>=', filter.from);
     if (filter.to) q.where('at', '<', filter.to);
-    return mapPage(await page<AuditEntryRow>(q, request), toAuditEntry);
+    return q;
   }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+const CSV_COLUMNS = [
+  'at',
+  'actorName',
+  'actorId',
+  'action',
+  'objectType',
+  'objectId',
+  'departmentId',
+  'ip',
+  'details',
+] as const;
+
+/**
+ * The audit entries as CSV (RFC 4180, UTF-8 with a byte-order mark so that spreadsheet programs
+ * read Chinese names). A cell a spreadsheet would run as a formula (=, +, -, @) is quoted as text.
+ */
+export function auditCsv(entries: AuditEntry[]): string {
+  const cell = (value: unknown): string => {
+    let text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = [CSV_COLUMNS.join(','), ...entries.map((e) => CSV_COLUMNS.map((c) => cell(e[c])).join(','))];
+  return `\ufeff${lines.join('\r\n')}\r\n`;
 }

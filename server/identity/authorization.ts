@@ -6,7 +6,7 @@ import {
   type PolicyRule,
   type RoleAssignment,
 } from '../../permissions/enforcer.js';
-import type { PermissionAction, PermissionObject } from '../../permissions/roles.js';
+import { PERMISSIONS, type PermissionAction, type PermissionObject } from '../../permissions/roles.js';
 import type { Actor } from '../lib/actor.js';
 import { Forbidden } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -185,6 +185,31 @@ export class Authorization {
     const result = new Set<string>();
     for (const p of loaded.policies) if (roles.has(p.role)) result.add(`${p.object}:${p.action}`);
     return [...result].sort();
+  }
+
+  /**
+   * What a holder of `role` in this department may do there: every known object and action put
+   * to a Casbin enforcer built from the live policy rows and that one assignment, so the answer is
+   * the model's, not a second reading of the rows. Null for an unknown department.
+   */
+  async preview(
+    role: string,
+    departmentId: string,
+  ): Promise<{ departmentIds: string[]; grants: { object: string; action: string; allowed: boolean }[] } | null> {
+    const loaded = await this.ensure(this.loaded?.version);
+    const department = loaded.tree.get(departmentId);
+    if (!department) return null;
+    const subject = '~preview';
+    const enforcer = await createEnforcer(loaded.policies, [
+      { userId: subject, role, departmentPath: department.path },
+    ]);
+    const grants: { object: string; action: string; allowed: boolean }[] = [];
+    for (const [object, actions] of Object.entries(PERMISSIONS)) {
+      for (const action of actions) {
+        grants.push({ object, action, allowed: await enforcer.enforce(subject, department.path, object, action) });
+      }
+    }
+    return { departmentIds: loaded.tree.subtreeIds(department.path), grants };
   }
 
   /** Records a permission change: every node sees the new version with its next request. */

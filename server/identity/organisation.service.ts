@@ -142,6 +142,27 @@ export class OrganisationService {
     );
   }
 
+  async updateRole(
+    code: string,
+    input: { name?: string | undefined; nameEn?: string | null | undefined; description?: string | null | undefined },
+    actor: Actor,
+  ): Promise<Role> {
+    const updated = await this.db('roles')
+      .where({ code })
+      .update({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.nameEn !== undefined ? { name_en: input.nameEn || null } : {}),
+        ...(input.description !== undefined ? { description: input.description || null } : {}),
+      });
+    if (!updated) throw new NotFound('role', code);
+    await this.audit.record(actor, 'role.update', 'role', code, input);
+    return toRole(
+      await this.db('roles')
+        .where({ code })
+        .first<RoleRow>(...ROLE_COLUMNS),
+    );
+  }
+
   async listPolicies(): Promise<Policy[]> {
     return this.db('casbin_policies')
       .select<Policy[]>('role_code as role', 'object', 'action')

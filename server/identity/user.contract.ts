@@ -116,3 +116,14 @@ export const createdApiTokenSchema = z.object({
   token: z.string(),
 });
 export type CreatedApiToken = z.infer<typeof createdApiTokenSchema>;
+
+/** A colleague as the picker lists them (GET /users/search): who, and in which department. */
+export const colleagueSchema = z.object({
+  id: z.guid(),
+  username: z.string(),
+  displayName: z.string(),
+  departmentId: z.string(),
+  departmentName: z.string(),
+  departmentNameEn: z.string().nullable(),
+});
+export type Colleague = z.infer<typeof colleagueSchema>;

@@ -3,6 +3,7 @@ import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import { mapPage, page, type Page, type PageRequest } from '../workflow/paging.js';
+import type { WhereBuilder } from '../access/rule.js';
 import type { AuditService } from './audit.service.js';
 import { sha256 } from './auth.service.js';
 import { Authorization } from './authorization.js';
@@ -14,6 +15,7 @@ import {
   toUser,
   type ApiToken,
   type ApiTokenRow,
+  type Colleague,
   type CreatedApiToken,
   type RoleAssignmentRow,
   type User,
@@ -54,6 +56,48 @@ export class UsersService {
     const result = await page<UserRow>(q, request);
     const roles = await this.roleRows(result.items.map((u) => u.id));
     return mapPage(result, (row) => toUser(row, roles));
+  }
+
+  /**
+   * Active users whose name or user name contains `q`, in the departments `where` admits (the
+   * caller's scope, compiled by an access rule): the colleague picker of delegate and reassign.
+   */
+  async searchColleagues(q: string, where: WhereBuilder, limit: number): Promise<Colleague[]> {
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = await this.db('users as u')
+      .join('departments as d', 'd.id', 'u.department_id')
+      .where('u.active', true)
+      .where((w) => {
+        void w.whereILike('u.username', like).orWhereILike('u.display_name', like);
+      })
+      .where(where)
+      .orderBy(['u.display_name', 'u.username'])
+      .limit(limit)
+      .select<
+        {
+          id: string;
+          username: string;
+          display_name: string;
+          department_id: string;
+          department_name: string;
+          department_name_en: string | null;
+        }[]
+      >(
+        'u.id',
+        'u.username',
+        'u.display_name',
+        'u.department_id',
+        'd.name as department_name',
+        'd.name_en as department_name_en',
+      );
+    return rows.map((r) => ({
+      id: r.id,
+      username: r.username,
+      displayName: r.display_name,
+      departmentId: r.department_id,
+      departmentName: r.department_name,
+      departmentNameEn: r.department_name_en,
+    }));
   }
 
   async get(id: string, db: Db = this.db): Promise<User> {

@@ -12,6 +12,7 @@ import {
   worklistQuery,
 } from './schemas.js';
 import { readUpload } from './upload.js';
+import { bulkClaimSchema, claimEach } from './bulk-claim.js';
 import { worklistCountsSchema, worklistPageSchema } from './worklist.contract.js';
 import { savedFilterListSchema, savedFilterSchema } from './filters.contract.js';
 import { taskContextSchema } from './task-context.contract.js';
@@ -76,6 +77,17 @@ function taskApiRoutes(s: Services): Route[] {
       params: uuidParam,
       response: taskSchema,
       handle: async ({ params, actor }) => s.tasks.claim(params.id, actor),
+    }),
+    route({
+      method: 'post',
+      path: '/tasks/claim',
+      tag: 'Tasks',
+      summary:
+        'Claim several tasks, each on its own: the answer says for each whether it was claimed or why not (held by someone else, not a candidate, not found)',
+      permission: { object: 'task', action: 'claim' },
+      body: z.object({ taskIds: z.array(z.guid()).min(1).max(100) }),
+      response: bulkClaimSchema,
+      handle: async ({ body, actor }) => claimEach((id, a) => s.tasks.claim(id, a), body.taskIds, actor),
     }),
     route({
       method: 'post',

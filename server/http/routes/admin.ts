@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { noContent, route, type Route } from '../route.js';
+import { noContent, rawResponse, route, type Route } from '../route.js';
 import type { Services } from '../services.js';
 import { pagingQuery, uuidParam } from './schemas.js';
 import { listSchema } from '../../lib/contract.js';
@@ -7,11 +7,32 @@ import { wholeList } from '../../workflow/paging.js';
 import { auditEntrySchema } from '../../identity/audit-entry.contract.js';
 import { DEPARTMENT_LEVELS, departmentSchema } from '../../identity/department.contract.js';
 import { policySchema, roleSchema } from '../../identity/role.contract.js';
-import { apiTokenSchema, userSchema } from '../../identity/user.contract.js';
+import { apiTokenSchema, colleagueSchema, userSchema } from '../../identity/user.contract.js';
+import { auditCsv } from '../../identity/audit.service.js';
+import { departmentScope, inDepartments } from '../../access/department-subtree.js';
+import { NotFound } from '../../lib/errors.js';
 import { serviceSchema, toService } from '../../services/service.contract.js';
 import { externalNameSchema } from '../../identity/external-name.contract.js';
 
 const ADMIN = { object: 'admin', action: 'manage' } as const;
+const auditQuery = {
+  actorId: z.string().optional(),
+  /** An action (task.claim) or a family of them (task). */
+  action: z.string().optional(),
+  objectType: z.string().optional(),
+  objectId: z.string().optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+};
+/** An export holds at most this many rows (the newest); narrow the filter for older ones. */
+const AUDIT_EXPORT_MAX = 10_000;
+const policyPreviewSchema = z.object({
+  role: z.string(),
+  departmentId: z.string(),
+  /** The departments the grant covers: the department and its subtree. */
+  departmentIds: z.array(z.string()),
+  grants: z.array(z.object({ object: z.string(), action: z.string(), allowed: z.boolean() })),
+});
 const policyBody = z.object({ role: z.string().min(1), object: z.string().min(1), action: z.string().min(1) });
 
 /** The admin API (issue 3 §6): protected by the administrator role through the `admin:manage` grant. */
@@ -87,6 +108,42 @@ export function adminRoutes(s: Services): Route[] {
       status: 201,
       response: roleSchema,
       handle: async ({ body, actor }) => s.organisation.createRole(body, actor),
+    }),
+    route({
+      method: 'patch',
+      path: '/admin/roles/:code',
+      tag: 'Administration',
+      summary: 'Rename a role (its Chinese and English names) or change its description',
+      permission: ADMIN,
+      params: z.object({ code: z.string().min(1) }),
+      body: z
+        .object({
+          name: z.string().trim().min(1).max(100).optional(),
+          nameEn: z.string().trim().max(100).nullable().optional(),
+          description: z.string().max(500).nullable().optional(),
+        })
+        .refine((b) => Object.values(b).some((v) => v !== undefined), {
+          message: 'names nothing to change: send at least one of name, nameEn, description',
+        }),
+      response: roleSchema,
+      handle: async ({ params, body, actor }) => s.organisation.updateRole(params.code, body, actor),
+    }),
+    route({
+      method: 'get',
+      path: '/admin/policy-preview',
+      tag: 'Administration',
+      summary:
+        'What a holder of a role in a department may do there: every known object and action, decided by the live Casbin policy',
+      permission: ADMIN,
+      query: z.object({ role: z.string().min(1), departmentId: z.string().min(1) }),
+      response: policyPreviewSchema,
+      async handle({ query }) {
+        if (!(await s.organisation.listRoles()).some((r) => r.code === query.role))
+          throw new NotFound('role', query.role);
+        const preview = await s.authorization.preview(query.role, query.departmentId);
+        if (!preview) throw new NotFound('department', query.departmentId);
+        return { role: query.role, departmentId: query.departmentId, ...preview };
+      },
     }),
     route({
       method: 'get',
@@ -239,17 +296,42 @@ export function adminRoutes(s: Services): Route[] {
       tag: 'Administration',
       summary: 'The append-only audit log',
       permission: { object: 'audit', action: 'read' },
-      query: z.object({
-        actorId: z.string().optional(),
-        action: z.string().optional(),
-        objectType: z.string().optional(),
-        objectId: z.string().optional(),
-        from: z.coerce.date().optional(),
-        to: z.coerce.date().optional(),
-        ...pagingQuery,
-      }),
+      query: z.object({ ...auditQuery, ...pagingQuery }),
       response: listSchema(auditEntrySchema),
       handle: async ({ query }) => s.audit.list(query, { offset: query.offset, limit: query.limit }),
+    }),
+    route({
+      method: 'get',
+      path: '/admin/audit-log.csv',
+      tag: 'Administration',
+      summary: `The audit log entries the filter matches as CSV (the newest ${AUDIT_EXPORT_MAX}); the export is itself audited`,
+      permission: { object: 'audit', action: 'read' },
+      query: z.object(auditQuery),
+      response: rawResponse('text/csv'),
+      async handle({ query, actor, ctx }) {
+        const entries = await s.audit.export(query, AUDIT_EXPORT_MAX);
+        await s.audit.record(actor, 'audit.export', 'audit_log', null, { ...query, rows: entries.length }, ctx);
+        ctx.type = 'text/csv; charset=utf-8';
+        ctx.set('content-disposition', 'attachment; filename="audit-log.csv"');
+        return auditCsv(entries);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/users/search',
+      tag: 'Tasks',
+      summary:
+        'Colleagues by name or user name, for delegating and reassigning: active users in the departments where the caller may read tasks',
+      permission: { object: 'task', action: 'read' },
+      query: z.object({
+        q: z.string().trim().min(1).max(100),
+        limit: z.coerce.number().int().min(1).max(50).default(20),
+      }),
+      response: listSchema(colleagueSchema),
+      async handle({ query, actor }) {
+        const scope = await departmentScope(s.authorization, actor, 'task', 'read');
+        return wholeList(await s.users.searchColleagues(query.q, inDepartments(scope, 'u.department_id'), query.limit));
+      },
     }),
     route({
       method: 'get',
