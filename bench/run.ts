@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   collection: () => import('./collection.js'),
   responsiveness: () => import('./responsiveness.js'),
   dmn: () => import('./dmn.js'),
+  migration: () => import('./migration.js'),
   operations: () => import('./operations.js'),
 };
 

@@ -56,6 +56,7 @@ import { BatchesService } from './batches/batches.service.js';
 import { BatchRunner } from './batches/batch-runner.js';
 import { BatchTypeRegistry } from './batches/batch-types.js';
 import { cancelBatchType, retryBatchType, setVariablesBatchType } from './batches/core-batch-types.js';
+import { migrateBatchType } from './batches/migrate-batch-type.js';
 import { JobsService } from './workflow/jobs.service.js';
 import { MessagesService } from './workflow/messages.service.js';
 import { SignalsService } from './workflow/signals.service.js';
@@ -214,6 +215,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   batchTypes.register(cancelBatchType(instances));
   batchTypes.register(retryBatchType(incidents));
   batchTypes.register(setVariablesBatchType(instanceVariables));
+  batchTypes.register(migrateBatchType(instanceOperations));
   const batchRunner = new BatchRunner(db, transactions, batchTypes, logger, {
     nodeId: config.nodeId,
     pollMs: Math.max(config.jobPollMs, 200),
@@ -289,6 +291,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     notifications,
     processes: marketingProcesses,
   };
+  instanceOperations.useBatches((input, actor) => services.batches.create({ type: 'migrate', ...input }, actor));
   await authorization.ensure();
   await services.billingRuns.failInterrupted();
   if (options.processes !== false) await deployCatalogue(services.deployments, logger);

@@ -6,6 +6,7 @@ import type { DeployedDefinition } from '../engine/pool/runner.js';
 import type { EngineState } from '../engine/runtime.js';
 import { StepContext, type Variables } from '../engine/step-context.js';
 import { instanceOperable, type InstanceOperation } from '../access/instance-operable.js';
+import type { InstanceAccessRow, RowRule } from '../access/rule.js';
 import { auditInTransaction } from '../identity/audit.service.js';
 import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
@@ -56,7 +57,27 @@ interface CompiledPlan extends MigrationPlan {
 }
 
 /** The compiled plan for an instance's source version (memoized per migration call). */
-export type PlanResolver = (sourceDefinitionId: string) => Promise<CompiledPlan>;
+export type PlanResolver = (sourceDefinitionId: string, trx?: Db) => Promise<CompiledPlan>;
+
+/** The access rules an operation on instances asks (access/instance-readable, access/instance-operable). */
+export interface OperationRules {
+  readable: RowRule<InstanceAccessRow>;
+  operable: RowRule<InstanceAccessRow>;
+  operation: InstanceOperation;
+}
+
+/** Selections larger than this run as a batch (server/batches), not in the request. */
+export const MIGRATE_INLINE_MAX = 50;
+
+/** Hands a migration to the batch machinery; answers the batch's id. */
+export type MigrationBatchHandOff = (
+  input: {
+    instanceIds: string[];
+    reason: string;
+    params: { targetDefinitionId: string; mapping?: Record<string, string> | undefined };
+  },
+  actor: Actor,
+) => Promise<{ id: string }>;
 
 /** A refusal of one instance: its reason goes into `failed`, nothing of the instance changes. */
 class Refused extends Conflict {
@@ -81,18 +102,27 @@ export class InstanceOperationsService {
     private readonly authorization: Authorization,
   ) {}
 
+  /** The two access rules an operation asks, compiled once per actor (and per migration call). */
+  async rules(actor: Actor, operation: InstanceOperation): Promise<OperationRules> {
+    const [readable, operable] = await Promise.all([
+      this.visibility.instanceReadable(actor),
+      instanceOperable(this.authorization, actor, operation),
+    ]);
+    return { readable, operable, operation };
+  }
+
   /** An instance the actor may read (else 404) and operate on (else 403). */
-  private async check(actor: Actor, operation: InstanceOperation, row: InstanceRow): Promise<void> {
-    if (!(await this.visibility.instanceReadable(actor)).allows(row)) throw new NotFound('process instance', row.id);
-    if (!(await instanceOperable(this.authorization, actor, operation)).allows(row))
-      await this.authorization.require(actor, 'instance', operation, row.department_id);
+  private async check(actor: Actor, rules: OperationRules, row: InstanceRow): Promise<void> {
+    if (!rules.readable.allows(row)) throw new NotFound('process instance', row.id);
+    if (!rules.operable.allows(row))
+      await this.authorization.require(actor, 'instance', rules.operation, row.department_id);
   }
 
   /** Runs a modification as one step on the instance: all instructions or none. */
   async modify(id: string, body: ModificationBody, actor: Actor): Promise<ModificationResult> {
     return this.transactions.run(async (scope) => {
       const locked = await this.executor.lock(scope, id);
-      await this.check(actor, 'modify', locked.instance);
+      await this.check(actor, await this.rules(actor, 'modify'), locked.instance);
       const before = activeElements(locked.instance.state);
       const elements = locked.definition.meta.elements;
       const variables: Variables = {};
@@ -179,17 +209,14 @@ export class InstanceOperationsService {
     sourceDefinitionId: string,
     targetDefinitionId: string,
     overrides: Record<string, string> = {},
+    trx: Db = this.db,
   ): Promise<CompiledPlan> {
-    const [sourceRow, targetRow] = await Promise.all([
-      this.definitions.byId(sourceDefinitionId),
-      this.definitions.byId(targetDefinitionId),
-    ]);
+    const sourceRow = await this.definitions.byId(sourceDefinitionId, trx);
+    const targetRow = await this.definitions.byId(targetDefinitionId, trx);
     if (!sourceRow) throw new NotFound('process definition', sourceDefinitionId);
     if (!targetRow) throw new NotFound('process definition', targetDefinitionId);
-    const [source, target] = await Promise.all([
-      this.definitions.load(sourceDefinitionId),
-      this.definitions.load(targetDefinitionId),
-    ]);
+    const source = await this.definitions.load(sourceDefinitionId, trx);
+    const target = await this.definitions.load(targetDefinitionId, trx);
     const sourceShapes = elementShapes(source.serializedContext);
     const targetShapes = elementShapes(target.serializedContext);
     const mapping: Record<string, string> = {};
@@ -237,12 +264,27 @@ export class InstanceOperationsService {
   async migrate(body: MigrateBody, actor: Actor): Promise<MigrateResult> {
     const target = await this.definitions.byId(body.targetDefinitionId);
     if (!target) throw new NotFound('process definition', body.targetDefinitionId);
+    const ids = [...new Set(body.instanceIds)];
+    if (ids.length > MIGRATE_INLINE_MAX && this.batchHandOff) {
+      // Checked here so a bad mapping is a 400 now, not a failure of every item later.
+      await this.compilePlanForAny(ids[0]!, body);
+      const batch = await this.batchHandOff(
+        {
+          instanceIds: ids,
+          reason: body.reason || `migration to version ${target.version}`,
+          params: { targetDefinitionId: body.targetDefinitionId, mapping: body.mapping },
+        },
+        actor,
+      );
+      return { migrated: [], failed: [], batchId: batch.id };
+    }
     const planFor = this.planResolver(body.targetDefinitionId, body.mapping);
+    const rules = await this.rules(actor, 'migrate');
     const migrated: string[] = [];
     const failed: MigrateResult['failed'] = [];
-    for (const id of [...new Set(body.instanceIds)]) {
+    for (const id of ids) {
       try {
-        await this.migrateInstance(id, planFor, actor, body.reason);
+        await this.migrateInstance(id, planFor, actor, body.reason, rules);
         migrated.push(id);
       } catch (err) {
         // Bad input (an unknown element in the mapping) is the caller's error, not the instance's.
@@ -254,13 +296,29 @@ export class InstanceOperationsService {
     return { migrated, failed, batchId: null };
   }
 
+  private batchHandOff: MigrationBatchHandOff | null = null;
+
+  /** Large selections go to the batch machinery once the platform has built it. */
+  useBatches(handOff: MigrationBatchHandOff): void {
+    this.batchHandOff = handOff;
+  }
+
+  /** The plan from the first instance's version, for checking a mapping before a batch is made. */
+  private async compilePlanForAny(instanceId: string, body: MigrateBody): Promise<void> {
+    const row = await this.db('process_instances')
+      .where({ id: instanceId })
+      .first<{ definition_id: string }>('definition_id');
+    if (row) await this.compilePlan(row.definition_id, body.targetDefinitionId, body.mapping);
+  }
+
   /** The plans of one migration call, compiled once per source version the selection holds. */
   planResolver(targetDefinitionId: string, mapping?: Record<string, string>): PlanResolver {
     const plans = new Map<string, Promise<CompiledPlan>>();
-    return (sourceId) => {
+    // Read in the caller's transaction: on the embedded database it holds the one connection.
+    return (sourceId, trx) => {
       let plan = plans.get(sourceId);
       if (!plan) {
-        plan = this.compilePlan(sourceId, targetDefinitionId, mapping);
+        plan = this.compilePlan(sourceId, targetDefinitionId, mapping, trx);
         plans.set(sourceId, plan);
       }
       return plan;
@@ -271,8 +329,14 @@ export class InstanceOperationsService {
    * Migrates one instance to the plan's target version in a transaction of its own. Throws an
    * AppError with the reason when it refuses; the instance is then unchanged.
    */
-  migrateInstance(id: string, plans: PlanResolver, actor: Actor, reason?: string): Promise<void> {
-    return this.transactions.run((scope) => this.migrateIn(scope, id, plans, actor, reason));
+  migrateInstance(
+    id: string,
+    plans: PlanResolver,
+    actor: Actor,
+    reason?: string,
+    rules?: OperationRules,
+  ): Promise<void> {
+    return this.transactions.run((scope) => this.migrateIn(scope, id, plans, actor, reason, rules));
   }
 
   /** `migrateInstance` inside the caller's transaction (a batch item's). */
@@ -282,13 +346,14 @@ export class InstanceOperationsService {
     planFor: PlanResolver,
     actor: Actor,
     reason?: string,
+    rules?: OperationRules,
   ): Promise<void> {
     {
       const locked = await this.executor.lock(scope, id);
       const instance = locked.instance;
-      await this.check(actor, 'migrate', instance);
+      await this.check(actor, rules ?? (await this.rules(actor, 'migrate')), instance);
       if (instance.status !== 'running') throw new Refused(`the instance is ${instance.status}`);
-      const plan = await planFor(instance.definition_id);
+      const plan = await planFor(instance.definition_id, scope.trx);
       if (instance.definition_id === plan.target.id) throw new Refused('the instance already runs the target version');
       const active = activeElements(instance.state);
       this.validate(plan, active);

@@ -258,6 +258,30 @@ describe.each(BACKENDS)('instance modification and migration (%s)', (backend) =>
       expect(done.status).toBe('completed');
     });
 
+    it('hands a selection of more than 50 instances to a migrate batch', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 51; i++) ids.push((await start(clerk, 'escalation', { departmentId: 'ZJ-HZ-XH' })).id);
+      const designer = await t.as('designer');
+      const next = await deploy(
+        designer,
+        fixture('timer-boundary.escalates.bpmn').replace('Do the work', 'Do the work (v2)'),
+      );
+      const res = await admin.post('/api/v1/process-instances/migrate', {
+        targetDefinitionId: next.id,
+        instanceIds: ids,
+        reason: 'new wording',
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.batchId).toBeTruthy();
+      await t.platform.batchRunner.drain();
+      const batch = await db()('batches')
+        .where({ id: res.body.batchId })
+        .first('type', 'succeeded', 'failed', 'status');
+      expect(batch).toMatchObject({ type: 'migrate', succeeded: 51, failed: 0, status: 'completed' });
+      const names = await db()('tasks').whereIn('instance_id', ids).where({ status: 'open' }).distinct('name');
+      expect(names).toEqual([{ name: 'Do the work (v2)' }]);
+    });
+
     it('refuses a migration whose mapping sends an active step to another kind of element', async () => {
       const { id } = await start(clerk, 'migrationDemo', {
         definitionId: v1.id,
