@@ -15,6 +15,7 @@ import {
   type IoMapping,
 } from './io-mapping.js';
 import { PlatformService } from './platform-service.js';
+import type { AsyncBoundary } from './async-continuation.js';
 import {
   DEFAULT_PROCESS_LIMITS,
   documentSizeFinding,
@@ -22,6 +23,7 @@ import {
   executableProcessFindings,
   messageFindings,
   processFindings,
+  readAsyncBoundary,
   SUPPORTED_TYPES,
   type CheckedElement,
   type ProcessLimits,
@@ -99,8 +101,13 @@ export interface DefinitionMeta {
   io?: Record<string, IoMapping>;
   /** call activity id → its camunda:in / camunda:out; absent on versions deployed before. */
   callMappings?: Record<string, CallVariableMappings>;
-  /** element id → camunda:failedJobRetryTimeCycle of the job that runs it (service, send, business rule). */
+  /**
+   * element id → camunda:failedJobRetryTimeCycle of the jobs that run it (its service or decision
+   * job, its async-continuation jobs).
+   */
   retryCycles?: Record<string, string>;
+  /** element id → its camunda:asyncBefore / asyncAfter (async-continuation.ts); absent when none has one. */
+  asyncBoundaries?: Record<string, AsyncBoundary>;
   /** element id of a signal start event of the process → signal name (absent before signals ran). */
   signalStarts?: Record<string, string>;
   /** element id of a signal throw or end event → the variables it passes along (its camunda:in). */
@@ -293,6 +300,8 @@ class Checker {
     if (element.$type === 'bpmn:CallActivity') (this.meta.callMappings ??= {})[id] = readCallMappings(element);
     const cycle = readRetryCycle(element);
     if (cycle) (this.meta.retryCycles ??= {})[id] = cycle;
+    const boundary = readAsyncBoundary(element);
+    if (boundary) (this.meta.asyncBoundaries ??= {})[id] = boundary;
   }
 
   private startEvent(element: ModdleElement): void {

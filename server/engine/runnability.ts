@@ -645,25 +645,73 @@ export const PARENT_BUSINESS_KEY = /^[$#]\{\s*execution\.processBusinessKey\s*\}
 /** Elements that run as a job of their own (the service job is their transaction boundary). */
 const JOB_ELEMENTS = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask']);
 
+const ASYNC_FIELDS = ['asyncBefore', 'async', 'asyncAfter'] as const;
+
 /**
- * camunda:asyncBefore on a service, send or business rule task is what the runtime always does:
- * the step commits before the call and a job makes it, retried and raising its incident there.
- * Elsewhere, and camunda:asyncAfter, the runtime keeps no job boundary and refuses the attribute.
- * camunda:failedJobRetryTimeCycle shapes that job's retries, held to the timer interval limit.
+ * An element's camunda:asyncBefore (or its older name camunda:async) and camunda:asyncAfter: the
+ * transaction boundaries an async-continuation job continues from (engine/async-continuation.ts).
+ */
+export function readAsyncBoundary(element: CheckedElement): { before?: true; after?: true } | null {
+  const before = element.asyncBefore === true || element.async === true;
+  const after = element.asyncAfter === true;
+  if (!before && !after) return null;
+  return { ...(before ? { before: true as const } : {}), ...(after ? { after: true as const } : {}) };
+}
+
+function isStartOfEventSubProcess(element: CheckedElement): boolean {
+  const parent = element.$parent as CheckedElement | undefined;
+  return element.$type === 'bpmn:StartEvent' && parent?.$type === 'bpmn:SubProcess' && parent.triggeredByEvent === true;
+}
+
+/** Read from the container's sequence flows: `incoming` is not filled in by every parse. */
+function followsEventGateway(element: CheckedElement): boolean {
+  const flows = children((element.$parent as CheckedElement | undefined)?.flowElements);
+  return flows.some(
+    (flow) =>
+      flow.$type === 'bpmn:SequenceFlow' &&
+      flow.targetRef === element &&
+      (flow.sourceRef as CheckedElement | undefined)?.$type === 'bpmn:EventBasedGateway',
+  );
+}
+
+/** Why camunda:<field> cannot be a boundary on this element, or nothing (Camunda 7.24 allows it on every flow node). */
+function asyncRefusal(element: CheckedElement, field: (typeof ASYNC_FIELDS)[number]): LintMessageCode | null {
+  const type = element.$type;
+  if (type === 'bpmn:BoundaryEvent') return 'async.boundary-event';
+  if (isStartOfEventSubProcess(element) || (type === 'bpmn:SubProcess' && element.triggeredByEvent === true))
+    return 'async.event-subprocess';
+  if (type === 'bpmn:EventBasedGateway' || (field !== 'asyncAfter' && followsEventGateway(element)))
+    return 'async.event-gateway';
+  const triggered = children(element.eventDefinitions).some(
+    (d) => d.$type === 'bpmn:MessageEventDefinition' || d.$type === 'bpmn:SignalEventDefinition',
+  );
+  if (type === 'bpmn:StartEvent' && field !== 'asyncAfter' && triggered) return 'async.message-start';
+  return null;
+}
+
+/**
+ * camunda:asyncBefore / asyncAfter are transaction boundaries: the step commits there and an
+ * async-continuation job runs on, retried and raising its incident at the element. Refused where
+ * the element must be listening when it is reached (boundary events, event sub-processes, message
+ * starts, events after an event-based gateway) and per iteration of a multi-instance.
+ * camunda:failedJobRetryTimeCycle shapes the retries of the element's jobs, held to the timer
+ * interval limit.
  */
 function asyncFindings(element: CheckedElement, limits: ProcessLimits): RuleFinding[] {
   const found: RuleFinding[] = [];
-  const isJob = JOB_ELEMENTS.has(element.$type);
-  for (const field of ['asyncBefore', 'async', 'asyncAfter'] as const) {
+  for (const field of ASYNC_FIELDS) {
     if (element[field] !== true) continue;
-    if (field !== 'asyncAfter' && isJob) continue;
-    found.push(
-      finding('supported-elements', 'async.unsupported', { field, type: element.$type.replace('bpmn:', '') }, [field]),
-    );
+    const code = asyncRefusal(element, field);
+    if (code) found.push(finding('supported-elements', code, { field }, [field]));
+  }
+  const loop = element.loopCharacteristics as CheckedElement | undefined;
+  for (const field of ASYNC_FIELDS) {
+    if (loop?.[field] === true)
+      found.push(finding('supported-elements', 'async.multi-instance', { field }, ['loopCharacteristics', field]));
   }
   const cycle = readRetryCycle(element);
   if (!cycle) return found;
-  if (!isJob) {
+  if (!JOB_ELEMENTS.has(element.$type) && !readAsyncBoundary(element)) {
     found.push(finding('supported-elements', 'retry-cycle.not-job', { type: element.$type.replace('bpmn:', '') }));
     return found;
   }

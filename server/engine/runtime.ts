@@ -3,6 +3,7 @@ import type { DefinitionMeta, SourceContext } from './definitions.js';
 import { evaluateIoValue, mappedVariables, type IoMapping } from './io-mapping.js';
 import { executionChain, SCOPES_STATE_KEY, VariableScopes, type LocalScopes } from './variable-scopes.js';
 import { applyModification, type ModificationInstruction } from './modification.js';
+import { asyncContinuationExtension, continueAt, remainingWaits, type AsyncWait } from './async-continuation.js';
 import {
   DEFAULT_STEP_LIMITS,
   StepContext,
@@ -33,6 +34,8 @@ export type Command =
   | { kind: 'signal'; executionId: string; payload?: Variables; calledResult?: boolean }
   | { kind: 'fire-timer'; executionId: string }
   | { kind: 'service-result'; executionId: string; result: ServiceResult }
+  /** An async-continuation job: the activity waiting at its boundary runs on (async-continuation.ts). */
+  | { kind: 'continue'; executionId: string }
   /** Process instance modification (modification.ts): cancel and start activities, all or nothing. */
   | { kind: 'modify'; instructions: ModificationInstruction[] };
 
@@ -85,6 +88,8 @@ export interface StepOutcome {
   timers: { executionId: string; elementId: string; dueAt: Date }[];
   /** `locals`: what the call sees besides the instance's variables (input parameters). */
   serviceRequests: { executionId: string; elementId: string; locals?: Variables }[];
+  /** Boundaries (camunda:asyncBefore/asyncAfter) activities wait at: each becomes an async-continuation job. */
+  continuations: AsyncWait[];
   /** The instance's variables after the step; absent when the step was cut short (a runaway). */
   variables?: Variables;
   /** Signals the step threw (throw and end events), to broadcast beyond this instance. */
@@ -235,6 +240,13 @@ async function runCommand(
     case 'service-result':
       // Delivered only now that resume() has re-attached every listener (boundary events included).
       return context.deliverServiceResult(command.executionId);
+    case 'continue': {
+      const postponed = execution ? allPostponed(execution.getPostponed()) : [];
+      return continueAt(
+        context,
+        postponed.find((a) => a.executionId === command.executionId),
+      );
+    }
     case 'modify':
       applyModification(engine as never, sourceContext, command.instructions);
       return true;
@@ -290,6 +302,7 @@ export function runawayOutcome(state: EngineState | null, runaway: RunawayStep):
     waiting: [],
     timers: [],
     serviceRequests: [],
+    continuations: [],
     signals: [],
     history: [],
     runaway,
@@ -313,6 +326,7 @@ export async function executeStep(
   const savedScopes = state?.[SCOPES_STATE_KEY] as LocalScopes | undefined;
   if (savedScopes) context.scopes = new VariableScopes(context.variables, structuredClone(savedScopes));
   const io = definition.meta.io;
+  context.asyncBoundaries = definition.meta.asyncBoundaries ?? {};
   if (command.kind === 'service-result') context.provideServiceResult(command.executionId, command.result);
 
   const history: HistoryEvent[] = [];
@@ -358,6 +372,7 @@ export async function executeStep(
     scripts: { register() {}, getScript() {} },
     Logger: quietLogger,
     platformStep: context,
+    ...(definition.meta.asyncBoundaries ? { extensions: { platformAsync: asyncContinuationExtension } } : {}),
   } as never);
   engine.on('error', (err: Error) => {
     engineError = err;
@@ -386,8 +401,12 @@ export async function executeStep(
   const postponed = engine.execution
     ? allPostponed((engine.execution as unknown as { getPostponed(): ActivityApi[] }).getPostponed())
     : [];
+  // An activity at its boundary has not started (asyncBefore) or has completed (asyncAfter).
+  const continuations = remainingWaits(context, postponed);
+  const atBoundary = new Set(continuations.map((w) => w.executionId));
   const waiting: WaitingActivity[] = [];
   for (const api of postponed) {
+    if (atBoundary.has(api.executionId)) continue;
     const wait = describeWait(api, definition.meta, messageWaits, context.scopes, signalWaits);
     if (wait) waiting.push(wait);
   }
@@ -419,6 +438,7 @@ export async function executeStep(
       const locals = context.serviceLocals(r.executionId);
       return locals ? { ...r, locals } : r;
     }),
+    continuations,
     variables: context.variables,
     signals,
     history,

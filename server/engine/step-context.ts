@@ -1,5 +1,6 @@
 import { resolveTemplate, isExpression, hasExpression, type Scope } from './expressions.js';
 import { executionChain, VariableScopes } from './variable-scopes.js';
+import type { AsyncBoundary, AsyncWait } from './async-continuation.js';
 
 export type Variables = Record<string, unknown>;
 
@@ -112,6 +113,10 @@ export class StepContext {
   private stopEngine: (() => void) | null = null;
   /** Set when the step overran a limit; the engine has been stopped and the command fails. */
   runaway: RunawayStep | null = null;
+  /** element id → its camunda:asyncBefore/asyncAfter (async-continuation.ts), from the definition. */
+  asyncBoundaries: Record<string, AsyncBoundary> = {};
+  /** execution id → the boundary that activity waits at (async-continuation.ts). */
+  readonly asyncWaits = new Map<string, AsyncWait>();
 
   constructor(
     readonly variables: Variables,

@@ -167,6 +167,7 @@ export class JobExecutor {
     try {
       if (job.type === 'service' && job.payload.decision) return await this.executeDecision(job);
       if (job.type === 'service') return await this.executeService(job);
+      if (job.type === 'async-continuation') return await this.executeContinuation(job);
       if (job.type === 'signal' || job.type === 'signal-start') return await this.executeSignal(job);
       const command: Command =
         job.type === 'timer'
@@ -301,10 +302,23 @@ export class JobExecutor {
     this.metrics.countJob(job.type, 'ok');
   }
 
+  /**
+   * camunda:asyncBefore / asyncAfter: the activity waiting at its boundary runs on in this job's
+   * step. Jobs of one instance never run at once (Camunda's exclusive jobs): the step holds the
+   * instance row's lock, so a second job of the instance waits for it.
+   */
+  private async executeContinuation(job: JobRow): Promise<void> {
+    await this.continueInstance(job, () => ({
+      command: { kind: 'continue', executionId: job.execution_id },
+      rollbackOnFailure: true,
+    }));
+    this.metrics.countJob(job.type, 'ok');
+  }
+
   /** Runs the job's step if the job still exists (a concurrent step may have removed it). */
   private async continueInstance(
     job: JobRow,
-    command: () => { command: Command; variables?: Variables },
+    command: () => { command: Command; variables?: Variables; rollbackOnFailure?: boolean },
     /** Written in the step's transaction when the step runs (a decision's history row). */
     alongside?: (trx: Db) => Promise<void>,
   ): Promise<void> {

@@ -2,7 +2,7 @@ import type { Db } from '../db/index.js';
 
 export interface JobRow {
   id: string;
-  type: 'timer' | 'service' | 'call-result' | 'signal' | 'signal-start';
+  type: 'timer' | 'service' | 'call-result' | 'async-continuation' | 'signal' | 'signal-start';
   instance_id: string;
   execution_id: string;
   element_id: string;

@@ -162,13 +162,29 @@ export const LINT_MESSAGES = {
     en: 'Call activity "{name}": {problem}',
     zh: '调用活动“{name}”：变量映射有误（{problem}）',
   },
-  'async.unsupported': {
-    en: '"{name}": camunda:{field} on a {type} is not supported; only service, send and business rule tasks run as jobs (asyncBefore there is what the platform does anyway): remove the attribute',
-    zh: '“{name}”：{type} 上的 camunda:{field} 不受支持；只有服务任务、发送任务和业务规则任务作为作业运行（其 asyncBefore 即平台的默认行为）：请删除该属性',
+  'async.boundary-event': {
+    en: '"{name}": camunda:{field} on a boundary event is not supported (it listens while its activity runs and cannot wait before or after firing); put camunda:asyncBefore on the first element after it',
+    zh: '“{name}”：不支持边界事件上的 camunda:{field}（边界事件在其活动运行期间监听，不能在触发前后等待）；请在其后的第一个元素上设置 camunda:asyncBefore',
+  },
+  'async.event-subprocess': {
+    en: '"{name}": camunda:{field} on an event sub-process or its start event is not supported (it must listen for its trigger); put camunda:asyncBefore on the first element after its start event',
+    zh: '“{name}”：不支持事件子流程或其开始事件上的 camunda:{field}（它必须监听触发）；请在其开始事件之后的第一个元素上设置 camunda:asyncBefore',
+  },
+  'async.message-start': {
+    en: '"{name}": camunda:asyncBefore on a message or signal start event is not supported (its message is delivered as the instance starts); use camunda:asyncAfter on it instead',
+    zh: '“{name}”：不支持消息或信号开始事件上的 camunda:asyncBefore（实例启动时即送达其消息）；请改为在其上设置 camunda:asyncAfter',
+  },
+  'async.event-gateway': {
+    en: '"{name}": camunda:{field} on an event-based gateway or on an event after one is not supported (the gateway must see its events waiting); put camunda:asyncAfter on the element before the gateway, or camunda:asyncBefore after the event',
+    zh: '“{name}”：不支持基于事件的网关或其后事件上的 camunda:{field}（网关必须看到其后事件处于等待）；请在网关之前的元素上设置 camunda:asyncAfter，或在事件之后设置 camunda:asyncBefore',
+  },
+  'async.multi-instance': {
+    en: '"{name}": camunda:{field} on multi-instance loop characteristics (a boundary for each iteration) is not supported; put camunda:asyncBefore / camunda:asyncAfter on the activity itself (before and after all iterations)',
+    zh: '“{name}”：不支持多实例循环特性上的 camunda:{field}（每次迭代一个边界）；请在活动本身上设置 camunda:asyncBefore / camunda:asyncAfter（所有迭代之前与之后）',
   },
   'retry-cycle.not-job': {
-    en: '"{name}": camunda:failedJobRetryTimeCycle on a {type} has no job to retry; put it on a service, send or business rule task',
-    zh: '“{name}”：{type} 上的 camunda:failedJobRetryTimeCycle 没有可重试的作业；请将其设在服务任务、发送任务或业务规则任务上',
+    en: '"{name}": camunda:failedJobRetryTimeCycle on a {type} has no job to retry; put it on a service, send or business rule task, or on an element with camunda:asyncBefore / camunda:asyncAfter',
+    zh: '“{name}”：{type} 上的 camunda:failedJobRetryTimeCycle 没有可重试的作业；请将其设在服务任务、发送任务、业务规则任务或设置了 camunda:asyncBefore / camunda:asyncAfter 的元素上',
   },
   'retry-cycle.invalid': {
     en: '"{name}": camunda:failedJobRetryTimeCycle "{value}" is neither R<n>/<duration> (e.g. R3/PT10M) nor a comma list of durations (e.g. PT10M,PT30M)',

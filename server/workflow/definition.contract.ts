@@ -69,8 +69,12 @@ export const definitionMetaSchema = z.object({
       }),
     )
     .optional(),
-  /** camunda:failedJobRetryTimeCycle per service, send or business rule task. */
+  /** camunda:failedJobRetryTimeCycle per element that runs jobs. */
   retryCycles: z.record(z.string(), z.string()).optional(),
+  /** camunda:asyncBefore / asyncAfter per element: where a step commits and an async-continuation job continues. */
+  asyncBoundaries: z
+    .record(z.string(), z.object({ before: z.literal(true).optional(), after: z.literal(true).optional() }))
+    .optional(),
   signalStarts: z.record(z.string(), z.string()).optional(),
   signalThrows: z
     .record(

@@ -210,11 +210,11 @@ export function toHistoryEntry(row: HistoryRow): HistoryEntry {
   };
 }
 
-/** Where an instance waits: an open task, a job (timer, service call), a message, an external task, a called process. */
+/** Where an instance waits: an open task, a job (timer, service call, async continuation), a message, an external task, a called process. */
 export const waitingActivitySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('user-task'), elementId: z.string(), executionId: z.string() }),
   z.object({
-    kind: z.enum(['timer', 'service']),
+    kind: z.enum(['timer', 'service', 'async-continuation']),
     elementId: z.string(),
     executionId: z.string(),
     dueAt: timestamp,

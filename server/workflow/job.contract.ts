@@ -7,7 +7,7 @@ import { iso, timestamp } from '../lib/contract.js';
  */
 export const jobSchema = z.object({
   id: z.guid(),
-  type: z.enum(['timer', 'service', 'call-result', 'signal', 'signal-start']),
+  type: z.enum(['timer', 'service', 'call-result', 'async-continuation', 'signal', 'signal-start']),
   elementId: z.string(),
   executionId: z.string(),
   dueAt: timestamp,

@@ -37,6 +37,11 @@ export interface PreparedCommand {
   variables?: Variables;
   /** The task this command completes (recorded as completed, not cancelled). */
   completedTaskId?: string;
+  /**
+   * A job's command that fails as a whole when the process fails in it (an async continuation):
+   * nothing of the step is kept, the job is retried and its incident raised at its element.
+   */
+  rollbackOnFailure?: boolean;
 }
 
 export interface StartParams {
@@ -198,6 +203,9 @@ export class StepExecutor {
       const at = 'executionId' in prepared.command ? prepared.command.executionId : '';
       throw new Conflict('NOT_WAITING', `nothing is waiting at execution ${at}`);
     }
+    // Camunda 7: a failure after an async continuation rolls back to its boundary.
+    if (prepared.rollbackOnFailure && outcome.status === 'failed')
+      throw new Error(outcome.error ?? 'the process failed');
     const now = new Date(this.clock());
     const updated: InstanceRow = {
       ...instance,

@@ -230,6 +230,50 @@ export class StepPersistence {
       );
       scope.dueJobs = true;
     }
+    this.continuations(scope, instance, definition, outcome, now);
+  }
+
+  /**
+   * Boundaries activities wait at (camunda:asyncBefore / asyncAfter, engine/async-continuation.ts)
+   * as jobs due now, retried by the element's camunda:failedJobRetryTimeCycle; the job of an
+   * activity no longer at its boundary (a boundary event or a modification took it) goes.
+   */
+  private continuations(
+    scope: TransactionScope,
+    instance: InstanceRow,
+    definition: DeployedDefinition,
+    outcome: StepOutcome,
+    now: Date,
+  ): void {
+    if (!definition.meta.asyncBoundaries) return;
+    const trx = scope.trx;
+    const ids = outcome.continuations.map((c) => c.executionId);
+    const stale = trx('jobs').where({ instance_id: instance.id, type: 'async-continuation' });
+    scope.batch.add((ids.length ? stale.whereNotIn('execution_id', ids) : stale).delete());
+    if (ids.length === 0) return;
+    scope.batch.add(
+      trx('jobs')
+        .insert(
+          outcome.continuations.map((c) => ({
+            id: randomUUID(),
+            type: 'async-continuation',
+            instance_id: instance.id,
+            execution_id: c.executionId,
+            element_id: c.elementId,
+            due_at: now,
+            ...retriesOf(definition, c.elementId),
+            payload: toJson({
+              boundary: c.boundary,
+              ...(definition.meta.retryCycles?.[c.elementId]
+                ? { retryCycle: definition.meta.retryCycles[c.elementId] }
+                : {}),
+            }),
+          })),
+        )
+        .onConflict(['instance_id', 'type', 'execution_id'])
+        .ignore(),
+    );
+    scope.dueJobs = true;
   }
 
   /**

@@ -25,6 +25,7 @@ port.on('message', (request: EngineRequest) => {
       waiting: [],
       timers: [],
       serviceRequests: [],
+      continuations: [],
       signals: [],
       history: [],
       runaway: null,
