@@ -22,6 +22,7 @@ import * as externalTasks from './20261205_04_external_tasks.js';
 import * as externalNames from './20261205_05_external_names.js';
 import * as instanceOperations from './20261206_11_instance_operations.js';
 import * as signalSubscriptions from './20261206_21_signal_subscriptions.js';
+import * as instanceSearchOrder from './20261206_12_instance_search_order.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -51,6 +52,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261205_05_external_names': externalNames,
   '20261206_11_instance_operations': instanceOperations,
   '20261206_21_signal_subscriptions': signalSubscriptions,
+  '20261206_12_instance_search_order': instanceSearchOrder,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

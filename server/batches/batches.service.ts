@@ -7,7 +7,7 @@ import type { Authorization } from '../identity/authorization.js';
 import { auditInTransaction } from '../identity/audit.service.js';
 import { departmentScope, inDepartments } from '../access/department-subtree.js';
 import type { PermissionObject } from '../../permissions/roles.js';
-import { applyInstanceSearch } from '../workflow/instance-search.js';
+import { applyInstanceSearch, customersNamed, waitingTables } from '../workflow/instance-search.js';
 import { mapPage, page, type Page, type PageRequest } from '../workflow/paging.js';
 import type { Transactions } from '../workflow/transactions.js';
 import type { Visibility } from '../workflow/visibility.js';
@@ -188,7 +188,12 @@ export class BatchesService {
         );
       return wanted;
     }
-    applyInstanceSearch(q, input.filter ?? {}, { now: this.now(), tree: await this.authorization.tree() });
+    applyInstanceSearch(q, input.filter ?? {}, {
+      now: this.now(),
+      tree: await this.authorization.tree(),
+      customerIds: await customersNamed(this.db, input.filter?.customer),
+      waitingTables: await waitingTables(this.db, input.filter?.currentElementId),
+    });
     return q
       .orderBy([{ column: 'started_at' }, { column: 'id' }])
       .limit(MAX_BATCH_INSTANCES)

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Db } from '../db/index.js';
 import type { DepartmentTree } from '../identity/departments.js';
 import { Invalid } from '../lib/errors.js';
 import type { InstanceSearch, InstanceSortKey } from './instance.contract.js';
@@ -22,7 +23,7 @@ function likePrefix(text: string): string {
 export function applyInstanceSearch(
   q: Knex.QueryBuilder,
   filter: Partial<InstanceSearch>,
-  context: { now: Date; tree: DepartmentTree },
+  context: { now: Date; tree: DepartmentTree; customerIds?: string[]; waitingTables?: WaitTable[] },
 ): void {
   if (filter.definitionKey) void q.where('definition_key', filter.definitionKey);
   if (filter.definitionVersion !== undefined) void q.where('definition_version', filter.definitionVersion);
@@ -39,8 +40,8 @@ export function applyInstanceSearch(
   if (filter.businessKey) void q.where('business_key', filter.businessKey);
   if (filter.businessKeyStartsWith)
     void q.whereRaw('lower(business_key) like ?', [likePrefix(filter.businessKeyStartsWith)]);
-  if (filter.customer) customerFilter(q, filter.customer);
-  if (filter.currentElementId) waitingAt(q, filter.currentElementId);
+  if (filter.customer) customerFilter(q, filter.customer, context.customerIds ?? []);
+  if (filter.currentElementId) waitingAt(q, filter.currentElementId, context.waitingTables ?? []);
   if (filter.departmentId) {
     const department = context.tree.get(filter.departmentId);
     if (!department)
@@ -56,46 +57,83 @@ export function applyInstanceSearch(
   if (filter.endedBefore) void q.where('ended_at', '<', filter.endedBefore);
 }
 
-/** The search's order: the chosen column, then id so that pages never overlap; empty values last. */
+/**
+ * The search's order: the chosen column, then id in the same direction so that pages never
+ * overlap and one index (column, id) serves both directions. Empty values sort as PostgreSQL
+ * puts them (last ascending, first descending): asking otherwise would not use the index.
+ */
 export function orderInstanceSearch(q: Knex.QueryBuilder, filter: Pick<InstanceSearch, 'sortBy' | 'sortOrder'>): void {
   const column = SORT_COLUMNS[filter.sortBy];
   void q.orderBy([
-    { column, order: filter.sortOrder, nulls: 'last' },
+    { column, order: filter.sortOrder },
     { column: 'id', order: filter.sortOrder },
   ]);
+}
+
+/**
+ * The customers a search term names (account number or the start of their name), looked up
+ * first: a short list of ids keeps the instance query to index lookups.
+ */
+export async function customersNamed(db: Db, term: string | undefined): Promise<string[]> {
+  if (!term) return [];
+  const rows = await db('customers')
+    .where('account_no', term)
+    .orWhereRaw('lower(name) like ?', [likePrefix(term)])
+    .limit(500)
+    .select<{ id: string }[]>(db.raw('id::text as id'));
+  return rows.map((r) => r.id);
 }
 
 /**
  * An account number, a customer id, or the start of a customer's name: on the instance's own
  * customer columns (generated from its variables) or through the customers it names.
  */
-function customerFilter(q: Knex.QueryBuilder, term: string): void {
-  const prefix = likePrefix(term);
+function customerFilter(q: Knex.QueryBuilder, term: string, customerIds: string[]): void {
   void q.where((w) => {
     void w
       .where('account_no', term)
-      .orWhere('customer_id', term)
-      .orWhereRaw('lower(customer_name) like ?', [prefix])
-      .orWhereIn('customer_id', (sub) => {
-        void sub
-          .from('customers')
-          .select(sub.client.raw('id::text'))
-          .where('account_no', term)
-          .orWhereRaw('lower(name) like ?', [prefix])
-          .limit(500);
-      });
+      .orWhereIn('customer_id', [term, ...customerIds])
+      .orWhereRaw('lower(customer_name) like ?', [likePrefix(term)]);
   });
 }
 
+/** Where an instance can wait at an element: the table and, for tasks, only the open ones. */
+const WAITS = [
+  { table: 'tasks', open: true },
+  { table: 'jobs', open: false },
+  { table: 'message_subscriptions', open: false },
+  { table: 'external_tasks', open: false },
+] as const;
+export type WaitTable = (typeof WAITS)[number]['table'];
+
+/**
+ * The tables where something waits at this element (a user task's id is only ever in tasks),
+ * looked up first: one subquery over one table has estimates the planner can trust, so a page
+ * of the newest walks the instances' order and probes, instead of joining every waiting row.
+ */
+export async function waitingTables(db: Db, elementId: string | undefined): Promise<WaitTable[]> {
+  if (!elementId) return [];
+  const found = await Promise.all(
+    WAITS.map(async (w) => {
+      const q = db(w.table).where({ element_id: elementId }).first<{ one: number } | undefined>(db.raw('1 as one'));
+      if (w.open) void q.where({ status: 'open' });
+      return (await q) ? w.table : null;
+    }),
+  );
+  return found.filter((t): t is WaitTable => t !== null);
+}
+
 /** Instances waiting at an element: an open task, a job (timer, service call), a message, an external task. */
-function waitingAt(q: Knex.QueryBuilder, elementId: string): void {
-  void q.whereIn('id', (sub) => {
-    void sub
-      .from('tasks')
-      .select('instance_id')
-      .where({ status: 'open', element_id: elementId })
-      .unionAll((u) => void u.from('jobs').select('instance_id').where({ element_id: elementId }))
-      .unionAll((u) => void u.from('message_subscriptions').select('instance_id').where({ element_id: elementId }))
-      .unionAll((u) => void u.from('external_tasks').select('instance_id').where({ element_id: elementId }));
+function waitingAt(q: Knex.QueryBuilder, elementId: string, tables: WaitTable[]): void {
+  if (tables.length === 0) {
+    void q.whereRaw('false');
+    return;
+  }
+  void q.where((w) => {
+    for (const table of tables)
+      void w.orWhereIn('id', (sub) => {
+        void sub.from(table).select('instance_id').where({ element_id: elementId });
+        if (table === 'tasks') void sub.where({ status: 'open' });
+      });
   });
 }

@@ -4,7 +4,7 @@ import type { Actor } from '../lib/actor.js';
 import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import type { DefinitionStore } from './definitions.repository.js';
 import { INSTANCE_SUMMARY_COLUMNS, lockInstance } from './instances.repository.js';
-import { applyInstanceSearch, orderInstanceSearch } from './instance-search.js';
+import { applyInstanceSearch, customersNamed, orderInstanceSearch, waitingTables } from './instance-search.js';
 import { mapPage, page, type Page, type PageRequest } from './paging.js';
 import {
   INSTANCE_TASK_COLUMNS,
@@ -231,7 +231,12 @@ export class InstancesService {
     const now = this.executor.now();
     const query = this.db('process_instances').select(INSTANCE_SUMMARY_COLUMNS);
     query.where(await this.readable(actor));
-    applyInstanceSearch(query, filter, { now, tree: await this.authorization.tree() });
+    applyInstanceSearch(query, filter, {
+      now,
+      tree: await this.authorization.tree(),
+      customerIds: await customersNamed(this.db, filter.customer),
+      waitingTables: await waitingTables(this.db, filter.currentElementId),
+    });
     orderInstanceSearch(query, { sortBy: filter.sortBy ?? 'startedAt', sortOrder: filter.sortOrder ?? 'desc' });
     return mapPage(await page<InstanceSummaryRow>(query, request), (row) => toInstance(row, now));
   }

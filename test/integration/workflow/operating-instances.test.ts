@@ -251,8 +251,9 @@ describe.each(BACKENDS)('operating instances: search, actions, incidents, batche
     expect((await clerk.post('/api/v1/batches', { type: 'cancel', reason: 'x', filter: {} })).status).toBe(403);
     expect((await leader.post('/api/v1/batches', { type: 'cancel', filter: {} })).status).toBe(400);
     expect((await leader.post('/api/v1/batches', { type: 'explode', reason: 'x', filter: {} })).status).toBe(400);
+    // the migrate type (registered by instance migration) checks its own params
     const migrate = await leader.post('/api/v1/batches', { type: 'migrate', reason: 'x', filter: {}, params: {} });
-    expect(migrate.body.code).toBe('BATCH_TYPE_UNAVAILABLE');
+    expect(migrate.status).toBe(400);
     const refused = await leader.post('/api/v1/batches', {
       type: 'cancel',
       reason: 'x',
