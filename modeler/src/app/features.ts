@@ -9,6 +9,7 @@ import { versionMessages, versionRoutes } from '../features/designer/versions/ro
 import { decisionMessages, decisionRoutes } from '../features/designer/decisions/routes';
 import * as monitor from '../features/monitor';
 import * as notifications from '../features/notifications';
+import * as operations from '../features/operations';
 
 /**
  * Every feature of the app, one line each (modeler/README.md "How to add a feature"). The order
@@ -18,6 +19,7 @@ export const features: { routes: AppRoute[]; messages: MessageBundle }[] = [
   { routes: worklist.routes, messages: worklistMessages },
   { routes: designer.routes, messages: designer.messages },
   { routes: monitor.routes, messages: monitor.messages },
+  { routes: operations.routes, messages: operations.messages },
   { routes: notifications.routes, messages: notifications.messages },
   { routes: admin.routes, messages: adminMessages },
   { routes: versionRoutes, messages: versionMessages },

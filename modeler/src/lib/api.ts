@@ -126,6 +126,7 @@ export const api = {
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   put: <T>(path: string, body?: unknown, init?: { keepalive?: boolean }) =>
     request<T>('PUT', path, body ?? {}, undefined, init),
+  patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body ?? {}),
   delete: <T>(path: string, body?: unknown) => request<T>('DELETE', path, body),
   /** multipart upload (attachments) */
   upload: <T>(path: string, form: FormData) => request<T>('POST', path, form),

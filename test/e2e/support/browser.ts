@@ -75,7 +75,8 @@ export async function newUserPage(
     await page.getByLabel(labels.u).fill(username);
     await page.getByLabel(labels.p).fill(options.password ?? 'demo1234');
     await page.getByRole('button', { name: labels.s, exact: true }).click();
-    await page.getByRole('navigation').waitFor();
+    // the shell's navigation (a page may have navigations of its own)
+    await page.getByRole('navigation', { name: locale === 'zh' ? '主导航' : 'Main navigation' }).waitFor();
   } catch (err) {
     throw await pageFailure(page, `login-failed-${username}`, `login as ${username} failed`, err);
   }
