@@ -1,4 +1,4 @@
-import { addDays, compareDates } from '../../domain/calendar/index.js';
+import { addDays, compareDates, endOfShanghaiDay } from '../../domain/calendar/index.js';
 import { shiftPeriod } from '../../marketing/billing-periods.js';
 import { daysInMonth } from '../../domain/billing/dates.js';
 
@@ -55,4 +55,15 @@ export function dueDateFor(method: DueDateMethod, facts: DueDateFacts, minDays =
   })();
   const earliest = addDays(facts.issuedOn, minDays);
   return compareDates(contract, earliest) < 0 ? earliest : contract;
+}
+
+/**
+ * The end (Asia/Shanghai) of the last day a bill of `period` can be issued and still leave the
+ * customer MIN_DAYS_TO_PAY before the demo contracts' due date (DOMAIN.md §6): the 8th of the next
+ * month. A bill issued later is given more time than the contract says, so cash comes in late —
+ * this is the deadline of the monthly-billing run and of each held bill's audit.
+ */
+export function issueByOf(period: string): Date {
+  const contractDue = dueDateFor(DEFAULT_DUE_DATE_METHOD, { period, issuedOn: `${period}-01` }, 0);
+  return endOfShanghaiDay(addDays(contractDue, -MIN_DAYS_TO_PAY));
 }

@@ -9,7 +9,7 @@ import { applyCredit, lockAccount } from '../../marketing/ledger.js';
 import type { TariffDefinition } from '../../domain/tariffs/index.js';
 import type { ServiceDefinition } from '../../services/registry.js';
 import { required, str, type ProcessContext } from '../context.js';
-import { DEFAULT_DUE_DATE_METHOD, dueDateFor } from './due-date.js';
+import { DEFAULT_DUE_DATE_METHOD, dueDateFor, issueByOf } from './due-date.js';
 import { inSubtree } from '../../access/department-subtree.js';
 
 /** Bill-audit instances a dispatch call starts; the process calls again while more remain. */
@@ -92,6 +92,8 @@ export async function billAuditVariables(ctx: Pick<ProcessContext, 'db'>, billId
       auditFlags: flags,
       auditRules: flags.map((f) => `${f.rule} ${f.code}`).join('; '),
       history: await consumptionHistory(ctx, bill.customer_id, bill.period),
+      // The process's deadline (bill-audit.bpmn dueDate).
+      issueBy: issueByOf(bill.period).toISOString(),
     },
   };
 }
@@ -105,9 +107,10 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
   return [
     {
       name: 'billingReadingsCheck',
-      description: 'Counts the meters in the department that have no reading for the period yet.',
+      description:
+        "Counts the meters in the department that have no reading for the period yet, and sets the run's deadline (issueBy).",
       inputs: ['period'],
-      outputs: ['readingsExpected', 'readingsMissing', 'missingMeters'],
+      outputs: ['readingsExpected', 'readingsMissing', 'missingMeters', 'issueBy'],
       async handler(call) {
         const period = required(call.variables, 'period');
         const path = await departmentPath(ctx, call.departmentId ?? 'HQ');
@@ -131,6 +134,8 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
           readingsExpected: row?.expected ?? 0,
           readingsMissing: row?.missing ?? 0,
           missingMeters: row?.sample ?? [],
+          // The process's deadline (monthly-billing.bpmn dueDate).
+          issueBy: issueByOf(period).toISOString(),
         };
       },
     },

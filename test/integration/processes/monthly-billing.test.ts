@@ -70,7 +70,10 @@ describe.each(BACKENDS)('monthly billing: read, calculate, audit, issue (%s)', (
     runInstance = started.id;
     await drain();
     const task = await eventually(() => taskAt(tech, runInstance, 'MR_SUPPLEMENT'), 10_000, 'the supplement task');
-    const vars = (await instance(leader, runInstance)).variables;
+    const run = await instance(leader, runInstance);
+    // due by the end of 8 August: a July bill issued later misses the 15 August contract date with 7 days to pay
+    expect(run).toMatchObject({ dueAt: '2024-08-08T15:59:59.999Z', overdue: false });
+    const vars = run.variables;
     expect(vars).toMatchObject({ readingsExpected: 4, readingsMissing: 1 });
     expect(vars.missingMeters).toHaveLength(1);
     // when the technician reads the meter and completes the task
@@ -109,7 +112,9 @@ describe.each(BACKENDS)('monthly billing: read, calculate, audit, issue (%s)', (
     const task = (await taskAt(auditor, audit.id, 'BILL_AUDIT'))!;
     expect(task).toBeTruthy();
     expect(task.dueAt).toBeTruthy();
-    const vars = (await instance(auditor, audit.id)).variables;
+    const held = await instance(auditor, audit.id);
+    expect(held).toMatchObject({ dueAt: '2024-08-08T15:59:59.999Z', overdue: false });
+    const vars = held.variables;
     expect(vars.billId).toBe((await bill(c.idle!.id)).id);
     expect(vars.auditRules).toContain('ZERO_CONSUMPTION');
     expect(vars.auditFlags[0]).toMatchObject({ rule: 10, code: 'ZERO_CONSUMPTION' });
@@ -150,8 +155,17 @@ describe.each(BACKENDS)('monthly billing: read, calculate, audit, issue (%s)', (
     await drain();
     const fix = (await eventually(() => taskAt(tech, audit.id, 'MR_CORRECT'), 10_000))!;
     await tech.post(`/api/v1/tasks/${fix.id}/claim`);
-    // a week later the correction arrives: the due date keeps 7 days to pay
+    // a week later the correction arrives: the audit is past its deadline and reported overdue
     clock.set('2024-08-12T10:00:00+08:00');
+    expect(await instance(auditor, audit.id)).toMatchObject({ dueAt: '2024-08-08T15:59:59.999Z', overdue: true });
+    const overdue = await auditor.get('/api/v1/process-instances?definitionKey=bill-audit&overdue=true');
+    expect(overdue.status, JSON.stringify(overdue.body)).toBe(200);
+    expect(overdue.body.items.map((i: { id: string }) => i.id)).toEqual([audit.id]);
+    expect(await t.platform.services.monitoring.alerts.scan()).toBeGreaterThanOrEqual(1);
+    const alerts = await leader.get('/api/v1/monitoring/alerts?definitionKey=bill-audit');
+    expect(alerts.status, JSON.stringify(alerts.body)).toBe(200);
+    expect(alerts.body.instances).toEqual([expect.objectContaining({ instanceId: audit.id, kind: 'breached' })]);
+    // and the bill, issued now, keeps 7 days to pay
     const corrected = await tech.post(`/api/v1/tasks/${fix.id}/complete`, {
       variables: { correctedReading: 5100, readingNote: '抄表员误抄，现场示数5100' },
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueDateFor, type DueDateMethod } from '../../../server/processes/billing/due-date.js';
+import { dueDateFor, issueByOf, type DueDateMethod } from '../../../server/processes/billing/due-date.js';
 
 describe('dueDateFor: the contract due-date methods (DOMAIN.md §6)', () => {
   const july = { period: '2024-07', issuedOn: '2024-08-01', readOn: '2024-07-28' };
@@ -31,6 +31,23 @@ describe('dueDateFor: the contract due-date methods (DOMAIN.md §6)', () => {
 
   it('reads the reading day as the period’s last day when it is not known', () => {
     expect(dueDateFor({ method: 'reading-day-plus', days: 15 }, { period: '2024-07', issuedOn: '2024-08-01' })).toBe(
+      '2024-08-15',
+    );
+  });
+});
+
+describe("issueByOf: the deadline of a period's billing and audits", () => {
+  it.each([
+    ['2024-07', '2024-08-08T15:59:59.999Z'],
+    // across a year end
+    ['2024-12', '2025-01-08T15:59:59.999Z'],
+  ])('%s bills are issued by the end of the 8th of the next month (Asia/Shanghai)', (period, issueBy) => {
+    expect(issueByOf(period).toISOString()).toBe(issueBy);
+  });
+
+  it('leaves exactly 7 days to pay before the contract due date', () => {
+    const issuedOn = '2024-08-08';
+    expect(dueDateFor({ method: 'fixed-day', day: 15, month: 'next' }, { period: '2024-07', issuedOn })).toBe(
       '2024-08-15',
     );
   });
