@@ -17,7 +17,25 @@ function withDecisionRefVersionTag(pkg: typeof camundaPackage): typeof camundaPa
   return { ...pkg, types } as typeof camundaPackage;
 }
 
-export const moddlePackages = { camunda: withDecisionRefVersionTag(camundaPackage) };
+/**
+ * Camunda 7's parser ignores attributes it does not read, and Camunda tools have written
+ * `camunda:historyTimeToLive` on bpmn:definitions as well as on the process (the camunda-bpm-
+ * examples do): declared here so such a file reads as Camunda reads it. Only the process's value
+ * means anything there.
+ */
+function withDefinitionsHistoryTimeToLive(pkg: typeof camundaPackage): typeof camundaPackage {
+  const type = {
+    name: 'DefinitionsHistoryTimeToLive',
+    isAbstract: true,
+    extends: ['bpmn:Definitions'],
+    properties: [{ name: 'historyTimeToLive', isAttr: true, type: 'String' }],
+  };
+  return { ...pkg, types: [...pkg.types, type] };
+}
+
+export const moddlePackages = {
+  camunda: withDefinitionsHistoryTimeToLive(withDecisionRefVersionTag(camundaPackage)),
+};
 
 function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'unparsable';
