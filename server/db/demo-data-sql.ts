@@ -62,6 +62,18 @@ SELECT ${uuidOf(`md5(?::text || ':m:' || g)`)}, 'DM' || lpad(g::text, 10, '0'), 
           FROM customers WHERE account_no LIKE 'D%') c`;
 
 /**
+ * What residential billing knows of a household (DOMAIN.md §5.1): every account's connection day is
+ * its meter's install day, and every 53rd household is low-income (低保户), so the tariff's free kWh
+ * show once a tariff version sets them. Params: none.
+ */
+export const HOUSEHOLDS_SQL = `
+UPDATE customers c
+   SET connected_on = m.install_date,
+       low_income = c.elec_type_code IN ('201', '202') AND substr(c.account_no, 2)::int % 53 = 0
+  FROM meters m
+ WHERE m.customer_id = c.id AND c.account_no LIKE 'D%'`;
+
+/**
  * Monthly readings: a seasonal profile (summer air-conditioning, winter heating) times the
  * customer's own level and ±5 % noise; TOU registers split it (households peak/valley, others
  * peak/flat/valley, always summing to the total register); registers are running sums wrapped at

@@ -3,7 +3,15 @@ import type { Db } from './index.js';
 import type { Logger } from '../lib/logger.js';
 import { executeBillingRun } from '../marketing/billing-run.js';
 import { shiftPeriod } from '../marketing/billing-periods.js';
-import { ALLOCATIONS_SQL, CUSTOMERS_SQL, METERS_SQL, PAYMENTS_SQL, READINGS_SQL, SETTLE_SQL } from './demo-data-sql.js';
+import {
+  ALLOCATIONS_SQL,
+  CUSTOMERS_SQL,
+  HOUSEHOLDS_SQL,
+  METERS_SQL,
+  PAYMENTS_SQL,
+  READINGS_SQL,
+  SETTLE_SQL,
+} from './demo-data-sql.js';
 
 export interface DemoDataOptions {
   customers: number;
@@ -63,6 +71,7 @@ export async function generateDemoData(db: Db, options: DemoDataOptions): Promis
     await db.raw(CUSTOMERS_SQL, [seed, options.customers, seed, `{${departments.join(',')}}`, departments.length]),
   );
   const meters = rowCount(await db.raw(METERS_SQL, [seed, `${first}-01`]));
+  await db.raw(HOUSEHOLDS_SQL);
   log('customers and meters', { customers });
   const readings = rowCount(await db.raw(READINGS_SQL, [seed, first, months]));
   log('readings', { readings });

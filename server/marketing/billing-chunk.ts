@@ -55,7 +55,8 @@ const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
 export async function loadChunk(db: Db, scope: RunScope, afterId: string | null, size: number): Promise<RunCustomer[]> {
   const q = db('customers as c')
     .select('c.id', 'c.elec_type_code', 'c.voltage_level', 'c.pf_standard', 'c.tariff_code')
-    .select(db.raw('c.capacity_kva::text as capacity_kva'))
+    .select(db.raw('c.capacity_kva::text as capacity_kva'), 'c.low_income')
+    .select(db.raw(`to_char(c.connected_on, 'YYYY-MM-DD') as connected_on`))
     .where('c.status', 'active')
     .whereNot('c.elec_type_code', '000')
     .orderBy('c.id')
@@ -65,7 +66,7 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
   if (scope.departmentPath) {
     q.where(inSubtree('c.department_id', scope.departmentPath));
   }
-  const customers = (await q) as Row[];
+  const customers = (await q) as (Row & { low_income: boolean })[];
   if (customers.length === 0) return [];
   const ids = uuidArray(customers.map((c) => c.id as string));
   const lastDay = `${scope.period}-${String(daysInMonth(scope.period)).padStart(2, '0')}`;
@@ -105,6 +106,8 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
       capacityKva: c.capacity_kva ?? null,
       pfStandard: c.pf_standard ?? null,
       tariffCode: c.tariff_code ?? null,
+      lowIncome: c.low_income,
+      connectedOn: c.connected_on ?? null,
       meters: [],
       history: new Map(),
       capacityChanges: changes.get(c.id as string) ?? [],

@@ -55,6 +55,10 @@ export interface RunCustomer {
   capacityKva: string | null;
   pfStandard: string | null;
   tariffCode: string | null;
+  /** A low-income household: its tariff's free kWh a month (DOMAIN.md §5.1). */
+  lowIncome?: boolean | undefined;
+  /** The day the account was connected (YYYY-MM-DD): mid-year tier proration when the tariff says so. */
+  connectedOn?: string | null | undefined;
   meters: RunMeter[];
   /** kWh of the customer's earlier bills, by period (the 12 months before this one at least). */
   history: ReadonlyMap<string, string>;
@@ -197,6 +201,16 @@ function capacityOf(customer: RunCustomer, period: string): NonNullable<BillQuot
   return { capacityKva: kva, basicChargeMethod: 'capacity', ...(blocks ? { capacityBlocks: blocks } : {}) };
 }
 
+/** What a residential bill knows of the household: the quote prices the free kWh and the proration. */
+function householdOf(
+  customer: RunCustomer,
+): Pick<NonNullable<BillQuoteRequest['customer']>, 'lowIncome' | 'connectedOn'> {
+  return {
+    ...(customer.lowIncome ? { lowIncome: true } : {}),
+    ...(customer.connectedOn ? { connectedOn: customer.connectedOn } : {}),
+  };
+}
+
 /**
  * Prices and audits one customer's bill for `period` from this and the previous period's readings
  * of its meters (DOMAIN.md §4, §5). A customer without both readings of every meter is skipped;
@@ -224,6 +238,7 @@ export function computeBill(
         customer: {
           category: customer.elecTypeCode as ElecTypeCode,
           ...(kind === 'two-part' ? capacityOf(customer, period) : {}),
+          ...(residential ? householdOf(customer) : {}),
           pfStandard,
         },
         usage: {

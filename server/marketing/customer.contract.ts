@@ -20,6 +20,10 @@ export const customerSchema = z.object({
   capacityKva: decimalString.nullable(),
   tariffCode: z.string().nullable(),
   pfStandard: z.enum(PF_STANDARDS).nullable(),
+  /** A low-income household (低保户 / 五保户): gets its tariff's free kWh a month (DOMAIN.md §5.1). */
+  lowIncome: z.boolean(),
+  /** The day the account was connected: a mid-year account's tiers are prorated from it (DOMAIN.md §5.1). */
+  connectedOn: calendarDate.nullable(),
   /** HUE_TRADE_TYPE_CODE (DOMAIN.md §7): the industry the risk register groups by. */
   hueTradeTypeCode: z.string().nullable(),
   essPolicy: z.string().nullable(),
@@ -53,7 +57,7 @@ export const customerSummarySchema = customerSchema
   .extend({ departmentName: z.string().nullable() });
 export type CustomerSummary = z.infer<typeof customerSummarySchema>;
 
-/** A `customers` row as the service reads it (`dishonest_listed_on` as YYYY-MM-DD text). */
+/** A `customers` row as the service reads it (`dishonest_listed_on`, `connected_on` as YYYY-MM-DD text). */
 export interface CustomerRow {
   id: string;
   account_no: string;
@@ -66,6 +70,8 @@ export interface CustomerRow {
   capacity_kva: string | null;
   tariff_code: string | null;
   pf_standard: string | null;
+  low_income: boolean;
+  connected_on: string | Date | null;
   hue_trade_type_code: string | null;
   ess_policy: string | null;
   group_parent_id: string | null;
@@ -90,6 +96,8 @@ export function toCustomer(row: CustomerRow): Customer {
     capacityKva: decimal(row.capacity_kva),
     tariffCode: row.tariff_code,
     pfStandard: row.pf_standard as Customer['pfStandard'],
+    lowIncome: row.low_income,
+    connectedOn: isoDate(row.connected_on),
     hueTradeTypeCode: row.hue_trade_type_code,
     essPolicy: row.ess_policy,
     groupParentId: row.group_parent_id,

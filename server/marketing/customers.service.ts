@@ -4,6 +4,7 @@ import type { AuditService } from '../identity/audit.service.js';
 import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, Invalid, NotFound } from '../lib/errors.js';
+import { isResidentialCategory, type ElecTypeCode } from '../domain/billing/index.js';
 import type { PermissionObject } from '../../permissions/roles.js';
 import { mapPage, page, type Page, type PageRequest } from '../workflow/paging.js';
 import type { Visibility } from '../workflow/visibility.js';
@@ -24,6 +25,8 @@ export const CUSTOMER_COLUMNS = [
   'capacity_kva',
   'tariff_code',
   'pf_standard',
+  'low_income',
+  'connected_on',
   'hue_trade_type_code',
   'ess_policy',
   'group_parent_id',
@@ -44,8 +47,19 @@ export interface CustomerSearch {
 /** The columns as read: the listing day as YYYY-MM-DD text (a date, not an instant). */
 function selectColumns(db: Db) {
   return CUSTOMER_COLUMNS.map((c) =>
-    c === 'dishonest_listed_on' ? db.raw(`to_char(dishonest_listed_on, 'YYYY-MM-DD') AS dishonest_listed_on`) : c,
+    c === 'dishonest_listed_on' || c === 'connected_on' ? db.raw(`to_char(${c}, 'YYYY-MM-DD') AS ${c}`) : c,
   );
+}
+
+/** DOMAIN.md §5.1: the free kWh are a residential tier rule; other categories have no such household. */
+function requireResidentialIfLowIncome(lowIncome: boolean, elecTypeCode: string): void {
+  if (lowIncome && !isResidentialCategory(elecTypeCode as ElecTypeCode)) {
+    throw new Invalid(
+      'VALIDATION_FAILED',
+      `only a residential customer (200, 201, 202) can be a low-income household`,
+      [{ field: 'body.lowIncome', reason: `elecTypeCode ${elecTypeCode} is not residential` }],
+    );
+  }
 }
 
 /** API field → column, for the fields a create or an update may set. */
@@ -60,6 +74,8 @@ const FIELD_COLUMNS = {
   capacityKva: 'capacity_kva',
   tariffCode: 'tariff_code',
   pfStandard: 'pf_standard',
+  lowIncome: 'low_income',
+  connectedOn: 'connected_on',
   hueTradeTypeCode: 'hue_trade_type_code',
   essPolicy: 'ess_policy',
   groupParentId: 'group_parent_id',
@@ -146,6 +162,7 @@ export class CustomersService {
       ]);
     }
     await this.authorization.require(actor, 'customer', 'write', departmentId);
+    requireResidentialIfLowIncome(input.lowIncome ?? false, input.elecTypeCode);
     if (input.groupParentId) await this.requireParent(input.groupParentId);
     const id = randomUUID();
     try {
@@ -186,6 +203,7 @@ export class CustomersService {
       }
       await this.requireParent(patch.groupParentId);
     }
+    requireResidentialIfLowIncome(patch.lowIncome ?? current.low_income, patch.elecTypeCode ?? current.elec_type_code);
     if (patch.status === 'closed' && current.status !== 'closed') await this.requireNoArrears(id);
     // DOMAIN.md §9: a closed account stays closed; re-using the address is a new connection.
     if (current.status === 'closed' && patch.status !== undefined && patch.status !== 'closed') {

@@ -28,6 +28,10 @@ const customerFields = {
   capacityKva: decimalString('capacityKva', 'non-negative').optional(),
   tariffCode: z.string().trim().max(40).optional(),
   pfStandard: z.enum(PF_STANDARDS).optional(),
+  /** Residential only (200, 201, 202): a low-income household gets its tariff's free kWh a month. */
+  lowIncome: z.boolean({ error: 'lowIncome must be true or false' }).optional(),
+  /** The day the account was connected (mid-year tier proration); null when unknown. */
+  connectedOn: isoDateString('connectedOn').nullable().optional(),
   hueTradeTypeCode: z.enum(keysOf(HUE_TRADE_TYPE_CODE)).optional(),
   essPolicy: z.enum(keysOf(ESS_POLICY)).optional(),
   groupParentId: z.guid().optional(),

@@ -6,6 +6,7 @@ import {
   voltageOf,
 } from '../../../server/marketing/billing-compute.js';
 import { dueDateOf, shiftPeriod } from '../../../server/marketing/billing-periods.js';
+import { type TariffDefinition, seedTariffs } from '../../../server/domain/tariffs/index.js';
 
 const reading = (total: string, more: Partial<RegisterReading> = {}): RegisterReading => ({
   total,
@@ -91,6 +92,75 @@ describe('computeBill', () => {
     const c = household({ elecTypeCode: '100', capacityKva: '500' });
     c.meters[0] = { ...c.meters[0]!, touCapable: false, previous: reading('100'), current: reading('200') };
     expect(computeBill(c, '2024-07')).toMatchObject({ kind: 'error' });
+  });
+});
+
+/** ZJ-RES with the household policies switched on in its version (DOMAIN.md §5.1, cfg). */
+function zjResWith(policy: { midYearProration?: boolean; lowIncomeFreeKwhPerMonth?: string }) {
+  const zjRes = seedTariffs['ZJ-RES'] as TariffDefinition;
+  return new Map([['ZJ-RES', { ...zjRes, versions: zjRes.versions.map((v) => ({ ...v, ...policy })) }]]);
+}
+
+const energyLines = (outcome: ReturnType<typeof computeBill>) =>
+  outcome.kind === 'bill'
+    ? outcome.bill.lines.map((l) => `${l.label}: ${l.quantity} × ${l.unitPrice} = ${l.amount}`)
+    : outcome;
+
+describe('computeBill: low-income and mid-year households (DOMAIN.md §5.1)', () => {
+  const free10 = zjResWith({ lowIncomeFreeKwhPerMonth: '10' });
+
+  it('gives a low-income household of worked example A its 10 free kWh first: 197.20 − 4.63 = 192.57', () => {
+    const outcome = computeBill(household({ lowIncome: true }), '2024-07', free10);
+    expect(energyLines(outcome)).toEqual([
+      'Energy, free allowance (low-income household): 10.00 × 0.00 = 0.00',
+      'Energy, tier 1 peak: 93.75 × 0.568 = 53.25',
+      'Energy, tier 1 valley: 56.25 × 0.288 = 16.20',
+      'Energy, tier 2 peak: 150.00 × 0.618 = 92.70',
+      'Energy, tier 2 valley: 90.00 × 0.338 = 30.42',
+    ]);
+    // the free kWh still count in the tier year
+    expect(outcome).toMatchObject({ kind: 'bill', bill: { total: '192.57', consumptionKwh: '400.00' } });
+  });
+
+  it('prices the same household without TOU at 227.20 − 10 × 0.538 = 221.82', () => {
+    const c = household({ lowIncome: true });
+    c.meters[0] = { ...c.meters[0]!, touCapable: false, previous: reading('10000'), current: reading('10400') };
+    expect(computeBill(c, '2024-07', free10)).toMatchObject({ kind: 'bill', bill: { total: '221.82' } });
+    // and one that is not low-income pays worked example A's 227.20
+    expect(computeBill({ ...c, lowIncome: false }, '2024-07', free10)).toMatchObject({
+      kind: 'bill',
+      bill: { total: '227.20' },
+    });
+  });
+
+  it('leaves the bill alone when the tariff sets no free kWh', () => {
+    expect(computeBill(household({ lowIncome: true }), '2024-07')).toMatchObject({ bill: { total: '197.20' } });
+  });
+
+  // Connected 5 June 2024: 7 months left of the tier year, T1 = 2760 × 7/12 = 1610, T2 = 2800.
+  const midYear = () => {
+    const c = household({
+      connectedOn: '2024-06-05',
+      history: new Map([
+        ['2024-06', '900'],
+        ['2024-07', '600'],
+      ]),
+    });
+    c.meters[0] = { ...c.meters[0]!, touCapable: false, previous: reading('11500'), current: reading('11900') };
+    return c;
+  };
+
+  it('prorates a mid-year account’s thresholds when the switch is on: 110 × 0.538 + 290 × 0.588 = 229.70', () => {
+    const outcome = computeBill(midYear(), '2024-08', zjResWith({ midYearProration: true }));
+    expect(energyLines(outcome)).toEqual([
+      'Energy, tier 1: 110.00 × 0.538 = 59.18',
+      'Energy, tier 2: 290.00 × 0.588 = 170.52',
+    ]);
+    expect(outcome).toMatchObject({ kind: 'bill', bill: { total: '229.70' } });
+  });
+
+  it('bills the full thresholds when the switch is off: 400 × 0.538 = 215.20', () => {
+    expect(computeBill(midYear(), '2024-08')).toMatchObject({ kind: 'bill', bill: { total: '215.20' } });
   });
 });
 
