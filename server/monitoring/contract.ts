@@ -90,6 +90,10 @@ export const dashboardSchema = z.object({
   period: periodSchema,
   /** The departments in scope; null = every department. */
   departmentIds: z.array(z.string()).nullable(),
+  /** The departments a filter may choose, in tree order, by name (every department when the scope is all). */
+  departments: z.array(
+    z.object({ id: z.string(), name: z.string(), nameEn: z.string().nullable(), depth: z.number().int() }),
+  ),
   counts: z.object({
     running: z.number().int(),
     started: z.number().int(),

@@ -78,6 +78,16 @@ export function periodOf(
  * actor's `dashboard:read` part of the organisation.
  */
 export class DashboardService {
+  /** The departments of a scope by name, in tree order, for the department filter. */
+  private async departmentNames(ids: string[] | null) {
+    const tree = await this.authorization.tree();
+    const wanted = ids ? new Set(ids) : null;
+    return tree
+      .all()
+      .filter((d) => !wanted || wanted.has(d.id))
+      .map((d) => ({ id: d.id, name: d.name, nameEn: d.nameEn, depth: d.path.split('/').filter(Boolean).length - 1 }));
+  }
+
   constructor(
     private readonly db: Db,
     private readonly authorization: Authorization,
@@ -165,6 +175,7 @@ export class DashboardService {
       definition: this.describe(c.process),
       period: wirePeriod(c.period),
       departmentIds: c.scope.departmentIds,
+      departments: await this.departmentNames(c.scope.departmentIds),
       counts: {
         running: Number(running[0]?.n ?? 0),
         started: startedTotal,

@@ -248,7 +248,7 @@ describe('the worklist in Chromium', () => {
     await leader.goto(`${t.url}/#/tasks/${own.taskId}`);
     await leader.getByRole('button', { name: '改派' }).click();
     const dialog = leader.getByRole('dialog', { name: '改派任务' });
-    await dialog.getByLabel('接收人用户名').fill('xh.clerk2');
+    await dialog.getByLabel('接收人（姓名或用户名）').fill('xh.clerk2');
     await dialog.getByRole('button', { name: '确定' }).click();
     await leader.getByText('任务已改派给 xh.clerk2。').waitFor();
     const task = await (await t.as('xh.clerk')).get(`/api/v1/tasks/${own.taskId}`);
@@ -265,7 +265,7 @@ describe('the worklist in Chromium', () => {
     // when they delegate it to a colleague
     await clerk.getByRole('button', { name: '委托' }).click();
     const dialog = clerk.getByRole('dialog', { name: '委托任务' });
-    await dialog.getByLabel('接收人用户名').fill('xh.clerk2');
+    await dialog.getByLabel('接收人（姓名或用户名）').fill('xh.clerk2');
     await dialog.getByRole('button', { name: '确定' }).click();
     await clerk.getByText('任务已委托给 xh.clerk2。').waitFor();
     // then the page says who has it now, and offers no completion

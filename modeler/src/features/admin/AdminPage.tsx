@@ -1,57 +1,67 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../../lib/api';
+import { currentQuery, navigate } from '../../app/router';
 import { useT } from '../../lib/i18n';
-import type { List } from '../../../../server/lib/contract';
-import type { User } from '../../../../server/identity/user.contract';
-import { ExternalNamesPanel } from './ExternalNamesPanel';
+import { useSession } from '../../lib/session';
+import { AuditPanel } from './AuditPanel';
+import { DepartmentsPanel } from './DepartmentsPanel';
+import { ExternalNamesSection } from './ExternalNamesPanel';
+import { useOrganisation } from './names';
+import { PoliciesPanel } from './PoliciesPanel';
+import { RolesPanel } from './RolesPanel';
+import { UsersPanel } from './UsersPanel';
 import './admin.css';
 
-/** Minimal administration: who can log in, with which roles (editing stays in the API for now). */
+const SECTIONS = ['users', 'roles', 'departments', 'policies', 'audit', 'external'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function sectionFromHash(): Section {
+  const s = currentQuery().get('section');
+  return (SECTIONS as readonly string[]).includes(s ?? '') ? (s as Section) : 'users';
+}
+
+/**
+ * Administration: users, roles, the department tree, policies with a preview, the audit log and
+ * external names, one section at a time (`#/admin?section=roles`, so a reload keeps the place).
+ */
 export function AdminPage() {
   const t = useT();
-  const [users, setUsers] = useState<User[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { can } = useSession();
+  const org = useOrganisation();
+  const [section, setSection] = useState<Section>(sectionFromHash);
   useEffect(() => {
-    api
-      .get<List<User>>('/admin/users', { limit: 200 })
-      .then((r) => setUsers(r.items))
-      .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+    const update = () => setSection(sectionFromHash());
+    window.addEventListener('hashchange', update);
+    return () => window.removeEventListener('hashchange', update);
   }, []);
+  const sections = SECTIONS.filter((s) => s !== 'audit' || can('audit', 'read'));
   return (
-    <section class="page">
-      <h1>{t('admin.title')}</h1>
-      <p>
+    <section class="page admin" aria-labelledby="admin-title">
+      <div class="page-head">
+        <h1 id="admin-title">{t('admin.title')}</h1>
         <a href="/api/docs">{t('admin.apiDocs')}</a>
-      </p>
-      <h2>{t('admin.users')}</h2>
-      {error && <p role="alert">{t('app.error', { message: error })}</p>}
-      {!users && !error && <p aria-busy="true">{t('app.loading')}</p>}
-      {users && users.length === 0 && <p class="empty">{t('admin.empty')}</p>}
-      {users && users.length > 0 && (
-        <div class="table-wrap">
-          <table class="grid">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.username')}</th>
-                <th scope="col">{t('admin.name')}</th>
-                <th scope="col">{t('admin.roles')}</th>
-                <th scope="col">{t('admin.active')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id}>
-                  <td>{u.username}</td>
-                  <td>{u.displayName}</td>
-                  <td>{[...new Set(u.roles.map((r) => r.role))].join(', ')}</td>
-                  <td>{u.active ? t('admin.active.yes') : t('admin.active.no')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {users && <ExternalNamesPanel users={users} />}
+      </div>
+      <nav class="admin-sections" aria-label={t('admin.sections')}>
+        {sections.map((s) => (
+          <a
+            key={s}
+            href={`#/admin?section=${s}`}
+            aria-current={section === s ? 'page' : undefined}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate(`/admin?section=${s}`, { replace: true });
+            }}
+          >
+            {t(`admin.section.${s}`)}
+          </a>
+        ))}
+      </nav>
+      {!org && <p class="loading">{t('app.loading')}</p>}
+      {org && section === 'users' && <UsersPanel org={org} />}
+      {org && section === 'roles' && <RolesPanel org={org} />}
+      {org && section === 'departments' && <DepartmentsPanel org={org} />}
+      {org && section === 'policies' && <PoliciesPanel org={org} />}
+      {org && section === 'audit' && <AuditPanel org={org} />}
+      {org && section === 'external' && <ExternalNamesSection />}
     </section>
   );
 }

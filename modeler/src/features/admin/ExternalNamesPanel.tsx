@@ -14,6 +14,18 @@ function roleName(name: string, nameEn: string | null): string {
   return getLocale() === 'en' && nameEn ? nameEn : name;
 }
 
+/** The section of the administration page: the panel with the users it maps to. */
+export function ExternalNamesSection() {
+  const [users, setUsers] = useState<User[]>([]);
+  useEffect(() => {
+    api
+      .get<List<User>>('/admin/users', { limit: 200 })
+      .then((r) => setUsers(r.items))
+      .catch(() => setUsers([]));
+  }, []);
+  return <ExternalNamesPanel users={users} />;
+}
+
 /**
  * External names: the group names and user ids of processes written for Camunda 7, each mapped
  * to a role or a user of ours (POST /admin/external-names). Tasks naming them become the role's

@@ -10,7 +10,17 @@ type Stat = 'avgMs' | 'p90Ms';
  * The live diagram (issue 8 §2): tokens waiting now on every step, a heat of average or p90
  * duration — waiting to be claimed or being worked on — and, on click, the instances waiting there.
  */
-export function LiveDiagram({ xml, elements, filters }: { xml: string; elements: ElementFigures[]; filters: Filters }) {
+export function LiveDiagram({
+  xml,
+  elements,
+  filters,
+  departmentName,
+}: {
+  xml: string;
+  elements: ElementFigures[];
+  filters: Filters;
+  departmentName: (id: string) => string;
+}) {
   const t = useT();
   const [mode, setMode] = useState<Mode>('working');
   const [stat, setStat] = useState<Stat>('avgMs');
@@ -74,7 +84,7 @@ export function LiveDiagram({ xml, elements, filters }: { xml: string; elements:
         onSelect={(id, name) => setSelected({ id, name })}
       />
       {selected && (
-        <div class="table-wrap">
+        <div class="table-wrap" data-testid="element-instances">
           <table class="grid">
             <caption>{t('monitor.element.instances', { name: selected.name })}</caption>
             <thead>
@@ -99,7 +109,7 @@ export function LiveDiagram({ xml, elements, filters }: { xml: string; elements:
                   <th scope="row">
                     <a href={`#/monitor/instances/${i.instanceId}`}>{i.businessKey ?? i.instanceId.slice(0, 8)}</a>
                   </th>
-                  <td>{i.departmentId}</td>
+                  <td>{i.departmentId ? departmentName(i.departmentId) : '—'}</td>
                   <td>{formatDateTime(i.startedAt)}</td>
                   <td>{i.assignee ?? '—'}</td>
                   <td>{formatDateTime(i.dueAt)}</td>

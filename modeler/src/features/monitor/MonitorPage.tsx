@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../../lib/api';
-import { useT } from '../../lib/i18n';
+import { useLocale, useT } from '../../lib/i18n';
 import { onConnectionChange, isConnected, subscribe, type RealtimeEvent } from '../../lib/realtime';
 import { useSession } from '../../lib/session';
 import {
@@ -150,7 +150,7 @@ export function MonitorPage() {
     };
   }, [room, key, user]);
 
-  const departments = dashboard?.departmentIds ?? null;
+  const locale = useLocale();
   return (
     <section class="page monitor">
       <header class="monitor-head">
@@ -190,9 +190,10 @@ export function MonitorPage() {
           {t('monitor.filter.department')}
           <select value={department ?? ''} onChange={(e) => setDepartment(e.currentTarget.value || undefined)}>
             <option value="">{t('monitor.filter.department.all')}</option>
-            {(departments ?? user?.roles.map((r) => r.departmentId) ?? []).map((d) => (
-              <option key={d} value={d}>
-                {d}
+            {(dashboard?.departments ?? []).map((d) => (
+              <option key={d.id} value={d.id}>
+                {'\u3000'.repeat(d.depth)}
+                {locale === 'en' && d.nameEn ? d.nameEn : d.name}
               </option>
             ))}
           </select>
@@ -215,7 +216,17 @@ export function MonitorPage() {
             <ThroughputChart dashboard={dashboard} />
             <BacklogChart dashboard={dashboard} />
           </div>
-          {xml && filters && <LiveDiagram xml={xml} elements={elements} filters={filters} />}
+          {xml && filters && (
+            <LiveDiagram
+              xml={xml}
+              elements={elements}
+              filters={filters}
+              departmentName={(id) => {
+                const d = dashboard?.departments.find((x) => x.id === id);
+                return d ? (locale === 'en' && d.nameEn ? d.nameEn : d.name) : id;
+              }}
+            />
+          )}
           <AlertsPanel alerts={alerts} horizon={horizon} onHorizon={setHorizon} onChanged={() => void load()} />
           <BottleneckTable steps={bottlenecks} />
           {workload && <WorkloadTables workload={workload} />}

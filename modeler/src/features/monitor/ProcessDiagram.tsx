@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useT } from '../../lib/i18n';
+import { zoomToSteps } from '../../lib/diagram-zoom';
 
 interface Shape {
   id: string;
@@ -15,6 +16,11 @@ interface Viewer {
   get<T>(name: string): T;
   destroy(): void;
 }
+/** The elements a monitor lists instances of: tasks, sub-processes, call activities and events. */
+function isStep(shape: Shape): boolean {
+  return /Task|SubProcess|CallActivity|Event$/.test(shape.type) && !/Process$/.test(shape.type);
+}
+
 interface Overlays {
   add(id: string, type: string, overlay: { position: Record<string, number>; html: HTMLElement }): void;
   remove(filter: { type: string }): void;
@@ -61,11 +67,9 @@ export function ProcessDiagram(props: {
       viewer.current = v;
       await v.importXML(props.xml);
       if (disposed) return;
-      v.get<{ zoom(level: string): void }>('canvas').zoom('fit-viewport');
+      zoomToSteps(v, props.active ?? []);
       v.get<{ on(event: string, cb: (e: { element: Shape }) => void): void }>('eventBus').on('element.click', (e) => {
-        if (/Task|SubProcess|CallActivity|Event$/.test(e.element.type) && !/Process$/.test(e.element.type)) {
-          onSelect.current?.(e.element.id, e.element.businessObject?.name ?? e.element.id);
-        }
+        if (isStep(e.element)) onSelect.current?.(e.element.id, e.element.businessObject?.name ?? e.element.id);
       });
       setReady(true);
     })().catch((err: unknown) => !disposed && setError(err instanceof Error ? err.message : String(err)));
@@ -85,28 +89,42 @@ export function ProcessDiagram(props: {
       'canvas',
     );
     overlays.remove({ type: 'monitor' });
-    for (const [id, mark] of props.marks ?? []) {
-      const shape = registry.get(id);
-      if (!shape) continue;
-      if (mark.heat !== null) {
+    const selectable = !!onSelect.current;
+    for (const shape of registry.getAll()) {
+      const mark = props.marks?.get(shape.id);
+      const name = shape.businessObject?.name ?? shape.id;
+      // A step is one button over its shape: the heat colours it, a click or Enter/Space on it
+      // lists its instances, and nothing laid over the shape can swallow the click.
+      if (selectable && isStep(shape) && (mark || props.marks)) {
+        const step = document.createElement('button');
+        step.type = 'button';
+        step.className = 'monitor-step';
+        step.dataset.element = shape.id;
+        step.style.width = `${shape.width ?? 0}px`;
+        step.style.height = `${shape.height ?? 0}px`;
+        if (mark?.heat !== null && mark?.heat !== undefined)
+          step.style.background = `hsla(${Math.round(120 - 120 * mark.heat)}, 85%, 50%, 0.35)`;
+        if (mark?.title) step.title = mark.title;
+        step.setAttribute('aria-label', t('monitor.diagram.step', { element: name, count: mark?.tokens ?? 0 }));
+        step.addEventListener('click', () => onSelect.current?.(shape.id, name));
+        overlays.add(shape.id, 'monitor', { position: { top: 0, left: 0 }, html: step });
+      } else if (mark && mark.heat !== null) {
         const heat = document.createElement('div');
         heat.className = 'monitor-heat';
         heat.style.width = `${shape.width ?? 0}px`;
         heat.style.height = `${shape.height ?? 0}px`;
         heat.style.background = `hsla(${Math.round(120 - 120 * mark.heat)}, 85%, 50%, 0.35)`;
         if (mark.title) heat.title = mark.title;
-        overlays.add(id, 'monitor', { position: { top: 0, left: 0 }, html: heat });
+        overlays.add(shape.id, 'monitor', { position: { top: 0, left: 0 }, html: heat });
       }
+      if (!mark) continue;
       const badge = document.createElement('span');
       badge.className = mark.tokens > 0 ? 'monitor-badge' : 'monitor-badge monitor-badge-zero';
-      badge.dataset.element = id;
-      badge.dataset.testid = `badge-${id}`;
+      badge.dataset.element = shape.id;
+      badge.dataset.testid = `badge-${shape.id}`;
       badge.textContent = String(mark.tokens);
-      badge.setAttribute(
-        'aria-label',
-        t('monitor.diagram.badge', { element: shape.businessObject?.name ?? id, count: mark.tokens }),
-      );
-      overlays.add(id, 'monitor', { position: { top: -10, right: 10 }, html: badge });
+      badge.setAttribute('aria-label', t('monitor.diagram.badge', { element: name, count: mark.tokens }));
+      overlays.add(shape.id, 'monitor', { position: { top: -10, right: 10 }, html: badge });
     }
     const visited = new Set([...(props.done ?? []), ...(props.active ?? [])]);
     for (const shape of registry.getAll()) {

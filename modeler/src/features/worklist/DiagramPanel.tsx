@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { zoomToSteps } from '../../lib/diagram-zoom';
 import { useT } from '../../lib/i18n';
 
 interface Canvas {
@@ -14,6 +15,7 @@ export function DiagramPanel({ xml, active, done }: { xml: string; active: strin
   const t = useT();
   const container = useRef<HTMLDivElement>(null);
   const canvas = useRef<Canvas | null>(null);
+  const viewerRef = useRef<{ get<T>(name: string): T } | null>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
   const [error, setError] = useState('');
   const key = `${active.join(',')}|${done.join(',')}`;
@@ -34,10 +36,11 @@ export function DiagramPanel({ xml, active, done }: { xml: string; active: strin
       if (disposed) return;
       const c = v.get<Canvas>('canvas');
       canvas.current = c;
+      viewerRef.current = v;
       const registry = v.get<{ get(id: string): unknown }>('elementRegistry');
       for (const id of done) if (registry.get(id)) c.addMarker(id, 'step-done');
       for (const id of active) if (registry.get(id)) c.addMarker(id, 'step-current');
-      c.zoom('fit-viewport');
+      zoomToSteps(v, active);
       setState('ready');
     })().catch((err: unknown) => {
       if (disposed) return;
@@ -48,6 +51,7 @@ export function DiagramPanel({ xml, active, done }: { xml: string; active: strin
       disposed = true;
       viewer?.destroy();
       canvas.current = null;
+      viewerRef.current = null;
     };
   }, [xml, key]);
 
@@ -57,9 +61,18 @@ export function DiagramPanel({ xml, active, done }: { xml: string; active: strin
       {state === 'error' && <p role="alert">{t('task.diagram.error', { message: error })}</p>}
       <div ref={container} class="diagram" role="img" aria-label={t('task.diagram.label')} />
       {state === 'ready' && (
-        <button type="button" class="small diagram-fit" onClick={() => canvas.current?.zoom('fit-viewport')}>
-          {t('task.diagram.fit')}
-        </button>
+        <div class="diagram-zoom">
+          <button
+            type="button"
+            class="small"
+            onClick={() => viewerRef.current && zoomToSteps(viewerRef.current, active)}
+          >
+            {t('task.diagram.current')}
+          </button>
+          <button type="button" class="small" onClick={() => canvas.current?.zoom('fit-viewport')}>
+            {t('task.diagram.fit')}
+          </button>
+        </div>
       )}
     </div>
   );

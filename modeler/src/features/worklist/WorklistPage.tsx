@@ -53,6 +53,8 @@ function Worklist({ user }: { user: SessionUser }) {
   const [offset, setOffset] = useState(0);
   const [limit, setLimit] = useState(50);
   const [claiming, setClaiming] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [bulkBusy, setBulkBusy] = useState(false);
 
   const effectiveSort: SortKey = view === 'completed' && sort === 'due' ? 'completed' : sort;
   const effectiveOrder = view === 'completed' && sort === 'due' ? 'desc' : order;
@@ -66,8 +68,51 @@ function Worklist({ user }: { user: SessionUser }) {
     sessionStorage.setItem(CRITERIA_KEY, JSON.stringify(criteria));
   }, [criteria]);
 
+  // Ticks only ever name rows on the page: a row that left (claimed live, another page) is unticked.
+  useEffect(() => {
+    setSelected((current) => {
+      const shown = new Set(state.items.map((i) => i.id));
+      const kept = [...current].filter((id) => shown.has(id));
+      return kept.length === current.size ? current : new Set(kept);
+    });
+  }, [state.items]);
+
+  // The last row of a later page went away live: show the page before it rather than an empty one.
+  useEffect(() => {
+    if (!state.loading && state.items.length === 0 && offset > 0 && offset >= state.total)
+      setOffset(Math.max(0, offset - limit));
+  }, [state.loading, state.items.length, state.total, offset, limit]);
+
+  async function claimSelected() {
+    const ids = [...selected];
+    setBulkBusy(true);
+    try {
+      const { results } = await worklistApi.claimMany(ids);
+      const claimed = results.filter((r) => r.claimed);
+      for (const r of claimed) state.remove(r.taskId);
+      const refused = results.filter((r) => !r.claimed);
+      if (claimed.length)
+        showToast(refused.length ? 'info' : 'success', t('worklist.bulk.claimed', { count: claimed.length }));
+      if (refused.length)
+        showToast(
+          'error',
+          t('worklist.bulk.refused', {
+            count: refused.length,
+            who: [...new Set(refused.map((r) => r.assigneeName ?? r.assignee).filter(Boolean))].join('、') || '—',
+          }),
+        );
+      setSelected(new Set());
+    } catch (err) {
+      showToast('error', describeFailure(t, err));
+    } finally {
+      setBulkBusy(false);
+      state.reload();
+    }
+  }
+
   function chooseView(next: View) {
     setView(next);
+    setSelected(new Set());
     setOffset(0);
     navigate(`/worklist?view=${next}`, { replace: true });
   }
@@ -170,8 +215,30 @@ function Worklist({ user }: { user: SessionUser }) {
         {!state.error && state.items.length === 0 && !state.loading && (
           <p class="empty">{filtered ? t('worklist.empty.filtered') : t(`worklist.empty.${view}`)}</p>
         )}
+        {view === 'claimable' && state.items.length > 0 && (
+          <div class="bulk-bar">
+            <button
+              type="button"
+              class="primary"
+              disabled={selected.size === 0 || bulkBusy}
+              onClick={() => void claimSelected()}
+            >
+              {t('worklist.bulk.claim', { count: selected.size })}
+            </button>
+          </div>
+        )}
         {state.items.length > 0 && (
           <WorklistTable
+            selected={selected}
+            onSelect={(ids, on) =>
+              setSelected((current) => {
+                const next = new Set(current);
+                for (const id of ids)
+                  if (on) next.add(id);
+                  else next.delete(id);
+                return next;
+              })
+            }
             view={view}
             items={state.items}
             sort={effectiveSort}

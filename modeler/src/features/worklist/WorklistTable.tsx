@@ -22,6 +22,8 @@ export function WorklistTable({
   onSort,
   onClaim,
   claiming,
+  selected,
+  onSelect,
 }: {
   view: View;
   items: WorklistItem[];
@@ -30,6 +32,9 @@ export function WorklistTable({
   onSort: (key: SortKey) => void;
   onClaim: (item: WorklistItem) => void;
   claiming: string | null;
+  /** Rows ticked for a bulk claim (the claimable view only). */
+  selected: Set<string>;
+  onSelect: (ids: string[], on: boolean) => void;
 }) {
   const t = useT();
   const now = Date.now();
@@ -48,6 +53,21 @@ export function WorklistTable({
       <table class="grid worklist-table">
         <thead>
           <tr>
+            {view === 'claimable' && (
+              <th scope="col" class="select-cell">
+                <input
+                  type="checkbox"
+                  aria-label={t('worklist.selectAll')}
+                  checked={items.length > 0 && items.every((i) => selected.has(i.id))}
+                  onChange={(e) =>
+                    onSelect(
+                      items.map((i) => i.id),
+                      e.currentTarget.checked,
+                    )
+                  }
+                />
+              </th>
+            )}
             <th scope="col">{t('worklist.col.task')}</th>
             <th scope="col">{t('worklist.col.process')}</th>
             <th scope="col">{t('worklist.col.customer')}</th>
@@ -67,6 +87,16 @@ export function WorklistTable({
             const label = item.name ?? item.elementId;
             return (
               <tr key={item.id} class={due ? `row-${due}` : undefined} data-task-id={item.id}>
+                {view === 'claimable' && (
+                  <td class="select-cell">
+                    <input
+                      type="checkbox"
+                      aria-label={t('worklist.select', { task: `${label} ${item.businessKey ?? ''}`.trim() })}
+                      checked={selected.has(item.id)}
+                      onChange={(e) => onSelect([item.id], e.currentTarget.checked)}
+                    />
+                  </td>
+                )}
                 <td class="task-cell">
                   <a href={`#/tasks/${item.id}`}>{label}</a>
                   {item.unassigned && (

@@ -1,6 +1,9 @@
 import { api } from '../../lib/api';
 import type { WorklistCounts, WorklistItem, WorklistPage } from '../../../../server/tasks/worklist.contract';
 import type { Task, TaskCompletion } from '../../../../server/tasks/tasks.contract';
+import type { BulkClaim } from '../../../../server/tasks/bulk-claim';
+import type { Colleague } from '../../../../server/identity/user.contract';
+import type { List } from '../../../../server/lib/contract';
 import type { HistoryEntry, TaskContext } from '../../../../server/tasks/task-context.contract';
 import type { SavedFilter, SavedFilterList } from '../../../../server/tasks/filters.contract';
 import type { Draft } from '../../../../server/tasks/drafts.contract';
@@ -49,6 +52,8 @@ export interface CompletionBody {
 export const worklistApi = {
   list: (query: ListQuery) => api.get<WorklistPage>('/worklist', { ...query }),
   counts: () => api.get<Counts>('/worklist/counts'),
+  claimMany: (taskIds: string[]) => api.post<BulkClaim>('/tasks/claim', { taskIds }),
+  colleagues: (q: string) => api.get<List<Colleague>>('/users/search', { q, limit: 12 }),
   filters: () => api.get<SavedFilterList>('/worklist/filters'),
   saveFilter: (body: { name: string; scope: 'personal' | 'department'; departmentId?: string; criteria: object }) =>
     api.post<SavedFilter>('/worklist/filters', body),

@@ -80,6 +80,23 @@ export function useWorklist(query: ListQuery, user: SessionUser): WorklistState 
 
   useEffect(load, [load]);
 
+  /**
+   * Takes a row off the page at once, and with it one from the total and the tab's counter, so
+   * the pager and the tabs never disagree with the rows shown while the reload is on its way.
+   */
+  const itemsRef = useRef(items);
+  itemsRef.current = items;
+  const view = query.view;
+  const drop = useCallback(
+    (taskId: string) => {
+      if (!itemsRef.current.some((i) => i.id === taskId)) return;
+      setItems((current) => current.filter((i) => i.id !== taskId));
+      setTotal((n) => Math.max(0, n - 1));
+      setCounts((c) => (c ? { ...c, [view]: Math.max(0, c[view] - 1) } : c));
+    },
+    [view],
+  );
+
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   const loadRef = useRef(load);
   loadRef.current = load;
@@ -92,9 +109,8 @@ export function useWorklist(query: ListQuery, user: SessionUser): WorklistState 
   useEffect(() => {
     const onEvent = (event: RealtimeEvent) => {
       if (!TASK_TOPICS.has(event.topic)) return;
-      if (event.topic === 'task:claimed' && event.payload.assignee !== user.username) {
-        const taskId = event.payload.taskId;
-        setItems((current) => current.filter((i) => i.id !== taskId || query.view !== 'claimable'));
+      if (event.topic === 'task:claimed' && event.payload.assignee !== user.username && query.view === 'claimable') {
+        drop(String(event.payload.taskId));
       }
       schedule();
     };
@@ -111,7 +127,7 @@ export function useWorklist(query: ListQuery, user: SessionUser): WorklistState 
       for (const off of unsubscribers) off();
       offStatus();
     };
-  }, [departments, user.id, user.username, query.view, schedule]);
+  }, [departments, user.id, user.username, query.view, schedule, drop]);
 
   useEffect(() => () => void (pending.current && clearTimeout(pending.current)), []);
 
@@ -124,6 +140,6 @@ export function useWorklist(query: ListQuery, user: SessionUser): WorklistState 
     error,
     live,
     reload: load,
-    remove: (taskId) => setItems((current) => current.filter((i) => i.id !== taskId)),
+    remove: drop,
   };
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../../lib/api';
 import { useT } from '../../../lib/i18n';
+import { useSession } from '../../../lib/session';
 import { defaultTestBusinessKey, openInMonitor, parseVariables, startTestInstance } from '../test-instance';
 import './versions.css';
 
@@ -21,6 +22,10 @@ export function TestInstanceForm({ definitionId, definitionKey, version }: Props
   const [variables, setVariables] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [started, setStarted] = useState<string | null>(null);
+  // The monitor's instance page needs dashboard:read; a designer without it stays here and is told.
+  const { can } = useSession();
+  const monitor = can('dashboard', 'read');
   const formId = `test-instance-${definitionId}`;
 
   async function submit(e: Event) {
@@ -38,7 +43,12 @@ export function TestInstanceForm({ definitionId, definitionKey, version }: Props
         businessKey: businessKey.trim() || undefined,
         variables: parsed,
       });
-      openInMonitor(id);
+      if (monitor) openInMonitor(id);
+      else {
+        setStarted(businessKey.trim() || id);
+        setOpen(false);
+        setBusinessKey(defaultTestBusinessKey(definitionKey));
+      }
     } catch (err) {
       const message = err instanceof ApiError || err instanceof Error ? err.message : String(err);
       setError(t('designer.testInstance.failed', { message }));
@@ -49,6 +59,11 @@ export function TestInstanceForm({ definitionId, definitionKey, version }: Props
 
   return (
     <div>
+      {started && (
+        <p role="status" class="notice">
+          {t('designer.testInstance.started', { key: started })}
+        </p>
+      )}
       <button type="button" aria-expanded={open} aria-controls={formId} onClick={() => setOpen(!open)}>
         {t('designer.testInstance.open', { version })}
       </button>
@@ -82,7 +97,9 @@ export function TestInstanceForm({ definitionId, definitionKey, version }: Props
           )}
           <div class="versions-toolbar">
             <button type="submit" disabled={busy}>
-              {busy ? t('designer.testInstance.starting') : t('designer.testInstance.start')}
+              {busy
+                ? t('designer.testInstance.starting')
+                : t(monitor ? 'designer.testInstance.start' : 'designer.testInstance.startOnly')}
             </button>
             <button type="button" onClick={() => setOpen(false)}>
               {t('designer.testInstance.cancel')}

@@ -60,6 +60,8 @@ export default {
     'designer.testInstance.variables': '流程变量（JSON 对象）',
     'designer.testInstance.variablesInvalid': '流程变量必须是 JSON 对象，例如 {"amount": 100}。',
     'designer.testInstance.start': '启动并在监控中打开',
+    'designer.testInstance.startOnly': '启动',
+    'designer.testInstance.started': '已启动测试实例 {key}。它的任务会出现在候选人的待办中。',
     'designer.testInstance.cancel': '取消',
     'designer.testInstance.starting': '正在启动…',
     'designer.testInstance.failed': '启动失败：{message}',
@@ -127,6 +129,9 @@ export default {
     'designer.testInstance.variables': 'Process variables (a JSON object)',
     'designer.testInstance.variablesInvalid': 'Process variables must be a JSON object, e.g. {"amount": 100}.',
     'designer.testInstance.start': 'Start and open in the monitor',
+    'designer.testInstance.startOnly': 'Start',
+    'designer.testInstance.started':
+      'Started the test instance {key}. Its tasks appear in the worklists of their candidates.',
     'designer.testInstance.cancel': 'Cancel',
     'designer.testInstance.starting': 'Starting…',
     'designer.testInstance.failed': 'Could not start: {message}',
