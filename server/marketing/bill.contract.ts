@@ -38,6 +38,8 @@ export const billSchema = z.object({
   dueDate: calendarDate.nullable(),
   status: z.enum(BILL_STATUSES),
   auditFlags: z.array(auditFlagSchema),
+  /** The month's reactive energy (kvarh, multiplier applied) of a bill the run priced; audit rule 9 reads it. */
+  reactiveKvarh: decimalString.nullable(),
   issuedAt: timestamp,
   issuedBy: z.string(),
 });
@@ -58,6 +60,7 @@ export interface BillRow {
   due_date: string | Date | null;
   status: string;
   audit_flags: AuditFlag[] | null;
+  reactive_kvarh: string | null;
   issued_at: Date | string;
   issued_by: string;
 }
@@ -75,6 +78,7 @@ export function toBill(row: BillRow): Bill {
     dueDate: isoDate(row.due_date),
     status: row.status as Bill['status'],
     auditFlags: (row.audit_flags ?? []).map(({ rule, code, message }) => ({ rule, code, message })),
+    reactiveKvarh: row.reactive_kvarh === null ? null : decimal(row.reactive_kvarh),
     issuedAt: iso(row.issued_at),
     issuedBy: row.issued_by,
   };

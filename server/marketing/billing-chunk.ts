@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.js';
 import type { ReadingTypeCode } from '../domain/audit/index.js';
-import type { BillOutcome, RegisterReading, RunCustomer, RunMeter } from './billing-compute.js';
+import type { BillOutcome, RegisterReading, RunCustomer, RunMeter, RunSubMeter } from './billing-compute.js';
 import { shiftPeriod } from './billing-periods.js';
 import { completedChangesOf } from './capacity-changes.js';
 import { daysInMonth } from '../domain/billing/dates.js';
@@ -70,7 +70,7 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
   if (customers.length === 0) return [];
   const ids = uuidArray(customers.map((c) => c.id as string));
   const lastDay = `${scope.period}-${String(daysInMonth(scope.period)).padStart(2, '0')}`;
-  const [meterRows, billRows, changes] = await Promise.all([
+  const [meterRows, billRows, changes, subRows] = await Promise.all([
     db.raw<{ rows: (Row & { register_digits: number; tou_capable: boolean })[] }>(
       `SELECT m.id, m.customer_id, m.multiplier::text AS multiplier, m.register_digits, m.tou_capable,
               to_char(m.install_date, 'YYYY-MM-DD') AS install_date, ${readingColumns('c')}, ${readingColumns('p')}
@@ -85,7 +85,8 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
     db.raw<{ rows: Row[] }>(
       `SELECT b.customer_id, b.period,
               coalesce(b.consumption_kwh, (SELECT sum((l->>'quantity')::numeric) FROM jsonb_array_elements(b.lines) l
-                                            WHERE l->>'type' = '01'), 0)::text AS kwh
+                                            WHERE l->>'type' = '01'), 0)::text AS kwh,
+              b.reactive_kvarh::text AS kvarh
          FROM bills b
         WHERE b.customer_id = ANY(?::uuid[]) AND b.period >= ? AND b.period < ? AND b.status <> 'written_off'
           AND b.kind = 'energy'`,
@@ -96,7 +97,31 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
       customers.map((c) => c.id as string),
       lastDay,
     ),
+    // Audit rule 8: the sub-meters in service behind the chunk's meters, with both total registers.
+    db.raw<{ rows: (Row & { register_digits: number })[] }>(
+      `SELECT s.id, s.main_meter_id, s.multiplier::text AS multiplier, s.register_digits,
+              c.total::text AS current, p.total::text AS previous
+         FROM meters s
+         JOIN meters m ON m.id = s.main_meter_id
+         LEFT JOIN readings c ON c.meter_id = s.id AND c.period = ?
+         LEFT JOIN readings p ON p.meter_id = s.id AND p.period = ?
+        WHERE m.customer_id = ANY(?::uuid[]) AND m.status = 'in_service' AND s.status = 'in_service'
+        ORDER BY s.main_meter_id, s.asset_no`,
+      [scope.period, shiftPeriod(scope.period, -1), ids],
+    ),
   ]);
+  const subMeters = new Map<string, RunSubMeter[]>();
+  for (const s of subRows.rows) {
+    const list = subMeters.get(s.main_meter_id as string) ?? [];
+    list.push({
+      id: s.id as string,
+      multiplier: s.multiplier as string,
+      digits: Number(s.register_digits),
+      current: s.current ?? null,
+      previous: s.previous ?? null,
+    });
+    subMeters.set(s.main_meter_id as string, list);
+  }
   const byId = new Map<string, RunCustomer>();
   for (const c of customers) {
     byId.set(c.id as string, {
@@ -110,6 +135,7 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
       connectedOn: c.connected_on ?? null,
       meters: [],
       history: new Map(),
+      reactiveHistory: new Map(),
       capacityChanges: changes.get(c.id as string) ?? [],
     });
   }
@@ -122,11 +148,14 @@ export async function loadChunk(db: Db, scope: RunScope, afterId: string | null,
       installDate: m.install_date ?? null,
       current: readingOf(m, 'c'),
       previous: readingOf(m, 'p'),
+      subMeters: subMeters.get(m.id as string) ?? [],
     };
     byId.get(m.customer_id as string)?.meters.push(meter);
   }
   for (const b of billRows.rows) {
-    (byId.get(b.customer_id as string)?.history as Map<string, string>).set(b.period as string, b.kwh as string);
+    const customer = byId.get(b.customer_id as string);
+    (customer?.history as Map<string, string>).set(b.period as string, b.kwh as string);
+    if (b.kvarh !== null) (customer?.reactiveHistory as Map<string, string>).set(b.period as string, b.kvarh as string);
   }
   return [...byId.values()];
 }
@@ -179,20 +208,22 @@ export async function writeBills(
         status: b.status,
         audit_flags: b.auditFlags,
         consumption_kwh: b.consumptionKwh,
+        reactive_kvarh: b.reactiveKvarh,
       });
     }
   }
   if (rows.length === 0) return counts;
   const written = await trx.raw<{ rows: { status: string }[] }>(
-    `INSERT INTO bills (id, customer_id, period, lines, total, due_date, status, paid_amount, issued_by, audit_flags, consumption_kwh, billing_run_id)
+    `INSERT INTO bills (id, customer_id, period, lines, total, due_date, status, paid_amount, issued_by, audit_flags, consumption_kwh, reactive_kvarh, billing_run_id)
      SELECT md5(x.customer_id::text || ':' || ?)::uuid, x.customer_id, ?, x.lines, x.total, x.due_date, x.status, 0, ?,
-            x.audit_flags, x.consumption_kwh, ?
+            x.audit_flags, x.consumption_kwh, x.reactive_kvarh, ?
        FROM jsonb_to_recordset(?::jsonb) AS x(customer_id uuid, lines jsonb, total numeric, due_date date, status text,
-                                              audit_flags jsonb, consumption_kwh numeric)
+                                              audit_flags jsonb, consumption_kwh numeric, reactive_kvarh numeric)
       WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = x.customer_id AND c.status = 'closed')
      ON CONFLICT (customer_id, period) WHERE kind = 'energy' DO UPDATE
         SET lines = excluded.lines, total = excluded.total, due_date = excluded.due_date, status = excluded.status,
             audit_flags = excluded.audit_flags, consumption_kwh = excluded.consumption_kwh,
+            reactive_kvarh = excluded.reactive_kvarh,
             billing_run_id = excluded.billing_run_id, issued_by = excluded.issued_by, issued_at = now()
       WHERE bills.paid_amount = 0 AND bills.status IN ('held', 'issued', 'settled')
         AND NOT EXISTS (SELECT 1 FROM payment_allocations a WHERE a.bill_id = bills.id)

@@ -37,6 +37,15 @@ export interface RegisterReading {
   readingType: ReadingTypeCode;
 }
 
+/** A sub-meter behind one of the customer's meters, with its total register in both periods. */
+export interface RunSubMeter {
+  id: string;
+  multiplier: string;
+  digits: number;
+  current: string | null;
+  previous: string | null;
+}
+
 export interface RunMeter {
   id: string;
   multiplier: string;
@@ -45,6 +54,8 @@ export interface RunMeter {
   installDate: string | null;
   current: RegisterReading | null;
   previous: RegisterReading | null;
+  /** The meters behind this one (audit rule 8), whoever's account they bill. */
+  subMeters?: readonly RunSubMeter[] | undefined;
 }
 
 /** What the run knows of a customer for one period: master data, meters, earlier bills' kWh. */
@@ -62,6 +73,8 @@ export interface RunCustomer {
   meters: RunMeter[];
   /** kWh of the customer's earlier bills, by period (the 12 months before this one at least). */
   history: ReadonlyMap<string, string>;
+  /** Reactive energy (kvarh) of the earlier bills that recorded it, by period (audit rule 9). */
+  reactiveHistory?: ReadonlyMap<string, string> | undefined;
   /** Completed suspensions, reductions and restorations up to the end of the period (DOMAIN.md §9). */
   capacityChanges?: readonly CapacityChange[] | undefined;
 }
@@ -70,6 +83,8 @@ export interface ComputedBill {
   lines: BillLine[];
   total: string;
   consumptionKwh: string;
+  /** The month's reactive energy, kvarh, when every meter's reactive register was read. */
+  reactiveKvarh: string | null;
   auditFlags: AuditFinding[];
   status: 'held' | 'issued' | 'settled';
   dueDate: string | null;
@@ -141,6 +156,29 @@ function historyOf(customer: RunCustomer, period: string) {
   return { lastMonth: at(-1), sameMonthLastYear: at(-12), lastThree, tierYearKwhBefore: sum(tierYear) };
 }
 
+/**
+ * Rule 8: the sub-meters' consumption behind the customer's meters, or undefined when there are
+ * none or one lacks a reading (an incomplete sum would hide the very shortfall the rule looks for).
+ */
+function subMeterKwhOf(customer: RunCustomer, days: number): Dec[] | undefined {
+  const subs = customer.meters.flatMap((m) => m.subMeters ?? []);
+  if (subs.length === 0 || subs.some((s) => s.current === null || s.previous === null)) return undefined;
+  return subs.map((s) =>
+    dec(
+      consumptionFromReadings(s.previous as string, s.current as string, s.digits, s.multiplier, {
+        avgDailyKwh: dec(0),
+        days,
+      }).kwh,
+    ),
+  );
+}
+
+/** Rule 9: this month's kvarh, then last month's as its bill recorded it (most recent first). */
+function reactiveOf(customer: RunCustomer, period: string, kvarh: Dec): Dec[] {
+  const last = customer.reactiveHistory?.get(shiftPeriod(period, -1));
+  return last === undefined ? [kvarh] : [kvarh, dec(last)];
+}
+
 function auditInput(customer: RunCustomer, period: string, advance: Advance, avgDailyKwh: Dec | null): BillAuditInput {
   const h = historyOf(customer, period);
   const backwards = customer.meters.find((m) => dec(m.current?.total ?? 0).lessThan(m.previous?.total ?? 0));
@@ -149,6 +187,7 @@ function auditInput(customer: RunCustomer, period: string, advance: Advance, avg
   const typed = estimated ?? main;
   const standard = isResidentialCategory(customer.elecTypeCode as ElecTypeCode) ? null : customer.pfStandard;
   const firstPeriodDay = `${shiftPeriod(period, -1)}-01`;
+  const subMeters = subMeterKwhOf(customer, daysInMonth(period));
   return {
     voltage: voltageOf(customer.voltageLevel, customer.elecTypeCode),
     elecTypeCode: customer.elecTypeCode,
@@ -172,8 +211,14 @@ function auditInput(customer: RunCustomer, period: string, advance: Advance, avg
       : null,
     capacityKva: customer.capacityKva,
     ...(standard && advance.kvarh !== null
-      ? { powerFactor: { appliedStandard: standard as PfStandard, reactiveKvarh: [advance.kvarh] } }
+      ? {
+          powerFactor: {
+            appliedStandard: standard as PfStandard,
+            reactiveKvarh: reactiveOf(customer, period, advance.kvarh),
+          },
+        }
       : {}),
+    ...(subMeters ? { subMeterKwh: subMeters } : {}),
     readingTypes: [typed.current?.readingType, typed.previous?.readingType].filter(
       (t): t is ReadingTypeCode => t !== undefined,
     ),
@@ -261,6 +306,7 @@ export function computeBill(
         total: quote.total,
         // The tier year counts what was billed (a residential TOU bill prices peak + valley).
         consumptionKwh: (residential ? billed : advance.total).toFixed(2),
+        reactiveKvarh: advance.kvarh?.toFixed(2) ?? null,
         auditFlags,
         status,
         dueDate: status === 'held' ? null : dueDateOf(period),

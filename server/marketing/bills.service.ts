@@ -27,6 +27,7 @@ const billColumns = (db: Db) => [
   db.raw(`to_char(due_date, 'YYYY-MM-DD') as due_date`),
   'status',
   'audit_flags',
+  db.raw('reactive_kvarh::text as reactive_kvarh'),
   'issued_at',
   'issued_by',
 ];

@@ -17,6 +17,8 @@ export const meterSchema = z.object({
   installDate: calendarDate.nullable(),
   lastTestDate: calendarDate.nullable(),
   status: z.enum(['in_service', 'removed']),
+  /** The main meter this one sits behind as a sub-meter (audit rule 8); null for a main or lone meter. */
+  mainMeterId: z.guid().nullable(),
   createdAt: timestamp,
 });
 export type Meter = z.infer<typeof meterSchema>;
@@ -35,6 +37,7 @@ export interface MeterRow {
   install_date: string | Date | null;
   last_test_date: string | Date | null;
   status: string;
+  main_meter_id: string | null;
   created_at: Date | string;
 }
 
@@ -52,6 +55,7 @@ export function toMeter(row: MeterRow): Meter {
     installDate: isoDate(row.install_date),
     lastTestDate: isoDate(row.last_test_date),
     status: row.status as Meter['status'],
+    mainMeterId: row.main_meter_id,
     createdAt: iso(row.created_at),
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
 import type { AuditService } from '../identity/audit.service.js';
 import type { Actor } from '../lib/actor.js';
-import { Conflict, NotFound } from '../lib/errors.js';
+import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import type { PermissionObject } from '../../permissions/roles.js';
 import { wholeList, type Page } from '../workflow/paging.js';
 import type { Visibility } from '../workflow/visibility.js';
@@ -21,6 +21,7 @@ const METER_COLUMNS = [
   'm.tou_capable',
   'm.device_class',
   'm.status',
+  'm.main_meter_id',
   'm.created_at',
 ];
 
@@ -71,6 +72,7 @@ export class MetersService {
 
   async install(customerId: string, input: MeterCreate, actor: Actor): Promise<Meter> {
     const customer = await this.customers.visible({ id: customerId }, actor, 'metering', 'write');
+    if (input.mainMeterId) await this.requireMainMeter(input.mainMeterId, actor);
     const id = randomUUID();
     try {
       await this.db.transaction(async (trx) => {
@@ -86,6 +88,7 @@ export class MetersService {
           device_class: input.deviceClass,
           install_date: input.installDate ?? null,
           last_test_date: input.lastTestDate ?? null,
+          main_meter_id: input.mainMeterId ?? null,
         });
         await this.audit.record(
           actor,
@@ -102,5 +105,18 @@ export class MetersService {
       throw err;
     }
     return toMeter(await this.visible(id, actor));
+  }
+
+  /** A sub-meter's main meter: one the actor can see, in service (audit rule 8 compares the two). */
+  private async requireMainMeter(mainMeterId: string, actor: Actor): Promise<void> {
+    const main = await this.visible(mainMeterId, actor).catch((err: unknown) => {
+      if (err instanceof NotFound) return null;
+      throw err;
+    });
+    if (!main || main.status !== 'in_service') {
+      throw new Invalid('VALIDATION_FAILED', `mainMeterId ${mainMeterId} is not a meter in service`, [
+        { field: 'body.mainMeterId', reason: main ? 'meter removed' : 'unknown meter' },
+      ]);
+    }
   }
 }

@@ -71,6 +71,8 @@ export const meterCreateSchema = z.strictObject({
   deviceClass: z.enum(DEVICE_CLASSES as ['I', 'II', 'III', 'IV', 'V']),
   installDate: isoDateString('installDate').optional(),
   lastTestDate: isoDateString('lastTestDate').optional(),
+  /** Installs a sub-meter behind this main meter (audit rule 8): the tenant's meter behind the building's. */
+  mainMeterId: z.guid({ error: 'mainMeterId must be a meter id' }).optional(),
 });
 export type MeterCreate = z.infer<typeof meterCreateSchema>;
 

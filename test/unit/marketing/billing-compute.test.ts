@@ -186,3 +186,74 @@ describe('billing periods and voltage', () => {
     expect(voltageOf(level, category)).toBe(expected);
   });
 });
+
+const codes = (outcome: ReturnType<typeof computeBill>) =>
+  outcome.kind === 'bill' ? outcome.bill.auditFlags.map((f) => f.code) : outcome;
+
+describe('computeBill: main and sub-meters (audit rule 8)', () => {
+  const withSub = (previous: string | null, current: string | null) => {
+    const c = household();
+    c.meters[0] = { ...c.meters[0]!, subMeters: [{ id: 's1', multiplier: '1', digits: 6, previous, current }] };
+    return c;
+  };
+
+  it('holds a main meter that recorded 400 kWh behind a sub-meter that recorded 500', () => {
+    expect(codes(computeBill(withSub('200', '700'), '2024-07'))).toContain('MAIN_BELOW_SUB_METERS');
+  });
+
+  it('issues a main meter above its sub-meters', () => {
+    expect(codes(computeBill(withSub('200', '500'), '2024-07'))).toEqual([]);
+  });
+
+  it('does not judge on a sub-meter without both readings', () => {
+    expect(codes(computeBill(withSub(null, '700'), '2024-07'))).toEqual([]);
+  });
+});
+
+describe('computeBill: reactive energy of PF-assessed customers (audit rule 9)', () => {
+  /** Large industry, 500 kVA at 0.90, 30 000 kWh a month; this month's kvarh as given. */
+  const factory = (kvarh: string, lastMonthKvarh?: string) =>
+    household({
+      elecTypeCode: '100',
+      voltageLevel: '10kV',
+      capacityKva: '500',
+      pfStandard: '0.90',
+      history: new Map([
+        ['2024-04', '30000'],
+        ['2024-05', '30000'],
+        ['2024-06', '30000'],
+      ]),
+      reactiveHistory: lastMonthKvarh === undefined ? new Map() : new Map([['2024-06', lastMonthKvarh]]),
+      meters: [
+        {
+          id: 'm1',
+          multiplier: '100',
+          digits: 6,
+          touCapable: true,
+          installDate: '2020-01-01',
+          previous: reading('1000', { peak: '300', flat: '400', valley: '300', reactiveKvarh: '500' }),
+          current: reading('1300', {
+            peak: '390',
+            flat: '520',
+            valley: '390',
+            reactiveKvarh: String(500 + Number(kvarh) / 100),
+          }),
+        },
+      ],
+    });
+
+  it('records the month’s reactive energy on the bill, multiplier applied', () => {
+    expect(computeBill(factory('9000', '9000'), '2024-07')).toMatchObject({
+      kind: 'bill',
+      bill: { reactiveKvarh: '9000.00', auditFlags: [] },
+    });
+  });
+
+  it('holds a second month running without reactive energy', () => {
+    expect(codes(computeBill(factory('0', '0'), '2024-07'))).toContain('REACTIVE_SUSPECT');
+  });
+
+  it('reads last month from its bill: zero then, reactive energy again now is no finding', () => {
+    expect(codes(computeBill(factory('9000', '0'), '2024-07'))).toEqual([]);
+  });
+});
