@@ -18,7 +18,14 @@ describe.each(BACKENDS)('POST /designer/dmn-lint (%s)', (backend) => {
 
   it('finds nothing in a table that deploys, and names its decisions', async () => {
     // given a valid table
-    const xml = routingTable('lintRoute', [['< 100', '"auto"'], ['>= 100', '"manual"']], { name: 'Route' });
+    const xml = routingTable(
+      'lintRoute',
+      [
+        ['< 100', '"auto"'],
+        ['>= 100', '"manual"'],
+      ],
+      { name: 'Route' },
+    );
 
     // when the designer checks it
     const res = await designer.post('/api/v1/designer/dmn-lint', { xml, name: 'route.dmn' });
@@ -32,7 +39,10 @@ describe.each(BACKENDS)('POST /designer/dmn-lint (%s)', (backend) => {
 
   it('reports the very problems a deployment of the document is refused with', async () => {
     // given a table with a cell that is not FEEL
-    const xml = routingTable('lintBroken', [['< 100', '"auto"'], ['>= >=', '"manual"']]);
+    const xml = routingTable('lintBroken', [
+      ['< 100', '"auto"'],
+      ['>= >=', '"manual"'],
+    ]);
 
     // when it is checked, and when it is deployed
     const lint = await designer.post('/api/v1/designer/dmn-lint', { xml, name: 'broken.dmn' });
