@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { iso, listSchema, timestamp } from '../lib/contract.js';
+import { worklistViewSchema } from './schemas.js';
 
 /**
  * A saved filter's criteria as stored: what `worklistCriteria` accepted, in its JSON form (a date
  * as an ISO string, a cleared date as '').
  */
 export const savedCriteriaSchema = z.object({
-  view: z.enum(['mine', 'claimable', 'completed']),
+  view: worklistViewSchema,
   q: z.string().optional(),
   definitionKey: z.string().optional(),
   elementId: z.string().optional(),

@@ -5,10 +5,12 @@ import { typedVariablesSchema, VARIABLE_LIMITS, variableNameSchema } from '../fo
 /** A date, or '' for none: a cleared date field of a saved filter is not an error. */
 const optionalDate = z.union([z.literal(''), z.coerce.date()]).optional();
 
+/** The worklist's tabs. `unassigned`: open tasks named for nobody, where I may reassign tasks. */
+export const worklistViewSchema = z.enum(['mine', 'claimable', 'completed', 'unassigned']);
+
 /** Fields a worklist can be narrowed by: the list query and a saved filter's criteria share them. */
 export const worklistCriteria = z.object({
-  /** `unassigned`: open tasks named for nobody, in the departments where I may reassign tasks. */
-  view: z.enum(['mine', 'claimable', 'completed', 'unassigned']).default('mine'),
+  view: worklistViewSchema.default('mine'),
   /** A fragment of the business key or of the customer's name (or an account number prefix). */
   q: z.string().trim().max(100).optional(),
   definitionKey: z.string().max(200).optional(),

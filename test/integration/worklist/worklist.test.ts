@@ -182,6 +182,14 @@ describe.each(BACKENDS)('GET /worklist, counts and saved filters (%s)', (backend
       });
       expect(cleared.status, JSON.stringify(cleared.body)).toBe(201);
       expect((await clerk.delete(`/api/v1/worklist/filters/${cleared.body.id}`)).status).toBe(204);
+      // every tab the list takes may be saved, the unassigned one included
+      const unassigned = await clerk.post('/api/v1/worklist/filters', {
+        name: 'unassigned',
+        criteria: { view: 'unassigned' },
+      });
+      expect(unassigned.status, JSON.stringify(unassigned.body)).toBe(201);
+      expect(unassigned.body.criteria).toEqual({ view: 'unassigned' });
+      expect((await clerk.delete(`/api/v1/worklist/filters/${unassigned.body.id}`)).status).toBe(204);
       const mine = (await clerk.get('/api/v1/worklist/filters')).body.items.map((f: { id: string }) => f.id);
       expect(mine).toContain(saved.body.id);
       const others = (await (await t.as('xh.clerk2')).get('/api/v1/worklist/filters')).body.items;
