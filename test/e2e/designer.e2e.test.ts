@@ -136,7 +136,7 @@ describe('designer: draw, check, deploy, work (Chromium)', () => {
     await page.getByRole('heading', { name: 'Process designer' }).waitFor();
     await page.getByLabel('Process key').fill('e2e_approval');
     await page.getByLabel('Process name').fill('E2E approval');
-    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('button', { name: 'Create process' }).click();
     await page.getByRole('heading', { name: 'Designing: E2E approval' }).waitFor();
     await page.locator('.designer-canvas g.djs-shape[data-element-id="StartEvent_1"]').waitFor();
 
@@ -197,7 +197,7 @@ describe('designer: draw, check, deploy, work (Chromium)', () => {
     // when they give the approve flow a condition and make the reject flow the default
     await clickElement(page, approve.connection);
     await panelGroup('Condition');
-    await panel.getByLabel('Type', { exact: true }).selectOption('expression');
+    await panel.getByLabel('Condition type', { exact: true }).selectOption('expression');
     await panel.getByLabel('Condition Expression', { exact: true }).fill('${approved}');
     // (a conditional flow carries its label, or bpmnlint's label-required warns)
     await panelGroup('General');

@@ -45,6 +45,7 @@ const WORDS = {
     confirm: '确定',
     unknownUser: '找不到这位同事，或其账号已停用。',
     startEvent: '创建开始事件',
+    conditionGroup: '条件',
     conditionType: '条件类型',
     none: '<无>',
     expression: '表达式',
@@ -57,6 +58,7 @@ const WORDS = {
     confirm: 'Confirm',
     unknownUser: 'No active colleague by that name.',
     startEvent: 'Create start event',
+    conditionGroup: 'Condition',
     conditionType: 'Condition type',
     none: '<none>',
     expression: 'Expression',
@@ -139,6 +141,11 @@ describe('everyday flows in Chromium, in Chinese and English', () => {
       const flow = (await connectionIds(page)).find((id) => !before.includes(id)) as string;
       await shot(page, `everyday-designer-${locale}`);
       await clickConnection(page, flow);
+      // the condition group, closed as the panel opens it, opened as a user would
+      const header = page.locator('.designer-properties .bio-properties-panel-group-header', {
+        has: page.getByText(w.conditionGroup, { exact: true }),
+      });
+      if (!(await header.getAttribute('class'))?.includes('open')) await header.click();
       const type = page.locator('.designer-properties').getByLabel(w.conditionType, { exact: true });
       await type.waitFor();
 

@@ -28,7 +28,8 @@ interface Entry {
 interface GroupSpec {
   id: string;
   label: string;
-  entries: Entry[];
+  /** Absent on list groups, which hold `items`. */
+  entries?: Entry[];
   component: unknown;
   shouldOpen?: boolean;
 }
@@ -61,7 +62,8 @@ export class PlatformPropertiesProvider {
       const group = this.group(element);
       if (group) groups.splice(Math.min(1, groups.length), 0, group);
       // The Camunda condition type offers scripts, which the platform refuses: ours offers none.
-      for (const entry of groups.flatMap((g) => g.entries)) {
+      // List groups (inputs, extension properties…) hold items, not entries.
+      for (const entry of groups.flatMap((g) => g.entries ?? [])) {
         if (entry.id === 'conditionType') entry.component = ConditionTypeEntry;
       }
       return groups;
