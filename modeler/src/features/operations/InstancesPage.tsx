@@ -12,7 +12,16 @@ import {
   type VariableType,
 } from './api';
 import { BulkDialog, type BulkAction } from './BulkDialog';
-import { errorText, OpsPage, Pager, SortHeader, StateChips, useCoalesced, useOperationsEvents } from './common';
+import {
+  errorText,
+  OpsPage,
+  Pager,
+  ProcessOptions,
+  SortHeader,
+  StateChips,
+  useCoalesced,
+  useOperationsEvents,
+} from './common';
 
 /** The columns one may show; the chooser remembers the choice in localStorage. */
 const COLUMNS = [
@@ -147,7 +156,6 @@ export function InstancesPage() {
     if (e.topic.startsWith('instance:') || e.topic.startsWith('incident:') || e.topic.startsWith('task:')) reload();
   }, reload);
 
-  const keys = [...new Set(definitions.map((d) => d.key))].sort();
   const versions = definitions.filter((d) => d.key === draft.definitionKey).sort((a, b) => b.version - a.version);
   const steps = useMemo(() => {
     const chosen = draft.definitionVersion
@@ -284,11 +292,7 @@ export function InstancesPage() {
             }
           >
             <option value="">{t('ops.any')}</option>
-            {keys.map((k) => (
-              <option key={k} value={k}>
-                {definitions.find((d) => d.key === k)?.name ?? k}
-              </option>
-            ))}
+            <ProcessOptions definitions={definitions} />
           </select>
         </div>
         <div class="ops-field">

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { formatDateTime, useT } from '../../lib/i18n';
 import { showToast } from '../../lib/toast';
 import { operationsApi, type Definition, type Instance, type MigrateResult, type MigrationPlan } from './api';
-import { errorText, OpsPage, StateChips } from './common';
+import { errorText, OpsPage, ProcessOptions, StateChips } from './common';
 
 /** Selections above this many run as a batch on the server (instance-operations MIGRATE_INLINE_MAX). */
 const INLINE_MAX = 50;
@@ -47,7 +47,6 @@ export function MigrationPage() {
       .catch((err: unknown) => setError(errorText(err)));
   }, []);
 
-  const keys = [...new Set(definitions.map((d) => d.key))].sort();
   const versions = definitions.filter((d) => d.key === key).sort((a, b) => a.version - b.version);
   const source = definitions.find((d) => d.id === sourceId);
   const target = definitions.find((d) => d.id === targetId);
@@ -125,11 +124,7 @@ export function MigrationPage() {
             onChange={(e) => (setKey(e.currentTarget.value), setSourceId(''), setTargetId(''), setResult(null))}
           >
             <option value="">{t('ops.choose')}</option>
-            {keys.map((k) => (
-              <option key={k} value={k}>
-                {definitions.find((d) => d.key === k)?.name ?? k}
-              </option>
-            ))}
+            <ProcessOptions definitions={definitions} />
           </select>
         </div>
         <div class="ops-field">

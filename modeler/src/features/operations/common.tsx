@@ -5,6 +5,7 @@ import { currentPath } from '../../app/router';
 import { useT } from '../../lib/i18n';
 import { rooms, subscribe, type RealtimeEvent } from '../../lib/realtime';
 import { useSession } from '../../lib/session';
+import type { Definition } from './api';
 import './operations.css';
 
 /** The operations pages, each shown to whoever holds what it needs (the server decides again). */
@@ -246,4 +247,18 @@ export function SortHeader<K extends string>({
 
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** One option per deployed process key, by its name, in key order (for a process picker). */
+export function ProcessOptions({ definitions }: { definitions: readonly Definition[] }) {
+  const keys = [...new Set(definitions.map((d) => d.key))].sort();
+  return (
+    <>
+      {keys.map((k) => (
+        <option key={k} value={k}>
+          {definitions.find((d) => d.key === k)?.name ?? k}
+        </option>
+      ))}
+    </>
+  );
 }
