@@ -29,7 +29,9 @@ describe.each(BACKENDS)('fetchAndLock long polling (%s)', (backend) => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(res.body).toEqual([]);
-    expect(Date.now() - began).toBeLessThan(2000);
+    // Waiting at all would mean waiting for the 20 s periodic look; half of it tells the two apart
+    // even when a loaded machine makes a plain request take seconds.
+    expect(Date.now() - began).toBeLessThan(10_000);
   });
 
   it('answers as soon as a task of the topic is created, long before the timeout', async () => {
