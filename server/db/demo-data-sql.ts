@@ -62,6 +62,32 @@ SELECT ${uuidOf(`md5(?::text || ':m:' || g)`)}, 'DM' || lpad(g::text, 10, '0'), 
           FROM customers WHERE account_no LIKE 'D%') c`;
 
 /**
+ * Sub-meters (DOMAIN.md §4, audit rule 8): every 7th general C&I customer is a building whose main
+ * meter has the next two households of its department behind it, so the demo shows main meters
+ * with sub-meters and the audit compares them. A building's load is far above two households', so
+ * the rule holds a bill only when the data really is wrong. Params: none.
+ */
+export const SUB_METERS_SQL = `
+WITH account AS (
+  SELECT m.id, c.department_id, substr(c.account_no, 2)::int AS g,
+         c.elec_type_code = '400' AND substr(c.account_no, 2)::int % 7 = 0 AS building,
+         c.elec_type_code = '202' AS household
+    FROM meters m JOIN customers c ON c.id = m.customer_id WHERE c.account_no LIKE 'D%'
+),
+-- one pass in account order: each account's nearest building before it in its department
+nearest AS (
+  SELECT id, g, household,
+         max(CASE WHEN building THEN g END) OVER (PARTITION BY department_id ORDER BY g) AS building_g
+    FROM account
+),
+behind AS (
+  SELECT n.id, b.id AS main_id, row_number() OVER (PARTITION BY n.building_g ORDER BY n.g) AS k
+    FROM nearest n JOIN account b ON b.g = n.building_g
+   WHERE n.household AND n.g - n.building_g < 100
+)
+UPDATE meters s SET main_meter_id = behind.main_id FROM behind WHERE behind.id = s.id AND behind.k <= 2`;
+
+/**
  * What residential billing knows of a household (DOMAIN.md §5.1): every account's connection day is
  * its meter's install day, and every 53rd household is low-income (低保户), so the tariff's free kWh
  * show once a tariff version sets them. Params: none.

@@ -11,6 +11,7 @@ import {
   PAYMENTS_SQL,
   READINGS_SQL,
   SETTLE_SQL,
+  SUB_METERS_SQL,
 } from './demo-data-sql.js';
 
 export interface DemoDataOptions {
@@ -72,6 +73,7 @@ export async function generateDemoData(db: Db, options: DemoDataOptions): Promis
   );
   const meters = rowCount(await db.raw(METERS_SQL, [seed, `${first}-01`]));
   await db.raw(HOUSEHOLDS_SQL);
+  await db.raw(SUB_METERS_SQL);
   log('customers and meters', { customers });
   const readings = rowCount(await db.raw(READINGS_SQL, [seed, first, months]));
   log('readings', { readings });
@@ -127,7 +129,7 @@ export async function demoDataChecksum(db: Db): Promise<string> {
   const result: { rows: { checksum: string }[] } = await db.raw(`
     SELECT md5(
       (SELECT string_agg(concat_ws('|', id, account_no, name, department_id, elec_type_code, voltage_level, capacity_kva, pf_standard), ';' ORDER BY id) FROM customers) ||
-      (SELECT string_agg(concat_ws('|', id, customer_id, multiplier, register_digits, tou_capable, install_date), ';' ORDER BY id) FROM meters) ||
+      (SELECT string_agg(concat_ws('|', id, customer_id, multiplier, register_digits, tou_capable, install_date, main_meter_id), ';' ORDER BY id) FROM meters) ||
       (SELECT string_agg(concat_ws('|', id, meter_id, period, total, peak, flat, valley, reactive_kvarh, max_demand_kw, reading_type, read_at), ';' ORDER BY id) FROM readings) ||
       coalesce((SELECT string_agg(concat_ws('|', id, customer_id, period, total, status, paid_amount, due_date, audit_flags::text, lines::text), ';' ORDER BY id) FROM bills), '') ||
       coalesce((SELECT string_agg(concat_ws('|', id, customer_id, channel, amount, paid_at), ';' ORDER BY id) FROM payments), '')

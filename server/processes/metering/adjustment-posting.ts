@@ -2,6 +2,7 @@ import { type AdjustmentMonth, adjustmentMoney, spreadAdjustment } from '../../d
 import type { TariffDefinition } from '../../domain/tariffs/index.js';
 import { dec, sum } from '../../domain/decimal.js';
 import { utilityToday } from '../../lib/clock.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { asText } from '../../lib/text.js';
 import { dueDateOf } from '../../marketing/billing-periods.js';
 import { tariffFor } from '../../marketing/billing-tariffs.js';
@@ -87,7 +88,7 @@ export function adjustmentPostingService(ctx: ProcessContext): ServiceDefinition
       const period = today.slice(0, 7);
       const posted = await ctx.db.transaction(async (trx) => {
         await lockAccount(trx, customerId);
-        return postAdjustment(trx, {
+        const result = await postAdjustment(trx, {
           customerId,
           sourceKey: `adjustment:${call.idempotencyKey}`,
           months: money.lines,
@@ -96,6 +97,26 @@ export function adjustmentPostingService(ctx: ProcessContext): ServiceDefinition
           postedAt: new Date(ctx.clock.now()),
           postedBy: 'system',
         });
+        // The money moved on the account is on the record with the posting it made; a replayed call
+        // posted nothing new and records nothing new.
+        if (result.kind !== 'none' && !result.replayed)
+          await ctx.ports.audit.record(
+            SYSTEM_ACTOR,
+            'metering.adjustment-posted',
+            'customer',
+            customerId,
+            {
+              posting: result.kind,
+              postingId: result.id,
+              amount: money.total,
+              adjustKwh: asText(v.adjustKwh, '0'),
+              months: money.lines.map((l) => ({ month: l.month, adjustKwh: l.adjustKwh, amount: l.amount })),
+              instanceId: call.instanceId,
+            },
+            undefined,
+            trx,
+          );
+        return result;
       });
       if (posted.kind !== 'none') {
         await ctx.ports.notifications.sendMany([

@@ -16,8 +16,22 @@ async function generated(backend: (typeof BACKENDS)[number], seed: string) {
       .db('bills')
       .whereIn('status', ['issued', 'partly_paid'])
       .where('period', '<', '2025-03');
+    // main meters with sub-meters behind them (audit rule 8), each sub-meter a household of the building's department
+    const subMeters = await database
+      .db('meters as s')
+      .join('meters as m', 'm.id', 's.main_meter_id')
+      .join('customers as sc', 'sc.id', 's.customer_id')
+      .join('customers as mc', 'mc.id', 'm.customer_id')
+      .select(
+        's.main_meter_id',
+        'sc.elec_type_code as sub',
+        'mc.elec_type_code as main',
+        'sc.department_id as subDept',
+        'mc.department_id as mainDept',
+      );
     return {
       summary,
+      subMeters,
       checksum: await demoDataChecksum(database.db),
       held: Number(held[0]?.n),
       arrears: arrears.length,
@@ -43,5 +57,12 @@ describe.each(BACKENDS)('the demo data generator (%s)', (backend) => {
     expect(a.held).toBeGreaterThan(0);
     expect(a.arrears).toBeGreaterThan(0);
     expect(a.summary.payments).toBeGreaterThan(0);
+    // and some buildings have households (at most two each) metered behind their main meter
+    const perMain = new Map<string, number>();
+    for (const s of a.subMeters) perMain.set(s.main_meter_id, (perMain.get(s.main_meter_id) ?? 0) + 1);
+    expect(perMain.size).toBeGreaterThan(3);
+    expect([...perMain.values()].filter((n) => n === 2).length).toBeGreaterThan(3);
+    expect([...perMain.values()].every((n) => n <= 2)).toBe(true);
+    expect(a.subMeters.every((s) => s.main === '400' && s.sub === '202' && s.subDept === s.mainDept)).toBe(true);
   }, 60_000);
 });

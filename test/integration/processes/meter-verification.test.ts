@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../../server/lib/actor.js';
 import { TestClock } from '../../../server/lib/clock.js';
 import { BACKENDS } from '../../support/database.js';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
@@ -192,5 +193,123 @@ describe.each(BACKENDS)('meter verification (计量装置校验), end to end thr
     await jobs.tick();
     const again = await leader.get('/api/v1/process-instances?definitionKey=meter-verification&limit=200');
     expect(again.body.items.filter((i: { businessKey: string }) => i.businessKey.startsWith('MV-PT-'))).toHaveLength(2);
+  });
+
+  it('posts an approved refund as money on the account and tells the customer (DOMAIN.md §3 worked example, priced by month)', async () => {
+    // given a household on ZJ-RES whose meter was last tested on 1 November 2024, billed 2 000 kWh
+    // in October, then 600 kWh in November and December
+    clock.set(at('2025-01-06'));
+    const { customerId } = await customerWithMeter('3300000301', {
+      assetNo: 'MV-HH-0301',
+      accuracyClass: '2.0',
+      deviceClass: 'V',
+      installDate: '2023-05-10',
+      lastTestDate: '2024-11-01',
+    });
+    for (const [period, kwh, total] of [
+      ['2024-10', '2000', '1076.00'],
+      ['2024-11', '600', '322.80'],
+      ['2024-12', '600', '344.80'],
+    ] as const) {
+      await t.platform.services.bills.issue(
+        {
+          customerId,
+          period,
+          total,
+          dueDate: `${period}-28`,
+          lines: [{ type: '01', label: 'Energy', quantity: kwh, unitPrice: '0.538', amount: total }],
+        },
+        SYSTEM_ACTOR,
+      );
+    }
+    const leader = await t.as('xh.leader');
+    const { id } = await start(leader, 'meter-verification', {
+      departmentId: 'ZJ-HZ-XH',
+      businessKey: 'MV-PT-HH-0301',
+      variables: { origin: 'periodic', meterAssetNo: 'MV-HH-0301', testDueOn: '2025-01-10' },
+    });
+    await work(t, 'xh.leader', id, 'MV02', { scheduledOn: '2025-01-08' });
+
+    // when the meter tests +3 % over 12 000 kWh, is replaced, and the refund of 174.76 kWh approved
+    clock.set(at('2025-01-08'));
+    await work(t, 'xh.meter', id, 'MV03', { errorPercent: 3, recordedKwh: 12000, testedOn: '2024-12-20' });
+    await work(t, 'xh.meter', id, 'MV04', {
+      newMeterAssetNo: 'MV-HH-0302',
+      newMeterAccuracyClass: '2.0',
+      replacedOn: '2025-01-08',
+    });
+    await work(t, 'xh.leader', id, 'MV05', { adjustmentApproved: 'yes' });
+
+    // then the 174.76 kWh are spread over November and December (87.38 each) and priced in their
+    // tiers: November after 2 000 kWh −47.01, December after 2 600 kWh −55.75, −102.76 credited
+    const done = await instance(leader, id);
+    expect(done.status).toBe('completed');
+    expect(done.variables).toMatchObject({ adjustKwh: '-174.76', adjustMoney: '-102.76', adjustmentPosting: 'credit' });
+    const collector = await t.as('xh.collector');
+    const payments = (await collector.get(`/api/v1/customers/${customerId}/payments`)).body.items;
+    expect(payments).toEqual([expect.objectContaining({ kind: 'adjustment', amount: '102.76' })]);
+    // the credit settles what it can of the oldest bill: 1 743.60 owed, 1 640.84 left
+    const arrears = (await collector.get(`/api/v1/customers/${customerId}/arrears?asOf=2025-01-08`)).body;
+    expect(arrears.totalArrears).toBe('1640.84');
+    // on the record, and the customer has both notices: the money posted and the test result
+    const audit = await t.platform
+      .db('audit_log')
+      .where({ action: 'metering.adjustment-posted', object_id: customerId })
+      .select('details');
+    expect(audit).toHaveLength(1);
+    expect(audit[0].details).toMatchObject({
+      posting: 'credit',
+      amount: '-102.76',
+      months: [
+        { month: '2024-11', adjustKwh: '-87.38', amount: '-47.01' },
+        { month: '2024-12', adjustKwh: '-87.38', amount: '-55.75' },
+      ],
+    });
+    const notices = (await leader.get(`/api/v1/notifications?instanceId=${id}`)).body.items as {
+      template: string;
+      body: string;
+    }[];
+    expect(notices.map((n) => n.template).sort()).toEqual(['adjustment_posted', 'meter_test_result']);
+    expect(notices.find((n) => n.template === 'adjustment_posted')?.body).toContain('退补电费-102.76元');
+  });
+
+  it('posts nothing when the adjustment is not approved', async () => {
+    clock.set(at('2025-01-06'));
+    const { customerId } = await customerWithMeter('3300000401', {
+      assetNo: 'MV-HH-0401',
+      accuracyClass: '2.0',
+      deviceClass: 'V',
+      installDate: '2023-05-10',
+      lastTestDate: '2024-11-01',
+    });
+    await t.platform.services.bills.issue(
+      {
+        customerId,
+        period: '2024-11',
+        total: '322.80',
+        dueDate: '2024-11-28',
+        lines: [{ type: '01', label: 'Energy', quantity: '600', unitPrice: '0.538', amount: '322.80' }],
+      },
+      SYSTEM_ACTOR,
+    );
+    const leader = await t.as('xh.leader');
+    const { id } = await start(leader, 'meter-verification', {
+      departmentId: 'ZJ-HZ-XH',
+      businessKey: 'MV-PT-HH-0401',
+      variables: { origin: 'periodic', meterAssetNo: 'MV-HH-0401', testDueOn: '2025-01-10' },
+    });
+    await work(t, 'xh.leader', id, 'MV02', { scheduledOn: '2025-01-08' });
+    await work(t, 'xh.meter', id, 'MV03', { errorPercent: 3, recordedKwh: 12000, testedOn: '2024-12-20' });
+    await work(t, 'xh.meter', id, 'MV04', {
+      newMeterAssetNo: 'MV-HH-0402',
+      newMeterAccuracyClass: '2.0',
+      replacedOn: '2025-01-08',
+    });
+    await work(t, 'xh.leader', id, 'MV05', { adjustmentApproved: 'no' });
+    expect((await instance(leader, id)).status).toBe('completed');
+    expect(await t.platform.db('payments').where({ customer_id: customerId })).toEqual([]);
+    expect(
+      await t.platform.db('audit_log').where({ action: 'metering.adjustment-posted', object_id: customerId }),
+    ).toEqual([]);
   });
 });
