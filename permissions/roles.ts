@@ -23,9 +23,10 @@ export const PERMISSIONS = {
   decision: ['read', 'evaluate'],
   /**
    * `suspend` suspends and resumes; `update` edits variables by hand; `modify` cancels and starts
-   * activities of a running instance, `migrate` moves it to another version (administrators only).
+   * activities of a running instance, `migrate` moves it to another version (administrators only);
+   * `comment` adds an operator's remark to it.
    */
-  instance: ['start', 'read', 'cancel', 'suspend', 'update', 'modify', 'migrate'],
+  instance: ['start', 'read', 'cancel', 'suspend', 'update', 'modify', 'migrate', 'comment'],
   task: ['read', 'claim', 'complete', 'reassign'],
   message: ['correlate'],
   incident: ['read', 'retry'],

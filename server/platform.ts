@@ -52,6 +52,7 @@ import { IncidentsService } from './workflow/incidents.service.js';
 import { InstancesService } from './workflow/instances.service.js';
 import { InstanceOperationsService } from './workflow/instance-operations.service.js';
 import { InstanceSuspensionService } from './workflow/instance-suspension.service.js';
+import { InstanceCommentsService } from './workflow/instance-comments.service.js';
 import { BatchesService } from './batches/batches.service.js';
 import { BatchRunner } from './batches/batch-runner.js';
 import { BatchTypeRegistry } from './batches/batch-types.js';
@@ -240,6 +241,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     instanceOperations,
     instanceVariables,
     instanceSuspension: new InstanceSuspensionService(db, transactions, steps, visibility, authorization),
+    instanceComments: new InstanceCommentsService(db, transactions, visibility, authorization),
     batches: new BatchesService(
       db,
       transactions,

@@ -15,6 +15,7 @@ import type { InstancesService } from '../workflow/instances.service.js';
 import type { InstanceOperationsService } from '../workflow/instance-operations.service.js';
 import type { InstanceVariablesService } from '../workflow/instance-variables.service.js';
 import type { InstanceSuspensionService } from '../workflow/instance-suspension.service.js';
+import type { InstanceCommentsService } from '../workflow/instance-comments.service.js';
 import type { BatchesService } from '../batches/batches.service.js';
 import type { JobsService } from '../workflow/jobs.service.js';
 import type { MessagesService } from '../workflow/messages.service.js';
@@ -54,6 +55,7 @@ export interface Services {
   instanceOperations: InstanceOperationsService;
   instanceVariables: InstanceVariablesService;
   instanceSuspension: InstanceSuspensionService;
+  instanceComments: InstanceCommentsService;
   batches: BatchesService;
   tasks: TasksService;
   messages: MessagesService;

@@ -28,6 +28,8 @@ export interface InstanceTopicDetails {
   'instance:resumed': { reason: string; by: string };
   /** Variables edited by hand (their history: GET /process-instances/:id/variable-history). */
   'instance:variables-updated': { names: string[]; reason: string; by: string };
+  /** An operator's comment on the instance itself (comments on its tasks are task:commented). */
+  'instance:commented': { commentId: string; by: string };
   'incident:created': { incidentId?: string; elementId?: string; message: string | null };
   'incident:resolved': { incidentId: string; by: string };
   'message:delivered': { name: string; elementId: string };
@@ -134,6 +136,7 @@ const TOPICS: Record<RealtimeTopic, true> = {
   'instance:suspended': true,
   'instance:resumed': true,
   'instance:variables-updated': true,
+  'instance:commented': true,
   'incident:created': true,
   'incident:resolved': true,
   'message:delivered': true,

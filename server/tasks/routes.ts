@@ -296,7 +296,7 @@ function collaborationRoutes(s: Services): Route[] {
       method: 'get',
       path: '/process-instances/:id/comments',
       tag: 'Worklist',
-      summary: "Comments on all of an instance's tasks",
+      summary: 'Comments on an instance: on the instance itself and on all of its tasks, oldest first',
       permission: TASK_READ,
       params: uuidParam,
       response: commentListSchema,

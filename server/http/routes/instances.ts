@@ -17,6 +17,7 @@ import {
   variablesPatchSchema,
   variablesPutSchema,
 } from '../../workflow/instance-variables.contract.js';
+import { commentSchema, instanceCommentBody } from '../../tasks/comments.contract.js';
 
 /** An operator's action on an instance says why (kept in the audit log and the instance's history). */
 const reasonBody = z.object({ reason: operationReasonSchema });
@@ -118,6 +119,19 @@ export function instanceRoutes(s: Services): Route[] {
         await s.instanceSuspension.resume(params.id, body.reason, actor);
         return s.instances.get(params.id, actor);
       },
+    }),
+    route({
+      method: 'post',
+      path: '/process-instances/:id/comments',
+      tag: 'Process instances',
+      summary:
+        'Comment on an instance itself (at most 4 000 characters); listed with the comments on its tasks, audited, announced as instance:commented',
+      permission: { object: 'instance', action: 'comment' },
+      params: uuidParam,
+      body: instanceCommentBody,
+      response: commentSchema,
+      status: 201,
+      handle: ({ params, body, actor }) => s.instanceComments.add(params.id, body.body, actor),
     }),
     route({
       method: 'patch',

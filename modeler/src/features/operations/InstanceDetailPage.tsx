@@ -223,7 +223,15 @@ export function InstanceDetailPage({ params }: { params: Record<string, string> 
             )}
           </section>
           <VariablesPanel detail={detail} editable={can('instance', 'update')} onChanged={load} />
-          <CommentsPanel detail={detail} comments={comments} onAdded={load} />
+          <CommentsPanel
+            detail={detail}
+            comments={comments}
+            stepName={(taskId) => {
+              const task = detail.tasks.find((x) => x.id === taskId);
+              return task ? (task.name ?? stepName(task.elementId)) : null;
+            }}
+            onAdded={load}
+          />
           {view && view.timeline.length > 0 && (
             <section class="monitor-card" aria-labelledby="ops-timeline">
               <h2 id="ops-timeline">{t('ops.instance.timeline')}</h2>
@@ -290,31 +298,46 @@ function reasonOf(details: unknown): string | null {
   return null;
 }
 
-/** Comments of the instance's tasks; a new one goes on an open task (comments belong to tasks). */
+/**
+ * The instance's comments (on the instance itself and on its tasks, oldest first) and, for
+ * whoever may comment on it, a form that adds one to the instance. Other viewers see it live
+ * (instance:commented reloads the page).
+ */
 function CommentsPanel({
   detail,
   comments,
+  stepName,
   onAdded,
 }: {
   detail: InstanceDetail;
   comments: Comment[];
+  stepName: (taskId: string) => string | null;
   onAdded: () => void;
 }) {
   const t = useT();
-  const [taskId, setTaskId] = useState('');
+  const { can } = useSession();
   const [body, setBody] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const task = taskId || detail.tasks[0]?.id || '';
+  const [busy, setBusy] = useState(false);
+  const commentPlace = (taskId: string | null) => {
+    if (!taskId) return t('ops.comments.onInstance');
+    const name = stepName(taskId);
+    return name ? t('ops.comments.onTask', { name }) : t('ops.comments.onSomeTask');
+  };
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (!body.trim() || !task) return;
+    if (!body.trim() || busy) return;
+    setBusy(true);
     try {
-      await operationsApi.comment(task, body.trim());
+      await operationsApi.comment(detail.id, body.trim());
       setBody('');
       setError(null);
+      showToast('success', t('ops.comments.added'));
       onAdded();
     } catch (err) {
       setError(errorText(err));
+    } finally {
+      setBusy(false);
     }
   };
   return (
@@ -323,33 +346,19 @@ function CommentsPanel({
       {comments.length === 0 ? (
         <p class="empty">{t('ops.comments.none')}</p>
       ) : (
-        <ul class="ops-comments">
+        <ul class="ops-comments" data-testid="instance-comments">
           {comments.map((c) => (
             <li key={c.id}>
               <span class="hint">
-                {c.authorName} · {formatDateTime(c.createdAt)}
+                {c.authorName} · {formatDateTime(c.createdAt)} · {commentPlace(c.taskId)}
               </span>
               <p>{c.body}</p>
             </li>
           ))}
         </ul>
       )}
-      {detail.tasks.length === 0 ? (
-        <p class="hint">{t('ops.comments.noTask')}</p>
-      ) : (
+      {can('instance', 'comment') && (
         <form class="ops-form" onSubmit={(e) => void submit(e)}>
-          {detail.tasks.length > 1 && (
-            <>
-              <label for="ops-comment-task">{t('ops.comments.task')}</label>
-              <select id="ops-comment-task" value={task} onChange={(e) => setTaskId(e.currentTarget.value)}>
-                {detail.tasks.map((x) => (
-                  <option key={x.id} value={x.id}>
-                    {x.name ?? x.elementId}
-                  </option>
-                ))}
-              </select>
-            </>
-          )}
           <label for="ops-comment">{t('ops.comments.new')}</label>
           <textarea
             id="ops-comment"
@@ -364,7 +373,7 @@ function CommentsPanel({
             </p>
           )}
           <div>
-            <button type="submit" class="primary" disabled={!body.trim()}>
+            <button type="submit" class="primary" disabled={!body.trim() || busy}>
               {t('ops.comments.add')}
             </button>
           </div>

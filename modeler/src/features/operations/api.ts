@@ -108,7 +108,7 @@ export const operationsApi = {
   modify: (id: string, body: ModificationBody) =>
     api.post<ModificationResult>(`/process-instances/${id}/modification`, body),
   comments: (id: string) => api.get<CommentList>(`/process-instances/${id}/comments`),
-  comment: (taskId: string, body: string) => api.post<Comment>(`/tasks/${taskId}/comments`, { body }),
+  comment: (id: string, body: string) => api.post<Comment>(`/process-instances/${id}/comments`, { body }),
   incidents: (query: IncidentQuery) => api.get<List<IncidentListItem>>('/incidents', { ...query }),
   incidentGroups: (query: IncidentQuery) => api.get<List<IncidentGroup>>('/incidents/groups', { ...query }),
   retryIncident: (id: string) => api.post(`/incidents/${id}/retry`, {}),
