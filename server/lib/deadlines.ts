@@ -1,6 +1,9 @@
 import { chinaWorkingCalendar, toIsoDate, type WorkingCalendar } from '../domain/calendar/index.js';
 import {
+  CHANGE_SLA_STEPS,
+  changeSlaTable,
   CONNECTION_CLASS_CODES,
+  isChangeSlaStep,
   PER_STEP_GROUPS,
   perStepGroupOf,
   resolveSlaTable,
@@ -23,7 +26,9 @@ import { addIsoDuration } from './time.js';
  *   `<step>` is an SG186 step code of the per-step table (A05, A09…A12, A14, A15, A17, A18) or
  *   its group name (`scheme-reply`, `design-review`, `mid-term-inspection`,
  *   `completion-inspection`, `installation-energisation`), or `total` for the whole job's
- *   cumulative commitment. The connection class comes from the instance variable `acceptClass`
+ *   cumulative commitment, or a change-of-service step (`change-accept`, `change-approval`,
+ *   `change-site`, `change-settlement`, `change-archive`; server/domain/sla/change-sla.ts, no
+ *   class needed). The connection class comes from the instance variable `acceptClass`
  *   (SG186 ACCEPT_CONS_CODE 01–04; `connectionClass` is read too). Where the table has no limit
  *   for the class ("–"), there is no deadline (null).
  */
@@ -64,13 +69,13 @@ export function deadlineSpecProblem(text: string): string | null {
   const sla = SLA.exec(value);
   if (!value.startsWith('sla:') || !sla) return `"${value}" must be wd:<N> or sla:<step>`;
   const step = sla[1] as string;
-  if (step === 'total' || step in PER_STEP_GROUPS) return null;
+  if (step === 'total' || step in PER_STEP_GROUPS || isChangeSlaStep(step)) return null;
   try {
     perStepGroupOf(step);
     return null;
   } catch {
     const steps = Object.values(PER_STEP_GROUPS).flat().join(', ');
-    return `"${value}": unknown SLA step; use one of ${steps}, a group (${Object.keys(PER_STEP_GROUPS).join(', ')}) or total`;
+    return `"${value}": unknown SLA step; use one of ${steps}, a group (${Object.keys(PER_STEP_GROUPS).join(', ')}), total or a change step (${CHANGE_SLA_STEPS.join(', ')})`;
   }
 }
 
@@ -99,6 +104,8 @@ export function slaWorkingDays(
   variables: Readonly<Record<string, unknown>>,
   startedAt: Date,
 ): number | null {
+  // DOMAIN.md §9: a change of service's steps have their own table, with no connection class.
+  if (isChangeSlaStep(step)) return changeSlaTable(toIsoDate(startedAt)).limits[step];
   const connectionClass = connectionClassOf(variables);
   const onDate = toIsoDate(startedAt);
   if (step === 'total') return resolveSlaTable(CUMULATIVE_TABLES, onDate).limits[connectionClass].limitWd;

@@ -178,7 +178,8 @@ export interface ChunkCounts {
  */
 export async function writeBills(
   trx: Db,
-  runId: string,
+  /** Null for a bill no run wrote (an account closure's final bill). */
+  runId: string | null,
   period: string,
   issuedBy: string,
   outcomes: { customerId: string; outcome: BillOutcome }[],

@@ -265,6 +265,8 @@ export function computeBill(
   customer: RunCustomer,
   period: string,
   catalogue?: ReadonlyMap<string, TariffDefinition>,
+  /** A final bill's days in service (DOMAIN.md §9 销户): the basic charge at 1/30 a day; else the month. */
+  days?: string,
 ): BillOutcome {
   if (customer.meters.length === 0) return { kind: 'skipped', reason: 'no meter in service' };
   if (customer.meters.some((m) => m.current === null || m.previous === null)) {
@@ -292,7 +294,7 @@ export function computeBill(
           maxDemandKw: advance.maxDemandKw?.toFixed(2),
           tierYearKwhBefore: residential ? h.tierYearKwhBefore.toFixed(2) : undefined,
         },
-        period: { month: period },
+        period: days === undefined ? { month: period } : { month: period, days },
       },
       tariff,
     );

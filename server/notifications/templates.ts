@@ -97,6 +97,27 @@ export const NOTIFICATION_TEMPLATES = {
       body: 'The billing adjustment of account {accountNo} is posted: {kwh} kWh, {amount} yuan (negative: refunded to you; positive: due by {dueDate}).',
     },
   },
+  change_accepted: {
+    channel: 'sms',
+    zh: {
+      body: `${SIGNATURE}尊敬的{name}，您户号{accountNo}的{changeName}申请（业务号{applicationNo}）已受理，我们将按约定时间办理。`,
+    },
+    en: { body: 'Dear {name}, your {changeName} application {applicationNo} for account {accountNo} is accepted.' },
+  },
+  change_refused: {
+    channel: 'sms',
+    zh: {
+      body: `${SIGNATURE}尊敬的{name}，您户号{accountNo}的{changeName}申请（业务号{applicationNo}）未能办理：{reason}`,
+    },
+    en: {
+      body: 'Dear {name}, your {changeName} application {applicationNo} for account {accountNo} cannot proceed: {reason}',
+    },
+  },
+  change_completed: {
+    channel: 'sms',
+    zh: { body: `${SIGNATURE}尊敬的{name}，您户号{accountNo}的{changeName}已于{completedOn}办结。` },
+    en: { body: 'Dear {name}, the {changeName} of account {accountNo} was completed on {completedOn}.' },
+  },
 } as const satisfies Record<string, NotificationTemplate>;
 
 export type TemplateCode = keyof typeof NOTIFICATION_TEMPLATES;

@@ -6,6 +6,7 @@ import { lintXml } from '../../../server/lint/runner.js';
 import { readCatalogue } from '../../../server/processes/catalogue.js';
 import { arrearsServices } from '../../../server/processes/arrears/services.js';
 import { billingServices } from '../../../server/processes/billing/services.js';
+import { changeServices } from '../../../server/processes/changes/services.js';
 import { connectionServices } from '../../../server/processes/connection/services.js';
 import { meteringServices } from '../../../server/processes/metering/services.js';
 import { riskServices } from '../../../server/processes/risk/services.js';
@@ -29,6 +30,7 @@ const services = [
   ...riskServices(ctx),
   ...connectionServices(ctx),
   ...meteringServices(ctx),
+  ...changeServices(ctx),
   notifyCustomerService(null as never, null as never),
 ].map((s) => s.name);
 const data = {
