@@ -27,6 +27,7 @@ import * as householdBilling from './20261206_31_household_billing.js';
 import * as subMetersAndReactiveEnergy from './20261206_32_sub_meters_and_reactive_energy.js';
 import * as instanceComments from './20261207_31_instance_comments.js';
 import * as customerOwners from './20261207_41_customer_owners.js';
+import * as customerHall from './20261207_61_customer_hall.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -61,6 +62,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261206_32_sub_meters_and_reactive_energy': subMetersAndReactiveEnergy,
   '20261207_31_instance_comments': instanceComments,
   '20261207_41_customer_owners': customerOwners,
+  '20261207_61_customer_hall': customerHall,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

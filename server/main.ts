@@ -2,6 +2,7 @@ import { loadConfig } from './config/index.js';
 import { createLogger } from './lib/logger.js';
 import { startPlatform } from './platform.js';
 import { demoUsers, DEMO_PASSWORD } from './db/seed.js';
+import { demoHallLoginLines } from './hall/demo-customers.js';
 
 /** `npm start`: the whole platform on one node, embedded PostgreSQL unless DATABASE_URL is set. */
 const config = loadConfig();
@@ -20,6 +21,10 @@ if (config.demoData) {
   lines.push(`  Demo logins (password ${DEMO_PASSWORD} for all):`);
   for (const [username, name, department, roles] of demoUsers())
     lines.push(`    ${username.padEnd(14)} ${roles.map((r) => r[0]).join(', ')} @ ${department} (${name})`);
+  if (config.demoCustomers > 0) {
+    lines.push(`  Customer hall (${platform.url}/hall/, API /api/hall/v1; SMS codes in the notifications outbox):`);
+    for (const line of demoHallLoginLines()) lines.push(`    ${line}`);
+  }
 }
 process.stdout.write(`${lines.join('\n')}\n\n`);
 

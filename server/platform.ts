@@ -69,6 +69,8 @@ import { createWorklist } from './tasks/index.js';
 import { Transactions } from './workflow/transactions.js';
 import { Visibility } from './workflow/visibility.js';
 import { InstanceVariablesService } from './workflow/instance-variables.service.js';
+import { createHallApi, CustomerAuthService, HallAccountsService, SmsCodes } from './hall/index.js';
+import { seedDemoHallApplication, seedDemoHallCustomers } from './hall/demo-customers.js';
 
 export interface PlatformOptions {
   config: Config;
@@ -124,6 +126,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   if (config.demoData) {
     await seedDemoOrganisation(db, logger);
     await seedDemoData(db, config.demoCustomers, logger);
+    // The hall's demo customers come with the generated demo customers (not into test databases).
+    if (config.demoCustomers > 0) await seedDemoHallCustomers(db, logger);
   } else await ensureInitialAdmin(db, config.adminUsername, config.adminPassword);
 
   const metrics = new StepMetrics();
@@ -302,7 +306,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     { db, auth: services.auth, authorization, bus, logger },
     { databaseUrl: config.databaseUrl, trustProxy: config.trustProxy, ...options.realtime },
   );
+  const hallAuthOptions = { ...DEFAULT_AUTH_OPTIONS, ...config.loginThrottle, ...options.auth };
+  const hall = createHallApi(
+    {
+      auth: new CustomerAuthService(db, audit, new SmsCodes(db, notifications, clock), hallAuthOptions, clock),
+      accounts: new HallAccountsService(db, arrears, clock),
+    },
+    { secureCookies: config.cookieSecure, validateResponses: config.validateResponses },
+  );
   const app = createHttpApp(services, {
+    hall,
     logger,
     secureCookies: config.cookieSecure,
     trustProxy: config.trustProxy,
@@ -333,6 +346,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   if (options.jobs !== false && config.env !== 'test') marketingProcesses.start();
   if (options.demoProcesses ?? (config.demoData && config.env !== 'test'))
     await seedDemoProcesses(services, jobExecutor, clock, logger);
+  if ((options.demoProcesses ?? (config.demoData && config.env !== 'test')) && config.demoCustomers > 0) {
+    const clerk = await db('users').where({ username: 'xh.clerk' }).first<{ id: string } | undefined>('id');
+    const actor = clerk ? await services.auth.loadActor(clerk.id, 'user') : null;
+    if (actor)
+      await seedDemoHallApplication(db, instances, actor).catch((err: unknown) =>
+        logger.error({ err }, 'the customer hall demo application could not be started'),
+      );
+  }
   // The SLA scan and the rollup poll on a timer; tests call scan() / refresh() themselves.
   if (options.jobs !== false && config.env !== 'test') services.monitoring.start();
 

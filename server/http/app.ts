@@ -28,6 +28,7 @@ import { riskRoutes } from './routes/risk.js';
 import { monitoringRoutes } from './routes/monitoring.js';
 import { batchRoutes } from '../batches/routes.js';
 import { createEngineRest, withEngineRest } from '../engine-rest/index.js';
+import { withHall, type HallApi } from '../hall/index.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -44,6 +45,8 @@ export interface HttpOptions {
   ready: () => Promise<boolean>;
   /** The built browser app (default modeler/dist), served at / by serveWebApp. */
   webRoot?: string;
+  /** The customer hall's API (server/hall): its own realm, router and OpenAPI section. */
+  hall?: HallApi;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -84,7 +87,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
   const system = new Router();
   // Camunda 7's REST dialect at /engine-rest, over the same services (server/engine-rest).
   const engineRest = createEngineRest(services, options);
-  const openapi = withEngineRest(buildOpenApi(routes, API_PREFIX), engineRest.routes);
+  const openapi = withHall(withEngineRest(buildOpenApi(routes, API_PREFIX), engineRest.routes), options.hall);
   system.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
@@ -130,6 +133,10 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
   app.use(system.routes());
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: false }));
+  if (options.hall) {
+    app.use(options.hall.router.routes());
+    app.use(options.hall.router.allowedMethods({ throw: false }));
+  }
   return app;
 }
 

@@ -39,14 +39,17 @@ export class LoginThrottle {
   constructor(
     private readonly db: Db,
     private readonly options: ThrottleOptions,
+    /** A realm's counters are its own (the customer hall's are `customer:…`): realms never slow each other. */
+    private readonly realm = '',
   ) {}
 
   private keys(username: string, address: string) {
-    return { pair: `account:${username}|address:${address}`, address: `address:${address}` };
+    const realm = this.realm ? `${this.realm}:` : '';
+    return { pair: `${realm}account:${username}|address:${address}`, address: `${realm}address:${address}` };
   }
 
   private limit(key: string): number {
-    return key.startsWith('address:') ? this.options.maxFailuresPerAddress : this.options.maxFailures;
+    return key.includes('|') ? this.options.maxFailures : this.options.maxFailuresPerAddress;
   }
 
   /**

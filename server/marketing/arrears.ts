@@ -82,7 +82,18 @@ export class ArrearsService {
 
   async report(customerId: string, asOf: string | undefined, actor: Actor): Promise<CustomerArrears> {
     const customer = await this.customers.visible({ id: customerId }, actor, 'billing', 'read');
-    const day = asOf ?? shanghaiDateOf(new Date());
+    return this.reportFor(customer, asOf ?? shanghaiDateOf(new Date()));
+  }
+
+  /**
+   * The receivables of a customer the caller has already been allowed to read (the staff route
+   * by its department rule, the customer hall by its own-accounts rule): one computation for both.
+   */
+  async reportFor(
+    customer: { id: string; account_no: string; elec_type_code: string },
+    day: string,
+  ): Promise<CustomerArrears> {
+    const customerId = customer.id;
     const bills = (await this.db('bills')
       .where({ customer_id: customerId })
       .whereIn('status', ['issued', 'partly_paid'])

@@ -16,6 +16,12 @@ export interface NotificationTemplate {
 const SIGNATURE = '【国网电力】';
 
 export const NOTIFICATION_TEMPLATES = {
+  // The customer hall's one-time code (server/hall/sms-codes.ts): the only copy of the plain code.
+  hall_sms_code: {
+    channel: 'sms',
+    zh: { body: `${SIGNATURE}您的网上营业厅验证码为{code}，{minutes}分钟内有效，请勿告诉他人。` },
+    en: { body: 'Your online business hall code is {code}, valid for {minutes} minutes. Do not share it.' },
+  },
   bill_issued: {
     channel: 'sms',
     zh: { body: `${SIGNATURE}尊敬的{name}，您户号{accountNo}的{period}电费{amount}元已出账，请于{dueDate}前缴纳。` },

@@ -1,0 +1,220 @@
+import { z } from 'zod';
+import type { Context } from 'koa';
+import { AppError } from '../lib/errors.js';
+import { noContent, route, type Route } from '../http/route.js';
+import { cookieOptions } from '../http/authenticate.js';
+import type { CustomerAuthService, HallSession } from './customer-auth.service.js';
+import type { HallAccountsService } from './accounts.service.js';
+import {
+  addAccountSchema,
+  hallAccountSchema,
+  hallBillListSchema,
+  hallBillSchema,
+  hallHomeSchema,
+  hallMeSchema,
+  hallSessionSchema,
+  hallUsageSchema,
+  maskPhone,
+  passwordResetSchema,
+  registeredSchema,
+  registrationSchema,
+  signInSchema,
+  smsCodeRequestSchema,
+  smsCodeSentSchema,
+} from './hall.contract.js';
+
+export const HALL_SESSION_COOKIE = 'pm_hall_session';
+export const HALL_CSRF_COOKIE = 'pm_hall_csrf';
+
+const TAG = 'Customer hall';
+
+export interface HallServices {
+  auth: CustomerAuthService;
+  accounts: HallAccountsService;
+}
+
+/** The signed-in customer of a hall route (set by the hall's authenticator before the handler runs). */
+export function customerOf(ctx: Context): HallSession {
+  const session = ctx.state.hallSession as HallSession | undefined;
+  if (!session) throw new AppError(401, 'UNAUTHENTICATED', 'Authentication required');
+  return session;
+}
+
+const clientOf = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get('user-agent') });
+
+const accountParam = z.object({ accountId: z.guid() });
+const billParam = z.object({ accountId: z.guid(), billId: z.guid() });
+const paging = z.object({
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/**
+ * The hall's routes, relative to /api/hall/v1. Every route but the code request, registration,
+ * sign-in and password reset needs a customer session (route() denies by default).
+ */
+export function hallRoutes(s: HallServices, secureCookies: boolean): Route[] {
+  const me = async (session: HallSession, csrfToken: string | null) => ({
+    loginId: session.loginId,
+    displayName: session.displayName,
+    phone: maskPhone(session.phone) as string,
+    accounts: await s.accounts.list(session),
+    csrfToken,
+  });
+  return [
+    route({
+      method: 'post',
+      path: '/sms-codes',
+      tag: TAG,
+      summary: 'Send a 6-digit SMS code (register, sign-in, reset); one a minute and 10 a day per phone',
+      access: 'public',
+      body: smsCodeRequestSchema,
+      status: 202,
+      response: smsCodeSentSchema,
+      handle: ({ body }) => s.auth.requestCode(body),
+    }),
+    route({
+      method: 'post',
+      path: '/registrations',
+      tag: TAG,
+      summary: 'Register by proving an account: number, name, the phone on file and its SMS code',
+      access: 'public',
+      body: registrationSchema,
+      status: 201,
+      response: registeredSchema,
+      async handle({ body, ctx }) {
+        const result = await s.auth.register(body, clientOf(ctx));
+        return {
+          loginName: maskPhone(body.phone) as string,
+          accounts: await s.accounts.list({ loginId: result.loginId, customerIds: [] }),
+          addedToExistingLogin: result.addedToExistingLogin,
+        };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/session',
+      tag: TAG,
+      summary: 'Sign in with login name (phone or account number), password and SMS code; sets the hall cookie',
+      access: 'public',
+      body: signInSchema,
+      response: hallSessionSchema,
+      async handle({ body, ctx }) {
+        if (secureCookies && !ctx.secure)
+          throw new AppError(400, 'HTTPS_REQUIRED', 'sign in over HTTPS (session cookies are Secure)');
+        const result = await s.auth.signIn(body, clientOf(ctx));
+        ctx.cookies.set(HALL_SESSION_COOKIE, result.sessionToken, {
+          ...cookieOptions(secureCookies),
+          httpOnly: true,
+          expires: result.expiresAt,
+        });
+        ctx.cookies.set(HALL_CSRF_COOKIE, result.csrfToken, {
+          ...cookieOptions(secureCookies),
+          httpOnly: false,
+          expires: result.expiresAt,
+        });
+        return {
+          me: await me(result.session, result.csrfToken),
+          csrfToken: result.csrfToken,
+          expiresAt: result.expiresAt.toISOString(),
+        };
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/session',
+      tag: TAG,
+      summary: 'Sign out',
+      response: noContent,
+      async handle({ ctx }) {
+        const token = ctx.cookies.get(HALL_SESSION_COOKIE);
+        if (token) await s.auth.signOut(token, customerOf(ctx), clientOf(ctx));
+        ctx.cookies.set(HALL_SESSION_COOKIE, null, cookieOptions(secureCookies));
+        ctx.cookies.set(HALL_CSRF_COOKIE, null, { ...cookieOptions(secureCookies), httpOnly: false });
+        return undefined;
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/password-resets',
+      tag: TAG,
+      summary: 'Set a new password with an SMS code; every session of the login ends',
+      access: 'public',
+      body: passwordResetSchema,
+      response: noContent,
+      async handle({ body, ctx }) {
+        await s.auth.resetPassword(body, clientOf(ctx));
+        return undefined;
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/me',
+      tag: TAG,
+      summary: 'The signed-in customer and the accounts the login holds',
+      response: hallMeSchema,
+      handle: ({ ctx }) => me(customerOf(ctx), customerOf(ctx).csrfToken),
+    }),
+    route({
+      method: 'get',
+      path: '/accounts',
+      tag: TAG,
+      summary: 'The accounts the login holds',
+      response: z.object({ items: z.array(hallAccountSchema) }),
+      handle: async ({ ctx }) => ({ items: await s.accounts.list(customerOf(ctx)) }),
+    }),
+    route({
+      method: 'post',
+      path: '/accounts',
+      tag: TAG,
+      summary: 'Add another account to the login, proven like a registration',
+      body: addAccountSchema,
+      status: 201,
+      response: z.object({ items: z.array(hallAccountSchema) }),
+      async handle({ body, ctx }) {
+        const session = customerOf(ctx);
+        await s.auth.addAccount(session, body, clientOf(ctx));
+        return { items: await s.accounts.list(session) };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/accounts/:accountId/home',
+      tag: TAG,
+      summary: 'Home of one account: balance, last bill, late fee today, this month estimated, tiers, alerts',
+      params: accountParam,
+      response: hallHomeSchema,
+      handle: ({ params, ctx }) => s.accounts.home(customerOf(ctx), params.accountId),
+    }),
+    route({
+      method: 'get',
+      path: '/accounts/:accountId/bills',
+      tag: TAG,
+      summary: 'Bills of one account, newest first',
+      params: accountParam,
+      query: paging,
+      response: hallBillListSchema,
+      handle: ({ params, query, ctx }) =>
+        s.accounts.billList(customerOf(ctx), params.accountId, query.offset, query.limit),
+    }),
+    route({
+      method: 'get',
+      path: '/accounts/:accountId/bills/:billId',
+      tag: TAG,
+      summary: 'One bill with the lines the back office computed',
+      params: billParam,
+      response: hallBillSchema,
+      handle: ({ params, ctx }) => s.accounts.bill(customerOf(ctx), params.accountId, params.billId),
+    }),
+    route({
+      method: 'get',
+      path: '/accounts/:accountId/usage',
+      tag: TAG,
+      summary: 'kWh by month over the last 12 or 24 months, with the TOU split',
+      params: accountParam,
+      query: z.object({ months: z.enum(['12', '24']).default('12') }),
+      response: hallUsageSchema,
+      handle: ({ params, query, ctx }) => s.accounts.usage(customerOf(ctx), params.accountId, Number(query.months)),
+    }),
+  ];
+}
