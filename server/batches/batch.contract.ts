@@ -132,6 +132,11 @@ export function toBatch(row: BatchRow): Batch {
 /** What happened to one instance of a batch. */
 export const batchItemSchema = z.object({
   instanceId: z.guid(),
+  /** The instance's business key, process and process name, so that a result reads as the case it is. */
+  businessKey: z.string().nullable(),
+  definitionKey: z.string().nullable(),
+  definitionVersion: z.number().int().nullable(),
+  processName: z.string().nullable(),
   status: z.enum(['pending', 'succeeded', 'failed']),
   /** The stable error code (INSTANCE_NOT_RUNNING, FORBIDDEN, …) when it failed. */
   errorCode: z.string().nullable(),
@@ -144,6 +149,10 @@ export type BatchItem = z.infer<typeof batchItemSchema>;
 
 export interface BatchItemRow {
   instance_id: string;
+  business_key: string | null;
+  definition_key: string | null;
+  definition_version: number | null;
+  process_name: string | null;
   status: BatchItem['status'];
   error_code: string | null;
   error: string | null;
@@ -154,6 +163,10 @@ export interface BatchItemRow {
 export function toBatchItem(row: BatchItemRow): BatchItem {
   return {
     instanceId: row.instance_id,
+    businessKey: row.business_key,
+    definitionKey: row.definition_key,
+    definitionVersion: row.definition_version,
+    processName: row.process_name,
     status: row.status,
     errorCode: row.error_code,
     error: row.error,

@@ -142,11 +142,25 @@ export class BatchesService {
       .where(await this.readable(actor))
       .first<BatchRow | undefined>(BATCH_COLUMNS);
     if (!row) throw new NotFound('batch', id);
-    const q = this.db('batch_items')
-      .where({ batch_id: id })
-      .select('instance_id', 'status', 'error_code', 'error', 'node_id', 'done_at')
-      .orderBy('seq');
-    if (items.status) q.where('status', items.status);
+    // One page of items, each with its instance's business key and process (primary-key joins).
+    const q = this.db('batch_items as b')
+      .leftJoin('process_instances as i', 'i.id', 'b.instance_id')
+      .leftJoin('process_definitions as d', 'd.id', 'i.definition_id')
+      .where('b.batch_id', id)
+      .select(
+        'b.instance_id',
+        'i.business_key',
+        'i.definition_key',
+        'i.definition_version',
+        'd.name as process_name',
+        'b.status',
+        'b.error_code',
+        'b.error',
+        'b.node_id',
+        'b.done_at',
+      )
+      .orderBy('b.seq');
+    if (items.status) q.where('b.status', items.status);
     return { ...toBatch(row), items: mapPage(await page<BatchItemRow>(q, items), toBatchItem) };
   }
 

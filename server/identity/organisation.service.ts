@@ -3,7 +3,7 @@ import { isKnownPermission } from '../../permissions/roles.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import type { AuditService } from './audit.service.js';
-import { Authorization } from './authorization.js';
+import { Authorization, type Scope } from './authorization.js';
 import {
   DEPARTMENT_COLUMNS,
   DEPARTMENT_LEVELS as LEVELS,
@@ -25,6 +25,14 @@ export class OrganisationService {
       .select<DepartmentRow[]>(...DEPARTMENT_COLUMNS)
       .orderBy('path');
     return rows.map(toDepartment);
+  }
+
+  /** The departments a scope covers (every one when it is all), in tree order: screens name them. */
+  async departmentsIn(scope: Scope): Promise<Department[]> {
+    const all = await this.listDepartments();
+    if (scope.all) return all;
+    const ids = new Set(scope.departmentIds);
+    return all.filter((d) => ids.has(d.id));
   }
 
   async getDepartment(id: string): Promise<Department> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
-import { Forbidden, NotFound } from '../lib/errors.js';
+import { NotFound } from '../lib/errors.js';
 import type { Authorization } from '../identity/authorization.js';
 import { auditInTransaction } from '../identity/audit.service.js';
 import { instanceOperable } from '../access/instance-operable.js';
@@ -36,8 +36,9 @@ export class InstanceCommentsService {
       .where({ id: instanceId })
       .first<CommentedInstance | undefined>('id', 'department_id', 'definition_key', 'business_key', 'started_by');
     if (!instance || !readable.allows(instance)) throw new NotFound('process instance', instanceId);
+    // The rule and Authorization.can answer alike (access truth table): this throws the 403.
     if (!operable.allows(instance))
-      throw new Forbidden(`you may not comment on instances in ${instance.department_id ?? 'this department'}`);
+      await this.authorization.require(actor, 'instance', 'comment', instance.department_id);
     const comment = {
       id: randomUUID(),
       task_id: null,

@@ -18,6 +18,8 @@ import {
   variablesPutSchema,
 } from '../../workflow/instance-variables.contract.js';
 import { commentSchema, instanceCommentBody } from '../../tasks/comments.contract.js';
+import { departmentSchema } from '../../identity/department.contract.js';
+import { departmentScope } from '../../access/department-subtree.js';
 
 /** An operator's action on an instance says why (kept in the audit log and the instance's history). */
 const reasonBody = z.object({ reason: operationReasonSchema });
@@ -56,6 +58,19 @@ export function instanceRoutes(s: Services): Route[] {
       query: instanceSearchSchema.extend(pagingQuery),
       response: listSchema(instanceSchema),
       handle: async ({ query, actor }) => s.instances.list(query, { offset: query.offset, limit: query.limit }, actor),
+    }),
+    route({
+      method: 'get',
+      path: '/departments',
+      tag: 'Process instances',
+      summary:
+        'The departments whose instances the caller may read (instance:read), in tree order, with their Chinese and English names: the operations screens name departments and filter by them',
+      permission: { object: 'instance', action: 'read' },
+      response: listSchema(departmentSchema),
+      handle: async ({ actor }) =>
+        wholeList(
+          await s.organisation.departmentsIn(await departmentScope(s.authorization, actor, 'instance', 'read')),
+        ),
     }),
     route({
       method: 'get',

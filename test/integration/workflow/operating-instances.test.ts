@@ -104,6 +104,16 @@ describe.each(BACKENDS)('operating instances: search, actions, incidents, batche
     expect((await leader.get('/api/v1/process-instances?sortBy=variables')).status).toBe(400);
   });
 
+  it('names the departments whose instances the reader may read, in both languages', async () => {
+    const mine = await leader.get('/api/v1/departments');
+    expect(mine.status, JSON.stringify(mine.body)).toBe(200);
+    expect(mine.body.items.map((d: { id: string }) => d.id)).toEqual(['ZJ-HZ-XH', 'ZJ-HZ-XH-LY', 'ZJ-HZ-XH-XX']);
+    expect(mine.body.items[0]).toMatchObject({ name: '西湖区供电分公司', nameEn: 'Xihu County Office' });
+    const hq = await (await t.as('hq.supervisor')).get('/api/v1/departments');
+    expect(hq.body.items.map((d: { id: string }) => d.id)).toEqual(expect.arrayContaining(['HQ', 'ZJ', 'JS-NJ-JN']));
+    expect((await t.anonymous().get('/api/v1/departments')).status).toBe(401);
+  });
+
   it('cancels only with a reason, by a role that may, audited and pushed live', async () => {
     const { id } = await begin('OPS-CANCEL');
     // a missing reason changes nothing; a clerk may not cancel
@@ -286,6 +296,14 @@ describe.each(BACKENDS)('operating instances: search, actions, incidents, batche
     expect(read.body).toMatchObject({ status: 'completed', total: 3, succeeded: 3, failed: 0, pending: 0 });
     const statuses = read.body.items.items.map((i: { status: string }) => i.status);
     expect(statuses).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    // each result names its case: business key and process, not only the instance id
+    expect(
+      read.body.items.items.map((i: { businessKey: string; definitionKey: string; definitionVersion: number }) => [
+        i.businessKey,
+        i.definitionKey,
+        i.definitionVersion,
+      ]),
+    ).toEqual(running.map((_, k) => [`OPS-BATCH-${k + 1}`, 'opsWaiting', 1]));
     for (const r of running) {
       const detail = await instance(leader, r.id);
       expect(detail).toMatchObject({ status: 'cancelled', endReason: 'campaign withdrawn' });

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { formatDateTime, useT } from '../../lib/i18n';
+import { errorMessages } from '../../lib/errors';
+import { formatDateTime, useLocale, useT } from '../../lib/i18n';
 import type { RealtimeEvent } from '../../lib/realtime';
 import { operationsApi, type Batch, type BatchDetail } from './api';
 import { errorText, OpsPage, Pager, useCoalesced, useOperationsEvents } from './common';
@@ -103,6 +104,30 @@ export function BatchesPage() {
 
 const ITEM_STATES = ['', 'failed', 'succeeded', 'pending'] as const;
 
+/**
+ * Why an item failed, in the reader's language when the code is a known refusal (the server's
+ * sentence is English, for logs); an unknown code keeps the server's words.
+ */
+function useItemError(): (item: BatchDetail['items']['items'][number]) => string {
+  const t = useT();
+  const locale = useLocale();
+  return (item) => {
+    if (!item.error && !item.errorCode) return '—';
+    const code = item.errorCode ?? '';
+    if (code === 'FORBIDDEN') {
+      const forbidden = /^you may not ([a-z-]+) ([a-z-]+)/.exec(item.error ?? '');
+      const action = `error.action.${forbidden?.[1] ?? ''}`;
+      const object = `error.object.${forbidden?.[2] ?? ''}`;
+      return forbidden && action in errorMessages[locale] && object in errorMessages[locale]
+        ? t('error.forbidden.of', { action: t(action), object: t(object) })
+        : t('error.forbidden');
+    }
+    const key = `error.code.${code}`;
+    if (key in errorMessages[locale]) return t(key);
+    return item.error ?? code;
+  };
+}
+
 /** One batch: live progress and what happened to each instance. */
 export function BatchPage({ params }: { params: Record<string, string> }) {
   const t = useT();
@@ -111,6 +136,7 @@ export function BatchPage({ params }: { params: Record<string, string> }) {
   const [page, setPage] = useState({ offset: 0, limit: 50 });
   const [batch, setBatch] = useState<BatchDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const itemError = useItemError();
   const load = useCallback(() => {
     operationsApi
       .batch(id, { status: status || undefined, ...page })
@@ -176,6 +202,7 @@ export function BatchPage({ params }: { params: Record<string, string> }) {
               <thead>
                 <tr>
                   <th scope="col">{t('ops.batch.instance')}</th>
+                  <th scope="col">{t('ops.col.process')}</th>
                   <th scope="col">{t('ops.batch.itemStatus')}</th>
                   <th scope="col">{t('ops.batch.error')}</th>
                   <th scope="col">{t('ops.batch.doneAt')}</th>
@@ -185,10 +212,16 @@ export function BatchPage({ params }: { params: Record<string, string> }) {
                 {batch.items.items.map((i) => (
                   <tr key={i.instanceId} class={i.status === 'failed' ? 'ops-failed' : undefined}>
                     <th scope="row">
-                      <a href={`#/operations/instances/${i.instanceId}`}>{i.instanceId.slice(0, 8)}</a>
+                      <a href={`#/operations/instances/${i.instanceId}`} title={i.instanceId}>
+                        {i.businessKey ?? i.instanceId.slice(0, 8)}
+                      </a>
                     </th>
+                    <td>
+                      {i.processName ?? i.definitionKey ?? '—'}
+                      {i.definitionVersion !== null && ` v${i.definitionVersion}`}
+                    </td>
                     <td>{t(`ops.item.${i.status}`)}</td>
-                    <td>{i.error ?? '—'}</td>
+                    <td title={i.errorCode ?? undefined}>{itemError(i)}</td>
                     <td>{formatDateTime(i.doneAt) || '—'}</td>
                   </tr>
                 ))}

@@ -2,8 +2,16 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatDateTime, useT } from '../../lib/i18n';
 import { useSession } from '../../lib/session';
 import { showToast } from '../../lib/toast';
-import { operationsApi, type IncidentGroup, type IncidentListItem, type IncidentQuery } from './api';
-import { errorText, OpsPage, useCoalesced, useOperationsEvents } from './common';
+import { operationsApi, type Definition, type IncidentGroup, type IncidentListItem, type IncidentQuery } from './api';
+import {
+  DepartmentSelect,
+  errorText,
+  OpsPage,
+  ProcessOptions,
+  useCoalesced,
+  useDepartmentNames,
+  useOperationsEvents,
+} from './common';
 
 const TYPES = ['failed-job', 'failed-external-task', 'failed-instance'] as const;
 const groupKey = (g: IncidentGroup) => `${g.definitionKey}|${g.type}|${g.elementId ?? ''}|${g.message}`;
@@ -19,6 +27,19 @@ export function IncidentsPage() {
   const [open, setOpen] = useState<Record<string, IncidentListItem[]>>({});
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
+  const departments = useDepartmentNames();
+  const [definitions, setDefinitions] = useState<Definition[]>([]);
+  useEffect(() => {
+    operationsApi
+      .definitions(true)
+      .then((r) => setDefinitions(r.items))
+      .catch(() => setDefinitions([]));
+  }, []);
+  // Names from the newest version that has them: incidents of any version are grouped together.
+  const newestFirst = [...definitions].sort((a, b) => b.version - a.version);
+  const processName = (key: string) => newestFirst.find((d) => d.key === key)?.name ?? key;
+  const stepName = (key: string, elementId: string) =>
+    newestFirst.find((d) => d.key === key && d.meta.elements[elementId])?.meta.elements[elementId]?.name ?? elementId;
 
   const members = (g: IncidentGroup) =>
     operationsApi
@@ -93,12 +114,15 @@ export function IncidentsPage() {
         }}
       >
         <div class="ops-field">
-          <label for="ops-i-process">{t('ops.f.processKey')}</label>
-          <input
+          <label for="ops-i-process">{t('ops.f.process')}</label>
+          <select
             id="ops-i-process"
             value={draft.definitionKey ?? ''}
-            onInput={(e) => set('definitionKey', e.currentTarget.value)}
-          />
+            onChange={(e) => set('definitionKey', e.currentTarget.value)}
+          >
+            <option value="">{t('ops.any')}</option>
+            <ProcessOptions definitions={definitions} />
+          </select>
         </div>
         <div class="ops-field">
           <label for="ops-i-type">{t('ops.incidents.type')}</label>
@@ -121,10 +145,11 @@ export function IncidentsPage() {
         </div>
         <div class="ops-field">
           <label for="ops-i-dept">{t('ops.f.department')}</label>
-          <input
+          <DepartmentSelect
             id="ops-i-dept"
             value={draft.departmentId ?? ''}
-            onInput={(e) => set('departmentId', e.currentTarget.value)}
+            names={departments}
+            onChange={(value) => set('departmentId', value)}
           />
         </div>
         <div class="ops-filter-actions">
@@ -175,8 +200,10 @@ export function IncidentsPage() {
                         <span aria-hidden="true">{items ? '▾' : '▸'}</span> {g.message}
                       </button>
                     </th>
-                    <td>{g.definitionKey}</td>
-                    <td>{g.elementId ?? '—'}</td>
+                    <td title={g.definitionKey}>{processName(g.definitionKey)}</td>
+                    <td title={g.elementId ?? undefined}>
+                      {g.elementId ? stepName(g.definitionKey, g.elementId) : '—'}
+                    </td>
                     <td>{t(`ops.incident.type.${g.type}`)}</td>
                     <td data-testid="group-count">{g.count}</td>
                     <td>{formatDateTime(g.lastAt)}</td>
@@ -216,7 +243,7 @@ export function IncidentsPage() {
                                     {i.businessKey ?? i.instanceId.slice(0, 8)}
                                   </a>
                                 </th>
-                                <td>{i.departmentId ?? '—'}</td>
+                                <td title={i.departmentId ?? undefined}>{departments.name(i.departmentId)}</td>
                                 <td>{formatDateTime(i.createdAt)}</td>
                               </tr>
                             ))}

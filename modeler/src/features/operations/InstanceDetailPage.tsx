@@ -13,7 +13,7 @@ import {
   type InstanceView,
   type Operation,
 } from './api';
-import { errorText, OpsPage, ReasonDialog, StateChips } from './common';
+import { errorText, OpsPage, ReasonDialog, StateChips, useDepartmentNames } from './common';
 import { ModificationPanel, type StepOption } from './ModificationPanel';
 import { VariablesPanel } from './VariablesPanel';
 
@@ -39,6 +39,7 @@ export function InstanceDetailPage({ params }: { params: Record<string, string> 
   const [error, setError] = useState<string | null>(null);
   const [action, setAction] = useState<Action | null>(null);
   const [start, setStart] = useState('');
+  const departments = useDepartmentNames();
 
   const load = useCallback(() => {
     operationsApi
@@ -152,7 +153,9 @@ export function InstanceDetailPage({ params }: { params: Record<string, string> 
             <dt>{t('ops.col.customer')}</dt>
             <dd>{[detail.customerName, detail.accountNo].filter(Boolean).join(' · ') || '—'}</dd>
             <dt>{t('ops.col.department')}</dt>
-            <dd>{detail.departmentId ?? '—'}</dd>
+            <dd data-testid="instance-department" title={detail.departmentId ?? undefined}>
+              {departments.name(detail.departmentId)}
+            </dd>
             <dt>{t('ops.col.startedAt')}</dt>
             <dd>
               {formatDateTime(detail.startedAt)} · {detail.startedBy}

@@ -18,8 +18,10 @@ import {
   Pager,
   ProcessOptions,
   SortHeader,
+  DepartmentSelect,
   StateChips,
   useCoalesced,
+  useDepartmentNames,
   useOperationsEvents,
 } from './common';
 
@@ -133,6 +135,7 @@ export function InstancesPage() {
   const [columns, setColumns] = useState<Column[]>(loadColumns);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulk, setBulk] = useState<BulkAction | null>(null);
+  const departments = useDepartmentNames();
 
   useEffect(() => {
     operationsApi
@@ -248,7 +251,11 @@ export function InstancesPage() {
           </th>
         );
       case 'process':
-        return <td key={column}>{`${i.definitionKey} v${i.definitionVersion}`}</td>;
+        return (
+          <td
+            key={column}
+          >{`${definitions.find((d) => d.key === i.definitionKey)?.name ?? i.definitionKey} v${i.definitionVersion}`}</td>
+        );
       case 'state':
         return (
           <td key={column}>
@@ -258,7 +265,11 @@ export function InstancesPage() {
       case 'customer':
         return <td key={column}>{[i.customerName, i.accountNo].filter(Boolean).join(' · ') || '—'}</td>;
       case 'department':
-        return <td key={column}>{i.departmentId ?? '—'}</td>;
+        return (
+          <td key={column} title={i.departmentId ?? undefined}>
+            {departments.name(i.departmentId)}
+          </td>
+        );
       case 'startedBy':
         return <td key={column}>{i.startedBy}</td>;
       case 'endReason':
@@ -341,7 +352,15 @@ export function InstancesPage() {
             ))}
           </select>
         </div>
-        {text('departmentId', t('ops.f.department'))}
+        <div class="ops-field">
+          <label for="ops-f-departmentId">{t('ops.f.department')}</label>
+          <DepartmentSelect
+            id="ops-f-departmentId"
+            value={draft.departmentId}
+            names={departments}
+            onChange={(value) => field('departmentId', value)}
+          />
+        </div>
         {text('startedAfter', t('ops.f.startedAfter'), 'date')}
         {text('startedBefore', t('ops.f.startedBefore'), 'date')}
         {text('endedAfter', t('ops.f.endedAfter'), 'date')}

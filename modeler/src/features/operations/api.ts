@@ -24,6 +24,7 @@ import type { Batch, BatchCreate, BatchDetail, BatchFilter } from '../../../../s
 import type { Comment, CommentList } from '../../../../server/tasks/comments.contract';
 import type { VariableType } from '../../../../server/forms/typed-variables';
 import type { InstanceView } from '../../../../server/monitoring/contract';
+import type { Department } from '../../../../server/identity/department.contract';
 
 export type {
   Batch,
@@ -31,6 +32,7 @@ export type {
   BatchFilter,
   Comment,
   Definition,
+  Department,
   IncidentGroup,
   IncidentListItem,
   Instance,
@@ -94,6 +96,8 @@ const reason = (text: string) => ({ reason: text });
 export const operationsApi = {
   definitions: (allVersions = false) =>
     api.get<List<Definition>>('/process-definitions', allVersions ? { allVersions: true } : undefined),
+  /** The departments whose instances the reader may read, with their names. */
+  departments: () => api.get<List<Department>>('/departments'),
   instances: (query: InstanceQuery) => api.get<List<Instance>>('/process-instances', { ...query }),
   instance: (id: string) => api.get<InstanceDetail>(`/process-instances/${id}`),
   /** The monitor's view of an instance: the diagram, the path taken and the timeline. */

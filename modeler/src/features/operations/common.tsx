@@ -2,10 +2,10 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Dialog } from '../../app/Dialog';
 import { currentPath } from '../../app/router';
-import { useT } from '../../lib/i18n';
+import { useLocale, useT } from '../../lib/i18n';
 import { rooms, subscribe, type RealtimeEvent } from '../../lib/realtime';
 import { useSession } from '../../lib/session';
-import type { Definition } from './api';
+import { operationsApi, type Definition, type Department } from './api';
 import './operations.css';
 
 /** The operations pages, each shown to whoever holds what it needs (the server decides again). */
@@ -260,5 +260,64 @@ export function ProcessOptions({ definitions }: { definitions: readonly Definiti
         </option>
       ))}
     </>
+  );
+}
+
+/** The departments the reader may read instances in, named in the page's language. */
+export interface DepartmentNames {
+  /** The department's name, or its id while the list loads or when it lies outside the reader's scope. */
+  name(id: string | null | undefined): string;
+  /** Options for a department filter, indented by depth, in tree order. */
+  options: { value: string; label: string }[];
+}
+
+/** Loads the departments once per page: rows carry department ids, screens show names. */
+export function useDepartmentNames(): DepartmentNames {
+  const locale = useLocale();
+  const [departments, setDepartments] = useState<Department[]>([]);
+  useEffect(() => {
+    operationsApi
+      .departments()
+      .then((r) => setDepartments(r.items))
+      .catch(() => setDepartments([]));
+  }, []);
+  const local = (d: Department) => (locale === 'en' && d.nameEn ? d.nameEn : d.name);
+  const byId = new Map(departments.map((d) => [d.id, d]));
+  const top = Math.min(...departments.map((d) => d.path.split('/').filter(Boolean).length));
+  return {
+    name: (id) => {
+      if (!id) return '—';
+      const d = byId.get(id);
+      return d ? local(d) : id;
+    },
+    options: departments.map((d) => ({
+      value: d.id,
+      label: `${'\u3000'.repeat(Math.max(0, d.path.split('/').filter(Boolean).length - top))}${local(d)}`,
+    })),
+  };
+}
+
+/** A department filter: a select of the reader's departments by name ("any" first). */
+export function DepartmentSelect({
+  id,
+  value,
+  names,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  names: DepartmentNames;
+  onChange: (value: string) => void;
+}) {
+  const t = useT();
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+      <option value="">{t('ops.any')}</option>
+      {names.options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
   );
 }
