@@ -3,6 +3,7 @@ import type { Db } from '../db/index.js';
 import type { DepartmentTree } from '../identity/departments.js';
 import { Invalid } from '../lib/errors.js';
 import type { InstanceSearch, InstanceSortKey } from './instance.contract.js';
+import { page, TOTAL_CAP, type Page, type PageRequest } from './paging.js';
 
 const SORT_COLUMNS: Record<InstanceSortKey, string> = {
   startedAt: 'started_at',
@@ -68,6 +69,86 @@ export function orderInstanceSearch(q: Knex.QueryBuilder, filter: Pick<InstanceS
     { column, order: filter.sortOrder },
     { column: 'id', order: filter.sortOrder },
   ]);
+}
+
+/**
+ * Filters that name few instances through an index of their own, yet whose matches may lie
+ * anywhere in the order: business keys and customers are handed out over time, so a prefix's
+ * instances sit together, often far from the newest, and a walk of the date index would read
+ * hundreds of thousands of rows before meeting them.
+ */
+function narrows(filter: Partial<InstanceSearch>): boolean {
+  return Boolean(filter.businessKey || filter.businessKeyStartsWith || filter.customer || filter.parentInstanceId);
+}
+
+/** Up to this many matches are found through the filters' indexes and sorted (a few milliseconds). */
+export const SORT_AFTER_FILTER_LIMIT = 20_000;
+
+/**
+ * A page of the search. `build` gives the filtered query (access rule and filters, no order).
+ * With a narrowing filter, one statement collects the matches through the filters' indexes (up
+ * to SORT_AFTER_FILTER_LIMIT), counts them for the total and sorts them; only when there are
+ * more does the page walk the order's index, with its total capped. Without one, the page walks
+ * the order's index and its total is counted up to the cap beside it (paging.ts).
+ */
+export async function searchPage<T extends object>(
+  build: () => Knex.QueryBuilder,
+  columns: string[],
+  filter: Partial<InstanceSearch> & Pick<InstanceSearch, 'sortBy' | 'sortOrder'>,
+  request: PageRequest,
+  sortAfterFilterLimit = SORT_AFTER_FILTER_LIMIT,
+): Promise<Page<T>> {
+  const walk = build().select(columns);
+  orderInstanceSearch(walk, filter);
+  if (!narrows(filter)) return page<T>(walk, request);
+  const client = walk.client;
+  const collected = client
+    .queryBuilder()
+    // A fence: planned alone, without an order to serve, the matches come from their filters' indexes.
+    .withMaterialized(
+      'matches',
+      build()
+        .select(columns)
+        .limit(sortAfterFilterLimit + 1),
+    )
+    .from('matches')
+    .select('*', client.raw('(SELECT count(*) FROM matches)::int AS matches_found'));
+  orderInstanceSearch(collected, filter);
+  const rows = (await collected.offset(request.offset).limit(request.limit + 1)) as (T & { matches_found: number })[];
+  const found = rows[0]?.matches_found ?? (await countUpTo(build, sortAfterFilterLimit + 1));
+  if (found > sortAfterFilterLimit) {
+    // More than the cap (as with the default limit) needs no count; under it, count as usual.
+    if (found <= TOTAL_CAP) return page<T>(walk, request);
+    const walked = (await walk.offset(request.offset).limit(request.limit + 1)) as T[];
+    return pageOf(walked, request, found);
+  }
+  return pageOf(
+    rows.map(({ matches_found: _, ...row }) => row as unknown as T),
+    request,
+    found,
+  );
+}
+
+/** Matches of the search counted up to `cap` (for a page past the last match, which carries no count). */
+async function countUpTo(build: () => Knex.QueryBuilder, cap: number): Promise<number> {
+  const matches = build();
+  void matches.select(matches.client.raw('1')).limit(cap);
+  const counted: { n: string | number }[] = await matches.client
+    .queryBuilder()
+    .count({ n: '*' })
+    .from(matches.as('capped'));
+  return Number(counted[0]?.n ?? 0);
+}
+
+function pageOf<T>(rows: T[], request: PageRequest, matches: number): Page<T> {
+  return {
+    items: rows.slice(0, request.limit),
+    total: Math.min(matches, TOTAL_CAP),
+    totalCapped: matches > TOTAL_CAP,
+    offset: request.offset,
+    limit: request.limit,
+    hasMore: rows.length > request.limit,
+  };
 }
 
 /**

@@ -4,8 +4,8 @@ import type { Actor } from '../lib/actor.js';
 import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import type { DefinitionStore } from './definitions.repository.js';
 import { INSTANCE_SUMMARY_COLUMNS, lockInstance } from './instances.repository.js';
-import { applyInstanceSearch, customersNamed, orderInstanceSearch, waitingTables } from './instance-search.js';
-import { mapPage, page, type Page, type PageRequest } from './paging.js';
+import { applyInstanceSearch, customersNamed, searchPage, waitingTables } from './instance-search.js';
+import { mapPage, type Page, type PageRequest } from './paging.js';
 import {
   INSTANCE_TASK_COLUMNS,
   toChildInstance,
@@ -229,16 +229,21 @@ export class InstancesService {
   /** The instance search (instance.contract.ts `instanceSearchSchema`), within what the actor may read. */
   async list(filter: Partial<InstanceSearch>, request: PageRequest, actor: Actor): Promise<Page<Instance>> {
     const now = this.executor.now();
-    const query = this.db('process_instances').select(INSTANCE_SUMMARY_COLUMNS);
-    query.where(await this.readable(actor));
-    applyInstanceSearch(query, filter, {
+    const readable = await this.readable(actor);
+    const context = {
       now,
       tree: await this.authorization.tree(),
       customerIds: await customersNamed(this.db, filter.customer),
       waitingTables: await waitingTables(this.db, filter.currentElementId),
-    });
-    orderInstanceSearch(query, { sortBy: filter.sortBy ?? 'startedAt', sortOrder: filter.sortOrder ?? 'desc' });
-    return mapPage(await page<InstanceSummaryRow>(query, request), (row) => toInstance(row, now));
+    };
+    const build = () => {
+      const query = this.db('process_instances').where(readable);
+      applyInstanceSearch(query, filter, context);
+      return query;
+    };
+    const sorted = { ...filter, sortBy: filter.sortBy ?? 'startedAt', sortOrder: filter.sortOrder ?? 'desc' } as const;
+    const found = await searchPage<InstanceSummaryRow>(build, INSTANCE_SUMMARY_COLUMNS, sorted, request);
+    return mapPage(found, (row) => toInstance(row, now));
   }
 
   /** The operation log of an instance: who did what to it and its tasks, when. */

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INSTANCE_SUMMARY_COLUMNS } from '../../../server/workflow/instances.repository.js';
+import { searchPage } from '../../../server/workflow/instance-search.js';
+import type { InstanceSortKey } from '../../../server/workflow/instance.contract.js';
+import type { ApiClient } from '../../support/client.js';
+import { BACKENDS } from '../../support/database.js';
+import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
+import { deploy, start, twoStepProcess } from '../../support/workflow.js';
+
+type Listed = {
+  body: { items: { id: string; businessKey: string }[]; total: number; totalCapped: boolean; hasMore: boolean };
+};
+
+/**
+ * The instance search's two ways to a page (instance-search.ts `searchPage`): a narrowing filter
+ * (business key, customer) collects its matches and sorts them, more matches than that walk the
+ * order's index. Both must give the same pages, totals and order as the rows themselves.
+ */
+describe.each(BACKENDS)('instance search: narrowing filters sort after filtering (%s)', (backend) => {
+  let t: TestPlatform;
+  let leader: ApiClient;
+  // Business keys handed out in one order, start times in another: the prefix's matches are
+  // not the newest instances, as in production where old key ranges sit deep in the date order.
+  const started: { id: string; key: string; at: string }[] = [];
+
+  beforeAll(async () => {
+    t = await startTestPlatform(backend, { jobs: false });
+    const designer = await t.as('designer');
+    await deploy(designer, twoStepProcess('srchTwoStep'));
+    const clerk = await t.as('xh.clerk');
+    for (let i = 0; i < 7; i++) {
+      const key = `SRCH-${String(i).padStart(2, '0')}`;
+      const variables = i % 2 === 0 ? { accountNo: `33990${i}`, customerName: `Search Customer ${i}` } : {};
+      const { id } = await start(clerk, 'srchTwoStep', { departmentId: 'ZJ-HZ-XH', businessKey: key, variables });
+      const at = new Date(Date.UTC(2026, 0, 1 + ((i * 3) % 7))).toISOString();
+      await t.platform.db('process_instances').where({ id }).update({ started_at: at });
+      started.push({ id, key, at });
+    }
+    leader = await t.as('xh.leader');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const ids = (res: Listed) => res.body.items.map((i) => i.id);
+  const newestFirst = () => [...started].sort((a, b) => b.at.localeCompare(a.at)).map((s) => s.id);
+
+  it('pages a business-key prefix newest first with exact totals', async () => {
+    // when the leader pages through the prefix three at a time
+    const pages: Listed[] = [];
+    for (const offset of [0, 3, 6])
+      pages.push(await leader.get(`/api/v1/process-instances?businessKeyStartsWith=srch-&limit=3&offset=${offset}`));
+
+    // then the pages hold every match once, newest first, with the exact total
+    for (const p of pages) expect(p.body).toMatchObject({ total: 7, totalCapped: false });
+    expect(pages.flatMap(ids)).toEqual(newestFirst());
+    expect(pages.map((p) => p.body.hasMore)).toEqual([true, true, false]);
+  });
+
+  it('sorts the matches by any key in both directions', async () => {
+    const byKey = await leader.get(
+      '/api/v1/process-instances?businessKeyStartsWith=SRCH-&sortBy=businessKey&sortOrder=desc',
+    );
+    expect(ids(byKey)).toEqual([...started].reverse().map((s) => s.id));
+    const oldest = await leader.get(
+      '/api/v1/process-instances?businessKeyStartsWith=SRCH-&sortBy=startedAt&sortOrder=asc',
+    );
+    expect(ids(oldest)).toEqual(newestFirst().reverse());
+  });
+
+  it('finds customers by account number and name prefix, with the other filters applied', async () => {
+    const named = await leader.get(
+      '/api/v1/process-instances?customer=search%20customer&sortBy=businessKey&sortOrder=asc',
+    );
+    expect((named as Listed).body.items.map((i) => i.businessKey)).toEqual([
+      'SRCH-00',
+      'SRCH-02',
+      'SRCH-04',
+      'SRCH-06',
+    ]);
+    expect(ids(await leader.get('/api/v1/process-instances?customer=339904'))).toEqual([started[4]?.id]);
+    const completed = await leader.get('/api/v1/process-instances?customer=search%20customer&status=completed');
+    expect(completed.body).toMatchObject({ items: [], total: 0, totalCapped: false });
+  });
+
+  it('answers a page past the last match with the total', async () => {
+    const past = await leader.get('/api/v1/process-instances?businessKeyStartsWith=SRCH-&offset=20&limit=5');
+    expect(past.body).toMatchObject({ items: [], total: 7, totalCapped: false, hasMore: false });
+  });
+
+  it('gives the same pages when the matches are too many to sort after filtering', async () => {
+    // given a limit below the number of matches, so that the page walks the order's index
+    const build = () =>
+      t.platform
+        .db('process_instances')
+        .where({ definition_key: 'srchTwoStep' })
+        .whereRaw("business_key like 'SRCH-%'");
+    for (const [sortBy, sortOrder] of [
+      ['startedAt', 'desc'],
+      ['businessKey', 'asc'],
+    ] as [InstanceSortKey, 'asc' | 'desc'][]) {
+      const filter = { businessKeyStartsWith: 'SRCH-', sortBy, sortOrder };
+      for (const offset of [0, 4]) {
+        const request = { offset, limit: 4 };
+        // when the same page is asked for both ways
+        const sorted = await searchPage<{ id: string }>(build, INSTANCE_SUMMARY_COLUMNS, filter, request);
+        const walked = await searchPage<{ id: string }>(build, INSTANCE_SUMMARY_COLUMNS, filter, request, 3);
+        // then the rows, the totals and whether more follow agree
+        expect(walked.items.map((r) => r.id)).toEqual(sorted.items.map((r) => r.id));
+        expect(walked.hasMore).toBe(sorted.hasMore);
+        expect(sorted).toMatchObject({ total: 7, totalCapped: false });
+        expect(walked).toMatchObject({ total: 7, totalCapped: false });
+      }
+    }
+  });
+});
