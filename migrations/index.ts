@@ -28,6 +28,7 @@ import * as subMetersAndReactiveEnergy from './20261206_32_sub_meters_and_reacti
 import * as instanceComments from './20261207_31_instance_comments.js';
 import * as customerOwners from './20261207_41_customer_owners.js';
 import * as customerHall from './20261207_61_customer_hall.js';
+import * as lateFeeReliefs from './20261207_5_late_fee_reliefs.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -63,6 +64,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261207_31_instance_comments': instanceComments,
   '20261207_41_customer_owners': customerOwners,
   '20261207_61_customer_hall': customerHall,
+  '20261207_5_late_fee_reliefs': lateFeeReliefs,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -32,6 +32,7 @@ import { DesignerCatalogService } from './designer/catalog.service.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { ArrearsService } from './marketing/arrears.js';
+import { LateFeeReliefsService } from './marketing/late-fee-reliefs.service.js';
 import { BillsService } from './marketing/bills.service.js';
 import { BillingRunService } from './marketing/billing-run.js';
 import { seedTariffTable, TariffsService } from './marketing/tariffs.service.js';
@@ -269,6 +270,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     bills,
     payments,
     arrears,
+    lateFeeReliefs: new LateFeeReliefsService(db, customers, arrears, instances, audit, clock),
     tariffs: new TariffsService(db, audit),
     billingRuns,
     monitoring: new Monitoring(

@@ -22,6 +22,7 @@ import { authRoutes } from './routes/auth.js';
 import { adminRoutes } from './routes/admin.js';
 import { calculationRoutes } from './routes/calculations.js';
 import { marketingRoutes } from './routes/marketing.js';
+import { lateFeeReliefRoutes } from './routes/late-fee-reliefs.js';
 import { billingRoutes } from './routes/billing.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { riskRoutes } from './routes/risk.js';
@@ -74,6 +75,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ...adminRoutes(services),
     ...calculationRoutes(services),
     ...marketingRoutes(services),
+    ...lateFeeReliefRoutes(services),
     ...billingRoutes(services),
     ...notificationRoutes(services),
     ...riskRoutes(services),

@@ -24,6 +24,7 @@ import type { StepMetrics } from '../workflow/metrics.js';
 import type { TasksService } from '../tasks/tasks.service.js';
 import type { Db } from '../db/index.js';
 import type { ArrearsService } from '../marketing/arrears.js';
+import type { LateFeeReliefsService } from '../marketing/late-fee-reliefs.service.js';
 import type { BillsService } from '../marketing/bills.service.js';
 import type { BillingRunService } from '../marketing/billing-run.js';
 import type { CustomersService } from '../marketing/customers.service.js';
@@ -71,6 +72,7 @@ export interface Services {
   bills: BillsService;
   payments: PaymentsService;
   arrears: ArrearsService;
+  lateFeeReliefs: LateFeeReliefsService;
   billingRuns: BillingRunService;
   notifications: NotificationsService;
   processes: MarketingProcesses;

@@ -1,11 +1,19 @@
 import type { Db } from '../db/index.js';
 import { type Dec, dec, moneyString, sum } from '../domain/decimal.js';
-import { quoteLateFee, type ElecTypeCode } from '../domain/billing/index.js';
+import {
+  type BillRelief,
+  feeAfterWaivers,
+  feeDueDate,
+  NO_RELIEF,
+  quoteLateFee,
+  type ElecTypeCode,
+} from '../domain/billing/index.js';
 import { shanghaiDateOf } from '../domain/calendar/index.js';
 import type { Actor } from '../lib/actor.js';
 import type { AgeingBucket, ArrearsReport, BillArrears, CustomerArrears } from './arrears.contract.js';
 import type { CustomersService } from './customers.service.js';
 import { MONEY_IN, creditBalance } from './ledger.js';
+import { approvedReliefs } from './late-fee-reliefs.repository.js';
 
 export type { AgeingBucket, ArrearsReport, BillArrears, CustomerArrears } from './arrears.contract.js';
 
@@ -17,6 +25,8 @@ export interface UnsettledBill {
   paidAmount: string;
   /** Money allocated to the bill, by the (Asia/Shanghai) day it was paid. */
   payments: { date: string; amount: string }[];
+  /** Approved waivers and deferrals of its late fee (DOMAIN.md §6). */
+  relief?: BillRelief;
 }
 
 /** DOMAIN.md §1 classes: current month, earlier months this year, prior years (陈欠), by the bill's month. */
@@ -38,11 +48,12 @@ export function arrearsOf(bills: UnsettledBill[], category: ElecTypeCode, credit
     ageing[bucket] = ageing[bucket].plus(outstanding);
     const counted = bill.payments.filter((p) => p.date <= asOf);
     const beforeDue = sum(counted.filter((p) => p.date <= bill.dueDate).map((p) => p.amount));
+    const relief = bill.relief ?? NO_RELIEF;
     const fee = quoteLateFee({
       category,
       principal: dec(bill.total).minus(beforeDue).toFixed(2),
       billMonth: bill.period,
-      dueDate: bill.dueDate,
+      dueDate: feeDueDate(bill.dueDate, relief),
       payDate: asOf,
       payments: counted.filter((p) => p.date > bill.dueDate),
     });
@@ -54,7 +65,7 @@ export function arrearsOf(bills: UnsettledBill[], category: ElecTypeCode, credit
       paidAmount: moneyString(bill.paidAmount),
       outstanding: moneyString(outstanding),
       bucket,
-      lateFee: { days: fee.days, amount: fee.amount },
+      lateFee: { days: fee.days, amount: feeAfterWaivers(fee.amount, relief) },
     };
   });
   const total = sum(Object.values(ageing));
@@ -106,6 +117,10 @@ export class ArrearsService {
       due_date: string;
     }[];
     const allocations = await this.livePayments(bills.map((b) => b.id));
+    const reliefs = await approvedReliefs(
+      this.db,
+      bills.map((b) => b.id),
+    );
     const report = arrearsOf(
       bills.map((b) => ({
         id: b.id,
@@ -114,6 +129,7 @@ export class ArrearsService {
         total: b.total,
         paidAmount: b.paid_amount,
         payments: allocations.filter((a) => a.bill_id === b.id).map((a) => ({ date: a.date, amount: a.amount })),
+        relief: reliefs.get(b.id),
       })),
       customer.elec_type_code as ElecTypeCode,
       await creditBalance(this.db, customerId),

@@ -220,3 +220,39 @@ export async function postAdjustment(trx: Db, posting: AdjustmentPosting): Promi
   await applyCredit(trx, posting.customerId);
   return { kind: total.greaterThan(0) ? 'bill' : 'credit', id, amount: total, replayed: false };
 }
+
+/** The approval's decision on a late-fee relief (DOMAIN.md §6). */
+export interface ReliefDecision {
+  reliefId: string;
+  approved: boolean;
+  decidedBy: string;
+  decidedAt: Date;
+  comment: string | null;
+}
+
+/**
+ * Posts the decision on a pending late-fee waiver or deferral: an approved one becomes part of the
+ * account, and from then on every late fee the account is charged (the arrears report, a
+ * collection's settlement) counts it; a rejected one changes nothing. Runs in the caller's
+ * transaction, after `lockAccount`; a decision already posted answers `posted: false`.
+ */
+export async function postLateFeeRelief(
+  trx: Db,
+  decision: ReliefDecision,
+): Promise<{ posted: boolean; customerId: string; status: string }> {
+  const [row] = await trx('late_fee_reliefs')
+    .where({ id: decision.reliefId, status: 'pending' })
+    .update({
+      status: decision.approved ? 'approved' : 'rejected',
+      decided_by: decision.decidedBy,
+      decided_at: decision.decidedAt,
+      decision_comment: decision.comment,
+    })
+    .returning<{ customer_id: string; status: string }[]>(['customer_id', 'status']);
+  if (row) return { posted: true, customerId: row.customer_id, status: row.status };
+  const earlier = await trx('late_fee_reliefs')
+    .where({ id: decision.reliefId })
+    .first<{ customer_id: string; status: string } | undefined>('customer_id', 'status');
+  if (!earlier) throw new Error(`no late-fee relief ${decision.reliefId}`);
+  return { posted: false, customerId: earlier.customer_id, status: earlier.status };
+}

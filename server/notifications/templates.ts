@@ -103,6 +103,25 @@ export const NOTIFICATION_TEMPLATES = {
       body: 'The billing adjustment of account {accountNo} is posted: {kwh} kWh, {amount} yuan (negative: refunded to you; positive: due by {dueDate}).',
     },
   },
+  late_fee_waived: {
+    channel: 'sms',
+    zh: { body: `${SIGNATURE}您户号{accountNo}{period}电费的违约金减免已批准，减免{amount}元。` },
+    en: {
+      body: 'The late fee on the {period} bill of account {accountNo} is reduced by {amount} yuan (waiver approved).',
+    },
+  },
+  late_fee_waived_in_full: {
+    channel: 'sms',
+    zh: { body: `${SIGNATURE}您户号{accountNo}{period}电费的违约金已批准全额减免。` },
+    en: { body: 'The late fee on the {period} bill of account {accountNo} is waived in full.' },
+  },
+  late_fee_deferred: {
+    channel: 'sms',
+    zh: { body: `${SIGNATURE}您户号{accountNo}{period}电费的违约金缓收已批准，自{deferTo}次日起计收。` },
+    en: {
+      body: 'The late fee on the {period} bill of account {accountNo} is deferred: it counts from the day after {deferTo}.',
+    },
+  },
   change_accepted: {
     channel: 'sms',
     zh: {

@@ -10,3 +10,4 @@ export * from './funds.js';
 export * from './request-schema.js';
 export * from './quote-bill.js';
 export * from './late-fee.js';
+export * from './late-fee-relief.js';

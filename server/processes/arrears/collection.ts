@@ -6,6 +6,7 @@ import { dec, sum } from '../../domain/decimal.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import type { Logger } from '../../lib/logger.js';
 import { arrearsOf } from '../../marketing/arrears.js';
+import { approvedReliefs } from '../../marketing/late-fee-reliefs.repository.js';
 import { MONEY_IN } from '../../marketing/ledger.js';
 import type { ProcessContext } from '../context.js';
 
@@ -184,7 +185,9 @@ export async function lateFeeCharged(ctx: ProcessContext, customerId: string, bi
     date: shanghaiDateOf(new Date(a.paid_at)),
   }));
   const settledOn = payments.reduce((d, p) => (p.date > d ? p.date : d), bills[0]?.due_date ?? utilityToday(ctx.clock));
-  // Each bill as it stood before its payments, accrued to the day the last one was made.
+  const reliefs = await approvedReliefs(ctx.db, billIds);
+  // Each bill as it stood before its payments, accrued to the day the last one was made, with the
+  // waivers and deferrals its approval tasks approved.
   const report = arrearsOf(
     bills.map((b) => ({
       id: b.id,
@@ -193,6 +196,7 @@ export async function lateFeeCharged(ctx: ProcessContext, customerId: string, bi
       total: b.total,
       paidAmount: '0',
       payments: payments.filter((p) => p.billId === b.id).map((p) => ({ date: p.date, amount: p.amount })),
+      relief: reliefs.get(b.id),
     })),
     customer?.elec_type_code ?? '400',
     dec(0),

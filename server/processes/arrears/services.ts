@@ -2,6 +2,7 @@ import { utilityToday } from '../../lib/clock.js';
 import { addDays } from '../../domain/calendar/index.js';
 import type { ServiceDefinition } from '../../services/registry.js';
 import { required, type ProcessContext } from '../context.js';
+import { lateFeeReliefServices } from './relief.js';
 import { COLLECTION_RULES, eligibleAt, lateFeeCharged, overdueOf, shanghaiAt } from './collection.js';
 
 /** An instant as the customer reads it: `2024-09-22 09:00` in Asia/Shanghai. */
@@ -92,5 +93,6 @@ export function arrearsServices(ctx: ProcessContext): ServiceDefinition[] {
         return { reconnectedAt: new Date(ctx.clock.now()).toISOString() };
       },
     },
+    ...lateFeeReliefServices(ctx),
   ];
 }
