@@ -1,8 +1,8 @@
-import { isConnectionError, type Db } from '../db/index.js';
+import { isConnectionError, isEmbedded, type Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { Transactions, TransactionScope } from '../workflow/transactions.js';
+import type { Transactions } from '../workflow/transactions.js';
 import type { BatchRow } from './batch.contract.js';
 import type { BatchTypeRegistry } from './batch-types.js';
 import { batchEvent } from './batch-events.js';
@@ -11,12 +11,25 @@ export interface BatchRunnerOptions {
   nodeId: string;
   /** How often an idle node looks for pending items (created on another node, or left by a dead one). */
   pollMs: number;
+  /**
+   * Items this node runs at once, each in a transaction of its own (default 4; 1 on the embedded
+   * database, which has one connection). A worker's time is mostly waiting — on the database's
+   * round trips and commit, on the engine's worker thread — so a few overlap well.
+   */
+  workers?: number;
 }
 
+const DEFAULT_WORKERS = 4;
+
+/** A pending item as the runner takes it, with what it needs of its batch (one round trip). */
 interface PendingItem {
   batch_id: string;
   seq: number;
   instance_id: string;
+  type: string;
+  reason: string;
+  params: BatchRow['params'];
+  total: number;
 }
 
 /** The failure an item ends with: the error's stable code, or INTERNAL. */
@@ -27,16 +40,27 @@ interface ItemFailure {
 
 /**
  * Runs the items of running batches on every node, one instance per transaction: the item is
- * taken with `FOR UPDATE SKIP LOCKED` (nodes never wait on each other), the operation runs, the
- * item and the batch's counters are written, all in that transaction. A node killed mid-item
- * leaves the item pending (its transaction never committed); the next poll of any node, or of the
- * node after its restart, takes it again — each instance is done exactly once.
+ * taken with `FOR UPDATE SKIP LOCKED` (workers and nodes never take the same item, nor wait on
+ * each other), the operation runs and the item's result is written, all in that transaction. A
+ * node killed mid-item leaves the item pending (its transaction never committed); the next poll
+ * of any node, or of the node after its restart, takes it again — each instance is done exactly
+ * once.
+ *
+ * The batch's counters are not written by the items' transactions: every item would then update
+ * the same row and hold its lock until commit, and the workers would commit one after the other.
+ * They are counted from the items instead — every ~1 % of a batch on each node (with the
+ * `batch:progress` event) and when the batch completes. The batch completes when a node finds no
+ * pending item left after its own items committed: the last item's node always looks after its
+ * commit, and a node that died before looking is replaced by the next poll.
  */
 export class BatchRunner {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = true;
+  private readonly workers: number;
+  /** Items done on this node per batch since its last progress event. */
+  private readonly sinceProgress = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -44,7 +68,9 @@ export class BatchRunner {
     private readonly types: BatchTypeRegistry,
     private readonly logger: Logger,
     private readonly options: BatchRunnerOptions,
-  ) {}
+  ) {
+    this.workers = isEmbedded(db) ? 1 : Math.max(1, options.workers ?? DEFAULT_WORKERS);
+  }
 
   start(): void {
     this.stopped = false;
@@ -65,15 +91,27 @@ export class BatchRunner {
     else this.schedule(0);
   }
 
-  /** Runs pending items until none is left (tests call it; the poll calls it too). */
+  /** Runs pending items until none is left and completes the batches that are done (tests call it; the poll does the same). */
   async drain(): Promise<number> {
-    let done = 0;
-    while (await this.runOne()) done++;
+    const done = await this.runWorkers(() => true);
+    await this.completeFinished();
     return done;
   }
 
   private async poll(): Promise<void> {
-    while (!this.stopped && (await this.runOne()));
+    await this.runWorkers(() => !this.stopped);
+    await this.completeFinished();
+  }
+
+  /** The node's workers, each taking items until none is left (or `go` says stop); the items done. */
+  private async runWorkers(go: () => boolean): Promise<number> {
+    const worker = async () => {
+      let done = 0;
+      while (go() && (await this.runOne())) done++;
+      return done;
+    };
+    const counts = await Promise.all(Array.from({ length: this.workers }, worker));
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   private schedule(delay: number): void {
@@ -99,23 +137,24 @@ export class BatchRunner {
   /** Runs one pending item of the oldest running batch; false when there is none. */
   async runOne(): Promise<boolean> {
     let failure: (ItemFailure & { item: PendingItem }) | null = null;
-    const ran = await this.transactions
+    let taken: PendingItem | undefined;
+    await this.transactions
       .run(async (scope) => {
         const item = await this.takeItem(scope.trx);
-        if (!item) return false;
-        const batch = await scope.trx('batches').where({ id: item.batch_id }).first<BatchRow>();
-        const type = this.types.get(batch.type);
+        if (!item) return;
+        taken = item;
+        const type = this.types.get(item.type);
         if (!type) {
-          failure = { item, code: 'BATCH_TYPE_UNAVAILABLE', message: `no ${batch.type} batches on this node` };
-          return true;
+          failure = { item, code: 'BATCH_TYPE_UNAVAILABLE', message: `no ${item.type} batches on this node` };
+          return;
         }
-        const params = type.params.parse(withoutActor(batch.params));
+        const params = type.params.parse(withoutActor(item.params));
         try {
           await type.run(scope, item.instance_id, {
-            batchId: batch.id,
-            reason: batch.reason,
+            batchId: item.batch_id,
+            reason: item.reason,
             params,
-            actor: batch.params.actor as Actor,
+            actor: item.params.actor as Actor,
           });
         } catch (err) {
           if (isConnectionError(err)) throw err;
@@ -123,12 +162,11 @@ export class BatchRunner {
           failure = { item, ...describe(err) };
           throw new ItemFailed();
         }
-        await this.finishItem(scope, item, 'succeeded', null);
-        return true;
+        // Rides with the operation's last writes and the outbox, in one round trip.
+        scope.batch.add(this.finishItem(scope.trx, item, 'succeeded', null));
       })
       .catch((err: unknown) => {
-        if (err instanceof ItemFailed) return true;
-        throw err;
+        if (!(err instanceof ItemFailed)) throw err;
       });
     const failed = failure as (ItemFailure & { item: PendingItem }) | null;
     if (failed) {
@@ -140,15 +178,17 @@ export class BatchRunner {
           .forUpdate()
           .skipLocked()
           .first<{ seq: number } | undefined>('seq');
-        if (still) await this.finishItem(scope, failed.item, 'failed', failed);
+        if (still) await this.finishItem(scope.trx, failed.item, 'failed', failed);
       });
     }
-    return ran;
+    if (!taken) return false;
+    await this.progressed(taken);
+    return true;
   }
 
   private async takeItem(trx: Db): Promise<PendingItem | undefined> {
     const result = await trx.raw<{ rows: PendingItem[] }>(
-      `SELECT bi.batch_id, bi.seq, bi.instance_id
+      `SELECT bi.batch_id, bi.seq, bi.instance_id, b.type, b.reason, b.params, b.total
          FROM batches b JOIN batch_items bi ON bi.batch_id = b.id
         WHERE b.status = 'running' AND bi.status = 'pending'
         ORDER BY b.created_at, bi.batch_id, bi.seq
@@ -158,45 +198,61 @@ export class BatchRunner {
     return result.rows[0];
   }
 
-  /**
-   * Records an item's outcome and counts it on its batch. The counters' row lock orders the
-   * items' transactions, so the one that brings done up to total completes the batch.
-   */
-  private async finishItem(
-    scope: TransactionScope,
-    item: PendingItem,
-    status: 'succeeded' | 'failed',
-    failure: ItemFailure | null,
-  ): Promise<void> {
-    const now = new Date();
-    await scope
-      .trx('batch_items')
+  /** The write that records an item's outcome. */
+  private finishItem(trx: Db, item: PendingItem, status: 'succeeded' | 'failed', failure: ItemFailure | null) {
+    return trx('batch_items')
       .where({ batch_id: item.batch_id, seq: item.seq })
       .update({
         status,
         error_code: failure?.code ?? null,
         error: failure?.message.slice(0, 2000) ?? null,
         node_id: this.options.nodeId,
-        done_at: now,
+        done_at: new Date(),
       });
-    const [batch] = await scope
-      .trx('batches')
-      .where({ id: item.batch_id })
-      .increment(status, 1)
-      .returning<BatchRow[]>('*');
-    if (!batch) return;
-    const done = batch.succeeded + batch.failed;
-    if (done >= batch.total) {
-      const [completed] = await scope
-        .trx('batches')
-        .where({ id: batch.id })
-        .update({ status: 'completed', ended_at: now })
-        .returning<BatchRow[]>('*');
-      scope.outbox.add(batchEvent('batch:completed', completed ?? batch));
+  }
+
+  /** After an item committed: every ~1 % of its batch (done on this node), the counters and a `batch:progress`. */
+  private async progressed(item: PendingItem): Promise<void> {
+    const done = (this.sinceProgress.get(item.batch_id) ?? 0) + 1;
+    if (done < Math.max(1, Math.floor(item.total / 100))) {
+      this.sinceProgress.set(item.batch_id, done);
       return;
     }
-    // At most about a hundred progress events per batch, whatever its size.
-    if (done % Math.max(1, Math.floor(batch.total / 100)) === 0) scope.outbox.add(batchEvent('batch:progress', batch));
+    this.sinceProgress.delete(item.batch_id);
+    await this.transactions.run(async (scope) => {
+      const rows = await this.countItems(scope.trx, 'AND b.id = ?', [item.batch_id], false);
+      for (const row of rows) scope.outbox.add(batchEvent('batch:progress', row));
+    });
+  }
+
+  /** Completes the running batches that have no pending item left, with their final counts. */
+  private async completeFinished(): Promise<void> {
+    await this.transactions.run(async (scope) => {
+      const rows = await this.countItems(
+        scope.trx,
+        `AND NOT EXISTS (SELECT 1 FROM batch_items p WHERE p.batch_id = b.id AND p.status = 'pending')`,
+        [],
+        true,
+      );
+      for (const row of rows) {
+        this.sinceProgress.delete(row.id);
+        scope.outbox.add(batchEvent('batch:completed', row));
+      }
+    });
+  }
+
+  /** Sets running batches' counters from their items (and completes them): the rows written. */
+  private async countItems(trx: Db, where: string, bindings: string[], complete: boolean): Promise<BatchRow[]> {
+    const result = await trx.raw<{ rows: BatchRow[] }>(
+      `UPDATE batches b
+          SET succeeded = (SELECT count(*) FROM batch_items i WHERE i.batch_id = b.id AND i.status = 'succeeded'),
+              failed = (SELECT count(*) FROM batch_items i WHERE i.batch_id = b.id AND i.status = 'failed')
+              ${complete ? `, status = 'completed', ended_at = now()` : ''}
+        WHERE b.status = 'running' ${where}
+        RETURNING b.*`,
+      bindings,
+    );
+    return result.rows;
   }
 }
 

@@ -142,6 +142,8 @@ export class BatchesService {
       .where(await this.readable(actor))
       .first<BatchRow | undefined>(BATCH_COLUMNS);
     if (!row) throw new NotFound('batch', id);
+    // The runner writes a running batch's counters every ~1 % (batch-runner.ts); count them live.
+    if (row.status === 'running') Object.assign(row, await this.liveCounts(id));
     // One page of items, each with its instance's business key and process (primary-key joins).
     const q = this.db('batch_items as b')
       .leftJoin('process_instances as i', 'i.id', 'b.instance_id')
@@ -162,6 +164,16 @@ export class BatchesService {
       .orderBy('b.seq');
     if (items.status) q.where('b.status', items.status);
     return { ...toBatch(row), items: mapPage(await page<BatchItemRow>(q, items), toBatchItem) };
+  }
+
+  private async liveCounts(id: string): Promise<{ succeeded: number; failed: number }> {
+    const row = await this.db('batch_items')
+      .where({ batch_id: id })
+      .first<{ succeeded: number; failed: number }>(
+        this.db.raw(`count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded`),
+        this.db.raw(`count(*) FILTER (WHERE status = 'failed')::int AS failed`),
+      );
+    return { succeeded: Number(row.succeeded), failed: Number(row.failed) };
   }
 
   /** Batches the actor may read: `batch:read` in the creator's department, or their own. */

@@ -87,6 +87,11 @@ export interface ElementShape {
   attachedTo: string | null;
   /** The event definitions' types (bpmn:TimerEventDefinition, …), sorted. */
   eventDefinitions: string[];
+  /**
+   * The element's behaviour as the engine reads it, without ids, labels and form keys: two
+   * versions' elements with the same fingerprint wait, time out and correlate alike.
+   */
+  fingerprint: string;
 }
 
 interface SerializedActivity {
@@ -118,7 +123,28 @@ export function elementShapes(serializedContext: string): Map<string, ElementSha
       eventSubProcess: !!activity.behaviour?.triggeredByEvent,
       attachedTo: activity.behaviour?.attachedTo?.id ?? null,
       eventDefinitions: (activity.behaviour?.eventDefinitions ?? []).map((d) => d.type).sort(),
+      fingerprint: behaviourFingerprint(activity.behaviour),
     });
   }
   return shapes;
+}
+
+/** Definitions an element refers to by name (a message's name is what correlates, not a label). */
+const REFERENCED_TYPES = new Set(['bpmn:Message', 'bpmn:Signal', 'bpmn:Error', 'bpmn:Escalation']);
+
+/** See ElementShape.fingerprint: keys sorted, `id` and `formKey` dropped, and the `name` of flow elements. */
+function behaviourFingerprint(behaviour: unknown): string {
+  const walk = (value: unknown, key: string): unknown => {
+    if (Array.isArray(value)) return value.map((v) => walk(v, ''));
+    if (!value || typeof value !== 'object') return value;
+    const object = value as Record<string, unknown>;
+    const labelled = key === 'attachedTo' || (typeof object.$type === 'string' && !REFERENCED_TYPES.has(object.$type));
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(object).sort()) {
+      if (k === 'id' || k === 'formKey' || (labelled && k === 'name')) continue;
+      out[k] = walk(object[k], k);
+    }
+    return out;
+  };
+  return JSON.stringify(walk(behaviour ?? null, '')) ?? 'null';
 }

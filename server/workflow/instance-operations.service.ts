@@ -1,6 +1,12 @@
 import type { Db } from '../db/index.js';
 import { resolveTemplate } from '../engine/expressions.js';
-import { activeElements, elementShapes, renameElements, type ElementShape } from '../engine/instance-state.js';
+import {
+  activeElements,
+  elementShapes,
+  renameElements,
+  type ActiveElement,
+  type ElementShape,
+} from '../engine/instance-state.js';
 import type { ModificationInstruction } from '../engine/modification.js';
 import type { DeployedDefinition } from '../engine/pool/runner.js';
 import type { EngineState } from '../engine/runtime.js';
@@ -45,6 +51,20 @@ const WAITABLE = new Set([
   'bpmn:Task',
 ]);
 
+/**
+ * Waits whose rows (task, timer job, message or signal subscription) name the element and hold
+ * all the step would make again: instances waiting only in these can move without the engine.
+ */
+const DIRECT_TYPES = new Set([
+  'bpmn:UserTask',
+  'bpmn:ManualTask',
+  'bpmn:Task',
+  'bpmn:ReceiveTask',
+  'bpmn:IntermediateCatchEvent',
+  'bpmn:BoundaryEvent',
+  'bpmn:SubProcess',
+]);
+
 /** Elements whose wait is a service job (its payload names the target's service or decision). */
 const SERVICE_JOB_TYPES = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask']);
 
@@ -54,6 +74,8 @@ interface CompiledPlan extends MigrationPlan {
   target: DeployedDefinition;
   sourceShapes: Map<string, ElementShape>;
   targetShapes: Map<string, ElementShape>;
+  /** Both versions declare the same instance deadline (or none): migrating leaves the due date as it is. */
+  sameDeadline: boolean;
 }
 
 /** The compiled plan for an instance's source version (memoized per migration call). */
@@ -254,6 +276,7 @@ export class InstanceOperationsService {
       target,
       sourceShapes,
       targetShapes,
+      sameDeadline: JSON.stringify(source.meta.deadline ?? null) === JSON.stringify(target.meta.deadline ?? null),
     };
   }
 
@@ -348,113 +371,256 @@ export class InstanceOperationsService {
     reason?: string,
     rules?: OperationRules,
   ): Promise<void> {
-    {
-      const locked = await this.executor.lock(scope, id);
-      const instance = locked.instance;
-      await this.check(actor, rules ?? (await this.rules(actor, 'migrate')), instance);
-      if (instance.status !== 'running') throw new Refused(`the instance is ${instance.status}`);
-      const plan = await planFor(instance.definition_id, scope.trx);
-      if (instance.definition_id === plan.target.id) throw new Refused('the instance already runs the target version');
-      const active = activeElements(instance.state);
-      this.validate(plan, active);
-      const state = renameElements(instance.state as EngineState, plan.mapping);
-      const map = (elementId: string) => plan.mapping[elementId] ?? elementId;
-      const { target } = plan;
-      const trx = scope.trx;
+    const locked = await this.executor.lock(scope, id);
+    const instance = locked.instance;
+    await this.check(actor, rules ?? (await this.rules(actor, 'migrate')), instance);
+    if (instance.status !== 'running') throw new Refused(`the instance is ${instance.status}`);
+    // As every command: a suspended instance is resumed first (step-executor.ts `apply`).
+    if (instance.suspended_at)
+      throw new Conflict('INSTANCE_SUSPENDED', 'the process instance is suspended: resume it first');
+    const plan = await planFor(instance.definition_id, scope.trx);
+    if (instance.definition_id === plan.target.id) throw new Refused('the instance already runs the target version');
+    const active = activeElements(instance.state);
+    this.validate(plan, active);
+    const moved = this.directlyMovable(plan, active)
+      ? await this.moveDirectly(scope, instance, plan, active)
+      : await this.moveByStep(scope, instance, plan, active, actor);
 
-      // Timers and message subscriptions are made again by the step below for the target's
-      // elements (a timer keeps its due time: the state carries it). These writes go first, in one
-      // round trip: the step's own writes touch the same rows.
-      const first = new WriteBatch()
-        .add(trx('jobs').where({ instance_id: id, type: 'timer' }).delete())
-        .add(trx('message_subscriptions').where({ instance_id: id }).delete())
-        .add(
-          trx('process_instances').where({ id }).update({
-            definition_id: target.id,
-            definition_key: target.key,
-            definition_version: target.version,
-          }),
-        );
-      for (const a of active.filter((x) => map(x.id) !== x.id)) {
-        const where = { instance_id: id, execution_id: a.executionId };
-        first.add(
-          trx('jobs')
-            .where(where)
-            .whereNot({ type: 'timer' })
-            .update({ element_id: map(a.id) }),
-        );
-        first.add(
-          trx('external_tasks')
-            .where(where)
-            .update({ element_id: map(a.id) }),
-        );
-        first.add(
-          trx('activity_history')
-            .where(where)
-            .update({ element_id: map(a.id) }),
-        );
-      }
-      first.add(
-        trx('activity_history')
-          .where({ instance_id: id })
-          .whereNull('ended_at')
-          .update({ definition_id: target.id, definition_key: target.key }),
-      );
-      await first.flush(trx);
-      const serviceJobs = active.filter((a) => SERVICE_JOB_TYPES.has(a.type));
-      for (const job of serviceJobs) {
-        const to = map(job.id);
-        const decision = target.meta.businessRuleTasks?.[to];
-        const payload = decision ? { decision } : { service: target.meta.serviceTasks[to]?.service };
-        scope.batch.add(
-          trx('jobs')
-            .where({ instance_id: id, type: 'service', execution_id: job.executionId })
-            .update({ payload: toJson(payload) }),
-        );
-      }
-      await this.retargetTasks(scope, instance, plan);
-
-      const moved: InstanceRow = {
-        ...instance,
-        definition_id: target.id,
-        definition_key: target.key,
-        definition_version: target.version,
-        state,
-        has_timers: false,
-        has_subscriptions: false,
-      };
-      await this.executor.apply(scope, { instance: moved, definition: target }, { command: { kind: 'resume' } }, actor);
-
-      const details = {
+    const map = (elementId: string) => plan.mapping[elementId] ?? elementId;
+    const details = {
+      fromDefinitionId: instance.definition_id,
+      fromVersion: instance.definition_version,
+      toDefinitionId: plan.target.id,
+      toVersion: plan.target.version,
+      mapping: Object.fromEntries(active.map((a) => [a.id, map(a.id)])),
+      reason: reason ?? null,
+    };
+    scope.batch.add(
+      scope.trx('operation_log').insert({
+        instance_id: id,
+        operation: 'migrate',
+        actor: actor.username,
+        details: toJson(details),
+      }),
+    );
+    auditInTransaction(scope, actor, 'instance.migrate', 'process_instance', id, details);
+    scope.outbox.add(
+      this.executor.event('instance:migrated', moved, {
         fromDefinitionId: instance.definition_id,
-        fromVersion: instance.definition_version,
-        toDefinitionId: target.id,
-        toVersion: target.version,
-        mapping: Object.fromEntries(active.map((a) => [a.id, map(a.id)])),
-        reason: reason ?? null,
-      };
-      scope.batch.add(
-        trx('operation_log').insert({
-          instance_id: id,
-          operation: 'migrate',
-          actor: actor.username,
-          details: toJson(details),
+        toDefinitionId: plan.target.id,
+        toVersion: plan.target.version,
+        by: actor.username,
+      }),
+    );
+  }
+
+  /**
+   * Whether the instance can move without running the engine: every active element keeps its
+   * behaviour in the target (same fingerprint: what it waits for, its timer, its message) and the
+   * process keeps its deadline, so a step would derive the same timers, subscriptions and due
+   * date from the renamed state that the rows already hold — only the element ids change.
+   */
+  private directlyMovable(plan: CompiledPlan, active: ActiveElement[]): boolean {
+    if (!plan.sameDeadline) return false;
+    return active.every((a) => {
+      if (!DIRECT_TYPES.has(a.type)) return false;
+      const to = plan.mapping[a.id];
+      return !!to && plan.sourceShapes.get(a.id)?.fingerprint === plan.targetShapes.get(to)?.fingerprint;
+    });
+  }
+
+  /**
+   * The engine-free migration: the saved state's element ids renamed, and the rows that name an
+   * element (timer jobs, message and signal subscriptions, tasks, open history) retargeted —
+   * timers keep their ids and due times. Two round trips: the version change with the open tasks
+   * returned, then the tasks' names and forms with the operation's log, audit and outbox.
+   */
+  private async moveDirectly(
+    scope: TransactionScope,
+    instance: InstanceRow,
+    plan: CompiledPlan,
+    active: ActiveElement[],
+  ): Promise<InstanceRow> {
+    const { target } = plan;
+    const trx = scope.trx;
+    const id = instance.id;
+    const moved: InstanceRow = {
+      ...instance,
+      definition_id: target.id,
+      definition_key: target.key,
+      definition_version: target.version,
+      state: renameElements(instance.state as EngineState, plan.mapping),
+      revision: instance.revision + 1,
+    };
+    const taskUpdates = this.taskUpdates(trx, instance, plan, active);
+    // Without task rows to read first, everything rides with the operation's log, audit and
+    // outbox: one round trip in all.
+    const writes = taskUpdates ? scope.batch : new WriteBatch();
+    writes.add(
+      trx('process_instances')
+        .where({ id })
+        .update({
+          definition_id: target.id,
+          definition_key: target.key,
+          definition_version: target.version,
+          state: toJson(moved.state),
+          revision: moved.revision,
         }),
-      );
-      auditInTransaction(scope, actor, 'instance.migrate', 'process_instance', id, details);
-      scope.outbox.add(
-        this.executor.event('instance:migrated', moved, {
-          fromDefinitionId: instance.definition_id,
-          toDefinitionId: target.id,
-          toVersion: target.version,
-          by: actor.username,
-        }),
+    );
+    const renamed = [...new Set(active.map((a) => a.id))].filter((from) => plan.mapping[from] !== from);
+    for (const from of renamed) {
+      const where = { instance_id: id, element_id: from };
+      const to = { element_id: plan.mapping[from]! };
+      writes.add(trx('jobs').where(where).update(to));
+      writes.add(trx('message_subscriptions').where(where).update(to));
+      writes.add(trx('signal_subscriptions').where(where).update(to));
+      writes.add(trx('external_tasks').where(where).update(to));
+      writes.add(
+        trx('activity_history')
+          .where(where)
+          .whereNull('ended_at')
+          .update({ ...to, definition_id: target.id, definition_key: target.key }),
       );
     }
+    // One statement may not update a row twice: the renamed elements' open history is done above.
+    writes.add(
+      trx('activity_history')
+        .where({ instance_id: id })
+        .whereNull('ended_at')
+        .whereNotIn('element_id', renamed)
+        .update({ definition_id: target.id, definition_key: target.key }),
+    );
+    if (taskUpdates) for (const update of taskUpdates) writes.add(update);
+    else this.retargetTasks(scope, instance, plan, await writes.flush<OpenTask>(trx, this.openTasks(trx, id, target)));
+    return moved;
+  }
+
+  /**
+   * Migration by a step of the target version: for instances whose active elements change
+   * behaviour, the engine recovers the renamed state and the step makes the timers, subscriptions
+   * and jobs again for the target's elements.
+   */
+  private async moveByStep(
+    scope: TransactionScope,
+    instance: InstanceRow,
+    plan: CompiledPlan,
+    active: ActiveElement[],
+    actor: Actor,
+  ): Promise<InstanceRow> {
+    const id = instance.id;
+    const state = renameElements(instance.state as EngineState, plan.mapping);
+    const map = (elementId: string) => plan.mapping[elementId] ?? elementId;
+    const { target } = plan;
+    const trx = scope.trx;
+
+    // Timers and message subscriptions are made again by the step below for the target's
+    // elements (a timer keeps its due time: the state carries it). These writes go first, in one
+    // round trip: the step's own writes touch the same rows.
+    const first = new WriteBatch()
+      .add(trx('jobs').where({ instance_id: id, type: 'timer' }).delete())
+      .add(trx('message_subscriptions').where({ instance_id: id }).delete())
+      .add(
+        trx('process_instances').where({ id }).update({
+          definition_id: target.id,
+          definition_key: target.key,
+          definition_version: target.version,
+        }),
+      );
+    for (const a of active.filter((x) => map(x.id) !== x.id)) {
+      const where = { instance_id: id, execution_id: a.executionId };
+      first.add(
+        trx('jobs')
+          .where(where)
+          .whereNot({ type: 'timer' })
+          .update({ element_id: map(a.id) }),
+      );
+      first.add(
+        trx('external_tasks')
+          .where(where)
+          .update({ element_id: map(a.id) }),
+      );
+      first.add(
+        trx('activity_history')
+          .where(where)
+          .update({ element_id: map(a.id) }),
+      );
+    }
+    first.add(
+      trx('activity_history')
+        .where({ instance_id: id })
+        .whereNull('ended_at')
+        .update({ definition_id: target.id, definition_key: target.key }),
+    );
+    this.retargetTasks(scope, instance, plan, await first.flush<OpenTask>(trx, this.openTasks(trx, id, target)));
+    const serviceJobs = active.filter((a) => SERVICE_JOB_TYPES.has(a.type));
+    for (const job of serviceJobs) {
+      const to = map(job.id);
+      const decision = target.meta.businessRuleTasks?.[to];
+      const payload = decision ? { decision } : { service: target.meta.serviceTasks[to]?.service };
+      scope.batch.add(
+        trx('jobs')
+          .where({ instance_id: id, type: 'service', execution_id: job.executionId })
+          .update({ payload: toJson(payload) }),
+      );
+    }
+
+    const moved: InstanceRow = {
+      ...instance,
+      definition_id: target.id,
+      definition_key: target.key,
+      definition_version: target.version,
+      state,
+      has_timers: false,
+      has_subscriptions: false,
+    };
+    return this.executor.apply(scope, { instance: moved, definition: target }, { command: { kind: 'resume' } }, actor);
+  }
+
+  /**
+   * The open tasks' retargeting as writes made without reading them, when every active user task's
+   * target form key is plain text (a form key with an expression needs the task's own variables).
+   */
+  private taskUpdates(trx: Db, instance: InstanceRow, plan: CompiledPlan, active: ActiveElement[]) {
+    const { target } = plan;
+    const userTasks = [...new Set(active.filter((a) => a.type === 'bpmn:UserTask').map((a) => a.id))];
+    const updates = [];
+    for (const from of userTasks) {
+      const to = plan.mapping[from] ?? from;
+      const meta = target.meta.userTasks[to];
+      if (meta?.formKey && /[$#]\{/.test(meta.formKey)) return null;
+      updates.push(
+        trx('tasks')
+          .where({ instance_id: instance.id, status: 'open', element_id: from })
+          .update({
+            definition_id: target.id,
+            definition_key: target.key,
+            element_id: to,
+            name: meta?.name ?? target.meta.elements[to]?.name ?? to,
+            form_key: meta?.formKey || null,
+            revision: trx.raw('revision + 1'),
+          }),
+      );
+    }
+    // Any other open task (none is expected) still takes the version, as the step's migration does.
+    updates.push(
+      trx('tasks')
+        .where({ instance_id: instance.id, status: 'open' })
+        .whereNotIn('element_id', userTasks)
+        .update({ definition_id: target.id, definition_key: target.key, revision: trx.raw('revision + 1') }),
+    );
+    return updates;
+  }
+
+  /** The open tasks take the target version, and come back for their element, name and form. */
+  private openTasks(trx: Db, instanceId: string, target: DeployedDefinition) {
+    return trx('tasks')
+      .where({ instance_id: instanceId, status: 'open' })
+      .update({ definition_id: target.id, definition_key: target.key, revision: trx.raw('revision + 1') })
+      .returning(['id', 'element_id', 'locals']);
   }
 
   /** Refuses an instance whose active elements the plan cannot carry over, with the first reason found. */
-  private validate(plan: CompiledPlan, active: ReturnType<typeof activeElements>): void {
+  private validate(plan: CompiledPlan, active: ActiveElement[]): void {
     const map = (id: string) => plan.mapping[id];
     const activeIds = new Set(active.map((a) => a.id));
     for (const a of active) {
@@ -500,11 +666,7 @@ export class InstanceOperationsService {
   }
 
   /** Open tasks keep their ids and assignees and take the target's element, name and form. */
-  private async retargetTasks(scope: TransactionScope, instance: InstanceRow, plan: CompiledPlan): Promise<void> {
-    const tasks = await scope
-      .trx('tasks')
-      .where({ instance_id: instance.id, status: 'open' })
-      .select<{ id: string; element_id: string; locals: Variables | null }[]>('id', 'element_id', 'locals');
+  private retargetTasks(scope: TransactionScope, instance: InstanceRow, plan: CompiledPlan, tasks: OpenTask[]): void {
     for (const task of tasks) {
       const to = plan.mapping[task.element_id] ?? task.element_id;
       const meta = plan.target.meta.userTasks[to];
@@ -515,14 +677,18 @@ export class InstanceOperationsService {
           .trx('tasks')
           .where({ id: task.id })
           .update({
-            definition_id: plan.target.id,
-            definition_key: plan.target.key,
             element_id: to,
             name: meta?.name ?? plan.target.meta.elements[to]?.name ?? to,
             form_key: formKey === null || formKey === undefined || formKey === '' ? null : asText(formKey),
-            revision: scope.trx.raw('revision + 1'),
           }),
       );
     }
   }
+}
+
+/** An open task of a migrating instance, as the version change returns it. */
+interface OpenTask {
+  id: string;
+  element_id: string;
+  locals: Variables | null;
 }
