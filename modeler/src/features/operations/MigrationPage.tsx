@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { formatDateTime, useT } from '../../lib/i18n';
 import { showToast } from '../../lib/toast';
 import { operationsApi, type Definition, type Instance, type MigrateResult, type MigrationPlan } from './api';
-import { errorText, OpsPage, ProcessOptions, StateChips } from './common';
+import { errorText, OpsPage, ProcessOptions, StateChips, useDepartmentNames } from './common';
 
 /** Selections above this many run as a batch on the server (instance-operations MIGRATE_INLINE_MAX). */
 const INLINE_MAX = 50;
@@ -27,6 +27,7 @@ export function MigrationPage() {
   const [result, setResult] = useState<MigrateResult | null>(null);
   const [busy, setBusy] = useState(false);
   const [resultKeys, setResultKeys] = useState<Record<string, string>>({});
+  const departments = useDepartmentNames();
 
   useEffect(() => {
     operationsApi
@@ -261,7 +262,7 @@ export function MigrationPage() {
                       <td>
                         <StateChips instance={i} />
                       </td>
-                      <td>{i.departmentId ?? '—'}</td>
+                      <td title={i.departmentId ?? undefined}>{departments.name(i.departmentId)}</td>
                       <td>{formatDateTime(i.startedAt)}</td>
                     </tr>
                   ))}
