@@ -32,6 +32,26 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * Which versions an edit added, changed, closed (gave an end date) or removed, by effective date,
+ * so the audit log says who created or altered which version, not only the list that resulted.
+ */
+function versionChanges(before: TariffDefinition | undefined, after: TariffDefinition) {
+  const previous = new Map((before?.versions ?? []).map((v) => [v.effectiveFrom, v]));
+  const withoutEnd = (v: object) => canonical({ ...v, effectiveTo: undefined });
+  const added: string[] = [];
+  const changed: string[] = [];
+  const closed: string[] = [];
+  for (const v of after.versions) {
+    const old = previous.get(v.effectiveFrom);
+    if (old === undefined) added.push(v.effectiveFrom);
+    else if (withoutEnd(old) !== withoutEnd(v)) changed.push(v.effectiveFrom);
+    else if (old.effectiveTo !== v.effectiveTo) closed.push(v.effectiveFrom);
+  }
+  const removed = [...previous.keys()].filter((from) => !after.versions.some((v) => v.effectiveFrom === from));
+  return { added, changed, closed, removed };
+}
+
 function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -96,7 +116,10 @@ export class TariffsService {
         existing ? 'tariff.update' : 'tariff.create',
         'tariff',
         code,
-        { versions: definition.versions.map((v) => v.effectiveFrom) },
+        {
+          ...versionChanges(existing?.definition, definition),
+          versions: definition.versions.map((v) => v.effectiveFrom),
+        },
         undefined,
         trx,
       );

@@ -44,7 +44,10 @@ describe.each(BACKENDS)('tariffs as configuration (%s)', (backend) => {
     expect((await quote('2024-07')).body.total).toBe('53.80');
     expect((await quote(`${nextYear}-02`)).body.total).toBe('60.00');
     const audit = await admin.get('/api/v1/admin/audit-log?action=tariff.update');
-    expect(audit.body.items[0]).toMatchObject({ objectId: 'ZJ-RES' });
+    expect(audit.body.items[0]).toMatchObject({
+      objectId: 'ZJ-RES',
+      details: { added: [`${nextYear}-01-01`], changed: [], closed: ['2024-01-01'], removed: [] },
+    });
   });
 
   it('refuses to change a version already in effect, and an invalid definition; nothing changes', async () => {
