@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 
 /**
- * The browser app. Built into modeler/dist and served by the Koa server (server/http/static.ts);
+ * The browser apps: the staff app (index.html) and the customer hall (hall/index.html, served at
+ * /hall/), one build sharing dist/assets. Built into modeler/dist and served by the Koa server (server/http/static.ts);
  * in development `vite` proxies the API and Socket.IO to a running `npm start` (port 3000).
  */
 export default defineConfig({
@@ -21,6 +23,12 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      input: {
+        staff: path.join(import.meta.dirname, 'index.html'),
+        hall: path.join(import.meta.dirname, 'hall', 'index.html'),
+      },
+    },
   },
   server: {
     proxy: {

@@ -11,6 +11,8 @@ export const MODELER_DIR = fileURLToPath(new URL('..', import.meta.url));
 const ROOT = path.resolve(MODELER_DIR, '..');
 const DIST = path.join(MODELER_DIR, 'dist');
 const DIST_INDEX = path.join(DIST, 'index.html');
+/** The customer hall's page (modeler/hall/index.html), built beside the staff app's. */
+const HALL_PAGE = path.join('hall', 'index.html');
 /** Assets of earlier builds are kept this long, for pages that loaded the previous index.html. */
 const KEEP_OLD_ASSETS_MS = 24 * 3600 * 1000;
 
@@ -23,13 +25,16 @@ function newest(entry: string): number {
   return latest;
 }
 
-/** True when dist/index.html is missing or any source is newer. */
+/** True when dist/index.html or dist/hall/index.html is missing or any source is newer. */
 export function webBuildIsStale(): boolean {
-  if (!existsSync(DIST_INDEX)) return true;
+  if (!existsSync(DIST_INDEX) || !existsSync(path.join(DIST, HALL_PAGE))) return true;
   const built = statSync(DIST_INDEX).mtimeMs;
   const sources = [
     path.join(MODELER_DIR, 'src'),
     path.join(MODELER_DIR, 'index.html'),
+    path.join(MODELER_DIR, 'hall'),
+    // The hall imports its contract types from the server's tree.
+    path.join(ROOT, 'server', 'hall', 'hall.contract.ts'),
     path.join(MODELER_DIR, 'vite.config.ts'),
     path.join(ROOT, 'package-lock.json'),
     // The designer bundles the platform's lint rules from the server's tree (server/lint/config.ts).
@@ -68,6 +73,8 @@ async function publish(staging: string): Promise<void> {
   for (const entry of await readdir(staging, { withFileTypes: true }))
     if (entry.isFile() && entry.name !== 'index.html')
       await rename(path.join(staging, entry.name), path.join(DIST, entry.name));
+  await mkdir(path.join(DIST, 'hall'), { recursive: true });
+  await rename(path.join(staging, HALL_PAGE), path.join(DIST, HALL_PAGE));
   await rename(path.join(staging, 'index.html'), DIST_INDEX);
   const cutoff = Date.now() - KEEP_OLD_ASSETS_MS;
   for (const name of await readdir(path.join(DIST, 'assets'))) {

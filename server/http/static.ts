@@ -33,8 +33,20 @@ const MISSING_BUILD = `<!doctype html><html lang="zh-CN"><head><meta charset="ut
 The API is under <code>/api/v1</code>; see the <a href="/api/docs">API reference</a>.</p></body></html>`;
 
 /**
- * Serves the single-page app: hashed files under /assets/ with a year-long immutable cache,
- * everything else that is not a file gets index.html (no-cache, so a deploy is seen at once).
+ * The customer hall (网上营业厅) is a second app of the same build: its pages are dist/hall/index.html,
+ * its hashed files share dist/assets/ with the staff app.
+ */
+const HALL_PREFIX = '/hall';
+
+/** The page a path that is not a file falls back to: the hall's for /hall and below, else the staff app's. */
+function spaIndexFor(relative: string): string {
+  return relative === HALL_PREFIX || relative.startsWith(`${HALL_PREFIX}/`) ? 'hall/index.html' : 'index.html';
+}
+
+/**
+ * Serves the single-page apps: hashed files under /assets/ with a year-long immutable cache,
+ * everything else that is not a file gets its app's index.html (no-cache, so a deploy is seen at
+ * once) — the hall's under /hall/, the staff app's elsewhere.
  * Mounted before the routers and acts after them, only on GET/HEAD requests nothing answered.
  */
 export function serveWebApp(root: string = DEFAULT_WEB_ROOT) {
@@ -63,7 +75,7 @@ export function serveWebApp(root: string = DEFAULT_WEB_ROOT) {
     }
     // A missing asset (or any path that looks like a file) stays a 404, never the HTML page.
     if (hashed || path.extname(relative) !== '') return;
-    const index = path.join(base, 'index.html');
+    const index = path.join(base, spaIndexFor(relative));
     const indexStat = await regularFile(index);
     ctx.set('content-security-policy', CONTENT_SECURITY_POLICY);
     if (!indexStat) {

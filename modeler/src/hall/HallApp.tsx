@@ -1,0 +1,235 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { setLocale, useLocale } from '../lib/i18n';
+import { hallApi, onHallUnauthorized } from './api';
+import { RegisterPage, ResetPage, SignInPage } from './auth';
+import { BillDetailPage, BillsPage } from './bills';
+import { HomePage } from './home';
+import type { HallAccount, HallMe } from './types';
+import { useT } from './ui';
+import { UsagePage } from './usage';
+
+/**
+ * The customer hall (网上营业厅, DOMAIN.md §8): its own page at /hall/, its own session and API.
+ * Hash routes (`#/bills/:id`) so the server only ever serves hall/index.html.
+ */
+
+const ACCOUNT_KEY = 'pm.hall.account';
+
+function useHashPath(): string {
+  const read = () => {
+    const path = window.location.hash.replace(/^#/, '').split('?')[0] ?? '';
+    return path.startsWith('/') ? path : '/';
+  };
+  const [path, setPath] = useState(read);
+  useEffect(() => {
+    const update = () => setPath(read());
+    window.addEventListener('hashchange', update);
+    return () => window.removeEventListener('hashchange', update);
+  }, []);
+  return path;
+}
+
+function go(path: string) {
+  window.location.hash = path;
+}
+
+function storedAccount(): string | null {
+  try {
+    return localStorage.getItem(ACCOUNT_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function rememberAccount(id: string) {
+  try {
+    localStorage.setItem(ACCOUNT_KEY, id);
+  } catch {
+    // private mode: the choice lasts for this page only
+  }
+}
+
+export function HallApp() {
+  const t = useT();
+  const path = useHashPath();
+  /** undefined while asking the server, null when signed out. */
+  const [me, setMe] = useState<HallMe | null | undefined>(undefined);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [accountId, setAccountId] = useState<string | null>(storedAccount);
+  // A 401 says "your session ended" only to someone who had one; a first visit just signs in.
+  const hadSession = useRef(false);
+  hadSession.current = me !== null && me !== undefined;
+
+  useEffect(() => {
+    // Signed out (401) or unreachable: the sign-in page, which says what went wrong when it is used.
+    hallApi.get<HallMe>('/me').then(setMe, () => setMe(null));
+    return onHallUnauthorized(() => {
+      if (hadSession.current) setNotice(t('hall.error.sessionEnded'));
+      setMe(null);
+    });
+  }, []);
+
+  const signedIn = me !== null && me !== undefined;
+  const publicRoute = path === '/sign-in' || path === '/register' || path === '/reset';
+  useEffect(() => {
+    if (me === null && !publicRoute) go('/sign-in');
+    if (signedIn && (publicRoute || path === '/')) go('/home');
+  }, [me, path]);
+
+  if (me === undefined)
+    return (
+      <p class="hall-muted hall-boot" role="status">
+        {t('hall.loading')}
+      </p>
+    );
+
+  if (!signedIn) {
+    const done = (text: string) => {
+      setNotice(text);
+      go('/sign-in');
+    };
+    return (
+      <Frame signedIn={false}>
+        {path === '/register' ? (
+          <RegisterPage onDone={done} />
+        ) : path === '/reset' ? (
+          <ResetPage onDone={done} />
+        ) : (
+          <SignInPage
+            notice={notice}
+            onSignedIn={(session) => {
+              setNotice(null);
+              setMe(session.me);
+              go('/home');
+            }}
+          />
+        )}
+      </Frame>
+    );
+  }
+
+  const account = me.accounts.find((a) => a.id === accountId) ?? me.accounts[0] ?? null;
+  const signOut = async () => {
+    await hallApi.delete('/session').catch(() => undefined);
+    setMe(null);
+    setNotice(null);
+    go('/sign-in');
+  };
+  const billMatch = /^\/bills\/([0-9a-f-]{36})$/i.exec(path);
+
+  return (
+    <Frame signedIn onSignOut={() => void signOut()} path={path}>
+      <AccountBar
+        accounts={me.accounts}
+        account={account}
+        onChange={(id) => {
+          rememberAccount(id);
+          setAccountId(id);
+        }}
+      />
+      {!account ? (
+        <p class="hall-card">{t('hall.noAccounts')}</p>
+      ) : billMatch?.[1] ? (
+        <BillDetailPage key={billMatch[1]} account={account} billId={billMatch[1]} />
+      ) : path === '/bills' ? (
+        <BillsPage key={account.id} account={account} />
+      ) : path === '/usage' ? (
+        <UsagePage key={account.id} account={account} />
+      ) : (
+        <HomePage key={account.id} account={account} />
+      )}
+    </Frame>
+  );
+}
+
+function Frame(props: {
+  signedIn: boolean;
+  onSignOut?: () => void;
+  path?: string;
+  children: preact.ComponentChildren;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  const tabs = [
+    { path: '/home', key: 'hall.nav.home' },
+    { path: '/bills', key: 'hall.nav.bills' },
+    { path: '/usage', key: 'hall.nav.usage' },
+  ];
+  const current = (tab: string) => props.path === tab || (tab === '/bills' && props.path?.startsWith('/bills/'));
+  return (
+    <div class={`hall-app${props.signedIn ? ' signed-in' : ''}`}>
+      <a class="hall-skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
+        {t('hall.skip')}
+      </a>
+      <header class="hall-header">
+        <div class="hall-brand">
+          <span class="hall-logo" aria-hidden="true">
+            ⚡
+          </span>
+          <span>{t('hall.title')}</span>
+        </div>
+        <div class="hall-header-actions">
+          <button
+            type="button"
+            class="hall-link-button"
+            aria-label={t('hall.language')}
+            lang={locale === 'zh' ? 'en' : 'zh-CN'}
+            onClick={() => setLocale(locale === 'zh' ? 'en' : 'zh')}
+          >
+            {t('hall.language.switch')}
+          </button>
+          {props.signedIn && (
+            <button type="button" class="hall-link-button" onClick={props.onSignOut}>
+              {t('hall.signOut')}
+            </button>
+          )}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} class="hall-main">
+        {props.children}
+      </main>
+      {props.signedIn && (
+        <nav class="hall-tabs" aria-label={t('hall.nav')}>
+          {tabs.map((tab) => (
+            <a key={tab.path} href={`#${tab.path}`} aria-current={current(tab.path) ? 'page' : undefined}>
+              {t(tab.key)}
+            </a>
+          ))}
+        </nav>
+      )}
+    </div>
+  );
+}
+
+function AccountBar(props: { accounts: HallAccount[]; account: HallAccount | null; onChange: (id: string) => void }) {
+  const t = useT();
+  const { account, accounts } = props;
+  if (!account) return null;
+  return (
+    <section class="hall-account" aria-label={t('hall.account')}>
+      {accounts.length > 1 ? (
+        <>
+          <label for="account-switch">{t('hall.account.switch')}</label>
+          <select id="account-switch" value={account.id} onChange={(e) => props.onChange(e.currentTarget.value)}>
+            {accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {t('hall.account.option', { name: a.name, accountNo: a.accountNo })}
+              </option>
+            ))}
+          </select>
+        </>
+      ) : (
+        <p class="hall-account-name">
+          <strong>{account.name}</strong>{' '}
+          <span>
+            {t('hall.account.no')} {account.accountNo}
+          </span>
+        </p>
+      )}
+      <p class="hall-muted hall-account-line">
+        {t(`hall.account.kind.${account.kind}`)}
+        {account.address ? ` · ${account.address}` : ''}
+      </p>
+    </section>
+  );
+}

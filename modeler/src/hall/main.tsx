@@ -1,0 +1,7 @@
+import { render } from 'preact';
+import { HallApp } from './HallApp';
+import { getLocale } from '../lib/i18n';
+import './hall.css';
+
+document.documentElement.lang = getLocale() === 'zh' ? 'zh-CN' : 'en';
+render(<HallApp />, document.getElementById('hall') as HTMLElement);
