@@ -128,9 +128,12 @@ describe('the operations pages in Chromium: comments, names, columns, bulk varia
       await filter.selectOption({ label: department });
       await search(page, label, 'OPS-NAME-1');
       await row(page, 'OPS-NAME-1').waitFor();
+      // the process is named once the definitions have arrived (they load beside the list)
+      await expect
+        .poll(() => row(page, 'OPS-NAME-1').textContent(), { timeout: STEP_TIMEOUT })
+        .toContain('业扩报装 v1');
       const text = await row(page, 'OPS-NAME-1').textContent();
       expect(text).toContain(department);
-      expect(text).toContain('业扩报装 v1');
       expect(text).not.toContain('ZJ-HZ-XH');
       expect(text).not.toContain('opsMore');
       await shot(page, `names-list-${locale}`);
@@ -239,6 +242,8 @@ describe('the operations pages in Chromium: comments, names, columns, bulk varia
     const refused = await atArchive('OPS-MAP-1');
     const mapped = await atArchive('OPS-MAP-2');
     const choose = async (page: Page, process: string, source: string, target: string, heading: string) => {
+      // the process picker fills when every version's definition has arrived
+      await page.locator('#ops-m-process option[value="opsMap"]').waitFor({ state: 'attached' });
       await page.getByLabel(process, { exact: true }).selectOption('opsMap');
       await page.getByLabel(source).selectOption({ label: 'v1' });
       await page.getByLabel(target).selectOption({ label: 'v2' });
