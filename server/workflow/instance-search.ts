@@ -96,10 +96,19 @@ export async function searchPage<T extends object>(
   columns: string[],
   filter: Partial<InstanceSearch> & Pick<InstanceSearch, 'sortBy' | 'sortOrder'>,
   request: PageRequest,
-  sortAfterFilterLimit = SORT_AFTER_FILTER_LIMIT,
+  options: { waiting?: { db: Db; tables: WaitTable[] }; sortAfterFilterLimit?: number } = {},
 ): Promise<Page<T>> {
+  const sortAfterFilterLimit = options.sortAfterFilterLimit ?? SORT_AFTER_FILTER_LIMIT;
   const walk = build().select(columns);
   orderInstanceSearch(walk, filter);
+  if (!narrows(filter) && filter.currentElementId && options.waiting?.tables.length) {
+    const { db, tables } = options.waiting;
+    const [rows, matches] = await Promise.all([
+      walk.offset(request.offset).limit(request.limit + 1) as Promise<T[]>,
+      countWaiting(db, build, filter.currentElementId, tables, TOTAL_CAP + 1),
+    ]);
+    return pageOf(rows, request, matches);
+  }
   if (!narrows(filter)) return page<T>(walk, request);
   const client = walk.client;
   const collected = client
@@ -138,6 +147,44 @@ async function countUpTo(build: () => Knex.QueryBuilder, cap: number): Promise<n
     .count({ n: '*' })
     .from(matches.as('capped'));
   return Number(counted[0]?.n ?? 0);
+}
+
+/**
+ * Instances waiting at an element counted up to `cap`, from what waits there: the waiting rows'
+ * index gives the instance ids in order, and each is checked against the search by its key
+ * (LIMIT 1 keeps the check a lookup the planner cannot turn into a join). Hashing every instance
+ * waiting at a busy step (tens of thousands at a million instances) to find the first thousand
+ * costs more than the page.
+ */
+async function countWaiting(
+  db: Db,
+  build: () => Knex.QueryBuilder,
+  elementId: string,
+  tables: WaitTable[],
+  cap: number,
+): Promise<number> {
+  const waits = tables.map((table) => {
+    const q = db(table).distinct('instance_id').where({ element_id: elementId });
+    if (table === 'tasks') void q.where({ status: 'open' });
+    return q;
+  });
+  const [first, ...rest] = waits;
+  if (!first) return 0;
+  if (rest.length) void first.union(rest);
+  const match = build().select(db.raw('1')).whereRaw('process_instances.id = waiting.instance_id').limit(1).toSQL();
+  const matching = db
+    .queryBuilder()
+    .from(first.as('waiting'))
+    .joinRaw(`CROSS JOIN LATERAL (${match.sql}) AS found`, [...match.bindings])
+    .select(db.raw('1'))
+    .limit(cap);
+  return db.transaction(async (trx) => {
+    // The planner reads the whole waiting set's cost, not the cap, and starts parallel workers
+    // for it: on a busy server their start costs more than the thousand lookups they share.
+    await trx.raw('SET LOCAL max_parallel_workers_per_gather = 0');
+    const counted: { n: string | number }[] = await trx.queryBuilder().count({ n: '*' }).from(matching.as('capped'));
+    return Number(counted[0]?.n ?? 0);
+  });
 }
 
 function pageOf<T>(rows: T[], request: PageRequest, matches: number): Page<T> {

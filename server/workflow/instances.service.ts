@@ -34,6 +34,7 @@ import type { Transactions, TransactionScope } from './transactions.js';
 import type { Visibility } from './visibility.js';
 import type { Authorization } from '../identity/authorization.js';
 import { auditInTransaction } from '../identity/audit.service.js';
+import type { StartForms } from '../forms/start-forms.js';
 
 export interface StartInstanceInput {
   definitionKey?: string | undefined;
@@ -59,6 +60,7 @@ export class InstancesService {
     private readonly executor: StepExecutor,
     private readonly visibility: Visibility,
     private readonly authorization: Authorization,
+    private readonly startForms?: Pick<StartForms, 'checkStart'>,
   ) {}
 
   /** Instances the actor may read (access/instance-readable.ts), as a filter over `process_instances`. */
@@ -90,6 +92,8 @@ export class InstancesService {
         { field: 'definitionKey', reason: 'required' },
       ]);
     if (!definition) throw new NotFound('process definition', input.definitionId ?? input.definitionKey);
+    // A start the start event's form refuses is a 400 before anything is written.
+    await this.startForms?.checkStart(definition, input.variables ?? {}, actor);
     return this.transactions.run(async (scope) => {
       const instance = await this.executor.start(scope, {
         definitionId: definition.id,
@@ -242,7 +246,9 @@ export class InstancesService {
       return query;
     };
     const sorted = { ...filter, sortBy: filter.sortBy ?? 'startedAt', sortOrder: filter.sortOrder ?? 'desc' } as const;
-    const found = await searchPage<InstanceSummaryRow>(build, INSTANCE_SUMMARY_COLUMNS, sorted, request);
+    const found = await searchPage<InstanceSummaryRow>(build, INSTANCE_SUMMARY_COLUMNS, sorted, request, {
+      waiting: { db: this.db, tables: context.waitingTables },
+    });
     return mapPage(found, (row) => toInstance(row, now));
   }
 

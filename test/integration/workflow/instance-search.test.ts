@@ -5,7 +5,21 @@ import type { InstanceSortKey } from '../../../server/workflow/instance.contract
 import type { ApiClient } from '../../support/client.js';
 import { BACKENDS } from '../../support/database.js';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
-import { deploy, start, twoStepProcess } from '../../support/workflow.js';
+import { deploy, openTasks, start, twoStepProcess } from '../../support/workflow.js';
+
+/** Three copies of one user task open at once: three task rows at one element for one instance. */
+const PARALLEL_SIGN = `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="t">
+  <process id="srchParallel" isExecutable="true">
+    <startEvent id="s" />
+    <sequenceFlow id="f1" sourceRef="s" targetRef="sign" />
+    <userTask id="sign" camunda:candidateGroups="acceptance_clerk" camunda:formKey="generic.task">
+      <multiInstanceLoopCharacteristics isSequential="false"><loopCardinality>3</loopCardinality></multiInstanceLoopCharacteristics>
+    </userTask>
+    <sequenceFlow id="f2" sourceRef="sign" targetRef="e" />
+    <endEvent id="e" />
+  </process>
+</definitions>`;
 
 type Listed = {
   body: { items: { id: string; businessKey: string }[]; total: number; totalCapped: boolean; hasMore: boolean };
@@ -88,6 +102,37 @@ describe.each(BACKENDS)('instance search: narrowing filters sort after filtering
     expect(past.body).toMatchObject({ items: [], total: 7, totalCapped: false, hasMore: false });
   });
 
+  it('counts each instance waiting at a step once, within what the actor may read', async () => {
+    // given two instances with three open tasks each at "sign", one of them in another county
+    const clerk = await t.as('xh.clerk');
+    await deploy(await t.as('designer'), PARALLEL_SIGN);
+    const here = await start(clerk, 'srchParallel', { departmentId: 'ZJ-HZ-XH', businessKey: 'PAR-1' });
+    const there = await start(await t.as('yh.clerk'), 'srchParallel', {
+      departmentId: 'ZJ-HZ-YH',
+      businessKey: 'PAR-2',
+    });
+    expect(here.tasks.filter((task) => task.elementId === 'sign')).toHaveLength(3);
+
+    // when the leader of one county and the supervisor of all search by the step
+    const mine = await leader.get('/api/v1/process-instances?currentElementId=sign');
+    const all = await (await t.as('hq.supervisor')).get('/api/v1/process-instances?currentElementId=sign');
+
+    // then each instance is there once and the totals count instances, not tasks
+    expect(mine.body).toMatchObject({ total: 1, totalCapped: false, hasMore: false });
+    expect(ids(mine)).toEqual([here.id]);
+    expect(all.body).toMatchObject({ total: 2, totalCapped: false });
+    expect(ids(all).sort()).toEqual([here.id, there.id].sort());
+
+    // and an instance moved on from a step is no longer found at it
+    const first = (await leader.get('/api/v1/process-instances?currentElementId=first')).body.total;
+    expect(first).toBe(7);
+    const task = (await openTasks(clerk, started[0]!.id)).find((x) => x.elementId === 'first')!;
+    expect((await clerk.post(`/api/v1/tasks/${task.id}/claim`)).status).toBe(200);
+    expect((await clerk.post(`/api/v1/tasks/${task.id}/complete`, { variables: {} })).status).toBe(200);
+    expect((await leader.get('/api/v1/process-instances?currentElementId=first')).body.total).toBe(6);
+    expect(ids(await leader.get('/api/v1/process-instances?currentElementId=second'))).toEqual([started[0]!.id]);
+  });
+
   it('gives the same pages when the matches are too many to sort after filtering', async () => {
     // given a limit below the number of matches, so that the page walks the order's index
     const build = () =>
@@ -104,7 +149,9 @@ describe.each(BACKENDS)('instance search: narrowing filters sort after filtering
         const request = { offset, limit: 4 };
         // when the same page is asked for both ways
         const sorted = await searchPage<{ id: string }>(build, INSTANCE_SUMMARY_COLUMNS, filter, request);
-        const walked = await searchPage<{ id: string }>(build, INSTANCE_SUMMARY_COLUMNS, filter, request, 3);
+        const walked = await searchPage<{ id: string }>(build, INSTANCE_SUMMARY_COLUMNS, filter, request, {
+          sortAfterFilterLimit: 3,
+        });
         // then the rows, the totals and whether more follow agree
         expect(walked.items.map((r) => r.id)).toEqual(sorted.items.map((r) => r.id));
         expect(walked.hasMore).toBe(sorted.hasMore);
