@@ -3,7 +3,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import * as Elements from 'bpmn-elements';
 import serializer, { deserialize, TypeResolver } from 'moddle-context-serializer';
 import { Invalid, type ErrorDetail } from '../lib/errors.js';
-import { declaredInstanceDeadline } from '../lib/deadlines.js';
+import { camundaProperties, declaredInstanceDeadline } from '../lib/deadlines.js';
 import { findingParams, formatLintMessage, type Finding } from '../lint/messages.js';
 import { parseServiceReference } from '../services/service-reference.js';
 import { readBpmnDocument } from './document.js';
@@ -97,6 +97,13 @@ export interface DefinitionMeta {
   /** element id of a message start event → message name */
   messageStarts: Record<string, string>;
   callActivities: Record<string, string>;
+  /**
+   * user task or call activity id → its camunda:property `department` (a department id or a
+   * `${…}` template, resolved per multi-instance iteration): the department its task row, or the
+   * instance it calls, belongs to instead of the instance's own — which must contain it
+   * (server/workflow/element-department.ts). Absent when no element has one.
+   */
+  departments?: Record<string, string>;
   /** element id → its camunda:inputOutput (io-mapping.ts); absent on versions deployed before. */
   io?: Record<string, IoMapping>;
   /** call activity id → its camunda:in / camunda:out; absent on versions deployed before. */
@@ -119,6 +126,12 @@ export interface DefinitionMeta {
    * the deadline moves by the working days spent in them). Absent on versions deployed before it.
    */
   deadline?: { dueDate: string; pausedBy: string[] } | null;
+  /**
+   * The form (camunda:formKey / formRef) of the process's plain start event: a start through the
+   * API is checked against it before anything is written. Absent when none, or on versions
+   * deployed before.
+   */
+  startForm?: string;
 }
 
 /**
@@ -248,7 +261,14 @@ class Checker {
     }
   }
 
+  /** camunda:property `department` on a user task or call activity (DefinitionMeta.departments). */
+  private department(element: ModdleElement): void {
+    const department = camundaProperties(element).get('department');
+    if (department) (this.meta.departments ??= {})[element.id as string] = department;
+  }
+
   private userTask(element: ModdleElement): void {
+    this.department(element);
     this.meta.userTasks[element.id as string] = {
       name: str(element.name),
       candidateGroups: str(element.candidateGroups),
@@ -288,6 +308,7 @@ class Checker {
   }
 
   private callActivity(element: ModdleElement): void {
+    this.department(element);
     const called = str(element.calledElement);
     if (called) this.meta.callActivities[element.id as string] = called;
   }
@@ -305,7 +326,10 @@ class Checker {
   }
 
   private startEvent(element: ModdleElement): void {
-    for (const definition of (element.eventDefinitions as ModdleElement[] | undefined) ?? []) {
+    const definitions = (element.eventDefinitions as ModdleElement[] | undefined) ?? [];
+    const form = str(element.formKey) ?? str(element.formRef);
+    if (form && !definitions.length && element.$parent === this.process) this.meta.startForm = form;
+    for (const definition of definitions) {
       const ref = definition.messageRef as ModdleElement | undefined;
       if (definition.$type === 'bpmn:MessageEventDefinition' && ref?.id && element.$parent === this.process) {
         this.meta.messageStarts[element.id as string] = this.meta.messages[ref.id] ?? ref.id;

@@ -6,6 +6,7 @@ import { SYSTEM_ACTOR } from '../lib/actor.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { BpmnBusinessError, type ServiceRegistry } from '../services/registry.js';
+import { ElementDepartmentRefused } from '../workflow/element-department.js';
 import type { StepMetrics } from '../workflow/metrics.js';
 import type { StepExecutor } from '../workflow/step-executor.js';
 import type { Transactions, TransactionScope } from '../workflow/transactions.js';
@@ -184,7 +185,8 @@ export class JobExecutor {
     } catch (err) {
       // Not the job's fault: keep its retries; its lease runs out and it is taken again.
       if (isConnectionError(err)) throw err;
-      await this.fail(job, err as Error);
+      // A task or called process refused its department would be refused again on every retry.
+      await this.fail(job, err as Error, !(err instanceof ElementDepartmentRefused));
     }
   }
 

@@ -177,14 +177,10 @@ interface WithExtensions {
   [property: string]: unknown;
 }
 
-/**
- * The whole instance's deadline a process declares in its camunda:properties: `dueDate` and the
- * element ids `dueDatePausedBy` lists (processes/README.md "Deadlines"). One reading for the
- * deploy's validation and the designer's lint.
- */
-export function declaredInstanceDeadline(process: WithExtensions): { dueDate: string | null; pausedBy: string[] } {
+/** An element's camunda:properties (name → value; blank ones left out). */
+export function camundaProperties(element: WithExtensions): Map<string, string> {
   const properties = new Map<string, string>();
-  const extensions = (process.extensionElements as { values?: { $type?: string; values?: unknown }[] } | undefined)
+  const extensions = (element.extensionElements as { values?: { $type?: string; values?: unknown }[] } | undefined)
     ?.values;
   for (const ext of extensions ?? []) {
     if (ext.$type !== 'camunda:Properties') continue;
@@ -194,6 +190,16 @@ export function declaredInstanceDeadline(process: WithExtensions): { dueDate: st
       if (name && value) properties.set(name, value);
     }
   }
+  return properties;
+}
+
+/**
+ * The whole instance's deadline a process declares in its camunda:properties: `dueDate` and the
+ * element ids `dueDatePausedBy` lists (processes/README.md "Deadlines"). One reading for the
+ * deploy's validation and the designer's lint.
+ */
+export function declaredInstanceDeadline(process: WithExtensions): { dueDate: string | null; pausedBy: string[] } {
+  const properties = camundaProperties(process);
   const pausedBy = (properties.get('dueDatePausedBy') ?? '')
     .split(',')
     .map((s) => s.trim())

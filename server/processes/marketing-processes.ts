@@ -8,6 +8,7 @@ import { billingServices } from './billing/services.js';
 import { DailyJobs } from './daily-jobs.js';
 import type { ProcessContext } from './ports.js';
 import { runRiskScreening } from './risk/screening-job.js';
+import { riskProvinceServices } from './risk/province-services.js';
 import { riskServices } from './risk/services.js';
 import { RiskStatistics } from './risk/statistics.js';
 
@@ -39,7 +40,13 @@ export class MarketingProcesses {
     this.dailyJobs = new DailyJobs(ctx.db, ctx.clock, ctx.logger, options.nodeId);
     this.riskStatistics = new RiskStatistics(ctx.db, options.authorization);
     this.collection = new CollectionStarter(ctx, ctx.logger);
-    for (const s of [...billingServices(ctx), ...arrearsServices(ctx), ...riskServices(ctx)]) registry.register(s);
+    for (const s of [
+      ...billingServices(ctx),
+      ...arrearsServices(ctx),
+      ...riskServices(ctx),
+      ...riskProvinceServices(ctx),
+    ])
+      registry.register(s);
     const collection = this.collection;
     this.dailyJobs.register({ name: 'risk-screening', hour: 1, run: (date) => runRiskScreening(ctx, date) });
     this.dailyJobs.register({ name: 'arrears-scan', hour: 2, run: (date) => collection.scan(date) });

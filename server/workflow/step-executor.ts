@@ -22,6 +22,7 @@ import type { TransactionScope } from './transactions.js';
 import { persistHistory } from './history.repository.js';
 import { instanceDeadline } from './instance-deadline.js';
 import { instanceEvent, type InstanceRef } from './outbox.js';
+import { resolveElementDepartments } from './element-department.js';
 import { StepPersistence } from './step-persistence.js';
 import { queueSignalDeliveries } from './signal-deliveries.js';
 import type { StepMetrics } from './metrics.js';
@@ -316,8 +317,20 @@ export class StepExecutor {
     const existing = new Set<string>(
       await scope.trx('process_instances').where({ parent_instance_id: instance.id }).pluck('parent_execution_id'),
     );
-    for (const call of calls) {
-      if (existing.has(call.executionId)) continue;
+    const fresh = calls.filter((call) => !existing.has(call.executionId));
+    if (fresh.length === 0) return;
+    const caller = new StepContext(instance.variables, this.clock);
+    // A called instance takes its caller's department unless the call activity names one.
+    const departments = await resolveElementDepartments(
+      scope.trx,
+      instance,
+      fresh.map((call) => ({
+        elementId: call.elementId,
+        template: definition.meta.departments?.[call.elementId] ?? null,
+        scope: caller.scope(undefined, call.locals ?? undefined),
+      })),
+    );
+    for (const [i, call] of fresh.entries()) {
       if (depth >= MAX_CALL_DEPTH) {
         throw new Conflict('CALL_DEPTH_EXCEEDED', `call activities nest deeper than ${MAX_CALL_DEPTH} levels`);
       }
@@ -332,7 +345,7 @@ export class StepExecutor {
         definitionId: target.id,
         // Versions deployed before camunda:in/out were read pass everything, as they always did.
         businessKey: mappings ? calledBusinessKey(mappings, callerScope, instance.business_key) : instance.business_key,
-        departmentId: instance.department_id,
+        departmentId: departments[i] ?? null,
         variables: mappings ? mappedVariables(mappings.in, visible) : visible,
         actor,
         parent: {

@@ -9,6 +9,7 @@ import type { Logger } from '../lib/logger.js';
 import { resolveDeadline } from '../lib/deadlines.js';
 import { asText } from '../lib/text.js';
 import { mappedUsernames } from '../identity/external-names.service.js';
+import { resolveElementDepartments } from './element-department.js';
 import { toJson, type InstanceRow } from './instances.repository.js';
 import { instanceEvent } from './outbox.js';
 import type { TransactionScope } from './transactions.js';
@@ -89,7 +90,17 @@ export class StepPersistence {
     const fresh = waitingTasks.filter((w) => !openIds.has(w.executionId));
     if (fresh.length === 0) return;
     const context = new StepContext(instance.variables, this.clock);
-    const rows = fresh.map((wait) => this.taskRow(instance, definition, wait, context, now));
+    // A task takes its instance's department unless it names one (camunda:property `department`).
+    const departments = await resolveElementDepartments(
+      scope.trx,
+      instance,
+      fresh.map((wait) => ({
+        elementId: wait.elementId,
+        template: definition.meta.departments?.[wait.elementId] ?? null,
+        scope: context.scope(undefined, wait.locals ?? undefined),
+      })),
+    );
+    const rows = fresh.map((wait, i) => this.taskRow(instance, definition, wait, context, now, departments[i] ?? null));
     // An assignee a Camunda 7 process names by an external id (mapped by an administrator) is that user.
     const mapped = await mappedUsernames(
       scope.trx,
@@ -118,6 +129,7 @@ export class StepPersistence {
     wait: WaitingActivity,
     context: StepContext,
     now: Date,
+    departmentId: string | null,
   ) {
     const meta = definition.meta.userTasks[wait.elementId];
     const scope = context.scope(undefined, wait.locals ?? undefined);
@@ -161,7 +173,7 @@ export class StepPersistence {
       follow_up_at: date(meta?.followUpDate, 'followUpDate'),
       priority: Number.isFinite(priority) ? Math.trunc(priority) : 50,
       status: 'open',
-      department_id: instance.department_id,
+      department_id: departmentId,
       business_key: instance.business_key,
       ...customerOf(instance.variables),
       locals: wait.locals ? toJson(wait.locals) : null,

@@ -98,3 +98,53 @@ function ancestorsOf(
   }
   return { rootId: current.customerId, ancestors };
 }
+
+/**
+ * The province a department path lies in: the department one level below headquarters
+ * (`/HQ/ZJ/ZJ-HZ/` → `ZJ`); headquarters itself for `/HQ/`.
+ */
+export function provinceOfPath(path: string): string {
+  const ids = path.split('/').filter(Boolean);
+  return ids[1] ?? ids[0] ?? 'HQ';
+}
+
+/** The deepest department whose subtree holds every one of these department paths. */
+export function commonDepartment(paths: readonly string[]): string | null {
+  const [first, ...rest] = paths.map((p) => p.split('/').filter(Boolean));
+  if (!first) return null;
+  let depth = first.length;
+  for (const ids of rest) {
+    let same = 0;
+    while (same < Math.min(depth, ids.length) && ids[same] === first[same]) same += 1;
+    depth = same;
+  }
+  return depth > 0 ? (first[depth - 1] ?? null) : null;
+}
+
+/** A group member's place: its top parent (rollUpGroupArrears' rootId) and its department's path. */
+export interface PlacedMember {
+  rootId: string;
+  departmentPath: string;
+}
+
+/**
+ * Where each group's order goes (DOMAIN.md §7: "child tasks per province"), by top parent: the
+ * provinces its member accounts sit in (each member's department → its province ancestor, sorted,
+ * once each) and the deepest department holding them all, where the order itself belongs.
+ */
+export function groupPlacement(
+  members: readonly PlacedMember[],
+): Map<string, { provinces: string[]; departmentId: string | null }> {
+  const paths = new Map<string, string[]>();
+  for (const m of members) {
+    const list = paths.get(m.rootId);
+    if (list) list.push(m.departmentPath);
+    else paths.set(m.rootId, [m.departmentPath]);
+  }
+  return new Map(
+    [...paths].map(([rootId, list]) => [
+      rootId,
+      { provinces: [...new Set(list.map(provinceOfPath))].sort(), departmentId: commonDepartment(list) },
+    ]),
+  );
+}

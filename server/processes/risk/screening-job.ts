@@ -3,6 +3,8 @@ import { addDays, chinaWorkingCalendar, endOfShanghaiDay } from '../../domain/ca
 import { dec } from '../../domain/decimal.js';
 import {
   DEFAULT_RISK_CONFIG,
+  groupPlacement,
+  provinceOfPath,
   rollUpGroupArrears,
   screenHighRisk,
   type CreditGrade,
@@ -53,9 +55,14 @@ export interface Screened {
   result: RiskScreeningResult;
   arrears: { currentYear: string; priorYears: string; total: string };
   groupRootId: string | null;
+  /**
+   * A group's top parent: the provinces its member accounts sit in and the deepest department
+   * holding them all (group-rollup.ts groupPlacement); absent for everyone else.
+   */
+  group?: { provinces: string[]; departmentId: string | null };
 }
 
-const provinceOf = (path: string) => path.split('/')[2] ?? 'HQ';
+const provinceOf = provinceOfPath;
 
 /**
  * The nightly high-risk screening at headquarters (DOMAIN.md §7): every non-residential customer
@@ -162,6 +169,17 @@ async function screenAll(ctx: ProcessContext, date: string): Promise<Screened[]>
     });
     return { row, result, arrears, groupRootId: group ? group.rootId : null };
   });
+  // DOMAIN.md §7: the group's order fans out to every province its member accounts sit in.
+  const placement = groupPlacement(
+    inGroup.flatMap((m) => {
+      const group = rolled.get(m.id);
+      return group ? [{ rootId: group.rootId, departmentPath: m.path }] : [];
+    }),
+  );
+  for (const s of screened) {
+    const group = s.groupRootId === s.row.id ? placement.get(s.row.id) : undefined;
+    if (group) s.group = group;
+  }
   // The top parent carries the group's order: the most severe level and every rule of its members.
   for (const s of screened) {
     if (!s.groupRootId || s.groupRootId === s.row.id || !s.result.level) continue;
@@ -223,11 +241,14 @@ async function openWarning(ctx: ProcessContext, date: string, s: Screened): Prom
     deadline_at: measureDueAt,
     opened_at: new Date(ctx.clock.now()),
   });
+  // A group across provinces is HQ's order (the department holding them all), one child per province.
+  const provinces = s.group?.provinces ?? [provinceOf(s.row.path)];
+  const departmentId = provinces.length > 1 ? (s.group?.departmentId ?? s.row.department_id) : s.row.department_id;
   const started = await ctx.ports.instances.start(
     {
       definitionKey: WARNING_PROCESS,
       businessKey: s.row.account_no,
-      departmentId: s.row.department_id,
+      departmentId,
       variables: {
         warningId,
         customerId: s.row.id,
@@ -244,6 +265,8 @@ async function openWarning(ctx: ProcessContext, date: string, s: Screened): Prom
         screenedOn: date,
         industry: s.row.hue_trade_type_code,
         provinceId: provinceOf(s.row.path),
+        provinces,
+        provinceCount: provinces.length,
         escalations: 0,
       },
     },

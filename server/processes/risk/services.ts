@@ -2,17 +2,7 @@ import { RISKWAR_TACTIC, type RiskLevel } from '../../domain/risk/index.js';
 import type { ServiceDefinition } from '../../services/registry.js';
 import { required, str, type ProcessContext } from '../context.js';
 import { measureDeadlineWd, measureDueAtFor } from './screening-job.js';
-
-const tacticOf = (value: unknown): number | null => {
-  const n = Number(value);
-  return Number.isInteger(n) && Object.prototype.hasOwnProperty.call(RISKWAR_TACTIC, n) ? n : null;
-};
-
-/** The tactics a variable lists: `[3, 4]` (the decision's output) or "3, 4" (the order's text). */
-function tacticsOf(value: unknown): number[] {
-  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
-  return items.map(tacticOf).filter((t): t is number => t !== null);
-}
+import { tacticOf, tacticsOf } from './tactics.js';
 
 /** The high-risk warning process's services (DOMAIN.md §7 warning work-order loop). */
 export function riskServices(ctx: ProcessContext): ServiceDefinition[] {

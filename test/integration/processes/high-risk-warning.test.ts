@@ -113,7 +113,12 @@ describe.each(BACKENDS)('high-risk warnings: screen, warn, report, review (%s)',
 
   it('rolls a group up to the parent: the order carries the group’s arrears', async () => {
     const parent = (await warningOf('parent'))!;
-    expect((await instance(account, parent.id)).variables).toMatchObject({ level: 'A', arrears: '1200000.00' });
+    // its members sit in Zhejiang and Jiangsu: HQ's order, one child per province (high-risk-warning-group.test.ts)
+    expect((await instance(hq, parent.id)).variables).toMatchObject({
+      level: 'A',
+      arrears: '1200000.00',
+      provinces: ['JS', 'ZJ'],
+    });
     const graded = (await warningOf('graded'))!;
     expect((await instance(account, graded.id)).variables).toMatchObject({ level: 'B', rules: 'H4, H5' });
     // the listed customer: H8 alone is level A, for Jiangning's account manager

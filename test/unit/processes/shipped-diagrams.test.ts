@@ -9,6 +9,7 @@ import { billingServices } from '../../../server/processes/billing/services.js';
 import { changeServices } from '../../../server/processes/changes/services.js';
 import { connectionServices } from '../../../server/processes/connection/services.js';
 import { meteringServices } from '../../../server/processes/metering/services.js';
+import { riskProvinceServices } from '../../../server/processes/risk/province-services.js';
 import { riskServices } from '../../../server/processes/risk/services.js';
 import type { ProcessContext } from '../../../server/processes/ports.js';
 import { notifyCustomerService } from '../../../server/notifications/notify-customer.service.js';
@@ -28,6 +29,7 @@ const services = [
   ...billingServices(ctx),
   ...arrearsServices(ctx),
   ...riskServices(ctx),
+  ...riskProvinceServices(ctx),
   ...connectionServices(ctx),
   ...meteringServices(ctx),
   ...changeServices(ctx),
