@@ -12,6 +12,8 @@ import { ExternalNamesService } from './identity/external-names.service.js';
 import { UsersService } from './identity/users.service.js';
 import { FormsService } from './forms/forms.service.js';
 import { TaskForms } from './forms/task-forms.js';
+import { StartForms } from './forms/start-forms.js';
+import { customerReference } from './marketing/customer-reference.js';
 import { createHttpApp } from './http/app.js';
 import type { Services } from './http/services.js';
 import type { Route } from './http/route.js';
@@ -174,7 +176,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const tasks = new TasksService(db, transactions, steps, visibility, authorization, new TaskForms(db, forms));
   const bills = new BillsService(db, customers, audit);
   const arrears = new ArrearsService(db, customers);
-  const instances = new InstancesService(db, transactions, definitions, steps, visibility, authorization);
+  // A start form's `reference: customer` field must name a customer the starter may read, not closed.
+  const startForms = new StartForms(forms, { customer: customerReference(customers) });
+  const instances = new InstancesService(db, transactions, definitions, steps, visibility, authorization, startForms);
   const instanceOperations = new InstanceOperationsService(
     db,
     transactions,
