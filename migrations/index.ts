@@ -29,6 +29,7 @@ import * as instanceComments from './20261207_31_instance_comments.js';
 import * as customerOwners from './20261207_41_customer_owners.js';
 import * as customerHall from './20261207_61_customer_hall.js';
 import * as lateFeeReliefs from './20261207_5_late_fee_reliefs.js';
+import * as changePostings from './20261207_7_change_postings.js';
 import * as riskWarningProvinces from './20261207_8_risk_warning_provinces.js';
 
 /**
@@ -66,6 +67,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261207_41_customer_owners': customerOwners,
   '20261207_61_customer_hall': customerHall,
   '20261207_5_late_fee_reliefs': lateFeeReliefs,
+  '20261207_7_change_postings': changePostings,
   '20261207_8_risk_warning_provinces': riskWarningProvinces,
 };
 

@@ -8,6 +8,8 @@ import { Conflict, Invalid } from '../lib/errors.js';
 import { wholeList, type Page } from '../workflow/paging.js';
 import { toBill, type Bill, type BillRow } from './bill.contract.js';
 import type { CustomersService } from './customers.service.js';
+import type { CustomerBill } from './customer-owner.contract.js';
+import { holdersOfMonth, ownersOf } from './customer-owners.js';
 import { applyCredit, lockAccount } from './ledger.js';
 import type { BillInsert } from './schemas.js';
 
@@ -42,13 +44,22 @@ export class BillsService {
     private readonly audit: AuditService,
   ) {}
 
-  async listForCustomer(customerId: string, actor: Actor): Promise<Page<Bill>> {
-    await this.customers.visible({ id: customerId }, actor, 'billing', 'read');
-    const rows = (await this.db('bills')
-      .where({ customer_id: customerId })
-      .select(billColumns(this.db))
-      .orderBy('period', 'desc')) as BillRow[];
-    return wholeList(rows.map(toBill));
+  /** A customer's bills, each with whose it is (the holders of its month, DOMAIN.md §9). */
+  async listForCustomer(customerId: string, actor: Actor): Promise<Page<CustomerBill>> {
+    const customer = await this.customers.visible({ id: customerId }, actor, 'billing', 'read');
+    const [rows, owners] = await Promise.all([
+      this.db('bills')
+        .where({ customer_id: customerId })
+        .select(billColumns(this.db))
+        .orderBy('period', 'desc') as Promise<BillRow[]>,
+      ownersOf(this.db, customerId),
+    ]);
+    return wholeList(
+      rows.map((row) => {
+        const holders = holdersOfMonth(owners, row.period).map((o) => o.name);
+        return { ...toBill(row), holders: holders.length ? holders : [customer.name] };
+      }),
+    );
   }
 
   /**

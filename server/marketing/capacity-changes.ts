@@ -18,6 +18,8 @@ export interface CapacityChangeInput {
   sealedOn?: string | undefined;
   /** suspend: the last day of the period applied for. */
   plannedEndOn?: string | undefined;
+  /** The day the application asks the site work for (a suspension waiting for it still counts, §9). */
+  plannedOn?: string | undefined;
   /** restore / restore-reduction: the day unsealed on site, and the sealing it ends. */
   unsealedOn?: string | undefined;
   restoresId?: string | undefined;
@@ -105,6 +107,7 @@ export async function recordCapacityChange(db: Db, input: CapacityChangeInput, r
       capacity_kva: dec(input.kva).toFixed(2),
       sealed_on: sealingKind === null ? (input.sealedOn ?? null) : null,
       planned_end_on: input.kind === 'suspend' ? (input.plannedEndOn ?? null) : null,
+      planned_on: input.plannedOn ?? null,
       unsealed_on: sealingKind === null ? null : (input.unsealedOn ?? null),
       restores_id: sealingKind === null ? null : input.restoresId,
       status: done ? 'completed' : 'applied',

@@ -30,7 +30,11 @@ export async function ownersOf(db: Db, customerId: string): Promise<CustomerOwne
  * record's own name holds).
  */
 export async function billHoldersOf(db: Db, customerId: string, period: string): Promise<CustomerOwner[]> {
-  const owners = await ownersOf(db, customerId);
+  return holdersOfMonth(await ownersOf(db, customerId), period);
+}
+
+/** `billHoldersOf` over owners already read (oldest first): one read serves a whole list of bills. */
+export function holdersOfMonth(owners: CustomerOwner[], period: string): CustomerOwner[] {
   return owners.filter((owner, i) => {
     const next = owners[i + 1];
     // Before this owner's transfer date the month is the previous owner's; from the next one's, the next's.

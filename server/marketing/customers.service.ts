@@ -6,10 +6,12 @@ import type { Actor } from '../lib/actor.js';
 import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import { isResidentialCategory, type ElecTypeCode } from '../domain/billing/index.js';
 import type { PermissionObject } from '../../permissions/roles.js';
-import { mapPage, page, type Page, type PageRequest } from '../workflow/paging.js';
+import { mapPage, page, wholeList, type Page, type PageRequest } from '../workflow/paging.js';
 import type { Visibility } from '../workflow/visibility.js';
 import { toCustomer, type Customer, type CustomerRow } from './customer.contract.js';
 import type { CustomerCreate, CustomerPatch } from './schemas.js';
+import { toCustomerOwner, type CustomerOwnerView } from './customer-owner.contract.js';
+import { ownersOf } from './customer-owners.js';
 
 export type { CustomerRow } from './customer.contract.js';
 
@@ -131,6 +133,12 @@ export class CustomersService {
 
   async get(id: string, actor: Actor): Promise<Customer> {
     return toCustomer(await this.visible({ id }, actor));
+  }
+
+  /** The account's owners, oldest first (过户, DOMAIN.md §9); none for an account never transferred. */
+  async owners(id: string, actor: Actor): Promise<Page<CustomerOwnerView>> {
+    await this.visible({ id }, actor);
+    return wholeList((await ownersOf(this.db, id)).map(toCustomerOwner));
   }
 
   /** Account number prefix, or a fragment of the name, phone or address; newest account numbers last. */

@@ -5,14 +5,15 @@ import { PAYMENT_CHANNELS } from './schemas.js';
 /**
  * A row of the customer's account (实收; DOMAIN.md §1, §6): a payment, a refund of credit, the
  * reversal of a payment, or the money of an approved meter adjustment given back (退补, DOMAIN.md
- * §3; kind and channel `adjustment`) — each a row of its own, never an edit. `amount` is always
+ * §3; kind and channel `adjustment`), or a closing account's deposit applied to its bills (销户,
+ * DOMAIN.md §9; channel `deposit`) — each a row of its own, never an edit. `amount` is always
  * positive; `kind` says which way the money went.
  */
 export const paymentSchema = z.object({
   id: z.guid(),
   customerId: z.guid(),
   kind: z.enum(['payment', 'refund', 'reversal', 'adjustment']),
-  channel: z.enum([...PAYMENT_CHANNELS, 'adjustment']),
+  channel: z.enum([...PAYMENT_CHANNELS, 'adjustment', 'deposit']),
   amount: decimalString,
   paidAt: timestamp,
   /** null on a reversal (it is keyed by the payment it reverses). */

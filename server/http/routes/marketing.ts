@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listSchema } from '../../lib/contract.js';
 import { customerArrearsSchema } from '../../marketing/arrears.contract.js';
-import { billSchema } from '../../marketing/bill.contract.js';
+import { customerBillSchema, customerOwnerSchema } from '../../marketing/customer-owner.contract.js';
 import { customerSchema } from '../../marketing/customer.contract.js';
 import { meterSchema } from '../../marketing/meter.contract.js';
 import { paymentDetailSchema, paymentSchema } from '../../marketing/payment.contract.js';
@@ -67,6 +67,16 @@ function customerRoutes(s: Services): Route[] {
       params: uuidParam,
       response: customerSchema,
       handle: async ({ params, actor }) => s.customers.get(params.id, actor),
+    }),
+    route({
+      method: 'get',
+      path: '/customers/:id/owners',
+      tag: 'Customers',
+      summary: 'The account’s owners and the days each held it (过户), oldest first; empty if never transferred',
+      permission: { object: 'customer', action: 'read' },
+      params: uuidParam,
+      response: listSchema(customerOwnerSchema),
+      handle: async ({ params, actor }) => s.customers.owners(params.id, actor),
     }),
     route({
       method: 'patch',
@@ -147,10 +157,10 @@ function collectionRoutes(s: Services): Route[] {
       method: 'get',
       path: '/customers/:id/bills',
       tag: 'Collection',
-      summary: 'A customer’s bills, newest period first',
+      summary: 'A customer’s bills, newest period first, each with whose it is (the holders of its month)',
       permission: { object: 'billing', action: 'read' },
       params: uuidParam,
-      response: listSchema(billSchema),
+      response: listSchema(customerBillSchema),
       handle: async ({ params, actor }) => s.bills.listForCustomer(params.id, actor),
     }),
     route({

@@ -17,15 +17,21 @@ type CapacityCode = keyof typeof KINDS;
 const isCapacityCode = (v: unknown): v is CapacityCode => typeof v === 'string' && v in KINDS;
 const SEALS = new Set<CapacityChangeKind>(['suspend', 'reduce']);
 
-/** The customer's suspensions as they ran or were applied for (for the 1996 limits). */
+/**
+ * The customer's suspensions for the 1996 limits: those sealed, from the sealing day to the day
+ * before they were unsealed (or the last day applied for), and those still waiting for their site
+ * date with the days applied for — an application counts from the day it is made, not only once
+ * it is sealed.
+ */
 async function suspensionsOf(ctx: ProcessContext, customerId: string): Promise<SuspensionPeriod[]> {
   const rows = await ctx.db.raw<{ rows: { from: string | null; to: string | null }[] }>(
-    `SELECT to_char(s.sealed_on, 'YYYY-MM-DD') AS "from",
+    `SELECT to_char(coalesce(s.sealed_on, s.planned_on), 'YYYY-MM-DD') AS "from",
             to_char(coalesce((SELECT min(r.unsealed_on) - 1 FROM capacity_changes r
                                WHERE r.restores_id = s.id AND r.status = 'completed'),
                              s.planned_end_on, s.sealed_on), 'YYYY-MM-DD') AS "to"
        FROM capacity_changes s
-      WHERE s.customer_id = ? AND s.kind = 'suspend' AND s.status = 'completed'`,
+      WHERE s.customer_id = ? AND s.kind = 'suspend'
+        AND (s.status = 'completed' OR (s.status = 'applied' AND s.planned_on IS NOT NULL))`,
     [customerId],
   );
   return rows.rows.filter((r): r is SuspensionPeriod => r.from !== null && r.to !== null);
@@ -161,6 +167,7 @@ export function capacityChangeServices(ctx: ProcessContext): ServiceDefinition[]
               kind,
               kva,
               plannedEndOn: kind === 'suspend' ? plannedEndOn : undefined,
+              plannedOn,
               restoresId: sealing ? undefined : restoresId,
               processInstanceId: call.instanceId,
             },

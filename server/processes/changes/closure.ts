@@ -6,6 +6,7 @@ import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { loadChunk, writeBills } from '../../marketing/billing-chunk.js';
 import { computeBill } from '../../marketing/billing-compute.js';
 import { dueDateOf } from '../../marketing/billing-periods.js';
+import { postDeposit, refundClosingCredit } from '../../marketing/closure-postings.js';
 import { applyCredit, lockAccount } from '../../marketing/ledger.js';
 import type { ServiceDefinition } from '../../services/registry.js';
 import type { ProcessContext } from '../ports.js';
@@ -13,6 +14,8 @@ import { CHANGE_NAMES, changeCustomer, refused, tariffCatalogue, text, today } f
 
 const num = (v: unknown): string | null =>
   typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+
+const settlementDeposit = (v: unknown) => num(v) ?? '0';
 
 /** The account-closure process's services (processes/account-closure.bpmn, 销户 216). */
 export function closureServices(ctx: ProcessContext): ServiceDefinition[] {
@@ -127,24 +130,45 @@ export function closureServices(ctx: ProcessContext): ServiceDefinition[] {
     {
       name: 'closureSettle',
       description:
-        'Settles the closing account (DOMAIN.md §9): the credit and the deposit pay the arrears and late fees; what is left is collected or refunded. The credit is allocated to the open bills.',
+        'Settles the closing account (DOMAIN.md §9): the credit and the deposit pay the arrears and late fees; what is left is collected or refunded. The deposit is posted as a payment (channel deposit, audited) and the credit settles the open bills.',
       inputs: ['customerId', 'depositHeld'],
-      outputs: ['arrears', 'lateFees', 'credit', 'deposit', 'toCollect', 'toRefund'],
+      outputs: ['arrears', 'lateFees', 'credit', 'deposit', 'toCollect', 'toRefund', 'depositPaymentId'],
       async handler(call) {
         const customerId = text(call.variables.customerId) ?? '';
         const report = await ctx.ports.arrears.report(customerId, today(ctx), SYSTEM_ACTOR);
-        const deposit = num(call.variables.depositHeld) ?? '0';
+        const deposit = settlementDeposit(call.variables.depositHeld);
         const settlement = closureSettlement({
           arrears: report.totalArrears,
           lateFees: report.lateFees,
           credit: report.creditBalance,
           deposit,
         });
-        await ctx.db.transaction(async (trx) => {
+        const posted = await ctx.db.transaction(async (trx) => {
           await lockAccount(trx, customerId);
+          const deposit = await postDeposit(trx, {
+            customerId,
+            amount: dec(settlementDeposit(call.variables.depositHeld)).toFixed(2),
+            key: `closure-deposit:${call.instanceId}`,
+            postedAt: new Date(ctx.clock.now()),
+            postedBy: 'system',
+          });
+          if (deposit && !deposit.replayed) {
+            const details = { customerId, amount: deposit.amount.toFixed(2), instanceId: call.instanceId };
+            await ctx.ports.audit.record(
+              SYSTEM_ACTOR,
+              'payment.deposit',
+              'payment',
+              deposit.id,
+              details,
+              undefined,
+              trx,
+            );
+          }
           await applyCredit(trx, customerId);
+          return deposit;
         });
         return {
+          depositPaymentId: posted?.id ?? null,
           arrears: report.totalArrears,
           lateFees: report.lateFees,
           credit: report.creditBalance,
@@ -157,16 +181,41 @@ export function closureServices(ctx: ProcessContext): ServiceDefinition[] {
     {
       name: 'closureClose',
       description:
-        'Takes the meters out of service and closes the account: the billing run never bills it again (DOMAIN.md §9).',
-      inputs: ['customerId', 'meterRemovedOn'],
-      outputs: ['closedOn'],
+        'Refunds the credit left (a refund on the ledger, audited: the balance ends at 0), takes the meters out of service and closes the account: the billing run never bills it again (DOMAIN.md §9). An account still owing is not closed.',
+      inputs: ['customerId', 'meterRemovedOn', 'refundAccount'],
+      outputs: ['closedOn', 'refundedAmount', 'refundPaymentId'],
       async handler(call) {
         const customerId = text(call.variables.customerId) ?? '';
         const closedOn = text(call.variables.meterRemovedOn) ?? today(ctx);
-        await ctx.db.transaction(async (trx) => {
+        const refund = await ctx.db.transaction(async (trx) => {
+          await lockAccount(trx, customerId);
           const customer = await changeCustomer({ ...ctx, db: trx }, customerId);
           if (!customer) throw new Error(`no customer ${customerId}`);
-          if (customer.status === 'closed') return;
+          const key = `closure-refund:${call.instanceId}`;
+          if (customer.status === 'closed')
+            return trx('payments')
+              .where({ idempotency_key: key })
+              .first<{ id: string; amount: string } | undefined>('id', 'amount');
+          const owed = await trx('bills')
+            .where({ customer_id: customerId })
+            .whereIn('status', ['issued', 'partly_paid'])
+            .sum<{ owed: string | null }[]>({ owed: trx.raw('total - paid_amount') });
+          // DOMAIN.md §9: the arrears are settled before the account closes (retried once collected).
+          if (dec(owed[0]?.owed ?? 0).greaterThan(0))
+            throw new Error(`account ${customer.account_no} still owes ${dec(owed[0]?.owed ?? 0).toFixed(2)} yuan`);
+          const refundAccount = text(call.variables.refundAccount);
+          const posted = await refundClosingCredit(trx, {
+            customerId,
+            key,
+            channel: refundAccount ? 'bank' : 'counter',
+            reason: refundAccount ? `Closure (销户) refund to ${refundAccount}` : 'Closure (销户) refund',
+            postedAt: new Date(ctx.clock.now()),
+            postedBy: 'system',
+          });
+          if (posted && !posted.replayed) {
+            const details = { customerId, amount: posted.amount.toFixed(2), instanceId: call.instanceId };
+            await ctx.ports.audit.record(SYSTEM_ACTOR, 'payment.refund', 'payment', posted.id, details, undefined, trx);
+          }
           await trx('meters').where({ customer_id: customerId, status: 'in_service' }).update({ status: 'removed' });
           await trx('customers').where({ id: customerId }).update({ status: 'closed', updated_at: trx.fn.now() });
           await ctx.ports.audit.record(
@@ -178,8 +227,13 @@ export function closureServices(ctx: ProcessContext): ServiceDefinition[] {
             undefined,
             trx,
           );
+          return posted ? { id: posted.id, amount: posted.amount.toFixed(2) } : undefined;
         });
-        return { closedOn };
+        return {
+          closedOn,
+          refundedAmount: refund ? dec(refund.amount).toFixed(2) : '0.00',
+          refundPaymentId: refund?.id ?? null,
+        };
       },
     },
   ];

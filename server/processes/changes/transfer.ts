@@ -7,6 +7,9 @@ import type { ServiceDefinition } from '../../services/registry.js';
 import type { ProcessContext } from '../ports.js';
 import { CHANGE_NAMES, changeCustomer, refused, text, today } from './shared.js';
 
+/** 00:00 of a day in the utility's time zone (Asia/Shanghai, no daylight saving), as an ISO instant. */
+const startOfUtilityDay = (date: string) => new Date(`${date}T00:00:00+08:00`).toISOString();
+
 /** The old owner's arrears and late fees today, as the arrears report computes them. */
 async function position(ctx: ProcessContext, customerId: string) {
   const report = await ctx.ports.arrears.report(customerId, today(ctx), SYSTEM_ACTOR);
@@ -70,23 +73,26 @@ export function transferServices(ctx: ProcessContext): ServiceDefinition[] {
       name: 'transferCheckArrears',
       description:
         'DOMAIN.md §9: a transfer only with the arrears and late fees settled, or assumed by the new owner in writing (assumedInWriting with the signed document recorded).',
-      inputs: ['customerId', 'assumedInWriting', 'assumptionDocument'],
-      outputs: ['transferAllowed', 'arrears', 'lateFees', 'refusalCode', 'refusalReason'],
+      inputs: ['customerId', 'assumedInWriting', 'assumptionDocument', 'transferOn'],
+      outputs: ['transferAllowed', 'arrears', 'lateFees', 'refusalCode', 'refusalReason', 'transferEffectiveAt'],
       async handler(call) {
         const v = call.variables;
         const now = await position(ctx, text(v.customerId) ?? '');
         // A signed assumption counts only with its document on file.
         const assumed = v.assumedInWriting === true && text(v.assumptionDocument) !== undefined;
         const refusal = transferRefusal({ ...now, assumedInWriting: assumed });
+        const transferOn = text(v.transferOn);
+        // The approved transfer waits for this instant (TR04_WAIT): the start of the transfer day.
+        const transferEffectiveAt = transferOn && isIsoDate(transferOn) ? startOfUtilityDay(transferOn) : null;
         return refusal
           ? { ...now, transferAllowed: false, refusalCode: refusal.code, refusalReason: refusal.message }
-          : { ...now, transferAllowed: true, refusalCode: null, refusalReason: null };
+          : { ...now, transferAllowed: true, refusalCode: null, refusalReason: null, transferEffectiveAt };
       },
     },
     {
       name: 'transferApply',
       description:
-        "Changes the customer record and contacts to the new owner from the transfer date and keeps the owners' history (bills before the date stay with the old owner).",
+        "Changes the customer record and contacts to the new owner and keeps the owners' history (bills before the date stay with the old owner); the process runs it on the transfer date (TR04_WAIT).",
       inputs: ['customerId', 'transferOn', 'newOwnerName', 'newOwnerPhone', 'newOwnerIdNo', 'newOwnerAddress'],
       outputs: ['transferredOn'],
       async handler(call) {

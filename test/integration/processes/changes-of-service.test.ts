@@ -82,6 +82,16 @@ describe.each(BACKENDS)('changes of service (变更用电), end to end through t
     );
   const basic = (lines: Line[]) => lines.filter((l) => l.type === '03').map((l) => `${l.label}: ${l.amount}`);
 
+  /** The account's ledger rows, newest first: [kind, channel, amount]. */
+  const ledger = async (customerId: string) =>
+    (await admin.get(`/api/v1/customers/${customerId}/payments`)).body.items.map(
+      (p: { kind: string; channel: string; amount: string }) => [p.kind, p.channel, p.amount],
+    );
+  const balance = async (customerId: string, asOf: string) => {
+    const r = (await admin.get(`/api/v1/customers/${customerId}/arrears?asOf=${asOf}`)).body;
+    return { totalArrears: r.totalArrears, creditBalance: r.creditBalance };
+  };
+
   async function ended(id: string) {
     await t.platform.executor.drain();
     return eventually(
@@ -236,6 +246,17 @@ describe.each(BACKENDS)('changes of service (变更用电), end to end through t
     const second = (await transfer()).id;
     await work(t, 'xh.clerk', second, 'TR01', { assumedInWriting: true, assumptionDocument: 'DOC-2024-0716-01' });
     await work(t, 'xh.leader', second, 'TR03', { changeApproved: 'yes' });
+    // then, approved on 1 July, it waits for 16 July: the record is still the old owner's
+    expect((await instance(admin, second)).waitingActivities.map((w: { elementId: string }) => w.elementId)).toEqual([
+      'TR04_WAIT',
+    ]);
+    expect((await admin.get(`/api/v1/customers/${c.id}`)).body.name).toBe('杭州旧主贸易公司');
+    expect((await admin.get(`/api/v1/customers/${c.id}/owners`)).body.items).toEqual([]);
+    clock.set(at('2024-07-15', 23));
+    await t.platform.executor.drain();
+    expect((await admin.get(`/api/v1/customers/${c.id}`)).body.name).toBe('杭州旧主贸易公司');
+    // when the transfer day begins
+    clock.set(at('2024-07-16', 0));
     await work(t, 'xh.clerk', second, 'TR05', {});
     // then the record is the new owner's from 16 July; June stays the old owner's, July is split
     expect((await ended(second)).status).toBe('completed');
@@ -245,6 +266,19 @@ describe.each(BACKENDS)('changes of service (变更用电), end to end through t
     expect(await holders('2024-06')).toEqual(['杭州旧主贸易公司']);
     expect(await holders('2024-07')).toEqual(['杭州旧主贸易公司', '杭州新主科技公司']);
     expect(await holders('2024-08')).toEqual(['杭州新主科技公司']);
+    // and over HTTP: the owners' history, and each bill says whose it is
+    const owners = await admin.get(`/api/v1/customers/${c.id}/owners`);
+    expect(owners.status).toBe(200);
+    expect(owners.body.items).toEqual([
+      { name: '杭州旧主贸易公司', phone: '13800000000', fromOn: null, toOn: '2024-07-15' },
+      { name: '杭州新主科技公司', phone: '13900001111', fromOn: '2024-07-16', toOn: null },
+    ]);
+    await issueBill(t, c.id, '2024-07', '300.00', '2024-08-15');
+    const bills = (await admin.get(`/api/v1/customers/${c.id}/bills`)).body.items;
+    expect(bills.map((b: { period: string; holders: string[] }) => [b.period, b.holders])).toEqual([
+      ['2024-07', ['杭州旧主贸易公司', '杭州新主科技公司']],
+      ['2024-06', ['杭州旧主贸易公司']],
+    ]);
     expect((await notices(admin, `instanceId=${second}`)).map((n) => n.template).sort()).toEqual([
       'change_accepted',
       'change_completed',
@@ -286,11 +320,26 @@ describe.each(BACKENDS)('changes of service (变更用电), end to end through t
       toCollect: '18969.02',
       toRefund: '0.00',
     });
+    // the deposit is on the ledger, and the rest is paid at the counter
+    const collector = await t.as('xh.collector');
+    const paid = await collector.post('/api/v1/payments', {
+      customerId: f.id,
+      channel: 'counter',
+      amount: '18969.02',
+      paidAt: at('2024-07-22'),
+      idempotencyKey: `closure-${f.id}`,
+    });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
     await work(t, 'xh.collector', id, 'CL05', { settledOn: '2024-07-22' });
     await work(t, 'xh.meter', id, 'CL06', { meterRemovedOn: '2024-07-23' });
     await work(t, 'xh.clerk', id, 'CL08', {});
     expect((await ended(id)).status).toBe('completed');
     expect((await admin.get(`/api/v1/customers/${f.id}`)).body.status).toBe('closed');
+    expect(await ledger(f.id)).toEqual([
+      ['payment', 'counter', '18969.02'],
+      ['payment', 'deposit', '5000.00'],
+    ]);
+    expect(await balance(f.id, '2024-07-23')).toEqual({ totalArrears: '0.00', creditBalance: '0.00' });
 
     // and the billing runs leave it out: July's final bill stays as the closure wrote it, no August bill
     clock.set(at('2024-09-01'));
@@ -303,5 +352,157 @@ describe.each(BACKENDS)('changes of service (变更用电), end to end through t
       'change_accepted',
       'change_completed',
     ]);
+  });
+  it('refuses a start its start form does not accept with a 400 naming the field, and starts nothing', async () => {
+    // given a two-part factory and a closed account
+    clock.set(at('2024-08-01'));
+    const f = await factory([]);
+    const gone = await newCustomer(clerk, { elecTypeCode: '400' });
+    expect((await admin.request('DELETE', `/api/v1/customers/${gone.id}`)).status).toBe(200);
+    const count = async () => {
+      const [i] = await t.platform
+        .db('process_instances')
+        .whereIn('definition_key', ['capacity-change', 'ownership-transfer', 'account-closure'])
+        .count<{ n: string }[]>({ n: '*' });
+      const [c] = await t.platform
+        .db('capacity_changes')
+        .where({ customer_id: f.id })
+        .count<{ n: string }[]>({ n: '*' });
+      return [Number(i?.n), Number(c?.n)];
+    };
+    const before = await count();
+    const refusal = async (definitionKey: string, variables: Record<string, unknown>) => {
+      const res = await clerk.post('/api/v1/process-instances', { definitionKey, departmentId: 'ZJ-HZ-XH', variables });
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.body.code).toBe('FORM_INVALID');
+      return res.body.details.map((d: { field: string; reason: string }) => `${d.field} ${d.reason}`);
+    };
+    const suspension = { channel: 'counter', changeCode: '203', customerId: f.id, kva: 400 };
+    // when the suspension's day is missing, or its last day
+    expect(await refusal('capacity-change', { ...suspension, plannedEndOn: '2024-09-30' })).toEqual([
+      'plannedOn required',
+    ]);
+    expect(await refusal('capacity-change', { ...suspension, plannedOn: '2024-08-12' })).toEqual([
+      'plannedEndOn required',
+    ]);
+    // when the change code is not one of the form's, or the customer does not exist
+    expect(
+      await refusal('capacity-change', {
+        ...suspension,
+        changeCode: '299',
+        plannedOn: '2024-08-12',
+        plannedEndOn: '2024-09-30',
+      }),
+    ).toEqual(['changeCode option']);
+    const nobody = '00000000-0000-4000-8000-000000000000';
+    expect(
+      await refusal('capacity-change', {
+        ...suspension,
+        customerId: nobody,
+        plannedOn: '2024-08-12',
+        plannedEndOn: '2024-09-30',
+      }),
+    ).toEqual(['customerId unknown']);
+    // when a closed account is transferred or closed again
+    const transfer = {
+      channel: 'counter',
+      transferOn: '2024-08-16',
+      newOwnerName: '新主',
+      newOwnerPhone: '13900001111',
+    };
+    expect(await refusal('ownership-transfer', { ...transfer, customerId: gone.id })).toEqual(['customerId closed']);
+    expect(
+      await refusal('account-closure', { channel: 'counter', customerId: gone.id, closeOn: '2024-08-20' }),
+    ).toEqual(['customerId closed']);
+    // then nothing was started or recorded
+    expect(await count()).toEqual(before);
+  });
+
+  it('counts a suspension still waiting for its site date against the 1996 limits, with its applied days', async () => {
+    // given a tariff with the 1996 rules and two suspensions applied for, neither sealed yet
+    const provLi = (await admin.get('/api/v1/tariffs/PROV-LI-10KV')).body;
+    const saved = await admin.request('PUT', '/api/v1/tariffs/LI-10KV-1996-Q', {
+      ...provLi,
+      code: 'LI-10KV-1996-Q',
+      name: 'Large industry, 1996 suspension rules (pending applications)',
+      versions: provLi.versions.map((v: object) => ({ ...v, suspensionRules: '1996' })),
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const f = await factory([], { tariffCode: 'LI-10KV-1996-Q' });
+    clock.set(at('2024-08-01'));
+    const suspend = (plannedOn: string, plannedEndOn: string) =>
+      apply({ changeCode: '203', customerId: f.id, kva: 400, plannedOn, plannedEndOn });
+    const first = await suspend('2024-08-12', '2024-09-30');
+    const second = await suspend('2024-10-08', '2024-11-30');
+    for (const id of [first, second]) await waitForTask(clerk, id, 'CC01');
+    // when a third is applied for in the same year
+    const third = await suspend('2024-12-02', '2024-12-20');
+    // then it is refused: twice a year at most, the two waiting ones counted
+    const done = await ended(third);
+    expect(done.variables).toMatchObject({ accepted: false, refusalCode: 'SUSPENSION_TOO_OFTEN' });
+    // and a cancelled application frees its place
+    await work(t, 'xh.clerk', second, 'CC01', {});
+    await work(t, 'xh.leader', second, 'CC02', { changeApproved: 'no', approvalComment: '撤回 withdrawn' });
+    expect((await ended(second)).variables.refusalCode).toBe('CHANGE_NOT_APPROVED');
+    const fourth = await suspend('2024-12-02', '2024-12-20');
+    expect(await waitForTask(clerk, fourth, 'CC01')).toBeTruthy();
+  });
+
+  it('closes an account in credit: the deposit and the credit pay the final bill, the rest is refunded to 0', async () => {
+    // given the factory, 10 000.00 paid in advance and a deposit of 20 000.00
+    clock.set(at('2024-07-15'));
+    const f = await factory([['2024-06', { total: '1000', peak: '300', flat: '400', valley: '300' }]], {
+      pfStandard: undefined,
+    });
+    const collector = await t.as('xh.collector');
+    const prepaid = await collector.post('/api/v1/payments', {
+      customerId: f.id,
+      channel: 'bank',
+      amount: '10000.00',
+      paidAt: at('2024-07-15'),
+      idempotencyKey: `prepaid-${f.id}`,
+    });
+    expect(prepaid.status, JSON.stringify(prepaid.body)).toBe(201);
+    const { id } = await start(clerk, 'account-closure', {
+      departmentId: 'ZJ-HZ-XH',
+      variables: { channel: 'counter', customerId: f.id, closeOn: '2024-07-20' },
+    });
+    await work(t, 'xh.clerk', id, 'CL01', { depositHeld: 20000, refundAccount: '6222 0212 0000 1234' });
+    clock.set(at('2024-07-20'));
+    await work(t, 'xh.meter', id, 'CL02', {
+      finalReadingOn: '2024-07-20',
+      finalReading: 1100,
+      finalPeak: 330,
+      finalFlat: 440,
+      finalValley: 330,
+    });
+    // when it is settled: 23 969.02 owed, 10 000.00 + 20 000.00 held = 6 030.98 to refund
+    await waitForTask(collector, id, 'CL05');
+    expect((await instance(admin, id)).variables).toMatchObject({
+      finalBillTotal: '23969.02',
+      credit: '10000.00',
+      deposit: '20000.00',
+      toCollect: '0.00',
+      toRefund: '6030.98',
+    });
+    await work(t, 'xh.collector', id, 'CL05', { settledOn: '2024-07-22' });
+    await work(t, 'xh.meter', id, 'CL06', { meterRemovedOn: '2024-07-23' });
+    await work(t, 'xh.clerk', id, 'CL08', {});
+    // then the refund is on the ledger, audited, and the account ends at 0
+    const closed = await ended(id);
+    expect(closed.variables).toMatchObject({ refundedAmount: '6030.98' });
+    expect(await ledger(f.id)).toEqual([
+      ['refund', 'bank', '6030.98'],
+      ['payment', 'deposit', '20000.00'],
+      ['payment', 'bank', '10000.00'],
+    ]);
+    expect(await balance(f.id, '2024-07-23')).toEqual({ totalArrears: '0.00', creditBalance: '0.00' });
+    const audited = await t.platform
+      .db('audit_log')
+      .whereIn('object_id', [closed.variables.refundPaymentId, closed.variables.depositPaymentId])
+      .orderBy('action')
+      .pluck('action');
+    expect(audited).toEqual(['payment.deposit', 'payment.refund']);
   });
 });
