@@ -92,7 +92,7 @@ describe('the customer hall in Chromium', () => {
 
   /** No horizontal scrolling at a phone's width. */
   async function expectNoOverflow(page: Page) {
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(PHONE.width);
   }
 
@@ -280,7 +280,7 @@ describe('the customer hall in Chromium', () => {
     // then the hall is still in English, every screen of it
     await page.getByRole('heading', { name: 'Home' }).waitFor();
     await page.getByRole('heading', { name: 'Latest bill' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.evaluate<string>('document.documentElement.lang')).toBe('en');
     await screenshot(page, 'hall-home-en');
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByRole('link', { name: 'Bills' }).click();
@@ -302,7 +302,7 @@ describe('the customer hall in Chromium', () => {
     // when the customer switches back
     await page.getByRole('button', { name: 'Switch language' }).click();
     await page.getByRole('heading', { name: '用电' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await page.evaluate<string>('document.documentElement.lang')).toBe('zh-CN');
 
     // and the signed-out sign-in page follows the remembered choice
     await page.getByRole('button', { name: '切换语言' }).click();
