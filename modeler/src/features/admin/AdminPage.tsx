@@ -8,10 +8,11 @@ import { ExternalNamesSection } from './ExternalNamesPanel';
 import { useOrganisation } from './names';
 import { PoliciesPanel } from './PoliciesPanel';
 import { RolesPanel } from './RolesPanel';
+import { TariffsPanel } from './TariffsPanel';
 import { UsersPanel } from './UsersPanel';
 import './admin.css';
 
-const SECTIONS = ['users', 'roles', 'departments', 'policies', 'audit', 'external'] as const;
+const SECTIONS = ['users', 'roles', 'departments', 'policies', 'audit', 'external', 'tariffs'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function sectionFromHash(): Section {
@@ -33,7 +34,10 @@ export function AdminPage() {
     window.addEventListener('hashchange', update);
     return () => window.removeEventListener('hashchange', update);
   }, []);
-  const sections = SECTIONS.filter((s) => s !== 'audit' || can('audit', 'read'));
+  // A section shows only to whoever its API lets in (tariffs: PUT /tariffs needs billing:write).
+  const sections = SECTIONS.filter(
+    (s) => (s !== 'audit' || can('audit', 'read')) && (s !== 'tariffs' || can('billing', 'write')),
+  );
   return (
     <section class="page admin" aria-labelledby="admin-title">
       <div class="page-head">
@@ -62,6 +66,7 @@ export function AdminPage() {
       {org && section === 'policies' && <PoliciesPanel org={org} />}
       {org && section === 'audit' && <AuditPanel org={org} />}
       {org && section === 'external' && <ExternalNamesSection />}
+      {section === 'tariffs' && sections.includes('tariffs') && <TariffsPanel />}
     </section>
   );
 }
