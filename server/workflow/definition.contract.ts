@@ -48,6 +48,8 @@ export const definitionMetaSchema = z.object({
   messages: z.record(z.string(), z.string()),
   messageStarts: z.record(z.string(), z.string()),
   callActivities: z.record(z.string(), z.string()),
+  /** user task or call activity id → its camunda:property `department` (an id or a `${…}` template). */
+  departments: z.record(z.string(), z.string()).optional(),
   /** camunda:inputOutput per element: a value is `{text}`, `{list}`, `{map}` (entries) or `{none}`. */
   io: z
     .record(
