@@ -8,6 +8,7 @@ import { meterVerificationDemo } from './meter-verification.js';
 import { monthlyBillingDemo } from './monthly-billing.js';
 import { arrearsCollectionDemo } from './arrears-collection.js';
 import { highRiskWarningDemo } from './high-risk-warning.js';
+import { accountClosureDemo, capacityChangeDemo, ownershipTransferDemo } from './changes-of-service.js';
 
 /** Every contributor (issue 5: "instances of every process in flight at different steps"). Add yours here. */
 export const DEMO_CONTRIBUTORS: DemoContributor[] = [
@@ -16,6 +17,9 @@ export const DEMO_CONTRIBUTORS: DemoContributor[] = [
   monthlyBillingDemo,
   arrearsCollectionDemo,
   highRiskWarningDemo,
+  capacityChangeDemo,
+  ownershipTransferDemo,
+  accountClosureDemo,
 ];
 
 /**
