@@ -65,6 +65,10 @@ export async function run(): Promise<void> {
     const inlineSeconds = (performance.now() - t1) / 1000;
 
     // The batch path: one selection of the rest, run by this node's batch runner (its workers).
+    // Round trips of the migration, counted as knex sends them (BEGIN and COMMIT included).
+    let queries = 0;
+    const countQuery = () => void queries++;
+    db.on('query', countQuery);
     platform.batchRunner.start();
     const t2 = performance.now();
     const handed = await s.instanceOperations.migrate(
@@ -79,6 +83,7 @@ export async function run(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const seconds = (performance.now() - t2) / 1000;
+    db.off('query', countQuery);
     const firstFailure = await db('batch_items')
       .where({ batch_id: handed.batchId, status: 'failed' })
       .first<{ error: string } | undefined>('error');
@@ -98,6 +103,7 @@ export async function run(): Promise<void> {
       startSeconds: round(startSeconds, 1),
       migrateSeconds: round(seconds, 1),
       perSecond: Math.round(batch.succeeded / Math.max(seconds, 0.001)),
+      queriesPerInstance: round(queries / Math.max(ids.length, 1), 2),
       underSixtySeconds: seconds < 60,
       inlineInstances: inline.length,
       inlineMigrated: direct.migrated.length,

@@ -6,6 +6,7 @@ import type { Transactions } from '../workflow/transactions.js';
 import type { BatchRow } from './batch.contract.js';
 import type { BatchTypeRegistry } from './batch-types.js';
 import { batchEvent } from './batch-events.js';
+import { GuardedLane, withoutActor, type LaneItem } from './guarded-lane.js';
 
 export interface BatchRunnerOptions {
   nodeId: string;
@@ -20,6 +21,8 @@ export interface BatchRunnerOptions {
 }
 
 const DEFAULT_WORKERS = 4;
+/** Items per worker read in one query by the guarded lane. */
+const LANE_ROUND_PER_WORKER = 16;
 
 /** A pending item as the runner takes it, with what it needs of its batch (one round trip). */
 interface PendingItem {
@@ -59,6 +62,7 @@ export class BatchRunner {
   private again = false;
   private stopped = true;
   private readonly workers: number;
+  private readonly lane: GuardedLane | null;
   /** Items done on this node per batch since its last progress event. */
   private readonly sinceProgress = new Map<string, number>();
 
@@ -70,6 +74,8 @@ export class BatchRunner {
     private readonly options: BatchRunnerOptions,
   ) {
     this.workers = isEmbedded(db) ? 1 : Math.max(1, options.workers ?? DEFAULT_WORKERS);
+    // The embedded database has one connection: items run one locked transaction after another.
+    this.lane = isEmbedded(db) ? null : new GuardedLane(db, transactions, types, options.nodeId);
   }
 
   start(): void {
@@ -105,13 +111,56 @@ export class BatchRunner {
 
   /** The node's workers, each taking items until none is left (or `go` says stop); the items done. */
   private async runWorkers(go: () => boolean): Promise<number> {
+    const laned = this.lane ? await this.runLane(this.lane, go) : 0;
     const worker = async () => {
       let done = 0;
       while (go() && (await this.runOne())) done++;
       return done;
     };
     const counts = await Promise.all(Array.from({ length: this.workers }, worker));
-    return counts.reduce((a, b) => a + b, 0);
+    return laned + counts.reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * Items of types with a guarded lane (guarded-lane.ts): a round of them read at once, the next
+   * round read while this one runs, each item run by one of the workers — as one guarded
+   * statement, or locked when the lane leaves it. The items done.
+   */
+  private async runLane(lane: GuardedLane, go: () => boolean): Promise<number> {
+    const names = lane.typeNames();
+    if (names.length === 0) return 0;
+    const size = this.workers * LANE_ROUND_PER_WORKER;
+    let done = 0;
+    let round = await lane.read(names, size, []);
+    while (round.length && go()) {
+      const keys = round.map((item) => `${item.batch_id}:${item.seq}`);
+      const next = lane.read(names, size, keys);
+      // Read ahead; a failed read ends the lane (the locked workers carry on) rather than the round.
+      next.catch(() => undefined);
+      const queue = [...round];
+      const worker = async () => {
+        for (let item = queue.shift(); item && go(); item = queue.shift())
+          if (await this.runLaneItem(lane, item)) done++;
+      };
+      await Promise.all(Array.from({ length: this.workers }, worker));
+      round = await next;
+    }
+    return done;
+  }
+
+  /** One item in the lane, or locked when the lane leaves it (or its statement failed); whether this node did it. */
+  private async runLaneItem(lane: GuardedLane, item: LaneItem): Promise<boolean> {
+    let ran = false;
+    try {
+      ran = await lane.run(item);
+    } catch (err) {
+      if (isConnectionError(err)) throw err;
+      // A deadlock or the like undid the statement: the locked path decides.
+      this.logger.warn({ err, batchId: item.batch_id, seq: item.seq }, 'guarded batch item fell back');
+    }
+    if (!ran) return this.runOne(item);
+    await this.progressed(item);
+    return true;
   }
 
   private schedule(delay: number): void {
@@ -134,13 +183,13 @@ export class BatchRunner {
     this.timer.unref();
   }
 
-  /** Runs one pending item of the oldest running batch; false when there is none. */
-  async runOne(): Promise<boolean> {
+  /** Runs one pending item of the oldest running batch (or that item); false when there is none. */
+  async runOne(only?: { batch_id: string; seq: number }): Promise<boolean> {
     let failure: (ItemFailure & { item: PendingItem }) | null = null;
     let taken: PendingItem | undefined;
     await this.transactions
       .run(async (scope) => {
-        const item = await this.takeItem(scope.trx);
+        const item = await this.takeItem(scope.trx, only);
         if (!item) return;
         taken = item;
         const type = this.types.get(item.type);
@@ -186,14 +235,15 @@ export class BatchRunner {
     return true;
   }
 
-  private async takeItem(trx: Db): Promise<PendingItem | undefined> {
+  private async takeItem(trx: Db, only?: { batch_id: string; seq: number }): Promise<PendingItem | undefined> {
     const result = await trx.raw<{ rows: PendingItem[] }>(
       `SELECT bi.batch_id, bi.seq, bi.instance_id, b.type, b.reason, b.params, b.total
          FROM batches b JOIN batch_items bi ON bi.batch_id = b.id
-        WHERE b.status = 'running' AND bi.status = 'pending'
+        WHERE b.status = 'running' AND bi.status = 'pending' ${only ? 'AND bi.batch_id = ? AND bi.seq = ?' : ''}
         ORDER BY b.created_at, bi.batch_id, bi.seq
         LIMIT 1
         FOR UPDATE OF bi SKIP LOCKED`,
+      only ? [only.batch_id, only.seq] : [],
     );
     return result.rows[0];
   }
@@ -261,9 +311,4 @@ class ItemFailed extends Error {}
 function describe(err: unknown): ItemFailure {
   if (err instanceof AppError) return { code: err.code, message: err.message };
   return { code: 'INTERNAL', message: (err as Error).message ?? String(err) };
-}
-
-function withoutActor(params: BatchRow['params']): Record<string, unknown> {
-  const { actor: _actor, ...rest } = params;
-  return rest;
 }

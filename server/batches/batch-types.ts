@@ -2,6 +2,10 @@ import type { Knex } from 'knex';
 import type { ZodType } from 'zod';
 import type { Actor } from '../lib/actor.js';
 import type { PermissionObject } from '../../permissions/roles.js';
+import type { Db } from '../db/index.js';
+import type { GuardedStatement } from '../workflow/guarded-statement.js';
+import type { InstanceRow } from '../workflow/instances.repository.js';
+import type { OutboxEvent } from '../workflow/outbox.js';
 import type { TransactionScope } from '../workflow/transactions.js';
 import type { BatchTypeName } from './batch.contract.js';
 
@@ -29,6 +33,19 @@ export interface BatchType<P = unknown> {
   /** Which instances qualify at all (running ones for cancel, …), as SQL over `process_instances`. */
   eligible?: (q: Knex.QueryBuilder) => void;
   run(scope: TransactionScope, instanceId: string, context: BatchRunContext<P>): Promise<void>;
+  /**
+   * Optional lane of one round trip per instance: from the instance row read with the item (no
+   * lock; `xmin` with it), the item's whole transaction as one guarded statement that writes
+   * nothing if the row changed since (server/workflow/guarded-statement.ts). Null sends the item
+   * to `run`, in a transaction with the instance locked — so does a guard that did not match.
+   */
+  guarded?(db: Db, instance: InstanceRow & { xmin: string }, context: BatchRunContext<P>): Promise<GuardedItem | null>;
+}
+
+/** An item's writes as one statement, and the outbox events the runner writes with its result. */
+export interface GuardedItem {
+  statement: GuardedStatement;
+  events: OutboxEvent[];
 }
 
 /**
@@ -45,5 +62,10 @@ export class BatchTypeRegistry {
 
   get(type: string): BatchType<unknown> | undefined {
     return this.types.get(type);
+  }
+
+  /** The types with a guarded lane. */
+  guarded(): string[] {
+    return [...this.types.values()].filter((t) => !!t.guarded).map((t) => t.type);
   }
 }

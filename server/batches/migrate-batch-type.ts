@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import type { InstanceOperationsService, PlanResolver } from '../workflow/instance-operations.service.js';
+import type { Actor } from '../lib/actor.js';
+import type {
+  InstanceOperationsService,
+  OperationRules,
+  PlanResolver,
+} from '../workflow/instance-operations.service.js';
 import type { BatchType } from './batch-types.js';
 
 const migrateParams = z
@@ -20,19 +25,42 @@ const PLAN_CACHE = 16;
  */
 export function migrateBatchType(operations: InstanceOperationsService): BatchType<z.output<typeof migrateParams>> {
   const plans = new Map<string, PlanResolver>();
+  const rules = new Map<string, Promise<OperationRules>>();
+  const planFor = (batchId: string, params: z.output<typeof migrateParams>) => {
+    let resolver = plans.get(batchId);
+    if (!resolver) {
+      resolver = operations.planResolver(params.targetDefinitionId, params.mapping);
+      plans.set(batchId, resolver);
+      if (plans.size > PLAN_CACHE) plans.delete(plans.keys().next().value as string);
+    }
+    return resolver;
+  };
+  // The creator's access rules, compiled once per batch on each node (the locked path asks again).
+  const rulesFor = (batchId: string, actor: Actor) => {
+    let compiled = rules.get(batchId);
+    if (!compiled) {
+      compiled = operations.rules(actor, 'migrate');
+      rules.set(batchId, compiled);
+      if (rules.size > PLAN_CACHE) rules.delete(rules.keys().next().value as string);
+    }
+    return compiled;
+  };
   return {
     type: 'migrate',
     permission: { object: 'instance', action: 'migrate' },
     params: migrateParams,
     eligible: (q) => void q.where('status', 'running'),
     run: async (scope, instanceId, { batchId, actor, reason, params }) => {
-      let planFor = plans.get(batchId);
-      if (!planFor) {
-        planFor = operations.planResolver(params.targetDefinitionId, params.mapping);
-        plans.set(batchId, planFor);
-        if (plans.size > PLAN_CACHE) plans.delete(plans.keys().next().value as string);
-      }
-      await operations.migrateIn(scope, instanceId, planFor, actor, reason);
+      await operations.migrateIn(scope, instanceId, planFor(batchId, params), actor, reason);
     },
+    guarded: async (db, instance, { batchId, actor, reason, params }) =>
+      operations.guardedMigration(
+        db,
+        instance,
+        planFor(batchId, params),
+        actor,
+        reason,
+        await rulesFor(batchId, actor),
+      ),
   };
 }

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../db/index.js';
 import { resolveTemplate } from '../engine/expressions.js';
 import {
@@ -13,7 +14,7 @@ import type { EngineState } from '../engine/runtime.js';
 import { StepContext, type Variables } from '../engine/step-context.js';
 import { instanceOperable, type InstanceOperation } from '../access/instance-operable.js';
 import type { InstanceAccessRow, RowRule } from '../access/rule.js';
-import { auditInTransaction } from '../identity/audit.service.js';
+import { auditInTransaction, auditRow } from '../identity/audit.service.js';
 import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { AppError, Conflict, Invalid, NotFound } from '../lib/errors.js';
@@ -30,6 +31,8 @@ import type {
 import type { StepExecutor } from './step-executor.js';
 import type { TransactionScope, Transactions } from './transactions.js';
 import { WriteBatch } from './write-batch.js';
+import { GuardedStatement } from './guarded-statement.js';
+import type { OutboxEvent } from './outbox.js';
 import type { Visibility } from './visibility.js';
 
 /** Element types an instance can be found waiting in: an instance active there needs a counterpart to migrate. */
@@ -386,6 +389,21 @@ export class InstanceOperationsService {
       ? await this.moveDirectly(scope, instance, plan, active)
       : await this.moveByStep(scope, instance, plan, active, actor);
 
+    const records = this.migrationRecords(instance, moved, plan, active, actor, reason);
+    scope.batch.add(scope.trx('operation_log').insert(records.log));
+    scope.batch.add(scope.trx('audit_log').insert(records.audit));
+    scope.outbox.add(records.event);
+  }
+
+  /** What a migration records besides the instance: its operation log row, audit row and outbox event. */
+  private migrationRecords(
+    instance: InstanceRow,
+    moved: InstanceRow,
+    plan: CompiledPlan,
+    active: ActiveElement[],
+    actor: Actor,
+    reason: string | undefined,
+  ) {
     const map = (elementId: string) => plan.mapping[elementId] ?? elementId;
     const details = {
       fromDefinitionId: instance.definition_id,
@@ -395,23 +413,82 @@ export class InstanceOperationsService {
       mapping: Object.fromEntries(active.map((a) => [a.id, map(a.id)])),
       reason: reason ?? null,
     };
-    scope.batch.add(
-      scope.trx('operation_log').insert({
-        instance_id: id,
-        operation: 'migrate',
-        actor: actor.username,
-        details: toJson(details),
-      }),
-    );
-    auditInTransaction(scope, actor, 'instance.migrate', 'process_instance', id, details);
-    scope.outbox.add(
-      this.executor.event('instance:migrated', moved, {
+    return {
+      log: { instance_id: instance.id, operation: 'migrate', actor: actor.username, details: toJson(details) },
+      audit: auditRow(actor, 'instance.migrate', 'process_instance', instance.id, details),
+      event: this.executor.event('instance:migrated', moved, {
         fromDefinitionId: instance.definition_id,
         toDefinitionId: plan.target.id,
         toVersion: plan.target.version,
         by: actor.username,
       }),
+    };
+  }
+
+  /**
+   * A batch item's migration as one guarded statement, computed from the instance row read
+   * without a lock (`xmin` with it): the engine-free move, its log, audit and outbox event, all
+   * written only if the row is still the one read (GuardedStatement). Null when the instance
+   * needs the locked path — a refusal, a permission asked of the database, an engine step, a
+   * form key with an expression — which then decides with the row locked.
+   */
+  async guardedMigration(
+    trx: Db,
+    instance: InstanceRow & { xmin: string },
+    planFor: PlanResolver,
+    actor: Actor,
+    reason: string | undefined,
+    rules: OperationRules,
+  ): Promise<{ statement: GuardedStatement; events: OutboxEvent[] } | null> {
+    if (instance.status !== 'running' || instance.suspended_at) return null;
+    if (!rules.readable.allows(instance) || !rules.operable.allows(instance)) return null;
+    const plan = await planFor(instance.definition_id, trx);
+    if (instance.definition_id === plan.target.id) return null;
+    const active = activeElements(instance.state);
+    try {
+      this.validate(plan, active);
+    } catch (err) {
+      if (err instanceof Refused) return null;
+      throw err;
+    }
+    if (!this.directlyMovable(plan, active)) return null;
+    const taskUpdates = this.taskUpdates(trx, instance, plan, active);
+    if (!taskUpdates) return null;
+    const { target } = plan;
+    const moved: InstanceRow = {
+      ...instance,
+      definition_id: target.id,
+      definition_key: target.key,
+      definition_version: target.version,
+      state: renameElements(instance.state as EngineState, plan.mapping),
+      revision: instance.revision + 1,
+    };
+    const statement = new GuardedStatement(
+      trx,
+      trx('process_instances')
+        .where({
+          id: instance.id,
+          revision: instance.revision,
+          status: 'running',
+          definition_id: instance.definition_id,
+        })
+        .whereNull('suspended_at')
+        .whereRaw('xmin = ?::text::xid', [instance.xmin])
+        .update({
+          definition_id: target.id,
+          definition_key: target.key,
+          definition_version: target.version,
+          state: toJson(moved.state),
+          revision: moved.revision,
+        })
+        .returning('id'),
     );
+    for (const write of this.retargetedRows(trx, instance.id, plan, active)) statement.change(write);
+    for (const update of taskUpdates) statement.change(update);
+    const records = this.migrationRecords(instance, moved, plan, active, actor, reason);
+    statement.insert('operation_log', records.log);
+    statement.insert('audit_log', records.audit);
+    return { statement, events: [records.event] };
   }
 
   /**
@@ -467,15 +544,28 @@ export class InstanceOperationsService {
           revision: moved.revision,
         }),
     );
+    for (const write of this.retargetedRows(trx, id, plan, active)) writes.add(write);
+    if (taskUpdates) for (const update of taskUpdates) writes.add(update);
+    else this.retargetTasks(scope, instance, plan, await writes.flush<OpenTask>(trx, this.openTasks(trx, id, target)));
+    return moved;
+  }
+
+  /**
+   * The rows that name an active element (timer jobs, message and signal subscriptions, external
+   * tasks, open history) retargeted to its counterpart, and the open history to the version.
+   */
+  private retargetedRows(trx: Db, id: string, plan: CompiledPlan, active: ActiveElement[]): Knex.QueryBuilder[] {
+    const { target } = plan;
+    const writes: Knex.QueryBuilder[] = [];
     const renamed = [...new Set(active.map((a) => a.id))].filter((from) => plan.mapping[from] !== from);
     for (const from of renamed) {
       const where = { instance_id: id, element_id: from };
       const to = { element_id: plan.mapping[from]! };
-      writes.add(trx('jobs').where(where).update(to));
-      writes.add(trx('message_subscriptions').where(where).update(to));
-      writes.add(trx('signal_subscriptions').where(where).update(to));
-      writes.add(trx('external_tasks').where(where).update(to));
-      writes.add(
+      writes.push(trx('jobs').where(where).update(to));
+      writes.push(trx('message_subscriptions').where(where).update(to));
+      writes.push(trx('signal_subscriptions').where(where).update(to));
+      writes.push(trx('external_tasks').where(where).update(to));
+      writes.push(
         trx('activity_history')
           .where(where)
           .whereNull('ended_at')
@@ -483,16 +573,14 @@ export class InstanceOperationsService {
       );
     }
     // One statement may not update a row twice: the renamed elements' open history is done above.
-    writes.add(
+    writes.push(
       trx('activity_history')
         .where({ instance_id: id })
         .whereNull('ended_at')
         .whereNotIn('element_id', renamed)
         .update({ definition_id: target.id, definition_key: target.key }),
     );
-    if (taskUpdates) for (const update of taskUpdates) writes.add(update);
-    else this.retargetTasks(scope, instance, plan, await writes.flush<OpenTask>(trx, this.openTasks(trx, id, target)));
-    return moved;
+    return writes;
   }
 
   /**

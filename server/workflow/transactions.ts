@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.js';
-import { OutboxBatch, type EventBus } from './outbox.js';
+import { OutboxBatch, type EventBus, type PublishedEvent } from './outbox.js';
 import { WriteBatch } from './write-batch.js';
 
 /** One transaction's shared work: its outbox, and whether jobs fell due that should run right after commit (announced on the bus). */
@@ -35,6 +35,11 @@ export class Transactions {
     private readonly db: Db,
     private readonly bus: EventBus,
   ) {}
+
+  /** Events a statement outside `run` committed by itself (GuardedStatement), to the bus. */
+  published(events: PublishedEvent[]): void {
+    this.bus.publish(events);
+  }
 
   async run<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T> {
     const outbox = new OutboxBatch();
