@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { calendarDate, decimalString, iso, jsonObject, timestamp } from '../lib/contract.js';
-import { billSchema } from '../marketing/bill.contract.js';
+import { customerBillSchema } from '../marketing/customer-owner.contract.js';
 import { customerSummarySchema } from '../marketing/customer.contract.js';
 import { taskSchema } from './tasks.contract.js';
 
@@ -52,7 +52,7 @@ export const taskContextSchema = z.object({
   /** Present when the instance names a customer the caller may see. */
   customer: customerSummarySchema.optional(),
   /** The customer's last 12 bills, when the caller may read their billing. */
-  bills: z.array(billSchema).optional(),
+  bills: z.array(customerBillSchema).optional(),
   arrears: contextArrearsSchema.optional(),
   /** The audit rules the bill named by `billId` tripped. */
   auditFlags: z.array(auditFlagSchema).optional(),

@@ -93,6 +93,8 @@ export const definitionMetaSchema = z.object({
     .object({ dueDate: z.string(), pausedBy: z.array(z.string()) })
     .nullable()
     .optional(),
+  /** The form of the process's plain start event: the start API checks its variables against it. */
+  startForm: z.string().optional(),
 });
 export type DefinitionMetaView = z.infer<typeof definitionMetaSchema>;
 

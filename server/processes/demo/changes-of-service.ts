@@ -2,9 +2,10 @@ import { changeSlaTable } from '../../domain/sla/index.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { utilityToday } from '../../lib/clock.js';
 import { deadlineCalendar } from '../../lib/deadlines.js';
+import type { CustomerCreate } from '../../marketing/schemas.js';
 import type { DemoContext, DemoContributor } from './context.js';
 
-type CustomerFields = { name: string; elecTypeCode: string; capacityKva?: string; voltageLevel?: string };
+type CustomerFields = Pick<CustomerCreate, 'name' | 'elecTypeCode' | 'capacityKva' | 'voltageLevel'>;
 
 /** A Xihu demo account for a change of service (made once, with a meter in service). */
 async function demoAccount(ctx: DemoContext, n: number, fields: CustomerFields): Promise<string> {
