@@ -88,6 +88,8 @@ export const batchSchema = z.object({
   failed: z.number().int(),
   pending: z.number().int(),
   createdBy: z.string(),
+  /** The creator's display name (users.display_name); null for an unknown user. */
+  createdByName: z.string().nullable(),
   departmentId: z.string().nullable(),
   createdAt: timestamp,
   endedAt: timestamp.nullable(),
@@ -105,6 +107,8 @@ export interface BatchRow {
   failed: number;
   created_by: string;
   created_by_id: string;
+  /** Not a column: the creator's display name, added by the reader (user-names.ts). */
+  created_by_name?: string | null;
   department_id: string | null;
   created_at: Date | string;
   ended_at: Date | string | null;
@@ -123,6 +127,7 @@ export function toBatch(row: BatchRow): Batch {
     failed: row.failed,
     pending: row.total - row.succeeded - row.failed,
     createdBy: row.created_by,
+    createdByName: row.created_by_name ?? null,
     departmentId: row.department_id,
     createdAt: iso(row.created_at),
     endedAt: iso(row.ended_at),

@@ -23,6 +23,7 @@ import {
 } from './batch.contract.js';
 import type { BatchTypeRegistry } from './batch-types.js';
 import { batchEvent } from './batch-events.js';
+import { displayNames } from '../workflow/user-names.js';
 
 const BATCH_COLUMNS = [
   'id',
@@ -113,7 +114,7 @@ export class BatchesService {
       return batch;
     });
     this.started();
-    return toBatch(row);
+    return toBatch({ ...row, created_by_name: actor.displayName });
   }
 
   async list(
@@ -129,7 +130,12 @@ export class BatchesService {
       { column: 'created_at', order: 'desc' },
       { column: 'id', order: 'desc' },
     ]);
-    return mapPage(await page<BatchRow>(q, request), toBatch);
+    const found = await page<BatchRow>(q, request);
+    const creators = await displayNames(
+      this.db,
+      found.items.map((row) => row.created_by),
+    );
+    return mapPage(found, (row) => toBatch({ ...row, created_by_name: creators.get(row.created_by) }));
   }
 
   async get(
@@ -163,7 +169,11 @@ export class BatchesService {
       )
       .orderBy('b.seq');
     if (items.status) q.where('b.status', items.status);
-    return { ...toBatch(row), items: mapPage(await page<BatchItemRow>(q, items), toBatchItem) };
+    const creator = await displayNames(this.db, [row.created_by]);
+    return {
+      ...toBatch({ ...row, created_by_name: creator.get(row.created_by) }),
+      items: mapPage(await page<BatchItemRow>(q, items), toBatchItem),
+    };
   }
 
   private async liveCounts(id: string): Promise<{ succeeded: number; failed: number }> {

@@ -7,6 +7,7 @@ import { instanceHistory } from '../workflow/history.repository.js';
 import { INCIDENT_COLUMNS, toIncident, type IncidentRow } from '../workflow/incident.contract.js';
 import { toInstance, type InstanceSummaryRow } from '../workflow/instance.contract.js';
 import { INSTANCE_SUMMARY_COLUMNS } from '../workflow/instances.repository.js';
+import { displayNames } from '../workflow/user-names.js';
 import type { InstanceView, TimelineTask } from './contract.js';
 import { instanceReadable } from '../access/instance-readable.js';
 import { instanceEvaluations } from '../decisions/decisions.repository.js';
@@ -93,8 +94,9 @@ export class InstanceViewService {
       };
     });
     const { variables } = instance;
+    const starter = await displayNames(this.db, [instance.started_by]);
     return {
-      instance: toInstance(instance),
+      instance: toInstance({ ...instance, started_by_name: starter.get(instance.started_by) }),
       variables: (typeof variables === 'string' ? JSON.parse(variables) : (variables ?? {})) as Record<string, unknown>,
       timeline,
       incidents: incidents.map((n) => ({ ...toIncident(n), retryable: n.status === 'open' && !!n.job_id })),

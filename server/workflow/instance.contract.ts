@@ -16,6 +16,8 @@ export const instanceSchema = z.object({
   parentInstanceId: z.guid().nullable(),
   rootInstanceId: z.guid().nullable(),
   startedBy: z.string(),
+  /** The starter's display name (users.display_name); null for an unknown user (a system start). */
+  startedByName: z.string().nullable(),
   startedAt: timestamp,
   endedAt: timestamp.nullable(),
   endReason: z.string().nullable(),
@@ -47,6 +49,8 @@ export interface InstanceSummaryRow {
   parent_instance_id: string | null;
   root_instance_id: string | null;
   started_by: string;
+  /** Not a column: the starter's display name, added by the reader (user-names.ts). */
+  started_by_name?: string | null;
   started_at: Date | string;
   ended_at: Date | string | null;
   end_reason: string | null;
@@ -72,6 +76,7 @@ export function toInstance(row: InstanceSummaryRow, now: Date = new Date()): Ins
     parentInstanceId: row.parent_instance_id,
     rootInstanceId: row.root_instance_id,
     startedBy: row.started_by,
+    startedByName: row.started_by_name ?? null,
     startedAt: iso(row.started_at),
     endedAt: iso(row.ended_at),
     endReason: row.end_reason,

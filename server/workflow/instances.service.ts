@@ -29,6 +29,7 @@ import { INCIDENT_COLUMNS, toIncident, type IncidentRow } from './incident.contr
 import type { JobRow } from './job.contract.js';
 import { iso } from '../lib/contract.js';
 import { instanceHistory } from './history.repository.js';
+import { displayNames } from './user-names.js';
 import type { StepExecutor } from './step-executor.js';
 import type { Transactions, TransactionScope } from './transactions.js';
 import type { Visibility } from './visibility.js';
@@ -108,7 +109,11 @@ export class InstancesService {
       });
       const visible = await this.visibility.taskVisible(actor);
       const tasks = scope.createdTasks.filter((task) => task.instance_id === instance.id && visible.allows(task));
-      return { ...toInstance(instance), variables: instance.variables, tasks: tasks.map(toCreatedTask) };
+      return {
+        ...toInstance({ ...instance, started_by_name: actor.displayName }),
+        variables: instance.variables,
+        tasks: tasks.map(toCreatedTask),
+      };
     });
   }
 
@@ -135,8 +140,9 @@ export class InstancesService {
         .select<ChildInstanceRow[]>('id', 'definition_key', 'status', 'parent_execution_id'),
     ]);
     const waitingActivities = await this.waitingActivities(id);
+    const starter = await displayNames(this.db, [instance.started_by]);
     return {
-      ...toInstance(instance, this.executor.now()),
+      ...toInstance({ ...instance, started_by_name: starter.get(instance.started_by) }, this.executor.now()),
       variables: instance.variables,
       revision: instance.revision,
       parentExecutionId: instance.parent_execution_id,
@@ -249,7 +255,11 @@ export class InstancesService {
     const found = await searchPage<InstanceSummaryRow>(build, INSTANCE_SUMMARY_COLUMNS, sorted, request, {
       waiting: { db: this.db, tables: context.waitingTables },
     });
-    return mapPage(found, (row) => toInstance(row, now));
+    const starters = await displayNames(
+      this.db,
+      found.items.map((row) => row.started_by),
+    );
+    return mapPage(found, (row) => toInstance({ ...row, started_by_name: starters.get(row.started_by) }, now));
   }
 
   /** The operation log of an instance: who did what to it and its tasks, when. */

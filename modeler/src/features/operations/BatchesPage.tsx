@@ -81,7 +81,7 @@ export function BatchesPage() {
                   <td>
                     <Progress batch={b} />
                   </td>
-                  <td>{b.createdBy}</td>
+                  <td title={b.createdBy}>{b.createdByName ?? b.createdBy}</td>
                   <td>{formatDateTime(b.createdAt)}</td>
                 </tr>
               ))}
@@ -174,7 +174,10 @@ export function BatchPage({ params }: { params: Record<string, string> }) {
             <dd>{batch.reason}</dd>
             <dt>{t('ops.batch.createdBy')}</dt>
             <dd>
-              {batch.createdBy} · {formatDateTime(batch.createdAt)}
+              <span data-testid="batch-created-by" title={batch.createdBy}>
+                {batch.createdByName ?? batch.createdBy}
+              </span>{' '}
+              · {formatDateTime(batch.createdAt)}
             </dd>
             {batch.endedAt && (
               <>

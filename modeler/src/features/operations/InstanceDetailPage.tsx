@@ -158,7 +158,10 @@ export function InstanceDetailPage({ params }: { params: Record<string, string> 
             </dd>
             <dt>{t('ops.col.startedAt')}</dt>
             <dd>
-              {formatDateTime(detail.startedAt)} · {detail.startedBy}
+              {formatDateTime(detail.startedAt)} ·{' '}
+              <span data-testid="instance-started-by" title={detail.startedBy}>
+                {detail.startedByName ?? detail.startedBy}
+              </span>
             </dd>
             <dt>{t('ops.instance.current')}</dt>
             <dd data-testid="instance-current">{active.map((s) => s.name).join('、') || '—'}</dd>

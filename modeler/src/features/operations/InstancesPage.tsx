@@ -271,7 +271,11 @@ export function InstancesPage() {
           </td>
         );
       case 'startedBy':
-        return <td key={column}>{i.startedBy}</td>;
+        return (
+          <td key={column} title={i.startedBy}>
+            {i.startedByName ?? i.startedBy}
+          </td>
+        );
       case 'endReason':
         return <td key={column}>{i.endReason ?? '—'}</td>;
       default:
