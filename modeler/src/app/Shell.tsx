@@ -4,6 +4,7 @@ import { useLocale, useT } from '../lib/i18n';
 import { disconnectRealtime } from '../lib/realtime';
 import { logout, type SessionUser } from '../lib/session';
 import { LanguageSwitch } from './LanguageSwitch';
+import { MyTokensDialog } from './MyTokensDialog';
 import type { AppRoute } from './router';
 import { Toasts } from './Toasts';
 
@@ -63,6 +64,7 @@ function UserMenu({ user }: { user: SessionUser }) {
   const t = useT();
   const department = (useLocale() === 'en' && user.departmentNameEn) || user.departmentName;
   const [open, setOpen] = useState(false);
+  const [tokensOpen, setTokensOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -105,11 +107,21 @@ function UserMenu({ user }: { user: SessionUser }) {
             <dt>{t('app.user.roles')}</dt>
             <dd>{roles || '—'}</dd>
           </dl>
+          <button
+            type="button"
+            onClick={() => {
+              setOpen(false);
+              setTokensOpen(true);
+            }}
+          >
+            {t('app.tokens.menu')}
+          </button>
           <button type="button" onClick={() => void doLogout()}>
             {t('app.logout')}
           </button>
         </div>
       )}
+      {tokensOpen && <MyTokensDialog onClose={() => setTokensOpen(false)} />}
     </div>
   );
 }
