@@ -43,7 +43,16 @@ type Ready = { ready: true } | { ready: false; error: Record<string, unknown> };
  * one connection, as they would on the main thread; only the waiting is asynchronous.
  */
 export class PgliteThread {
-  readonly waitReady: Promise<void>;
+  /**
+   * What knex-pglite awaits when its pool creates "the connection": answered at once, because the
+   * pool gives a creation 30 s and then destroys the late connection — which here closes the
+   * database. Opening (compiling PostgreSQL, initdb) is CPU-bound and can outlast that on a loaded
+   * machine; queries sent meanwhile wait in order for the thread, and an open that fails rejects
+   * them, so nothing is lost by not waiting here.
+   */
+  readonly waitReady: Promise<void> = Promise.resolve();
+  /** The thread's database has opened (or failed to). */
+  private readonly opened: Promise<void>;
   private worker: Worker | null = null;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   private readonly queued: PgliteRequest[] = [];
@@ -51,7 +60,7 @@ export class PgliteThread {
   private failure: Error | null = null;
 
   constructor(dataDir: string | null) {
-    this.waitReady = compiledModules().then(
+    this.opened = compiledModules().then(
       (modules) =>
         new Promise<void>((resolve, reject) => {
           const worker = new Worker(WORKER, { workerData: { dataDir, ...modules } });
@@ -81,7 +90,11 @@ export class PgliteThread {
         }),
     );
     // Whoever uses the database sees a failure to open; an unobserved one must not end the process.
-    this.waitReady.catch((error: Error) => (this.failure ??= error));
+    this.opened.catch((error: Error) => {
+      this.failure ??= error;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    });
   }
 
   query<T = unknown>(sql: string, params?: unknown[], options?: Record<string, unknown>): Promise<T> {
@@ -89,7 +102,7 @@ export class PgliteThread {
   }
 
   async close(): Promise<void> {
-    await this.waitReady.catch(() => undefined);
+    await this.opened.catch(() => undefined);
     if (!this.failure) await this.send({ kind: 'close' }).catch(() => undefined);
     await this.worker?.terminate();
   }
@@ -99,7 +112,7 @@ export class PgliteThread {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      // Until the thread runs, requests wait here in order (knex waits for waitReady anyway).
+      // Until the thread runs, requests wait here in order; the thread itself holds them until open.
       if (this.worker) this.worker.postMessage({ ...request, id });
       else this.queued.push({ ...request, id });
     });
