@@ -72,7 +72,14 @@ import { createWorklist } from './tasks/index.js';
 import { Transactions } from './workflow/transactions.js';
 import { Visibility } from './workflow/visibility.js';
 import { InstanceVariablesService } from './workflow/instance-variables.service.js';
-import { createHallApi, CustomerAuthService, HallAccountsService, SmsCodes } from './hall/index.js';
+import {
+  createHallApi,
+  CustomerAuthService,
+  HallAccountsService,
+  HallPaymentsService,
+  SmsCodes,
+} from './hall/index.js';
+import { BankSimulator } from './payments/bank-simulator.js';
 import { seedDemoHallApplication, seedDemoHallCustomers } from './hall/demo-customers.js';
 
 export interface PlatformOptions {
@@ -317,6 +324,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     {
       auth: new CustomerAuthService(db, audit, new SmsCodes(db, notifications, clock), hallAuthOptions, clock),
       accounts: new HallAccountsService(db, arrears, clock),
+      payments: new HallPaymentsService(db, new BankSimulator(db, clock), payments),
     },
     { secureCookies: config.cookieSecure, validateResponses: config.validateResponses },
   );

@@ -3,6 +3,7 @@ import type { Db } from '../db/index.js';
 import { DEMO_PASSWORD } from '../db/seed.js';
 import { lastMonth } from '../db/demo-data.js';
 import { hashPassword } from '../identity/passwords.js';
+import { seedDemoBankAccounts } from '../payments/bank-simulator.js';
 import type { Actor } from '../lib/actor.js';
 import type { Logger } from '../lib/logger.js';
 import { executeBillingRun } from '../marketing/billing-run.js';
@@ -230,6 +231,8 @@ function readingsOf(a: DemoAccount, meterId: string, first: string) {
  */
 export async function seedDemoHallCustomers(db: Db, logger?: Logger, now = new Date()): Promise<boolean> {
   const logins = demoHallLogins();
+  // Seeded before the early return, so a demo database made before the simulator existed gets them.
+  await seedDemoBankAccounts(db);
   const exists = await db('customers')
     .where({ account_no: logins[0]?.accounts[0]?.accountNo ?? '' })
     .first<{ id: string } | undefined>('id');

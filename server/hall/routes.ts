@@ -5,6 +5,14 @@ import { noContent, route, type Route } from '../http/route.js';
 import { cookieOptions } from '../http/authenticate.js';
 import type { CustomerAuthService, HallSession } from './customer-auth.service.js';
 import type { HallAccountsService } from './accounts.service.js';
+import type { HallPaymentsService } from './payments.service.js';
+import {
+  hallPaymentCreateSchema,
+  hallReceiptSchema,
+  paymentCallbackSchema,
+  simulatedBankAccountSchema,
+} from './payment.contract.js';
+import { SYSTEM_ACTOR } from '../lib/actor.js';
 import {
   addAccountSchema,
   hallAccountSchema,
@@ -31,6 +39,7 @@ const TAG = 'Customer hall';
 export interface HallServices {
   auth: CustomerAuthService;
   accounts: HallAccountsService;
+  payments: HallPaymentsService;
 }
 
 /** The signed-in customer of a hall route (set by the hall's authenticator before the handler runs). */
@@ -44,6 +53,9 @@ const clientOf = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get('user-agent
 
 const accountParam = z.object({ accountId: z.guid() });
 const billParam = z.object({ accountId: z.guid(), billId: z.guid() });
+const paymentParam = z.object({ accountId: z.guid(), paymentId: z.guid() });
+/** Who posts a callback that arrives from the bank itself (no customer session behind it). */
+const BANK_ACTOR = { ...SYSTEM_ACTOR, id: 'bank-simulator', username: 'bank-simulator' };
 const paging = z.object({
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -215,6 +227,52 @@ export function hallRoutes(s: HallServices, secureCookies: boolean): Route[] {
       query: z.object({ months: z.enum(['12', '24']).default('12') }),
       response: hallUsageSchema,
       handle: ({ params, query, ctx }) => s.accounts.usage(customerOf(ctx), params.accountId, Number(query.months)),
+    }),
+    ...paymentRoutes(s),
+  ];
+}
+
+/** Online payments (DOMAIN.md §8) through the payment provider, today the development bank simulator. */
+function paymentRoutes(s: HallServices): Route[] {
+  return [
+    route({
+      method: 'get',
+      path: '/bank-simulator/accounts',
+      tag: TAG,
+      summary: 'Development only: the simulated bank accounts of the signed-in login, with balances',
+      response: z.object({ items: z.array(simulatedBankAccountSchema) }),
+      handle: async ({ actor }) => ({ items: await s.payments.bankAccounts(actor) }),
+    }),
+    route({
+      method: 'post',
+      path: '/accounts/:accountId/payments',
+      tag: TAG,
+      summary:
+        'Pay bills online: the oldest unpaid ones first; the bank debits (409 INSUFFICIENT_BALANCE records nothing) and its callback posts the payment',
+      params: accountParam,
+      body: hallPaymentCreateSchema,
+      status: 201,
+      response: hallReceiptSchema,
+      handle: ({ params, body, ctx, actor }) => s.payments.pay(customerOf(ctx), params.accountId, body, actor),
+    }),
+    route({
+      method: 'get',
+      path: '/accounts/:accountId/payments/:paymentId',
+      tag: TAG,
+      summary: 'The receipt of an online payment: amount, bills settled, time, reference',
+      params: paymentParam,
+      response: hallReceiptSchema,
+      handle: ({ params, ctx }) => s.payments.receipt(customerOf(ctx), params.accountId, params.paymentId),
+    }),
+    route({
+      method: 'post',
+      path: '/payment-callbacks/bank-simulator',
+      tag: TAG,
+      summary: "The bank's signed callback; the same reference twice posts the payment once",
+      access: 'public',
+      body: paymentCallbackSchema,
+      response: hallReceiptSchema,
+      handle: ({ body }) => s.payments.callback(body, BANK_ACTOR),
     }),
   ];
 }

@@ -91,6 +91,29 @@ export class PaymentsService {
       input.customerId ? { id: input.customerId } : { account_no: input.accountNo ?? '' },
       actor,
     );
+    return this.post(customer, input, actor);
+  }
+
+  /**
+   * A payment the customer made online in the hall (channel `web`): the same posting as a counter
+   * payment — once per key, oldest bill first, the listeners after commit. The hall's own-accounts
+   * rule has admitted the customer already; a customer holds no staff permission to ask for.
+   */
+  async recordOnline(
+    customerId: string,
+    input: Pick<PaymentCreate, 'amount' | 'paidAt' | 'idempotencyKey'>,
+    actor: Actor,
+  ): Promise<Recorded> {
+    const customer = await this.db('customers').where({ id: customerId }).first<CustomerRow | undefined>();
+    if (!customer) throw new NotFound('customer', customerId);
+    return this.post(customer, { ...input, channel: 'web' }, actor);
+  }
+
+  private async post(
+    customer: CustomerRow,
+    input: Pick<PaymentCreate, 'amount' | 'paidAt' | 'idempotencyKey' | 'channel'>,
+    actor: Actor,
+  ): Promise<Recorded> {
     const result = await this.once(input.idempotencyKey, { customer, kind: 'payment', ...input }, async (trx, id) => {
       await trx('payments').insert({
         id,

@@ -4,6 +4,7 @@ import { hallApi, onHallUnauthorized } from './api';
 import { RegisterPage, ResetPage, SignInPage } from './auth';
 import { BillDetailPage, BillsPage } from './bills';
 import { HomePage } from './home';
+import { PayPage, ReceiptPage } from './pay';
 import type { HallAccount, HallMe } from './types';
 import { useT } from './ui';
 import { UsagePage } from './usage';
@@ -116,6 +117,7 @@ export function HallApp() {
     go('/sign-in');
   };
   const billMatch = /^\/bills\/([0-9a-f-]{36})$/i.exec(path);
+  const receiptMatch = /^\/receipts\/([0-9a-f-]{36})$/i.exec(path);
 
   return (
     <Frame signedIn onSignOut={() => void signOut()} path={path}>
@@ -131,6 +133,10 @@ export function HallApp() {
         <p class="hall-card">{t('hall.noAccounts')}</p>
       ) : billMatch?.[1] ? (
         <BillDetailPage key={billMatch[1]} account={account} billId={billMatch[1]} />
+      ) : receiptMatch?.[1] ? (
+        <ReceiptPage key={receiptMatch[1]} account={account} paymentId={receiptMatch[1]} />
+      ) : path === '/pay' ? (
+        <PayPage key={account.id} account={account} onPaid={(id) => go(`/receipts/${id}`)} />
       ) : path === '/bills' ? (
         <BillsPage key={account.id} account={account} />
       ) : path === '/usage' ? (
@@ -153,6 +159,7 @@ function Frame(props: {
   const tabs = [
     { path: '/home', key: 'hall.nav.home' },
     { path: '/bills', key: 'hall.nav.bills' },
+    { path: '/pay', key: 'hall.nav.pay' },
     { path: '/usage', key: 'hall.nav.usage' },
   ];
   const current = (tab: string) => props.path === tab || (tab === '/bills' && props.path?.startsWith('/bills/'));

@@ -18,3 +18,7 @@ export type Registered = z.infer<typeof C.registeredSchema>;
 export type SignIn = C.SignIn;
 export type PasswordReset = C.PasswordReset;
 export type BillLine = HallBill['lines'][number];
+export type HallReceipt = import('../../../server/hall/payment.contract').HallReceipt;
+export type SimulatedBankAccount = z.infer<
+  typeof import('../../../server/hall/payment.contract').simulatedBankAccountSchema
+>;

@@ -77,13 +77,15 @@ describe('the HTTP surface', () => {
 
   it('answers 401 on every documented route without a session or token, except the sign-in routes', async () => {
     // The only routes without a session: staff login, and the customer hall's code request,
-    // registration, sign-in and password reset (each refuses an empty body with 400).
+    // registration, sign-in and password reset, and the bank's signed payment callback (each
+    // refuses an empty body with 400).
     const PUBLIC = new Set([
       'post /api/v1/auth/login',
       'post /api/hall/v1/sms-codes',
       'post /api/hall/v1/registrations',
       'post /api/hall/v1/session',
       'post /api/hall/v1/password-resets',
+      'post /api/hall/v1/payment-callbacks/bank-simulator',
     ]);
     const doc = (await t.anonymous().get('/api/openapi.json')).body;
     const checked: string[] = [];

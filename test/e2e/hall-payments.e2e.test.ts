@@ -1,0 +1,152 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoHallCustomers } from '../../server/hall/demo-customers.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { failOnPageErrors, launchBrowser, screenshot, STEP_TIMEOUT, type TestBrowser } from './support/browser.js';
+
+/**
+ * Paying online in the customer hall (/hall/#/pay) at a phone's size: the unpaid bills oldest
+ * first, the bank simulator's account picker, a refusal for the balance in the reader's language,
+ * and a payment that ends on its receipt.
+ */
+const PHONE = { width: 390, height: 844 };
+// 陈刚, the demo household with arrears, and its simulated bank accounts (server/payments/bank-simulator.ts)
+const CHEN = { phone: '13900000004', rich: 'SIM-6222-0004-01', poor: 'SIM-6222-0004-02' };
+
+describe('paying online in the customer hall in Chromium', () => {
+  let t: TestPlatform;
+  let chrome: TestBrowser;
+  const db = () => t.database.db;
+
+  async function codeSentTo(phone: string, after: Date): Promise<string> {
+    let code: string | undefined;
+    await expect
+      .poll(
+        async () => {
+          const row = await db()('notifications')
+            .where({ recipient: phone, template: 'hall_sms_code' })
+            .where('created_at', '>=', after)
+            .orderBy('created_at', 'desc')
+            .first<{ body: string } | undefined>('body');
+          code = /(\d{6})/.exec(row?.body ?? '')?.[1];
+          return code;
+        },
+        { timeout: STEP_TIMEOUT },
+      )
+      .toBeTruthy();
+    return code as string;
+  }
+
+  async function phonePage(browser: Browser, locale: 'zh' | 'en') {
+    const context = await browser.newContext({
+      baseURL: t.url,
+      viewport: PHONE,
+      deviceScaleFactor: 1,
+      isMobile: true,
+      hasTouch: true,
+      locale: locale === 'en' ? 'en-US' : 'zh-CN',
+    });
+    context.setDefaultTimeout(STEP_TIMEOUT);
+    await context.addInitScript({
+      content: `localStorage.setItem('pm.locale', ${JSON.stringify(locale)});`,
+    });
+    const page = await context.newPage();
+    failOnPageErrors(page);
+    return page;
+  }
+
+  /** Signs 陈刚 in through the zh/en sign-in form, with the code from the outbox. */
+  async function signIn(
+    page: Page,
+    labels: { login: string; password: string; send: string; code: string; submit: string },
+  ) {
+    await db()('sms_codes')
+      .where({ recipient_key: CHEN.phone })
+      .update({ created_at: db().raw(`created_at - interval '61 seconds'`) });
+    await page.goto('/hall/');
+    await page.getByLabel(labels.login).fill(CHEN.phone);
+    await page.getByLabel(labels.password, { exact: true }).fill('demo1234');
+    const asked = new Date(Date.now() - 1000);
+    await page.getByRole('button', { name: labels.send }).click();
+    await page.getByLabel(labels.code).fill(await codeSentTo(CHEN.phone, asked));
+    await page.getByRole('button', { name: labels.submit, exact: true }).click();
+    await page.getByRole('navigation').waitFor();
+  }
+
+  async function expectNoOverflow(page: Page) {
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+  }
+
+  beforeAll(async () => {
+    [t, chrome] = await Promise.all([startTestPlatform('postgres'), launchBrowser()]);
+    await seedDemoHallCustomers(db());
+  });
+  afterAll(async () => {
+    await chrome?.close();
+    await t?.close();
+  });
+
+  it('refuses a payment the bank account cannot cover, in English, and records nothing', async () => {
+    // given 陈刚 signed in, on the Pay page in English
+    const page = await phonePage(chrome.browser, 'en');
+    await signIn(page, {
+      login: 'Phone or account number',
+      password: 'Password',
+      send: 'Send code',
+      code: 'SMS code',
+      submit: 'Sign in',
+    });
+    await page.getByRole('navigation').getByRole('link', { name: 'Pay' }).click();
+    await page.getByRole('heading', { name: 'Pay online' }).waitFor();
+    const payments = Number((await db()('payments').count<{ n: string }[]>('* as n'))[0]!.n);
+
+    // when paying from the account holding 1.00
+    await page.getByLabel('Pay from bank account').selectOption(CHEN.poor);
+    await page.getByRole('button', { name: /^Pay / }).click();
+
+    // then the refusal is shown in English, and no payment was recorded
+    await page.getByRole('alert').filter({ hasText: 'balance is too low' }).waitFor();
+    await expectNoOverflow(page);
+    await screenshot(page, 'hall-pay-refused-en');
+    expect(Number((await db()('payments').count<{ n: string }[]>('* as n'))[0]!.n)).toBe(payments);
+    await page.context().close();
+  });
+
+  it('pays the unpaid bills oldest first and shows the receipt, in Chinese', async () => {
+    // given 陈刚 signed in, on the Pay page: every unpaid bill chosen
+    const page = await phonePage(chrome.browser, 'zh');
+    await signIn(page, {
+      login: '手机号或户号',
+      password: '密码',
+      send: '获取验证码',
+      code: '短信验证码',
+      submit: '登录',
+    });
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '缴费' }).click();
+    await page.getByRole('heading', { name: '在线缴费' }).waitFor();
+    const boxes = page.getByRole('checkbox');
+    await boxes.first().waitFor();
+    expect(await boxes.count()).toBeGreaterThanOrEqual(2);
+    // unticking the oldest bill unticks the newer ones (oldest first), ticking it back ticks only it
+    await boxes.first().uncheck();
+    expect(await boxes.nth(1).isChecked()).toBe(false);
+    await boxes.last().check();
+    expect(await boxes.first().isChecked()).toBe(true);
+    const total = (await page.getByTestId('pay-total').textContent())!;
+    const chosen = await boxes.count();
+    await expectNoOverflow(page);
+    await screenshot(page, 'hall-pay-zh');
+
+    // when paying from the account with enough
+    await page.getByLabel('付款银行账户').selectOption(CHEN.rich);
+    await page.getByRole('button', { name: /^确认支付/ }).click();
+
+    // then the receipt shows the amount, the bills settled and the reference
+    await page.getByRole('heading', { name: '缴费凭证' }).waitFor();
+    expect(await page.getByTestId('receipt-amount').textContent()).toBe(total);
+    expect(await page.locator('.hall-receipt-bills li').count()).toBe(chosen);
+    await expectNoOverflow(page);
+    await screenshot(page, 'hall-pay-receipt-zh');
+    await page.context().close();
+  });
+});
