@@ -285,7 +285,10 @@ export type InstanceDetail = z.infer<typeof instanceDetailSchema>;
 /** One entry of an instance's operation log: who did what to it or its tasks, when. */
 export const operationSchema = z.object({
   operation: z.string(),
+  /** The username of who did it (the record). */
   actor: z.string(),
+  /** Their display name (users.display_name); null for a system actor or an unknown user. */
+  actorName: z.string().nullable(),
   at: timestamp,
   taskId: z.guid().nullable(),
   /** What the operation recorded (its reason, the instances it touched, …). */
@@ -299,10 +302,18 @@ export interface OperationRow {
   at: Date | string;
   task_id: string | null;
   details: unknown;
+  actor_name?: string | null;
 }
 
 export function toOperation(row: OperationRow): Operation {
-  return { operation: row.operation, actor: row.actor, at: iso(row.at), taskId: row.task_id, details: row.details };
+  return {
+    operation: row.operation,
+    actor: row.actor,
+    actorName: row.actor_name ?? null,
+    at: iso(row.at),
+    taskId: row.task_id,
+    details: row.details,
+  };
 }
 
 /** The states an instance search filters by (`status`, several comma-separated). */

@@ -269,7 +269,11 @@ export class InstancesService {
       .where({ instance_id: id })
       .select<OperationRow[]>('operation', 'actor', 'at', 'task_id', 'details')
       .orderBy([{ column: 'at' }, { column: 'id' }]);
-    return rows.map(toOperation);
+    const names = await displayNames(
+      this.db,
+      rows.map((r) => r.actor),
+    );
+    return rows.map((r) => toOperation({ ...r, actor_name: names.get(r.actor) ?? null }));
   }
 
   /** Cancels an instance and the processes it called; open tasks are cancelled, jobs and subscriptions removed. */

@@ -273,7 +273,11 @@ export function InstanceDetailPage({ params }: { params: Record<string, string> 
               <ul class="ops-log">
                 {operations.map((o, i) => (
                   <li key={i}>
-                    {formatDateTime(o.at)} · <strong>{o.actor}</strong> · {opLabel(o.operation)}
+                    {formatDateTime(o.at)} ·{' '}
+                    <strong title={o.actor} data-testid="ops-log-actor">
+                      {o.actorName ?? o.actor}
+                    </strong>{' '}
+                    · {opLabel(o.operation)}
                     {reasonOf(o.details) && <> · {reasonOf(o.details)}</>}
                   </li>
                 ))}

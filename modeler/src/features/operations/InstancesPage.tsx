@@ -387,6 +387,7 @@ export function InstancesPage() {
             onClick={() => {
               setDraft(EMPTY);
               setFilters(EMPTY);
+              setPage({ ...page, offset: 0 });
             }}
           >
             {t('ops.reset')}
