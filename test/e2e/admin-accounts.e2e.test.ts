@@ -134,7 +134,8 @@ describe.each(['zh', 'en'] as Locale[])('user accounts in the administration (%s
   });
 
   it('shows a user’s API token, which authenticates with Authorization: Bearer until it is revoked there', async () => {
-    // The app has no page where a user creates a token: it is made through POST /auth/tokens, shown once.
+    // Made through POST /auth/tokens as the owner (their own menu does the same, see api-tokens.e2e);
+    // what is tried here is the administrator's view of it and the revocation from there.
     const owner = await t.anonymous().login('xh.account');
     const created = await owner.post('/api/v1/auth/tokens', { name: `cli-${locale}` });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
