@@ -25,17 +25,28 @@ describe('the customer hall in Chromium', () => {
   const db = () => t.database.db;
 
   /** The newest code the development gateway "sent" to a phone: a row of the notifications outbox. */
-  async function codeSentTo(phone: string, after: Date): Promise<string> {
+  /** How many codes the development gateway has "sent" to a phone so far (rows of the notifications outbox). */
+  async function codesSentTo(phone: string): Promise<number> {
+    const rows = await db()('notifications')
+      .where({ recipient: phone, template: 'hall_sms_code' })
+      .count<{ n: string }[]>('* as n');
+    return Number(rows[0]?.n);
+  }
+
+  /**
+   * The code of the first notice to the phone beyond the `before` already sent. Counting, not a
+   * time: on a quiet machine the previous code can be written within any slack before the click.
+   */
+  async function codeSentTo(phone: string, before: number): Promise<string> {
     let code: string | undefined;
     await expect
       .poll(
         async () => {
-          const row = await db()('notifications')
+          const rows = await db()('notifications')
             .where({ recipient: phone, template: 'hall_sms_code' })
-            .where('created_at', '>=', after)
-            .orderBy('created_at', 'desc')
-            .first<{ body: string } | undefined>('body');
-          code = /(\d{6})/.exec(row?.body ?? '')?.[1];
+            .orderBy('created_at', 'asc')
+            .select<{ body: string }[]>('body');
+          code = rows.length > before ? /(\d{6})/.exec(rows[before]?.body ?? '')?.[1] : undefined;
           return code;
         },
         { timeout: STEP_TIMEOUT },
@@ -77,7 +88,7 @@ describe('the customer hall in Chromium', () => {
     await page.goto('/hall/');
     await page.getByLabel('手机号或户号').fill(loginName);
     await page.getByLabel('密码').fill(password);
-    const asked = new Date(Date.now() - 1000);
+    const asked = await codesSentTo(phone);
     await page.getByRole('button', { name: '获取验证码' }).click();
     await page.getByRole('button', { name: /秒后可重发/ }).waitFor();
     await page.getByLabel('短信验证码').fill(await codeSentTo(phone, asked));
@@ -127,7 +138,7 @@ describe('the customer hall in Chromium', () => {
     await page.getByLabel('户号').fill('T9900000077');
     await page.getByLabel('户名').fill('周晓燕');
     await page.getByLabel('预留手机号').fill('13800000077');
-    const asked = new Date(Date.now() - 1000);
+    const asked = await codesSentTo('13800000077');
     await page.getByRole('button', { name: '获取验证码' }).click();
     const code = await codeSentTo('13800000077', asked);
     await page.getByLabel('短信验证码').fill(code);
@@ -152,7 +163,7 @@ describe('the customer hall in Chromium', () => {
     await page.reload();
     await page.getByLabel('手机号或户号').fill('T9900000077');
     await page.getByLabel('密码').fill('hall2026pw');
-    const again = new Date(Date.now() - 1000);
+    const again = await codesSentTo('13800000077');
     await page.getByRole('button', { name: '获取验证码' }).click();
     await page.getByLabel('短信验证码').fill(await codeSentTo('13800000077', again));
     await page.getByRole('button', { name: '登录', exact: true }).click();
