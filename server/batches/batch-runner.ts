@@ -114,7 +114,10 @@ export class BatchRunner {
     const laned = this.lane ? await this.runLane(this.lane, go) : 0;
     const worker = async () => {
       let done = 0;
-      while (go() && (await this.runOne())) done++;
+      for (let outcome = go() ? await this.runOne() : 'none'; outcome !== 'none'; ) {
+        if (outcome === 'done') done++;
+        outcome = go() ? await this.runOne() : 'none';
+      }
       return done;
     };
     const counts = await Promise.all(Array.from({ length: this.workers }, worker));
@@ -158,7 +161,7 @@ export class BatchRunner {
       // A deadlock or the like undid the statement: the locked path decides.
       this.logger.warn({ err, batchId: item.batch_id, seq: item.seq }, 'guarded batch item fell back');
     }
-    if (!ran) return this.runOne(item);
+    if (!ran) return (await this.runOne(item)) === 'done';
     await this.progressed(item);
     return true;
   }
@@ -183,8 +186,13 @@ export class BatchRunner {
     this.timer.unref();
   }
 
-  /** Runs one pending item of the oldest running batch (or that item); false when there is none. */
-  async runOne(only?: { batch_id: string; seq: number }): Promise<boolean> {
+  /**
+   * Runs one pending item of the oldest running batch (or that item): `done` when this call wrote
+   * its outcome, `none` when there was none to take, `lost` when its operation failed and another
+   * worker took the item again (pending once the failed transaction rolled back) and writes the
+   * outcome — counting it here too would count the item twice.
+   */
+  async runOne(only?: { batch_id: string; seq: number }): Promise<'done' | 'none' | 'lost'> {
     let failure: (ItemFailure & { item: PendingItem }) | null = null;
     let taken: PendingItem | undefined;
     await this.transactions
@@ -218,9 +226,10 @@ export class BatchRunner {
         if (!(err instanceof ItemFailed)) throw err;
       });
     const failed = failure as (ItemFailure & { item: PendingItem }) | null;
+    let recorded = true;
     if (failed) {
       if (failed.code === 'INTERNAL') this.logger.error({ err: failed.message, ...failed.item }, 'batch item failed');
-      await this.transactions.run(async (scope) => {
+      recorded = await this.transactions.run(async (scope) => {
         const still = await scope
           .trx('batch_items')
           .where({ batch_id: failed.item.batch_id, seq: failed.item.seq, status: 'pending' })
@@ -228,11 +237,13 @@ export class BatchRunner {
           .skipLocked()
           .first<{ seq: number } | undefined>('seq');
         if (still) await this.finishItem(scope.trx, failed.item, 'failed', failed);
+        return Boolean(still);
       });
     }
-    if (!taken) return false;
+    if (!taken) return 'none';
+    if (!recorded) return 'lost';
     await this.progressed(taken);
-    return true;
+    return 'done';
   }
 
   private async takeItem(trx: Db, only?: { batch_id: string; seq: number }): Promise<PendingItem | undefined> {

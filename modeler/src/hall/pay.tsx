@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { useLocale } from '../lib/i18n';
 import { hallApi } from './api';
 import { date, money, period } from './format';
@@ -26,14 +26,12 @@ export function PayPage({ account, onPaid }: { account: HallAccount; onPaid: (pa
       .sort((a, b) => a.period.localeCompare(b.period));
     return { unpaid, banks: banks.items };
   }, [account.id]);
-  const [count, setCount] = useState(0);
-  const [bank, setBank] = useState('');
+  // null = the default (every bill, the first account), derived while rendering: an effect that
+  // set the defaults after the first paint could overwrite a choice made in between.
+  const [chosenCount, setCount] = useState<number | null>(null);
+  const [chosenBank, setBank] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    setCount(state.data?.unpaid.length ?? 0);
-    setBank(state.data?.banks[0]?.id ?? '');
-  }, [state.data]);
 
   return (
     <>
@@ -41,6 +39,8 @@ export function PayPage({ account, onPaid }: { account: HallAccount; onPaid: (pa
       <Loaded state={state}>
         {({ unpaid, banks }) => {
           if (unpaid.length === 0) return <p class="hall-card hall-muted">{t('hall.pay.nothing')}</p>;
+          const count = chosenCount ?? unpaid.length;
+          const bank = chosenBank ?? banks[0]?.id ?? '';
           const chosen = unpaid.slice(0, count);
           const total = yuan(chosen.reduce((s, b) => s + cents(b.outstanding), 0));
           async function pay() {

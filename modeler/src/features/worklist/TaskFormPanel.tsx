@@ -12,6 +12,10 @@ export interface FormHandle {
   /** `details`: the server's 400 details as they came, for a form that maps them itself. */
   showServerErrors(fieldErrors: FieldErrors, summary: string[], details?: ProblemDetail[]): void;
   saveDraft(): Promise<void>;
+  /** The completion was not sent after all (the confirmation was cancelled): drafts resume. */
+  resume?(): void;
+  /** Resolves once no draft save is in flight, so none can reach the server after the completion. */
+  settled?(): Promise<void>;
   schema(): Record<string, unknown> | null;
   /** What the form holds now, valid or not (a delegate hands back what they have). */
   values(): Promise<Record<string, unknown>>;
@@ -43,6 +47,13 @@ export function TaskFormPanel({
   const latest = useRef<Record<string, unknown> | null>(null);
   const dirty = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /**
+   * Set once the data was collected for the completion: form-js reports typing after a debounce,
+   * so a change can still arrive after it, and a draft saved from it would reach a completed task
+   * (refused). Until the completion is refused or called off, changes save no draft.
+   */
+  const sealed = useRef(false);
+  const inflight = useRef<Promise<unknown> | null>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'none' | 'error'>('loading');
   const [error, setError] = useState<string | null>(null);
   const [summary, setSummary] = useState<string[]>([]);
@@ -54,12 +65,20 @@ export function TaskFormPanel({
   tRef.current = t;
   const localizer = useRef<ReturnType<typeof localizeFormErrors> | null>(null);
 
+  /** Saves a draft after a short pause in the typing. */
+  function later() {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => void saveDraft().catch(() => {}), 800);
+  }
+
   async function saveDraft() {
     if (timer.current) clearTimeout(timer.current);
-    if (!latest.current || !editableRef.current) return;
+    if (!latest.current || !editableRef.current || sealed.current) return;
     setDraft({ kind: 'saving' });
     try {
-      await worklistApi.saveDraft(taskId, latest.current);
+      const request = worklistApi.saveDraft(taskId, latest.current);
+      inflight.current = request.catch(() => {});
+      await request;
       dirty.current = false;
       setDraft({ kind: 'saved', at: new Date().toISOString() });
     } catch (err) {
@@ -87,9 +106,18 @@ export function TaskFormPanel({
       // is no longer open), so no pending or leaving save may follow.
       if (timer.current) clearTimeout(timer.current);
       dirty.current = false;
+      sealed.current = true;
       return { variables: data };
     },
+    resume() {
+      sealed.current = false;
+      if (dirty.current) later();
+    },
+    async settled() {
+      await inflight.current;
+    },
     showServerErrors(fieldErrors, lines, details) {
+      sealed.current = false;
       if (generic.current) return generic.current.showServerErrors(fieldErrors, lines, details);
       const form = viewer.current;
       if (form && Object.keys(fieldErrors).length) form._setState({ errors: fieldErrors });
@@ -147,8 +175,7 @@ export function TaskFormPanel({
         latest.current = event.data;
         if (!editableRef.current) return;
         dirty.current = true;
-        if (timer.current) clearTimeout(timer.current);
-        timer.current = setTimeout(() => void saveDraft().catch(() => {}), 800);
+        if (!sealed.current) later();
       });
       setState('ready');
       onReady?.(true);
@@ -161,7 +188,7 @@ export function TaskFormPanel({
       disposed = true;
       // Leaving the page with unsaved typing: save it now (best effort, keepalive-free PUT).
       if (timer.current) clearTimeout(timer.current);
-      if (dirty.current && latest.current && editableRef.current)
+      if (dirty.current && latest.current && editableRef.current && !sealed.current)
         void worklistApi.saveDraft(taskId, latest.current).catch(() => {});
       localizer.current?.disconnect();
       form?.destroy();
@@ -174,7 +201,7 @@ export function TaskFormPanel({
     const flush = () => {
       // form-js applies typing after a short debounce and flushes it on blur: blur first.
       if (container.current?.contains(document.activeElement)) (document.activeElement as HTMLElement).blur();
-      if (!dirty.current || !latest.current || !editableRef.current) return;
+      if (!dirty.current || !latest.current || !editableRef.current || sealed.current) return;
       dirty.current = false;
       void worklistApi.saveDraft(taskId, latest.current, true).catch(() => {});
     };

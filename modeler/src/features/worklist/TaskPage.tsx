@@ -117,6 +117,8 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
     }
     setBusy(true);
     try {
+      // A draft save already sent must land before the completion, or the server refuses it.
+      await form.current?.settled?.();
       await worklistApi.complete(id, data ?? {});
       setPending(null);
       showToast('success', t('task.completed', { task: label }));
@@ -134,6 +136,7 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
           err.details,
         );
       } else {
+        form.current?.resume?.();
         showToast('error', describeFailure(t, err));
         load();
       }
@@ -348,7 +351,10 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
           confirmLabel={t('task.confirm')}
           cancelLabel={t('task.cancel')}
           busy={busy}
-          onCancel={() => setPending(null)}
+          onCancel={() => {
+            form.current?.resume?.();
+            setPending(null);
+          }}
           onConfirm={() => void complete()}
         />
       )}
