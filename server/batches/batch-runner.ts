@@ -114,7 +114,7 @@ export class BatchRunner {
     const laned = this.lane ? await this.runLane(this.lane, go) : 0;
     const worker = async () => {
       let done = 0;
-      for (let outcome = go() ? await this.runOne() : 'none'; outcome !== 'none'; ) {
+      for (let outcome = go() ? await this.runOne() : 'none'; outcome !== 'none';) {
         if (outcome === 'done') done++;
         outcome = go() ? await this.runOne() : 'none';
       }

@@ -51,7 +51,9 @@ function join(room: string, sub: Subscription, since?: number) {
     if (!ack.ok) reportError(room, ack.error.message);
     else {
       if (typeof ack.latest === 'number') lastSeen = Math.max(lastSeen, ack.latest);
-      if (ack.resync) for (const resync of sub.resyncs) resync();
+      // Without `since` nothing is replayed: an event between the view's HTTP load and this join
+      // would be lost for good (a batch shown running after it completed), so the view reloads.
+      if (ack.resync || !from) for (const resync of sub.resyncs) resync();
     }
   });
 }
