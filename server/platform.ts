@@ -76,7 +76,9 @@ import {
   createHallApi,
   CustomerAuthService,
   HallAccountsService,
+  HallMessagesService,
   HallPaymentsService,
+  HallProfileService,
   SmsCodes,
 } from './hall/index.js';
 import { BankSimulator } from './payments/bank-simulator.js';
@@ -320,11 +322,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     { databaseUrl: config.databaseUrl, trustProxy: config.trustProxy, ...options.realtime },
   );
   const hallAuthOptions = { ...DEFAULT_AUTH_OPTIONS, ...config.loginThrottle, ...options.auth };
+  const smsCodes = new SmsCodes(db, notifications, clock);
   const hall = createHallApi(
     {
-      auth: new CustomerAuthService(db, audit, new SmsCodes(db, notifications, clock), hallAuthOptions, clock),
+      auth: new CustomerAuthService(db, audit, smsCodes, hallAuthOptions, clock),
       accounts: new HallAccountsService(db, arrears, clock),
       payments: new HallPaymentsService(db, new BankSimulator(db, clock), payments),
+      profile: new HallProfileService(db, audit, smsCodes, clock),
+      messages: new HallMessagesService(db, clock),
     },
     { secureCookies: config.cookieSecure, validateResponses: config.validateResponses },
   );

@@ -6,6 +6,17 @@ import { cookieOptions } from '../http/authenticate.js';
 import type { CustomerAuthService, HallSession } from './customer-auth.service.js';
 import type { HallAccountsService } from './accounts.service.js';
 import type { HallPaymentsService } from './payments.service.js';
+import type { HallProfileService } from './profile.service.js';
+import type { HallMessagesService } from './messages.service.js';
+import {
+  hallMessageListSchema,
+  hallMessageSchema,
+  hallProfileSchema,
+  hallProfileUpdateSchema,
+  phoneChangeSchema,
+  phoneCodeRequestSchema,
+  unreadCountSchema,
+} from './profile.contract.js';
 import {
   hallPaymentCreateSchema,
   hallReceiptSchema,
@@ -40,6 +51,8 @@ export interface HallServices {
   auth: CustomerAuthService;
   accounts: HallAccountsService;
   payments: HallPaymentsService;
+  profile: HallProfileService;
+  messages: HallMessagesService;
 }
 
 /** The signed-in customer of a hall route (set by the hall's authenticator before the handler runs). */
@@ -229,6 +242,75 @@ export function hallRoutes(s: HallServices, secureCookies: boolean): Route[] {
       handle: ({ params, query, ctx }) => s.accounts.usage(customerOf(ctx), params.accountId, Number(query.months)),
     }),
     ...paymentRoutes(s),
+    ...profileRoutes(s),
+  ];
+}
+
+/** The profile (contact details, subscriptions, e-bill) and the message centre. */
+function profileRoutes(s: HallServices): Route[] {
+  return [
+    route({
+      method: 'get',
+      path: '/profile',
+      tag: TAG,
+      summary: 'The contact details (masked), notice subscriptions and e-bill of the signed-in login',
+      response: hallProfileSchema,
+      handle: ({ ctx }) => s.profile.get(customerOf(ctx)),
+    }),
+    route({
+      method: 'put',
+      path: '/profile',
+      tag: TAG,
+      summary: 'Change e-mail, mailing address, subscriptions or e-bill (only the fields sent); audited',
+      body: hallProfileUpdateSchema,
+      response: hallProfileSchema,
+      handle: ({ body, ctx }) => s.profile.update(customerOf(ctx), body, clientOf(ctx)),
+    }),
+    route({
+      method: 'post',
+      path: '/profile/phone-codes',
+      tag: TAG,
+      summary: 'Send a change-phone code to the new phone; one a minute and 10 a day per phone',
+      body: phoneCodeRequestSchema,
+      status: 202,
+      response: smsCodeSentSchema,
+      handle: ({ body, ctx }) => s.profile.requestPhoneCode(customerOf(ctx), body.phone),
+    }),
+    route({
+      method: 'put',
+      path: '/profile/phone',
+      tag: TAG,
+      summary: "Make the new phone the login's phone (and login name) with the code sent to it; audited",
+      body: phoneChangeSchema,
+      response: hallProfileSchema,
+      handle: ({ body, ctx }) => s.profile.changePhone(customerOf(ctx), body, clientOf(ctx)),
+    }),
+    route({
+      method: 'get',
+      path: '/messages',
+      tag: TAG,
+      summary: "Message centre: the notices sent about the login's accounts, newest first, with read state",
+      query: paging,
+      response: hallMessageListSchema,
+      handle: ({ query, ctx }) => s.messages.list(customerOf(ctx), query.offset, query.limit),
+    }),
+    route({
+      method: 'get',
+      path: '/messages/unread-count',
+      tag: TAG,
+      summary: 'How many notices of the message centre are unread',
+      response: unreadCountSchema,
+      handle: async ({ ctx }) => ({ unread: await s.messages.unread(customerOf(ctx)) }),
+    }),
+    route({
+      method: 'get',
+      path: '/messages/:messageId',
+      tag: TAG,
+      summary: "One notice, marked read; another login's notice is 404",
+      params: z.object({ messageId: z.guid() }),
+      response: hallMessageSchema,
+      handle: ({ params, ctx }) => s.messages.open(customerOf(ctx), params.messageId),
+    }),
   ];
 }
 

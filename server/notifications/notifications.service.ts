@@ -75,6 +75,14 @@ export const NOTIFICATION_COLUMNS = [
   'sent_at',
 ];
 
+/**
+ * Notices a customer may turn off in the hall's profile, and the profile's column. The arrears
+ * reminder is not among them: a disconnection needs a reminder first (DOMAIN.md §6), so it is sent
+ * whatever the subscription says; due-soon and outage notices have no template yet.
+ */
+const SUBSCRIPTION_COLUMN: Partial<Record<string, string>> = { bill_issued: 'notify_bill_issued' };
+const UNSUBSCRIBED = 'not sent: the customer turned this notice off in the online hall';
+
 /** The columns of a customer a notice is addressed with. */
 interface CustomerContact {
   id: string;
@@ -139,6 +147,8 @@ export class NotificationsService {
     }
     const row = (await this.byKey(origin.idempotencyKey)) as NotificationRow;
     if (row.status === 'sent') return toNotification(row);
+    if (who.customerId && (await this.optedOut([who.customerId], input.template)).size)
+      return this.finish(row, { status: 'failed', error: UNSUBSCRIBED });
     if (!to)
       return this.finish(row, {
         status: 'failed',
@@ -176,20 +186,24 @@ export class NotificationsService {
             .select<CustomerContact[]>('id', 'account_no', 'department_id', 'name', 'phone')
         ).map((c) => [c.id, c]),
       );
+      const optedOut = new Map<string, Set<string>>();
+      for (const template of new Set(chunk.map((c) => c.input.template)))
+        optedOut.set(template, await this.optedOut(ids, template));
       const now = new Date(this.clock.now());
       const rows = chunk.flatMap(({ input, origin }) => {
         const c = input.customerId ? customers.get(input.customerId) : undefined;
         if (!c || !isTemplateCode(input.template)) return [];
         const params = { ...input.params, name: input.params?.name ?? c.name, accountNo: c.account_no };
         const text = renderTemplate(input.template, params, input.locale ?? 'zh');
-        const to = c.phone;
+        const unsubscribed = optedOut.get(input.template)?.has(c.id) ?? false;
+        const to = unsubscribed ? null : c.phone;
         const who = { customerId: c.id, accountNo: c.account_no, departmentId: c.department_id };
         const channel = NOTIFICATION_TEMPLATES[input.template].channel;
         return [
           {
             ...this.record(randomUUID(), input, origin, who, channel, to, text, params, now),
             status: to ? 'sent' : 'failed',
-            error: to ? null : 'no phone number to send to',
+            error: to ? null : unsubscribed ? UNSUBSCRIBED : 'no phone number to send to',
             attempts: 1,
             sent_at: to ? now : null,
           },
@@ -262,6 +276,18 @@ export class NotificationsService {
       .first<NotificationRow | undefined>(NOTIFICATION_COLUMNS);
     if (!row) throw new NotFound('notification', id);
     return toNotification(row);
+  }
+
+  /** The customers whose hall login turned this notice off (none for a notice that cannot be). */
+  private async optedOut(customerIds: string[], template: string): Promise<Set<string>> {
+    const column = SUBSCRIPTION_COLUMN[template];
+    if (!column || !customerIds.length) return new Set();
+    const ids = (await this.db('customer_login_accounts as a')
+      .join('customer_profiles as p', 'p.login_id', 'a.login_id')
+      .whereIn('a.customer_id', customerIds)
+      .where(`p.${column}`, false)
+      .pluck('a.customer_id')) as string[];
+    return new Set(ids);
   }
 
   private byKey(key: string) {
