@@ -34,6 +34,8 @@ export const PERMISSIONS = {
   /** Camunda external tasks: `work` fetches, locks and completes them; `retry` sets their retries. */
   'external-task': ['read', 'work', 'retry'],
   dashboard: ['read'],
+  /** The report centre's reports (server/reports), over the departments where it is granted. */
+  report: ['read'],
   customer: ['read', 'write'],
   metering: ['read', 'write'],
   billing: ['read', 'write', 'run'],

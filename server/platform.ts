@@ -57,6 +57,7 @@ import { InstanceOperationsService } from './workflow/instance-operations.servic
 import { InstanceSuspensionService } from './workflow/instance-suspension.service.js';
 import { InstanceCommentsService } from './workflow/instance-comments.service.js';
 import { BatchesService } from './batches/batches.service.js';
+import { ReportsService } from './reports/reports.service.js';
 import { BatchRunner } from './batches/batch-runner.js';
 import { BatchTypeRegistry } from './batches/batch-types.js';
 import { cancelBatchType, retryBatchType, setVariablesBatchType } from './batches/core-batch-types.js';
@@ -286,6 +287,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     lateFeeReliefs: new LateFeeReliefsService(db, customers, arrears, instances, audit, clock),
     tariffs: new TariffsService(db, audit),
     billingRuns,
+    reports: new ReportsService(db, authorization, clock),
     monitoring: new Monitoring(
       db,
       transactions,

@@ -28,6 +28,7 @@ import { notificationRoutes } from './routes/notifications.js';
 import { riskRoutes } from './routes/risk.js';
 import { monitoringRoutes } from './routes/monitoring.js';
 import { batchRoutes } from '../batches/routes.js';
+import { reportRoutes } from '../reports/routes.js';
 import { createEngineRest, withEngineRest } from '../engine-rest/index.js';
 import { withHall, type HallApi } from '../hall/index.js';
 
@@ -80,6 +81,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ...notificationRoutes(services),
     ...riskRoutes(services),
     ...monitoringRoutes(services),
+    ...reportRoutes(services),
     ...(options.extraRoutes ?? []),
   ];
 

@@ -22,6 +22,8 @@ function successResponses(route: Route): Record<string, unknown> {
   const content = isZodSchema(route.response)
     ? { 'application/json': { schema: schemaOf(route.response, 'output') } }
     : { [(route.response as RawResponse).contentType]: { schema: { type: 'string', format: 'binary' } } };
+  for (const type of route.downloads ?? [])
+    Object.assign(content, { [type]: { schema: { type: 'string', format: 'binary' } } });
   const statuses = [route.status ?? 200, ...(route.otherStatuses ?? [])];
   return Object.fromEntries(statuses.map((status) => [String(status), { description, content }]));
 }

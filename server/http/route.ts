@@ -39,6 +39,25 @@ export function rawResponse(contentType: string): RawResponse {
 
 export type ResponseSpec = ZodType | NoContent | RawResponse;
 
+/**
+ * A file answered instead of the declared JSON (a report as .xlsx or .csv): bytes or a stream,
+ * sent as an attachment named `filename`. Its content type must be one the route lists in
+ * `downloads`, so the OpenAPI document declares it; the JSON schema does not apply to it.
+ */
+export class Download {
+  constructor(
+    readonly contentType: string,
+    readonly filename: string,
+    readonly body: string | Buffer | NodeJS.ReadableStream,
+  ) {}
+}
+
+/** `attachment; filename=…` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987). */
+export function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
 /** What a handler returns for a response spec: the schema's output, raw bytes, or nothing. */
 export type ResponseBody<S extends ResponseSpec> = S extends ZodType
   ? z.output<S>
@@ -78,7 +97,9 @@ export interface RouteSpec<P, Q, B, S extends ResponseSpec> {
   /** Other success statuses an `Answer` may carry (documented with the same body). */
   otherStatuses?: number[];
   responseDescription?: string;
-  handle(input: RouteInput<P, Q, B>): Promise<ResponseBody<S> | Answer<ResponseBody<S>>>;
+  /** Content types of files the route may answer instead (`Download`), e.g. a report as .xlsx. */
+  downloads?: string[];
+  handle(input: RouteInput<P, Q, B>): Promise<ResponseBody<S> | Answer<ResponseBody<S>> | Download>;
 }
 
 declare const routeBrand: unique symbol;
@@ -103,6 +124,7 @@ export interface Route {
   readonly status?: number;
   readonly otherStatuses?: number[];
   readonly responseDescription?: string;
+  readonly downloads?: string[];
   handle(input: RouteInput<unknown, unknown, unknown>): Promise<unknown>;
 }
 
@@ -244,6 +266,16 @@ export function mount(router: Router, spec: Route, hooks: RouteHooks, options: M
     const raw = spec.body || spec.bodyKind ? await readBody(ctx, spec.bodyKind ?? 'json') : undefined;
     const body = parse(spec.body, raw, 'body');
     const result = await spec.handle({ params, query, body, actor: actor as Actor, ctx });
+    if (result instanceof Download) {
+      if (!spec.downloads?.includes(result.contentType)) {
+        throw new Error(`${spec.method.toUpperCase()} ${spec.path} answered an undeclared ${result.contentType}`);
+      }
+      ctx.status = 200;
+      ctx.type = result.contentType;
+      ctx.set('Content-Disposition', contentDisposition(result.filename));
+      ctx.body = result.body;
+      return;
+    }
     const answer = result instanceof Answer ? (result as Answer<unknown>) : null;
     const payload = answer ? answer.body : result;
     if (options.validateResponses) checkResponse(spec, payload);

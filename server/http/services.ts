@@ -34,6 +34,7 @@ import type { ReadingsService } from '../marketing/readings.service.js';
 import type { MarketingProcesses } from '../processes/marketing-processes.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { Monitoring } from '../monitoring/index.js';
+import type { ReportsService } from '../reports/reports.service.js';
 
 /** Everything the HTTP layer may call: services only, never the engine or SQL directly. */
 import type { TariffsService } from '../marketing/tariffs.service.js';
@@ -77,5 +78,6 @@ export interface Services {
   notifications: NotificationsService;
   processes: MarketingProcesses;
   monitoring: Monitoring;
+  reports: ReportsService;
   worklist: Worklist;
 }

@@ -138,17 +138,25 @@ export class ArrearsService {
     return { customerId, accountNo: customer.account_no, ...report };
   }
 
-  /** Allocations of payments still standing: a reversed payment and its reversal cancel out. */
-  private async livePayments(billIds: string[]) {
-    if (!billIds.length) return [];
-    const rows = await this.db('payment_allocations as a')
-      .join('payments as p', 'p.id', 'a.payment_id')
-      .whereIn('a.bill_id', billIds)
-      .whereIn('p.kind', MONEY_IN)
-      .whereNotExists((q) => {
-        q.select(this.db.raw('1')).from('payments as r').whereRaw('r.reverses_payment_id = p.id');
-      })
-      .select<{ bill_id: string; amount: string; paid_at: Date }[]>('a.bill_id', 'a.amount', 'p.paid_at');
-    return rows.map((r) => ({ bill_id: r.bill_id, amount: r.amount, date: shanghaiDateOf(new Date(r.paid_at)) }));
+  private livePayments(billIds: string[]) {
+    return livePayments(this.db, billIds);
   }
+}
+
+/**
+ * Allocations of payments still standing to these bills, by the (Asia/Shanghai) day paid: a
+ * reversed payment and its reversal cancel out. The customer's arrears and the collection report
+ * both read payments through it.
+ */
+export async function livePayments(db: Db, billIds: string[]) {
+  if (!billIds.length) return [];
+  const rows = await db('payment_allocations as a')
+    .join('payments as p', 'p.id', 'a.payment_id')
+    .whereIn('a.bill_id', billIds)
+    .whereIn('p.kind', MONEY_IN)
+    .whereNotExists((q) => {
+      q.select(db.raw('1')).from('payments as r').whereRaw('r.reverses_payment_id = p.id');
+    })
+    .select<{ bill_id: string; amount: string; paid_at: Date }[]>('a.bill_id', 'a.amount', 'p.paid_at');
+  return rows.map((r) => ({ bill_id: r.bill_id, amount: r.amount, date: shanghaiDateOf(new Date(r.paid_at)) }));
 }

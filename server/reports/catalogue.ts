@@ -1,0 +1,58 @@
+import { billingHoldsReport, billingReport } from './billing.report.js';
+import { collectionReport } from './collection.report.js';
+import { newConnectionsReport } from './new-connections.report.js';
+import type { ReportDefinition } from './report.js';
+import type { ReportSummary } from './report.contract.js';
+import { workloadReport } from './workload.report.js';
+
+/** Every report of the centre, in catalogue order. */
+export const REPORTS: readonly ReportDefinition[] = [
+  newConnectionsReport,
+  billingReport,
+  billingHoldsReport,
+  collectionReport,
+  workloadReport,
+];
+
+const PERIOD_PARAMETERS: ReportSummary['parameters'] = [
+  {
+    id: 'from',
+    type: 'date',
+    required: false,
+    label: { zh: '起始日期', en: 'From' },
+    description: {
+      zh: '期间第一天（含），YYYY-MM-DD；缺省为截止日期所在月的第一天',
+      en: 'First day of the period (included), YYYY-MM-DD; by default the first day of the month of `to`',
+    },
+  },
+  {
+    id: 'to',
+    type: 'date',
+    required: false,
+    label: { zh: '截止日期', en: 'To' },
+    description: {
+      zh: '期间最后一天（含），YYYY-MM-DD；缺省为今天',
+      en: 'Last day of the period (included), YYYY-MM-DD; by default today',
+    },
+  },
+];
+
+const DEPARTMENT_PARAMETER: ReportSummary['parameters'][number] = {
+  id: 'departmentId',
+  type: 'department',
+  required: false,
+  label: { zh: '单位', en: 'Department' },
+  description: {
+    zh: '只统计该单位及其下级；须在本人可查看的范围内，否则拒绝（403）',
+    en: 'Only this department and its subtree; it must lie in your scope, else 403',
+  },
+};
+
+/** The parameters a report takes besides `format` and `lang`. */
+export function parametersOf(report: ReportDefinition): ReportSummary['parameters'] {
+  return report.period ? [...PERIOD_PARAMETERS, DEPARTMENT_PARAMETER] : [DEPARTMENT_PARAMETER];
+}
+
+export function summaryOf(report: ReportDefinition): ReportSummary {
+  return { id: report.id, name: report.name, description: report.description, parameters: parametersOf(report) };
+}

@@ -1,0 +1,102 @@
+import { PassThrough, type Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { ColumnSpec, Lang } from './report.js';
+import type { ReportCell, ReportResult } from './report.contract.js';
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const CSV_TYPE = 'text/csv';
+
+/** Excel's number formats: money to the fen, ratios as percentages, calendar dates. */
+function numFmt(column: ColumnSpec): string | undefined {
+  switch (column.type) {
+    case 'money':
+      return '0.00';
+    case 'percent':
+      return '0.00%';
+    case 'date':
+      return 'yyyy-mm-dd';
+    case 'number':
+      return column.decimals ? `0.${'0'.repeat(column.decimals)}` : '0';
+    default:
+      return undefined;
+  }
+}
+
+/** A cell as Excel holds it: numbers as numbers (so sums and formats work), dates as dates. */
+function excelValue(column: ColumnSpec, value: ReportCell | undefined): string | number | Date | null {
+  if (value === null || value === undefined || value === '') return null;
+  switch (column.type) {
+    case 'money':
+    case 'percent':
+    case 'number':
+      return Number(value);
+    case 'date':
+      return new Date(`${String(value)}T00:00:00Z`);
+    default:
+      return String(value);
+  }
+}
+
+/** Excel refuses sheet names over 31 characters or with any of []:*?/\ . */
+function sheetName(name: string): string {
+  return name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31);
+}
+
+function totalsLabel(lang: Lang): string {
+  return lang === 'en' ? 'Total' : '合计';
+}
+
+/**
+ * The report as an .xlsx file, written by exceljs's streaming writer row by row into the returned
+ * stream (each row committed as it is added, so the workbook is never held whole in memory): the
+ * header row frozen, the sheet named after the report in the asked language, typed cells with
+ * number formats, and the totals row last.
+ */
+export function xlsxStream(result: ReportResult, columns: ColumnSpec[], name: string, lang: Lang): Readable {
+  const stream = new PassThrough();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  const sheet = workbook.addWorksheet(sheetName(name), { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
+  sheet.columns = columns.map((c) => ({
+    header: c.label[lang],
+    key: c.id,
+    width: Math.max(10, c.label[lang].length * (lang === 'zh' ? 2 : 1) + 2),
+    style: numFmt(c) ? { numFmt: numFmt(c) } : {},
+  }));
+  const write = async () => {
+    sheet.getRow(1).font = { bold: true };
+    sheet.getRow(1).commit();
+    for (const row of result.rows) {
+      sheet.addRow(columns.map((c) => excelValue(c, row[c.id]))).commit();
+    }
+    const totals = columns.map((c, i) => (i === 0 ? totalsLabel(lang) : excelValue(c, result.totals[c.id])));
+    const last = sheet.addRow(totals);
+    last.font = { bold: true };
+    last.commit();
+    sheet.commit();
+    await workbook.commit();
+  };
+  write().catch((err: unknown) => stream.destroy(err instanceof Error ? err : new Error(String(err))));
+  return stream;
+}
+
+/** A text cell that Excel would run as a formula (=, +, -, @ first) is quoted as text. */
+function csvText(column: ColumnSpec, value: ReportCell | undefined): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (column.type === 'text' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * The report as CSV: UTF-8 with a byte-order mark (Excel opens Chinese text as UTF-8 only with
+ * it), CRLF line ends, headers in the asked language, decimals as the API gives them (ratios as
+ * fractions), the totals row last.
+ */
+export function toCsv(result: ReportResult, columns: ColumnSpec[], lang: Lang): string {
+  const lines = [columns.map((c) => csvText({ ...c, type: 'text' }, c.label[lang])).join(',')];
+  for (const row of result.rows) lines.push(columns.map((c) => csvText(c, row[c.id])).join(','));
+  lines.push(
+    columns.map((c, i) => (i === 0 ? csvText(c, totalsLabel(lang)) : csvText(c, result.totals[c.id]))).join(','),
+  );
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
