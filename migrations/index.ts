@@ -32,8 +32,8 @@ import * as lateFeeReliefs from './20261207_5_late_fee_reliefs.js';
 import * as changePostings from './20261207_7_change_postings.js';
 import * as riskWarningProvinces from './20261207_8_risk_warning_provinces.js';
 import * as bankSimulator from './20261207_9_bank_simulator.js';
-import * as reportRead from './20261208_61_report_read.js';
 import * as hallProfile from './20261208_41_hall_profile.js';
+import * as reportRead from './20261208_61_report_read.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -73,8 +73,8 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261207_7_change_postings': changePostings,
   '20261207_8_risk_warning_provinces': riskWarningProvinces,
   '20261207_9_bank_simulator': bankSimulator,
-  '20261208_61_report_read': reportRead,
   '20261208_41_hall_profile': hallProfile,
+  '20261208_61_report_read': reportRead,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
