@@ -26,6 +26,8 @@ export interface NotifyInput {
   template: string;
   customerId?: string | undefined;
   accountNo?: string | undefined;
+  /** A member of staff (users.id) instead of a customer: their phone; a failed row when they have none. */
+  userId?: string | undefined;
   phone?: string | undefined;
   email?: string | undefined;
   channel?: NotificationChannel | undefined;
@@ -297,6 +299,18 @@ export class NotificationsService {
   }
 
   private async recipient(input: NotifyInput, origin: NotifyOrigin): Promise<Recipient> {
+    if (input.userId) {
+      const user = await this.db('users')
+        .where({ id: input.userId })
+        .first<{ display_name: string; phone: string | null; department_id: string } | undefined>(
+          'display_name',
+          'phone',
+          'department_id',
+        );
+      if (!user) throw new NotFound('user', input.userId);
+      const departmentId = origin.departmentId ?? user.department_id;
+      return { customerId: null, accountNo: null, departmentId, name: user.display_name, phone: user.phone };
+    }
     if (!input.customerId && !input.accountNo) {
       if (!input.phone && !input.email) {
         throw new Invalid('VALIDATION_FAILED', 'a notice needs a customer (customerId or accountNo) or an address', [

@@ -76,6 +76,16 @@ export const NOTIFICATION_TEMPLATES = {
       body: 'Customer {name} ({accountNo}) is a level {level} high-risk customer (rules {rules}, arrears {arrears} yuan). Take a measure and report by {deadline}.',
     },
   },
+  // To staff, not customers: HQ's supervisors and the province's managers (DOMAIN.md §7 督办).
+  risk_province_overdue: {
+    channel: 'sms',
+    zh: {
+      body: `${SIGNATURE}{name}：集团客户{customerName}（户号{accountNo}）{level}级高风险预警，{provinceName}未在{deadline}前反馈处置措施，已督办，请尽快处置并反馈。`,
+    },
+    en: {
+      body: '{name}: {provinceName} did not report a measure by {deadline} on the level {level} high-risk warning of the group customer {customerName} ({accountNo}); it is escalated (督办). Act and report at once.',
+    },
+  },
   connection_completed: {
     channel: 'sms',
     zh: {

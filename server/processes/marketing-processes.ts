@@ -11,6 +11,7 @@ import { runRiskScreening } from './risk/screening-job.js';
 import { riskProvinceServices } from './risk/province-services.js';
 import { riskServices } from './risk/services.js';
 import { RiskStatistics } from './risk/statistics.js';
+import { RiskWarningProvincesService } from './risk/warning-provinces.js';
 
 export interface MarketingProcessesOptions {
   ctx: ProcessContext;
@@ -31,6 +32,7 @@ export interface MarketingProcessesOptions {
 export class MarketingProcesses {
   readonly dailyJobs: DailyJobs;
   readonly riskStatistics: RiskStatistics;
+  readonly riskWarningProvinces: RiskWarningProvincesService;
   private readonly ctx: ProcessContext;
   private readonly collection: CollectionStarter;
 
@@ -39,6 +41,7 @@ export class MarketingProcesses {
     this.ctx = ctx;
     this.dailyJobs = new DailyJobs(ctx.db, ctx.clock, ctx.logger, options.nodeId);
     this.riskStatistics = new RiskStatistics(ctx.db, options.authorization);
+    this.riskWarningProvinces = new RiskWarningProvincesService(ctx.db, options.authorization, ctx.clock);
     this.collection = new CollectionStarter(ctx, ctx.logger);
     for (const s of [
       ...billingServices(ctx),

@@ -19,7 +19,7 @@ export interface ProcessPorts {
   messages: Pick<MessagesService, 'correlate'>;
   arrears: Pick<ArrearsService, 'report'>;
   billingRuns: Pick<BillingRunService, 'start' | 'wait'>;
-  notifications: Pick<NotificationsService, 'sendMany'>;
+  notifications: Pick<NotificationsService, 'send' | 'sendMany'>;
   customers: Pick<CustomersService, 'create'>;
   meters: Pick<MetersService, 'install'>;
   audit: Pick<AuditService, 'record'>;

@@ -6,8 +6,13 @@ import {
   riskScreeningResultSchema,
   riskStatisticsSchema,
 } from '../../processes/risk/statistics.contract.js';
+import {
+  riskWarningProvinceSchema,
+  riskWarningProvincesSchema,
+} from '../../processes/risk/warning-provinces.contract.js';
 import { route, type Route } from '../route.js';
 import type { Services } from '../services.js';
+import { uuidParam } from './schemas.js';
 
 export const riskStatisticsQuery = z.strictObject({ date: isoDateString('date').optional() });
 export const riskRegisterQuery = z.strictObject({
@@ -15,6 +20,12 @@ export const riskRegisterQuery = z.strictObject({
   minArrears: decimalString('minArrears', 'non-negative').default('1000000'),
 });
 export const riskScreeningBody = z.strictObject({ date: isoDateString('date').optional() });
+export const riskWarningProvinceParams = uuidParam.extend({
+  provinceId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a department id: letters, digits, _ and -')
+    .describe("the province's department id, e.g. ZJ"),
+});
 
 /** The high-risk register (DOMAIN.md §7): daily statistics, and HQ's screening on demand. */
 export function riskRoutes(s: Services): Route[] {
@@ -54,6 +65,27 @@ export function riskRoutes(s: Services): Route[] {
         const date = body.date ?? utilityToday(s.processes.clock);
         return { date, ...(await s.processes.screenNow(date)) };
       },
+    }),
+    route({
+      method: 'get',
+      path: '/risk-warnings/:id/provinces',
+      tag: 'Risk',
+      summary:
+        "A group's warning order by province: each province's state (open, answered, overdue, escalated), its answer's measure and evidence, the answering department and the deadline; a province's staff see their own province only",
+      permission: { object: 'instance', action: 'read' },
+      params: uuidParam,
+      response: riskWarningProvincesSchema,
+      handle: async ({ params, actor }) => s.processes.riskWarningProvinces.list(params.id, actor),
+    }),
+    route({
+      method: 'get',
+      path: '/risk-warnings/:id/provinces/:provinceId',
+      tag: 'Risk',
+      summary: "One province's part of a group's warning order (404 for a province whose instance you may not read)",
+      permission: { object: 'instance', action: 'read' },
+      params: riskWarningProvinceParams,
+      response: riskWarningProvinceSchema,
+      handle: async ({ params, actor }) => s.processes.riskWarningProvinces.get(params.id, params.provinceId, actor),
     }),
   ];
 }

@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '../../services/registry.js';
 import { required, str, type ProcessContext } from '../context.js';
+import { riskProvinceOverdueEscalation } from './province-escalation.js';
 import { tacticOf, tacticsOf } from './tactics.js';
 
 /** The province's row of a group's warning (migrations/20261207_8_risk_warning_provinces.ts), created on first use. */
@@ -83,5 +84,6 @@ export function riskProvinceServices(ctx: ProcessContext): ServiceDefinition[] {
         return { overdue: true };
       },
     },
+    riskProvinceOverdueEscalation(ctx),
   ];
 }

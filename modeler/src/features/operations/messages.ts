@@ -233,6 +233,7 @@ const zh: Record<string, string> = {
   'ops.op.delegate': '委托',
   'ops.op.message': '消息',
   'ops.op.signal': '信号',
+  'ops.op.escalate': '督办',
 };
 
 const en: Record<string, string> = {
@@ -470,6 +471,7 @@ const en: Record<string, string> = {
   'ops.op.delegate': 'Delegated',
   'ops.op.message': 'Message',
   'ops.op.signal': 'Signal',
+  'ops.op.escalate': 'Escalated (督办)',
 };
 
 export default { zh, en };
