@@ -4,7 +4,9 @@ import { hallApi, onHallUnauthorized } from './api';
 import { RegisterPage, ResetPage, SignInPage } from './auth';
 import { BillDetailPage, BillsPage } from './bills';
 import { HomePage } from './home';
+import { MessagePage, MessagesPage } from './message-centre';
 import { PayPage, ReceiptPage } from './pay';
+import { ProfilePage } from './profile';
 import type { HallAccount, HallMe } from './types';
 import { useT } from './ui';
 import { UsagePage } from './usage';
@@ -57,6 +59,7 @@ export function HallApp() {
   const [me, setMe] = useState<HallMe | null | undefined>(undefined);
   const [notice, setNotice] = useState<string | null>(null);
   const [accountId, setAccountId] = useState<string | null>(storedAccount);
+  const [unread, setUnread] = useState<number | null>(null);
   // A 401 says "your session ended" only to someone who had one; a first visit just signs in.
   const hadSession = useRef(false);
   hadSession.current = me !== null && me !== undefined;
@@ -71,6 +74,14 @@ export function HallApp() {
   }, []);
 
   const signedIn = me !== null && me !== undefined;
+  const refreshUnread = () =>
+    void hallApi.get<{ unread: number }>('/messages/unread-count').then(
+      (r) => setUnread(r.unread),
+      () => setUnread(null),
+    );
+  useEffect(() => {
+    if (signedIn) refreshUnread();
+  }, [signedIn, path]);
   const publicRoute = path === '/sign-in' || path === '/register' || path === '/reset';
   useEffect(() => {
     if (me === null && !publicRoute) go('/sign-in');
@@ -118,9 +129,24 @@ export function HallApp() {
   };
   const billMatch = /^\/bills\/([0-9a-f-]{36})$/i.exec(path);
   const receiptMatch = /^\/receipts\/([0-9a-f-]{36})$/i.exec(path);
+  const messageMatch = /^\/messages\/([0-9a-f-]{36})$/i.exec(path);
+  // The profile and the messages belong to the login, not to one account: no account bar there.
+  const loginPage = path === '/profile' || path === '/messages' || !!messageMatch;
+  if (loginPage)
+    return (
+      <Frame signedIn onSignOut={() => void signOut()} path={path} unread={unread}>
+        {path === '/profile' ? (
+          <ProfilePage onPhoneChanged={() => void hallApi.get<HallMe>('/me').then(setMe, () => undefined)} />
+        ) : messageMatch?.[1] ? (
+          <MessagePage key={messageMatch[1]} id={messageMatch[1]} onOpened={refreshUnread} />
+        ) : (
+          <MessagesPage />
+        )}
+      </Frame>
+    );
 
   return (
-    <Frame signedIn onSignOut={() => void signOut()} path={path}>
+    <Frame signedIn onSignOut={() => void signOut()} path={path} unread={unread}>
       <AccountBar
         accounts={me.accounts}
         account={account}
@@ -152,6 +178,8 @@ function Frame(props: {
   signedIn: boolean;
   onSignOut?: () => void;
   path?: string;
+  /** Unread notices of the message centre (null while unknown). */
+  unread?: number | null;
   children: preact.ComponentChildren;
 }) {
   const t = useT();
@@ -161,8 +189,13 @@ function Frame(props: {
     { path: '/bills', key: 'hall.nav.bills' },
     { path: '/pay', key: 'hall.nav.pay' },
     { path: '/usage', key: 'hall.nav.usage' },
+    { path: '/messages', key: 'hall.nav.messages' },
   ];
-  const current = (tab: string) => props.path === tab || (tab === '/bills' && props.path?.startsWith('/bills/'));
+  const current = (tab: string) =>
+    props.path === tab ||
+    (tab === '/bills' && props.path?.startsWith('/bills/')) ||
+    (tab === '/messages' && props.path?.startsWith('/messages/'));
+  const unread = props.unread ?? 0;
   return (
     <div class={`hall-app${props.signedIn ? ' signed-in' : ''}`}>
       <a class="hall-skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
@@ -186,6 +219,11 @@ function Frame(props: {
             {t('hall.language.switch')}
           </button>
           {props.signedIn && (
+            <a class="hall-link-button" href="#/profile" aria-current={props.path === '/profile' ? 'page' : undefined}>
+              {t('hall.nav.profile')}
+            </a>
+          )}
+          {props.signedIn && (
             <button type="button" class="hall-link-button" onClick={props.onSignOut}>
               {t('hall.signOut')}
             </button>
@@ -198,8 +236,22 @@ function Frame(props: {
       {props.signedIn && (
         <nav class="hall-tabs" aria-label={t('hall.nav')}>
           {tabs.map((tab) => (
-            <a key={tab.path} href={`#${tab.path}`} aria-current={current(tab.path) ? 'page' : undefined}>
-              {t(tab.key)}
+            <a
+              key={tab.path}
+              href={`#${tab.path}`}
+              aria-current={current(tab.path) ? 'page' : undefined}
+              aria-label={
+                tab.path === '/messages' && unread > 0 ? t('hall.nav.messages.unread', { n: unread }) : undefined
+              }
+            >
+              <span class="hall-tab-label">
+                {t(tab.key)}
+                {tab.path === '/messages' && unread > 0 && (
+                  <span class="hall-badge" aria-hidden="true">
+                    {unread > 99 ? '99+' : unread}
+                  </span>
+                )}
+              </span>
             </a>
           ))}
         </nav>

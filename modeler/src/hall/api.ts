@@ -62,7 +62,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
         : Number.isFinite(header) && header > 0
           ? header
           : null;
-    const details = Array.isArray(problem.details) ? (problem.details as { field?: unknown }[]) : [];
+    // Field details arrive as `errors` (server/http/middleware/errors.ts).
+    const details = Array.isArray(problem.errors) ? (problem.errors as { field?: unknown }[]) : [];
     const error = new HallApiError(
       res.status,
       typeof problem.code === 'string' ? problem.code : `HTTP_${res.status}`,
@@ -79,5 +80,6 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 export const hallApi = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body: unknown) => request<T>('POST', path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   delete: <T>(path: string) => request<T>('DELETE', path),
 };

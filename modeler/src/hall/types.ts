@@ -22,3 +22,7 @@ export type HallReceipt = import('../../../server/hall/payment.contract').HallRe
 export type SimulatedBankAccount = z.infer<
   typeof import('../../../server/hall/payment.contract').simulatedBankAccountSchema
 >;
+export type HallProfile = import('../../../server/hall/profile.contract').HallProfile;
+export type HallProfileUpdate = import('../../../server/hall/profile.contract').HallProfileUpdate;
+export type HallMessage = import('../../../server/hall/profile.contract').HallMessage;
+export type HallMessageList = import('../../../server/hall/profile.contract').HallMessageList;

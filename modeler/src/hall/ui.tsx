@@ -3,8 +3,10 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { registerMessages, useT, type Translate } from '../lib/i18n';
 import { HallApiError } from './api';
 import { hallMessages } from './messages';
+import { hallProfileMessages } from './profile.messages';
 
 registerMessages(hallMessages);
+registerMessages(hallProfileMessages);
 
 export { useT };
 
@@ -43,13 +45,15 @@ interface FieldProps {
   label: string;
   value: string;
   onInput: (value: string) => void;
-  type?: 'text' | 'password' | 'tel';
+  type?: 'text' | 'password' | 'tel' | 'email';
   hint?: string;
   autoComplete?: string;
-  inputMode?: 'numeric' | 'tel' | 'text';
+  inputMode?: 'numeric' | 'tel' | 'text' | 'email';
   maxLength?: number;
   pattern?: string;
   invalid?: boolean;
+  /** Not required (screen readers are told a field is required unless it says so). */
+  optional?: boolean;
   children?: ComponentChildren;
 }
 
@@ -69,7 +73,7 @@ export function Field(p: FieldProps) {
           inputMode={p.inputMode}
           maxLength={p.maxLength}
           pattern={p.pattern}
-          required
+          required={!p.optional}
           aria-invalid={p.invalid ? 'true' : undefined}
           aria-describedby={p.hint ? `${p.id}-hint` : undefined}
         />
