@@ -215,6 +215,36 @@ describe.each(BACKENDS)('a group warning’s provinces: answers and the missed d
     expect(await notices(hq, 'template=risk_province_overdue')).toHaveLength(sent.length);
   });
 
+  it('escalates once when the escalation’s service call is delivered again (at-least-once)', async () => {
+    // given the call that escalated Jiangsu, with its key (the job's instance and execution)
+    const entry = await t.platform.db('operation_log').where({ operation: 'escalate' }).first('details');
+    const details = (typeof entry.details === 'string' ? JSON.parse(entry.details) : entry.details) as {
+      key: string;
+    };
+    const variables = (await t.platform.db('process_instances').where({ id: child.JS }).first('variables'))
+      .variables as Record<string, unknown>;
+    const before = await overdueNotices();
+    // when it is delivered a second time
+    const service = t.platform.services.registry.get('riskProvinceOverdueEscalate')!;
+    const output = await service.handler({
+      idempotencyKey: details.key,
+      instanceId: child.JS!,
+      elementId: 'RW_PROVINCE_OVERDUE_ESCALATE',
+      businessKey: null,
+      departmentId: 'JS',
+      variables: typeof variables === 'string' ? (JSON.parse(variables) as Record<string, unknown>) : variables,
+    });
+    // then nothing is escalated or sent twice
+    expect(output).toMatchObject({ escalations: 1 });
+    expect(await escalations()).toHaveLength(1);
+    expect(await overdueNotices()).toEqual(before);
+    const row = await t.platform
+      .db('risk_warning_provinces')
+      .where({ warning_id: warningId, province_id: 'JS' })
+      .first();
+    expect(row).toMatchObject({ status: 'escalated', escalations: 1 });
+  });
+
   it('records the escalation in the province’s instance history and shows it as escalated', async () => {
     const ops = await hq.get(`/api/v1/process-instances/${child.JS}/operations`);
     expect(ops.status, JSON.stringify(ops.body)).toBe(200);
