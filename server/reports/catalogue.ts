@@ -1,5 +1,7 @@
 import { billingHoldsReport, billingReport } from './billing.report.js';
 import { collectionReport } from './collection.report.js';
+import { highRiskReport } from './high-risk.report.js';
+import { meterVerificationReport } from './meter-verification.report.js';
 import { newConnectionsReport } from './new-connections.report.js';
 import type { ReportDefinition } from './report.js';
 import type { ReportSummary } from './report.contract.js';
@@ -12,6 +14,8 @@ export const REPORTS: readonly ReportDefinition[] = [
   billingHoldsReport,
   collectionReport,
   workloadReport,
+  meterVerificationReport,
+  highRiskReport,
 ];
 
 const PERIOD_PARAMETERS: ReportSummary['parameters'] = [

@@ -1,5 +1,12 @@
 import { inDepartments } from '../access/department-subtree.js';
-import { count, dayEnd, dayStart, departmentName, ratio, type ReportDefinition } from './report.js';
+import { dayEnd, dayStart, departmentName, type ReportDefinition } from './report.js';
+import {
+  DEADLINE_COLUMNS,
+  deadlineCells,
+  instanceDeadlineCounts,
+  onTimeRate,
+  type InstanceDeadlineCounts,
+} from './instance-deadlines.js';
 
 /** ACCEPT_CONS_CODE (DOMAIN.md §2), as the acceptance form records it in `acceptClass`. */
 const CLASSES: Record<string, { zh: string; en: string }> = {
@@ -12,10 +19,7 @@ const CLASSES: Record<string, { zh: string; en: string }> = {
 /**
  * New connections (业扩报装) received in the period, by customer class and department: how many
  * are completed or still in progress, and how many of those met the whole process's deadline
- * (`process_instances.due_at`, the SLA the instance deadline keeps, customer time paused). A
- * completed one is within when it ended by its deadline; a running one while its deadline has not
- * passed. Cancelled and failed applications count as received only; one without a deadline is
- * neither within nor over.
+ * (`instanceDeadlineCounts`).
  */
 export const newConnectionsReport: ReportDefinition = {
   id: 'new-connections',
@@ -30,12 +34,7 @@ export const newConnectionsReport: ReportDefinition = {
     { id: 'customerClassName', label: { zh: '业扩类别', en: 'Customer class' }, type: 'text' },
     { id: 'departmentId', label: { zh: '单位代码', en: 'Department code' }, type: 'text' },
     { id: 'department', label: { zh: '单位', en: 'Department' }, type: 'text' },
-    { id: 'received', label: { zh: '受理数', en: 'Received' }, type: 'number' },
-    { id: 'completed', label: { zh: '完成数', en: 'Completed' }, type: 'number' },
-    { id: 'inProgress', label: { zh: '在办数', en: 'In progress' }, type: 'number' },
-    { id: 'withinDeadline', label: { zh: '按期数', en: 'Within deadline' }, type: 'number' },
-    { id: 'overDeadline', label: { zh: '超期数', en: 'Over deadline' }, type: 'number' },
-    { id: 'onTimeRate', label: { zh: '按期率', en: 'On-time rate' }, type: 'percent' },
+    ...DEADLINE_COLUMNS,
   ],
   async rows({ db, scope, tree, params, lang, now }) {
     const rows = await db('process_instances as pi')
@@ -45,53 +44,18 @@ export const newConnectionsReport: ReportDefinition = {
       .where(inDepartments(scope, 'pi.department_id'))
       .groupByRaw(`coalesce(pi.variables ->> 'acceptClass', ''), pi.department_id`)
       .orderByRaw(`1, 2`)
-      .select<
-        {
-          accept_class: string;
-          department_id: string | null;
-          received: unknown;
-          completed: unknown;
-          in_progress: unknown;
-          within_deadline: unknown;
-          over_deadline: unknown;
-        }[]
-      >(
+      .select<(InstanceDeadlineCounts & { accept_class: string; department_id: string | null })[]>(
         db.raw(`coalesce(pi.variables ->> 'acceptClass', '') as accept_class`),
         'pi.department_id',
-        db.raw('count(*) as received'),
-        db.raw(`count(*) filter (where pi.status = 'completed') as completed`),
-        db.raw(`count(*) filter (where pi.status = 'running') as in_progress`),
-        db.raw(
-          `count(*) filter (where pi.due_at is not null and (
-             (pi.status = 'completed' and pi.ended_at <= pi.due_at) or (pi.status = 'running' and ?::timestamptz <= pi.due_at)
-           )) as within_deadline`,
-          [now],
-        ),
-        db.raw(
-          `count(*) filter (where pi.due_at is not null and (
-             (pi.status = 'completed' and pi.ended_at > pi.due_at) or (pi.status = 'running' and ?::timestamptz > pi.due_at)
-           )) as over_deadline`,
-          [now],
-        ),
+        ...instanceDeadlineCounts(db, now),
       );
-    return rows.map((r) => {
-      const within = count(r.within_deadline);
-      const over = count(r.over_deadline);
-      return {
-        customerClass: r.accept_class,
-        customerClassName: CLASSES[r.accept_class]?.[lang] ?? r.accept_class,
-        departmentId: r.department_id ?? '',
-        department: departmentName(tree, r.department_id, lang),
-        received: count(r.received),
-        completed: count(r.completed),
-        inProgress: count(r.in_progress),
-        withinDeadline: within,
-        overDeadline: over,
-        onTimeRate: ratio(within, within + over),
-      };
-    });
+    return rows.map((r) => ({
+      customerClass: r.accept_class,
+      customerClassName: CLASSES[r.accept_class]?.[lang] ?? r.accept_class,
+      departmentId: r.department_id ?? '',
+      department: departmentName(tree, r.department_id, lang),
+      ...deadlineCells(r),
+    }));
   },
-  totals: (_rows, sums) => ({
-    onTimeRate: ratio(sums.withinDeadline ?? 0, Number(sums.withinDeadline ?? 0) + Number(sums.overDeadline ?? 0)),
-  }),
+  totals: (_rows, sums) => ({ onTimeRate: onTimeRate(sums) }),
 };

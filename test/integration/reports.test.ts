@@ -61,7 +61,8 @@ describe.each(BACKENDS)('report centre /api/v1/reports (%s)', (backend) => {
 
   async function instance(fields: {
     departmentId: string;
-    acceptClass: string;
+    acceptClass?: string;
+    variables?: Record<string, string>;
     status: string;
     startedAt: string;
     endedAt?: string;
@@ -69,7 +70,7 @@ describe.each(BACKENDS)('report centre /api/v1/reports (%s)', (backend) => {
     key?: string;
   }) {
     const definition = await db()('process_definitions')
-      .where({ key: 'new-connection' })
+      .where({ key: fields.key === 'meter-verification' ? 'meter-verification' : 'new-connection' })
       .orderBy('version', 'desc')
       .first<{ id: string; version: number }>('id', 'version');
     const id = randomUUID();
@@ -80,7 +81,7 @@ describe.each(BACKENDS)('report centre /api/v1/reports (%s)', (backend) => {
       definition_version: definition.version,
       department_id: fields.departmentId,
       status: fields.status,
-      variables: JSON.stringify({ acceptClass: fields.acceptClass }),
+      variables: JSON.stringify(fields.variables ?? { acceptClass: fields.acceptClass }),
       started_by: 'report-test',
       started_at: fields.startedAt,
       ended_at: fields.endedAt ?? null,
@@ -304,6 +305,66 @@ describe.each(BACKENDS)('report centre /api/v1/reports (%s)', (backend) => {
       assignee: 'yh.surveyor',
       dueAt: '2000-01-01T00:00:00Z',
     });
+
+    // meter tests started in 2016
+    const mv = (departmentId: string, origin: string, status: string, extra: Record<string, string> = {}) =>
+      instance({
+        departmentId,
+        key: 'meter-verification',
+        variables: { origin, ...extra },
+        status,
+        startedAt: '2016-04-01T02:00:00Z',
+        endedAt: status === 'completed' ? '2016-04-05T02:00:00Z' : undefined,
+        dueAt: '2016-04-08T00:00:00Z',
+      });
+    await mv(XH, 'customer', 'completed', { testResult: 'fail' });
+    await mv(XH, 'customer', 'completed', { testResult: 'pass' });
+    await mv(XH, 'customer', 'running');
+    await mv(XH, 'periodic', 'completed', { testResult: 'pass' });
+
+    // high-risk daily statistics of June 2017
+    await db()('risk_daily_stats').insert([
+      {
+        stat_date: '2017-05-31',
+        province_id: 'ZJ',
+        industry: '101',
+        level: 'A',
+        high_risk: 9,
+        open_warnings: 9,
+        overdue_warnings: 9,
+        arrears_total: '9.00',
+      },
+      {
+        stat_date: '2017-06-01',
+        province_id: 'ZJ',
+        industry: '101',
+        level: 'A',
+        high_risk: 3,
+        open_warnings: 2,
+        overdue_warnings: 1,
+        arrears_total: '3500000.00',
+      },
+      {
+        stat_date: '2017-06-01',
+        province_id: 'JS',
+        industry: '-',
+        level: 'C',
+        high_risk: 1,
+        open_warnings: 1,
+        overdue_warnings: 0,
+        arrears_total: '0.00',
+      },
+      {
+        stat_date: '2017-06-02',
+        province_id: 'ZJ',
+        industry: '104',
+        level: 'B',
+        high_risk: 2,
+        open_warnings: 2,
+        overdue_warnings: 2,
+        arrears_total: '1200000.50',
+      },
+    ]);
   });
   afterAll(() => t?.close());
 
@@ -316,8 +377,10 @@ describe.each(BACKENDS)('report centre /api/v1/reports (%s)', (backend) => {
       'billing-holds',
       'collection',
       'workload',
+      'meter-verification',
+      'high-risk',
     ]);
-    expect(res.body).toMatchObject({ total: 5, totalCapped: false, offset: 0, hasMore: false });
+    expect(res.body).toMatchObject({ total: 7, totalCapped: false, offset: 0, hasMore: false });
     const billing = res.body.items[1];
     expect(billing.name).toEqual({ zh: '电量电费统计', en: 'Energy and revenue billed' });
     expect(billing.parameters.map((p: { id: string }) => p.id)).toEqual(['from', 'to', 'departmentId']);
@@ -496,6 +559,98 @@ describe.each(BACKENDS)('report centre /api/v1/reports (%s)', (backend) => {
       overdueTasks: sum('overdueTasks'),
       oldestCreated: null,
     });
+  });
+
+  it('counts meter tests by origin and department, against their deadline, passed and failed', async () => {
+    const report = await get(xhManager, '/api/v1/reports/meter-verification?from=2016-01-01&to=2016-12-31');
+    expect(report.rows).toEqual([
+      expect.objectContaining({
+        origin: 'customer',
+        originName: '客户申请校验',
+        departmentId: XH,
+        received: 3,
+        completed: 2,
+        inProgress: 1,
+        withinDeadline: 2,
+        overDeadline: 1,
+        onTimeRate: '0.6667',
+        passed: 1,
+        failed: 1,
+      }),
+      expect.objectContaining({
+        origin: 'periodic',
+        originName: '周期检验',
+        departmentId: XH,
+        received: 1,
+        completed: 1,
+        inProgress: 0,
+        withinDeadline: 1,
+        overDeadline: 0,
+        passed: 1,
+        failed: 0,
+      }),
+    ]);
+    expect(report.totals).toMatchObject({
+      received: 4,
+      withinDeadline: 3,
+      overDeadline: 1,
+      onTimeRate: '0.7500',
+      passed: 2,
+      failed: 1,
+    });
+    expect((await get(yhManager, '/api/v1/reports/meter-verification?from=2016-01-01&to=2016-12-31')).rows).toEqual([]);
+  });
+
+  it('lists the daily high-risk counts of the provinces in scope by industry and level', async () => {
+    const hq = await get(await t.as('hq.supervisor'), '/api/v1/reports/high-risk?from=2017-06-01&to=2017-06-30');
+    expect(hq.rows).toEqual([
+      {
+        date: '2017-06-01',
+        provinceId: 'JS',
+        province: '江苏省电力公司',
+        industry: '-',
+        industryName: '',
+        level: 'C',
+        highRisk: 1,
+        openWarnings: 1,
+        overdueWarnings: 0,
+        arrears: '0.00',
+      },
+      {
+        date: '2017-06-01',
+        provinceId: 'ZJ',
+        province: '浙江省电力公司',
+        industry: '101',
+        industryName: '钢铁',
+        level: 'A',
+        highRisk: 3,
+        openWarnings: 2,
+        overdueWarnings: 1,
+        arrears: '3500000.00',
+      },
+      {
+        date: '2017-06-02',
+        provinceId: 'ZJ',
+        province: '浙江省电力公司',
+        industry: '104',
+        industryName: '水泥',
+        level: 'B',
+        highRisk: 2,
+        openWarnings: 2,
+        overdueWarnings: 2,
+        arrears: '1200000.50',
+      },
+    ]);
+    expect(hq.totals).toMatchObject({
+      date: null,
+      highRisk: 6,
+      openWarnings: 5,
+      overdueWarnings: 3,
+      arrears: '4700000.50',
+    });
+    const zj = await get(province, '/api/v1/reports/high-risk?from=2017-06-01&to=2017-06-30');
+    expect(zj.rows.map((r) => r.provinceId)).toEqual(['ZJ', 'ZJ']);
+    expect((await get(xhManager, '/api/v1/reports/high-risk?from=2017-06-01&to=2017-06-30')).rows).toEqual([]);
   });
 
   describe('department scope', () => {
