@@ -6,7 +6,7 @@ import type { Transactions } from '../workflow/transactions.js';
 import type { BatchRow } from './batch.contract.js';
 import type { BatchTypeRegistry } from './batch-types.js';
 import { batchEvent } from './batch-events.js';
-import { GuardedLane, withoutActor, type LaneItem } from './guarded-lane.js';
+import { GuardedLane, withoutActor, type LaneItem, type PendingItem } from './guarded-lane.js';
 
 export interface BatchRunnerOptions {
   nodeId: string;
@@ -23,17 +23,6 @@ export interface BatchRunnerOptions {
 const DEFAULT_WORKERS = 4;
 /** Items per worker read in one query by the guarded lane. */
 const LANE_ROUND_PER_WORKER = 16;
-
-/** A pending item as the runner takes it, with what it needs of its batch (one round trip). */
-interface PendingItem {
-  batch_id: string;
-  seq: number;
-  instance_id: string;
-  type: string;
-  reason: string;
-  params: BatchRow['params'];
-  total: number;
-}
 
 /** The failure an item ends with: the error's stable code, or INTERNAL. */
 interface ItemFailure {

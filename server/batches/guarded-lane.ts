@@ -6,8 +6,8 @@ import type { Transactions } from '../workflow/transactions.js';
 import type { BatchRow } from './batch.contract.js';
 import type { BatchTypeRegistry } from './batch-types.js';
 
-/** A pending item as the lane reads it: with its batch and its instance's row (no lock). */
-export interface LaneItem {
+/** A pending item with what the runner needs of its batch (read in the same query). */
+export interface PendingItem {
   batch_id: string;
   seq: number;
   instance_id: string;
@@ -15,6 +15,10 @@ export interface LaneItem {
   reason: string;
   params: BatchRow['params'];
   total: number;
+}
+
+/** A pending item as the lane reads it: with its batch and its instance's row (no lock). */
+export interface LaneItem extends PendingItem {
   instance: (InstanceRow & { xmin: string }) | null;
 }
 
