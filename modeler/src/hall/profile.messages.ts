@@ -25,7 +25,7 @@ export const hallProfileMessages: MessageBundle = {
     'hall.profile.save': '保存',
     'hall.profile.saved': '已保存。',
     'hall.profile.notices': '消息订阅',
-    'hall.profile.notices.intro': '选择需要接收的短信通知。欠费催缴和停电通知依法发送，不能退订。',
+    'hall.profile.notices.intro': '选择需要接收的短信通知。停电前依法必须发送的催缴通知和停电通知不受此设置影响。',
     'hall.profile.sub.billIssued': '账单出账通知',
     'hall.profile.sub.dueSoon': '缴费到期提醒',
     'hall.profile.sub.arrears': '欠费提醒',
@@ -92,7 +92,7 @@ export const hallProfileMessages: MessageBundle = {
     'hall.profile.saved': 'Saved.',
     'hall.profile.notices': 'Notice subscriptions',
     'hall.profile.notices.intro':
-      'Choose the SMS notices you want. Arrears reminders and disconnection notices are sent by law and cannot be turned off.',
+      'Choose the SMS notices you want. The reminder and the notices the law requires before a disconnection are sent whatever you choose here.',
     'hall.profile.sub.billIssued': 'Bill issued',
     'hall.profile.sub.dueSoon': 'Payment due soon',
     'hall.profile.sub.arrears': 'Arrears',
