@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiToken, CreatedApiToken } from '../../../server/identity/user.contract';
 import { api } from '../lib/api';
-import { formatDateTime, useT } from '../lib/i18n';
+import { useT } from '../lib/i18n';
 import { showToast } from '../lib/toast';
 import { Dialog } from './Dialog';
+import { TokenList } from './TokenList';
 
 interface List<T> {
   items: T[];
@@ -82,53 +83,21 @@ export function MyTokensDialog({ onClose }: { onClose: () => void }) {
           </button>
         </section>
       )}
-      {tokens && tokens.length === 0 && <p class="empty">{t('app.tokens.none')}</p>}
-      {tokens && tokens.length > 0 && (
-        <table data-testid="my-tokens">
-          <thead>
-            <tr>
-              <th scope="col">{t('app.tokens.name')}</th>
-              <th scope="col">{t('app.tokens.prefix')}</th>
-              <th scope="col">{t('app.tokens.lastUsed')}</th>
-              <th scope="col">{t('app.tokens.expires')}</th>
-              <th scope="col" />
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.map((tk) => (
-              <tr key={tk.id}>
-                <td>{tk.name}</td>
-                <td>
-                  <code>pmt_{tk.prefix}_…</code>
-                </td>
-                <td>{tk.lastUsedAt ? formatDateTime(tk.lastUsedAt) : '—'}</td>
-                <td>{tk.expiresAt ? formatDateTime(tk.expiresAt) : t('app.tokens.never')}</td>
-                <td>
-                  {tk.revokedAt ? (
-                    t('app.tokens.revokedAt', { time: formatDateTime(tk.revokedAt) })
-                  ) : (
-                    <button
-                      type="button"
-                      aria-label={t('app.tokens.revokeOf', { name: tk.name })}
-                      onClick={() =>
-                        void api
-                          .delete(`/auth/tokens/${tk.id}`)
-                          .then(() => {
-                            showToast('success', t('app.tokens.revoked', { name: tk.name }));
-                            if (created?.id === tk.id) setCreated(null);
-                            return load();
-                          })
-                          .catch((err: Error) => showToast('error', t('app.tokens.failed', { message: err.message })))
-                      }
-                    >
-                      {t('app.tokens.revoke')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {tokens && (
+        <TokenList
+          tokens={tokens}
+          testId="my-tokens"
+          onRevoke={(tk) =>
+            void api
+              .delete(`/auth/tokens/${tk.id}`)
+              .then(() => {
+                showToast('success', t('app.tokens.revoked', { name: tk.name }));
+                if (created?.id === tk.id) setCreated(null);
+                return load();
+              })
+              .catch((err: Error) => showToast('error', t('app.tokens.failed', { message: err.message })))
+          }
+        />
       )}
       <div class="dialog-actions">
         <button type="button" onClick={onClose}>

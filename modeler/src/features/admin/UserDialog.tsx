@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Dialog } from '../../app/Dialog';
+import { TokenList } from '../../app/TokenList';
 import { api, ApiError } from '../../lib/api';
 import { formatDateTime, useT } from '../../lib/i18n';
 import { showToast } from '../../lib/toast';
@@ -379,53 +380,19 @@ export function UserDialog({
         </form>
 
         <h3>{t('admin.tokens')}</h3>
-        {tokens && tokens.length === 0 && <p class="empty">{t('admin.tokens.none')}</p>}
-        {tokens && tokens.length > 0 && (
-          <table class="grid compact">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.tokens.name')}</th>
-                <th scope="col">{t('admin.tokens.lastUsed')}</th>
-                <th scope="col">{t('admin.tokens.expires')}</th>
-                <th scope="col">{t('admin.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.map((tk) => (
-                <tr key={tk.id}>
-                  <td>
-                    {tk.name} <code>pmt_{tk.prefix}_…</code>
-                  </td>
-                  <td>{tk.lastUsedAt ? formatDateTime(tk.lastUsedAt) : '—'}</td>
-                  <td>{tk.expiresAt ? formatDateTime(tk.expiresAt) : t('admin.tokens.never')}</td>
-                  <td>
-                    {tk.revokedAt ? (
-                      t('admin.tokens.revokedAt', { time: formatDateTime(tk.revokedAt) })
-                    ) : (
-                      <button
-                        type="button"
-                        class="link"
-                        aria-label={t('admin.tokens.revokeOf', { name: tk.name })}
-                        onClick={() => {
-                          api
-                            .delete(`/admin/tokens/${tk.id}`)
-                            .then(() => {
-                              showToast('success', t('admin.tokens.revoked', { name: tk.name }));
-                              setTokens(
-                                tokens.map((x) => (x.id === tk.id ? { ...x, revokedAt: new Date().toISOString() } : x)),
-                              );
-                            })
-                            .catch((err: unknown) => setError(failure(err)));
-                        }}
-                      >
-                        {t('admin.tokens.revoke')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        {tokens && (
+          <TokenList
+            tokens={tokens}
+            onRevoke={(tk) => {
+              api
+                .delete(`/admin/tokens/${tk.id}`)
+                .then(() => {
+                  showToast('success', t('app.tokens.revoked', { name: tk.name }));
+                  setTokens(tokens.map((x) => (x.id === tk.id ? { ...x, revokedAt: new Date().toISOString() } : x)));
+                })
+                .catch((err: unknown) => setError(failure(err)));
+            }}
+          />
         )}
         <div class="dialog-actions">
           <button type="button" onClick={onClose}>
