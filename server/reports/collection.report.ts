@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { inDepartments } from '../access/department-subtree.js';
 import { type Dec, dec } from '../domain/decimal.js';
 import type { ElecTypeCode } from '../domain/billing/index.js';
@@ -118,14 +119,42 @@ async function billedAndCollected(db: Db, scope: Scope, params: ReportParams) {
     );
 }
 
-/** Arrears and late fees on `asOf`, customer by customer through `arrearsOf`, added to each department. */
+/** Customers per round of the arrears: their bills, payments and waivers are read together. */
+const CUSTOMERS_PER_ROUND = 500;
+
+/**
+ * Arrears and late fees on `asOf`, customer by customer through `arrearsOf`, added to each
+ * department. Customers with unsettled bills are read in rounds (keyset on the customer id), so a
+ * headquarters report holds one round of bills at a time, not every unsettled bill of the country.
+ */
 async function addArrears(db: Db, scope: Scope, asOf: string, of: (departmentId: string) => DepartmentFigures) {
-  const bills = await db('bills as b')
-    .join('customers as c', 'c.id', 'b.customer_id')
-    .whereIn('b.status', ['issued', 'partly_paid'])
-    .whereNot('c.elec_type_code', '000')
-    .where('b.period', '<=', asOf.slice(0, 7))
-    .where(inDepartments(scope, 'c.department_id'))
+  const unsettled = () =>
+    db('bills as b')
+      .join('customers as c', 'c.id', 'b.customer_id')
+      .whereIn('b.status', ['issued', 'partly_paid'])
+      .whereNot('c.elec_type_code', '000')
+      .where('b.period', '<=', asOf.slice(0, 7))
+      .where(inDepartments(scope, 'c.department_id'));
+  let after: string | null = null;
+  for (;;) {
+    const page = unsettled().orderBy('b.customer_id').limit(CUSTOMERS_PER_ROUND);
+    if (after !== null) page.where('b.customer_id', '>', after);
+    const rows = await page.select<{ customer_id: string }[]>(db.raw('distinct b.customer_id'));
+    const customerIds = rows.map((r) => r.customer_id);
+    if (!customerIds.length) return;
+    after = customerIds[customerIds.length - 1] ?? null;
+    await addRound(db, unsettled().whereIn('b.customer_id', customerIds), asOf, of);
+    if (customerIds.length < CUSTOMERS_PER_ROUND) return;
+  }
+}
+
+async function addRound(
+  db: Db,
+  unsettled: Knex.QueryBuilder,
+  asOf: string,
+  of: (departmentId: string) => DepartmentFigures,
+) {
+  const bills = await unsettled
     .orderBy([{ column: 'b.customer_id' }, { column: 'b.period' }, { column: 'b.due_date' }])
     .select<UnsettledRow[]>(
       'b.id',
@@ -137,39 +166,34 @@ async function addArrears(db: Db, scope: Scope, asOf: string, of: (departmentId:
       'b.paid_amount',
       db.raw(`to_char(b.due_date, 'YYYY-MM-DD') as due_date`),
     );
+  const ids = bills.map((b) => b.id);
+  const payments = await livePayments(db, ids);
+  const reliefs = await approvedReliefs(db, ids);
+  const paymentsOf = new Map<string, { date: string; amount: string }[]>();
+  for (const p of payments) paymentsOf.set(p.bill_id, [...(paymentsOf.get(p.bill_id) ?? []), p]);
   const byCustomer = new Map<string, UnsettledRow[]>();
   for (const b of bills) byCustomer.set(b.customer_id, [...(byCustomer.get(b.customer_id) ?? []), b]);
-  const CHUNK = 500;
-  const customers = [...byCustomer.values()];
-  for (let i = 0; i < customers.length; i += CHUNK) {
-    const chunk = customers.slice(i, i + CHUNK);
-    const ids = chunk.flat().map((b) => b.id);
-    const payments = await livePayments(db, ids);
-    const reliefs = await approvedReliefs(db, ids);
-    const paymentsOf = new Map<string, { date: string; amount: string }[]>();
-    for (const p of payments) paymentsOf.set(p.bill_id, [...(paymentsOf.get(p.bill_id) ?? []), p]);
-    for (const customerBills of chunk) {
-      const first = customerBills[0];
-      if (!first) continue;
-      const report = arrearsOf(
-        customerBills.map((b) => ({
-          id: b.id,
-          period: b.period,
-          dueDate: b.due_date,
-          total: b.total,
-          paidAmount: b.paid_amount,
-          payments: (paymentsOf.get(b.id) ?? []).map((p) => ({ date: p.date, amount: p.amount })),
-          relief: reliefs.get(b.id),
-        })),
-        first.elec_type_code as ElecTypeCode,
-        dec(0),
-        asOf,
-      );
-      const f = of(first.department_id);
-      f.currentMonth = f.currentMonth.plus(report.ageing.currentMonth);
-      f.earlierThisYear = f.earlierThisYear.plus(report.ageing.earlierThisYear);
-      f.priorYears = f.priorYears.plus(report.ageing.priorYears);
-      f.lateFees = f.lateFees.plus(report.lateFees);
-    }
+  for (const customerBills of byCustomer.values()) {
+    const first = customerBills[0];
+    if (!first) continue;
+    const report = arrearsOf(
+      customerBills.map((b) => ({
+        id: b.id,
+        period: b.period,
+        dueDate: b.due_date,
+        total: b.total,
+        paidAmount: b.paid_amount,
+        payments: (paymentsOf.get(b.id) ?? []).map((p) => ({ date: p.date, amount: p.amount })),
+        relief: reliefs.get(b.id),
+      })),
+      first.elec_type_code as ElecTypeCode,
+      dec(0),
+      asOf,
+    );
+    const f = of(first.department_id);
+    f.currentMonth = f.currentMonth.plus(report.ageing.currentMonth);
+    f.earlierThisYear = f.earlierThisYear.plus(report.ageing.earlierThisYear);
+    f.priorYears = f.priorYears.plus(report.ageing.priorYears);
+    f.lateFees = f.lateFees.plus(report.lateFees);
   }
 }
