@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   dmn: () => import('./dmn.js'),
   migration: () => import('./migration.js'),
   operations: () => import('./operations.js'),
+  hall: () => import('./hall.js'),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));

@@ -34,6 +34,7 @@ import * as riskWarningProvinces from './20261207_8_risk_warning_provinces.js';
 import * as bankSimulator from './20261207_9_bank_simulator.js';
 import * as hallProfile from './20261208_41_hall_profile.js';
 import * as reportRead from './20261208_61_report_read.js';
+import * as hallIndexes from './20261208_51_hall_indexes.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -75,6 +76,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261207_9_bank_simulator': bankSimulator,
   '20261208_41_hall_profile': hallProfile,
   '20261208_61_report_read': reportRead,
+  '20261208_51_hall_indexes': hallIndexes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

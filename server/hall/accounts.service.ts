@@ -13,8 +13,8 @@ import { customerAccountOwned, type CustomerSubject } from '../access/customer-a
 import { NotFound } from '../lib/errors.js';
 import { utilityToday, type Clock } from '../lib/clock.js';
 import type { ArrearsService } from '../marketing/arrears.js';
-import { computeBill } from '../marketing/billing-compute.js';
-import { loadChunk } from '../marketing/billing-chunk.js';
+import { computeBill, type RunCustomer } from '../marketing/billing-compute.js';
+import { loadChunk, readingColumns, readingOf } from '../marketing/billing-chunk.js';
 import { shiftPeriod } from '../marketing/billing-periods.js';
 import { tariffFor } from '../marketing/billing-tariffs.js';
 import type { BillLine } from '../marketing/bill.contract.js';
@@ -44,6 +44,11 @@ interface BillRow {
   kwh: string;
   lines: BillLine[] | null;
   issued_at: Date | string;
+}
+
+interface EnergyKwh {
+  period: string;
+  kwh: string;
 }
 
 /** Bills a customer sees: issued ones (a bill held for audit is not yet the customer's). */
@@ -101,8 +106,15 @@ export class HallAccountsService {
   async home(subject: CustomerSubject, accountId: string): Promise<HallHome> {
     const account = await this.account(subject, accountId);
     const today = utilityToday(this.clock);
-    const report = await this.arrears.reportFor(account, today);
-    const [last] = (await this.bills(account.id).limit(1)) as BillRow[];
+    const month = today.slice(0, 7);
+    // Independent reads, sent together; the energy bills since the earlier of the tier year's start
+    // and the estimate's three months serve both the tiers and the estimate.
+    const [report, [last], tariff, energy] = await Promise.all([
+      this.arrears.reportFor(account, today),
+      this.bills(account.id).limit(1) as Promise<BillRow[]>,
+      this.tariffOf(account),
+      this.energyKwh(account.id, [`${month.slice(0, 4)}-01`, shiftPeriod(month, -3)].sort()[0] as string, month),
+    ]);
     const alerts: HallHome['alerts'] = [];
     for (const bill of report.bills) {
       const days = dayNumber(today) - dayNumber(bill.dueDate);
@@ -125,7 +137,6 @@ export class HallAccountsService {
           days: -days,
         });
     }
-    const tariff = await this.tariffOf(account);
     return {
       account: toAccount(account),
       asOf: today,
@@ -134,8 +145,8 @@ export class HallAccountsService {
       netBalance: report.netBalance,
       lateFeeToday: report.lateFees,
       lastBill: last ? toSummary(last) : null,
-      estimate: await this.estimate(account, today, tariff),
-      tiers: await this.tiers(account, today, tariff),
+      estimate: await this.estimate(account, today, tariff, energy),
+      tiers: this.tiers(account, today, tariff, energy),
       alerts,
     };
   }
@@ -274,6 +285,47 @@ export class HallAccountsService {
       ]);
   }
 
+  /**
+   * kWh of the customer's energy bills from `from` up to (not including) `to`, newest first, as
+   * the billing run counts them (held ones included, written-off ones not).
+   */
+  private async energyKwh(customerId: string, from: string, to: string): Promise<EnergyKwh[]> {
+    return this.db('bills as b')
+      .where('b.customer_id', customerId)
+      .where('b.kind', 'energy')
+      .whereNot('b.status', 'written_off')
+      .where('b.period', '<', to)
+      .where('b.period', '>=', from)
+      .orderBy('b.period', 'desc')
+      .select<EnergyKwh[]>(
+        'b.period',
+        this.db.raw(
+          `coalesce(b.consumption_kwh, (SELECT sum((l->>'quantity')::numeric) FROM jsonb_array_elements(b.lines) l WHERE l->>'type' = '01'), 0)::text as kwh`,
+        ),
+      );
+  }
+
+  /**
+   * The customer as the run read it for the month before `current`'s: the same meters, each with
+   * the last month read (`current`'s previous readings) over the readings of `before`.
+   */
+  private async lastMonthRead(current: RunCustomer, before: string): Promise<RunCustomer> {
+    const ids = current.meters.map((m) => m.id);
+    const rows = ids.length
+      ? (
+          await this.db.raw<{ rows: (Record<string, string | null> & { meter_id: string })[] }>(
+            `SELECT r.meter_id, ${readingColumns('r')} FROM readings r WHERE r.meter_id = ANY(?::uuid[]) AND r.period = ?`,
+            [`{${ids.join(',')}}`, before],
+          )
+        ).rows
+      : [];
+    const byMeter = new Map(rows.map((r) => [r.meter_id, readingOf(r, 'r')]));
+    return {
+      ...current,
+      meters: current.meters.map((m) => ({ ...m, current: m.previous, previous: byMeter.get(m.id) ?? null })),
+    };
+  }
+
   private async tariffOf(account: AccountRow): Promise<TariffDefinition> {
     const catalogue = new Map(
       (await this.db('tariffs').select('definition')).map((r: { definition: TariffDefinition }) => [
@@ -288,20 +340,18 @@ export class HallAccountsService {
    * Household tier progress (DOMAIN.md §5.1): kWh billed in the tier year against the thresholds,
    * counted as the billing run counts them (its bills of the calendar year, held ones included).
    */
-  private async tiers(account: AccountRow, today: string, tariff: TariffDefinition): Promise<HallHome['tiers']> {
+  private tiers(
+    account: AccountRow,
+    today: string,
+    tariff: TariffDefinition,
+    energy: readonly EnergyKwh[],
+  ): HallHome['tiers'] {
     if (!isHousehold(account.elec_type_code)) return null;
     const month = today.slice(0, 7);
     const version = selectTariffVersion(tariff, month);
     if (!version || version.kind !== 'residential-tiered' || version.tierPeriod !== 'annual') return null;
     const year = month.slice(0, 4);
-    const used = await this.db.raw<{ rows: { kwh: string | null }[] }>(
-      `SELECT sum(coalesce(b.consumption_kwh, (SELECT sum((l->>'quantity')::numeric) FROM jsonb_array_elements(b.lines) l
-                                                WHERE l->>'type' = '01'), 0))::text AS kwh
-         FROM bills b
-        WHERE b.customer_id = ? AND b.kind = 'energy' AND b.status <> 'written_off' AND b.period >= ? AND b.period < ?`,
-      [account.id, `${year}-01`, month],
-    );
-    const usedKwh = dec(used.rows[0]?.kwh ?? 0);
+    const usedKwh = sum(energy.filter((b) => b.period >= `${year}-01` && b.period < month).map((b) => b.kwh));
     let thresholds = { t1: dec(version.thresholdsKwh.t1), t2: dec(version.thresholdsKwh.t2) };
     if (version.midYearProration && account.connected_on) {
       const left = tierMonthsLeft(month, version.tierYearStart ?? '01-01', account.connected_on.slice(0, 7));
@@ -324,33 +374,21 @@ export class HallAccountsService {
    * This month's bill estimated from the last three billed months (estimate.ts) and priced by the
    * billing run's computation on the meters projected from the last month read.
    */
-  private async estimate(account: AccountRow, today: string, tariff: TariffDefinition): Promise<HallHome['estimate']> {
+  private async estimate(
+    account: AccountRow,
+    today: string,
+    tariff: TariffDefinition,
+    energy: readonly EnergyKwh[],
+  ): Promise<HallHome['estimate']> {
     const period = today.slice(0, 7);
-    const history = await this.db('bills as b')
-      .where('b.customer_id', account.id)
-      .where('b.kind', 'energy')
-      .whereNot('b.status', 'written_off')
-      .where('b.period', '<', period)
-      .where('b.period', '>=', shiftPeriod(period, -3))
-      .orderBy('b.period', 'desc')
-      .select(
-        'b.period',
-        this.db.raw(
-          `coalesce(b.consumption_kwh, (SELECT sum((l->>'quantity')::numeric) FROM jsonb_array_elements(b.lines) l WHERE l->>'type' = '01'), 0)::text as kwh`,
-        ),
-      )
-      .then((rows) => rows as { period: string; kwh: string }[]);
+    const history = energy.filter((b) => b.period < period && b.period >= shiftPeriod(period, -3));
     const basis: EstimateBasis = isHousehold(account.elec_type_code) ? 'calendar-days' : 'working-days';
     const estimated = estimateKwh(history, period, basis, this.calendar);
     if (!estimated) return null;
-    const lastRead = shiftPeriod(period, -1);
+    // The customer as this month's run would read it; its meters' previous readings are the last
+    // month read, and the month before that is one more read (not a second chunk of the run).
     const [current] = await loadChunk(this.db, { period, departmentPath: null, customerId: account.id }, null, 1);
-    const [last] = await loadChunk(
-      this.db,
-      { period: lastRead, departmentPath: null, customerId: account.id },
-      null,
-      1,
-    );
+    const last = current ? await this.lastMonthRead(current, shiftPeriod(period, -2)) : null;
     const projected = current && last ? projectedCustomer(current, last, estimated.kwh) : null;
     const outcome = projected ? computeBill(projected, period, new Map([[tariff.code, tariff]])) : null;
     if (outcome?.kind !== 'bill') return null;

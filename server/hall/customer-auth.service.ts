@@ -8,6 +8,7 @@ import { AppError, Conflict, Forbidden, Invalid } from '../lib/errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { CustomerSubject } from '../access/customer-account-owned.js';
 import type { SmsCodes } from './sms-codes.js';
+import { Gate, HALL_GATES } from './gate.js';
 import type { AddAccount, PasswordReset, Registration, SignIn, SmsCodeRequest } from './hall.contract.js';
 
 /** Where a request came from, for the throttle and the audit log. */
@@ -55,6 +56,9 @@ const SIGN_IN_FAILED = 'wrong login name, password or SMS code';
  */
 export class CustomerAuthService {
   private readonly throttle: LoginThrottle;
+  /** Sign-in, registration and reset: each hashes or verifies a password (gate.ts). */
+  private readonly passwords: Gate;
+  private readonly smsCodes: Gate;
 
   constructor(
     private readonly db: Db,
@@ -62,8 +66,11 @@ export class CustomerAuthService {
     private readonly sms: SmsCodes,
     private readonly options: AuthOptions,
     private readonly clock: Clock,
+    gates: typeof HALL_GATES = HALL_GATES,
   ) {
     this.throttle = new LoginThrottle(db, options, 'customer');
+    this.passwords = new Gate(gates.passwords.limit, gates.passwords.queue);
+    this.smsCodes = new Gate(gates.smsCodes.limit, gates.smsCodes.queue);
   }
 
   /**
@@ -71,7 +78,11 @@ export class CustomerAuthService {
    * when number, name and phone match; otherwise nothing is sent, but the answer (and the limits)
    * are the same, so the form cannot be used to test who holds which account.
    */
-  async requestCode(input: SmsCodeRequest) {
+  requestCode(input: SmsCodeRequest) {
+    return this.smsCodes.run(() => this.requestCodeNow(input));
+  }
+
+  private async requestCodeNow(input: SmsCodeRequest) {
     if (input.purpose === 'register') {
       const account = await this.proof(input);
       return this.sms.issue({
@@ -100,7 +111,11 @@ export class CustomerAuthService {
    * Registers: the account is proven by number, name, the phone on file and the code sent there.
    * The phone's login is created (with the password), or the account joins the login it has.
    */
-  async register(input: Registration, client: Client) {
+  register(input: Registration, client: Client) {
+    return this.passwords.run(() => this.registerNow(input, client));
+  }
+
+  private async registerNow(input: Registration, client: Client) {
     const existing = await this.db('customer_logins').where({ phone: input.phone }).first<LoginRow | undefined>('id');
     if (!existing) {
       if (!input.password)
@@ -148,7 +163,11 @@ export class CustomerAuthService {
     await this.record(subject.loginId, subject.displayName, 'hall.account.add', account, client);
   }
 
-  async signIn(input: SignIn, client: Client) {
+  signIn(input: SignIn, client: Client) {
+    return this.passwords.run(() => this.signInNow(input, client));
+  }
+
+  private async signInNow(input: SignIn, client: Client) {
     const name = input.loginName.trim().toLowerCase();
     const wait = await this.throttle.reserve(name, client.ip);
     if (wait !== null) {
@@ -209,7 +228,11 @@ export class CustomerAuthService {
   }
 
   /** Sets a new password with a reset code; every session of the login ends. Throttled like sign-in. */
-  async resetPassword(input: PasswordReset, client: Client): Promise<void> {
+  resetPassword(input: PasswordReset, client: Client): Promise<void> {
+    return this.passwords.run(() => this.resetPasswordNow(input, client));
+  }
+
+  private async resetPasswordNow(input: PasswordReset, client: Client): Promise<void> {
     const weak = checkPasswordStrength(input.newPassword);
     if (weak)
       throw new Invalid('WEAK_PASSWORD', `the password needs ${weak}`, [{ field: 'newPassword', reason: weak }]);
@@ -259,9 +282,23 @@ export class CustomerAuthService {
             last_seen_at: Date | string;
             phone: string;
             display_name: string;
+            customer_ids: string[];
           }
         | undefined
-      >('s.id', 's.login_id', 's.csrf_token', 's.created_at', 's.last_seen_at', 'l.phone', 'l.display_name');
+      >(
+        's.id',
+        's.login_id',
+        's.csrf_token',
+        's.created_at',
+        's.last_seen_at',
+        'l.phone',
+        'l.display_name',
+        // The login's accounts in the same round trip: every hall request passes through here.
+        this.db.raw(
+          `coalesce((SELECT array_agg(a.customer_id::text ORDER BY a.linked_at) FROM customer_login_accounts a
+                      WHERE a.login_id = s.login_id), '{}') AS customer_ids`,
+        ),
+      );
     if (!row) return null;
     if (now - new Date(row.last_seen_at).getTime() > 60_000) {
       const absolute = new Date(row.created_at).getTime() + this.options.sessionAbsoluteHours * 3_600_000;
@@ -270,13 +307,9 @@ export class CustomerAuthService {
         .where({ id: row.id })
         .update({ last_seen_at: new Date(now), expires_at: expiresAt });
     }
-    const customerIds = (await this.db('customer_login_accounts')
-      .where({ login_id: row.login_id })
-      .orderBy('linked_at')
-      .pluck('customer_id')) as string[];
     return {
       loginId: row.login_id,
-      customerIds,
+      customerIds: row.customer_ids,
       displayName: row.display_name,
       phone: row.phone,
       csrfToken: row.csrf_token,

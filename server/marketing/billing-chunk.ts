@@ -21,14 +21,15 @@ export interface RunScope {
 }
 
 const REGISTERS = ['total', 'sharp', 'peak', 'flat', 'valley', 'deep_valley', 'reactive_kvarh', 'max_demand_kw'];
-const readingColumns = (alias: string) =>
+/** A reading's registers as `<alias>_<register>` text columns (read back by `readingOf`). */
+export const readingColumns = (alias: string) =>
   [...REGISTERS.map((r) => `${alias}.${r}::text as ${alias}_${r}`), `${alias}.reading_type as ${alias}_type`].join(
     ', ',
   );
 
 type Row = Record<string, string | null>;
 
-function readingOf(row: Row, alias: string): RegisterReading | null {
+export function readingOf(row: Row, alias: string): RegisterReading | null {
   const value = (r: string) => row[`${alias}_${r}`] ?? null;
   const total = value('total');
   if (total === null) return null;
