@@ -9,7 +9,7 @@ import type { Scope } from '../access/department-subtree.js';
 import { departmentName, ratio, type ReportDefinition, type ReportParams } from './report.js';
 import type { ReportRow } from './report.contract.js';
 
-interface DepartmentFigures {
+export interface DepartmentFigures {
   billed: Dec;
   collected: Dec;
   currentMonth: Dec;
@@ -18,7 +18,7 @@ interface DepartmentFigures {
   lateFees: Dec;
 }
 
-function zero(): DepartmentFigures {
+export function zero(): DepartmentFigures {
   return {
     billed: dec(0),
     collected: dec(0),
@@ -127,7 +127,13 @@ const CUSTOMERS_PER_ROUND = 500;
  * department. Customers with unsettled bills are read in rounds (keyset on the customer id), so a
  * headquarters report holds one round of bills at a time, not every unsettled bill of the country.
  */
-async function addArrears(db: Db, scope: Scope, asOf: string, of: (departmentId: string) => DepartmentFigures) {
+export async function addArrears(
+  db: Db,
+  scope: Scope,
+  asOf: string,
+  of: (departmentId: string) => DepartmentFigures,
+  perRound = CUSTOMERS_PER_ROUND,
+) {
   const unsettled = () =>
     db('bills as b')
       .join('customers as c', 'c.id', 'b.customer_id')
@@ -137,14 +143,14 @@ async function addArrears(db: Db, scope: Scope, asOf: string, of: (departmentId:
       .where(inDepartments(scope, 'c.department_id'));
   let after: string | null = null;
   for (;;) {
-    const page = unsettled().orderBy('b.customer_id').limit(CUSTOMERS_PER_ROUND);
+    const page = unsettled().orderBy('b.customer_id').limit(perRound);
     if (after !== null) page.where('b.customer_id', '>', after);
     const rows = await page.select<{ customer_id: string }[]>(db.raw('distinct b.customer_id'));
     const customerIds = rows.map((r) => r.customer_id);
     if (!customerIds.length) return;
     after = customerIds[customerIds.length - 1] ?? null;
     await addRound(db, unsettled().whereIn('b.customer_id', customerIds), asOf, of);
-    if (customerIds.length < CUSTOMERS_PER_ROUND) return;
+    if (customerIds.length < perRound) return;
   }
 }
 

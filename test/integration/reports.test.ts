@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addArrears, zero, type DepartmentFigures } from '../../server/reports/collection.report.js';
 import type { ApiClient } from '../support/client.js';
 import { BACKENDS } from '../support/database.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -536,6 +537,27 @@ describe.each(BACKENDS)('report centre /api/v1/reports (%s)', (backend) => {
       arrearsTotal: '450.00',
       lateFees: '11.30',
     });
+  });
+
+  it('reads the arrears in rounds of customers and adds up the same, whatever the round size', async () => {
+    const totals = async (perRound: number) => {
+      const figures = new Map<string, DepartmentFigures>();
+      const of = (id: string) => figures.get(id) ?? figures.set(id, zero()).get(id)!;
+      await addArrears(db(), { all: false, departmentIds: [XH, YH] }, '2019-04-30', of, perRound);
+      return [...figures.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([id, f]) => [
+          id,
+          f.earlierThisYear.plus(f.priorYears).plus(f.currentMonth).toFixed(2),
+          f.lateFees.toFixed(2),
+        ]);
+    };
+    const expected = [
+      [XH, '150.00', '8.30'],
+      [YH, '300.00', '3.00'],
+    ];
+    expect(await totals(1)).toEqual(expected);
+    expect(await totals(500)).toEqual(expected);
   });
 
   it('counts open and overdue tasks by process, step and person', async () => {
