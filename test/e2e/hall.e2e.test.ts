@@ -367,4 +367,46 @@ describe('the customer hall in Chromium', () => {
     await expectNoOverflow(page);
     expect(pageErrors(page)).toEqual([]);
   });
+
+  it('resets a forgotten password with a code to the login phone, in English; the old password no longer signs in', async () => {
+    // given the sign-in page in English, and the reset form reached from it
+    const phone = '13900000005';
+    const { page } = await phonePage(chrome.browser, 'en');
+    await aMinuteLater(phone);
+    await page.goto('/hall/');
+    await page.getByRole('link', { name: 'Forgot password' }).click();
+    await page.getByRole('heading', { name: 'Reset password' }).waitFor();
+
+    // when a code is sent to the login phone and a new password set with it
+    await page.getByLabel('Phone or account number').fill(phone);
+    const asked = await codesSentTo(phone);
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await page.getByLabel('SMS code').fill(await codeSentTo(phone, asked));
+    await page.getByLabel('New password').fill('reset2026pw');
+    await expectNoOverflow(page);
+    await screenshot(page, 'hall-reset-en');
+    await page.getByRole('button', { name: 'Reset password' }).click();
+
+    // then the sign-in page says so
+    await page.getByText('Password reset').first().waitFor();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+    // and the old password is refused while the new one signs in (each with a fresh code)
+    const attempt = async (password: string) => {
+      await aMinuteLater(phone);
+      await page.getByLabel('Phone or account number').fill(phone);
+      await page.getByLabel('Password', { exact: true }).fill(password);
+      const before = await codesSentTo(phone);
+      await page.getByRole('button', { name: /Send code|Resend/ }).click();
+      await page.getByLabel('SMS code').fill(await codeSentTo(phone, before));
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    };
+    await attempt('demo1234');
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('navigation').count()).toBe(0);
+    await page.reload();
+    await attempt('reset2026pw');
+    await page.getByRole('navigation').waitFor();
+    expect(pageErrors(page)).toEqual([]);
+  });
 });

@@ -12,6 +12,56 @@ function minutes(sent: SmsCodeSent | null) {
   return sent ? Math.round(sent.expiresInSeconds / 60) : 5;
 }
 
+/**
+ * What the three forms share: the SMS code with its request and notice, the error, and a submit
+ * that checks the form (then the code's six digits) before it calls the server.
+ */
+function useCodeForm() {
+  const t = useT();
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [sent, setSent] = useState<SmsCodeSent | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  /** Asks for a code; the seconds until the next may be asked, or null when the form is not ready (`problem`). */
+  async function request(problem: string | null, body: () => SmsCodeRequest): Promise<number | null> {
+    if (problem) {
+      setError(problem);
+      return null;
+    }
+    const answer = await requestCode(body());
+    setSent(answer);
+    return answer.resendAfterSeconds;
+  }
+
+  async function submit(e: Event, problem: string | null, send: () => Promise<void>) {
+    e.preventDefault();
+    const refusal = problem ?? (/^\d{6}$/.test(code) ? null : t('hall.invalid.code'));
+    if (refusal) return setError(refusal);
+    setBusy(true);
+    setError(null);
+    try {
+      await send();
+    } catch (err) {
+      setError(errorText(err, t));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  /** The code field, and once a code was sent, where it went (`masked`: to the phone on file). */
+  const field = (send: () => Promise<number | null>, masked: boolean) => (
+    <>
+      <SmsCodeField id="code" value={code} onInput={setCode} send={send} onError={setError} />
+      {sent && !error && (
+        <Notice>{t(masked ? 'hall.code.sentMasked' : 'hall.code.sent', { minutes: minutes(sent) })}</Notice>
+      )}
+    </>
+  );
+
+  return { code, error, busy, request, submit, field };
+}
+
 function AuthFrame(props: { title: string; intro: string; children: preact.ComponentChildren }) {
   return (
     <section class="hall-auth" aria-labelledby="auth-title">
@@ -30,40 +80,22 @@ export function SignInPage(props: { onSignedIn: (session: HallSession) => void; 
   const t = useT();
   const [loginName, setLoginName] = useState('');
   const [password, setPassword] = useState('');
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [sent, setSent] = useState<SmsCodeSent | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function sendCode(): Promise<number | null> {
-    if (!loginName.trim()) {
-      setError(t('hall.signIn.needLoginName'));
-      return null;
-    }
-    const answer = await requestCode({ purpose: 'sign-in', loginName: loginName.trim() });
-    setSent(answer);
-    return answer.resendAfterSeconds;
-  }
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    if (!/^\d{6}$/.test(code)) return setError(t('hall.invalid.code'));
-    setBusy(true);
-    setError(null);
-    try {
+  const { code, error, busy, request, submit, field } = useCodeForm();
+  const sendCode = () =>
+    request(loginName.trim() ? null : t('hall.signIn.needLoginName'), () => ({
+      purpose: 'sign-in',
+      loginName: loginName.trim(),
+    }));
+  const signIn = (e: Event) =>
+    submit(e, null, async () => {
       const body: SignIn = { loginName: loginName.trim(), password, code };
       props.onSignedIn(await hallApi.post<HallSession>('/session', body));
-    } catch (err) {
-      setError(errorText(err, t));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <AuthFrame title={t('hall.signIn.title')} intro={t('hall.signIn.intro')}>
       {props.notice && <Notice>{props.notice}</Notice>}
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form onSubmit={(e) => void signIn(e)} noValidate>
         <Field
           id="loginName"
           label={t('hall.signIn.loginName')}
@@ -79,8 +111,7 @@ export function SignInPage(props: { onSignedIn: (session: HallSession) => void; 
           onInput={setPassword}
           autoComplete="current-password"
         />
-        <SmsCodeField id="code" value={code} onInput={setCode} send={sendCode} onError={setError} />
-        {sent && !error && <Notice>{t('hall.code.sent', { minutes: minutes(sent) })}</Notice>}
+        {field(sendCode, false)}
         <ErrorMessage error={error} />
         <button type="submit" class="hall-button primary wide" disabled={busy}>
           {t('hall.signIn.submit')}
@@ -99,38 +130,18 @@ export function RegisterPage(props: { onDone: (notice: string) => void }) {
   const [accountNo, setAccountNo] = useState('');
   const [name, setName] = useState('');
   const [phone, setPhone] = useState('');
-  const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [sent, setSent] = useState<SmsCodeSent | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function sendCode(): Promise<number | null> {
-    if (!accountNo.trim() || !name.trim() || !phone.trim()) {
-      setError(t('hall.register.needFields'));
-      return null;
-    }
-    if (!/^1\d{10}$/.test(phone.trim())) {
-      setError(t('hall.invalid.phone'));
-      return null;
-    }
-    const answer = await requestCode({
+  const { code, error, busy, request, submit, field } = useCodeForm();
+  const badPhone = () => (/^1\d{10}$/.test(phone.trim()) ? null : t('hall.invalid.phone'));
+  const sendCode = () =>
+    request(!accountNo.trim() || !name.trim() || !phone.trim() ? t('hall.register.needFields') : badPhone(), () => ({
       purpose: 'register',
       accountNo: accountNo.trim(),
       name: name.trim(),
       phone: phone.trim(),
-    });
-    setSent(answer);
-    return answer.resendAfterSeconds;
-  }
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    if (!/^1\d{10}$/.test(phone.trim())) return setError(t('hall.invalid.phone'));
-    if (!/^\d{6}$/.test(code)) return setError(t('hall.invalid.code'));
-    setBusy(true);
-    setError(null);
-    try {
+    }));
+  const register = (e: Event) =>
+    submit(e, badPhone(), async () => {
       const body: Registration = {
         accountNo: accountNo.trim(),
         name: name.trim(),
@@ -142,16 +153,11 @@ export function RegisterPage(props: { onDone: (notice: string) => void }) {
       props.onDone(
         t(done.addedToExistingLogin ? 'hall.register.joined' : 'hall.register.done', { loginName: done.loginName }),
       );
-    } catch (err) {
-      setError(errorText(err, t));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <AuthFrame title={t('hall.register.title')} intro={t('hall.register.intro')}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form onSubmit={(e) => void register(e)} noValidate>
         <Field id="accountNo" label={t('hall.register.accountNo')} value={accountNo} onInput={setAccountNo} />
         <Field id="name" label={t('hall.register.name')} value={name} onInput={setName} autoComplete="name" />
         <Field
@@ -164,8 +170,7 @@ export function RegisterPage(props: { onDone: (notice: string) => void }) {
           autoComplete="tel"
           maxLength={11}
         />
-        <SmsCodeField id="code" value={code} onInput={setCode} send={sendCode} onError={setError} />
-        {sent && !error && <Notice>{t('hall.code.sentMasked', { minutes: minutes(sent) })}</Notice>}
+        {field(sendCode, true)}
         <Field
           id="password"
           type="password"
@@ -190,41 +195,23 @@ export function RegisterPage(props: { onDone: (notice: string) => void }) {
 export function ResetPage(props: { onDone: (notice: string) => void }) {
   const t = useT();
   const [loginName, setLoginName] = useState('');
-  const [code, setCode] = useState('');
   const [newPassword, setNewPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [sent, setSent] = useState<SmsCodeSent | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function sendCode(): Promise<number | null> {
-    if (!loginName.trim()) {
-      setError(t('hall.signIn.needLoginName'));
-      return null;
-    }
-    const answer = await requestCode({ purpose: 'reset', loginName: loginName.trim() });
-    setSent(answer);
-    return answer.resendAfterSeconds;
-  }
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    if (!/^\d{6}$/.test(code)) return setError(t('hall.invalid.code'));
-    setBusy(true);
-    setError(null);
-    try {
+  const { code, error, busy, request, submit, field } = useCodeForm();
+  const sendCode = () =>
+    request(loginName.trim() ? null : t('hall.signIn.needLoginName'), () => ({
+      purpose: 'reset',
+      loginName: loginName.trim(),
+    }));
+  const reset = (e: Event) =>
+    submit(e, null, async () => {
       const body: PasswordReset = { loginName: loginName.trim(), code, newPassword };
       await hallApi.post<undefined>('/password-resets', body);
       props.onDone(t('hall.reset.done'));
-    } catch (err) {
-      setError(errorText(err, t));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <AuthFrame title={t('hall.reset.title')} intro={t('hall.reset.intro')}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form onSubmit={(e) => void reset(e)} noValidate>
         <Field
           id="loginName"
           label={t('hall.signIn.loginName')}
@@ -232,8 +219,7 @@ export function ResetPage(props: { onDone: (notice: string) => void }) {
           onInput={setLoginName}
           autoComplete="username"
         />
-        <SmsCodeField id="code" value={code} onInput={setCode} send={sendCode} onError={setError} />
-        {sent && !error && <Notice>{t('hall.code.sentMasked', { minutes: minutes(sent) })}</Notice>}
+        {field(sendCode, true)}
         <Field
           id="newPassword"
           type="password"
