@@ -212,7 +212,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     { recheckMs: Math.max(config.jobPollMs, 1000) },
   );
   const readings = new ReadingsService(db, meters, audit);
-  const payments = new PaymentsService(db, customers, authorization, audit);
+  const payments = new PaymentsService(db, customers, authorization, audit, transactions);
   const billingRuns = new BillingRunService(db, authorization, audit, logger, { nodeId: config.nodeId });
   const processContext: ProcessContext = {
     db,

@@ -131,6 +131,14 @@ export class CustomersService {
     return row;
   }
 
+  /**
+   * {@link visible}'s rule as a filter on a department column, for lists of customers' data
+   * (payments, bills) that join the customer: only departments the actor holds `object:action` in.
+   */
+  async departmentFilter(actor: Actor, object: PermissionObject, action: string, column: string) {
+    return this.visibility.departmentFilter(actor, object, action, column);
+  }
+
   async get(id: string, actor: Actor): Promise<Customer> {
     return toCustomer(await this.visible({ id }, actor));
   }

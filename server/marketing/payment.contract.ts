@@ -43,6 +43,13 @@ export const paymentDetailSchema = paymentSchema.extend({
 });
 export type PaymentDetail = z.infer<typeof paymentDetailSchema>;
 
+/** A payment in the back office's list: the row with whose account it is. */
+export const paymentListItemSchema = paymentSchema.extend({
+  accountNo: z.string(),
+  customerName: z.string(),
+});
+export type PaymentListItem = z.infer<typeof paymentListItemSchema>;
+
 export interface PaymentRow {
   id: string;
   customer_id: string;
@@ -85,4 +92,13 @@ export function toPaymentDetail(row: PaymentRow, allocations: AllocationRow[], c
     allocations: allocations.map((a) => ({ billId: a.bill_id, period: a.period, amount: decimal(a.amount) })),
     creditBalance,
   };
+}
+
+export interface PaymentListRow extends PaymentRow {
+  account_no: string;
+  customer_name: string;
+}
+
+export function toPaymentListItem(row: PaymentListRow): PaymentListItem {
+  return { ...toPayment(row), accountNo: row.account_no, customerName: row.customer_name };
 }

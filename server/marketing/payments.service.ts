@@ -6,17 +6,21 @@ import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { Conflict, NotFound } from '../lib/errors.js';
 import { mapPage, page, type Page, type PageRequest } from '../workflow/paging.js';
+import type { TransactionScope, Transactions } from '../workflow/transactions.js';
 import type { CustomerRow, CustomersService } from './customers.service.js';
 import {
   toPayment,
   toPaymentDetail,
+  toPaymentListItem,
   type AllocationRow,
   type Payment,
   type PaymentDetail,
+  type PaymentListItem,
+  type PaymentListRow,
   type PaymentRow,
 } from './payment.contract.js';
 import { applyCredit, applyToBills, creditBalance, lockAccount } from './ledger.js';
-import type { PaymentCreate, RefundCreate } from './schemas.js';
+import type { PaymentCreate, PaymentSearch, RefundCreate } from './schemas.js';
 
 const PAYMENT_COLUMNS = [
   'id',
@@ -52,6 +56,7 @@ export class PaymentsService {
     private readonly customers: CustomersService,
     private readonly authorization: Authorization,
     private readonly audit: AuditService,
+    private readonly transactions: Pick<Transactions, 'run'>,
   ) {}
 
   /**
@@ -73,6 +78,27 @@ export class PaymentsService {
         { column: 'created_at', order: 'desc' },
       ]);
     return mapPage(await page<PaymentRow>(q, request), toPayment);
+  }
+
+  /**
+   * The back office's list: payments, refunds and reversals of every customer whose billing the
+   * actor may read (the per-customer list's rule as a department filter), newest first, each with
+   * the customer's name and account number. `from` is inclusive, `to` exclusive.
+   */
+  async search(filter: PaymentSearch, request: PageRequest, actor: Actor): Promise<Page<PaymentListItem>> {
+    const q = this.db('payments as p')
+      .join('customers as c', 'c.id', 'p.customer_id')
+      .where(await this.customers.departmentFilter(actor, 'billing', 'read', 'c.department_id'))
+      .select([...PAYMENT_COLUMNS.map((c) => `p.${c}`), 'c.account_no', 'c.name as customer_name'])
+      .orderBy([
+        { column: 'p.paid_at', order: 'desc' },
+        { column: 'p.created_at', order: 'desc' },
+        { column: 'p.id', order: 'desc' },
+      ]);
+    if (filter.from) q.where('p.paid_at', '>=', new Date(filter.from));
+    if (filter.to) q.where('p.paid_at', '<', new Date(filter.to));
+    if (filter.channel) q.where('p.channel', filter.channel);
+    return mapPage(await page<PaymentListRow>(q, request), toPaymentListItem);
   }
 
   async get(id: string, actor: Actor): Promise<PaymentDetail> {
@@ -114,18 +140,37 @@ export class PaymentsService {
     input: Pick<PaymentCreate, 'amount' | 'paidAt' | 'idempotencyKey' | 'channel'>,
     actor: Actor,
   ): Promise<Recorded> {
-    const result = await this.once(input.idempotencyKey, { customer, kind: 'payment', ...input }, async (trx, id) => {
+    const result = await this.once(input.idempotencyKey, { customer, kind: 'payment', ...input }, async (scope, id) => {
+      const { trx } = scope;
+      const paidAt = new Date(input.paidAt);
       await trx('payments').insert({
         id,
         customer_id: customer.id,
         kind: 'payment',
         channel: input.channel,
         amount: dec(input.amount).toFixed(2),
-        paid_at: new Date(input.paidAt),
+        paid_at: paidAt,
         idempotency_key: input.idempotencyKey,
         created_by: actor.username,
       });
       await applyCredit(trx, customer.id);
+      // In the payment's own transaction: the event exists only if the payment committed, and a
+      // replayed notification (which writes nothing) announces nothing.
+      scope.outbox.add({
+        topic: 'payment:received',
+        departmentId: customer.department_id,
+        definitionKey: null,
+        instanceId: null,
+        payload: {
+          paymentId: id,
+          customerId: customer.id,
+          accountNo: customer.account_no,
+          customerName: customer.name,
+          amount: dec(input.amount).toFixed(2),
+          channel: input.channel,
+          paidAt: paidAt.toISOString(),
+        },
+      });
       const details = { customerId: customer.id, amount: input.amount, channel: input.channel };
       await this.audit.record(actor, 'payment.record', 'payment', id, details, undefined, trx);
     });
@@ -138,7 +183,7 @@ export class PaymentsService {
   /** Pays back part of the customer's credit (never more than the credit). */
   async refund(customerId: string, input: RefundCreate, actor: Actor): Promise<Recorded> {
     const customer = await this.payee({ id: customerId }, actor);
-    return this.once(input.idempotencyKey, { customer, kind: 'refund', ...input }, async (trx, id) => {
+    return this.once(input.idempotencyKey, { customer, kind: 'refund', ...input }, async ({ trx }, id) => {
       const credit = await creditBalance(trx, customer.id);
       if (dec(input.amount).greaterThan(credit)) {
         throw new Conflict('REFUND_EXCEEDS_CREDIT', `the credit is ${credit.toFixed(2)}, less than ${input.amount}`, {
@@ -232,17 +277,18 @@ export class PaymentsService {
   private async once(
     key: string,
     expect: { customer: CustomerRow; kind: string; channel: string; amount: string },
-    write: (trx: Db, id: string) => Promise<void>,
+    write: (scope: TransactionScope, id: string) => Promise<void>,
   ): Promise<Recorded> {
     const id = randomUUID();
     try {
-      const replay = await this.db.transaction(async (trx) => {
-        await lockAccount(trx, expect.customer.id);
-        const existing = await trx('payments')
+      const replay = await this.transactions.run(async (scope) => {
+        await lockAccount(scope.trx, expect.customer.id);
+        const existing = await scope
+          .trx('payments')
           .where({ idempotency_key: key })
           .first<PaymentRow | undefined>(PAYMENT_COLUMNS);
         if (existing) return existing;
-        await write(trx, id);
+        await write(scope, id);
         return null;
       });
       if (!replay) return { payment: await this.view(this.db, id), replayed: false };

@@ -108,6 +108,19 @@ export const paymentCreateSchema = z
   });
 export type PaymentCreate = z.infer<typeof paymentCreateSchema>;
 
+/**
+ * The back office's payment list: paid at or after `from`, before `to` (ISO date-times with an
+ * offset, or dates, read as UTC midnight), of one channel.
+ */
+export const paymentSearchFields = {
+  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  channel: z.enum([...PAYMENT_CHANNELS, 'adjustment', 'deposit']).optional(),
+};
+export const fromNotAfterTo = (q: { from?: string | undefined; to?: string | undefined }) =>
+  !q.from || !q.to || new Date(q.from) <= new Date(q.to);
+export type PaymentSearch = z.infer<z.ZodObject<typeof paymentSearchFields>>;
+
 export const refundCreateSchema = z.strictObject({
   channel: z.enum(PAYMENT_CHANNELS),
   amount: decimalString('amount', 'positive'),

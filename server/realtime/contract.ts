@@ -97,6 +97,19 @@ export interface OtherTopicPayloads {
   /** A batch moved on (sent at most every few items, and on the last). */
   'batch:progress': BatchProgressPayload;
   'batch:completed': BatchProgressPayload;
+  /** A payment committed (counter, bank, online hall …): the customer's department rooms. */
+  'payment:received': PaymentReceivedPayload;
+}
+
+/** A payment as the back office's live list shows it; `amount` a decimal string, `paidAt` ISO. */
+export interface PaymentReceivedPayload {
+  paymentId: string;
+  customerId: string;
+  accountNo: string;
+  customerName: string;
+  amount: string;
+  channel: string;
+  paidAt: string;
 }
 
 /** Where a batch stands; `userId` (its creator) routes it to their personal room too. */
@@ -157,6 +170,7 @@ const TOPICS: Record<RealtimeTopic, true> = {
   'batch:created': true,
   'batch:progress': true,
   'batch:completed': true,
+  'payment:received': true,
 };
 
 export const REALTIME_TOPICS = Object.keys(TOPICS) as RealtimeTopic[];

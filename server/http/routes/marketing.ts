@@ -4,7 +4,7 @@ import { customerArrearsSchema } from '../../marketing/arrears.contract.js';
 import { customerBillSchema, customerOwnerSchema } from '../../marketing/customer-owner.contract.js';
 import { customerSchema } from '../../marketing/customer.contract.js';
 import { meterSchema } from '../../marketing/meter.contract.js';
-import { paymentDetailSchema, paymentSchema } from '../../marketing/payment.contract.js';
+import { paymentDetailSchema, paymentListItemSchema, paymentSchema } from '../../marketing/payment.contract.js';
 import { readingSchema } from '../../marketing/reading.contract.js';
 import { Answer, route, type Route } from '../route.js';
 import type { Services } from '../services.js';
@@ -14,8 +14,10 @@ import {
   arrearsQuerySchema,
   customerCreateSchema,
   customerPatchSchema,
+  fromNotAfterTo,
   meterCreateSchema,
   paymentCreateSchema,
+  paymentSearchFields,
   readingCreateSchema,
   refundCreateSchema,
   reversalCreateSchema,
@@ -217,6 +219,20 @@ function collectionRoutes(s: Services): Route[] {
         const { payment, replayed } = await s.payments.record(body, actor);
         return replayed ? new Answer(200, payment) : payment;
       },
+    }),
+    route({
+      method: 'get',
+      path: '/payments',
+      tag: 'Collection',
+      summary:
+        'Payments, refunds and reversals of the customers whose billing you may read, newest first, with the customer’s name and account number',
+      permission: { object: 'billing', action: 'read' },
+      query: z.object({ ...paymentSearchFields, ...pagingQuery }).refine(fromNotAfterTo, {
+        message: 'from must not be after to',
+        path: ['from'],
+      }),
+      response: listSchema(paymentListItemSchema),
+      handle: async ({ query, actor }) => s.payments.search(query, { offset: query.offset, limit: query.limit }, actor),
     }),
     route({
       method: 'get',
