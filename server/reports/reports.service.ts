@@ -70,7 +70,11 @@ export class ReportsService {
     const totals = { ...sums, ...(report.totals ? await report.totals(rows, sums, ctx) : {}) };
     const result: ReportResult = {
       id: report.id,
-      parameters: Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined)),
+      // A report without a period answers for now: its from/to are not parameters it took.
+      parameters: {
+        ...(report.period ? { from: params.from, to: params.to } : {}),
+        ...(params.departmentId ? { departmentId: params.departmentId } : {}),
+      },
       columns: report.columns.map(({ id: columnId, label, type }) => ({ id: columnId, label, type })),
       rows,
       totals,
@@ -96,7 +100,7 @@ export class ReportsService {
       if (given.length) {
         throw new Invalid(
           'VALIDATION_FAILED',
-          `report ${report.id} takes no ${given.join(' or ')}: it counts what is open now`,
+          `report ${report.id} takes no ${given.join(' or ')}: it has no period, it answers for now`,
           given.map((k) => ({ field: `query.${k}`, reason: 'not a parameter of this report' })),
         );
       }

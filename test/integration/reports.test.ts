@@ -562,6 +562,7 @@ describe.each(BACKENDS)('report centre /api/v1/reports (%s)', (backend) => {
 
   it('counts open and overdue tasks by process, step and person', async () => {
     const report = await get(province, '/api/v1/reports/workload');
+    expect(report.parameters).toEqual({});
     const mine = report.rows.filter((r) => r.process === WORKLOAD_KEY);
     expect(mine).toEqual([
       expect.objectContaining({
