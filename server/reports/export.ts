@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { ColumnSpec, Lang } from './report.js';
@@ -37,6 +38,19 @@ function excelValue(column: ColumnSpec, value: ReportCell | undefined): string |
   }
 }
 
+/** Rows written between two waits for the compressor and the client to catch up. */
+const ROWS_BETWEEN_PAUSES = 1000;
+
+/**
+ * Lets the zip compressor run and, when the client reads slower than rows are made, waits until
+ * it has read what is buffered: rows committed in one synchronous loop would otherwise pile up
+ * in memory as compressed bytes nobody has fetched yet.
+ */
+async function paused(stream: PassThrough): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (stream.writableNeedDrain) await once(stream, 'drain');
+}
+
 /** Excel refuses sheet names over 31 characters or with any of []:*?/\ . */
 function sheetName(name: string): string {
   return name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31);
@@ -65,8 +79,10 @@ export function xlsxStream(result: ReportResult, columns: ColumnSpec[], name: st
   const write = async () => {
     sheet.getRow(1).font = { bold: true };
     sheet.getRow(1).commit();
+    let written = 0;
     for (const row of result.rows) {
       sheet.addRow(columns.map((c) => excelValue(c, row[c.id]))).commit();
+      if (++written % ROWS_BETWEEN_PAUSES === 0) await paused(stream);
     }
     const totals = columns.map((c, i) => (i === 0 ? totalsLabel(lang) : excelValue(c, result.totals[c.id])));
     const last = sheet.addRow(totals);
