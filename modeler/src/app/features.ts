@@ -10,6 +10,7 @@ import { decisionMessages, decisionRoutes } from '../features/designer/decisions
 import * as monitor from '../features/monitor';
 import * as notifications from '../features/notifications';
 import * as operations from '../features/operations';
+import * as payments from '../features/payments';
 
 /**
  * Every feature of the app, one line each (modeler/README.md "How to add a feature"). The order
@@ -21,6 +22,7 @@ export const features: { routes: AppRoute[]; messages: MessageBundle }[] = [
   { routes: monitor.routes, messages: monitor.messages },
   { routes: operations.routes, messages: operations.messages },
   { routes: notifications.routes, messages: notifications.messages },
+  { routes: payments.routes, messages: payments.messages },
   { routes: admin.routes, messages: adminMessages },
   { routes: versionRoutes, messages: versionMessages },
   { routes: decisionRoutes, messages: decisionMessages },
