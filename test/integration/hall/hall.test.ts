@@ -141,7 +141,7 @@ describe.each(BACKENDS)('the customer hall (%s)', (backend) => {
     // an expired one
     await db()('sms_codes')
       .where({ recipient_key: '13900000001' })
-      .update({ expires_at: new Date(Date.now() - 1000) });
+      .update({ expires_at: new Date(new Date(clock.now()).getTime() - 1000) });
     const expired = await t
       .anonymous()
       .post(`${HALL}/session`, { loginName: '13900000001', password: 'demo1234', code: fresh });
