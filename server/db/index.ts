@@ -17,6 +17,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Use an in-memory embedded database (tests). */
   memory?: boolean;
+  /** The embedded database starts as this snapshot (`dumpEmbedded`) instead of empty. */
+  loadDataDir?: Uint8Array;
   poolMax?: number;
   /** Per-connection timeouts (PostgreSQL); defaults to DEFAULT_DB_TIMEOUTS. */
   timeouts?: DatabaseTimeouts;
@@ -81,9 +83,16 @@ export function createDatabase(options: DatabaseOptions): Db {
   const config: Knex.Config = {
     client: ClientPgLite,
     dialect: 'postgres',
-    connection: { pglite: new PgliteThread(dir) } as unknown as Knex.StaticConnectionConfig,
+    connection: { pglite: new PgliteThread(dir, options.loadDataDir) } as unknown as Knex.StaticConnectionConfig,
   };
   return knexFactory(config);
+}
+
+/** A snapshot of an embedded database (its folder as a gzipped tarball) that `loadDataDir` opens. */
+export function dumpEmbedded(db: Db): Promise<Uint8Array> {
+  const connection = (db.client as { config: Knex.Config }).config.connection as { pglite?: PgliteThread };
+  if (!connection.pglite) throw new Error('only an embedded database can be dumped this way');
+  return connection.pglite.dump();
 }
 
 export function isEmbedded(db: Db): boolean {

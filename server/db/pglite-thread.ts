@@ -28,7 +28,9 @@ function compiledModules() {
 }
 
 type PgliteCommand =
-  { kind: 'query'; sql: string; params?: unknown[]; options?: Record<string, unknown> } | { kind: 'close' };
+  | { kind: 'query'; sql: string; params?: unknown[]; options?: Record<string, unknown> }
+  | { kind: 'dump' }
+  | { kind: 'close' };
 
 export type PgliteRequest = PgliteCommand & { id: number };
 
@@ -59,11 +61,12 @@ export class PgliteThread {
   private nextId = 1;
   private failure: Error | null = null;
 
-  constructor(dataDir: string | null) {
+  /** `loadDataDir`: a folder's gzipped tarball (from `dump`) to open instead of an empty database. */
+  constructor(dataDir: string | null, loadDataDir?: Uint8Array) {
     this.opened = compiledModules().then(
       (modules) =>
         new Promise<void>((resolve, reject) => {
-          const worker = new Worker(WORKER, { workerData: { dataDir, ...modules } });
+          const worker = new Worker(WORKER, { workerData: { dataDir, loadDataDir, ...modules } });
           this.worker = worker;
           worker.unref();
           worker.on('message', (message: PgliteReply | Ready) => {
@@ -99,6 +102,11 @@ export class PgliteThread {
 
   query<T = unknown>(sql: string, params?: unknown[], options?: Record<string, unknown>): Promise<T> {
     return this.send({ kind: 'query', sql, params, options }) as Promise<T>;
+  }
+
+  /** The whole database folder as a gzipped tarball, which `loadDataDir` opens again. */
+  dump(): Promise<Uint8Array> {
+    return this.send({ kind: 'dump' }) as Promise<Uint8Array>;
   }
 
   async close(): Promise<void> {

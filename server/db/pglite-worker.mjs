@@ -3,13 +3,19 @@
 // over every customer) would hold every request for its whole length. Plain JavaScript, so the
 // thread starts without a TypeScript loader; it takes PostgreSQL's WebAssembly compiled once per
 // process by the main thread (server/db/pglite-thread.ts), which speaks its protocol.
+import { Blob } from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
 const port = parentPort;
 if (!port) throw new Error('the embedded database runs only as a worker thread');
-const { dataDir, pgliteWasmModule, initdbWasmModule } = workerData;
-const db = new PGlite(dataDir ?? undefined, { pgliteWasmModule, initdbWasmModule });
+const { dataDir, pgliteWasmModule, initdbWasmModule, loadDataDir } = workerData;
+const db = new PGlite(dataDir ?? undefined, {
+  pgliteWasmModule,
+  initdbWasmModule,
+  // A database folder's gzipped tarball (dumpDataDir) to start from instead of running initdb.
+  ...(loadDataDir ? { loadDataDir: new Blob([loadDataDir]) } : {}),
+});
 
 /** A PostgreSQL error's fields (code, detail, constraint…) as plain data. */
 function toPlain(err) {
@@ -23,6 +29,15 @@ function toPlain(err) {
 }
 
 port.on('message', (request) => {
+  if (request.kind === 'dump') {
+    db.dumpDataDir('gzip')
+      .then((file) => file.arrayBuffer())
+      .then(
+        (bytes) => port.postMessage({ id: request.id, ok: true, result: new Uint8Array(bytes) }, [bytes]),
+        (err) => port.postMessage({ id: request.id, ok: false, error: toPlain(err) }),
+      );
+    return;
+  }
   if (request.kind === 'close') {
     void db.close().finally(() => port.postMessage({ id: request.id, ok: true, result: null }));
     return;

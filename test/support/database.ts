@@ -16,17 +16,20 @@ export interface TestDatabase {
 }
 
 /**
- * A database of its own for one test file (never shared, never order-dependent): empty, or on
- * PostgreSQL a copy of `template` (a database prepared once per run, see platform.ts).
+ * A database of its own for one test file (never shared, never order-dependent): empty, or a copy
+ * of `template` prepared once per run (see platform.ts): on PostgreSQL a template database's name,
+ * on PGlite a snapshot of a database folder.
  */
-export async function createTestDatabase(backend: Backend, template?: string): Promise<TestDatabase> {
+export async function createTestDatabase(backend: Backend, template?: string | Uint8Array): Promise<TestDatabase> {
   if (backend === 'pglite') {
-    const db = createDatabase({ memory: true });
+    const db = createDatabase({ memory: true, ...(template instanceof Uint8Array ? { loadDataDir: template } : {}) });
     return { db, drop: () => db.destroy() };
   }
   const name = `pmtest_${randomBytes(6).toString('hex')}`;
   const admin = knexFactory({ client: 'pg', connection: ADMIN_DATABASE_URL, pool: { min: 0, max: 1 } });
-  await admin.raw(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
+  await admin.raw(
+    typeof template === 'string' ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`,
+  );
   const db = createDatabase({ databaseUrl: databaseUrl(name), poolMax: 10 });
   return {
     db,

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { ADMIN_DATABASE_URL } from './database.js';
 
@@ -41,6 +44,11 @@ export default async function setup(): Promise<() => Promise<void>> {
       await admin.end().catch(() => undefined);
     }
   };
+  // The PGlite snapshots of the same runs (test/support/platform.ts), named like the templates.
+  for (const file of await readdir(tmpdir()).catch(() => [] as string[])) {
+    const pid = Number(/^pmtest_tpl_(\d+)_.*\.pglite\.tgz/.exec(file)?.[1]);
+    if (pid && !alive(pid)) await rm(path.join(tmpdir(), file), { force: true });
+  }
   await withAdmin(async (admin) => {
     const left = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
       `${PREFIX}%`,
@@ -50,5 +58,8 @@ export default async function setup(): Promise<() => Promise<void>> {
       if (!alive(pid)) await dropTemplate(admin, datname);
     }
   });
-  return () => withAdmin((admin) => dropTemplate(admin, name));
+  return async () => {
+    await rm(path.join(tmpdir(), `${name}.pglite.tgz`), { force: true });
+    await withAdmin((admin) => dropTemplate(admin, name));
+  };
 }

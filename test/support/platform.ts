@@ -1,6 +1,9 @@
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../server/config/index.js';
-import { createDatabase } from '../../server/db/index.js';
+import { createDatabase, dumpEmbedded } from '../../server/db/index.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { startPlatform, type Platform, type PlatformOptions } from '../../server/platform.js';
 import { ApiClient } from './client.js';
@@ -43,11 +46,9 @@ const STARTUP_STATE_KEYS = ['DEMO_DATA', 'DATA_DIR', 'DATABASE_URL', 'ADMIN_USER
 /** The real platform on a fresh database of its own, listening on a free loopback port. */
 export async function startTestPlatform(backend: Backend, options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const fromTemplate =
-    backend === 'postgres' &&
-    options.processes !== false &&
-    !STARTUP_STATE_KEYS.some((key) => options.env && key in options.env);
-  const database =
-    options.database ?? (await createTestDatabase(backend, fromTemplate ? await postgresTemplate() : undefined));
+    options.processes !== false && !STARTUP_STATE_KEYS.some((key) => options.env && key in options.env);
+  const template = fromTemplate ? await (backend === 'postgres' ? postgresTemplate() : pgliteSnapshot()) : undefined;
+  const database = options.database ?? (await createTestDatabase(backend, template));
   const config = testConfig(options.env);
   const platform = await startPlatform({
     jobRetryBaseMs: 20,
@@ -111,6 +112,55 @@ async function buildTemplate(name: string): Promise<string> {
     return name;
   } finally {
     await admin.end();
+  }
+}
+
+let snapshot: Promise<Uint8Array | undefined> | undefined;
+
+/**
+ * The embedded database's counterpart of the template: a default start's database folder as a
+ * gzipped tarball in the temporary folder, which each PGlite test database opens instead of
+ * running initdb, the migrations, the seed and the catalogue's deployment again (~10 s of CPU a
+ * start). Built by whichever test file needs it first — the others wait for its lock — and
+ * deleted with the PostgreSQL template at the end of the run (global-setup.ts).
+ */
+function pgliteSnapshot(): Promise<Uint8Array | undefined> {
+  const name = process.env.PMTEST_PG_TEMPLATE;
+  if (!name) return Promise.resolve(undefined);
+  return (snapshot ??= loadOrBuildSnapshot(path.join(tmpdir(), `${name}.pglite.tgz`)));
+}
+
+async function loadOrBuildSnapshot(file: string): Promise<Uint8Array> {
+  const lock = `${file}.lock`;
+  for (;;) {
+    const ready = await readFile(file).catch(() => null);
+    if (ready) return new Uint8Array(ready);
+    try {
+      await mkdir(lock);
+    } catch {
+      // Another file builds it; a builder that died leaves its lock, which ages out.
+      const since = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (since > 5 * 60_000) await rm(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    try {
+      const db = createDatabase({ memory: true });
+      const platform = await startPlatform({ config: testConfig(), db, logger: createLogger('silent') });
+      await platform.close();
+      await db.raw('CHECKPOINT');
+      const bytes = await dumpEmbedded(db);
+      await db.destroy();
+      // Written aside and renamed: a reader never sees half a file.
+      await writeFile(`${file}.${process.pid}`, bytes);
+      await rename(`${file}.${process.pid}`, file);
+      return bytes;
+    } finally {
+      await rm(lock, { recursive: true, force: true });
+    }
   }
 }
 
