@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
+import { grantToLoadedPolicy, type Grant } from './policy-grants.js';
 
 /** What operators newly may do, granted to the roles that already cancel instances and retry incidents. */
-const GRANTS: [role: string, object: string, action: string][] = [
+const GRANTS: Grant[] = [
   ['team_leader', 'instance', 'suspend'],
   ['team_leader', 'instance', 'update'],
   ['team_leader', 'batch', 'read'],
@@ -116,16 +117,7 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.raw(`CREATE INDEX batch_items_pending_idx ON batch_items (batch_id, seq) WHERE status = 'pending'`);
 
-  // A database whose policy was loaded before these actions existed gets them too (a fresh one
-  // loads them from permissions/policy.csv).
-  const loaded = await knex('casbin_policies').count<{ count: string | number }[]>('* as count').first();
-  if (Number(loaded?.count ?? 0) > 0) {
-    await knex('casbin_policies')
-      .insert(GRANTS.map(([role_code, object, action]) => ({ role_code, object, action })))
-      .onConflict(['role_code', 'object', 'action'])
-      .ignore();
-    await knex('permission_versions').increment('version', 1);
-  }
+  await grantToLoadedPolicy(knex, GRANTS);
 }
 
 export async function down(knex: Knex): Promise<void> {

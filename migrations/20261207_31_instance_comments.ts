@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
+import { grantToLoadedPolicy, type Grant } from './policy-grants.js';
 
 /** Who may comment on an instance: the roles that already intervene in instances, and headquarters. */
-const GRANTS: [role: string, object: string, action: string][] = [
+const GRANTS: Grant[] = [
   ['team_leader', 'instance', 'comment'],
   ['department_manager', 'instance', 'comment'],
   ['hq_supervisor', 'instance', 'comment'],
@@ -16,16 +17,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('task_comments', (t) => {
     t.uuid('task_id').nullable().alter();
   });
-  // A database whose policy was loaded before this action existed gets it too (a fresh one loads
-  // it from permissions/policy.csv).
-  const loaded = await knex('casbin_policies').count<{ count: string | number }[]>('* as count').first();
-  if (Number(loaded?.count ?? 0) > 0) {
-    await knex('casbin_policies')
-      .insert(GRANTS.map(([role_code, object, action]) => ({ role_code, object, action })))
-      .onConflict(['role_code', 'object', 'action'])
-      .ignore();
-    await knex('permission_versions').increment('version', 1);
-  }
+  await grantToLoadedPolicy(knex, GRANTS);
 }
 
 export async function down(knex: Knex): Promise<void> {

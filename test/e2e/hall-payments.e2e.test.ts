@@ -2,14 +2,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoHallCustomers } from '../../server/hall/demo-customers.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { failOnPageErrors, launchBrowser, screenshot, STEP_TIMEOUT, type TestBrowser } from './support/browser.js';
+import { launchBrowser, screenshot, type TestBrowser } from './support/browser.js';
+import { hallPhonePage, PHONE, smsOutbox } from './support/hall.js';
 
 /**
  * Paying online in the customer hall (/hall/#/pay) at a phone's size: the unpaid bills oldest
  * first, the bank simulator's account picker, a refusal for the balance in the reader's language,
  * and a payment that ends on its receipt.
  */
-const PHONE = { width: 390, height: 844 };
 // 陈刚, the demo household with arrears, and its simulated bank accounts (server/payments/bank-simulator.ts)
 const CHEN = { phone: '13900000004', rich: 'SIM-6222-0004-01', poor: 'SIM-6222-0004-02' };
 
@@ -17,54 +17,8 @@ describe('paying online in the customer hall in Chromium', () => {
   let t: TestPlatform;
   let chrome: TestBrowser;
   const db = () => t.database.db;
-
-  /** How many codes the development gateway has "sent" to a phone so far (rows of the notifications outbox). */
-  async function codesSentTo(phone: string): Promise<number> {
-    const rows = await db()('notifications')
-      .where({ recipient: phone, template: 'hall_sms_code' })
-      .count<{ n: string }[]>('* as n');
-    return Number(rows[0]?.n);
-  }
-
-  /**
-   * The code of the first notice to the phone beyond the `before` already sent. Counting, not a
-   * time: on a quiet machine the previous code can be written within any slack before the click.
-   */
-  async function codeSentTo(phone: string, before: number): Promise<string> {
-    let code: string | undefined;
-    await expect
-      .poll(
-        async () => {
-          const rows = await db()('notifications')
-            .where({ recipient: phone, template: 'hall_sms_code' })
-            .orderBy('created_at', 'asc')
-            .select<{ body: string }[]>('body');
-          code = rows.length > before ? /(\d{6})/.exec(rows[before]?.body ?? '')?.[1] : undefined;
-          return code;
-        },
-        { timeout: STEP_TIMEOUT },
-      )
-      .toBeTruthy();
-    return code as string;
-  }
-
-  async function phonePage(browser: Browser, locale: 'zh' | 'en') {
-    const context = await browser.newContext({
-      baseURL: t.url,
-      viewport: PHONE,
-      deviceScaleFactor: 1,
-      isMobile: true,
-      hasTouch: true,
-      locale: locale === 'en' ? 'en-US' : 'zh-CN',
-    });
-    context.setDefaultTimeout(STEP_TIMEOUT);
-    await context.addInitScript({
-      content: `localStorage.setItem('pm.locale', ${JSON.stringify(locale)});`,
-    });
-    const page = await context.newPage();
-    failOnPageErrors(page);
-    return page;
-  }
+  const { codesSentTo, codeSentTo } = smsOutbox(db);
+  const phonePage = (browser: Browser, locale: 'zh' | 'en') => hallPhonePage(browser, t.url, locale);
 
   /** Signs 陈刚 in through the zh/en sign-in form, with the code from the outbox. */
   async function signIn(

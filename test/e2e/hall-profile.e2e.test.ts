@@ -2,21 +2,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoHallCustomers } from '../../server/hall/demo-customers.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import {
-  failOnPageErrors,
-  launchBrowser,
-  pageErrors,
-  screenshot,
-  STEP_TIMEOUT,
-  type TestBrowser,
-} from './support/browser.js';
+import { launchBrowser, pageErrors, screenshot, type TestBrowser } from './support/browser.js';
+import { hallPhonePage, PHONE, smsOutbox } from './support/hall.js';
 
 /**
  * The hall's profile and message centre in Chromium at a phone's size: the phone changed with the
  * code read from the development gateway's outbox (zh), e-bill and a subscription switched (en),
  * and a notice opened from the message centre, its unread badge gone after reading (zh and en).
  */
-const PHONE = { width: 390, height: 844 };
 
 const LABELS = {
   zh: {
@@ -41,50 +34,8 @@ describe('the hall profile and message centre in Chromium', () => {
   let t: TestPlatform;
   let chrome: TestBrowser;
   const db = () => t.database.db;
-
-  async function codesSentTo(phone: string): Promise<number> {
-    const rows = await db()('notifications')
-      .where({ recipient: phone, template: 'hall_sms_code' })
-      .count<{ n: string }[]>('* as n');
-    return Number(rows[0]?.n);
-  }
-
-  /** The code of the first notice to the phone beyond the `before` already sent (counting, not a time). */
-  async function codeSentTo(phone: string, before: number): Promise<string> {
-    let code: string | undefined;
-    await expect
-      .poll(
-        async () => {
-          const rows = await db()('notifications')
-            .where({ recipient: phone, template: 'hall_sms_code' })
-            .orderBy('created_at', 'asc')
-            .select<{ body: string }[]>('body');
-          code = rows.length > before ? /(\d{6})/.exec(rows[before]?.body ?? '')?.[1] : undefined;
-          return code;
-        },
-        { timeout: STEP_TIMEOUT },
-      )
-      .toBeTruthy();
-    return code as string;
-  }
-
-  async function phonePage(browser: Browser, locale: 'zh' | 'en') {
-    const context = await browser.newContext({
-      baseURL: t.url,
-      viewport: PHONE,
-      deviceScaleFactor: 1,
-      isMobile: true,
-      hasTouch: true,
-      locale: locale === 'en' ? 'en-US' : 'zh-CN',
-    });
-    context.setDefaultTimeout(STEP_TIMEOUT);
-    await context.addInitScript({
-      content: `if (!localStorage.getItem('pm.locale')) localStorage.setItem('pm.locale', ${JSON.stringify(locale)});`,
-    });
-    const page = await context.newPage();
-    failOnPageErrors(page);
-    return page;
-  }
+  const { codesSentTo, codeSentTo } = smsOutbox(db);
+  const phonePage = (browser: Browser, locale: 'zh' | 'en') => hallPhonePage(browser, t.url, locale);
 
   async function signIn(page: Page, phone: string, locale: 'zh' | 'en') {
     const l = LABELS[locale];

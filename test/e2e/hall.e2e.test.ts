@@ -2,58 +2,21 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoHallCustomers } from '../../server/hall/demo-customers.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import {
-  failOnPageErrors,
-  launchBrowser,
-  pageErrors,
-  screenshot,
-  STEP_TIMEOUT,
-  type TestBrowser,
-} from './support/browser.js';
+import { launchBrowser, pageErrors, screenshot, type TestBrowser } from './support/browser.js';
+import { hallPhonePage, PHONE, smsOutbox } from './support/hall.js';
 
 /**
  * The customer hall (/hall/) in Chromium at a phone's size: registration and sign-in with SMS codes
  * read from the development gateway's outbox, a household's home, bills and a bill's lines, usage,
  * the language switch, and a hall that never calls the staff API.
  */
-const PHONE = { width: 390, height: 844 };
 const HALL = '/api/hall/v1';
 
 describe('the customer hall in Chromium', () => {
   let t: TestPlatform;
   let chrome: TestBrowser;
   const db = () => t.database.db;
-
-  /** The newest code the development gateway "sent" to a phone: a row of the notifications outbox. */
-  /** How many codes the development gateway has "sent" to a phone so far (rows of the notifications outbox). */
-  async function codesSentTo(phone: string): Promise<number> {
-    const rows = await db()('notifications')
-      .where({ recipient: phone, template: 'hall_sms_code' })
-      .count<{ n: string }[]>('* as n');
-    return Number(rows[0]?.n);
-  }
-
-  /**
-   * The code of the first notice to the phone beyond the `before` already sent. Counting, not a
-   * time: on a quiet machine the previous code can be written within any slack before the click.
-   */
-  async function codeSentTo(phone: string, before: number): Promise<string> {
-    let code: string | undefined;
-    await expect
-      .poll(
-        async () => {
-          const rows = await db()('notifications')
-            .where({ recipient: phone, template: 'hall_sms_code' })
-            .orderBy('created_at', 'asc')
-            .select<{ body: string }[]>('body');
-          code = rows.length > before ? /(\d{6})/.exec(rows[before]?.body ?? '')?.[1] : undefined;
-          return code;
-        },
-        { timeout: STEP_TIMEOUT },
-      )
-      .toBeTruthy();
-    return code as string;
-  }
+  const { codesSentTo, codeSentTo } = smsOutbox(db);
 
   /** A minute passes for the phone's codes, as far as the one-a-minute limit is concerned. */
   async function aMinuteLater(phone: string) {
@@ -64,20 +27,7 @@ describe('the customer hall in Chromium', () => {
 
   /** A phone-sized page of its own (own cookies and storage); every request it makes is kept. */
   async function phonePage(browser: Browser, locale: 'zh' | 'en' = 'zh') {
-    const context = await browser.newContext({
-      baseURL: t.url,
-      viewport: PHONE,
-      deviceScaleFactor: 1,
-      isMobile: true,
-      hasTouch: true,
-      locale: locale === 'en' ? 'en-US' : 'zh-CN',
-    });
-    context.setDefaultTimeout(STEP_TIMEOUT);
-    await context.addInitScript({
-      content: `if (!localStorage.getItem('pm.locale')) localStorage.setItem('pm.locale', ${JSON.stringify(locale)});`,
-    });
-    const page = await context.newPage();
-    failOnPageErrors(page);
+    const page = await hallPhonePage(browser, t.url, locale);
     const requests: string[] = [];
     page.on('request', (r) => requests.push(new URL(r.url()).pathname));
     return { page, requests };
