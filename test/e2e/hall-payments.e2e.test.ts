@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoHallCustomers } from '../../server/hall/demo-customers.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { launchBrowser, screenshot, type TestBrowser } from './support/browser.js';
-import { hallPhonePage, PHONE, smsOutbox } from './support/hall.js';
+import { hallPhonePage, PHONE, signInToHall } from './support/hall.js';
 
 /**
  * Paying online in the customer hall (/hall/#/pay) at a phone's size: the unpaid bills oldest
@@ -17,26 +17,7 @@ describe('paying online in the customer hall in Chromium', () => {
   let t: TestPlatform;
   let chrome: TestBrowser;
   const db = () => t.database.db;
-  const { codesSentTo, codeSentTo } = smsOutbox(db);
   const phonePage = (browser: Browser, locale: 'zh' | 'en') => hallPhonePage(browser, t.url, locale);
-
-  /** Signs 陈刚 in through the zh/en sign-in form, with the code from the outbox. */
-  async function signIn(
-    page: Page,
-    labels: { login: string; password: string; send: string; code: string; submit: string },
-  ) {
-    await db()('sms_codes')
-      .where({ recipient_key: CHEN.phone })
-      .update({ created_at: db().raw(`created_at - interval '61 seconds'`) });
-    await page.goto('/hall/');
-    await page.getByLabel(labels.login).fill(CHEN.phone);
-    await page.getByLabel(labels.password, { exact: true }).fill('demo1234');
-    const asked = await codesSentTo(CHEN.phone);
-    await page.getByRole('button', { name: labels.send }).click();
-    await page.getByLabel(labels.code).fill(await codeSentTo(CHEN.phone, asked));
-    await page.getByRole('button', { name: labels.submit, exact: true }).click();
-    await page.getByRole('navigation').waitFor();
-  }
 
   async function expectNoOverflow(page: Page) {
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
@@ -54,13 +35,7 @@ describe('paying online in the customer hall in Chromium', () => {
   it('refuses a payment the bank account cannot cover, in English, and records nothing', async () => {
     // given 陈刚 signed in, on the Pay page in English
     const page = await phonePage(chrome.browser, 'en');
-    await signIn(page, {
-      login: 'Phone or account number',
-      password: 'Password',
-      send: 'Send code',
-      code: 'SMS code',
-      submit: 'Sign in',
-    });
+    await signInToHall(page, db, CHEN.phone, 'en');
     await page.getByRole('navigation').getByRole('link', { name: 'Pay' }).click();
     await page.getByRole('heading', { name: 'Pay online' }).waitFor();
     const payments = Number((await db()('payments').count<{ n: string }[]>('* as n'))[0]!.n);
@@ -80,13 +55,7 @@ describe('paying online in the customer hall in Chromium', () => {
   it('pays the unpaid bills oldest first and shows the receipt, in Chinese', async () => {
     // given 陈刚 signed in, on the Pay page: every unpaid bill chosen
     const page = await phonePage(chrome.browser, 'zh');
-    await signIn(page, {
-      login: '手机号或户号',
-      password: '密码',
-      send: '获取验证码',
-      code: '短信验证码',
-      submit: '登录',
-    });
+    await signInToHall(page, db, CHEN.phone, 'zh');
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '缴费' }).click();
     await page.getByRole('heading', { name: '在线缴费' }).waitFor();
     const boxes = page.getByRole('checkbox');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoHallCustomers } from '../../server/hall/demo-customers.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { launchBrowser, pageErrors, screenshot, type TestBrowser } from './support/browser.js';
-import { hallPhonePage, PHONE, smsOutbox } from './support/hall.js';
+import { hallPhonePage, PHONE, signInToHall, smsOutbox } from './support/hall.js';
 
 /**
  * The hall's profile and message centre in Chromium at a phone's size: the phone changed with the
@@ -11,44 +11,12 @@ import { hallPhonePage, PHONE, smsOutbox } from './support/hall.js';
  * and a notice opened from the message centre, its unread badge gone after reading (zh and en).
  */
 
-const LABELS = {
-  zh: {
-    loginName: '手机号或户号',
-    password: '密码',
-    send: '获取验证码',
-    wait: /秒后可重发/,
-    signIn: '登录',
-    nav: '主导航',
-  },
-  en: {
-    loginName: 'Phone or account number',
-    password: 'Password',
-    send: 'Send code',
-    wait: /Resend in/,
-    signIn: 'Sign in',
-    nav: 'Main navigation',
-  },
-};
-
 describe('the hall profile and message centre in Chromium', () => {
   let t: TestPlatform;
   let chrome: TestBrowser;
   const db = () => t.database.db;
   const { codesSentTo, codeSentTo } = smsOutbox(db);
   const phonePage = (browser: Browser, locale: 'zh' | 'en') => hallPhonePage(browser, t.url, locale);
-
-  async function signIn(page: Page, phone: string, locale: 'zh' | 'en') {
-    const l = LABELS[locale];
-    await page.goto('/hall/');
-    await page.getByLabel(l.loginName).fill(phone);
-    await page.getByLabel(l.password).fill('demo1234');
-    const asked = await codesSentTo(phone);
-    await page.getByRole('button', { name: l.send }).click();
-    await page.getByRole('button', { name: l.wait }).waitFor();
-    await page.locator('#code').fill(await codeSentTo(phone, asked));
-    await page.getByRole('button', { name: l.signIn, exact: true }).click();
-    await page.getByRole('navigation', { name: l.nav }).waitFor();
-  }
 
   /** No horizontal scrolling at a phone's width, nor at the narrowest phone the hall serves (375 px). */
   async function expectNoOverflow(page: Page) {
@@ -88,7 +56,7 @@ describe('the hall profile and message centre in Chromium', () => {
   it('changes the contact phone with the code sent to the new phone (zh)', async () => {
     // given a signed-in customer on the profile page
     const page = await phonePage(chrome.browser, 'zh');
-    await signIn(page, '13900000001', 'zh');
+    await signInToHall(page, db, '13900000001', 'zh');
     await page.getByRole('link', { name: '我的' }).click();
     await page.getByRole('heading', { name: '我的资料' }).waitFor();
     await expect.poll(() => page.getByTestId('profile-phone').textContent()).toBe('139****0001');
@@ -121,7 +89,7 @@ describe('the hall profile and message centre in Chromium', () => {
 
   it('switches e-bill and a subscription, which stay after a reload (en)', async () => {
     const page = await phonePage(chrome.browser, 'en');
-    await signIn(page, '13900000002', 'en');
+    await signInToHall(page, db, '13900000002', 'en');
     await page.getByRole('link', { name: 'Profile' }).click();
     await page.getByRole('heading', { name: 'My profile' }).waitFor();
 
@@ -166,8 +134,8 @@ describe('the hall profile and message centre in Chromium', () => {
       await notice(accountNo, `e2e-profile:${locale}:1`);
       const newest = await notice(accountNo, `e2e-profile:${locale}:2`);
       const page = await phonePage(chrome.browser, locale);
-      await signIn(page, phone, locale);
-      const nav = page.getByRole('navigation', { name: LABELS[locale].nav });
+      await signInToHall(page, db, phone, locale);
+      const nav = page.getByRole('navigation', { name: locale === 'zh' ? '主导航' : 'Main navigation' });
       const unread = locale === 'zh' ? '消息，2 条未读' : 'Inbox, 2 unread';
       await nav.getByRole('link', { name: unread }).click();
 

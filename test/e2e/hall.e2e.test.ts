@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoHallCustomers } from '../../server/hall/demo-customers.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { launchBrowser, pageErrors, screenshot, type TestBrowser } from './support/browser.js';
-import { hallPhonePage, PHONE, smsOutbox } from './support/hall.js';
+import { hallPhonePage, PHONE, signInToHall, smsOutbox } from './support/hall.js';
 
 /**
  * The customer hall (/hall/) in Chromium at a phone's size: registration and sign-in with SMS codes
@@ -31,19 +31,6 @@ describe('the customer hall in Chromium', () => {
     const requests: string[] = [];
     page.on('request', (r) => requests.push(new URL(r.url()).pathname));
     return { page, requests };
-  }
-
-  async function signIn(page: Page, loginName: string, phone: string, password = 'demo1234') {
-    await aMinuteLater(phone);
-    await page.goto('/hall/');
-    await page.getByLabel('手机号或户号').fill(loginName);
-    await page.getByLabel('密码').fill(password);
-    const asked = await codesSentTo(phone);
-    await page.getByRole('button', { name: '获取验证码' }).click();
-    await page.getByRole('button', { name: /秒后可重发/ }).waitFor();
-    await page.getByLabel('短信验证码').fill(await codeSentTo(phone, asked));
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.getByRole('navigation', { name: '主导航' }).waitFor();
   }
 
   /** The hall API's own answer, asked from the signed-in page (its cookie). */
@@ -140,7 +127,7 @@ describe('the customer hall in Chromium', () => {
   it("shows a household's balance, last bill, estimate and tiers; its bills with their lines; and its usage chart", async () => {
     // given 王小明, a TOU household part-way through its tiers, signed in on a phone
     const { page, requests } = await phonePage(chrome.browser);
-    await signIn(page, '13900000001', '13900000001');
+    await signInToHall(page, db, '13900000001', 'zh');
     const me = await hallGet<{ accounts: { id: string }[] }>(page, '/me');
     const accountId = me.accounts[0]?.id as string;
     type Home = {
@@ -230,7 +217,7 @@ describe('the customer hall in Chromium', () => {
   it('switches to English and back, remembering the choice across a reload', async () => {
     // given a signed-in customer in Chinese
     const { page } = await phonePage(chrome.browser);
-    await signIn(page, '13900000001', '13900000001');
+    await signInToHall(page, db, '13900000001', 'zh');
     await page.getByRole('heading', { name: '首页' }).waitFor();
 
     // when English is chosen and the page reloads
@@ -276,7 +263,7 @@ describe('the customer hall in Chromium', () => {
   it('shows a household in arrears its late fee accruing today and the overdue bills', async () => {
     // given 陈刚, whose last two bills are unpaid
     const { page } = await phonePage(chrome.browser);
-    await signIn(page, '13900000004', '13900000004');
+    await signInToHall(page, db, '13900000004', 'zh');
     const me = await hallGet<{ accounts: { id: string }[] }>(page, '/me');
     const home = await hallGet<{ lateFeeToday: string; alerts: { code: string }[] }>(
       page,
@@ -301,7 +288,7 @@ describe('the customer hall in Chromium', () => {
   it('lets a login holding two accounts switch between them', async () => {
     // given 李华, whose login holds the home and the shop
     const { page } = await phonePage(chrome.browser);
-    await signIn(page, '13900000002', '13900000002');
+    await signInToHall(page, db, '13900000002', 'zh');
     const switcher = page.getByLabel('切换用电户');
     await switcher.waitFor();
     expect(await switcher.locator('option').count()).toBe(2);

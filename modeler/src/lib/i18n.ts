@@ -59,6 +59,13 @@ export function translate(locale: Locale, key: string, params?: Record<string, s
   });
 }
 
+/** A code shown in words where the messages know it (`prefix.code`), else as it is. */
+export function codeLabel(t: Translate, prefix: string, code: string): string {
+  const key = `${prefix}.${code}`;
+  const text = t(key);
+  return text === key ? code : text;
+}
+
 export function useLocale(): Locale {
   const [locale, setState] = useState(current);
   useEffect(() => {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../lib/api';
-import { formatDateTime, useT } from '../../lib/i18n';
+import { codeLabel, formatDateTime, useT } from '../../lib/i18n';
 import { rooms, subscribe } from '../../lib/realtime';
 import { useSession } from '../../lib/session';
 import type { List } from '../../../../server/lib/contract';
@@ -81,11 +81,7 @@ export function NotificationsPage() {
     };
   }, [user?.departmentId]);
 
-  const templateName = (code: string) => {
-    const key = `notifications.template.${code}`;
-    const name = t(key);
-    return name === key ? code : name;
-  };
+  const templateName = (code: string) => codeLabel(t, 'notifications.template', code);
 
   return (
     <section class="page notifications">

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../lib/api';
-import { formatDateTime, useT } from '../../lib/i18n';
+import { codeLabel, formatDateTime, useT } from '../../lib/i18n';
 import { rooms, subscribe, type RealtimePayloads } from '../../lib/realtime';
 import { useSession } from '../../lib/session';
 import type { List } from '../../../../server/lib/contract';
@@ -112,11 +112,7 @@ export function PaymentsPage() {
     );
   }, [user?.departmentId]);
 
-  const channelName = (code: string) => {
-    const key = `payments.channel.${code}`;
-    const name = t(key);
-    return name === key ? code : name;
-  };
+  const channelName = (code: string) => codeLabel(t, 'payments.channel', code);
 
   return (
     <section class="page payments">

@@ -1,4 +1,4 @@
-import { useT, type Translate } from '../../lib/i18n';
+import { codeLabel, useT } from '../../lib/i18n';
 import type { Bill, TaskContext } from './api';
 
 /** Customer card, recent bills and arrears (collection tasks), audit rules tripped (billing audit). */
@@ -37,7 +37,7 @@ export function ContextPanel({ context }: { context: TaskContext }) {
             {customer.status && (
               <>
                 <dt>{t('task.customer.status')}</dt>
-                <dd>{label(t, 'task.customer.status', customer.status)}</dd>
+                <dd>{codeLabel(t, 'task.customer.status', customer.status)}</dd>
               </>
             )}
             {customer.creditGrade && (
@@ -119,13 +119,6 @@ export function ContextPanel({ context }: { context: TaskContext }) {
   );
 }
 
-/** A code shown in words where the messages know it ('task.bills.status.issued'), else as is. */
-function label(t: Translate, prefix: string, code: string): string {
-  const key = `${prefix}.${code}`;
-  const text = t(key);
-  return text === key ? code : text;
-}
-
 function BillRow({ bill }: { bill: Bill }) {
   const t = useT();
   const owes = Number(bill.outstanding) > 0;
@@ -135,7 +128,7 @@ function BillRow({ bill }: { bill: Bill }) {
       <td class="num">{bill.total}</td>
       <td class="num">{bill.outstanding}</td>
       <td>{bill.dueDate ?? ''}</td>
-      <td>{label(t, 'task.bills.status', bill.status)}</td>
+      <td>{codeLabel(t, 'task.bills.status', bill.status)}</td>
     </tr>
   );
 }
