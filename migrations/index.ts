@@ -36,6 +36,7 @@ import * as hallProfile from './20261208_41_hall_profile.js';
 import * as reportRead from './20261208_61_report_read.js';
 import * as hallIndexes from './20261208_51_hall_indexes.js';
 import * as paymentsPaidAt from './20261208_8_payments_paid_at.js';
+import * as supervision from './20261209_74_supervision.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -79,6 +80,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261208_61_report_read': reportRead,
   '20261208_51_hall_indexes': hallIndexes,
   '20261208_8_payments_paid_at': paymentsPaidAt,
+  '20261209_74_supervision': supervision,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -44,7 +44,8 @@ export const PERMISSIONS = {
   batch: ['read', 'create'],
   audit: ['read'],
   notification: ['read'],
-  risk: ['screen'],
+  /** The high-risk register: `read` it in one's subtree; HQ `manage`s the industry list, groups, orders. */
+  risk: ['screen', 'read', 'manage'],
   admin: ['manage'],
   system: ['metrics'],
 } as const;
