@@ -37,6 +37,7 @@ import * as reportRead from './20261208_61_report_read.js';
 import * as hallIndexes from './20261208_51_hall_indexes.js';
 import * as paymentsPaidAt from './20261208_8_payments_paid_at.js';
 import * as supervision from './20261209_74_supervision.js';
+import * as grid from './20261209_75_grid.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -81,6 +82,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261208_51_hall_indexes': hallIndexes,
   '20261208_8_payments_paid_at': paymentsPaidAt,
   '20261209_74_supervision': supervision,
+  '20261209_75_grid': grid,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -46,6 +46,8 @@ export const PERMISSIONS = {
   notification: ['read'],
   /** The high-risk register: `read` it in one's subtree; HQ `manage`s the industry list, groups, orders. */
   risk: ['screen', 'read', 'manage'],
+  /** The grid view (server/grid): `read` the network and line loss, `write` moves meters and sends outage notices. */
+  grid: ['read', 'write'],
   admin: ['manage'],
   system: ['metrics'],
 } as const;
