@@ -58,6 +58,11 @@ import { InstanceSuspensionService } from './workflow/instance-suspension.servic
 import { InstanceCommentsService } from './workflow/instance-comments.service.js';
 import { BatchesService } from './batches/batches.service.js';
 import { ReportsService } from './reports/reports.service.js';
+import { GridService } from './grid/grid.service.js';
+import { OutagesService } from './grid/outages.service.js';
+import { transformerAreaOptions } from './grid/form-lookups.js';
+import { seedDemoGrid } from './grid/demo-grid.js';
+import { FormLookups } from './forms/lookups.js';
 import { BatchRunner } from './batches/batch-runner.js';
 import { BatchTypeRegistry } from './batches/batch-types.js';
 import { cancelBatchType, retryBatchType, setVariablesBatchType } from './batches/core-batch-types.js';
@@ -141,6 +146,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await seedDemoData(db, config.demoCustomers, logger);
     // The hall's demo customers come with the generated demo customers (not into test databases).
     if (config.demoCustomers > 0) await seedDemoHallCustomers(db, logger);
+    // The network the demo customers hang on, once they and their bills exist.
+    if (config.demoCustomers > 0) await seedDemoGrid(db, logger);
   } else await ensureInitialAdmin(db, config.adminUsername, config.adminPassword);
 
   const metrics = new StepMetrics();
@@ -183,7 +190,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     logger,
   );
   registry.register(notifyCustomerService(db, notifications));
-  const tasks = new TasksService(db, transactions, steps, visibility, authorization, new TaskForms(db, forms));
+  // Form fields may take their options from a named server-side lookup (server/forms/lookups.ts).
+  const taskForms = new TaskForms(db, forms, new FormLookups({ 'grid.transformerAreas': transformerAreaOptions(db) }));
+  const tasks = new TasksService(db, transactions, steps, visibility, authorization, taskForms);
   const bills = new BillsService(db, customers, audit);
   const arrears = new ArrearsService(db, customers);
   // A start form's `reference: customer` field must name a customer the starter may read, not closed.
@@ -288,6 +297,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     tariffs: new TariffsService(db, audit),
     billingRuns,
     reports: new ReportsService(db, authorization, clock),
+    grid: new GridService(db, authorization),
+    gridOutages: new OutagesService(db, authorization, notifications),
     monitoring: new Monitoring(
       db,
       transactions,

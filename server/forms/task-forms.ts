@@ -2,6 +2,7 @@ import type { Db } from '../db/index.js';
 import { expressionBodies, isExpression, resolveTemplate, rootIdentifiers } from '../engine/expressions.js';
 import { Invalid, NotFound } from '../lib/errors.js';
 import { FormsService, isExternalFormKey } from './forms.service.js';
+import { FormLookups } from './lookups.js';
 import { describeVariables, type TypedVariable } from './typed-variables.js';
 
 interface TaskRef {
@@ -9,6 +10,7 @@ interface TaskRef {
   instance_id: string;
   definition_id: string;
   form_key: string | null;
+  department_id?: string | null;
   locals?: Record<string, unknown> | null;
 }
 
@@ -34,6 +36,7 @@ export class TaskForms {
   constructor(
     private readonly db: Db,
     readonly forms: FormsService,
+    private readonly lookups: FormLookups = new FormLookups(),
   ) {}
 
   private async variables(task: TaskRef): Promise<Record<string, unknown>> {
@@ -65,7 +68,10 @@ export class TaskForms {
       formKey,
       form: { id: form.id, formId: form.form_id, version: form.version, name: form.name },
       schema: form.schema as unknown as Record<string, unknown>,
-      data: this.forms.formData(form.schema, variables),
+      data: {
+        ...this.forms.formData(form.schema, variables),
+        ...(await this.lookups.fill(form.schema, { departmentId: task.department_id ?? null })),
+      },
     };
   }
 
@@ -108,14 +114,16 @@ export class TaskForms {
   async checkCompletion(taskId: string, submitted: Record<string, unknown>): Promise<void> {
     const task = await this.db('tasks')
       .where({ id: taskId })
-      .first<TaskRef | undefined>('id', 'instance_id', 'definition_id', 'form_key', 'locals');
+      .first<TaskRef | undefined>('id', 'instance_id', 'definition_id', 'form_key', 'department_id', 'locals');
     if (!task?.form_key) return;
     const variables = await this.variables(task);
     const formKey = this.formKeyOf(task, variables);
     if (!formKey) return;
     const form = await this.forms.resolve(formKey, task.definition_id);
     if (!form) return;
-    const errors = this.forms.check(form.schema, variables, submitted);
+    // Options from a lookup are the server's, never the submission's.
+    const options = await this.lookups.fill(form.schema, { departmentId: task.department_id ?? null });
+    const errors = this.forms.check(form.schema, variables, { ...submitted, ...options });
     if (errors.length) {
       const details = errors.map((e) => ({ field: e.field, reason: e.reason, message: e.message }));
       // problem+json carries them as `errors` (like every 400) and as `details` (the forms contract).

@@ -29,6 +29,7 @@ import { riskRoutes } from './routes/risk.js';
 import { monitoringRoutes } from './routes/monitoring.js';
 import { batchRoutes } from '../batches/routes.js';
 import { reportRoutes } from '../reports/routes.js';
+import { gridRoutes } from '../grid/routes.js';
 import { createEngineRest, withEngineRest } from '../engine-rest/index.js';
 import { withHall, type HallApi } from '../hall/index.js';
 
@@ -82,6 +83,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ...riskRoutes(services),
     ...monitoringRoutes(services),
     ...reportRoutes(services),
+    ...gridRoutes({ grid: services.grid, outages: services.gridOutages, authorization: services.authorization }),
     ...(options.extraRoutes ?? []),
   ];
 

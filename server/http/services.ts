@@ -35,6 +35,8 @@ import type { MarketingProcesses } from '../processes/marketing-processes.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { Monitoring } from '../monitoring/index.js';
 import type { ReportsService } from '../reports/reports.service.js';
+import type { GridService } from '../grid/grid.service.js';
+import type { OutagesService } from '../grid/outages.service.js';
 
 /** Everything the HTTP layer may call: services only, never the engine or SQL directly. */
 import type { TariffsService } from '../marketing/tariffs.service.js';
@@ -79,5 +81,7 @@ export interface Services {
   processes: MarketingProcesses;
   monitoring: Monitoring;
   reports: ReportsService;
+  grid: GridService;
+  gridOutages: OutagesService;
   worklist: Worklist;
 }

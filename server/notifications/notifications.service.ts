@@ -80,9 +80,12 @@ export const NOTIFICATION_COLUMNS = [
 /**
  * Notices a customer may turn off in the hall's profile, and the profile's column. The arrears
  * reminder is not among them: a disconnection needs a reminder first (DOMAIN.md §6), so it is sent
- * whatever the subscription says; due-soon and outage notices have no template yet.
+ * whatever the subscription says; due-soon notices have no template yet.
  */
-const SUBSCRIPTION_COLUMN: Partial<Record<string, string>> = { bill_issued: 'notify_bill_issued' };
+const SUBSCRIPTION_COLUMN: Partial<Record<string, string>> = {
+  bill_issued: 'notify_bill_issued',
+  planned_outage: 'notify_outage',
+};
 const UNSUBSCRIBED = 'not sent: the customer turned this notice off in the online hall';
 
 /** The columns of a customer a notice is addressed with. */

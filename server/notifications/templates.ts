@@ -153,6 +153,16 @@ export const NOTIFICATION_TEMPLATES = {
     zh: { body: `${SIGNATURE}尊敬的{name}，您户号{accountNo}的{changeName}已于{completedOn}办结。` },
     en: { body: 'Dear {name}, the {changeName} of account {accountNo} was completed on {completedOn}.' },
   },
+  // To every customer of a transformer area or feeder (server/grid/outages.service.ts).
+  planned_outage: {
+    channel: 'sms',
+    zh: {
+      body: `${SIGNATURE}计划停电通知：因{reason}，{target}供电范围将于{startsAt}至{endsAt}停电，您户号{accountNo}在停电范围内，请提前做好准备。`,
+    },
+    en: {
+      body: 'Planned outage: supply from {target} stops from {startsAt} to {endsAt} ({reason}); account {accountNo} is affected.',
+    },
+  },
 } as const satisfies Record<string, NotificationTemplate>;
 
 export type TemplateCode = keyof typeof NOTIFICATION_TEMPLATES;

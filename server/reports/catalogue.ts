@@ -6,6 +6,7 @@ import { newConnectionsReport } from './new-connections.report.js';
 import type { ReportDefinition } from './report.js';
 import type { ReportSummary } from './report.contract.js';
 import { workloadReport } from './workload.report.js';
+import { lineLossReport } from '../grid/line-loss.report.js';
 
 /** Every report of the centre, in catalogue order. */
 export const REPORTS: readonly ReportDefinition[] = [
@@ -16,6 +17,7 @@ export const REPORTS: readonly ReportDefinition[] = [
   workloadReport,
   meterVerificationReport,
   highRiskReport,
+  lineLossReport,
 ];
 
 const PERIOD_PARAMETERS: ReportSummary['parameters'] = [
