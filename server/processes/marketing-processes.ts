@@ -7,7 +7,7 @@ import { arrearsServices } from './arrears/services.js';
 import { billingServices } from './billing/services.js';
 import { DailyJobs } from './daily-jobs.js';
 import type { ProcessContext } from './ports.js';
-import { runRiskScreening } from './risk/screening-job.js';
+import { issueWarning, runRiskScreening } from './risk/screening-job.js';
 import { riskProvinceServices } from './risk/province-services.js';
 import { riskServices } from './risk/services.js';
 import { RiskStatistics } from './risk/statistics.js';
@@ -69,6 +69,11 @@ export class MarketingProcesses {
   /** The screening run now for a day (HQ's "screen again"); its result. */
   screenNow(date: string) {
     return runRiskScreening(this.ctx, date);
+  }
+
+  /** HQ issues a warning order by hand for a customer on the register; its id, null if one is open. */
+  issueRiskWarning(customerId: string) {
+    return issueWarning(this.ctx, customerId);
   }
 
   /** The overdue scan now for a day. */

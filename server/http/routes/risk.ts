@@ -13,6 +13,7 @@ import {
 import { route, type Route } from '../route.js';
 import type { Services } from '../services.js';
 import { uuidParam } from './schemas.js';
+import { supervisionRoutes } from '../../supervision/routes.js';
 
 export const riskStatisticsQuery = z.strictObject({ date: isoDateString('date').optional() });
 export const riskRegisterQuery = z.strictObject({
@@ -87,5 +88,6 @@ export function riskRoutes(s: Services): Route[] {
       response: riskWarningProvinceSchema,
       handle: async ({ params, actor }) => s.processes.riskWarningProvinces.get(params.id, params.provinceId, actor),
     }),
+    ...supervisionRoutes(s),
   ];
 }

@@ -12,9 +12,11 @@ import {
   type HueTradeTypeCode,
   type ProductionStatus,
   type RiskLevel,
+  type RiskScreeningConfig,
   type RiskScreeningResult,
 } from '../../domain/risk/index.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { isoDate } from '../../lib/contract.js';
 import { shiftPeriod } from '../../marketing/billing-periods.js';
 import type { ProcessContext } from '../context.js';
 
@@ -133,6 +135,7 @@ async function screenAll(ctx: ProcessContext, date: string): Promise<Screened[]>
       GROUP BY c.id, d.path`,
     [date, year, year, year, date, date, date, p(1), p(2), p(13), p(14)],
   );
+  const config = await screeningConfig(ctx);
   const byId = new Map(rows.rows.map((r) => [r.id, r]));
   // DOMAIN.md §7: a group's arrears roll up the parent/child tree to the top parent.
   const members = rows.rows.filter(
@@ -153,20 +156,23 @@ async function screenAll(ctx: ProcessContext, date: string): Promise<Screened[]>
     const arrears = group
       ? group.subtree
       : { currentYear: row.cy, priorYears: row.py, total: dec(row.cy).plus(row.py).toFixed(2) };
-    const result = screenHighRisk({
-      policyCategory: (row.ess_policy as EssPolicyCode | null) ?? null,
-      industry: (row.hue_trade_type_code as HueTradeTypeCode | null) ?? null,
-      productionStatus: (row.production_status as ProductionStatus | null) ?? 'normal',
-      arrears: { currentYear: arrears.currentYear, priorYears: arrears.priorYears },
-      currentYearArrearsAgeMonths: row.oldest_cy_period ? monthsBetween(row.oldest_cy_period, month) : 0,
-      creditGrade: row.credit_grade as CreditGrade,
-      latePaymentsLast12Months: Number(row.late),
-      consumption: [
-        { kwh: row.kwh1 ?? '0', sameMonthLastYearKwh: row.kwh13 ?? '0' },
-        { kwh: row.kwh2 ?? '0', sameMonthLastYearKwh: row.kwh14 ?? '0' },
-      ],
-      onDishonestList: row.on_dishonest_list,
-    });
+    const result = screenHighRisk(
+      {
+        policyCategory: (row.ess_policy as EssPolicyCode | null) ?? null,
+        industry: (row.hue_trade_type_code as HueTradeTypeCode | null) ?? null,
+        productionStatus: (row.production_status as ProductionStatus | null) ?? 'normal',
+        arrears: { currentYear: arrears.currentYear, priorYears: arrears.priorYears },
+        currentYearArrearsAgeMonths: row.oldest_cy_period ? monthsBetween(row.oldest_cy_period, month) : 0,
+        creditGrade: row.credit_grade as CreditGrade,
+        latePaymentsLast12Months: Number(row.late),
+        consumption: [
+          { kwh: row.kwh1 ?? '0', sameMonthLastYearKwh: row.kwh13 ?? '0' },
+          { kwh: row.kwh2 ?? '0', sameMonthLastYearKwh: row.kwh14 ?? '0' },
+        ],
+        onDishonestList: row.on_dishonest_list,
+      },
+      config,
+    );
     return { row, result, arrears, groupRootId: group ? group.rootId : null };
   });
   // DOMAIN.md §7: the group's order fans out to every province its member accounts sit in.
@@ -201,6 +207,26 @@ async function screenAll(ctx: ProcessContext, date: string): Promise<Screened[]>
   return screened;
 }
 
+/**
+ * The screening's thresholds with H2's differential-price industries taken from the industry list
+ * HQ published (risk_industry_lists); DOMAIN.md's list when none is published.
+ */
+async function screeningConfig(ctx: ProcessContext): Promise<RiskScreeningConfig> {
+  const published = await ctx
+    .db('risk_industry_lists')
+    .where({ status: 'published' })
+    .first<{ industries: { code: string; differentialPrice: boolean }[] | string } | undefined>('industries');
+  if (!published) return DEFAULT_RISK_CONFIG;
+  const list =
+    typeof published.industries === 'string'
+      ? (JSON.parse(published.industries) as { code: string; differentialPrice: boolean }[])
+      : published.industries;
+  return {
+    ...DEFAULT_RISK_CONFIG,
+    differentialIndustries: list.filter((i) => i.differentialPrice).map((i) => i.code as HueTradeTypeCode),
+  };
+}
+
 function monthsBetween(from: string, to: string): number {
   const [fy, fm] = from.split('-').map(Number);
   const [ty, tm] = to.split('-').map(Number);
@@ -209,21 +235,26 @@ function monthsBetween(from: string, to: string): number {
 
 const calendar = chinaWorkingCalendar({ unconfiguredYears: 'weekends-only' });
 
-async function openWarning(ctx: ProcessContext, date: string, s: Screened): Promise<boolean> {
+/**
+ * Opens the warning order of a screened customer; the id of the order, or null when it already
+ * has an open one (or, at night, HQ closed one of this level lately; HQ issuing it by hand is not
+ * held back by that).
+ */
+async function openWarning(ctx: ProcessContext, date: string, s: Screened, byHand = false): Promise<string | null> {
   const level = s.result.level as RiskLevel;
   const open = await ctx
     .db('risk_warnings')
     .where({ customer_id: s.row.id })
     .whereNot('status', 'closed')
     .first<{ id: string } | undefined>('id');
-  if (open) return false;
+  if (open) return null;
   // HQ closed a warning of this level (or a more severe one) lately: not reopened every night.
   const closed = (await ctx
     .db('risk_warnings')
     .where({ customer_id: s.row.id, status: 'closed' })
     .where('closed_at', '>=', endOfShanghaiDay(addDays(date, -REOPEN_AFTER_DAYS)))
     .pluck('level')) as RiskLevel[];
-  if (closed.some((l) => LEVEL_ORDER[l] <= LEVEL_ORDER[level])) return false;
+  if (!byHand && closed.some((l) => LEVEL_ORDER[l] <= LEVEL_ORDER[level])) return null;
   // Provisional: the process decides the level and the measure's deadline (processes/decisions/high-risk-level.dmn).
   const measureDueAt = measureDueAtFor(date, measureDeadlineWd(level));
   const warningId = randomUUID();
@@ -273,7 +304,85 @@ async function openWarning(ctx: ProcessContext, date: string, s: Screened): Prom
     SYSTEM_ACTOR,
   );
   await ctx.db('risk_warnings').where({ id: warningId }).update({ instance_id: started.id });
-  return true;
+  return warningId;
+}
+
+/**
+ * HQ issues a warning order by hand for a customer on the day's register (its latest screening,
+ * high-risk): the same order the nightly screening opens, with the same level, rules, arrears and
+ * (for a group's top parent) provinces. The order's id, or null when the customer already has one open.
+ */
+export async function issueWarning(ctx: ProcessContext, customerId: string): Promise<string | null> {
+  const found = await ctx
+    .db('risk_screenings as s')
+    .join('customers as c', 'c.id', 's.customer_id')
+    .join('departments as d', 'd.id', 'c.department_id')
+    .where('s.customer_id', customerId)
+    .whereNotNull('s.level')
+    .orderBy('s.screen_date', 'desc')
+    .first<
+      | {
+          screen_date: Date | string;
+          level: RiskLevel;
+          rules: string[];
+          group_root_id: string | null;
+          cy: string;
+          py: string;
+          total: string;
+          id: string;
+          account_no: string;
+          name: string;
+          department_id: string;
+          path: string;
+          hue_trade_type_code: string | null;
+        }
+      | undefined
+    >(
+      's.screen_date',
+      's.level',
+      's.rules',
+      's.group_root_id',
+      ctx.db.raw('s.arrears_current_year::text as cy'),
+      ctx.db.raw('s.arrears_prior_years::text as py'),
+      ctx.db.raw('s.arrears_total::text as total'),
+      'c.id',
+      'c.account_no',
+      'c.name',
+      'c.department_id',
+      'd.path',
+      'c.hue_trade_type_code',
+    );
+  if (!found) return null;
+  const date = isoDate(found.screen_date);
+  const screened: Screened = {
+    row: {
+      id: found.id,
+      account_no: found.account_no,
+      name: found.name,
+      department_id: found.department_id,
+      path: found.path,
+      hue_trade_type_code: found.hue_trade_type_code,
+    } as ScreenRow,
+    result: {
+      highRisk: true,
+      rules: found.rules as RiskScreeningResult['rules'],
+      level: found.level,
+      requiredMeasure: DEFAULT_RISK_CONFIG.measures[found.level],
+      totalArrears: found.total,
+    },
+    arrears: { currentYear: found.cy, priorYears: found.py, total: found.total },
+    groupRootId: found.group_root_id,
+  };
+  if (found.group_root_id === found.id) {
+    const members = (await ctx
+      .db('risk_screenings as s')
+      .join('departments as d', 'd.id', 's.department_id')
+      .where({ 's.screen_date': date, 's.group_root_id': found.id })
+      .pluck('d.path')) as string[];
+    const group = groupPlacement(members.map((departmentPath) => ({ rootId: found.id, departmentPath }))).get(found.id);
+    if (group) screened.group = group;
+  }
+  return openWarning(ctx, date, screened, true);
 }
 
 /** Working days to report a measure at a level, where the decision table sets none (cfg). */
