@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   migration: () => import('./migration.js'),
   operations: () => import('./operations.js'),
   hall: () => import('./hall.js'),
+  load: () => import('./load.js'),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));

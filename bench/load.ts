@@ -1,0 +1,524 @@
+/**
+ * bench/load — the seed's load test: 180, 260 or 520 staff at once in four scenarios, with think
+ * time, against real server processes.
+ *
+ *   npm run bench -- load [--users 180|260|520] [--seconds 120] [--soak] [--backend pg|pglite] [--json]
+ *
+ * Scenarios (load-plan.ts PROPORTIONS: the seed names them, not their mix, so 20/40/20/20 is ours):
+ * - signIn: a demo staff user signs in through the real login route (argon2id, session and CSRF
+ *   cookies), lands on the worklist (list + counts), and signs out;
+ * - business: a clerk of the bench's own (one user per virtual user, acceptance clerks of three
+ *   counties) opens the worklist searched by their own applications' business keys, claims one,
+ *   opens the task page (context, form, draft, comments, attachments, as the browser does) and
+ *   completes the acceptance step A01 of a real `new-connection` instance; applications are
+ *   started beforehand through the API, and a clerk with none left takes a new one (a start);
+ * - billingAudit: a billing auditor opens the claimable held-bill tasks (`bill-audit`) and one
+ *   task's page with its bill, history and tripped rules (read-only, so the backlog stays);
+ * - statistics: a manager opens the monitor (dashboard, live-diagram figures, bottlenecks,
+ *   workload, SLA alerts of a process over 30 days) and one report of the report centre.
+ * Every virtual user waits 3–10 s (uniform) between two actions; a page's requests go out together
+ * as the browser sends them. Users are spread evenly over the nodes and keep theirs (sticky).
+ *
+ * Backends: `pg` — two server processes on one fresh PostgreSQL database; `pglite` — one process
+ * with its embedded database in a temporary folder. Both with the demo organisation, customers and
+ * instances in flight. The first 15 s (users starting over 10 s) are warm-up; figures count the
+ * requests sent in the next `--seconds` (default 120; `--soak` 1800). Per scenario p50/p95/p99 of
+ * every request, error rate, requests/s; per node CPU (% of one core, from /proc/<pid>/stat) and RSS
+ * (/proc/<pid>/status) read every second; the driver's own CPU and event-loop delay, to tell when
+ * the driver rather than the platform is the bottleneck. The soak reports each node's RSS at the
+ * start and end of the measured window and its growth. `--json` ends with one line
+ * `{ users, seconds, requests, errors, scenarios: { <name>: { p50, p95, p99, … } }, nodes: [{ cpu, rssMb, … }] }`.
+ *
+ * Aims: 520 users: p99 under 100 ms in every scenario and no errors; soak: RSS growth under 10 %.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { ApiClient, type Response } from '../test/support/client.js';
+import { LoadNode, ResourceSampler } from './load-nodes.js';
+import { allocate, growthPct, PROPORTIONS, SCENARIOS, ScenarioRecord, thinkMs, type Scenario } from './load-plan.js';
+import { benchArgs, withBenchDatabase } from './support.js';
+import { report, round } from './stats.js';
+
+const args = benchArgs();
+const SOAK = process.argv.includes('--soak');
+const USERS = Number(args.get('users') ?? 180);
+const SECONDS = Number(args.get('seconds') ?? (SOAK ? 1800 : 120));
+const BACKEND = (args.get('backend') ?? 'pg') as 'pg' | 'pglite';
+const JSON_OUTPUT = process.argv.includes('--json');
+const WARMUP_MS = 15_000;
+const RAMP_MS = 10_000;
+const COUNTIES = ['ZJ-HZ-XH', 'ZJ-HZ-YH', 'JS-NJ-JN'] as const;
+const PREFIXES = ['xh', 'yh', 'jn'] as const;
+const BENCH_PASSWORD = 'LoadBench2026';
+/** Staff who work tasks, so their landing page is the worklist. */
+const SIGN_IN_USERS = PREFIXES.flatMap((p) =>
+  ['clerk', 'clerk2', 'surveyor', 'meter', 'auditor', 'collector', 'account', 'leader'].map((r) => `${p}.${r}`),
+);
+const STATISTICS_USERS = ['hq.supervisor', 'zj.manager', 'xh.manager', 'yh.manager', 'jn.manager'];
+const REPORTS = ['new-connections', 'billing', 'billing-holds', 'workload'];
+const MONITORED = ['new-connection', 'bill-audit', 'arrears-collection'];
+const SCENARIO_NAMES: Record<Scenario, string> = {
+  signIn: 'sign-in',
+  business: 'business processing',
+  billingAudit: 'billing audit',
+  statistics: 'statistics',
+};
+
+if (![180, 260, 520].includes(USERS) && !args.has('any-users'))
+  throw new Error(`--users is 180, 260 or 520 (the seed's figures; --any-users allows ${USERS})`);
+if (BACKEND !== 'pg' && BACKEND !== 'pglite') throw new Error(`--backend is pg or pglite, not ${String(BACKEND)}`);
+if (!(SECONDS > 0)) throw new Error('--seconds must be positive');
+
+/** Spaces the scenarios' address blocks apart (each VU's address is offset + index + 1). */
+const scenarioOffset: Record<Scenario, number> = {
+  signIn: 0,
+  business: 10_000,
+  billingAudit: 20_000,
+  statistics: 30_000,
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** Runs `work` over `items` with at most `width` at a time. */
+async function pool<T>(items: T[], width: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await work(items[i] as T, i);
+      }
+    }),
+  );
+}
+
+async function ok<T = any>(res: Promise<Response<T>>, status: number, what: string): Promise<T> {
+  const r = await res;
+  if (r.status !== status) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 500)}`);
+  return r.body;
+}
+
+/** What went wrong, counted by request and status, with the first bodies kept. */
+class ErrorLog {
+  readonly counts = new Map<string, number>();
+  readonly first: string[] = [];
+
+  note(scenario: Scenario, method: string, path: string, status: number, body: unknown): void {
+    const route = path.replace(/[0-9a-f-]{36}/g, ':id').replace(/\?.*$/, '');
+    const key = `${scenario} ${method} ${route} ${status}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    if (this.first.length < 8) this.first.push(`${key} ${JSON.stringify(body).slice(0, 400)}`);
+  }
+}
+
+interface Run {
+  from: number;
+  to: number;
+  records: Record<Scenario, ScenarioRecord>;
+  errors: ErrorLog;
+  starts: number;
+  completions: number;
+}
+
+/** One virtual user's session on its node, recording into its scenario. */
+class VirtualUser {
+  client: ApiClient;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly index: number,
+    readonly node: LoadNode,
+    readonly username: string,
+    readonly run: Run,
+  ) {
+    this.client = new ApiClient(node.url);
+    // An address of its own (10/8), as staff at their own desks: login throttling counts attempts
+    // per account and address, and 500 users from one address would be one client to it.
+    const n = scenarioOffset[scenario] + index + 1;
+    this.from = { 'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
+  }
+
+  private readonly from: Record<string, string>;
+
+  get running(): boolean {
+    return performance.now() < this.run.to;
+  }
+
+  /** One request: timed and counted when it was sent inside the measured window. */
+  async call<T = any>(method: string, path: string, body?: unknown, expect = 200): Promise<Response<T> | null> {
+    const t0 = performance.now();
+    const counted = t0 >= this.run.from && t0 < this.run.to;
+    const record = this.run.records[this.scenario];
+    let res: Response<T>;
+    try {
+      res = await this.client.request<T>(method, `/api/v1${path}`, body, this.from);
+    } catch (err) {
+      if (counted) record.failed();
+      const cause = (err as Error & { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      this.run.errors.note(this.scenario, method, path, 0, cause);
+      return null;
+    }
+    const good = res.status === expect;
+    if (counted) record.add(performance.now() - t0, good);
+    if (!good) this.run.errors.note(this.scenario, method, path, res.status, res.body);
+    return good ? res : null;
+  }
+
+  /** A page: its requests at once, as the browser sends them; null when one failed. */
+  async page(paths: string[]): Promise<Response[] | null> {
+    const all = await Promise.all(paths.map((p) => this.call('GET', p)));
+    return all.every((r) => r !== null) ? (all as Response[]) : null;
+  }
+
+  async think(): Promise<void> {
+    await sleep(Math.min(thinkMs(Math.random()), this.run.to - performance.now()));
+  }
+
+  async login(username = this.username, password?: string): Promise<boolean> {
+    this.client = new ApiClient(this.node.url);
+    const res = await this.call('POST', '/auth/login', { username, password: password ?? 'demo1234' });
+    if (!res) return false;
+    this.client.csrf = (res.body as { csrfToken: string }).csrfToken;
+    return true;
+  }
+}
+
+const taskPage = (id: string) => [
+  `/tasks/${id}/context`,
+  `/tasks/${id}/form`,
+  `/tasks/${id}/draft`,
+  `/tasks/${id}/comments`,
+  `/tasks/${id}/attachments`,
+];
+
+async function signIn(vu: VirtualUser): Promise<void> {
+  while (vu.running) {
+    const who = SIGN_IN_USERS[Math.floor(Math.random() * SIGN_IN_USERS.length)]!;
+    if (await vu.login(who)) {
+      await vu.page(['/worklist?view=mine&limit=50', '/worklist/counts']);
+      await vu.think();
+      if (!vu.running) return;
+      await vu.call('POST', '/auth/logout', {}, 204);
+    }
+    await vu.think();
+  }
+}
+
+/** A business user's own applications: business keys LD<user>-<n>, found by the worklist search. */
+function businessKey(vu: VirtualUser, n: number): string {
+  return `LD${String(vu.index).padStart(4, '0')}-${String(n).padStart(4, '0')}`;
+}
+
+function acceptance(vu: VirtualUser, n: number) {
+  return {
+    customerName: `压测客户 ${vu.index}-${n}`,
+    phone: '13800000000',
+    address: '杭州市西湖区文三路 1 号',
+    acceptClass: '01',
+    elecTypeCode: '201',
+    capacityKva: 8,
+    important: false,
+    gridWorks: false,
+  };
+}
+
+function business(started: Map<VirtualUser, number>) {
+  return async (vu: VirtualUser): Promise<void> => {
+    const search = `LD${String(vu.index).padStart(4, '0')}-`;
+    while (vu.running) {
+      const page = await vu.page([`/worklist?view=claimable&q=${search}&limit=50`, '/worklist/counts']);
+      await vu.think();
+      if (!vu.running || !page) continue;
+      const item = (page[0]!.body as { items: { id: string; businessKey: string | null }[] }).items[0];
+      if (!item) {
+        // Nothing left to claim: the clerk takes a new application at the counter.
+        const n = (started.get(vu) ?? 0) + 1;
+        started.set(vu, n);
+        const res = await vu.call(
+          'POST',
+          '/process-instances',
+          { definitionKey: 'new-connection', businessKey: businessKey(vu, n) },
+          201,
+        );
+        if (res) vu.run.starts += 1;
+        await vu.think();
+        continue;
+      }
+      if (!(await vu.call('POST', `/tasks/${item.id}/claim`, {}))) {
+        await vu.think();
+        continue;
+      }
+      await vu.page(taskPage(item.id));
+      await vu.think();
+      if (!vu.running) return;
+      const n = Number(item.businessKey?.split('-')[1] ?? 0);
+      const done = await vu.call('POST', `/tasks/${item.id}/complete`, { variables: acceptance(vu, n) });
+      if (done) vu.run.completions += 1;
+      await vu.think();
+    }
+  };
+}
+
+async function billingAudit(vu: VirtualUser): Promise<void> {
+  while (vu.running) {
+    const page = await vu.page(['/worklist?view=claimable&definitionKey=bill-audit&limit=50', '/worklist/counts']);
+    await vu.think();
+    if (!vu.running || !page) continue;
+    const items = (page[0]!.body as { items: { id: string }[] }).items;
+    const item = items[Math.floor(Math.random() * items.length)];
+    if (item) {
+      await vu.page(taskPage(item.id));
+      await vu.think();
+    }
+  }
+}
+
+async function statistics(vu: VirtualUser): Promise<void> {
+  while (vu.running) {
+    const key = MONITORED[Math.floor(Math.random() * MONITORED.length)]!;
+    const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const q = `definitionKey=${key}&from=${encodeURIComponent(from)}`;
+    await vu.page([
+      '/process-definitions',
+      `/monitoring/dashboard?${q}&bucket=day`,
+      `/monitoring/activities?${q}`,
+      `/monitoring/bottlenecks?${q}`,
+      `/monitoring/workload?definitionKey=${key}`,
+      `/monitoring/alerts?definitionKey=${key}&horizon=PT4H`,
+    ]);
+    await vu.think();
+    if (!vu.running) return;
+    await vu.call('GET', `/reports/${REPORTS[Math.floor(Math.random() * REPORTS.length)]!}`);
+    await vu.think();
+  }
+}
+
+/** The platform's nodes for the backend, started one after the other (the first migrates and seeds). */
+async function withNodes<T>(work: (nodes: LoadNode[]) => Promise<T>): Promise<T> {
+  // TRUST_PROXY: each virtual user's X-Forwarded-For is its address, as behind the production proxy.
+  const common = {
+    DEMO_DATA: 'true',
+    COOKIE_SECURE: 'false',
+    TRUST_PROXY: 'true',
+    LOG_LEVEL: 'warn',
+    JOB_POLL_MS: '1000',
+  };
+  const nodes: LoadNode[] = [];
+  const runOn = async (envs: Record<string, string>[]) => {
+    try {
+      for (const [i, env] of envs.entries()) {
+        const node = await LoadNode.create(`node-${i}`, { ...common, NODE_ID: `load-${i}`, ...env });
+        nodes.push(node);
+        await node.start(600_000);
+      }
+      return await work(nodes);
+    } finally {
+      for (const n of nodes) await n.stop().catch(() => undefined);
+    }
+  };
+  if (BACKEND === 'pg')
+    return withBenchDatabase('pmbench_load', (url) =>
+      runOn([0, 1].map(() => ({ DATABASE_URL: url, NODE_ENV: 'production' }))),
+    );
+  const dir = mkdtempSync(join(tmpdir(), 'pmbench-load-'));
+  try {
+    return await runOn([{ DATA_DIR: dir, NODE_ENV: 'development', VALIDATE_RESPONSES: 'false' }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The bench's business users: acceptance clerks of the three counties, created as an administrator would. */
+async function createBusinessUsers(admin: ApiClient, count: number): Promise<string[]> {
+  const names = Array.from({ length: count }, (_, i) => `load.b${String(i).padStart(4, '0')}`);
+  await pool(names, 4, async (username, i) => {
+    const departmentId = COUNTIES[i % COUNTIES.length]!;
+    const user = await ok(
+      admin.post('/api/v1/admin/users', {
+        username,
+        displayName: `压测受理员 ${i}`,
+        departmentId,
+        password: BENCH_PASSWORD,
+      }),
+      201,
+      `create ${username}`,
+    );
+    await ok(
+      admin.post(`/api/v1/admin/users/${user.id}/roles`, { role: 'acceptance_clerk', departmentId }),
+      201,
+      `role for ${username}`,
+    );
+  });
+  return names;
+}
+
+/** Auditors whose claimable list holds held-bill tasks. */
+async function auditorsWithWork(url: string): Promise<{ username: string; tasks: number }[]> {
+  const found: { username: string; tasks: number }[] = [];
+  for (const p of PREFIXES) {
+    const c = await new ApiClient(url).login(`${p}.auditor`);
+    const page = await ok(c.get('/api/v1/worklist?view=claimable&definitionKey=bill-audit&limit=50'), 200, 'audits');
+    if (page.items.length) found.push({ username: `${p}.auditor`, tasks: page.total as number });
+  }
+  return found;
+}
+
+export async function run(): Promise<void> {
+  await withNodes(async (nodes) => {
+    const setupStarted = performance.now();
+    const counts = allocate(USERS, PROPORTIONS);
+    const admin = await new ApiClient(nodes[0]!.url).login('admin');
+    const businessUsers = await createBusinessUsers(admin, counts.business);
+    const auditors = await auditorsWithWork(nodes[0]!.url);
+    if (auditors.length === 0) throw new Error('no auditor has held-bill tasks: the demo data changed');
+
+    const run: Run = {
+      from: Infinity,
+      to: Infinity,
+      records: Object.fromEntries(SCENARIOS.map((s) => [s, new ScenarioRecord()])) as Run['records'],
+      errors: new ErrorLog(),
+      starts: 0,
+      completions: 0,
+    };
+    const users: VirtualUser[] = [];
+    let index = 0;
+    for (const scenario of SCENARIOS)
+      for (let i = 0; i < counts[scenario]; i++, index++) {
+        const node = nodes[index % nodes.length]!;
+        const username =
+          scenario === 'business'
+            ? businessUsers[i]!
+            : scenario === 'billingAudit'
+              ? auditors[i % auditors.length]!.username
+              : scenario === 'statistics'
+                ? STATISTICS_USERS[i % STATISTICS_USERS.length]!
+                : '';
+        const vu = new VirtualUser(scenario, i, node, username, run);
+        users.push(vu);
+      }
+
+    // Sessions of everyone but the sign-in users, then each business user's applications.
+    const signedIn = users.filter((u) => u.scenario !== 'signIn');
+    await pool(signedIn, 8, async (vu) => {
+      const password = vu.scenario === 'business' ? BENCH_PASSWORD : undefined;
+      if (!(await vu.login(vu.username, password)))
+        throw new Error(`${vu.username} could not sign in: ${run.errors.first.join('\n')}`);
+    });
+    // Enough applications for ~ one completion every 25 s; a clerk who runs out starts more.
+    const perUser = Math.min(8, Math.ceil(SECONDS / 25) + 1);
+    const started = new Map<VirtualUser, number>();
+    const starts = users
+      .filter((u) => u.scenario === 'business')
+      .flatMap((vu) => Array.from({ length: perUser }, () => vu));
+    await pool(starts, 8, async (vu) => {
+      const n = (started.get(vu) ?? 0) + 1;
+      started.set(vu, n);
+      await ok(
+        vu.client.post('/api/v1/process-instances', {
+          definitionKey: 'new-connection',
+          businessKey: businessKey(vu, n),
+        }),
+        201,
+        `start ${businessKey(vu, n)}`,
+      );
+    });
+    const setupSeconds = (performance.now() - setupStarted) / 1000;
+
+    const sampler = new ResourceSampler(nodes.map((n) => ({ name: n.name, pid: n.pid })));
+    sampler.start();
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    const t0 = performance.now();
+    run.from = t0 + WARMUP_MS;
+    run.to = run.from + SECONDS * 1000;
+    let driverCpuAtStart = process.cpuUsage();
+    setTimeout(() => {
+      driverCpuAtStart = process.cpuUsage();
+      loop.enable();
+    }, WARMUP_MS);
+    const scenarioOf: Record<Scenario, (vu: VirtualUser) => Promise<void>> = {
+      signIn,
+      business: business(started),
+      billingAudit,
+      statistics,
+    };
+    await Promise.all(
+      users.map(async (vu) => {
+        await sleep(Math.random() * RAMP_MS);
+        await scenarioOf[vu.scenario](vu);
+      }),
+    );
+    const ended = performance.now();
+    loop.disable();
+    sampler.stop();
+    const driverCpu = process.cpuUsage(driverCpuAtStart);
+    const measured = (Math.min(ended, run.to) - run.from) / 1000;
+
+    const scenarios = Object.fromEntries(SCENARIOS.map((s) => [s, run.records[s].figures(measured)])) as Record<
+      Scenario,
+      ReturnType<ScenarioRecord['figures']>
+    >;
+    const requests = SCENARIOS.reduce((n, s) => n + run.records[s].requests, 0);
+    const errors = SCENARIOS.reduce((n, s) => n + run.records[s].errors, 0);
+    const nodeFigures = nodes.map((n) => {
+      const w = sampler.window(n.name, run.from, run.to);
+      return {
+        node: n.name,
+        cpu: w ? round(w.cpuPct, 1) : null,
+        rssMb: w ? round(w.rssPeakMb, 1) : null,
+        rssStartMb: w ? round(w.rssStartMb, 1) : null,
+        rssEndMb: w ? round(w.rssEndMb, 1) : null,
+        rssGrowthPct: w ? growthPct(w.rssStartMb, w.rssEndMb) : null,
+      };
+    });
+    const loadAverage = loadavg().map((x) => round(x, 2));
+    const rows: Record<string, unknown> = {
+      'backend, nodes': `${BACKEND}, ${nodes.length}`,
+      'virtual users by scenario': counts,
+      'mix (seed gives none; ours)': PROPORTIONS,
+      'think time s': '3–10 uniform, between actions',
+      'setup s (users, sessions, applications)': round(setupSeconds, 1),
+      'business users, applications each': [counts.business, perUser],
+      'auditors with held-bill tasks': auditors,
+      'measured s (after 15 s warm-up)': round(measured, 1),
+    };
+    for (const s of SCENARIOS) rows[`${SCENARIO_NAMES[s]} ms`] = scenarios[s];
+    Object.assign(rows, {
+      requests,
+      errors,
+      'error rate %': requests ? round((100 * errors) / requests, 3) : 0,
+      'requests/s': round(requests / measured, 1),
+      'A01 completed, applications started during the run': [run.completions, run.starts],
+      nodes: nodeFigures,
+      'driver CPU % of one core': round((100 * (driverCpu.user + driverCpu.system)) / 1e6 / measured, 1),
+      'driver event-loop delay ms p50/p99/max': [
+        round(loop.percentile(50) / 1e6),
+        round(loop.percentile(99) / 1e6),
+        round(loop.max / 1e6),
+      ],
+      'load average': loadAverage,
+    });
+    if (run.errors.counts.size) {
+      rows['errors by request'] = Object.fromEntries(run.errors.counts);
+      rows['first error bodies'] = run.errors.first;
+    }
+    report(`load: ${USERS} users, ${SOAK ? 'soak ' : ''}${round(measured, 0)} s on ${BACKEND}`, rows);
+    if (JSON_OUTPUT) {
+      process.stdout.write(
+        `${JSON.stringify({
+          users: USERS,
+          backend: BACKEND,
+          soak: SOAK,
+          seconds: round(measured, 1),
+          requests,
+          errors,
+          requestsPerSecond: round(requests / measured, 1),
+          scenarios,
+          nodes: nodeFigures,
+          loadAverage,
+        })}\n`,
+      );
+    }
+  });
+}
