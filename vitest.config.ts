@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './test/support/sequencer.js';
 
 const E2E = 'test/e2e/**/*.test.ts';
 
@@ -8,6 +9,8 @@ export default defineConfig({
     // PostgreSQL tests copy a template database named per run.
     globalSetup: ['test/e2e/support/global-setup.ts', 'test/support/global-setup.ts'],
     pool: 'forks',
+    // Longest files first, from test/durations.json: a fresh clone has no timing cache.
+    sequence: { sequencer: LongestFirstSequencer },
     reporters: ['default'],
     projects: [
       {
