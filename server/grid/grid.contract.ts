@@ -64,8 +64,10 @@ export const meterBoxSchema = z.object({
 export const areaDetailSchema = areaSummarySchema.extend({
   summaryMeterNo: z.string().nullable(),
   feederName: z.string(),
+  feederNameEn: z.string().nullable(),
   substationId: z.string(),
   substationName: z.string(),
+  substationNameEn: z.string().nullable(),
   boxes: z.array(meterBoxSchema),
 });
 export type AreaDetail = z.infer<typeof areaDetailSchema>;
@@ -75,6 +77,8 @@ export const lineLossSchema = z.object({
   areaId: z.string(),
   areaName: z.string(),
   departmentId: z.string(),
+  departmentName: z.string().nullable(),
+  departmentNameEn: z.string().nullable(),
   period: z.string(),
   /** kWh the area's summary meter recorded; null when no reading was taken that month. */
   suppliedKwh: decimalString.nullable(),

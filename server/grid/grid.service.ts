@@ -124,10 +124,18 @@ export class GridService {
     const where = await this.db('feeders as f')
       .join('substations as s', 's.id', 'f.substation_id')
       .where('f.id', area.feeder_id)
-      .first<{ feeder_name: string; substation_id: string; substation_name: string }>(
+      .first<{
+        feeder_name: string;
+        feeder_name_en: string | null;
+        substation_id: string;
+        substation_name: string;
+        substation_name_en: string | null;
+      }>(
         'f.name as feeder_name',
+        'f.name_en as feeder_name_en',
         's.id as substation_id',
         's.name as substation_name',
+        's.name_en as substation_name_en',
       );
     const boxes = await this.db('meter_boxes')
       .where({ area_id: id })
@@ -153,8 +161,10 @@ export class GridService {
       ...(summary as AreaSummary),
       summaryMeterNo: area.summary_meter_no,
       feederName: where.feeder_name,
+      feederNameEn: where.feeder_name_en,
       substationId: where.substation_id,
       substationName: where.substation_name,
+      substationNameEn: where.substation_name_en,
       boxes: boxes.map((b) => ({
         ...b,
         meters: meters

@@ -73,6 +73,13 @@ export async function lineLosses(db: Db, areas: AreaRef[], from: string, to: str
       'b.period',
       db.raw(`sum(${BILL_KWH}) as kwh`),
     );
+  const departments = new Map(
+    (
+      await db('departments')
+        .whereIn('id', [...new Set(areas.map((a) => a.department_id))])
+        .select<{ id: string; name: string; name_en: string | null }[]>('id', 'name', 'name_en')
+    ).map((d) => [d.id, d]),
+  );
   const key = (area: string, period: string) => `${area}|${period}`;
   const suppliedBy = new Map(supplied.map((r) => [key(r.area_id, r.period), dec(r.kwh).toFixed(2)]));
   const billedBy = new Map(billed.map((r) => [key(r.area_id, r.period), dec(r.kwh).toFixed(2)]));
@@ -85,6 +92,8 @@ export async function lineLosses(db: Db, areas: AreaRef[], from: string, to: str
         areaId: a.id,
         areaName: a.name,
         departmentId: a.department_id,
+        departmentName: departments.get(a.department_id)?.name ?? null,
+        departmentNameEn: departments.get(a.department_id)?.name_en ?? null,
         period,
         suppliedKwh: s,
         billedKwh: b,

@@ -184,6 +184,8 @@ describe.each(BACKENDS)('grid view /api/v1/grid (%s)', (backend) => {
         areaId: 'A1',
         areaName: '测试1号台区',
         departmentId: XH,
+        departmentName: '西湖区供电分公司',
+        departmentNameEn: 'Xihu County Office',
         period: '2026-10',
         suppliedKwh: '1000.00',
         billedKwh: '950.50',
