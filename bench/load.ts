@@ -354,6 +354,42 @@ async function createBusinessUsers(admin: ApiClient, count: number): Promise<str
   return names;
 }
 
+/** YYYY-MM of the utility's month (Asia/Shanghai) `back` months before the current one. */
+function periodBefore(back: number): string {
+  const now = new Date(Date.now() + 8 * 3_600_000);
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1));
+  return d.toISOString().slice(0, 7);
+}
+
+/**
+ * More held bills to audit than the demo's few: each county's team leader runs monthly billing
+ * again for the months before (as after a tariff correction); the run takes over the bills it
+ * re-prices, and its audit dispatch starts one bill-audit instance per held bill, as in production.
+ * Waits until the auditors' backlog stops growing.
+ */
+async function moreHeldBills(url: string): Promise<void> {
+  for (const [i, prefix] of PREFIXES.entries())
+    for (const back of [1, 2, 3]) {
+      // Xihu's last month is the demo's own run.
+      if (prefix === 'xh' && back === 1) continue;
+      const leader = await new ApiClient(url).login(`${prefix}.leader`);
+      const period = periodBefore(back);
+      const res = await leader.post('/api/v1/process-instances', {
+        definitionKey: 'monthly-billing',
+        businessKey: `LOAD-${COUNTIES[i]}-${period}`,
+        variables: { period, proceedWithoutMissing: true },
+      });
+      if (res.status !== 201) process.stderr.write(`monthly billing ${prefix} ${period}: ${res.status}\n`);
+    }
+  let last = -1;
+  for (let waited = 0; waited < 240; waited += 15) {
+    const total = (await auditorsWithWork(url)).reduce((n, a) => n + a.tasks, 0);
+    if (total === last) return;
+    last = total;
+    await sleep(15_000);
+  }
+}
+
 /** Auditors whose claimable list holds held-bill tasks. */
 async function auditorsWithWork(url: string): Promise<{ username: string; tasks: number }[]> {
   const found: { username: string; tasks: number }[] = [];
@@ -371,6 +407,7 @@ export async function run(): Promise<void> {
     const counts = allocate(USERS, PROPORTIONS);
     const admin = await new ApiClient(nodes[0]!.url).login('admin');
     const businessUsers = await createBusinessUsers(admin, counts.business);
+    await moreHeldBills(nodes[0]!.url);
     const auditors = await auditorsWithWork(nodes[0]!.url);
     if (auditors.length === 0) throw new Error('no auditor has held-bill tasks: the demo data changed');
 
@@ -406,8 +443,9 @@ export async function run(): Promise<void> {
       if (!(await vu.login(vu.username, password)))
         throw new Error(`${vu.username} could not sign in: ${run.errors.first.join('\n')}`);
     });
-    // Enough applications for ~ one completion every 25 s; a clerk who runs out starts more.
-    const perUser = Math.min(8, Math.ceil(SECONDS / 25) + 1);
+    // A clerk completes about one application a minute (4 think times of 3–10 s each, and the
+    // requests); enough for the run with some to spare, and one who runs out starts more.
+    const perUser = Math.min(6, Math.ceil(SECONDS / 40) + 1);
     const started = new Map<VirtualUser, number>();
     const starts = users
       .filter((u) => u.scenario === 'business')
