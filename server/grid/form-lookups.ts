@@ -25,7 +25,7 @@ export function transformerAreaOptions(db: Db): FormLookup {
     return areas.map((a) => {
       const spare = spareKva(a.rated_kva, loads.get(a.id)?.usedKva ?? 0);
       const rated = Number(a.rated_kva);
-      return { value: a.id, label: `${a.name} — 可用 ${spare} / ${rated} kVA spare` };
+      return { value: a.id, label: `${a.name} · 剩余 spare ${spare} / ${rated} kVA` };
     });
   };
 }
