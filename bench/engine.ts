@@ -4,7 +4,10 @@
  * → end, in one run. The platform runs as two server processes (one per core) on one
  * PostgreSQL; a load generator drives both through the public API with bearer tokens.
  *
- *   npm run bench -- engine [--seconds 20] [--concurrency 16] [--nodes 2]
+ *   npm run bench -- engine [--seconds 20] [--concurrency 16] [--nodes 2] [--json]
+ *
+ * `--json` ends the output with one line of the figures (`stepP50`/`stepP99`: one user's step
+ * latency in ms; `ratioRecover`: the platform's rate over the raw recover-every-step rate).
  */
 import { readFileSync } from 'node:fs';
 import { Engine } from 'bpmn-engine';
@@ -20,6 +23,7 @@ const args = benchArgs();
 const SECONDS = Number(args.get('seconds') ?? 20);
 const CONCURRENCY = Number(args.get('concurrency') ?? 16);
 const NODES = Number(args.get('nodes') ?? 2);
+const JSON_OUTPUT = process.argv.includes('--json');
 
 async function rawInMemory(seconds: number) {
   const compiled = await compileDefinition(XML, { has: () => true });
@@ -170,4 +174,23 @@ export async function run(): Promise<void> {
     'platform / raw recover-every-step': round(loaded.instancesPerSecond / recover, 2),
     'failed requests': loaded.errors + single.errors,
   });
+  if (JSON_OUTPUT) {
+    const line = {
+      rawInMemory: round(raw, 1),
+      rawRecover: round(recover, 1),
+      platform: round(loaded.instancesPerSecond, 1),
+      ratioInMemory: round(loaded.instancesPerSecond / raw, 2),
+      ratioRecover: round(loaded.instancesPerSecond / recover, 2),
+      stepP50: single.step.p50,
+      stepP99: single.step.p99,
+      singleUser: round(single.instancesPerSecond, 1),
+      loadedStepP50: loaded.step.p50,
+      loadedStepP99: loaded.step.p99,
+      nodes: NODES,
+      concurrency: CONCURRENCY,
+      seconds: SECONDS,
+      errors: loaded.errors + single.errors,
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
 }

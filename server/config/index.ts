@@ -92,6 +92,9 @@ const schema = z
     ENGINE_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
     /** The heap one engine worker may use (MB); a step that needs more fails into an incident. */
     ENGINE_WORKER_MEMORY_MB: z.coerce.number().int().min(64).default(1024),
+    /** Live engines of recently used instances a node keeps (0: none), and their approximate memory (MB). */
+    ENGINE_CACHE_ENTRIES: z.coerce.number().int().min(0).default(1_000),
+    ENGINE_CACHE_MB: z.coerce.number().int().min(1).default(256),
     /** PostgreSQL statement_timeout, lock_timeout and idle_in_transaction_session_timeout (ms) on every connection. */
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
     DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
@@ -148,6 +151,8 @@ export type Config = {
   stepLimits: StepLimits;
   engineWorkers: number;
   engineWorkerMemoryMb: number;
+  /** Live engines kept between steps (server/engine/engine-cache.ts). */
+  engineCache: { entries: number; bytes: number };
   dbTimeouts: DatabaseTimeouts;
 };
 
@@ -206,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     engineWorkers: e.ENGINE_WORKERS ?? Math.min(4, Math.max(2, availableParallelism())),
     engineWorkerMemoryMb: e.ENGINE_WORKER_MEMORY_MB,
+    engineCache: { entries: e.ENGINE_CACHE_ENTRIES, bytes: e.ENGINE_CACHE_MB * 1024 * 1024 },
     dbTimeouts: {
       statementMs: e.DB_STATEMENT_TIMEOUT_MS,
       lockMs: e.DB_LOCK_TIMEOUT_MS,

@@ -97,6 +97,8 @@ export interface StepOutcome {
   history: HistoryEvent[];
   /** Set when the command overran a step limit: the engine was stopped and the step failed. */
   runaway: RunawayStep | null;
+  /** True when the step continued the live engine of its row instead of recovering (engine-cache.ts). */
+  continuedLive?: boolean;
 }
 
 interface ActivityApi {
@@ -198,7 +200,10 @@ function describeWait(
   };
 }
 
-/** Recovers or starts the engine and applies the command; true when the command found its target. */
+/**
+ * Recovers or starts the engine (a live engine kept from the last step is running already) and
+ * applies the command; true when the command found its target.
+ */
 async function runCommand(
   engine: Engine,
   context: StepContext,
@@ -206,9 +211,12 @@ async function runCommand(
   command: CommandWithVariables,
   listener: { emit(name: string, api: ActivityApi | undefined): void },
   sourceContext: SourceContext,
-  meta?: DefinitionMeta,
+  meta: DefinitionMeta | undefined,
+  running: boolean,
 ): Promise<boolean> {
-  if (state) {
+  if (running) {
+    // Kept from the step that saved the row's state (engine-cache.ts): nothing to recover.
+  } else if (state) {
     // The state was parsed from the database for this step alone: recover may take it as it is.
     engine.recover(state);
     await engine.resume({ listener });
@@ -310,6 +318,40 @@ export function runawayOutcome(state: EngineState | null, runaway: RunawayStep):
 }
 
 /**
+ * An engine kept running between steps of one instance (engine-cache.ts), with what the engine
+ * told its first step that a recovery would tell every step again: the message and signal each
+ * waiting activity waits for. The listener and error handler it was built with forward to the
+ * step running it now.
+ */
+export interface LiveEngine {
+  engine: Engine;
+  context: StepContext;
+  relay: StepRelay;
+  messageWaits: Map<string, string>;
+  signalWaits: Map<string, string>;
+}
+
+interface StepRelay {
+  listener: { emit(name: string, api: ActivityApi | undefined): void } | null;
+  error(err: Error): void;
+}
+
+/**
+ * Whether a command may run on a live engine instead of a recovered one. Only plain signals (a
+ * task completed, a message or a called instance's result delivered): a service result is handed
+ * to the task the recovery re-executes, a modification rebuilds the engine's executions, and an
+ * async boundary's wait is set up again by the recovery.
+ */
+export function runsOnLiveEngine(command: CommandWithVariables, meta: DefinitionMeta): boolean {
+  return command.kind === 'signal' && !meta.asyncBoundaries;
+}
+
+/** Whether the engine a step leaves behind may be kept for the instance's next step. */
+function keepsLiveEngine(command: CommandWithVariables, meta: DefinitionMeta, outcome: StepOutcome): boolean {
+  return command.kind !== 'modify' && !meta.asyncBoundaries && outcome.status === 'running' && !outcome.runaway;
+}
+
+/**
  * One stateless step (ARCHITECTURE.md "the heart"): build a fresh Engine over the shared parsed
  * definition, recover the saved state, resume, apply the command, and report everything the
  * platform must persist. Pure with respect to storage: the caller owns the transaction.
@@ -322,16 +364,36 @@ export async function executeStep(
   clock: () => number = Date.now,
   limits: StepLimits = DEFAULT_STEP_LIMITS,
 ): Promise<StepOutcome> {
-  const context = new StepContext({ ...variables }, clock, limits);
-  const savedScopes = state?.[SCOPES_STATE_KEY] as LocalScopes | undefined;
-  if (savedScopes) context.scopes = new VariableScopes(context.variables, structuredClone(savedScopes));
+  return (await stepEngine(definition, state, variables, command, clock, limits, null)).outcome;
+}
+
+/**
+ * A step as `executeStep`, on `live` when given (the engine of exactly the state the row holds,
+ * engine-cache.ts) instead of a recovery; answers the engine it leaves behind when the instance's
+ * next step may continue on it.
+ */
+export async function stepEngine(
+  definition: LoadedDefinition,
+  state: EngineState | null,
+  variables: Variables,
+  command: CommandWithVariables,
+  clock: () => number,
+  limits: StepLimits,
+  live: LiveEngine | null,
+): Promise<{ outcome: StepOutcome; live: LiveEngine | null }> {
+  const context = live?.context ?? new StepContext({ ...variables }, clock, limits);
+  if (live) context.beginStep({ ...variables }, clock, limits);
+  else {
+    const savedScopes = state?.[SCOPES_STATE_KEY] as LocalScopes | undefined;
+    if (savedScopes) context.scopes = new VariableScopes(context.variables, structuredClone(savedScopes));
+  }
   const io = definition.meta.io;
   context.asyncBoundaries = definition.meta.asyncBoundaries ?? {};
   if (command.kind === 'service-result') context.provideServiceResult(command.executionId, command.result);
 
   const history: HistoryEvent[] = [];
-  const messageWaits = new Map<string, string>();
-  const signalWaits = new Map<string, string>();
+  const messageWaits = live?.messageWaits ?? new Map<string, string>();
+  const signalWaits = live?.signalWaits ?? new Map<string, string>();
   const signals: ThrownSignal[] = [];
   let engineError: Error | null = null;
   const listener = {
@@ -347,7 +409,7 @@ export async function executeStep(
           executionId: api.executionId,
           elementId: api.id,
           elementType: api.type,
-          at: new Date(clock()),
+          at: new Date(context.clock()),
         });
       } else if (name === 'activity.wait') {
         const message = api.content.message as { id?: string; name?: string } | undefined;
@@ -364,26 +426,45 @@ export async function executeStep(
     },
   };
 
-  const engine = new Engine({
-    name: definition.key,
-    sourceContext: definition.sourceContext,
-    expressions: context.expressions,
-    timers: context.timers,
-    scripts: { register() {}, getScript() {} },
-    Logger: quietLogger,
-    platformStep: context,
-    ...(definition.meta.asyncBoundaries ? { extensions: { platformAsync: asyncContinuationExtension } } : {}),
-  } as never);
-  engine.on('error', (err: Error) => {
+  const relay: StepRelay = live?.relay ?? { listener: null, error: () => undefined };
+  relay.listener = listener;
+  relay.error = (err) => {
     engineError = err;
-  });
-  context.onRunaway(() => void engine.stop());
+  };
+  let engine: Engine;
+  if (live) engine = live.engine;
+  else {
+    engine = new Engine({
+      name: definition.key,
+      sourceContext: definition.sourceContext,
+      expressions: context.expressions,
+      timers: context.timers,
+      scripts: { register() {}, getScript() {} },
+      Logger: quietLogger,
+      platformStep: context,
+      ...(definition.meta.asyncBoundaries ? { extensions: { platformAsync: asyncContinuationExtension } } : {}),
+    } as never);
+    engine.on('error', (err: Error) => relay.error(err));
+    context.onRunaway(() => void engine.stop());
+  }
+  // The engine keeps the listener it first ran with: it forwards to the step running it now.
+  const forwarding = live
+    ? listener
+    : { emit: (name: string, api: ActivityApi | undefined) => relay.listener?.emit(name, api) };
 
   let applied = command.kind === 'start' || command.kind === 'resume';
   try {
     applied =
-      (await runCommand(engine, context, state, command, listener, definition.sourceContext, definition.meta)) ||
-      applied;
+      (await runCommand(
+        engine,
+        context,
+        state,
+        command,
+        forwarding,
+        definition.sourceContext,
+        definition.meta,
+        live !== null,
+      )) || applied;
   } catch (err) {
     // A runaway is thrown from inside the engine's synchronous run (the only way to cut it short);
     // so is a stack overflow from a chain of activities too long for one call stack.
@@ -391,7 +472,7 @@ export async function executeStep(
     else if (err instanceof RangeError) context.runaway ??= new RunawayStep('STEP_ACTIVITY_LIMIT', tooDeep(err));
     else throw err;
   }
-  if (context.runaway) return runawayOutcome(state, context.runaway);
+  if (context.runaway) return { outcome: runawayOutcome(state, context.runaway), live: null };
 
   const engineState = (await engine.getState()) as unknown as EngineState & { definitions: Record<string, unknown>[] };
   // ARCHITECTURE.md: delete the embedded source; recover() takes the shared sourceContext instead.
@@ -422,7 +503,7 @@ export async function executeStep(
     : runState === 'idle' && postponed.length === 0
       ? 'completed'
       : 'running';
-  return {
+  const outcome: StepOutcome = {
     state: engineState,
     status,
     error: failed ? ((engineError as Error | null)?.message ?? 'the process failed') : null,
@@ -442,7 +523,14 @@ export async function executeStep(
     variables: context.variables,
     signals,
     history,
+    ...(live ? { continuedLive: true } : {}),
   };
+  if (!applied || !keepsLiveEngine(command, definition.meta, outcome)) return { outcome, live: null };
+  // Waits of activities that have moved on are forgotten; the rest a recovery would report again.
+  const open = new Set(postponed.map((p) => p.executionId));
+  for (const waits of [messageWaits, signalWaits]) for (const id of waits.keys()) if (!open.has(id)) waits.delete(id);
+  relay.listener = null;
+  return { outcome, live: { engine, context, relay, messageWaits, signalWaits } };
 }
 
 /**

@@ -24,7 +24,8 @@ export interface TimerRef {
  */
 export class DeferredTimers {
   private readonly refs = new Set<TimerRef>();
-  constructor(private readonly now: () => number) {}
+  /** The step's clock; a live engine's next step sets its own (StepContext.beginStep). */
+  constructor(public now: () => number) {}
 
   get executing(): TimerRef[] {
     return [...this.refs];
@@ -119,12 +120,32 @@ export class StepContext {
   readonly asyncWaits = new Map<string, AsyncWait>();
 
   constructor(
-    readonly variables: Variables,
-    readonly clock: () => number = Date.now,
-    readonly limits: StepLimits = DEFAULT_STEP_LIMITS,
+    public variables: Variables,
+    public clock: () => number = Date.now,
+    public limits: StepLimits = DEFAULT_STEP_LIMITS,
   ) {
     this.timers = new DeferredTimers(clock);
     this.scopes = new VariableScopes(variables);
+  }
+
+  /**
+   * Readies the context of a live engine kept between steps (engine-cache.ts) for its next step:
+   * the row's variables, this step's clock and limits, nothing of the last step's own bookkeeping.
+   * What the engine itself holds across steps (its timers, the local scopes) stays.
+   */
+  beginStep(variables: Variables, clock: () => number, limits: StepLimits): void {
+    this.variables = variables;
+    this.clock = clock;
+    this.limits = limits;
+    this.timers.now = clock;
+    this.scopes = new VariableScopes(variables, structuredClone(this.scopes.scopes));
+    this.serviceRequests.length = 0;
+    this.serviceResults.clear();
+    this.heldCallbacks.clear();
+    this.serviceChains.clear();
+    this.activityExecutions = 0;
+    this.startedAt = 0;
+    this.runaway = null;
   }
 
   /** The local scopes of activities with input/output mappings (variable-scopes.ts), over `variables`. */

@@ -21,6 +21,13 @@ export class StepMetrics {
     help: 'Incidents raised',
     registers: [this.registry],
   });
+  private readonly engineCache = new Counter({
+    name: 'bpm_engine_cache_total',
+    help: 'Steps that continued a live engine kept for their instance (hit) or recovered it (miss)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  private readonly cacheCounts = { hit: 0, miss: 0 };
   private readonly http = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request time by method, route and status',
@@ -35,6 +42,14 @@ export class StepMetrics {
 
   observeStep(command: string, seconds: number): void {
     this.stepDuration.observe({ command }, seconds);
+  }
+  countEngineCache(result: 'hit' | 'miss'): void {
+    this.engineCache.inc({ result });
+    this.cacheCounts[result]++;
+  }
+  /** Steps on this node that continued a live engine or recovered one, so far. */
+  engineCacheCounts(): { hit: number; miss: number } {
+    return { ...this.cacheCounts };
   }
   countJob(type: string, result: 'ok' | 'retry' | 'incident' | 'skipped'): void {
     this.jobs.inc({ type, result });

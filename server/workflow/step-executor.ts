@@ -191,6 +191,10 @@ export class StepExecutor {
     // The command's variables are set by the engine where Camunda sets them (a task's local scope
     // when it has input parameters of those names, otherwise the instance).
     const command = prepared.variables ? { ...prepared.command, assign: prepared.variables } : prepared.command;
+    // The engine left at this row by the instance's last step on this node continues, when kept.
+    const revision = instance.revision + 1;
+    const written: { stateJsonLength?: number } = {};
+    scope.settled.push((committed) => this.engine.settle(instance.id, revision, committed, written.stateJsonLength));
     const outcome = await this.engine.step(
       definition,
       instance.state,
@@ -198,7 +202,9 @@ export class StepExecutor {
       command,
       this.stepClock,
       this.limits,
+      { instanceId: instance.id, revision: instance.revision, definitionId: definition.id },
     );
+    if (instance.state) this.metrics.countEngineCache(outcome.continuedLive ? 'hit' : 'miss');
     const variables = outcome.variables ?? { ...instance.variables, ...prepared.variables };
     if (!outcome.applied) {
       const at = 'executionId' in prepared.command ? prepared.command.executionId : '';
@@ -212,7 +218,7 @@ export class StepExecutor {
       ...instance,
       state: outcome.state,
       variables,
-      revision: instance.revision + 1,
+      revision,
       status: outcome.status,
       ended_at: outcome.status === 'running' ? null : now,
       end_reason: outcome.status === 'failed' ? outcome.error : outcome.status === 'completed' ? 'completed' : null,
@@ -233,12 +239,14 @@ export class StepExecutor {
     const dueChanged = dueAt !== undefined && (dueAt?.getTime() ?? null) !== (instance.due_at?.getTime() ?? null);
     if (dueAt !== undefined) updated.due_at = dueAt;
 
+    const stateJson = toJson(updated.state);
+    written.stateJsonLength = stateJson.length;
     scope.batch.add(
       scope
         .trx('process_instances')
         .where({ id: updated.id })
         .update({
-          state: toJson(updated.state),
+          state: stateJson,
           variables: toJson(updated.variables),
           revision: updated.revision,
           status: updated.status,

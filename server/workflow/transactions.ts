@@ -13,6 +13,8 @@ export interface TransactionScope {
   externalTopics: Set<string>;
   /** Tasks created in this transaction (for "what comes next" answers). */
   createdTasks: CreatedTask[];
+  /** Called once the transaction has ended: `true` when it committed, `false` when it rolled back or failed. */
+  settled: ((committed: boolean) => void)[];
 }
 
 export interface CreatedTask {
@@ -50,13 +52,22 @@ export class Transactions {
       dueJobs: false,
       externalTopics: new Set(),
       createdTasks: [],
+      settled: [],
     };
-    const result = await this.db.transaction(async (trx) => {
-      scope.trx = trx;
-      const value = await work(scope);
-      await outbox.flush(trx, scope.batch);
-      return value;
-    });
+    let result: T;
+    try {
+      result = await this.db.transaction(async (trx) => {
+        scope.trx = trx;
+        const value = await work(scope);
+        await outbox.flush(trx, scope.batch);
+        return value;
+      });
+    } catch (err) {
+      // A failed COMMIT may or may not have committed: treated as not, which only costs a cache entry.
+      for (const settle of scope.settled) settle(false);
+      throw err;
+    }
+    for (const settle of scope.settled) settle(true);
     outbox.publish(this.bus);
     if (scope.dueJobs) this.bus.jobsDue();
     if (scope.externalTopics.size) this.bus.externalTasksCreated([...scope.externalTopics]);

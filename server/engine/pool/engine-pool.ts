@@ -8,6 +8,8 @@ import {
   type StepOutcome,
 } from '../runtime.js';
 import type { ProcessLimits } from '../runnability.js';
+import { runsOnLiveEngine } from '../runtime.js';
+import type { CacheBudget, CacheKey, CacheStats } from '../engine-cache.js';
 import type { StepLimits, Variables } from '../step-context.js';
 import type { LintIssue } from '../../lint/config.js';
 import type { PlatformLintData } from '../../lint/rules/support.js';
@@ -15,6 +17,7 @@ import { AppError, Invalid } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { siblingModule, startWorker } from '../../lib/worker-thread.js';
 import type {
+  CacheStatsRequest,
   CompileRequest,
   EngineReply,
   LintRequest,
@@ -35,9 +38,18 @@ export interface EnginePoolOptions {
   documentTimeoutMs?: number;
   /** The worker module (a test's stand-in for the engine worker); a .ts module loads through tsx. */
   entry?: URL;
+  /** Live engines kept by the whole pool (shared evenly by its workers, engine-cache.ts). */
+  cache?: CacheBudget;
 }
 
-type RequestBody = StepRequest | CompileRequest | LintRequest;
+type RequestBody = StepRequest | CompileRequest | LintRequest | CacheStatsRequest;
+
+/** Where the live engine of an instance was left: a hint for routing its next step, never a promise. */
+interface Holder {
+  slot: Slot;
+  revision: number;
+  committed: boolean;
+}
 
 interface Pending {
   body: RequestBody;
@@ -45,6 +57,13 @@ interface Pending {
   reject(error: Error): void;
   /** The version a step runs: its context is sent once per worker. */
   definition?: DeployedDefinition;
+  /** The worker that holds the live engine of the step's row, as far as the pool knows. */
+  preferred?: Slot;
+  /** The step's state, left out when it goes to `preferred` (the worker answers missingState if it has none). */
+  state?: EngineState | null;
+  /** Set once the worker said it holds no live engine: the state goes with the request. */
+  sendState?: boolean;
+  onSent?(slot: Slot): void;
   /** What to answer when the worker had to be stopped under this request. */
   onWorkerLost(reason: 'timeout' | 'memory' | 'crash', detail: string): void;
   timeoutMs: number;
@@ -79,15 +98,28 @@ export class EnginePool implements EngineRunner {
   private nextId = 1;
   private closed = false;
   private readonly documentTimeoutMs: number;
+  /** instance id → the worker its live engine was left in, least recently used first. */
+  private readonly holders = new Map<string, Holder>();
+  private readonly holderLimit: number;
 
   constructor(private readonly options: EnginePoolOptions) {
+    this.holderLimit = options.cache?.entries ?? 1_000;
     this.documentTimeoutMs = options.documentTimeoutMs ?? 30_000;
     for (let i = 0; i < Math.max(1, options.workers); i++) this.slots.push(this.spawn());
   }
 
   private spawn(): Slot {
+    const workers = Math.max(1, this.options.workers);
+    const budget = this.options.cache;
     const worker = startWorker(this.options.entry ?? WORKER_ENTRY, {
       resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
+      ...(budget
+        ? {
+            workerData: {
+              cache: { entries: Math.ceil(budget.entries / workers), bytes: Math.ceil(budget.bytes / workers) },
+            },
+          }
+        : {}),
       // Its logs are the platform's: nothing of its own on stdout.
       stdout: false,
     });
@@ -110,6 +142,11 @@ export class EnginePool implements EngineRunner {
     if (!message.ok && 'missingDefinition' in message) {
       // The worker evicted this version's context: send the step again, with the context.
       slot.known.delete(message.missingDefinition);
+      this.send(slot, pending);
+      return;
+    }
+    if (!message.ok && 'missingState' in message) {
+      pending.sendState = true;
       this.send(slot, pending);
       return;
     }
@@ -153,11 +190,17 @@ export class EnginePool implements EngineRunner {
     slot.busy = null;
   }
 
+  /**
+   * In order of arrival, each request to an idle worker: the one holding its instance's live
+   * engine when that one is idle, else any (which recovers the instance).
+   */
   private pump(): void {
-    for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
-      if (!slot.ready || slot.busy || slot.stopping) continue;
-      const pending = this.queue.shift() as Pending;
+    const idle = (slot: Slot | undefined) => !!slot && slot.ready && !slot.busy && !slot.stopping;
+    for (let i = 0; i < this.queue.length;) {
+      const pending = this.queue[i] as Pending;
+      const slot = idle(pending.preferred) ? pending.preferred : this.slots.find(idle);
+      if (!slot) return;
+      this.queue.splice(i, 1);
       slot.busy = pending;
       this.send(slot, pending);
       slot.timer = setTimeout(() => {
@@ -174,6 +217,9 @@ export class EnginePool implements EngineRunner {
       const known = slot.known.has(rest.id);
       body = { ...body, definition: known ? rest : { ...rest, serializedContext } };
       slot.known.add(rest.id);
+      // The worker that holds the row's live engine continues it: the state need not travel.
+      if (pending.sendState || slot !== pending.preferred) body = { ...body, state: pending.state ?? null };
+      pending.onSent?.(slot);
     }
     slot.worker.postMessage({ ...body, id: this.nextId++ });
   }
@@ -188,12 +234,16 @@ export class EnginePool implements EngineRunner {
       detail: string,
     ) => void,
     definition?: DeployedDefinition,
+    route?: { preferred: Slot | undefined; state: EngineState | null; onSent(slot: Slot): void },
   ): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the engine pool is closed'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({
         body,
         definition,
+        ...(route
+          ? { preferred: route.preferred, state: route.state, onSent: (slot: Slot) => route.onSent(slot) }
+          : {}),
         timeoutMs,
         resolve: resolve,
         reject,
@@ -210,17 +260,25 @@ export class EnginePool implements EngineRunner {
     command: CommandWithVariables,
     clock: StepClock,
     limits: StepLimits,
+    key?: CacheKey,
   ): Promise<StepOutcome> {
     const { serializedContext: _context, ...wire } = definition;
     const body: StepRequest = {
       kind: 'step',
       definition: wire,
-      state,
+      ...(key ? {} : { state }),
+      ...(key ? { cache: key } : {}),
       variables,
       command: toWireCommand(command),
       clock: { now: clock.now(), frozen: clock.frozen },
       limits,
     };
+    const holder = key ? this.holders.get(key.instanceId) : undefined;
+    const preferred =
+      holder?.committed && holder.revision === key?.revision && runsOnLiveEngine(command, definition.meta)
+        ? holder.slot
+        : undefined;
+    let ranOn: Slot | null = null;
     const outcome = await this.submit<WireOutcome | StepOutcome>(
       body,
       hardStepTimeoutMs(limits),
@@ -241,13 +299,63 @@ export class EnginePool implements EngineRunner {
         resolve(runawayOutcome(state, runaway));
       },
       definition,
+      { preferred, state, onSent: (slot) => (ranOn = slot) },
     );
+    if (key) this.track(key, ranOn, outcome.status === 'running' && !outcome.runaway);
     const runaway = outcome.runaway;
+    // A step on a live engine was sent without the state it stops at when it runs away.
+    if (runaway && outcome.state === null && state !== null) outcome.state = state;
     if (!runaway || runaway instanceof RunawayStep) return outcome as StepOutcome;
     return {
       ...outcome,
       runaway: new RunawayStep(runaway.code as RunawayStep['code'], runaway.message, runaway.elementId),
     };
+  }
+
+  /** Where the step of `key` left its instance's live engine (tentative until settled). */
+  private track(key: CacheKey, slot: Slot | null, kept: boolean): void {
+    this.holders.delete(key.instanceId);
+    if (!kept || !slot || !this.slots.includes(slot)) return;
+    this.holders.set(key.instanceId, { slot, revision: key.revision + 1, committed: false });
+    while (this.holders.size > this.holderLimit) this.holders.delete(this.holders.keys().next().value as string);
+  }
+
+  settle(instanceId: string, revision: number, committed: boolean, stateJsonLength?: number): void {
+    const holder = this.holders.get(instanceId);
+    if (!holder || holder.revision !== revision) return;
+    if (!this.slots.includes(holder.slot)) {
+      this.holders.delete(instanceId);
+      return;
+    }
+    holder.slot.worker.postMessage({
+      kind: 'settle',
+      id: this.nextId++,
+      instanceId,
+      revision,
+      committed,
+      ...(stateJsonLength !== undefined ? { stateJsonLength } : {}),
+    });
+    if (committed) holder.committed = true;
+    else this.holders.delete(instanceId);
+  }
+
+  /** The live engines of every worker, summed (each worker answers between its steps). */
+  async cacheStats(): Promise<CacheStats> {
+    const total: CacheStats = { hits: 0, misses: 0, entries: 0, bytes: 0 };
+    const all = await Promise.all(
+      this.slots.map(() =>
+        this.submit<CacheStats>({ kind: 'cache-stats' }, this.documentTimeoutMs, (_r, reject) =>
+          reject(new Error('the engine worker stopped')),
+        ),
+      ),
+    );
+    for (const s of all) {
+      total.hits += s.hits;
+      total.misses += s.misses;
+      total.entries += s.entries;
+      total.bytes += s.bytes;
+    }
+    return total;
   }
 
   compile(xml: string, services: string[], limits: ProcessLimits): Promise<CompiledDefinition> {

@@ -5,6 +5,7 @@ import type { StepLimits, Variables } from '../step-context.js';
 import type { LintIssue } from '../../lint/config.js';
 import type { PlatformLintData } from '../../lint/rules/support.js';
 import type { ErrorDetail } from '../../lib/errors.js';
+import type { CacheBudget, CacheKey, CacheStats } from '../engine-cache.js';
 
 /**
  * What the main thread and an engine worker say to each other. Everything crosses by structured
@@ -33,7 +34,10 @@ export type WireCommand =
 export interface StepRequest {
   kind: 'step';
   definition: WireDefinition;
-  state: EngineState | null;
+  /** The row the state was read from: the worker continues its live engine of exactly that row. */
+  cache?: CacheKey;
+  /** Absent when the pool expects the worker to hold the live engine of `cache` (else: missingState). */
+  state?: EngineState | null;
   variables: Variables;
   command: WireCommand;
   /** The platform clock at dispatch; a frozen clock (a test's) stays there for the whole step. */
@@ -54,7 +58,27 @@ export interface LintRequest {
   data: PlatformLintData;
 }
 
-export type EngineRequest = (StepRequest | CompileRequest | LintRequest) & { id: number };
+/** Whether the step that left an instance at `revision` committed; no answer. */
+export interface SettleRequest {
+  kind: 'settle';
+  instanceId: string;
+  revision: number;
+  committed: boolean;
+  stateJsonLength?: number;
+}
+
+export interface CacheStatsRequest {
+  kind: 'cache-stats';
+}
+
+export type EngineRequest = (StepRequest | CompileRequest | LintRequest | SettleRequest | CacheStatsRequest) & {
+  id: number;
+};
+
+/** What a worker is given at its start. */
+export interface EngineWorkerData {
+  cache?: CacheBudget;
+}
 
 /** A runaway, as its fields. */
 export interface WireRunaway {
@@ -73,7 +97,9 @@ export interface WireError {
 }
 
 export type EngineReply =
-  | { id: number; ok: true; value: WireOutcome | CompiledDefinition | LintIssue[] }
+  | { id: number; ok: true; value: WireOutcome | CompiledDefinition | LintIssue[] | CacheStats }
+  /** The worker holds no live engine for the step's row: send it again, with the state. */
+  | { id: number; ok: false; missingState: true }
   | { id: number; ok: false; error: WireError }
   /** The worker no longer holds this definition's parsed context: send it again with the context. */
   | { id: number; ok: false; missingDefinition: string };

@@ -7,6 +7,8 @@ import {
   type StepOutcome,
 } from '../runtime.js';
 import type { ProcessLimits } from '../runnability.js';
+import type { CacheBudget, CacheKey, CacheStats } from '../engine-cache.js';
+import { LiveSteps } from '../live-steps.js';
 import type { StepLimits, Variables } from '../step-context.js';
 import { lintXml } from '../../lint/runner.js';
 import type { LintIssue } from '../../lint/config.js';
@@ -34,6 +36,11 @@ export interface StepClock {
  * (CLIs, benchmarks of the engine itself, and ENGINE_WORKERS=0).
  */
 export interface EngineRunner {
+  /**
+   * A step of the instance whose locked row `key` names (engine-cache.ts): it continues the live
+   * engine kept for exactly that row when there is one, and keeps the engine it leaves behind
+   * until `settle` says whether the step's transaction committed.
+   */
   step(
     definition: DeployedDefinition,
     state: EngineState | null,
@@ -41,7 +48,12 @@ export interface EngineRunner {
     command: CommandWithVariables,
     clock: StepClock,
     limits: StepLimits,
+    key?: CacheKey,
   ): Promise<StepOutcome>;
+  /** The step that left `instanceId` at `revision` committed (its engine may be continued) or not (it is dropped). */
+  settle(instanceId: string, revision: number, committed: boolean, stateJsonLength?: number): void;
+  /** Live engines kept and how often a step found one. */
+  cacheStats(): Promise<CacheStats>;
   compile(xml: string, services: string[], limits: ProcessLimits): Promise<CompiledDefinition>;
   lint(xml: string, data: PlatformLintData): Promise<LintIssue[]>;
   close(): Promise<void>;
@@ -50,14 +62,20 @@ export interface EngineRunner {
 export class InlineEngine implements EngineRunner {
   /** Parsed once per version on this thread: parsing costs more than a step. */
   private readonly parsed = new Map<string, LoadedDefinition>();
+  private readonly live: LiveSteps;
 
-  step(
+  constructor(cache?: CacheBudget) {
+    this.live = new LiveSteps(cache);
+  }
+
+  async step(
     definition: DeployedDefinition,
     state: EngineState | null,
     variables: Variables,
     command: CommandWithVariables,
     clock: StepClock,
     limits: StepLimits,
+    key?: CacheKey,
   ): Promise<StepOutcome> {
     let loaded = this.parsed.get(definition.id);
     if (!loaded) {
@@ -65,7 +83,17 @@ export class InlineEngine implements EngineRunner {
       loaded = { ...rest, sourceContext: loadSourceContext(serializedContext) };
       this.parsed.set(definition.id, loaded);
     }
-    return executeStep(loaded, state, variables, command, () => clock.now(), limits);
+    const now = () => clock.now();
+    if (!key) return executeStep(loaded, state, variables, command, now, limits);
+    return (await this.live.step(loaded, key, state, variables, command, now, limits)) as StepOutcome;
+  }
+
+  settle(instanceId: string, revision: number, committed: boolean, stateJsonLength?: number): void {
+    this.live.settle(instanceId, revision, committed, stateJsonLength);
+  }
+
+  cacheStats(): Promise<CacheStats> {
+    return Promise.resolve(this.live.stats());
   }
 
   compile(xml: string, services: string[], limits: ProcessLimits): Promise<CompiledDefinition> {
@@ -79,6 +107,7 @@ export class InlineEngine implements EngineRunner {
 
   close(): Promise<void> {
     this.parsed.clear();
+    this.live.clear();
     return Promise.resolve();
   }
 }

@@ -1,9 +1,10 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { compileDefinition, loadSourceContext } from '../definitions.js';
 import { executeStep, type CommandWithVariables, type LoadedDefinition } from '../runtime.js';
 import { lintXml } from '../../lint/runner.js';
 import { AppError } from '../../lib/errors.js';
-import type { EngineReply, EngineRequest, StepRequest, WireError, WireOutcome } from './protocol.js';
+import { LiveSteps } from '../live-steps.js';
+import type { EngineReply, EngineRequest, EngineWorkerData, StepRequest, WireError, WireOutcome } from './protocol.js';
 
 /**
  * An engine worker: runs steps, deploy compiles and lints off the main thread, so that no
@@ -14,6 +15,7 @@ const port = parentPort;
 if (!port) throw new Error('the engine worker runs only as a worker thread');
 
 const PARSED_CACHE_SIZE = 64;
+const live = new LiveSteps((workerData as EngineWorkerData | undefined)?.cache);
 const parsed = new Map<string, LoadedDefinition>();
 
 function definitionFor(request: StepRequest): LoadedDefinition | null {
@@ -49,20 +51,17 @@ function toCommand(command: StepRequest['command']): CommandWithVariables {
   };
 }
 
-async function step(request: StepRequest): Promise<WireOutcome | null> {
+async function step(request: StepRequest): Promise<WireOutcome | 'missingDefinition' | 'missingState'> {
   const definition = definitionFor(request);
-  if (!definition) return null;
+  if (!definition) return 'missingDefinition';
   const { now, frozen } = request.clock;
   const offset = now - Date.now();
   const clock = frozen ? () => now : () => Date.now() + offset;
-  const outcome = await executeStep(
-    definition,
-    request.state,
-    request.variables,
-    toCommand(request.command),
-    clock,
-    request.limits,
-  );
+  const command = toCommand(request.command);
+  const outcome = request.cache
+    ? await live.step(definition, request.cache, request.state, request.variables, command, clock, request.limits)
+    : await executeStep(definition, request.state ?? null, request.variables, command, clock, request.limits);
+  if (!outcome) return 'missingState';
   const { runaway } = outcome;
   return {
     ...outcome,
@@ -82,14 +81,21 @@ function toWireError(err: unknown): WireError {
   return { name: error.name, message: error.message };
 }
 
-async function handle(request: EngineRequest): Promise<EngineReply> {
+async function handle(request: EngineRequest): Promise<EngineReply | null> {
   try {
     switch (request.kind) {
       case 'step': {
         const value = await step(request);
-        if (!value) return { id: request.id, ok: false, missingDefinition: request.definition.id };
+        if (value === 'missingDefinition')
+          return { id: request.id, ok: false, missingDefinition: request.definition.id };
+        if (value === 'missingState') return { id: request.id, ok: false, missingState: true };
         return { id: request.id, ok: true, value };
       }
+      case 'settle':
+        live.settle(request.instanceId, request.revision, request.committed, request.stateJsonLength);
+        return null;
+      case 'cache-stats':
+        return { id: request.id, ok: true, value: live.stats() };
       case 'compile': {
         const services = new Set(request.services);
         const value = await compileDefinition(request.xml, { has: (name) => services.has(name) }, request.limits);
@@ -104,6 +110,6 @@ async function handle(request: EngineRequest): Promise<EngineReply> {
 }
 
 port.on('message', (request: EngineRequest) => {
-  void handle(request).then((reply) => port.postMessage(reply));
+  void handle(request).then((reply) => reply && port.postMessage(reply));
 });
 port.postMessage({ ready: true });

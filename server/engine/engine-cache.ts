@@ -1,0 +1,162 @@
+/**
+ * The live engines of recently used instances on one thread (ARCHITECTURE.md "Known bpmn-engine
+ * facts": recovery dominates a step's cost). An entry is only a cache of what the database holds:
+ * it is keyed by the instance id, the row's `revision` and its definition version, and a command
+ * uses it only when the row it locked has exactly that revision. Every write of an instance's
+ * state bumps the revision, so a step on another node, an operator's modification or migration,
+ * or a rolled-back step makes the entry miss, and the command recovers from the saved state.
+ *
+ * An engine the step left behind is tentative until the step's transaction commits (`settle`):
+ * a rolled-back step's engine has run ahead of the database and is never used, even if another
+ * node later commits the same revision number.
+ */
+
+export interface CacheBudget {
+  /** Engines kept at most. */
+  entries: number;
+  /** Approximate bytes of the engines kept at most. */
+  bytes: number;
+}
+
+/** The row an engine belongs to: used only when the locked row is this one. */
+export interface CacheKey {
+  instanceId: string;
+  revision: number;
+  definitionId: string;
+}
+
+interface Entry<T> {
+  key: CacheKey;
+  value: T;
+  bytes: number;
+  committed: boolean;
+}
+
+/** What a live engine costs beside its saved state (ARCHITECTURE.md: ~0.7 MB of heap for a small one). */
+export const ENGINE_BASE_BYTES = 512 * 1024;
+
+/** The approximate size of an engine whose saved state is `stateJsonLength` characters of JSON. */
+export function engineBytes(stateJsonLength: number): number {
+  // Live objects take several times their JSON.
+  return ENGINE_BASE_BYTES + stateJsonLength * 4;
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  entries: number;
+  bytes: number;
+}
+
+/** A least-recently-used map of live engines, bounded by entries and approximate bytes. */
+export class EngineCache<T> {
+  /** Insertion order is recency: the first key is the least recently used. */
+  private readonly entries = new Map<string, Entry<T>>();
+  private bytes = 0;
+  private hits = 0;
+  private misses = 0;
+
+  constructor(
+    private readonly budget: CacheBudget,
+    /** Called for an entry that leaves the cache without being taken (to stop its engine). */
+    private readonly dispose: (value: T) => void = () => undefined,
+  ) {}
+
+  /**
+   * Removes and returns the engine of exactly this committed row; any other entry of the instance
+   * is stale and dropped. The caller owns the engine now: it puts it back after its step, or not.
+   */
+  take(key: CacheKey): T | null {
+    const entry = this.entries.get(key.instanceId);
+    if (!entry) {
+      this.misses++;
+      return null;
+    }
+    this.remove(key.instanceId, entry);
+    const same = entry.committed && entry.key.revision === key.revision && entry.key.definitionId === key.definitionId;
+    if (!same) {
+      this.dispose(entry.value);
+      this.misses++;
+      return null;
+    }
+    this.hits++;
+    return entry.value;
+  }
+
+  /** Whether a committed engine of exactly this row is held (without taking it). */
+  has(key: CacheKey): boolean {
+    const entry = this.entries.get(key.instanceId);
+    return (
+      !!entry && entry.committed && entry.key.revision === key.revision && entry.key.definitionId === key.definitionId
+    );
+  }
+
+  /** Keeps the engine a step left behind, tentative until `settle` says its transaction committed. */
+  put(key: CacheKey, value: T, bytes: number): void {
+    if (this.budget.entries <= 0 || bytes > this.budget.bytes) {
+      this.dispose(value);
+      return;
+    }
+    const old = this.entries.get(key.instanceId);
+    if (old) {
+      this.remove(key.instanceId, old);
+      this.dispose(old.value);
+    }
+    this.entries.set(key.instanceId, { key, value, bytes, committed: false });
+    this.bytes += bytes;
+    this.shrink();
+  }
+
+  /**
+   * The step that left the engine at `revision` committed (it may be used from now on) or not (it
+   * is dropped). `stateJsonLength`, when known, refines the entry's size.
+   */
+  settle(instanceId: string, revision: number, committed: boolean, stateJsonLength?: number): void {
+    const entry = this.entries.get(instanceId);
+    if (!entry || entry.key.revision !== revision) return;
+    if (!committed) {
+      this.remove(instanceId, entry);
+      this.dispose(entry.value);
+      return;
+    }
+    entry.committed = true;
+    if (stateJsonLength !== undefined) {
+      const bytes = engineBytes(stateJsonLength);
+      this.bytes += bytes - entry.bytes;
+      entry.bytes = bytes;
+      this.shrink();
+    }
+  }
+
+  /** Drops whatever is held for the instance. */
+  evict(instanceId: string): void {
+    const entry = this.entries.get(instanceId);
+    if (!entry) return;
+    this.remove(instanceId, entry);
+    this.dispose(entry.value);
+  }
+
+  clear(): void {
+    for (const entry of this.entries.values()) this.dispose(entry.value);
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
+  stats(): CacheStats {
+    return { hits: this.hits, misses: this.misses, entries: this.entries.size, bytes: this.bytes };
+  }
+
+  private remove(instanceId: string, entry: Entry<T>): void {
+    this.entries.delete(instanceId);
+    this.bytes -= entry.bytes;
+  }
+
+  private shrink(): void {
+    while (this.entries.size > this.budget.entries || this.bytes > this.budget.bytes) {
+      const first = this.entries.entries().next().value;
+      if (!first) return;
+      this.remove(first[0], first[1]);
+      this.dispose(first[1].value);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { EngineCache, ENGINE_BASE_BYTES, type CacheBudget, type CacheKey, type CacheStats } from './engine-cache.js';
+import {
+  runsOnLiveEngine,
+  stepEngine,
+  type CommandWithVariables,
+  type EngineState,
+  type LiveEngine,
+  type LoadedDefinition,
+  type StepOutcome,
+} from './runtime.js';
+import type { StepLimits, Variables } from './step-context.js';
+
+export const DEFAULT_CACHE_BUDGET: CacheBudget = { entries: 1_000, bytes: 256 * 1024 * 1024 };
+
+/**
+ * Steps on one thread with the engines of recently used instances kept live (engine-cache.ts):
+ * a step on the row an engine was left at continues that engine; any other step recovers.
+ */
+export class LiveSteps {
+  private readonly cache: EngineCache<LiveEngine>;
+
+  constructor(budget: CacheBudget = DEFAULT_CACHE_BUDGET) {
+    this.cache = new EngineCache<LiveEngine>(budget);
+  }
+
+  /**
+   * Runs a step. `key` names the row the state was read from (none: nothing is cached); `state`
+   * undefined means "continue the live engine of that row": null is answered when none is held,
+   * and the caller sends the state.
+   */
+  async step(
+    definition: LoadedDefinition,
+    key: CacheKey | undefined,
+    state: EngineState | null | undefined,
+    variables: Variables,
+    command: CommandWithVariables,
+    clock: () => number,
+    limits: StepLimits,
+  ): Promise<StepOutcome | null> {
+    let live: LiveEngine | null = null;
+    if (key) {
+      if (runsOnLiveEngine(command, definition.meta)) live = this.cache.take(key);
+      // Whatever this step does, an engine kept for the row before it is stale after it.
+      else this.cache.evict(key.instanceId);
+    }
+    if (!live && state === undefined) return null;
+    const result = await stepEngine(definition, state ?? null, variables, command, clock, limits, live);
+    if (key && result.live) this.cache.put({ ...key, revision: key.revision + 1 }, result.live, ENGINE_BASE_BYTES);
+    return result.outcome;
+  }
+
+  /** The transaction of the step that left `instanceId` at `revision` committed, or not. */
+  settle(instanceId: string, revision: number, committed: boolean, stateJsonLength?: number): void {
+    this.cache.settle(instanceId, revision, committed, stateJsonLength);
+  }
+
+  has(key: CacheKey): boolean {
+    return this.cache.has(key);
+  }
+
+  stats(): CacheStats {
+    return this.cache.stats();
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+}
