@@ -158,8 +158,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const clock = options.clock ?? systemClock;
   const engine: EngineRunner =
     config.engineWorkers > 0
-      ? new EnginePool({ workers: config.engineWorkers, memoryMb: config.engineWorkerMemoryMb, logger })
-      : new InlineEngine();
+      ? new EnginePool({
+          workers: config.engineWorkers,
+          memoryMb: config.engineWorkerMemoryMb,
+          logger,
+          cache: config.engineCache,
+        })
+      : new InlineEngine(config.engineCache);
   const steps = new StepExecutor(definitions, engine, logger, metrics, clock, config.stepLimits);
   const authorization = new Authorization(db, logger);
   const visibility = new Visibility(authorization);
