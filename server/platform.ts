@@ -301,7 +301,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     lateFeeReliefs: new LateFeeReliefsService(db, customers, arrears, instances, audit, clock),
     tariffs: new TariffsService(db, audit),
     billingRuns,
-    reports: new ReportsService(db, authorization, clock),
+    reports: new ReportsService(db, authorization, clock, {
+      dailyJobs: marketingProcesses.dailyJobs,
+      audit,
+      logger,
+      actorOf: (id) => services.auth.loadActor(id, 'user'),
+    }),
     grid: new GridService(db, authorization),
     gridOutages: new OutagesService(db, authorization, notifications),
     monitoring: new Monitoring(

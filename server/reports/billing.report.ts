@@ -3,7 +3,7 @@ import { inDepartments } from '../access/department-subtree.js';
 import { count, fixed, type Lang, type ReportDefinition } from './report.js';
 
 /** ELEC_TYPE_CODE (DOMAIN.md §1); 000 (internal/assessment) is left out of every figure. */
-const CATEGORIES: Record<string, { zh: string; en: string }> = {
+export const CATEGORIES: Record<string, { zh: string; en: string }> = {
   '100': { zh: '大工业', en: 'Large industry' },
   '200': { zh: '居民生活', en: 'Residential' },
   '201': { zh: '居民生活（乡村）', en: 'Residential (rural)' },

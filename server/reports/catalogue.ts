@@ -1,4 +1,6 @@
 import { billingHoldsReport, billingReport } from './billing.report.js';
+import { arrearsDetailReport } from './arrears-detail.report.js';
+import { CATEGORIES } from './billing.report.js';
 import { collectionReport } from './collection.report.js';
 import { highRiskReport } from './high-risk.report.js';
 import { meterVerificationReport } from './meter-verification.report.js';
@@ -14,6 +16,7 @@ export const REPORTS: readonly ReportDefinition[] = [
   billingReport,
   billingHoldsReport,
   collectionReport,
+  arrearsDetailReport,
   workloadReport,
   meterVerificationReport,
   highRiskReport,
@@ -54,9 +57,30 @@ const DEPARTMENT_PARAMETER: ReportSummary['parameters'][number] = {
   },
 };
 
+const AS_OF_PARAMETER: ReportSummary['parameters'][number] = {
+  id: 'to',
+  type: 'date',
+  required: false,
+  label: { zh: '截至日期', en: 'As of' },
+  description: {
+    zh: '统计截至这一天（含），YYYY-MM-DD；缺省为今天',
+    en: 'What stood on this day (included), YYYY-MM-DD; by default today',
+  },
+};
+
+const CATEGORY_PARAMETER: ReportSummary['parameters'][number] = {
+  id: 'category',
+  type: 'choice',
+  required: false,
+  label: { zh: '用电类别', en: 'Category' },
+  description: { zh: '只统计该用电类别的客户', en: 'Only customers of this electricity category' },
+  options: Object.entries(CATEGORIES).map(([value, label]) => ({ value, label })),
+};
+
 /** The parameters a report takes besides `format` and `lang`. */
 export function parametersOf(report: ReportDefinition): ReportSummary['parameters'] {
-  return report.period ? [...PERIOD_PARAMETERS, DEPARTMENT_PARAMETER] : [DEPARTMENT_PARAMETER];
+  const dates = report.period === 'asOf' ? [AS_OF_PARAMETER] : report.period ? PERIOD_PARAMETERS : [];
+  return [...dates, DEPARTMENT_PARAMETER, ...(report.category ? [CATEGORY_PARAMETER] : [])];
 }
 
 export function summaryOf(report: ReportDefinition): ReportSummary {

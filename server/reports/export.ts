@@ -1,8 +1,8 @@
 import { once } from 'node:events';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { ColumnSpec, Lang } from './report.js';
-import type { ReportCell, ReportResult } from './report.contract.js';
+import type { ReportCell, ReportRow } from './report.contract.js';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const CSV_TYPE = 'text/csv';
@@ -60,13 +60,20 @@ function totalsLabel(lang: Lang): string {
   return lang === 'en' ? 'Total' : '合计';
 }
 
+/** What a file holds: the rows, in batches as they come from the database, then the totals row. */
+export interface ReportSource {
+  rows: AsyncIterable<ReportRow[]> | Iterable<ReportRow[]>;
+  /** Read after the last row, so a streamed report can total what went through. */
+  totals(): ReportRow;
+}
+
 /**
  * The report as an .xlsx file, written by exceljs's streaming writer row by row into the returned
  * stream (each row committed as it is added, so the workbook is never held whole in memory): the
  * header row frozen, the sheet named after the report in the asked language, typed cells with
  * number formats, and the totals row last.
  */
-export function xlsxStream(result: ReportResult, columns: ColumnSpec[], name: string, lang: Lang): Readable {
+export function xlsxStream(source: ReportSource, columns: ColumnSpec[], name: string, lang: Lang): Readable {
   const stream = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(sheetName(name), { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
@@ -80,11 +87,14 @@ export function xlsxStream(result: ReportResult, columns: ColumnSpec[], name: st
     sheet.getRow(1).font = { bold: true };
     sheet.getRow(1).commit();
     let written = 0;
-    for (const row of result.rows) {
-      sheet.addRow(columns.map((c) => excelValue(c, row[c.id]))).commit();
-      if (++written % ROWS_BETWEEN_PAUSES === 0) await paused(stream);
+    for await (const batch of source.rows) {
+      for (const row of batch) {
+        sheet.addRow(columns.map((c) => excelValue(c, row[c.id]))).commit();
+        if (++written % ROWS_BETWEEN_PAUSES === 0) await paused(stream);
+      }
     }
-    const totals = columns.map((c, i) => (i === 0 ? totalsLabel(lang) : excelValue(c, result.totals[c.id])));
+    const sums = source.totals();
+    const totals = columns.map((c, i) => (i === 0 ? totalsLabel(lang) : excelValue(c, sums[c.id])));
     const last = sheet.addRow(totals);
     last.font = { bold: true };
     last.commit();
@@ -104,15 +114,19 @@ function csvText(column: ColumnSpec, value: ReportCell | undefined): string {
 }
 
 /**
- * The report as CSV: UTF-8 with a byte-order mark (Excel opens Chinese text as UTF-8 only with
- * it), CRLF line ends, headers in the asked language, decimals as the API gives them (ratios as
- * fractions), the totals row last.
+ * The report as CSV, streamed batch by batch: UTF-8 with a byte-order mark (Excel opens Chinese
+ * text as UTF-8 only with it), CRLF line ends, headers in the asked language, decimals as the API
+ * gives them (ratios as fractions), the totals row last.
  */
-export function toCsv(result: ReportResult, columns: ColumnSpec[], lang: Lang): string {
-  const lines = [columns.map((c) => csvText({ ...c, type: 'text' }, c.label[lang])).join(',')];
-  for (const row of result.rows) lines.push(columns.map((c) => csvText(c, row[c.id])).join(','));
-  lines.push(
-    columns.map((c, i) => (i === 0 ? csvText(c, totalsLabel(lang)) : csvText(c, result.totals[c.id]))).join(','),
-  );
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+export function csvStream(source: ReportSource, columns: ColumnSpec[], lang: Lang): Readable {
+  const line = (cells: string[]) => `${cells.join(',')}\r\n`;
+  async function* lines() {
+    yield `\uFEFF${line(columns.map((c) => csvText({ ...c, type: 'text' }, c.label[lang])))}`;
+    for await (const batch of source.rows) {
+      yield batch.map((row) => line(columns.map((c) => csvText(c, row[c.id])))).join('');
+    }
+    const totals = source.totals();
+    yield line(columns.map((c, i) => (i === 0 ? csvText(c, totalsLabel(lang)) : csvText(c, totals[c.id]))));
+  }
+  return Readable.from(lines());
 }

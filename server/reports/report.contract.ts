@@ -11,7 +11,7 @@ export type LocalizedText = z.infer<typeof localizedTextSchema>;
 export const REPORT_COLUMN_TYPES = ['number', 'money', 'date', 'text', 'percent'] as const;
 export type ReportColumnType = (typeof REPORT_COLUMN_TYPES)[number];
 
-export const REPORT_PARAMETER_TYPES = ['date', 'department'] as const;
+export const REPORT_PARAMETER_TYPES = ['date', 'department', 'choice'] as const;
 
 export const reportParameterSchema = z.object({
   /** The query parameter's name. */
@@ -20,7 +20,10 @@ export const reportParameterSchema = z.object({
   required: z.boolean(),
   label: localizedTextSchema,
   description: localizedTextSchema,
+  /** A `choice` parameter's values (e.g. the electricity categories) with their labels. */
+  options: z.array(z.object({ value: z.string(), label: localizedTextSchema })).optional(),
 });
+export type ReportParameter = z.infer<typeof reportParameterSchema>;
 
 /** One report of the catalogue (`GET /reports`). */
 export const reportSchema = z.object({
@@ -59,5 +62,7 @@ export const reportResultSchema = z.object({
   rows: z.array(reportRowSchema),
   /** Column id → total over every row (summed counts and money, recomputed ratios); null where a total means nothing. */
   totals: reportRowSchema,
+  /** A per-row report answers its first rows only (its file holds every row); true when rows were left out. */
+  truncated: z.boolean().optional(),
 });
 export type ReportResult = z.infer<typeof reportResultSchema>;

@@ -21,6 +21,8 @@ export interface ReportParams {
   from: string;
   to: string;
   departmentId?: string;
+  /** An electricity category (ELEC_TYPE_CODE), for the reports that take one. */
+  category?: string;
 }
 
 export interface ReportContext {
@@ -39,12 +41,24 @@ export interface ReportDefinition {
   id: string;
   name: LocalizedText;
   description: LocalizedText;
-  /** Whether it reads a period (`from`, `to`); every report takes `departmentId`. */
-  period: boolean;
+  /**
+   * Whether it reads a period (`from`, `to`); every report takes `departmentId`. `asOf`: it reads
+   * one day only, `to` (what stood on that day).
+   */
+  period: boolean | 'asOf';
+  /** Whether it takes a `category` (an electricity category, ELEC_TYPE_CODE). */
+  category?: boolean;
   columns: ColumnSpec[];
   rows(ctx: ReportContext): Promise<ReportRow[]>;
   /** Totals the column sums cannot give (ratios, distinct counts); merged over the sums. */
   totals?(rows: ReportRow[], sums: ReportRow, ctx: ReportContext): Promise<ReportRow> | ReportRow;
+  /**
+   * A per-row report (one row per customer, say) streams its file: every row, page by page from
+   * the database, while `rows` answers only the first `rowLimit` rows as JSON (the answer says
+   * it is cut) and `totals` sums every row in SQL.
+   */
+  stream?(ctx: ReportContext): AsyncIterable<ReportRow[]>;
+  rowLimit?: number;
 }
 
 /** A department's name in the asked language (the English one when there is one). */

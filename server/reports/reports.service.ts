@@ -3,19 +3,25 @@ import { departmentScope, departmentScopeWithin } from '../access/department-sub
 import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { type Clock, utilityToday } from '../lib/clock.js';
-import { Invalid, NotFound } from '../lib/errors.js';
+import { Forbidden, Invalid, NotFound } from '../lib/errors.js';
 import { REPORTS, summaryOf } from './catalogue.js';
-import { CSV_TYPE, toCsv, XLSX_TYPE, xlsxStream } from './export.js';
-import type { Lang, ReportDefinition, ReportParams } from './report.js';
+import { CATEGORIES } from './billing.report.js';
+import { CSV_TYPE, csvStream, type ReportSource, XLSX_TYPE, xlsxStream } from './export.js';
+import type { ColumnSpec, Lang, ReportContext, ReportDefinition, ReportParams } from './report.js';
 import type { ReportResult, ReportRow, ReportSummary } from './report.contract.js';
-import { dec } from '../domain/decimal.js';
+import { type Dec, dec } from '../domain/decimal.js';
 import type { List } from '../lib/contract.js';
+import { AuditService } from '../identity/audit.service.js';
+import { createLogger, type Logger } from '../lib/logger.js';
+import type { DailyJobs } from '../processes/daily-jobs.js';
+import { ReportSchedulesService } from './schedules.service.js';
 
 /** The query of `GET /reports/:id` once its shape is checked (routes.ts). */
 export interface ReportQuery {
   from?: string;
   to?: string;
   departmentId?: string;
+  category?: string;
   format?: 'json' | 'xlsx' | 'csv';
   lang?: Lang;
 }
@@ -25,6 +31,14 @@ export interface ReportFile {
   contentType: string;
   filename: string;
   body: string | NodeJS.ReadableStream;
+}
+
+/** What running scheduled reports needs of the platform: its daily jobs, the audit log, owners as actors. */
+export interface Scheduling {
+  dailyJobs: DailyJobs;
+  audit: AuditService;
+  logger: Logger;
+  actorOf(userId: string): Promise<Actor | null>;
 }
 
 /** The first day of a YYYY-MM-DD day's month. */
@@ -38,26 +52,52 @@ function monthStart(day: string): string {
  * answered as JSON or as a file.
  */
 export class ReportsService {
+  /** The users' scheduled reports; without `scheduling` (a tool's platform) schedules cannot run. */
+  readonly schedules: ReportSchedulesService;
+
   constructor(
     private readonly db: Db,
     private readonly authorization: Authorization,
     private readonly clock: Clock,
-  ) {}
+    scheduling?: Scheduling,
+  ) {
+    this.schedules = new ReportSchedulesService(db, {
+      reports: this,
+      clock,
+      audit: scheduling?.audit ?? new AuditService(db),
+      logger: scheduling?.logger ?? createLogger('silent'),
+      actorOf: (id) => (scheduling ? scheduling.actorOf(id) : Promise.resolve(null)),
+    });
+    // After the nightly screening (01:00) and the arrears scan (02:00), before the working day.
+    scheduling?.dailyJobs.register({ name: 'report-schedules', hour: 6, run: (date) => this.schedules.runDue(date) });
+  }
 
   catalogue(): List<ReportSummary> {
     const items = REPORTS.map(summaryOf);
     return { items, total: items.length, totalCapped: false, offset: 0, limit: items.length, hasMore: false };
   }
 
-  async run(id: string, query: ReportQuery, actor: Actor): Promise<ReportResult | ReportFile> {
+  /** What `run` refuses (unknown report, a parameter it does not take, a department out of scope), without running it. */
+  async check(id: string, query: ReportQuery, actor: Actor): Promise<void> {
+    await this.prepare(id, query, actor);
+  }
+
+  private async prepare(id: string, query: ReportQuery, actor: Actor) {
     const report = REPORTS.find((r) => r.id === id);
     if (!report) throw new NotFound('report', id);
     const params = this.params(report, query);
     const scope = params.departmentId
       ? await departmentScopeWithin(this.authorization, actor, 'report', 'read', params.departmentId)
       : await departmentScope(this.authorization, actor, 'report', 'read');
+    // Only a scheduled run meets this: its owner has lost report:read since (a route needs it).
+    if (!scope.all && !scope.departmentIds.length) throw new Forbidden('you may not read reports');
+    return { report, params, scope };
+  }
+
+  async run(id: string, query: ReportQuery, actor: Actor): Promise<ReportResult | ReportFile> {
+    const { report, params, scope } = await this.prepare(id, query, actor);
     const lang = query.lang ?? 'zh';
-    const ctx = {
+    const ctx: ReportContext = {
       db: this.db,
       scope,
       tree: await this.authorization.tree(),
@@ -65,77 +105,139 @@ export class ReportsService {
       lang,
       now: new Date(this.clock.now()),
     };
-    const rows = await report.rows(ctx);
-    const sums = sumColumns(report, rows);
+    const format = query.format ?? 'json';
+    if (format !== 'json' && report.stream) return this.file(report, ctx, format, report.stream(ctx));
+    let rows = await report.rows(ctx);
+    const truncated = report.rowLimit !== undefined && rows.length > report.rowLimit;
+    if (truncated) rows = rows.slice(0, report.rowLimit);
+    const sums = new ColumnSums(report.columns).add(rows).row();
     const totals = { ...sums, ...(report.totals ? await report.totals(rows, sums, ctx) : {}) };
-    const result: ReportResult = {
+    if (format !== 'json') return this.file(report, ctx, format, [rows], totals);
+    return {
       id: report.id,
-      // A report without a period answers for now: its from/to are not parameters it took.
-      parameters: {
-        ...(report.period ? { from: params.from, to: params.to } : {}),
-        ...(params.departmentId ? { departmentId: params.departmentId } : {}),
-      },
+      parameters: answeredParameters(report, params),
       columns: report.columns.map(({ id: columnId, label, type }) => ({ id: columnId, label, type })),
       rows,
       totals,
+      ...(report.rowLimit !== undefined ? { truncated } : {}),
     };
-    const format = query.format ?? 'json';
-    if (format === 'json') return result;
-    const filename = report.period
-      ? `${report.id}_${params.from}_${params.to}`
-      : `${report.id}_${utilityToday(this.clock)}`;
+  }
+
+  /**
+   * A report as a file. Given its totals, the rows are all there; streamed, the totals are the
+   * column sums of what went through (a per-row report's totals are sums).
+   */
+  private file(
+    report: ReportDefinition,
+    ctx: ReportContext,
+    format: 'xlsx' | 'csv',
+    rows: AsyncIterable<ReportRow[]> | ReportRow[][],
+    totals?: ReportRow,
+  ): ReportFile {
+    const sums = new ColumnSums(report.columns);
+    const source: ReportSource = totals
+      ? { rows, totals: () => totals }
+      : { rows: counted(rows as AsyncIterable<ReportRow[]>, sums), totals: () => sums.row() };
+    const { params, lang } = ctx;
+    const filename =
+      report.period === true
+        ? `${report.id}_${params.from}_${params.to}`
+        : `${report.id}_${report.period === 'asOf' ? params.to : utilityToday(this.clock)}`;
     if (format === 'csv')
-      return { contentType: CSV_TYPE, filename: `${filename}.csv`, body: toCsv(result, report.columns, lang) };
+      return { contentType: CSV_TYPE, filename: `${filename}.csv`, body: csvStream(source, report.columns, lang) };
     return {
       contentType: XLSX_TYPE,
       filename: `${filename}.xlsx`,
-      body: xlsxStream(result, report.columns, report.name[lang], lang),
+      body: xlsxStream(source, report.columns, report.name[lang], lang),
     };
   }
 
   /** Defaults filled in, and what only this report refuses: a period on a report without one, from after to. */
   private params(report: ReportDefinition, query: ReportQuery): ReportParams {
-    if (!report.period) {
-      const given = (['from', 'to'] as const).filter((k) => query[k] !== undefined);
-      if (given.length) {
-        throw new Invalid(
-          'VALIDATION_FAILED',
-          `report ${report.id} takes no ${given.join(' or ')}: it has no period, it answers for now`,
-          given.map((k) => ({ field: `query.${k}`, reason: 'not a parameter of this report' })),
-        );
-      }
-      const today = utilityToday(this.clock);
-      return { from: today, to: today, departmentId: query.departmentId };
+    const refused = [
+      ...(report.period === true ? [] : report.period === 'asOf' ? (['from'] as const) : (['from', 'to'] as const)),
+      ...(report.category ? [] : (['category'] as const)),
+    ].filter((k) => query[k] !== undefined);
+    if (refused.length) {
+      throw new Invalid(
+        'VALIDATION_FAILED',
+        `report ${report.id} takes no ${refused.join(' or ')}`,
+        refused.map((k) => ({ field: `query.${k}`, reason: 'not a parameter of this report' })),
+      );
     }
-    const to = query.to ?? utilityToday(this.clock);
+    if (query.category !== undefined && !(query.category in CATEGORIES)) {
+      throw new Invalid('VALIDATION_FAILED', `unknown category ${query.category}`, [
+        { field: 'query.category', reason: `must be one of ${Object.keys(CATEGORIES).join(', ')}` },
+      ]);
+    }
+    const today = utilityToday(this.clock);
+    const base = {
+      departmentId: query.departmentId,
+      ...(query.category !== undefined ? { category: query.category } : {}),
+    };
+    if (!report.period) return { from: today, to: today, ...base };
+    const to = query.to ?? today;
+    if (report.period === 'asOf') return { from: to, to, ...base };
     const from = query.from ?? monthStart(to);
     if (from > to) {
       throw new Invalid('VALIDATION_FAILED', `invalid query: from ${from} is after to ${to}`, [
         { field: 'query.from', reason: 'is after to' },
       ]);
     }
-    return { from, to, departmentId: query.departmentId };
+    return { from, to, ...base };
   }
 }
 
-/** The totals row's sums: counts and money add up (decimal-exact); other columns stay empty. */
-function sumColumns(report: ReportDefinition, rows: ReportRow[]): ReportRow {
-  const totals: ReportRow = {};
-  for (const column of report.columns) {
-    const summed = (column.type === 'number' || column.type === 'money') && column.total !== 'none';
-    if (!summed) {
-      totals[column.id] = null;
-      continue;
-    }
-    let total = dec(0);
-    let decimal = column.type === 'money' || !!column.decimals;
-    for (const row of rows) {
-      const value = row[column.id];
-      if (value === null || value === undefined) continue;
-      if (typeof value === 'string') decimal = true;
-      total = total.plus(String(value));
-    }
-    totals[column.id] = decimal ? total.toFixed(column.decimals ?? 2) : total.toNumber();
+/** The parameters a report ran with: a report without a period answers for now, so from/to are not among them. */
+function answeredParameters(report: ReportDefinition, params: ReportParams): Record<string, string> {
+  return {
+    ...(report.period === true ? { from: params.from, to: params.to } : {}),
+    ...(report.period === 'asOf' ? { to: params.to } : {}),
+    ...(params.departmentId ? { departmentId: params.departmentId } : {}),
+    ...(params.category ? { category: params.category } : {}),
+  };
+}
+
+/** The batches, added to `sums` as they pass. */
+async function* counted(rows: AsyncIterable<ReportRow[]>, sums: ColumnSums): AsyncIterable<ReportRow[]> {
+  for await (const batch of rows) {
+    sums.add(batch);
+    yield batch;
   }
-  return totals;
+}
+
+/**
+ * The totals row's sums: counts and money add up (decimal-exact); other columns stay empty. Rows
+ * may be added batch by batch, so a streamed file totals what it wrote.
+ */
+export class ColumnSums {
+  private readonly totals = new Map<string, { total: Dec; decimal: boolean }>();
+
+  constructor(private readonly columns: ColumnSpec[]) {
+    for (const column of columns) {
+      const summed = (column.type === 'number' || column.type === 'money') && column.total !== 'none';
+      if (summed) this.totals.set(column.id, { total: dec(0), decimal: column.type === 'money' || !!column.decimals });
+    }
+  }
+
+  add(rows: ReportRow[]): this {
+    for (const [id, sum] of this.totals) {
+      for (const row of rows) {
+        const value = row[id];
+        if (value === null || value === undefined) continue;
+        if (typeof value === 'string') sum.decimal = true;
+        sum.total = sum.total.plus(String(value));
+      }
+    }
+    return this;
+  }
+
+  row(): ReportRow {
+    const row: ReportRow = {};
+    for (const column of this.columns) {
+      const sum = this.totals.get(column.id);
+      row[column.id] = !sum ? null : sum.decimal ? sum.total.toFixed(column.decimals ?? 2) : sum.total.toNumber();
+    }
+    return row;
+  }
 }

@@ -372,20 +372,24 @@ describe.each(BACKENDS)('report centre /api/v1/reports (%s)', (backend) => {
   it('lists the catalogue in the list envelope, names in zh and en, with each report’s parameters', async () => {
     const res = await province.get('/api/v1/reports');
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.items.map((r: { id: string }) => r.id)).toEqual([
+    const ids = res.body.items.map((r: { id: string }) => r.id);
+    // Reports of other folders (the grid's) are appended after these.
+    expect(ids.slice(0, 8)).toEqual([
       'new-connections',
       'billing',
       'billing-holds',
       'collection',
+      'arrears-detail',
       'workload',
       'meter-verification',
       'high-risk',
     ]);
-    expect(res.body).toMatchObject({ total: 7, totalCapped: false, offset: 0, hasMore: false });
+    expect(res.body).toMatchObject({ total: ids.length, totalCapped: false, offset: 0, hasMore: false });
     const billing = res.body.items[1];
     expect(billing.name).toEqual({ zh: '电量电费统计', en: 'Energy and revenue billed' });
     expect(billing.parameters.map((p: { id: string }) => p.id)).toEqual(['from', 'to', 'departmentId']);
-    expect(res.body.items[4].parameters.map((p: { id: string }) => p.id)).toEqual(['departmentId']);
+    expect(res.body.items[5].parameters.map((p: { id: string }) => p.id)).toEqual(['departmentId']);
+    expect(res.body.items[4].parameters.map((p: { id: string }) => p.id)).toEqual(['to', 'departmentId', 'category']);
   });
 
   it('is declared in the OpenAPI document with report:read, JSON and the two file types', async () => {
@@ -560,6 +564,79 @@ describe.each(BACKENDS)('report centre /api/v1/reports (%s)', (backend) => {
     expect(await totals(500)).toEqual(expected);
   });
 
+  it('lists every customer in arrears on the day, one row each, with the collection report’s late fees', async () => {
+    const report = await get(province, '/api/v1/reports/arrears-detail?to=2019-04-30');
+    expect(report.parameters).toEqual({ to: '2019-04-30' });
+    expect(report.rows.map(({ accountNo: _a, customer: _c, ...rest }) => rest)).toEqual([
+      {
+        category: '202',
+        departmentId: XH,
+        department: '西湖区供电分公司',
+        bills: 2,
+        oldestPeriod: '2018-11',
+        oldestDueDate: '2018-12-15',
+        daysOverdue: 136,
+        arrears: '150.00',
+        lateFees: '8.30',
+        amountDue: '158.30',
+      },
+      {
+        category: '400',
+        departmentId: YH,
+        department: '余杭区供电分公司',
+        bills: 1,
+        oldestPeriod: '2019-04',
+        oldestDueDate: '2019-04-25',
+        daysOverdue: 5,
+        arrears: '300.00',
+        lateFees: '3.00',
+        amountDue: '303.00',
+      },
+    ]);
+    expect(report.totals).toMatchObject({ bills: 3, arrears: '450.00', lateFees: '11.30', amountDue: '461.30' });
+    expect((report as unknown as { truncated: boolean }).truncated).toBe(false);
+    const residential = await get(province, '/api/v1/reports/arrears-detail?to=2019-04-30&category=202');
+    expect(residential.rows.map((r) => r.departmentId)).toEqual([XH]);
+    expect(residential.totals).toMatchObject({ arrears: '150.00' });
+    const county = await get(yhManager, '/api/v1/reports/arrears-detail?to=2019-04-30');
+    expect(county.rows.map((r) => r.departmentId)).toEqual([YH]);
+    expect((await province.get('/api/v1/reports/arrears-detail?to=2019-04-30&category=999')).status).toBe(400);
+    expect((await province.get('/api/v1/reports/arrears-detail?from=2019-04-01')).status).toBe(400);
+    expect((await province.get('/api/v1/reports/collection?category=202')).status).toBe(400);
+  });
+
+  it('streams the arrears detail as an .xlsx with typed cells, dates as dates, and the totals last', async () => {
+    const res = await download('zj.manager', '/api/v1/reports/arrears-detail?to=2019-04-30&format=xlsx&lang=en');
+    expect(res.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(res.bytes as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.name).toBe('Customers in arrears');
+    expect(sheet.getRow(1).getCell(8).value).toBe('Oldest due date');
+    const row = sheet.getRow(2);
+    expect(row.getCell(8).value).toEqual(new Date('2018-12-15T00:00:00Z'));
+    expect(row.getCell(8).numFmt).toBe('yyyy-mm-dd');
+    expect([row.getCell(6).value, row.getCell(9).value, row.getCell(10).value, row.getCell(11).value]).toEqual([
+      2, 136, 150, 8.3,
+    ]);
+    expect(row.getCell(10).numFmt).toBe('0.00');
+    const totals = sheet.getRow(4);
+    expect([
+      totals.getCell(1).value,
+      totals.getCell(6).value,
+      totals.getCell(9).value,
+      totals.getCell(12).value,
+    ]).toEqual(['Total', 3, null, 461.3]);
+    const csv = await download('zj.manager', '/api/v1/reports/arrears-detail?to=2019-04-30&format=csv');
+    const lines = csv.bytes
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toBe('合计,,,,,3,,,,450.00,11.30,461.30');
+  });
+
   it('counts open and overdue tasks by process, step and person', async () => {
     const report = await get(province, '/api/v1/reports/workload');
     expect(report.parameters).toEqual({});
@@ -703,6 +780,32 @@ describe.each(BACKENDS)('report centre /api/v1/reports (%s)', (backend) => {
       const report = await get(province, `/api/v1/reports/collection?from=2019-03-01&to=2019-04-30&departmentId=${YH}`);
       expect(report.rows.map((r) => r.departmentId)).toEqual([YH]);
       expect(report.totals).toMatchObject({ billed: '300.00', lateFees: '3.00' });
+    });
+    it('shows a county manager no row of another county in any report of the catalogue', async () => {
+      const catalogue = (await xhManager.get('/api/v1/reports')).body.items as {
+        id: string;
+        parameters: { id: string }[];
+      }[];
+      expect(catalogue.length).toBeGreaterThanOrEqual(8);
+      for (const report of catalogue) {
+        const ids = report.parameters.map((p) => p.id);
+        const query = ids.includes('from')
+          ? '?from=2015-01-01&to=2021-12-31'
+          : ids.includes('to')
+            ? '?to=2021-12-31'
+            : '';
+        const answer = await get(xhManager, `/api/v1/reports/${report.id}${query}`);
+        const cells = answer.rows.flatMap((r) => Object.values(r));
+        expect(cells, report.id).not.toContain(YH);
+        expect(cells, report.id).not.toContain('余杭区供电分公司');
+        // the province's view of the same report does hold Yuhang's rows where it has any
+        const wide = await get(province, `/api/v1/reports/${report.id}${query}`);
+        if (['collection', 'arrears-detail', 'new-connections'].includes(report.id))
+          expect(
+            wide.rows.flatMap((r) => Object.values(r)),
+            report.id,
+          ).toContain(YH);
+      }
     });
   });
 

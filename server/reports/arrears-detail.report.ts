@@ -1,0 +1,152 @@
+import type { Db } from '../db/index.js';
+import { dec } from '../domain/decimal.js';
+import type { Scope } from '../access/department-subtree.js';
+import { billArrearsSql, scopeSql, type Sql } from './arrears.sql.js';
+import { departmentName, fixed, type ReportContext, type ReportDefinition } from './report.js';
+import type { ReportRow } from './report.contract.js';
+
+/** Customers per page: one statement reads their bills, payments and reliefs together. */
+const PAGE = 2000;
+/** Rows of the JSON answer; the file holds every row. */
+const ROW_LIMIT = 500;
+
+interface DetailRow {
+  customer_id: string;
+  account_no: string;
+  name: string;
+  department_id: string;
+  elec_type_code: string;
+  bills: number;
+  oldest_period: string;
+  oldest_due: string;
+  days_overdue: number;
+  arrears: string;
+  late_fees: string;
+}
+
+/** Where a page of customers starts: after this (department, account) pair. */
+type Cursor = [string, string] | null;
+
+/**
+ * The customers of one page, in (department, account) order after `after`: those of the scope
+ * (and category) with an unsettled bill billed up to `asOf`'s month, internal ones excepted.
+ */
+function pageOfCustomers(scope: Scope, asOf: string, category: string | undefined, after: Cursor, limit: number): Sql {
+  const inScope = scopeSql(scope, 'pc.department_id');
+  return {
+    sql: `b.customer_id in (
+      select pc.id from customers pc
+       where pc.elec_type_code <> '000' and ${inScope.sql}
+         ${category ? 'and pc.elec_type_code = ?' : ''}
+         ${after ? 'and (pc.department_id, pc.account_no) > (?, ?)' : ''}
+         and exists (select 1 from bills pb where pb.customer_id = pc.id
+                      and pb.status in ('issued', 'partly_paid') and pb.period <= ?)
+       order by pc.department_id, pc.account_no
+       limit ${Math.floor(limit)})`,
+    bindings: [...inScope.bindings, ...(category ? [category] : []), ...(after ?? []), asOf.slice(0, 7)],
+  };
+}
+
+async function page(db: Db, ctx: ReportContext, after: Cursor, limit: number): Promise<DetailRow[]> {
+  const asOf = ctx.params.to;
+  const { sql, bindings } = billArrearsSql(
+    ctx.scope,
+    asOf,
+    pageOfCustomers(ctx.scope, asOf, ctx.params.category, after, limit),
+  );
+  const result = await db.raw<{ rows: DetailRow[] }>(
+    `${sql}
+select c.id as customer_id, c.account_no, c.name, c.department_id, c.elec_type_code,
+       count(*) as bills, min(ba.period) as oldest_period, to_char(min(ba.due), 'YYYY-MM-DD') as oldest_due,
+       greatest(0, cast(? as date) - min(ba.due)) as days_overdue,
+       sum(ba.outstanding) as arrears, sum(ba.late_fee) as late_fees
+  from bill_arrears ba join customers c on c.id = ba.customer_id
+ group by c.id, c.account_no, c.name, c.department_id, c.elec_type_code
+ order by c.department_id, c.account_no`,
+    [...bindings, asOf],
+  );
+  return result.rows;
+}
+
+function toRow(r: DetailRow, ctx: ReportContext): ReportRow {
+  return {
+    accountNo: r.account_no,
+    customer: r.name,
+    category: r.elec_type_code,
+    departmentId: r.department_id,
+    department: departmentName(ctx.tree, r.department_id, ctx.lang),
+    bills: Number(r.bills),
+    oldestPeriod: r.oldest_period,
+    oldestDueDate: r.oldest_due,
+    daysOverdue: Number(r.days_overdue),
+    arrears: fixed(r.arrears),
+    lateFees: fixed(r.late_fees),
+    amountDue: dec(r.arrears).plus(r.late_fees).toFixed(2),
+  };
+}
+
+/**
+ * Every customer in arrears on the day asked (`to`), one row each: account, name, category,
+ * department, unpaid bills, the oldest unpaid bill's month and due date and the days since, the
+ * arrears and the late fees accrued (the collection report's SQL rule, `billArrearsSql`). A
+ * headquarters export holds hundreds of thousands of rows, so its file is streamed page by page
+ * (keyset on department and account) and its JSON answer holds the first rows only.
+ */
+export const arrearsDetailReport: ReportDefinition = {
+  id: 'arrears-detail',
+  name: { zh: '欠费客户明细', en: 'Customers in arrears' },
+  description: {
+    zh: '截至指定日期每户欠费客户一行：户号、户名、用电类别、单位、欠费笔数、最早欠费月份及逾期天数、欠费金额和应收违约金',
+    en: 'One row per customer in arrears on the day: account, name, category, department, unpaid bills, oldest unpaid month and days overdue, arrears and late fees accrued',
+  },
+  period: 'asOf',
+  category: true,
+  rowLimit: ROW_LIMIT,
+  columns: [
+    { id: 'accountNo', label: { zh: '户号', en: 'Account' }, type: 'text' },
+    { id: 'customer', label: { zh: '户名', en: 'Customer' }, type: 'text' },
+    { id: 'category', label: { zh: '用电类别', en: 'Category' }, type: 'text' },
+    { id: 'departmentId', label: { zh: '单位代码', en: 'Department code' }, type: 'text' },
+    { id: 'department', label: { zh: '单位', en: 'Department' }, type: 'text' },
+    { id: 'bills', label: { zh: '欠费笔数', en: 'Unpaid bills' }, type: 'number' },
+    { id: 'oldestPeriod', label: { zh: '最早欠费月份', en: 'Oldest unpaid month' }, type: 'text' },
+    { id: 'oldestDueDate', label: { zh: '最早缴费截止日', en: 'Oldest due date' }, type: 'date' },
+    { id: 'daysOverdue', label: { zh: '逾期天数', en: 'Days overdue' }, type: 'number', total: 'none' },
+    { id: 'arrears', label: { zh: '欠费金额（元）', en: 'Arrears (yuan)' }, type: 'money' },
+    { id: 'lateFees', label: { zh: '违约金（元）', en: 'Late fees (yuan)' }, type: 'money' },
+    { id: 'amountDue', label: { zh: '应收合计（元）', en: 'Amount due (yuan)' }, type: 'money' },
+  ],
+  async rows(ctx) {
+    return (await page(ctx.db, ctx, null, ROW_LIMIT + 1)).map((r) => toRow(r, ctx));
+  },
+  async *stream(ctx) {
+    let after: Cursor = null;
+    for (;;) {
+      const rows = await page(ctx.db, ctx, after, PAGE);
+      if (rows.length) yield rows.map((r) => toRow(r, ctx));
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < PAGE) return;
+      after = [last.department_id, last.account_no];
+    }
+  },
+  async totals(_rows, _sums, ctx) {
+    const asOf = ctx.params.to;
+    const category: Sql | undefined = ctx.params.category
+      ? { sql: `c.elec_type_code = ?`, bindings: [ctx.params.category] }
+      : undefined;
+    const { sql, bindings } = billArrearsSql(ctx.scope, asOf, category);
+    const result = await ctx.db.raw<{ rows: { bills: number; arrears: string; late_fees: string }[] }>(
+      `${sql}
+select count(*) as bills, coalesce(sum(outstanding), 0) as arrears, coalesce(sum(late_fee), 0) as late_fees
+  from bill_arrears`,
+      bindings,
+    );
+    const t = result.rows[0] ?? { bills: 0, arrears: '0', late_fees: '0' };
+    return {
+      bills: Number(t.bills),
+      arrears: fixed(t.arrears),
+      lateFees: fixed(t.late_fees),
+      amountDue: dec(t.arrears).plus(t.late_fees).toFixed(2),
+    };
+  },
+};

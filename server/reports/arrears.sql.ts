@@ -1,0 +1,132 @@
+import type { Scope } from '../access/department-subtree.js';
+import { ELEC_TYPE_CODES, isResidentialCategory } from '../domain/billing/categories.js';
+import { MONEY_IN } from '../marketing/ledger.js';
+
+/** A piece of SQL with its positional (`?`) bindings. */
+export interface Sql {
+  sql: string;
+  bindings: string[];
+}
+
+/** `column` lies in the scope, as SQL (the raw form of `inDepartments`). */
+export function scopeSql(scope: Scope, column: string): Sql {
+  if (scope.all) return { sql: 'true', bindings: [] };
+  if (!scope.departmentIds.length) return { sql: 'false', bindings: [] };
+  return { sql: `${column} in (${scope.departmentIds.map(() => '?').join(', ')})`, bindings: [...scope.departmentIds] };
+}
+
+/** The residential categories, charged 1 ‰ a day whatever the year (the domain's own test). */
+const RESIDENTIAL = ELEC_TYPE_CODES.filter(isResidentialCategory);
+
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+/**
+ * `with …` ending in `bill_arrears(id, customer_id, department_id, period, due, outstanding, bucket,
+ * late_fee)`: every unsettled bill of the scope's customers (internal ones excepted) billed up to
+ * `asOf`'s month, with its age class (DOMAIN.md §1) and the late fee accrued to `asOf`
+ * (DOMAIN.md §6), computed in the database so a report over a million customers never carries
+ * their bills into the server.
+ *
+ * It is `arrearsOf` + `quoteLateFee` + the approved reliefs, written as set operations, and must
+ * give the same cents (the collection report's tests compare it with `addArrears`, which calls
+ * them): payments up to the due date lower the principal; a later payment lowers it from the next
+ * day, so the penalty days split into runs starting the day after the (deferred) due date and the
+ * day after each later payment; a run's rate-days are 1 a day for residential customers, else 2
+ * a day in the bill's year and 3 a day from the next 1 January; a bill's exact sum is charged at
+ * 1.00 between 0 and 1 yuan, else rounded half up to the cent, then waivers are taken off.
+ * Payments after `asOf` and reversed payments do not count. `customers` narrows the bills
+ * further (a keyset page of customers).
+ */
+export function billArrearsSql(scope: Scope, asOf: string, customers?: Sql): Sql {
+  const inScope = scopeSql(scope, 'c.department_id');
+  const month = asOf.slice(0, 7);
+  const sql = `
+with ub as (
+  select b.id, b.customer_id, c.department_id, b.period, b.due_date as due, b.total,
+         b.total - b.paid_amount as outstanding,
+         c.elec_type_code in (${list(RESIDENTIAL)}) as residential,
+         make_date(cast(substr(b.period, 1, 4) as integer) + 1, 1, 1) as crossing
+    from bills b join customers c on c.id = b.customer_id
+   where b.status in ('issued', 'partly_paid') and c.elec_type_code <> '000' and b.period <= ?
+     and ${inScope.sql} and ${customers?.sql ?? 'true'}
+),
+rel as (
+  select r.bill_id,
+         max(r.defer_to) filter (where r.kind = 'deferral') as defer_to,
+         coalesce(bool_or(r.kind = 'waiver' and r.amount is null), false) as waived_all,
+         coalesce(sum(r.amount) filter (where r.kind = 'waiver'), 0) as waived
+    from late_fee_reliefs r join ub on ub.id = r.bill_id
+   where r.status = 'approved'
+   group by r.bill_id
+),
+pay as (
+  select a.bill_id, cast(p.paid_at at time zone 'Asia/Shanghai' as date) as day, a.amount, ub.due
+    from payment_allocations a
+    join ub on ub.id = a.bill_id
+    join payments p on p.id = a.payment_id
+   where p.kind in (${list(MONEY_IN)})
+     and not exists (select 1 from payments r where r.reverses_payment_id = p.id)
+     and cast(p.paid_at at time zone 'Asia/Shanghai' as date) <= cast(? as date)
+),
+fb as (
+  select ub.id, ub.due, ub.residential, ub.crossing,
+         greatest(ub.due, coalesce(rel.defer_to, ub.due)) as fee_due,
+         ub.total - coalesce(early.amount, 0) as p0,
+         coalesce(rel.waived_all, false) as waived_all,
+         coalesce(rel.waived, 0) as waived
+    from ub
+    left join rel on rel.bill_id = ub.id
+    left join (select bill_id, sum(amount) as amount from pay where day <= due group by bill_id) early
+      on early.bill_id = ub.id
+),
+starts as (
+  select id, fee_due + 1 as s from fb where fee_due < cast(? as date)
+  union
+  select pay.bill_id, pay.day + 1 from pay join fb on fb.id = pay.bill_id
+   where pay.day >= fb.fee_due and pay.day < cast(? as date)
+),
+runs as (
+  select id, s, coalesce(lead(s) over (partition by id order by s) - 1, cast(? as date)) as e from starts
+),
+owed as (
+  select r.id, r.s, r.e, fb.residential, fb.crossing,
+         greatest(0, fb.p0 - coalesce(sum(lp.amount), 0)) as principal
+    from runs r
+    join fb on fb.id = r.id
+    left join pay lp on lp.bill_id = r.id and lp.day > fb.due and lp.day < r.s
+   group by r.id, r.s, r.e, fb.residential, fb.crossing, fb.p0
+),
+fee as (
+  select id,
+         sum(principal * case when residential then e - s + 1
+                              else 2 * (e - s + 1) + greatest(0, e - greatest(s, crossing) + 1) end) * 0.001 as exact
+    from owed
+   group by id
+),
+bill_arrears as (
+  select ub.id, ub.customer_id, ub.department_id, ub.period, ub.due, ub.outstanding,
+         case when substr(ub.period, 1, 4) < ? then 'priorYears'
+              when ub.period < ? then 'earlierThisYear'
+              else 'currentMonth' end as bucket,
+         case when fb.waived_all then 0
+              else greatest(0, case when fee.exact > 0 and fee.exact < 1 then 1
+                                    else round(coalesce(fee.exact, 0), 2) end - fb.waived) end as late_fee
+    from ub
+    join fb on fb.id = ub.id
+    left join fee on fee.id = ub.id
+)`;
+  return {
+    sql,
+    bindings: [
+      month,
+      ...inScope.bindings,
+      ...(customers?.bindings ?? []),
+      asOf,
+      asOf,
+      asOf,
+      asOf,
+      asOf.slice(0, 4),
+      month,
+    ],
+  };
+}
