@@ -38,6 +38,7 @@ import * as hallIndexes from './20261208_51_hall_indexes.js';
 import * as paymentsPaidAt from './20261208_8_payments_paid_at.js';
 import * as supervision from './20261209_74_supervision.js';
 import * as grid from './20261209_75_grid.js';
+import * as hallApplications from './20261209_72_hall_applications.js';
 import * as reportSchedules from './20261209_73_report_schedules.js';
 
 /**
@@ -84,6 +85,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261208_8_payments_paid_at': paymentsPaidAt,
   '20261209_74_supervision': supervision,
   '20261209_75_grid': grid,
+  '20261209_72_hall_applications': hallApplications,
   '20261209_73_report_schedules': reportSchedules,
 };
 

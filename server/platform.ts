@@ -82,6 +82,7 @@ import {
   createHallApi,
   CustomerAuthService,
   HallAccountsService,
+  HallApplicationsService,
   HallMessagesService,
   HallPaymentsService,
   HallProfileService,
@@ -89,6 +90,7 @@ import {
 } from './hall/index.js';
 import { BankSimulator } from './payments/bank-simulator.js';
 import { seedDemoHallApplication, seedDemoHallCustomers } from './hall/demo-customers.js';
+import { attachHallLive } from './hall/live.js';
 
 export interface PlatformOptions {
   config: Config;
@@ -346,13 +348,30 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   );
   const hallAuthOptions = { ...DEFAULT_AUTH_OPTIONS, ...config.loginThrottle, ...options.auth };
   const smsCodes = new SmsCodes(db, notifications, clock);
+  const hallAuth = new CustomerAuthService(db, audit, smsCodes, hallAuthOptions, clock);
+  const hallApplications = new HallApplicationsService(db, {
+    transactions,
+    instances,
+    executor: steps,
+    forms,
+    taskForms: new TaskForms(db, forms),
+    attachments: services.worklist.attachments,
+    clock,
+  });
+  attachHallLive(realtime.io, bus, {
+    auth: hallAuth,
+    applications: hallApplications,
+    trustProxy: config.trustProxy,
+    logger,
+  });
   const hall = createHallApi(
     {
-      auth: new CustomerAuthService(db, audit, smsCodes, hallAuthOptions, clock),
+      auth: hallAuth,
       accounts: new HallAccountsService(db, arrears, clock),
       payments: new HallPaymentsService(db, new BankSimulator(db, clock), payments),
       profile: new HallProfileService(db, audit, smsCodes, clock),
       messages: new HallMessagesService(db, clock),
+      applications: hallApplications,
     },
     { secureCookies: config.cookieSecure, validateResponses: config.validateResponses },
   );
@@ -392,7 +411,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const clerk = await db('users').where({ username: 'xh.clerk' }).first<{ id: string } | undefined>('id');
     const actor = clerk ? await services.auth.loadActor(clerk.id, 'user') : null;
     if (actor)
-      await seedDemoHallApplication(db, instances, actor).catch((err: unknown) =>
+      await seedDemoHallApplication(db, instances, actor, {
+        tasks: services.tasks,
+        actorOf: async (username) => {
+          const user = await db('users').where({ username }).first<{ id: string } | undefined>('id');
+          return user ? services.auth.loadActor(user.id, 'user') : null;
+        },
+      }).catch((err: unknown) =>
         logger.error({ err }, 'the customer hall demo application could not be started'),
       );
   }

@@ -2,7 +2,8 @@ import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { departmentScope, permittedIn, permittedWhere } from './department-subtree.js';
 import { col, type RowRule, type TaskAccessRow, type TaskBranch, type WhereBuilder } from './rule.js';
-import { groupDepartments, namesAny, textArray, userNames } from './task-visible.js';
+import { groupDepartments, namesAny, staffOnly, textArray, userNames } from './task-visible.js';
+import { isApplicantTask, staffTaskWhere } from './applicant-task.js';
 
 /** Claimability as a filter, and as index-friendly branches of the same filter. */
 export interface TaskClaimableRule extends RowRule<TaskAccessRow> {
@@ -19,7 +20,8 @@ export interface TaskClaimableRule extends RowRule<TaskAccessRow> {
  * external id mapped to them, task-visible.ts userNames), or a holder of
  * one of its candidate groups in the task's department (or above it) where they may read tasks;
  * in either case only with `task:claim` there. Every claimable task is visible (task-visible.ts).
- * Whether it is still free to claim is the task's state, not access.
+ * Whether it is still free to claim is the task's state, not access. A customer step
+ * (applicant-task.ts) has no staff candidate.
  */
 export async function taskClaimable(authorization: Authorization, actor: Actor): Promise<TaskClaimableRule> {
   const claimScope = await departmentScope(authorization, actor, 'task', 'claim');
@@ -30,6 +32,7 @@ export async function taskClaimable(authorization: Authorization, actor: Actor):
   const where =
     (table: string): WhereBuilder =>
     (q) => {
+      q.where(staffTaskWhere(table));
       q.where((w) => {
         w.where((u) => {
           u.whereRaw(`${col(table, 'candidate_users')} && ${textArray(myNames)}`, myNames).where(
@@ -50,6 +53,7 @@ export async function taskClaimable(authorization: Authorization, actor: Actor):
   return {
     where,
     allows: (task) => {
+      if (isApplicantTask(task)) return false;
       if (namesAny(task.candidate_users, myNames) && permittedIn(claimScope, task.department_id)) return true;
       const department = task.department_id;
       return department !== null && task.candidate_groups.some((g) => groups.get(g)?.includes(department) ?? false);
@@ -70,7 +74,7 @@ export async function taskClaimable(authorization: Authorization, actor: Actor):
           },
         })),
       );
-      if (perDepartment.length + 1 <= maxBranches) return [byUser, ...perDepartment];
+      if (perDepartment.length + 1 <= maxBranches) return [byUser, ...perDepartment].map(staffOnly);
       return [{ apply: where('') }];
     },
   };

@@ -2,6 +2,7 @@ import type { Authorization, Scope } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { departmentInScope, departmentScope } from './department-subtree.js';
 import { col, type RowRule, type TaskAccessRow, type TaskBranch } from './rule.js';
+import { isApplicantTask, staffTaskWhere } from './applicant-task.js';
 
 /** Task visibility as a filter, and as index-friendly branches of the same filter. */
 export interface TaskVisibleRule extends RowRule<TaskAccessRow> {
@@ -19,7 +20,8 @@ export interface TaskVisibleRule extends RowRule<TaskAccessRow> {
  * Who sees a task: its assignee; its owner (who delegated it); its candidate users; holders of
  * one of its candidate groups in the task's department or above it, where they may read tasks;
  * and those who may reassign tasks in its department (team leaders, managers). An actor who may
- * both read and reassign tasks everywhere sees every task.
+ * both read and reassign tasks everywhere sees every task — every staff task: a customer step
+ * (addressed to the applicant, applicant-task.ts) is seen by no staff actor at all.
  */
 export async function taskVisible(authorization: Authorization, actor: Actor): Promise<TaskVisibleRule> {
   const supervised = await departmentScope(authorization, actor, 'task', 'reassign');
@@ -31,6 +33,7 @@ export async function taskVisible(authorization: Authorization, actor: Actor): P
 
   return {
     where: (table) => (q) => {
+      q.where(staffTaskWhere(table));
       if (everything) return;
       q.where((w) => {
         w.where(col(table, 'assignee'), me)
@@ -50,6 +53,7 @@ export async function taskVisible(authorization: Authorization, actor: Actor): P
     },
 
     allows: (task) => {
+      if (isApplicantTask(task)) return false;
       if (everything) return true;
       if (task.assignee === me || (task.owner ?? null) === me || namesAny(task.candidate_users, myNames)) return true;
       if (departmentInScope(supervised, task.department_id)) return true;
@@ -81,7 +85,7 @@ export async function taskVisible(authorization: Authorization, actor: Actor): P
       ];
       if (supervised.all) {
         result.push({ apply: () => undefined });
-        return result;
+        return result.map(staffOnly);
       }
       const covered = new Set(supervised.departmentIds);
       for (const department of covered) {
@@ -101,7 +105,18 @@ export async function taskVisible(authorization: Authorization, actor: Actor): P
           });
         }
       }
-      return result.length > maxBranches ? null : result;
+      return result.length > maxBranches ? null : result.map(staffOnly);
+    },
+  };
+}
+
+/** A branch narrowed to staff tasks (no customer step, applicant-task.ts). */
+export function staffOnly(branch: TaskBranch): TaskBranch {
+  return {
+    ...branch,
+    apply: (q) => {
+      branch.apply(q);
+      q.where(staffTaskWhere(''));
     },
   };
 }

@@ -11,6 +11,7 @@ import { dueDateOf, shiftPeriod } from '../marketing/billing-periods.js';
 import { dec } from '../domain/decimal.js';
 import { shanghaiDateOf } from '../domain/calendar/index.js';
 import type { InstancesService } from '../workflow/instances.service.js';
+import type { TasksService } from '../tasks/tasks.service.js';
 
 type Pays = 'all-due' | 'arrears';
 
@@ -347,13 +348,19 @@ async function payDemoBills(db: Db, accounts: { id: string; spec: DemoAccount }[
 }
 
 /**
- * The demo customer's application in progress: a new connection for a second property, accepted
- * by the counter clerk (business key YK-HALL-0001). Started with the demo processes; idempotent.
+ * The demo customer's application in progress (business key YK-HALL-0001): a new connection for a
+ * second property, applied for online by 赵丽's login (channel 'online hall', applicant on the
+ * instance), accepted by the Xihu clerk and surveyed — so it waits for her to sign the supply
+ * contract in the hall. Started with the demo processes; idempotent.
  */
 export async function seedDemoHallApplication(
   db: Db,
   instances: Pick<InstancesService, 'start'>,
   clerk: Actor,
+  staff?: {
+    tasks: Pick<TasksService, 'claim' | 'complete'>;
+    actorOf: (username: string) => Promise<Actor | null>;
+  },
 ): Promise<void> {
   const exists = await db('process_instances')
     .where({ business_key: 'YK-HALL-0001' })
@@ -361,7 +368,8 @@ export async function seedDemoHallApplication(
   if (exists) return;
   const applicant = demoHallLogins()[4]?.accounts[0];
   if (!applicant) return;
-  await instances.start(
+  const login = await db('customer_logins').where({ phone: applicant.phone }).first<{ id: string } | undefined>('id');
+  const started = await instances.start(
     {
       definitionKey: 'new-connection',
       businessKey: 'YK-HALL-0001',
@@ -371,11 +379,35 @@ export async function seedDemoHallApplication(
         phone: applicant.phone,
         address: '杭州市西湖区留下街道 杨家牌楼 8 号',
         acceptClass: '01',
-        elecTypeCode: '201',
+        elecTypeCode: '202',
         capacityKva: 8,
         applicantAccountNo: applicant.accountNo,
+        ...(login ? { applicantLoginId: login.id, channel: 'online hall' } : {}),
       },
     },
-    clerk,
+    login
+      ? {
+          ...clerk,
+          id: `customer:${login.id}`,
+          kind: 'system',
+          username: `customer:${login.id}`,
+          displayName: applicant.name,
+        }
+      : clerk,
   );
+  if (!staff) return;
+  const surveyor = await staff.actorOf('xh.surveyor');
+  const steps: [Actor | null, string, Record<string, unknown>][] = [
+    [clerk, 'A01', { acceptClass: '01', elecTypeCode: '202', capacityKva: 8, documentsMissing: false }],
+    [surveyor, 'A02', { surveyDate: shanghaiDateOf(new Date()), surveyFindings: '表箱已具备，可直接接入' }],
+  ];
+  for (const [actor, elementId, variables] of steps) {
+    if (!actor) return;
+    const task = await db('tasks')
+      .where({ instance_id: started.id, element_id: elementId, status: 'open' })
+      .first<{ id: string } | undefined>('id');
+    if (!task) return;
+    await staff.tasks.claim(task.id, actor);
+    await staff.tasks.complete(task.id, variables, actor);
+  }
 }

@@ -13,6 +13,7 @@ export { HallAccountsService } from './accounts.service.js';
 export { HallPaymentsService } from './payments.service.js';
 export { HallProfileService } from './profile.service.js';
 export { HallMessagesService } from './messages.service.js';
+export { HallApplicationsService } from './applications.service.js';
 export { SmsCodes, SMS_CODE_LIMITS } from './sms-codes.js';
 export { HALL_CSRF_COOKIE, HALL_SESSION_COOKIE, type HallServices } from './routes.js';
 

@@ -8,6 +8,8 @@ import type { HallAccountsService } from './accounts.service.js';
 import type { HallPaymentsService } from './payments.service.js';
 import type { HallProfileService } from './profile.service.js';
 import type { HallMessagesService } from './messages.service.js';
+import type { HallApplicationsService } from './applications.service.js';
+import { applicationRoutes } from './applications.routes.js';
 import {
   hallMessageListSchema,
   hallMessageSchema,
@@ -53,6 +55,7 @@ export interface HallServices {
   payments: HallPaymentsService;
   profile: HallProfileService;
   messages: HallMessagesService;
+  applications: HallApplicationsService;
 }
 
 /** The signed-in customer of a hall route (set by the hall's authenticator before the handler runs). */
@@ -243,6 +246,7 @@ export function hallRoutes(s: HallServices, secureCookies: boolean): Route[] {
     }),
     ...paymentRoutes(s),
     ...profileRoutes(s),
+    ...applicationRoutes(s.applications, customerOf),
   ];
 }
 

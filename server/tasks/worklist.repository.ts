@@ -1,3 +1,4 @@
+import { staffTaskWhere } from '../access/applicant-task.js';
 import type { Knex } from 'knex';
 import type { Db } from '../db/index.js';
 import { branchUnion, countBranches, taskOrder } from '../workflow/branch-union.js';
@@ -33,6 +34,8 @@ export class WorklistRepository {
     return () => {
       const q = this.db('tasks');
       if (select) q.select(select);
+      // Every view is a staff view: a customer step is never on it, whichever branch would match.
+      q.where(staffTaskWhere('tasks'));
       if (criteria.view === 'completed') q.where('status', 'completed');
       else q.where('status', 'open');
       if (criteria.view === 'claimable') q.whereNull('assignee');

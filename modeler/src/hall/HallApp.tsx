@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { setLocale, useLocale } from '../lib/i18n';
 import { hallApi, onHallUnauthorized } from './api';
+import { ApplicationPage, ApplicationsPage, MeterTestPage, NewConnectionPage } from './applications';
 import { RegisterPage, ResetPage, SignInPage } from './auth';
 import { BillDetailPage, BillsPage } from './bills';
 import { HomePage } from './home';
@@ -130,6 +131,7 @@ export function HallApp() {
   const billMatch = /^\/bills\/([0-9a-f-]{36})$/i.exec(path);
   const receiptMatch = /^\/receipts\/([0-9a-f-]{36})$/i.exec(path);
   const messageMatch = /^\/messages\/([0-9a-f-]{36})$/i.exec(path);
+  const applicationMatch = /^\/applications\/([0-9a-f-]{36})$/i.exec(path);
   // The profile and the messages belong to the login, not to one account: no account bar there.
   const loginPage = path === '/profile' || path === '/messages' || !!messageMatch;
   if (loginPage)
@@ -157,6 +159,14 @@ export function HallApp() {
       />
       {!account ? (
         <p class="hall-card">{t('hall.noAccounts')}</p>
+      ) : applicationMatch?.[1] ? (
+        <ApplicationPage key={applicationMatch[1]} id={applicationMatch[1]} />
+      ) : path === '/applications/new/connection' ? (
+        <NewConnectionPage accounts={me.accounts} account={account} />
+      ) : path === '/applications/new/meter-test' ? (
+        <MeterTestPage accounts={me.accounts} account={account} />
+      ) : path === '/applications' ? (
+        <ApplicationsPage />
       ) : billMatch?.[1] ? (
         <BillDetailPage key={billMatch[1]} account={account} billId={billMatch[1]} />
       ) : receiptMatch?.[1] ? (
@@ -189,12 +199,14 @@ function Frame(props: {
     { path: '/bills', key: 'hall.nav.bills' },
     { path: '/pay', key: 'hall.nav.pay' },
     { path: '/usage', key: 'hall.nav.usage' },
+    { path: '/applications', key: 'hall.nav.applications' },
     { path: '/messages', key: 'hall.nav.messages' },
   ];
   const current = (tab: string) =>
     props.path === tab ||
     (tab === '/bills' && props.path?.startsWith('/bills/')) ||
-    (tab === '/messages' && props.path?.startsWith('/messages/'));
+    (tab === '/messages' && props.path?.startsWith('/messages/')) ||
+    (tab === '/applications' && props.path?.startsWith('/applications/'));
   const unread = props.unread ?? 0;
   return (
     <div class={`hall-app${props.signedIn ? ' signed-in' : ''}`}>

@@ -26,3 +26,6 @@ export type HallProfile = import('../../../server/hall/profile.contract').HallPr
 export type HallProfileUpdate = import('../../../server/hall/profile.contract').HallProfileUpdate;
 export type HallMessage = import('../../../server/hall/profile.contract').HallMessage;
 export type HallMessageList = import('../../../server/hall/profile.contract').HallMessageList;
+export type ApplicationSummary = import('../../../server/hall/applications.contract').ApplicationSummary;
+export type ApplicationDetail = import('../../../server/hall/applications.contract').ApplicationDetail;
+export type CustomerTask = import('../../../server/hall/applications.contract').CustomerTask;

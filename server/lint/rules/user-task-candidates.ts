@@ -1,10 +1,12 @@
 import { is, isExpression, list, report, text, type PlatformLintData, type RuleFactory } from './support.js';
+import { APPLICANT_GROUP } from '../../access/applicant-task.js';
 
 /**
  * Every user task names who may work on it: candidate groups (roles), candidate users or an
  * assignee, each a name of the platform or mapped to one (external names, set by an
  * administrator). A warning, not a refusal: a task for nobody, or for names that map to nobody,
- * reaches team leaders and administrators as unassigned, to be reassigned.
+ * reaches team leaders and administrators as unassigned, to be reassigned. The applicant
+ * (`applicant`, access/applicant-task.ts) is a name of the platform: the customer who applied.
  */
 const userTaskCandidates: RuleFactory<Partial<PlatformLintData>> = (config = {}) => ({
   check(node, reporter) {
@@ -17,7 +19,7 @@ const userTaskCandidates: RuleFactory<Partial<PlatformLintData>> = (config = {})
     }
     const roles = config.roles ? new Set(config.roles) : null;
     for (const group of groups) {
-      if (roles && !isExpression(group) && !roles.has(group)) {
+      if (roles && !isExpression(group) && group !== APPLICANT_GROUP && !roles.has(group)) {
         report(reporter, node, 'user-task.unknown-group', { value: group }, ['candidateGroups']);
       }
     }

@@ -1,4 +1,5 @@
 import { Group, isCheckboxEntryEdited, isSelectEntryEdited, isTextFieldEntryEdited } from '@bpmn-io/properties-panel';
+import { APPLICANT_GROUP } from '../../../../../server/access/applicant-task';
 import { ConditionTypeEntry } from './condition';
 import type { DesignerContext } from './context';
 import {
@@ -80,6 +81,13 @@ export class PlatformPropertiesProvider {
         component: Group,
         shouldOpen: true,
         entries: [
+          // The customer who applied in the hall: the task is theirs, shown in the hall and in no staff worklist.
+          {
+            id: `platform-candidate-group-${APPLICANT_GROUP}`,
+            component: CandidateGroupEntry,
+            role: { code: APPLICANT_GROUP, name: t('designer.props.applicant'), nameEn: t('designer.props.applicant') },
+            isEdited: isCheckboxEntryEdited,
+          },
           ...this.context.catalog.roles.map((role) => ({
             id: `platform-candidate-group-${role.code}`,
             component: CandidateGroupEntry,

@@ -1,0 +1,490 @@
+import { useEffect, useState } from 'preact/hooks';
+import { io, type Socket } from 'socket.io-client';
+import { registerMessages, useLocale, type Locale } from '../lib/i18n';
+import { REALTIME_PATH } from '../../../server/realtime/contract';
+import { HALL_NAMESPACE, type HallServerToClientEvents } from '../../../server/hall/live.contract';
+import { HALL_API, HallApiError, hallApi } from './api';
+import { hallApplicationMessages } from './applications.messages';
+import { dateOf } from './format';
+import type { ApplicationDetail, ApplicationSummary, CustomerTask, HallAccount } from './types';
+import { ErrorMessage, Field, Loaded, Notice, PageTitle, errorText, useLoad, useT } from './ui';
+
+registerMessages(hallApplicationMessages);
+
+/**
+ * Applications (DOMAIN.md §8): apply for a new connection or a meter test, follow each one —
+ * its steps in the customer's words, the department handling it, the utility's and the
+ * customer's deadlines — and do one's own steps. The detail page listens on the hall's own
+ * realtime namespace and reads the application again when it moves.
+ */
+
+type Words = { zh: string; en: string };
+const say = (w: Words | null, locale: Locale) => (w ? w[locale] : '');
+
+function useApplicationMoved(onMoved: (applicationId: string) => void) {
+  useEffect(() => {
+    const socket: Socket<HallServerToClientEvents> = io(HALL_NAMESPACE, {
+      path: REALTIME_PATH,
+      withCredentials: true,
+    });
+    socket.on('application:moved', ({ applicationId }) => onMoved(applicationId));
+    // A reconnect may have missed a move: read again.
+    socket.io.on('reconnect', () => onMoved(''));
+    return () => {
+      socket.disconnect();
+    };
+  }, []);
+}
+
+function StateBadge({ state }: { state: ApplicationSummary['state'] }) {
+  const t = useT();
+  return <span class={`hall-status app-${state}`}>{t(`hall.app.state.${state}`)}</span>;
+}
+
+export function ApplicationsPage() {
+  const t = useT();
+  const locale = useLocale();
+  const state = useLoad(() => hallApi.get<{ items: ApplicationSummary[] }>('/applications'), []);
+  useApplicationMoved(() => state.reload());
+  return (
+    <>
+      <PageTitle>{t('hall.app.title')}</PageTitle>
+      <p class="hall-muted">{t('hall.app.intro')}</p>
+      <div class="hall-links hall-app-actions">
+        <a class="hall-button" href="#/applications/new/connection">
+          {t('hall.app.new.connection')}
+        </a>
+        <a class="hall-button secondary" href="#/applications/new/meter-test">
+          {t('hall.app.new.meterTest')}
+        </a>
+      </div>
+      <h2 class="hall-subhead">{t('hall.app.mine')}</h2>
+      <Loaded state={state}>
+        {(list) =>
+          list.items.length === 0 ? (
+            <p class="hall-card hall-muted">{t('hall.app.empty')}</p>
+          ) : (
+            <ul class="hall-bill-list" aria-label={t('hall.app.mine')}>
+              {list.items.map((a) => (
+                <li key={a.id}>
+                  <a class="hall-card hall-app-item" href={`#/applications/${a.id}`}>
+                    <span class="hall-row">
+                      <strong>{t(`hall.app.kind.${a.kind}`)}</strong>
+                      <StateBadge state={a.state} />
+                    </span>
+                    <span class="hall-muted hall-small">
+                      {a.number} · {dateOf(a.submittedAt, locale)}
+                    </span>
+                    {a.currentStep && (
+                      <span>
+                        {t('hall.app.current')}：{say(a.currentStep, locale)}
+                      </span>
+                    )}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Loaded>
+    </>
+  );
+}
+
+export function ApplicationPage(props: { id: string }) {
+  const t = useT();
+  const locale = useLocale();
+  const state = useLoad(() => hallApi.get<ApplicationDetail>(`/applications/${props.id}`), [props.id]);
+  useApplicationMoved((id) => {
+    if (!id || id === props.id) state.reload();
+  });
+  return (
+    <>
+      <p class="hall-back">
+        <a href="#/applications">← {t('hall.app.back')}</a>
+      </p>
+      <Loaded state={state}>
+        {(a) => (
+          <>
+            <article class="hall-card" aria-labelledby="app-title">
+              <div class="hall-row">
+                <PageTitle>{t(`hall.app.kind.${a.kind}`)}</PageTitle>
+                <StateBadge state={a.state} />
+              </div>
+              <dl class="hall-facts">
+                <Fact label={t('hall.app.number')} value={a.number} />
+                <Fact label={t('hall.app.submittedAt')} value={dateOf(a.submittedAt, locale)} />
+                {a.department && <Fact label={t('hall.app.department')} value={say(a.department, locale)} />}
+                {a.currentStep && <Fact label={t('hall.app.current')} value={say(a.currentStep, locale)} />}
+                {a.utilityDueAt && <Fact label={t('hall.app.utilityDue')} value={dateOf(a.utilityDueAt, locale)} />}
+                {a.customerDueAt && <Fact label={t('hall.app.customerDue')} value={dateOf(a.customerDueAt, locale)} />}
+                {a.address && <Fact label={t('hall.app.address')} value={a.address} />}
+                {a.capacityKva !== null && (
+                  <Fact label={t('hall.app.capacity')} value={t('hall.app.kva', { n: a.capacityKva })} />
+                )}
+              </dl>
+            </article>
+            {a.tasks.length > 0 && (
+              <section aria-labelledby="your-steps">
+                <h2 id="your-steps" class="hall-subhead">
+                  {t('hall.app.yourSteps')}
+                </h2>
+                {a.tasks.map((task) => (
+                  <CustomerStep key={task.id} application={a} task={task} onDone={state.reload} />
+                ))}
+              </section>
+            )}
+            <section class="hall-card" aria-labelledby="timeline">
+              <h2 id="timeline">{t('hall.app.timeline')}</h2>
+              <p class="hall-muted hall-small">{t('hall.app.live')}</p>
+              <ol class="hall-timeline" data-testid="timeline">
+                <li class="done">
+                  <span class="hall-timeline-title">{t('hall.app.timeline.submitted')}</span>
+                  <span class="hall-muted hall-small">{dateOf(a.submittedAt, locale)}</span>
+                </li>
+                {a.timeline.map((step, i) => (
+                  <li
+                    key={`${step.code}-${i}`}
+                    class={`${step.state}${step.yours ? ' yours' : ''}`}
+                    data-step={step.code}
+                  >
+                    <span class="hall-timeline-title">
+                      {say(step.title, locale)}
+                      {step.yours && <span class="hall-status">{t('hall.app.timeline.yours')}</span>}
+                    </span>
+                    <span class="hall-muted hall-small">
+                      {step.state === 'current'
+                        ? t('hall.app.timeline.current')
+                        : `${t('hall.app.timeline.done')} · ${dateOf(step.endedAt ?? step.startedAt, locale)}`}
+                    </span>
+                  </li>
+                ))}
+              </ol>
+            </section>
+            <Documents application={a} onUploaded={state.reload} />
+          </>
+        )}
+      </Loaded>
+    </>
+  );
+}
+
+function Fact({ label, value }: { label: string; value: string }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}
+
+/** One of the customer's own steps: its explanation, what the process already holds, its fields. */
+function CustomerStep(props: { application: ApplicationDetail; task: CustomerTask; onDone: () => void }) {
+  const t = useT();
+  const locale = useLocale();
+  const { task } = props;
+  const [values, setValues] = useState<Record<string, string | boolean>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const fields = task.fields.filter((f) => f.type === 'checkbox' || f.type === 'textfield' || f.type === 'textarea');
+  const label = (key: string) => t(`hall.app.${task.code}.${key}`);
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const variables: Record<string, string | boolean> = {};
+      for (const f of fields) {
+        const v = values[f.key];
+        if (f.type === 'checkbox') variables[f.key] = v === true;
+        else if (typeof v === 'string' && v.trim()) variables[f.key] = v.trim();
+      }
+      await hallApi.post(`/applications/${props.application.id}/tasks/${task.id}/complete`, { variables });
+      props.onDone();
+    } catch (err) {
+      setError(errorText(err, t));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const context = Object.entries(task.context).filter(([k]) => k !== 'customerName');
+  return (
+    <form class="hall-card hall-step" onSubmit={(e) => void submit(e)} data-step={task.code}>
+      <h3>{say(task.title, locale)}</h3>
+      <p>{label('intro')}</p>
+      {task.dueAt && <p class="hall-muted">{t('hall.app.step.due', { date: dateOf(task.dueAt, locale) })}</p>}
+      {context.length > 0 && (
+        <dl class="hall-facts">
+          {context.map(([k, v]) => (
+            <Fact key={k} label={t(`hall.app.context.${k}`)} value={v} />
+          ))}
+        </dl>
+      )}
+      {fields.map((f) =>
+        f.type === 'checkbox' ? (
+          <label key={f.key} class="hall-check">
+            <input
+              type="checkbox"
+              name={f.key}
+              checked={values[f.key] === true}
+              required={f.required}
+              onChange={(e) => setValues({ ...values, [f.key]: e.currentTarget.checked })}
+            />
+            <span>{label(f.key)}</span>
+          </label>
+        ) : f.type === 'textarea' ? (
+          <div key={f.key} class="hall-field">
+            <label for={`${task.id}-${f.key}`}>{label(f.key)}</label>
+            <textarea
+              id={`${task.id}-${f.key}`}
+              name={f.key}
+              rows={3}
+              maxLength={f.maxLength ?? undefined}
+              required={f.required}
+              value={(values[f.key] as string | undefined) ?? ''}
+              onInput={(e) => setValues({ ...values, [f.key]: e.currentTarget.value })}
+            />
+          </div>
+        ) : (
+          <Field
+            key={f.key}
+            id={`${task.id}-${f.key}`}
+            label={label(f.key)}
+            value={(values[f.key] as string | undefined) ?? ''}
+            maxLength={f.maxLength ?? undefined}
+            optional={!f.required}
+            onInput={(v) => setValues({ ...values, [f.key]: v })}
+          />
+        ),
+      )}
+      <ErrorMessage error={error} />
+      <button type="submit" class="hall-button" disabled={busy}>
+        {t('hall.app.step.submit')}
+      </button>
+    </form>
+  );
+}
+
+async function upload(applicationId: string, file: File): Promise<void> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const token = document.cookie
+    .split('; ')
+    .find((c) => c.startsWith('pm_hall_csrf='))
+    ?.slice('pm_hall_csrf='.length);
+  const res = await fetch(`${HALL_API}/applications/${applicationId}/documents`, {
+    method: 'POST',
+    body: form,
+    credentials: 'same-origin',
+    headers: token ? { 'x-csrf-token': decodeURIComponent(token) } : {},
+  });
+  if (!res.ok) {
+    const problem = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
+    throw new HallApiError(res.status, problem.code ?? `HTTP_${res.status}`, problem.detail ?? res.statusText);
+  }
+}
+
+function Documents(props: { application: ApplicationDetail; onUploaded: () => void }) {
+  const t = useT();
+  const locale = useLocale();
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const open = props.application.state === 'in-progress' || props.application.state === 'waiting-for-you';
+  async function choose(e: Event) {
+    const input = e.currentTarget as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    setError(null);
+    setDone(null);
+    try {
+      await upload(props.application.id, file);
+      setDone(t('hall.app.documents.uploaded', { name: file.name }));
+      props.onUploaded();
+    } catch (err) {
+      setError(errorText(err, t));
+    } finally {
+      input.value = '';
+    }
+  }
+  return (
+    <section class="hall-card" aria-labelledby="documents">
+      <h2 id="documents">{t('hall.app.documents')}</h2>
+      {props.application.documents.length === 0 ? (
+        <p class="hall-muted">{t('hall.app.documents.none')}</p>
+      ) : (
+        <ul class="hall-documents">
+          {props.application.documents.map((d) => (
+            <li key={d.id}>
+              <a href={`${HALL_API}/applications/${props.application.id}/documents/${d.id}`}>{d.filename}</a>
+              <span class="hall-muted hall-small">
+                {d.yours ? t('hall.app.documents.yours') : t('hall.app.documents.utility')} ·{' '}
+                {dateOf(d.uploadedAt, locale)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {open && (
+        <div class="hall-field">
+          <label for="document-upload">{t('hall.app.documents.add')}</label>
+          <input id="document-upload" type="file" onChange={(e) => void choose(e)} aria-describedby="document-hint" />
+          <small id="document-hint" class="hall-hint">
+            {t('hall.app.documents.hint')}
+          </small>
+        </div>
+      )}
+      {done && <Notice>{done}</Notice>}
+      <ErrorMessage error={error} />
+    </section>
+  );
+}
+
+export function NewConnectionPage(props: { accounts: HallAccount[]; account: HallAccount }) {
+  const t = useT();
+  const [accountId, setAccountId] = useState(props.account.id);
+  const [address, setAddress] = useState('');
+  const [capacity, setCapacity] = useState('8');
+  const [category, setCategory] = useState<'residential' | 'non-residential'>(
+    props.account.kind === 'household' ? 'residential' : 'non-residential',
+  );
+  const [note, setNote] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await hallApi.post<ApplicationDetail>('/applications/new-connection', {
+        accountId,
+        address: address.trim(),
+        capacityKva: Number(capacity),
+        category,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      });
+      for (const file of files) await upload(created.id, file);
+      window.location.hash = `/applications/${created.id}`;
+    } catch (err) {
+      setError(errorText(err, t));
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <p class="hall-back">
+        <a href="#/applications">← {t('hall.app.back')}</a>
+      </p>
+      <form class="hall-card" onSubmit={(e) => void submit(e)}>
+        <PageTitle>{t('hall.app.new.connection')}</PageTitle>
+        <p class="hall-muted">{t('hall.app.form.connection.intro')}</p>
+        <AccountSelect accounts={props.accounts} value={accountId} onChange={setAccountId} />
+        <Field
+          id="nc-address"
+          label={t('hall.app.form.address')}
+          value={address}
+          onInput={setAddress}
+          maxLength={200}
+        />
+        <Field
+          id="nc-capacity"
+          label={t('hall.app.form.capacity')}
+          hint={t('hall.app.form.capacity.hint')}
+          value={capacity}
+          inputMode="numeric"
+          onInput={(v) => setCapacity(v.replace(/\D/g, '').slice(0, 3))}
+        />
+        <fieldset class="hall-field hall-radios">
+          <legend>{t('hall.app.form.category')}</legend>
+          {(['residential', 'non-residential'] as const).map((c) => (
+            <label key={c} class="hall-check">
+              <input type="radio" name="category" value={c} checked={category === c} onChange={() => setCategory(c)} />
+              <span>{t(`hall.app.form.category.${c}`)}</span>
+            </label>
+          ))}
+        </fieldset>
+        <Field id="nc-note" label={t('hall.app.form.note')} value={note} onInput={setNote} maxLength={500} optional />
+        <div class="hall-field">
+          <label for="nc-documents">{t('hall.app.form.documents')}</label>
+          <input
+            id="nc-documents"
+            type="file"
+            multiple
+            onChange={(e) => setFiles([...(e.currentTarget.files ?? [])])}
+            aria-describedby="nc-documents-hint"
+          />
+          <small id="nc-documents-hint" class="hall-hint">
+            {t('hall.app.documents.hint')}
+          </small>
+        </div>
+        <ErrorMessage error={error} />
+        <button type="submit" class="hall-button" disabled={busy}>
+          {busy ? t('hall.app.form.submitting') : t('hall.app.form.submit')}
+        </button>
+      </form>
+    </>
+  );
+}
+
+export function MeterTestPage(props: { accounts: HallAccount[]; account: HallAccount }) {
+  const t = useT();
+  const [accountId, setAccountId] = useState(props.account.id);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await hallApi.post<ApplicationDetail>('/applications/meter-test', {
+        accountId,
+        reason: reason.trim(),
+      });
+      window.location.hash = `/applications/${created.id}`;
+    } catch (err) {
+      setError(errorText(err, t));
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <p class="hall-back">
+        <a href="#/applications">← {t('hall.app.back')}</a>
+      </p>
+      <form class="hall-card" onSubmit={(e) => void submit(e)}>
+        <PageTitle>{t('hall.app.new.meterTest')}</PageTitle>
+        <p class="hall-muted">{t('hall.app.form.meterTest.intro')}</p>
+        <AccountSelect accounts={props.accounts} value={accountId} onChange={setAccountId} />
+        <Field
+          id="mt-reason"
+          label={t('hall.app.form.reason')}
+          hint={t('hall.app.form.reason.hint')}
+          value={reason}
+          onInput={setReason}
+          maxLength={500}
+        />
+        <ErrorMessage error={error} />
+        <button type="submit" class="hall-button" disabled={busy}>
+          {busy ? t('hall.app.form.submitting') : t('hall.app.form.submit')}
+        </button>
+      </form>
+    </>
+  );
+}
+
+function AccountSelect(props: { accounts: HallAccount[]; value: string; onChange: (id: string) => void }) {
+  const t = useT();
+  return (
+    <div class="hall-field">
+      <label for="app-account">{t('hall.app.form.account')}</label>
+      <select id="app-account" value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        {props.accounts.map((a) => (
+          <option key={a.id} value={a.id}>
+            {t('hall.account.option', { name: a.name, accountNo: a.accountNo })}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
