@@ -11,6 +11,7 @@ import * as monitor from '../features/monitor';
 import * as notifications from '../features/notifications';
 import * as operations from '../features/operations';
 import * as payments from '../features/payments';
+import * as supervision from '../features/supervision';
 import * as grid from '../features/grid';
 
 /**
@@ -24,6 +25,7 @@ export const features: { routes: AppRoute[]; messages: MessageBundle }[] = [
   { routes: operations.routes, messages: operations.messages },
   { routes: notifications.routes, messages: notifications.messages },
   { routes: payments.routes, messages: payments.messages },
+  { routes: supervision.routes, messages: supervision.messages },
   { routes: grid.routes, messages: grid.messages },
   { routes: admin.routes, messages: adminMessages },
   { routes: versionRoutes, messages: versionMessages },
