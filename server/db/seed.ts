@@ -62,6 +62,11 @@ export function demoUsers(): [string, string, string, [string, string][]][] {
     ['hq.supervisor', '总部监管员', 'HQ', [['hq_supervisor', 'HQ']]],
     ['zj.manager', '浙江营销部经理', 'ZJ', [['department_manager', 'ZJ']]],
     ['hz.account', '杭州客户经理', 'ZJ-HZ', [['account_manager', 'ZJ-HZ']]],
+    // A group customer's warning order has a part per province, answered by the province's account
+    // manager and escalated to its department manager (DOMAIN.md §7).
+    ['zj.account', '浙江省客户经理', 'ZJ', [['account_manager', 'ZJ']]],
+    ['js.manager', '江苏营销部经理', 'JS', [['department_manager', 'JS']]],
+    ['js.account', '江苏省客户经理', 'JS', [['account_manager', 'JS']]],
     ['worker', '外部任务执行器', 'HQ', [['external_task_worker', 'HQ']]],
   ];
   for (const [prefix, county, place] of [
@@ -94,7 +99,7 @@ export async function seedDemoOrganisation(db: Db, logger?: Logger): Promise<boo
     }
     // One argon2id hash for the shared demo password keeps start-up fast.
     const passwordHash = await hashPassword(DEMO_PASSWORD);
-    for (const [username, displayName, departmentId, roles] of demoUsers()) {
+    for (const [index, [username, displayName, departmentId, roles]] of demoUsers().entries()) {
       const id = randomUUID();
       await trx('users').insert({
         id,
@@ -103,7 +108,8 @@ export async function seedDemoOrganisation(db: Db, logger?: Logger): Promise<boo
         department_id: departmentId,
         password_hash: passwordHash,
         password_changed_at: new Date(),
-        phone: null,
+        // Fictional numbers (137 0000 xxxx) so staff notices, such as an escalation, reach the outbox.
+        phone: `1370000${String(index + 1).padStart(4, '0')}`,
       });
       await trx('user_roles').insert(
         roles.map(([role, department]) => ({ user_id: id, role_code: role, department_id: department })),
