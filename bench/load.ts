@@ -39,6 +39,7 @@ import { ApiClient, type Response } from '../test/support/client.js';
 import { LoadNode, ResourceSampler } from './load-nodes.js';
 import { allocate, growthPct, PROPORTIONS, SCENARIOS, ScenarioRecord, thinkMs, type Scenario } from './load-plan.js';
 import { benchArgs, withBenchDatabase } from './support.js';
+import { createDatabase, NO_DB_TIMEOUTS, type Db } from '../server/db/index.js';
 import { report, round } from './stats.js';
 
 const args = benchArgs();
@@ -109,7 +110,9 @@ class ErrorLog {
     const route = path.replace(/[0-9a-f-]{36}/g, ':id').replace(/\?.*$/, '');
     const key = `${scenario} ${method} ${route} ${status}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-    if (this.first.length < 8) this.first.push(`${key} ${JSON.stringify(body).slice(0, 400)}`);
+    // The first body of each kind of failure, so a cause shows even behind a noisier one.
+    if (this.counts.get(key) === 1 && this.first.length < 16)
+      this.first.push(`${key} ${JSON.stringify(body).slice(0, 300)}`);
   }
 }
 
@@ -295,8 +298,49 @@ async function statistics(vu: VirtualUser): Promise<void> {
   }
 }
 
+/**
+ * Where the nodes' PostgreSQL connections spend the run: every 2 s, their sessions by state and
+ * wait event type (pg_stat_activity), averaged. Tells a pool waiting on slow statements from
+ * one waiting on locks or on the nodes themselves (idle in transaction).
+ */
+class ConnectionSampler {
+  private readonly db: Db;
+  private readonly sums = new Map<string, number>();
+  private readings = 0;
+  private readonly timer: NodeJS.Timeout;
+  private busy = false;
+
+  constructor(url: string) {
+    this.db = createDatabase({ databaseUrl: url, timeouts: NO_DB_TIMEOUTS, poolMax: 1 });
+    this.timer = setInterval(() => void this.read(), 2000);
+  }
+
+  private async read(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const rows = await this.db.raw<{ rows: { k: string; n: string }[] }>(
+        `SELECT coalesce(state, '?') || coalesce('/' || wait_event_type, '') AS k, count(*) AS n
+           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() GROUP BY 1`,
+      );
+      for (const r of rows.rows) this.sums.set(r.k, (this.sums.get(r.k) ?? 0) + Number(r.n));
+      this.readings += 1;
+    } catch {
+      // A reading missed under load is no figure.
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async stop(): Promise<Record<string, number>> {
+    clearInterval(this.timer);
+    await this.db.destroy().catch(() => undefined);
+    return Object.fromEntries([...this.sums].map(([k, n]) => [k, round(n / Math.max(1, this.readings), 1)]));
+  }
+}
+
 /** The platform's nodes for the backend, started one after the other (the first migrates and seeds). */
-async function withNodes<T>(work: (nodes: LoadNode[]) => Promise<T>): Promise<T> {
+async function withNodes<T>(work: (nodes: LoadNode[], databaseUrl: string | null) => Promise<T>): Promise<T> {
   // TRUST_PROXY: each virtual user's X-Forwarded-For is its address, as behind the production proxy.
   const common = {
     DEMO_DATA: 'true',
@@ -306,21 +350,24 @@ async function withNodes<T>(work: (nodes: LoadNode[]) => Promise<T>): Promise<T>
     JOB_POLL_MS: '1000',
   };
   const nodes: LoadNode[] = [];
-  const runOn = async (envs: Record<string, string>[]) => {
+  const runOn = async (envs: Record<string, string>[], databaseUrl: string | null = null) => {
     try {
       for (const [i, env] of envs.entries()) {
         const node = await LoadNode.create(`node-${i}`, { ...common, NODE_ID: `load-${i}`, ...env });
         nodes.push(node);
         await node.start(600_000);
       }
-      return await work(nodes);
+      return await work(nodes, databaseUrl);
     } finally {
       for (const n of nodes) await n.stop().catch(() => undefined);
     }
   };
   if (BACKEND === 'pg')
     return withBenchDatabase('pmbench_load', (url) =>
-      runOn([0, 1].map(() => ({ DATABASE_URL: url, NODE_ENV: 'production' }))),
+      runOn(
+        [0, 1].map(() => ({ DATABASE_URL: url, NODE_ENV: 'production' })),
+        url,
+      ),
     );
   const dir = mkdtempSync(join(tmpdir(), 'pmbench-load-'));
   try {
@@ -402,7 +449,7 @@ async function auditorsWithWork(url: string): Promise<{ username: string; tasks:
 }
 
 export async function run(): Promise<void> {
-  await withNodes(async (nodes) => {
+  await withNodes(async (nodes, databaseUrl) => {
     const setupStarted = performance.now();
     const counts = allocate(USERS, PROPORTIONS);
     const admin = await new ApiClient(nodes[0]!.url).login('admin');
@@ -466,6 +513,7 @@ export async function run(): Promise<void> {
 
     const sampler = new ResourceSampler(nodes.map((n) => ({ name: n.name, pid: n.pid })));
     sampler.start();
+    const connections = databaseUrl ? new ConnectionSampler(databaseUrl) : null;
     const loop = monitorEventLoopDelay({ resolution: 10 });
     const t0 = performance.now();
     run.from = t0 + WARMUP_MS;
@@ -490,6 +538,7 @@ export async function run(): Promise<void> {
     const ended = performance.now();
     loop.disable();
     sampler.stop();
+    const connectionStates = (await connections?.stop()) ?? null;
     const driverCpu = process.cpuUsage(driverCpuAtStart);
     const measured = (Math.min(ended, run.to) - run.from) / 1000;
 
@@ -537,6 +586,7 @@ export async function run(): Promise<void> {
       ],
       'load average': loadAverage,
     });
+    if (connectionStates) rows['PostgreSQL connections of the nodes, mean by state/wait'] = connectionStates;
     if (run.errors.counts.size) {
       rows['errors by request'] = Object.fromEntries(run.errors.counts);
       rows['first error bodies'] = run.errors.first;
