@@ -48,6 +48,7 @@ import { registerCustomerProcesses } from './processes/customer-processes.js';
 import type { ProcessContext } from './processes/ports.js';
 import { deployCatalogue } from './processes/catalogue.js';
 import { seedDemoProcesses } from './processes/demo/index.js';
+import { seedDemoGroup } from './processes/demo/supervision-group.js';
 import { coreServices, ServiceRegistry, type ServiceDefinition } from './services/registry.js';
 import { DefinitionStore } from './workflow/definitions.repository.js';
 import { DeploymentsService } from './workflow/deployments.service.js';
@@ -150,6 +151,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     if (config.demoCustomers > 0) await seedDemoHallCustomers(db, logger);
     // The network the demo customers hang on, once they and their bills exist.
     if (config.demoCustomers > 0) await seedDemoGrid(db, logger);
+    // A group across two provinces for HQ's supervision screens, before any screening runs.
+    if (config.demoCustomers > 0) await seedDemoGroup(db);
   } else await ensureInitialAdmin(db, config.adminUsername, config.adminPassword);
 
   const metrics = new StepMetrics();
@@ -403,10 +406,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   realtime.start();
   if (options.jobs !== false) jobExecutor.start();
   if (options.jobs !== false) batchRunner.start();
-  // The daily jobs poll the clock; tests run them with dailyJobs.tick() after moving a TestClock.
-  if (options.jobs !== false && config.env !== 'test') marketingProcesses.start();
   if (options.demoProcesses ?? (config.demoData && config.env !== 'test'))
     await seedDemoProcesses(services, jobExecutor, clock, logger);
+  // The daily jobs poll the clock; tests run them with dailyJobs.tick() after moving a TestClock.
+  // They start after the demo instances: a screening or overdue scan run first would leave those
+  // processes with instances, and their demo (answered and escalated orders) would be skipped.
+  if (options.jobs !== false && config.env !== 'test') marketingProcesses.start();
   if ((options.demoProcesses ?? (config.demoData && config.env !== 'test')) && config.demoCustomers > 0) {
     const clerk = await db('users').where({ username: 'xh.clerk' }).first<{ id: string } | undefined>('id');
     const actor = clerk ? await services.auth.loadActor(clerk.id, 'user') : null;

@@ -1,7 +1,6 @@
 import { utilityToday } from '../../lib/clock.js';
 import { countyUser } from './arrears-collection.js';
 import type { DemoContributor } from './context.js';
-import { seedDemoGroup } from './supervision-group.js';
 
 /**
  * High-risk warnings in flight: a few commercial customers with arrears are marked as they would
@@ -34,7 +33,6 @@ export const highRiskWarningDemo: DemoContributor = {
       await db('customers')
         .where({ id })
         .update(marks[i] ?? {});
-    await seedDemoGroup(db);
     // Tonight's screening, run now (and claimed for today, so the 01:00 job does not repeat it).
     await ctx.ports.processes.dailyJobs.runOnce('risk-screening', utilityToday(ctx.clock));
     await ctx.executor.drain();

@@ -7,6 +7,8 @@ import type { Db } from '../../db/index.js';
  * child per province. Picks commercial customers with unpaid bills that carry no risk marks yet.
  */
 export async function seedDemoGroup(db: Db): Promise<void> {
+  // Once: a database that has a group already keeps it as HQ left it.
+  if (await db('customers').whereNotNull('group_parent_id').first('id')) return;
   const owing = (county: string, skip: number) =>
     db('customers as c')
       .join('bills as b', 'b.customer_id', 'c.id')
