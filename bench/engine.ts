@@ -14,6 +14,8 @@ import { Engine } from 'bpmn-engine';
 import { benchArgs, startBenchServers, withBenchDatabase } from './support.js';
 import { compileDefinition, loadSourceContext } from '../server/engine/definitions.js';
 import { executeStep, type LoadedDefinition } from '../server/engine/runtime.js';
+import { LiveSteps } from '../server/engine/live-steps.js';
+import { DEFAULT_STEP_LIMITS } from '../server/engine/step-context.js';
 import type { ServerProcess } from '../test/support/server-process.js';
 import { ApiClient } from '../test/support/client.js';
 import { report, round, summary } from './stats.js';
@@ -68,6 +70,52 @@ async function rawRecoverEveryStep(seconds: number) {
         kind: 'signal',
         executionId: wait!.executionId,
       });
+    }
+    if (outcome.status !== 'completed') throw new Error('did not complete');
+    instances++;
+  }
+  return instances / ((performance.now() - started) / 1000);
+}
+
+/**
+ * The platform's step on one core without the database: each step of an instance continues the
+ * live engine the previous one left (server/engine/live-steps.ts), as a node does for an instance
+ * it stepped last; the state is still serialized after every step, as the platform saves it.
+ */
+async function rawLiveEngine(seconds: number) {
+  const compiled = await compileDefinition(XML, { has: () => true });
+  const definition: LoadedDefinition = {
+    id: 'x',
+    key: compiled.key,
+    version: 1,
+    meta: compiled.meta,
+    sourceContext: loadSourceContext(compiled.serializedContext),
+  };
+  const live = new LiveSteps();
+  let instances = 0;
+  const started = performance.now();
+  while (performance.now() - started < seconds * 1000) {
+    const instanceId = `i${instances}`;
+    const variables = { approved: true };
+    const step = async (revision: number, state: unknown, command: Parameters<typeof executeStep>[3]) => {
+      const key = { instanceId, revision, definitionId: 'x' };
+      const outcome = await live.step(
+        definition,
+        key,
+        state as never,
+        variables,
+        command,
+        Date.now,
+        DEFAULT_STEP_LIMITS,
+      );
+      const json = JSON.stringify(outcome!.state);
+      live.settle(instanceId, revision + 1, true, json.length);
+      return { outcome: outcome!, json };
+    };
+    let { outcome, json } = await step(0, null, { kind: 'start' });
+    for (const [i, element] of ['first', 'second'].entries()) {
+      const wait = outcome.waiting.find((w) => w.elementId === element);
+      ({ outcome, json } = await step(i + 1, JSON.parse(json), { kind: 'signal', executionId: wait!.executionId }));
     }
     if (outcome.status !== 'completed') throw new Error('did not complete');
     instances++;
@@ -160,10 +208,12 @@ async function drive(url: string, seconds: number): Promise<{ single: Load; load
 export async function run(): Promise<void> {
   const raw = await rawInMemory(Math.min(10, SECONDS));
   const recover = await rawRecoverEveryStep(Math.min(10, SECONDS));
+  const liveEngine = await rawLiveEngine(Math.min(10, SECONDS));
   const { single, loaded } = await platform(SECONDS);
   report('engine: raw bpmn-engine vs the platform (start → task → gateway → task → end)', {
     'raw in memory, 1 core (inst/s)': round(raw, 1),
     'raw, recover at every step (inst/s)': round(recover, 1),
+    'platform step without the database, engine kept (inst/s)': round(liveEngine, 1),
     [`platform, ${NODES} nodes, ${CONCURRENCY} users (inst/s)`]: round(loaded.instancesPerSecond, 1),
     'platform engine steps/s': round(loaded.stepsPerSecond, 1),
     'step latency under load, ms (start/complete)': loaded.step,
@@ -178,6 +228,7 @@ export async function run(): Promise<void> {
     const line = {
       rawInMemory: round(raw, 1),
       rawRecover: round(recover, 1),
+      rawLiveEngine: round(liveEngine, 1),
       platform: round(loaded.instancesPerSecond, 1),
       ratioInMemory: round(loaded.instancesPerSecond / raw, 2),
       ratioRecover: round(loaded.instancesPerSecond / recover, 2),
