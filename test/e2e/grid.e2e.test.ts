@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { waitForTask, work } from '../support/processes.js';
+import { start } from '../support/workflow.js';
 import { launchBrowser, newUserPage, pageErrors, screenshot, type TestBrowser } from './support/browser.js';
 
 const XH = 'ZJ-HZ-XH';
@@ -190,6 +192,44 @@ describe('grid view, in Chromium', () => {
     expect(await page.locator('.grid-ranking-table').innerText()).toContain('Loss rate');
     expect(await page.locator('.grid-ranking-table').innerText()).toContain('Xihu County Office');
     await screenshot(page, 'grid-ranking-en');
+    expect(pageErrors(page)).toEqual([]);
+  });
+
+  it('lets the surveyor pick the transformer area of a new connection by its spare capacity', async () => {
+    // given a new connection in Xihu past its acceptance
+    const started = await start(await t.as('xh.clerk'), 'new-connection', {
+      departmentId: XH,
+      businessKey: 'GRID-E2E-SURVEY',
+      variables: {
+        customerName: '文三路新装用户',
+        phone: '13900003333',
+        address: '杭州市西湖区文三路 130 号',
+        elecTypeCode: '202',
+        capacityKva: 8,
+        acceptClass: '03',
+      },
+    });
+    await work(t, 'xh.clerk', started.id, 'A01', { acceptClass: '03' });
+    const surveyor = await t.as('xh.surveyor');
+    const task = await waitForTask(surveyor, started.id, 'A02');
+    if (task.assignee !== 'xh.surveyor')
+      expect((await surveyor.post(`/api/v1/tasks/${task.id}/claim`)).status).toBe(200);
+
+    // when the surveyor opens the survey
+    const page = await newUserPage(chrome.browser, t.url, 'xh.surveyor');
+    await page.goto(`${t.url}/#/tasks/${task.id}`);
+    const field = page.getByLabel(/接入台区/);
+    await field.waitFor();
+    await field.click();
+
+    // then both Xihu areas are offered with their spare capacity
+    const options = page.locator('.fjs-dropdownlist-item');
+    await expect.poll(() => options.count()).toBe(2);
+    expect(await options.allInnerTexts()).toEqual([
+      expect.stringMatching(/^文三1号台区 · 剩余 spare \d+\.00 \/ 200 kVA$/),
+      expect.stringMatching(/^文三2号台区 · 剩余 spare \d+\.00 \/ 100 kVA$/),
+    ]);
+    await screenshot(page, 'grid-survey-zh');
     expect(pageErrors(page)).toEqual([]);
   });
 
