@@ -13,6 +13,7 @@ import * as operations from '../features/operations';
 import * as payments from '../features/payments';
 import * as supervision from '../features/supervision';
 import * as grid from '../features/grid';
+import * as reports from '../features/reports';
 
 /**
  * Every feature of the app, one line each (modeler/README.md "How to add a feature"). The order
@@ -27,6 +28,7 @@ export const features: { routes: AppRoute[]; messages: MessageBundle }[] = [
   { routes: payments.routes, messages: payments.messages },
   { routes: supervision.routes, messages: supervision.messages },
   { routes: grid.routes, messages: grid.messages },
+  { routes: reports.routes, messages: reports.messages },
   { routes: admin.routes, messages: adminMessages },
   { routes: versionRoutes, messages: versionMessages },
   { routes: decisionRoutes, messages: decisionMessages },
