@@ -55,7 +55,7 @@ describe('applications in the customer hall, in Chromium', () => {
     await page.getByRole('button', { name: '提交申请' }).click();
 
     // then the application page shows where it is and who handles it
-    await page.getByRole('heading', { name: '低压新装' }).waitFor();
+    await page.getByRole('heading', { name: '低压新装', exact: true }).waitFor();
     applicationId = /#\/applications\/([0-9a-f-]{36})/.exec(page.url())![1]!;
     applicationNo = (await db()('process_instances').where({ id: applicationId }).first<{ business_key: string }>())
       .business_key;
@@ -115,7 +115,7 @@ describe('applications in the customer hall, in Chromium', () => {
     const page = await hallPhonePage(chrome.browser, t.url, 'en');
     await signInToHall(page, db, ZHAO, 'en');
     await page.getByRole('link', { name: 'Apply' }).click();
-    await page.getByRole('heading', { name: 'Applications' }).waitFor();
+    await page.getByRole('heading', { name: 'Applications', exact: true }).waitFor();
     await page
       .getByRole('link', { name: /New connection/ })
       .first()

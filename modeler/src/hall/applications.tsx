@@ -75,11 +75,7 @@ export function ApplicationsPage() {
                     <span class="hall-muted hall-small">
                       {a.number} · {dateOf(a.submittedAt, locale)}
                     </span>
-                    {a.currentStep && (
-                      <span>
-                        {t('hall.app.current')}：{say(a.currentStep, locale)}
-                      </span>
-                    )}
+                    {a.currentStep && <span>{t('hall.app.currentLine', { step: say(a.currentStep, locale) })}</span>}
                   </a>
                 </li>
               ))}
@@ -116,7 +112,13 @@ export function ApplicationPage(props: { id: string }) {
                 <Fact label={t('hall.app.submittedAt')} value={dateOf(a.submittedAt, locale)} />
                 {a.department && <Fact label={t('hall.app.department')} value={say(a.department, locale)} />}
                 {a.currentStep && <Fact label={t('hall.app.current')} value={say(a.currentStep, locale)} />}
-                {a.utilityDueAt && <Fact label={t('hall.app.utilityDue')} value={dateOf(a.utilityDueAt, locale)} />}
+                {a.utilityDueAt ? (
+                  <Fact label={t('hall.app.utilityDue')} value={dateOf(a.utilityDueAt, locale)} />
+                ) : (
+                  a.state === 'waiting-for-you' && (
+                    <Fact label={t('hall.app.utilityDue')} value={t('hall.app.utilityPaused')} />
+                  )
+                )}
                 {a.customerDueAt && <Fact label={t('hall.app.customerDue')} value={dateOf(a.customerDueAt, locale)} />}
                 {a.address && <Fact label={t('hall.app.address')} value={a.address} />}
                 {a.capacityKva !== null && (

@@ -273,4 +273,24 @@ describe.each(BACKENDS)('applications from the customer hall (%s)', (backend) =>
     });
     expect(other.status).toBe(404);
   });
+
+  it('declares the application routes in the hall section of the OpenAPI document', async () => {
+    const doc = (await t.anonymous().get('/api/openapi.json')).body;
+    for (const path of [
+      '/api/hall/v1/applications',
+      '/api/hall/v1/applications/new-connection',
+      '/api/hall/v1/applications/meter-test',
+      '/api/hall/v1/applications/{applicationId}',
+      '/api/hall/v1/applications/{applicationId}/tasks/{taskId}/complete',
+      '/api/hall/v1/applications/{applicationId}/documents',
+      '/api/hall/v1/applications/{applicationId}/documents/{documentId}',
+    ]) {
+      const ops = doc.paths[path] as Record<string, { tags: string[]; security: unknown[] }> | undefined;
+      expect(ops, path).toBeDefined();
+      for (const op of Object.values(ops!)) {
+        expect(op.tags).toEqual(['Customer hall']);
+        expect(op.security).toEqual([{ hallSession: [] }]);
+      }
+    }
+  });
 });
