@@ -371,6 +371,12 @@ async function withNodes<T>(work: (nodes: LoadNode[], databaseUrl: string | null
     );
   const dir = mkdtempSync(join(tmpdir(), 'pmbench-load-'));
   try {
+    // initdb here, without a deadline: in the node it runs under knex's 60 s wait for a first
+    // connection, which a loaded machine overran (the node exited with KnexTimeoutError).
+    const { PGlite } = await import('@electric-sql/pglite');
+    const embedded = new PGlite(join(dir, 'pglite'));
+    await embedded.waitReady;
+    await embedded.close();
     return await runOn([{ DATA_DIR: dir, NODE_ENV: 'development', VALIDATE_RESPONSES: 'false' }]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
