@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   operations: () => import('./operations.js'),
   hall: () => import('./hall.js'),
   load: () => import('./load.js'),
+  reports: () => import('./reports.js'),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));
