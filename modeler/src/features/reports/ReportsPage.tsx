@@ -51,6 +51,8 @@ function chartOption(result: ReportResult, locale: 'zh' | 'en') {
   const series = (money.length ? money : result.columns.filter(numeric)).slice(0, 2);
   const rows = result.rows.slice(0, 30);
   return {
+    // Drawn at once: a report is read (and printed or captured) as it stands, not watched growing.
+    animation: false,
     aria: { enabled: true },
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
