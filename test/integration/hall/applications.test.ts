@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDateOf } from '../../../server/domain/calendar/index.js';
-import { seedDemoHallCustomers } from '../../../server/hall/demo-customers.js';
+import { seedDemoHallApplication, seedDemoHallCustomers } from '../../../server/hall/demo-customers.js';
 import { TestClock } from '../../../server/lib/clock.js';
 import { BACKENDS } from '../../support/database.js';
 import { ApiClient } from '../../support/client.js';
@@ -291,5 +291,29 @@ describe.each(BACKENDS)('applications from the customer hall (%s)', (backend) =>
         expect(op.security).toEqual([{ hallSession: [] }]);
       }
     }
+  });
+
+  it("seeds the demo application as 赵丽's online application, waiting for her to sign the contract", async () => {
+    // given the demo application started and worked as `npm start` does
+    const services = t.platform.services;
+    const actorOf = async (username: string) => {
+      const user = await db()('users').where({ username }).first<{ id: string } | undefined>('id');
+      return user ? services.auth.loadActor(user.id, 'user') : null;
+    };
+    await seedDemoHallApplication(db(), services.instances, (await actorOf('xh.clerk'))!, {
+      tasks: services.tasks,
+      actorOf,
+    });
+    await t.platform.executor.drain();
+
+    // then it is hers, in the hall, at her signature
+    const demo = (await zhao.get(`${HALL}/applications`)).body.items.find(
+      (a: { number: string }) => a.number === 'YK-HALL-0001',
+    );
+    expect(demo).toMatchObject({
+      state: 'waiting-for-you',
+      currentStep: { zh: '签订供用电合同', en: 'Sign the supply contract' },
+    });
+    expect((await wang.get(`${HALL}/applications/${demo.id}`)).status).toBe(404);
   });
 });
