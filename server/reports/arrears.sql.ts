@@ -34,7 +34,9 @@ const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', 
  * day after each later payment; a run's rate-days are 1 a day for residential customers, else 2
  * a day in the bill's year and 3 a day from the next 1 January; a bill's exact sum is charged at
  * 1.00 between 0 and 1 yuan, else rounded half up to the cent, then waivers are taken off.
- * Payments after `asOf` and reversed payments do not count. `customers` narrows the bills
+ * A bill without a payment after its due date has one run (the first penalty day to `asOf`),
+ * priced at once; only the few with later payments go through the runs. Payments after `asOf` and
+ * reversed payments do not count. `customers` narrows the bills
  * further (a keyset page of customers).
  */
 export function billArrearsSql(scope: Scope, asOf: string, customers?: Sql): Sql {
@@ -79,8 +81,11 @@ fb as (
     left join (select bill_id, sum(amount) as amount from pay where day <= due group by bill_id) early
       on early.bill_id = ub.id
 ),
+late as (
+  select distinct pay.bill_id as id from pay where pay.day > pay.due
+),
 starts as (
-  select id, fee_due + 1 as s from fb where fee_due < cast(? as date)
+  select id, fee_due + 1 as s from fb where fee_due < cast(? as date) and id in (select id from late)
   union
   select pay.bill_id, pay.day + 1 from pay join fb on fb.id = pay.bill_id
    where pay.day >= fb.fee_due and pay.day < cast(? as date)
@@ -102,6 +107,13 @@ fee as (
                               else 2 * (e - s + 1) + greatest(0, e - greatest(s, crossing) + 1) end) * 0.001 as exact
     from owed
    group by id
+  union all
+  select id,
+         greatest(0, p0) * case when residential then cast(? as date) - fee_due
+                                else 2 * (cast(? as date) - fee_due)
+                                     + greatest(0, cast(? as date) - greatest(fee_due + 1, crossing) + 1) end * 0.001
+    from fb
+   where fee_due < cast(? as date) and id not in (select id from late)
 ),
 bill_arrears as (
   select ub.id, ub.customer_id, ub.department_id, ub.period, ub.due, ub.outstanding,
@@ -121,6 +133,10 @@ bill_arrears as (
       month,
       ...inScope.bindings,
       ...(customers?.bindings ?? []),
+      asOf,
+      asOf,
+      asOf,
+      asOf,
       asOf,
       asOf,
       asOf,
