@@ -76,7 +76,7 @@ async function fill(db: Db): Promise<void> {
      SELECT md5('ri' || g)::uuid,
             CASE WHEN g % 4 = 0 THEN ?::uuid ELSE ?::uuid END,
             CASE WHEN g % 4 = 0 THEN 'meter-verification' ELSE 'new-connection' END,
-            CASE WHEN g % 4 = 0 THEN ? ELSE ? END,
+            CASE WHEN g % 4 = 0 THEN ?::integer ELSE ?::integer END,
             (?::text[])[1 + g % ?],
             CASE WHEN g % 10 < 3 THEN 'running' WHEN g % 10 = 3 THEN 'cancelled' ELSE 'completed' END,
             CASE WHEN g % 4 = 0 THEN jsonb_build_object('origin', CASE WHEN g % 3 = 0 THEN 'periodic' ELSE 'customer' END,
