@@ -2,7 +2,7 @@
  * bench/load — the seed's load test: 180, 260 or 520 staff at once in four scenarios, with think
  * time, against real server processes.
  *
- *   npm run bench -- load [--users 180|260|520] [--seconds 120] [--soak] [--backend pg|pglite] [--json]
+ *   npm run bench -- load [--users 180|260|520] [--seconds 120] [--soak] [--backend pg|pglite] [--customers 2000] [--json]
  *
  * Scenarios (load-plan.ts PROPORTIONS: the seed names them, not their mix, so 20/40/20/20 is ours):
  * - signIn: a demo staff user signs in through the real login route (argon2id, session and CSRF
@@ -48,6 +48,8 @@ const USERS = Number(args.get('users') ?? 180);
 const SECONDS = Number(args.get('seconds') ?? (SOAK ? 1800 : 120));
 const BACKEND = (args.get('backend') ?? 'pg') as 'pg' | 'pglite';
 const JSON_OUTPUT = process.argv.includes('--json');
+/** Demo customers generated on the first start (PGlite generates 2 000 slowly on a loaded machine). */
+const CUSTOMERS = Number(args.get('customers') ?? 2000);
 const WARMUP_MS = 15_000;
 const RAMP_MS = 10_000;
 const COUNTIES = ['ZJ-HZ-XH', 'ZJ-HZ-YH', 'JS-NJ-JN'] as const;
@@ -344,6 +346,7 @@ async function withNodes<T>(work: (nodes: LoadNode[], databaseUrl: string | null
   // TRUST_PROXY: each virtual user's X-Forwarded-For is its address, as behind the production proxy.
   const common = {
     DEMO_DATA: 'true',
+    DEMO_CUSTOMERS: String(CUSTOMERS),
     COOKIE_SECURE: 'false',
     TRUST_PROXY: 'true',
     LOG_LEVEL: 'warn',
@@ -567,7 +570,7 @@ export async function run(): Promise<void> {
     });
     const loadAverage = loadavg().map((x) => round(x, 2));
     const rows: Record<string, unknown> = {
-      'backend, nodes': `${BACKEND}, ${nodes.length}`,
+      'backend, nodes, demo customers': `${BACKEND}, ${nodes.length}, ${CUSTOMERS}`,
       'virtual users by scenario': counts,
       'mix (seed gives none; ours)': PROPORTIONS,
       'think time s': '3–10 uniform, between actions',

@@ -16,7 +16,11 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   reports: () => import('./reports.js'),
 };
 
-const requested = process.argv.slice(2).filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));
+const argv = process.argv.slice(2);
+// A word after an option is its value (`--backend pglite`) unless it names a benchmark.
+const requested = argv.filter(
+  (a, i) => !a.startsWith('--') && !/^\d+$/.test(a) && (a in BENCHES || !argv[i - 1]?.startsWith('--')),
+);
 const names = requested.length ? requested : Object.keys(BENCHES);
 for (const name of names) {
   const load = BENCHES[name];
