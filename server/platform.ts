@@ -422,9 +422,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           const user = await db('users').where({ username }).first<{ id: string } | undefined>('id');
           return user ? services.auth.loadActor(user.id, 'user') : null;
         },
-      }).catch((err: unknown) =>
-        logger.error({ err }, 'the customer hall demo application could not be started'),
-      );
+      }).catch((err: unknown) => logger.error({ err }, 'the customer hall demo application could not be started'));
   }
   // The SLA scan and the rollup poll on a timer; tests call scan() / refresh() themselves.
   if (options.jobs !== false && config.env !== 'test') services.monitoring.start();
