@@ -45,9 +45,11 @@ export function problemJson(logger: Logger) {
 
 /**
  * The database is out of reach: a temporary condition of the service, not a fault of the request
- * — 503 with a stable code, so clients and load balancers retry instead of reporting a bug.
+ * — 503 with a stable code, so clients and load balancers retry instead of reporting a bug. A
+ * node too busy to get one of its pooled connections within the pool's wait ends here too (the
+ * pool cannot tell a full pool from a server that refuses new connections), so the text says both.
  */
 function databaseUnavailable(err: unknown, logger: Logger, ctx: Context): AppError {
   logger.warn({ err: (err as Error).message, path: ctx.path, method: ctx.method }, 'database unavailable');
-  return new AppError(503, 'DATABASE_UNAVAILABLE', 'The database is not reachable; try again shortly.');
+  return new AppError(503, 'DATABASE_UNAVAILABLE', 'The database is not reachable or too busy; try again shortly.');
 }
