@@ -4,12 +4,18 @@ import { rawResponse, route, type Route } from '../http/route.js';
 import { readUpload } from '../tasks/upload.js';
 import type { HallApplicationsService } from './applications.service.js';
 import {
+  accountClosureApplicationSchema,
   applicationDetailSchema,
   applicationDocumentSchema,
   applicationListSchema,
+  capacityReductionApplicationSchema,
+  changeOfferListSchema,
   customerTaskCompletionSchema,
   meterTestApplicationSchema,
   newConnectionApplicationSchema,
+  ownershipTransferApplicationSchema,
+  restorationApplicationSchema,
+  suspensionApplicationSchema,
 } from './applications.contract.js';
 import type { HallSession } from './customer-auth.service.js';
 
@@ -17,8 +23,9 @@ const TAG = 'Customer hall';
 const applicationParam = z.object({ applicationId: z.guid() });
 
 /**
- * Applications (DOMAIN.md §8): apply for a new connection or a meter test, follow each, do one's
- * own steps, upload and download documents. Another login's application, task or document is 404.
+ * Applications (DOMAIN.md §8): apply for a new connection, a meter test or a change of service
+ * (DOMAIN.md §9), follow each, do one's own steps, upload and download documents. Another login's
+ * account, application, task or document is 404.
  */
 export function applicationRoutes(
   applications: HallApplicationsService,
@@ -55,6 +62,70 @@ export function applicationRoutes(
       status: 201,
       response: applicationDetailSchema,
       handle: ({ body, ctx }) => applications.applyMeterTest(customerOf(ctx), body),
+    }),
+    route({
+      method: 'get',
+      path: '/applications/changes',
+      tag: TAG,
+      summary:
+        "The changes of service each of the login's accounts in service may apply for today: transfer and closure for any; suspension and reduction for two-part accounts, their restoration while one is sealed",
+      response: changeOfferListSchema,
+      handle: async ({ ctx }) => ({ items: await applications.changeOffers(customerOf(ctx)) }),
+    }),
+    route({
+      method: 'post',
+      path: '/applications/suspension',
+      tag: TAG,
+      summary:
+        "Apply for a suspension (暂停, 203) of a two-part account's capacity (all of it, or kva) from plannedOn to plannedEndOn: starts capacity-change with channel 'online hall'; the process refuses a notice shorter than the policy's working days. A household or single-part account: 409 NOT_TWO_PART, nothing started",
+      body: suspensionApplicationSchema,
+      status: 201,
+      response: applicationDetailSchema,
+      handle: ({ body, ctx }) => applications.applySuspension(customerOf(ctx), body),
+    }),
+    route({
+      method: 'post',
+      path: '/applications/capacity-reduction',
+      tag: TAG,
+      summary:
+        "Apply for a capacity reduction (减容, 201) of kva (less than the account's) from plannedOn: starts capacity-change with channel 'online hall'. Two-part accounts only (409 NOT_TWO_PART)",
+      body: capacityReductionApplicationSchema,
+      status: 201,
+      response: applicationDetailSchema,
+      handle: ({ body, ctx }) => applications.applyCapacityReduction(customerOf(ctx), body),
+    }),
+    route({
+      method: 'post',
+      path: '/applications/restoration',
+      tag: TAG,
+      summary:
+        "Apply to restore a suspension (暂停恢复, 204) or a capacity reduction (减容恢复, 202) on plannedOn: starts capacity-change with channel 'online hall'; the process restores the latest sealing still open",
+      body: restorationApplicationSchema,
+      status: 201,
+      response: applicationDetailSchema,
+      handle: ({ body, ctx }) => applications.applyRestoration(customerOf(ctx), body),
+    }),
+    route({
+      method: 'post',
+      path: '/applications/ownership-transfer',
+      tag: TAG,
+      summary:
+        "Apply for a transfer of ownership (过户, 211) to a new owner (name, ID number, phone) on transferOn, the arrears settled or assumed in writing: starts ownership-transfer with channel 'online hall'; the process refuses arrears neither settled nor assumed",
+      body: ownershipTransferApplicationSchema,
+      status: 201,
+      response: applicationDetailSchema,
+      handle: ({ body, ctx }) => applications.applyOwnershipTransfer(customerOf(ctx), body),
+    }),
+    route({
+      method: 'post',
+      path: '/applications/account-closure',
+      tag: TAG,
+      summary:
+        "Apply to close the account (销户, 216) on closeOn, the deposit and credit left refunded to refundAccount: starts account-closure with channel 'online hall'",
+      body: accountClosureApplicationSchema,
+      status: 201,
+      response: applicationDetailSchema,
+      handle: ({ body, ctx }) => applications.applyAccountClosure(customerOf(ctx), body),
     }),
     route({
       method: 'get',

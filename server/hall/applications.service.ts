@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Db } from '../db/index.js';
 import type { Actor } from '../lib/actor.js';
-import { Conflict, NotFound } from '../lib/errors.js';
+import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import { iso } from '../lib/contract.js';
 import { utilityToday, type Clock } from '../lib/clock.js';
 import { auditInTransaction } from '../identity/audit.service.js';
@@ -15,21 +15,32 @@ import type { FormsService } from '../forms/forms.service.js';
 import type { TaskForms } from '../forms/task-forms.js';
 import type { AttachmentFile, AttachmentsService } from '../tasks/attachments.service.js';
 import type { UploadedFile } from '../tasks/upload.js';
+import { selectTariffVersion, type TariffDefinition } from '../domain/tariffs/index.js';
+import { tariffFor } from '../marketing/billing-tariffs.js';
 import {
+  APPLICATION_DEFINITIONS,
   APPLICATION_KINDS,
+  CAPACITY_CHANGE_CODES,
   customerStep,
+  isCustomerStep,
   kindOfDefinition,
   shownSteps,
   type ApplicationKind,
   type CustomerWords,
 } from './application-steps.js';
 import type {
+  AccountClosureApplication,
   ApplicationDetail,
   ApplicationDocument,
   ApplicationSummary,
+  CapacityReductionApplication,
+  ChangeOffer,
   CustomerTask,
   MeterTestApplication,
   NewConnectionApplication,
+  OwnershipTransferApplication,
+  RestorationApplication,
+  SuspensionApplication,
 } from './applications.contract.js';
 
 /** The channel an application made in the hall carries (processes read it, reports count it). */
@@ -65,6 +76,27 @@ interface AccountRow {
   phone: string | null;
   department_id: string;
 }
+
+interface ChangeAccountRow extends AccountRow {
+  status: string;
+  elec_type_code: string;
+  tariff_code: string | null;
+  capacity_kva: string | null;
+}
+
+type Applicant = CustomerSubject & { displayName: string; phone: string };
+
+/** The application number's prefix: 用 (new connection), 校 (meter test), 变 (capacity), 过户, 销户. */
+const NUMBER_PREFIX: Record<ApplicationKind, string> = {
+  'new-connection': 'YK-H',
+  'meter-test': 'JY-H',
+  suspension: 'BG-H',
+  'suspension-restoration': 'BG-H',
+  'capacity-reduction': 'BG-H',
+  'reduction-restoration': 'BG-H',
+  'ownership-transfer': 'GH-H',
+  'account-closure': 'XH-H',
+};
 
 const INSTANCE_COLUMNS = [
   'id',
@@ -126,11 +158,235 @@ export class HallApplicationsService {
     return row;
   }
 
-  /** YK-H20261205-123456: new connection; JY-H…: meter test. */
+  /** YK-H20261205-123456: new connection; JY-H…: meter test; BG-H / GH-H / XH-H: changes of service. */
   private number(kind: ApplicationKind): string {
     const day = utilityToday(this.deps.clock).replace(/-/g, '');
-    const prefix = kind === 'new-connection' ? 'YK-H' : 'JY-H';
-    return `${prefix}${day}-${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+    return `${NUMBER_PREFIX[kind]}${day}-${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+  }
+
+  /**
+   * One of the login's accounts for a change of service (another login's: 404), still in
+   * service: a closed account changes no more (DOMAIN.md §9), refused before anything starts.
+   */
+  private async changeAccount(session: CustomerSubject, accountId: string): Promise<ChangeAccountRow> {
+    const row = await this.db('customers')
+      .where({ id: accountId })
+      .where(customerAccountOwned(session).whereColumn('customers.id'))
+      .first<ChangeAccountRow | undefined>(
+        'id',
+        'account_no',
+        'name',
+        'phone',
+        'department_id',
+        'status',
+        'elec_type_code',
+        'tariff_code',
+        this.db.raw('capacity_kva::text as capacity_kva'),
+      );
+    if (!row) throw new NotFound('account', accountId);
+    if (row.status !== 'active')
+      throw new Conflict('ACCOUNT_NOT_ACTIVE', `account ${row.account_no} is ${row.status}: it takes no change`, {
+        accountStatus: row.status,
+      });
+    return row;
+  }
+
+  /**
+   * The changes of service each of the login's accounts may apply for today (the Apply tab's
+   * offer): transfer and closure for any account in service; suspension and reduction for a
+   * two-part one, and the restoration of each while a sealing of that kind is still open.
+   */
+  async changeOffers(session: CustomerSubject): Promise<ChangeOffer[]> {
+    const accounts = await this.db('customers')
+      .where(customerAccountOwned(session).whereColumn('customers.id'))
+      .where({ status: 'active' })
+      .orderBy('account_no')
+      .select<ChangeAccountRow[]>(
+        'id',
+        'account_no',
+        'name',
+        'phone',
+        'department_id',
+        'status',
+        'elec_type_code',
+        'tariff_code',
+        this.db.raw('capacity_kva::text as capacity_kva'),
+      );
+    if (!accounts.length) return [];
+    const catalogue = await this.tariffCatalogue();
+    const today = utilityToday(this.deps.clock);
+    const sealed = await this.db('capacity_changes as s')
+      .whereIn(
+        's.customer_id',
+        accounts.map((a) => a.id),
+      )
+      .whereIn('s.kind', ['suspend', 'reduce'])
+      .where('s.status', 'completed')
+      .whereRaw(`not exists (select 1 from capacity_changes r where r.restores_id = s.id and r.status <> 'cancelled')`)
+      .distinct<{ customer_id: string; kind: string }[]>('s.customer_id', 's.kind');
+    return accounts.map((account) => {
+      const kinds: ApplicationKind[] = [];
+      if (this.twoPart(account, today, catalogue)) {
+        kinds.push('suspension', 'capacity-reduction');
+        const open = (kind: string) => sealed.some((r) => r.customer_id === account.id && r.kind === kind);
+        if (open('suspend')) kinds.push('suspension-restoration');
+        if (open('reduce')) kinds.push('reduction-restoration');
+      }
+      kinds.push('ownership-transfer', 'account-closure');
+      return {
+        accountId: account.id,
+        kinds,
+        capacityKva: account.capacity_kva === null ? null : Number(account.capacity_kva),
+      };
+    });
+  }
+
+  private async tariffCatalogue(): Promise<Map<string, TariffDefinition>> {
+    const rows = await this.db('tariffs').select<{ definition: TariffDefinition }[]>('definition');
+    return new Map(rows.map((r) => [r.definition.code, r.definition]));
+  }
+
+  /** Billed two-part on the day, by the tariff the process reads (the account's own, else its class's). */
+  private twoPart(account: ChangeAccountRow, on: string, catalogue: Map<string, TariffDefinition>): boolean {
+    const tariff = tariffFor(account.elec_type_code, account.tariff_code, catalogue);
+    return selectTariffVersion(tariff, on)?.kind === 'two-part';
+  }
+
+  /**
+   * Suspension and capacity reduction (and their restorations) are for two-part customers only
+   * (DOMAIN.md §9): the account's tariff on the day asked for, read as the process reads it, so a
+   * household is told so at once instead of by a refusal notice.
+   */
+  private async requireTwoPart(account: ChangeAccountRow, on: string): Promise<void> {
+    if (!this.twoPart(account, on, await this.tariffCatalogue()))
+      throw new Conflict(
+        'NOT_TWO_PART',
+        `account ${account.account_no} is not billed two-part: suspension and capacity reduction are for two-part customers`,
+      );
+  }
+
+  /** Starts a change of service as the applicant, with the same markers as the other applications. */
+  private async startChange(
+    session: Applicant,
+    kind: ApplicationKind,
+    account: ChangeAccountRow,
+    variables: Record<string, unknown>,
+    note: string | undefined,
+  ): Promise<ApplicationDetail> {
+    const started = await this.deps.instances.start(
+      {
+        definitionKey: APPLICATION_KINDS[kind],
+        businessKey: this.number(kind),
+        departmentId: account.department_id,
+        variables: {
+          customerId: account.id,
+          customerName: account.name,
+          phone: session.phone,
+          applicantAccountNo: account.account_no,
+          applicantLoginId: session.loginId,
+          channel: ONLINE_HALL_CHANNEL,
+          ...variables,
+          ...(note ? { applicationNote: note } : {}),
+        },
+      },
+      applicantActor(session),
+    );
+    return this.get(session, started.id);
+  }
+
+  /** 暂停 (203): the account's whole capacity unless a part is named. */
+  async applySuspension(session: Applicant, body: SuspensionApplication): Promise<ApplicationDetail> {
+    if (body.plannedEndOn < body.plannedOn)
+      throw new Invalid('PLANNED_END_INVALID', 'plannedEndOn must be on or after plannedOn', [
+        { field: 'plannedEndOn', reason: 'before plannedOn', message: 'the last day is before the first' },
+      ]);
+    const account = await this.changeAccount(session, body.accountId);
+    await this.requireTwoPart(account, body.plannedOn);
+    const kva = body.kva ?? Number(account.capacity_kva);
+    this.checkKva(account, kva, true);
+    return this.startChange(
+      session,
+      'suspension',
+      account,
+      { changeCode: CAPACITY_CHANGE_CODES.suspension, kva, plannedOn: body.plannedOn, plannedEndOn: body.plannedEndOn },
+      body.note,
+    );
+  }
+
+  /** 减容 (201): part of the capacity, never all of it (that is a closure or a suspension). */
+  async applyCapacityReduction(session: Applicant, body: CapacityReductionApplication): Promise<ApplicationDetail> {
+    const account = await this.changeAccount(session, body.accountId);
+    await this.requireTwoPart(account, body.plannedOn);
+    this.checkKva(account, body.kva, false);
+    return this.startChange(
+      session,
+      'capacity-reduction',
+      account,
+      { changeCode: CAPACITY_CHANGE_CODES['capacity-reduction'], kva: body.kva, plannedOn: body.plannedOn },
+      body.note,
+    );
+  }
+
+  /** 暂停恢复 (204) / 减容恢复 (202): the process finds the sealing still open and restores what is left of it. */
+  async applyRestoration(session: Applicant, body: RestorationApplication): Promise<ApplicationDetail> {
+    const account = await this.changeAccount(session, body.accountId);
+    await this.requireTwoPart(account, body.plannedOn);
+    const kind = body.restores === 'suspension' ? 'suspension-restoration' : 'reduction-restoration';
+    return this.startChange(
+      session,
+      kind,
+      account,
+      { changeCode: CAPACITY_CHANGE_CODES[kind], plannedOn: body.plannedOn },
+      body.note,
+    );
+  }
+
+  /**
+   * 过户 (211). Whether the arrears are settled or taken over is the applicant's statement; the
+   * process checks it (TR02, DOMAIN.md §9): arrears left and no signed assumption recorded by the
+   * clerk, and the transfer is refused naming the amount.
+   */
+  async applyOwnershipTransfer(session: Applicant, body: OwnershipTransferApplication): Promise<ApplicationDetail> {
+    const account = await this.changeAccount(session, body.accountId);
+    return this.startChange(
+      session,
+      'ownership-transfer',
+      account,
+      {
+        transferOn: body.transferOn,
+        newOwnerName: body.newOwnerName,
+        newOwnerIdNo: body.newOwnerIdNo.toUpperCase(),
+        newOwnerPhone: body.newOwnerPhone,
+        arrearsStatement: body.arrears,
+        assumedInWriting: body.arrears === 'assumed',
+      },
+      body.note,
+    );
+  }
+
+  /** 销户 (216): the deposit and credit left are refunded to the account given. */
+  async applyAccountClosure(session: Applicant, body: AccountClosureApplication): Promise<ApplicationDetail> {
+    const account = await this.changeAccount(session, body.accountId);
+    return this.startChange(
+      session,
+      'account-closure',
+      account,
+      { closeOn: body.closeOn, refundAccount: body.refundAccount.replace(/\s+/g, ' ') },
+      body.note,
+    );
+  }
+
+  /** The capacity changed fits the account's: up to all of it for a suspension, less for a reduction. */
+  private checkKva(account: ChangeAccountRow, kva: number, wholeAllowed: boolean): void {
+    const capacity = Number(account.capacity_kva);
+    if (!Number.isFinite(capacity) || capacity <= 0)
+      throw new Conflict('CAPACITY_UNKNOWN', `account ${account.account_no} has no contracted capacity on file`);
+    if (!(kva > 0) || kva > capacity || (!wholeAllowed && kva >= capacity))
+      throw new Invalid(
+        'KVA_OUT_OF_RANGE',
+        `kva must be more than 0 and ${wholeAllowed ? 'at most' : 'less than'} ${capacity}`,
+        [{ field: 'kva', reason: 'range', message: `the account's capacity is ${capacity} kVA` }],
+      );
   }
 
   async applyNewConnection(
@@ -197,7 +453,7 @@ export class HallApplicationsService {
   async list(session: CustomerSubject): Promise<ApplicationSummary[]> {
     const rows = await this.db('process_instances')
       .where(applicationOwned(session.loginId).where('process_instances'))
-      .whereIn('definition_key', Object.values(APPLICATION_KINDS))
+      .whereIn('definition_key', APPLICATION_DEFINITIONS)
       .orderBy([
         { column: 'started_at', order: 'desc' },
         { column: 'id', order: 'desc' },
@@ -206,19 +462,21 @@ export class HallApplicationsService {
       .select<InstanceRow[]>(INSTANCE_COLUMNS);
     const tasks = await this.openTasks(rows.map((r) => r.id));
     const departments = await this.departments(rows.map((r) => r.department_id));
-    return rows.map((row) =>
-      this.summary(
-        row,
-        tasks.filter((t) => t.instance_id === row.id),
-        departments,
-      ),
-    );
+    return rows
+      .filter((row) => kindOfDefinition(row.definition_key, row.variables) !== null)
+      .map((row) =>
+        this.summary(
+          row,
+          tasks.filter((t) => t.instance_id === row.id),
+          departments,
+        ),
+      );
   }
 
   /** One application; another login's (or no application at all) is 404. */
   async get(session: CustomerSubject, id: string): Promise<ApplicationDetail> {
     const row = await this.instance(session, id);
-    const kind = kindOfDefinition(row.definition_key) as ApplicationKind;
+    const kind = kindOfDefinition(row.definition_key, row.variables) as ApplicationKind;
     const [tasks, departments, history, documents] = await Promise.all([
       this.openTasks([row.id]),
       this.departments([row.department_id]),
@@ -241,7 +499,7 @@ export class HallApplicationsService {
         code: h.element_id,
         title: customerStep(kind, h.element_id) as CustomerWords,
         state: h.ended_at ? ('done' as const) : ('current' as const),
-        yours: h.element_id.startsWith('C'),
+        yours: isCustomerStep(h.element_id),
         startedAt: iso(h.started_at),
         endedAt: h.ended_at ? iso(h.ended_at) : null,
       }));
@@ -259,9 +517,9 @@ export class HallApplicationsService {
     const row = await this.db('process_instances')
       .where({ id })
       .where(applicationOwned(session.loginId).where('process_instances'))
-      .whereIn('definition_key', Object.values(APPLICATION_KINDS))
+      .whereIn('definition_key', APPLICATION_DEFINITIONS)
       .first<InstanceRow | undefined>(INSTANCE_COLUMNS);
-    if (!row) throw new NotFound('application', id);
+    if (!row || !kindOfDefinition(row.definition_key, row.variables)) throw new NotFound('application', id);
     return row;
   }
 
@@ -293,12 +551,16 @@ export class HallApplicationsService {
   }
 
   private summary(row: InstanceRow, tasks: OpenTaskRow[], departments: Map<string, CustomerWords>): ApplicationSummary {
-    const kind = kindOfDefinition(row.definition_key) as ApplicationKind;
+    const kind = kindOfDefinition(row.definition_key, row.variables) as ApplicationKind;
     const mine = tasks.filter(isCustomerTask);
+    // A change of service the process did not take ends normally, with the rule's code on it.
+    const refusal = row.status === 'completed' ? text(row.variables.refusalCode) : null;
     const current = [...mine, ...tasks].map((t) => customerStep(kind, t.element_id)).find((w) => w !== null) ?? null;
     const state =
       row.status === 'completed'
-        ? 'completed'
+        ? refusal
+          ? 'refused'
+          : 'completed'
         : row.status === 'running'
           ? mine.length
             ? 'waiting-for-you'
@@ -321,6 +583,7 @@ export class HallApplicationsService {
       currentStep: row.status === 'running' ? current : null,
       utilityDueAt: utilityDue ? iso(utilityDue) : null,
       customerDueAt: customerDue ? iso(customerDue) : null,
+      refusalReason: refusal ? (text(row.variables.refusalReason) ?? refusal) : null,
     };
   }
 

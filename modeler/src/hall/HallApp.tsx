@@ -1,7 +1,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { setLocale, useLocale } from '../lib/i18n';
 import { hallApi, onHallUnauthorized } from './api';
-import { ApplicationPage, ApplicationsPage, MeterTestPage, NewConnectionPage } from './applications';
+import {
+  ApplicationPage,
+  ApplicationsPage,
+  ChangeApplicationPage,
+  isChangeForm,
+  MeterTestPage,
+  NewConnectionPage,
+} from './applications';
 import { RegisterPage, ResetPage, SignInPage } from './auth';
 import { BillDetailPage, BillsPage } from './bills';
 import { HomePage } from './home';
@@ -132,6 +139,7 @@ export function HallApp() {
   const receiptMatch = /^\/receipts\/([0-9a-f-]{36})$/i.exec(path);
   const messageMatch = /^\/messages\/([0-9a-f-]{36})$/i.exec(path);
   const applicationMatch = /^\/applications\/([0-9a-f-]{36})$/i.exec(path);
+  const changeForm = /^\/applications\/new\/change\/([a-z-]+)$/.exec(path)?.[1];
   // The profile and the messages belong to the login, not to one account: no account bar there.
   const loginPage = path === '/profile' || path === '/messages' || !!messageMatch;
   if (loginPage)
@@ -165,6 +173,8 @@ export function HallApp() {
         <NewConnectionPage accounts={me.accounts} account={account} />
       ) : path === '/applications/new/meter-test' ? (
         <MeterTestPage accounts={me.accounts} account={account} />
+      ) : changeForm && isChangeForm(changeForm) ? (
+        <ChangeApplicationPage key={changeForm} form={changeForm} accounts={me.accounts} account={account} />
       ) : path === '/applications' ? (
         <ApplicationsPage />
       ) : billMatch?.[1] ? (

@@ -6,13 +6,16 @@ import { HALL_NAMESPACE, type HallServerToClientEvents } from '../../../server/h
 import { HALL_API, HallApiError, hallApi } from './api';
 import { hallApplicationMessages } from './applications.messages';
 import { dateOf } from './format';
+import type { ChangeOffer } from '../../../server/hall/applications.contract';
 import type { ApplicationDetail, ApplicationSummary, CustomerTask, HallAccount } from './types';
 import { ErrorMessage, Field, Loaded, Notice, PageTitle, errorText, useLoad, useT } from './ui';
 
 registerMessages(hallApplicationMessages);
 
 /**
- * Applications (DOMAIN.md §8): apply for a new connection or a meter test, follow each one —
+ * Applications (DOMAIN.md §8): apply for a new connection, a meter test or a change of service
+ * (DOMAIN.md §9: suspension, capacity reduction, their restoration, transfer, closure — only
+ * those the server offers for the login's accounts), follow each one —
  * its steps in the customer's words, the department handling it, the utility's and the
  * customer's deadlines — and do one's own steps. The detail page listens on the hall's own
  * realtime namespace and reads the application again when it moves.
@@ -58,6 +61,7 @@ export function ApplicationsPage() {
           {t('hall.app.new.meterTest')}
         </a>
       </div>
+      <ChangeActions />
       <h2 class="hall-subhead">{t('hall.app.mine')}</h2>
       <Loaded state={state}>
         {(list) =>
@@ -76,6 +80,7 @@ export function ApplicationsPage() {
                       {a.number} · {dateOf(a.submittedAt, locale)}
                     </span>
                     {a.currentStep && <span>{t('hall.app.currentLine', { step: say(a.currentStep, locale) })}</span>}
+                    {a.refusalReason && <span class="hall-muted hall-small">{a.refusalReason}</span>}
                   </a>
                 </li>
               ))}
@@ -112,6 +117,7 @@ export function ApplicationPage(props: { id: string }) {
                 <Fact label={t('hall.app.submittedAt')} value={dateOf(a.submittedAt, locale)} />
                 {a.department && <Fact label={t('hall.app.department')} value={say(a.department, locale)} />}
                 {a.currentStep && <Fact label={t('hall.app.current')} value={say(a.currentStep, locale)} />}
+                {a.refusalReason && <Fact label={t('hall.app.refusal')} value={a.refusalReason} />}
                 {a.utilityDueAt ? (
                   <Fact label={t('hall.app.utilityDue')} value={dateOf(a.utilityDueAt, locale)} />
                 ) : (
@@ -488,5 +494,293 @@ function AccountSelect(props: { accounts: HallAccount[]; value: string; onChange
         ))}
       </select>
     </div>
+  );
+}
+
+/** The change forms the hall has, and the application kinds each may start. */
+const CHANGE_FORMS = {
+  suspension: ['suspension'],
+  'capacity-reduction': ['capacity-reduction'],
+  restoration: ['suspension-restoration', 'reduction-restoration'],
+  'ownership-transfer': ['ownership-transfer'],
+  'account-closure': ['account-closure'],
+} as const satisfies Record<string, readonly ApplicationSummary['kind'][]>;
+export type ChangeForm = keyof typeof CHANGE_FORMS;
+export const isChangeForm = (v: string): v is ChangeForm => v in CHANGE_FORMS;
+
+const useChangeOffers = () => useLoad(() => hallApi.get<{ items: ChangeOffer[] }>('/applications/changes'), []);
+const offers = (list: ChangeOffer[], form: ChangeForm) =>
+  list.filter((o) => CHANGE_FORMS[form].some((k) => (o.kinds as string[]).includes(k)));
+
+/** The changes of service some account of the login may apply for. */
+function ChangeActions() {
+  const t = useT();
+  const state = useChangeOffers();
+  if (!state.data) return null;
+  const list = state.data.items;
+  const forms = (Object.keys(CHANGE_FORMS) as ChangeForm[]).filter((f) => offers(list, f).length > 0);
+  if (!forms.length) return null;
+  return (
+    <section aria-labelledby="changes-title">
+      <h2 id="changes-title" class="hall-subhead">
+        {t('hall.chg.title')}
+      </h2>
+      <div class="hall-app-actions" data-testid="change-actions">
+        {forms.map((f) => (
+          <a key={f} class="hall-button secondary" href={`#/applications/new/change/${f}`}>
+            {t(`hall.chg.new.${f}`)}
+          </a>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function DateField(props: { id: string; label: string; hint?: string; value: string; onInput: (v: string) => void }) {
+  return (
+    <div class="hall-field">
+      <label for={props.id}>{props.label}</label>
+      <div class="hall-field-row">
+        <input
+          id={props.id}
+          name={props.id}
+          type="date"
+          required
+          value={props.value}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+          aria-describedby={props.hint ? `${props.id}-hint` : undefined}
+        />
+      </div>
+      {props.hint && (
+        <small id={`${props.id}-hint`} class="hall-hint">
+          {props.hint}
+        </small>
+      )}
+    </div>
+  );
+}
+
+function Choice<T extends string>(props: {
+  name: string;
+  legend: string;
+  options: readonly T[];
+  value: T;
+  label: (v: T) => string;
+  onChange: (v: T) => void;
+}) {
+  return (
+    <fieldset class="hall-field hall-radios">
+      <legend>{props.legend}</legend>
+      {props.options.map((o) => (
+        <label key={o} class="hall-check">
+          <input
+            type="radio"
+            name={props.name}
+            value={o}
+            checked={props.value === o}
+            onChange={() => props.onChange(o)}
+          />
+          <span>{props.label(o)}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/**
+ * One change of service's form. The accounts offered are those the server says may apply for it;
+ * the server checks everything again (and the process its own rules: notice, arrears).
+ */
+export function ChangeApplicationPage(props: { form: ChangeForm; accounts: HallAccount[]; account: HallAccount }) {
+  const t = useT();
+  const state = useChangeOffers();
+  const { form } = props;
+  const [accountId, setAccountId] = useState<string | null>(null);
+  const [v, setV] = useState<Record<string, string>>({ restores: 'suspension', arrears: 'settled' });
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (key: string) => (value: string) => setV((old) => ({ ...old, [key]: value }));
+  const num = (text: string | undefined) => Number((text ?? '').trim());
+  function body(chosen: string): Record<string, unknown> {
+    const note = v.note?.trim() ? { note: v.note.trim() } : {};
+    switch (form) {
+      case 'suspension':
+        return {
+          accountId: chosen,
+          plannedOn: v.plannedOn,
+          plannedEndOn: v.plannedEndOn,
+          ...(v.kva?.trim() ? { kva: num(v.kva) } : {}),
+          ...note,
+        };
+      case 'capacity-reduction':
+        return { accountId: chosen, kva: num(v.kva), plannedOn: v.plannedOn, ...note };
+      case 'restoration':
+        return { accountId: chosen, restores: v.restores, plannedOn: v.plannedOn, ...note };
+      case 'ownership-transfer':
+        return {
+          accountId: chosen,
+          newOwnerName: v.newOwnerName?.trim(),
+          newOwnerIdNo: v.newOwnerIdNo?.trim(),
+          newOwnerPhone: v.newOwnerPhone?.trim(),
+          transferOn: v.transferOn,
+          arrears: v.arrears,
+          ...note,
+        };
+      case 'account-closure':
+        return { accountId: chosen, closeOn: v.closeOn, refundAccount: v.refundAccount?.trim(), ...note };
+    }
+  }
+  return (
+    <>
+      <p class="hall-back">
+        <a href="#/applications">← {t('hall.app.back')}</a>
+      </p>
+      <Loaded state={state}>
+        {(list) => {
+          const offered = offers(list.items, form);
+          const mine = props.accounts.filter((a) => offered.some((o) => o.accountId === a.id));
+          const chosen = mine.find((a) => a.id === accountId) ?? mine.find((a) => a.id === props.account.id) ?? mine[0];
+          const capacity = offered.find((o) => o.accountId === chosen?.id)?.capacityKva ?? null;
+          async function submit(e: Event) {
+            e.preventDefault();
+            if (!chosen) return;
+            setBusy(true);
+            setError(null);
+            try {
+              const created = await hallApi.post<ApplicationDetail>(`/applications/${form}`, body(chosen.id));
+              window.location.hash = `/applications/${created.id}`;
+            } catch (err) {
+              setError(errorText(err, t));
+              setBusy(false);
+            }
+          }
+          return (
+            <form class="hall-card" onSubmit={(e) => void submit(e)} data-form={form}>
+              <PageTitle>{t(`hall.chg.new.${form}`)}</PageTitle>
+              <p class="hall-muted">{t(`hall.chg.intro.${form}`)}</p>
+              {!chosen ? (
+                <p>{t('hall.chg.none')}</p>
+              ) : (
+                <>
+                  <AccountSelect accounts={mine} value={chosen.id} onChange={setAccountId} />
+                  {form === 'restoration' && (
+                    <Choice
+                      name="restores"
+                      legend={t('hall.chg.restores')}
+                      options={['suspension', 'capacity-reduction'] as const}
+                      value={v.restores as 'suspension' | 'capacity-reduction'}
+                      label={(o) => t(`hall.chg.restores.${o}`)}
+                      onChange={set('restores')}
+                    />
+                  )}
+                  {(form === 'suspension' || form === 'capacity-reduction') && (
+                    <Field
+                      id="chg-kva"
+                      label={t(form === 'suspension' ? 'hall.chg.kva.suspension' : 'hall.chg.kva.reduction')}
+                      hint={capacity !== null ? t('hall.chg.kva.hint', { n: capacity }) : undefined}
+                      value={v.kva ?? ''}
+                      inputMode="numeric"
+                      optional={form === 'suspension'}
+                      onInput={(x) => set('kva')(x.replace(/[^\d.]/g, '').slice(0, 9))}
+                    />
+                  )}
+                  {form === 'ownership-transfer' && (
+                    <>
+                      <Field
+                        id="chg-new-owner"
+                        label={t('hall.chg.newOwnerName')}
+                        value={v.newOwnerName ?? ''}
+                        maxLength={200}
+                        onInput={set('newOwnerName')}
+                      />
+                      <Field
+                        id="chg-new-owner-id"
+                        label={t('hall.chg.newOwnerIdNo')}
+                        value={v.newOwnerIdNo ?? ''}
+                        maxLength={40}
+                        onInput={set('newOwnerIdNo')}
+                      />
+                      <Field
+                        id="chg-new-owner-phone"
+                        label={t('hall.chg.newOwnerPhone')}
+                        type="tel"
+                        inputMode="tel"
+                        value={v.newOwnerPhone ?? ''}
+                        maxLength={11}
+                        onInput={set('newOwnerPhone')}
+                      />
+                    </>
+                  )}
+                  {form === 'account-closure' ? (
+                    <DateField
+                      id="chg-close-on"
+                      label={t('hall.chg.closeOn')}
+                      value={v.closeOn ?? ''}
+                      onInput={set('closeOn')}
+                    />
+                  ) : form === 'ownership-transfer' ? (
+                    <DateField
+                      id="chg-transfer-on"
+                      label={t('hall.chg.transferOn')}
+                      value={v.transferOn ?? ''}
+                      onInput={set('transferOn')}
+                    />
+                  ) : (
+                    <DateField
+                      id="chg-planned-on"
+                      label={t(`hall.chg.plannedOn.${form}`)}
+                      hint={form === 'restoration' ? undefined : t('hall.chg.notice')}
+                      value={v.plannedOn ?? ''}
+                      onInput={set('plannedOn')}
+                    />
+                  )}
+                  {form === 'suspension' && (
+                    <DateField
+                      id="chg-planned-end-on"
+                      label={t('hall.chg.plannedEndOn')}
+                      value={v.plannedEndOn ?? ''}
+                      onInput={set('plannedEndOn')}
+                    />
+                  )}
+                  {form === 'ownership-transfer' && (
+                    <Choice
+                      name="arrears"
+                      legend={t('hall.chg.arrears')}
+                      options={['settled', 'assumed'] as const}
+                      value={v.arrears as 'settled' | 'assumed'}
+                      label={(o) => t(`hall.chg.arrears.${o}`)}
+                      onChange={set('arrears')}
+                    />
+                  )}
+                  {form === 'account-closure' && (
+                    <Field
+                      id="chg-refund-account"
+                      label={t('hall.chg.refundAccount')}
+                      hint={t('hall.chg.refundAccount.hint')}
+                      inputMode="numeric"
+                      value={v.refundAccount ?? ''}
+                      maxLength={30}
+                      onInput={set('refundAccount')}
+                    />
+                  )}
+                  <Field
+                    id="chg-note"
+                    label={t('hall.app.form.note')}
+                    value={v.note ?? ''}
+                    onInput={set('note')}
+                    maxLength={500}
+                    optional
+                  />
+                  <ErrorMessage error={error} />
+                  <button type="submit" class="hall-button" disabled={busy}>
+                    {busy ? t('hall.app.form.submitting') : t('hall.app.form.submit')}
+                  </button>
+                </>
+              )}
+            </form>
+          );
+        }}
+      </Loaded>
+    </>
   );
 }
