@@ -508,6 +508,12 @@ const CHANGE_FORMS = {
 export type ChangeForm = keyof typeof CHANGE_FORMS;
 export const isChangeForm = (v: string): v is ChangeForm => v in CHANGE_FORMS;
 
+const RESTORABLE = ['suspension', 'capacity-reduction'] as const;
+const RESTORATION_OF = {
+  suspension: 'suspension-restoration',
+  'capacity-reduction': 'reduction-restoration',
+} as const;
+
 const useChangeOffers = () => useLoad(() => hallApi.get<{ items: ChangeOffer[] }>('/applications/changes'), []);
 const offers = (list: ChangeOffer[], form: ChangeForm) =>
   list.filter((o) => CHANGE_FORMS[form].some((k) => (o.kinds as string[]).includes(k)));
@@ -596,12 +602,12 @@ export function ChangeApplicationPage(props: { form: ChangeForm; accounts: HallA
   const state = useChangeOffers();
   const { form } = props;
   const [accountId, setAccountId] = useState<string | null>(null);
-  const [v, setV] = useState<Record<string, string>>({ restores: 'suspension', arrears: 'settled' });
+  const [v, setV] = useState<Record<string, string>>({ arrears: 'settled' });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const set = (key: string) => (value: string) => setV((old) => ({ ...old, [key]: value }));
   const num = (text: string | undefined) => Number((text ?? '').trim());
-  function body(chosen: string): Record<string, unknown> {
+  function body(chosen: string, restores: string | undefined): Record<string, unknown> {
     const note = v.note?.trim() ? { note: v.note.trim() } : {};
     switch (form) {
       case 'suspension':
@@ -615,7 +621,7 @@ export function ChangeApplicationPage(props: { form: ChangeForm; accounts: HallA
       case 'capacity-reduction':
         return { accountId: chosen, kva: num(v.kva), plannedOn: v.plannedOn, ...note };
       case 'restoration':
-        return { accountId: chosen, restores: v.restores, plannedOn: v.plannedOn, ...note };
+        return { accountId: chosen, restores, plannedOn: v.plannedOn, ...note };
       case 'ownership-transfer':
         return {
           accountId: chosen,
@@ -640,14 +646,18 @@ export function ChangeApplicationPage(props: { form: ChangeForm; accounts: HallA
           const offered = offers(list.items, form);
           const mine = props.accounts.filter((a) => offered.some((o) => o.accountId === a.id));
           const chosen = mine.find((a) => a.id === accountId) ?? mine.find((a) => a.id === props.account.id) ?? mine[0];
-          const capacity = offered.find((o) => o.accountId === chosen?.id)?.capacityKva ?? null;
+          const offer = offered.find((o) => o.accountId === chosen?.id);
+          const capacity = offer?.capacityKva ?? null;
+          // Only what the account has sealed can be restored.
+          const restorable = RESTORABLE.filter((r) => offer?.kinds.includes(RESTORATION_OF[r]));
+          const restores = restorable.find((r) => r === v.restores) ?? restorable[0];
           async function submit(e: Event) {
             e.preventDefault();
             if (!chosen) return;
             setBusy(true);
             setError(null);
             try {
-              const created = await hallApi.post<ApplicationDetail>(`/applications/${form}`, body(chosen.id));
+              const created = await hallApi.post<ApplicationDetail>(`/applications/${form}`, body(chosen.id, restores));
               window.location.hash = `/applications/${created.id}`;
             } catch (err) {
               setError(errorText(err, t));
@@ -663,12 +673,12 @@ export function ChangeApplicationPage(props: { form: ChangeForm; accounts: HallA
               ) : (
                 <>
                   <AccountSelect accounts={mine} value={chosen.id} onChange={setAccountId} />
-                  {form === 'restoration' && (
+                  {form === 'restoration' && restores && (
                     <Choice
                       name="restores"
                       legend={t('hall.chg.restores')}
-                      options={['suspension', 'capacity-reduction'] as const}
-                      value={v.restores as 'suspension' | 'capacity-reduction'}
+                      options={restorable}
+                      value={restores}
                       label={(o) => t(`hall.chg.restores.${o}`)}
                       onChange={set('restores')}
                     />
