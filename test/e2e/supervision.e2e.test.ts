@@ -81,7 +81,8 @@ describe('HQ supervision screens in Chromium', () => {
     // the industry list: edit the draft (paper becomes a differential-price industry), save, publish
     await page.getByRole('link', { name: '行业目录' }).click();
     await page.getByRole('heading', { name: '高耗能行业目录' }).waitFor();
-    expect(await page.getByText('已发布：第 1 版').count()).toBe(1);
+    // the heading shows before the list has loaded: wait for the version line rather than count at once
+    await expect.poll(() => page.getByText('已发布：第 1 版').count()).toBe(1);
     await page.getByRole('button', { name: '编辑草稿' }).click();
     const paper = page.locator('tr[data-code="201"]');
     await paper.getByRole('checkbox').check();
@@ -100,15 +101,15 @@ describe('HQ supervision screens in Chromium', () => {
     await page.getByRole('button', { name: '查询' }).click();
     await page.locator(`tr[data-account="${c.paper!.accountNo}"]`).waitFor({ state: 'detached' });
     const rows = page.locator('tbody tr');
-    expect(await rows.count()).toBe(2);
+    await expect.poll(() => rows.count()).toBe(2);
     await screenshot(page, 'supervision-register-zh');
     await page.getByRole('link', { name: '西湖特钢厂' }).click();
     await page.getByRole('heading', { name: /客户监管档案/ }).waitFor();
     const screening = page.getByTestId('screening');
-    expect(await screening.textContent()).toContain('H3 欠费合计 ≥ 100 万元');
-    expect(await page.locator('svg.sv-bars rect').count()).toBe(2);
+    await expect.poll(() => screening.textContent()).toContain('H3 欠费合计 ≥ 100 万元');
+    await expect.poll(() => page.locator('svg.sv-bars rect').count()).toBe(2);
     const recovery = page.getByRole('table', { name: '电费回收（应收与实收）' });
-    expect(await recovery.locator('tr.sv-late').count()).toBe(1);
+    await expect.poll(() => recovery.locator('tr.sv-late').count()).toBe(1);
     expect(await recovery.textContent()).toContain('¥1,250,000.00');
     await screenshot(page, 'supervision-customer-zh');
     expect(pageErrors(page)).toEqual([]);
@@ -207,8 +208,8 @@ describe('HQ supervision screens in Chromium', () => {
       await open(page, '/supervision/dashboard', zh ? '高风险每日统计' : 'High-risk daily statistics');
       await page.getByTestId('kpis').waitFor();
       const byProvince = page.getByRole('table', { name: zh ? '按省公司' : 'By province' });
-      expect(await byProvince.locator('tbody tr').count()).toBe(2);
-      expect(await page.locator('.sv-big').count()).toBe(2);
+      await expect.poll(() => byProvince.locator('tbody tr').count()).toBe(2);
+      await expect.poll(() => page.locator('.sv-big').count()).toBe(2);
       await screenshot(page, `supervision-dashboard-${locale}`);
 
       await open(page, '/supervision', zh ? '高风险用户名单' : 'High-risk register');
