@@ -77,6 +77,10 @@ export async function newUserPage(
     await page.getByRole('button', { name: labels.s, exact: true }).click();
     // the shell's navigation (a page may have navigations of its own)
     await page.getByRole('navigation', { name: locale === 'zh' ? '主导航' : 'Main navigation' }).waitFor();
+    // The shell paints before its effect moves from #/login to the landing page: a test that goes
+    // to a page of its own in that moment would be sent back to the landing page (seen once as a
+    // missing tariff section in a full run), so wait until the landing has happened.
+    await page.waitForURL((url) => url.hash.length > 2 && !url.hash.startsWith('#/login'));
   } catch (err) {
     throw await pageFailure(page, `login-failed-${username}`, `login as ${username} failed`, err);
   }
