@@ -4,11 +4,11 @@ import { seedDemoHallApplication, seedDemoHallCustomers } from '../../../server/
 import { TestClock } from '../../../server/lib/clock.js';
 import { BACKENDS } from '../../support/database.js';
 import { ApiClient } from '../../support/client.js';
+import { HALL, signInToHallApi } from './sign-in.js';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import { waitForTask, work } from '../../support/processes.js';
 import { camundaClient } from '../../support/engine-rest.js';
 
-const HALL = '/api/hall/v1';
 const LIMITS = { maxFailures: 3, maxFailuresPerAddress: 50, firstDelaySeconds: 60, maxDelaySeconds: 200 };
 // Demo logins (server/hall/demo-customers.ts): 赵丽 in Xihu, 王芳 in Xihu too, 陈刚 (business).
 const ZHAO = { phone: '13900000006', accountNo: 'H3301000006' };
@@ -23,20 +23,7 @@ describe.each(BACKENDS)('applications from the customer hall (%s)', (backend) =>
   let zhaoAccount: string;
   let zhaoLogin: string;
 
-  async function signIn(phone: string): Promise<ApiClient> {
-    clock.advance(61_000);
-    expect((await t.anonymous().post(`${HALL}/sms-codes`, { purpose: 'sign-in', loginName: phone })).status).toBe(202);
-    const row = await db()('notifications')
-      .where({ recipient: phone, template: 'hall_sms_code' })
-      .orderBy('created_at', 'desc')
-      .first<{ body: string }>('body');
-    const code = /(\d{6})/.exec(row.body)![1];
-    const client = new ApiClient(t.url);
-    const res = await client.post(`${HALL}/session`, { loginName: phone, password: 'demo1234', code });
-    expect(res.status).toBe(200);
-    client.csrf = res.body.csrfToken;
-    return client;
-  }
+  const signIn = (phone: string) => signInToHallApi(t, clock, phone);
 
   async function applyForConnection(client: ApiClient, accountId: string) {
     const res = await client.post(`${HALL}/applications/new-connection`, {

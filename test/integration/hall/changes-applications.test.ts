@@ -4,9 +4,9 @@ import { TestClock, utilityToday } from '../../../server/lib/clock.js';
 import { deadlineCalendar } from '../../../server/lib/deadlines.js';
 import { BACKENDS } from '../../support/database.js';
 import { ApiClient } from '../../support/client.js';
+import { HALL, signInToHallApi } from './sign-in.js';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 
-const HALL = '/api/hall/v1';
 const LIMITS = { maxFailures: 3, maxFailuresPerAddress: 50, firstDelaySeconds: 60, maxDelaySeconds: 200 };
 // Demo logins (server/hall/demo-customers.ts): the two-part factory (large industry, 630 kVA, Yuhang),
 // 赵丽's household, 王小明's household, 李华's home and shop (Xihu).
@@ -39,20 +39,7 @@ describe.each(BACKENDS)('changes of service from the customer hall (%s)', (backe
   const logins: Record<string, string> = {};
   const clients: Record<string, ApiClient> = {};
 
-  async function signIn(phone: string): Promise<ApiClient> {
-    clock.advance(61_000);
-    expect((await t.anonymous().post(`${HALL}/sms-codes`, { purpose: 'sign-in', loginName: phone })).status).toBe(202);
-    const row = await db()('notifications')
-      .where({ recipient: phone, template: 'hall_sms_code' })
-      .orderBy('created_at', 'desc')
-      .first<{ body: string }>('body');
-    const code = /(\d{6})/.exec(row.body)![1];
-    const client = new ApiClient(t.url);
-    const res = await client.post(`${HALL}/session`, { loginName: phone, password: 'demo1234', code });
-    expect(res.status).toBe(200);
-    client.csrf = res.body.csrfToken;
-    return client;
-  }
+  const signIn = (phone: string) => signInToHallApi(t, clock, phone);
 
   const instances = async () =>
     Number(

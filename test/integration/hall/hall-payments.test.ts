@@ -5,9 +5,9 @@ import { seedDemoHallCustomers } from '../../../server/hall/demo-customers.js';
 import { TestClock } from '../../../server/lib/clock.js';
 import { BACKENDS } from '../../support/database.js';
 import { ApiClient } from '../../support/client.js';
+import { HALL, signInToHallApi } from './sign-in.js';
 import { eventually, startTestPlatform, type TestPlatform } from '../../support/platform.js';
 
-const HALL = '/api/hall/v1';
 const LIMITS = { maxFailures: 3, maxFailuresPerAddress: 50, firstDelaySeconds: 60, maxDelaySeconds: 200 };
 // The demo logins and their simulated bank accounts (server/payments/bank-simulator.ts).
 const CHEN = { phone: '13900000004', accountNo: 'H3301000004', rich: 'SIM-6222-0004-01', poor: 'SIM-6222-0004-02' };
@@ -21,20 +21,7 @@ describe.each(BACKENDS)('online payments in the customer hall (%s)', (backend) =
   let chenId: string;
   let wangId: string;
 
-  async function signIn(phone: string): Promise<ApiClient> {
-    clock.advance(61_000);
-    expect((await t.anonymous().post(`${HALL}/sms-codes`, { purpose: 'sign-in', loginName: phone })).status).toBe(202);
-    const row = await db()('notifications')
-      .where({ recipient: phone, template: 'hall_sms_code' })
-      .orderBy('created_at', 'desc')
-      .first<{ body: string }>('body');
-    const code = /(\d{6})/.exec(row.body)![1];
-    const client = new ApiClient(t.url);
-    const res = await client.post(`${HALL}/session`, { loginName: phone, password: 'demo1234', code });
-    expect(res.status).toBe(200);
-    client.csrf = res.body.csrfToken;
-    return client;
-  }
+  const signIn = (phone: string) => signInToHallApi(t, clock, phone);
 
   const idOf = async (accountNo: string) =>
     (await db()('customers').where({ account_no: accountNo }).first<{ id: string }>('id')).id;
