@@ -5,7 +5,8 @@
  * generates the demo customers and their bills, which on PGlite under load takes minutes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuSecondsFromStat, rssMbFromStatus } from './load-plan.js';
 import { freePort } from '../test/support/server-process.js';
@@ -46,7 +47,15 @@ export class LoadNode {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // Keep the last 64 KB: enough for the error that stopped it, not a soak's worth of logs.
-    const keep = (d: Buffer) => (this.output = (this.output + d.toString()).slice(-65_536));
+    // BENCH_LOG_DIR keeps each node's whole log (warnings, lost engine workers) for a run that needs explaining.
+    const logDir = process.env.BENCH_LOG_DIR;
+    const log: WriteStream | null = logDir
+      ? createWriteStream(path.join(logDir, `${this.name}.log`), { flags: 'a' })
+      : null;
+    const keep = (d: Buffer) => {
+      log?.write(d);
+      this.output = (this.output + d.toString()).slice(-65_536);
+    };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
     const deadline = Date.now() + readyWithinMs;
