@@ -40,6 +40,7 @@ import * as supervision from './20261209_74_supervision.js';
 import * as grid from './20261209_75_grid.js';
 import * as hallApplications from './20261209_72_hall_applications.js';
 import * as reportSchedules from './20261209_73_report_schedules.js';
+import * as meterMoves from './20261210_78_meter_moves.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -87,6 +88,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261209_75_grid': grid,
   '20261209_72_hall_applications': hallApplications,
   '20261209_73_report_schedules': reportSchedules,
+  '20261210_78_meter_moves': meterMoves,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

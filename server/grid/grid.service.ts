@@ -4,6 +4,7 @@ import { departmentInScope, departmentScope, inDepartments, type Scope } from '.
 import type { Authorization } from '../identity/authorization.js';
 import { auditRow } from '../identity/audit.service.js';
 import type { Actor } from '../lib/actor.js';
+import { systemClock, utilityToday, type Clock } from '../lib/clock.js';
 import { Conflict, Forbidden, NotFound } from '../lib/errors.js';
 import { dec } from '../domain/decimal.js';
 import { areaLoads, COUNTED_KVA, spareKva } from './capacity.js';
@@ -41,6 +42,7 @@ export class GridService {
   constructor(
     readonly db: Db,
     private readonly authorization: Authorization,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   readScope(actor: Actor): Promise<Scope> {
@@ -273,7 +275,8 @@ export class GridService {
    * Moves a meter into another box: the meter's customer must be readable, the area it leaves and
    * the area it joins both in the caller's grid:write departments, and the area it joins must have
    * the customer's kVA to spare (409 otherwise). The target area's row is locked, so two moves
-   * into the last spare kVA cannot both pass. Audited with where it came from and went to.
+   * into the last spare kVA cannot both pass. Audited with where it came from and went to, and
+   * kept in `meter_moves` from this billing month on (the line loss of earlier months).
    */
   async moveMeter(meterId: string, input: MeterMoveInput, actor: Actor): Promise<MeterMove> {
     const read = await this.readScope(actor);
@@ -344,6 +347,17 @@ export class GridService {
         );
       }
       await trx('meters').where({ id: meterId }).update({ meter_box_id: box.id });
+      // The line loss of the months before this one keeps the customer in the area it left.
+      if (meter.meter_box_id !== box.id) {
+        await trx('meter_moves').insert({
+          meter_id: meterId,
+          from_box_id: meter.meter_box_id,
+          to_box_id: box.id,
+          effective_period: utilityToday(this.clock).slice(0, 7),
+          moved_by: actor.username,
+          moved_at: new Date(this.clock.now()),
+        });
+      }
       const move: MeterMove = {
         meterId,
         customerId: meter.customer_id,

@@ -31,8 +31,9 @@ export function periodsBetween(from: string, to: string): string[] {
 /**
  * Line loss (台区线损) = (supplied − billed) / supplied: supplied is the area's summary meter kWh
  * of the month (`area_supply`), billed the kWh of the released energy bills (not held for audit,
- * not adjustments) of that billing month of the customers connected to the area now. Internal
- * metering points (category 000) are no sales (DOMAIN.md §1). Null when nothing was supplied.
+ * not adjustments) of that billing month of the customers connected to the area in that month
+ * ({@link billedByArea}). Internal metering points (category 000) are no sales (DOMAIN.md §1).
+ * Null when nothing was supplied.
  */
 export function lossOf(supplied: string | null, billed: string): Pick<LineLoss, 'lossKwh' | 'lossPercent'> {
   if (supplied === null) return { lossKwh: null, lossPercent: null };
@@ -44,6 +45,44 @@ export function lossOf(supplied: string | null, billed: string): Pick<LineLoss, 
   };
 }
 
+/**
+ * The kWh billed in each month to the customers connected to each area in that month. A meter's
+ * box in a month is the box it left at its first move effective after that month (`meter_moves`),
+ * else its box now: a customer moved in August is still billed in its old area for July. A
+ * customer with meters in the area counts once; internal metering points (000) not at all.
+ */
+async function billedByArea(
+  db: Db,
+  areaIds: string[],
+  periods: string[],
+): Promise<{ area_id: string; period: string; kwh: string }[]> {
+  const result = await db.raw<{ rows: { area_id: string; period: string; kwh: string }[] }>(
+    `WITH boxes AS (SELECT id, area_id FROM meter_boxes WHERE area_id = ANY(?::text[])),
+          candidates AS (
+            SELECT m.id, m.customer_id, m.meter_box_id FROM meters m
+              JOIN customers c ON c.id = m.customer_id
+             WHERE m.status = 'in_service' AND c.elec_type_code <> '000'
+               AND (m.meter_box_id IN (SELECT id FROM boxes)
+                    OR EXISTS (SELECT 1 FROM meter_moves mv
+                                WHERE mv.meter_id = m.id AND mv.from_box_id IN (SELECT id FROM boxes)))),
+          placed AS (
+            SELECT DISTINCT bx.area_id, k.customer_id, per.period
+              FROM candidates k
+              CROSS JOIN unnest(?::text[]) AS per(period)
+              LEFT JOIN LATERAL (SELECT mv.id AS move_id, mv.from_box_id FROM meter_moves mv
+                                  WHERE mv.meter_id = k.id AND mv.effective_period > per.period
+                                  ORDER BY mv.effective_period, mv.id LIMIT 1) earlier ON true
+              JOIN boxes bx ON bx.id = CASE WHEN earlier.move_id IS NULL THEN k.meter_box_id ELSE earlier.from_box_id END)
+     SELECT p.area_id, p.period, sum(${BILL_KWH})::text AS kwh
+       FROM placed p
+       JOIN bills b ON b.customer_id = p.customer_id AND b.period = p.period
+      WHERE b.kind = 'energy' AND b.status <> 'held'
+      GROUP BY p.area_id, p.period`,
+    [areaIds, periods],
+  );
+  return result.rows;
+}
+
 /** Each area's line loss in each month of [from, to]. */
 export async function lineLosses(db: Db, areas: AreaRef[], from: string, to: string): Promise<LineLoss[]> {
   if (!areas.length) return [];
@@ -52,27 +91,7 @@ export async function lineLosses(db: Db, areas: AreaRef[], from: string, to: str
     .whereIn('area_id', ids)
     .whereBetween('period', [from, to])
     .select<{ area_id: string; period: string; kwh: string }[]>('area_id', 'period', 'kwh');
-  const billed = await db
-    .from(
-      db('meters as m')
-        .join('meter_boxes as mb', 'mb.id', 'm.meter_box_id')
-        .join('customers as c', 'c.id', 'm.customer_id')
-        .where('m.status', 'in_service')
-        .whereNot('c.elec_type_code', '000')
-        .whereIn('mb.area_id', ids)
-        .distinct('mb.area_id', 'm.customer_id')
-        .as('p'),
-    )
-    .join('bills as b', 'b.customer_id', 'p.customer_id')
-    .where('b.kind', 'energy')
-    .whereNot('b.status', 'held')
-    .whereBetween('b.period', [from, to])
-    .groupBy('p.area_id', 'b.period')
-    .select<{ area_id: string; period: string; kwh: string }[]>(
-      'p.area_id',
-      'b.period',
-      db.raw(`sum(${BILL_KWH}) as kwh`),
-    );
+  const billed = await billedByArea(db, ids, periodsBetween(from, to));
   const departments = new Map(
     (
       await db('departments')

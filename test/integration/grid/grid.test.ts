@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock, utilityToday } from '../../../server/lib/clock.js';
 import { BACKENDS } from '../../support/database.js';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 
@@ -368,5 +369,66 @@ describe.each(BACKENDS)('grid view /api/v1/grid (%s)', (backend) => {
       ['A2', '4.00'],
     ]);
     expect((await client.get(`/api/v1/grid/spare-capacity?departmentId=${YH}`)).status).toBe(403);
+  });
+
+  it("keeps a moved customer's past months in the area it left, and bills it in the new one from the move's month", async () => {
+    // c1 (A1) moves to Yuhang's B1 this month: A1's October keeps c1's 420.00 kWh, B1's does not get it.
+    const now = utilityToday(systemClock).slice(0, 7);
+    await db()('area_supply').insert([
+      { area_id: 'A1', period: now, kwh: '600.00', recorded_by: 'grid-test' },
+      { area_id: 'B1', period: now, kwh: '900.00', recorded_by: 'grid-test' },
+    ]);
+    await bill('c1', now, { consumption_kwh: '300.00' });
+    await bill('c2', now, { consumption_kwh: '250.00' });
+    await bill('y1', now, { consumption_kwh: '500.00' });
+    const province = await t.as('zj.manager');
+    const figures = async (period: string) =>
+      Object.fromEntries(
+        (await province.get(`/api/v1/grid/line-loss?period=${period}`)).body.items.map(
+          (l: { areaId: string; billedKwh: string; lossPercent: string | null }) => [
+            l.areaId,
+            [l.billedKwh, l.lossPercent],
+          ],
+        ),
+      );
+    const octoberBefore = await figures('2026-10');
+    expect(octoberBefore).toMatchObject({ A1: ['950.50', '4.95'], B1: ['450.00', '10.00'] });
+    // before the move, this month: A1 bills c1 and c2, B1 y1
+    expect(await figures(now)).toMatchObject({ A1: ['550.00', '8.33'], B1: ['500.00', '44.44'] });
+
+    const moved = await province.post(`/api/v1/grid/meters/${meters.c1}/move`, {
+      meterBoxId: 'B1-B1',
+      reason: '台区切改',
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const history = await db()('meter_moves').where({ meter_id: meters.c1 });
+    expect(history).toEqual([
+      expect.objectContaining({
+        from_box_id: 'A1-B1',
+        to_box_id: 'B1-B1',
+        effective_period: now,
+        moved_by: 'zj.manager',
+      }),
+    ]);
+
+    // the months before the move are unchanged; from the move's month c1 is B1's
+    expect(await figures('2026-10')).toEqual(octoberBefore);
+    expect(await figures(now)).toMatchObject({ A1: ['250.00', '58.33'], B1: ['800.00', '11.11'] });
+    const a1 = await province.get(`/api/v1/grid/areas/A1/line-loss?from=2026-09&to=2026-10`);
+    expect(a1.body.items.map((l: { billedKwh: string }) => l.billedKwh)).toEqual(['760.00', '950.50']);
+    const report = await (await t.as('xh.manager')).get('/api/v1/reports/line-loss?from=2026-10-01&to=2026-10-31');
+    expect(report.body.rows).toEqual([
+      expect.objectContaining({ areaId: 'A1', billedKwh: '950.50', lossRate: '0.0495' }),
+      expect.objectContaining({ areaId: 'A2', lossRate: null }),
+    ]);
+
+    // moved back within the month: this month is A1's again, October still A1's
+    const back = await province.post(`/api/v1/grid/meters/${meters.c1}/move`, {
+      meterBoxId: 'A1-B1',
+      reason: '恢复原台区',
+    });
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+    expect(await figures(now)).toMatchObject({ A1: ['550.00', '8.33'], B1: ['500.00', '44.44'] });
+    expect(await figures('2026-10')).toEqual(octoberBefore);
   });
 });
