@@ -101,9 +101,7 @@ export function ApplicationPage(props: { id: string }) {
   });
   return (
     <>
-      <p class="hall-back">
-        <a href="#/applications">← {t('hall.app.back')}</a>
-      </p>
+      <BackToApplications />
       <Loaded state={state}>
         {(a) => (
           <>
@@ -347,6 +345,52 @@ function Documents(props: { application: ApplicationDetail; onUploaded: () => vo
   );
 }
 
+/**
+ * Sending an application: one request, then the new application's page; an error stays on the
+ * form with the button enabled again. `extra` runs after the application exists (its uploads).
+ */
+function useApply() {
+  const t = useT();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function apply(path: string, body: Record<string, unknown>, extra?: (id: string) => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await hallApi.post<ApplicationDetail>(path, body);
+      if (extra) await extra(created.id);
+      window.location.hash = `/applications/${created.id}`;
+    } catch (err) {
+      setError(errorText(err, t));
+      setBusy(false);
+    }
+  }
+  return { error, busy, apply };
+}
+
+/** The back link above an application form. */
+function BackToApplications() {
+  const t = useT();
+  return (
+    <p class="hall-back">
+      <a href="#/applications">← {t('hall.app.back')}</a>
+    </p>
+  );
+}
+
+/** The end of every application form: its error, and the button that sends it. */
+function SubmitRow(props: { error: string | null; busy: boolean }) {
+  const t = useT();
+  return (
+    <>
+      <ErrorMessage error={props.error} />
+      <button type="submit" class="hall-button" disabled={props.busy}>
+        {props.busy ? t('hall.app.form.submitting') : t('hall.app.form.submit')}
+      </button>
+    </>
+  );
+}
+
 export function NewConnectionPage(props: { accounts: HallAccount[]; account: HallAccount }) {
   const t = useT();
   const [accountId, setAccountId] = useState(props.account.id);
@@ -357,32 +401,23 @@ export function NewConnectionPage(props: { accounts: HallAccount[]; account: Hal
   );
   const [note, setNote] = useState('');
   const [files, setFiles] = useState<File[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function submit(e: Event) {
+  const { error, busy, apply } = useApply();
+  function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await hallApi.post<ApplicationDetail>('/applications/new-connection', {
-        accountId,
-        address: address.trim(),
-        capacityKva: Number(capacity),
-        category,
-        ...(note.trim() ? { note: note.trim() } : {}),
-      });
-      for (const file of files) await upload(created.id, file);
-      window.location.hash = `/applications/${created.id}`;
-    } catch (err) {
-      setError(errorText(err, t));
-      setBusy(false);
-    }
+    const body = {
+      accountId,
+      address: address.trim(),
+      capacityKva: Number(capacity),
+      category,
+      ...(note.trim() ? { note: note.trim() } : {}),
+    };
+    return apply('/applications/new-connection', body, async (id) => {
+      for (const file of files) await upload(id, file);
+    });
   }
   return (
     <>
-      <p class="hall-back">
-        <a href="#/applications">← {t('hall.app.back')}</a>
-      </p>
+      <BackToApplications />
       <form class="hall-card" onSubmit={(e) => void submit(e)}>
         <PageTitle>{t('hall.app.new.connection')}</PageTitle>
         <p class="hall-muted">{t('hall.app.form.connection.intro')}</p>
@@ -425,10 +460,7 @@ export function NewConnectionPage(props: { accounts: HallAccount[]; account: Hal
             {t('hall.app.documents.hint')}
           </small>
         </div>
-        <ErrorMessage error={error} />
-        <button type="submit" class="hall-button" disabled={busy}>
-          {busy ? t('hall.app.form.submitting') : t('hall.app.form.submit')}
-        </button>
+        <SubmitRow error={error} busy={busy} />
       </form>
     </>
   );
@@ -438,28 +470,14 @@ export function MeterTestPage(props: { accounts: HallAccount[]; account: HallAcc
   const t = useT();
   const [accountId, setAccountId] = useState(props.account.id);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function submit(e: Event) {
+  const { error, busy, apply } = useApply();
+  function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await hallApi.post<ApplicationDetail>('/applications/meter-test', {
-        accountId,
-        reason: reason.trim(),
-      });
-      window.location.hash = `/applications/${created.id}`;
-    } catch (err) {
-      setError(errorText(err, t));
-      setBusy(false);
-    }
+    return apply('/applications/meter-test', { accountId, reason: reason.trim() });
   }
   return (
     <>
-      <p class="hall-back">
-        <a href="#/applications">← {t('hall.app.back')}</a>
-      </p>
+      <BackToApplications />
       <form class="hall-card" onSubmit={(e) => void submit(e)}>
         <PageTitle>{t('hall.app.new.meterTest')}</PageTitle>
         <p class="hall-muted">{t('hall.app.form.meterTest.intro')}</p>
@@ -472,10 +490,7 @@ export function MeterTestPage(props: { accounts: HallAccount[]; account: HallAcc
           onInput={setReason}
           maxLength={500}
         />
-        <ErrorMessage error={error} />
-        <button type="submit" class="hall-button" disabled={busy}>
-          {busy ? t('hall.app.form.submitting') : t('hall.app.form.submit')}
-        </button>
+        <SubmitRow error={error} busy={busy} />
       </form>
     </>
   );
@@ -603,8 +618,7 @@ export function ChangeApplicationPage(props: { form: ChangeForm; accounts: HallA
   const { form } = props;
   const [accountId, setAccountId] = useState<string | null>(null);
   const [v, setV] = useState<Record<string, string>>({ arrears: 'settled' });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, apply } = useApply();
   const set = (key: string) => (value: string) => setV((old) => ({ ...old, [key]: value }));
   const num = (text: string | undefined) => Number((text ?? '').trim());
   function body(chosen: string, restores: string | undefined): Record<string, unknown> {
@@ -638,9 +652,7 @@ export function ChangeApplicationPage(props: { form: ChangeForm; accounts: HallA
   }
   return (
     <>
-      <p class="hall-back">
-        <a href="#/applications">← {t('hall.app.back')}</a>
-      </p>
+      <BackToApplications />
       <Loaded state={state}>
         {(list) => {
           const offered = offers(list.items, form);
@@ -651,18 +663,9 @@ export function ChangeApplicationPage(props: { form: ChangeForm; accounts: HallA
           // Only what the account has sealed can be restored.
           const restorable = RESTORABLE.filter((r) => offer?.kinds.includes(RESTORATION_OF[r]));
           const restores = restorable.find((r) => r === v.restores) ?? restorable[0];
-          async function submit(e: Event) {
+          function submit(e: Event) {
             e.preventDefault();
-            if (!chosen) return;
-            setBusy(true);
-            setError(null);
-            try {
-              const created = await hallApi.post<ApplicationDetail>(`/applications/${form}`, body(chosen.id, restores));
-              window.location.hash = `/applications/${created.id}`;
-            } catch (err) {
-              setError(errorText(err, t));
-              setBusy(false);
-            }
+            if (chosen) void apply(`/applications/${form}`, body(chosen.id, restores));
           }
           return (
             <form class="hall-card" onSubmit={(e) => void submit(e)} data-form={form}>
@@ -781,10 +784,7 @@ export function ChangeApplicationPage(props: { form: ChangeForm; accounts: HallA
                     maxLength={500}
                     optional
                   />
-                  <ErrorMessage error={error} />
-                  <button type="submit" class="hall-button" disabled={busy}>
-                    {busy ? t('hall.app.form.submitting') : t('hall.app.form.submit')}
-                  </button>
+                  <SubmitRow error={error} busy={busy} />
                 </>
               )}
             </form>
