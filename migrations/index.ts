@@ -41,6 +41,7 @@ import * as grid from './20261209_75_grid.js';
 import * as hallApplications from './20261209_72_hall_applications.js';
 import * as reportSchedules from './20261209_73_report_schedules.js';
 import * as meterMoves from './20261210_78_meter_moves.js';
+import * as riskWarningEscalations from './20261210_78_risk_warning_escalations.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -89,6 +90,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261209_72_hall_applications': hallApplications,
   '20261209_73_report_schedules': reportSchedules,
   '20261210_78_meter_moves': meterMoves,
+  '20261210_78_risk_warning_escalations': riskWarningEscalations,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

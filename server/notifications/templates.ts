@@ -86,6 +86,16 @@ export const NOTIFICATION_TEMPLATES = {
       body: '{name}: {provinceName} did not report a measure by {deadline} on the level {level} high-risk warning of the group customer {customerName} ({accountNo}); it is escalated (督办). Act and report at once.',
     },
   },
+  // To staff: the province's answering staff of an order HQ pressed (DOMAIN.md §7 督办).
+  risk_warning_escalated: {
+    channel: 'sms',
+    zh: {
+      body: `${SIGNATURE}{name}：总部督办{customerName}（户号{accountNo}）{level}级高风险预警（第{escalations}次）：{reason}。请于{deadline}前处置并反馈。`,
+    },
+    en: {
+      body: '{name}: HQ escalates (督办) the level {level} high-risk warning of {customerName} ({accountNo}), time {escalations}: {reason}. Act and report by {deadline}.',
+    },
+  },
   connection_completed: {
     channel: 'sms',
     zh: {

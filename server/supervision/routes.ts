@@ -4,6 +4,7 @@ import { route, type Route } from '../http/route.js';
 import { pagingQuery, uuidParam } from '../http/routes/schemas.js';
 import type { Services } from '../http/services.js';
 import { Conflict } from '../lib/errors.js';
+import { EscalationsService } from './escalations.service.js';
 import { GroupsService } from './groups.service.js';
 import {
   customerHistorySchema,
@@ -12,6 +13,7 @@ import {
   groupTreeSchema,
   industryListSchema,
   industryListsSchema,
+  provinceListSchema,
   registerPageSchema,
   warningDetailSchema,
   warningListSchema,
@@ -65,17 +67,39 @@ export const warningsQuery = z.strictObject({
 });
 
 export const issueBody = z.strictObject({ customerId: z.guid() });
+export const escalateBody = z.strictObject({
+  reason: z.string().trim().min(2, 'say why HQ presses the order (at least 2 characters)').max(1000),
+});
 export const setParentBody = z.strictObject({ parentAccountNo: accountNo.nullable() });
 
 /**
  * HQ supervision of high-risk customers (DOMAIN.md §7): the industry list, the register and a
- * customer's history, warning orders (HQ issues them here; answering, escalating and closing are
- * the order's own tasks, done through /tasks), group customers and the daily dashboard.
+ * customer's history, warning orders (HQ issues and escalates them here; answering, reviewing and
+ * closing are the order's own tasks, done through /tasks), group customers and the daily dashboard.
  */
 export function supervisionRoutes(s: Services): Route[] {
   const supervision = new SupervisionService(s.db, s.authorization, s.audit, s.processes.clock);
   const groups = new GroupsService(s.db, s.audit, s.processes.clock);
+  const escalations = new EscalationsService({
+    db: s.db,
+    supervision,
+    tasks: s.tasks,
+    notifications: s.notifications,
+    audit: s.audit,
+    clock: s.processes.clock,
+  });
   return [
+    route({
+      method: 'get',
+      path: '/supervision/provinces',
+      tag,
+      summary:
+        'The provinces of the department tree in the caller’s sight (HQ: all), by id: the values the register’s and the orders’ provinceId filter accepts',
+      permission: read,
+      query: z.strictObject({}),
+      response: provinceListSchema,
+      handle: ({ actor }) => supervision.provinces(actor),
+    }),
     route({
       method: 'get',
       path: '/supervision/industries',
@@ -174,6 +198,19 @@ export function supervisionRoutes(s: Services): Route[] {
         await s.audit.record(actor, 'risk-warning.issue', 'risk-warning', id, { customerId: body.customerId });
         return supervision.warning(id, actor);
       },
+    }),
+    route({
+      method: 'post',
+      path: '/supervision/warnings/:id/escalations',
+      tag,
+      summary:
+        'HQ escalates (督办) an order not closed, with a reason: waiting for the province’s answer (open or overdue), it is marked escalated and the province’s answering staff are notified; answered, HQ’s review is decided “escalate” (supervised rectification). Counted, kept in the order’s escalation history and audited; 409 WARNING_CLOSED on a closed order',
+      permission: manage,
+      params: uuidParam,
+      body: escalateBody,
+      response: warningDetailSchema,
+      status: 201,
+      handle: ({ params, body, actor }) => escalations.escalate(params.id, body.reason, actor),
     }),
     route({
       method: 'get',

@@ -36,6 +36,13 @@ export const industryListsSchema = z.object({
 });
 export type IndustryLists = z.infer<typeof industryListsSchema>;
 
+/** A province of the department tree (the register's and the orders' province filter). */
+export const provinceSchema = z.object({ id: z.string(), name: z.string(), nameEn: z.string().nullable() });
+export type Province = z.infer<typeof provinceSchema>;
+/** GET /supervision/provinces: the provinces in the caller's sight, by id. */
+export const provinceListSchema = z.object({ items: z.array(provinceSchema) });
+export type ProvinceList = z.infer<typeof provinceListSchema>;
+
 /** A warning order in a list (the register's open order, the orders screen). */
 export const warningSummarySchema = z.object({
   id: z.guid(),
@@ -108,6 +115,22 @@ export const timelineEventSchema = z.object({
   who: z.string().nullable(),
 });
 
+/**
+ * One time HQ pressed the order (督办): the stage it was at (answer: waiting for the province's
+ * answer; review: answered, HQ's review sent it to supervised rectification; hq: waiting on HQ
+ * itself), HQ's reason, and how many of the province's answering staff were notified (null for a
+ * review's escalation: its new task reaches them like any task).
+ */
+export const escalationSchema = z.object({
+  id: z.guid(),
+  stage: z.enum(['answer', 'review', 'hq']),
+  reason: z.string(),
+  escalatedBy: z.string(),
+  escalatedAt: timestamp,
+  notified: z.number().int().nullable(),
+});
+export type Escalation = z.infer<typeof escalationSchema>;
+
 /** GET /supervision/warnings/:id */
 export const warningDetailSchema = warningSummarySchema.extend({
   measure: z.string().nullable(),
@@ -120,6 +143,8 @@ export const warningDetailSchema = warningSummarySchema.extend({
     z.object({ provinceId: z.string(), status: z.string(), overdue: z.boolean(), tactic: z.number().int().nullable() }),
   ),
   timeline: z.array(timelineEventSchema),
+  /** Every escalation, oldest first. */
+  escalationHistory: z.array(escalationSchema),
 });
 export type WarningDetail = z.infer<typeof warningDetailSchema>;
 

@@ -9,12 +9,15 @@ import { decimal, iso, isoDate } from '../lib/contract.js';
 import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import { shiftPeriod } from '../marketing/billing-periods.js';
 import { mapPage, page, type Page, type PageRequest } from '../workflow/paging.js';
+import { escalationsOf } from './escalation-history.js';
+import { assertProvince, provincesInSight } from './provinces.js';
 import type {
   CustomerHistory,
   Dashboard,
   Industry,
   IndustryList,
   IndustryLists,
+  ProvinceList,
   RegisterEntry,
   WarningDetail,
   WarningSummary,
@@ -234,6 +237,11 @@ export class SupervisionService {
 
   // ---- the register --------------------------------------------------------------------------
 
+  /** The provinces of the department tree in the caller's sight (the province filter). */
+  async provinces(actor: Actor): Promise<ProvinceList> {
+    return { items: await provincesInSight(this.db, await this.scope(actor)) };
+  }
+
   private async latestScreening(): Promise<string | null> {
     const row = await this.db('risk_screenings')
       .max({ d: 'screen_date' })
@@ -246,6 +254,7 @@ export class SupervisionService {
     request: PageRequest,
     actor: Actor,
   ): Promise<Page<RegisterEntry> & { date: string | null }> {
+    if (filter.provinceId) await assertProvince(this.db, filter.provinceId);
     const date = filter.date ?? (await this.latestScreening());
     if (!date)
       return {
@@ -475,6 +484,7 @@ export class SupervisionService {
     request: PageRequest,
     actor: Actor,
   ): Promise<Page<WarningSummary>> {
+    if (filter.provinceId) await assertProvince(this.db, filter.provinceId);
     const scope = await this.scope(actor);
     const q = this.scoped(this.warningQuery(), scope).orderBy([
       { column: 'w.opened_at', order: 'desc' },
@@ -571,6 +581,9 @@ export class SupervisionService {
           who: t.completed_by,
         });
     }
+    const escalationHistory = await escalationsOf(this.db, id);
+    for (const e of escalationHistory)
+      timeline.push({ at: e.escalatedAt, kind: 'escalated', what: e.reason, who: e.escalatedBy });
     if (row.closed_at) timeline.push({ at: iso(row.closed_at), kind: 'closed', what: null, who: null });
     timeline.sort((a, b) => a.at.localeCompare(b.at));
     return {
@@ -587,6 +600,7 @@ export class SupervisionService {
         tactic: p.tactic,
       })),
       timeline,
+      escalationHistory,
     };
   }
 

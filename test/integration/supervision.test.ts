@@ -223,6 +223,155 @@ describe.each(BACKENDS)('HQ supervision of high-risk customers (%s)', (backend) 
     expect(audit).toHaveLength(1);
   });
 
+  it('HQ escalates (督办) an open, unanswered order: counted, kept in its history, audited, the answering staff notified', async () => {
+    const open = await hq.get('/api/v1/supervision/warnings?state=open');
+    const cement = open.body.items.find((w: Entry) => w.accountNo === c.cement!.accountNo);
+    const url = `/api/v1/supervision/warnings/${cement.id}/escalations`;
+    // only HQ; a reason is required
+    expect((await zj.post(url, { reason: '请尽快反馈' })).status).toBe(403);
+    expect((await hq.post(url, {})).status).toBe(400);
+    expect((await hq.post(url, { reason: ' ' })).status).toBe(400);
+    expect(
+      (
+        await hq.post('/api/v1/supervision/warnings/00000000-0000-4000-8000-000000000000/escalations', {
+          reason: '请反馈',
+        })
+      ).status,
+    ).toBe(404);
+
+    // given an order still waiting for the county's measure, when HQ escalates it
+    const first = await hq.post(url, { reason: '请三日内反馈处置措施' });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    // then it is escalated and counted, still at the county's measure, with its history
+    expect(first.body).toMatchObject({ status: 'escalated', escalations: 1 });
+    expect(first.body.openTasks.map((x: { elementId: string }) => x.elementId)).toEqual(['RW_MEASURE']);
+    expect(first.body.escalationHistory).toEqual([
+      expect.objectContaining({
+        stage: 'answer',
+        reason: '请三日内反馈处置措施',
+        escalatedBy: 'hq.supervisor',
+        notified: 3,
+      }),
+    ]);
+    expect(first.body.timeline).toContainEqual(
+      expect.objectContaining({ kind: 'escalated', what: '请三日内反馈处置措施', who: 'hq.supervisor' }),
+    );
+    // the county's, city's and province's account managers are notified; nobody of another county or province
+    // the notice's key names its escalation and its recipient (users.id)
+    const escalationNotices = async (where: Record<string, string>) => {
+      const rows = (await t.platform
+        .db('notifications')
+        .where({ template: 'risk_warning_escalated', ...where })
+        .select('idempotency_key', 'body')) as { idempotency_key: string; body: string }[];
+      const users = new Map(
+        ((await t.platform.db('users').select('id', 'username')) as { id: string; username: string }[]).map((u) => [
+          u.id,
+          u.username,
+        ]),
+      );
+      return rows
+        .map((r) => ({ username: users.get(r.idempotency_key.split(':')[2] ?? '') ?? '?', body: r.body }))
+        .sort((a, b) => a.username.localeCompare(b.username) || a.body.localeCompare(b.body));
+    };
+    const notices = () => escalationNotices({ instance_id: cement.instanceId });
+    expect((await notices()).map((n) => n.username)).toEqual(['hz.account', 'yh.account', 'zj.account']);
+    expect((await notices())[0]!.body).toContain('请三日内反馈处置措施');
+    expect(
+      await t.platform.db('audit_log').where({ action: 'risk-warning.escalate', object_id: cement.id }),
+    ).toHaveLength(1);
+    // the county reads the same history; the order still counts as open
+    const county = await (await t.as('yh.manager')).get(`/api/v1/supervision/warnings/${cement.id}`);
+    expect(county.body.escalationHistory).toHaveLength(1);
+    expect(
+      (await hq.get('/api/v1/supervision/warnings?state=open')).body.items.map((w: Entry) => w.accountNo),
+    ).toContain(c.cement!.accountNo);
+
+    // pressed again: the count and the notices say the second time
+    const second = await hq.post(url, { reason: '仍未反馈，再次督办' });
+    expect(second.body).toMatchObject({ status: 'escalated', escalations: 2 });
+    expect(second.body.escalationHistory.map((e: { reason: string }) => e.reason)).toEqual([
+      '请三日内反馈处置措施',
+      '仍未反馈，再次督办',
+    ]);
+    expect((await notices()).filter((n) => n.body.includes('第2次'))).toHaveLength(3);
+
+    // answered: HQ's escalation is the review's decision, the department manager rectifies
+    const yhAccount = await t.as('yh.account');
+    await completeTaskAt(t, yhAccount, cement.instanceId, 'RW_MEASURE', {
+      tactic: '9',
+      measure: '列入重点监控',
+      evidence: '监控台账',
+    });
+    const third = await hq.post(url, { reason: '措施不足，督办整改' });
+    expect(third.status, JSON.stringify(third.body)).toBe(201);
+    await drain();
+    const rectifying = (await hq.get(`/api/v1/supervision/warnings/${cement.id}`)).body;
+    expect(rectifying).toMatchObject({ status: 'escalated', escalations: 3 });
+    expect(rectifying.openTasks.map((x: { elementId: string }) => x.elementId)).toEqual(['RW_SUPERVISED']);
+    expect(
+      rectifying.escalationHistory.map((e: { stage: string; notified: number | null }) => [e.stage, e.notified]),
+    ).toEqual([
+      ['answer', 3],
+      ['answer', 3],
+      ['review', null],
+    ]);
+
+    // a group's order: each province's answering staff
+    const group = open.body.items.find((w: Entry) => w.accountNo === c.parent!.accountNo);
+    const pressed = await hq.post(`/api/v1/supervision/warnings/${group.id}/escalations`, { reason: '两省均未反馈' });
+    expect(pressed.status, JSON.stringify(pressed.body)).toBe(201);
+    expect(pressed.body.escalationHistory).toEqual([expect.objectContaining({ stage: 'answer', notified: 2 })]);
+    const groupNotices = (await escalationNotices({}))
+      .filter((n) => n.body.includes('两省均未反馈'))
+      .map((n) => n.username);
+    expect(groupNotices).toEqual(['js.account', 'zj.account']);
+
+    // a closed order is not escalated
+    const closed = await t.platform
+      .db('risk_warnings')
+      .where({ customer_id: c.steel!.id, status: 'closed' })
+      .first('id');
+    const refused = await hq.post(`/api/v1/supervision/warnings/${closed.id}/escalations`, { reason: '已关闭' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('WARNING_CLOSED');
+  });
+
+  it('the province filter comes from the department tree: a new province appears, an unknown one is a 400', async () => {
+    const ids = (body: { items: { id: string }[] }) => body.items.map((p) => p.id);
+    const all = await hq.get('/api/v1/supervision/provinces');
+    expect(all.status, JSON.stringify(all.body)).toBe(200);
+    expect(all.body.items).toEqual([
+      { id: 'JS', name: expect.any(String), nameEn: expect.any(String) },
+      { id: 'ZJ', name: expect.any(String), nameEn: expect.any(String) },
+    ]);
+    expect(ids((await zj.get('/api/v1/supervision/provinces')).body)).toEqual(['ZJ']);
+    expect(ids((await xhManager.get('/api/v1/supervision/provinces')).body)).toEqual(['ZJ']);
+    expect((await (await t.as('xh.clerk')).get('/api/v1/supervision/provinces')).status).toBe(403);
+
+    for (const path of ['/api/v1/supervision/register', '/api/v1/supervision/warnings']) {
+      const unknown = await hq.get(`${path}?provinceId=XX`);
+      expect(unknown.status, path).toBe(400);
+      expect(unknown.body).toMatchObject({ code: 'UNKNOWN_PROVINCE', errors: [{ field: 'query.provinceId' }] });
+      // a city is no province
+      expect((await hq.get(`${path}?provinceId=ZJ-HZ`)).status, path).toBe(400);
+    }
+
+    // a province added to the tree is a filter at once, without a release
+    await t.platform.db('departments').insert({
+      id: 'AH',
+      parent_id: 'HQ',
+      name: '安徽省电力公司',
+      name_en: 'Anhui',
+      level: 'province',
+      path: '/HQ/AH/',
+    });
+    expect(ids((await hq.get('/api/v1/supervision/provinces')).body)).toEqual(['AH', 'JS', 'ZJ']);
+    const anhui = await hq.get('/api/v1/supervision/register?provinceId=AH');
+    expect(anhui.status, JSON.stringify(anhui.body)).toBe(200);
+    expect(anhui.body.items).toEqual([]);
+    expect((await hq.get('/api/v1/supervision/warnings?provinceId=AH')).status).toBe(200);
+  });
+
   it('groups: the tree with rolled-up arrears and kWh, members moved and removed, cycles refused', async () => {
     const list = await hq.get('/api/v1/supervision/groups');
     expect(list.status, JSON.stringify(list.body)).toBe(200);
