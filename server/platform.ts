@@ -139,7 +139,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const logger = options.logger ?? createLogger(config.logLevel);
   const db =
     options.db ??
-    createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeouts: config.dbTimeouts });
+    createDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      timeouts: config.dbTimeouts,
+      poolMax: config.dbPool.max,
+      acquireTimeoutMs: config.dbPool.acquireTimeoutMs,
+    });
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   await seedBaseline(db);

@@ -99,6 +99,12 @@ const schema = z
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
     DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
+    /**
+     * PostgreSQL connections one node keeps at most, and how long a request waits for one before
+     * it is answered 503 (a node under more load than its pool holds sheds it rather than queueing forever).
+     */
+    DB_POOL_MAX: z.coerce.number().int().min(2).max(500).default(10),
+    DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
@@ -154,6 +160,7 @@ export type Config = {
   /** Live engines kept between steps (server/engine/engine-cache.ts). */
   engineCache: { entries: number; bytes: number };
   dbTimeouts: DatabaseTimeouts;
+  dbPool: { max: number; acquireTimeoutMs: number };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -217,5 +224,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       lockMs: e.DB_LOCK_TIMEOUT_MS,
       idleInTransactionMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     },
+    dbPool: { max: e.DB_POOL_MAX, acquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS },
   };
 }

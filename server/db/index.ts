@@ -20,6 +20,8 @@ export interface DatabaseOptions {
   /** The embedded database starts as this snapshot (`dumpEmbedded`) instead of empty. */
   loadDataDir?: Uint8Array;
   poolMax?: number;
+  /** How long a query waits for a pooled connection (ms) before it fails as DATABASE_UNAVAILABLE. */
+  acquireTimeoutMs?: number;
   /** Per-connection timeouts (PostgreSQL); defaults to DEFAULT_DB_TIMEOUTS. */
   timeouts?: DatabaseTimeouts;
 }
@@ -60,7 +62,7 @@ export function createDatabase(options: DatabaseOptions): Db {
       // An unreachable server fails a connect in seconds rather than hanging the request that
       // waits for it; keep-alive lets the OS notice a peer that vanished without closing.
       connection: { connectionString: options.databaseUrl, connectionTimeoutMillis: 5000, keepAlive: true },
-      acquireConnectionTimeout: 10_000,
+      acquireConnectionTimeout: options.acquireTimeoutMs ?? 10_000,
       pool: {
         min: 0,
         max: options.poolMax ?? 10,

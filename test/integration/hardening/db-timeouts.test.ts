@@ -33,6 +33,32 @@ describe('database timeouts (postgres)', () => {
     await admin.destroy();
   });
 
+  it('fails a query that waits longer than the acquire timeout for a pooled connection', async () => {
+    const url = new URL(ADMIN_DATABASE_URL);
+    url.pathname = `/${name}`;
+    const small = createDatabase({ databaseUrl: url.toString(), poolMax: 2, acquireTimeoutMs: 300 });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    try {
+      const holders = [0, 1].map(() =>
+        small.transaction(async (trx) => {
+          await trx.raw('SELECT 1');
+          await held;
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const started = Date.now();
+      await expect(small.raw('SELECT 1')).rejects.toThrow(/Timeout acquiring a connection/);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      release();
+      await Promise.all(holders);
+      expect((await small.raw('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      release();
+      await small.destroy();
+    }
+  });
+
   it('sets the configured timeouts on every connection', async () => {
     const show = async (setting: string) => ((await db.raw(`SHOW ${setting}`)).rows as Record<string, string>[])[0];
     expect(await show('statement_timeout')).toEqual({ statement_timeout: '300ms' });
@@ -91,6 +117,15 @@ describe('database timeouts (postgres)', () => {
 });
 
 describe('database timeouts (pglite and configuration)', () => {
+  it('reads the pool size and the wait for a connection from the configuration', () => {
+    expect(loadConfig({}).dbPool).toEqual({ max: 10, acquireTimeoutMs: 10_000 });
+    expect(loadConfig({ DB_POOL_MAX: '24', DB_ACQUIRE_TIMEOUT_MS: '2500' }).dbPool).toEqual({
+      max: 24,
+      acquireTimeoutMs: 2500,
+    });
+    expect(() => loadConfig({ DB_POOL_MAX: '1' })).toThrow(/DB_POOL_MAX/);
+  });
+
   it('reads the timeouts from the configuration, with defaults', () => {
     expect(loadConfig({}).dbTimeouts).toEqual(DEFAULT_DB_TIMEOUTS);
     expect(
