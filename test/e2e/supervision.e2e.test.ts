@@ -14,9 +14,10 @@ import {
 
 /**
  * HQ supervision of high-risk customers in Chromium (DOMAIN.md §7): HQ publishes the industry
- * list, filters the register and opens a customer's history, escalates an answered order and
- * closes it after the county's answers, issues a new one, reads a group's tree and the daily
- * statistics; the county's account manager answers with the measure on the same screen.
+ * list, filters the register (provinces from the department tree) and opens a customer's history,
+ * escalates an open order before it is answered and again at its review, closes it after the
+ * county's answers, issues a new one, reads a group's tree and the daily statistics; the county's
+ * account manager answers with the measure on the same screen.
  */
 describe('HQ supervision screens in Chromium', () => {
   let t: TestPlatform;
@@ -61,6 +62,15 @@ describe('HQ supervision screens in Chromium', () => {
     const screened = await (await t.as('hq.supervisor')).post('/api/v1/risk/screenings', {});
     expect(screened.status, JSON.stringify(screened.body)).toBe(200);
     await drain();
+    // A province added to the department tree: the province filter offers it without a release.
+    await t.platform.db('departments').insert({
+      id: 'AH',
+      parent_id: 'HQ',
+      name: '安徽省电力公司',
+      name_en: 'Anhui Electric Power',
+      level: 'province',
+      path: '/HQ/AH/',
+    });
   });
   afterAll(async () => {
     await chrome?.close();
@@ -94,9 +104,18 @@ describe('HQ supervision screens in Chromium', () => {
     expect(await page.locator('tr[data-code="201"]').textContent()).toContain('02 产能过剩');
     await screenshot(page, 'supervision-industries-zh');
 
-    // the register: level A only, then the steel works' history
+    // the register: the provinces of the tree (the new one too), none in Anhui yet
     await page.getByRole('link', { name: '高风险名单' }).click();
     await page.getByRole('heading', { name: '高风险用户名单' }).waitFor();
+    const province = page.getByRole('form', { name: '高风险用户名单' }).getByLabel('省公司');
+    await expect
+      .poll(() => province.locator('option').allTextContents())
+      .toEqual(['全部', '安徽省电力公司', '江苏', '浙江']);
+    await province.selectOption('AH');
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.getByText('没有符合条件的记录。').waitFor();
+    await province.selectOption('');
+    // level A only, then the steel works' history
     await page.getByLabel('级别').selectOption('A');
     await page.getByRole('button', { name: '查询' }).click();
     await page.locator(`tr[data-account="${c.paper!.accountNo}"]`).waitFor({ state: 'detached' });
@@ -122,6 +141,18 @@ describe('HQ supervision screens in Chromium', () => {
     await hq.getByRole('link', { name: c.steel!.accountNo }).click();
     await hq.getByRole('heading', { name: '预警工单 · 西湖特钢厂' }).waitFor();
     const warningUrl = hq.url();
+
+    // HQ presses the order before any answer (督办): counted, in its history, the county notified
+    const escalate = hq.getByRole('form', { name: '总部督办' });
+    await escalate.getByLabel('督办理由').fill('十日内未见措施，请立即处置');
+    await escalate.getByRole('button', { name: '督办' }).click();
+    await hq.getByTestId('warning-facts').getByText('督办 1 次').waitFor();
+    const history = hq.getByTestId('escalations');
+    await expect.poll(() => history.textContent()).toContain('十日内未见措施，请立即处置');
+    expect(await history.textContent()).toContain('待反馈时督办');
+    expect(await history.textContent()).toContain('通知 3 人');
+    expect(await hq.locator('.sv-timeline li.sv-ev-escalated').count()).toBe(1);
+    await screenshot(hq, 'supervision-warning-escalated-zh');
 
     // the county's account manager answers on the same screen, with an evidence file
     const county = await newUserPage(chrome.browser, t.url, 'xh.account');
@@ -153,7 +184,9 @@ describe('HQ supervision screens in Chromium', () => {
     // (the escalation's service task runs as a job after the review is completed)
     await drain();
     await hq.reload();
-    await hq.getByText('督办 1 次').waitFor();
+    await hq.getByText('督办 2 次').waitFor();
+    await expect.poll(() => hq.getByTestId('escalations').locator('li').count()).toBe(2);
+    expect(await hq.getByTestId('escalations').textContent()).toContain('审核时督办');
 
     // the county manager rectifies on the same screen
     const manager = await newUserPage(chrome.browser, t.url, 'xh.manager');
@@ -219,8 +252,20 @@ describe('HQ supervision screens in Chromium', () => {
       await page.locator('tbody tr').first().waitFor();
       await screenshot(page, `supervision-warnings-${locale}`);
       if (!zh) {
-        await page.locator('tbody tr a').first().click();
+        const province = page.getByRole('form', { name: 'Warning orders' }).getByLabel('Province');
+        await expect
+          .poll(() => province.locator('option').allTextContents())
+          .toEqual(['All', 'Anhui Electric Power', 'Jiangsu', 'Zhejiang']);
+        await page.locator(`tr[data-warning-id] a`, { hasText: c.steel!.accountNo }).first().click();
         await page.getByRole('heading', { name: /Warning order · / }).waitFor();
+        // the steel works' new order, open: HQ escalates it in English
+        const escalate = page.getByRole('form', { name: 'HQ escalation (督办)' });
+        await escalate.getByLabel('Reason').fill('No measure reported yet: act today');
+        await escalate.getByRole('button', { name: 'Escalate (督办)' }).click();
+        await page.getByTestId('warning-facts').getByText('Escalated 1×').waitFor();
+        await expect
+          .poll(() => page.getByTestId('escalations').textContent())
+          .toContain('while waiting for the answer');
         await screenshot(page, 'supervision-warning-en');
         await open(page, '/supervision/industries', 'High-energy industry list');
         await screenshot(page, 'supervision-industries-en');
@@ -236,6 +281,8 @@ describe('HQ supervision screens in Chromium', () => {
     await page.getByRole('heading', { name: 'High-risk register' }).waitFor();
     await page.locator(`tr[data-account="${c.steel!.accountNo}"]`).waitFor();
     expect(await page.locator(`tr[data-account="${c.paper!.accountNo}"]`).count()).toBe(0);
+    const province = page.getByRole('form', { name: 'High-risk register' }).getByLabel('Province');
+    await expect.poll(() => province.locator('option').allTextContents()).toEqual(['All', 'Zhejiang']);
     expect(await page.getByRole('link', { name: 'Group customers' }).count()).toBe(0);
     await open(page, '/supervision/industries', 'High-energy industry list');
     await page.getByText('Provinces read the published version only.').waitFor();

@@ -8,6 +8,7 @@ import type { List } from '../../../../server/lib/contract';
 import type {
   CustomerHistory,
   Dashboard,
+  Escalation,
   GroupNode,
   GroupTree,
   Industry,
@@ -20,7 +21,6 @@ import type {
 } from '../../../../server/supervision/supervision.contract';
 import {
   LevelBadge,
-  PROVINCES,
   SupervisionTabs,
   TACTICS,
   errorText,
@@ -28,10 +28,13 @@ import {
   kwh,
   money,
   useIndustryName,
+  useProvinceName,
+  useProvinces,
 } from './shared';
+import { DataTable, FilterBar, PAGE, PagedList, SelectFilter, useCriteria, type Column } from './table';
 import './supervision.css';
 
-const PAGE = 20;
+const LEVELS = ['A', 'B', 'C'].map((l) => ({ value: l, label: l }));
 
 function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, string | null, () => void] {
   const t = useT();
@@ -48,29 +51,6 @@ function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, string 
   }, deps);
   useEffect(run, [run]);
   return [value, error, run];
-}
-
-function Pager({ list, offset, setOffset }: { list: List<unknown>; offset: number; setOffset: (n: number) => void }) {
-  const t = useT();
-  if (offset === 0 && !list.hasMore) return null;
-  return (
-    <div class="pager">
-      <span>{t('supervision.range', { from: offset + 1, to: offset + list.items.length, total: list.total })}</span>
-      <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-        {t('supervision.previous')}
-      </button>
-      <button type="button" disabled={!list.hasMore} onClick={() => setOffset(offset + PAGE)}>
-        {t('supervision.next')}
-      </button>
-    </div>
-  );
-}
-
-function provinceName(t: ReturnType<typeof useT>, id: string | null): string {
-  if (!id) return '—';
-  const key = `supervision.province.${id}`;
-  const name = t(key);
-  return name === key ? id : name;
 }
 
 function StatusBadge({ w }: { w: Pick<WarningSummary, 'status' | 'overdue'> }) {
@@ -103,13 +83,46 @@ interface RegisterCriteria {
   minArrears: string;
 }
 
+/** The province filter: the department tree's provinces in the caller's sight. */
+function ProvinceFilter({ value, onChange }: { value: string; onChange: (provinceId: string) => void }) {
+  const t = useT();
+  const provinces = useProvinces();
+  const provinceName = useProvinceName();
+  return (
+    <SelectFilter
+      label={t('supervision.filter.province')}
+      name="provinceId"
+      value={value}
+      choices={provinces.map((p) => ({ value: p.id, label: provinceName(p.id) }))}
+      onChange={onChange}
+    />
+  );
+}
+
+function LevelFilter({ value, onChange }: { value: string; onChange: (level: string) => void }) {
+  const t = useT();
+  return (
+    <SelectFilter
+      label={t('supervision.filter.level')}
+      name="level"
+      value={value}
+      choices={LEVELS}
+      onChange={onChange}
+    />
+  );
+}
+
 export function RegisterPage() {
   const t = useT();
   const { user } = useSession();
   const industryName = useIndustryName();
-  const [draft, setDraft] = useState<RegisterCriteria>({ provinceId: '', industry: '', level: '', minArrears: '' });
-  const [criteria, setCriteria] = useState(draft);
-  const [offset, setOffset] = useState(0);
+  const provinceName = useProvinceName();
+  const { draft, edit, criteria, apply, offset, setOffset } = useCriteria<RegisterCriteria>({
+    provinceId: '',
+    industry: '',
+    level: '',
+    minArrears: '',
+  });
   const [industries, setIndustries] = useState<Industry[]>([]);
   useEffect(() => {
     api.get<IndustryLists>('/supervision/industries').then(
@@ -127,151 +140,108 @@ export function RegisterPage() {
     [criteria, offset],
   );
   const manages = can(user, 'risk', 'manage');
+  const columns: Column<RegisterEntry>[] = [
+    { id: 'account', label: t('supervision.col.account'), className: 'sv-mono', cell: (r) => r.accountNo },
+    {
+      id: 'customer',
+      label: t('supervision.col.customer'),
+      cell: (r) => <a href={`#/supervision/customers/${r.customerId}`}>{r.name}</a>,
+    },
+    { id: 'province', label: t('supervision.col.province'), cell: (r) => provinceName(r.provinceId) },
+    { id: 'industry', label: t('supervision.col.industry'), cell: (r) => industryName(r.industry) },
+    { id: 'level', label: t('supervision.col.level'), cell: (r) => <LevelBadge level={r.level} /> },
+    { id: 'rules', label: t('supervision.col.rules'), className: 'sv-rules', cell: (r) => r.rules.join(' ') },
+    ...arrearsColumns<RegisterEntry>(t),
+    {
+      id: 'warning',
+      label: t('supervision.col.warning'),
+      cell: (r) =>
+        r.openWarningId ? (
+          <a href={`#/supervision/warnings/${r.openWarningId}`}>
+            {t(`supervision.status.${r.openWarningStatus ?? 'open'}`)}
+          </a>
+        ) : manages ? (
+          <button
+            type="button"
+            class="small"
+            onClick={() => void issue(t, r.customerId, r.name).then((w) => w && reload())}
+          >
+            {t('supervision.issue')}
+          </button>
+        ) : (
+          <span class="muted">—</span>
+        ),
+    },
+  ];
   return (
     <section class="page supervision">
       <SupervisionTabs />
       <h1>{t('supervision.register.title')}</h1>
       <p class="muted">{t('supervision.register.intro')}</p>
-      <form
-        class="sv-filters"
-        aria-label={t('supervision.register.title')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          setOffset(0);
-          setCriteria({ ...draft });
-        }}
-      >
-        <label>
-          {t('supervision.filter.province')}
-          <select
-            name="provinceId"
-            value={draft.provinceId}
-            onChange={(e) => setDraft({ ...draft, provinceId: e.currentTarget.value })}
-          >
-            <option value="">{t('supervision.all')}</option>
-            {PROVINCES.map((p) => (
-              <option key={p} value={p}>
-                {provinceName(t, p)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('supervision.filter.industry')}
-          <select
-            name="industry"
-            value={draft.industry}
-            onChange={(e) => setDraft({ ...draft, industry: e.currentTarget.value })}
-          >
-            <option value="">{t('supervision.all')}</option>
-            {industries.map((i) => (
-              <option key={i.code} value={i.code}>
-                {industryName(i.code)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('supervision.filter.level')}
-          <select
-            name="level"
-            value={draft.level}
-            onChange={(e) => setDraft({ ...draft, level: e.currentTarget.value })}
-          >
-            <option value="">{t('supervision.all')}</option>
-            {['A', 'B', 'C'].map((l) => (
-              <option key={l} value={l}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
+      <FilterBar label={t('supervision.register.title')} onSearch={apply}>
+        <ProvinceFilter value={draft.provinceId} onChange={(provinceId) => edit({ provinceId })} />
+        <SelectFilter
+          label={t('supervision.filter.industry')}
+          name="industry"
+          value={draft.industry}
+          choices={industries.map((i) => ({ value: i.code, label: industryName(i.code) }))}
+          onChange={(industry) => edit({ industry })}
+        />
+        <LevelFilter value={draft.level} onChange={(level) => edit({ level })} />
         <label>
           {t('supervision.filter.minArrears')}
           <input
             name="minArrears"
             inputMode="decimal"
             value={draft.minArrears}
-            onInput={(e) => setDraft({ ...draft, minArrears: e.currentTarget.value })}
+            onInput={(e) => edit({ minArrears: e.currentTarget.value })}
           />
         </label>
-        <button type="submit" class="primary">
-          {t('supervision.search')}
-        </button>
-      </form>
-      {error && <p role="alert">{error}</p>}
-      {!page && !error && <p aria-busy="true">{t('app.loading')}</p>}
-      {page && (
-        <p class="muted">
-          {page.date ? t('supervision.register.date', { date: page.date }) : t('supervision.register.none')}
-        </p>
-      )}
-      {page && page.items.length === 0 && <p class="empty">{t('supervision.empty')}</p>}
-      {page && page.items.length > 0 && (
-        <div class="table-wrap">
-          <table class="grid sv-table" aria-label={t('supervision.register.title')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('supervision.col.account')}</th>
-                <th scope="col">{t('supervision.col.customer')}</th>
-                <th scope="col">{t('supervision.col.province')}</th>
-                <th scope="col">{t('supervision.col.industry')}</th>
-                <th scope="col">{t('supervision.col.level')}</th>
-                <th scope="col">{t('supervision.col.rules')}</th>
-                <th scope="col" class="sv-num">
-                  {t('supervision.col.currentYear')}
-                </th>
-                <th scope="col" class="sv-num">
-                  {t('supervision.col.priorYears')}
-                </th>
-                <th scope="col" class="sv-num">
-                  {t('supervision.col.total')}
-                </th>
-                <th scope="col">{t('supervision.col.warning')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((r) => (
-                <tr key={r.customerId} data-account={r.accountNo}>
-                  <td class="sv-mono">{r.accountNo}</td>
-                  <td>
-                    <a href={`#/supervision/customers/${r.customerId}`}>{r.name}</a>
-                  </td>
-                  <td>{provinceName(t, r.provinceId)}</td>
-                  <td>{industryName(r.industry)}</td>
-                  <td>
-                    <LevelBadge level={r.level} />
-                  </td>
-                  <td class="sv-rules">{r.rules.join(' ')}</td>
-                  <td class="sv-num">{money(r.arrearsCurrentYear)}</td>
-                  <td class="sv-num">{money(r.arrearsPriorYears)}</td>
-                  <td class="sv-num">{money(r.arrearsTotal)}</td>
-                  <td>
-                    {r.openWarningId ? (
-                      <a href={`#/supervision/warnings/${r.openWarningId}`}>
-                        {t(`supervision.status.${r.openWarningStatus ?? 'open'}`)}
-                      </a>
-                    ) : manages ? (
-                      <button
-                        type="button"
-                        class="small"
-                        onClick={() => void issue(t, r.customerId, r.name).then((w) => w && reload())}
-                      >
-                        {t('supervision.issue')}
-                      </button>
-                    ) : (
-                      <span class="muted">—</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {page && <Pager list={page} offset={offset} setOffset={setOffset} />}
+      </FilterBar>
+      <PagedList
+        page={page}
+        error={error}
+        offset={offset}
+        setOffset={setOffset}
+        before={
+          <p class="muted">
+            {page?.date ? t('supervision.register.date', { date: page.date }) : t('supervision.register.none')}
+          </p>
+        }
+      >
+        {(items) => (
+          <DataTable
+            label={t('supervision.register.title')}
+            columns={columns}
+            rows={items}
+            rowKey={(r) => r.customerId}
+            rowAttributes={(r) => ({ 'data-account': r.accountNo })}
+          />
+        )}
+      </PagedList>
     </section>
   );
+}
+
+/** The current-year, prior-years and total arrears columns of the register and the big-arrears list. */
+function arrearsColumns<T extends { arrearsCurrentYear: string; arrearsPriorYears: string; arrearsTotal: string }>(
+  t: ReturnType<typeof useT>,
+): Column<T>[] {
+  return [
+    {
+      id: 'currentYear',
+      label: t('supervision.col.currentYear'),
+      numeric: true,
+      cell: (r) => money(r.arrearsCurrentYear),
+    },
+    {
+      id: 'priorYears',
+      label: t('supervision.col.priorYears'),
+      numeric: true,
+      cell: (r) => money(r.arrearsPriorYears),
+    },
+    { id: 'total', label: t('supervision.col.total'), numeric: true, cell: (r) => money(r.arrearsTotal) },
+  ];
 }
 
 // ---- a customer's history ---------------------------------------------------------------------
@@ -314,48 +284,51 @@ function Bars({ values, label }: { values: { key: string; value: number; late?: 
 function WarningRows({ items }: { items: WarningSummary[] }) {
   const t = useT();
   const industryName = useIndustryName();
+  const provinceName = useProvinceName();
+  const columns: Column<WarningSummary>[] = [
+    {
+      id: 'account',
+      label: t('supervision.col.account'),
+      className: 'sv-mono',
+      cell: (w) => <a href={`#/supervision/warnings/${w.id}`}>{w.accountNo}</a>,
+    },
+    { id: 'customer', label: t('supervision.col.customer'), cell: (w) => w.customerName },
+    { id: 'province', label: t('supervision.col.province'), cell: (w) => provinceName(w.provinceId) },
+    { id: 'industry', label: t('supervision.col.industry'), cell: (w) => industryName(w.industry) },
+    { id: 'level', label: t('supervision.col.level'), cell: (w) => <LevelBadge level={w.level} /> },
+    { id: 'status', label: t('supervision.col.status'), cell: (w) => <StatusBadge w={w} /> },
+    { id: 'total', label: t('supervision.col.total'), numeric: true, cell: (w) => money(w.arrearsTotal) },
+    { id: 'opened', label: t('supervision.col.opened'), cell: (w) => formatDateTime(w.openedAt) },
+    {
+      id: 'deadline',
+      label: t('supervision.col.deadline'),
+      cell: (w) => (w.deadlineAt ? formatDateTime(w.deadlineAt) : '—'),
+    },
+  ];
   return (
-    <div class="table-wrap">
-      <table class="grid sv-table" aria-label={t('supervision.warnings.title')}>
-        <thead>
-          <tr>
-            <th scope="col">{t('supervision.col.account')}</th>
-            <th scope="col">{t('supervision.col.customer')}</th>
-            <th scope="col">{t('supervision.col.province')}</th>
-            <th scope="col">{t('supervision.col.industry')}</th>
-            <th scope="col">{t('supervision.col.level')}</th>
-            <th scope="col">{t('supervision.col.status')}</th>
-            <th scope="col" class="sv-num">
-              {t('supervision.col.total')}
-            </th>
-            <th scope="col">{t('supervision.col.opened')}</th>
-            <th scope="col">{t('supervision.col.deadline')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((w) => (
-            <tr key={w.id} data-warning-id={w.id}>
-              <td class="sv-mono">
-                <a href={`#/supervision/warnings/${w.id}`}>{w.accountNo}</a>
-              </td>
-              <td>{w.customerName}</td>
-              <td>{provinceName(t, w.provinceId)}</td>
-              <td>{industryName(w.industry)}</td>
-              <td>
-                <LevelBadge level={w.level} />
-              </td>
-              <td>
-                <StatusBadge w={w} />
-              </td>
-              <td class="sv-num">{money(w.arrearsTotal)}</td>
-              <td>{formatDateTime(w.openedAt)}</td>
-              <td>{w.deadlineAt ? formatDateTime(w.deadlineAt) : '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label={t('supervision.warnings.title')}
+      columns={columns}
+      rows={items}
+      rowKey={(w) => w.id}
+      rowAttributes={(w) => ({ 'data-warning-id': w.id })}
+    />
   );
+}
+
+function recoveryColumns(t: ReturnType<typeof useT>): Column<CustomerHistory['recovery'][number]>[] {
+  return [
+    { id: 'period', label: t('supervision.customer.period'), cell: (r) => r.period },
+    { id: 'billed', label: t('supervision.customer.billed'), numeric: true, cell: (r) => money(r.billed) },
+    { id: 'paid', label: t('supervision.customer.paid'), numeric: true, cell: (r) => money(r.paid) },
+    { id: 'due', label: t('supervision.customer.due'), cell: (r) => r.dueDate },
+    { id: 'paidOn', label: t('supervision.customer.paidOn'), cell: (r) => r.paidOn ?? '—' },
+    {
+      id: 'late',
+      label: t('supervision.customer.late'),
+      cell: (r) => (r.late ? t('supervision.yes') : t('supervision.no')),
+    },
+  ];
 }
 
 export function CustomerPage({ params }: { params: Record<string, string> }) {
@@ -443,36 +416,13 @@ export function CustomerPage({ params }: { params: Record<string, string> }) {
             {t('supervision.customer.recovery')}{' '}
             <span class="sv-badge sv-overdue">{t('supervision.customer.latePayments', { count: c.latePayments })}</span>
           </h2>
-          <div class="table-wrap">
-            <table class="grid sv-table" aria-label={t('supervision.customer.recovery')}>
-              <thead>
-                <tr>
-                  <th scope="col">{t('supervision.customer.period')}</th>
-                  <th scope="col" class="sv-num">
-                    {t('supervision.customer.billed')}
-                  </th>
-                  <th scope="col" class="sv-num">
-                    {t('supervision.customer.paid')}
-                  </th>
-                  <th scope="col">{t('supervision.customer.due')}</th>
-                  <th scope="col">{t('supervision.customer.paidOn')}</th>
-                  <th scope="col">{t('supervision.customer.late')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {c.recovery.map((r) => (
-                  <tr key={r.period} class={r.late ? 'sv-late' : undefined}>
-                    <td>{r.period}</td>
-                    <td class="sv-num">{money(r.billed)}</td>
-                    <td class="sv-num">{money(r.paid)}</td>
-                    <td>{r.dueDate}</td>
-                    <td>{r.paidOn ?? '—'}</td>
-                    <td>{r.late ? t('supervision.yes') : t('supervision.no')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label={t('supervision.customer.recovery')}
+            columns={recoveryColumns(t)}
+            rows={c.recovery}
+            rowKey={(r) => r.period}
+            rowAttributes={(r) => ({ class: r.late ? 'sv-late' : undefined })}
+          />
           <h2>{t('supervision.customer.warnings')}</h2>
           {c.warnings.length === 0 ? (
             <p class="muted">{t('supervision.customer.noWarnings')}</p>
@@ -489,9 +439,7 @@ export function CustomerPage({ params }: { params: Record<string, string> }) {
 
 export function WarningsPage() {
   const t = useT();
-  const [draft, setDraft] = useState({ state: 'open', provinceId: '', level: '' });
-  const [criteria, setCriteria] = useState(draft);
-  const [offset, setOffset] = useState(0);
+  const { draft, edit, criteria, apply, offset, setOffset } = useCriteria({ state: 'open', provinceId: '', level: '' });
   const [page, error] = useLoad(
     () => api.get<List<WarningSummary>>('/supervision/warnings', { ...criteria, offset, limit: PAGE }),
     [criteria, offset],
@@ -501,68 +449,24 @@ export function WarningsPage() {
       <SupervisionTabs />
       <h1>{t('supervision.warnings.title')}</h1>
       <p class="muted">{t('supervision.warnings.intro')}</p>
-      <form
-        class="sv-filters"
-        aria-label={t('supervision.warnings.title')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          setOffset(0);
-          setCriteria({ ...draft });
-        }}
-      >
-        <label>
-          {t('supervision.filter.state')}
-          <select
-            name="state"
-            value={draft.state}
-            onChange={(e) => setDraft({ ...draft, state: e.currentTarget.value })}
-          >
-            {['all', 'open', 'overdue', 'answered', 'closed'].map((s) => (
-              <option key={s} value={s}>
-                {t(`supervision.state.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('supervision.filter.province')}
-          <select
-            name="provinceId"
-            value={draft.provinceId}
-            onChange={(e) => setDraft({ ...draft, provinceId: e.currentTarget.value })}
-          >
-            <option value="">{t('supervision.all')}</option>
-            {PROVINCES.map((p) => (
-              <option key={p} value={p}>
-                {provinceName(t, p)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('supervision.filter.level')}
-          <select
-            name="level"
-            value={draft.level}
-            onChange={(e) => setDraft({ ...draft, level: e.currentTarget.value })}
-          >
-            <option value="">{t('supervision.all')}</option>
-            {['A', 'B', 'C'].map((l) => (
-              <option key={l} value={l}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" class="primary">
-          {t('supervision.search')}
-        </button>
-      </form>
-      {error && <p role="alert">{error}</p>}
-      {!page && !error && <p aria-busy="true">{t('app.loading')}</p>}
-      {page && page.items.length === 0 && <p class="empty">{t('supervision.empty')}</p>}
-      {page && page.items.length > 0 && <WarningRows items={page.items} />}
-      {page && <Pager list={page} offset={offset} setOffset={setOffset} />}
+      <FilterBar label={t('supervision.warnings.title')} onSearch={apply}>
+        <SelectFilter
+          label={t('supervision.filter.state')}
+          name="state"
+          value={draft.state}
+          all={false}
+          choices={['all', 'open', 'overdue', 'answered', 'closed'].map((v) => ({
+            value: v,
+            label: t(`supervision.state.${v}`),
+          }))}
+          onChange={(state) => edit({ state })}
+        />
+        <ProvinceFilter value={draft.provinceId} onChange={(provinceId) => edit({ provinceId })} />
+        <LevelFilter value={draft.level} onChange={(level) => edit({ level })} />
+      </FilterBar>
+      <PagedList page={page} error={error} offset={offset} setOffset={setOffset}>
+        {(items) => <WarningRows items={items} />}
+      </PagedList>
     </section>
   );
 }
@@ -581,29 +485,46 @@ function mayWork(task: WarningTask, roles: string[]): boolean {
   return task.candidateGroups.some((g) => roles.includes(g));
 }
 
+/**
+ * Runs a form's action one at a time: busy while it runs, then a toast with what it did (and
+ * onDone), or with the error (and the form usable again).
+ */
+function useAction(onDone: () => void): [boolean, <T>(action: () => Promise<T>, done: (result: T) => string) => void] {
+  const t = useT();
+  const [busy, setBusy] = useState(false);
+  const run = <T,>(action: () => Promise<T>, done: (result: T) => string) => {
+    setBusy(true);
+    action().then(
+      (result) => {
+        setBusy(false);
+        showToast('success', done(result));
+        onDone();
+      },
+      (err: unknown) => {
+        setBusy(false);
+        showToast('error', errorText(t, err));
+      },
+    );
+  };
+  return [busy, run];
+}
+
 function AnswerForm({ task, onDone }: { task: WarningTask; onDone: () => void }) {
   const t = useT();
   const { user } = useSession();
   const [tactic, setTactic] = useState('');
   const [measure, setMeasure] = useState('');
   const [evidence, setEvidence] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useAction(onDone);
   return (
     <form
       class="sv-card sv-answer"
       aria-label={t('supervision.answer.title')}
       onSubmit={(e) => {
         e.preventDefault();
-        setBusy(true);
-        completeTask(task, user?.username ?? '', { tactic, measure, evidence }).then(
-          () => {
-            showToast('success', t('supervision.answer.done'));
-            onDone();
-          },
-          (err: unknown) => {
-            setBusy(false);
-            showToast('error', errorText(t, err));
-          },
+        run(
+          () => completeTask(task, user?.username ?? '', { tactic, measure, evidence }),
+          () => t('supervision.answer.done'),
         );
       }}
     >
@@ -646,26 +567,29 @@ function AnswerForm({ task, onDone }: { task: WarningTask; onDone: () => void })
   );
 }
 
-function ReviewForm({ task, onDone }: { task: WarningTask; onDone: () => void }) {
+function ReviewForm({ warningId, task, onDone }: { warningId: string; task: WarningTask; onDone: () => void }) {
   const t = useT();
   const { user } = useSession();
   const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useAction(onDone);
   const closeOnly = CLOSE_STEPS.includes(task.elementId);
   const decide = (decision: 'escalate' | 'close') => {
-    setBusy(true);
+    // A one-province order's escalation goes through the order (counted, in its history, audited).
+    if (decision === 'escalate' && task.elementId === 'RW_REVIEW') {
+      if (comment.trim().length < 2) showToast('error', t('supervision.escalate.reasonNeeded'));
+      else
+        run(
+          () => escalate(warningId, comment.trim()),
+          () => t('supervision.review.escalated'),
+        );
+      return;
+    }
     const variables: Record<string, unknown> = { hqComment: comment };
     if (!closeOnly)
       variables.reviewDecision = decision === 'close' && task.elementId === 'RW_PROVINCE_REVIEW' ? 'accept' : decision;
-    completeTask(task, user?.username ?? '', variables).then(
-      () => {
-        showToast('success', t(decision === 'close' ? 'supervision.review.closed' : 'supervision.review.escalated'));
-        onDone();
-      },
-      (err: unknown) => {
-        setBusy(false);
-        showToast('error', errorText(t, err));
-      },
+    run(
+      () => completeTask(task, user?.username ?? '', variables),
+      () => t(decision === 'close' ? 'supervision.review.closed' : 'supervision.review.escalated'),
     );
   };
   return (
@@ -691,10 +615,87 @@ function ReviewForm({ task, onDone }: { task: WarningTask; onDone: () => void })
   );
 }
 
+/** HQ escalates (督办) the order with a reason; the answer is the order as it now is. */
+function escalate(warningId: string, reason: string): Promise<WarningDetail> {
+  return api.post<WarningDetail>(`/supervision/warnings/${warningId}/escalations`, { reason });
+}
+
+/** HQ presses an order that is not answered yet (open or overdue) or waits elsewhere. */
+function EscalateForm({ warningId, onDone }: { warningId: string; onDone: () => void }) {
+  const t = useT();
+  const [reason, setReason] = useState('');
+  const [busy, run] = useAction(onDone);
+  return (
+    <form
+      class="sv-card sv-escalate"
+      aria-label={t('supervision.escalate.title')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (reason.trim().length < 2) {
+          showToast('error', t('supervision.escalate.reasonNeeded'));
+          return;
+        }
+        run(
+          () => escalate(warningId, reason.trim()),
+          (w) => {
+            setReason('');
+            return t('supervision.escalate.done', { count: w.escalationHistory.at(-1)?.notified ?? 0 });
+          },
+        );
+      }}
+    >
+      <h2>{t('supervision.escalate.title')}</h2>
+      <p class="muted">{t('supervision.escalate.intro')}</p>
+      <label>
+        {t('supervision.escalate.reason')}
+        <textarea
+          name="reason"
+          required
+          minLength={2}
+          rows={2}
+          value={reason}
+          onInput={(e) => setReason(e.currentTarget.value)}
+        />
+      </label>
+      <div class="sv-actions">
+        <button type="submit" class="danger" disabled={busy}>
+          {t('supervision.escalate.submit')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The order's escalations, oldest first: when, who, at which stage, why, and who was notified. */
+function EscalationHistory({ items }: { items: Escalation[] }) {
+  const t = useT();
+  return (
+    <div class="sv-card" data-testid="escalations">
+      <h2>{t('supervision.escalations.title')}</h2>
+      {items.length === 0 && <p class="muted">{t('supervision.escalations.none')}</p>}
+      <ol class="sv-escalations">
+        {items.map((e) => (
+          <li key={e.id}>
+            <time>{formatDateTime(e.escalatedAt)}</time> <strong>{e.escalatedBy}</strong>{' '}
+            <span class="muted">{t(`supervision.escalations.stage.${e.stage}`)}</span>
+            {e.notified !== null && (
+              <span class="sv-badge sv-status-escalated">
+                {t('supervision.escalations.notified', { count: e.notified })}
+              </span>
+            )}
+            <div>{e.reason}</div>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
 export function WarningPage({ params }: { params: Record<string, string> }) {
   const t = useT();
   const { user } = useSession();
   const industryName = useIndustryName();
+  const provinceName = useProvinceName();
   const [w, error, reload] = useLoad(
     () => api.get<WarningDetail>(`/supervision/warnings/${params.id ?? ''}`),
     [params.id],
@@ -731,7 +732,7 @@ export function WarningPage({ params }: { params: Record<string, string> }) {
                   <a href={`#/supervision/customers/${w.customerId}`}>{w.accountNo}</a>
                 </dd>
                 <dt>{t('supervision.col.province')}</dt>
-                <dd>{provinceName(t, w.provinceId)}</dd>
+                <dd>{provinceName(w.provinceId)}</dd>
                 <dt>{t('supervision.col.industry')}</dt>
                 <dd>{industryName(w.industry)}</dd>
                 <dt>{t('supervision.col.rules')}</dt>
@@ -759,7 +760,7 @@ export function WarningPage({ params }: { params: Record<string, string> }) {
                   <ul>
                     {w.provinces.map((p) => (
                       <li key={p.provinceId}>
-                        {provinceName(t, p.provinceId)}: {p.status}
+                        {provinceName(p.provinceId)}: {p.status}
                         {p.overdue && ` · ${t('supervision.overdue')}`}
                       </li>
                     ))}
@@ -790,7 +791,11 @@ export function WarningPage({ params }: { params: Record<string, string> }) {
             </div>
           </div>
           {answer && <AnswerForm key={answer.id} task={answer} onDone={reload} />}
-          {review && <ReviewForm key={review.id} task={review} onDone={reload} />}
+          {review && <ReviewForm key={review.id} warningId={w.id} task={review} onDone={reload} />}
+          {!review && w.status !== 'closed' && can(user, 'risk', 'manage') && (
+            <EscalateForm warningId={w.id} onDone={reload} />
+          )}
+          <EscalationHistory items={w.escalationHistory} />
         </>
       )}
     </section>
@@ -798,6 +803,67 @@ export function WarningPage({ params }: { params: Record<string, string> }) {
 }
 
 // ---- the industry list ------------------------------------------------------------------------
+
+type TextField = 'code' | 'nameZh' | 'nameEn' | 'policyNotes';
+
+/** The industry list's columns: text while reading, inputs (and "remove") while HQ edits the draft. */
+function industryColumns(
+  t: ReturnType<typeof useT>,
+  editing: boolean,
+  set: (i: number, patch: Partial<Industry>) => void,
+  remove: (i: number) => void,
+): Column<Industry>[] {
+  const text = (id: TextField, key: string, extra: { size?: number; className?: string } = {}): Column<Industry> => ({
+    id,
+    label: t(key),
+    className: editing ? undefined : extra.className,
+    cell: (row, i) =>
+      editing ? (
+        <input
+          aria-label={t(key)}
+          size={extra.size}
+          value={row[id]}
+          onInput={(e) => set(i, { [id]: e.currentTarget.value })}
+        />
+      ) : (
+        row[id]
+      ),
+  });
+  const columns: Column<Industry>[] = [
+    text('code', 'supervision.industries.code', { size: 4, className: 'sv-mono' }),
+    text('nameZh', 'supervision.industries.nameZh'),
+    text('nameEn', 'supervision.industries.nameEn'),
+    {
+      id: 'differential',
+      label: t('supervision.industries.differential'),
+      cell: (row, i) =>
+        editing ? (
+          <input
+            type="checkbox"
+            aria-label={t('supervision.industries.differential')}
+            checked={row.differentialPrice}
+            onChange={(e) => set(i, { differentialPrice: e.currentTarget.checked })}
+          />
+        ) : row.differentialPrice ? (
+          t('supervision.yes')
+        ) : (
+          t('supervision.no')
+        ),
+    },
+    text('policyNotes', 'supervision.industries.notes'),
+  ];
+  if (editing)
+    columns.push({
+      id: 'remove',
+      label: '',
+      cell: (_row, i) => (
+        <button type="button" class="small" onClick={() => remove(i)}>
+          {t('supervision.industries.remove')}
+        </button>
+      ),
+    });
+  return columns;
+}
 
 export function IndustriesPage() {
   const t = useT();
@@ -897,78 +963,14 @@ export function IndustriesPage() {
               )}
             </div>
           )}
-          <div class="table-wrap">
-            <table class="grid sv-table sv-industries" aria-label={t('supervision.industries.title')}>
-              <thead>
-                <tr>
-                  <th scope="col">{t('supervision.industries.code')}</th>
-                  <th scope="col">{t('supervision.industries.nameZh')}</th>
-                  <th scope="col">{t('supervision.industries.nameEn')}</th>
-                  <th scope="col">{t('supervision.industries.differential')}</th>
-                  <th scope="col">{t('supervision.industries.notes')}</th>
-                  {editing && <th scope="col" />}
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((row, i) =>
-                  editing ? (
-                    <tr key={i} data-code={row.code}>
-                      <td>
-                        <input
-                          aria-label={t('supervision.industries.code')}
-                          size={4}
-                          value={row.code}
-                          onInput={(e) => set(i, { code: e.currentTarget.value })}
-                        />
-                      </td>
-                      <td>
-                        <input
-                          aria-label={t('supervision.industries.nameZh')}
-                          value={row.nameZh}
-                          onInput={(e) => set(i, { nameZh: e.currentTarget.value })}
-                        />
-                      </td>
-                      <td>
-                        <input
-                          aria-label={t('supervision.industries.nameEn')}
-                          value={row.nameEn}
-                          onInput={(e) => set(i, { nameEn: e.currentTarget.value })}
-                        />
-                      </td>
-                      <td>
-                        <input
-                          type="checkbox"
-                          aria-label={t('supervision.industries.differential')}
-                          checked={row.differentialPrice}
-                          onChange={(e) => set(i, { differentialPrice: e.currentTarget.checked })}
-                        />
-                      </td>
-                      <td>
-                        <input
-                          aria-label={t('supervision.industries.notes')}
-                          value={row.policyNotes}
-                          onInput={(e) => set(i, { policyNotes: e.currentTarget.value })}
-                        />
-                      </td>
-                      <td>
-                        <button type="button" class="small" onClick={() => setEditing(shown.filter((_, j) => j !== i))}>
-                          {t('supervision.industries.remove')}
-                        </button>
-                      </td>
-                    </tr>
-                  ) : (
-                    <tr key={row.code} data-code={row.code}>
-                      <td class="sv-mono">{row.code}</td>
-                      <td>{row.nameZh}</td>
-                      <td>{row.nameEn}</td>
-                      <td>{row.differentialPrice ? t('supervision.yes') : t('supervision.no')}</td>
-                      <td>{row.policyNotes}</td>
-                    </tr>
-                  ),
-                )}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label={t('supervision.industries.title')}
+            className="sv-industries"
+            columns={industryColumns(t, editing !== null, set, (i) => setEditing(shown.filter((_, j) => j !== i)))}
+            rows={shown}
+            rowKey={(row, i) => (editing ? i : row.code)}
+            rowAttributes={(row) => ({ 'data-code': row.code })}
+          />
           <h2>{t('supervision.industries.versions')}</h2>
           <ul class="sv-version-list">
             {lists.versions.map((v) => (
@@ -988,12 +990,13 @@ export function IndustriesPage() {
 
 function TreeNode({ node }: { node: GroupNode }) {
   const t = useT();
+  const provinceName = useProvinceName();
   return (
     <li data-account={node.accountNo}>
       <div class="sv-node">
         <span class="sv-mono">{node.accountNo}</span> <strong>{node.name}</strong>{' '}
         <span class="muted">
-          {provinceName(t, node.provinceId)} · {node.departmentId}
+          {provinceName(node.provinceId)} · {node.departmentId}
         </span>
         <span class="sv-node-figures">
           {t('supervision.groups.arrears')}: {money(node.arrears)} / <strong>{money(node.rolledArrears)}</strong>
@@ -1014,6 +1017,7 @@ function TreeNode({ node }: { node: GroupNode }) {
 
 export function GroupsPage() {
   const t = useT();
+  const provinceName = useProvinceName();
   const [groups, error, reloadGroups] = useLoad(
     () =>
       api.get<List<{ customerId: string; accountNo: string; name: string; members: number }>>('/supervision/groups', {
@@ -1104,7 +1108,7 @@ export function GroupsPage() {
               <p class="sv-totals" data-testid="group-totals">
                 {t('supervision.groups.totals', {
                   members: tree.totals.members,
-                  provinces: tree.totals.provinces.map((p) => provinceName(t, p)).join('、'),
+                  provinces: tree.totals.provinces.map((p) => provinceName(p)).join('、'),
                   arrears: money(tree.totals.arrears),
                   kwh: kwh(tree.totals.kwh12),
                 })}
@@ -1135,35 +1139,23 @@ function CountTable({
   name: (key: string) => string;
 }) {
   const t = useT();
+  const columns: Column<Dashboard['byLevel'][number]>[] = [
+    { id: 'key', label: '', rowHeader: true, cell: (r) => name(r.key) },
+    { id: 'highRisk', label: t('supervision.dashboard.highRisk'), numeric: true, cell: (r) => r.highRisk },
+    { id: 'open', label: t('supervision.dashboard.open'), numeric: true, cell: (r) => r.openWarnings },
+    { id: 'overdue', label: t('supervision.dashboard.overdue'), numeric: true, cell: (r) => r.overdueWarnings },
+  ];
   return (
     <div class="sv-card">
       <h2>{title}</h2>
-      <table class="grid sv-table" aria-label={title}>
-        <thead>
-          <tr>
-            <th scope="col" />
-            <th scope="col" class="sv-num">
-              {t('supervision.dashboard.highRisk')}
-            </th>
-            <th scope="col" class="sv-num">
-              {t('supervision.dashboard.open')}
-            </th>
-            <th scope="col" class="sv-num">
-              {t('supervision.dashboard.overdue')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.key} data-key={r.key}>
-              <th scope="row">{name(r.key)}</th>
-              <td class="sv-num">{r.highRisk}</td>
-              <td class="sv-num">{r.openWarnings}</td>
-              <td class="sv-num">{r.overdueWarnings}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label={title}
+        columns={columns}
+        rows={rows}
+        rowKey={(r) => r.key}
+        rowAttributes={(r) => ({ 'data-key': r.key })}
+        wrap={false}
+      />
     </div>
   );
 }
@@ -1230,7 +1222,20 @@ function Trend({ points }: { points: Dashboard['trend'] }) {
 export function DashboardPage() {
   const t = useT();
   const industryName = useIndustryName();
+  const provinceName = useProvinceName();
   const [date, setDate] = useState('');
+  const bigColumns: Column<Dashboard['bigArrears'][number]['customers'][number]>[] = [
+    { id: 'account', label: t('supervision.col.account'), className: 'sv-mono', cell: (c) => c.accountNo },
+    {
+      id: 'customer',
+      label: t('supervision.col.customer'),
+      cell: (c) => <a href={`#/supervision/customers/${c.customerId}`}>{c.name}</a>,
+    },
+    { id: 'province', label: t('supervision.col.province'), cell: (c) => provinceName(c.provinceId) },
+    { id: 'level', label: t('supervision.col.level'), cell: (c) => <LevelBadge level={c.level} /> },
+    ...arrearsColumns<Dashboard['bigArrears'][number]['customers'][number]>(t),
+  ];
+
   const [d, error] = useLoad(() => api.get<Dashboard>('/supervision/dashboard', { date }), [date]);
   return (
     <section class="page supervision">
@@ -1266,11 +1271,7 @@ export function DashboardPage() {
             </div>
           </div>
           <div class="sv-cards sv-cards-3">
-            <CountTable
-              title={t('supervision.dashboard.byProvince')}
-              rows={d.byProvince}
-              name={(k) => provinceName(t, k)}
-            />
+            <CountTable title={t('supervision.dashboard.byProvince')} rows={d.byProvince} name={provinceName} />
             <CountTable title={t('supervision.dashboard.byIndustry')} rows={d.byIndustry} name={industryName} />
             <CountTable title={t('supervision.dashboard.byLevel')} rows={d.byLevel} name={(k) => k} />
           </div>
@@ -1286,42 +1287,13 @@ export function DashboardPage() {
                   py: money(g.arrearsPriorYears),
                 })}
               </h3>
-              <table class="grid sv-table" aria-label={industryName(g.industry)}>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('supervision.col.account')}</th>
-                    <th scope="col">{t('supervision.col.customer')}</th>
-                    <th scope="col">{t('supervision.col.province')}</th>
-                    <th scope="col">{t('supervision.col.level')}</th>
-                    <th scope="col" class="sv-num">
-                      {t('supervision.col.currentYear')}
-                    </th>
-                    <th scope="col" class="sv-num">
-                      {t('supervision.col.priorYears')}
-                    </th>
-                    <th scope="col" class="sv-num">
-                      {t('supervision.col.total')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {g.customers.map((c) => (
-                    <tr key={c.customerId}>
-                      <td class="sv-mono">{c.accountNo}</td>
-                      <td>
-                        <a href={`#/supervision/customers/${c.customerId}`}>{c.name}</a>
-                      </td>
-                      <td>{provinceName(t, c.provinceId)}</td>
-                      <td>
-                        <LevelBadge level={c.level} />
-                      </td>
-                      <td class="sv-num">{money(c.arrearsCurrentYear)}</td>
-                      <td class="sv-num">{money(c.arrearsPriorYears)}</td>
-                      <td class="sv-num">{money(c.arrearsTotal)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                label={industryName(g.industry)}
+                columns={bigColumns}
+                rows={g.customers}
+                rowKey={(c) => c.customerId}
+                wrap={false}
+              />
             </div>
           ))}
         </>

@@ -2,7 +2,7 @@ import { ApiError } from '../../lib/api';
 import { currentPath } from '../../app/router';
 import { useLocale, useT, type Translate } from '../../lib/i18n';
 import { can, useSession } from '../../lib/session';
-import type { IndustryLists } from '../../../../server/supervision/supervision.contract';
+import type { IndustryLists, ProvinceList } from '../../../../server/supervision/supervision.contract';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../lib/api';
 
@@ -83,5 +83,37 @@ export function SupervisionTabs() {
   );
 }
 
-export const PROVINCES = ['ZJ', 'JS'];
+/** The provinces of the department tree in the caller's sight (one fetch per page load). */
+let provinceList: Promise<ProvinceList> | null = null;
+export function useProvinces(): ProvinceList['items'] {
+  const [provinces, setProvinces] = useState<ProvinceList['items']>([]);
+  useEffect(() => {
+    provinceList ??= api.get<ProvinceList>('/supervision/provinces');
+    provinceList.then(
+      (l) => setProvinces(l.items),
+      () => {
+        provinceList = null;
+      },
+    );
+  }, []);
+  return provinces;
+}
+
+/**
+ * A province's short name: the screens' own where they have one (浙江, not 浙江省电力公司), else
+ * the department tree's in the reader's language, else its id.
+ */
+export function useProvinceName(): (id: string | null) => string {
+  const t = useT();
+  const locale = useLocale();
+  const provinces = useProvinces();
+  return (id) => {
+    if (!id) return '—';
+    const key = `supervision.province.${id}`;
+    const name = t(key);
+    if (name !== key) return name;
+    const found = provinces.find((p) => p.id === id);
+    return found ? ((locale === 'en' ? found.nameEn : null) ?? found.name) : id;
+  };
+}
 export const TACTICS = Array.from({ length: 14 }, (_, i) => String(i + 1));
