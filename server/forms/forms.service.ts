@@ -4,6 +4,7 @@ import { Invalid, NotFound, type ErrorDetail } from '../lib/errors.js';
 import type { Actor } from '../lib/actor.js';
 import { toForm, toFormSummary, type Form, type FormSummary, type FormSummaryRow } from './form.contract.js';
 import { formIdOfKey, isExternalFormKey } from '../lint/rules/user-task-form.js';
+import { Prepared } from '../workflow/prepared.js';
 import { formFields, validateFormData, type FieldError, type FormComponent, type FormSchema } from './validate.js';
 
 export interface FormRow {
@@ -94,11 +95,28 @@ function canonical(value: unknown): string {
 
 const COLUMNS = ['id', 'form_id', 'version', 'name', 'schema', 'deployed_by', 'deployed_at'];
 
+/** The form deployed with a process version (`linked`), else the latest version of the form id. */
+const RESOLVE = new Prepared<FormRow & { linked: boolean }>(
+  'forms_resolve',
+  `SELECT ${COLUMNS.map((c) => `"${c}"`).join(', ')}, linked FROM (
+     SELECT ${COLUMNS.map((c) => `f."${c}"`).join(', ')}, true AS linked
+     FROM definition_forms l JOIN forms f ON f.id = l.form_version_id
+     WHERE l.definition_id = ? AND l.form_id = ?
+     UNION ALL
+     (SELECT ${COLUMNS.map((c) => `"${c}"`).join(', ')}, false FROM forms WHERE form_id = ? ORDER BY version DESC LIMIT 1)
+   ) found ORDER BY linked DESC LIMIT 1`,
+);
+/** Enough for every form of every version a node runs; past it the oldest entry goes. */
+const MAX_LINKED = 5000;
+
 /**
  * Task forms: form-js schemas deployed with processes (versioned per form id), resolved for a
  * task by its formKey, and the server-side check of a submission (issue 5 §7).
  */
 export class FormsService {
+  /** Forms linked to process versions, by version and form id (see `resolve`). */
+  private readonly linked = new Map<string, FormRow>();
+
   constructor(private readonly db: Db) {}
 
   /**
@@ -199,18 +217,24 @@ export class FormsService {
     return toForm(row);
   }
 
-  /** The form a task of a process version shows: the one deployed with it, else the latest. */
+  /**
+   * The form a task of a process version shows: the one deployed with it, else the latest. One
+   * statement; a linked form is kept per node, since neither the link (written when the version is
+   * deployed) nor a form version ever changes — only "the latest" does, which is read each time.
+   */
   async resolve(formKey: string, definitionId: string, trx: Db = this.db): Promise<FormRow | null> {
     const formId = formIdOfKey(formKey);
-    const linked = await trx('definition_forms as l')
-      .join('forms as f', 'f.id', 'l.form_version_id')
-      .where({ 'l.definition_id': definitionId, 'l.form_id': formId })
-      .first<FormRow | undefined>(COLUMNS.map((c) => `f.${c}`));
-    if (linked) return linked;
-    return (
-      (await trx('forms').where({ form_id: formId }).orderBy('version', 'desc').first<FormRow | undefined>(COLUMNS)) ??
-      null
-    );
+    const key = `${definitionId}\u0000${formId}`;
+    const kept = this.linked.get(key);
+    if (kept) return kept;
+    const row = await RESOLVE.first(trx, [definitionId, formId, formId]);
+    if (!row) return null;
+    const { linked, ...form } = row;
+    if (linked) {
+      if (this.linked.size >= MAX_LINKED) this.linked.delete(this.linked.keys().next().value as string);
+      this.linked.set(key, form);
+    }
+    return form;
   }
 
   /** The values a form shows for a task: the instance's variables (and the task's locals) its fields bind. */

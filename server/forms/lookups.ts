@@ -1,3 +1,4 @@
+import type { Db } from '../db/index.js';
 import type { FormComponent, FormSchema } from './validate.js';
 
 /** One option of a select, radio or checklist, as form-js reads it from `valuesKey`. */
@@ -10,6 +11,11 @@ export interface FormOption {
 export interface LookupContext {
   /** The task's department: a lookup answers what belongs to its subtree. */
   departmentId: string | null;
+  /**
+   * The transaction the form is checked in (a completion holds its task's lock): a lookup reads
+   * through it, since the embedded database has one connection, which the transaction holds.
+   */
+  db?: Db;
 }
 
 export type FormLookup = (ctx: LookupContext) => Promise<FormOption[]>;

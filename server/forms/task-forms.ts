@@ -91,8 +91,8 @@ export class TaskForms {
    * The variables a process reads in its expressions (conditions, assignees, inputs, due dates…),
    * read from the deployed XML: the ones a completion may not remove.
    */
-  async requiredVariables(definitionId: string): Promise<string[]> {
-    const definition = await this.db('process_definitions')
+  async requiredVariables(definitionId: string, trx: Db = this.db): Promise<string[]> {
+    const definition = await trx('process_definitions')
       .where({ id: definitionId })
       .first<{ xml: string } | undefined>('xml');
     const xml = decodeEntities(definition?.xml ?? '');
@@ -116,13 +116,31 @@ export class TaskForms {
       .where({ id: taskId })
       .first<TaskRef | undefined>('id', 'instance_id', 'definition_id', 'form_key', 'department_id', 'locals');
     if (!task?.form_key) return;
-    const variables = await this.variables(task);
+    const instance = await this.db('process_instances')
+      .where({ id: task.instance_id })
+      .first<{ variables: Record<string, unknown> | null } | undefined>('variables');
+    await this.checkLockedCompletion(task, instance?.variables ?? {}, submitted, this.db);
+  }
+
+  /**
+   * `checkCompletion` for a task and instance the caller has already read (and locked) in `trx`:
+   * the only reads left are the form itself and the options of its lookups, in the same
+   * transaction.
+   */
+  async checkLockedCompletion(
+    task: TaskRef,
+    instanceVariables: Record<string, unknown> | null,
+    submitted: Record<string, unknown>,
+    trx: Db,
+  ): Promise<void> {
+    if (!task.form_key) return;
+    const variables = { ...(instanceVariables ?? {}), ...(task.locals ?? {}) };
     const formKey = this.formKeyOf(task, variables);
     if (!formKey) return;
-    const form = await this.forms.resolve(formKey, task.definition_id);
+    const form = await this.forms.resolve(formKey, task.definition_id, trx);
     if (!form) return;
     // Options from a lookup are the server's, never the submission's.
-    const options = await this.lookups.fill(form.schema, { departmentId: task.department_id ?? null });
+    const options = await this.lookups.fill(form.schema, { departmentId: task.department_id ?? null, db: trx });
     const errors = this.forms.check(form.schema, variables, { ...submitted, ...options });
     if (errors.length) {
       const details = errors.map((e) => ({ field: e.field, reason: e.reason, message: e.message }));

@@ -7,9 +7,11 @@ import { areaLoads, spareKva } from './capacity.js';
  * `grid.transformerAreas`: the public transformer areas of the task's department subtree, each
  * labelled with its spare capacity, for the site survey to put the new connection on.
  */
-export function transformerAreaOptions(db: Db): FormLookup {
-  return async ({ departmentId }) => {
+export function transformerAreaOptions(platformDb: Db): FormLookup {
+  return async ({ departmentId, db: trx }) => {
     if (!departmentId) return [];
+    // inside a completion's transaction, read through it
+    const db = trx ?? platformDb;
     const department = await db('departments').where({ id: departmentId }).first<{ path: string } | undefined>('path');
     if (!department) return [];
     const areas = await db('transformer_areas')

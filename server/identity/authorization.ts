@@ -46,6 +46,14 @@ function groupBy(rows: { key: string; name: string }[]): Map<string, string[]> {
 export class Authorization {
   private loaded: Loaded | null = null;
   private loading: Promise<Loaded> | null = null;
+  /**
+   * Decisions already taken for an actor, under the policy version they were taken with. The key
+   * is the Actor object, which a request builds from its session and drops with it: a request
+   * that asks the same question three times (a completion asks whether the task is visible,
+   * visible again, completable) decides it once, and the next request — with the roles and
+   * policy as they are then — decides afresh. A policy reload in between also starts afresh.
+   */
+  private readonly decided = new WeakMap<Actor, { version: number; answers: Map<string, Promise<unknown>> }>();
 
   constructor(
     private readonly db: Db,
@@ -107,6 +115,23 @@ export class Authorization {
     return this.loaded;
   }
 
+  /** `decide()` once per actor object and policy version (see `decided`); `key` names the question. */
+  once<T>(actor: Actor, key: string, decide: () => Promise<T>): Promise<T> {
+    const version = this.loaded?.version ?? -1;
+    let entry = this.decided.get(actor);
+    if (!entry || entry.version !== version) {
+      entry = { version, answers: new Map() };
+      this.decided.set(actor, entry);
+    }
+    const answers = entry.answers;
+    const known = answers.get(key);
+    if (known) return known as Promise<T>;
+    const answer = decide();
+    answers.set(key, answer);
+    answer.catch(() => answers.delete(key));
+    return answer;
+  }
+
   async tree(): Promise<DepartmentTree> {
     return (await this.ensure(this.loaded?.version)).tree;
   }
@@ -119,6 +144,17 @@ export class Authorization {
     departmentId?: string | null,
   ): Promise<boolean> {
     if (actor.kind === 'system') return true;
+    return this.once(actor, `can:${object}:${action}:${departmentId ?? ''}`, () =>
+      this.enforce(actor, object, action, departmentId),
+    );
+  }
+
+  private async enforce(
+    actor: Actor,
+    object: PermissionObject,
+    action: string,
+    departmentId: string | null | undefined,
+  ): Promise<boolean> {
     const loaded = await this.ensure(this.loaded?.version);
     if (departmentId) {
       const department = loaded.tree.get(departmentId);
@@ -146,6 +182,10 @@ export class Authorization {
   /** The departments where the actor may do this: compiled from the same policy rows, for SQL. */
   async scope(actor: Actor, object: PermissionObject, action: string): Promise<Scope> {
     if (actor.kind === 'system') return { all: true };
+    return this.once(actor, `scope:${object}:${action}`, () => this.compileScope(actor, object, action));
+  }
+
+  private async compileScope(actor: Actor, object: PermissionObject, action: string): Promise<Scope> {
     const loaded = await this.ensure(this.loaded?.version);
     const assignments = actor.roles.map((r) => ({ userId: actor.id, role: r.role, departmentPath: r.departmentPath }));
     const paths = grantedDepartments(loaded.policies, assignments, object, action);

@@ -3,9 +3,27 @@ import type { Actor } from '../lib/actor.js';
 import { Forbidden, TooLarge } from '../lib/errors.js';
 import type { TasksService } from './tasks.service.js';
 import type { Visibility } from '../workflow/visibility.js';
+import { Prepared } from '../workflow/prepared.js';
 import { NO_DRAFT, toDraft, type Draft, type DraftRow } from './drafts.contract.js';
 
 export const MAX_DRAFT_BYTES = 256 * 1024;
+
+/**
+ * The draft saved and the owner's drafts of closed tasks removed, as one statement that commits
+ * by itself (a save is this one round trip, no BEGIN/COMMIT). The two writes touch different rows
+ * (the removal never touches the task being saved), as data-modifying CTEs must.
+ */
+const SAVE_DRAFT = new Prepared(
+  'task_draft_save',
+  `WITH saved AS (
+     INSERT INTO task_drafts (task_id, username, data, saved_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (task_id, username) DO UPDATE SET data = EXCLUDED.data, saved_at = EXCLUDED.saved_at
+   ), removed AS (
+     DELETE FROM task_drafts d USING tasks t
+     WHERE d.username = ? AND t.id = d.task_id AND t.status <> 'open' AND d.task_id <> ?
+   )
+   SELECT 1`,
+);
 
 /**
  * Unfinished form input per task and user, so that work survives a closed tab. Drafts of tasks
@@ -41,16 +59,7 @@ export class TaskFormDraftsService {
       task.assignee === actor.username || (!task.assignee && (await this.visibility.isCandidate(actor, task)));
     if (!mayWork) throw new Forbidden('only the assignee or a candidate may save a draft', 'NOT_A_CANDIDATE');
     const savedAt = new Date();
-    await this.db.transaction(async (trx) => {
-      await trx('task_drafts')
-        .insert({ task_id: taskId, username: actor.username, data: json, saved_at: savedAt })
-        .onConflict(['task_id', 'username'])
-        .merge(['data', 'saved_at']);
-      await trx.raw(
-        `DELETE FROM task_drafts d USING tasks t WHERE d.username = ? AND t.id = d.task_id AND t.status <> 'open'`,
-        [actor.username],
-      );
-    });
+    await SAVE_DRAFT.rows(this.db, [taskId, actor.username, json, savedAt, actor.username, taskId]);
     return toDraft({ data, saved_at: savedAt });
   }
 

@@ -13,6 +13,7 @@ import { toTask } from './tasks.contract.js';
 import { displayNames } from '../workflow/user-names.js';
 import { toHistoryEntry, type HistoryRow, type TaskContext } from './task-context.contract.js';
 import { unassignedIds } from './unassigned.js';
+import { Prepared } from '../workflow/prepared.js';
 
 interface DefinitionRow {
   name: string | null;
@@ -32,6 +33,21 @@ interface InstanceRow {
   started_by: string;
   variables: Record<string, unknown>;
 }
+
+/** The task's instance and its definition (name, diagram, element names) in one statement. */
+const INSTANCE_WITH_DEFINITION = new Prepared<
+  InstanceRow & {
+    definition_name: string | null;
+    definition_xml: string | null;
+    definition_meta: DefinitionRow['meta'];
+  }
+>(
+  'task_context_instance',
+  `SELECT i.id, i.definition_id, i.definition_key, i.definition_version, i.business_key, i.started_at, i.started_by,
+          i.variables, d.name AS definition_name, d.xml AS definition_xml, d.meta AS definition_meta
+   FROM process_instances i LEFT JOIN process_definitions d ON d.id = i.definition_id
+   WHERE i.id = ?`,
+);
 
 /** A lookup the viewer may not make (another county's customer) leaves its part out, nothing more. */
 async function ifAllowed<T>(read: () => Promise<T>): Promise<T | undefined> {
@@ -61,23 +77,12 @@ export class TaskContextService {
 
   async get(taskId: string, actor: Actor): Promise<TaskContext> {
     const task = await this.tasks.get(taskId, actor);
-    const instance = await this.db('process_instances')
-      .where({ id: task.instance_id })
-      .first<InstanceRow | undefined>(
-        'id',
-        'definition_id',
-        'definition_key',
-        'definition_version',
-        'business_key',
-        'started_at',
-        'started_by',
-        'variables',
-      );
-    if (!instance) throw new NotFound('process instance', task.instance_id);
-    const [definition, rows, openTasks] = await Promise.all([
-      this.db('process_definitions')
-        .where({ id: instance.definition_id })
-        .first<DefinitionRow | undefined>('name', 'xml', 'meta'),
+    const found = await INSTANCE_WITH_DEFINITION.first(this.db, [task.instance_id]);
+    if (!found) throw new NotFound('process instance', task.instance_id);
+    const { definition_name, definition_xml, definition_meta, ...instance } = found;
+    const definition: DefinitionRow | undefined =
+      definition_xml === null ? undefined : { name: definition_name, xml: definition_xml, meta: definition_meta };
+    const [rows, openTasks] = await Promise.all([
       this.db('activity_history as h')
         .where('h.instance_id', instance.id)
         .select<HistoryRow[]>(
@@ -97,16 +102,14 @@ export class TaskContextService {
         .select<{ execution_id: string; assignee: string }[]>('execution_id', 'assignee'),
     ]);
     const history = this.actors(rows, instance, openTasks);
-    const names = await displayNames(this.db, [
-      ...history.map((h) => h.actor),
-      task.assignee,
-      task.completed_by,
-      task.owner,
+    const [names, unassigned] = await Promise.all([
+      displayNames(this.db, [...history.map((h) => h.actor), task.assignee, task.completed_by, task.owner]),
+      unassignedIds(this.db, [task.id]),
     ]);
     const elements = definition?.meta?.elements ?? {};
     const customer = await this.customerOf(instance.variables, actor);
     return {
-      task: toTask(task, names, await unassignedIds(this.db, [task.id])),
+      task: toTask(task, names, unassigned),
       instance: {
         id: instance.id,
         definitionKey: instance.definition_key,

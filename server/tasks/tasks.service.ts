@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { auditInTransaction } from '../identity/audit.service.js';
+import { auditInTransaction, auditRow } from '../identity/audit.service.js';
 import type { Db } from '../db/index.js';
 import type { Variables } from '../engine/step-context.js';
 import type { Actor } from '../lib/actor.js';
@@ -8,7 +8,6 @@ import { page, type Page, type PageRequest } from '../workflow/paging.js';
 import type { LockedInstance, StepExecutor } from '../workflow/step-executor.js';
 import type { Transactions, TransactionScope } from '../workflow/transactions.js';
 import type { Visibility } from '../workflow/visibility.js';
-import type { TaskAccessRow } from '../access/rule.js';
 import { branchUnion, countBranches, taskOrder } from '../workflow/branch-union.js';
 import type { Authorization } from '../identity/authorization.js';
 import { Forbidden, Invalid } from '../lib/errors.js';
@@ -16,6 +15,19 @@ import { TaskForms, type GenericForm, type TaskForm } from '../forms/task-forms.
 import { convertTypedVariables, type TypedVariables } from '../forms/typed-variables.js';
 import { displayNames } from '../workflow/user-names.js';
 import { unassignedIds } from './unassigned.js';
+import type { OutboxEvent, PublishedEvent } from '../workflow/outbox.js';
+import {
+  COMPLETE_TASK,
+  GET_TASK,
+  INSERT_AUDIT,
+  INSERT_OPERATION_LOG,
+  LOCK_TASK,
+  READ_TASK,
+  WRITE_TASK,
+  lockForCompletion,
+  type CommandTaskRow,
+  type WrittenTaskRow,
+} from './task-statements.js';
 import {
   TASK_COLUMNS,
   peopleOf,
@@ -114,17 +126,16 @@ export class TasksService {
    * the task page); any other id answers 404, so ids leak nothing (issue 3 §5).
    */
   async get(id: string, actor: Actor): Promise<TaskColumns> {
-    const task = await this.db('tasks')
-      .where({ id })
-      .where((await this.visibility.taskVisible(actor)).where('tasks'))
-      .first<TaskColumns | undefined>(TASK_COLUMNS);
-    if (!task) throw new NotFound('task', id);
+    const [task, visible] = await Promise.all([GET_TASK.first(this.db, [id]), this.visibility.taskVisible(actor)]);
+    if (!task || !visible.allows(task)) throw new NotFound('task', id);
     return task;
   }
 
-  /** A task the actor may see, as the API answers it. */
+  /** A task the actor may see, as the API answers it (its people's names read with it). */
   async read(id: string, actor: Actor): Promise<Task> {
-    return toTaskWithNames(this.db, await this.get(id, actor));
+    const [task, visible] = await Promise.all([READ_TASK.first(this.db, [id]), this.visibility.taskVisible(actor)]);
+    if (!task || !visible.allows(task)) throw new NotFound('task', id);
+    return shownTask(task);
   }
 
   /** A visible task's form-js schema and the values it shows (404 when the task has no form). */
@@ -137,46 +148,53 @@ export class TasksService {
     return this.forms.genericForm(await this.get(id, actor));
   }
 
+  /**
+   * Claims an open task the actor is a candidate for (409 when someone holds it, 403 when the
+   * actor is no candidate); claiming one's own task again answers it unchanged. The engine is not
+   * involved: one read and one guarded write (`taskCommand`).
+   */
   async claim(id: string, actor: Actor): Promise<Task> {
-    return this.transactions.run(async (scope) => {
-      const task = await this.lockVisibleTask(scope, id, actor);
-      if (task.assignee === actor.username) return toTaskWithNames(scope.trx, task);
+    const [visible, claimable] = await Promise.all([
+      this.visibility.taskVisible(actor),
+      this.visibility.taskClaimable(actor),
+    ]);
+    return this.taskCommand(id, actor, (task) => {
+      if (!visible.allows(task)) throw new NotFound('task', id);
+      if (task.status !== 'open') throw notOpen(task);
+      if (task.assignee === actor.username) return null;
       if (task.assignee) {
-        const assigneeName = (await displayNames(scope.trx, [task.assignee])).get(task.assignee) ?? null;
         throw new Conflict(
           'TASK_ALREADY_CLAIMED',
           `the task was claimed by ${task.assignee} at ${new Date(task.claimed_at ?? 0).toISOString()}`,
           {
             assignee: task.assignee,
-            assigneeName,
+            assigneeName: task.assignee_name,
             claimedAt: task.claimed_at,
           },
         );
       }
-      if (!(await this.visibility.taskClaimable(actor)).allows(task)) {
+      if (!claimable.allows(task)) {
         throw new Forbidden('you are not a candidate for this task', 'NOT_A_CANDIDATE');
       }
-      const [claimed] = await scope
-        .trx('tasks')
-        .where({ id })
-        .update({ assignee: actor.username, claimed_at: this.executor.now(), revision: scope.trx.raw('revision + 1') })
-        .returning<TaskColumns[]>(TASK_COLUMNS);
-      this.log(scope, task, 'claim', actor);
-      auditInTransaction(scope, actor, 'task.claim', 'task', id);
-      scope.outbox.add(
-        this.executor.event('task:claimed', this.instanceOf(task), {
+      return {
+        assignee: actor.username,
+        claimedAt: this.executor.now(),
+        operation: 'claim',
+        audit: 'task.claim',
+        event: this.executor.event('task:claimed', this.instanceOf(task), {
           taskId: id,
           assignee: actor.username,
           assigneeName: actor.displayName,
         }),
-      );
-      return toTaskWithNames(scope.trx, claimed);
+      };
     });
   }
 
   async unclaim(id: string, actor: Actor): Promise<Task> {
-    return this.transactions.run(async (scope) => {
-      const task = await this.lockVisibleTask(scope, id, actor);
+    const visible = await this.visibility.taskVisible(actor);
+    return this.taskCommand(id, actor, (task) => {
+      if (!visible.allows(task)) throw new NotFound('task', id);
+      if (task.status !== 'open') throw notOpen(task);
       if (task.delegation_state === 'pending') throw delegatedConflict(task);
       if (task.assignee !== actor.username) {
         throw new Conflict(
@@ -184,16 +202,95 @@ export class TasksService {
           task.assignee ? `the task is claimed by ${task.assignee}, not by you` : 'the task is not claimed',
         );
       }
-      const [released] = await scope
-        .trx('tasks')
-        .where({ id })
-        .update({ assignee: null, claimed_at: null, revision: scope.trx.raw('revision + 1') })
-        .returning<TaskColumns[]>(TASK_COLUMNS);
-      this.log(scope, task, 'unclaim', actor);
-      auditInTransaction(scope, actor, 'task.unclaim', 'task', id);
-      scope.outbox.add(this.executor.event('task:unclaimed', this.instanceOf(task), { taskId: id }));
-      return toTaskWithNames(scope.trx, released);
+      return {
+        assignee: null,
+        claimedAt: null,
+        operation: 'unclaim',
+        audit: 'task.unclaim',
+        event: this.executor.event('task:unclaimed', this.instanceOf(task), { taskId: id }),
+      };
     });
+  }
+
+  /**
+   * A change of a task's holder decided on its row: read without a lock, decided in memory, and
+   * written — with its log, audit row and outbox event — by one statement guarded by the row
+   * version read (task-statements.ts WRITE_TASK), which commits by itself. When another command
+   * changed the row in between, the write matches nothing, and the command decides again on the
+   * row locked in a transaction. `decide` throws the command's refusal, or answers null when
+   * there is nothing to change (the task is answered as it is).
+   */
+  private async taskCommand(
+    id: string,
+    actor: Actor,
+    decide: (task: CommandTaskRow) => TaskWrite | null,
+  ): Promise<Task> {
+    const task = await READ_TASK.first(this.db, [id]);
+    if (!task) throw new NotFound('task', id);
+    const write = decide(task);
+    if (!write) return shownTask(task);
+    const written =
+      (await this.writeTask(this.db, task, write, actor)) ??
+      (await this.transactions.run(async (scope) => {
+        const row = await LOCK_TASK.first(scope.trx, [id]);
+        if (!row) throw new NotFound('task', id);
+        const change = decide(row);
+        if (!change) return { task: shownTask(row), events: [] };
+        const done = await this.writeTask(scope.trx, row, change, actor);
+        if (!done) throw new Error(`the locked task ${id} was not written`);
+        return done;
+      }));
+    // committed by now: the statement by itself, or the transaction
+    this.transactions.published(written.events);
+    return written.task;
+  }
+
+  /**
+   * WRITE_TASK for one decided change: the task as answered and its event (to publish once
+   * committed), or undefined when the row is no longer the version decided on.
+   */
+  private async writeTask(
+    db: Db,
+    task: CommandTaskRow,
+    write: TaskWrite,
+    actor: Actor,
+  ): Promise<{ task: Task; events: PublishedEvent[] } | undefined> {
+    const audit = auditRow(actor, write.audit, 'task', task.id);
+    const event = write.event;
+    const row = await WRITE_TASK.first(db, [
+      write.assignee,
+      write.claimedAt,
+      write.owner === undefined ? task.owner : write.owner,
+      write.delegationState === undefined ? task.delegation_state : write.delegationState,
+      task.id,
+      task.xmin,
+      task.instance_id,
+      task.id,
+      write.operation,
+      actor.username,
+      JSON.stringify(write.details ?? {}),
+      audit.actor_id,
+      audit.actor_name,
+      audit.action,
+      audit.object_type,
+      audit.object_id,
+      audit.department_id,
+      audit.details,
+      audit.ip,
+      audit.user_agent,
+      event.topic,
+      event.departmentId,
+      event.definitionKey,
+      event.instanceId,
+      JSON.stringify(event.payload),
+    ]);
+    if (!row) return undefined;
+    const published: PublishedEvent = {
+      ...event,
+      id: Number(row.outbox_id),
+      at: new Date(row.outbox_at).toISOString(),
+    };
+    return { task: shownTask(row), events: [published] };
   }
 
   /**
@@ -206,30 +303,27 @@ export class TasksService {
     actor: Actor,
     generic: { typed?: TypedVariables; remove?: string[] } = {},
   ): Promise<TaskCompletion> {
-    const head = await this.db('tasks')
-      .where({ id })
-      .where((await this.visibility.taskVisible(actor)).where('tasks'))
-      .first<(TaskAccessRow & { instance_id: string; definition_id: string }) | undefined>(
-        'instance_id',
-        'definition_id',
-        'department_id',
-        'assignee',
-        'owner',
-        'candidate_users',
-        'candidate_groups',
-      );
-    if (!head) throw new NotFound('task', id);
-    if (!(await this.visibility.taskCompletable(actor)).allows(head)) {
-      throw new Forbidden(`you may not complete task${head.department_id ? ` in ${head.department_id}` : ''}`);
-    }
+    const [visible, completable] = await Promise.all([
+      this.visibility.taskVisible(actor),
+      this.visibility.taskCompletable(actor),
+    ]);
     const remove = generic.remove ?? [];
-    const variables = { ...plain, ...(await this.typedCompletion(head.definition_id, generic.typed ?? {}, remove)) };
-    // Issue 5 §7: the server validates the form again; invalid data is refused before any write.
-    await this.forms.checkCompletion(id, variables);
     return this.transactions.run(async (scope) => {
-      // One way through the step executor: lock the instance, then the task, then apply.
-      const locked = withoutVariables(await this.executor.lock(scope, head.instance_id), remove);
-      const task = await this.lockTask(scope, id);
+      // The task is read once, locked with its instance (instance first: one lock order for
+      // every command on an instance); access, the typed values and the form are checked on
+      // those rows, in the order they always were, before anything is written.
+      const found = await lockForCompletion(scope.trx, id);
+      if (!found || !visible.allows(found.task)) throw new NotFound('task', id);
+      const task = found.task;
+      if (!completable.allows(task)) {
+        throw new Forbidden(`you may not complete task${task.department_id ? ` in ${task.department_id}` : ''}`);
+      }
+      const typed = await this.typedCompletion(task.definition_id, generic.typed ?? {}, remove, scope.trx);
+      const variables = { ...plain, ...typed };
+      // Issue 5 §7: the server validates the form again; invalid data is refused before any write.
+      await this.forms.checkLockedCompletion(task, found.instance.variables, variables, scope.trx);
+      const locked = withoutVariables(await this.executor.locked(scope, found.instance), remove);
+      if (task.status !== 'open') throw notOpen(task);
       if (task.delegation_state === 'pending') throw delegatedConflict(task);
       if (task.assignee !== actor.username) {
         throw new Conflict(
@@ -239,22 +333,26 @@ export class TasksService {
             : 'claim the task before completing it',
         );
       }
-      scope.batch.add(
-        scope
-          .trx('tasks')
-          .where({ id })
-          .update({
-            status: 'completed',
-            completed_at: this.executor.now(),
-            completed_by: actor.username,
-            revision: scope.trx.raw('revision + 1'),
-          }),
-      );
-      this.log(scope, task, 'complete', actor, {
-        variables: Object.keys(variables),
-        ...(remove.length ? { removed: remove } : {}),
-      });
-      auditInTransaction(scope, actor, 'task.complete', 'task', id, { instanceId: task.instance_id });
+      scope.batch.addStatement(COMPLETE_TASK, [this.executor.now(), actor.username, id]);
+      scope.batch.addStatement(INSERT_OPERATION_LOG, [
+        task.instance_id,
+        id,
+        'complete',
+        actor.username,
+        JSON.stringify({ variables: Object.keys(variables), ...(remove.length ? { removed: remove } : {}) }),
+      ]);
+      const audit = auditRow(actor, 'task.complete', 'task', id, { instanceId: task.instance_id });
+      scope.batch.addStatement(INSERT_AUDIT, [
+        audit.actor_id,
+        audit.actor_name,
+        audit.action,
+        audit.object_type,
+        audit.object_id,
+        audit.department_id,
+        audit.details,
+        audit.ip,
+        audit.user_agent,
+      ]);
       const instance = await this.executor.apply(
         scope,
         locked,
@@ -274,7 +372,6 @@ export class TasksService {
       );
       // What comes next, as far as the actor may see it: saves the client a worklist round trip.
       const nextTasks: TaskCompletion['nextTasks'] = [];
-      const visible = await this.visibility.taskVisible(actor);
       for (const next of scope.createdTasks) {
         if (next.instance_id === instance.id && visible.allows(next)) {
           nextTasks.push({ id: next.id, elementId: next.element_id, name: next.name, assignee: next.assignee });
@@ -288,10 +385,15 @@ export class TasksService {
    * The generic form's part of a completion: typed values checked against their types, and
    * removals that leave every variable the process reads. 400 VALIDATION_FAILED names each field.
    */
-  private async typedCompletion(definitionId: string, typed: TypedVariables, remove: string[]): Promise<Variables> {
+  private async typedCompletion(
+    definitionId: string,
+    typed: TypedVariables,
+    remove: string[],
+    trx: Db,
+  ): Promise<Variables> {
     const { variables, errors } = convertTypedVariables(typed);
     if (remove.length) {
-      const required = new Set(await this.forms.requiredVariables(definitionId));
+      const required = new Set(await this.forms.requiredVariables(definitionId, trx));
       for (const name of remove) {
         if (required.has(name))
           errors.push({
@@ -482,8 +584,7 @@ export class TasksService {
     if (filter) query.where(filter);
     const task = await query.forUpdate().first<TaskRow | undefined>([...TASK_COLUMNS, 'execution_id']);
     if (!task) throw new NotFound('task', id);
-    if (task.status !== 'open')
-      throw new Conflict('TASK_NOT_OPEN', `the task is already ${task.status}`, { status: task.status });
+    if (task.status !== 'open') throw notOpen(task);
     return task;
   }
 
@@ -505,7 +606,7 @@ export class TasksService {
     );
   }
 
-  private instanceOf(task: TaskRow) {
+  private instanceOf(task: Pick<TaskColumns, 'instance_id' | 'department_id' | 'definition_key' | 'business_key'>) {
     return {
       id: task.instance_id,
       department_id: task.department_id,
@@ -544,8 +645,34 @@ function withoutVariables(locked: LockedInstance, remove: string[]): LockedInsta
   return { ...locked, instance: { ...locked.instance, variables } };
 }
 
+/** What a claim or release changes on the task row, and how it is recorded. */
+interface TaskWrite {
+  assignee: string | null;
+  claimedAt: Date | null;
+  /** Unchanged when undefined. */
+  owner?: string | null;
+  delegationState?: TaskColumns['delegation_state'];
+  operation: string;
+  details?: Record<string, unknown>;
+  audit: string;
+  event: OutboxEvent;
+}
+
+/** A task row read with its people's names and `unassigned` (task-statements.ts), as the API answers it. */
+function shownTask(row: Omit<WrittenTaskRow, 'outbox_id' | 'outbox_at'>): Task {
+  const names = new Map<string, string>();
+  if (row.assignee && row.assignee_name !== null) names.set(row.assignee, row.assignee_name);
+  if (row.owner && row.owner_name !== null) names.set(row.owner, row.owner_name);
+  if (row.completed_by && row.completed_by_name !== null) names.set(row.completed_by, row.completed_by_name);
+  return toTask(row, names, new Set(row.unassigned ? [row.id] : []));
+}
+
+function notOpen(task: { status: string }): Conflict {
+  return new Conflict('TASK_NOT_OPEN', `the task is already ${task.status}`, { status: task.status });
+}
+
 /** A delegated task waits for its delegate: neither completed nor released until it is resolved. */
-function delegatedConflict(task: TaskRow): Conflict {
+function delegatedConflict(task: Pick<TaskColumns, 'owner' | 'assignee'>): Conflict {
   return new Conflict(
     'TASK_DELEGATED',
     `the task is delegated by ${task.owner ?? '?'} to ${task.assignee ?? '?'}; it must be resolved back to ${task.owner ?? 'its owner'} first`,

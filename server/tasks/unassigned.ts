@@ -11,17 +11,21 @@ import type { Db } from '../db/index.js';
  */
 export function unassignedWhere(table: string): (q: Knex.QueryBuilder) => void {
   return (q) => {
-    q.where(`${table}.status`, 'open')
-      .whereRaw(
-        `NOT EXISTS (SELECT 1 FROM users u WHERE u.active AND (u.username = ${table}.assignee OR u.username = ANY(${table}.candidate_users)))`,
-      )
-      .whereRaw(`NOT EXISTS (SELECT 1 FROM roles r WHERE r.code = ANY(${table}.candidate_groups))`)
-      .whereRaw(
-        `NOT EXISTS (SELECT 1 FROM external_names e LEFT JOIN users mu ON mu.id = e.user_id
-          WHERE (e.kind = 'group' AND e.external_name = ANY(${table}.candidate_groups))
-             OR (e.kind = 'user' AND mu.active AND e.external_name = ANY(${table}.candidate_users)))`,
-      );
+    q.where(`${table}.status`, 'open').whereRaw(namedForNobody(table));
   };
+}
+
+/** `unassignedWhere` as one SQL condition over `table`'s row, for statements written out in full. */
+export function unassignedCondition(table: string): string {
+  return `(${table}.status = 'open' AND ${namedForNobody(table)})`;
+}
+
+function namedForNobody(table: string): string {
+  return `NOT EXISTS (SELECT 1 FROM users u WHERE u.active AND (u.username = ${table}.assignee OR u.username = ANY(${table}.candidate_users)))
+    AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.code = ANY(${table}.candidate_groups))
+    AND NOT EXISTS (SELECT 1 FROM external_names e LEFT JOIN users mu ON mu.id = e.user_id
+          WHERE (e.kind = 'group' AND e.external_name = ANY(${table}.candidate_groups))
+             OR (e.kind = 'user' AND mu.active AND e.external_name = ANY(${table}.candidate_users)))`;
 }
 
 /** Which of these task ids are unassigned (one query for a page of tasks). */

@@ -1,6 +1,7 @@
 import type { Db } from '../db/index.js';
 import type { EngineState } from '../engine/runtime.js';
 import type { Variables } from '../engine/step-context.js';
+import { Prepared, prefixed, unprefixed } from './prepared.js';
 
 export interface InstanceRow {
   id: string;
@@ -57,6 +58,33 @@ export const INSTANCE_SUMMARY_COLUMNS = [
 export async function lockInstance(trx: Db, id: string): Promise<InstanceRow | undefined> {
   return trx('process_instances').where({ id }).forUpdate().first<InstanceRow | undefined>();
 }
+
+/**
+ * Locks a task's instance and then the task, in ONE statement (the instance row as `lockInstance`
+ * reads it, the task's `columns` beside it): one lock order with every other command on the
+ * instance — instance first — in one round trip. The instance is locked as the materialized CTE
+ * yields its row; only then does the lateral subquery, which needs that row, lock the task. Both
+ * are locking reads, so after waiting for another transaction they see its committed rows.
+ */
+export function taskLockStatement<Task>(name: string, columns: readonly string[]) {
+  const statement = new Prepared<Record<string, unknown>>(
+    name,
+    `WITH i AS MATERIALIZED (
+       SELECT * FROM process_instances WHERE id = (SELECT instance_id FROM tasks WHERE id = ?) FOR UPDATE
+     )
+     SELECT i.*, ${prefixed('t', columns, TASK_PREFIX)}
+     FROM i CROSS JOIN LATERAL (SELECT * FROM tasks WHERE tasks.id = ? AND tasks.instance_id = i.id FOR UPDATE) t`,
+  );
+  return async (trx: Db, taskId: string): Promise<{ instance: InstanceRow; task: Task } | undefined> => {
+    const row = await statement.first(trx, [taskId, taskId]);
+    if (!row) return undefined;
+    const instance: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(row)) if (!key.startsWith(TASK_PREFIX)) instance[key] = value;
+    return { instance: instance as unknown as InstanceRow, task: unprefixed<Task>(row, TASK_PREFIX) };
+  };
+}
+
+const TASK_PREFIX = 'task.';
 
 export function toJson(value: unknown): string {
   return JSON.stringify(value);

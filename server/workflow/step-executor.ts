@@ -28,6 +28,12 @@ import { queueSignalDeliveries } from './signal-deliveries.js';
 import type { StepMetrics } from './metrics.js';
 import type { InstanceTopic, InstanceTopicDetails } from '../realtime/contract.js';
 
+/** A step's write of its instance row, written once (every step sends it). */
+const INSTANCE_STEP_COLUMNS =
+  'state = ?, variables = ?, revision = ?, status = ?, ended_at = ?, end_reason = ?, open_incidents = ?, has_timers = ?, has_subscriptions = ?';
+const UPDATE_INSTANCE = `UPDATE process_instances SET ${INSTANCE_STEP_COLUMNS} WHERE id = ?`;
+const UPDATE_INSTANCE_AND_DUE = `UPDATE process_instances SET ${INSTANCE_STEP_COLUMNS}, due_at = ? WHERE id = ?`;
+
 /** How deep call activities may nest before the platform refuses (a call cycle would never end). */
 const MAX_CALL_DEPTH = 10;
 
@@ -158,6 +164,11 @@ export class StepExecutor {
   async lock(scope: TransactionScope, instanceId: string): Promise<LockedInstance> {
     const instance = await lockInstance(scope.trx, instanceId);
     if (!instance) throw new NotFound('process instance', instanceId);
+    return this.locked(scope, instance);
+  }
+
+  /** An instance row the caller has locked itself (with a row of its own, in one statement), with its definition. */
+  async locked(scope: TransactionScope, instance: InstanceRow): Promise<LockedInstance> {
     const definition = await this.definitions.load(instance.definition_id, scope.trx);
     return { instance, definition };
   }
@@ -241,23 +252,19 @@ export class StepExecutor {
 
     const stateJson = toJson(updated.state);
     written.stateJsonLength = stateJson.length;
-    scope.batch.add(
-      scope
-        .trx('process_instances')
-        .where({ id: updated.id })
-        .update({
-          state: stateJson,
-          variables: toJson(updated.variables),
-          revision: updated.revision,
-          status: updated.status,
-          ended_at: updated.ended_at,
-          end_reason: updated.end_reason,
-          open_incidents: updated.open_incidents,
-          has_timers: updated.has_timers,
-          has_subscriptions: updated.has_subscriptions,
-          ...(dueChanged ? { due_at: updated.due_at } : {}),
-        }),
-    );
+    scope.batch.addStatement(dueChanged ? UPDATE_INSTANCE_AND_DUE : UPDATE_INSTANCE, [
+      stateJson,
+      toJson(updated.variables),
+      updated.revision,
+      updated.status,
+      updated.ended_at,
+      updated.end_reason,
+      updated.open_incidents,
+      updated.has_timers,
+      updated.has_subscriptions,
+      ...(dueChanged ? [updated.due_at ?? null] : []),
+      updated.id,
+    ]);
     if (dueChanged)
       scope.outbox.add(
         this.event('instance:due', updated, { dueAt: updated.due_at ? new Date(updated.due_at).toISOString() : null }),

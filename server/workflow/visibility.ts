@@ -15,34 +15,37 @@ export type { TaskBranch } from '../access/rule.js';
 /**
  * The access rules of server/access bound to the platform's Authorization, for services that
  * take one injected object (ARCHITECTURE.md Permissions): lists are filtered in the database,
- * never loaded and checked row by row. The rules themselves live in server/access.
+ * never loaded and checked row by row. The rules themselves live in server/access. Each rule is
+ * compiled once per actor object — once per request — and policy version (Authorization.once).
  */
 export class Visibility {
   constructor(private readonly authorization: Authorization) {}
 
   /** access/instance-readable.ts for this actor. */
   instanceReadable(actor: Actor) {
-    return instanceReadable(this.authorization, actor);
+    return this.authorization.once(actor, 'rule:instanceReadable', () => instanceReadable(this.authorization, actor));
   }
 
   /** access/task-visible.ts for this actor. */
   taskVisible(actor: Actor) {
-    return taskVisible(this.authorization, actor);
+    return this.authorization.once(actor, 'rule:taskVisible', () => taskVisible(this.authorization, actor));
   }
 
   /** access/task-claimable.ts for this actor. */
   taskClaimable(actor: Actor) {
-    return taskClaimable(this.authorization, actor);
+    return this.authorization.once(actor, 'rule:taskClaimable', () => taskClaimable(this.authorization, actor));
   }
 
   /** access/task-completable.ts for this actor. */
   taskCompletable(actor: Actor) {
-    return taskCompletable(this.authorization, actor);
+    return this.authorization.once(actor, 'rule:taskCompletable', () => taskCompletable(this.authorization, actor));
   }
 
   /** access/message-correlatable.ts for this actor. */
   messageCorrelatable(actor: Actor) {
-    return messageCorrelatable(this.authorization, actor);
+    return this.authorization.once(actor, 'rule:messageCorrelatable', () =>
+      messageCorrelatable(this.authorization, actor),
+    );
   }
 
   /** Rows whose department lies in the actor's scope for object:action (plus `extra` rows). */
@@ -65,11 +68,11 @@ export class Visibility {
 
   /** The worklist's "claimable" (access/task-claimable.ts) as union branches. */
   async candidateBranches(actor: Actor, maxBranches = 48): Promise<TaskBranch[]> {
-    return (await taskClaimable(this.authorization, actor)).branches(maxBranches);
+    return (await this.taskClaimable(actor)).branches(maxBranches);
   }
 
   /** May the actor claim this task (be its candidate): access/task-claimable.ts. */
   async isCandidate(actor: Actor, task: TaskAccessRow): Promise<boolean> {
-    return (await taskClaimable(this.authorization, actor)).allows(task);
+    return (await this.taskClaimable(actor)).allows(task);
   }
 }

@@ -13,9 +13,14 @@ export class WriteBatch {
 
   add(query: Knex.QueryBuilder | Knex.Raw): this {
     const compiled = query.toSQL();
-    const sql = compiled.sql.trim();
-    if (!/^(insert|update|delete)\b/i.test(sql)) throw new Error(`only writes can be batched: ${sql.slice(0, 40)}`);
-    this.parts.push({ sql, bindings: compiled.bindings });
+    return this.addStatement(compiled.sql, compiled.bindings);
+  }
+
+  /** A write whose text was written once (a hot path's, with `?` bindings): nothing to compile per request. */
+  addStatement(sql: string, bindings: readonly unknown[]): this {
+    const text = sql.trim();
+    if (!/^(insert|update|delete)\b/i.test(text)) throw new Error(`only writes can be batched: ${text.slice(0, 40)}`);
+    this.parts.push({ sql: text, bindings });
     return this;
   }
 
