@@ -42,6 +42,8 @@ import * as hallApplications from './20261209_72_hall_applications.js';
 import * as reportSchedules from './20261209_73_report_schedules.js';
 import * as meterMoves from './20261210_78_meter_moves.js';
 import * as riskWarningEscalations from './20261210_78_risk_warning_escalations.js';
+import * as billSums from './20261210_77_bill_sums.js';
+import * as unsettledBillsCover from './20261210_77_unsettled_bills_cover.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -91,6 +93,8 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261209_73_report_schedules': reportSchedules,
   '20261210_78_meter_moves': meterMoves,
   '20261210_78_risk_warning_escalations': riskWarningEscalations,
+  '20261210_77_bill_sums': billSums,
+  '20261210_77_unsettled_bills_cover': unsettledBillsCover,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

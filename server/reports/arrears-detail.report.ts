@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.js';
 import { dec } from '../domain/decimal.js';
 import type { Scope } from '../access/department-subtree.js';
-import { billArrearsSql, scopeSql, type Sql } from './arrears.sql.js';
+import { billArrearsSql, queryArrears, type Sql } from './arrears.sql.js';
 import { departmentName, fixed, type ReportContext, type ReportDefinition } from './report.js';
 import type { ReportRow } from './report.contract.js';
 
@@ -30,20 +30,32 @@ type Cursor = [string, string] | null;
 /**
  * The customers of one page, in (department, account) order after `after`: those of the scope
  * (and category) with an unsettled bill billed up to `asOf`'s month, internal ones excepted.
+ * A scope of several departments is read department by department (a lateral page of each, then
+ * the first `limit` of them): one index range per department in account order, where a list of
+ * departments would make every page read and sort the whole scope's customers.
  */
 function pageOfCustomers(scope: Scope, asOf: string, category: string | undefined, after: Cursor, limit: number): Sql {
-  const inScope = scopeSql(scope, 'pc.department_id');
-  return {
-    sql: `b.customer_id in (
-      select pc.id from customers pc
-       where pc.elec_type_code <> '000' and ${inScope.sql}
+  const n = Math.floor(limit);
+  const customers = (inScope: string) => `
+      select pc.id, pc.department_id, pc.account_no from customers pc
+       where pc.elec_type_code <> '000' and ${inScope}
          ${category ? 'and pc.elec_type_code = ?' : ''}
          ${after ? 'and (pc.department_id, pc.account_no) > (?, ?)' : ''}
          and exists (select 1 from bills pb where pb.customer_id = pc.id
                       and pb.status in ('issued', 'partly_paid') and pb.period <= ?)
        order by pc.department_id, pc.account_no
-       limit ${Math.floor(limit)})`,
-    bindings: [...inScope.bindings, ...(category ? [category] : []), ...(after ?? []), asOf.slice(0, 7)],
+       limit ${n}`;
+  const bindings = [...(category ? [category] : []), ...(after ?? []), asOf.slice(0, 7)];
+  if (scope.all) return { sql: `b.customer_id in (${customers('true')})`, bindings };
+  if (!scope.departmentIds.length) return { sql: 'false', bindings: [] };
+  const departments = scope.departmentIds.map(() => '(?)').join(', ');
+  return {
+    sql: `b.customer_id in (
+      select p.id from (values ${departments}) as d(id)
+       cross join lateral (${customers('pc.department_id = d.id')}) p
+       order by p.department_id, p.account_no
+       limit ${n})`,
+    bindings: [...scope.departmentIds, ...bindings],
   };
 }
 
@@ -54,8 +66,10 @@ async function page(db: Db, ctx: ReportContext, after: Cursor, limit: number): P
     asOf,
     pageOfCustomers(ctx.scope, asOf, ctx.params.category, after, limit),
   );
-  const result = await db.raw<{ rows: DetailRow[] }>(
-    `${sql}
+  return await queryArrears<DetailRow>(
+    db,
+    {
+      sql: `${sql}
 select c.id as customer_id, c.account_no, c.name, c.department_id, c.elec_type_code,
        count(*) as bills, min(ba.period) as oldest_period, to_char(min(ba.due), 'YYYY-MM-DD') as oldest_due,
        greatest(0, cast(? as date) - min(ba.due)) as days_overdue,
@@ -63,9 +77,10 @@ select c.id as customer_id, c.account_no, c.name, c.department_id, c.elec_type_c
   from bill_arrears ba join customers c on c.id = ba.customer_id
  group by c.id, c.account_no, c.name, c.department_id, c.elec_type_code
  order by c.department_id, c.account_no`,
-    [...bindings, asOf],
+      bindings: [...bindings, asOf],
+    },
+    false,
   );
-  return result.rows;
 }
 
 function toRow(r: DetailRow, ctx: ReportContext): ReportRow {
@@ -135,13 +150,20 @@ export const arrearsDetailReport: ReportDefinition = {
       ? { sql: `c.elec_type_code = ?`, bindings: [ctx.params.category] }
       : undefined;
     const { sql, bindings } = billArrearsSql(ctx.scope, asOf, category);
-    const result = await ctx.db.raw<{ rows: { bills: number; arrears: string; late_fees: string }[] }>(
-      `${sql}
+    const [t = { bills: 0, arrears: '0', late_fees: '0' }] = await queryArrears<{
+      bills: number;
+      arrears: string;
+      late_fees: string;
+    }>(
+      ctx.db,
+      {
+        sql: `${sql}
 select count(*) as bills, coalesce(sum(outstanding), 0) as arrears, coalesce(sum(late_fee), 0) as late_fees
   from bill_arrears`,
-      bindings,
+        bindings,
+      },
+      true,
     );
-    const t = result.rows[0] ?? { bills: 0, arrears: '0', late_fees: '0' };
     return {
       bills: Number(t.bills),
       arrears: fixed(t.arrears),

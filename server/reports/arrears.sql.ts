@@ -1,3 +1,4 @@
+import type { Db } from '../db/index.js';
 import type { Scope } from '../access/department-subtree.js';
 import { ELEC_TYPE_CODES, isResidentialCategory } from '../domain/billing/categories.js';
 import { MONEY_IN } from '../marketing/ledger.js';
@@ -35,7 +36,8 @@ const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', 
  * a day in the bill's year and 3 a day from the next 1 January; a bill's exact sum is charged at
  * 1.00 between 0 and 1 yuan, else rounded half up to the cent, then waivers are taken off.
  * A bill without a payment after its due date has one run (the first penalty day to `asOf`),
- * priced at once; only the few with later payments go through the runs. Payments after `asOf` and
+ * priced at once; only the few with later payments go through the runs (a payment on the due day
+ * itself is not a later one: such a bill is priced at once, and only once). Payments after `asOf` and
  * reversed payments do not count. `customers` narrows the bills
  * further (a keyset page of customers).
  */
@@ -88,7 +90,7 @@ starts as (
   select id, fee_due + 1 as s from fb where fee_due < cast(? as date) and id in (select id from late)
   union
   select pay.bill_id, pay.day + 1 from pay join fb on fb.id = pay.bill_id
-   where pay.day >= fb.fee_due and pay.day < cast(? as date)
+   where pay.day >= fb.fee_due and pay.day < cast(? as date) and fb.id in (select id from late)
 ),
 runs as (
   select id, s, coalesce(lead(s) over (partition by id order by s) - 1, cast(? as date)) as e from starts
@@ -145,4 +147,22 @@ bill_arrears as (
       month,
     ],
   };
+}
+
+/**
+ * Runs a statement built on `billArrearsSql`. Its CTEs hide their row counts from the planner,
+ * which then guesses a few hundred rows where a country has hundreds of thousands: its cost runs
+ * into the billions, which (1) switches on JIT compilation, seconds of compiling for a statement
+ * that runs in less, and (2) for a whole scope (`wholeScope`) picks nested loops over CTEs that
+ * compare every bill with every bill. The statement runs in a transaction of its own with JIT
+ * off, room to sort in memory, and, over a whole scope, hash and merge joins only.
+ */
+export async function queryArrears<T>(db: Db, { sql, bindings }: Sql, wholeScope: boolean): Promise<T[]> {
+  return await db.transaction(async (trx) => {
+    await trx.raw('set local jit = off');
+    await trx.raw(`set local work_mem = '64MB'`);
+    if (wholeScope) await trx.raw('set local enable_nestloop = off');
+    const result = await trx.raw<{ rows: T[] }>(sql, bindings);
+    return result.rows;
+  });
 }

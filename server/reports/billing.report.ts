@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { inDepartments } from '../access/department-subtree.js';
 import { count, fixed, type Lang, type ReportDefinition } from './report.js';
+import { billSums } from './bill-sums.js';
 
 /** ELEC_TYPE_CODE (DOMAIN.md §1); 000 (internal/assessment) is left out of every figure. */
 export const CATEGORIES: Record<string, { zh: string; en: string }> = {
@@ -16,10 +17,6 @@ export function categoryName(code: string, lang: Lang): string {
   return CATEGORIES[code]?.[lang] ?? code;
 }
 
-/** A bill's kWh: what the billing run recorded, else the quantities of its energy lines (01). */
-const KWH = `coalesce(b.consumption_kwh, (select coalesce(sum((l ->> 'quantity')::numeric), 0)
-  from jsonb_array_elements(b.lines) l where l ->> 'type' = '01'))`;
-
 /** Months of the period: a bill belongs to it by its billing month (YYYY-MM). */
 function inPeriod(q: Knex.QueryBuilder, from: string, to: string): void {
   q.where('b.period', '>=', from.slice(0, 7)).where('b.period', '<=', to.slice(0, 7));
@@ -29,7 +26,8 @@ function inPeriod(q: Knex.QueryBuilder, from: string, to: string): void {
  * Energy billed by electricity category and tariff for the months of the period: the energy bills
  * released (issued, paid or written off) with their kWh and amount, and the bills still held for
  * audit beside them (their figures are not revenue yet). Adjustment bills (退补) are not energy
- * sold in the month and are left out.
+ * sold in the month and are left out. A bill's kWh is what the billing run recorded, else the
+ * quantities of its energy lines (01); all of it is read from the period sums (`bill-sums.ts`).
  */
 export const billingReport: ReportDefinition = {
   id: 'billing',
@@ -50,13 +48,10 @@ export const billingReport: ReportDefinition = {
     { id: 'heldAmount', label: { zh: '暂挂电费（元）', en: 'Held amount (yuan)' }, type: 'money' },
   ],
   async rows({ db, scope, params, lang }) {
-    const rows = await db('bills as b')
-      .join('customers as c', 'c.id', 'b.customer_id')
-      .where('b.kind', 'energy')
-      .whereNot('c.elec_type_code', '000')
-      .where((q) => inPeriod(q, params.from, params.to))
-      .where(inDepartments(scope, 'c.department_id'))
-      .groupByRaw(`c.elec_type_code, coalesce(c.tariff_code, '')`)
+    const rows = await billSums(db, scope, params.from, params.to)
+      .where('s.kind', 'energy')
+      .groupBy('s.elec_type_code', 's.tariff_code')
+      .havingRaw('sum(s.bills) <> 0')
       .orderByRaw('1, 2')
       .select<
         {
@@ -69,13 +64,13 @@ export const billingReport: ReportDefinition = {
           held_amount: string | number;
         }[]
       >(
-        'c.elec_type_code',
-        db.raw(`coalesce(c.tariff_code, '') as tariff`),
-        db.raw(`count(*) filter (where b.status <> 'held') as bills`),
-        db.raw(`coalesce(sum(${KWH}) filter (where b.status <> 'held'), 0) as kwh`),
-        db.raw(`coalesce(sum(b.total) filter (where b.status <> 'held'), 0) as revenue`),
-        db.raw(`count(*) filter (where b.status = 'held') as held_bills`),
-        db.raw(`coalesce(sum(b.total) filter (where b.status = 'held'), 0) as held_amount`),
+        's.elec_type_code',
+        's.tariff_code as tariff',
+        db.raw(`coalesce(sum(s.bills) filter (where s.status <> 'held'), 0) as bills`),
+        db.raw(`coalesce(sum(s.kwh) filter (where s.status <> 'held'), 0) as kwh`),
+        db.raw(`coalesce(sum(s.total) filter (where s.status <> 'held'), 0) as revenue`),
+        db.raw(`coalesce(sum(s.bills) filter (where s.status = 'held'), 0) as held_bills`),
+        db.raw(`coalesce(sum(s.total) filter (where s.status = 'held'), 0) as held_amount`),
       );
     return rows.map((r) => ({
       category: r.elec_type_code,
@@ -106,6 +101,12 @@ const RULE_NAMES: Record<number, { zh: string; en: string }> = {
   12: { zh: '功率因数标准错误', en: 'Wrong PF standard' },
   13: { zh: '首次发行', en: 'First bill' },
 };
+
+/**
+ * Energy bills an audit rule flagged: a few of a month's bills, found through the partial index
+ * on this very predicate (bills_flagged_period_idx), written as literals so the plan can use it.
+ */
+const FLAGGED_ENERGY = `b.kind = 'energy' and jsonb_array_length(b.audit_flags) > 0`;
 
 /**
  * The energy bills of the period that an audit rule held (DOMAIN.md §4), by rule: how many tripped
@@ -152,9 +153,8 @@ export const billingHoldsReport: ReportDefinition = {
   async totals(_rows, _sums, { db, scope, params }) {
     const bills = db('bills as b')
       .join('customers as c', 'c.id', 'b.customer_id')
-      .where('b.kind', 'energy')
+      .whereRaw(FLAGGED_ENERGY)
       .whereNot('c.elec_type_code', '000')
-      .whereRaw(`jsonb_array_length(b.audit_flags) > 0`)
       .where((q) => inPeriod(q, params.from, params.to))
       .where(inDepartments(scope, 'c.department_id'));
     const row = await bills.first<{ flagged: unknown; held: unknown; amount: string | number }>(
@@ -170,7 +170,7 @@ function flagged(db: Knex, scope: Parameters<typeof inDepartments>[0], params: {
   return db('bills as b')
     .join('customers as c', 'c.id', 'b.customer_id')
     .joinRaw('cross join jsonb_array_elements(b.audit_flags) as f')
-    .where('b.kind', 'energy')
+    .whereRaw(FLAGGED_ENERGY)
     .whereNot('c.elec_type_code', '000')
     .where((q) => inPeriod(q, params.from, params.to))
     .where(inDepartments(scope, 'c.department_id'));

@@ -8,7 +8,8 @@ import type { Db } from '../db/index.js';
 import type { Scope } from '../access/department-subtree.js';
 import { departmentName, ratio, type ReportDefinition, type ReportParams } from './report.js';
 import type { ReportRow } from './report.contract.js';
-import { billArrearsSql } from './arrears.sql.js';
+import { billArrearsSql, queryArrears } from './arrears.sql.js';
+import { billSums } from './bill-sums.js';
 
 export interface DepartmentFigures {
   billed: Dec;
@@ -110,20 +111,19 @@ export const collectionReport: ReportDefinition = {
   totals: (_rows: ReportRow[], sums: ReportRow) => ({ recoveryRate: ratio(sums.collected ?? 0, sums.billed ?? 0) }),
 };
 
-/** Bills of the period's months released to the customer (not held), energy and adjustment alike. */
+/**
+ * Bills of the period's months released to the customer (not held), energy and adjustment alike,
+ * from the period sums (`bill-sums.ts`).
+ */
 async function billedAndCollected(db: Db, scope: Scope, params: ReportParams) {
-  return await db('bills as b')
-    .join('customers as c', 'c.id', 'b.customer_id')
-    .whereNot('b.status', 'held')
-    .whereNot('c.elec_type_code', '000')
-    .where('b.period', '>=', params.from.slice(0, 7))
-    .where('b.period', '<=', params.to.slice(0, 7))
-    .where(inDepartments(scope, 'c.department_id'))
-    .groupBy('c.department_id')
+  return await billSums(db, scope, params.from, params.to)
+    .whereNot('s.status', 'held')
+    .groupBy('s.department_id')
+    .havingRaw('sum(s.bills) <> 0')
     .select<{ department_id: string; billed: string; collected: string }[]>(
-      'c.department_id',
-      db.raw('coalesce(sum(b.total), 0) as billed'),
-      db.raw('coalesce(sum(b.paid_amount), 0) as collected'),
+      's.department_id',
+      db.raw('coalesce(sum(s.total), 0) as billed'),
+      db.raw('coalesce(sum(s.paid_amount), 0) as collected'),
     );
 }
 
@@ -134,16 +134,16 @@ async function billedAndCollected(db: Db, scope: Scope, params: ReportParams) {
  */
 export async function arrearsByDepartment(db: Db, scope: Scope, asOf: string) {
   const { sql, bindings } = billArrearsSql(scope, asOf);
-  const result = await db.raw<{
-    rows: {
-      department_id: string;
-      current_month: string;
-      earlier_this_year: string;
-      prior_years: string;
-      late_fees: string;
-    }[];
+  return await queryArrears<{
+    department_id: string;
+    current_month: string;
+    earlier_this_year: string;
+    prior_years: string;
+    late_fees: string;
   }>(
-    `${sql}
+    db,
+    {
+      sql: `${sql}
 select department_id,
        coalesce(sum(outstanding) filter (where bucket = 'currentMonth'), 0) as current_month,
        coalesce(sum(outstanding) filter (where bucket = 'earlierThisYear'), 0) as earlier_this_year,
@@ -151,9 +151,10 @@ select department_id,
        coalesce(sum(late_fee), 0) as late_fees
   from bill_arrears
  group by department_id`,
-    bindings,
+      bindings,
+    },
+    true,
   );
-  return result.rows;
 }
 
 /** Customers per round of the arrears: their bills, payments and waivers are read together. */

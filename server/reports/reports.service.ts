@@ -15,6 +15,7 @@ import { AuditService } from '../identity/audit.service.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import type { DailyJobs } from '../processes/daily-jobs.js';
 import { ReportSchedulesService } from './schedules.service.js';
+import { compactBillSums } from './bill-sums.js';
 
 /** The query of `GET /reports/:id` once its shape is checked (routes.ts). */
 export interface ReportQuery {
@@ -70,6 +71,12 @@ export class ReportsService {
     });
     // After the nightly screening (01:00) and the arrears scan (02:00), before the working day.
     scheduling?.dailyJobs.register({ name: 'report-schedules', hour: 6, run: (date) => this.schedules.runDue(date) });
+    // The period sums gather a delta row or two per bill written; once a day they are folded.
+    scheduling?.dailyJobs.register({
+      name: 'bill-sums',
+      hour: 3,
+      run: async () => ({ rows: await compactBillSums(db) }),
+    });
   }
 
   catalogue(): List<ReportSummary> {
