@@ -134,25 +134,32 @@ describe('database timeouts (pglite and configuration)', () => {
     ).toEqual({ statementMs: 1000, lockMs: 500, idleInTransactionMs: 0 });
   });
 
+  // The embedded database runs initdb in WebAssembly when it starts: seconds on a quiet machine,
+  // far longer on a loaded one, so it starts in a hook (with the hooks' longer limit), not in the test.
+  let embedded: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  beforeAll(async () => {
+    embedded = await createTestDatabase('pglite');
+    await embedded.db.raw('SELECT 1'); // the first statement is what starts it
+  });
+  afterAll(async () => {
+    await embedded?.drop();
+  });
+
   it('runs the embedded database, whose one in-process connection cannot wait on another for a lock', async () => {
     // PGlite runs single-user in WebAssembly: it has no signals to cancel a statement and no
     // second session to wait on, so the timeouts are not set there; transactions are serialized.
-    const { db, drop } = await createTestDatabase('pglite');
-    try {
-      await db.raw('CREATE TABLE instances (id int PRIMARY KEY, revision int NOT NULL)');
-      await db('instances').insert({ id: 1, revision: 0 });
-      const first = db.transaction(async (trx) => {
-        await trx('instances').where({ id: 1 }).forUpdate().first();
-        await trx('instances').where({ id: 1 }).update({ revision: 1 });
-      });
-      const second = db.transaction(async (trx) => {
-        await trx('instances').where({ id: 1 }).forUpdate().first();
-        await trx('instances').where({ id: 1 }).increment('revision', 1);
-      });
-      await Promise.all([first, second]);
-      expect(await db('instances').where({ id: 1 }).first()).toEqual({ id: 1, revision: 2 });
-    } finally {
-      await drop();
-    }
+    const db = embedded!.db;
+    await db.raw('CREATE TABLE instances (id int PRIMARY KEY, revision int NOT NULL)');
+    await db('instances').insert({ id: 1, revision: 0 });
+    const first = db.transaction(async (trx) => {
+      await trx('instances').where({ id: 1 }).forUpdate().first();
+      await trx('instances').where({ id: 1 }).update({ revision: 1 });
+    });
+    const second = db.transaction(async (trx) => {
+      await trx('instances').where({ id: 1 }).forUpdate().first();
+      await trx('instances').where({ id: 1 }).increment('revision', 1);
+    });
+    await Promise.all([first, second]);
+    expect(await db('instances').where({ id: 1 }).first()).toEqual({ id: 1, revision: 2 });
   });
 });
