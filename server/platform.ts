@@ -318,7 +318,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       logger,
       actorOf: (id) => services.auth.loadActor(id, 'user'),
     }),
-    grid: new GridService(db, authorization),
+    grid: new GridService(db, authorization, clock),
     gridOutages: new OutagesService(db, authorization, notifications),
     monitoring: new Monitoring(
       db,

@@ -149,15 +149,16 @@ describe('grid view, in Chromium', () => {
     const audit = await db()('audit_log').where({ action: 'grid.meter.moved' });
     expect(audit).toHaveLength(1);
 
-    // and the ranking of 2026-10 puts area 2 first: it now has 李华's 250 kWh too,
-    // (600 − 750) / 600 = −25.00 %, and area 1 (1 000 − 700) / 1 000 = 30.00 %
+    // and the ranking of 2026-10, a month before the move, is what it was: 李华's 250 kWh of
+    // October stay in area 1, (1 000 − 950) / 1 000 = 5.00 %; area 2 (600 − 500) / 600 = 16.67 % first
     await page.getByRole('tab', { name: '线损排名' }).click();
     await page.getByLabel('月份').fill('2026-10');
     const rows = page.locator('.grid-ranking-table tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
-    expect(await rows.nth(0).innerText()).toContain('文三1号台区');
-    expect(await rows.nth(0).innerText()).toContain('30.00%');
-    expect(await rows.nth(1).innerText()).toContain('-25.00%');
+    expect(await rows.nth(0).innerText()).toContain('文三2号台区');
+    expect(await rows.nth(0).innerText()).toContain('16.67%');
+    expect(await rows.nth(1).innerText()).toContain('文三1号台区');
+    expect(await rows.nth(1).innerText()).toContain('5.00%');
     expect(await rows.nth(0).innerText()).toContain('西湖区供电分公司');
     await screenshot(page, 'grid-ranking-zh');
 
