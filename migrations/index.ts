@@ -44,6 +44,7 @@ import * as meterMoves from './20261210_78_meter_moves.js';
 import * as riskWarningEscalations from './20261210_78_risk_warning_escalations.js';
 import * as billSums from './20261210_77_bill_sums.js';
 import * as unsettledBillsCover from './20261210_77_unsettled_bills_cover.js';
+import * as flaggedBillsStats from './20261210_77_flagged_bills_stats.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -95,6 +96,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261210_78_risk_warning_escalations': riskWarningEscalations,
   '20261210_77_bill_sums': billSums,
   '20261210_77_unsettled_bills_cover': unsettledBillsCover,
+  '20261210_77_flagged_bills_stats': flaggedBillsStats,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
