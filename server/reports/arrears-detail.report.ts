@@ -46,7 +46,7 @@ function pageOfCustomers(scope: Scope, asOf: string, category: string | undefine
        order by pc.department_id, pc.account_no
        limit ${n}`;
   const bindings = [...(category ? [category] : []), ...(after ?? []), asOf.slice(0, 7)];
-  if (scope.all) return { sql: `b.customer_id in (${customers('true')})`, bindings };
+  if (scope.all) return { sql: `b.customer_id in (select p.id from (${customers('true')}) p)`, bindings };
   if (!scope.departmentIds.length) return { sql: 'false', bindings: [] };
   const departments = scope.departmentIds.map(() => '(?)').join(', ');
   return {

@@ -605,6 +605,14 @@ describe.each(BACKENDS)('report centre /api/v1/reports (%s)', (backend) => {
     expect((await province.get('/api/v1/reports/collection?category=202')).status).toBe(400);
   });
 
+  it('lists the arrears detail for headquarters, whose scope is every department, as the province sees its part', async () => {
+    const hq = await t.as('hq.supervisor');
+    const all = await get(hq, '/api/v1/reports/arrears-detail?to=2019-04-30');
+    const zj = await get(province, '/api/v1/reports/arrears-detail?to=2019-04-30');
+    expect(zj.rows.length).toBeGreaterThan(0);
+    expect(all.rows.filter((r) => r.departmentId === XH || r.departmentId === YH)).toEqual(zj.rows);
+  });
+
   it('streams the arrears detail as an .xlsx with typed cells, dates as dates, and the totals last', async () => {
     const res = await download('zj.manager', '/api/v1/reports/arrears-detail?to=2019-04-30&format=xlsx&lang=en');
     expect(res.status).toBe(200);
