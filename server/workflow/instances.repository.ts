@@ -54,6 +54,40 @@ export const INSTANCE_SUMMARY_COLUMNS = [
   'customer_name',
 ];
 
+/**
+ * Every column of an instance row, named: a named prepared statement that read `*` would fail on
+ * every pooled connection ("cached plan must not change result type") once a migration run by
+ * another node adds a column, so the hot statements name what they read.
+ */
+export const INSTANCE_COLUMNS = [
+  'id',
+  'definition_id',
+  'definition_key',
+  'definition_version',
+  'business_key',
+  'department_id',
+  'status',
+  'state',
+  'variables',
+  'revision',
+  'parent_instance_id',
+  'parent_execution_id',
+  'root_instance_id',
+  'started_by',
+  'started_at',
+  'ended_at',
+  'end_reason',
+  'open_incidents',
+  'has_timers',
+  'has_subscriptions',
+  'due_at',
+  'suspended_at',
+  'suspended_by',
+  'account_no',
+  'customer_id',
+  'customer_name',
+];
+
 /** Locks an instance row for the rest of the transaction: two commands on one instance never interleave. */
 export async function lockInstance(trx: Db, id: string): Promise<InstanceRow | undefined> {
   return trx('process_instances').where({ id }).forUpdate().first<InstanceRow | undefined>();
@@ -70,10 +104,13 @@ export function taskLockStatement<Task>(name: string, columns: readonly string[]
   const statement = new Prepared<Record<string, unknown>>(
     name,
     `WITH i AS MATERIALIZED (
-       SELECT * FROM process_instances WHERE id = (SELECT instance_id FROM tasks WHERE id = ?) FOR UPDATE
+       SELECT ${INSTANCE_COLUMNS.map((c) => `"${c}"`).join(', ')}
+       FROM process_instances WHERE id = (SELECT instance_id FROM tasks WHERE id = ?) FOR UPDATE
      )
-     SELECT i.*, ${prefixed('t', columns, TASK_PREFIX)}
-     FROM i CROSS JOIN LATERAL (SELECT * FROM tasks WHERE tasks.id = ? AND tasks.instance_id = i.id FOR UPDATE) t`,
+     SELECT ${INSTANCE_COLUMNS.map((c) => `i."${c}"`).join(', ')}, ${prefixed('t', columns, TASK_PREFIX)}
+     FROM i CROSS JOIN LATERAL (
+       SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM tasks WHERE tasks.id = ? AND tasks.instance_id = i.id FOR UPDATE
+     ) t`,
   );
   return async (trx: Db, taskId: string): Promise<{ instance: InstanceRow; task: Task } | undefined> => {
     const row = await statement.first(trx, [taskId, taskId]);

@@ -183,4 +183,28 @@ describe.each(BACKENDS)('task commands under concurrency (%s)', (backend) => {
     await authorization.ensure(await authorization.currentVersion());
     expect(await visibility.taskVisible(one)).not.toBe(first);
   });
+
+  it('keeps completing tasks after a migration adds columns to the instance and task tables', async () => {
+    // given connections that already ran the completion's prepared lock statement
+    const complete = async () => {
+      const { tasks } = await parallelTasks();
+      for (const task of tasks) {
+        expect((await clerk.post(`/api/v1/tasks/${task.id}/claim`)).status).toBe(200);
+        const done = await clerk.post(`/api/v1/tasks/${task.id}/complete`, { variables: {} });
+        expect(done.status, JSON.stringify(done.body)).toBe(200);
+      }
+    };
+    await complete();
+    // when another node's migration adds a column to both tables
+    await t.database.db.raw('ALTER TABLE process_instances ADD COLUMN added_by_a_later_release text');
+    await t.database.db.raw('ALTER TABLE tasks ADD COLUMN added_by_a_later_release text');
+    try {
+      // then the same connections complete the next tasks as before (a statement that read `*`
+      // would fail with "cached plan must not change result type")
+      for (let i = 0; i < 3; i++) await complete();
+    } finally {
+      await t.database.db.raw('ALTER TABLE process_instances DROP COLUMN added_by_a_later_release');
+      await t.database.db.raw('ALTER TABLE tasks DROP COLUMN added_by_a_later_release');
+    }
+  });
 });
