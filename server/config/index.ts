@@ -94,7 +94,7 @@ const schema = z
     ENGINE_WORKER_MEMORY_MB: z.coerce.number().int().min(64).default(1024),
     /** Live engines of recently used instances a node keeps (0: none), and their approximate memory (MB). */
     ENGINE_CACHE_ENTRIES: z.coerce.number().int().min(0).default(1_000),
-    ENGINE_CACHE_MB: z.coerce.number().int().min(1).default(256),
+    ENGINE_CACHE_MB: z.coerce.number().int().min(1).default(128),
     /** PostgreSQL statement_timeout, lock_timeout and idle_in_transaction_session_timeout (ms) on every connection. */
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
     DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),

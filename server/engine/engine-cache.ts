@@ -32,8 +32,13 @@ interface Entry<T> {
   committed: boolean;
 }
 
-/** What a live engine costs beside its saved state (ARCHITECTURE.md: ~0.7 MB of heap for a small one). */
-export const ENGINE_BASE_BYTES = 512 * 1024;
+/**
+ * What a live engine costs beside its saved state. ARCHITECTURE.md measured ~0.7 MB of heap for a
+ * small one; what a node's RSS grows by per kept engine is more (the heap's own headroom beside the
+ * live objects): 800 engines of a two-task process added ~530 MB of RSS with the 512 KB figure,
+ * about twice what the budget allowed, so the estimate counts 1 MB.
+ */
+export const ENGINE_BASE_BYTES = 1024 * 1024;
 
 /** The approximate size of an engine whose saved state is `stateJsonLength` characters of JSON. */
 export function engineBytes(stateJsonLength: number): number {

@@ -10,7 +10,7 @@ import {
 } from './runtime.js';
 import type { StepLimits, Variables } from './step-context.js';
 
-export const DEFAULT_CACHE_BUDGET: CacheBudget = { entries: 1_000, bytes: 256 * 1024 * 1024 };
+export const DEFAULT_CACHE_BUDGET: CacheBudget = { entries: 1_000, bytes: 128 * 1024 * 1024 };
 
 /**
  * Steps on one thread with the engines of recently used instances kept live (engine-cache.ts):
