@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   hall: () => import('./hall.js'),
   load: () => import('./load.js'),
   reports: () => import('./reports.js'),
+  node: () => import('./node.js'),
 };
 
 const argv = process.argv.slice(2);
