@@ -153,6 +153,8 @@ describe.each(['zh', 'en'] as Locale[])('administration screens in Chromium (%s)
     await newcomer.getByRole('button', { name: w.login, exact: true }).click();
     // signed in: the header names them (they hold no role yet, so there is nothing to navigate to)
     await newcomer.getByText(displayName).first().waitFor();
+    // the shell paints the header before its effect leaves #/login: wait for that, don't sample it
+    await newcomer.waitForURL((url) => !url.hash.startsWith('#/login'));
     expect(newcomer.url()).not.toContain('#/login');
     await context.close();
   });
