@@ -269,15 +269,7 @@ export class TasksService {
       write.operation,
       actor.username,
       JSON.stringify(write.details ?? {}),
-      audit.actor_id,
-      audit.actor_name,
-      audit.action,
-      audit.object_type,
-      audit.object_id,
-      audit.department_id,
-      audit.details,
-      audit.ip,
-      audit.user_agent,
+      ...auditBindings(audit),
       event.topic,
       event.departmentId,
       event.definitionKey,
@@ -342,17 +334,7 @@ export class TasksService {
         JSON.stringify({ variables: Object.keys(variables), ...(remove.length ? { removed: remove } : {}) }),
       ]);
       const audit = auditRow(actor, 'task.complete', 'task', id, { instanceId: task.instance_id });
-      scope.batch.addStatement(INSERT_AUDIT, [
-        audit.actor_id,
-        audit.actor_name,
-        audit.action,
-        audit.object_type,
-        audit.object_id,
-        audit.department_id,
-        audit.details,
-        audit.ip,
-        audit.user_agent,
-      ]);
+      scope.batch.addStatement(INSERT_AUDIT, auditBindings(audit));
       const instance = await this.executor.apply(
         scope,
         locked,
@@ -678,4 +660,19 @@ function delegatedConflict(task: Pick<TaskColumns, 'owner' | 'assignee'>): Confl
     `the task is delegated by ${task.owner ?? '?'} to ${task.assignee ?? '?'}; it must be resolved back to ${task.owner ?? 'its owner'} first`,
     { owner: task.owner, assignee: task.assignee },
   );
+}
+
+/** An audit row's values in the order the audit inserts bind them (INSERT_AUDIT and the task write). */
+function auditBindings(audit: ReturnType<typeof auditRow>): unknown[] {
+  return [
+    audit.actor_id,
+    audit.actor_name,
+    audit.action,
+    audit.object_type,
+    audit.object_id,
+    audit.department_id,
+    audit.details,
+    audit.ip,
+    audit.user_agent,
+  ];
 }
