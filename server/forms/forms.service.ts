@@ -4,7 +4,7 @@ import { Invalid, NotFound, type ErrorDetail } from '../lib/errors.js';
 import type { Actor } from '../lib/actor.js';
 import { toForm, toFormSummary, type Form, type FormSummary, type FormSummaryRow } from './form.contract.js';
 import { formIdOfKey, isExternalFormKey } from '../lint/rules/user-task-form.js';
-import { Prepared } from '../workflow/prepared.js';
+import { Prepared } from '../db/prepared.js';
 import { formFields, validateFormData, type FieldError, type FormComponent, type FormSchema } from './validate.js';
 
 export interface FormRow {

@@ -3,7 +3,7 @@ import type { Actor } from '../lib/actor.js';
 import { Forbidden, TooLarge } from '../lib/errors.js';
 import type { TasksService } from './tasks.service.js';
 import type { Visibility } from '../workflow/visibility.js';
-import { Prepared } from '../workflow/prepared.js';
+import { Prepared } from '../db/prepared.js';
 import { NO_DRAFT, toDraft, type Draft, type DraftRow } from './drafts.contract.js';
 
 export const MAX_DRAFT_BYTES = 256 * 1024;

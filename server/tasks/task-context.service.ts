@@ -13,7 +13,7 @@ import { toTask } from './tasks.contract.js';
 import { displayNames } from '../workflow/user-names.js';
 import { toHistoryEntry, type HistoryRow, type TaskContext } from './task-context.contract.js';
 import { unassignedIds } from './unassigned.js';
-import { Prepared } from '../workflow/prepared.js';
+import { Prepared } from '../db/prepared.js';
 
 interface DefinitionRow {
   name: string | null;

@@ -1,4 +1,4 @@
-import { Prepared } from '../workflow/prepared.js';
+import { Prepared } from '../db/prepared.js';
 import { taskLockStatement } from '../workflow/instances.repository.js';
 import { TASK_COLUMNS, type TaskRow as TaskColumns } from './tasks.contract.js';
 import { unassignedCondition } from './unassigned.js';

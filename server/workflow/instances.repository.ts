@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.js';
 import type { EngineState } from '../engine/runtime.js';
 import type { Variables } from '../engine/step-context.js';
-import { Prepared, prefixed, unprefixed } from './prepared.js';
+import { Prepared, prefixed, unprefixed } from '../db/prepared.js';
 
 export interface InstanceRow {
   id: string;
