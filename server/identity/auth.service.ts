@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from '../db/index.js';
+import { Prepared } from '../db/prepared.js';
 import type { Actor, ActorRole } from '../lib/actor.js';
 import { AppError, Forbidden, Unauthorized } from '../lib/errors.js';
 import type { AuditService } from './audit.service.js';
@@ -48,6 +49,36 @@ interface ActorRow {
   version: number | string;
   roles: ActorRole[] | string;
 }
+
+/** The user's role assignments as one JSON column: the session, user and roles in one round trip. */
+const ROLES_COLUMN = `COALESCE((SELECT json_agg(json_build_object('role', ur.role_code, 'departmentId', d.id, 'departmentPath', d.path) ORDER BY d.path, ur.role_code)
+                   FROM user_roles ur JOIN departments d ON d.id = ur.department_id WHERE ur.user_id = u.id), '[]'::json) AS roles`;
+
+/**
+ * Every request reads its session (or token) first, so these are written once and prepared: no
+ * query is built per request. A locked user is refused like an inactive one, even if a session
+ * or token outlived the lock.
+ */
+const SESSION_READ = new Prepared<
+  ActorRow & { id: string; csrf_token: string; created_at: Date | string; last_seen_at: Date | string }
+>(
+  'auth_session_read',
+  `SELECT u.id AS user_id, u.username, u.display_name, u.department_id, v.version,
+          s.id, s.csrf_token, s.created_at, s.last_seen_at, ${ROLES_COLUMN}
+     FROM sessions s JOIN users u ON u.id = s.user_id CROSS JOIN permission_versions v
+    WHERE s.id = ? AND s.expires_at > ? AND u.active AND (u.locked_until IS NULL OR u.locked_until <= ?)
+    LIMIT 1`,
+);
+
+const TOKEN_READ = new Prepared<ActorRow & { id: string; last_used_at: Date | string | null }>(
+  'auth_token_read',
+  `SELECT u.id AS user_id, u.username, u.display_name, u.department_id, v.version,
+          t.id, t.last_used_at, ${ROLES_COLUMN}
+     FROM api_tokens t JOIN users u ON u.id = t.user_id CROSS JOIN permission_versions v
+    WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
+      AND u.active AND (u.locked_until IS NULL OR u.locked_until <= ?)
+    LIMIT 1`,
+);
 
 function toActor(row: ActorRow, kind: 'user' | 'token'): Actor {
   const roles = typeof row.roles === 'string' ? (JSON.parse(row.roles) as ActorRole[]) : row.roles;
@@ -182,17 +213,8 @@ export class AuthService {
 
   /** Resolves a session cookie; slides its idle expiry (at most once a minute), never past the absolute limit. */
   async fromSession(sessionToken: string): Promise<Authenticated | null> {
-    const row = await this.db('sessions as s')
-      .join('users as u', 'u.id', 's.user_id')
-      .crossJoin('permission_versions as v' as never)
-      .where('s.id', sha256(sessionToken))
-      .where('s.expires_at', '>', new Date())
-      .where('u.active', true)
-      .where(notLocked)
-      .first<
-        | (ActorRow & { id: string; csrf_token: string; created_at: Date | string; last_seen_at: Date | string })
-        | undefined
-      >([...ACTOR_COLUMNS, 's.id', 's.csrf_token', 's.created_at', 's.last_seen_at', this.rolesColumn()]);
+    const now = new Date();
+    const row = await SESSION_READ.first(this.db, [sha256(sessionToken), now, now]);
     if (!row) return null;
     if (Date.now() - new Date(row.last_seen_at).getTime() > 60_000) {
       const absolute = new Date(row.created_at).getTime() + this.options.sessionAbsoluteHours * 3_600_000;
@@ -208,22 +230,8 @@ export class AuthService {
   }
 
   async fromToken(bearer: string): Promise<Authenticated | null> {
-    const row = await this.db('api_tokens as t')
-      .join('users as u', 'u.id', 't.user_id')
-      .crossJoin('permission_versions as v' as never)
-      .where('t.token_hash', sha256(bearer))
-      .whereNull('t.revoked_at')
-      .where((q) => {
-        void q.whereNull('t.expires_at').orWhere('t.expires_at', '>', new Date());
-      })
-      .where('u.active', true)
-      .where(notLocked)
-      .first<(ActorRow & { id: string; last_used_at: Date | string | null }) | undefined>([
-        ...ACTOR_COLUMNS,
-        't.id',
-        't.last_used_at',
-        this.rolesColumn(),
-      ]);
+    const now = new Date();
+    const row = await TOKEN_READ.first(this.db, [sha256(bearer), now, now]);
     if (!row) return null;
     if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000) {
       await this.db('api_tokens').where({ id: row.id }).update({ last_used_at: new Date() });
@@ -258,12 +266,8 @@ export class AuthService {
     return { actor: toActor(row, 'user'), via: 'token', permissionVersion: Number(row.version) };
   }
 
-  /** The user's role assignments as one JSON column: the session, user and roles in one round trip. */
   private rolesColumn() {
-    return this.db.raw(
-      `COALESCE((SELECT json_agg(json_build_object('role', ur.role_code, 'departmentId', d.id, 'departmentPath', d.path) ORDER BY d.path, ur.role_code)
-                   FROM user_roles ur JOIN departments d ON d.id = ur.department_id WHERE ur.user_id = u.id), '[]'::json) AS roles`,
-    );
+    return this.db.raw(ROLES_COLUMN);
   }
 
   async loadActor(userId: string, kind: 'user' | 'token'): Promise<Actor> {

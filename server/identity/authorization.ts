@@ -23,6 +23,27 @@ interface Loaded {
   /** External names (migration 20261205_05) by what they mean: role code → names, user id → names. */
   externalGroups: Map<string, string[]>;
   externalUsers: Map<string, string[]>;
+  /**
+   * Answers already computed from this policy version, shared by every request: Casbin's answer
+   * depends only on its rows and the question, and a new version is a new `Loaded`, so an entry
+   * can never outlive the rows it was computed from. Bounded (cleared when full).
+   */
+  decisions: Map<string, boolean>;
+  scopes: Map<string, Scope>;
+}
+
+/** Entries a policy version's decision and scope caches hold before they are emptied. */
+const DECISIONS_MAX = 50_000;
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= DECISIONS_MAX) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+/** The actor's assignments as one key: a scope is compiled from these and the policy only. */
+function rolesKey(actor: Actor): string {
+  return actor.roles.map((r) => `${r.role}@${r.departmentPath}`).join('|');
 }
 
 /** The names that mean an actor in a task's candidates: their username and roles, and the external names mapped to them. */
@@ -110,7 +131,16 @@ export class Authorization {
     const externalUsers = groupBy(
       externalRows.filter((r) => r.user_id).map((r) => ({ key: r.user_id as string, name: r.external_name })),
     );
-    this.loaded = { version, enforcer, policies, tree, externalGroups, externalUsers };
+    this.loaded = {
+      version,
+      enforcer,
+      policies,
+      tree,
+      externalGroups,
+      externalUsers,
+      decisions: new Map(),
+      scopes: new Map(),
+    };
     this.logger.debug({ version, policies: policies.length, assignments: assignments.length }, 'permissions loaded');
     return this.loaded;
   }
@@ -159,13 +189,27 @@ export class Authorization {
     if (departmentId) {
       const department = loaded.tree.get(departmentId);
       if (!department) return false;
-      return loaded.enforcer.enforce(actor.id, department.path, object, action);
+      return this.decide(loaded, actor.id, department.path, object, action);
     }
     // No department: allowed if any of the actor's assignments grants it.
     for (const role of actor.roles) {
-      if (await loaded.enforcer.enforce(actor.id, role.departmentPath, object, action)) return true;
+      if (await this.decide(loaded, actor.id, role.departmentPath, object, action)) return true;
     }
     return false;
+  }
+
+  /** Casbin's answer, computed once per policy version (its role-link walk is a request's costliest CPU). */
+  private async decide(
+    loaded: Loaded,
+    userId: string,
+    departmentPath: string,
+    object: string,
+    action: string,
+  ): Promise<boolean> {
+    const key = `${userId}\n${departmentPath}\n${object}\n${action}`;
+    const known = loaded.decisions.get(key);
+    if (known !== undefined) return known;
+    return remember(loaded.decisions, key, await loaded.enforcer.enforce(userId, departmentPath, object, action));
   }
 
   async require<O extends PermissionObject>(
@@ -187,10 +231,15 @@ export class Authorization {
 
   private async compileScope(actor: Actor, object: PermissionObject, action: string): Promise<Scope> {
     const loaded = await this.ensure(this.loaded?.version);
+    const key = `${object}\n${action}\n${rolesKey(actor)}`;
+    const known = loaded.scopes.get(key);
+    if (known) return known;
     const assignments = actor.roles.map((r) => ({ userId: actor.id, role: r.role, departmentPath: r.departmentPath }));
     const paths = grantedDepartments(loaded.policies, assignments, object, action);
-    if (paths.some((p) => loaded.tree.isRootPath(p))) return { all: true };
-    return { all: false, departmentIds: [...new Set(paths.flatMap((p) => loaded.tree.subtreeIds(p)))] };
+    // Frozen: one scope object now serves every request of these roles, so none may change it.
+    if (paths.some((p) => loaded.tree.isRootPath(p))) return remember(loaded.scopes, key, Object.freeze({ all: true }));
+    const departmentIds = Object.freeze([...new Set(paths.flatMap((p) => loaded.tree.subtreeIds(p)))]) as string[];
+    return remember(loaded.scopes, key, Object.freeze({ all: false, departmentIds }));
   }
 
   /** Department ids where the actor holds `role` (subtrees expanded): candidate-group visibility. */

@@ -265,6 +265,44 @@ describe.each(BACKENDS)('access rules: the SQL and the in-memory form agree (%s)
     }
   });
 
+  it('keeps decisions per policy version: shared by every request of it, dropped by the next', async () => {
+    const user = (await db('users').where({ username: 'xh.clerk' }).first('id')) as { id: string };
+    const department = (await db('user_roles').where({ user_id: user.id }).first('department_id')) as {
+      department_id: string;
+    };
+    const first = await t.platform.services.auth.loadActor(user.id, 'user');
+    const second = await t.platform.services.auth.loadActor(user.id, 'user');
+    await authorization.ensure();
+    expect(await authorization.can(first, 'task', 'claim', department.department_id)).toBe(true);
+    expect(await authorization.can(second, 'task', 'claim', department.department_id)).toBe(true);
+    const scope = await authorization.scope(first, 'task', 'claim');
+    // another request's actor of the same roles gets the same, frozen, scope
+    expect(await authorization.scope(second, 'task', 'claim')).toBe(scope);
+    expect(Object.isFrozen(scope)).toBe(true);
+    if (!scope.all) expect(() => scope.departmentIds.push('x')).toThrow(TypeError);
+
+    const assignments = await db('user_roles').where({ user_id: user.id }).select('*');
+    await db.transaction(async (trx) => {
+      await trx('user_roles').where({ user_id: user.id }).delete();
+      await Authorization.bump(trx);
+    });
+    try {
+      await authorization.ensure();
+      // the same actor object, asked again under the new version: Casbin's new rows decide
+      expect(await authorization.can(first, 'task', 'claim', department.department_id)).toBe(false);
+      const none = await t.platform.services.auth.loadActor(user.id, 'user');
+      expect(await authorization.can(none, 'task', 'claim', department.department_id)).toBe(false);
+      expect(await authorization.scope(none, 'task', 'claim')).toEqual({ all: false, departmentIds: [] });
+    } finally {
+      await db.transaction(async (trx) => {
+        await trx('user_roles').insert(assignments);
+        await Authorization.bump(trx);
+      });
+      await authorization.ensure();
+    }
+    expect(await authorization.can(first, 'task', 'claim', department.department_id)).toBe(true);
+  });
+
   it('message correlatable', async () => {
     for (const actor of actors) {
       const rule = await messageCorrelatable(authorization, actor);
