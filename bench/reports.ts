@@ -2,8 +2,9 @@
  * bench/reports — the report centre over N customers (default 1 000 000) on PostgreSQL: every
  * report of the catalogue run over HTTP as the headquarters supervisor (every department) and a
  * county manager (one county), p50/p95 each (aim: p95 under 2 s); then the arrears detail of
- * every customer in arrears exported as .xlsx and as .csv (100 000+ rows) while the server's
- * resident set size is sampled (aim: peak under 200 MB).
+ * every customer in arrears exported as .xlsx and as .csv (100 000+ rows) while the resident set
+ * sizes of the server and of the export process producing the file are sampled (aim: peak under
+ * 200 MB).
  *
  *   npm run bench -- reports [--customers 1000000] [--samples 10] [--unpaid 12] [--json]
  *                            [--keep] [--reuse <database>] [--fill-only]
@@ -17,8 +18,9 @@
  * built again after it.
  *
  * The server runs as production runs it: `server/main.ts` in a process of its own (NODE_ENV
- * production), its RSS read from /proc/<pid>/status every 50 ms during each export; the bench
- * process is only the client, counting the bytes it reads. `--keep` (or BENCH_KEEP_DATABASE=1)
+ * production), its RSS and that of its export process (`server/reports/export-child.ts`) read from
+ * /proc/<pid>/status every 50 ms during each export; the bench process is only the client,
+ * counting the bytes it reads. `--keep` (or BENCH_KEEP_DATABASE=1)
  * keeps the database; `--reuse <database>` runs against a database a `--keep` run left, without
  * filling it again (the server's start applies any migration added since); `--fill-only` fills,
  * keeps the database and stops.
@@ -238,19 +240,54 @@ async function drain(url: string, cookie: string): Promise<{ status: number; byt
 
 const rssOf = (pid: number) => rssMbFromStatus(readFileSync(`/proc/${pid}/status`, 'utf8'));
 
-/** One export while the server's RSS is read every 50 ms: before, peak, bytes and seconds. */
+/** The server's export processes (`server/reports/export-child.ts`) running now. */
+function exportProcessesOf(pid: number): number[] {
+  let children: number[];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+  return children.filter((child) => {
+    try {
+      return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('export-child');
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** An RSS read that a process ending between listing and reading makes 0, not a failure. */
+function rssOrZero(pid: number): number {
+  try {
+    return rssOf(pid);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * One export while the server's RSS and that of the process producing the file (an export
+ * process of the server's, when it runs one) are read every 50 ms: before, peaks, bytes, seconds.
+ */
 async function exportWhileSampling(server: LoadNode, path: string, cookie: string) {
   const before = rssOf(server.pid);
   let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(server.pid))), 50);
+  let exporter = 0;
+  const read = () => {
+    peak = Math.max(peak, rssOf(server.pid));
+    for (const child of exportProcessesOf(server.pid)) exporter = Math.max(exporter, rssOrZero(child));
+  };
+  const sampler = setInterval(read, 50);
   const t = performance.now();
   try {
     const file = await drain(`${server.url}${path}`, cookie);
     if (file.status !== 200) throw new Error(`${path}: ${file.status}`);
-    peak = Math.max(peak, rssOf(server.pid));
+    read();
     return {
       before: round(before, 1),
       peak: round(peak, 1),
+      exportProcessPeak: round(exporter, 1),
       mb: round(file.bytes / 1024 / 1024, 1),
       seconds: round((performance.now() - t) / 1000, 1),
     };
@@ -318,6 +355,7 @@ async function measure(server: LoadNode, db: Knex, results: Record<string, unkno
     exports[format] = e;
     results[`${format} export rows, MB, s`] = [exportRows, e.mb, e.seconds];
     results[`server RSS before / peak during the ${format} export MB`] = [e.before, e.peak];
+    results[`export process peak RSS during the ${format} export MB`] = e.exportProcessPeak;
     process.stderr.write(`${format} export: ${JSON.stringify(e)}\n`);
   }
   return { perReport, worst, exportRows, exports };

@@ -1,12 +1,10 @@
 import type { Db } from '../db/index.js';
 import { dec } from '../domain/decimal.js';
 import type { Scope } from '../access/department-subtree.js';
-import { billArrearsSql, queryArrears, type Sql } from './arrears.sql.js';
+import { billArrearsSql, cursorArrears, queryArrears, type Sql } from './arrears.sql.js';
 import { departmentName, fixed, type ReportContext, type ReportDefinition } from './report.js';
 import type { ReportRow } from './report.contract.js';
 
-/** Customers per page: one statement reads their bills, payments and reliefs together. */
-const PAGE = 2000;
 /** Rows of the JSON answer; the file holds every row. */
 const ROW_LIMIT = 500;
 
@@ -24,28 +22,24 @@ interface DetailRow {
   late_fees: string;
 }
 
-/** Where a page of customers starts: after this (department, account) pair. */
-type Cursor = [string, string] | null;
-
 /**
- * The customers of one page, in (department, account) order after `after`: those of the scope
- * (and category) with an unsettled bill billed up to `asOf`'s month, internal ones excepted.
- * A scope of several departments is read department by department (a lateral page of each, then
+ * The first `limit` customers in (department, account) order of the scope (and category) with an
+ * unsettled bill billed up to `asOf`'s month, internal ones excepted: the JSON answer's rows. A
+ * scope of several departments is read department by department (the first `limit` of each, then
  * the first `limit` of them): one index range per department in account order, where a list of
- * departments would make every page read and sort the whole scope's customers.
+ * departments would make the answer read and sort the whole scope's customers.
  */
-function pageOfCustomers(scope: Scope, asOf: string, category: string | undefined, after: Cursor, limit: number): Sql {
+function firstCustomers(scope: Scope, asOf: string, category: string | undefined, limit: number): Sql {
   const n = Math.floor(limit);
   const customers = (inScope: string) => `
       select pc.id, pc.department_id, pc.account_no from customers pc
        where pc.elec_type_code <> '000' and ${inScope}
          ${category ? 'and pc.elec_type_code = ?' : ''}
-         ${after ? 'and (pc.department_id, pc.account_no) > (?, ?)' : ''}
          and exists (select 1 from bills pb where pb.customer_id = pc.id
                       and pb.status in ('issued', 'partly_paid') and pb.period <= ?)
        order by pc.department_id, pc.account_no
        limit ${n}`;
-  const bindings = [...(category ? [category] : []), ...(after ?? []), asOf.slice(0, 7)];
+  const bindings = [...(category ? [category] : []), asOf.slice(0, 7)];
   if (scope.all) return { sql: `b.customer_id in (select p.id from (${customers('true')}) p)`, bindings };
   if (!scope.departmentIds.length) return { sql: 'false', bindings: [] };
   const departments = scope.departmentIds.map(() => '(?)').join(', ');
@@ -59,17 +53,12 @@ function pageOfCustomers(scope: Scope, asOf: string, category: string | undefine
   };
 }
 
-async function page(db: Db, ctx: ReportContext, after: Cursor, limit: number): Promise<DetailRow[]> {
+/** The detail's statement: the unsettled bills (`billArrearsSql`) summed per customer, in (department, account) order. */
+function detailSql(ctx: ReportContext, customers?: Sql): Sql {
   const asOf = ctx.params.to;
-  const { sql, bindings } = billArrearsSql(
-    ctx.scope,
-    asOf,
-    pageOfCustomers(ctx.scope, asOf, ctx.params.category, after, limit),
-  );
-  return await queryArrears<DetailRow>(
-    db,
-    {
-      sql: `${sql}
+  const { sql, bindings } = billArrearsSql(ctx.scope, asOf, customers);
+  return {
+    sql: `${sql}
 select c.id as customer_id, c.account_no, c.name, c.department_id, c.elec_type_code,
        count(*) as bills, min(ba.period) as oldest_period, to_char(min(ba.due), 'YYYY-MM-DD') as oldest_due,
        greatest(0, cast(? as date) - min(ba.due)) as days_overdue,
@@ -77,10 +66,18 @@ select c.id as customer_id, c.account_no, c.name, c.department_id, c.elec_type_c
   from bill_arrears ba join customers c on c.id = ba.customer_id
  group by c.id, c.account_no, c.name, c.department_id, c.elec_type_code
  order by c.department_id, c.account_no`,
-      bindings: [...bindings, asOf],
-    },
-    false,
-  );
+    bindings: [...bindings, asOf],
+  };
+}
+
+/** The category asked for, as the narrowing of `billArrearsSql`'s customers. */
+function inCategory(ctx: ReportContext): Sql | undefined {
+  return ctx.params.category ? { sql: `c.elec_type_code = ?`, bindings: [ctx.params.category] } : undefined;
+}
+
+async function firstRows(db: Db, ctx: ReportContext, limit: number): Promise<DetailRow[]> {
+  const customers = firstCustomers(ctx.scope, ctx.params.to, ctx.params.category, limit);
+  return await queryArrears<DetailRow>(db, detailSql(ctx, customers), false);
 }
 
 function toRow(r: DetailRow, ctx: ReportContext): ReportRow {
@@ -104,8 +101,8 @@ function toRow(r: DetailRow, ctx: ReportContext): ReportRow {
  * Every customer in arrears on the day asked (`to`), one row each: account, name, category,
  * department, unpaid bills, the oldest unpaid bill's month and due date and the days since, the
  * arrears and the late fees accrued (the collection report's SQL rule, `billArrearsSql`). A
- * headquarters export holds hundreds of thousands of rows, so its file is streamed page by page
- * (keyset on department and account) and its JSON answer holds the first rows only.
+ * headquarters export holds hundreds of thousands of rows, so its file is one statement read
+ * through a cursor batch by batch (`cursorArrears`) and its JSON answer holds the first rows only.
  */
 export const arrearsDetailReport: ReportDefinition = {
   id: 'arrears-detail',
@@ -132,24 +129,16 @@ export const arrearsDetailReport: ReportDefinition = {
     { id: 'amountDue', label: { zh: '应收合计（元）', en: 'Amount due (yuan)' }, type: 'money' },
   ],
   async rows(ctx) {
-    return (await page(ctx.db, ctx, null, ROW_LIMIT + 1)).map((r) => toRow(r, ctx));
+    return (await firstRows(ctx.db, ctx, ROW_LIMIT + 1)).map((r) => toRow(r, ctx));
   },
   async *stream(ctx) {
-    let after: Cursor = null;
-    for (;;) {
-      const rows = await page(ctx.db, ctx, after, PAGE);
-      if (rows.length) yield rows.map((r) => toRow(r, ctx));
-      const last = rows[rows.length - 1];
-      if (!last || rows.length < PAGE) return;
-      after = [last.department_id, last.account_no];
+    for await (const rows of cursorArrears<DetailRow>(ctx.db, detailSql(ctx, inCategory(ctx)))) {
+      yield rows.map((r) => toRow(r, ctx));
     }
   },
   async totals(_rows, _sums, ctx) {
     const asOf = ctx.params.to;
-    const category: Sql | undefined = ctx.params.category
-      ? { sql: `c.elec_type_code = ?`, bindings: [ctx.params.category] }
-      : undefined;
-    const { sql, bindings } = billArrearsSql(ctx.scope, asOf, category);
+    const { sql, bindings } = billArrearsSql(ctx.scope, asOf, inCategory(ctx));
     const [t = { bills: 0, arrears: '0', late_fees: '0' }] = await queryArrears<{
       bills: number;
       arrears: string;

@@ -166,3 +166,41 @@ export async function queryArrears<T>(db: Db, { sql, bindings }: Sql, wholeScope
     return result.rows;
   });
 }
+
+/** Rows a cursor hands over at a time: a batch of the file, never the whole result. */
+export const CURSOR_BATCH = 2000;
+
+/**
+ * Reads a statement built on `billArrearsSql` through a server-side cursor, `batch` rows at a
+ * time, in a transaction of its own with `queryArrears`' settings: the database computes the
+ * statement once (a multi-page read would run it again for every page) and the server holds one
+ * batch. The cursor is planned for its whole result (`cursor_tuple_fraction` 1), not for its first
+ * rows, which would bring back the nested loops; the transaction waits while the reader (a file
+ * download) catches up, so it may stay idle longer than the platform's default allows, and its
+ * statements have the longer limit of an export.
+ */
+export async function* cursorArrears<T>(db: Db, { sql, bindings }: Sql, batch = CURSOR_BATCH): AsyncGenerator<T[]> {
+  const trx = await db.transaction();
+  try {
+    await trx.raw('set local jit = off');
+    await trx.raw(`set local work_mem = '64MB'`);
+    await trx.raw('set local enable_nestloop = off');
+    await trx.raw('set local cursor_tuple_fraction = 1');
+    await trx.raw(`set local statement_timeout = '${EXPORT_STATEMENT_TIMEOUT}'`);
+    await trx.raw(`set local idle_in_transaction_session_timeout = '${EXPORT_IDLE_TIMEOUT}'`);
+    await trx.raw(`declare arrears_rows no scroll cursor for ${sql}`, bindings);
+    for (;;) {
+      const { rows } = await trx.raw<{ rows: T[] }>(`fetch forward ${Math.floor(batch)} from arrears_rows`);
+      if (rows.length) yield rows;
+      if (rows.length < batch) break;
+    }
+    await trx.commit();
+  } finally {
+    if (!trx.isCompleted()) await trx.rollback();
+  }
+}
+
+/** An export's first fetch computes the whole statement: at headquarters, seconds on a loaded machine. */
+const EXPORT_STATEMENT_TIMEOUT = '5min';
+/** How long an export's transaction may wait for a slow download between two fetches. */
+const EXPORT_IDLE_TIMEOUT = '10min';

@@ -130,3 +130,14 @@ export function csvStream(source: ReportSource, columns: ColumnSpec[], lang: Lan
   }
   return Readable.from(lines());
 }
+
+/** The report's file in `format`: `name` is the .xlsx sheet's. */
+export function fileStream(
+  format: 'xlsx' | 'csv',
+  source: ReportSource,
+  columns: ColumnSpec[],
+  name: string,
+  lang: Lang,
+): Readable {
+  return format === 'csv' ? csvStream(source, columns, lang) : xlsxStream(source, columns, name, lang);
+}

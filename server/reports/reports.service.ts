@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Db } from '../db/index.js';
 import { departmentScope, departmentScopeWithin } from '../access/department-subtree.js';
 import type { Authorization } from '../identity/authorization.js';
@@ -6,10 +7,11 @@ import { type Clock, utilityToday } from '../lib/clock.js';
 import { Forbidden, Invalid, NotFound } from '../lib/errors.js';
 import { REPORTS, summaryOf } from './catalogue.js';
 import { CATEGORIES } from './billing.report.js';
-import { CSV_TYPE, csvStream, type ReportSource, XLSX_TYPE, xlsxStream } from './export.js';
-import type { ColumnSpec, Lang, ReportContext, ReportDefinition, ReportParams } from './report.js';
-import type { ReportResult, ReportRow, ReportSummary } from './report.contract.js';
-import { type Dec, dec } from '../domain/decimal.js';
+import { CSV_TYPE, fileStream, XLSX_TYPE } from './export.js';
+import { ColumnSums, streamedSource } from './column-sums.js';
+import { databaseUrlOf, exportInChild } from './export-process.js';
+import type { Lang, ReportContext, ReportDefinition, ReportParams } from './report.js';
+import type { ReportResult, ReportSummary } from './report.contract.js';
 import type { List } from '../lib/contract.js';
 import { AuditService } from '../identity/audit.service.js';
 import { createLogger, type Logger } from '../lib/logger.js';
@@ -113,13 +115,18 @@ export class ReportsService {
       now: new Date(this.clock.now()),
     };
     const format = query.format ?? 'json';
-    if (format !== 'json' && report.stream) return this.file(report, ctx, format, report.stream(ctx));
+    if (format !== 'json' && report.stream) {
+      return this.file(report, ctx, format, this.streamedFile(report, ctx, format));
+    }
     let rows = await report.rows(ctx);
     const truncated = report.rowLimit !== undefined && rows.length > report.rowLimit;
     if (truncated) rows = rows.slice(0, report.rowLimit);
     const sums = new ColumnSums(report.columns).add(rows).row();
     const totals = { ...sums, ...(report.totals ? await report.totals(rows, sums, ctx) : {}) };
-    if (format !== 'json') return this.file(report, ctx, format, [rows], totals);
+    if (format !== 'json') {
+      const body = fileStream(format, { rows: [rows], totals: () => totals }, report.columns, report.name[lang], lang);
+      return this.file(report, ctx, format, body);
+    }
     return {
       id: report.id,
       parameters: answeredParameters(report, params),
@@ -130,33 +137,39 @@ export class ReportsService {
     };
   }
 
-  /**
-   * A report as a file. Given its totals, the rows are all there; streamed, the totals are the
-   * column sums of what went through (a per-row report's totals are sums).
-   */
-  private file(
-    report: ReportDefinition,
-    ctx: ReportContext,
-    format: 'xlsx' | 'csv',
-    rows: AsyncIterable<ReportRow[]> | ReportRow[][],
-    totals?: ReportRow,
-  ): ReportFile {
-    const sums = new ColumnSums(report.columns);
-    const source: ReportSource = totals
-      ? { rows, totals: () => totals }
-      : { rows: counted(rows as AsyncIterable<ReportRow[]>, sums), totals: () => sums.row() };
-    const { params, lang } = ctx;
-    const filename =
+  /** A report's file: its name says the report and its period, its body is `format`. */
+  private file(report: ReportDefinition, ctx: ReportContext, format: 'xlsx' | 'csv', body: Readable): ReportFile {
+    const { params } = ctx;
+    const name =
       report.period === true
         ? `${report.id}_${params.from}_${params.to}`
         : `${report.id}_${report.period === 'asOf' ? params.to : utilityToday(this.clock)}`;
-    if (format === 'csv')
-      return { contentType: CSV_TYPE, filename: `${filename}.csv`, body: csvStream(source, report.columns, lang) };
-    return {
-      contentType: XLSX_TYPE,
-      filename: `${filename}.xlsx`,
-      body: xlsxStream(source, report.columns, report.name[lang], lang),
-    };
+    return { contentType: format === 'csv' ? CSV_TYPE : XLSX_TYPE, filename: `${name}.${format}`, body };
+  }
+
+  /**
+   * A per-row report's file, every row from the database batch by batch, its totals the column
+   * sums of what went through. On a database server it is produced by a process of its own
+   * (`exportInChild`), so hundreds of thousands of rows never grow this node's memory; on the
+   * embedded database, which only this process can reach, here.
+   */
+  private streamedFile(report: ReportDefinition, ctx: ReportContext, format: 'xlsx' | 'csv'): Readable {
+    const { scope, params, lang } = ctx;
+    if (!report.stream) throw new Error(`report ${report.id} has no streamed rows`);
+    const databaseUrl = databaseUrlOf(this.db);
+    if (databaseUrl) {
+      return exportInChild({
+        databaseUrl,
+        reportId: report.id,
+        scope,
+        params,
+        lang,
+        now: ctx.now.toISOString(),
+        format,
+      });
+    }
+    const source = streamedSource(report.stream(ctx), report.columns);
+    return fileStream(format, source, report.columns, report.name[lang], lang);
   }
 
   /** Defaults filled in, and what only this report refuses: a period on a report without one, from after to. */
@@ -203,48 +216,4 @@ function answeredParameters(report: ReportDefinition, params: ReportParams): Rec
     ...(params.departmentId ? { departmentId: params.departmentId } : {}),
     ...(params.category ? { category: params.category } : {}),
   };
-}
-
-/** The batches, added to `sums` as they pass. */
-async function* counted(rows: AsyncIterable<ReportRow[]>, sums: ColumnSums): AsyncIterable<ReportRow[]> {
-  for await (const batch of rows) {
-    sums.add(batch);
-    yield batch;
-  }
-}
-
-/**
- * The totals row's sums: counts and money add up (decimal-exact); other columns stay empty. Rows
- * may be added batch by batch, so a streamed file totals what it wrote.
- */
-export class ColumnSums {
-  private readonly totals = new Map<string, { total: Dec; decimal: boolean }>();
-
-  constructor(private readonly columns: ColumnSpec[]) {
-    for (const column of columns) {
-      const summed = (column.type === 'number' || column.type === 'money') && column.total !== 'none';
-      if (summed) this.totals.set(column.id, { total: dec(0), decimal: column.type === 'money' || !!column.decimals });
-    }
-  }
-
-  add(rows: ReportRow[]): this {
-    for (const [id, sum] of this.totals) {
-      for (const row of rows) {
-        const value = row[id];
-        if (value === null || value === undefined) continue;
-        if (typeof value === 'string') sum.decimal = true;
-        sum.total = sum.total.plus(String(value));
-      }
-    }
-    return this;
-  }
-
-  row(): ReportRow {
-    const row: ReportRow = {};
-    for (const column of this.columns) {
-      const sum = this.totals.get(column.id);
-      row[column.id] = !sum ? null : sum.decimal ? sum.total.toFixed(column.decimals ?? 2) : sum.total.toNumber();
-    }
-    return row;
-  }
 }

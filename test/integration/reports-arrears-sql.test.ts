@@ -6,6 +6,7 @@ import {
   zero,
   type DepartmentFigures,
 } from '../../server/reports/collection.report.js';
+import { billArrearsSql, cursorArrears, queryArrears } from '../../server/reports/arrears.sql.js';
 import { BACKENDS } from '../support/database.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
@@ -156,5 +157,39 @@ describe.each(BACKENDS)('collection arrears in SQL (%s)', (backend) => {
 
   it('charges something on the days that have fees (the comparison is not of zeros)', async () => {
     expect(Number((await reference('2019-04-30'))[3])).toBeGreaterThan(10);
+  });
+
+  it('reads a statement through a cursor batch by batch: the rows it answers at once, whatever the batch', async () => {
+    // given every unsettled bill with its late fee on a day
+    const { sql, bindings } = billArrearsSql(scope, '2019-04-30');
+    const statement = { sql: `${sql} select id, outstanding, late_fee from bill_arrears order by id`, bindings };
+    const whole = await queryArrears(db(), statement, true);
+    expect(whole.length).toBeGreaterThan(3);
+    for (const batch of [1, 2, 1000]) {
+      // when it is read through a cursor
+      const batches: unknown[][] = [];
+      for await (const rows of cursorArrears(db(), statement, batch)) batches.push(rows);
+      // then the same rows come, in batches of that size
+      expect(batches.flat()).toEqual(whole);
+      expect(batches.map((b) => b.length)).toEqual(
+        Array.from({ length: Math.ceil(whole.length / batch) }, (_, i) => Math.min(batch, whole.length - i * batch)),
+      );
+    }
+  });
+
+  it('ends the cursor’s transaction when its reader stops early', async () => {
+    const { sql, bindings } = billArrearsSql(scope, '2019-04-30');
+    for await (const rows of cursorArrears(db(), { sql: `${sql} select id from bill_arrears`, bindings }, 1)) {
+      expect(rows).toHaveLength(1);
+      break;
+    }
+    // no connection is left in the cursor's transaction (PGlite has one connection; the server lists its sessions)
+    const leftOpen =
+      backend === 'pglite'
+        ? `select (select count(*) from pg_cursors where name = 'arrears_rows')
+                  + (current_setting('cursor_tuple_fraction') <> '0.1')::int as n`
+        : `select count(*) as n from pg_stat_activity
+            where datname = current_database() and state like 'idle in transaction%'`;
+    expect((await db().raw<{ rows: { n: number }[] }>(leftOpen)).rows[0]?.n).toBe(0);
   });
 });
