@@ -45,6 +45,7 @@ import * as riskWarningEscalations from './20261210_78_risk_warning_escalations.
 import * as billSums from './20261210_77_bill_sums.js';
 import * as unsettledBillsCover from './20261210_77_unsettled_bills_cover.js';
 import * as flaggedBillsStats from './20261210_77_flagged_bills_stats.js';
+import * as escalationReviewTask from './20261211_80_escalation_review_task.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -97,6 +98,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261210_77_bill_sums': billSums,
   '20261210_77_unsettled_bills_cover': unsettledBillsCover,
   '20261210_77_flagged_bills_stats': flaggedBillsStats,
+  '20261211_80_escalation_review_task': escalationReviewTask,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -7,13 +7,12 @@ import type { Clock } from '../lib/clock.js';
 import { Conflict } from '../lib/errors.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { TasksService } from '../tasks/tasks.service.js';
+import { recordReviewEscalation, REVIEW_STEP } from '../processes/risk/review-escalation.js';
 import type { Escalation, WarningDetail } from './supervision.contract.js';
 import type { SupervisionService } from './supervision.service.js';
 
 /** The steps where a province answers an order (its measure, or its supervised rectification). */
 export const ANSWER_STEPS = ['RW_MEASURE', 'RW_SUPERVISED', 'RW_PROVINCE_MEASURE', 'RW_PROVINCE_SUPERVISED'];
-/** HQ's review of a one-province order's answer, whose "escalate" decision the process carries out. */
-const REVIEW_STEP = 'RW_REVIEW';
 
 /** The collaborators escalation needs, and nothing more. */
 export interface EscalationPorts {
@@ -62,7 +61,7 @@ export class EscalationsService {
       await this.ports.tasks.claim(review.id, actor);
       await this.ports.tasks.complete(review.id, { reviewDecision: 'escalate', hqComment: reason }, actor);
     }
-    const id = randomUUID();
+    let id: string = randomUUID();
     const count = await db.transaction(async (trx) => {
       const row = await trx('risk_warnings')
         .where({ id: warningId })
@@ -77,20 +76,32 @@ export class EscalationsService {
             ...(stage === 'answer' && ['open', 'escalated'].includes(row.status) ? { status: 'escalated' } : {}),
           });
       }
-      const done = await trx('risk_warning_escalations')
-        .where({ warning_id: warningId })
-        .count<{ n: string | number }[]>('* as n')
-        .first();
-      await trx('risk_warning_escalations').insert({
-        id,
-        warning_id: warningId,
-        seq: Number(done?.n ?? 0) + 1,
-        stage,
-        reason,
-        escalated_by: actor.username,
-        escalated_at: new Date(this.ports.clock.now()),
-        notified: stage === 'answer' ? 0 : null,
-      });
+      if (stage === 'review' && review) {
+        // The process's escalate step records it too (for a review completed from the worklist):
+        // the review task makes it one entry, whichever writes first.
+        id = await recordReviewEscalation(trx, {
+          warningId,
+          taskId: review.id,
+          reason,
+          escalatedBy: actor.username,
+          escalatedAt: new Date(this.ports.clock.now()),
+        });
+      } else {
+        const done = await trx('risk_warning_escalations')
+          .where({ warning_id: warningId })
+          .count<{ n: string | number }[]>('* as n')
+          .first();
+        await trx('risk_warning_escalations').insert({
+          id,
+          warning_id: warningId,
+          seq: Number(done?.n ?? 0) + 1,
+          stage,
+          reason,
+          escalated_by: actor.username,
+          escalated_at: new Date(this.ports.clock.now()),
+          notified: stage === 'answer' ? 0 : null,
+        });
+      }
       await this.ports.audit.record(
         actor,
         'risk-warning.escalate',

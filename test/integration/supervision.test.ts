@@ -190,6 +190,10 @@ describe.each(BACKENDS)('HQ supervision of high-risk customers (%s)', (backend) 
     const escalated = await detail();
     expect(escalated).toMatchObject({ status: 'escalated', escalations: 1 });
     expect(escalated.openTasks.map((x: { elementId: string }) => x.elementId)).toEqual(['RW_SUPERVISED']);
+    // decided in the worklist, not on the order's page: still one entry of the order's history
+    expect(escalated.escalationHistory).toMatchObject([
+      { stage: 'review', reason: '请提供付款凭证', escalatedBy: 'hq.supervisor', notified: null },
+    ]);
     await completeTaskAt(t, xhManager, instanceId, 'RW_SUPERVISED', {
       tactic: '3',
       measure: '已预付 30 万元',

@@ -1,6 +1,7 @@
 import { RISKWAR_TACTIC, type RiskLevel } from '../../domain/risk/index.js';
 import type { ServiceDefinition } from '../../services/registry.js';
 import { required, str, type ProcessContext } from '../context.js';
+import { recordReviewEscalation, REVIEW_STEP } from './review-escalation.js';
 import { measureDeadlineWd, measureDueAtFor } from './screening-job.js';
 import { tacticOf, tacticsOf } from './tactics.js';
 
@@ -82,15 +83,37 @@ export function riskServices(ctx: ProcessContext): ServiceDefinition[] {
       outputs: ['escalations'],
       async handler(call) {
         const id = required(call.variables, 'warningId');
-        await ctx
-          .db('risk_warnings')
-          .where({ id })
-          .update({ status: 'escalated', escalations: ctx.db.raw('escalations + 1') });
-        const row = await ctx
-          .db('risk_warnings')
-          .where({ id })
-          .first<{ escalations: number | null } | undefined>('escalations');
-        return { escalations: Number(row?.escalations ?? 1) };
+        const escalations = await ctx.db.transaction(async (trx) => {
+          // The review that decided it, committed before this step ran: its comment is the reason.
+          const review = await trx('tasks')
+            .where({ instance_id: call.instanceId, element_id: REVIEW_STEP, status: 'completed' })
+            .orderBy([
+              { column: 'completed_at', order: 'desc' },
+              { column: 'id', order: 'desc' },
+            ])
+            .first<{ id: string; completed_by: string | null; completed_at: Date | string } | undefined>(
+              'id',
+              'completed_by',
+              'completed_at',
+            );
+          if (review) {
+            await recordReviewEscalation(trx, {
+              warningId: id,
+              taskId: review.id,
+              reason: str(call.variables.hqComment) ?? '',
+              escalatedBy: review.completed_by ?? 'system',
+              escalatedAt: new Date(review.completed_at),
+            });
+          }
+          await trx('risk_warnings')
+            .where({ id })
+            .update({ status: 'escalated', escalations: trx.raw('escalations + 1') });
+          const row = await trx('risk_warnings')
+            .where({ id })
+            .first<{ escalations: number | null } | undefined>('escalations');
+          return Number(row?.escalations ?? 1);
+        });
+        return { escalations };
       },
     },
     {
