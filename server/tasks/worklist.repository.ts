@@ -1,7 +1,7 @@
 import { staffTaskWhere } from '../access/applicant-task.js';
 import type { Knex } from 'knex';
 import type { Db } from '../db/index.js';
-import { branchUnion, countBranches, taskOrder } from '../workflow/branch-union.js';
+import { branchUnion, countBranches, countBranchSets, taskOrder } from '../workflow/branch-union.js';
 import { TASK_COLUMNS } from './tasks.contract.js';
 import { displayNames } from '../workflow/user-names.js';
 import { unassignedIds, unassignedWhere } from './unassigned.js';
@@ -70,6 +70,18 @@ export class WorklistRepository {
 
   count(branches: TaskBranch[], criteria: ResolvedCriteria, cap: number) {
     return countBranches(this.db, searching(branches, criteria), this.base(criteria, null), cap);
+  }
+
+  /** Several counts in one statement (the worklist's badges). */
+  countSets(sets: { branches: TaskBranch[]; criteria: ResolvedCriteria }[], cap: number) {
+    return countBranchSets(
+      this.db,
+      sets.map(({ branches, criteria }) => ({
+        branches: searching(branches, criteria),
+        build: this.base(criteria, null),
+      })),
+      cap,
+    );
   }
 
   /** Customers whose name holds the fragment or whose account number starts with it (trigram-indexed where pg_trgm exists). */

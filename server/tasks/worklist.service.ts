@@ -50,28 +50,40 @@ export class WorklistService {
   /** The three tab badges; `completed` = completed by me in the last 30 days. */
   async counts(actor: Actor): Promise<WorklistCounts> {
     const since = new Date(Date.now() - COMPLETED_WINDOW_MS);
-    const count = async (view: WorklistCriteria['view'], extra: Partial<ResolvedCriteria> = {}) => {
-      const criteria: ResolvedCriteria = { view, ...extra };
-      return (await this.repository.count(await this.branches(view, actor), criteria, TOTAL_CAP)).total;
-    };
-    const [mine, claimable, completed, unassigned] = await Promise.all([
-      count('mine'),
-      count('claimable'),
-      this.completedSince(actor, since),
-      count('unassigned'),
+    const [mine, claimable, unassigned] = await Promise.all([
+      this.branches('mine', actor),
+      this.branches('claimable', actor),
+      this.branches('unassigned', actor),
     ]);
-    return { mine, claimable, completed, unassigned, cap: TOTAL_CAP, completedSince: since.toISOString() };
+    const counted = await this.repository.countSets(
+      [
+        { branches: mine, criteria: { view: 'mine' } },
+        { branches: claimable, criteria: { view: 'claimable' } },
+        { branches: this.completedBranches(actor, since), criteria: { view: 'completed' } },
+        { branches: unassigned, criteria: { view: 'unassigned' } },
+      ],
+      TOTAL_CAP,
+    );
+    const [m, c, done, u] = counted.map((x) => x.total);
+    return {
+      mine: m!,
+      claimable: c!,
+      completed: done!,
+      unassigned: u!,
+      cap: TOTAL_CAP,
+      completedSince: since.toISOString(),
+    };
   }
 
-  private async completedSince(actor: Actor, since: Date): Promise<number> {
-    const branches: TaskBranch[] = [
+  /** Tasks the actor completed since then (the `completed` badge). */
+  private completedBranches(actor: Actor, since: Date): TaskBranch[] {
+    return [
       {
         apply: (q) => {
           q.where('completed_by', actor.username).where('completed_at', '>=', since);
         },
       },
     ];
-    return (await this.repository.count(branches, { view: 'completed' }, TOTAL_CAP)).total;
   }
 
   /** The ways the actor sees tasks in a view (visibility.ts), as union branches. */

@@ -60,19 +60,38 @@ export async function countBranches(
   build: () => Knex.QueryBuilder,
   cap: number,
 ): Promise<{ total: number; capped: boolean }> {
-  const parts = branches.map((branch) => {
-    const q = build().select('id');
-    branch.apply(q);
-    // Without an order the planner may walk a date index to stop early, which reads every row
-    // when few match; an order no index gives makes it find the matches through their indexes.
-    if (branch.sortAfterFilter) q.orderByRaw(`created_at + interval '0'`);
-    return q.limit(cap + 1).toSQL();
+  const [count] = await countBranchSets(db, [{ branches, build }], cap);
+  return count!;
+}
+
+/**
+ * Several counts of `countBranches` in one statement, one scalar subquery each: a page's badges
+ * take one round trip and one pooled connection instead of one of each per badge.
+ */
+export async function countBranchSets(
+  db: Knex,
+  sets: { branches: TaskBranch[]; build: () => Knex.QueryBuilder }[],
+  cap: number,
+): Promise<{ total: number; capped: boolean }[]> {
+  const bindings: Knex.RawBinding[] = [];
+  const columns = sets.map(({ branches, build }, i) => {
+    const parts = branches.map((branch) => {
+      const q = build().select('id');
+      branch.apply(q);
+      // Without an order the planner may walk a date index to stop early, which reads every row
+      // when few match; an order no index gives makes it find the matches through their indexes.
+      if (branch.sortAfterFilter) q.orderByRaw(`created_at + interval '0'`);
+      return q.limit(cap + 1).toSQL();
+    });
+    bindings.push(...(parts.flatMap((p) => p.bindings) as Knex.RawBinding[]));
+    if (!parts.length) return `0 AS n${i}`;
+    const union = parts.map((p) => `(${p.sql})`).join(' UNION ALL ');
+    return `(SELECT count(DISTINCT id)::int FROM (${union}) u) AS n${i}`;
   });
-  const union = parts.map((p) => `(${p.sql})`).join(' UNION ALL ');
-  const result = await db.raw<{ rows: { n: number }[] }>(
-    `SELECT count(DISTINCT id)::int AS n FROM (${union}) u`,
-    parts.flatMap((p) => p.bindings),
-  );
-  const n = Number(result.rows[0]?.n ?? 0);
-  return { total: Math.min(n, cap), capped: n > cap };
+  const result = await db.raw<{ rows: Record<string, number>[] }>(`SELECT ${columns.join(', ')}`, bindings);
+  const row = result.rows[0] ?? {};
+  return sets.map((_, i) => {
+    const n = Number(row[`n${i}`] ?? 0);
+    return { total: Math.min(n, cap), capped: n > cap };
+  });
 }
