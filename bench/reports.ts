@@ -102,10 +102,12 @@ async function fill(url: string): Promise<void> {
          FROM generate_series(1, $3) g`,
       [counties, counties.length, CUSTOMERS],
     );
-    // May and June settled (3 % of June's half paid, late), July unpaid for UNPAID %.
+    // May and June settled (3 % of June's half paid, late), July unpaid for UNPAID %. The bill's
+    // copy of its customer's department and category is written here (the trigger is off).
     await step(
       'bills',
-      `INSERT INTO bills (id, customer_id, period, total, due_date, status, paid_amount, issued_by, consumption_kwh)
+      `INSERT INTO bills (id, customer_id, period, total, due_date, status, paid_amount, issued_by, consumption_kwh,
+                          customer_department_id, customer_elec_type_code)
        SELECT md5('rb' || g || ':' || m)::uuid, md5('rc' || g)::uuid, '2025-0' || m,
               (40 + (g * 7 + m) % 900)::numeric + ((g % 100)::numeric / 100),
               make_date(2025, m + 1, 15),
@@ -113,9 +115,12 @@ async function fill(url: string): Promise<void> {
               CASE WHEN m = 7 AND g % 100 < $1 THEN 0
                    WHEN m = 6 AND g % 100 >= 97 THEN round((40 + (g * 7 + m) % 900)::numeric / 2, 2)
                    ELSE (40 + (g * 7 + m) % 900)::numeric + ((g % 100)::numeric / 100) END,
-              'bench', 100 + (g * 7 + m) % 900
+              'bench', 100 + (g * 7 + m) % 900,
+              ($3::text[])[1 + g % $4],
+              CASE WHEN g % 100 = 0 THEN '000' WHEN g % 100 < 3 THEN '100' WHEN g % 100 < 30 THEN '201'
+                   WHEN g % 100 < 85 THEN '202' WHEN g % 100 < 90 THEN '300' ELSE '400' END
          FROM generate_series(1, $2) g CROSS JOIN generate_series(5, 7) m`,
-      [UNPAID, CUSTOMERS],
+      [UNPAID, CUSTOMERS, counties, counties.length],
     );
     await step(
       'payments',

@@ -46,6 +46,7 @@ import * as billSums from './20261210_77_bill_sums.js';
 import * as unsettledBillsCover from './20261210_77_unsettled_bills_cover.js';
 import * as flaggedBillsStats from './20261210_77_flagged_bills_stats.js';
 import * as escalationReviewTask from './20261211_80_escalation_review_task.js';
+import * as billCustomerScope from './20261212_81_bill_customer_scope.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -99,6 +100,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261210_77_unsettled_bills_cover': unsettledBillsCover,
   '20261210_77_flagged_bills_stats': flaggedBillsStats,
   '20261211_80_escalation_review_task': escalationReviewTask,
+  '20261212_81_bill_customer_scope': billCustomerScope,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -29,7 +29,7 @@ interface DetailRow {
  * the first `limit` of them): one index range per department in account order, where a list of
  * departments would make the answer read and sort the whole scope's customers.
  */
-function firstCustomers(scope: Scope, asOf: string, category: string | undefined, limit: number): Sql {
+function firstCustomers(scope: Scope, asOf: string, category: string | undefined, limit: number): Sql | null {
   const n = Math.floor(limit);
   const customers = (inScope: string) => `
       select pc.id, pc.department_id, pc.account_no from customers pc
@@ -40,23 +40,22 @@ function firstCustomers(scope: Scope, asOf: string, category: string | undefined
        order by pc.department_id, pc.account_no
        limit ${n}`;
   const bindings = [...(category ? [category] : []), asOf.slice(0, 7)];
-  if (scope.all) return { sql: `b.customer_id in (select p.id from (${customers('true')}) p)`, bindings };
-  if (!scope.departmentIds.length) return { sql: 'false', bindings: [] };
+  if (scope.all) return { sql: `select p.id from (${customers('true')}) p`, bindings };
+  if (!scope.departmentIds.length) return null;
   const departments = scope.departmentIds.map(() => '(?)').join(', ');
   return {
-    sql: `b.customer_id in (
-      select p.id from (values ${departments}) as d(id)
+    sql: `select p.id from (values ${departments}) as d(id)
        cross join lateral (${customers('pc.department_id = d.id')}) p
        order by p.department_id, p.account_no
-       limit ${n})`,
+       limit ${n}`,
     bindings: [...scope.departmentIds, ...bindings],
   };
 }
 
 /** The detail's statement: the unsettled bills (`billArrearsSql`) summed per customer, in (department, account) order. */
-function detailSql(ctx: ReportContext, customers?: Sql): Sql {
+function detailSql(ctx: ReportContext, customers?: Sql, page = false): Sql {
   const asOf = ctx.params.to;
-  const { sql, bindings } = billArrearsSql(ctx.scope, asOf, customers);
+  const { sql, bindings } = billArrearsSql(ctx.scope, asOf, customers, page);
   return {
     sql: `${sql}
 select c.id as customer_id, c.account_no, c.name, c.department_id, c.elec_type_code,
@@ -72,12 +71,20 @@ select c.id as customer_id, c.account_no, c.name, c.department_id, c.elec_type_c
 
 /** The category asked for, as the narrowing of `billArrearsSql`'s customers. */
 function inCategory(ctx: ReportContext): Sql | undefined {
-  return ctx.params.category ? { sql: `c.elec_type_code = ?`, bindings: [ctx.params.category] } : undefined;
+  return ctx.params.category ? { sql: `b.customer_elec_type_code = ?`, bindings: [ctx.params.category] } : undefined;
 }
 
+/**
+ * The first `limit` customers' rows: the customers first, then their bills by id (given as a
+ * subquery, the planner ran it once for each branch of `billArrearsSql`).
+ */
 async function firstRows(db: Db, ctx: ReportContext, limit: number): Promise<DetailRow[]> {
-  const customers = firstCustomers(ctx.scope, ctx.params.to, ctx.params.category, limit);
-  return await queryArrears<DetailRow>(db, detailSql(ctx, customers), false);
+  const first = firstCustomers(ctx.scope, ctx.params.to, ctx.params.category, limit);
+  if (!first) return [];
+  const ids = (await db.raw<{ rows: { id: string }[] }>(first.sql, first.bindings)).rows.map((r) => r.id);
+  if (!ids.length) return [];
+  const customers = { sql: `b.customer_id in (${ids.map(() => '?').join(', ')})`, bindings: ids };
+  return await queryArrears<DetailRow>(db, detailSql(ctx, customers, true), false);
 }
 
 function toRow(r: DetailRow, ctx: ReportContext): ReportRow {

@@ -159,6 +159,33 @@ describe.each(BACKENDS)('collection arrears in SQL (%s)', (backend) => {
     expect(Number((await reference('2019-04-30'))[3])).toBeGreaterThan(10);
   });
 
+  it('follows a customer who moves to another department or category (the bills carry both, kept by triggers)', async () => {
+    // given a shop in one county with a bill of 100.00 unpaid since 15 April
+    const [from, to] = ['ZJ-HZ-YH', 'ZJ-NB-YZ'];
+    const id = randomUUID();
+    await db()('customers').insert({
+      id,
+      account_no: `MOV${id.slice(0, 8)}`,
+      name: '迁户',
+      department_id: from,
+      elec_type_code: '400',
+    });
+    await bill(id, '2019-03', '100.00', '2019-04-15');
+    const lateFees = async () =>
+      Object.fromEntries(
+        (await arrearsByDepartment(db(), { all: false, departmentIds: [from, to] }, '2019-04-30')).map((r) => [
+          r.department_id,
+          Number(r.late_fees).toFixed(2),
+        ]),
+      );
+    // 15 days at 2 ‰ a day
+    expect(await lateFees()).toEqual({ [from]: '3.00' });
+    // when it moves to another county and becomes a household
+    await db()('customers').where({ id }).update({ department_id: to, elec_type_code: '202' });
+    // then its bill counts in the new county, at 1 ‰ a day
+    expect(await lateFees()).toEqual({ [to]: '1.50' });
+  });
+
   it('reads a statement through a cursor batch by batch: the rows it answers at once, whatever the batch', async () => {
     // given every unsettled bill with its late fee on a day
     const { sql, bindings } = billArrearsSql(scope, '2019-04-30');
