@@ -38,8 +38,12 @@ function excelValue(column: ColumnSpec, value: ReportCell | undefined): string |
   }
 }
 
-/** Rows written between two waits for the compressor and the client to catch up. */
-const ROWS_BETWEEN_PAUSES = 1000;
+/**
+ * Rows written between two waits for the compressor and the client to catch up. The 140 000-row
+ * arrears detail as .xlsx peaked at 194 MB RSS in its export process with a wait every 1 000 rows,
+ * 166 MB every 200, 132 MB every 100 (113 MB of it the loaded modules), in the same time.
+ */
+const ROWS_BETWEEN_PAUSES = 100;
 
 /**
  * Lets the zip compressor run and, when the client reads slower than rows are made, waits until
