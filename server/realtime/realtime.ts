@@ -288,7 +288,10 @@ export class Realtime {
     // "io server disconnect" means their session ended.
     this.io.engine.close();
     await this.adapterSettled();
-    await this.io.of('/').adapter.close();
+    // Every namespace's adapter (the staff's and the customer hall's): one left open keeps its
+    // heartbeat publishing into the ended pool, and the process never exits.
+    const namespaces = (this.io as unknown as { _nsps: Map<string, { adapter: { close(): unknown } }> })._nsps;
+    for (const namespace of namespaces.values()) await namespace.adapter.close();
     // A LISTEN client the adapter did not give back (seen when a node closes soon after it
     // started) would keep pool.end() waiting for ever: close it.
     for (const client of this.held) {
