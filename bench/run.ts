@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   load: () => import('./load.js'),
   reports: () => import('./reports.js'),
   node: () => import('./node.js'),
+  latency: () => import('./latency.js'),
 };
 
 const argv = process.argv.slice(2);
