@@ -1,5 +1,4 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Knex } from 'knex';
 import type { Db } from '../db/index.js';
 import { Prepared } from '../db/prepared.js';
 import type { Actor, ActorRole } from '../lib/actor.js';
@@ -38,9 +37,7 @@ export interface Authenticated {
   permissionVersion: number;
 }
 
-const ACTOR_COLUMNS = ['u.id as user_id', 'u.username', 'u.display_name', 'u.department_id', 'v.version'];
-
-/** A row of ACTOR_COLUMNS with the roles column: the user behind a session or token. */
+/** A row of ACTOR_SELECT: the user behind a session, token or verified password. */
 interface ActorRow {
   user_id: string;
   username: string;
@@ -50,34 +47,43 @@ interface ActorRow {
   roles: ActorRole[] | string;
 }
 
-/** The user's role assignments as one JSON column: the session, user and roles in one round trip. */
-const ROLES_COLUMN = `COALESCE((SELECT json_agg(json_build_object('role', ur.role_code, 'departmentId', d.id, 'departmentPath', d.path) ORDER BY d.path, ur.role_code)
+/**
+ * The user `u`, the permission version `v` and the user's role assignments as one JSON column:
+ * the session, user and roles in one round trip.
+ */
+const ACTOR_SELECT = `u.id AS user_id, u.username, u.display_name, u.department_id, v.version,
+          COALESCE((SELECT json_agg(json_build_object('role', ur.role_code, 'departmentId', d.id, 'departmentPath', d.path) ORDER BY d.path, ur.role_code)
                    FROM user_roles ur JOIN departments d ON d.id = ur.department_id WHERE ur.user_id = u.id), '[]'::json) AS roles`;
+
+/** A locked user is refused like an inactive one, even if a session or token outlived the lock (binds: now). */
+const ACTIVE_USER = 'u.active AND (u.locked_until IS NULL OR u.locked_until <= ?)';
 
 /**
  * Every request reads its session (or token) first, so these are written once and prepared: no
- * query is built per request. A locked user is refused like an inactive one, even if a session
- * or token outlived the lock.
+ * query is built per request.
  */
 const SESSION_READ = new Prepared<
   ActorRow & { id: string; csrf_token: string; created_at: Date | string; last_seen_at: Date | string }
 >(
   'auth_session_read',
-  `SELECT u.id AS user_id, u.username, u.display_name, u.department_id, v.version,
-          s.id, s.csrf_token, s.created_at, s.last_seen_at, ${ROLES_COLUMN}
+  `SELECT ${ACTOR_SELECT}, s.id, s.csrf_token, s.created_at, s.last_seen_at
      FROM sessions s JOIN users u ON u.id = s.user_id CROSS JOIN permission_versions v
-    WHERE s.id = ? AND s.expires_at > ? AND u.active AND (u.locked_until IS NULL OR u.locked_until <= ?)
+    WHERE s.id = ? AND s.expires_at > ? AND ${ACTIVE_USER}
     LIMIT 1`,
 );
 
 const TOKEN_READ = new Prepared<ActorRow & { id: string; last_used_at: Date | string | null }>(
   'auth_token_read',
-  `SELECT u.id AS user_id, u.username, u.display_name, u.department_id, v.version,
-          t.id, t.last_used_at, ${ROLES_COLUMN}
+  `SELECT ${ACTOR_SELECT}, t.id, t.last_used_at
      FROM api_tokens t JOIN users u ON u.id = t.user_id CROSS JOIN permission_versions v
     WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
-      AND u.active AND (u.locked_until IS NULL OR u.locked_until <= ?)
+      AND ${ACTIVE_USER}
     LIMIT 1`,
+);
+
+const USER_READ = new Prepared<ActorRow>(
+  'auth_user_read',
+  `SELECT ${ACTOR_SELECT} FROM users u CROSS JOIN permission_versions v WHERE u.id = ? AND ${ACTIVE_USER} LIMIT 1`,
 );
 
 function toActor(row: ActorRow, kind: 'user' | 'token'): Actor {
@@ -90,11 +96,6 @@ function toActor(row: ActorRow, kind: 'user' | 'token'): Actor {
     departmentId: row.department_id,
     roles,
   };
-}
-
-/** A locked user is refused like an inactive one, even if a session or token outlived the lock. */
-function notLocked(q: Knex.QueryBuilder): void {
-  void q.whereNull('u.locked_until').orWhere('u.locked_until', '<=', new Date());
 }
 
 export function sha256(value: string): string {
@@ -256,18 +257,9 @@ export class AuthService {
 
   /** An already verified user, re-read so that a user deactivated or locked since is refused at once. */
   async fromUser(userId: string): Promise<Authenticated | null> {
-    const row = await this.db('users as u')
-      .crossJoin('permission_versions as v' as never)
-      .where('u.id', userId)
-      .where('u.active', true)
-      .where(notLocked)
-      .first<ActorRow | undefined>([...ACTOR_COLUMNS, this.rolesColumn()]);
+    const row = await USER_READ.first(this.db, [userId, new Date()]);
     if (!row) return null;
     return { actor: toActor(row, 'user'), via: 'token', permissionVersion: Number(row.version) };
-  }
-
-  private rolesColumn() {
-    return this.db.raw(ROLES_COLUMN);
   }
 
   async loadActor(userId: string, kind: 'user' | 'token'): Promise<Actor> {
