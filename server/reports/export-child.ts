@@ -6,14 +6,11 @@
 import { pipeline } from 'node:stream/promises';
 import { createDatabase, DEFAULT_DB_TIMEOUTS } from '../db/index.js';
 import { DepartmentTree } from '../identity/departments.js';
-import { arrearsDetailReport } from './arrears-detail.report.js';
+import { REPORTS } from './catalogue.js';
 import { streamedSource } from './column-sums.js';
 import { fileStream } from './export.js';
 import type { ExportJob } from './export-process.js';
-import type { ReportContext, ReportDefinition } from './report.js';
-
-/** The reports whose files are streamed (those with `stream`). */
-const STREAMED: ReportDefinition[] = [arrearsDetailReport];
+import type { ReportContext } from './report.js';
 
 async function readJob(): Promise<ExportJob> {
   let text = '';
@@ -24,7 +21,7 @@ async function readJob(): Promise<ExportJob> {
 
 async function main(): Promise<void> {
   const job = await readJob();
-  const report = STREAMED.find((r) => r.id === job.reportId);
+  const report = REPORTS.find((r) => r.id === job.reportId);
   if (!report?.stream) throw new Error(`report ${job.reportId} is not streamed`);
   const db = createDatabase({ databaseUrl: job.databaseUrl, poolMax: 1, timeouts: DEFAULT_DB_TIMEOUTS });
   try {
