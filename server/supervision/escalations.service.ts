@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
 import { shanghaiDateOf } from '../domain/calendar/index.js';
 import type { AuditService } from '../identity/audit.service.js';
@@ -7,7 +6,7 @@ import type { Clock } from '../lib/clock.js';
 import { Conflict } from '../lib/errors.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { TasksService } from '../tasks/tasks.service.js';
-import { recordReviewEscalation, REVIEW_STEP } from '../processes/risk/review-escalation.js';
+import { recordEscalation, REVIEW_STEP } from '../processes/risk/escalation-entries.js';
 import type { Escalation, WarningDetail } from './supervision.contract.js';
 import type { SupervisionService } from './supervision.service.js';
 
@@ -61,8 +60,7 @@ export class EscalationsService {
       await this.ports.tasks.claim(review.id, actor);
       await this.ports.tasks.complete(review.id, { reviewDecision: 'escalate', hqComment: reason }, actor);
     }
-    let id: string = randomUUID();
-    const count = await db.transaction(async (trx) => {
+    const { id, count } = await db.transaction(async (trx) => {
       const row = await trx('risk_warnings')
         .where({ id: warningId })
         .forUpdate()
@@ -76,32 +74,17 @@ export class EscalationsService {
             ...(stage === 'answer' && ['open', 'escalated'].includes(row.status) ? { status: 'escalated' } : {}),
           });
       }
-      if (stage === 'review' && review) {
-        // The process's escalate step records it too (for a review completed from the worklist):
-        // the review task makes it one entry, whichever writes first.
-        id = await recordReviewEscalation(trx, {
-          warningId,
-          taskId: review.id,
-          reason,
-          escalatedBy: actor.username,
-          escalatedAt: new Date(this.ports.clock.now()),
-        });
-      } else {
-        const done = await trx('risk_warning_escalations')
-          .where({ warning_id: warningId })
-          .count<{ n: string | number }[]>('* as n')
-          .first();
-        await trx('risk_warning_escalations').insert({
-          id,
-          warning_id: warningId,
-          seq: Number(done?.n ?? 0) + 1,
-          stage,
-          reason,
-          escalated_by: actor.username,
-          escalated_at: new Date(this.ports.clock.now()),
-          notified: stage === 'answer' ? 0 : null,
-        });
-      }
+      // At the review, the process's escalate step records it too (for a review completed from
+      // the worklist): the review task makes it one entry, whichever writes first.
+      const id = await recordEscalation(trx, {
+        warningId,
+        stage,
+        reason,
+        escalatedBy: actor.username,
+        escalatedAt: new Date(this.ports.clock.now()),
+        notified: stage === 'answer' ? 0 : null,
+        ...(stage === 'review' && review ? { taskId: review.id } : {}),
+      });
       await this.ports.audit.record(
         actor,
         'risk-warning.escalate',
@@ -111,7 +94,7 @@ export class EscalationsService {
         undefined,
         trx,
       );
-      return Number(row.escalations) + 1;
+      return { id, count: Number(row.escalations) + 1 };
     });
     if (stage === 'answer') {
       const notified = await this.notify(id, before, answering, reason, count, actor);

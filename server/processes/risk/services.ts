@@ -1,7 +1,7 @@
 import { RISKWAR_TACTIC, type RiskLevel } from '../../domain/risk/index.js';
 import type { ServiceDefinition } from '../../services/registry.js';
 import { required, str, type ProcessContext } from '../context.js';
-import { recordReviewEscalation, REVIEW_STEP } from './review-escalation.js';
+import { recordEscalation, REVIEW_STEP } from './escalation-entries.js';
 import { measureDeadlineWd, measureDueAtFor } from './screening-job.js';
 import { tacticOf, tacticsOf } from './tactics.js';
 
@@ -97,12 +97,14 @@ export function riskServices(ctx: ProcessContext): ServiceDefinition[] {
               'completed_at',
             );
           if (review) {
-            await recordReviewEscalation(trx, {
+            await recordEscalation(trx, {
               warningId: id,
-              taskId: review.id,
+              stage: 'review',
               reason: str(call.variables.hqComment) ?? '',
               escalatedBy: review.completed_by ?? 'system',
               escalatedAt: new Date(review.completed_at),
+              notified: null,
+              taskId: review.id,
             });
           }
           await trx('risk_warnings')
