@@ -33,14 +33,24 @@ export function navigate(path: string, options: { replace?: boolean } = {}): voi
   if (options.replace) window.dispatchEvent(new HashChangeEvent('hashchange'));
 }
 
-export function usePath(): string {
-  const [path, setPath] = useState(currentPath);
+/**
+ * A value read from the hash, kept current. Effects run after the browser paints, so the hash
+ * may already have changed between the first render and the listener being added (a test or a
+ * link going to `#/admin?section=external` just as the landing page mounts): read it again then.
+ */
+export function useHashValue<T>(read: () => T): T {
+  const [value, setValue] = useState(read);
   useEffect(() => {
-    const update = () => setPath(currentPath());
+    const update = () => setValue(read());
     window.addEventListener('hashchange', update);
+    update();
     return () => window.removeEventListener('hashchange', update);
   }, []);
-  return path;
+  return value;
+}
+
+export function usePath(): string {
+  return useHashValue(currentPath);
 }
 
 export function matchRoute(

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { usePath } from '../app/router';
 import { setLocale, useLocale } from '../lib/i18n';
 import { hallApi, onHallUnauthorized } from './api';
 import {
@@ -26,20 +27,6 @@ import { UsagePage } from './usage';
 
 const ACCOUNT_KEY = 'pm.hall.account';
 
-function useHashPath(): string {
-  const read = () => {
-    const path = window.location.hash.replace(/^#/, '').split('?')[0] ?? '';
-    return path.startsWith('/') ? path : '/';
-  };
-  const [path, setPath] = useState(read);
-  useEffect(() => {
-    const update = () => setPath(read());
-    window.addEventListener('hashchange', update);
-    return () => window.removeEventListener('hashchange', update);
-  }, []);
-  return path;
-}
-
 function go(path: string) {
   window.location.hash = path;
 }
@@ -62,7 +49,7 @@ function rememberAccount(id: string) {
 
 export function HallApp() {
   const t = useT();
-  const path = useHashPath();
+  const path = usePath();
   /** undefined while asking the server, null when signed out. */
   const [me, setMe] = useState<HallMe | null | undefined>(undefined);
   const [notice, setNotice] = useState<string | null>(null);

@@ -1,5 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
-import { currentQuery, navigate } from '../../app/router';
+import { currentQuery, navigate, useHashValue } from '../../app/router';
 import { useT } from '../../lib/i18n';
 import { useSession } from '../../lib/session';
 import { AuditPanel } from './AuditPanel';
@@ -28,12 +27,7 @@ export function AdminPage() {
   const t = useT();
   const { can } = useSession();
   const org = useOrganisation();
-  const [section, setSection] = useState<Section>(sectionFromHash);
-  useEffect(() => {
-    const update = () => setSection(sectionFromHash());
-    window.addEventListener('hashchange', update);
-    return () => window.removeEventListener('hashchange', update);
-  }, []);
+  const section = useHashValue(sectionFromHash);
   // A section shows only to whoever its API lets in (tariffs: PUT /tariffs needs billing:write).
   const sections = SECTIONS.filter(
     (s) => (s !== 'audit' || can('audit', 'read')) && (s !== 'tariffs' || can('billing', 'write')),

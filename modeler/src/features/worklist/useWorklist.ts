@@ -109,6 +109,9 @@ export function useWorklist(query: ListQuery, user: SessionUser): WorklistState 
   useEffect(() => {
     const onEvent = (event: RealtimeEvent) => {
       if (!TASK_TOPICS.has(event.topic)) return;
+      // A page already on its way may have been read before this change: its rows would put back
+      // a row just dropped, beside counters read after it. Only the reload scheduled below counts.
+      request.current++;
       if (event.topic === 'task:claimed' && event.payload.assignee !== user.username && query.view === 'claimable') {
         drop(String(event.payload.taskId));
       }
