@@ -197,8 +197,10 @@ async function drive(url: string, seconds: number): Promise<{ single: Load; load
       c.bearer = token;
       return c;
     });
-    const single = await load(clients, 1, Math.min(8, seconds));
+    // One user after the load, not before it: right after start the nodes still deploy the demo
+    // processes and run their first deadline scan and roll-up, which one user's steps would wait on.
     const loaded = await load(clients, CONCURRENCY, seconds);
+    const single = await load(clients, 1, Math.min(8, seconds));
     return { single, loaded };
   } finally {
     for (const s of servers) await s.stop().catch(() => s.kill());
