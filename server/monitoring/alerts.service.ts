@@ -5,7 +5,7 @@ import type { Authorization } from '../identity/authorization.js';
 import type { Actor } from '../lib/actor.js';
 import { Invalid, NotFound } from '../lib/errors.js';
 import { addIsoDuration } from '../lib/time.js';
-import type { Transactions } from '../workflow/transactions.js';
+import type { TransactionScope, Transactions } from '../workflow/transactions.js';
 import { iso } from '../lib/contract.js';
 import {
   toAcknowledgement,
@@ -32,6 +32,9 @@ export interface AlertsQuery {
 
 /** Re-examines tasks whose deadline passed a little before the previous scan (clock skew between nodes). */
 const SCAN_MARGIN_MS = 5 * 60_000;
+
+/** Subjects one transaction of the scan alerts at most. */
+const SCAN_PAGE = 2_000;
 
 /** Milliseconds of an ISO 8601 duration such as PT4H or P1D; a clear 400 when unreadable. */
 export function horizonMs(horizon: string, field = 'horizon'): number {
@@ -61,87 +64,127 @@ export class SlaAlertsService {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Raises the alerts that fell due since the last scan; answers how many were raised here. */
-  async scan(): Promise<number> {
+  /**
+   * Raises the alerts that fell due since the last scan; answers how many were raised here.
+   *
+   * In pages of `pageSize` subjects not yet alerted for their kind, a transaction each: the first
+   * scan of a large set (every open deadline since the platform was installed, 200 000 at a
+   * million customers) would otherwise be one transaction holding every alert and its event. A
+   * page is chosen among the subjects nobody has alerted yet, so each one makes progress even
+   * when another node raises some of the same subjects at once (those are skipped by the unique
+   * key); the scan ends with a page that was not full.
+   */
+  async scan(pageSize = SCAN_PAGE): Promise<number> {
     const now = new Date(this.clock.now());
     const until = new Date(now.getTime() + this.defaultHorizonMs);
     // After the first scan, only deadlines that can have crossed a threshold since are read.
     const since = this.lastScan ? new Date(this.lastScan.getTime() - SCAN_MARGIN_MS) : null;
-    const raised = await this.transactions.run(async (scope) => {
-      const tasks = scope.trx('tasks').where('status', 'open').whereNotNull('due_at').where('due_at', '<=', until);
-      const instances = scope
-        .trx('process_instances')
-        .where('status', 'running')
-        .whereNotNull('due_at')
-        .where('due_at', '<=', until);
-      if (since) {
-        // A deadline crossed a threshold since, or the task or instance is new (it may have been
-        // created already overdue).
-        tasks.where((w) => {
-          void w.where('due_at', '>', since).orWhere('created_at', '>', since);
-        });
-        instances.where((w) => {
-          void w.where('due_at', '>', since).orWhere('started_at', '>', since);
-        });
-      }
-      const kind = scope.trx.raw(`CASE WHEN due_at <= ? THEN 'breached' ELSE 'due-soon' END`, [now]);
-      tasks.select(
-        scope.trx.raw(`'task'`),
-        'id',
-        kind,
-        'instance_id',
-        'department_id',
-        'definition_key',
-        'element_id',
-        'due_at',
-      );
-      instances.select(
-        scope.trx.raw(`'instance'`),
-        'id',
-        kind,
-        'id',
-        'department_id',
-        'definition_key',
-        scope.trx.raw('NULL'),
-        'due_at',
-      );
-      const select = tasks.unionAll(instances, true).toSQL();
-      const result = await scope.trx.raw<{ rows: AlertRow[] }>(
-        `WITH raised AS (
-           INSERT INTO sla_alerts (subject_type, subject_id, kind, instance_id, department_id, definition_key, element_id, due_at)
-           ${select.sql}
-           ON CONFLICT (subject_type, subject_id, kind) DO NOTHING
-           RETURNING *)
-         SELECT r.*, t.name, t.assignee, i.business_key
-           FROM raised r
-           LEFT JOIN tasks t ON r.subject_type = 'task' AND t.id = r.subject_id
-           JOIN process_instances i ON i.id = r.instance_id`,
-        select.bindings as Knex.RawBinding[],
-      );
-      const rows = result.rows;
-      for (const r of rows) {
-        scope.outbox.add({
-          topic: `sla:${r.kind}`,
-          departmentId: r.department_id,
-          definitionKey: r.definition_key,
-          instanceId: r.instance_id,
-          payload: {
-            kind: r.kind,
-            subjectType: r.subject_type,
-            taskId: r.subject_type === 'task' ? r.subject_id : null,
-            instanceId: r.instance_id,
-            businessKey: r.business_key,
-            elementId: r.element_id,
-            name: r.name,
-            assignee: r.assignee,
-            dueAt: new Date(r.due_at).toISOString(),
-          },
-        });
-      }
-      return rows.length;
-    });
+    let raised = 0;
+    for (;;) {
+      const page = await this.transactions.run((scope) => this.raisePage(scope, now, until, since, pageSize));
+      raised += page.raised;
+      if (page.candidates < pageSize) break;
+    }
     this.lastScan = now;
     return raised;
+  }
+
+  private async raisePage(
+    scope: TransactionScope,
+    now: Date,
+    until: Date,
+    since: Date | null,
+    pageSize: number,
+  ): Promise<{ candidates: number; raised: number }> {
+    const trx = scope.trx;
+    const kindOf = (table: string) =>
+      trx.raw(`CASE WHEN ${table}.due_at <= ? THEN 'breached' ELSE 'due-soon' END`, [now]);
+    // Not alerted yet for the kind it has now (a due-soon subject is raised again once breached).
+    const notAlerted = (table: string, type: string) =>
+      function (this: Knex.QueryBuilder) {
+        void this.select(trx.raw('1'))
+          .from('sla_alerts as a')
+          .where('a.subject_type', type)
+          .whereRaw(`a.subject_id = ${table}.id`)
+          .whereRaw(`a.kind = CASE WHEN ${table}.due_at <= ? THEN 'breached' ELSE 'due-soon' END`, [now]);
+      };
+    const tasks = trx('tasks')
+      .where('status', 'open')
+      .whereNotNull('due_at')
+      .where('due_at', '<=', until)
+      .whereNotExists(notAlerted('tasks', 'task'));
+    const instances = trx('process_instances')
+      .where('status', 'running')
+      .whereNotNull('due_at')
+      .where('due_at', '<=', until)
+      .whereNotExists(notAlerted('process_instances', 'instance'));
+    if (since) {
+      // A deadline crossed a threshold since, or the task or instance is new (it may have been
+      // created already overdue).
+      tasks.where((w) => {
+        void w.where('due_at', '>', since).orWhere('created_at', '>', since);
+      });
+      instances.where((w) => {
+        void w.where('due_at', '>', since).orWhere('started_at', '>', since);
+      });
+    }
+    tasks.select(
+      trx.raw(`'task' as subject_type`),
+      'id',
+      kindOf('tasks'),
+      'instance_id',
+      'department_id',
+      'definition_key',
+      'element_id',
+      'due_at',
+    );
+    instances.select(
+      trx.raw(`'instance'`),
+      'id',
+      kindOf('process_instances'),
+      'id',
+      'department_id',
+      'definition_key',
+      trx.raw('NULL'),
+      'due_at',
+    );
+    const select = tasks.unionAll(instances, true).toSQL();
+    const result = await trx.raw<{ rows: (AlertRow & { candidates: string })[] }>(
+      `WITH candidates AS (${select.sql} LIMIT ?),
+       raised AS (
+         INSERT INTO sla_alerts (subject_type, subject_id, kind, instance_id, department_id, definition_key, element_id, due_at)
+         SELECT * FROM candidates
+         ON CONFLICT (subject_type, subject_id, kind) DO NOTHING
+         RETURNING *)
+       SELECT r.*, t.name, t.assignee, i.business_key, (SELECT count(*) FROM candidates) AS candidates
+         FROM (SELECT 1) one
+         LEFT JOIN raised r ON true
+         LEFT JOIN tasks t ON r.subject_type = 'task' AND t.id = r.subject_id
+         LEFT JOIN process_instances i ON i.id = r.instance_id`,
+      [...(select.bindings as Knex.RawBinding[]), pageSize],
+    );
+    const candidates = Number(result.rows[0]?.candidates ?? 0);
+    const rows = result.rows.filter((r) => r.subject_id != null);
+    for (const r of rows) {
+      scope.outbox.add({
+        topic: `sla:${r.kind}`,
+        departmentId: r.department_id,
+        definitionKey: r.definition_key,
+        instanceId: r.instance_id,
+        payload: {
+          kind: r.kind,
+          subjectType: r.subject_type,
+          taskId: r.subject_type === 'task' ? r.subject_id : null,
+          instanceId: r.instance_id,
+          businessKey: r.business_key,
+          elementId: r.element_id,
+          name: r.name,
+          assignee: r.assignee,
+          dueAt: new Date(r.due_at).toISOString(),
+        },
+      });
+    }
+    return { candidates, raised: rows.length };
   }
 
   /** Open tasks and running instances due within the horizon or overdue, in the actor's scope. */

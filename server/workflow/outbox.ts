@@ -72,6 +72,9 @@ export class EventBus extends EventEmitter<BusEvents> {
   }
 }
 
+/** Outbox rows per INSERT: 5 bindings each, well under PostgreSQL's 65 535 per statement. */
+export const OUTBOX_ROWS_PER_INSERT = 2_000;
+
 /**
  * What one transaction will publish. `flush` writes the rows inside the transaction;
  * `publish` hands them to the bus once the transaction has committed.
@@ -90,20 +93,26 @@ export class OutboxBatch {
       await batch.flush(trx);
       return;
     }
-    const insert = trx('outbox')
-      .insert(
-        this.events.map((e) => ({
-          topic: e.topic,
-          department_id: e.departmentId,
-          definition_key: e.definitionKey,
-          instance_id: e.instanceId,
-          payload: JSON.stringify(e.payload),
-        })),
-      )
-      .returning(['id', 'created_at']);
-    const rows = (await batch.flush<{ id: number; created_at: Date }>(trx, insert)).sort(
-      (a, b) => Number(a.id) - Number(b.id),
-    );
+    const insert = (events: OutboxEvent[]) =>
+      trx('outbox')
+        .insert(
+          events.map((e) => ({
+            topic: e.topic,
+            department_id: e.departmentId,
+            definition_key: e.definitionKey,
+            instance_id: e.instanceId,
+            payload: JSON.stringify(e.payload),
+          })),
+        )
+        .returning(['id', 'created_at']);
+    // A step writes a few events and rides with the batch; a sweep (the first deadline scan over
+    // a large set) may write hundreds of thousands, more bindings than one statement may carry.
+    type Written = { id: number; created_at: Date };
+    const rows: Written[] = await batch.flush<Written>(trx, insert(this.events.slice(0, OUTBOX_ROWS_PER_INSERT)));
+    for (let i = OUTBOX_ROWS_PER_INSERT; i < this.events.length; i += OUTBOX_ROWS_PER_INSERT) {
+      for (const row of await insert(this.events.slice(i, i + OUTBOX_ROWS_PER_INSERT))) rows.push(row as Written);
+    }
+    rows.sort((a, b) => Number(a.id) - Number(b.id));
     this.written = this.events.map((e, i): PublishedEvent => ({
       ...e,
       id: Number(rows[i]?.id),

@@ -40,7 +40,8 @@ export class WriteBatch {
     if (returning) {
       const compiled = returning.toSQL();
       parts.push({ sql: compiled.sql, bindings: compiled.bindings });
-      bindings.push(...compiled.bindings);
+      // A loop, not push(...): an argument list of a large insert's bindings overflows the stack.
+      for (const b of compiled.bindings) bindings.push(b);
       final = `SELECT * FROM w${parts.length - 1}`;
     }
     if (parts.length === 0) return [];
