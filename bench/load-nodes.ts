@@ -5,7 +5,7 @@
  * generates the demo customers and their bills, which on PGlite under load takes minutes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuSecondsFromStat, rssMbFromStatus } from './load-plan.js';
@@ -49,6 +49,8 @@ export class LoadNode {
     // Keep the last 64 KB: enough for the error that stopped it, not a soak's worth of logs.
     // BENCH_LOG_DIR keeps each node's whole log (warnings, lost engine workers) for a run that needs explaining.
     const logDir = process.env.BENCH_LOG_DIR;
+    // A folder that is not there yet is made, rather than failing the run at its first log line.
+    if (logDir) mkdirSync(logDir, { recursive: true });
     const log: WriteStream | null = logDir
       ? createWriteStream(path.join(logDir, `${this.name}.log`), { flags: 'a' })
       : null;
