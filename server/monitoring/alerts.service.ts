@@ -36,6 +36,9 @@ const SCAN_MARGIN_MS = 5 * 60_000;
 /** Subjects one transaction of the scan alerts at most. */
 const SCAN_PAGE = 2_000;
 
+/** The alert kind of a deadline column at a moment (binds: now): breached once past, else due soon. */
+const kindOf = (dueAt: string) => `CASE WHEN ${dueAt} <= ? THEN 'breached' ELSE 'due-soon' END`;
+
 /** Milliseconds of an ISO 8601 duration such as PT4H or P1D; a clear 400 when unreadable. */
 export function horizonMs(horizon: string, field = 'horizon'): number {
   const at = addIsoDuration(new Date(0), horizon);
@@ -97,8 +100,6 @@ export class SlaAlertsService {
     pageSize: number,
   ): Promise<{ candidates: number; raised: number }> {
     const trx = scope.trx;
-    const kindOf = (table: string) =>
-      trx.raw(`CASE WHEN ${table}.due_at <= ? THEN 'breached' ELSE 'due-soon' END`, [now]);
     // Not alerted yet for the kind it has now (a due-soon subject is raised again once breached).
     const notAlerted = (table: string, type: string) =>
       function (this: Knex.QueryBuilder) {
@@ -106,7 +107,7 @@ export class SlaAlertsService {
           .from('sla_alerts as a')
           .where('a.subject_type', type)
           .whereRaw(`a.subject_id = ${table}.id`)
-          .whereRaw(`a.kind = CASE WHEN ${table}.due_at <= ? THEN 'breached' ELSE 'due-soon' END`, [now]);
+          .whereRaw(`a.kind = ${kindOf(`${table}.due_at`)}`, [now]);
       };
     const tasks = trx('tasks')
       .where('status', 'open')
@@ -131,7 +132,7 @@ export class SlaAlertsService {
     tasks.select(
       trx.raw(`'task' as subject_type`),
       'id',
-      kindOf('tasks'),
+      trx.raw(kindOf('tasks.due_at'), [now]),
       'instance_id',
       'department_id',
       'definition_key',
@@ -141,7 +142,7 @@ export class SlaAlertsService {
     instances.select(
       trx.raw(`'instance'`),
       'id',
-      kindOf('process_instances'),
+      trx.raw(kindOf('process_instances.due_at'), [now]),
       'id',
       'department_id',
       'definition_key',
@@ -193,7 +194,7 @@ export class SlaAlertsService {
     const now = new Date(this.clock.now());
     const horizon = q.horizon ? horizonMs(q.horizon) : this.defaultHorizonMs;
     const until = new Date(now.getTime() + horizon);
-    const kind = (column: string) => this.db.raw(`CASE WHEN ${column} <= ? THEN 'breached' ELSE 'due-soon' END`, [now]);
+    const kind = (column: string) => this.db.raw(kindOf(column), [now]);
     const tasks = this.db('tasks as t')
       .join('process_instances as i', 'i.id', 't.instance_id')
       .leftJoin('sla_acknowledgements as a', function () {
@@ -219,7 +220,7 @@ export class SlaAlertsService {
         't.due_at',
         't.created_at',
         'i.business_key',
-        this.db.raw(`CASE WHEN t.due_at <= ? THEN 'breached' ELSE 'due-soon' END AS kind`, [now]),
+        this.db.raw(`${kindOf('t.due_at')} AS kind`, [now]),
         'a.acknowledged_by',
         'a.acknowledged_at',
       )
@@ -243,7 +244,7 @@ export class SlaAlertsService {
         'i.business_key',
         'i.due_at',
         'i.started_at',
-        this.db.raw(`CASE WHEN i.due_at <= ? THEN 'breached' ELSE 'due-soon' END AS kind`, [now]),
+        this.db.raw(`${kindOf('i.due_at')} AS kind`, [now]),
         'a.acknowledged_by',
         'a.acknowledged_at',
       )
