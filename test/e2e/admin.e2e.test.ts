@@ -218,8 +218,11 @@ describe.each(['zh', 'en'] as Locale[])('administration screens in Chromium (%s)
     await filters.getByLabel(w.action).fill('permission');
     await filters.getByRole('button', { name: w.filter }).click();
     const table = page.getByTestId('admin-audit');
+    // the page shown before the filter holds permission.assign too: wait for the filtered rows
+    const cells = table.locator('tbody tr td:nth-child(3)');
+    await expect.poll(async () => (await cells.allTextContents()).every((a) => a.startsWith('permission.'))).toBe(true);
     await expect.poll(() => table.textContent()).toContain('permission.assign');
-    const actions = await table.locator('tbody tr td:nth-child(3)').allTextContents();
+    const actions = await cells.allTextContents();
     expect(actions.every((a) => a.startsWith('permission.'))).toBe(true);
     await shot(page, `admin-audit-${locale}`);
 

@@ -67,13 +67,22 @@ export function AuditPanel({ org }: { org: Organisation }) {
       .catch(() => setUsers([]));
   }, []);
   useEffect(() => {
+    // Only the answer for the filter and page now shown counts: the first, unfiltered page of a
+    // long log may answer after the filtered one asked right behind it, and would replace it.
+    let current = true;
     api
       .get<List<AuditEntry>>('/admin/audit-log', { ...toQuery(applied), offset, limit: PAGE })
       .then((r) => {
+        if (!current) return;
         setPage(r);
         setError(null);
       })
-      .catch((err: unknown) => setError(failure(err)));
+      .catch((err: unknown) => {
+        if (current) setError(failure(err));
+      });
+    return () => {
+      current = false;
+    };
   }, [applied, offset]);
 
   const csvQuery = new URLSearchParams(
