@@ -21,7 +21,7 @@ import { createLogger } from '../server/lib/logger.js';
 import { startPlatform } from '../server/platform.js';
 import { ApiClient } from '../test/support/client.js';
 import { freePort } from '../test/support/server-process.js';
-import { benchArgs, withBenchDatabase } from './support.js';
+import { benchArgs, waitUntilQuiet, withBenchDatabase } from './support.js';
 import { report, round } from './stats.js';
 
 const XML = readFileSync(new URL('./fixtures/two-tasks.bpmn', import.meta.url), 'utf8');
@@ -83,6 +83,9 @@ async function inProcess(url: string): Promise<Medians> {
   const config = loadConfig({ ...ENV, PORT: '0', DATABASE_URL: url });
   const platform = await startPlatform({ config, db, logger: createLogger('warn') });
   try {
+    // Both ways measured once the start-up work is done (see waitUntilQuiet): the bench's process is
+    // the platform's here, and it does nothing else while it waits.
+    await waitUntilQuiet([process.pid]);
     return await drive(platform.url);
   } finally {
     await platform.close();
@@ -110,6 +113,7 @@ async function ownProcess(url: string): Promise<Medians> {
       if (ready) break;
       await new Promise((r) => setTimeout(r, 200));
     }
+    await waitUntilQuiet([child.pid!]);
     return await drive(base);
   } finally {
     const exited = new Promise((r) => child.once('exit', r));

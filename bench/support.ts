@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import knexFactory from 'knex';
+import { cpuSecondsFromStat } from './load-plan.js';
 import { loadConfig } from '../server/config/index.js';
 import { createDatabase, NO_DB_TIMEOUTS, type Db } from '../server/db/index.js';
 import { createLogger } from '../server/lib/logger.js';
@@ -86,4 +88,29 @@ export async function startBenchServers(
     into.push(server);
   }
   return into;
+}
+
+/**
+ * Waits until every process in `pids` has used less than `belowPct` of one core over `windowMs`,
+ * for at most `maxMs`; answers how long it waited and each process's CPU in the last window.
+ * A node that has just become ready still does its start-up work for a while (the jobs due since
+ * the demo data was made, the marketing scans over the demo customers, the first deadline scan
+ * and roll-up): about 15 s of CPU on 2 000 demo customers. A bench that measures from the moment
+ * of readiness measures that work beside its own.
+ */
+export async function waitUntilQuiet(
+  pids: number[],
+  { belowPct = 10, windowMs = 2000, maxMs = 120_000 } = {},
+): Promise<{ waitedMs: number; cpuPct: number[] }> {
+  const cpu = (pid: number) => cpuSecondsFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  const started = performance.now();
+  for (;;) {
+    const before = pids.map(cpu);
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, windowMs));
+    const seconds = (performance.now() - t0) / 1000;
+    const cpuPct = pids.map((pid, i) => Math.round((100 * (cpu(pid) - before[i]!)) / seconds));
+    const waitedMs = Math.round(performance.now() - started);
+    if (cpuPct.every((p) => p < belowPct) || waitedMs >= maxMs) return { waitedMs, cpuPct };
+  }
 }
