@@ -84,4 +84,44 @@ describe('the app shell in Chromium', () => {
     await screenshot(page, 'login-error-zh');
     await context.close();
   });
+
+  // The administrator has every page in the navigation; in English their names no longer fit a
+  // laptop's width. The header must not spill over the window: the title gives way, the
+  // navigation scrolls, and the language and user menu stay whole at the right.
+  it('keeps the whole header inside a narrow window for the administrator in English', async () => {
+    const page = await newUserPage(chrome.browser, t.url, 'admin', { locale: 'en' });
+    for (const width of [1440, 1280, 1024]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto('/#/reports');
+      const nav = page.getByRole('navigation', { name: 'Main navigation' });
+      await nav.getByRole('link', { name: 'Report centre' }).waitFor();
+      const header = await page.locator('header.topbar').evaluate((el) => ({
+        scrollWidth: el.scrollWidth,
+        clientWidth: el.clientWidth,
+      }));
+      expect(header.scrollWidth, `header at ${width} px`).toBeLessThanOrEqual(header.clientWidth);
+      for (const control of [
+        page.getByRole('button', { name: /^User menu/ }),
+        page.getByRole('combobox', { name: 'Language', exact: true }),
+      ]) {
+        const box = (await control.boundingBox())!;
+        expect(box.x, `left edge at ${width} px`).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width, `right edge at ${width} px`).toBeLessThanOrEqual(width);
+        expect(box.y + box.height).toBeLessThanOrEqual(48);
+      }
+      // The page shown keeps its link in view, one line high.
+      const active = (await nav.locator('a[aria-current="page"]').boundingBox())!;
+      const navBox = (await nav.boundingBox())!;
+      // (scroll offsets are whole pixels, the links' widths are not)
+      expect(active.x).toBeGreaterThanOrEqual(navBox.x - 1.5);
+      expect(active.x + active.width).toBeLessThanOrEqual(navBox.x + navBox.width + 1.5);
+      expect(active.height).toBeLessThanOrEqual(48);
+    }
+    await screenshot(page, 'header-admin-en-1024');
+    // Every page is still reachable from the navigation.
+    await page.getByRole('link', { name: 'Worklist' }).click();
+    await page.waitForURL(/#\/worklist/);
+    expect(pageErrors(page)).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -21,14 +21,25 @@ export function Shell({
   children: ComponentChildren;
 }) {
   const t = useT();
+  const navRef = useRef<HTMLElement>(null);
+  // A narrow window scrolls the navigation: the page shown keeps its link in view.
+  useEffect(() => {
+    const reveal = () =>
+      navRef.current?.querySelector('a[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    reveal();
+    window.addEventListener('resize', reveal);
+    return () => window.removeEventListener('resize', reveal);
+  }, [path]);
   return (
     <div class="shell">
       <a class="skip" href="#main" onClick={skipToMain}>
         {t('app.skip')}
       </a>
       <header class="topbar">
-        <span class="brand">{t('app.title')}</span>
-        <nav aria-label={t('app.nav.label')}>
+        <span class="brand" title={t('app.title')}>
+          {t('app.title')}
+        </span>
+        <nav aria-label={t('app.nav.label')} ref={navRef}>
           <ul>
             {nav.map((route) => {
               const active = path === route.path || path.startsWith(`${route.path}/`);
