@@ -8,7 +8,14 @@ export const sessionUserSchema = z.object({
   username: z.string(),
   displayName: z.string(),
   department: departmentSchema.nullable(),
-  roles: z.array(z.object({ role: z.string(), departmentId: z.string(), departmentName: z.string().nullable() })),
+  roles: z.array(
+    z.object({
+      role: z.string(),
+      departmentId: z.string(),
+      departmentName: z.string().nullable(),
+      departmentNameEn: z.string().nullable(),
+    }),
+  ),
   /** `object:action` strings the user holds in some department (the server decides per department). */
   actions: z.array(z.string()),
 });

@@ -54,7 +54,7 @@ export const customerSummarySchema = customerSchema
     status: true,
     creditGrade: true,
   })
-  .extend({ departmentName: z.string().nullable() });
+  .extend({ departmentName: z.string().nullable(), departmentNameEn: z.string().nullable() });
 export type CustomerSummary = z.infer<typeof customerSummarySchema>;
 
 /** A `customers` row as the service reads it (`dishonest_listed_on`, `connected_on` as YYYY-MM-DD text). */
@@ -110,8 +110,11 @@ export function toCustomer(row: CustomerRow): Customer {
   };
 }
 
-/** The task-context summary of a customer row; `departmentName` from the department tree. */
-export function toCustomerSummary(row: CustomerRow, departmentName: string | null): CustomerSummary {
+/** The task-context summary of a customer row; the department's names from the department tree. */
+export function toCustomerSummary(
+  row: CustomerRow,
+  department: { name: string; nameEn: string | null } | undefined,
+): CustomerSummary {
   const c = toCustomer(row);
   return {
     id: c.id,
@@ -123,6 +126,7 @@ export function toCustomerSummary(row: CustomerRow, departmentName: string | nul
     departmentId: c.departmentId,
     status: c.status,
     creditGrade: c.creditGrade,
-    departmentName,
+    departmentName: department?.name ?? null,
+    departmentNameEn: department?.nameEn ?? null,
   };
 }

@@ -175,7 +175,7 @@ export class TaskContextService {
     ]);
     const oldest = arrears?.bills.map((b) => b.period).sort()[0] ?? null;
     return {
-      customer: toCustomerSummary(c, tree.get(c.department_id)?.name ?? null),
+      customer: toCustomerSummary(c, tree.get(c.department_id)),
       ...(bills ? { bills: bills.items.slice(0, 12) } : {}),
       ...(arrears
         ? {

@@ -21,6 +21,8 @@ export const worklistItemSchema = z.object({
   customerName: z.string().nullable(),
   departmentId: z.string().nullable(),
   departmentName: z.string().nullable(),
+  /** The department's English name, where it has one (the English screens show it). */
+  departmentNameEn: z.string().nullable(),
   createdAt: timestamp,
   dueAt: timestamp.nullable(),
   priority: z.number().int(),
@@ -69,7 +71,7 @@ export interface WorklistNames {
   definitions: ReadonlyMap<string, string | null>;
   customersById: ReadonlyMap<string, string>;
   customersByAccountNo: ReadonlyMap<string, string>;
-  departments: (id: string | null) => string | null;
+  departments: (id: string | null) => { name: string; nameEn: string | null } | undefined;
   people: ReadonlyMap<string, string>;
   unassigned: ReadonlySet<string>;
 }
@@ -90,7 +92,8 @@ export function toWorklistItem(r: WorklistRow, names: WorklistNames): WorklistIt
       (r.account_no ? names.customersByAccountNo.get(r.account_no) : undefined) ??
       null,
     departmentId: r.department_id,
-    departmentName: names.departments(r.department_id),
+    departmentName: names.departments(r.department_id)?.name ?? null,
+    departmentNameEn: names.departments(r.department_id)?.nameEn ?? null,
     createdAt: iso(r.created_at),
     dueAt: iso(r.due_at),
     priority: r.priority,

@@ -169,7 +169,7 @@ export class WorklistService {
       definitions,
       customersById: customers.byId,
       customersByAccountNo: customers.byAccountNo,
-      departments: (id: string | null) => tree.get(id)?.name ?? null,
+      departments: (id: string | null) => tree.get(id),
       people,
       unassigned,
     };

@@ -69,7 +69,7 @@ describe('applications in the customer hall, in Chromium', () => {
     await clerk.getByRole('tab', { name: /可签收/ }).click();
     await clerk.getByRole('searchbox', { name: '搜索' }).fill(applicationNo);
     await row(clerk, applicationNo).getByRole('button', { name: /签收/ }).click();
-    await clerk.getByText('已签收「业务受理 Acceptance」').waitFor();
+    await clerk.getByText('已签收「业务受理」').waitFor();
     await clerk.getByRole('button', { name: '清除条件' }).click();
     await clerk.getByRole('tab', { name: /我的任务/ }).click();
     await row(clerk, applicationNo)
@@ -78,7 +78,7 @@ describe('applications in the customer hall, in Chromium', () => {
     await clerk.getByRole('heading', { name: /业务受理/ }).waitFor();
     await clerk.getByRole('button', { name: '提交完成' }).click();
     await clerk.getByRole('dialog', { name: '确认提交' }).getByRole('button', { name: '确定' }).click();
-    await clerk.getByText('任务「业务受理 Acceptance」已完成。').waitFor();
+    await clerk.getByText('任务「业务受理」已完成。').waitFor();
 
     // then the customer's timeline moves without a reload: acceptance done, the survey under way
     await page.locator('[data-step="A01"]').filter({ hasText: '已完成' }).waitFor();

@@ -432,6 +432,9 @@ describe('the worklist in Chromium', () => {
       const page = await newUserPage(chrome.browser, t.url, 'xh.clerk', { locale });
       await openTab(page, locale === 'zh' ? /可签收/ : /Claimable/);
       await row(page, 'JL-XH-0003').waitFor();
+      // The department in the screen's language (the organisation names its departments in both).
+      const department = locale === 'zh' ? '西湖区供电分公司' : 'Xihu County Office';
+      await row(page, 'JL-XH-0003').getByRole('cell', { name: department, exact: true }).waitFor();
       await screenshot(page, `worklist-claimable-${locale}`);
       await openTab(page, locale === 'zh' ? /我的任务/ : /My tasks/);
       await row(page, 'JL-XH-0006').waitFor();

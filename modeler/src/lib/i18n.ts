@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { Locale } from './locale';
+
+export type { Locale };
 
 /**
  * Messages per locale, merged from the shell and every feature's messages.ts (keys are
  * namespaced by feature: 'worklist.title'). Chinese is the default; the choice is kept in
  * localStorage. `t(key, params)` replaces `{name}` placeholders.
  */
-export type Locale = 'zh' | 'en';
 export type Messages = Record<string, string>;
 export interface MessageBundle {
   zh: Messages;

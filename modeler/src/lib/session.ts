@@ -11,7 +11,7 @@ export interface SessionUser {
   departmentName: string | null;
   /** The department's English name, where the organisation has one. */
   departmentNameEn: string | null;
-  roles: { role: string; departmentId: string; departmentName: string | null }[];
+  roles: { role: string; departmentId: string; departmentName: string | null; departmentNameEn: string | null }[];
   /** 'object:action' strings the user holds somewhere (the server decides per department). */
   permissions: string[];
 }

@@ -119,6 +119,7 @@ async function me(s: Services, actor: Actor): Promise<SessionUser> {
       role: r.role,
       departmentId: r.departmentId,
       departmentName: tree.get(r.departmentId)?.name ?? null,
+      departmentNameEn: tree.get(r.departmentId)?.nameEn ?? null,
     })),
     actions: await s.authorization.actions(actor),
   };

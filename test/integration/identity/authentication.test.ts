@@ -21,7 +21,14 @@ describe.each(BACKENDS)('authentication (%s)', (backend) => {
     expect(me.body).toMatchObject({
       username: 'xh.clerk',
       department: { id: 'ZJ-HZ-XH' },
-      roles: [{ role: 'acceptance_clerk', departmentId: 'ZJ-HZ-XH' }],
+      roles: [
+        {
+          role: 'acceptance_clerk',
+          departmentId: 'ZJ-HZ-XH',
+          departmentName: '西湖区供电分公司',
+          departmentNameEn: 'Xihu County Office',
+        },
+      ],
     });
     expect(me.body.actions).toContain('task:claim');
     expect(me.body.actions).not.toContain('deployment:create');

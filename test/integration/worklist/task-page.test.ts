@@ -297,6 +297,7 @@ describe.each(BACKENDS)('task page: drafts, comments, attachments, delegation, c
         accountNo: 'XH7001',
         name: '西湖印染厂',
         departmentName: '西湖区供电分公司',
+        departmentNameEn: 'Xihu County Office',
         creditGrade: 'A',
         status: 'active',
       });

@@ -88,6 +88,7 @@ describe.each(BACKENDS)('GET /worklist, counts and saved filters (%s)', (backend
       customerName: '张三丰电器厂',
       departmentId: 'ZJ-HZ-XH',
       departmentName: '西湖区供电分公司',
+      departmentNameEn: 'Xihu County Office',
       priority: 60,
       assignee: null,
     });

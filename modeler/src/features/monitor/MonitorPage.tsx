@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../../lib/api';
 import { useLocale, useT } from '../../lib/i18n';
+import { nameIn } from '../../lib/bilingual';
 import { onConnectionChange, isConnected, subscribe, type RealtimeEvent } from '../../lib/realtime';
 import { useSession } from '../../lib/session';
 import {
@@ -167,7 +168,7 @@ export function MonitorPage() {
           <select value={key} onChange={(e) => (setKey(e.currentTarget.value), setVersion(undefined))}>
             {(processes ?? []).map((p) => (
               <option key={p.key} value={p.key}>
-                {p.name ?? p.key}
+                {nameIn(p.name, locale) ?? p.key}
               </option>
             ))}
           </select>

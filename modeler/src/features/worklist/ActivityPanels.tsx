@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { formatDateTime, useT } from '../../lib/i18n';
+import { formatDateTime, useLocale, useT } from '../../lib/i18n';
+import { nameIn } from '../../lib/bilingual';
 import { showToast } from '../../lib/toast';
 import { worklistApi, type Attachment, type Comment, type HistoryEntry } from './api';
 import { describeFailure } from './errors';
@@ -7,6 +8,7 @@ import { describeFailure } from './errors';
 /** Who did what, when: the instance's steps in order. */
 export function HistoryPanel({ history }: { history: HistoryEntry[] }) {
   const t = useT();
+  const locale = useLocale();
   const steps = history.filter((h) => !/Gateway|SequenceFlow/.test(h.type));
   if (steps.length === 0) return <p class="muted">{t('task.history.none')}</p>;
   return (
@@ -22,7 +24,7 @@ export function HistoryPanel({ history }: { history: HistoryEntry[] }) {
       <tbody>
         {steps.map((h, i) => (
           <tr key={`${h.elementId}-${i}`} class={h.endedAt ? undefined : 'row-current'}>
-            <td>{h.name ?? h.elementId}</td>
+            <td>{nameIn(h.name, locale) ?? h.elementId}</td>
             <td title={h.actor ?? undefined}>
               {h.actorName ?? h.actor ?? (h.automatic ? t('task.history.system') : '—')}
             </td>

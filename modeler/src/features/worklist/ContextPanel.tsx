@@ -1,9 +1,10 @@
-import { codeLabel, useT } from '../../lib/i18n';
+import { codeLabel, useLocale, useT } from '../../lib/i18n';
 import type { Bill, TaskContext } from './api';
 
 /** Customer card, recent bills and arrears (collection tasks), audit rules tripped (billing audit). */
 export function ContextPanel({ context }: { context: TaskContext }) {
   const t = useT();
+  const locale = useLocale();
   const { customer, bills, arrears, auditFlags } = context;
   if (!customer && !auditFlags?.length) return <p class="muted">{t('task.noContext')}</p>;
   return (
@@ -49,7 +50,7 @@ export function ContextPanel({ context }: { context: TaskContext }) {
             {customer.departmentName && (
               <>
                 <dt>{t('task.customer.department')}</dt>
-                <dd>{customer.departmentName}</dd>
+                <dd>{(locale === 'en' && customer.departmentNameEn) || customer.departmentName}</dd>
               </>
             )}
           </dl>

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../lib/api';
-import { useT } from '../../lib/i18n';
+import { useLocale, useT } from '../../lib/i18n';
 import type { SessionUser } from '../../lib/session';
 import type { Criteria } from './api';
 import type { List } from '../../../../server/lib/contract';
 import type { Definition } from '../../../../server/workflow/definition.contract';
+import { nameIn } from '../../lib/bilingual';
 
 interface DefinitionOption {
   key: string;
@@ -48,6 +49,7 @@ export function FilterBar({
   user: SessionUser;
 }) {
   const t = useT();
+  const locale = useLocale();
   const definitions = useDefinitions();
   const [q, setQ] = useState(criteria.q ?? '');
   const [expanded, setExpanded] = useState(
@@ -68,7 +70,8 @@ export function FilterBar({
   };
   const steps = definitions.find((d) => d.key === criteria.definitionKey)?.steps ?? [];
   const departments = new Map<string, string>();
-  for (const r of user.roles) departments.set(r.departmentId, r.departmentName ?? r.departmentId);
+  for (const r of user.roles)
+    departments.set(r.departmentId, (locale === 'en' && r.departmentNameEn) || r.departmentName || r.departmentId);
   const active = Object.keys(criteria).length > 0;
 
   return (
@@ -102,7 +105,7 @@ export function FilterBar({
             <option value="">{t('worklist.filter.any')}</option>
             {definitions.map((d) => (
               <option key={d.key} value={d.key}>
-                {d.name ?? d.key}
+                {nameIn(d.name, locale) ?? d.key}
               </option>
             ))}
           </select>
@@ -118,7 +121,7 @@ export function FilterBar({
             <option value="">{t('worklist.filter.any')}</option>
             {steps.map((s) => (
               <option key={s.id} value={s.id}>
-                {s.name ?? s.id}
+                {nameIn(s.name, locale) ?? s.id}
               </option>
             ))}
           </select>

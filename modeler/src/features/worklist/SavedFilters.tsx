@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Dialog, ConfirmDialog } from '../../app/Dialog';
-import { useT } from '../../lib/i18n';
+import { useLocale, useT } from '../../lib/i18n';
 import type { SessionUser } from '../../lib/session';
 import { showToast } from '../../lib/toast';
 import { worklistApi, type Criteria, type SavedFilter, type View } from './api';
@@ -125,6 +125,7 @@ function SaveFilterDialog({
   onSave: (name: string, scope: 'personal' | 'department', departmentId?: string) => Promise<void>;
 }) {
   const t = useT();
+  const locale = useLocale();
   const [name, setName] = useState('');
   const [scope, setScope] = useState<'personal' | 'department'>('personal');
   const [busy, setBusy] = useState(false);
@@ -157,7 +158,11 @@ function SaveFilterDialog({
           <label>
             <input type="radio" name="scope" checked={scope === 'department'} onChange={() => setScope('department')} />{' '}
             {t('worklist.filters.department')}
-            {user.departmentName ? `（${user.departmentName}）` : ''}
+            {user.departmentName
+              ? locale === 'en'
+                ? ` (${user.departmentNameEn || user.departmentName})`
+                : `（${user.departmentName}）`
+              : ''}
           </label>
         </fieldset>
         <div class="dialog-actions">

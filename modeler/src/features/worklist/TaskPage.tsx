@@ -2,7 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ConfirmDialog } from '../../app/Dialog';
 import { navigate } from '../../app/router';
 import { ApiError } from '../../lib/api';
-import { formatDateTime, useT } from '../../lib/i18n';
+import { formatDateTime, useLocale, useT } from '../../lib/i18n';
+import { nameIn } from '../../lib/bilingual';
 import { inFamily, rooms, subscribe, type RealtimeEvent } from '../../lib/realtime';
 import { useSession, type SessionUser } from '../../lib/session';
 import { showToast } from '../../lib/toast';
@@ -27,6 +28,7 @@ type Pending = null | 'complete' | 'unclaim' | 'reassign' | 'delegate';
 
 function TaskView({ id, user }: { id: string; user: SessionUser }) {
   const t = useT();
+  const locale = useLocale();
   const { can } = useSession();
   const [context, setContext] = useState<TaskContext | null>(null);
   const [error, setError] = useState<ApiError | Error | null>(null);
@@ -86,7 +88,7 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
   // Delegation: the delegate resolves the task back to its owner instead of completing it.
   const delegatedToMe = mine && task.delegationState === 'pending';
   const mayDelegate = open && !!task.assignee && (mine || mayReassign);
-  const label = task.name ?? task.elementId;
+  const label = nameIn(task.name, locale) ?? task.elementId;
   const done = context.history.filter((h) => h.endedAt).map((h) => h.elementId);
 
   async function act(action: () => Promise<unknown>, success: string) {
@@ -170,7 +172,8 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
             <div class="fact">
               <dt>{t('task.process')}</dt>
               <dd>
-                {context.instance.definitionName ?? context.instance.definitionKey} v{context.instance.version}
+                {nameIn(context.instance.definitionName, locale) ?? context.instance.definitionKey} v
+                {context.instance.version}
               </dd>
             </div>
             <div class="fact">

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { currentQuery, navigate } from '../../app/router';
-import { useT } from '../../lib/i18n';
+import { getLocale, useT } from '../../lib/i18n';
 import { useSession, type SessionUser } from '../../lib/session';
 import { showToast } from '../../lib/toast';
 import { worklistApi, type Criteria, type ListQuery, type SortKey, type View, type WorklistItem } from './api';
@@ -10,6 +10,7 @@ import { SavedFilters } from './SavedFilters';
 import { useWorklist } from './useWorklist';
 import { WorklistTable } from './WorklistTable';
 import './worklist.css';
+import { nameIn } from '../../lib/bilingual';
 
 const VIEWS: View[] = ['mine', 'claimable', 'completed', 'unassigned'];
 const PAGE_SIZES = [25, 50, 100];
@@ -130,7 +131,7 @@ function Worklist({ user }: { user: SessionUser }) {
     setClaiming(item.id);
     try {
       await worklistApi.claim(item.id);
-      showToast('success', t('worklist.claimed.toast', { task: item.name ?? item.elementId }));
+      showToast('success', t('worklist.claimed.toast', { task: nameIn(item.name, getLocale()) ?? item.elementId }));
       state.remove(item.id);
       state.reload();
     } catch (err) {

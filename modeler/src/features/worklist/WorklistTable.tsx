@@ -1,5 +1,6 @@
-import { formatDateTime, useT } from '../../lib/i18n';
+import { formatDateTime, useLocale, useT } from '../../lib/i18n';
 import type { SortKey, View, WorklistItem } from './api';
+import { nameIn } from '../../lib/bilingual';
 
 export function dueState(item: WorklistItem, now: number): 'overdue' | 'soon' | null {
   if (!item.dueAt || item.completedAt) return null;
@@ -37,6 +38,7 @@ export function WorklistTable({
   onSelect: (ids: string[], on: boolean) => void;
 }) {
   const t = useT();
+  const locale = useLocale();
   const now = Date.now();
   const sortable = (key: SortKey, label: string) => (
     <th scope="col" aria-sort={sort === key ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}>
@@ -84,7 +86,7 @@ export function WorklistTable({
           {items.map((item) => {
             const due = view === 'completed' ? null : dueState(item, now);
             const level = priorityLevel(item.priority);
-            const label = item.name ?? item.elementId;
+            const label = nameIn(item.name, locale) ?? item.elementId;
             return (
               <tr key={item.id} class={due ? `row-${due}` : undefined} data-task-id={item.id}>
                 {view === 'claimable' && (
@@ -105,13 +107,13 @@ export function WorklistTable({
                     </span>
                   )}
                 </td>
-                <td>{item.definitionName ?? item.definitionKey}</td>
+                <td>{nameIn(item.definitionName, locale) ?? item.definitionKey}</td>
                 <td>
                   {item.customerName && <div class="customer-name">{item.customerName}</div>}
                   {item.businessKey && <div class={item.customerName ? 'muted mono' : 'mono'}>{item.businessKey}</div>}
                   {!item.customerName && !item.businessKey && '—'}
                 </td>
-                <td>{item.departmentName ?? '—'}</td>
+                <td>{(locale === 'en' && item.departmentNameEn) || item.departmentName || '—'}</td>
                 <td>{formatDateTime(item.createdAt)}</td>
                 {view === 'completed' ? (
                   <td>{formatDateTime(item.completedAt)}</td>
