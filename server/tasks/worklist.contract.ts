@@ -78,6 +78,7 @@ export interface WorklistNames {
 
 export function toWorklistItem(r: WorklistRow, names: WorklistNames): WorklistItem {
   const person = (username: string | null) => (username ? (names.people.get(username) ?? null) : null);
+  const department = names.departments(r.department_id);
   return {
     id: r.id,
     name: r.name,
@@ -92,8 +93,8 @@ export function toWorklistItem(r: WorklistRow, names: WorklistNames): WorklistIt
       (r.account_no ? names.customersByAccountNo.get(r.account_no) : undefined) ??
       null,
     departmentId: r.department_id,
-    departmentName: names.departments(r.department_id)?.name ?? null,
-    departmentNameEn: names.departments(r.department_id)?.nameEn ?? null,
+    departmentName: department?.name ?? null,
+    departmentNameEn: department?.nameEn ?? null,
     createdAt: iso(r.created_at),
     dueAt: iso(r.due_at),
     priority: r.priority,

@@ -7,6 +7,7 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { MyTokensDialog } from './MyTokensDialog';
 import type { AppRoute } from './router';
 import { Toasts } from './Toasts';
+import { nameFor } from '../lib/bilingual';
 
 /** Header (navigation by permission, language, user menu) around the current view. */
 export function Shell({
@@ -73,7 +74,7 @@ function skipToMain(event: Event) {
 
 function UserMenu({ user }: { user: SessionUser }) {
   const t = useT();
-  const department = (useLocale() === 'en' && user.departmentNameEn) || user.departmentName;
+  const department = nameFor(useLocale(), user.departmentName, user.departmentNameEn);
   const [open, setOpen] = useState(false);
   const [tokensOpen, setTokensOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);

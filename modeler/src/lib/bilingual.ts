@@ -21,3 +21,15 @@ export function nameIn<T extends string | null | undefined>(name: T, locale: Loc
   if (!/[a-z]/.test(english) || (!gap && !/[）)]$/.test(chinese))) return name;
   return (locale === 'en' ? english.trim() : chinese.trim()) as T;
 }
+
+/**
+ * Of a thing's own (Chinese) name and its English one, where it has one, the name a screen in
+ * `locale` shows: departments, roles, grid nodes all carry both.
+ */
+export function nameFor<T extends string | null | undefined>(
+  locale: Locale,
+  name: T,
+  nameEn: string | null | undefined,
+): string | T {
+  return (locale === 'en' && nameEn) || name;
+}

@@ -115,12 +115,15 @@ async function me(s: Services, actor: Actor): Promise<SessionUser> {
     username: actor.username,
     displayName: actor.displayName,
     department: tree.get(actor.departmentId) ?? null,
-    roles: actor.roles.map((r) => ({
-      role: r.role,
-      departmentId: r.departmentId,
-      departmentName: tree.get(r.departmentId)?.name ?? null,
-      departmentNameEn: tree.get(r.departmentId)?.nameEn ?? null,
-    })),
+    roles: actor.roles.map((r) => {
+      const department = tree.get(r.departmentId);
+      return {
+        role: r.role,
+        departmentId: r.departmentId,
+        departmentName: department?.name ?? null,
+        departmentNameEn: department?.nameEn ?? null,
+      };
+    }),
     actions: await s.authorization.actions(actor),
   };
 }

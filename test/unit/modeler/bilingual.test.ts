@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameIn } from '../../../modeler/src/lib/bilingual.js';
+import { nameFor, nameIn } from '../../../modeler/src/lib/bilingual.js';
 
 describe('a bilingual name shown in one language', () => {
   it.each([
@@ -26,5 +26,15 @@ describe('a bilingual name shown in one language', () => {
   it('passes null and undefined through', () => {
     expect(nameIn(null, 'en')).toBeNull();
     expect(nameIn(undefined, 'zh')).toBeUndefined();
+  });
+});
+
+describe('a thing with a Chinese and an English name', () => {
+  it('shows the English one on English screens where there is one, else its own', () => {
+    expect(nameFor('en', '西湖区供电分公司', 'Xihu County Office')).toBe('Xihu County Office');
+    expect(nameFor('zh', '西湖区供电分公司', 'Xihu County Office')).toBe('西湖区供电分公司');
+    expect(nameFor('en', '西湖区供电分公司', null)).toBe('西湖区供电分公司');
+    expect(nameFor('en', '西湖区供电分公司', '')).toBe('西湖区供电分公司');
+    expect(nameFor('en', null, null)).toBeNull();
   });
 });

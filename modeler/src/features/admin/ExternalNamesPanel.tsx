@@ -6,12 +6,13 @@ import type { List } from '../../../../server/lib/contract';
 import type { ExternalName } from '../../../../server/identity/external-name.contract';
 import type { Role } from '../../../../server/identity/role.contract';
 import type { User } from '../../../../server/identity/user.contract';
+import { nameFor } from '../../lib/bilingual';
 
 type Kind = ExternalName['kind'];
 
 /** A role's name in the page's language (roles carry a Chinese name and an optional English one). */
 function roleName(name: string, nameEn: string | null): string {
-  return getLocale() === 'en' && nameEn ? nameEn : name;
+  return nameFor(getLocale(), name, nameEn);
 }
 
 /** The section of the administration page: the panel with the users it maps to. */

@@ -4,11 +4,12 @@ import { getLocale } from '../../lib/i18n';
 import type { List } from '../../../../server/lib/contract';
 import type { Department } from '../../../../server/identity/department.contract';
 import type { Role } from '../../../../server/identity/role.contract';
+import { nameFor } from '../../lib/bilingual';
 
 /** A name in the page's language: roles and departments carry a Chinese name and an optional English one. */
 export function localName(thing: { name: string; nameEn: string | null } | undefined, fallback: string): string {
   if (!thing) return fallback;
-  return getLocale() === 'en' && thing.nameEn ? thing.nameEn : thing.name;
+  return nameFor(getLocale(), thing.name, thing.nameEn);
 }
 
 /** The roles and departments every administration screen names things by, loaded once per visit. */

@@ -3,6 +3,7 @@ import { useLocale, useT } from '../../lib/i18n';
 import type { AreaDetail, LineLoss, PlacedMeter } from '../../../../server/grid/grid.contract';
 import { gridApi, lastMonth, shiftMonth } from './api';
 import { MoveDialog } from './dialogs';
+import { nameFor } from '../../lib/bilingual';
 
 /** One transformer area: where it hangs, its capacity, its line loss trend, its boxes and customers. */
 export function AreaPanel({
@@ -43,7 +44,7 @@ export function AreaPanel({
 
   if (error) return <p role="alert">{t('app.error', { message: error })}</p>;
   if (!area) return <p aria-busy="true">{t('app.loading')}</p>;
-  const name = locale === 'en' && area.nameEn ? area.nameEn : area.name;
+  const name = nameFor(locale, area.name, area.nameEn);
   return (
     <article class="grid-area-panel" aria-label={name}>
       <header class="grid-area-head">
@@ -58,11 +59,11 @@ export function AreaPanel({
       <dl class="grid-facts">
         <div>
           <dt>{t('grid.area.substation')}</dt>
-          <dd>{(locale === 'en' && area.substationNameEn) || area.substationName}</dd>
+          <dd>{nameFor(locale, area.substationName, area.substationNameEn)}</dd>
         </div>
         <div>
           <dt>{t('grid.area.feeder')}</dt>
-          <dd>{(locale === 'en' && area.feederNameEn) || area.feederName}</dd>
+          <dd>{nameFor(locale, area.feederName, area.feederNameEn)}</dd>
         </div>
         <div>
           <dt>{t('grid.area.summaryMeter')}</dt>

@@ -8,6 +8,7 @@ import { CustomerSearch } from './CustomerSearch';
 import { OutageDialog } from './dialogs';
 import { LossRanking } from './LossRanking';
 import './grid.css';
+import { nameFor } from '../../lib/bilingual';
 
 /** What the tree highlights: the path of a found customer, or the area picked. */
 export interface Highlight {
@@ -141,11 +142,6 @@ function pathOf(tree: GridTree | null, areaId: string): Highlight {
   return {};
 }
 
-/** A tree node's name in the reader's language. */
-export function nameOf(node: { name: string; nameEn: string | null }, locale: string): string {
-  return locale === 'en' && node.nameEn ? node.nameEn : node.name;
-}
-
 function PlaceCard({ place }: { place: CustomerPlace }) {
   const t = useT();
   return (
@@ -187,7 +183,7 @@ function AreaItem({
         data-area-id={area.id}
         onClick={() => onPick(area.id)}
       >
-        <span>{nameOf(area, locale)}</span>
+        <span>{nameFor(locale, area.name, area.nameEn)}</span>
         <span class={`grid-spare${tight ? ' tight' : ''}`}>
           {area.spareKva}/{area.ratedKva} kVA
         </span>
@@ -216,7 +212,7 @@ function NetworkTree({
       {tree.substations.map((s) => (
         <li key={s.id}>
           <span class={`grid-node grid-substation${highlight.substationId === s.id ? ' on-path' : ''}`}>
-            {nameOf(s, locale)}
+            {nameFor(locale, s.name, s.nameEn)}
           </span>
           <ul>
             {s.feeders.map((f) => {
@@ -224,12 +220,12 @@ function NetworkTree({
               return (
                 <li key={f.id}>
                   <span class={`grid-node grid-feeder${highlight.feederId === f.id ? ' on-path' : ''}`}>
-                    {nameOf(f, locale)}
+                    {nameFor(locale, f.name, f.nameEn)}
                     {writable && (
                       <button
                         type="button"
                         class="link grid-feeder-outage"
-                        onClick={() => onOutage({ type: 'feeder', id: f.id, name: nameOf(f, locale) })}
+                        onClick={() => onOutage({ type: 'feeder', id: f.id, name: nameFor(locale, f.name, f.nameEn) })}
                       >
                         {t('grid.outage')}
                       </button>

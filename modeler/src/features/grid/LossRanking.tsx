@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useLocale, useT } from '../../lib/i18n';
 import type { GridTree, LineLoss } from '../../../../server/grid/grid.contract';
 import { gridApi, kwh, lastMonth } from './api';
+import { nameFor } from '../../lib/bilingual';
 
 /** The areas of the user's departments with the highest line loss in a month, worst first. */
 export function LossRanking({ tree, onOpen }: { tree: GridTree | null; onOpen: (areaId: string) => void }) {
@@ -25,8 +26,7 @@ export function LossRanking({ tree, onOpen }: { tree: GridTree | null; onOpen: (
 
   const names = new Map<string, string>();
   for (const s of tree?.substations ?? [])
-    for (const f of s.feeders)
-      for (const a of f.areas) names.set(a.id, locale === 'en' && a.nameEn ? a.nameEn : a.name);
+    for (const f of s.feeders) for (const a of f.areas) names.set(a.id, nameFor(locale, a.name, a.nameEn));
 
   return (
     <section class="grid-ranking" aria-label={t('grid.tab.ranking')}>

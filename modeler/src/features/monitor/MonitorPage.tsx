@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../../lib/api';
 import { useLocale, useT } from '../../lib/i18n';
-import { nameIn } from '../../lib/bilingual';
+import { nameIn, nameFor } from '../../lib/bilingual';
 import { onConnectionChange, isConnected, subscribe, type RealtimeEvent } from '../../lib/realtime';
 import { useSession } from '../../lib/session';
 import {
@@ -194,7 +194,7 @@ export function MonitorPage() {
             {(dashboard?.departments ?? []).map((d) => (
               <option key={d.id} value={d.id}>
                 {'\u3000'.repeat(d.depth)}
-                {locale === 'en' && d.nameEn ? d.nameEn : d.name}
+                {nameFor(locale, d.name, d.nameEn)}
               </option>
             ))}
           </select>
@@ -224,7 +224,7 @@ export function MonitorPage() {
               filters={filters}
               departmentName={(id) => {
                 const d = dashboard?.departments.find((x) => x.id === id);
-                return d ? (locale === 'en' && d.nameEn ? d.nameEn : d.name) : id;
+                return d ? nameFor(locale, d.name, d.nameEn) : id;
               }}
             />
           )}

@@ -7,6 +7,7 @@ import { rooms, subscribe, type RealtimeEvent } from '../../lib/realtime';
 import { useSession } from '../../lib/session';
 import { operationsApi, type Definition, type Department } from './api';
 import './operations.css';
+import { nameFor } from '../../lib/bilingual';
 
 /** The operations pages, each shown to whoever holds what it needs (the server decides again). */
 const TABS: { path: string; key: string; permission: [string, string] }[] = [
@@ -281,7 +282,7 @@ export function useDepartmentNames(): DepartmentNames {
       .then((r) => setDepartments(r.items))
       .catch(() => setDepartments([]));
   }, []);
-  const local = (d: Department) => (locale === 'en' && d.nameEn ? d.nameEn : d.name);
+  const local = (d: Department) => nameFor(locale, d.name, d.nameEn);
   const byId = new Map(departments.map((d) => [d.id, d]));
   const top = Math.min(...departments.map((d) => d.path.split('/').filter(Boolean).length));
   return {

@@ -11,6 +11,7 @@ import {
   type ReportSummary,
 } from './api';
 import './reports.css';
+import { nameFor } from '../../lib/bilingual';
 
 type Cell = string | number | null | undefined;
 type Column = ReportResult['columns'][number];
@@ -218,7 +219,7 @@ export function ReportsPage() {
                         {departments.map((d) => (
                           <option key={d.id} value={d.id}>
                             {'\u3000'.repeat(Math.max(0, d.path.split('/').filter(Boolean).length - 1))}
-                            {locale === 'en' && d.nameEn ? d.nameEn : d.name}
+                            {nameFor(locale, d.name, d.nameEn)}
                           </option>
                         ))}
                       </select>

@@ -1,5 +1,6 @@
 import { codeLabel, useLocale, useT } from '../../lib/i18n';
 import type { Bill, TaskContext } from './api';
+import { nameFor } from '../../lib/bilingual';
 
 /** Customer card, recent bills and arrears (collection tasks), audit rules tripped (billing audit). */
 export function ContextPanel({ context }: { context: TaskContext }) {
@@ -50,7 +51,7 @@ export function ContextPanel({ context }: { context: TaskContext }) {
             {customer.departmentName && (
               <>
                 <dt>{t('task.customer.department')}</dt>
-                <dd>{(locale === 'en' && customer.departmentNameEn) || customer.departmentName}</dd>
+                <dd>{nameFor(locale, customer.departmentName, customer.departmentNameEn)}</dd>
               </>
             )}
           </dl>

@@ -5,7 +5,7 @@ import type { SessionUser } from '../../lib/session';
 import type { Criteria } from './api';
 import type { List } from '../../../../server/lib/contract';
 import type { Definition } from '../../../../server/workflow/definition.contract';
-import { nameIn } from '../../lib/bilingual';
+import { nameIn, nameFor } from '../../lib/bilingual';
 
 interface DefinitionOption {
   key: string;
@@ -71,7 +71,7 @@ export function FilterBar({
   const steps = definitions.find((d) => d.key === criteria.definitionKey)?.steps ?? [];
   const departments = new Map<string, string>();
   for (const r of user.roles)
-    departments.set(r.departmentId, (locale === 'en' && r.departmentNameEn) || r.departmentName || r.departmentId);
+    departments.set(r.departmentId, nameFor(locale, r.departmentName, r.departmentNameEn) || r.departmentId);
   const active = Object.keys(criteria).length > 0;
 
   return (

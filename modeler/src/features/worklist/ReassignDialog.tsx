@@ -3,6 +3,7 @@ import { Dialog } from '../../app/Dialog';
 import { getLocale, useT } from '../../lib/i18n';
 import { worklistApi } from './api';
 import type { Colleague } from '../../../../server/identity/user.contract';
+import { nameFor } from '../../lib/bilingual';
 
 /**
  * Picks the new assignee (reassign) or the delegate: a search by name or user name over the
@@ -42,8 +43,7 @@ export function ReassignDialog({
     return () => clearTimeout(timer);
   }, [text, chosen]);
 
-  const department = (c: Colleague) =>
-    getLocale() === 'en' && c.departmentNameEn ? c.departmentNameEn : c.departmentName;
+  const department = (c: Colleague) => nameFor(getLocale(), c.departmentName, c.departmentNameEn);
   const label = (c: Colleague) => `${c.displayName}（${c.username}）· ${department(c)}`;
   function choose(c: Colleague) {
     setChosen(c);

@@ -5,6 +5,7 @@ import type { SessionUser } from '../../lib/session';
 import { showToast } from '../../lib/toast';
 import { worklistApi, type Criteria, type SavedFilter, type View } from './api';
 import { describeFailure } from './errors';
+import { nameFor } from '../../lib/bilingual';
 
 /** Saved filters on the server: personal, or shared with a department (team leaders may share). */
 export function SavedFilters({
@@ -160,7 +161,7 @@ function SaveFilterDialog({
             {t('worklist.filters.department')}
             {user.departmentName
               ? locale === 'en'
-                ? ` (${user.departmentNameEn || user.departmentName})`
+                ? ` (${nameFor(locale, user.departmentName, user.departmentNameEn)})`
                 : `（${user.departmentName}）`
               : ''}
           </label>

@@ -1,6 +1,6 @@
 import { formatDateTime, useLocale, useT } from '../../lib/i18n';
 import type { SortKey, View, WorklistItem } from './api';
-import { nameIn } from '../../lib/bilingual';
+import { nameIn, nameFor } from '../../lib/bilingual';
 
 export function dueState(item: WorklistItem, now: number): 'overdue' | 'soon' | null {
   if (!item.dueAt || item.completedAt) return null;
@@ -113,7 +113,7 @@ export function WorklistTable({
                   {item.businessKey && <div class={item.customerName ? 'muted mono' : 'mono'}>{item.businessKey}</div>}
                   {!item.customerName && !item.businessKey && '—'}
                 </td>
-                <td>{(locale === 'en' && item.departmentNameEn) || item.departmentName || '—'}</td>
+                <td>{nameFor(locale, item.departmentName, item.departmentNameEn) || '—'}</td>
                 <td>{formatDateTime(item.createdAt)}</td>
                 {view === 'completed' ? (
                   <td>{formatDateTime(item.completedAt)}</td>
