@@ -10,8 +10,9 @@
  * latency in ms; `ratioRecover`: the platform's rate over the raw recover-every-step rate).
  */
 import { readFileSync } from 'node:fs';
+import knexFactory from 'knex';
 import { Engine } from 'bpmn-engine';
-import { benchArgs, startBenchServers, waitUntilQuiet, withBenchDatabase } from './support.js';
+import { benchArgs, cpuSplit, startBenchServers, waitUntilQuiet, withBenchDatabase, type CpuSplit } from './support.js';
 import { compileDefinition, loadSourceContext } from '../server/engine/definitions.js';
 import { executeStep, type LoadedDefinition } from '../server/engine/runtime.js';
 import { LiveSteps } from '../server/engine/live-steps.js';
@@ -26,6 +27,33 @@ const SECONDS = Number(args.get('seconds') ?? 20);
 const CONCURRENCY = Number(args.get('concurrency') ?? 16);
 const NODES = Number(args.get('nodes') ?? 2);
 const JSON_OUTPUT = process.argv.includes('--json');
+/**
+ * BENCH_PG_STATEMENTS=1: where PostgreSQL's time went in the loaded window, from
+ * pg_stat_statements (the server must preload it; the extension is created in `postgres`).
+ */
+const STATEMENTS = process.env.BENCH_PG_STATEMENTS
+  ? knexFactory({
+      client: 'pg',
+      connection: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      pool: { min: 0, max: 1 },
+    })
+  : null;
+
+async function topStatements(instances: number): Promise<void> {
+  if (!STATEMENTS) return;
+  const { rows } = await STATEMENTS.raw(
+    `select calls, round(total_exec_time::numeric, 1) as exec_ms, round(total_plan_time::numeric, 1) as plan_ms,
+            rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) as query
+       from pg_stat_statements where query not like '%pg_stat_statements%'
+      order by total_exec_time + total_plan_time desc limit 16`,
+  );
+  process.stdout.write(`\n## PostgreSQL statements in the loaded window (${instances} instances)\n`);
+  for (const r of rows)
+    process.stdout.write(
+      `  ${String(r.calls).padStart(6)} calls ${String(r.exec_ms).padStart(8)} ms exec ${String(r.plan_ms).padStart(7)} ms plan  ${r.query}\n`,
+    );
+  await STATEMENTS.destroy();
+}
 
 async function rawInMemory(seconds: number) {
   const compiled = await compileDefinition(XML, { has: () => true });
@@ -129,13 +157,18 @@ interface Load {
   step: ReturnType<typeof summary>;
   request: ReturnType<typeof summary>;
   errors: number;
+  /** CPU of the measured window (after the warm-up), when the nodes' pids were given. */
+  cpu?: CpuSplit;
+  /** Instances completed in the measured window through each node. */
+  perNode: number[];
 }
 
 /** Drives the public API with `concurrency` virtual users for `seconds` (the first 2 s are warm-up). */
-async function load(clients: ApiClient[], concurrency: number, seconds: number): Promise<Load> {
+async function load(clients: ApiClient[], concurrency: number, seconds: number, pids: number[] = []): Promise<Load> {
   const stepLatency: number[] = [];
   const requestLatency: number[] = [];
   let instances = 0;
+  const perNode = clients.map(() => 0);
   let errors = 0;
   const warmup = performance.now() + 2000;
   const deadline = warmup + seconds * 1000;
@@ -167,11 +200,30 @@ async function load(clients: ApiClient[], concurrency: number, seconds: number):
         );
         if (step === 0) taskId = done.body.nextTasks[0]?.id;
       }
-      if (performance.now() > warmup) instances++;
+      if (performance.now() > warmup) {
+        instances++;
+        perNode[index % clients.length]!++;
+      }
     }
   };
+  let split: ReturnType<typeof cpuSplit> | undefined;
+  let cpu: CpuSplit | undefined;
+  const timers = pids.length
+    ? [
+        setTimeout(() => {
+          split = cpuSplit(pids);
+          // A knex query runs only once it is awaited or then'd.
+          if (STATEMENTS) void STATEMENTS.raw('select pg_stat_statements_reset()').then(() => undefined);
+        }, warmup - performance.now()),
+        setTimeout(() => (cpu = split?.stop()), deadline - performance.now()),
+      ]
+    : [];
   await Promise.all(Array.from({ length: concurrency }, (_, i) => user(i)));
+  for (const t of timers) clearTimeout(t);
+  cpu ??= split?.stop();
   return {
+    cpu,
+    perNode,
     instancesPerSecond: instances / seconds,
     stepsPerSecond: (instances * 3) / seconds,
     step: summary(stepLatency),
@@ -180,7 +232,26 @@ async function load(clients: ApiClient[], concurrency: number, seconds: number):
   };
 }
 
-type PlatformRun = { single: Load; loaded: Load; quiet: { waitedMs: number; cpuPct: number[] } };
+type PlatformRun = {
+  single: Load;
+  loaded: Load;
+  quiet: { waitedMs: number; cpuPct: number[] };
+  /** Steps under load that continued a live engine (hits) or recovered one (misses), all nodes. */
+  cache: { hit: number; miss: number };
+};
+
+/** The engine cache's counters of every node, summed, from its Prometheus metrics. */
+async function cacheCounts(admins: ApiClient[]): Promise<{ hit: number; miss: number }> {
+  const total = { hit: 0, miss: 0 };
+  for (const admin of admins) {
+    const text = String((await admin.get('/metrics')).body);
+    for (const result of ['hit', 'miss'] as const) {
+      const line = new RegExp(`^bpm_engine_cache_total\\{result="${result}"\\} (\\d+)`, 'm').exec(text);
+      total[result] += Number(line?.[1] ?? 0);
+    }
+  }
+  return total;
+}
 
 async function platform(seconds: number): Promise<PlatformRun> {
   return withBenchDatabase('pmbench_engine', (url) => drive(url, seconds));
@@ -202,21 +273,64 @@ async function drive(url: string, seconds: number): Promise<PlatformRun> {
     // Measured once the nodes are done with their start-up work (the demo's due jobs, marketing
     // scans, the first deadline scan and roll-up), which would otherwise take half the machine.
     const quiet = await waitUntilQuiet(servers.map((s) => s.pid!));
-    const loaded = await load(clients, CONCURRENCY, seconds);
+    const admins = await Promise.all(servers.map((s) => new ApiClient(s.url).login('admin')));
+    const before = await cacheCounts(admins);
+    const loaded = await load(
+      clients,
+      CONCURRENCY,
+      seconds,
+      servers.map((s) => s.pid!),
+    );
+    const after = await cacheCounts(admins);
+    const cache = { hit: after.hit - before.hit, miss: after.miss - before.miss };
     const single = await load(clients, 1, Math.min(8, seconds));
-    return { single, loaded, quiet };
+    return { single, loaded, quiet, cache };
   } finally {
     for (const s of servers) await s.stop().catch(() => s.kill());
   }
+}
+
+/**
+ * Where the load phase's CPU went, in ms per completed instance: the nodes' main threads, their two
+ * busiest other threads (the engine workers), the rest of their threads (garbage collection,
+ * libuv), PostgreSQL and this driver. Beside the raw recovered rate on one core, it says which part
+ * would have to shrink for the platform to match it.
+ */
+function cpuPerInstance(l: Load) {
+  if (!l.cpu) return undefined;
+  const instances = l.instancesPerSecond * SECONDS;
+  const per = (s: number) => round((1000 * s) / Math.max(1, instances), 2);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const main = sum(l.cpu.nodes.map((n) => n.main));
+  const workers = sum(l.cpu.nodes.map((n) => sum(n.others.slice(0, 2))));
+  const rest = sum(l.cpu.nodes.map((n) => sum(n.others.slice(2))));
+  return {
+    nodeMain: per(main),
+    engineWorkers: per(workers),
+    otherThreads: per(rest),
+    postgres: per(l.cpu.postgres),
+    driver: per(l.cpu.driver),
+    all: per(main + workers + rest + l.cpu.postgres + l.cpu.driver),
+  };
 }
 
 export async function run(): Promise<void> {
   const raw = await rawInMemory(Math.min(10, SECONDS));
   const recover = await rawRecoverEveryStep(Math.min(10, SECONDS));
   const liveEngine = await rawLiveEngine(Math.min(10, SECONDS));
-  const { single, loaded, quiet } = await platform(SECONDS);
+  const { single, loaded, quiet, cache } = await platform(SECONDS);
+  const cpu = cpuPerInstance(loaded);
+  await topStatements(Math.round(loaded.instancesPerSecond * SECONDS));
+  // Each node's own CPU per instance it served: with BENCH_NODE<i>_FLAGS two settings compare in
+  // one run, on the same machine at the same moment.
+  const perNodeCpu = (loaded.cpu?.nodes ?? []).map((n, i) => {
+    const served = Math.max(1, loaded.perNode[i]!);
+    const ms = (s: number) => round((1000 * s) / served, 2);
+    const others = n.others.reduce((a, b) => a + b, 0);
+    return `node ${i}: ${loaded.perNode[i]} inst, ${ms(n.main + others)} (main ${ms(n.main)}, workers ${ms(n.others.slice(0, 2).reduce((a, b) => a + b, 0))}, rest ${ms(others - n.others.slice(0, 2).reduce((a, b) => a + b, 0))})`;
+  });
   report('engine: raw bpmn-engine vs the platform (start → task → gateway → task → end)', {
-    'nodes quiet after start-up work, s (CPU % of a core then)': `${round(quiet.waitedMs / 1000, 1)} (${quiet.cpuPct.join(' / ')})`,
+    'nodes and PostgreSQL quiet after start-up work, s (CPU % of a core then)': `${round(quiet.waitedMs / 1000, 1)} (${quiet.cpuPct.join(' / ')})`,
     'raw in memory, 1 core (inst/s)': round(raw, 1),
     'raw, recover at every step (inst/s)': round(recover, 1),
     'platform step without the database, engine kept (inst/s)': round(liveEngine, 1),
@@ -226,6 +340,12 @@ export async function run(): Promise<void> {
     'all requests under load, ms (incl. claim)': loaded.request,
     'platform, 1 user (inst/s)': round(single.instancesPerSecond, 1),
     'step latency, 1 user, ms': single.step,
+    'CPU per instance under load, ms (node main threads, engine workers, other node threads, PostgreSQL, driver; all)':
+      cpu
+        ? `${cpu.nodeMain}, ${cpu.engineWorkers}, ${cpu.otherThreads}, ${cpu.postgres}, ${cpu.driver}; ${cpu.all}`
+        : 'n/a',
+    "each node's CPU per instance it served, ms": perNodeCpu.join('; '),
+    'engine cache under load (steps that continued a live engine / recovered one)': `${cache.hit} / ${cache.miss}`,
     'platform / raw in-memory': round(loaded.instancesPerSecond / raw, 2),
     'platform / raw recover-every-step': round(loaded.instancesPerSecond / recover, 2),
     'failed requests': loaded.errors + single.errors,
@@ -248,6 +368,9 @@ export async function run(): Promise<void> {
       concurrency: CONCURRENCY,
       seconds: SECONDS,
       errors: loaded.errors + single.errors,
+      cpuMsPerInstance: cpu,
+      cacheHits: cache.hit,
+      cacheMisses: cache.miss,
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import knexFactory from 'knex';
 import { cpuSecondsFromStat } from './load-plan.js';
 import { loadConfig } from '../server/config/index.js';
@@ -67,7 +67,9 @@ export async function withBenchPlatform<T>(
 /**
  * Starts `nodes` production-mode server processes with demo data on `url`, one after the other (the
  * first migrates and seeds), each pushed onto `into` as soon as it runs so the caller's cleanup
- * stops every one that started, even when a later one fails.
+ * stops every one that started, even when a later one fails. `BENCH_NODE_FLAGS` adds Node/V8 flags
+ * to every node, `BENCH_NODE<i>_FLAGS` to node i only, and `BENCH_NODE<i>_ENV` (`NAME=value …`) sets
+ * node i's environment, to compare two settings in one run.
  */
 export async function startBenchServers(
   url: string,
@@ -75,15 +77,26 @@ export async function startBenchServers(
   into: ServerProcess[] = [],
 ): Promise<ServerProcess[]> {
   for (let i = 0; i < nodes; i++) {
-    const server = new ServerProcess(await freePort(), {
-      DATABASE_URL: url,
-      DEMO_DATA: 'true',
-      NODE_ENV: 'production',
-      COOKIE_SECURE: 'false',
-      LOG_LEVEL: 'warn',
-      JOB_POLL_MS: '1000',
-      NODE_ID: `bench-${i}`,
-    });
+    const flags = `${process.env.BENCH_NODE_FLAGS ?? ''} ${process.env[`BENCH_NODE${i}_FLAGS`] ?? ''}`;
+    const server = new ServerProcess(
+      await freePort(),
+      {
+        DATABASE_URL: url,
+        DEMO_DATA: 'true',
+        NODE_ENV: 'production',
+        COOKIE_SECURE: 'false',
+        LOG_LEVEL: 'warn',
+        JOB_POLL_MS: '1000',
+        NODE_ID: `bench-${i}`,
+        ...Object.fromEntries(
+          (process.env[`BENCH_NODE${i}_ENV`] ?? '')
+            .split(' ')
+            .filter(Boolean)
+            .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+        ),
+      },
+      flags.split(' ').filter(Boolean),
+    );
     await server.start();
     into.push(server);
   }
@@ -91,26 +104,93 @@ export async function startBenchServers(
 }
 
 /**
- * Waits until every process in `pids` has used less than `belowPct` of one core over `windowMs`,
- * for at most `maxMs`; answers how long it waited and each process's CPU in the last window.
- * A node that has just become ready still does its start-up work for a while (the jobs due since
- * the demo data was made, the marketing scans over the demo customers, the first deadline scan
- * and roll-up): about 15 s of CPU on 2 000 demo customers. A bench that measures from the moment
- * of readiness measures that work beside its own.
+ * Waits until every process in `pids`, and PostgreSQL (all its processes together), has used less
+ * than `belowPct` of one core over `windowMs`, for at most `maxMs`; answers how long it waited and
+ * each one's CPU in the last window (PostgreSQL's last). A node that has just become ready still
+ * does its start-up work for a while (the jobs due since the demo data was made, the marketing
+ * scans over the demo customers, the first deadline scan and roll-up): about 15 s of CPU on 2 000
+ * demo customers, some of it a single statement that keeps PostgreSQL busy while the node waits.
+ * A bench that measures from the moment of readiness measures that work beside its own.
  */
 export async function waitUntilQuiet(
   pids: number[],
   { belowPct = 10, windowMs = 2000, maxMs = 120_000 } = {},
 ): Promise<{ waitedMs: number; cpuPct: number[] }> {
-  const cpu = (pid: number) => cpuSecondsFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  const cpu = () => [
+    ...pids.map((pid) => cpuSecondsFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))),
+    postgresCpuSeconds(),
+  ];
   const started = performance.now();
   for (;;) {
-    const before = pids.map(cpu);
+    const before = cpu();
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, windowMs));
     const seconds = (performance.now() - t0) / 1000;
-    const cpuPct = pids.map((pid, i) => Math.round((100 * (cpu(pid) - before[i]!)) / seconds));
+    const after = cpu();
+    const cpuPct = after.map((s, i) => Math.round((100 * (s - before[i]!)) / seconds));
     const waitedMs = Math.round(performance.now() - started);
     if (cpuPct.every((p) => p < belowPct) || waitedMs >= maxMs) return { waitedMs, cpuPct };
   }
+}
+
+/** CPU seconds used so far by each thread of `pid`, keyed by thread id (the main thread's is `pid`). */
+export function threadCpuSeconds(pid: number): Map<number, number> {
+  const seconds = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      seconds.set(Number(tid), cpuSecondsFromStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return seconds;
+}
+
+/** CPU seconds used so far by every PostgreSQL server process on this machine (all are `postgres`). */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      total += cpuSecondsFromStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
+}
+
+export interface CpuSplit {
+  /** Per node: its main thread and its busiest other threads (the engine workers first), in s. */
+  nodes: { main: number; others: number[] }[];
+  postgres: number;
+  driver: number;
+}
+
+/**
+ * Measures where the CPU of a phase goes: `start()` now, `stop()` at its end. PostgreSQL's share is
+ * every `postgres` process on the machine (its backends end with their connections, so a backend
+ * that closed during the phase is missed: the benches keep their pools open).
+ */
+export function cpuSplit(pids: number[]): { stop(): CpuSplit } {
+  const threads = pids.map(threadCpuSeconds);
+  const postgres = postgresCpuSeconds();
+  const driver = process.cpuUsage();
+  return {
+    stop() {
+      const nodes = pids.map((pid, i) => {
+        const after = threadCpuSeconds(pid);
+        const used = [...after].map(([tid, s]) => [tid, s - (threads[i]!.get(tid) ?? 0)] as const);
+        const main = used.find(([tid]) => tid === pid)?.[1] ?? 0;
+        const others = used
+          .filter(([tid]) => tid !== pid)
+          .map(([, s]) => s)
+          .sort((a, b) => b - a);
+        return { main, others };
+      });
+      const d = process.cpuUsage(driver);
+      return { nodes, postgres: postgresCpuSeconds() - postgres, driver: (d.user + d.system) / 1e6 };
+    },
+  };
 }

@@ -5,6 +5,13 @@ import type { Logger } from '../lib/logger.js';
 import type { EventBus, PublishedEvent } from '../workflow/outbox.js';
 import type { ClientToServerEvents, RealtimeEvent, ServerToClientEvents } from './contract.js';
 import { personalUsernames, targetRooms } from './rooms.js';
+import { Prepared } from '../db/prepared.js';
+
+/** The candidate users of tasks just created: who hears of them personally. */
+const CANDIDATE_USERS = new Prepared<{ id: string; candidate_users: string[] | null }>(
+  'realtime_candidate_users',
+  'SELECT id, candidate_users FROM tasks WHERE id = ANY(?::uuid[])',
+);
 
 /** Usernames never change: user ids are looked up once per node. */
 export class UserIds {
@@ -62,9 +69,8 @@ export class Publisher {
     const created = batch.flatMap((e) => (e.topic === 'task:created' ? [e.payload.taskId] : []));
     const candidates = new Map<string, string[]>();
     if (created.length) {
-      const rows: { id: string; candidate_users: string[] | null }[] = await this.db('tasks')
-        .whereIn('id', created)
-        .select('id', 'candidate_users');
+      // An array literal of uuids (no quoting needed): one statement text whatever the count.
+      const rows = await CANDIDATE_USERS.rows(this.db, [`{${created.join(',')}}`]);
       for (const r of rows) candidates.set(r.id, r.candidate_users ?? []);
     }
     const names = batch.map((e) =>

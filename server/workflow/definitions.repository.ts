@@ -2,6 +2,7 @@ import type { Db } from '../db/index.js';
 import type { DefinitionMeta } from '../engine/definitions.js';
 import type { DeployedDefinition } from '../engine/pool/runner.js';
 import { NotFound } from '../lib/errors.js';
+import { Prepared } from '../db/prepared.js';
 
 export interface DefinitionRow {
   id: string;
@@ -26,6 +27,12 @@ export const DEFINITION_COLUMNS = [
   'deployed_by',
   'deployed_at',
 ];
+
+/** The newest version of a key, read by every start: planned once per connection. */
+const LATEST_BY_KEY = new Prepared<DefinitionRow>(
+  'definition_latest_by_key',
+  `SELECT ${DEFINITION_COLUMNS.map((c) => `"${c}"`).join(', ')} FROM process_definitions WHERE key = ? ORDER BY version DESC LIMIT 1`,
+);
 
 /**
  * Deployed versions, cached per node with their serialized engine context: the engine runner
@@ -63,10 +70,7 @@ export class DefinitionStore {
   }
 
   async latestByKey(key: string, trx: Db = this.db): Promise<DefinitionRow | undefined> {
-    return trx('process_definitions')
-      .where({ key })
-      .orderBy('version', 'desc')
-      .first<DefinitionRow | undefined>(DEFINITION_COLUMNS);
+    return LATEST_BY_KEY.first(trx, [key]);
   }
 
   async byId(id: string, trx: Db = this.db): Promise<DefinitionRow | undefined> {

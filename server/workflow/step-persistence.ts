@@ -13,6 +13,13 @@ import { resolveElementDepartments } from './element-department.js';
 import { toJson, type InstanceRow } from './instances.repository.js';
 import { instanceEvent } from './outbox.js';
 import type { TransactionScope } from './transactions.js';
+import { Prepared } from '../db/prepared.js';
+
+/** The instance's open tasks, read by every step after the first: planned once per connection. */
+const OPEN_TASKS = new Prepared<{ id: string; execution_id: string }>(
+  'step_open_tasks',
+  "SELECT id, execution_id FROM tasks WHERE instance_id = ? AND status = 'open'",
+);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -67,9 +74,7 @@ export class StepPersistence {
   ) {
     const waitingTasks = outcome.waiting.filter((w) => w.type === 'bpmn:UserTask');
     const open: { id: string; execution_id: string }[] =
-      instance.revision === 1
-        ? []
-        : await scope.trx('tasks').where({ instance_id: instance.id, status: 'open' }).select('id', 'execution_id');
+      instance.revision === 1 ? [] : await OPEN_TASKS.rows(scope.trx, [instance.id]);
     const openIds = new Set(open.map((t) => t.execution_id));
     const waitingIds = new Set(waitingTasks.map((w) => w.executionId));
 

@@ -23,6 +23,8 @@ export class ServerProcess {
   constructor(
     readonly port: number,
     private readonly env: Record<string, string>,
+    /** Extra Node/V8 flags for this process (the benches compare GC and thread settings with them). */
+    private readonly nodeFlags: string[] = [],
   ) {}
 
   get url(): string {
@@ -35,19 +37,23 @@ export class ServerProcess {
   }
 
   async start(): Promise<void> {
-    this.child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'server/main.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        HOST: '127.0.0.1',
-        PORT: String(this.port),
-        LOG_LEVEL: 'warn',
-        JOB_POLL_MS: '50',
-        ...this.env,
+    this.child = spawn(
+      process.execPath,
+      ['--max-semi-space-size=64', ...this.nodeFlags, '--import', 'tsx', 'server/main.ts'],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          HOST: '127.0.0.1',
+          PORT: String(this.port),
+          LOG_LEVEL: 'warn',
+          JOB_POLL_MS: '50',
+          ...this.env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     this.child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     this.child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
     const deadline = Date.now() + 60_000;

@@ -40,6 +40,8 @@ export interface EnginePoolOptions {
   entry?: URL;
   /** Live engines kept by the whole pool (shared evenly by its workers, engine-cache.ts). */
   cache?: CacheBudget;
+  /** How long a step waits for the busy worker holding its live engine (default 15). */
+  preferredWaitMs?: number;
 }
 
 type RequestBody = StepRequest | CompileRequest | LintRequest | CacheStatsRequest;
@@ -67,6 +69,8 @@ interface Pending {
   /** What to answer when the worker had to be stopped under this request. */
   onWorkerLost(reason: 'timeout' | 'memory' | 'crash', detail: string): void;
   timeoutMs: number;
+  /** performance.now() when it was queued. */
+  queuedAt: number;
 }
 
 interface Slot {
@@ -81,6 +85,13 @@ interface Slot {
 }
 
 const WORKER_ENTRY = siblingModule('worker', import.meta.url);
+
+/**
+ * How long a step waits for the busy worker that holds its instance's live engine before another
+ * worker recovers the instance instead. A continued step takes ~1–3 ms; a recovery costs ~2 ms of
+ * CPU more and leaves the kept engine stale.
+ */
+const PREFERRED_WAIT_MS = 15;
 
 /** Extra time a worker gets past a step's own time limit (checked inside the engine) before it is stopped. */
 function hardStepTimeoutMs(limits: StepLimits): number {
@@ -101,9 +112,12 @@ export class EnginePool implements EngineRunner {
   /** instance id → the worker its live engine was left in, least recently used first. */
   private readonly holders = new Map<string, Holder>();
   private readonly holderLimit: number;
+  private repump: NodeJS.Timeout | null = null;
+  private readonly preferredWaitMs: number;
 
   constructor(private readonly options: EnginePoolOptions) {
     this.holderLimit = options.cache?.entries ?? 1_000;
+    this.preferredWaitMs = options.preferredWaitMs ?? PREFERRED_WAIT_MS;
     this.documentTimeoutMs = options.documentTimeoutMs ?? 30_000;
     for (let i = 0; i < Math.max(1, options.workers); i++) this.slots.push(this.spawn());
   }
@@ -191,15 +205,31 @@ export class EnginePool implements EngineRunner {
   }
 
   /**
-   * In order of arrival, each request to an idle worker: the one holding its instance's live
-   * engine when that one is idle, else any (which recovers the instance).
+   * In order of arrival, each request to an idle worker. A step whose instance's live engine a
+   * worker holds waits for that worker while it is busy, up to `preferredWaitMs`: continuing the
+   * engine costs a fraction of recovering it on another worker, and that worker is usually done
+   * sooner. After the wait (a long step ahead of it) any idle worker takes it and recovers.
    */
   private pump(): void {
     const idle = (slot: Slot | undefined) => !!slot && slot.ready && !slot.busy && !slot.stopping;
+    const now = performance.now();
+    let nextDeadline = Infinity;
     for (let i = 0; i < this.queue.length;) {
       const pending = this.queue[i] as Pending;
-      const slot = idle(pending.preferred) ? pending.preferred : this.slots.find(idle);
-      if (!slot) return;
+      const preferred = pending.preferred;
+      let slot: Slot | undefined;
+      if (idle(preferred)) slot = preferred;
+      else if (
+        preferred &&
+        !preferred.stopping &&
+        this.slots.includes(preferred) &&
+        now < pending.queuedAt + this.preferredWaitMs
+      ) {
+        nextDeadline = Math.min(nextDeadline, pending.queuedAt + this.preferredWaitMs);
+        i++;
+        continue;
+      } else slot = this.slots.find(idle);
+      if (!slot) break;
       this.queue.splice(i, 1);
       slot.busy = pending;
       this.send(slot, pending);
@@ -208,6 +238,17 @@ export class EnginePool implements EngineRunner {
         void slot.worker.terminate();
       }, pending.timeoutMs);
     }
+    // Nothing else may happen before a waiting step's time is up: look again then.
+    if (nextDeadline !== Infinity && !this.closed && this.queue.length && !this.repump) {
+      this.repump = setTimeout(
+        () => {
+          this.repump = null;
+          this.pump();
+        },
+        Math.max(0, nextDeadline - now),
+      );
+      this.repump.unref();
+    }
   }
 
   private send(slot: Slot, pending: Pending): void {
@@ -215,7 +256,11 @@ export class EnginePool implements EngineRunner {
     if (body.kind === 'step' && pending.definition) {
       const { serializedContext, ...rest } = pending.definition;
       const known = slot.known.has(rest.id);
-      body = { ...body, definition: known ? rest : { ...rest, serializedContext } };
+      // The worker keeps the version's meta with its parsed context: neither travels again.
+      body = {
+        ...body,
+        definition: known ? { id: rest.id, key: rest.key, version: rest.version } : { ...rest, serializedContext },
+      };
       slot.known.add(rest.id);
       // The worker that holds the row's live engine continues it: the state need not travel.
       if (pending.sendState || slot !== pending.preferred) body = { ...body, state: pending.state ?? null };
@@ -245,6 +290,7 @@ export class EnginePool implements EngineRunner {
           ? { preferred: route.preferred, state: route.state, onSent: (slot: Slot) => route.onSent(slot) }
           : {}),
         timeoutMs,
+        queuedAt: performance.now(),
         resolve: resolve,
         reject,
         onWorkerLost: (reason, detail) => onWorkerLost(resolve, reject, reason, detail),
@@ -312,6 +358,11 @@ export class EnginePool implements EngineRunner {
     };
   }
 
+  /** Resolves once every worker has loaded the engine and takes requests. */
+  async ready(): Promise<void> {
+    while (!this.closed && !this.slots.every((slot) => slot.ready)) await new Promise((r) => setTimeout(r, 10));
+  }
+
   /** Where the step of `key` left its instance's live engine (tentative until settled). */
   private track(key: CacheKey, slot: Slot | null, kept: boolean): void {
     this.holders.delete(key.instanceId);
@@ -376,6 +427,7 @@ export class EnginePool implements EngineRunner {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.repump) clearTimeout(this.repump);
     const error = new Error('the engine pool is closed');
     for (const waiting of this.queue.splice(0)) waiting.reject(error);
     const slots = this.slots.splice(0);

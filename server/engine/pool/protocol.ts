@@ -12,12 +12,12 @@ import type { CacheBudget, CacheKey, CacheStats } from '../engine-cache.js';
  * clone, so what is not plain data (errors, a runaway) travels as plain fields and is rebuilt.
  */
 
-/** A deployed version as a worker receives it: the serialized context only until the worker has it. */
+/** A deployed version as a worker receives it: its meta and serialized context only until the worker has them. */
 export interface WireDefinition {
   id: string;
   key: string;
   version: number;
-  meta: DefinitionMeta;
+  meta?: DefinitionMeta;
   serializedContext?: string;
 }
 

@@ -25,7 +25,7 @@ function definitionFor(request: StepRequest): LoadedDefinition | null {
     // Most recently used last: the first key is the one to evict.
     parsed.delete(definition.id);
   } else {
-    if (definition.serializedContext === undefined) return null;
+    if (definition.serializedContext === undefined || definition.meta === undefined) return null;
     loaded = {
       id: definition.id,
       key: definition.key,

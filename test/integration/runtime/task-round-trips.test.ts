@@ -85,7 +85,10 @@ describe.each(BACKENDS)('round trips of the task paths (%s)', (backend) => {
     }
     const statements = [...sent];
     const transactions = statements.filter((s) => /^begin\b/i.test(s.trim())).length;
-    const taskReads = statements.filter((s) => /\bfrom "?tasks"?(?: "?t"?)? where "?(?:t\.)?"?id"? = /i.test(s)).length;
+    // A read of one task row by its id (the publisher's look-up of new tasks' candidates, `id = ANY(…)`, is not one).
+    const taskReads = statements.filter((s) =>
+      /\bfrom "?tasks"?(?: "?t"?)? where "?(?:t\.)?"?id"? = (?!any\()/i.test(s),
+    ).length;
     table.push(`${path}: ${statements.length} statements, ${transactions} transactions, ${taskReads} task reads`);
     if (process.env.ROUND_TRIPS_TABLE)
       table.push(...statements.map((s) => `    ${s.replace(/\s+/g, ' ').slice(0, 160)}`));

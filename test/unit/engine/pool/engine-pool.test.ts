@@ -90,6 +90,50 @@ describe('the engine pool', () => {
     expect(outcomes.map((o) => o.status)).toEqual(Array(20).fill('completed'));
   });
 
+  describe('a step whose live engine a busy worker holds', () => {
+    // Both workers idle and loaded: the first takes the start, and then the busy loop.
+    async function startThenBusy(p: EnginePool) {
+      await p.ready();
+      const definition = await deployed(p, 'user-task.gateway.bpmn');
+      const loop = await deployed(p, 'loop.endless.bpmn');
+      const key = { instanceId: 'a', revision: 0, definitionId: definition.id };
+      const started = await p.step(definition, null, {}, { kind: 'start' }, realClock, DEFAULT_STEP_LIMITS, key);
+      p.settle('a', 1, true);
+      // the worker that kept instance a's engine runs a 300 ms step of another instance
+      const busy = p.step(loop, null, { forever: true }, { kind: 'start' }, realClock, {
+        ...DEFAULT_STEP_LIMITS,
+        maxActivityExecutions: 1_000_000_000,
+        maxStepMs: 300,
+      });
+      const review = started.waiting.find((w) => w.elementId === 'review')!;
+      const next = p.step(
+        definition,
+        started.state,
+        { approved: false },
+        { kind: 'signal', executionId: review.executionId },
+        realClock,
+        DEFAULT_STEP_LIMITS,
+        { ...key, revision: 1 },
+      );
+      return { busy: await busy, next: await next };
+    }
+
+    it('waits for that worker and continues the engine rather than recovering it on an idle one', async () => {
+      pool = new EnginePool({ workers: 2, memoryMb: 256, logger, preferredWaitMs: 30_000 });
+      const { busy, next } = await startThenBusy(pool);
+      expect(busy.runaway?.code).toBe('STEP_TIME_LIMIT');
+      expect(next).toMatchObject({ status: 'completed', applied: true, continuedLive: true });
+    });
+
+    it('goes to an idle worker, which recovers the instance, once it has waited long enough', async () => {
+      pool = new EnginePool({ workers: 2, memoryMb: 256, logger, preferredWaitMs: 0 });
+      const { busy, next } = await startThenBusy(pool);
+      expect(busy.runaway?.code).toBe('STEP_TIME_LIMIT');
+      expect(next).toMatchObject({ status: 'completed', applied: true });
+      expect(next.continuedLive).toBeUndefined();
+    });
+  });
+
   it('replaces a worker that never answers: the step fails as a runaway, the next is served', async () => {
     pool = new EnginePool({
       workers: 1,
