@@ -207,15 +207,23 @@ async function load(clients: ApiClient[], concurrency: number, seconds: number, 
     }
   };
   let split: ReturnType<typeof cpuSplit> | undefined;
+  const window = { start: 0n, end: 0n };
   let cpu: CpuSplit | undefined;
   const timers = pids.length
     ? [
         setTimeout(() => {
           split = cpuSplit(pids);
+          window.start = process.hrtime.bigint() / 1000n;
           // A knex query runs only once it is awaited or then'd.
           if (STATEMENTS) void STATEMENTS.raw('select pg_stat_statements_reset()').then(() => undefined);
         }, warmup - performance.now()),
-        setTimeout(() => (cpu = split?.stop()), deadline - performance.now()),
+        setTimeout(() => {
+          cpu = split?.stop();
+          window.end = process.hrtime.bigint() / 1000n;
+          // The monotonic clock is the machine's: a node's --cpu-prof samples can be cut to the window.
+          if (process.env.BENCH_WINDOW)
+            process.stdout.write(`loaded window, monotonic µs: ${window.start} ${window.end}\n`);
+        }, deadline - performance.now()),
       ]
     : [];
   await Promise.all(Array.from({ length: concurrency }, (_, i) => user(i)));

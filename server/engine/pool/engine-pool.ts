@@ -21,6 +21,7 @@ import type {
   CompileRequest,
   EngineReply,
   LintRequest,
+  Settle,
   StepRequest,
   WireCommand,
   WireError,
@@ -93,6 +94,9 @@ const WORKER_ENTRY = siblingModule('worker', import.meta.url);
  */
 const PREFERRED_WAIT_MS = 15;
 
+/** How long a commit's settle may wait for another message to its worker before it goes alone. */
+const SETTLE_FLUSH_MS = 20;
+
 /** Extra time a worker gets past a step's own time limit (checked inside the engine) before it is stopped. */
 function hardStepTimeoutMs(limits: StepLimits): number {
   return limits.maxStepMs * 2 + 1_000;
@@ -113,6 +117,9 @@ export class EnginePool implements EngineRunner {
   private readonly holders = new Map<string, Holder>();
   private readonly holderLimit: number;
   private repump: NodeJS.Timeout | null = null;
+  /** Committed settles not sent yet, per worker (see settle). */
+  private readonly settles = new Map<Slot, Settle[]>();
+  private settleTimer: NodeJS.Timeout | null = null;
   private readonly preferredWaitMs: number;
 
   constructor(private readonly options: EnginePoolOptions) {
@@ -177,6 +184,7 @@ export class EnginePool implements EngineRunner {
     const pending = slot.busy;
     this.release(slot);
     this.slots.splice(index, 1);
+    this.settles.delete(slot);
     if (pending) {
       if (slot.stopping === 'timeout') pending.onWorkerLost('timeout', `${pending.timeoutMs} ms`);
       else if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY') pending.onWorkerLost('memory', `${this.options.memoryMb} MB`);
@@ -266,7 +274,9 @@ export class EnginePool implements EngineRunner {
       if (pending.sendState || slot !== pending.preferred) body = { ...body, state: pending.state ?? null };
       pending.onSent?.(slot);
     }
-    slot.worker.postMessage({ ...body, id: this.nextId++ });
+    const settles = this.settles.get(slot);
+    if (settles) this.settles.delete(slot);
+    slot.worker.postMessage({ ...body, id: this.nextId++, ...(settles ? { settles } : {}) });
   }
 
   private submit<T>(
@@ -378,16 +388,35 @@ export class EnginePool implements EngineRunner {
       this.holders.delete(instanceId);
       return;
     }
-    holder.slot.worker.postMessage({
-      kind: 'settle',
-      id: this.nextId++,
+    const settle: Settle = {
       instanceId,
       revision,
       committed,
       ...(stateJsonLength !== undefined ? { stateJsonLength } : {}),
-    });
-    if (committed) holder.committed = true;
-    else this.holders.delete(instanceId);
+    };
+    const queued = this.settles.get(holder.slot) ?? [];
+    queued.push(settle);
+    this.settles.set(holder.slot, queued);
+    if (committed) {
+      holder.committed = true;
+      // A commit rides along with the worker's next message (its next step is usually close
+      // behind): one message per step instead of two. The pool already routes by it.
+      this.settleTimer ??= setTimeout(() => this.flushSettles(), SETTLE_FLUSH_MS).unref();
+    } else {
+      // A rolled-back step's engine must never be continued: the worker drops it now.
+      this.holders.delete(instanceId);
+      this.flushSettles(holder.slot);
+    }
+  }
+
+  /** Sends the queued settles of `only` (or of every worker) in a message of their own. */
+  private flushSettles(only?: Slot): void {
+    if (!only) this.settleTimer = null;
+    for (const [slot, settles] of this.settles) {
+      if (only && slot !== only) continue;
+      this.settles.delete(slot);
+      if (this.slots.includes(slot)) slot.worker.postMessage({ kind: 'settle', id: this.nextId++, settles });
+    }
   }
 
   /** The live engines of every worker, summed (each worker answers between its steps). */
@@ -428,6 +457,7 @@ export class EnginePool implements EngineRunner {
   async close(): Promise<void> {
     this.closed = true;
     if (this.repump) clearTimeout(this.repump);
+    if (this.settleTimer) clearTimeout(this.settleTimer);
     const error = new Error('the engine pool is closed');
     for (const waiting of this.queue.splice(0)) waiting.reject(error);
     const slots = this.slots.splice(0);

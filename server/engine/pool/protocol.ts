@@ -58,13 +58,18 @@ export interface LintRequest {
   data: PlatformLintData;
 }
 
-/** Whether the step that left an instance at `revision` committed; no answer. */
-export interface SettleRequest {
-  kind: 'settle';
+/** Whether the step that left an instance at `revision` committed. */
+export interface Settle {
   instanceId: string;
   revision: number;
   committed: boolean;
   stateJsonLength?: number;
+}
+
+/** Settles sent by themselves (a rollback at once, committed ones when no other message took them); no answer. */
+export interface SettleRequest {
+  kind: 'settle';
+  settles: Settle[];
 }
 
 export interface CacheStatsRequest {
@@ -73,6 +78,8 @@ export interface CacheStatsRequest {
 
 export type EngineRequest = (StepRequest | CompileRequest | LintRequest | SettleRequest | CacheStatsRequest) & {
   id: number;
+  /** Committed steps' settles that ride along, applied before the request itself. */
+  settles?: Settle[];
 };
 
 /** What a worker is given at its start. */

@@ -92,7 +92,6 @@ async function handle(request: EngineRequest): Promise<EngineReply | null> {
         return { id: request.id, ok: true, value };
       }
       case 'settle':
-        live.settle(request.instanceId, request.revision, request.committed, request.stateJsonLength);
         return null;
       case 'cache-stats':
         return { id: request.id, ok: true, value: live.stats() };
@@ -110,6 +109,9 @@ async function handle(request: EngineRequest): Promise<EngineReply | null> {
 }
 
 port.on('message', (request: EngineRequest) => {
+  // In the order the pool sent them, before the request: a step may continue an engine just settled.
+  const settles = request.kind === 'settle' ? request.settles : (request.settles ?? []);
+  for (const s of settles) live.settle(s.instanceId, s.revision, s.committed, s.stateJsonLength);
   void handle(request).then((reply) => reply && port.postMessage(reply));
 });
 port.postMessage({ ready: true });

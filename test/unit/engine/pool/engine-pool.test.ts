@@ -90,6 +90,46 @@ describe('the engine pool', () => {
     expect(outcomes.map((o) => o.status)).toEqual(Array(20).fill('completed'));
   });
 
+  it('continues an instance’s engine on the step right after its commit (the settle rides along)', async () => {
+    pool = new EnginePool({ workers: 1, memoryMb: 256, logger });
+    const definition = await deployed(pool, 'user-task.gateway.bpmn');
+    const key = { instanceId: 'b', revision: 0, definitionId: definition.id };
+    const started = await pool.step(definition, null, {}, { kind: 'start' }, realClock, DEFAULT_STEP_LIMITS, key);
+    pool.settle('b', 1, true);
+    // at once, before any timer: the commit reaches the worker with this step, ahead of it
+    const review = started.waiting.find((w) => w.elementId === 'review')!;
+    const next = await pool.step(
+      definition,
+      started.state,
+      { approved: false },
+      { kind: 'signal', executionId: review.executionId },
+      realClock,
+      DEFAULT_STEP_LIMITS,
+      { ...key, revision: 1 },
+    );
+    expect(next).toMatchObject({ status: 'completed', applied: true, continuedLive: true });
+  });
+
+  it('never continues the engine of a step that rolled back', async () => {
+    pool = new EnginePool({ workers: 1, memoryMb: 256, logger });
+    const definition = await deployed(pool, 'user-task.gateway.bpmn');
+    const key = { instanceId: 'c', revision: 0, definitionId: definition.id };
+    const started = await pool.step(definition, null, {}, { kind: 'start' }, realClock, DEFAULT_STEP_LIMITS, key);
+    pool.settle('c', 1, false);
+    const review = started.waiting.find((w) => w.elementId === 'review')!;
+    const next = await pool.step(
+      definition,
+      started.state,
+      { approved: false },
+      { kind: 'signal', executionId: review.executionId },
+      realClock,
+      DEFAULT_STEP_LIMITS,
+      { ...key, revision: 1 },
+    );
+    expect(next).toMatchObject({ status: 'completed', applied: true });
+    expect(next.continuedLive).toBeUndefined();
+  });
+
   describe('a step whose live engine a busy worker holds', () => {
     // Both workers idle and loaded: the first takes the start, and then the busy loop.
     async function startThenBusy(p: EnginePool) {
