@@ -1,44 +1,4 @@
-import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-
-/**
- * A batch's text depends only on which writes a step makes (the task it closes, the history rows
- * it adds…), so the same few texts come back on every step of a process. Planning one of them
- * costs PostgreSQL as much as running it (~0.5 ms for a completion's), so a text seen
- * NAME_AFTER times is sent as a named prepared statement from then on: each connection plans it
- * once. At most MAX_NAMED texts per process get a name (each costs every connection that
- * runs it a cached plan); the rest stay unnamed.
- */
-const NAME_AFTER = 3;
-const MAX_NAMED = 64;
-const MAX_COUNTED = 1_000;
-const named = new Map<string, string>();
-const counted = new Map<string, number>();
-
-function statementName(text: string): string | undefined {
-  const name = named.get(text);
-  if (name || named.size >= MAX_NAMED) return name;
-  const seen = (counted.get(text) ?? 0) + 1;
-  if (seen < NAME_AFTER) {
-    if (counted.size >= MAX_COUNTED) counted.clear();
-    counted.set(text, seen);
-    return undefined;
-  }
-  counted.delete(text);
-  const fresh = `batch_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
-  named.set(text, fresh);
-  return fresh;
-}
-
-/** Sends `sql`, by a name when it is a hot text and the client is node-postgres (PGlite runs in-process). */
-function send<T>(trx: Knex, sql: string, bindings: unknown[]): Promise<T> {
-  const raw = trx.raw(sql, bindings as Knex.RawBinding[]);
-  if ((trx.client as { config?: Knex.Config }).config?.client === 'pg') {
-    const name = statementName(sql);
-    if (name) raw.options({ name });
-  }
-  return raw;
-}
 
 /**
  * Sends several independent writes as one statement (`WITH w1 AS (…), w2 AS (…) SELECT`).
@@ -86,11 +46,11 @@ export class WriteBatch {
     }
     if (parts.length === 0) return [];
     if (parts.length === 1) {
-      const result = await send<{ rows?: T[] }>(trx, parts[0]!.sql, bindings);
+      const result = await trx.raw<{ rows?: T[] }>(parts[0]!.sql, bindings as Knex.RawBinding[]);
       return result.rows ?? [];
     }
     const ctes = parts.map((p, i) => `w${i} AS (${p.sql})`).join(',\n');
-    const result = await send<{ rows: T[] }>(trx, `WITH ${ctes}\n${final}`, bindings);
+    const result = await trx.raw<{ rows: T[] }>(`WITH ${ctes}\n${final}`, bindings as Knex.RawBinding[]);
     return returning ? result.rows : [];
   }
 }
