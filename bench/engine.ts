@@ -12,7 +12,15 @@
 import { readFileSync } from 'node:fs';
 import knexFactory from 'knex';
 import { Engine } from 'bpmn-engine';
-import { benchArgs, cpuSplit, startBenchServers, waitUntilQuiet, withBenchDatabase, type CpuSplit } from './support.js';
+import {
+  ADMIN_URL,
+  benchArgs,
+  cpuSplit,
+  startBenchServers,
+  waitUntilQuiet,
+  withBenchDatabase,
+  type CpuSplit,
+} from './support.js';
 import { compileDefinition, loadSourceContext } from '../server/engine/definitions.js';
 import { executeStep, type LoadedDefinition } from '../server/engine/runtime.js';
 import { LiveSteps } from '../server/engine/live-steps.js';
@@ -34,7 +42,7 @@ const JSON_OUTPUT = process.argv.includes('--json');
 const STATEMENTS = process.env.BENCH_PG_STATEMENTS
   ? knexFactory({
       client: 'pg',
-      connection: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      connection: ADMIN_URL,
       pool: { min: 0, max: 1 },
     })
   : null;
@@ -308,10 +316,10 @@ function cpuPerInstance(l: Load) {
   if (!l.cpu) return undefined;
   const instances = l.instancesPerSecond * SECONDS;
   const per = (s: number) => round((1000 * s) / Math.max(1, instances), 2);
-  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  const main = sum(l.cpu.nodes.map((n) => n.main));
-  const workers = sum(l.cpu.nodes.map((n) => sum(n.others.slice(0, 2))));
-  const rest = sum(l.cpu.nodes.map((n) => sum(n.others.slice(2))));
+  const nodes = l.cpu.nodes.map(threadsOf);
+  const main = sum(nodes.map((n) => n.main));
+  const workers = sum(nodes.map((n) => n.workers));
+  const rest = sum(nodes.map((n) => n.rest));
   return {
     nodeMain: per(main),
     engineWorkers: per(workers),
@@ -320,6 +328,13 @@ function cpuPerInstance(l: Load) {
     driver: per(l.cpu.driver),
     all: per(main + workers + rest + l.cpu.postgres + l.cpu.driver),
   };
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** A node's CPU in s: its main thread, its two busiest other threads (the engine workers), the rest. */
+function threadsOf(node: CpuSplit['nodes'][number]) {
+  return { main: node.main, workers: sum(node.others.slice(0, 2)), rest: sum(node.others.slice(2)) };
 }
 
 export async function run(): Promise<void> {
@@ -331,11 +346,11 @@ export async function run(): Promise<void> {
   await topStatements(Math.round(loaded.instancesPerSecond * SECONDS));
   // Each node's own CPU per instance it served: with BENCH_NODE<i>_FLAGS two settings compare in
   // one run, on the same machine at the same moment.
-  const perNodeCpu = (loaded.cpu?.nodes ?? []).map((n, i) => {
+  const perNodeCpu = (loaded.cpu?.nodes ?? []).map((node, i) => {
     const served = Math.max(1, loaded.perNode[i]!);
     const ms = (s: number) => round((1000 * s) / served, 2);
-    const others = n.others.reduce((a, b) => a + b, 0);
-    return `node ${i}: ${loaded.perNode[i]} inst, ${ms(n.main + others)} (main ${ms(n.main)}, workers ${ms(n.others.slice(0, 2).reduce((a, b) => a + b, 0))}, rest ${ms(others - n.others.slice(0, 2).reduce((a, b) => a + b, 0))})`;
+    const { main, workers, rest } = threadsOf(node);
+    return `node ${i}: ${loaded.perNode[i]} inst, ${ms(main + workers + rest)} (main ${ms(main)}, workers ${ms(workers)}, rest ${ms(rest)})`;
   });
   report('engine: raw bpmn-engine vs the platform (start → task → gateway → task → end)', {
     'nodes and PostgreSQL quiet after start-up work, s (CPU % of a core then)': `${round(quiet.waitedMs / 1000, 1)} (${quiet.cpuPct.join(' / ')})`,

@@ -110,8 +110,7 @@ async function handle(request: EngineRequest): Promise<EngineReply | null> {
 
 port.on('message', (request: EngineRequest) => {
   // In the order the pool sent them, before the request: a step may continue an engine just settled.
-  const settles = request.kind === 'settle' ? request.settles : (request.settles ?? []);
-  for (const s of settles) live.settle(s.instanceId, s.revision, s.committed, s.stateJsonLength);
+  for (const s of request.settles ?? []) live.settle(s.instanceId, s.revision, s.committed, s.stateJsonLength);
   void handle(request).then((reply) => reply && port.postMessage(reply));
 });
 port.postMessage({ ready: true });

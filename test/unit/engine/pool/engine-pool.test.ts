@@ -23,6 +23,25 @@ describe('the engine pool', () => {
     return { id, key: compiled.key, version: 1, meta: compiled.meta, serializedContext: compiled.serializedContext };
   }
 
+  /** Starts instance `instanceId` with its key (its engine kept), and the step that completes its review task. */
+  async function startWithReview(p: EnginePool, instanceId: string) {
+    const definition = await deployed(p, 'user-task.gateway.bpmn');
+    const key = { instanceId, revision: 0, definitionId: definition.id };
+    const started = await p.step(definition, null, {}, { kind: 'start' }, realClock, DEFAULT_STEP_LIMITS, key);
+    const review = started.waiting.find((w) => w.elementId === 'review')!;
+    const completeReview = () =>
+      p.step(
+        definition,
+        started.state,
+        { approved: false },
+        { kind: 'signal', executionId: review.executionId },
+        realClock,
+        DEFAULT_STEP_LIMITS,
+        { ...key, revision: 1 },
+      );
+    return { completeReview };
+  }
+
   it('compiles, lints and runs steps on worker threads, not on the caller’s', async () => {
     pool = new EnginePool({ workers: 2, memoryMb: 256, logger });
     const definition = await deployed(pool, 'loop.endless.bpmn');
@@ -92,40 +111,18 @@ describe('the engine pool', () => {
 
   it('continues an instance’s engine on the step right after its commit (the settle rides along)', async () => {
     pool = new EnginePool({ workers: 1, memoryMb: 256, logger });
-    const definition = await deployed(pool, 'user-task.gateway.bpmn');
-    const key = { instanceId: 'b', revision: 0, definitionId: definition.id };
-    const started = await pool.step(definition, null, {}, { kind: 'start' }, realClock, DEFAULT_STEP_LIMITS, key);
+    const { completeReview } = await startWithReview(pool, 'b');
     pool.settle('b', 1, true);
     // at once, before any timer: the commit reaches the worker with this step, ahead of it
-    const review = started.waiting.find((w) => w.elementId === 'review')!;
-    const next = await pool.step(
-      definition,
-      started.state,
-      { approved: false },
-      { kind: 'signal', executionId: review.executionId },
-      realClock,
-      DEFAULT_STEP_LIMITS,
-      { ...key, revision: 1 },
-    );
+    const next = await completeReview();
     expect(next).toMatchObject({ status: 'completed', applied: true, continuedLive: true });
   });
 
   it('never continues the engine of a step that rolled back', async () => {
     pool = new EnginePool({ workers: 1, memoryMb: 256, logger });
-    const definition = await deployed(pool, 'user-task.gateway.bpmn');
-    const key = { instanceId: 'c', revision: 0, definitionId: definition.id };
-    const started = await pool.step(definition, null, {}, { kind: 'start' }, realClock, DEFAULT_STEP_LIMITS, key);
+    const { completeReview } = await startWithReview(pool, 'c');
     pool.settle('c', 1, false);
-    const review = started.waiting.find((w) => w.elementId === 'review')!;
-    const next = await pool.step(
-      definition,
-      started.state,
-      { approved: false },
-      { kind: 'signal', executionId: review.executionId },
-      realClock,
-      DEFAULT_STEP_LIMITS,
-      { ...key, revision: 1 },
-    );
+    const next = await completeReview();
     expect(next).toMatchObject({ status: 'completed', applied: true });
     expect(next.continuedLive).toBeUndefined();
   });
@@ -134,10 +131,8 @@ describe('the engine pool', () => {
     // Both workers idle and loaded: the first takes the start, and then the busy loop.
     async function startThenBusy(p: EnginePool) {
       await p.ready();
-      const definition = await deployed(p, 'user-task.gateway.bpmn');
       const loop = await deployed(p, 'loop.endless.bpmn');
-      const key = { instanceId: 'a', revision: 0, definitionId: definition.id };
-      const started = await p.step(definition, null, {}, { kind: 'start' }, realClock, DEFAULT_STEP_LIMITS, key);
+      const { completeReview } = await startWithReview(p, 'a');
       p.settle('a', 1, true);
       // the worker that kept instance a's engine runs a 300 ms step of another instance
       const busy = p.step(loop, null, { forever: true }, { kind: 'start' }, realClock, {
@@ -145,16 +140,7 @@ describe('the engine pool', () => {
         maxActivityExecutions: 1_000_000_000,
         maxStepMs: 300,
       });
-      const review = started.waiting.find((w) => w.elementId === 'review')!;
-      const next = p.step(
-        definition,
-        started.state,
-        { approved: false },
-        { kind: 'signal', executionId: review.executionId },
-        realClock,
-        DEFAULT_STEP_LIMITS,
-        { ...key, revision: 1 },
-      );
+      const next = completeReview();
       return { busy: await busy, next: await next };
     }
 
