@@ -31,6 +31,7 @@ import {
 } from './runnability.js';
 import { PlatformLoopCharacteristics, PlatformStandardLoopCharacteristics } from './loop-characteristics.js';
 import { PlatformTimerEventDefinition } from './timer-definition.js';
+import { quietUnheededDiscards } from './discard-pruning.js';
 
 export type { ServiceCatalog } from './runnability.js';
 
@@ -439,9 +440,14 @@ export async function compileDefinition(
 
 export type SourceContext = ReturnType<typeof serializer>;
 
-/** Restores an engine source context from its stored serialization (once per node and version). */
+/**
+ * Restores an engine source context from its stored serialization (once per node and version);
+ * flows whose discard nothing downstream heeds stay quiet (discard-pruning.ts).
+ */
 export function loadSourceContext(serialized: string): SourceContext {
-  return deserialize(JSON.parse(serialized) as object, platformTypeResolver as never);
+  const context = deserialize(JSON.parse(serialized) as object, platformTypeResolver as never);
+  quietUnheededDiscards(context);
+  return context;
 }
 
 export { RESERVED_ROOTS };
