@@ -1,4 +1,4 @@
-import { EngineCache, ENGINE_BASE_BYTES, type CacheBudget, type CacheKey, type CacheStats } from './engine-cache.js';
+import { EngineCache, engineBaseBytes, type CacheBudget, type CacheKey, type CacheStats } from './engine-cache.js';
 import {
   runsOnLiveEngine,
   stepEngine,
@@ -9,6 +9,22 @@ import {
   type StepOutcome,
 } from './runtime.js';
 import type { StepLimits, Variables } from './step-context.js';
+
+const elementCounts = new WeakMap<object, number>();
+
+/** A definition's activities and sequence flows: what a live engine of it is built of. */
+function elementsOf(definition: LoadedDefinition): number {
+  const context = definition.sourceContext as unknown as {
+    getActivities(): unknown[];
+    getSequenceFlows(): unknown[];
+  };
+  let count = elementCounts.get(context);
+  if (count === undefined) {
+    count = context.getActivities().length + context.getSequenceFlows().length;
+    elementCounts.set(context, count);
+  }
+  return count;
+}
 
 export const DEFAULT_CACHE_BUDGET: CacheBudget = { entries: 1_000, bytes: 128 * 1024 * 1024 };
 
@@ -45,7 +61,8 @@ export class LiveSteps {
     }
     if (!live && state === undefined) return null;
     const result = await stepEngine(definition, state ?? null, variables, command, clock, limits, live);
-    if (key && result.live) this.cache.put({ ...key, revision: key.revision + 1 }, result.live, ENGINE_BASE_BYTES);
+    if (key && result.live)
+      this.cache.put({ ...key, revision: key.revision + 1 }, result.live, engineBaseBytes(elementsOf(definition)));
     return result.outcome;
   }
 

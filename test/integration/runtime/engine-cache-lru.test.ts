@@ -34,19 +34,19 @@ describe('EngineCache', () => {
 
   it('keeps at most its entries and bytes, least recently used out first', () => {
     const disposed: string[] = [];
-    const cache = new EngineCache<string>({ entries: 2, bytes: engineBytes(100) * 3 }, (v) => disposed.push(v));
+    const cache = new EngineCache<string>({ entries: 2, bytes: engineBytes(100, 10) * 3 }, (v) => disposed.push(v));
     for (const id of ['a', 'b', 'c']) {
-      cache.put(key(id, 1), id, engineBytes(100));
+      cache.put(key(id, 1), id, engineBytes(100, 10));
       cache.settle(id, 1, true);
     }
     expect(disposed).toEqual(['a']);
     expect(cache.stats().entries).toBe(2);
     // a fourth pushes out the least recently used; a larger state is counted at its size
     cache.settle('c', 1, true);
-    cache.put(key('d', 1), 'd', engineBytes(100));
+    cache.put(key('d', 1), 'd', engineBytes(100, 10));
     cache.settle('d', 1, true, 300);
     expect(disposed).toEqual(['a', 'b']);
-    expect(cache.stats().bytes).toBeLessThanOrEqual(engineBytes(100) * 3);
+    expect(cache.stats().bytes).toBeLessThanOrEqual(engineBytes(100, 10) * 3);
   });
 
   it('keeps nothing when its budget is zero entries', () => {
