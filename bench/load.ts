@@ -31,16 +31,25 @@
  *
  * Aims: 520 users: p99 under 100 ms in every scenario and no errors; soak: RSS growth under 10 %.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ApiClient, type Response } from '../test/support/client.js';
 import { LoadNode, ResourceSampler } from './load-nodes.js';
-import { allocate, growthPct, PROPORTIONS, SCENARIOS, ScenarioRecord, thinkMs, type Scenario } from './load-plan.js';
-import { benchArgs, withBenchDatabase } from './support.js';
+import {
+  allocate,
+  cpuSecondsFromStat,
+  growthPct,
+  PROPORTIONS,
+  SCENARIOS,
+  ScenarioRecord,
+  thinkMs,
+  type Scenario,
+} from './load-plan.js';
+import { benchArgs, nodeEnv, postgresCpuSeconds, waitUntilQuiet, withBenchDatabase } from './support.js';
 import { createDatabase, NO_DB_TIMEOUTS, type Db } from '../server/db/index.js';
-import { report, round } from './stats.js';
+import { median, report, round } from './stats.js';
 
 const args = benchArgs();
 const SOAK = process.argv.includes('--soak');
@@ -300,6 +309,182 @@ async function statistics(vu: VirtualUser): Promise<void> {
   }
 }
 
+/** One kind of request's cost, measured alone: CPU of its node and of PostgreSQL per request. */
+interface KindCost {
+  kind: string;
+  requests: number;
+  nodeMs: number;
+  postgresMs: number;
+  wallP50: number;
+  /** Requests a second of this kind that the run's virtual users send, from the scenarios' loops. */
+  offeredPerSecond: number;
+}
+
+/**
+ * `--costs [n]`: before the load, every kind of request the scenarios send is sent `n` times in a
+ * row by one user on node 0, with both nodes quiet, and priced: node 0's CPU (all its threads) and
+ * PostgreSQL's (every postgres process) per request, less what both used idle just before. With
+ * the rate each kind is offered at (its scenario's users × its requests per loop ÷ the loop's mean
+ * think time), the table says what the users ask of the machine's cores and which kinds ask most.
+ * /proc counts in 10 ms ticks, so a kind is measured over all its requests, not one at a time.
+ */
+async function measureCosts(
+  users: VirtualUser[],
+  nodes: LoadNode[],
+  counts: Record<Scenario, number>,
+  n: number,
+): Promise<KindCost[]> {
+  const node = nodes[0]!;
+  const on = (s: Scenario) => users.filter((u) => u.scenario === s && u.node === node);
+  const thinkS = thinkMs(0.5) / 1000;
+  /** Requests a second that one scenario's users offer of a kind sent `perLoop` times per loop of `thinks` think times. */
+  const offered = (s: Scenario, perLoop: number, thinks: number) => (counts[s] * perLoop) / (thinks * thinkS);
+  const costs: KindCost[] = [];
+  const price = async (kind: string, perSecond: number, count: number, send: (i: number) => Promise<unknown>) => {
+    const quiet = await waitUntilQuiet(
+      nodes.map((x) => x.pid),
+      { belowPct: 5, windowMs: 2000, maxMs: 30_000 },
+    );
+    // The idle rates of node 0 and PostgreSQL over the last quiet 2 s, taken off the kind's CPU.
+    const idleNode = quiet.cpuPct[0]! / 100;
+    const idlePg = quiet.cpuPct[quiet.cpuPct.length - 1]! / 100;
+    const nodeAt = () => cpuSecondsFromStat(readFileSync(`/proc/${node.pid}/stat`, 'utf8'));
+    const n0 = nodeAt();
+    const p0 = postgresCpuSeconds();
+    const t0 = performance.now();
+    const walls: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const t = performance.now();
+      if ((await send(i)) === null)
+        throw new Error(`${kind}: request ${i} failed: ${[...costsErrors(users)].join('; ')}`);
+      walls.push(performance.now() - t);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const nodeMs = (1000 * Math.max(0, nodeAt() - n0 - idleNode * seconds)) / count;
+    const postgresMs = (1000 * Math.max(0, postgresCpuSeconds() - p0 - idlePg * seconds)) / count;
+    costs.push({
+      kind,
+      requests: count,
+      nodeMs: round(nodeMs, 2),
+      postgresMs: round(postgresMs, 2),
+      wallP50: round(median(walls), 2),
+      offeredPerSecond: round(perSecond, 2),
+    });
+  };
+  const one = <T>(list: T[], what: string): T => {
+    const x = list[0];
+    if (x === undefined) throw new Error(`--costs: no ${what} on ${node.name}`);
+    return x;
+  };
+
+  // sign-in: login, the worklist's two requests, logout; 2 think times a loop.
+  const signer = one(on('signIn'), 'sign-in user');
+  const who = (i: number) => SIGN_IN_USERS[i % SIGN_IN_USERS.length]!;
+  await price('POST /auth/login', offered('signIn', 1, 2), n, (i) => signer.login(who(i)).then((ok) => ok || null));
+  await price('GET /worklist?view=mine', offered('signIn', 1, 2), n, () =>
+    signer.call('GET', '/worklist?view=mine&limit=50'),
+  );
+  await price(
+    'GET /worklist/counts',
+    offered('signIn', 1, 2) + offered('business', 1, 3) + offered('billingAudit', 1, 2),
+    n,
+    () => signer.call('GET', '/worklist/counts'),
+  );
+  const sessions: ApiClient[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!(await signer.login(who(i)))) throw new Error(`--costs: ${who(i)} could not sign in`);
+    sessions.push(signer.client);
+  }
+  await price('POST /auth/logout', offered('signIn', 1, 2), n, (i) => {
+    signer.client = sessions[i]!;
+    return signer.call('POST', '/auth/logout', {}, 204);
+  });
+
+  // business: search + counts, claim, task page (5), complete; 3 think times a loop.
+  const clerks = on('business');
+  const search = (vu: VirtualUser) => `/worklist?view=claimable&q=LD${String(vu.index).padStart(4, '0')}-&limit=50`;
+  await price('GET /worklist?view=claimable&q=', offered('business', 1, 3), n, (i) => {
+    const vu = clerks[i % clerks.length]!;
+    return vu.call('GET', search(vu));
+  });
+  const claimable: { vu: VirtualUser; id: string; key: string | null }[] = [];
+  for (const vu of clerks) {
+    if (claimable.length >= n) break;
+    const res = await vu.call('GET', search(vu));
+    for (const it of (res?.body as { items: { id: string; businessKey: string | null }[] } | undefined)?.items ?? [])
+      claimable.push({ vu, id: it.id, key: it.businessKey });
+  }
+  const tasks = claimable.slice(0, n);
+  if (tasks.length < 2) throw new Error('--costs: too few applications to claim');
+  await price('POST /tasks/:id/claim', offered('business', 1, 3), tasks.length, (i) =>
+    tasks[i]!.vu.call('POST', `/tasks/${tasks[i]!.id}/claim`, {}),
+  );
+  for (const [r, path] of taskPage(':id').entries())
+    await price(`GET ${path} (acceptance)`, offered('business', 1, 3), tasks.length, (i) =>
+      tasks[i]!.vu.call('GET', taskPage(tasks[i]!.id)[r]!),
+    );
+  await price('POST /tasks/:id/complete (A01)', offered('business', 1, 3), tasks.length, (i) =>
+    tasks[i]!.vu.call('POST', `/tasks/${tasks[i]!.id}/complete`, {
+      variables: acceptance(tasks[i]!.vu, Number(tasks[i]!.key?.split('-')[1] ?? 0)),
+    }),
+  );
+  await price('POST /process-instances (new-connection)', 0, n, (i) => {
+    const vu = clerks[i % clerks.length]!;
+    return vu.call(
+      'POST',
+      '/process-instances',
+      { definitionKey: 'new-connection', businessKey: `LC${i}-${vu.index}` },
+      201,
+    );
+  });
+
+  // billing audit: bill-audit list + counts, task page (5); 2 think times a loop.
+  const auditor = one(on('billingAudit'), 'billing auditor');
+  await price('GET /worklist?definitionKey=bill-audit', offered('billingAudit', 1, 2), n, () =>
+    auditor.call('GET', '/worklist?view=claimable&definitionKey=bill-audit&limit=50'),
+  );
+  const audits = (
+    (await auditor.call('GET', '/worklist?view=claimable&definitionKey=bill-audit&limit=50'))?.body as {
+      items: { id: string }[];
+    }
+  ).items;
+  for (const [r, path] of taskPage(':id').entries())
+    await price(`GET ${path} (bill audit)`, offered('billingAudit', 1, 2), n, (i) =>
+      auditor.call('GET', taskPage(audits[i % audits.length]!.id)[r]!),
+    );
+
+  // statistics: the monitor (6 requests) and one report; 2 think times a loop.
+  const manager = one(on('statistics'), 'manager');
+  const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
+  const monitor = (key: string) => {
+    const q = `definitionKey=${key}&from=${encodeURIComponent(from)}`;
+    return [
+      '/process-definitions',
+      `/monitoring/dashboard?${q}&bucket=day`,
+      `/monitoring/activities?${q}`,
+      `/monitoring/bottlenecks?${q}`,
+      `/monitoring/workload?definitionKey=${key}`,
+      `/monitoring/alerts?definitionKey=${key}&horizon=PT4H`,
+    ];
+  };
+  for (const [r, path] of monitor('<key>').entries())
+    await price(`GET ${path.replace(/&from=[^&]*/, '')}`, offered('statistics', 1, 2), n, (i) =>
+      manager.call('GET', monitor(MONITORED[i % MONITORED.length]!)[r]!),
+    );
+  for (const report of REPORTS)
+    await price(
+      `GET /reports/${report}`,
+      offered('statistics', 1 / REPORTS.length, 2),
+      Math.max(3, Math.ceil(n / 4)),
+      () => manager.call('GET', `/reports/${report}`),
+    );
+  return costs;
+}
+
+function* costsErrors(users: VirtualUser[]): Iterable<string> {
+  yield* users[0]?.run.errors.first ?? [];
+}
+
 /**
  * Where the nodes' PostgreSQL connections spend the run: every 2 s, their sessions by state and
  * wait event type (pg_stat_activity), averaged. Tells a pool waiting on slow statements from
@@ -356,7 +541,7 @@ async function withNodes<T>(work: (nodes: LoadNode[], databaseUrl: string | null
   const runOn = async (envs: Record<string, string>[], databaseUrl: string | null = null) => {
     try {
       for (const [i, env] of envs.entries()) {
-        const node = await LoadNode.create(`node-${i}`, { ...common, NODE_ID: `load-${i}`, ...env });
+        const node = await LoadNode.create(`node-${i}`, { ...common, NODE_ID: `load-${i}`, ...env, ...nodeEnv(i) });
         nodes.push(node);
         await node.start(600_000);
       }
@@ -519,6 +704,18 @@ export async function run(): Promise<void> {
       );
     });
     const setupSeconds = (performance.now() - setupStarted) / 1000;
+    const costs = args.has('costs') ? await measureCosts(users, nodes, counts, Number(args.get('costs')) || 30) : null;
+    if (costs) {
+      const cores = costs.reduce((c, k) => c + (k.offeredPerSecond * (k.nodeMs + k.postgresMs)) / 1000, 0);
+      process.stdout.write(
+        `\n## costs: one user on ${nodes[0]!.name}, both nodes quiet (CPU ms per request; offered per s at ${USERS} users)\n`,
+      );
+      for (const k of costs)
+        process.stdout.write(
+          `  ${k.kind.padEnd(58)} node ${k.nodeMs.toFixed(2).padStart(7)}  pg ${k.postgresMs.toFixed(2).padStart(7)}  wall p50 ${k.wallP50.toFixed(2).padStart(7)}  ×${k.offeredPerSecond.toFixed(1).padStart(6)}/s = ${((k.offeredPerSecond * (k.nodeMs + k.postgresMs)) / 10).toFixed(1).padStart(5)} % of a core\n`,
+        );
+      process.stdout.write(`  offered load in all: ${round(cores, 2)} cores of CPU (nodes and PostgreSQL)\n`);
+    }
 
     const sampler = new ResourceSampler(nodes.map((n) => ({ name: n.name, pid: n.pid })));
     sampler.start();
@@ -614,6 +811,7 @@ export async function run(): Promise<void> {
           scenarios,
           nodes: nodeFigures,
           loadAverage,
+          ...(costs ? { costs } : {}),
         })}\n`,
       );
     }

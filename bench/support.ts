@@ -88,12 +88,7 @@ export async function startBenchServers(
         LOG_LEVEL: 'warn',
         JOB_POLL_MS: '1000',
         NODE_ID: `bench-${i}`,
-        ...Object.fromEntries(
-          (process.env[`BENCH_NODE${i}_ENV`] ?? '')
-            .split(' ')
-            .filter(Boolean)
-            .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
-        ),
+        ...nodeEnv(i),
       },
       flags.split(' ').filter(Boolean),
     );
@@ -101,6 +96,16 @@ export async function startBenchServers(
     into.push(server);
   }
   return into;
+}
+
+/** `BENCH_NODE<i>_ENV` (`NAME=value …`): settings for node i only, to compare two in one run. */
+export function nodeEnv(i: number): Record<string, string> {
+  return Object.fromEntries(
+    (process.env[`BENCH_NODE${i}_ENV`] ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
 }
 
 /**
