@@ -42,7 +42,7 @@ export class LiveSteps {
   /**
    * Runs a step. `key` names the row the state was read from (none: nothing is cached); `state`
    * undefined means "continue the live engine of that row": null is answered when none is held,
-   * and the caller sends the state.
+   * and the caller sends the state. `keep` false: the engine the step leaves is not kept.
    */
   async step(
     definition: LoadedDefinition,
@@ -52,6 +52,7 @@ export class LiveSteps {
     command: CommandWithVariables,
     clock: () => number,
     limits: StepLimits,
+    keep = true,
   ): Promise<StepOutcome | null> {
     let live: LiveEngine | null = null;
     if (key) {
@@ -61,7 +62,7 @@ export class LiveSteps {
     }
     if (!live && state === undefined) return null;
     const result = await stepEngine(definition, state ?? null, variables, command, clock, limits, live);
-    if (key && result.live)
+    if (key && keep && result.live)
       this.cache.put({ ...key, revision: key.revision + 1 }, result.live, engineBaseBytes(elementsOf(definition)));
     return result.outcome;
   }

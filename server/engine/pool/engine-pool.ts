@@ -10,6 +10,7 @@ import {
 import type { ProcessLimits } from '../runnability.js';
 import { runsOnLiveEngine } from '../runtime.js';
 import type { CacheBudget, CacheKey, CacheStats } from '../engine-cache.js';
+import { KeepAdmission } from '../keep-admission.js';
 import type { StepLimits, Variables } from '../step-context.js';
 import type { LintIssue } from '../../lint/config.js';
 import type { PlatformLintData } from '../../lint/rules/support.js';
@@ -115,6 +116,8 @@ export class EnginePool implements EngineRunner {
   private readonly documentTimeoutMs: number;
   /** instance id → the worker its live engine was left in, least recently used first. */
   private readonly holders = new Map<string, Holder>();
+  /** Whether a step's engine is worth keeping: only where an instance's steps follow closely. */
+  private readonly admission = new KeepAdmission();
   private readonly holderLimit: number;
   private repump: NodeJS.Timeout | null = null;
   /** Committed settles not sent yet, per worker (see settle). */
@@ -319,11 +322,13 @@ export class EnginePool implements EngineRunner {
     key?: CacheKey,
   ): Promise<StepOutcome> {
     const { serializedContext: _context, ...wire } = definition;
+    const keep = key ? this.admission.keep(key.instanceId, key.definitionId, performance.now()) : false;
     const body: StepRequest = {
       kind: 'step',
       definition: wire,
       ...(key ? {} : { state }),
       ...(key ? { cache: key } : {}),
+      ...(key && !keep ? { keep: false as const } : {}),
       variables,
       command: toWireCommand(command),
       clock: { now: clock.now(), frozen: clock.frozen },
@@ -357,7 +362,7 @@ export class EnginePool implements EngineRunner {
       definition,
       { preferred, state, onSent: (slot) => (ranOn = slot) },
     );
-    if (key) this.track(key, ranOn, outcome.status === 'running' && !outcome.runaway);
+    if (key) this.track(key, ranOn, keep && outcome.status === 'running' && !outcome.runaway);
     const runaway = outcome.runaway;
     // A step on a live engine was sent without the state it stops at when it runs away.
     if (runaway && outcome.state === null && state !== null) outcome.state = state;

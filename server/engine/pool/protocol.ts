@@ -38,6 +38,8 @@ export interface StepRequest {
   cache?: CacheKey;
   /** Absent when the pool expects the worker to hold the live engine of `cache` (else: missingState). */
   state?: EngineState | null;
+  /** false: the engine this step leaves is not kept (keep-admission.ts: its steps come too far apart). */
+  keep?: false;
   variables: Variables;
   command: WireCommand;
   /** The platform clock at dispatch; a frozen clock (a test's) stays there for the whole step. */

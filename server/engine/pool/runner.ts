@@ -9,6 +9,7 @@ import {
 import type { ProcessLimits } from '../runnability.js';
 import type { CacheBudget, CacheKey, CacheStats } from '../engine-cache.js';
 import { LiveSteps } from '../live-steps.js';
+import { KeepAdmission } from '../keep-admission.js';
 import type { StepLimits, Variables } from '../step-context.js';
 import { lintXml } from '../../lint/runner.js';
 import type { LintIssue } from '../../lint/config.js';
@@ -63,6 +64,7 @@ export class InlineEngine implements EngineRunner {
   /** Parsed once per version on this thread: parsing costs more than a step. */
   private readonly parsed = new Map<string, LoadedDefinition>();
   private readonly live: LiveSteps;
+  private readonly admission = new KeepAdmission();
 
   constructor(cache?: CacheBudget) {
     this.live = new LiveSteps(cache);
@@ -85,7 +87,8 @@ export class InlineEngine implements EngineRunner {
     }
     const now = () => clock.now();
     if (!key) return executeStep(loaded, state, variables, command, now, limits);
-    return (await this.live.step(loaded, key, state, variables, command, now, limits)) as StepOutcome;
+    const keep = this.admission.keep(key.instanceId, key.definitionId, performance.now());
+    return (await this.live.step(loaded, key, state, variables, command, now, limits, keep)) as StepOutcome;
   }
 
   settle(instanceId: string, revision: number, committed: boolean, stateJsonLength?: number): void {

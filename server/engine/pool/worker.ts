@@ -59,7 +59,16 @@ async function step(request: StepRequest): Promise<WireOutcome | 'missingDefinit
   const clock = frozen ? () => now : () => Date.now() + offset;
   const command = toCommand(request.command);
   const outcome = request.cache
-    ? await live.step(definition, request.cache, request.state, request.variables, command, clock, request.limits)
+    ? await live.step(
+        definition,
+        request.cache,
+        request.state,
+        request.variables,
+        command,
+        clock,
+        request.limits,
+        request.keep !== false,
+      )
     : await executeStep(definition, request.state ?? null, request.variables, command, clock, request.limits);
   if (!outcome) return 'missingState';
   const { runaway } = outcome;

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { engineBaseBytes } from '../../../server/engine/engine-cache.js';
+import { compileDefinition, loadSourceContext } from '../../../server/engine/definitions.js';
+import { KeepAdmission } from '../../../server/engine/keep-admission.js';
+import { LiveSteps } from '../../../server/engine/live-steps.js';
+import { DEFAULT_STEP_LIMITS, type LoadedDefinition } from '../../../server/engine/runtime.js';
+
+/** Engines are kept for instances whose steps follow each other closely, not for those people step. */
+describe('which live engines are kept', () => {
+  it('keeps while a version’s steps follow closely, stops when they come minutes apart, and resumes', () => {
+    const admission = new KeepAdmission({ hotMs: 10_000 });
+    let now = 0;
+    // a new version is trusted; a start has no previous step to judge by
+    expect(admission.keep('i1', 'v1', now)).toBe(true);
+    // steps a second apart (a job, a client driving the API) keep it so
+    for (let i = 0; i < 30; i++) expect(admission.keep('i1', 'v1', (now += 1000))).toBe(true);
+    expect(admission.score('v1')).toBeCloseTo(1);
+    // steps ten minutes apart (people) wear the score down below a half within about 14 steps
+    const kept: boolean[] = [];
+    for (let i = 0; i < 20; i++) kept.push(admission.keep(`p${i % 3}`, 'v1', (now += 600_000)));
+    // (the first three are each instance's first step here: nothing to judge by)
+    expect(kept.slice(0, 10).every(Boolean)).toBe(true);
+    expect(kept.slice(-3)).toEqual([false, false, false]);
+    expect(admission.score('v1')).toBeLessThan(0.5);
+    // another version is judged by its own steps
+    expect(admission.keep('j1', 'v2', now)).toBe(true);
+    // and when the steps come close again, keeping resumes
+    let resumed = false;
+    for (let i = 0; i < 30 && !resumed; i++) resumed = admission.keep('p0', 'v1', (now += 500));
+    expect(resumed).toBe(true);
+  });
+
+  it('remembers the last step of a bounded number of instances', () => {
+    const admission = new KeepAdmission({ hotMs: 10_000, instances: 2 });
+    admission.keep('a', 'v', 0);
+    admission.keep('b', 'v', 1);
+    admission.keep('c', 'v', 2);
+    // a was forgotten: its next step has no previous one, so it does not count either way
+    admission.keep('a', 'v', 3);
+    expect(admission.score('v')).toBe(1);
+    // c is remembered: a step a minute later counts as a slow one
+    admission.keep('c', 'v', 60_002);
+    expect(admission.score('v')).toBeLessThan(1);
+  });
+
+  it('steps without keeping the engine when told so, and keeps it otherwise', async () => {
+    const xml = readFileSync(new URL('../../../bench/fixtures/two-tasks.bpmn', import.meta.url), 'utf8');
+    const compiled = await compileDefinition(xml, { has: () => true });
+    const definition: LoadedDefinition = {
+      id: 'v1',
+      key: compiled.key,
+      version: 1,
+      meta: compiled.meta,
+      sourceContext: loadSourceContext(compiled.serializedContext),
+    };
+    const live = new LiveSteps({ entries: 10, bytes: 1e9 });
+    const key = (instanceId: string) => ({ instanceId, revision: 0, definitionId: 'v1' });
+    const step = (instanceId: string, keep: boolean) =>
+      live.step(
+        definition,
+        key(instanceId),
+        null,
+        { approved: true },
+        { kind: 'start' },
+        Date.now,
+        DEFAULT_STEP_LIMITS,
+        keep,
+      );
+    await step('slow', false);
+    live.settle('slow', 1, true);
+    expect(live.stats()).toMatchObject({ entries: 0 });
+    await step('fast', true);
+    live.settle('fast', 1, true);
+    expect(live.has({ instanceId: 'fast', revision: 1, definitionId: 'v1' })).toBe(true);
+    // counted by the definition's size: the fixture's 5 activities and 5 flows
+    expect(live.stats().bytes).toBeGreaterThanOrEqual(engineBaseBytes(10));
+  });
+});
