@@ -289,19 +289,23 @@ async function billingAudit(vu: VirtualUser): Promise<void> {
   }
 }
 
+/** The monitor of one process over the last 30 days, as its page asks for it. */
+function monitorPage(key: string): string[] {
+  const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
+  const q = `definitionKey=${key}&from=${encodeURIComponent(from)}`;
+  return [
+    '/process-definitions',
+    `/monitoring/dashboard?${q}&bucket=day`,
+    `/monitoring/activities?${q}`,
+    `/monitoring/bottlenecks?${q}`,
+    `/monitoring/workload?definitionKey=${key}`,
+    `/monitoring/alerts?definitionKey=${key}&horizon=PT4H`,
+  ];
+}
+
 async function statistics(vu: VirtualUser): Promise<void> {
   while (vu.running) {
-    const key = MONITORED[Math.floor(Math.random() * MONITORED.length)]!;
-    const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
-    const q = `definitionKey=${key}&from=${encodeURIComponent(from)}`;
-    await vu.page([
-      '/process-definitions',
-      `/monitoring/dashboard?${q}&bucket=day`,
-      `/monitoring/activities?${q}`,
-      `/monitoring/bottlenecks?${q}`,
-      `/monitoring/workload?definitionKey=${key}`,
-      `/monitoring/alerts?definitionKey=${key}&horizon=PT4H`,
-    ]);
+    await vu.page(monitorPage(MONITORED[Math.floor(Math.random() * MONITORED.length)]!));
     await vu.think();
     if (!vu.running) return;
     await vu.call('GET', `/reports/${REPORTS[Math.floor(Math.random() * REPORTS.length)]!}`);
@@ -455,21 +459,9 @@ async function measureCosts(
 
   // statistics: the monitor (6 requests) and one report; 2 think times a loop.
   const manager = one(on('statistics'), 'manager');
-  const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
-  const monitor = (key: string) => {
-    const q = `definitionKey=${key}&from=${encodeURIComponent(from)}`;
-    return [
-      '/process-definitions',
-      `/monitoring/dashboard?${q}&bucket=day`,
-      `/monitoring/activities?${q}`,
-      `/monitoring/bottlenecks?${q}`,
-      `/monitoring/workload?definitionKey=${key}`,
-      `/monitoring/alerts?definitionKey=${key}&horizon=PT4H`,
-    ];
-  };
-  for (const [r, path] of monitor('<key>').entries())
+  for (const [r, path] of monitorPage('<key>').entries())
     await price(`GET ${path.replace(/&from=[^&]*/, '')}`, offered('statistics', 1, 2), n, (i) =>
-      manager.call('GET', monitor(MONITORED[i % MONITORED.length]!)[r]!),
+      manager.call('GET', monitorPage(MONITORED[i % MONITORED.length]!)[r]!),
     );
   for (const report of REPORTS)
     await price(
