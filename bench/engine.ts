@@ -21,12 +21,12 @@ import {
   withBenchDatabase,
   type CpuSplit,
 } from './support.js';
-import { compileDefinition, loadSourceContext } from '../server/engine/definitions.js';
-import { executeStep, type LoadedDefinition } from '../server/engine/runtime.js';
+import { executeStep } from '../server/engine/runtime.js';
 import { LiveSteps } from '../server/engine/live-steps.js';
 import { DEFAULT_STEP_LIMITS } from '../server/engine/step-context.js';
 import type { ServerProcess } from '../test/support/server-process.js';
 import { ApiClient } from '../test/support/client.js';
+import { loadedDefinition } from '../test/support/engine-definition.js';
 import { report, round, summary } from './stats.js';
 
 const XML = readFileSync(new URL('./fixtures/two-tasks.bpmn', import.meta.url), 'utf8');
@@ -64,8 +64,7 @@ async function topStatements(instances: number): Promise<void> {
 }
 
 async function rawInMemory(seconds: number) {
-  const compiled = await compileDefinition(XML, { has: () => true });
-  const sourceContext = loadSourceContext(compiled.serializedContext);
+  const { sourceContext } = await loadedDefinition(XML);
   const quiet = () => ({ debug() {}, warn() {}, error() {} });
   let instances = 0;
   const started = performance.now();
@@ -87,14 +86,7 @@ async function rawInMemory(seconds: number) {
 }
 
 async function rawRecoverEveryStep(seconds: number) {
-  const compiled = await compileDefinition(XML, { has: () => true });
-  const definition: LoadedDefinition = {
-    id: 'x',
-    key: compiled.key,
-    version: 1,
-    meta: compiled.meta,
-    sourceContext: loadSourceContext(compiled.serializedContext),
-  };
+  const definition = await loadedDefinition(XML, 'x');
   let instances = 0;
   const started = performance.now();
   while (performance.now() - started < seconds * 1000) {
@@ -119,14 +111,7 @@ async function rawRecoverEveryStep(seconds: number) {
  * it stepped last; the state is still serialized after every step, as the platform saves it.
  */
 async function rawLiveEngine(seconds: number) {
-  const compiled = await compileDefinition(XML, { has: () => true });
-  const definition: LoadedDefinition = {
-    id: 'x',
-    key: compiled.key,
-    version: 1,
-    meta: compiled.meta,
-    sourceContext: loadSourceContext(compiled.serializedContext),
-  };
+  const definition = await loadedDefinition(XML, 'x');
   const live = new LiveSteps();
   let instances = 0;
   const started = performance.now();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileDefinition, loadSourceContext } from '../../../server/engine/definitions.js';
+import { loadedDefinition } from '../../support/engine-definition.js';
 import {
   executeStep,
   type CommandWithVariables,
@@ -13,16 +13,7 @@ import type { Variables } from '../../../server/engine/step-context.js';
 /** camunda:asyncBefore / asyncAfter as the engine runs them: a wait in the saved state, continued by a command. */
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/bpmn/${name}`, import.meta.url), 'utf8');
 
-async function load(name: string): Promise<LoadedDefinition> {
-  const compiled = await compileDefinition(fixture(name), { has: () => true });
-  return {
-    id: compiled.key,
-    key: compiled.key,
-    version: 1,
-    sourceContext: loadSourceContext(compiled.serializedContext),
-    meta: compiled.meta,
-  };
-}
+const load = (name: string): Promise<LoadedDefinition> => loadedDefinition(fixture(name));
 
 /** One step over state as the database gives it back: serialized and parsed, as on another node. */
 async function step(

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileDefinition, loadSourceContext } from '../../../server/engine/definitions.js';
+import { loadedDefinition } from '../../support/engine-definition.js';
 import { discardHeedingElements, QuietSequenceFlow } from '../../../server/engine/discard-pruning.js';
 import {
   executeStep,
@@ -72,16 +72,7 @@ const LINK = definitions(`<bpmn:process id="links" isExecutable="true">
   <bpmn:endEvent id="end2"/>
 </bpmn:process>`);
 
-async function load(xml: string): Promise<LoadedDefinition> {
-  const compiled = await compileDefinition(xml, { has: () => true });
-  return {
-    id: compiled.key,
-    key: compiled.key,
-    version: 1,
-    sourceContext: loadSourceContext(compiled.serializedContext),
-    meta: compiled.meta,
-  };
-}
+const load = (xml: string): Promise<LoadedDefinition> => loadedDefinition(xml);
 
 /** One step over state as the database gives it back (recovered, as on another node). */
 function step(

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { engineBaseBytes } from '../../../server/engine/engine-cache.js';
-import { compileDefinition, loadSourceContext } from '../../../server/engine/definitions.js';
 import { KeepAdmission } from '../../../server/engine/keep-admission.js';
 import { LiveSteps } from '../../../server/engine/live-steps.js';
-import { DEFAULT_STEP_LIMITS, type LoadedDefinition } from '../../../server/engine/runtime.js';
+import { DEFAULT_STEP_LIMITS } from '../../../server/engine/runtime.js';
+import { loadedDefinition } from '../../support/engine-definition.js';
 
 /** Engines are kept for instances whose steps follow each other closely, not for those people step. */
 describe('which live engines are kept', () => {
@@ -46,14 +46,7 @@ describe('which live engines are kept', () => {
 
   it('steps without keeping the engine when told so, and keeps it otherwise', async () => {
     const xml = readFileSync(new URL('../../../bench/fixtures/two-tasks.bpmn', import.meta.url), 'utf8');
-    const compiled = await compileDefinition(xml, { has: () => true });
-    const definition: LoadedDefinition = {
-      id: 'v1',
-      key: compiled.key,
-      version: 1,
-      meta: compiled.meta,
-      sourceContext: loadSourceContext(compiled.serializedContext),
-    };
+    const definition = await loadedDefinition(xml, 'v1');
     const live = new LiveSteps({ entries: 10, bytes: 1e9 });
     const key = (instanceId: string) => ({ instanceId, revision: 0, definitionId: 'v1' });
     const step = (instanceId: string, keep: boolean) =>

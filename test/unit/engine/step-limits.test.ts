@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileDefinition, loadSourceContext } from '../../../server/engine/definitions.js';
+import { loadedDefinition } from '../../support/engine-definition.js';
 import {
   DEFAULT_STEP_LIMITS,
   executeStep,
@@ -11,16 +11,7 @@ import {
 /** A step's work is bounded: past a limit the engine is stopped and the step fails, never hangs. */
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/bpmn/${name}`, import.meta.url), 'utf8');
 
-async function load(name: string): Promise<LoadedDefinition> {
-  const compiled = await compileDefinition(fixture(name), { has: () => true });
-  return {
-    id: compiled.key,
-    key: compiled.key,
-    version: 1,
-    sourceContext: loadSourceContext(compiled.serializedContext),
-    meta: compiled.meta,
-  };
-}
+const load = (name: string): Promise<LoadedDefinition> => loadedDefinition(fixture(name));
 
 const generous: StepLimits = { ...DEFAULT_STEP_LIMITS, maxStepMs: 60_000 };
 
