@@ -7,8 +7,8 @@
  * application started an hour ago) come minutes or days apart, and the engine kept for them is
  * never used. Keeping one is not free: a live engine of a large diagram holds megabytes that the
  * worker's garbage collector copies out of the young generation and marks on every full
- * collection. In the 520-user load test, a node that kept every engine used ~17 % more CPU than
- * one that kept none.
+ * collection. (In the 520-user load test a node with the cache used ~17 % more CPU than one
+ * without; this rule did not measurably narrow that gap, whose cause is not found: bench/README.)
  *
  * So each definition version carries a score: the share of its recent steps that came within
  * `hotMs` of the same instance's step before (an average over about the last 20 steps seen with
