@@ -360,7 +360,7 @@ async function measureCosts(
     for (let i = 0; i < count; i++) {
       const t = performance.now();
       if ((await send(i)) === null)
-        throw new Error(`${kind}: request ${i} failed: ${[...costsErrors(users)].join('; ')}`);
+        throw new Error(`${kind}: request ${i} failed: ${(users[0]?.run.errors.first ?? []).join('; ')}`);
       walls.push(performance.now() - t);
     }
     const seconds = (performance.now() - t0) / 1000;
@@ -471,10 +471,6 @@ async function measureCosts(
       () => manager.call('GET', `/reports/${report}`),
     );
   return costs;
-}
-
-function* costsErrors(users: VirtualUser[]): Iterable<string> {
-  yield* users[0]?.run.errors.first ?? [];
 }
 
 /**
