@@ -4,6 +4,7 @@ import { BACKENDS } from '../../support/database.js';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import { completeTask, fixture, openTasks, start } from '../../support/workflow.js';
 import { MONITORED_FORMS } from './fixtures.js';
+import { BIN_COUNT, BIN_EDGES_MS } from '../../../server/monitoring/histogram.js';
 
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
@@ -267,5 +268,55 @@ describe.each(BACKENDS)('monitoring API (%s)', (backend) => {
     // and a second refresh adds nothing
     await t.platform.services.monitoring.rollup.refresh();
     expect(await statistics()).toEqual(before);
+  });
+  it('bins each duration by the histogram edges, in the raw tail and in the rollup alike', async () => {
+    // given: one element's history with known durations, on a closed day and today
+    const db = t.platform.db;
+    const { id: definitionId } = await db('process_definitions').where({ key: 'monitored' }).first('id');
+    const durations = [0, 999, 1_000, 4_999, 45 * 60_000, 2 * 86_400_000, 40 * 86_400_000];
+    const rows = (daysBack: number) =>
+      durations.map((ms, i) => {
+        const endedAt = new Date(Date.now() - daysBack * 24 * HOUR - 60_000);
+        return {
+          instance_id: xh[0],
+          definition_id: definitionId,
+          definition_key: 'monitored',
+          department_id: 'ZJ-HZ-XH',
+          element_id: 'binned',
+          element_type: 'bpmn:Task',
+          execution_id: `binned-${daysBack}-${i}`,
+          started_at: new Date(endedAt.getTime() - ms),
+          ended_at: endedAt,
+          duration_ms: ms,
+          outcome: 'completed',
+        };
+      });
+    await db('activity_history').insert([...rows(0), ...rows(3)]);
+    const expected = new Array<number>(BIN_COUNT).fill(0);
+    for (const ms of durations) expected[BIN_EDGES_MS.filter((edge) => ms >= edge).length]! += 2;
+    const rollup = t.platform.services.monitoring.rollup;
+    const binned = async () => {
+      const stats = await rollup.elementStats(
+        [definitionId],
+        { departmentIds: null },
+        new Date(Date.now() - 5 * 24 * HOUR),
+        new Date(),
+      );
+      return stats.get('binned')?.duration;
+    };
+    await db('monitoring_element_stats').delete();
+    await db('monitoring_rollup_state').update({ rolled_until: null });
+    // then: all from the raw rows
+    const raw = await binned();
+    expect(raw).toMatchObject({ count: 14, avgMs: Math.round(durations.reduce((a, b) => a + b, 0) / 7) });
+    // when: the closed day is rolled up
+    await rollup.refresh();
+    // then: the same figures, half of them from the rollup's stored histogram
+    expect(await binned()).toEqual(raw);
+    const stored = await db('monitoring_element_stats')
+      .where({ element_id: 'binned', metric: 'duration' })
+      .first('bins', 'count');
+    expect(Number(stored.count)).toBe(7);
+    expect(stored.bins.map(Number)).toEqual(expected.map((n) => n / 2));
   });
 });
