@@ -44,6 +44,21 @@ export interface ElementStats {
   sla: { onTime: number; breached: number };
 }
 
+/** The live tail's rows are kept once they ended this long ago (a step's transaction is long committed). */
+const TAIL_SETTLE_MS = 60_000;
+/** A kept tail is read afresh this often: a late-committed row counts within this time. */
+const TAIL_REREAD_MS = SETTLE_MS;
+/** Kept tails per node: one per process, scope and set of measures asked for today. */
+const TAIL_ENTRIES = 256;
+
+interface TailEntry {
+  readAt: number;
+  /** The kept part is [tailFrom, until). */
+  until: Date;
+  sums: Map<string, MetricRow>;
+  extending: Promise<void>;
+}
+
 interface MetricRow {
   element_id: string;
   metric: Metric;
@@ -59,6 +74,9 @@ interface MetricRow {
  * dashboard reads a few thousand rows however long the history grows.
  */
 export class RollupService {
+  /** Kept statistics of today's settled tail, per definitions, scope and measures (settledTail). */
+  private readonly tails = new Map<string, TailEntry>();
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock = systemClock,
@@ -121,7 +139,7 @@ export class RollupService {
     source: Knex.QueryBuilder,
     keys: [string, string][],
     binsAsText = false,
-  ): Knex.QueryBuilder {
+  ): Knex.QueryBuilder<MetricRow, MetricRow[]> {
     const m = METRICS[metric];
     const byBin = source
       .select(
@@ -141,7 +159,7 @@ export class RollupService {
         db.raw('COALESCE(sum(g.ms), 0) AS total_ms'),
         db.raw(`${m.bins}${binsAsText ? '::text' : ''} AS bins`),
       )
-      .groupBy(names);
+      .groupBy(names) as Knex.QueryBuilder<MetricRow, MetricRow[]>;
   }
 
   /** Adds the aggregated rows: each day is rolled exactly once, so adding is exact. */
@@ -201,17 +219,103 @@ export class RollupService {
       parts.push(rolled);
     }
     const tailFrom = rolledUntil && rolledUntil > from ? rolledUntil : from;
-    if (tailFrom < to) {
-      for (const metric of metrics) {
+    if (tailFrom < to) parts.push(this.tail(definitionIds, scope, metrics, tailFrom, to, rolledUntil));
+    return collect((await Promise.all(parts)).flat());
+  }
+
+  /**
+   * The live tail [tailFrom, to). A tail that starts at the watermark and runs to now is the day
+   * so far, asked for by every dashboard of the process: its settled part (what ended more than
+   * TAIL_SETTLE_MS ago) is kept per node and extended as time passes, so a request reads only the
+   * last minute or so of raw rows, not everything since midnight. Any other tail is read raw.
+   */
+  private async tail(
+    definitionIds: string[],
+    scope: DepartmentScope,
+    metrics: Metric[],
+    tailFrom: Date,
+    to: Date,
+    rolledUntil: Date | null,
+  ): Promise<MetricRow[]> {
+    const settled = this.clock.now() - TAIL_SETTLE_MS;
+    if (!rolledUntil || tailFrom.getTime() !== rolledUntil.getTime() || to.getTime() < settled) {
+      return this.rawTail(definitionIds, scope, metrics, tailFrom, to);
+    }
+    const key = JSON.stringify([
+      [...definitionIds].sort(),
+      scope.departmentIds && [...scope.departmentIds].sort(),
+      [...metrics].sort(),
+      tailFrom.toISOString(),
+    ]);
+    const kept = await this.settledTail(key, definitionIds, scope, metrics, tailFrom, new Date(settled));
+    if (!kept) return this.rawTail(definitionIds, scope, metrics, tailFrom, to);
+    return [...kept.rows, ...(await this.rawTail(definitionIds, scope, metrics, kept.until, to))];
+  }
+
+  /**
+   * The kept statistics of [tailFrom, until), extended to `settled` first; answers a copy and its
+   * end, taken together, so the caller reads raw rows from exactly there. An entry is read afresh
+   * after TAIL_REREAD_MS, so a row that committed late (with an end already behind the kept part)
+   * counts within that time, and for good once its day is rolled up.
+   */
+  private async settledTail(
+    key: string,
+    definitionIds: string[],
+    scope: DepartmentScope,
+    metrics: Metric[],
+    tailFrom: Date,
+    settled: Date,
+  ): Promise<{ rows: MetricRow[]; until: Date } | null> {
+    const now = this.clock.now();
+    let entry = this.tails.get(key);
+    if (!entry || now - entry.readAt > TAIL_REREAD_MS || entry.until > settled) {
+      entry = { readAt: now, until: tailFrom, sums: new Map(), extending: Promise.resolve() };
+      this.tails.delete(key);
+      if (this.tails.size >= TAIL_ENTRIES) this.tails.delete(this.tails.keys().next().value as string);
+      this.tails.set(key, entry);
+    }
+    const kept = entry;
+    // One extension at a time per entry: two requests never add the same rows twice.
+    kept.extending = kept.extending.then(async () => {
+      if (kept.until >= settled) return;
+      for (const row of await this.rawTail(definitionIds, scope, metrics, kept.until, settled)) {
+        const id = `${row.metric}:${row.element_id}`;
+        const sum = kept.sums.get(id) ?? { ...row, count: 0, total_ms: 0, bins: [] };
+        const bins = numbers(row.bins);
+        sum.count = Number(sum.count) + Number(row.count);
+        sum.total_ms = Number(sum.total_ms ?? 0) + Number(row.total_ms ?? 0);
+        sum.bins = bins.map((n, i) => n + Number((sum.bins as number[])[i] ?? 0));
+        kept.sums.set(id, sum);
+      }
+      kept.until = settled;
+    });
+    try {
+      await kept.extending;
+    } catch (err) {
+      if (this.tails.get(key) === kept) this.tails.delete(key);
+      throw err;
+    }
+    return { rows: [...kept.sums.values()].map((r) => ({ ...r })), until: kept.until };
+  }
+
+  /** The raw rows' statistics of [tailFrom, to), one row per element and measure. */
+  private async rawTail(
+    definitionIds: string[],
+    scope: DepartmentScope,
+    metrics: Metric[],
+    tailFrom: Date,
+    to: Date,
+  ): Promise<MetricRow[]> {
+    const parts = await Promise.all(
+      metrics.map(async (metric): Promise<MetricRow[]> => {
         const alias = metric === 'duration' ? 'h' : 't';
         const source = this.source(this.db, metric, tailFrom, to)
           .whereIn(`${alias}.definition_id`, definitionIds)
           .where(inScope(scope, `${alias}.department_id`));
-        const q = this.measured(this.db, metric, source, [[`${alias}.element_id`, 'element_id']], true);
-        parts.push(q);
-      }
-    }
-    return collect((await Promise.all(parts)).flat());
+        return this.measured(this.db, metric, source, [[`${alias}.element_id`, 'element_id']], true);
+      }),
+    );
+    return parts.flat();
   }
 }
 

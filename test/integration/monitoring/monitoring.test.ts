@@ -5,6 +5,7 @@ import { startTestPlatform, type TestPlatform } from '../../support/platform.js'
 import { completeTask, fixture, openTasks, start } from '../../support/workflow.js';
 import { MONITORED_FORMS } from './fixtures.js';
 import { BIN_COUNT, BIN_EDGES_MS } from '../../../server/monitoring/histogram.js';
+import { RollupService } from '../../../server/monitoring/rollup.js';
 
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
@@ -318,5 +319,58 @@ describe.each(BACKENDS)('monitoring API (%s)', (backend) => {
       .first('bins', 'count');
     expect(Number(stored.count)).toBe(7);
     expect(stored.bins.map(Number)).toEqual(expected.map((n) => n / 2));
+  });
+  it("keeps the day's settled statistics per node and reads only what ended since", async () => {
+    // given: a rollup service on a clock of the test's own, the watermark at a day's start
+    const db = t.platform.db;
+    const { id: definitionId } = await db('process_definitions').where({ key: 'monitored' }).first('id');
+    let now = Date.now();
+    const kept = new RollupService(db, { now: () => now });
+    await kept.refresh();
+    let n = 0;
+    const ended = async (msAgo: number) => {
+      const endedAt = new Date(now - msAgo);
+      await db('activity_history').insert({
+        instance_id: xh[0],
+        definition_id: definitionId,
+        definition_key: 'monitored',
+        department_id: 'ZJ-HZ-XH',
+        element_id: 'kept',
+        element_type: 'bpmn:Task',
+        execution_id: `kept-${n++}`,
+        started_at: new Date(endedAt.getTime() - 2_000),
+        ended_at: endedAt,
+        duration_ms: 2_000,
+        outcome: 'completed',
+      });
+    };
+    const count = async (service: RollupService) => {
+      const stats = await service.elementStats(
+        [definitionId],
+        { departmentIds: null },
+        new Date(now - 5 * 24 * HOUR),
+        new Date(now),
+        ['duration'],
+      );
+      return stats.get('kept')?.duration.count ?? 0;
+    };
+    const fresh = () => count(new RollupService(db, { now: () => now }));
+    await ended(5 * 60_000);
+    await ended(4 * 60_000);
+    expect(await count(kept)).toBe(2);
+    // when: more end, some within the last minute (read raw), then time passes (they settle)
+    await ended(10_000);
+    expect(await count(kept)).toBe(3);
+    now += 2 * 60_000;
+    await ended(5_000);
+    // then: the kept part grew by what settled, and the answer is what a fresh read gives
+    expect(await count(kept)).toBe(4);
+    expect(await fresh()).toBe(4);
+    // and a row committed late, behind the kept part, counts once the kept part is read afresh
+    await ended(3 * 60_000);
+    expect(await fresh()).toBe(5);
+    expect(await count(kept)).toBe(4);
+    now += 11 * 60_000;
+    expect(await count(kept)).toBe(5);
   });
 });
