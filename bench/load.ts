@@ -2,7 +2,7 @@
  * bench/load — the seed's load test: 180, 260 or 520 staff at once in four scenarios, with think
  * time, against real server processes.
  *
- *   npm run bench -- load [--users 180|260|520] [--seconds 120] [--soak] [--backend pg|pglite] [--customers 2000] [--json]
+ *   npm run bench -- load [--users 180|260|520] [--seconds 120] [--soak] [--backend pg|pglite] [--customers 2000] [--no-vacuum] [--json]
  *
  * Scenarios (load-plan.ts PROPORTIONS: the seed names them, not their mix, so 20/40/20/20 is ours):
  * - signIn: a demo staff user signs in through the real login route (argon2id, session and CSRF
@@ -25,7 +25,9 @@
  * requests sent in the next `--seconds` (default 120; `--soak` 1800). Per scenario p50/p95/p99 of
  * every request, error rate, requests/s; per node CPU (% of one core, from /proc/<pid>/stat) and RSS
  * (/proc/<pid>/status) read every second; the driver's own CPU and event-loop delay, to tell when
- * the driver rather than the platform is the bottleneck. The soak reports each node's RSS at the
+ * the driver rather than the platform is the bottleneck. On a PostgreSQL running without autovacuum
+ * (this machine's), the bench vacuums and analyzes its database in autovacuum's place
+ * (StandInAutovacuum; `--no-vacuum` not). The soak reports each node's RSS at the
  * start and end of the measured window and its growth. `--json` ends with one line
  * `{ users, seconds, requests, errors, scenarios: { <name>: { p50, p95, p99, … } }, nodes: [{ cpu, rssMb, … }] }`.
  *
@@ -60,6 +62,8 @@ const JSON_OUTPUT = process.argv.includes('--json');
 /** Demo customers generated on the first start (PGlite generates 2 000 slowly on a loaded machine). */
 const CUSTOMERS = Number(args.get('customers') ?? 2000);
 const WARMUP_MS = 15_000;
+/** How often the stand-in for autovacuum runs (StandInAutovacuum): autovacuum's own naptime is 60 s. */
+const VACUUM_EVERY_MS = 60_000;
 const RAMP_MS = 10_000;
 const COUNTIES = ['ZJ-HZ-XH', 'ZJ-HZ-YH', 'JS-NJ-JN'] as const;
 const PREFIXES = ['xh', 'yh', 'jn'] as const;
@@ -514,6 +518,63 @@ class ConnectionSampler {
   }
 }
 
+/**
+ * Autovacuum in its place where the server runs without it (this machine's PostgreSQL has
+ * `autovacuum = off`, the CI's setting). Without it the setup's thousands of rows are never
+ * analyzed and every update's dead row stays: in a 12-minute run at 520 users the planner read
+ * the open tasks through an index that matched them all (`tasks` never analyzed, 9 568 dead rows
+ * to 9 731 live). A production server runs autovacuum; so the bench runs `VACUUM (ANALYZE)` of its
+ * database after the setup and every `everyMs` while the users run, one at a time, and reports
+ * how often and how long. `--no-vacuum` leaves the server as it is.
+ */
+class StandInAutovacuum {
+  private readonly db: Db;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  runs = 0;
+  seconds = 0;
+
+  private constructor(url: string) {
+    this.db = createDatabase({ databaseUrl: url, timeouts: NO_DB_TIMEOUTS, poolMax: 1 });
+  }
+
+  /** One for the database when the server's autovacuum is off and the run wants it; else null. */
+  static async where(url: string | null, wanted: boolean): Promise<StandInAutovacuum | null> {
+    if (!url || !wanted) return null;
+    const vacuum = new StandInAutovacuum(url);
+    const setting = await vacuum.db.raw<{ rows: { autovacuum: string }[] }>('SHOW autovacuum');
+    if (setting.rows[0]?.autovacuum !== 'off') {
+      await vacuum.db.destroy();
+      return null;
+    }
+    return vacuum;
+  }
+
+  async once(): Promise<void> {
+    const started = performance.now();
+    await this.db.raw('VACUUM (ANALYZE)');
+    this.runs += 1;
+    this.seconds += (performance.now() - started) / 1000;
+  }
+
+  every(everyMs: number): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.once()
+        .catch(() => undefined)
+        .finally(() => {
+          this.running = null;
+        });
+    }, everyMs);
+  }
+
+  async stop(): Promise<{ runs: number; seconds: number }> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    await this.db.destroy().catch(() => undefined);
+    return { runs: this.runs, seconds: round(this.seconds, 1) };
+  }
+}
+
 /** The platform's nodes for the backend, started one after the other (the first migrates and seeds). */
 async function withNodes<T>(work: (nodes: LoadNode[], databaseUrl: string | null) => Promise<T>): Promise<T> {
   // TRUST_PROXY: each virtual user's X-Forwarded-For is its address, as behind the production proxy.
@@ -691,6 +752,8 @@ export async function run(): Promise<void> {
         `start ${businessKey(vu, n)}`,
       );
     });
+    const vacuum = await StandInAutovacuum.where(databaseUrl, !process.argv.includes('--no-vacuum'));
+    await vacuum?.once();
     const setupSeconds = (performance.now() - setupStarted) / 1000;
     const costs = args.has('costs') ? await measureCosts(users, nodes, counts, Number(args.get('costs')) || 30) : null;
     if (costs) {
@@ -708,6 +771,7 @@ export async function run(): Promise<void> {
     const sampler = new ResourceSampler(nodes.map((n) => ({ name: n.name, pid: n.pid })));
     sampler.start();
     const connections = databaseUrl ? new ConnectionSampler(databaseUrl) : null;
+    vacuum?.every(VACUUM_EVERY_MS);
     const loop = monitorEventLoopDelay({ resolution: 10 });
     const t0 = performance.now();
     run.from = t0 + WARMUP_MS;
@@ -733,6 +797,7 @@ export async function run(): Promise<void> {
     loop.disable();
     sampler.stop();
     const connectionStates = (await connections?.stop()) ?? null;
+    const vacuumed = (await vacuum?.stop()) ?? null;
     const driverCpu = process.cpuUsage(driverCpuAtStart);
     const measured = (Math.min(ended, run.to) - run.from) / 1000;
 
@@ -781,6 +846,8 @@ export async function run(): Promise<void> {
       'load average': loadAverage,
     });
     if (connectionStates) rows['PostgreSQL connections of the nodes, mean by state/wait'] = connectionStates;
+    if (vacuumed)
+      rows[`VACUUM (ANALYZE) in autovacuum's place (server has it off), runs / s`] = [vacuumed.runs, vacuumed.seconds];
     if (run.errors.counts.size) {
       rows['errors by request'] = Object.fromEntries(run.errors.counts);
       rows['first error bodies'] = run.errors.first;
@@ -799,6 +866,7 @@ export async function run(): Promise<void> {
           scenarios,
           nodes: nodeFigures,
           loadAverage,
+          standInVacuum: vacuumed,
           ...(costs ? { costs } : {}),
         })}\n`,
       );
