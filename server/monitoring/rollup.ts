@@ -248,7 +248,8 @@ export class RollupService {
       tailFrom.toISOString(),
     ]);
     const kept = await this.settledTail(key, definitionIds, scope, metrics, tailFrom, new Date(settled));
-    if (!kept) return this.rawTail(definitionIds, scope, metrics, tailFrom, to);
+    // Extended past `to` meanwhile by a later request: it holds rows this period ends before.
+    if (kept.until > to) return this.rawTail(definitionIds, scope, metrics, tailFrom, to);
     return [...kept.rows, ...(await this.rawTail(definitionIds, scope, metrics, kept.until, to))];
   }
 
@@ -265,7 +266,7 @@ export class RollupService {
     metrics: Metric[],
     tailFrom: Date,
     settled: Date,
-  ): Promise<{ rows: MetricRow[]; until: Date } | null> {
+  ): Promise<{ rows: MetricRow[]; until: Date }> {
     const now = this.clock.now();
     let entry = this.tails.get(key);
     if (!entry || now - entry.readAt > TAIL_REREAD_MS || entry.until > settled) {
