@@ -276,7 +276,12 @@ describe('designer: draw, check, deploy, work (Chromium)', () => {
       .waitFor();
     const clerks = zh.getByRole('checkbox', { name: '业务受理员', exact: true });
     await expect.poll(() => clerks.isChecked(), { timeout: STEP_TIMEOUT }).toBe(true);
-    await clerks.uncheck();
+    // Unticked, the panel's checkbox (@bpmn-io/properties-panel's Checkbox) renders once more as
+    // ticked before it settles: it keeps `event.target.value` ("on") as its local value until its
+    // effect, after paint, takes the element's. Playwright's uncheck() reads the state at once and,
+    // on a busy machine, read that frame; the settled state is what counts.
+    await clerks.click();
+    await expect.poll(() => clerks.isChecked(), { timeout: STEP_TIMEOUT }).toBe(false);
 
     // then the check warns in Chinese, on the list and as a badge on the task; a warning does not block the deploy
     const message = '用户任务“Review application”未设置候选组、候选用户或办理人：其任务将作为“未分派”交由班组长处理';
