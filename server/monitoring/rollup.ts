@@ -55,7 +55,8 @@ interface TailEntry {
   readAt: number;
   /** The kept part is [tailFrom, until). */
   until: Date;
-  sums: Map<string, MetricRow>;
+  /** Per measure and element. */
+  sums: Map<string, { element_id: string; metric: Metric; histogram: Histogram }>;
   extending: Promise<void>;
 }
 
@@ -281,11 +282,13 @@ export class RollupService {
       if (kept.until >= settled) return;
       for (const row of await this.rawTail(definitionIds, scope, metrics, kept.until, settled)) {
         const id = `${row.metric}:${row.element_id}`;
-        const sum = kept.sums.get(id) ?? { ...row, count: 0, total_ms: 0, bins: [] };
         const bins = numbers(row.bins);
-        sum.count = Number(sum.count) + Number(row.count);
-        sum.total_ms = Number(sum.total_ms ?? 0) + Number(row.total_ms ?? 0);
-        sum.bins = bins.map((n, i) => n + Number((sum.bins as number[])[i] ?? 0));
+        const sum = kept.sums.get(id) ?? {
+          element_id: row.element_id,
+          metric: row.metric,
+          histogram: emptyHistogram(bins.length),
+        };
+        addHistogram(sum.histogram, { count: Number(row.count), totalMs: Number(row.total_ms ?? 0), bins });
         kept.sums.set(id, sum);
       }
       kept.until = settled;
@@ -296,7 +299,14 @@ export class RollupService {
       if (this.tails.get(key) === kept) this.tails.delete(key);
       throw err;
     }
-    return { rows: [...kept.sums.values()].map((r) => ({ ...r })), until: kept.until };
+    const rows = [...kept.sums.values()].map(({ element_id, metric, histogram: h }) => ({
+      element_id,
+      metric,
+      count: h.count,
+      total_ms: h.totalMs,
+      bins: [...h.bins],
+    }));
+    return { rows, until: kept.until };
   }
 
   /** The raw rows' statistics of [tailFrom, to), one row per element and measure. */
