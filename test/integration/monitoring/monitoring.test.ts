@@ -270,28 +270,36 @@ describe.each(BACKENDS)('monitoring API (%s)', (backend) => {
     await t.platform.services.monitoring.rollup.refresh();
     expect(await statistics()).toEqual(before);
   });
+  /** A finished activity of the `monitored` process in XH, written straight into the history. */
+  const historyRow = (definitionId: string, elementId: string, executionId: string, endedAt: Date, ms: number) => ({
+    instance_id: xh[0],
+    definition_id: definitionId,
+    definition_key: 'monitored',
+    department_id: 'ZJ-HZ-XH',
+    element_id: elementId,
+    element_type: 'bpmn:Task',
+    execution_id: executionId,
+    started_at: new Date(endedAt.getTime() - ms),
+    ended_at: endedAt,
+    duration_ms: ms,
+    outcome: 'completed',
+  });
+
   it('bins each duration by the histogram edges, in the raw tail and in the rollup alike', async () => {
     // given: one element's history with known durations, on a closed day and today
     const db = t.platform.db;
     const { id: definitionId } = await db('process_definitions').where({ key: 'monitored' }).first('id');
     const durations = [0, 999, 1_000, 4_999, 45 * 60_000, 2 * 86_400_000, 40 * 86_400_000];
     const rows = (daysBack: number) =>
-      durations.map((ms, i) => {
-        const endedAt = new Date(Date.now() - daysBack * 24 * HOUR - 60_000);
-        return {
-          instance_id: xh[0],
-          definition_id: definitionId,
-          definition_key: 'monitored',
-          department_id: 'ZJ-HZ-XH',
-          element_id: 'binned',
-          element_type: 'bpmn:Task',
-          execution_id: `binned-${daysBack}-${i}`,
-          started_at: new Date(endedAt.getTime() - ms),
-          ended_at: endedAt,
-          duration_ms: ms,
-          outcome: 'completed',
-        };
-      });
+      durations.map((ms, i) =>
+        historyRow(
+          definitionId,
+          'binned',
+          `binned-${daysBack}-${i}`,
+          new Date(Date.now() - daysBack * 24 * HOUR - 60_000),
+          ms,
+        ),
+      );
     await db('activity_history').insert([...rows(0), ...rows(3)]);
     const expected = new Array<number>(BIN_COUNT).fill(0);
     for (const ms of durations) expected[BIN_EDGES_MS.filter((edge) => ms >= edge).length]! += 2;
@@ -320,6 +328,7 @@ describe.each(BACKENDS)('monitoring API (%s)', (backend) => {
     expect(Number(stored.count)).toBe(7);
     expect(stored.bins.map(Number)).toEqual(expected.map((n) => n / 2));
   });
+
   it("keeps the day's settled statistics per node and reads only what ended since", async () => {
     // given: a rollup service on a clock of the test's own, the watermark at a day's start
     const db = t.platform.db;
@@ -329,20 +338,9 @@ describe.each(BACKENDS)('monitoring API (%s)', (backend) => {
     await kept.refresh();
     let n = 0;
     const ended = async (msAgo: number) => {
-      const endedAt = new Date(now - msAgo);
-      await db('activity_history').insert({
-        instance_id: xh[0],
-        definition_id: definitionId,
-        definition_key: 'monitored',
-        department_id: 'ZJ-HZ-XH',
-        element_id: 'kept',
-        element_type: 'bpmn:Task',
-        execution_id: `kept-${n++}`,
-        started_at: new Date(endedAt.getTime() - 2_000),
-        ended_at: endedAt,
-        duration_ms: 2_000,
-        outcome: 'completed',
-      });
+      await db('activity_history').insert(
+        historyRow(definitionId, 'kept', `kept-${n++}`, new Date(now - msAgo), 2_000),
+      );
     };
     const count = async (service: RollupService) => {
       const stats = await service.elementStats(
