@@ -95,6 +95,15 @@ const WORKER_ENTRY = siblingModule('worker', import.meta.url);
  */
 const PREFERRED_WAIT_MS = 15;
 
+/**
+ * Call stack of a worker (MB). bpmn-engine runs a chain of activities as nested calls, so a step's
+ * depth grows with every activity it runs without waiting: a two-element loop takes ~1 400
+ * activity executions per MB. At Node's default of 4 MB such a loop overflowed at ~4 500, short of
+ * the default activity limit (10 000), and raced the time limit by how fast the machine happened
+ * to be; with 16 MB (~22 000, over 30 s of looping) the step's own limits are what stop it.
+ */
+const WORKER_STACK_MB = 16;
+
 /** How long a commit's settle may wait for another message to its worker before it goes alone. */
 const SETTLE_FLUSH_MS = 20;
 
@@ -136,7 +145,7 @@ export class EnginePool implements EngineRunner {
     const workers = Math.max(1, this.options.workers);
     const budget = this.options.cache;
     const worker = startWorker(this.options.entry ?? WORKER_ENTRY, {
-      resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
+      resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb, stackSizeMb: WORKER_STACK_MB },
       ...(budget
         ? {
             workerData: {

@@ -62,6 +62,21 @@ describe('the engine pool', () => {
     expect(ticks).toBeGreaterThan(20);
   });
 
+  it('stops a loop at the step’s activity limit, deeper than a default worker stack would reach', async () => {
+    pool = new EnginePool({ workers: 1, memoryMb: 256, logger });
+    const definition = await deployed(pool, 'loop.endless.bpmn');
+    // when a loop may run 6 000 activity executions, over the ~4 500 at which a 4 MB stack overflowed,
+    // and has all the time it needs
+    const outcome = await pool.step(definition, null, { forever: true }, { kind: 'start' }, realClock, {
+      ...DEFAULT_STEP_LIMITS,
+      maxActivityExecutions: 6_000,
+      maxStepMs: 120_000,
+    });
+    // then the activity limit stopped it, with its own message, not the call stack
+    expect(outcome.runaway?.code).toBe('STEP_ACTIVITY_LIMIT');
+    expect(outcome.runaway?.message).toMatch(/more than 6000 activity executions/);
+  }, 120_000);
+
   it('rebuilds the platform’s errors from the worker, with their status and code', async () => {
     pool = new EnginePool({ workers: 1, memoryMb: 256, logger });
     // when a document that is not XML is compiled
