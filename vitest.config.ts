@@ -23,6 +23,10 @@ export default defineConfig({
           hookTimeout: 60_000,
           // Each integration file creates its own database; two workers match the machine's two cores.
           maxWorkers: 2,
+          // Files share their worker's loaded modules (the server's code, PGlite's compiled WASM):
+          // every file starts its own platform on its own database, and nothing in the server keeps
+          // state in a module but caches of what does not change. A quarter faster than isolating.
+          isolate: false,
           sequence: { groupOrder: 0 },
         },
       },
