@@ -24,8 +24,10 @@ export default defineConfig({
           // Each integration file creates its own database; two workers match the machine's two cores.
           maxWorkers: 2,
           // Files share their worker's loaded modules (the server's code, PGlite's compiled WASM):
-          // every file starts its own platform on its own database, and nothing in the server keeps
-          // state in a module but caches of what does not change. A quarter faster than isolating.
+          // every file starts its own platform on its own database. What the server keeps in a
+          // module is caches of what does not change, and the report exports' slot count, which
+          // each export gives back when its child process exits. Imports took 95 s of the run
+          // instead of 380 s.
           isolate: false,
           sequence: { groupOrder: 0 },
         },
