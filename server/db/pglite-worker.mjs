@@ -10,7 +10,9 @@ import { PGlite } from '@electric-sql/pglite';
 const port = parentPort;
 if (!port) throw new Error('the embedded database runs only as a worker thread');
 const { dataDir, pgliteWasmModule, initdbWasmModule, loadDataDir } = workerData;
-const db = new PGlite(dataDir ?? undefined, {
+// In memory it is named `memory://`: PGlite opens a `loadDataDir` only with a data directory named,
+// and with none it silently starts an empty database instead of the snapshot.
+const db = new PGlite(dataDir ?? 'memory://', {
   pgliteWasmModule,
   initdbWasmModule,
   // A database folder's gzipped tarball (dumpDataDir) to start from instead of running initdb.
