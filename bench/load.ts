@@ -26,9 +26,9 @@
  * 1800). A soak warms up for five minutes because a node's first minutes under load are its
  * warm-up, not its steady state: V8 compiles the hot paths and grows its heap to the working size,
  * the engine workers fill their caches, the connection pools open (in one soak the node that had
- * not made the demo data began the window 100 MB under the other and ended level with it). Per scenario p50/p95/p99 of
- * every request, error rate, requests/s; per node CPU (% of one core, from /proc/<pid>/stat) and RSS
- * (/proc/<pid>/status) read every second; the driver's own CPU and event-loop delay, to tell when
+ * not made the demo data began the window 100 MB under the other and ended level with it). Per
+ * scenario p50/p95/p99 of every request, error rate, requests/s; per node CPU (% of one core, from
+ * /proc/<pid>/stat) and RSS (/proc/<pid>/status) read every second; the driver's own CPU and event-loop delay, to tell when
  * the driver rather than the platform is the bottleneck. On a PostgreSQL running without autovacuum
  * (this machine's), the bench vacuums and analyzes its database in autovacuum's place
  * (StandInAutovacuum; `--no-vacuum` not). The soak reports each node's RSS at the
@@ -825,7 +825,7 @@ export async function run(): Promise<void> {
         rssEndMb: w ? round(w.rssEndMb, 1) : null,
         rssGrowthPct: w ? growthPct(w.rssStartMb, w.rssEndMb) : null,
         rssLoadStartMb: whole ? round(whole.rssStartMb, 1) : null,
-        rssGrowthFromLoadStartPct: whole ? growthPct(whole.rssStartMb, w?.rssEndMb ?? whole.rssEndMb) : null,
+        rssGrowthFromLoadStartPct: whole ? growthPct(whole.rssStartMb, whole.rssEndMb) : null,
       };
     });
     const loadAverage = loadavg().map((x) => round(x, 2));
