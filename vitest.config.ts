@@ -42,6 +42,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           maxWorkers: 1,
+          // As the server files: one worker's files share the loaded modules (the server's code,
+          // playwright-core), so a file pays for its platform and its browser, not for imports.
+          isolate: false,
           sequence: { groupOrder: 1 },
         },
       },

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
-import { PgliteThread } from './pglite-thread.js';
+import { PgliteThread, type DumpCompression } from './pglite-thread.js';
 import pg from 'pg';
 import { migrationSource } from '../../migrations/index.js';
 
@@ -90,11 +90,11 @@ export function createDatabase(options: DatabaseOptions): Db {
   return knexFactory(config);
 }
 
-/** A snapshot of an embedded database (its folder as a gzipped tarball) that `loadDataDir` opens. */
-export function dumpEmbedded(db: Db): Promise<Uint8Array> {
+/** A snapshot of an embedded database (its folder as a tarball) that `loadDataDir` opens. */
+export function dumpEmbedded(db: Db, compression: DumpCompression = 'gzip'): Promise<Uint8Array> {
   const connection = (db.client as { config: Knex.Config }).config.connection as { pglite?: PgliteThread };
   if (!connection.pglite) throw new Error('only an embedded database can be dumped this way');
-  return connection.pglite.dump();
+  return connection.pglite.dump(compression);
 }
 
 export function isEmbedded(db: Db): boolean {

@@ -29,8 +29,11 @@ function compiledModules() {
 
 type PgliteCommand =
   | { kind: 'query'; sql: string; params?: unknown[]; options?: Record<string, unknown> }
-  | { kind: 'dump' }
+  | { kind: 'dump'; compression: DumpCompression }
   | { kind: 'close' };
+
+/** `none` opens about twice as fast as `gzip` (no inflating) at ~8x the size. */
+export type DumpCompression = 'gzip' | 'none';
 
 export type PgliteRequest = PgliteCommand & { id: number };
 
@@ -61,7 +64,7 @@ export class PgliteThread {
   private nextId = 1;
   private failure: Error | null = null;
 
-  /** `loadDataDir`: a folder's gzipped tarball (from `dump`) to open instead of an empty database. */
+  /** `loadDataDir`: a folder's tarball (from `dump`, gzipped or not) to open instead of an empty database. */
   constructor(dataDir: string | null, loadDataDir?: Uint8Array) {
     this.opened = compiledModules().then(
       (modules) =>
@@ -104,9 +107,9 @@ export class PgliteThread {
     return this.send({ kind: 'query', sql, params, options }) as Promise<T>;
   }
 
-  /** The whole database folder as a gzipped tarball, which `loadDataDir` opens again. */
-  dump(): Promise<Uint8Array> {
-    return this.send({ kind: 'dump' }) as Promise<Uint8Array>;
+  /** The whole database folder as a tarball, which `loadDataDir` opens again. */
+  dump(compression: DumpCompression = 'gzip'): Promise<Uint8Array> {
+    return this.send({ kind: 'dump', compression }) as Promise<Uint8Array>;
   }
 
   async close(): Promise<void> {

@@ -15,7 +15,7 @@ const { dataDir, pgliteWasmModule, initdbWasmModule, loadDataDir } = workerData;
 const db = new PGlite(dataDir ?? 'memory://', {
   pgliteWasmModule,
   initdbWasmModule,
-  // A database folder's gzipped tarball (dumpDataDir) to start from instead of running initdb.
+  // A database folder's tarball (dumpDataDir, gzipped or not) to start from instead of running initdb.
   ...(loadDataDir ? { loadDataDir: new Blob([loadDataDir]) } : {}),
 });
 
@@ -32,7 +32,7 @@ function toPlain(err) {
 
 port.on('message', (request) => {
   if (request.kind === 'dump') {
-    db.dumpDataDir('gzip')
+    db.dumpDataDir(request.compression ?? 'gzip')
       .then((file) => file.arrayBuffer())
       .then(
         (bytes) => port.postMessage({ id: request.id, ok: true, result: new Uint8Array(bytes) }, [bytes]),

@@ -46,7 +46,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   };
   // The PGlite snapshots of the same runs (test/support/platform.ts), named like the templates.
   for (const file of await readdir(tmpdir()).catch(() => [] as string[])) {
-    const pid = Number(/^pmtest_tpl_(\d+)_.*\.pglite\.tgz/.exec(file)?.[1]);
+    const pid = Number(/^pmtest_tpl_(\d+)_.*\.pglite\.t(ar|gz)/.exec(file)?.[1]);
     if (pid && !alive(pid)) await rm(path.join(tmpdir(), file), { force: true });
   }
   await withAdmin(async (admin) => {
@@ -59,7 +59,7 @@ export default async function setup(): Promise<() => Promise<void>> {
     }
   });
   return async () => {
-    await rm(path.join(tmpdir(), `${name}.pglite.tgz`), { force: true });
+    await rm(path.join(tmpdir(), `${name}.pglite.tar`), { force: true });
     await withAdmin((admin) => dropTemplate(admin, name));
   };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealtimeEvent } from '../../../server/realtime/contract.js';
 import { ApiClient } from '../../support/client.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
-import { eventually } from '../../support/platform.js';
+import { eventually, postgresTemplate } from '../../support/platform.js';
 import { freePort, ServerProcess } from '../../support/server-process.js';
 import { start } from '../../support/workflow.js';
 import { deployAcceptance } from './processes.js';
@@ -18,7 +18,8 @@ describe('realtime across two server processes on one PostgreSQL', () => {
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase('postgres');
+    // a copy of the run's prepared database: the nodes start as a restart does
+    database = await createTestDatabase('postgres', await postgresTemplate());
     const env = { DATABASE_URL: database.url as string, DEMO_DATA: 'true' };
     a = new ServerProcess(await freePort(), { ...env, NODE_ID: 'node-a' });
     await a.start();

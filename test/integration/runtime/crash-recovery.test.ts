@@ -1,29 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../support/client.js';
-import { createTestDatabase, type Backend, type TestDatabase } from '../../support/database.js';
-import { eventually } from '../../support/platform.js';
+import { type Backend } from '../../support/database.js';
+import { eventually, serverDatabase } from '../../support/platform.js';
 import { freePort, ServerProcess } from '../../support/server-process.js';
 import { fixture, twoStepProcess } from '../../support/workflow.js';
 
 const TWO_STEP = twoStepProcess('crash');
-
-async function environment(
-  backend: Backend,
-): Promise<{ env: Record<string, string>; database?: TestDatabase; cleanup: () => Promise<void> }> {
-  if (backend === 'postgres') {
-    const database = await createTestDatabase('postgres');
-    return {
-      env: { DATABASE_URL: database.url as string, DEMO_DATA: 'true' },
-      database,
-      cleanup: () => database.drop(),
-    };
-  }
-  const dir = mkdtempSync(path.join(tmpdir(), 'pm-crash-'));
-  return { env: { DATA_DIR: dir }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 /**
  * Issue 2 §11: a crash (kill -9) at any point loses no committed step and leaves no half-done
@@ -37,11 +19,11 @@ describe.each(['postgres', 'pglite'] as Backend[])('crash recovery with kill -9 
   });
 
   it('keeps every acknowledged step, leaves no half-done step, and continues after a restart', async () => {
-    const { env, cleanup } = await environment(backend);
+    const { env, drop } = await serverDatabase(backend);
     const server = new ServerProcess(await freePort(), env);
     cleanups.push(async () => {
       await server.kill();
-      await cleanup();
+      await drop();
     });
     await server.start();
     const designer = await new ApiClient(server.url).login('designer');
@@ -113,11 +95,11 @@ describe.each(['postgres', 'pglite'] as Backend[])('crash recovery with kill -9 
   }, 180_000);
 
   it('fires a timer that fell due while the server was down', async () => {
-    const { env, cleanup } = await environment(backend);
+    const { env, drop } = await serverDatabase(backend);
     const server = new ServerProcess(await freePort(), env);
     cleanups.push(async () => {
       await server.kill();
-      await cleanup();
+      await drop();
     });
     await server.start();
     const designer = await new ApiClient(server.url).login('designer');
