@@ -93,7 +93,11 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
   const system = new Router();
   // Camunda 7's REST dialect at /engine-rest, over the same services (server/engine-rest).
   const engineRest = createEngineRest(services, options);
-  const openapi = withHall(withEngineRest(buildOpenApi(routes, API_PREFIX), engineRest.routes), options.hall);
+  // Built at its first request, not at start: turning every route's zod schemas into JSON Schema
+  // took ~110 ms of a start's ~670, and few clients ever ask for the document.
+  let openapi: ReturnType<typeof withHall> | undefined;
+  const openapiDocument = () =>
+    (openapi ??= withHall(withEngineRest(buildOpenApi(routes, API_PREFIX), engineRest.routes), options.hall));
   system.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
@@ -104,7 +108,7 @@ export function createHttpApp(services: Services, options: HttpOptions): Koa {
     ctx.body = { status: ok ? 'ready' : 'not ready' };
   });
   system.get('/api/openapi.json', (ctx) => {
-    ctx.body = openapi;
+    ctx.body = openapiDocument();
   });
   system.get('/api/docs', (ctx) => {
     // The page's one script and style carry a fresh nonce; nothing else may run on it.
