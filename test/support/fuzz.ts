@@ -279,11 +279,20 @@ export function queryFor(params: { name: string; schema: JsonSchema }[]): fc.Arb
     );
 }
 
+/** The fingerprint statement's column with PostgreSQL's snapshot (not part of the fingerprint). */
+const SNAPSHOT = '__snapshot';
+
 /**
  * A cheap fingerprint of the database, in one statement: the row count of every table but
  * `excluded`, and for each table of `hashed` its count and an order-independent sum of its rows'
  * md5s (no sort), leaving out the columns listed for it — large values that another column
  * already stands for (an instance's engine state changes only with its `revision`).
+ *
+ * The statement also reads PostgreSQL's snapshot (`xmin:xmax:in-progress`). While it reads the
+ * same, no transaction has committed since, so nothing can have changed and the last fingerprint
+ * is still the database's: a commit either moves `xmax` or leaves the in-progress list. Most
+ * fuzzed requests are refused and write nothing; the full statement took 12–21 ms each and two
+ * thirds of the fuzz test's time.
  */
 export async function fingerprinter(
   db: Db,
@@ -306,10 +315,17 @@ export async function fingerprinter(
     const rowHash = `('x' || substr(md5(ROW(${columns.join(', ')})::text), 1, 15))::bit(60)::bigint`;
     return `(SELECT count(*) || ':' || coalesce(sum(${rowHash}), 0) FROM "${name}" x) AS "${name}"`;
   });
-  const sql = `SELECT ${[...counted.map((name) => `(SELECT count(*) FROM "${name}")::text AS "${name}"`), ...summed].join(', ')}`;
+  const sql = `SELECT pg_current_snapshot()::text AS "${SNAPSHOT}", ${[...counted.map((name) => `(SELECT count(*) FROM "${name}")::text AS "${name}"`), ...summed].join(', ')}`;
+  let last: { snapshot: string; fingerprint: Record<string, string> } | null = null;
   return async () => {
+    if (last) {
+      const now = await db.raw<{ rows: { snapshot: string }[] }>('SELECT pg_current_snapshot()::text AS snapshot');
+      if (now.rows[0]?.snapshot === last.snapshot) return last.fingerprint;
+    }
     const result = await db.raw<{ rows: Record<string, string>[] }>(sql);
-    return result.rows[0] ?? {};
+    const { [SNAPSHOT]: snapshot, ...fingerprint } = result.rows[0] ?? {};
+    last = { snapshot: snapshot ?? '', fingerprint };
+    return fingerprint;
   };
 }
 
