@@ -28,8 +28,8 @@
  * the engine workers fill their caches, the connection pools open (in one soak the node that had
  * not made the demo data began the window 100 MB under the other and ended level with it). Per
  * scenario p50/p95/p99 of every request, error rate, requests/s; per node CPU (% of one core, from
- * /proc/<pid>/stat) and RSS (/proc/<pid>/status) read every second; the driver's own CPU and event-loop delay, to tell when
- * the driver rather than the platform is the bottleneck. On a PostgreSQL running without autovacuum
+ * /proc/<pid>/stat) and RSS (/proc/<pid>/status) read every second; the driver's own CPU and
+ * event-loop delay, to tell when the driver rather than the platform is the bottleneck. On a PostgreSQL running without autovacuum
  * (this machine's), the bench vacuums and analyzes its database in autovacuum's place
  * (StandInAutovacuum; `--no-vacuum` not). The soak reports each node's RSS at the
  * start and end of the measured window and its growth, and the growth from the load's first

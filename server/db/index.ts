@@ -91,7 +91,7 @@ export function createDatabase(options: DatabaseOptions): Db {
 }
 
 /** A snapshot of an embedded database (its folder as a tarball) that `loadDataDir` opens. */
-export function dumpEmbedded(db: Db, compression: DumpCompression = 'gzip'): Promise<Uint8Array> {
+export function dumpEmbedded(db: Db, compression?: DumpCompression): Promise<Uint8Array> {
   const connection = (db.client as { config: Knex.Config }).config.connection as { pglite?: PgliteThread };
   if (!connection.pglite) throw new Error('only an embedded database can be dumped this way');
   return connection.pglite.dump(compression);

@@ -64,7 +64,7 @@ export class PgliteThread {
   private nextId = 1;
   private failure: Error | null = null;
 
-  /** `loadDataDir`: a folder's tarball (from `dump`, gzipped or not) to open instead of an empty database. */
+  /** `loadDataDir`: a folder's tarball (`dump`, gzipped or not) to open instead of an empty database. */
   constructor(dataDir: string | null, loadDataDir?: Uint8Array) {
     this.opened = compiledModules().then(
       (modules) =>

@@ -32,7 +32,7 @@ function toPlain(err) {
 
 port.on('message', (request) => {
   if (request.kind === 'dump') {
-    db.dumpDataDir(request.compression ?? 'gzip')
+    db.dumpDataDir(request.compression)
       .then((file) => file.arrayBuffer())
       .then(
         (bytes) => port.postMessage({ id: request.id, ok: true, result: new Uint8Array(bytes) }, [bytes]),

@@ -93,6 +93,8 @@ export interface ServerDatabase {
  * run's template (PostgreSQL) or a folder opened from its snapshot (PGlite), so the process
  * migrates and seeds nothing (a first start of its own on PGlite took ~10 s, a restart ~4).
  */
+export function serverDatabase(backend: 'postgres'): Promise<ServerDatabase & { database: TestDatabase }>;
+export function serverDatabase(backend: Backend): Promise<ServerDatabase>;
 export async function serverDatabase(backend: Backend): Promise<ServerDatabase> {
   if (backend === 'postgres') {
     const database = await createTestDatabase('postgres', await postgresTemplate());
@@ -117,7 +119,7 @@ let template: Promise<string | undefined> | undefined;
  * by the global setup (PMTEST_PG_TEMPLATE), built by whichever test file needs it first, under an
  * advisory lock, and marked a template once complete. A copy starts exactly as a restart does.
  */
-export function postgresTemplate(): Promise<string | undefined> {
+function postgresTemplate(): Promise<string | undefined> {
   const name = process.env.PMTEST_PG_TEMPLATE;
   if (!name) return Promise.resolve(undefined);
   return (template ??= buildTemplate(name));
@@ -152,8 +154,9 @@ let snapshot: Promise<Uint8Array | undefined> | undefined;
  * tarball in the temporary folder, which each PGlite test database opens instead of running
  * initdb, the migrations, the seed and the catalogue's deployment again (~10 s of CPU a start).
  * Not gzipped: 45 MB instead of 6, but opening it takes ~0.5 s of CPU instead of ~1.2 s, and
- * every PGlite platform of the run opens it. Built by whichever test file needs it first — the others wait for its lock — and
- * deleted with the PostgreSQL template at the end of the run (global-setup.ts).
+ * every PGlite platform of the run opens it. Built by whichever test file needs it first — the
+ * others wait for its lock — and deleted with the PostgreSQL template at the end of the run
+ * (global-setup.ts).
  */
 function pgliteSnapshot(): Promise<Uint8Array | undefined> {
   const name = process.env.PMTEST_PG_TEMPLATE;

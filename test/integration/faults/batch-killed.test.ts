@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../support/client.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database.js';
-import { eventually, postgresTemplate } from '../../support/platform.js';
+import type { TestDatabase } from '../../support/database.js';
+import { eventually, serverDatabase } from '../../support/platform.js';
 import { freePort, ServerProcess } from '../../support/server-process.js';
 import { twoStepProcess } from '../../support/workflow.js';
 
@@ -22,9 +22,9 @@ describe('a batch whose node is killed mid-way', () => {
 
   it('resumes on another node and does each instance once', async () => {
     // given a server and many running instances (inserted directly: a cancel needs no engine state)
-    // a copy of the run's prepared database: the nodes start as a restart does
-    database = await createTestDatabase('postgres', await postgresTemplate());
-    const env = { DATABASE_URL: database.url as string, DEMO_DATA: 'true' };
+    const prepared = await serverDatabase('postgres');
+    database = prepared.database;
+    const env = prepared.env;
     const doomed = new ServerProcess(await freePort(), { ...env, NODE_ID: 'node-doomed' });
     nodes.push(doomed);
     await doomed.start();

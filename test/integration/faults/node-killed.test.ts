@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../support/client.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database.js';
-import { eventually, postgresTemplate } from '../../support/platform.js';
+import type { TestDatabase } from '../../support/database.js';
+import { eventually, serverDatabase } from '../../support/platform.js';
 import { freePort, ServerProcess } from '../../support/server-process.js';
 import { newCustomer } from '../marketing/accounts.js';
 
@@ -45,9 +45,9 @@ describe('one of two nodes killed in the middle of a command', () => {
 
   it('lets the survivor run the jobs and fire the timers of the killed node, each step once', async () => {
     // given: two nodes with short job leases on one database
-    // a copy of the run's prepared database: the nodes start as a restart does
-    database = await createTestDatabase('postgres', await postgresTemplate());
-    const env = { DATABASE_URL: database.url as string, DEMO_DATA: 'true', JOB_LOCK_MS: '1000' };
+    const prepared = await serverDatabase('postgres');
+    database = prepared.database;
+    const env = { ...prepared.env, JOB_LOCK_MS: '1000' };
     const doomed = new ServerProcess(await freePort(), { ...env, NODE_ID: 'node-doomed' });
     const survivor = new ServerProcess(await freePort(), { ...env, NODE_ID: 'node-survivor' });
     nodes.push(doomed, survivor);

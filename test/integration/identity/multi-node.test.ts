@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../support/client.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database.js';
-import { postgresTemplate } from '../../support/platform.js';
+import type { TestDatabase } from '../../support/database.js';
+import { serverDatabase } from '../../support/platform.js';
 import { freePort, ServerProcess } from '../../support/server-process.js';
 
 /** Issue 3 §3: a policy change made through one server process is enforced by another at once. */
@@ -11,9 +11,9 @@ describe('two server processes on one PostgreSQL', () => {
   let b: ServerProcess;
 
   beforeAll(async () => {
-    // a copy of the run's prepared database: the nodes start as a restart does
-    database = await createTestDatabase('postgres', await postgresTemplate());
-    const env = { DATABASE_URL: database.url as string, DEMO_DATA: 'true' };
+    const prepared = await serverDatabase('postgres');
+    database = prepared.database;
+    const env = prepared.env;
     a = new ServerProcess(await freePort(), { ...env, NODE_ID: 'node-a' });
     await a.start();
     b = new ServerProcess(await freePort(), { ...env, NODE_ID: 'node-b' });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealtimeEvent } from '../../../server/realtime/contract.js';
 import { ApiClient } from '../../support/client.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database.js';
-import { eventually, postgresTemplate } from '../../support/platform.js';
+import type { TestDatabase } from '../../support/database.js';
+import { eventually, serverDatabase } from '../../support/platform.js';
 import { freePort, ServerProcess } from '../../support/server-process.js';
 import { start } from '../../support/workflow.js';
 import { deployAcceptance } from './processes.js';
@@ -18,9 +18,9 @@ describe('realtime across two server processes on one PostgreSQL', () => {
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    // a copy of the run's prepared database: the nodes start as a restart does
-    database = await createTestDatabase('postgres', await postgresTemplate());
-    const env = { DATABASE_URL: database.url as string, DEMO_DATA: 'true' };
+    const prepared = await serverDatabase('postgres');
+    database = prepared.database;
+    const env = prepared.env;
     a = new ServerProcess(await freePort(), { ...env, NODE_ID: 'node-a' });
     await a.start();
     b = new ServerProcess(await freePort(), { ...env, NODE_ID: 'node-b' });

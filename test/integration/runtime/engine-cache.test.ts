@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../support/client.js';
-import { BACKENDS, createTestDatabase, type Backend } from '../../support/database.js';
-import { postgresTemplate, startTestPlatform, type TestPlatform } from '../../support/platform.js';
+import { BACKENDS } from '../../support/database.js';
+import { serverDatabase, startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import { freePort, ServerProcess } from '../../support/server-process.js';
 import { deploy, instance, openTasks, start } from '../../support/workflow.js';
 
@@ -218,11 +218,11 @@ describe('engine cache across kill -9 (postgres)', () => {
   });
 
   it('a node killed after it kept an engine, restarted, continues every instance from the rows', async () => {
-    const database = await createTestDatabase('postgres' as Backend, await postgresTemplate());
-    const server = new ServerProcess(await freePort(), { DATABASE_URL: database.url as string, DEMO_DATA: 'true' });
+    const { env, drop } = await serverDatabase('postgres');
+    const server = new ServerProcess(await freePort(), env);
     cleanups.push(async () => {
       await server.kill();
-      await database.drop();
+      await drop();
     });
     await server.start();
     await deploy(await new ApiClient(server.url).login('designer'), routedProcess('cacheKilled'));
