@@ -4,6 +4,7 @@ import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { PgliteThread, type DumpCompression } from './pglite-thread.js';
 import pg from 'pg';
+import { deferBegin } from './deferred-begin.js';
 import { migrationSource } from '../../migrations/index.js';
 
 export type Db = Knex;
@@ -69,7 +70,10 @@ export function createDatabase(options: DatabaseOptions): Db {
         // Set once per session, before the pool hands the connection out.
         afterCreate(conn: pg.Client, done: (err: Error | null, conn: pg.Client) => void) {
           conn.query(settings).then(
-            () => done(null, conn),
+            () => {
+              deferBegin(conn);
+              done(null, conn);
+            },
             (err: Error) => done(err, conn),
           );
         },
