@@ -20,6 +20,7 @@ import {
 import { authenticateHandshake, sameOrigin } from './handshake.js';
 import { Publisher, UserIds } from './publisher.js';
 import { missedEvents } from './replay.js';
+import { NotifyPool } from './notify-pool.js';
 import { OutboxRetention } from './retention.js';
 import { RoomAccess } from './rooms.js';
 import type { RealtimeServer, RealtimeSocket } from './socket.js';
@@ -99,7 +100,8 @@ export class Realtime {
   ) {
     this.options = { ...DEFAULT_REALTIME_OPTIONS, ...options };
     const url = isEmbedded(deps.db) ? undefined : (this.options.databaseUrl ?? connectionString(deps.db));
-    this.pool = url ? new pg.Pool({ connectionString: url, max: 4 }) : null;
+    // The adapter relays each message as a NOTIFY; NotifyPool sends one turn's together.
+    this.pool = url ? new NotifyPool({ connectionString: url, max: 4 }) : null;
     this.pool?.on('error', (err) => deps.logger.warn({ err }, 'realtime adapter connection failed'));
     // The adapter's LISTEN client is held out of the pool, beyond the pool's own error listener,
     // and the adapter drops it on a lost connection without giving it back: unhandled, the error
