@@ -48,15 +48,17 @@ export function attachHallLive(
   });
 
   // One push per instance per burst: a step commits several events (task completed, task created…).
-  const pending = new Set<string>();
+  const pending = new Map<string, string | null | undefined>();
   let scheduled = false;
   const flush = () => {
     scheduled = false;
-    const ids = [...pending];
+    const burst = [...pending];
     pending.clear();
-    for (const instanceId of ids) {
-      deps.applications
-        .applicantOf(instanceId)
+    for (const [instanceId, known] of burst) {
+      // Known when an event of the burst was made from the instance's variables (null: no
+      // applicant); otherwise read now that the change has committed.
+      const applicant = known === undefined ? deps.applications.applicantOf(instanceId) : Promise.resolve(known);
+      applicant
         .then((loginId) => {
           if (loginId) namespace.to(loginRoom(loginId)).emit('application:moved', { applicationId: instanceId });
         })
@@ -65,7 +67,8 @@ export function attachHallLive(
   };
   const onEvent = (event: PublishedEvent) => {
     if (!event.instanceId || !event.definitionKey || !APPLICATION_DEFINITIONS.has(event.definitionKey)) return;
-    pending.add(event.instanceId);
+    if (event.applicantLoginId !== undefined) pending.set(event.instanceId, event.applicantLoginId);
+    else if (!pending.has(event.instanceId)) pending.set(event.instanceId, undefined);
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);

@@ -66,7 +66,8 @@ export class Publisher {
   }
 
   private async send(batch: PublishedEvent[]): Promise<void> {
-    const created = batch.flatMap((e) => (e.topic === 'task:created' ? [e.payload.taskId] : []));
+    // A task the step on this node created carries its candidate users; any other is read.
+    const created = batch.flatMap((e) => (e.topic === 'task:created' && !e.candidateUsers ? [e.payload.taskId] : []));
     const candidates = new Map<string, string[]>();
     if (created.length) {
       // An array literal of uuids (no quoting needed): one statement text whatever the count.
@@ -74,7 +75,10 @@ export class Publisher {
       for (const r of rows) candidates.set(r.id, r.candidate_users ?? []);
     }
     const names = batch.map((e) =>
-      personalUsernames(e, e.topic === 'task:created' ? candidates.get(e.payload.taskId) : undefined),
+      personalUsernames(
+        e,
+        e.topic === 'task:created' ? (e.candidateUsers ?? candidates.get(e.payload.taskId)) : undefined,
+      ),
     );
     const ids = await this.userIds.resolve([...new Set(names.flat())]);
     const tree = await this.authorization.tree();
@@ -82,7 +86,18 @@ export class Publisher {
       const personal = (names[i] ?? []).flatMap((n) => ids.get(n) ?? []);
       const targets = targetRooms(event, tree, personal);
       if (targets.length === 0) return;
-      const message: RealtimeEvent = { ...event, rooms: targets };
+      // The public fields only: what the event carries within the node stays here.
+      const { topic, departmentId, definitionKey, instanceId, payload, id, at } = event;
+      const message = {
+        topic,
+        departmentId,
+        definitionKey,
+        instanceId,
+        payload,
+        id,
+        at,
+        rooms: targets,
+      } as RealtimeEvent;
       this.io.to(targets).emit('event', message);
       this.delivered++;
     });

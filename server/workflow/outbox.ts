@@ -14,10 +14,19 @@ import type { WriteBatch } from './write-batch.js';
  * A change others may need to see: written in the transaction that made it, published after
  * commit. Typed by topic (server/realtime/contract.ts): the topic decides the payload.
  */
-export type OutboxEvent = AnyTopicEvent;
+export type OutboxEvent = AnyTopicEvent & InProcess;
 
 /** An outbox event once committed: its id (the catch-up cursor) and commit time. */
-export type PublishedEvent = { [T in RealtimeTopic]: TopicEvent<T> & { id: number; at: string } }[RealtimeTopic];
+export type PublishedEvent = { [T in RealtimeTopic]: TopicEvent<T> & { id: number; at: string } }[RealtimeTopic] &
+  InProcess;
+
+/** What an event carries within this node only: never written to the outbox nor sent to a client. */
+export interface InProcess {
+  /** A new task's candidate users, as the step wrote them: the publisher need not read them back. */
+  candidateUsers?: string[];
+  /** The online hall's applicant of the instance, when the event was made from its variables. */
+  applicantLoginId?: string | null;
+}
 
 /** The instance an instance-scoped event is about, as its row spells it. */
 export interface InstanceRef {
@@ -25,6 +34,8 @@ export interface InstanceRef {
   department_id: string | null;
   definition_key: string;
   business_key: string | null;
+  /** The instance's variables, where the caller has its row. */
+  variables?: Record<string, unknown> | null;
 }
 
 /** An outbox event about an instance: its rooms and the instance fields every such topic carries. */
@@ -32,16 +43,21 @@ export function instanceEvent<T extends InstanceTopic>(
   topic: T,
   instance: InstanceRef,
   details: InstanceTopicDetails[T],
-): TopicEvent<T> {
+): TopicEvent<T> & InProcess {
   // The map's entry for an instance topic is exactly these fields plus the details (contract.ts).
   const payload = { instanceId: instance.id, businessKey: instance.business_key, ...details } as RealtimePayloads[T];
-  return {
+  const event: TopicEvent<T> & InProcess = {
     topic,
     departmentId: instance.department_id,
     definitionKey: instance.definition_key,
     instanceId: instance.id,
     payload,
   };
+  if (instance.variables) {
+    const applicant = instance.variables.applicantLoginId;
+    event.applicantLoginId = typeof applicant === 'string' && applicant ? applicant : null;
+  }
+  return event;
 }
 
 /** What the bus carries: committed events, and the signal that jobs fell due. */

@@ -206,6 +206,8 @@ export class StepExecutor {
     const revision = instance.revision + 1;
     const written: { stateJsonLength?: number } = {};
     scope.settled.push((committed) => this.engine.settle(instance.id, revision, committed, written.stateJsonLength));
+    // The connection would idle while the engine works: its read of the open tasks goes now.
+    const openTasks = this.persistence.openTasks(scope, instance);
     const outcome = await this.engine.step(
       definition,
       instance.state,
@@ -237,7 +239,7 @@ export class StepExecutor {
     };
 
     persistHistory(scope.trx, scope.batch, updated, outcome.history, prepared.completedTaskId ? actor.username : null);
-    await this.persistence.tasks(scope, updated, definition, outcome, prepared.completedTaskId, now);
+    await this.persistence.tasks(scope, updated, definition, outcome, prepared.completedTaskId, now, openTasks);
     this.persistence.jobs(scope, updated, definition, outcome, now);
     this.persistence.externalTasks(scope, updated, definition, outcome, now);
     this.persistence.subscriptions(scope, updated, outcome);

@@ -15,8 +15,10 @@ import { instanceEvent } from './outbox.js';
 import type { TransactionScope } from './transactions.js';
 import { Prepared } from '../db/prepared.js';
 
+type OpenTask = { id: string; execution_id: string };
+
 /** The instance's open tasks, read by every step after the first: planned once per connection. */
-const OPEN_TASKS = new Prepared<{ id: string; execution_id: string }>(
+const OPEN_TASKS = new Prepared<OpenTask>(
   'step_open_tasks',
   "SELECT id, execution_id FROM tasks WHERE instance_id = ? AND status = 'open'",
 );
@@ -64,6 +66,18 @@ export class StepPersistence {
     private readonly clock: () => number,
   ) {}
 
+  /**
+   * The open tasks of an instance the caller holds locked, read while its engine step runs (the
+   * lock keeps them as they are until `tasks` uses them); a first step has none.
+   */
+  openTasks(scope: TransactionScope, instance: InstanceRow): Promise<OpenTask[]> {
+    if (instance.revision === 0) return Promise.resolve([]);
+    const read = OPEN_TASKS.rows(scope.trx, [instance.id]);
+    // A step that fails before its tasks are persisted never awaits the read.
+    read.catch(() => undefined);
+    return read;
+  }
+
   async tasks(
     scope: TransactionScope,
     instance: InstanceRow,
@@ -71,10 +85,10 @@ export class StepPersistence {
     outcome: StepOutcome,
     completedTaskId: string | undefined,
     now: Date,
+    openTasks: Promise<OpenTask[]>,
   ) {
     const waitingTasks = outcome.waiting.filter((w) => w.type === 'bpmn:UserTask');
-    const open: { id: string; execution_id: string }[] =
-      instance.revision === 1 ? [] : await OPEN_TASKS.rows(scope.trx, [instance.id]);
+    const open = await openTasks;
     const openIds = new Set(open.map((t) => t.execution_id));
     const waitingIds = new Set(waitingTasks.map((w) => w.executionId));
 
@@ -115,8 +129,8 @@ export class StepPersistence {
     scope.batch.add(scope.trx('tasks').insert(rows).onConflict('execution_id').ignore());
     for (const row of rows) {
       scope.createdTasks.push(row);
-      scope.outbox.add(
-        instanceEvent('task:created', instance, {
+      scope.outbox.add({
+        ...instanceEvent('task:created', instance, {
           taskId: row.id,
           elementId: row.element_id,
           name: row.name,
@@ -124,7 +138,8 @@ export class StepPersistence {
           assignee: row.assignee,
           dueAt: row.due_at ? row.due_at.toISOString() : null,
         }),
-      );
+        candidateUsers: row.candidate_users,
+      });
     }
   }
 

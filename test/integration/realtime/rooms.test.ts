@@ -3,7 +3,7 @@ import type { RealtimeEvent } from '../../../server/realtime/contract.js';
 import { BACKENDS } from '../../support/database.js';
 import { eventually, startTestPlatform, type TestPlatform } from '../../support/platform.js';
 import { start } from '../../support/workflow.js';
-import { deployAcceptance } from './processes.js';
+import { acceptanceProcess, deployAcceptance } from './processes.js';
 import { sessionCookie, TestSocket } from './socket-client.js';
 
 const XH = 'ZJ-HZ-XH';
@@ -27,6 +27,16 @@ describe.each(BACKENDS)('realtime rooms (%s)', (backend) => {
     const designer = await t.as('designer');
     await deployAcceptance(designer, 'rtApply');
     await deployAcceptance(designer, 'rtOther');
+    // A task that names a candidate user besides its group: that user hears of it personally.
+    const named = acceptanceProcess('rtNamed').replace(
+      'camunda:candidateGroups="acceptance_clerk"',
+      'camunda:candidateGroups="acceptance_clerk" camunda:candidateUsers="xh.clerk2"',
+    );
+    const deployed = await designer.post('/api/v1/deployments', {
+      xml: named,
+      forms: [{ id: 'rt.accept', type: 'default', components: [] }],
+    });
+    expect(deployed.status, JSON.stringify(deployed.body)).toBeLessThan(300);
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -200,6 +210,18 @@ describe.each(BACKENDS)('realtime rooms (%s)', (backend) => {
       expect(claimed.payload).toMatchObject({ assignee: 'xh.clerk' });
       const personal = await claimer.waitFor((e) => e.topic === 'task:claimed' && e.payload.taskId === taskId);
       expect(personal.rooms).toContain(`user:${me.id}`);
+    });
+
+    it('tells a task’s candidate user personally, and sends no one what the event carries in-process', async () => {
+      const candidate = (await (await t.as('xh.clerk2')).get('/api/v1/auth/me')).body;
+      const socket = await open('xh.clerk2');
+      expect(await socket.subscribe(`user:${candidate.id}`)).toMatchObject({ ok: true });
+      const instance = await start(await t.as('xh.clerk'), 'rtNamed');
+      const event = await socket.waitFor(created(instance.id), 'the task at its candidate user');
+      expect(event.rooms).toContain(`user:${candidate.id}`);
+      expect(event).not.toHaveProperty('candidateUsers');
+      expect(event).not.toHaveProperty('applicantLoginId');
+      expect(event.payload).not.toHaveProperty('candidateUsers');
     });
 
     it('delivers a process room only that process within the subtree', async () => {

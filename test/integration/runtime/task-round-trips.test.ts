@@ -32,15 +32,16 @@ const FORM = {
 
 /**
  * The most statements each path may send (measured 2026-12-05, bench/README.md), BEGIN/COMMIT
- * included, and the realtime publisher's read of who hears the event after commit (claim and
- * complete: one each): the session, then a claim's or release's read and guarded write; a
- * completion's BEGIN, lock of instance and task, form, open tasks, writes, COMMIT; a draft's
- * task read and save. The task page is five requests (context, form, draft, comments, attachments).
+ * included (on PostgreSQL BEGIN travels with the statement after it), and the realtime
+ * publisher's read of who hears a claim after commit: the session, then a claim's or release's
+ * read and guarded write; a completion's BEGIN, lock of instance and task, form, open tasks, writes,
+ * COMMIT (the new task's candidate users come with its event, not read back); a draft's task read
+ * and save. The task page is five requests (context, form, draft, comments, attachments).
  */
 const LIMITS = {
   claim: { statements: 4, transactions: 0 },
   unclaim: { statements: 3, transactions: 0 },
-  complete: { statements: 8, transactions: 1, taskReads: 1 },
+  complete: { statements: 7, transactions: 1, taskReads: 1 },
   'save draft': { statements: 3, transactions: 0 },
   'task page': { statements: 19, transactions: 0 },
   worklist: { statements: 6 },
