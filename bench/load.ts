@@ -29,11 +29,11 @@
  * not made the demo data began the window 100 MB under the other and ended level with it). Per
  * scenario p50/p95/p99 of every request, error rate, requests/s; per node CPU (% of one core, from
  * /proc/<pid>/stat) and RSS (/proc/<pid>/status) read every second; the driver's own CPU and
- * event-loop delay, to tell when the driver rather than the platform is the bottleneck. On a PostgreSQL running without autovacuum
- * (this machine's), the bench vacuums and analyzes its database in autovacuum's place
- * (StandInAutovacuum; `--no-vacuum` not). The soak reports each node's RSS at the
- * start and end of the measured window and its growth, and the growth from the load's first
- * second as well (warm-up included), so neither figure hides the other. `--json` ends with one line
+ * event-loop delay, to tell when the driver rather than the platform is the bottleneck. On a
+ * PostgreSQL running without autovacuum (this machine's), the bench vacuums and analyzes its
+ * database in autovacuum's place (StandInAutovacuum; `--no-vacuum` not). The soak reports each
+ * node's RSS at the start and end of the measured window and its growth, and the growth from the
+ * load's first second as well (warm-up included), so neither figure hides the other. `--json` ends with one line
  * `{ users, seconds, requests, errors, scenarios: { <name>: { p50, p95, p99, … } }, nodes: [{ cpu, rssMb, … }] }`.
  *
  * Aims: 520 users: p99 under 100 ms in every scenario and no errors; soak: RSS growth under 10 %.

@@ -19,9 +19,8 @@ interface Queued {
  * ones asked for in the same turn of the event loop go as one `SELECT pg_notify(…), pg_notify(…)`:
  * one round trip and one commit; every listener still receives each notification, in the order
  * they were asked for (PostgreSQL delivers a transaction's notifications in order, and the
- * statements go one after the other). Two identical
- * ones would be folded into one by PostgreSQL within a transaction, so a repeat starts a new
- * statement.
+ * statements go one after the other). Two identical ones would be folded into one by PostgreSQL
+ * within a transaction, so a repeat starts a new statement.
  */
 export class NotifyPool extends pg.Pool {
   private queued: Queued[] = [];
@@ -29,7 +28,6 @@ export class NotifyPool extends pg.Pool {
   private sending: Promise<void> = Promise.resolve();
   /** Statements sent for notifications (how far they were coalesced). */
   notifyStatements = 0;
-  notifications = 0;
 
   // pg.Pool's query has many overloads; the adapter uses (text, values) and expects a promise.
   override query(...args: unknown[]): never {
@@ -67,7 +65,6 @@ export class NotifyPool extends pg.Pool {
   /** One statement after the other: two on two connections could commit in either order. */
   private send(group: Queued[]): void {
     this.notifyStatements++;
-    this.notifications += group.length;
     const text = `SELECT ${group.map((_, i) => `pg_notify($${2 * i + 1}, $${2 * i + 2})`).join(', ')}`;
     const values = group.flatMap((q) => [q.channel, q.payload]);
     this.sending = this.sending
