@@ -26,8 +26,18 @@ export class NotifyPool extends pg.Pool {
   private queued: Queued[] = [];
   private scheduled: NodeJS.Immediate | null = null;
   private sending: Promise<void> = Promise.resolve();
+  /** Connections not yet closed: `end()` waits for them. */
+  private readonly open = new Set<pg.Client>();
   /** Statements sent for notifications (how far they were coalesced). */
   notifyStatements = 0;
+
+  constructor(config?: pg.PoolConfig) {
+    super(config);
+    this.on('connect', (client) => {
+      this.open.add(client);
+      client.once('end', () => this.open.delete(client));
+    });
+  }
 
   // pg.Pool's query has many overloads; the adapter uses (text, values) and expects a promise.
   override query(...args: unknown[]): never {
@@ -79,9 +89,17 @@ export class NotifyPool extends pg.Pool {
       );
   }
 
+  /**
+   * Sends what is queued, then closes every connection and resolves once they are closed.
+   * pg.Pool's own end resolves when it has asked its connections to close: a database dropped
+   * with FORCE right after would end a connection still closing with an error, emitted by a pool
+   * its owner considers gone.
+   */
   override async end(): Promise<void> {
     this.flush();
     await this.sending;
-    return super.end();
+    await super.end();
+    // A connection still here has not emitted 'end' yet (its 'end' listener removes it).
+    await Promise.all([...this.open].map((client) => new Promise((resolve) => client.once('end', resolve))));
   }
 }

@@ -66,6 +66,31 @@ describe('the adapter’s notifications in one statement per turn (PostgreSQL)',
     expect(heard.map((n) => n.payload)).toEqual(['after']);
   });
 
+  it('resolves its end once its connections are closed: the database can go at once', async () => {
+    // pg.Pool's own end resolves while its connections are still closing; ending their backends
+    // then (as DROP DATABASE … WITH (FORCE) does) made the pool emit an error after its end.
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    const errors: Error[] = [];
+    try {
+      for (let round = 0; round < 20; round++) {
+        const closing = new NotifyPool({ connectionString: database.url, max: 2 });
+        closing.on('error', (err) => errors.push(err));
+        const clients = await Promise.all([closing.connect(), closing.connect()]);
+        const pids = await Promise.all(
+          clients.map(async (client) => (await client.query('select pg_backend_pid() as pid')).rows[0].pid as number),
+        );
+        for (const client of clients) client.release();
+        await closing.end();
+        await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [pids]);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      await admin.end();
+    }
+    expect(errors.map((err) => err.message)).toEqual([]);
+  });
+
   it('sends what is queued when the pool ends', async () => {
     const closing = new NotifyPool({ connectionString: database.url, max: 1 });
     heard.length = 0;
