@@ -47,6 +47,7 @@ import * as unsettledBillsCover from './20261210_77_unsettled_bills_cover.js';
 import * as flaggedBillsStats from './20261210_77_flagged_bills_stats.js';
 import * as escalationReviewTask from './20261211_80_escalation_review_task.js';
 import * as billCustomerScope from './20261212_81_bill_customer_scope.js';
+import * as instanceHotUpdates from './20261213_82_instance_hot_updates.js';
 
 /**
  * Every migration, in order. Listed explicitly (not scanned from disk) so the same code runs
@@ -101,6 +102,7 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
   '20261210_77_flagged_bills_stats': flaggedBillsStats,
   '20261211_80_escalation_review_task': escalationReviewTask,
   '20261212_81_bill_customer_scope': billCustomerScope,
+  '20261213_82_instance_hot_updates': instanceHotUpdates,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

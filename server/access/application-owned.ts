@@ -1,7 +1,7 @@
 import type { WhereBuilder } from './rule.js';
 import { col } from './rule.js';
 
-/** The instance columns the rule reads. */
+/** The instance columns the rule reads (in SQL, `applicant_login_id`: generated from the variable). */
 export interface ApplicationRow {
   variables: Record<string, unknown>;
 }
@@ -18,7 +18,7 @@ export function applicationOwned(loginId: string): {
 } {
   return {
     where: (table) => (q) => {
-      q.whereRaw(`${col(table, 'variables')} ->> 'applicantLoginId' = ?`, [loginId]);
+      q.where(col(table, 'applicant_login_id'), loginId);
     },
     allows: (row) => row.variables.applicantLoginId === loginId,
   };

@@ -780,7 +780,7 @@ export class HallApplicationsService {
   async applicantOf(instanceId: string): Promise<string | null> {
     const row = await this.db('process_instances')
       .where({ id: instanceId })
-      .first<{ login: string | null } | undefined>(this.db.raw(`variables ->> 'applicantLoginId' as login`));
+      .first<{ login: string | null } | undefined>('applicant_login_id as login');
     return row?.login ?? null;
   }
 }
