@@ -25,7 +25,7 @@ import { executeStep } from '../server/engine/runtime.js';
 import { LiveSteps } from '../server/engine/live-steps.js';
 import { DEFAULT_STEP_LIMITS } from '../server/engine/step-context.js';
 import type { ServerProcess } from '../test/support/server-process.js';
-import { ApiClient } from '../test/support/client.js';
+import { BenchClient } from './http-client.js';
 import { loadedDefinition } from '../test/support/engine-definition.js';
 import { report, round, summary } from './stats.js';
 
@@ -157,7 +157,7 @@ interface Load {
 }
 
 /** Drives the public API with `concurrency` virtual users for `seconds` (the first 2 s are warm-up). */
-async function load(clients: ApiClient[], concurrency: number, seconds: number, pids: number[] = []): Promise<Load> {
+async function load(clients: BenchClient[], concurrency: number, seconds: number, pids: number[] = []): Promise<Load> {
   const stepLatency: number[] = [];
   const requestLatency: number[] = [];
   let instances = 0;
@@ -242,7 +242,7 @@ type PlatformRun = {
 };
 
 /** The engine cache's counters of every node, summed, from its Prometheus metrics. */
-async function cacheCounts(admins: ApiClient[]): Promise<{ hit: number; miss: number }> {
+async function cacheCounts(admins: BenchClient[]): Promise<{ hit: number; miss: number }> {
   const total = { hit: 0, miss: 0 };
   for (const admin of admins) {
     const text = String((await admin.get('/metrics')).body);
@@ -262,19 +262,19 @@ async function drive(url: string, seconds: number): Promise<PlatformRun> {
   const servers: ServerProcess[] = [];
   try {
     await startBenchServers(url, NODES, servers);
-    const designer = await new ApiClient(servers[0]!.url).login('designer');
+    const designer = await new BenchClient(servers[0]!.url).login('designer');
     await designer.post('/api/v1/deployments', { xml: XML });
-    const clerk = await new ApiClient(servers[0]!.url).login('xh.clerk');
+    const clerk = await new BenchClient(servers[0]!.url).login('xh.clerk');
     const token = (await clerk.post('/api/v1/auth/tokens', { name: 'bench' })).body.token as string;
     const clients = servers.map((s) => {
-      const c = new ApiClient(s.url);
+      const c = new BenchClient(s.url);
       c.bearer = token;
       return c;
     });
     // Measured once the nodes are done with their start-up work (the demo's due jobs, marketing
     // scans, the first deadline scan and roll-up), which would otherwise take half the machine.
     const quiet = await waitUntilQuiet(servers.map((s) => s.pid!));
-    const admins = await Promise.all(servers.map((s) => new ApiClient(s.url).login('admin')));
+    const admins = await Promise.all(servers.map((s) => new BenchClient(s.url).login('admin')));
     const before = await cacheCounts(admins);
     const loaded = await load(
       clients,

@@ -19,7 +19,7 @@ import { loadConfig } from '../server/config/index.js';
 import { createDatabase } from '../server/db/index.js';
 import { createLogger } from '../server/lib/logger.js';
 import { startPlatform } from '../server/platform.js';
-import { ApiClient } from '../test/support/client.js';
+import { BenchClient } from './http-client.js';
 import { freePort } from '../test/support/server-process.js';
 import { benchArgs, waitUntilQuiet, withBenchDatabase } from './support.js';
 import { report, round } from './stats.js';
@@ -34,7 +34,7 @@ type Medians = Record<'me' | 'start' | 'claim' | 'complete', number>;
 
 /** The client side: runs in a child process (`--client <url> <token>`) and prints its medians as JSON. */
 async function client(url: string, token: string): Promise<void> {
-  const api = new ApiClient(url);
+  const api = new BenchClient(url);
   api.bearer = token;
   const ms: Record<keyof Medians, number[]> = { me: [], start: [], claim: [], complete: [] };
   const timed = async <T extends { status: number }>(kind: keyof Medians, call: () => Promise<T>) => {
@@ -63,9 +63,9 @@ async function client(url: string, token: string): Promise<void> {
 
 /** Deploys the bench process, signs the clerk in, and runs the client in a process of its own. */
 async function drive(base: string): Promise<Medians> {
-  const designer = await new ApiClient(base).login('designer');
+  const designer = await new BenchClient(base).login('designer');
   await designer.post('/api/v1/deployments', { xml: XML });
-  const clerk = await new ApiClient(base).login('xh.clerk');
+  const clerk = await new BenchClient(base).login('xh.clerk');
   const token = (await clerk.post('/api/v1/auth/tokens', { name: 'bench' })).body.token as string;
   const script = new URL('./latency.ts', import.meta.url).pathname;
   const out = await promisify(execFile)(

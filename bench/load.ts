@@ -42,7 +42,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { ApiClient, type Response } from '../test/support/client.js';
+import type { Response } from '../test/support/client.js';
+import { BenchClient } from './http-client.js';
 import { LoadNode, ResourceSampler } from './load-nodes.js';
 import {
   allocate,
@@ -149,7 +150,7 @@ interface Run {
 
 /** One virtual user's session on its node, recording into its scenario. */
 class VirtualUser {
-  client: ApiClient;
+  client: BenchClient;
 
   constructor(
     readonly scenario: Scenario,
@@ -158,7 +159,7 @@ class VirtualUser {
     readonly username: string,
     readonly run: Run,
   ) {
-    this.client = new ApiClient(node.url);
+    this.client = new BenchClient(node.url);
     // An address of its own (10/8), as staff at their own desks: login throttling counts attempts
     // per account and address, and 500 users from one address would be one client to it.
     const n = scenarioOffset[scenario] + index + 1;
@@ -202,7 +203,7 @@ class VirtualUser {
   }
 
   async login(username = this.username, password?: string): Promise<boolean> {
-    this.client = new ApiClient(this.node.url);
+    this.client = new BenchClient(this.node.url);
     const res = await this.call('POST', '/auth/login', { username, password: password ?? 'demo1234' });
     if (!res) return false;
     this.client.csrf = (res.body as { csrfToken: string }).csrfToken;
@@ -405,7 +406,7 @@ async function measureCosts(
     n,
     () => signer.call('GET', '/worklist/counts'),
   );
-  const sessions: ApiClient[] = [];
+  const sessions: BenchClient[] = [];
   for (let i = 0; i < n; i++) {
     if (!(await signer.login(who(i)))) throw new Error(`--costs: ${who(i)} could not sign in`);
     sessions.push(signer.client);
@@ -628,7 +629,7 @@ async function withNodes<T>(work: (nodes: LoadNode[], databaseUrl: string | null
 }
 
 /** The bench's business users: acceptance clerks of the three counties, created as an administrator would. */
-async function createBusinessUsers(admin: ApiClient, count: number): Promise<string[]> {
+async function createBusinessUsers(admin: BenchClient, count: number): Promise<string[]> {
   const names = Array.from({ length: count }, (_, i) => `load.b${String(i).padStart(4, '0')}`);
   await pool(names, 4, async (username, i) => {
     const departmentId = COUNTIES[i % COUNTIES.length]!;
@@ -669,7 +670,7 @@ async function moreHeldBills(url: string): Promise<void> {
     for (const back of [1, 2, 3]) {
       // Xihu's last month is the demo's own run.
       if (prefix === 'xh' && back === 1) continue;
-      const leader = await new ApiClient(url).login(`${prefix}.leader`);
+      const leader = await new BenchClient(url).login(`${prefix}.leader`);
       const period = periodBefore(back);
       const res = await leader.post('/api/v1/process-instances', {
         definitionKey: 'monthly-billing',
@@ -691,7 +692,7 @@ async function moreHeldBills(url: string): Promise<void> {
 async function auditorsWithWork(url: string): Promise<{ username: string; tasks: number }[]> {
   const found: { username: string; tasks: number }[] = [];
   for (const p of PREFIXES) {
-    const c = await new ApiClient(url).login(`${p}.auditor`);
+    const c = await new BenchClient(url).login(`${p}.auditor`);
     const page = await ok(c.get('/api/v1/worklist?view=claimable&definitionKey=bill-audit&limit=50'), 200, 'audits');
     if (page.items.length) found.push({ username: `${p}.auditor`, tasks: page.total as number });
   }
@@ -702,7 +703,7 @@ export async function run(): Promise<void> {
   await withNodes(async (nodes, databaseUrl) => {
     const setupStarted = performance.now();
     const counts = allocate(USERS, PROPORTIONS);
-    const admin = await new ApiClient(nodes[0]!.url).login('admin');
+    const admin = await new BenchClient(nodes[0]!.url).login('admin');
     const businessUsers = await createBusinessUsers(admin, counts.business);
     await moreHeldBills(nodes[0]!.url);
     const auditors = await auditorsWithWork(nodes[0]!.url);
