@@ -1,8 +1,13 @@
 import http from 'node:http';
 import { ApiClient } from '../test/support/client.js';
 
-/** Kept-alive connections shared by every client of the process, as many as requests in flight. */
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+/**
+ * Kept-alive connections shared by every client of the process, as many as requests in flight. An
+ * idle one is closed after 4 s, before the server's keep-alive timeout (Node's 5 s) closes it:
+ * a request sent on a connection the server is closing fails with ECONNRESET (fetch's client
+ * reads the server's Keep-Alive hint for the same reason).
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 4000 });
 
 /**
  * The tests' client sending through `node:http` instead of fetch. The driver shares the machine's
