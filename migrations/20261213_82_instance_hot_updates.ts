@@ -9,7 +9,9 @@ import type { Knex } from 'knex';
  *
  * The applicant becomes a generated column, as the customer columns are (a change of another
  * variable leaves it equal, so the update may be HOT), and the table leaves a fifth of each page
- * free for the next version of its rows.
+ * free for the next version of its rows. Adding a stored generated column rewrites the table under
+ * an exclusive lock (as 20261206_11's customer columns did): on a large installation, instances
+ * wait for it, for as long as the table takes to copy.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
