@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { ApiClient } from '../test/support/client.js';
+import { ApiClient, type Exchange } from '../test/support/client.js';
 
 /**
  * Kept-alive connections shared by every client of the process, as many as requests in flight. An
@@ -21,7 +21,7 @@ export class BenchClient extends ApiClient {
     url: string,
     headers: Record<string, string>,
     payload: string | FormData | undefined,
-  ): Promise<{ status: number; headers: Headers; text: string }> {
+  ): Promise<Exchange> {
     if (payload instanceof FormData) return super.send(method, url, headers, payload);
     return new Promise((resolve, reject) => {
       const outgoing: Record<string, string | number> = { ...headers };

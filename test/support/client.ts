@@ -5,6 +5,13 @@ export interface Response<T = any> {
   headers: Headers;
 }
 
+/** One HTTP exchange's answer, as `ApiClient.send` returns it. */
+export interface Exchange {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
 export class ApiClient {
   private cookies = new Map<string, string>();
   csrf: string | null = null;
@@ -49,7 +56,7 @@ export class ApiClient {
     url: string,
     headers: Record<string, string>,
     payload: string | FormData | undefined,
-  ): Promise<{ status: number; headers: Headers; text: string }> {
+  ): Promise<Exchange> {
     const res = await fetch(url, { method, headers, body: payload ?? null, redirect: 'manual' });
     return { status: res.status, headers: res.headers, text: await res.text() };
   }
