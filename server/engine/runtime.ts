@@ -1,4 +1,6 @@
 import { Engine } from 'bpmn-engine';
+// Before any engine runs: bpmn-elements' Api objects without a closure each (lean-apis.ts).
+import './lean-apis.js';
 import type { DefinitionMeta, SourceContext } from './definitions.js';
 import { evaluateIoValue, mappedVariables, type IoMapping } from './io-mapping.js';
 import { executionChain, SCOPES_STATE_KEY, VariableScopes, type LocalScopes } from './variable-scopes.js';
@@ -331,9 +333,65 @@ export interface LiveEngine {
   signalWaits: Map<string, string>;
 }
 
-interface StepRelay {
-  listener: { emit(name: string, api: ActivityApi | undefined): void } | null;
-  error(err: Error): void;
+/**
+ * What one step hears from the engine: history, the waits' messages and signals, signals thrown.
+ * A class with its state in fields, not closures stored on objects: V8's young-generation
+ * collector keeps a closure assigned to an existing object's property alive, and through the
+ * step's scope the whole engine, until the next full collection (lean-apis.ts says more).
+ */
+class StepListener {
+  readonly history: HistoryEvent[] = [];
+  readonly signals: ThrownSignal[] = [];
+  constructor(
+    private readonly context: StepContext,
+    private readonly meta: DefinitionMeta,
+    readonly messageWaits: Map<string, string>,
+    readonly signalWaits: Map<string, string>,
+  ) {}
+
+  emit(name: string, api: ActivityApi | undefined): void {
+    if (!api) return;
+    const context = this.context;
+    if (name === 'activity.start' || name === 'activity.timeout') context.countActivityExecution();
+    if (context.runaway) return;
+    if (this.meta.io) mapVariables(name, api, this.meta.io, context);
+    const event = HISTORY_EVENTS[name];
+    if (event && !SKIP_HISTORY_TYPES.has(api.type)) {
+      this.history.push({
+        event,
+        executionId: api.executionId,
+        elementId: api.id,
+        elementType: api.type,
+        at: new Date(context.clock()),
+      });
+    } else if (name === 'activity.wait') {
+      const message = api.content.message as { id?: string; name?: string } | undefined;
+      if (message?.id)
+        this.messageWaits.set(api.executionId, this.meta.messages[message.id] ?? message.name ?? message.id);
+      const signal = api.content.signal as { name?: unknown } | undefined;
+      if (typeof signal?.name === 'string') this.signalWaits.set(api.executionId, signal.name);
+    } else if (name === 'activity.signal') {
+      // The name as the engine resolved it (a `${…}` signal name is evaluated when thrown).
+      const signal = api.content.message as { name?: unknown } | undefined;
+      if (typeof signal?.name === 'string')
+        this.signals.push({ executionId: api.executionId, elementId: api.id, name: signal.name });
+    }
+  }
+}
+
+/**
+ * The listener an engine is built with, kept with it between steps (engine-cache.ts): it forwards
+ * to the step running the engine now and records the engine's error for that step.
+ */
+class StepRelay {
+  listener: StepListener | null = null;
+  error: Error | null = null;
+  emit(name: string, api: ActivityApi | undefined): void {
+    this.listener?.emit(name, api);
+  }
+  fail(err: Error): void {
+    this.error = err;
+  }
 }
 
 /**
@@ -387,50 +445,19 @@ export async function stepEngine(
     const savedScopes = state?.[SCOPES_STATE_KEY] as LocalScopes | undefined;
     if (savedScopes) context.scopes = new VariableScopes(context.variables, structuredClone(savedScopes));
   }
-  const io = definition.meta.io;
   context.asyncBoundaries = definition.meta.asyncBoundaries ?? {};
   if (command.kind === 'service-result') context.provideServiceResult(command.executionId, command.result);
 
-  const history: HistoryEvent[] = [];
-  const messageWaits = live?.messageWaits ?? new Map<string, string>();
-  const signalWaits = live?.signalWaits ?? new Map<string, string>();
-  const signals: ThrownSignal[] = [];
-  let engineError: Error | null = null;
-  const listener = {
-    emit(name: string, api: ActivityApi | undefined) {
-      if (!api) return;
-      if (name === 'activity.start' || name === 'activity.timeout') context.countActivityExecution();
-      if (context.runaway) return;
-      if (io) mapVariables(name, api, io, context);
-      const event = HISTORY_EVENTS[name];
-      if (event && !SKIP_HISTORY_TYPES.has(api.type)) {
-        history.push({
-          event,
-          executionId: api.executionId,
-          elementId: api.id,
-          elementType: api.type,
-          at: new Date(context.clock()),
-        });
-      } else if (name === 'activity.wait') {
-        const message = api.content.message as { id?: string; name?: string } | undefined;
-        if (message?.id)
-          messageWaits.set(api.executionId, definition.meta.messages[message.id] ?? message.name ?? message.id);
-        const signal = api.content.signal as { name?: unknown } | undefined;
-        if (typeof signal?.name === 'string') signalWaits.set(api.executionId, signal.name);
-      } else if (name === 'activity.signal') {
-        // The name as the engine resolved it (a `${…}` signal name is evaluated when thrown).
-        const signal = api.content.message as { name?: unknown } | undefined;
-        if (typeof signal?.name === 'string')
-          signals.push({ executionId: api.executionId, elementId: api.id, name: signal.name });
-      }
-    },
-  };
-
-  const relay: StepRelay = live?.relay ?? { listener: null, error: () => undefined };
+  const listener = new StepListener(
+    context,
+    definition.meta,
+    live?.messageWaits ?? new Map<string, string>(),
+    live?.signalWaits ?? new Map<string, string>(),
+  );
+  const { history, signals, messageWaits, signalWaits } = listener;
+  const relay = live?.relay ?? new StepRelay();
   relay.listener = listener;
-  relay.error = (err) => {
-    engineError = err;
-  };
+  relay.error = null;
   let engine: Engine;
   if (live) engine = live.engine;
   else {
@@ -444,13 +471,9 @@ export async function stepEngine(
       platformStep: context,
       ...(definition.meta.asyncBoundaries ? { extensions: { platformAsync: asyncContinuationExtension } } : {}),
     } as never);
-    engine.on('error', (err: Error) => relay.error(err));
-    context.onRunaway(() => void engine.stop());
+    engine.on('error', (err: Error) => relay.fail(err));
+    context.onRunaway(engine);
   }
-  // The engine keeps the listener it first ran with: it forwards to the step running it now.
-  const forwarding = live
-    ? listener
-    : { emit: (name: string, api: ActivityApi | undefined) => relay.listener?.emit(name, api) };
 
   let applied = command.kind === 'start' || command.kind === 'resume';
   try {
@@ -460,7 +483,7 @@ export async function stepEngine(
         context,
         state,
         command,
-        forwarding,
+        relay,
         definition.sourceContext,
         definition.meta,
         live !== null,
@@ -477,6 +500,7 @@ export async function stepEngine(
   const engineState = (await engine.getState()) as unknown as EngineState & { definitions: Record<string, unknown>[] };
   // ARCHITECTURE.md: delete the embedded source; recover() takes the shared sourceContext instead.
   for (const d of engineState.definitions) delete d.source;
+  const engineError = relay.error;
   if (!context.scopes.empty) engineState[SCOPES_STATE_KEY] = context.scopes.scopes;
 
   const postponed = engine.execution

@@ -111,7 +111,8 @@ export class StepContext {
   private activityExecutions = 0;
   /** When the engine began running activities (its setup, linear in the process's size, is bounded by the element limit). */
   private startedAt = 0;
-  private stopEngine: (() => void) | null = null;
+  /** The engine, not a closure that stops it: a closure stored on this object would keep the engine from the scavenger. */
+  private engine: { stop(): unknown } | null = null;
   /** Set when the step overran a limit; the engine has been stopped and the command fails. */
   runaway: RunawayStep | null = null;
   /** element id → its camunda:asyncBefore/asyncAfter (async-continuation.ts), from the definition. */
@@ -151,9 +152,9 @@ export class StepContext {
   /** The local scopes of activities with input/output mappings (variable-scopes.ts), over `variables`. */
   scopes: VariableScopes;
 
-  /** What stops this step's engine when it overruns a limit. */
-  onRunaway(stop: () => void): void {
-    this.stopEngine = stop;
+  /** The engine this step stops when it overruns a limit. */
+  onRunaway(engine: { stop(): unknown }): void {
+    this.engine = engine;
   }
 
   /** Counts one activity execution; past the step's limits (count or time) the step is a runaway. */
@@ -183,7 +184,7 @@ export class StepContext {
   abort(reason: RunawayStep): void {
     if (this.runaway) return;
     this.runaway = reason;
-    this.stopEngine?.();
+    void this.engine?.stop();
     throw reason;
   }
 
