@@ -7,12 +7,14 @@
  * application started an hour ago) come minutes or days apart, and the engine kept for them is
  * never used. Keeping one is not free: a live engine of a large diagram holds megabytes that the
  * worker's garbage collector copies out of the young generation and marks on every full
- * collection. (In the 520-user load test a node with the cache used ~17 % more CPU than one
- * without; this rule did not measurably narrow that gap, whose cause is not found: bench/README.)
+ * collection. (Acceptance of a new connection on a 520-user load: 62 ms of node CPU a completion
+ * with the cache, 29 ms with it off, bench/README.md.)
  *
  * So each definition version carries a score: the share of its recent steps that came within
- * `hotMs` of the same instance's step before (an average over about the last 20 steps seen with
- * a known predecessor). Engines are kept while the score is at least one half. A new version
+ * `hotMs` of the same instance's step before *on this node* (an average over about the last 20
+ * steps other than starts). A step whose instance this node has not stepped lately counts as a
+ * slow one: its predecessor ran elsewhere or long ago, and a kept engine helps only a next step
+ * that comes here soon. Engines are kept while the score is at least one half. A new version
  * starts trusted; the score follows the workload both ways, because steps are observed whether
  * or not their engines were kept.
  */
@@ -38,15 +40,18 @@ export class KeepAdmission {
     this.limit = options.instances ?? 10_000;
   }
 
-  /** Records a step of `instanceId` at `now` and answers whether to keep the engine it leaves. */
-  keep(instanceId: string, definitionId: string, now: number): boolean {
+  /**
+   * Records a step of `instanceId` at `now` and answers whether to keep the engine it leaves.
+   * `start`: the instance's first step, which has no step before it to judge by.
+   */
+  keep(instanceId: string, definitionId: string, now: number, start = false): boolean {
     const previous = this.lastStep.get(instanceId);
     this.lastStep.delete(instanceId);
     this.lastStep.set(instanceId, now);
     while (this.lastStep.size > this.limit) this.lastStep.delete(this.lastStep.keys().next().value as string);
     let score = this.scores.get(definitionId) ?? 1;
-    if (previous !== undefined) {
-      score = score * (1 - WEIGHT) + (now - previous <= this.hotMs ? WEIGHT : 0);
+    if (!start) {
+      score = score * (1 - WEIGHT) + (previous !== undefined && now - previous <= this.hotMs ? WEIGHT : 0);
       this.scores.set(definitionId, score);
     }
     return score >= 0.5;

@@ -331,7 +331,9 @@ export class EnginePool implements EngineRunner {
     key?: CacheKey,
   ): Promise<StepOutcome> {
     const { serializedContext: _context, ...wire } = definition;
-    const keep = key ? this.admission.keep(key.instanceId, key.definitionId, performance.now()) : false;
+    const keep = key
+      ? this.admission.keep(key.instanceId, key.definitionId, performance.now(), command.kind === 'start')
+      : false;
     const body: StepRequest = {
       kind: 'step',
       definition: wire,

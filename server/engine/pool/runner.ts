@@ -87,7 +87,7 @@ export class InlineEngine implements EngineRunner {
     }
     const now = () => clock.now();
     if (!key) return executeStep(loaded, state, variables, command, now, limits);
-    const keep = this.admission.keep(key.instanceId, key.definitionId, performance.now());
+    const keep = this.admission.keep(key.instanceId, key.definitionId, performance.now(), command.kind === 'start');
     return (await this.live.step(loaded, key, state, variables, command, now, limits, keep)) as StepOutcome;
   }
 

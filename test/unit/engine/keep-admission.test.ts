@@ -12,19 +12,20 @@ describe('which live engines are kept', () => {
     const admission = new KeepAdmission({ hotMs: 10_000 });
     let now = 0;
     // a new version is trusted; a start has no previous step to judge by
-    expect(admission.keep('i1', 'v1', now)).toBe(true);
+    expect(admission.keep('i1', 'v1', now, true)).toBe(true);
+    expect(admission.score('v1')).toBe(1);
     // steps a second apart (a job, a client driving the API) keep it so
     for (let i = 0; i < 30; i++) expect(admission.keep('i1', 'v1', (now += 1000))).toBe(true);
     expect(admission.score('v1')).toBeCloseTo(1);
     // steps ten minutes apart (people) wear the score down below a half within about 14 steps
     const kept: boolean[] = [];
     for (let i = 0; i < 20; i++) kept.push(admission.keep(`p${i % 3}`, 'v1', (now += 600_000)));
-    // (the first three are each instance's first step here: nothing to judge by)
+    // (the first three are steps of instances this node has not stepped: slow ones too)
     expect(kept.slice(0, 10).every(Boolean)).toBe(true);
     expect(kept.slice(-3)).toEqual([false, false, false]);
     expect(admission.score('v1')).toBeLessThan(0.5);
     // another version is judged by its own steps
-    expect(admission.keep('j1', 'v2', now)).toBe(true);
+    expect(admission.keep('j1', 'v2', now, true)).toBe(true);
     // and when the steps come close again, keeping resumes
     let resumed = false;
     for (let i = 0; i < 30 && !resumed; i++) resumed = admission.keep('p0', 'v1', (now += 500));
@@ -33,15 +34,32 @@ describe('which live engines are kept', () => {
 
   it('remembers the last step of a bounded number of instances', () => {
     const admission = new KeepAdmission({ hotMs: 10_000, instances: 2 });
-    admission.keep('a', 'v', 0);
-    admission.keep('b', 'v', 1);
-    admission.keep('c', 'v', 2);
-    // a was forgotten: its next step has no previous one, so it does not count either way
-    admission.keep('a', 'v', 3);
+    admission.keep('a', 'v', 0, true);
+    admission.keep('b', 'v', 1, true);
+    admission.keep('c', 'v', 2, true);
+    // c is remembered: a step a second later counts as a quick one
+    admission.keep('c', 'v', 1_002);
     expect(admission.score('v')).toBe(1);
-    // c is remembered: a step a minute later counts as a slow one
-    admission.keep('c', 'v', 60_002);
-    expect(admission.score('v')).toBeLessThan(1);
+    // a was forgotten: its next step counts as a slow one, as if its last step were long ago
+    admission.keep('a', 'v', 1_003);
+    expect(admission.score('v')).toBeCloseTo(0.95);
+  });
+
+  it('counts a step whose instance this node has not stepped as a slow one, and a start as neither', () => {
+    const admission = new KeepAdmission({ hotMs: 10_000 });
+    // Completions of applications started on the other node (or before this node started): a kept
+    // engine would wait for a next step that comes minutes later, if here at all.
+    const kept: boolean[] = [];
+    for (let i = 0; i < 20; i++) kept.push(admission.keep(`elsewhere${i}`, 'v', i));
+    expect(kept.slice(0, 13).every(Boolean)).toBe(true);
+    expect(kept.slice(-3)).toEqual([false, false, false]);
+    const worn = admission.score('v');
+    // starts leave the score as it is
+    for (let i = 0; i < 10; i++) admission.keep(`new${i}`, 'v', 100 + i, true);
+    expect(admission.score('v')).toBe(worn);
+    // and their next steps, here and soon, raise it again
+    for (let i = 0; i < 10; i++) admission.keep(`new${i}`, 'v', 200 + i);
+    expect(admission.score('v')).toBeGreaterThan(worn);
   });
 
   it('steps without keeping the engine when told so, and keeps it otherwise', async () => {
