@@ -44,6 +44,7 @@ const kElements = Symbol.for('elements');
 const kPostponed = Symbol.for('postponed');
 const kOwner = Symbol('execution');
 const kMessage = Symbol('api message');
+const kChildren = Symbol('postponed children');
 
 const [apiModule, definitionModule, processModule, activityModule] = await Promise.all([
   load('Api.js'),
@@ -58,37 +59,44 @@ const prototypes = {
   activity: (activityModule.default as { prototype: ExecutionProto }).prototype,
 };
 
-class DefinitionExecutionApi extends Api {
+/**
+ * A definition's or a process's Api: `getExecuting` answers the Apis of what the execution has
+ * postponed (its processes, its children), as the library's closure did.
+ */
+class ContainerExecutionApi extends Api {
   declare [kOwner]: Execution;
-  constructor(execution: Execution, message: Message) {
-    super('definition', execution.broker, message);
+  declare [kChildren]: { postponed: symbol; api: '_getProcessApi' | '_getChildApi' };
+  constructor(
+    prefix: 'definition' | 'process',
+    execution: Execution,
+    message: Message,
+    children: { postponed: symbol; api: '_getProcessApi' | '_getChildApi' },
+  ) {
+    super(prefix, execution.broker, message);
     this[kOwner] = execution;
+    this[kChildren] = children;
   }
   getExecuting(): unknown[] {
     const execution = this[kOwner];
     const apis: unknown[] = [];
-    for (const msg of (execution[kProcesses] as { postponed: Set<Message> }).postponed) {
-      const api = execution._getProcessApi(msg);
+    const children = this[kChildren];
+    for (const msg of (execution[children.postponed] as { postponed: Set<Message> }).postponed) {
+      const api = execution[children.api](msg);
       if (api) apis.push(api);
     }
     return apis;
   }
 }
-
-class ProcessExecutionApi extends Api {
-  declare [kOwner]: Execution;
+const PROCESSES = { postponed: kProcesses, api: '_getProcessApi' } as const;
+const CHILDREN = { postponed: kElements, api: '_getChildApi' } as const;
+class DefinitionExecutionApi extends ContainerExecutionApi {
   constructor(execution: Execution, message: Message) {
-    super('process', execution.broker, message);
-    this[kOwner] = execution;
+    super('definition', execution, message, PROCESSES);
   }
-  getExecuting(): unknown[] {
-    const execution = this[kOwner];
-    const apis: unknown[] = [];
-    for (const msg of (execution[kElements] as { postponed: Set<Message> }).postponed) {
-      const api = execution._getChildApi(msg);
-      if (api) apis.push(api);
-    }
-    return apis;
+}
+class ProcessExecutionApi extends ContainerExecutionApi {
+  constructor(execution: Execution, message: Message) {
+    super('process', execution, message, CHILDREN);
   }
 }
 
