@@ -21,10 +21,12 @@ export class LoadNode {
     readonly name: string,
     readonly port: number,
     private readonly env: Record<string, string>,
+    private readonly flags: string[] = [],
   ) {}
 
-  static async create(name: string, env: Record<string, string>): Promise<LoadNode> {
-    return new LoadNode(name, await freePort(), env);
+  /** `flags`: Node/V8 flags of this node only (`BENCH_NODE<i>_FLAGS`, as bench/engine takes them). */
+  static async create(name: string, env: Record<string, string>, flags: string[] = []): Promise<LoadNode> {
+    return new LoadNode(name, await freePort(), env, flags);
   }
 
   get url(): string {
@@ -41,11 +43,15 @@ export class LoadNode {
     const env: Record<string, string | undefined> = { ...process.env };
     // The bench's own environment must not leak a database into a node configured without one.
     delete env.DATABASE_URL;
-    this.child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'server/main.ts'], {
-      cwd: ROOT,
-      env: { ...env, HOST: '127.0.0.1', PORT: String(this.port), LOG_LEVEL: 'warn', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.child = spawn(
+      process.execPath,
+      ['--max-semi-space-size=64', ...this.flags, '--import', 'tsx', 'server/main.ts'],
+      {
+        cwd: ROOT,
+        env: { ...env, HOST: '127.0.0.1', PORT: String(this.port), LOG_LEVEL: 'warn', ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     // Keep the last 64 KB: enough for the error that stopped it, not a soak's worth of logs.
     // BENCH_LOG_DIR keeps each node's whole log (warnings, lost engine workers) for a run that needs explaining.
     const logDir = process.env.BENCH_LOG_DIR;

@@ -598,7 +598,12 @@ async function withNodes<T>(work: (nodes: LoadNode[], databaseUrl: string | null
   const runOn = async (envs: Record<string, string>[], databaseUrl: string | null = null) => {
     try {
       for (const [i, env] of envs.entries()) {
-        const node = await LoadNode.create(`node-${i}`, { ...common, NODE_ID: `load-${i}`, ...env, ...nodeEnv(i) });
+        const flags = `${process.env.BENCH_NODE_FLAGS ?? ''} ${process.env[`BENCH_NODE${i}_FLAGS`] ?? ''}`;
+        const node = await LoadNode.create(
+          `node-${i}`,
+          { ...common, NODE_ID: `load-${i}`, ...env, ...nodeEnv(i) },
+          flags.split(' ').filter(Boolean),
+        );
         nodes.push(node);
         await node.start(600_000);
       }
