@@ -55,7 +55,7 @@ import {
   thinkMs,
   type Scenario,
 } from './load-plan.js';
-import { benchArgs, nodeEnv, postgresCpuSeconds, waitUntilQuiet, withBenchDatabase } from './support.js';
+import { benchArgs, nodeEnv, nodeFlags, postgresCpuSeconds, waitUntilQuiet, withBenchDatabase } from './support.js';
 import { createDatabase, NO_DB_TIMEOUTS, type Db } from '../server/db/index.js';
 import { median, report, round } from './stats.js';
 
@@ -598,11 +598,10 @@ async function withNodes<T>(work: (nodes: LoadNode[], databaseUrl: string | null
   const runOn = async (envs: Record<string, string>[], databaseUrl: string | null = null) => {
     try {
       for (const [i, env] of envs.entries()) {
-        const flags = `${process.env.BENCH_NODE_FLAGS ?? ''} ${process.env[`BENCH_NODE${i}_FLAGS`] ?? ''}`;
         const node = await LoadNode.create(
           `node-${i}`,
           { ...common, NODE_ID: `load-${i}`, ...env, ...nodeEnv(i) },
-          flags.split(' ').filter(Boolean),
+          nodeFlags(i),
         );
         nodes.push(node);
         await node.start(600_000);

@@ -77,7 +77,6 @@ export async function startBenchServers(
   into: ServerProcess[] = [],
 ): Promise<ServerProcess[]> {
   for (let i = 0; i < nodes; i++) {
-    const flags = `${process.env.BENCH_NODE_FLAGS ?? ''} ${process.env[`BENCH_NODE${i}_FLAGS`] ?? ''}`;
     const server = new ServerProcess(
       await freePort(),
       {
@@ -90,12 +89,19 @@ export async function startBenchServers(
         NODE_ID: `bench-${i}`,
         ...nodeEnv(i),
       },
-      flags.split(' ').filter(Boolean),
+      nodeFlags(i),
     );
     await server.start();
     into.push(server);
   }
   return into;
+}
+
+/** Node/V8 flags of node i: `BENCH_NODE_FLAGS` (every node), then `BENCH_NODE<i>_FLAGS` (node i only). */
+export function nodeFlags(i: number): string[] {
+  return `${process.env.BENCH_NODE_FLAGS ?? ''} ${process.env[`BENCH_NODE${i}_FLAGS`] ?? ''}`
+    .split(' ')
+    .filter(Boolean);
 }
 
 /** `BENCH_NODE<i>_ENV` (`NAME=value …`): settings for node i only, to compare two in one run. */
