@@ -55,7 +55,15 @@ import {
   thinkMs,
   type Scenario,
 } from './load-plan.js';
-import { benchArgs, nodeEnv, nodeFlags, postgresCpuSeconds, waitUntilQuiet, withBenchDatabase } from './support.js';
+import {
+  benchArgs,
+  cpuSplit,
+  nodeEnv,
+  nodeFlags,
+  postgresCpuSeconds,
+  waitUntilQuiet,
+  withBenchDatabase,
+} from './support.js';
 import { createDatabase, NO_DB_TIMEOUTS, type Db } from '../server/db/index.js';
 import { median, report, round } from './stats.js';
 
@@ -330,6 +338,13 @@ interface KindCost {
   kind: string;
   requests: number;
   nodeMs: number;
+  /**
+   * The node's share by thread, not less its idle use: the main thread, its two busiest other
+   * threads (for the kinds that step the engine, the engine workers) and the rest (V8's
+   * collector helpers, libuv). Says whether a kind's cost is the request's handling, the engine,
+   * or garbage collection off the threads that made the garbage.
+   */
+  threads: { mainMs: number; busiestTwoMs: number; restMs: number };
   postgresMs: number;
   wallP50: number;
   /** Requests a second of this kind that the run's virtual users send, from the scenarios' loops. */
@@ -366,6 +381,7 @@ async function measureCosts(
     const idlePg = quiet.cpuPct[quiet.cpuPct.length - 1]! / 100;
     const nodeAt = () => cpuSecondsFromStat(readFileSync(`/proc/${node.pid}/stat`, 'utf8'));
     const n0 = nodeAt();
+    const byThread = cpuSplit([node.pid]);
     const p0 = postgresCpuSeconds();
     const t0 = performance.now();
     const walls: number[] = [];
@@ -377,11 +393,19 @@ async function measureCosts(
     }
     const seconds = (performance.now() - t0) / 1000;
     const nodeMs = (1000 * Math.max(0, nodeAt() - n0 - idleNode * seconds)) / count;
+    const split = byThread.stop().nodes[0]!;
+    const perRequest = (s: number) => round((1000 * s) / count, 2);
+    const [first = 0, second = 0, ...rest] = split.others;
     const postgresMs = (1000 * Math.max(0, postgresCpuSeconds() - p0 - idlePg * seconds)) / count;
     costs.push({
       kind,
       requests: count,
       nodeMs: round(nodeMs, 2),
+      threads: {
+        mainMs: perRequest(split.main),
+        busiestTwoMs: perRequest(first + second),
+        restMs: perRequest(rest.reduce((a, b) => a + b, 0)),
+      },
       postgresMs: round(postgresMs, 2),
       wallP50: round(median(walls), 2),
       offeredPerSecond: round(perSecond, 2),
@@ -771,11 +795,11 @@ export async function run(): Promise<void> {
     if (costs) {
       const cores = costs.reduce((c, k) => c + (k.offeredPerSecond * (k.nodeMs + k.postgresMs)) / 1000, 0);
       process.stdout.write(
-        `\n## costs: one user on ${nodes[0]!.name}, both nodes quiet (CPU ms per request; offered per s at ${USERS} users)\n`,
+        `\n## costs: one user on ${nodes[0]!.name}, both nodes quiet (CPU ms per request, the node's as main / two busiest other threads / the rest; offered per s at ${USERS} users)\n`,
       );
       for (const k of costs)
         process.stdout.write(
-          `  ${k.kind.padEnd(58)} node ${k.nodeMs.toFixed(2).padStart(7)}  pg ${k.postgresMs.toFixed(2).padStart(7)}  wall p50 ${k.wallP50.toFixed(2).padStart(7)}  ×${k.offeredPerSecond.toFixed(1).padStart(6)}/s = ${((k.offeredPerSecond * (k.nodeMs + k.postgresMs)) / 10).toFixed(1).padStart(5)} % of a core\n`,
+          `  ${k.kind.padEnd(58)} node ${k.nodeMs.toFixed(2).padStart(7)} (${[k.threads.mainMs, k.threads.busiestTwoMs, k.threads.restMs].map((x) => x.toFixed(1)).join(' / ')})  pg ${k.postgresMs.toFixed(2).padStart(7)}  wall p50 ${k.wallP50.toFixed(2).padStart(7)}  ×${k.offeredPerSecond.toFixed(1).padStart(6)}/s = ${((k.offeredPerSecond * (k.nodeMs + k.postgresMs)) / 10).toFixed(1).padStart(5)} % of a core\n`,
         );
       process.stdout.write(`  offered load in all: ${round(cores, 2)} cores of CPU (nodes and PostgreSQL)\n`);
     }

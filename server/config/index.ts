@@ -95,6 +95,8 @@ const schema = z
     /** Live engines of recently used instances a node keeps (0: none), and their approximate memory (MB). */
     ENGINE_CACHE_ENTRIES: z.coerce.number().int().min(0).default(1_000),
     ENGINE_CACHE_MB: z.coerce.number().int().min(1).default(128),
+    /** The largest engine kept (KB, as the cache estimates it): a larger diagram's engine costs more kept than recovered. */
+    ENGINE_CACHE_MAX_ENGINE_KB: z.coerce.number().int().min(1).default(2_048),
     /** PostgreSQL statement_timeout, lock_timeout and idle_in_transaction_session_timeout (ms) on every connection. */
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
     DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
@@ -158,7 +160,7 @@ export type Config = {
   engineWorkers: number;
   engineWorkerMemoryMb: number;
   /** Live engines kept between steps (server/engine/engine-cache.ts). */
-  engineCache: { entries: number; bytes: number };
+  engineCache: { entries: number; bytes: number; maxEngineBytes: number };
   dbTimeouts: DatabaseTimeouts;
   dbPool: { max: number; acquireTimeoutMs: number };
 };
@@ -218,7 +220,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     engineWorkers: e.ENGINE_WORKERS ?? Math.min(4, Math.max(2, availableParallelism())),
     engineWorkerMemoryMb: e.ENGINE_WORKER_MEMORY_MB,
-    engineCache: { entries: e.ENGINE_CACHE_ENTRIES, bytes: e.ENGINE_CACHE_MB * 1024 * 1024 },
+    engineCache: {
+      entries: e.ENGINE_CACHE_ENTRIES,
+      bytes: e.ENGINE_CACHE_MB * 1024 * 1024,
+      maxEngineBytes: e.ENGINE_CACHE_MAX_ENGINE_KB * 1024,
+    },
     dbTimeouts: {
       statementMs: e.DB_STATEMENT_TIMEOUT_MS,
       lockMs: e.DB_LOCK_TIMEOUT_MS,

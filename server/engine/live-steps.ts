@@ -62,8 +62,13 @@ export class LiveSteps {
     }
     if (!live && state === undefined) return null;
     const result = await stepEngine(definition, state ?? null, variables, command, clock, limits, live);
-    if (key && keep && result.live)
-      this.cache.put({ ...key, revision: key.revision + 1 }, result.live, engineBaseBytes(elementsOf(definition)));
+    if (
+      key &&
+      keep &&
+      result.live &&
+      this.cache.put({ ...key, revision: key.revision + 1 }, result.live, engineBaseBytes(elementsOf(definition)))
+    )
+      result.outcome.keptLive = true;
     return result.outcome;
   }
 

@@ -101,6 +101,8 @@ export interface StepOutcome {
   runaway: RunawayStep | null;
   /** True when the step continued the live engine of its row instead of recovering (engine-cache.ts). */
   continuedLive?: boolean;
+  /** True when the engine the step left is kept, until the step's transaction settles (engine-cache.ts). */
+  keptLive?: boolean;
 }
 
 interface ActivityApi {

@@ -149,7 +149,11 @@ export class EnginePool implements EngineRunner {
       ...(budget
         ? {
             workerData: {
-              cache: { entries: Math.ceil(budget.entries / workers), bytes: Math.ceil(budget.bytes / workers) },
+              cache: {
+                ...budget,
+                entries: Math.ceil(budget.entries / workers),
+                bytes: Math.ceil(budget.bytes / workers),
+              },
             },
           }
         : {}),
@@ -373,7 +377,8 @@ export class EnginePool implements EngineRunner {
       definition,
       { preferred, state, onSent: (slot) => (ranOn = slot) },
     );
-    if (key) this.track(key, ranOn, keep && outcome.status === 'running' && !outcome.runaway);
+    // Only where the worker kept the engine: one too large for its cache is recovered anywhere.
+    if (key) this.track(key, ranOn, keep && outcome.keptLive === true && !outcome.runaway);
     const runaway = outcome.runaway;
     // A step on a live engine was sent without the state it stops at when it runs away.
     if (runaway && outcome.state === null && state !== null) outcome.state = state;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { EngineCache, engineBytes } from '../../../server/engine/engine-cache.js';
+import {
+  DEFAULT_MAX_ENGINE_BYTES,
+  EngineCache,
+  engineBaseBytes,
+  engineBytes,
+} from '../../../server/engine/engine-cache.js';
 
 const key = (instanceId: string, revision: number, definitionId = 'd1') => ({ instanceId, revision, definitionId });
 
@@ -47,6 +52,22 @@ describe('EngineCache', () => {
     cache.settle('d', 1, true, 300);
     expect(disposed).toEqual(['a', 'b']);
     expect(cache.stats().bytes).toBeLessThanOrEqual(engineBytes(100, 10) * 3);
+  });
+
+  it('keeps no engine larger than its largest size, and says so', () => {
+    const disposed: string[] = [];
+    const cache = new EngineCache<string>({ entries: 10, bytes: 1e9, maxEngineBytes: 1_000 }, (v) => disposed.push(v));
+    expect(cache.put(key('small', 1), 'small', 1_000)).toBe(true);
+    cache.settle('small', 1, true);
+    // a larger engine is dropped at once, and what was held for its instance with it
+    expect(cache.put(key('small', 2), 'large', 1_001)).toBe(false);
+    expect(disposed).toEqual(['small', 'large']);
+    expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0 });
+    // by default an engine over DEFAULT_MAX_ENGINE_BYTES (new-connection's 131 elements) is not kept
+    const byDefault = new EngineCache<string>({ entries: 10, bytes: 1e9 });
+    expect(byDefault.put(key('a', 1), 'a', engineBaseBytes(24))).toBe(true);
+    expect(byDefault.put(key('b', 1), 'b', engineBaseBytes(131))).toBe(false);
+    expect(engineBaseBytes(131)).toBeGreaterThan(DEFAULT_MAX_ENGINE_BYTES);
   });
 
   it('keeps nothing when its budget is zero entries', () => {

@@ -87,4 +87,29 @@ describe('which live engines are kept', () => {
     // counted by the definition's size: the fixture's 5 activities and 5 flows
     expect(live.stats().bytes).toBeGreaterThanOrEqual(engineBaseBytes(10));
   });
+
+  it('keeps the engine of a small diagram and not of a large one, and the step says which', async () => {
+    const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
+    const small = await loadedDefinition(read('../../../bench/fixtures/two-tasks.bpmn'), 'small');
+    const large = await loadedDefinition(read('../../../processes/new-connection.bpmn'), 'large');
+    const live = new LiveSteps({ entries: 10, bytes: 1e9 });
+    const start = (definition: typeof small, instanceId: string) =>
+      live.step(
+        definition,
+        { instanceId, revision: 0, definitionId: definition.id },
+        null,
+        { approved: true },
+        { kind: 'start' },
+        Date.now,
+        DEFAULT_STEP_LIMITS,
+      );
+    expect((await start(small, 's'))?.keptLive).toBe(true);
+    // new-connection's engine (131 activities and flows) costs more kept than recovered
+    const outcome = await start(large, 'l');
+    expect(outcome?.status).toBe('running');
+    expect(outcome?.keptLive).toBeUndefined();
+    live.settle('l', 1, true);
+    expect(live.has({ instanceId: 'l', revision: 1, definitionId: 'large' })).toBe(false);
+    expect(live.stats().entries).toBe(1);
+  });
 });

@@ -155,8 +155,10 @@ describe('the engine pool', () => {
         maxActivityExecutions: 1_000_000_000,
         maxStepMs: 300,
       });
-      const next = completeReview();
-      return { busy: await busy, next: await next };
+      const order: string[] = [];
+      const next = completeReview().then((outcome) => (order.push('next'), outcome));
+      void busy.then(() => order.push('busy'));
+      return { busy: await busy, next: await next, order };
     }
 
     it('waits for that worker and continues the engine rather than recovering it on an idle one', async () => {
@@ -172,6 +174,22 @@ describe('the engine pool', () => {
       expect(busy.runaway?.code).toBe('STEP_TIME_LIMIT');
       expect(next).toMatchObject({ status: 'completed', applied: true });
       expect(next.continuedLive).toBeUndefined();
+    });
+
+    it('does not wait for a worker that kept no engine (too large for its cache): an idle one recovers at once', async () => {
+      pool = new EnginePool({
+        workers: 2,
+        memoryMb: 256,
+        logger,
+        preferredWaitMs: 30_000,
+        cache: { entries: 10, bytes: 1e9, maxEngineBytes: 1 },
+      });
+      const { busy, next, order } = await startThenBusy(pool);
+      expect(busy.runaway?.code).toBe('STEP_TIME_LIMIT');
+      expect(next).toMatchObject({ status: 'completed', applied: true });
+      expect(next.continuedLive).toBeUndefined();
+      // answered while the other worker was still busy, not after it
+      expect(order).toEqual(['next', 'busy']);
     });
   });
 
