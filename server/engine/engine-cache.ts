@@ -30,8 +30,9 @@ export interface CacheBudget {
  * Measured on two engine workers, instances stepped through in chains of 3–4 steps as fast as
  * four clients can (most steps continued a kept engine): CPU per step with keeping against without,
  * a diagram of 10 activities and flows 6–7 against 7–8 ms, 21 elements 8.9–9.7 against 9.3–10.5,
- * 48 elements 13.5–14.7 against 11.9–13.1, new-connection (131) 41–50 against 26–30. Keeping pays
- * up to about two dozen elements: 2 × (170 KB + 24 × 35 KB).
+ * 30 elements 8.4 against 8.6–8.9 (about even), 48 elements 13.5–14.7 against 11.9–13.1,
+ * new-connection (131) 41–50 against 26–30. The limit stays on the safe side of that break-even:
+ * 2 × (170 KB + 24 × 35 KB), two dozen elements.
  */
 export const DEFAULT_MAX_ENGINE_BYTES = 2 * 1024 * 1024;
 
@@ -151,7 +152,7 @@ export class EngineCache<T> {
   }
 
   /** Whether an engine of `bytes` (before its state) may be kept at all. */
-  admits(bytes: number): boolean {
+  private admits(bytes: number): boolean {
     const largest = Math.min(this.budget.bytes, this.budget.maxEngineBytes ?? DEFAULT_MAX_ENGINE_BYTES);
     return this.budget.entries > 0 && bytes <= largest;
   }

@@ -377,8 +377,9 @@ export class EnginePool implements EngineRunner {
       definition,
       { preferred, state, onSent: (slot) => (ranOn = slot) },
     );
-    // Only where the worker kept the engine: one too large for its cache is recovered anywhere.
-    if (key) this.track(key, ranOn, keep && outcome.keptLive === true && !outcome.runaway);
+    // Only where the worker kept the engine (it keeps none it was told not to, none of a runaway,
+    // none too large for its cache): any other next step recovers on whichever worker is idle.
+    if (key) this.track(key, ranOn, outcome.keptLive === true);
     const runaway = outcome.runaway;
     // A step on a live engine was sent without the state it stops at when it runs away.
     if (runaway && outcome.state === null && state !== null) outcome.state = state;
