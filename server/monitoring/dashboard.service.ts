@@ -45,6 +45,17 @@ const MAX_BUCKETS = 2_000;
 /** Element types that hold tokens and take time; the diagram's other shapes get no figures. */
 const TIMED = /Task$|SubProcess$|CallActivity$|IntermediateCatchEvent$|ReceiveTask$|EventBasedGateway$/;
 
+/** An element's waiting tokens, with its open tasks' states when it is a user task. */
+interface BacklogRow {
+  element_id: string;
+  tokens: number | string;
+  oldest: Date | string;
+  age_ms: number | string;
+  unclaimed: number | string | null;
+  claimed: number | string | null;
+  overdue: number | string | null;
+}
+
 interface Context {
   scope: DepartmentScope;
   process: ProcessSelection;
@@ -114,23 +125,37 @@ export class DashboardService {
   async dashboard(q: DashboardQuery, actor: Actor): Promise<Dashboard> {
     const c = await this.context(q, actor);
     const now = new Date(this.clock.now());
-    const [running, ended, started, backlog, stats, openSla, incidents] = await Promise.all([
-      this.instances(c).where('status', 'running').count<{ n: number }[]>('* as n'),
-      this.instances(c)
-        .where('ended_at', '>=', c.period.from)
-        .where('ended_at', '<', c.period.to)
-        .select(
-          this.db.raw(`date_trunc(?, ended_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS at`, [c.period.bucket]),
-          'status',
-        )
-        .count('* as n')
-        .groupByRaw('1, 2') as Promise<{ at: Date | string; status: string; n: number | string }[]>,
-      this.instances(c)
-        .where('started_at', '>=', c.period.from)
-        .where('started_at', '<', c.period.to)
-        .select(this.db.raw(`date_trunc(?, started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS at`, [c.period.bucket]))
-        .count('* as n')
-        .groupByRaw('1') as Promise<{ at: Date | string; n: number | string }[]>,
+    const raw = (sql: string, bindings: string[] = []) => this.db.raw(sql, bindings);
+    const bucketOf = (column: string) =>
+      raw(`date_trunc(?, ${column} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS at`, [c.period.bucket]);
+    // Running now, and ended and started per bucket: one statement, one row kind each.
+    const instanceCounts = this.instances(c)
+      .where('status', 'running')
+      .select(
+        raw(`'running' AS kind`),
+        raw('NULL::timestamptz AS at'),
+        raw('NULL::text AS status'),
+        raw('count(*) AS n'),
+      )
+      .unionAll(
+        [
+          this.instances(c)
+            .where('ended_at', '>=', c.period.from)
+            .where('ended_at', '<', c.period.to)
+            .select(raw(`'ended' AS kind`), bucketOf('ended_at'), raw('status::text AS status'), raw('count(*) AS n'))
+            .groupByRaw('2, 3'),
+          this.instances(c)
+            .where('started_at', '>=', c.period.from)
+            .where('started_at', '<', c.period.to)
+            .select(raw(`'started' AS kind`), bucketOf('started_at'), raw('NULL::text AS status'), raw('count(*) AS n'))
+            .groupByRaw('2'),
+        ],
+        true,
+      ) as Promise<
+      { kind: 'running' | 'ended' | 'started'; at: Date | string | null; status: string | null; n: number | string }[]
+    >;
+    const [counted, backlog, stats, openSla, incidents] = await Promise.all([
+      instanceCounts,
       this.backlog(c, now),
       this.rollup.elementStats(c.process.definitionIds, c.scope, c.period.from, c.period.to, ['sla']),
       this.openTasks(c)
@@ -155,15 +180,17 @@ export class DashboardService {
       return p;
     };
     const totals = { completed: 0, cancelled: 0, failed: 0 };
-    for (const r of ended) {
-      if (!isEndStatus(r.status)) continue;
-      point(r.at)[r.status] += Number(r.n);
-      totals[r.status] += Number(r.n);
-    }
+    let running = 0;
     let startedTotal = 0;
-    for (const r of started) {
-      point(r.at).started += Number(r.n);
-      startedTotal += Number(r.n);
+    for (const r of counted) {
+      if (r.kind === 'running') running += Number(r.n);
+      else if (r.kind === 'started' && r.at !== null) {
+        point(r.at).started += Number(r.n);
+        startedTotal += Number(r.n);
+      } else if (r.kind === 'ended' && r.at !== null && r.status !== null && isEndStatus(r.status)) {
+        point(r.at)[r.status] += Number(r.n);
+        totals[r.status] += Number(r.n);
+      }
     }
     let onTime = 0;
     let breached = 0;
@@ -177,7 +204,7 @@ export class DashboardService {
       departmentIds: c.scope.departmentIds,
       departments: await this.departmentNames(c.scope.departmentIds),
       counts: {
-        running: Number(running[0]?.n ?? 0),
+        running,
         started: startedTotal,
         ...totals,
         openIncidents: incidents.count,
@@ -214,76 +241,77 @@ export class DashboardService {
   }
 
   private async openIncidents(c: Context): Promise<{ count: number; latest: Dashboard['incidents'] }> {
-    const base = () => {
-      const q = this.db('incidents as n')
-        .join('process_instances as i', 'i.id', 'n.instance_id')
-        .where('n.status', 'open')
-        .where('i.definition_key', c.process.key)
-        .where(inScope(c.scope, 'i.department_id'));
-      if (c.process.version !== null) q.where('i.definition_version', c.process.version);
-      return q;
-    };
-    const [count, latest] = await Promise.all([
-      base().count<{ n: number }[]>('* as n'),
-      base()
-        .select(
-          'n.id',
-          'n.instance_id',
-          'n.element_id',
-          'n.message',
-          'n.created_at',
-          'i.business_key',
-          'i.department_id',
-        )
-        .orderBy('n.created_at', 'desc')
-        .limit(20) as Promise<DashboardIncidentRow[]>,
-    ]);
-    return { count: Number(count[0]?.n ?? 0), latest: latest.map(toDashboardIncident) };
+    const q = this.db('incidents as n')
+      .join('process_instances as i', 'i.id', 'n.instance_id')
+      .where('n.status', 'open')
+      .where('i.definition_key', c.process.key)
+      .where(inScope(c.scope, 'i.department_id'));
+    if (c.process.version !== null) q.where('i.definition_version', c.process.version);
+    // The total rides on each of the latest rows (a window counts before LIMIT): one statement.
+    const latest = (await q
+      .select(
+        'n.id',
+        'n.instance_id',
+        'n.element_id',
+        'n.message',
+        'n.created_at',
+        'i.business_key',
+        'i.department_id',
+        this.db.raw('count(*) OVER () AS total'),
+      )
+      .orderBy('n.created_at', 'desc')
+      .limit(20)) as (DashboardIncidentRow & { total: number | string })[];
+    return { count: Number(latest[0]?.total ?? 0), latest: latest.map(toDashboardIncident) };
   }
 
   /** Tokens waiting at each element now; for user tasks, how many are unclaimed, claimed, overdue. */
   private async backlog(c: Context, now: Date): Promise<BacklogEntry[]> {
-    const [tokens, tasks] = await Promise.all([
-      this.db('activity_history')
-        .whereIn('definition_id', c.process.definitionIds)
-        .whereNull('ended_at')
-        .where(inScope(c.scope, 'department_id'))
-        .select<{ element_id: string; tokens: number | string; oldest: Date | string; age_ms: number | string }[]>(
-          'element_id',
-          this.db.raw('count(*) AS tokens'),
-          this.db.raw('min(started_at) AS oldest'),
-          this.db.raw('sum(EXTRACT(EPOCH FROM (? - started_at)) * 1000) AS age_ms', [now]),
-        )
-        .groupBy('element_id'),
-      this.openTasks(c)
-        .select<
-          { element_id: string; unclaimed: number | string; claimed: number | string; overdue: number | string }[]
-        >(
-          'element_id',
-          this.db.raw('count(*) FILTER (WHERE assignee IS NULL) AS unclaimed'),
-          this.db.raw('count(*) FILTER (WHERE assignee IS NOT NULL) AS claimed'),
-          this.db.raw('count(*) FILTER (WHERE due_at < ?) AS overdue', [now]),
-        )
-        .groupBy('element_id'),
-    ]);
-    const byTask = new Map(tasks.map((t) => [t.element_id, t]));
+    // One statement (one snapshot): the tokens per element, their open tasks' states beside them.
+    const tokensAt = this.db('activity_history')
+      .whereIn('definition_id', c.process.definitionIds)
+      .whereNull('ended_at')
+      .where(inScope(c.scope, 'department_id'))
+      .select(
+        'element_id',
+        this.db.raw('count(*) AS tokens'),
+        this.db.raw('min(started_at) AS oldest'),
+        this.db.raw('sum(EXTRACT(EPOCH FROM (? - started_at)) * 1000) AS age_ms', [now]),
+      )
+      .groupBy('element_id');
+    const tasksAt = this.openTasks(c)
+      .select(
+        'element_id',
+        this.db.raw('count(*) FILTER (WHERE assignee IS NULL) AS unclaimed'),
+        this.db.raw('count(*) FILTER (WHERE assignee IS NOT NULL) AS claimed'),
+        this.db.raw('count(*) FILTER (WHERE due_at < ?) AS overdue', [now]),
+      )
+      .groupBy('element_id');
+    const tokens = await this.db
+      .from(tokensAt.as('h'))
+      .leftJoin(tasksAt.as('t'), 't.element_id', 'h.element_id')
+      .select<BacklogRow[]>(
+        'h.element_id',
+        'h.tokens',
+        'h.oldest',
+        'h.age_ms',
+        't.unclaimed',
+        't.claimed',
+        't.overdue',
+      );
     const elements = c.process.shown.meta.elements;
     return tokens
       .filter((t) => TIMED.test(elements[t.element_id]?.type ?? 'bpmn:Task'))
-      .map((t) => {
-        const task = byTask.get(t.element_id);
-        return {
-          elementId: t.element_id,
-          name: elements[t.element_id]?.name ?? t.element_id,
-          type: elements[t.element_id]?.type ?? null,
-          tokens: Number(t.tokens),
-          unclaimed: Number(task?.unclaimed ?? 0),
-          claimed: Number(task?.claimed ?? 0),
-          overdue: Number(task?.overdue ?? 0),
-          oldestStartedAt: iso(t.oldest),
-          ageMs: Math.round(Number(t.age_ms)),
-        };
-      })
+      .map((t) => ({
+        elementId: t.element_id,
+        name: elements[t.element_id]?.name ?? t.element_id,
+        type: elements[t.element_id]?.type ?? null,
+        tokens: Number(t.tokens),
+        unclaimed: Number(t.unclaimed ?? 0),
+        claimed: Number(t.claimed ?? 0),
+        overdue: Number(t.overdue ?? 0),
+        oldestStartedAt: iso(t.oldest),
+        ageMs: Math.round(Number(t.age_ms)),
+      }))
       .sort((a, b) => b.tokens - a.tokens);
   }
 

@@ -46,6 +46,11 @@ export interface ElementStats {
 
 /** The live tail's rows are kept once they ended this long ago (a step's transaction is long committed). */
 const TAIL_SETTLE_MS = 60_000;
+/**
+ * A kept tail is extended once what settled since is this long: between extensions a request reads
+ * a few seconds more raw rows instead of a statement of its own to extend it.
+ */
+const TAIL_EXTEND_MS = 5_000;
 /** A kept tail is read afresh this often: a late-committed row counts within this time. */
 const TAIL_REREAD_MS = SETTLE_MS;
 /** Kept tails per node: one per process, scope and set of measures asked for today. */
@@ -255,7 +260,8 @@ export class RollupService {
   }
 
   /**
-   * The kept statistics of [tailFrom, until), extended to `settled` first; answers a copy and its
+   * The kept statistics of [tailFrom, until), extended to `settled` first once that is
+   * TAIL_EXTEND_MS past its end (any end up to `settled` is correct); answers a copy and its
    * end, taken together, so the caller reads raw rows from exactly there. An entry is read afresh
    * after TAIL_REREAD_MS, so a row that committed late (with an end already behind the kept part)
    * counts within that time, and for good once its day is rolled up.
@@ -279,7 +285,7 @@ export class RollupService {
     const kept = entry;
     // One extension at a time per entry: two requests never add the same rows twice.
     kept.extending = kept.extending.then(async () => {
-      if (kept.until >= settled) return;
+      if (kept.until.getTime() > settled.getTime() - TAIL_EXTEND_MS) return;
       for (const row of await this.rawTail(definitionIds, scope, metrics, kept.until, settled)) {
         const id = `${row.metric}:${row.element_id}`;
         const bins = numbers(row.bins);
@@ -317,16 +323,16 @@ export class RollupService {
     tailFrom: Date,
     to: Date,
   ): Promise<MetricRow[]> {
-    const parts = await Promise.all(
-      metrics.map(async (metric): Promise<MetricRow[]> => {
-        const alias = metric === 'duration' ? 'h' : 't';
-        const source = this.source(this.db, metric, tailFrom, to)
-          .whereIn(`${alias}.definition_id`, definitionIds)
-          .where(inScope(scope, `${alias}.department_id`));
-        return this.measured(this.db, metric, source, [[`${alias}.element_id`, 'element_id']], true);
-      }),
-    );
-    return parts.flat();
+    // Every measure in one statement (one round trip, one snapshot), a branch each.
+    const branches = metrics.map((metric) => {
+      const alias = metric === 'duration' ? 'h' : 't';
+      const source = this.source(this.db, metric, tailFrom, to)
+        .whereIn(`${alias}.definition_id`, definitionIds)
+        .where(inScope(scope, `${alias}.department_id`));
+      return this.measured(this.db, metric, source, [[`${alias}.element_id`, 'element_id']], true);
+    });
+    if (branches.length === 0) return [];
+    return (await this.db.queryBuilder().unionAll(branches, true)) as MetricRow[];
   }
 }
 

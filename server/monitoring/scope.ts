@@ -48,17 +48,26 @@ export function inScope(scope: DepartmentScope, column: string) {
 }
 
 export async function selectProcess(db: Db, key: string, version?: number): Promise<ProcessSelection> {
+  // One statement: every version's id, and the diagram of the one shown (the asked version, else
+  // the latest) beside it.
   const rows = (await db('process_definitions')
     .where({ key })
-    .select('id', 'version', 'name')
-    .orderBy('version', 'desc')) as { id: string; version: number; name: string | null }[];
+    .select(
+      'id',
+      'version',
+      'name',
+      db.raw('CASE WHEN version = COALESCE(?::int, max(version) OVER ()) THEN meta END AS meta', [version ?? null]),
+    )
+    .orderBy('version', 'desc')) as {
+    id: string;
+    version: number;
+    name: string | null;
+    meta: DefinitionMetaLite | string | null;
+  }[];
   if (rows.length === 0) throw new NotFound('process definition', key);
   const chosen = version === undefined ? rows : rows.filter((r) => r.version === version);
   const shownRow = chosen[0];
-  if (!shownRow) throw new NotFound('process definition', `${key}:${version}`);
-  const meta = await db('process_definitions')
-    .where({ id: shownRow.id })
-    .first<{ meta: DefinitionMetaLite | string }>('meta');
+  if (!shownRow?.meta) throw new NotFound('process definition', `${key}:${version}`);
   return {
     key,
     version: version ?? null,
@@ -67,7 +76,7 @@ export async function selectProcess(db: Db, key: string, version?: number): Prom
       id: shownRow.id,
       version: shownRow.version,
       name: shownRow.name,
-      meta: typeof meta.meta === 'string' ? (JSON.parse(meta.meta) as DefinitionMetaLite) : meta.meta,
+      meta: typeof shownRow.meta === 'string' ? (JSON.parse(shownRow.meta) as DefinitionMetaLite) : shownRow.meta,
     },
     versions: rows.map((r) => r.version),
   };
