@@ -82,7 +82,40 @@ export class TaskContextService {
     const { definition_name, definition_xml, definition_meta, ...instance } = found;
     const definition: DefinitionRow | undefined =
       definition_xml === null ? undefined : { name: definition_name, xml: definition_xml, meta: definition_meta };
-    const [rows, openTasks] = await Promise.all([
+    // Three reads that need only the task and its instance, side by side: the history (then the
+    // names of who acted), the customer (then their bills and arrears), the held bill's findings.
+    // Each stage waits its turn for the database under load; fewer stages in a row, shorter waits.
+    const [{ history, names, unassigned }, customerPart, auditPart] = await Promise.all([
+      this.historyOf(task, instance),
+      this.customerOf(instance.variables, actor).then((customer) =>
+        customer ? this.customerContext(customer, actor) : {},
+      ),
+      this.auditFlags(instance.variables.billId, actor),
+    ]);
+    const elements = definition?.meta?.elements ?? {};
+    return {
+      task: toTask(task, names, unassigned),
+      instance: {
+        id: instance.id,
+        definitionKey: instance.definition_key,
+        definitionName: definition?.name ?? null,
+        version: instance.definition_version,
+        businessKey: instance.business_key,
+        startedAt: iso(instance.started_at),
+      },
+      diagramXml: definition?.xml ?? null,
+      activeElementIds: [...new Set(history.filter((h) => !h.ended_at).map((h) => h.element_id))],
+      history: history.map((h) =>
+        toHistoryEntry(h, elements[h.element_id]?.name ?? null, h.actor ? (names.get(h.actor) ?? h.actor) : null),
+      ),
+      ...customerPart,
+      ...auditPart,
+    };
+  }
+
+  /** The instance's steps with who acted at each, the display names of everyone named, and whether the task is unassigned. */
+  private async historyOf(task: Awaited<ReturnType<TasksService['get']>>, instance: InstanceRow) {
+    const [rows, openTasks, unassigned] = await Promise.all([
       this.db('activity_history as h')
         .where('h.instance_id', instance.id)
         .select<HistoryRow[]>(
@@ -100,32 +133,16 @@ export class TaskContextService {
         .where({ instance_id: instance.id, status: 'open' })
         .whereNotNull('assignee')
         .select<{ execution_id: string; assignee: string }[]>('execution_id', 'assignee'),
-    ]);
-    const history = this.actors(rows, instance, openTasks);
-    const [names, unassigned] = await Promise.all([
-      displayNames(this.db, [...history.map((h) => h.actor), task.assignee, task.completed_by, task.owner]),
       unassignedIds(this.db, [task.id]),
     ]);
-    const elements = definition?.meta?.elements ?? {};
-    const customer = await this.customerOf(instance.variables, actor);
-    return {
-      task: toTask(task, names, unassigned),
-      instance: {
-        id: instance.id,
-        definitionKey: instance.definition_key,
-        definitionName: definition?.name ?? null,
-        version: instance.definition_version,
-        businessKey: instance.business_key,
-        startedAt: iso(instance.started_at),
-      },
-      diagramXml: definition?.xml ?? null,
-      activeElementIds: [...new Set(history.filter((h) => !h.ended_at).map((h) => h.element_id))],
-      history: history.map((h) =>
-        toHistoryEntry(h, elements[h.element_id]?.name ?? null, h.actor ? (names.get(h.actor) ?? h.actor) : null),
-      ),
-      ...(customer ? await this.customerContext(customer, actor) : {}),
-      ...(await this.auditFlags(instance.variables.billId, actor)),
-    };
+    const history = this.actors(rows, instance, openTasks);
+    const names = await displayNames(this.db, [
+      ...history.map((h) => h.actor),
+      task.assignee,
+      task.completed_by,
+      task.owner,
+    ]);
+    return { history, names, unassigned };
   }
 
   /**
