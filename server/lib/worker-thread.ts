@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
 
@@ -47,7 +47,7 @@ function bundled(entry: URL): URL | null {
         writeFileSync(aside, output.contents);
         renameSync(aside, file);
       }
-      url = pathToFileURL(fileURLToPath(file));
+      url = file;
     }
   } catch {
     // No esbuild, or node_modules not writable: tsx loads the module, more slowly.

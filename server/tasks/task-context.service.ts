@@ -9,7 +9,7 @@ import type { BillsService } from '../marketing/bills.service.js';
 import type { CustomersService, CustomerRow } from '../marketing/customers.service.js';
 import { toCustomerSummary } from '../marketing/customer.contract.js';
 import type { TasksService } from './tasks.service.js';
-import { toTask } from './tasks.contract.js';
+import { peopleOf, toTask, type TaskRow } from './tasks.contract.js';
 import { displayNames } from '../workflow/user-names.js';
 import { toHistoryEntry, type HistoryRow, type TaskContext } from './task-context.contract.js';
 import { unassignedIds } from './unassigned.js';
@@ -114,7 +114,7 @@ export class TaskContextService {
   }
 
   /** The instance's steps with who acted at each, the display names of everyone named, and whether the task is unassigned. */
-  private async historyOf(task: Awaited<ReturnType<TasksService['get']>>, instance: InstanceRow) {
+  private async historyOf(task: TaskRow, instance: InstanceRow) {
     const [rows, openTasks, unassigned] = await Promise.all([
       this.db('activity_history as h')
         .where('h.instance_id', instance.id)
@@ -136,12 +136,7 @@ export class TaskContextService {
       unassignedIds(this.db, [task.id]),
     ]);
     const history = this.actors(rows, instance, openTasks);
-    const names = await displayNames(this.db, [
-      ...history.map((h) => h.actor),
-      task.assignee,
-      task.completed_by,
-      task.owner,
-    ]);
+    const names = await displayNames(this.db, [...history.map((h) => h.actor), ...peopleOf(task)]);
     return { history, names, unassigned };
   }
 
