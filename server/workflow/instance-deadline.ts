@@ -3,9 +3,18 @@ import type { StepOutcome } from '../engine/runtime.js';
 import type { DeployedDefinition } from '../engine/pool/runner.js';
 import { StepContext } from '../engine/step-context.js';
 import type { Db } from '../db/index.js';
+import { Prepared } from '../db/prepared.js';
 import { deadlineCalendar, resolveDeadline } from '../lib/deadlines.js';
 import type { Logger } from '../lib/logger.js';
 import type { InstanceRow } from './instances.repository.js';
+
+// Every step of a process with a paused clock reads this; built per step it cost PostgreSQL more
+// to plan than to run.
+const PAUSED_TASKS = new Prepared<{ created_at: Date; completed_at: Date | null }>(
+  'instance_paused_tasks',
+  `SELECT created_at, completed_at FROM tasks
+    WHERE instance_id = ? AND element_id = ANY(?::text[]) AND status IN ('open', 'completed')`,
+);
 
 /**
  * The whole instance's deadline after a step (DefinitionMeta.deadline): the process's `dueDate`
@@ -39,11 +48,7 @@ export async function instanceDeadline(
   if (!base || declared.pausedBy.length === 0) return base;
   const paused = new Set(declared.pausedBy);
   if (outcome.waiting.some((w) => paused.has(w.elementId))) return null;
-  const spent: { created_at: Date; completed_at: Date | null }[] = await trx('tasks')
-    .where({ instance_id: instance.id })
-    .whereIn('element_id', declared.pausedBy)
-    .whereIn('status', ['open', 'completed'])
-    .select('created_at', 'completed_at');
+  const spent = await PAUSED_TASKS.rows(trx, [instance.id, declared.pausedBy]);
   const calendar = deadlineCalendar();
   const pausedWd = spent.reduce(
     (sum, t) => sum + Math.max(0, calendar.workingDaysBetween(new Date(t.created_at), new Date(t.completed_at ?? now))),
