@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 
 /**
@@ -24,6 +25,46 @@ export class Prepared<Row> {
 
   async first(db: Knex, bindings: readonly unknown[]): Promise<Row | undefined> {
     return (await this.rows(db, bindings))[0];
+  }
+}
+
+/**
+ * Statements built per request whose texts repeat: one shape of access (an actor's kinds of
+ * access over their departments) gives one text however many requests send it. On node-postgres
+ * each distinct text is named after a hash of it, so a connection parses it once and PostgreSQL
+ * may keep one generic plan for it rather than plan every request (a worklist's union of index
+ * scans took several times longer to plan than to run). A named statement's plan stays with each
+ * connection that ran it until the connection closes (about 0.3 MB for a worklist's count), so a
+ * process names at most `limit` texts; later ones run unnamed, planned every time as before.
+ */
+export class RepeatedStatements {
+  private readonly names = new Map<string, string>();
+
+  constructor(
+    readonly prefix: string,
+    readonly limit: number,
+  ) {}
+
+  async rows<Row>(db: Knex, sql: string, bindings: readonly unknown[]): Promise<Row[]> {
+    const raw = db.raw(sql, bindings as Knex.RawBinding[]);
+    const name = isNodePostgres(db) ? this.nameOf(sql) : null;
+    if (name) raw.options({ name });
+    const result = (await raw) as { rows: Row[] };
+    return result.rows;
+  }
+
+  /** How many texts have a name (at most `limit`). */
+  get named(): number {
+    return this.names.size;
+  }
+
+  private nameOf(sql: string): string | null {
+    const known = this.names.get(sql);
+    if (known) return known;
+    if (this.names.size >= this.limit) return null;
+    const name = `${this.prefix}_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    this.names.set(sql, name);
+    return name;
   }
 }
 

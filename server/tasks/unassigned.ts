@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/index.js';
+import { Prepared } from '../db/prepared.js';
 
 /**
  * An open task nobody is named for: no assignee or candidate user that is an active user (or an
@@ -11,7 +12,7 @@ import type { Db } from '../db/index.js';
  */
 export function unassignedWhere(table: string): (q: Knex.QueryBuilder) => void {
   return (q) => {
-    q.where(`${table}.status`, 'open').whereRaw(namedForNobody(table));
+    q.whereRaw(unassignedCondition(table));
   };
 }
 
@@ -28,12 +29,15 @@ function namedForNobody(table: string): string {
              OR (e.kind = 'user' AND mu.active AND e.external_name = ANY(${table}.candidate_users)))`;
 }
 
+// One text for every page (its ids as one array): planned once per connection, not per page.
+const UNASSIGNED_OF = new Prepared<{ id: string }>(
+  'tasks_unassigned_of',
+  `SELECT tasks.id FROM tasks WHERE tasks.id = ANY(?::uuid[]) AND ${unassignedCondition('tasks')}`,
+);
+
 /** Which of these task ids are unassigned (one query for a page of tasks). */
 export async function unassignedIds(db: Db, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const rows = await db('tasks')
-    .whereIn('tasks.id', [...new Set(ids)])
-    .where(unassignedWhere('tasks'))
-    .pluck('tasks.id');
-  return new Set(rows as string[]);
+  const rows = await UNASSIGNED_OF.rows(db, [[...new Set(ids)]]);
+  return new Set(rows.map((r) => r.id));
 }

@@ -1,7 +1,7 @@
 import { staffTaskWhere } from '../access/applicant-task.js';
 import type { Knex } from 'knex';
 import type { Db } from '../db/index.js';
-import { branchUnion, countBranches, countBranchSets, taskOrder } from '../workflow/branch-union.js';
+import { branchUnion, countBranches, countBranchSets, TASK_LISTS, taskOrder } from '../workflow/branch-union.js';
 import { TASK_COLUMNS } from './tasks.contract.js';
 import { displayNames } from '../workflow/user-names.js';
 import { unassignedIds, unassignedWhere } from './unassigned.js';
@@ -36,8 +36,10 @@ export class WorklistRepository {
       if (select) q.select(select);
       // Every view is a staff view: a customer step is never on it, whichever branch would match.
       q.where(staffTaskWhere('tasks'));
-      if (criteria.view === 'completed') q.where('status', 'completed');
-      else q.where('status', 'open');
+      // The status as a literal: a plan kept for the text (prepared.ts) can then use the
+      // partial indexes of open (or completed) tasks.
+      if (criteria.view === 'completed') q.whereRaw(`status = 'completed'`);
+      else q.whereRaw(`status = 'open'`);
       if (criteria.view === 'claimable') q.whereNull('assignee');
       if (criteria.view === 'unassigned') q.where(unassignedWhere('tasks'));
       applyCriteria(q, criteria);
@@ -59,12 +61,11 @@ export class WorklistRepository {
       order,
       offset + limit + 1,
     );
-    const result = await this.db.raw<{ rows: WorklistRow[] }>(`${union.sql} LIMIT ? OFFSET ?`, [
+    const rows = await TASK_LISTS.rows<WorklistRow>(this.db, `${union.sql} LIMIT ? OFFSET ?`, [
       ...union.bindings,
       limit + 1,
       offset,
     ]);
-    const rows = result.rows;
     return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
   }
 

@@ -98,7 +98,7 @@ export class WorklistService {
         // tasks I delegated stay on my list until they come back (the holder column names the delegate)
         {
           apply: (q) => {
-            q.where('owner', actor.username).where('delegation_state', 'pending');
+            q.where('owner', actor.username).whereRaw(`delegation_state = 'pending'`);
           },
           sortAfterFilter: true,
         },

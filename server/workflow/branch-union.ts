@@ -1,5 +1,12 @@
 import type { Knex } from 'knex';
+import { RepeatedStatements } from '../db/prepared.js';
 import type { TaskBranch } from './visibility.js';
+
+/**
+ * The task lists' unions and counts: a text per shape of access, named on node-postgres
+ * (prepared.ts). 32 texts keep a connection's plans for them near 10 MB.
+ */
+export const TASK_LISTS = new RepeatedStatements('task_list', 32);
 
 export type TaskSort = 'created' | 'due' | 'priority' | 'completed';
 
@@ -88,8 +95,7 @@ export async function countBranchSets(
     const union = parts.map((p) => `(${p.sql})`).join(' UNION ALL ');
     return `(SELECT count(DISTINCT id)::int FROM (${union}) u) AS n${i}`;
   });
-  const result = await db.raw<{ rows: Record<string, number>[] }>(`SELECT ${columns.join(', ')}`, bindings);
-  const row = result.rows[0] ?? {};
+  const [row = {}] = await TASK_LISTS.rows<Record<string, number>>(db, `SELECT ${columns.join(', ')}`, bindings);
   return sets.map((_, i) => {
     const n = Number(row[`n${i}`] ?? 0);
     return { total: Math.min(n, cap), capped: n > cap };
