@@ -7,6 +7,7 @@ import type { BatchRow } from './batch.contract.js';
 import type { BatchTypeRegistry } from './batch-types.js';
 import { batchEvent } from './batch-events.js';
 import { GuardedLane, withoutActor, type LaneItem, type PendingItem } from './guarded-lane.js';
+import { Prepared } from '../db/prepared.js';
 
 export interface BatchRunnerOptions {
   nodeId: string;
@@ -19,6 +20,20 @@ export interface BatchRunnerOptions {
    */
   workers?: number;
 }
+
+// Each node's workers poll with these: fixed texts, planned once per connection.
+const takeItem = (name: string, only: string) =>
+  new Prepared<PendingItem>(
+    name,
+    `SELECT bi.batch_id, bi.seq, bi.instance_id, b.type, b.reason, b.params, b.total
+       FROM batches b JOIN batch_items bi ON bi.batch_id = b.id
+      WHERE b.status = 'running' AND bi.status = 'pending' ${only}
+      ORDER BY b.created_at, bi.batch_id, bi.seq
+      LIMIT 1
+      FOR UPDATE OF bi SKIP LOCKED`,
+  );
+const TAKE_NEXT_ITEM = takeItem('batch_take_next_item', '');
+const TAKE_ITEM = takeItem('batch_take_item', 'AND bi.batch_id = ? AND bi.seq = ?');
 
 const DEFAULT_WORKERS = 4;
 /** Items per worker read in one query by the guarded lane. */
@@ -236,16 +251,7 @@ export class BatchRunner {
   }
 
   private async takeItem(trx: Db, only?: { batch_id: string; seq: number }): Promise<PendingItem | undefined> {
-    const result = await trx.raw<{ rows: PendingItem[] }>(
-      `SELECT bi.batch_id, bi.seq, bi.instance_id, b.type, b.reason, b.params, b.total
-         FROM batches b JOIN batch_items bi ON bi.batch_id = b.id
-        WHERE b.status = 'running' AND bi.status = 'pending' ${only ? 'AND bi.batch_id = ? AND bi.seq = ?' : ''}
-        ORDER BY b.created_at, bi.batch_id, bi.seq
-        LIMIT 1
-        FOR UPDATE OF bi SKIP LOCKED`,
-      only ? [only.batch_id, only.seq] : [],
-    );
-    return result.rows[0];
+    return only ? TAKE_ITEM.first(trx, [only.batch_id, only.seq]) : TAKE_NEXT_ITEM.first(trx, []);
   }
 
   /** The write that records an item's outcome. */

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.js';
+import { Prepared } from '../db/prepared.js';
 import type { Actor } from '../lib/actor.js';
 import type { InstanceRow } from '../workflow/instances.repository.js';
 import type { PublishedEvent } from '../workflow/outbox.js';
@@ -21,6 +22,27 @@ export interface PendingItem {
 export interface LaneItem extends PendingItem {
   instance: (InstanceRow & { xmin: string }) | null;
 }
+
+// Each node's lane polls with it: a fixed text, planned once per connection.
+const LANE_READ = new Prepared<LaneItem>(
+  'batch_lane_read',
+  `WITH items AS (
+     SELECT b.id AS batch_id, bi.seq, bi.instance_id, b.type, b.reason, b.params, b.total, b.created_at
+       FROM batches b
+      CROSS JOIN LATERAL (
+            SELECT p.seq, p.instance_id FROM batch_items p
+             WHERE p.batch_id = b.id AND p.status = 'pending'
+               AND (p.batch_id::text || ':' || p.seq) <> ALL(?::text[])
+             ORDER BY p.seq
+             LIMIT ?) bi
+      WHERE b.status = 'running' AND b.type = ANY(?)
+      ORDER BY b.created_at, b.id, bi.seq
+      LIMIT ?)
+   SELECT items.batch_id, items.seq, items.instance_id, items.type, items.reason, items.params, items.total,
+          to_jsonb(i) || jsonb_build_object('xmin', i.xmin::text) AS instance
+     FROM items LEFT JOIN process_instances i ON i.id = items.instance_id
+    ORDER BY items.created_at, items.batch_id, items.seq`,
+);
 
 /**
  * The batch runner's lane of one round trip per instance, for batch types with `guarded`
@@ -52,26 +74,7 @@ export class GuardedLane {
     // The items first, each batch's from its pending index in order and cut to the round, and
     // only then their instances: a join that built every pending instance's JSON before the LIMIT
     // made each read as long as the batch, and a 10 000-instance batch quadratic.
-    const result = await this.db.raw<{ rows: LaneItem[] }>(
-      `WITH items AS (
-         SELECT b.id AS batch_id, bi.seq, bi.instance_id, b.type, b.reason, b.params, b.total, b.created_at
-           FROM batches b
-          CROSS JOIN LATERAL (
-                SELECT p.seq, p.instance_id FROM batch_items p
-                 WHERE p.batch_id = b.id AND p.status = 'pending'
-                   AND (p.batch_id::text || ':' || p.seq) <> ALL(?::text[])
-                 ORDER BY p.seq
-                 LIMIT ?) bi
-          WHERE b.status = 'running' AND b.type = ANY(?)
-          ORDER BY b.created_at, b.id, bi.seq
-          LIMIT ?)
-       SELECT items.batch_id, items.seq, items.instance_id, items.type, items.reason, items.params, items.total,
-              to_jsonb(i) || jsonb_build_object('xmin', i.xmin::text) AS instance
-         FROM items LEFT JOIN process_instances i ON i.id = items.instance_id
-        ORDER BY items.created_at, items.batch_id, items.seq`,
-      [skip, limit, typeNames, limit],
-    );
-    return result.rows;
+    return LANE_READ.rows(this.db, [skip, limit, typeNames, limit]);
   }
 
   /** Runs one item as its guarded statement; false when it is left to the locked path. */

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.js';
+import { Prepared } from '../db/prepared.js';
 import { expressionBodies, isExpression, resolveTemplate, rootIdentifiers } from '../engine/expressions.js';
 import { Invalid, NotFound } from '../lib/errors.js';
 import { FormsService, isExternalFormKey } from './forms.service.js';
@@ -32,6 +33,12 @@ export interface GenericForm {
 }
 
 /** A task's form and the server-side check of its completion (issue 5 §7). */
+// Every task page reads it (form and draft): one text, planned once per connection.
+const INSTANCE_VARIABLES = new Prepared<{ variables: Record<string, unknown> | null }>(
+  'instance_variables',
+  'SELECT variables FROM process_instances WHERE id = ?',
+);
+
 export class TaskForms {
   constructor(
     private readonly db: Db,
@@ -40,9 +47,7 @@ export class TaskForms {
   ) {}
 
   private async variables(task: TaskRef): Promise<Record<string, unknown>> {
-    const instance = await this.db('process_instances')
-      .where({ id: task.instance_id })
-      .first<{ variables: Record<string, unknown> | null } | undefined>('variables');
+    const instance = await INSTANCE_VARIABLES.first(this.db, [task.instance_id]);
     return { ...(instance?.variables ?? {}), ...(task.locals ?? {}) };
   }
 
@@ -116,9 +121,7 @@ export class TaskForms {
       .where({ id: taskId })
       .first<TaskRef | undefined>('id', 'instance_id', 'definition_id', 'form_key', 'department_id', 'locals');
     if (!task?.form_key) return;
-    const instance = await this.db('process_instances')
-      .where({ id: task.instance_id })
-      .first<{ variables: Record<string, unknown> | null } | undefined>('variables');
+    const instance = await INSTANCE_VARIABLES.first(this.db, [task.instance_id]);
     await this.checkLockedCompletion(task, instance?.variables ?? {}, submitted, this.db);
   }
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/index.js';
+import { RepeatedStatements } from '../db/prepared.js';
 import {
   addHistogram,
   BIN_COUNT,
@@ -43,6 +44,9 @@ export interface ElementStats {
   work: DurationStats;
   sla: { onTime: number; breached: number };
 }
+
+/** The raw tail's statement: a text per set of processes, scope and measures (prepared.ts). */
+const MONITOR_TAILS = new RepeatedStatements('monitor_tail', 32);
 
 /** The live tail's rows are kept once they ended this long ago (a step's transaction is long committed). */
 const TAIL_SETTLE_MS = 60_000;
@@ -340,7 +344,8 @@ export class RollupService {
         .groupByRaw('1, 3');
     });
     if (branches.length === 0) return [];
-    return histogramRows((await this.db.queryBuilder().unionAll(branches, true)) as BinRow[]);
+    const { sql, bindings } = this.db.queryBuilder().unionAll(branches, true).toSQL();
+    return histogramRows(await MONITOR_TAILS.rows<BinRow>(this.db, sql, bindings));
   }
 }
 

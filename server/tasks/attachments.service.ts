@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
+import { Prepared } from '../db/prepared.js';
 import type { Actor } from '../lib/actor.js';
 import { AppError, Invalid, NotFound } from '../lib/errors.js';
 import type { Transactions } from '../workflow/transactions.js';
@@ -38,6 +39,17 @@ const META = [
   'a.created_at',
 ];
 
+// Every task page lists them: a fixed text per owner kind, planned once per connection.
+const attachmentsOf = (column: 'task_id' | 'instance_id') =>
+  new Prepared<AttachmentRow>(
+    `task_attachments_of_${column}`,
+    `SELECT ${META.join(', ')}, u.display_name
+       FROM task_attachments a LEFT JOIN users u ON u.username = a.uploaded_by
+      WHERE a.${column} = ? ORDER BY a.created_at, a.id LIMIT 500`,
+  );
+const ATTACHMENTS_OF_TASK = attachmentsOf('task_id');
+const ATTACHMENTS_OF_INSTANCE = attachmentsOf('instance_id');
+
 /** An attachment's bytes and what its download headers need. */
 export interface AttachmentFile {
   filename: string;
@@ -67,12 +79,7 @@ export class AttachmentsService {
   /** Metadata, oldest first (at most 500); each downloads through `downloadUrl`. */
   async list(owner: Owner, actor: Actor): Promise<Page<Attachment>> {
     const [column, id] = await this.access.rowsOf(owner, actor);
-    const rows = (await this.db('task_attachments as a')
-      .leftJoin('users as u', 'u.username', 'a.uploaded_by')
-      .where(`a.${column}`, id)
-      .select([...META, 'u.display_name'])
-      .orderBy([{ column: 'a.created_at' }, { column: 'a.id' }])
-      .limit(500)) as AttachmentRow[];
+    const rows = await (column === 'task_id' ? ATTACHMENTS_OF_TASK : ATTACHMENTS_OF_INSTANCE).rows(this.db, [id]);
     return wholeList(rows.map(toAttachment));
   }
 

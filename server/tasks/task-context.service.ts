@@ -35,6 +35,10 @@ interface InstanceRow {
 }
 
 /** The task's instance and its definition (name, diagram, element names) in one statement. */
+const OPEN_ASSIGNED_TASKS = new Prepared<{ execution_id: string; assignee: string }>(
+  'task_context_open_assigned',
+  `SELECT execution_id, assignee FROM tasks WHERE instance_id = ? AND status = 'open' AND assignee IS NOT NULL`,
+);
 const INSTANCE_WITH_DEFINITION = new Prepared<
   InstanceRow & {
     definition_name: string | null;
@@ -129,10 +133,7 @@ export class TaskContextService {
         )
         .orderBy([{ column: 'h.started_at' }, { column: 'h.id' }])
         .limit(2000),
-      this.db('tasks')
-        .where({ instance_id: instance.id, status: 'open' })
-        .whereNotNull('assignee')
-        .select<{ execution_id: string; assignee: string }[]>('execution_id', 'assignee'),
+      OPEN_ASSIGNED_TASKS.rows(this.db, [instance.id]),
       unassignedIds(this.db, [task.id]),
     ]);
     const history = this.actors(rows, instance, openTasks);
