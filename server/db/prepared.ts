@@ -38,7 +38,7 @@ export class Prepared<Row> {
  * process names at most `limit` texts; later ones run unnamed, planned every time as before.
  */
 export class RepeatedStatements {
-  private readonly names = new Map<string, string>();
+  private readonly statements = new Map<string, Prepared<unknown>>();
 
   constructor(
     readonly prefix: string,
@@ -46,25 +46,26 @@ export class RepeatedStatements {
   ) {}
 
   async rows<Row>(db: Knex, sql: string, bindings: readonly unknown[]): Promise<Row[]> {
-    const raw = db.raw(sql, bindings as Knex.RawBinding[]);
-    const name = isNodePostgres(db) ? this.nameOf(sql) : null;
-    if (name) raw.options({ name });
-    const result = (await raw) as { rows: Row[] };
+    const prepared = isNodePostgres(db) ? this.preparedOf<Row>(sql) : undefined;
+    if (prepared) return prepared.rows(db, bindings);
+    const result = await db.raw<{ rows: Row[] }>(sql, bindings as Knex.RawBinding[]);
     return result.rows;
   }
 
   /** How many texts have a name (at most `limit`). */
   get named(): number {
-    return this.names.size;
+    return this.statements.size;
   }
 
-  private nameOf(sql: string): string | null {
-    const known = this.names.get(sql);
-    if (known) return known;
-    if (this.names.size >= this.limit) return null;
-    const name = `${this.prefix}_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
-    this.names.set(sql, name);
-    return name;
+  private preparedOf<Row>(sql: string): Prepared<Row> | undefined {
+    const known = this.statements.get(sql) as Prepared<Row> | undefined;
+    if (known || this.statements.size >= this.limit) return known;
+    const prepared = new Prepared<Row>(
+      `${this.prefix}_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`,
+      sql,
+    );
+    this.statements.set(sql, prepared);
+    return prepared;
   }
 }
 

@@ -32,13 +32,13 @@ export interface GenericForm {
   required: string[];
 }
 
-/** A task's form and the server-side check of its completion (issue 5 §7). */
 // Every task page reads it (form and draft): one text, planned once per connection.
 const INSTANCE_VARIABLES = new Prepared<{ variables: Record<string, unknown> | null }>(
   'instance_variables',
   'SELECT variables FROM process_instances WHERE id = ?',
 );
 
+/** A task's form and the server-side check of its completion (issue 5 §7). */
 export class TaskForms {
   constructor(
     private readonly db: Db,

@@ -28,12 +28,12 @@ const SLA_BIN = `(CASE WHEN t.completed_at > t.due_at THEN 1 ELSE 0 END)`;
 const SUM_BINS = `ARRAY[${Array.from({ length: BIN_COUNT }, (_, i) => `COALESCE(sum(s.bins[${i + 1}]), 0)`).join(', ')}]::bigint[]::text`;
 const DAY_OF = (column: string) => `(${column} AT TIME ZONE 'UTC')::date`;
 
-/** The four measures, each as (value in ms, its bin, its histogram) over history (h) or tasks (t). */
+/** The four measures, each as (value in ms, its bin, how many bins) over history (h) or tasks (t). */
 const METRICS = {
-  duration: { ms: ACTIVITY_MS, bin: binSql(ACTIVITY_MS), bins: histogramSql('g.bin', 'g.n') },
-  wait: { ms: WAIT_MS, bin: binSql(WAIT_MS), bins: histogramSql('g.bin', 'g.n') },
-  work: { ms: WORK_MS, bin: binSql(WORK_MS), bins: histogramSql('g.bin', 'g.n') },
-  sla: { ms: LATE_MS, bin: SLA_BIN, bins: histogramSql('g.bin', 'g.n', 2) },
+  duration: { ms: ACTIVITY_MS, bin: binSql(ACTIVITY_MS), binCount: BIN_COUNT },
+  wait: { ms: WAIT_MS, bin: binSql(WAIT_MS), binCount: BIN_COUNT },
+  work: { ms: WORK_MS, bin: binSql(WORK_MS), binCount: BIN_COUNT },
+  sla: { ms: LATE_MS, bin: SLA_BIN, binCount: 2 },
 } as const;
 export type Metric = keyof typeof METRICS;
 
@@ -165,7 +165,7 @@ export class RollupService {
         db.raw(`'${metric}' AS metric`),
         db.raw('sum(g.n) AS count'),
         db.raw('COALESCE(sum(g.ms), 0) AS total_ms'),
-        db.raw(`${m.bins} AS bins`),
+        db.raw(`${histogramSql('g.bin', 'g.n', m.binCount)} AS bins`),
       )
       .groupBy(names) as Knex.QueryBuilder<MetricRow, MetricRow[]>;
   }
@@ -368,7 +368,7 @@ function histogramRows(rows: BinRow[]): MetricRow[] {
     const key = `${r.metric}\u0000${r.element_id}`;
     let row = byKey.get(key);
     if (!row) {
-      const bins = new Array<number>(r.metric === 'sla' ? 2 : BIN_COUNT).fill(0);
+      const bins = new Array<number>(METRICS[r.metric].binCount).fill(0);
       row = { element_id: r.element_id, metric: r.metric, count: 0, total_ms: 0, bins };
       byKey.set(key, row);
     }
