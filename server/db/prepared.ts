@@ -36,13 +36,19 @@ export class Prepared<Row> {
  * scans took several times longer to plan than to run). A named statement's plan stays with each
  * connection that ran it until the connection closes (about 0.3 MB for a worklist's count), so a
  * process names at most `limit` texts; later ones run unnamed, planned every time as before.
+ *
+ * `after`: a text is named only once it has been sent that many times, so that texts which come
+ * back rarely do not take the places of the ones that come back on every request (the step
+ * batches' texts vary with the rows a step writes). The sightings counted are bounded too.
  */
 export class RepeatedStatements {
   private readonly statements = new Map<string, Prepared<unknown>>();
+  private readonly sightings = new Map<string, number>();
 
   constructor(
     readonly prefix: string,
     readonly limit: number,
+    readonly after = 1,
   ) {}
 
   async rows<Row>(db: Knex, sql: string, bindings: readonly unknown[]): Promise<Row[]> {
@@ -60,6 +66,15 @@ export class RepeatedStatements {
   private preparedOf<Row>(sql: string): Prepared<Row> | undefined {
     const known = this.statements.get(sql) as Prepared<Row> | undefined;
     if (known || this.statements.size >= this.limit) return known;
+    if (this.after > 1) {
+      const seen = (this.sightings.get(sql) ?? 0) + 1;
+      if (seen < this.after) {
+        if (this.sightings.size >= MAX_SIGHTINGS) this.sightings.clear();
+        this.sightings.set(sql, seen);
+        return undefined;
+      }
+      this.sightings.delete(sql);
+    }
     const prepared = new Prepared<Row>(
       `${this.prefix}_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`,
       sql,
@@ -68,6 +83,9 @@ export class RepeatedStatements {
     return prepared;
   }
 }
+
+/** Texts whose sightings one RepeatedStatements counts before it starts over. */
+const MAX_SIGHTINGS = 1_000;
 
 function isNodePostgres(db: Knex): boolean {
   return (db.client as { config?: Knex.Config }).config?.client === 'pg';

@@ -26,6 +26,7 @@ import { resolveElementDepartments } from './element-department.js';
 import { StepPersistence } from './step-persistence.js';
 import { queueSignalDeliveries } from './signal-deliveries.js';
 import type { StepMetrics } from './metrics.js';
+import { Prepared } from '../db/prepared.js';
 import type { InstanceTopic, InstanceTopicDetails } from '../realtime/contract.js';
 
 /** A step's write of its instance row, written once (every step sends it). */
@@ -33,6 +34,15 @@ const INSTANCE_STEP_COLUMNS =
   'state = ?, variables = ?, revision = ?, status = ?, ended_at = ?, end_reason = ?, open_incidents = ?, has_timers = ?, has_subscriptions = ?';
 const UPDATE_INSTANCE = `UPDATE process_instances SET ${INSTANCE_STEP_COLUMNS} WHERE id = ?`;
 const UPDATE_INSTANCE_AND_DUE = `UPDATE process_instances SET ${INSTANCE_STEP_COLUMNS}, due_at = ? WHERE id = ?`;
+
+/** A new instance's row, written once (every start sends it); what every new row holds is in the text. */
+const INSERT_INSTANCE = new Prepared<never>(
+  'instance_insert',
+  `INSERT INTO process_instances (id, definition_id, definition_key, definition_version, business_key, department_id,
+     status, state, variables, revision, parent_instance_id, parent_execution_id, root_instance_id, started_by,
+     started_at, ended_at, end_reason, open_incidents, has_timers, has_subscriptions)
+   VALUES (?, ?, ?, ?, ?, ?, 'running', NULL, ?, 0, ?, ?, ?, ?, ?, NULL, NULL, 0, false, false)`,
+);
 
 /** How deep call activities may nest before the platform refuses (a call cycle would never end). */
 const MAX_CALL_DEPTH = 10;
@@ -127,7 +137,20 @@ export class StepExecutor {
       has_subscriptions: false,
     };
     // Inserted at once (not batched): the task and history rows of the first step refer to it.
-    await scope.trx('process_instances').insert({ ...row, state: null, variables: toJson(row.variables) });
+    await INSERT_INSTANCE.rows(scope.trx, [
+      row.id,
+      row.definition_id,
+      row.definition_key,
+      row.definition_version,
+      row.business_key ?? null,
+      row.department_id ?? null,
+      toJson(row.variables),
+      row.parent_instance_id,
+      row.parent_execution_id,
+      row.root_instance_id,
+      row.started_by,
+      row.started_at,
+    ]);
     scope.batch.add(
       scope.trx('operation_log').insert({
         instance_id: id,

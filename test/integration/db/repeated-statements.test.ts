@@ -82,6 +82,23 @@ describe('repeated statement texts run named, so PostgreSQL may keep their plan 
     const names = (await prepared()).filter((s) => s.name.startsWith('capped_items_'));
     expect(names.map((s) => s.statement)).toEqual([COUNT_OPEN.replace('?', '$1')]);
   });
+
+  it('with a threshold, names a text only from its third sighting, and a text seen less stays unnamed', async () => {
+    const statements = new RepeatedStatements('seen_items', 8, 3);
+    const named = async () => (await prepared()).filter((s) => s.name.startsWith('seen_items_')).length;
+    for (const team of ['t0', 't1']) {
+      const [row] = await statements.rows<{ n: number }>(db, COUNT_OPEN, [team]);
+      expect(row!.n).toBe(await expected(db, 'open', team));
+    }
+    const [done] = await statements.rows<{ n: number }>(db, COUNT_DONE, ['t2']);
+    expect(done!.n).toBe(await expected(db, 'done', 't2'));
+    expect(await named()).toBe(0);
+    const [third] = await statements.rows<{ n: number }>(db, COUNT_OPEN, ['t3']);
+    expect(third!.n).toBe(await expected(db, 'open', 't3'));
+    expect(statements.named).toBe(1);
+    const names = (await prepared()).filter((s) => s.name.startsWith('seen_items_'));
+    expect(names.map((s) => s.statement)).toEqual([COUNT_OPEN.replace('?', '$1')]);
+  });
 });
 
 describe('repeated statement texts on PGlite run as plain statements', () => {
