@@ -10,11 +10,31 @@ import type { InstanceRow } from './instances.repository.js';
 
 // Every step of a process with a paused clock reads this; built per step it cost PostgreSQL more
 // to plan than to run.
-const PAUSED_TASKS = new Prepared<{ created_at: Date; completed_at: Date | null }>(
+const PAUSED_TASKS = new Prepared<PausedTask>(
   'instance_paused_tasks',
   `SELECT created_at, completed_at FROM tasks
     WHERE instance_id = ? AND element_id = ANY(?::text[]) AND status IN ('open', 'completed')`,
 );
+
+type PausedTask = { created_at: Date; completed_at: Date | null };
+
+/**
+ * The tasks of the elements that pause the instance's clock, read while the engine step runs (as
+ * the step's open tasks are): the instance is locked and the step's own writes wait in its batch
+ * until commit, so the read answers what it would after the step. Null when the process declares
+ * no paused clock. A step that fails first never awaits it.
+ */
+export function pausedTasksRead(
+  trx: Db,
+  instance: InstanceRow,
+  definition: DeployedDefinition,
+): Promise<PausedTask[]> | null {
+  const pausedBy = definition.meta.deadline?.pausedBy ?? [];
+  if (pausedBy.length === 0) return null;
+  const read = PAUSED_TASKS.rows(trx, [instance.id, pausedBy]);
+  read.catch(() => undefined);
+  return read;
+}
 
 /**
  * The whole instance's deadline after a step (DefinitionMeta.deadline): the process's `dueDate`
@@ -32,6 +52,7 @@ export async function instanceDeadline(
   outcome: StepOutcome,
   now: Date,
   clock: () => number,
+  pausedTasks: Promise<PausedTask[]> | null,
 ): Promise<Date | null | undefined> {
   const declared = definition.meta.deadline;
   if (!declared) return undefined;
@@ -48,7 +69,7 @@ export async function instanceDeadline(
   if (!base || declared.pausedBy.length === 0) return base;
   const paused = new Set(declared.pausedBy);
   if (outcome.waiting.some((w) => paused.has(w.elementId))) return null;
-  const spent = await PAUSED_TASKS.rows(trx, [instance.id, declared.pausedBy]);
+  const spent = (await pausedTasks) ?? [];
   const calendar = deadlineCalendar();
   const pausedWd = spent.reduce(
     (sum, t) => sum + Math.max(0, calendar.workingDaysBetween(new Date(t.created_at), new Date(t.completed_at ?? now))),

@@ -20,7 +20,7 @@ import type { DefinitionStore } from './definitions.repository.js';
 import { lockInstance, toJson, type InstanceRow } from './instances.repository.js';
 import type { TransactionScope } from './transactions.js';
 import { persistHistory } from './history.repository.js';
-import { instanceDeadline } from './instance-deadline.js';
+import { instanceDeadline, pausedTasksRead } from './instance-deadline.js';
 import { instanceEvent, type InstanceRef } from './outbox.js';
 import { resolveElementDepartments } from './element-department.js';
 import { StepPersistence } from './step-persistence.js';
@@ -231,6 +231,7 @@ export class StepExecutor {
     scope.settled.push((committed) => this.engine.settle(instance.id, revision, committed, written.stateJsonLength));
     // The connection would idle while the engine works: its read of the open tasks goes now.
     const openTasks = this.persistence.openTasks(scope, instance);
+    const pausedTasks = pausedTasksRead(scope.trx, instance, definition);
     const outcome = await this.engine.step(
       definition,
       instance.state,
@@ -271,7 +272,16 @@ export class StepExecutor {
     await this.startCalledProcesses(scope, updated, definition, outcome.waiting, actor, depth);
     updated.has_timers = outcome.timers.length > 0;
     updated.has_subscriptions = outcome.waiting.some((w) => w.messageName || w.signalName);
-    const dueAt = await instanceDeadline(scope.trx, this.logger, updated, definition, outcome, now, this.clock);
+    const dueAt = await instanceDeadline(
+      scope.trx,
+      this.logger,
+      updated,
+      definition,
+      outcome,
+      now,
+      this.clock,
+      pausedTasks,
+    );
     const dueChanged = dueAt !== undefined && (dueAt?.getTime() ?? null) !== (instance.due_at?.getTime() ?? null);
     if (dueAt !== undefined) updated.due_at = dueAt;
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '../../../server/lib/clock.js';
 import { BACKENDS } from '../../support/database.js';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
-import { deploy, fixture, openTasks, start } from '../../support/workflow.js';
+import { completeTask, deploy, fixture, instance, openTasks, start } from '../../support/workflow.js';
+import { MONITORED_FORMS } from '../monitoring/fixtures.js';
 
 describe.each(BACKENDS)('platform clock: working-day due dates and timers (%s)', (backend) => {
   let t: TestPlatform;
@@ -42,6 +43,36 @@ describe.each(BACKENDS)('platform clock: working-day due dates and timers (%s)',
     expect(tasks.map((x) => x.elementId).sort()).toEqual(['escalated', 'reply']);
     const escalated = tasks.find((x) => x.elementId === 'escalated')!;
     expect(new Date(escalated.dueAt as string).toISOString()).toBe('2025-03-08T01:00:00.000Z');
+  });
+
+  it("moves the instance's deadline by the working days spent in an element that pauses its clock", async () => {
+    // given a process due five working days after its start, whose clock the acceptance pauses
+    clock.set('2025-03-03T01:00:00Z');
+    const xml = fixture('monitoring.two-steps.bpmn')
+      .replace('id="monitored"', 'id="pausedClock"')
+      .replace('bpmnElement="monitored"', 'bpmnElement="pausedClock"')
+      .replace(
+        'isExecutable="true">',
+        'isExecutable="true"><extensionElements><camunda:properties><camunda:property name="dueDate" value="wd:5"/><camunda:property name="dueDatePausedBy" value="accept"/></camunda:properties></extensionElements>',
+      );
+    const deployed = await (await t.as('designer')).post('/api/v1/deployments', { xml, forms: MONITORED_FORMS });
+    expect(deployed.status, JSON.stringify(deployed.body)).toBe(201);
+    const clerk = await t.as('xh.clerk');
+    const { id } = await start(clerk, 'pausedClock', {
+      departmentId: 'ZJ-HZ-XH',
+      businessKey: 'PAUSED-1',
+      variables: { dueAt: '2025-03-20T00:00:00Z' },
+    });
+    // while it waits at the acceptance the clock is stopped: no deadline
+    expect((await instance(clerk, id)).dueAt).toBeNull();
+
+    // when the acceptance is done on Wednesday, two working days later
+    clock.set('2025-03-05T01:00:00Z');
+    const [accept] = await openTasks(clerk, id);
+    await completeTask(clerk, accept!.id);
+
+    // then the deadline is Monday 10 March's end (five working days) moved by those two days
+    expect((await instance(clerk, id)).dueAt).toBe('2025-03-12T15:59:59.999Z');
   });
 
   it('refuses a malformed working-day deadline at deploy', async () => {
