@@ -8,6 +8,8 @@ import { deadlineCalendar, resolveDeadline } from '../lib/deadlines.js';
 import type { Logger } from '../lib/logger.js';
 import type { InstanceRow } from './instances.repository.js';
 
+type PausedTask = { created_at: Date; completed_at: Date | null };
+
 // Every step of a process with a paused clock reads this; built per step it cost PostgreSQL more
 // to plan than to run.
 const PAUSED_TASKS = new Prepared<PausedTask>(
@@ -15,8 +17,6 @@ const PAUSED_TASKS = new Prepared<PausedTask>(
   `SELECT created_at, completed_at FROM tasks
     WHERE instance_id = ? AND element_id = ANY(?::text[]) AND status IN ('open', 'completed')`,
 );
-
-type PausedTask = { created_at: Date; completed_at: Date | null };
 
 /**
  * The tasks of the elements that pause the instance's clock, read while the engine step runs (as
@@ -45,7 +45,6 @@ export function pausedTasksRead(
  * value is left alone); null when it cannot be known yet (e.g. sla:total before the class is set).
  */
 export async function instanceDeadline(
-  trx: Db,
   logger: Logger,
   instance: InstanceRow,
   definition: DeployedDefinition,

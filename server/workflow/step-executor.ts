@@ -272,16 +272,7 @@ export class StepExecutor {
     await this.startCalledProcesses(scope, updated, definition, outcome.waiting, actor, depth);
     updated.has_timers = outcome.timers.length > 0;
     updated.has_subscriptions = outcome.waiting.some((w) => w.messageName || w.signalName);
-    const dueAt = await instanceDeadline(
-      scope.trx,
-      this.logger,
-      updated,
-      definition,
-      outcome,
-      now,
-      this.clock,
-      pausedTasks,
-    );
+    const dueAt = await instanceDeadline(this.logger, updated, definition, outcome, now, this.clock, pausedTasks);
     const dueChanged = dueAt !== undefined && (dueAt?.getTime() ?? null) !== (instance.due_at?.getTime() ?? null);
     if (dueAt !== undefined) updated.due_at = dueAt;
 
