@@ -65,7 +65,7 @@ import {
   withBenchDatabase,
 } from './support.js';
 import { createDatabase, NO_DB_TIMEOUTS, type Db } from '../server/db/index.js';
-import { median, report, round } from './stats.js';
+import { median, report, round, summary } from './stats.js';
 
 const args = benchArgs();
 const SOAK = process.argv.includes('--soak');
@@ -132,14 +132,67 @@ async function ok<T = any>(res: Promise<Response<T>>, status: number, what: stri
   return r.body;
 }
 
+/** Cumulative counts of the nodes' `http_request_duration_seconds` buckets by method and route, summed over nodes. */
+type ServerTimes = Map<string, Map<number, number>>;
+
+/**
+ * Each node's event-loop delay since the reading before, ms (p50 / p99 / max): prom-client resets
+ * its histogram at every reading of /metrics.
+ */
+const eventLoopDelays = new Map<BenchClient, number[]>();
+
+async function serverTimes(admins: BenchClient[]): Promise<ServerTimes> {
+  const times: ServerTimes = new Map();
+  const line = /^http_request_duration_seconds_bucket\{(.*)\} (\d+)$/gm;
+  for (const admin of admins) {
+    const text = String((await admin.get('/metrics')).body);
+    const lag = (q: string) =>
+      round(1000 * Number(new RegExp(`^nodejs_eventloop_lag_${q}_seconds (\\S+)$`, 'm').exec(text)?.[1]), 1);
+    eventLoopDelays.set(admin, [lag('p50'), lag('p99'), lag('max')]);
+    for (const [, labels, count] of text.matchAll(line)) {
+      const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(labels!)?.[1] ?? '';
+      const key = `${label('method')} ${label('route').replace(/^\/api\/v1/, '')}`;
+      const le = label('le') === '+Inf' ? Infinity : Number(label('le'));
+      const buckets = times.get(key) ?? new Map<number, number>();
+      buckets.set(le, (buckets.get(le) ?? 0) + Number(count));
+      times.set(key, buckets);
+    }
+  }
+  return times;
+}
+
+/**
+ * The nodes' own time for each route between two readings (from a request's first middleware to
+ * its answer), as the bucket bounds its p50 / p95 / p99 fall under, in ms: set beside what the
+ * driver measured, it says whether a tail is spent in the node or before and after it (the
+ * machine's run queue, the driver, the connection).
+ */
+function serverPercentiles(before: ServerTimes, after: ServerTimes) {
+  const out: Record<string, { count: number; p50: number; p95: number; p99: number }> = {};
+  for (const [route, buckets] of after) {
+    const bounds = [...buckets.keys()].sort((a, b) => a - b);
+    const counts = bounds.map((le) => (buckets.get(le) ?? 0) - (before.get(route)?.get(le) ?? 0));
+    const total = counts[counts.length - 1] ?? 0;
+    if (!total) continue;
+    const bound = (q: number) => {
+      const i = counts.findIndex((c) => c >= q * total);
+      return bounds[i] === Infinity ? Infinity : round(bounds[i]! * 1000, 0);
+    };
+    out[route] = { count: total, p50: bound(0.5), p95: bound(0.95), p99: bound(0.99) };
+  }
+  return out;
+}
+
+/** A request's path as a route: ids as `:id`, without its query. */
+const routeOf = (path: string) => path.replace(/[0-9a-f-]{36}/g, ':id').replace(/\?.*$/, '');
+
 /** What went wrong, counted by request and status, with the first bodies kept. */
 class ErrorLog {
   readonly counts = new Map<string, number>();
   readonly first: string[] = [];
 
   note(scenario: Scenario, method: string, path: string, status: number, body: unknown): void {
-    const route = path.replace(/[0-9a-f-]{36}/g, ':id').replace(/\?.*$/, '');
-    const key = `${scenario} ${method} ${route} ${status}`;
+    const key = `${scenario} ${method} ${routeOf(path)} ${status}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     // The first body of each kind of failure, so a cause shows even behind a noisier one.
     if (this.counts.get(key) === 1 && this.first.length < 16)
@@ -151,6 +204,8 @@ interface Run {
   from: number;
   to: number;
   records: Record<Scenario, ScenarioRecord>;
+  /** Every counted request's latency by route (method and path, ids as `:id`): which kinds make the tail. */
+  routes: Map<string, number[]>;
   errors: ErrorLog;
   starts: number;
   completions: number;
@@ -195,7 +250,14 @@ class VirtualUser {
       return null;
     }
     const good = res.status === expect;
-    if (counted) record.add(performance.now() - t0, good);
+    if (counted) {
+      const ms = performance.now() - t0;
+      record.add(ms, good);
+      const route = `${method} ${routeOf(path)}`;
+      const seen = this.run.routes.get(route);
+      if (seen) seen.push(ms);
+      else this.run.routes.set(route, [ms]);
+    }
     if (!good) this.run.errors.note(this.scenario, method, path, res.status, res.body);
     return good ? res : null;
   }
@@ -556,8 +618,9 @@ class ConnectionSampler {
  * analyzed and every update's dead row stays: in a 12-minute run at 520 users the planner read
  * the open tasks through an index that matched them all (`tasks` never analyzed, 9 568 dead rows
  * to 9 731 live). A production server runs autovacuum; so the bench runs `VACUUM (ANALYZE)` of its
- * database after the setup and every `everyMs` while the users run, one at a time, and reports
- * how often and how long. `--no-vacuum` leaves the server as it is.
+ * database after the setup, and every `everyMs` while the users run one of autovacuum's rounds
+ * (the tables past its thresholds, at its throttled pace), one at a time, and reports how many
+ * and how long. `--no-vacuum` leaves the server as it is.
  */
 class StandInAutovacuum {
   private readonly db: Db;
@@ -582,16 +645,56 @@ class StandInAutovacuum {
     return vacuum;
   }
 
+  /** The whole database at once and at full speed: after the setup, before anything is measured. */
   async once(): Promise<void> {
-    const started = performance.now();
     await this.db.raw('VACUUM (ANALYZE)');
+  }
+
+  /**
+   * One of autovacuum's rounds: the tables past its thresholds (the server's own settings; dead
+   * rows for VACUUM, inserts since the last for VACUUM too, changes since the last ANALYZE for
+   * ANALYZE), at its pace. Autovacuum sleeps `autovacuum_vacuum_cost_delay` (2 ms) each time its
+   * work reaches the cost limit (200); a VACUUM run by hand does not sleep, and a whole database's
+   * at full speed took a core for a second or two in the middle of the measured window, long
+   * enough to empty the nodes' connection pools (every request of that second waited).
+   */
+  private async round(): Promise<void> {
+    const started = performance.now();
+    const { rows } = await this.db.raw<{ rows: { name: string; vacuum: boolean; analyze: boolean }[] }>(
+      `SELECT format('%I.%I', s.schemaname, s.relname) AS name,
+              s.n_dead_tup > current_setting('autovacuum_vacuum_threshold')::float8
+                             + current_setting('autovacuum_vacuum_scale_factor')::float8 * greatest(c.reltuples, 0)
+              OR s.n_ins_since_vacuum > current_setting('autovacuum_vacuum_insert_threshold')::float8
+                             + current_setting('autovacuum_vacuum_insert_scale_factor')::float8 * greatest(c.reltuples, 0)
+                AS vacuum,
+              s.n_mod_since_analyze > current_setting('autovacuum_analyze_threshold')::float8
+                             + current_setting('autovacuum_analyze_scale_factor')::float8 * greatest(c.reltuples, 0)
+                AS analyze
+         FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid`,
+    );
+    const due = rows.filter((r) => r.vacuum || r.analyze);
+    if (!due.length) return;
+    await this.db.raw(
+      `SELECT set_config('vacuum_cost_delay', (SELECT CASE WHEN setting = '-1' THEN current_setting('vacuum_cost_delay') ELSE setting || 'ms' END
+                                                FROM pg_settings WHERE name = 'autovacuum_vacuum_cost_delay'), false),
+              set_config('vacuum_cost_limit', (SELECT CASE WHEN setting = '-1' THEN current_setting('vacuum_cost_limit') ELSE setting END
+                                                FROM pg_settings WHERE name = 'autovacuum_vacuum_cost_limit'), false)`,
+    );
+    for (const table of due) {
+      // Names come from the catalogue, quoted by format(%I).
+      await this.db.raw(table.vacuum ? `VACUUM (ANALYZE) ${table.name}` : `ANALYZE ${table.name}`);
+      this.tables += 1;
+    }
     this.runs += 1;
     this.seconds += (performance.now() - started) / 1000;
   }
 
+  /** Tables vacuumed or analyzed by the rounds. */
+  tables = 0;
+
   every(everyMs: number): void {
     this.timer = setInterval(() => {
-      this.running ??= this.once()
+      this.running ??= this.round()
         .catch(() => undefined)
         .finally(() => {
           this.running = null;
@@ -599,11 +702,11 @@ class StandInAutovacuum {
     }, everyMs);
   }
 
-  async stop(): Promise<{ runs: number; seconds: number }> {
+  async stop(): Promise<{ runs: number; tables: number; seconds: number }> {
     if (this.timer) clearInterval(this.timer);
     await this.running;
     await this.db.destroy().catch(() => undefined);
-    return { runs: this.runs, seconds: round(this.seconds, 1) };
+    return { runs: this.runs, tables: this.tables, seconds: round(this.seconds, 1) };
   }
 }
 
@@ -741,6 +844,7 @@ export async function run(): Promise<void> {
       from: Infinity,
       to: Infinity,
       records: Object.fromEntries(SCENARIOS.map((s) => [s, new ScenarioRecord()])) as Run['records'],
+      routes: new Map(),
       errors: new ErrorLog(),
       starts: 0,
       completions: 0,
@@ -809,6 +913,8 @@ export async function run(): Promise<void> {
     const connections = databaseUrl ? new ConnectionSampler(databaseUrl) : null;
     vacuum?.every(VACUUM_EVERY_MS);
     const loop = monitorEventLoopDelay({ resolution: 10 });
+    const nodeAdmins = await Promise.all(nodes.map((n) => new BenchClient(n.url).login('admin')));
+    let timesAtStart: Promise<ServerTimes> | null = null;
     const t0 = performance.now();
     run.from = t0 + WARMUP_MS;
     run.to = run.from + SECONDS * 1000;
@@ -816,6 +922,7 @@ export async function run(): Promise<void> {
     setTimeout(() => {
       driverCpuAtStart = process.cpuUsage();
       loop.enable();
+      timesAtStart = serverTimes(nodeAdmins);
     }, WARMUP_MS);
     const scenarioOf: Record<Scenario, (vu: VirtualUser) => Promise<void>> = {
       signIn,
@@ -831,6 +938,7 @@ export async function run(): Promise<void> {
     );
     const ended = performance.now();
     loop.disable();
+    const nodeTimes = timesAtStart ? serverPercentiles(await timesAtStart, await serverTimes(nodeAdmins)) : {};
     sampler.stop();
     const connectionStates = (await connections?.stop()) ?? null;
     const vacuumed = (await vacuum?.stop()) ?? null;
@@ -858,6 +966,8 @@ export async function run(): Promise<void> {
       };
     });
     const loadAverage = loadavg().map((x) => round(x, 2));
+    // The routes by their p99, slowest first: where the scenarios' tails come from.
+    const routes = [...run.routes].map(([route, ms]) => ({ route, ...summary(ms) })).sort((a, b) => b.p99 - a.p99);
     const rows: Record<string, unknown> = {
       'backend, nodes, demo customers': `${BACKEND}, ${nodes.length}, ${CUSTOMERS}`,
       'virtual users by scenario': counts,
@@ -876,6 +986,7 @@ export async function run(): Promise<void> {
       'requests/s': round(requests / measured, 1),
       'A01 completed, applications started during the run': [run.completions, run.starts],
       nodes: nodeFigures,
+      "nodes' event-loop delay ms p50/p99/max": nodeAdmins.map((a) => eventLoopDelays.get(a) ?? []),
       'driver CPU % of one core': round((100 * (driverCpu.user + driverCpu.system)) / 1e6 / measured, 1),
       'driver event-loop delay ms p50/p99/max': [
         round(loop.percentile(50) / 1e6),
@@ -883,10 +994,19 @@ export async function run(): Promise<void> {
         round(loop.max / 1e6),
       ],
       'load average': loadAverage,
+      'slowest routes by p99 (count, p50 / p95 / p99 ms)': routes.slice(0, 12).map((r) => {
+        const node = nodeTimes[r.route];
+        const inNode = node ? `; in the nodes ≤ ${node.p50} / ${node.p95} / ${node.p99}` : '';
+        return `${r.route} (${r.count}) ${r.p50} / ${r.p95} / ${r.p99}${inNode}`;
+      }),
     });
     if (connectionStates) rows['PostgreSQL connections of the nodes, mean by state/wait'] = connectionStates;
     if (vacuumed)
-      rows[`VACUUM (ANALYZE) in autovacuum's place (server has it off), runs / s`] = [vacuumed.runs, vacuumed.seconds];
+      rows[`autovacuum's rounds in its place (server has it off): rounds / tables / s`] = [
+        vacuumed.runs,
+        vacuumed.tables,
+        vacuumed.seconds,
+      ];
     if (run.errors.counts.size) {
       rows['errors by request'] = Object.fromEntries(run.errors.counts);
       rows['first error bodies'] = run.errors.first;
@@ -906,6 +1026,8 @@ export async function run(): Promise<void> {
           scenarios,
           nodes: nodeFigures,
           loadAverage,
+          routes,
+          nodeRoutes: nodeTimes,
           standInVacuum: vacuumed,
           ...(costs ? { costs } : {}),
         })}\n`,
