@@ -86,6 +86,12 @@ const USER_READ = new Prepared<ActorRow>(
   `SELECT ${ACTOR_SELECT} FROM users u CROSS JOIN permission_versions v WHERE u.id = ? AND ${ACTIVE_USER} LIMIT 1`,
 );
 
+/** A user as an actor, whatever their state (the caller has decided they may act). */
+const ACTOR_READ = new Prepared<ActorRow>(
+  'auth_actor_read',
+  `SELECT ${ACTOR_SELECT} FROM users u CROSS JOIN permission_versions v WHERE u.id = ? LIMIT 1`,
+);
+
 function toActor(row: ActorRow, kind: 'user' | 'token'): Actor {
   const roles = typeof row.roles === 'string' ? (JSON.parse(row.roles) as ActorRole[]) : row.roles;
   return {
@@ -133,7 +139,7 @@ export class AuthService {
     username: string,
     password: string,
     client: { ip: string; userAgent: string },
-  ): Promise<{ id: string }> {
+  ): Promise<{ id: string; display_name: string; department_id: string }> {
     const name = username.trim().toLowerCase();
     const wait = await this.throttle.reserve(name, client.ip);
     if (wait !== null) {
@@ -200,8 +206,18 @@ export class AuthService {
       ip: client.ip,
       user_agent: client.userAgent.slice(0, 300),
     });
-    const actor = await this.loadActor(user.id, 'user');
-    await this.audit.record(actor, 'auth.login', 'user', user.id, {}, { ip: client.ip, get: () => client.userAgent });
+    // Once the session exists: its actor and the audit entry of the login, side by side.
+    const [actor] = await Promise.all([
+      this.loadActor(user.id, 'user'),
+      this.audit.record(
+        { id: user.id, displayName: user.display_name, departmentId: user.department_id },
+        'auth.login',
+        'user',
+        user.id,
+        {},
+        { ip: client.ip, get: () => client.userAgent },
+      ),
+    ]);
     return { sessionToken, csrfToken, expiresAt, actor };
   }
 
@@ -262,31 +278,11 @@ export class AuthService {
     return { actor: toActor(row, 'user'), via: 'token', permissionVersion: Number(row.version) };
   }
 
+  /** The user and their role assignments, in one statement. */
   async loadActor(userId: string, kind: 'user' | 'token'): Promise<Actor> {
-    const user = await this.db('users')
-      .where({ id: userId })
-      .first<{ id: string; username: string; display_name: string; department_id: string } | undefined>(
-        'id',
-        'username',
-        'display_name',
-        'department_id',
-      );
-    if (!user) throw new Unauthorized();
-    const roles: ActorRole[] = (
-      await this.db('user_roles as ur')
-        .join('departments as d', 'd.id', 'ur.department_id')
-        .where('ur.user_id', userId)
-        .select<{ role_code: string; id: string; path: string }[]>('ur.role_code', 'd.id', 'd.path')
-        .orderBy(['d.path', 'ur.role_code'])
-    ).map((r) => ({ role: r.role_code, departmentId: r.id, departmentPath: r.path }));
-    return {
-      id: user.id,
-      kind,
-      username: user.username,
-      displayName: user.display_name,
-      departmentId: user.department_id,
-      roles,
-    };
+    const row = await ACTOR_READ.first(this.db, [userId]);
+    if (!row) throw new Unauthorized();
+    return toActor(row, kind);
   }
 
   /** Makes sure Casbin on this node is at least as new as the version this request saw. */

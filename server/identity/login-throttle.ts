@@ -80,18 +80,20 @@ export class LoginThrottle {
       const now = time(clock.rows[0]?.now ?? new Date());
       const waits = rows.map((r) => Math.ceil((time(r.blocked_until) - now) / 1000)).filter((s) => s > 0);
       if (waits.length) return Math.max(...waits);
-      for (const row of rows) {
+      const counted = rows.map((row) => {
         const quietSince = Math.max(time(row.last_failure_at), time(row.blocked_until));
         const failures = (now - quietSince > o.windowMinutes * 60_000 ? 0 : Number(row.failures)) + 1;
         const delay = throttleDelaySeconds(failures, this.limit(row.key), o.firstDelaySeconds, o.maxDelaySeconds);
-        await trx('login_throttle')
-          .where({ key: row.key })
-          .update({
-            failures,
-            last_failure_at: new Date(now),
-            blocked_until: delay ? new Date(now + delay * 1000) : null,
-          });
-      }
+        return [row.key, failures, new Date(now), delay ? new Date(now + delay * 1000) : null] as const;
+      });
+      // Both rows in one statement.
+      await trx.raw(
+        `UPDATE login_throttle AS t SET failures = v.failures, last_failure_at = v.at, blocked_until = v.until
+           FROM (VALUES ${counted.map(() => '(?::text, ?::int, ?::timestamptz, ?::timestamptz)').join(', ')})
+             AS v(key, failures, at, until)
+          WHERE t.key = v.key`,
+        counted.flat(),
+      );
       return null;
     });
   }
@@ -99,14 +101,13 @@ export class LoginThrottle {
   /** A correct password: the (account, address) counter starts over; the address takes back this attempt. */
   async succeeded(username: string, address: string): Promise<void> {
     const { pair, address: addressKey } = this.keys(username, address);
-    await this.db.transaction(async (trx) => {
-      await trx('login_throttle').where({ key: pair }).delete();
-      await trx.raw(
-        `UPDATE login_throttle SET failures = GREATEST(failures - 1, 0),
-           blocked_until = CASE WHEN failures - 1 < ? THEN NULL ELSE blocked_until END
-         WHERE key = ?`,
-        [this.options.maxFailuresPerAddress, addressKey],
-      );
-    });
+    // One statement, so both changes hold together without a transaction of their own.
+    await this.db.raw(
+      `WITH forgotten AS (DELETE FROM login_throttle WHERE key = ?)
+       UPDATE login_throttle SET failures = GREATEST(failures - 1, 0),
+         blocked_until = CASE WHEN failures - 1 < ? THEN NULL ELSE blocked_until END
+       WHERE key = ?`,
+      [pair, this.options.maxFailuresPerAddress, addressKey],
+    );
   }
 }
