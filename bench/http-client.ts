@@ -3,11 +3,12 @@ import { ApiClient, type Exchange } from '../test/support/client.js';
 
 /**
  * Kept-alive connections shared by every client of the process, as many as requests in flight. An
- * idle one is closed after 4 s, before the server's keep-alive timeout (Node's 5 s) closes it:
- * a request sent on a connection the server is closing fails with ECONNRESET (fetch's client
- * reads the server's Keep-Alive hint for the same reason).
+ * idle one is closed after 60 s, before the server's keep-alive timeout (65 s) closes it: a
+ * request sent on a connection the server is closing fails with ECONNRESET (fetch's client reads
+ * the server's Keep-Alive hint for the same reason). A user's next request after a think time
+ * (3–10 s) goes on the connection it left, as a browser's would.
  */
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 4000 });
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 60_000 });
 
 /**
  * The tests' client sending through `node:http` instead of fetch. The driver shares the machine's

@@ -402,6 +402,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const handle = app.callback();
   const server = http.createServer((req, res) => void handle(req, res));
   server.requestTimeout = 60_000;
+  // An idle kept-alive connection stays open a minute (Node's default is 5 s), longer than the 60 s
+  // a reverse proxy or load balancer commonly keeps its idle upstream connections, so the proxy
+  // never sends a request on a connection the node is closing; and a browser or client that asks
+  // again within the minute pays no new connection.
+  server.keepAliveTimeout = 65_000;
   realtime.serve(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
