@@ -27,7 +27,9 @@
  * warm-up, not its steady state: V8 compiles the hot paths and grows its heap to the working size,
  * the engine workers fill their caches, the connection pools open (in one soak the node that had
  * not made the demo data began the window 100 MB under the other and ended level with it). Per
- * scenario p50/p95/p99 of every request, error rate, requests/s; per node CPU (% of one core, from
+ * scenario p50/p95/p99 of every request, error rate, requests/s; per route the same as the driver
+ * saw it and as the nodes timed it (their own latency histograms: where a tail is spent), and the
+ * nodes' event-loop delays; per node CPU (% of one core, from
  * /proc/<pid>/stat) and RSS (/proc/<pid>/status) read every second; the driver's own CPU and
  * event-loop delay, to tell when the driver rather than the platform is the bottleneck. On a
  * PostgreSQL running without autovacuum (this machine's), the bench vacuums and analyzes its
