@@ -458,8 +458,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await services.monitoring.stop();
       await services.billingRuns.stop();
       await realtime.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Kept-alive connections with no request in flight close at once (they may idle a minute);
+        // a request still running has a few seconds to be answered before its connection goes too.
+        server.closeIdleConnections();
+        const deadline = setTimeout(() => server.closeAllConnections(), 5_000);
+        server.once('close', () => clearTimeout(deadline));
+      });
       await engine.close();
       if (!options.db) await db.destroy();
     },
