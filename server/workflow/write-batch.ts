@@ -7,7 +7,10 @@ import { RepeatedStatements } from '../db/prepared.js';
  * PostgreSQL parses and plans each one anew: a completion's took ~1.1 ms against ~0.5 ms as a named
  * statement with its plan kept. Texts seen three times get a name, at most 48 per process.
  */
-const STEP_BATCHES = new RepeatedStatements('write_batch', 48, 3);
+export function stepBatchStatements(): RepeatedStatements {
+  return new RepeatedStatements('write_batch', 48, 3);
+}
+const STEP_BATCHES = stepBatchStatements();
 
 /**
  * Sends several independent writes as one statement (`WITH w1 AS (…), w2 AS (…) SELECT`).
@@ -19,6 +22,9 @@ const STEP_BATCHES = new RepeatedStatements('write_batch', 48, 3);
  */
 export class WriteBatch {
   private readonly parts: { sql: string; bindings: readonly unknown[] }[] = [];
+
+  /** `statements`: the process's named texts, or (a test's) a set of its own. */
+  constructor(private readonly statements: RepeatedStatements = STEP_BATCHES) {}
 
   add(query: Knex.QueryBuilder | Knex.Raw): this {
     const compiled = query.toSQL();
@@ -54,9 +60,9 @@ export class WriteBatch {
       final = `SELECT * FROM w${parts.length - 1}`;
     }
     if (parts.length === 0) return [];
-    if (parts.length === 1) return STEP_BATCHES.rows<T>(trx, parts[0]!.sql, bindings);
+    if (parts.length === 1) return this.statements.rows<T>(trx, parts[0]!.sql, bindings);
     const ctes = parts.map((p, i) => `w${i} AS (${p.sql})`).join(',\n');
-    const rows = await STEP_BATCHES.rows<T>(trx, `WITH ${ctes}\n${final}`, bindings);
+    const rows = await this.statements.rows<T>(trx, `WITH ${ctes}\n${final}`, bindings);
     return returning ? rows : [];
   }
 }
