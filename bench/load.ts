@@ -138,19 +138,19 @@ async function ok<T = any>(res: Promise<Response<T>>, status: number, what: stri
 type ServerTimes = Map<string, Map<number, number>>;
 
 /**
- * Each node's event-loop delay since the reading before, ms (p50 / p99 / max): prom-client resets
- * its histogram at every reading of /metrics.
+ * One reading of every node's /metrics: the route latency buckets, and each node's event-loop
+ * delay since the reading before, ms (p50 / p99 / max; prom-client resets its histogram at every
+ * reading).
  */
-const eventLoopDelays = new Map<BenchClient, number[]>();
-
-async function serverTimes(admins: BenchClient[]): Promise<ServerTimes> {
+async function readNodes(admins: BenchClient[]): Promise<{ times: ServerTimes; eventLoopDelays: number[][] }> {
   const times: ServerTimes = new Map();
+  const eventLoopDelays: number[][] = [];
   const line = /^http_request_duration_seconds_bucket\{(.*)\} (\d+)$/gm;
   for (const admin of admins) {
     const text = String((await admin.get('/metrics')).body);
     const lag = (q: string) =>
       round(1000 * Number(new RegExp(`^nodejs_eventloop_lag_${q}_seconds (\\S+)$`, 'm').exec(text)?.[1]), 1);
-    eventLoopDelays.set(admin, [lag('p50'), lag('p99'), lag('max')]);
+    eventLoopDelays.push([lag('p50'), lag('p99'), lag('max')]);
     for (const [, labels, count] of text.matchAll(line)) {
       const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(labels!)?.[1] ?? '';
       const key = `${label('method')} ${label('route').replace(/^\/api\/v1/, '')}`;
@@ -160,7 +160,7 @@ async function serverTimes(admins: BenchClient[]): Promise<ServerTimes> {
       times.set(key, buckets);
     }
   }
-  return times;
+  return { times, eventLoopDelays };
 }
 
 /**
@@ -916,7 +916,8 @@ export async function run(): Promise<void> {
     vacuum?.every(VACUUM_EVERY_MS);
     const loop = monitorEventLoopDelay({ resolution: 10 });
     const nodeAdmins = await Promise.all(nodes.map((n) => new BenchClient(n.url).login('admin')));
-    let timesAtStart: Promise<ServerTimes> | null = null;
+    // Set by the warm-up's timer (a property, which the compiler does not narrow to its first value).
+    const readings: { start?: ReturnType<typeof readNodes> } = {};
     const t0 = performance.now();
     run.from = t0 + WARMUP_MS;
     run.to = run.from + SECONDS * 1000;
@@ -924,7 +925,7 @@ export async function run(): Promise<void> {
     setTimeout(() => {
       driverCpuAtStart = process.cpuUsage();
       loop.enable();
-      timesAtStart = serverTimes(nodeAdmins);
+      readings.start = readNodes(nodeAdmins);
     }, WARMUP_MS);
     const scenarioOf: Record<Scenario, (vu: VirtualUser) => Promise<void>> = {
       signIn,
@@ -940,7 +941,8 @@ export async function run(): Promise<void> {
     );
     const ended = performance.now();
     loop.disable();
-    const nodeTimes = timesAtStart ? serverPercentiles(await timesAtStart, await serverTimes(nodeAdmins)) : {};
+    const atEnd = await readNodes(nodeAdmins);
+    const nodeTimes = readings.start ? serverPercentiles((await readings.start).times, atEnd.times) : {};
     sampler.stop();
     const connectionStates = (await connections?.stop()) ?? null;
     const vacuumed = (await vacuum?.stop()) ?? null;
@@ -988,7 +990,7 @@ export async function run(): Promise<void> {
       'requests/s': round(requests / measured, 1),
       'A01 completed, applications started during the run': [run.completions, run.starts],
       nodes: nodeFigures,
-      "nodes' event-loop delay ms p50/p99/max": nodeAdmins.map((a) => eventLoopDelays.get(a) ?? []),
+      "nodes' event-loop delay ms p50/p99/max": atEnd.eventLoopDelays,
       'driver CPU % of one core': round((100 * (driverCpu.user + driverCpu.system)) / 1e6 / measured, 1),
       'driver event-loop delay ms p50/p99/max': [
         round(loop.percentile(50) / 1e6),

@@ -459,12 +459,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await services.billingRuns.stop();
       await realtime.close();
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Kept-alive connections with no request in flight close at once (they may idle a minute);
-        // a request still running has a few seconds to be answered before its connection goes too.
-        server.closeIdleConnections();
+        // close() ends the idle kept-alive connections at once (they may idle a minute); a request
+        // still running has a few seconds to be answered before its connection goes too.
         const deadline = setTimeout(() => server.closeAllConnections(), 5_000);
-        server.once('close', () => clearTimeout(deadline));
+        server.close(() => {
+          clearTimeout(deadline);
+          resolve();
+        });
       });
       await engine.close();
       if (!options.db) await db.destroy();

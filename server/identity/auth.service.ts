@@ -81,16 +81,13 @@ const TOKEN_READ = new Prepared<ActorRow & { id: string; last_used_at: Date | st
     LIMIT 1`,
 );
 
-const USER_READ = new Prepared<ActorRow>(
-  'auth_user_read',
-  `SELECT ${ACTOR_SELECT} FROM users u CROSS JOIN permission_versions v WHERE u.id = ? AND ${ACTIVE_USER} LIMIT 1`,
-);
+/** A user by id with their roles and the permission version (binds: the user's id). */
+const ACTOR_OF_USER = `SELECT ${ACTOR_SELECT} FROM users u CROSS JOIN permission_versions v WHERE u.id = ?`;
+
+const USER_READ = new Prepared<ActorRow>('auth_user_read', `${ACTOR_OF_USER} AND ${ACTIVE_USER} LIMIT 1`);
 
 /** A user as an actor, whatever their state (the caller has decided they may act). */
-const ACTOR_READ = new Prepared<ActorRow>(
-  'auth_actor_read',
-  `SELECT ${ACTOR_SELECT} FROM users u CROSS JOIN permission_versions v WHERE u.id = ? LIMIT 1`,
-);
+const ACTOR_READ = new Prepared<ActorRow>('auth_actor_read', `${ACTOR_OF_USER} LIMIT 1`);
 
 function toActor(row: ActorRow, kind: 'user' | 'token'): Actor {
   const roles = typeof row.roles === 'string' ? (JSON.parse(row.roles) as ActorRole[]) : row.roles;

@@ -85,7 +85,7 @@ export class TaskContextService {
     // The instance is read beside the task, not after it: one wait for the database fewer. Nothing
     // of it is used unless the task is visible to the actor (the task's own read decides).
     const [task, found] = await Promise.all([this.tasks.get(taskId, actor), INSTANCE_OF_TASK.first(this.db, [taskId])]);
-    if (!found || found.id !== task.instance_id) throw new NotFound('process instance', task.instance_id);
+    if (!found) throw new NotFound('process instance', task.instance_id);
     const { definition_name, definition_xml, definition_meta, ...instance } = found;
     const definition: DefinitionRow | undefined =
       definition_xml === null ? undefined : { name: definition_name, xml: definition_xml, meta: definition_meta };
