@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import { COMMITS } from './deferred-begin.js';
 
 /**
  * A hot path's statement with its text fixed when the module loads: each request only binds
@@ -16,9 +17,10 @@ export class Prepared<Row> {
     readonly sql: string,
   ) {}
 
-  async rows(db: Knex, bindings: readonly unknown[]): Promise<Row[]> {
+  /** `commits`: the transaction `db` ends with this statement (deferred-begin.ts); PGlite ignores it. */
+  async rows(db: Knex, bindings: readonly unknown[], commits = false): Promise<Row[]> {
     const raw = db.raw(this.sql, bindings as Knex.RawBinding[]);
-    if (isNodePostgres(db)) raw.options({ name: this.name });
+    if (isNodePostgres(db)) raw.options(commits ? { name: this.name, [COMMITS]: true } : { name: this.name });
     const result = (await raw) as { rows: Row[] };
     return result.rows;
   }
@@ -51,11 +53,13 @@ export class RepeatedStatements {
     readonly after = 1,
   ) {}
 
-  async rows<Row>(db: Knex, sql: string, bindings: readonly unknown[]): Promise<Row[]> {
-    const prepared = isNodePostgres(db) ? this.preparedOf<Row>(sql) : undefined;
-    if (prepared) return prepared.rows(db, bindings);
-    const result = await db.raw<{ rows: Row[] }>(sql, bindings as Knex.RawBinding[]);
-    return result.rows;
+  async rows<Row>(db: Knex, sql: string, bindings: readonly unknown[], commits = false): Promise<Row[]> {
+    const pg = isNodePostgres(db);
+    const prepared = pg ? this.preparedOf<Row>(sql) : undefined;
+    if (prepared) return prepared.rows(db, bindings, commits);
+    const raw = db.raw<{ rows: Row[] }>(sql, bindings as Knex.RawBinding[]);
+    if (pg && commits) raw.options({ [COMMITS]: true });
+    return (await raw).rows;
   }
 
   /** How many texts have a name (at most `limit`). */

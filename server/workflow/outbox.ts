@@ -103,10 +103,13 @@ export class OutboxBatch {
     this.events.push(event);
   }
 
-  /** Writes the events together with the transaction's batched writes, in one statement. */
-  async flush(trx: Db, batch: WriteBatch): Promise<void> {
+  /**
+   * Writes the events together with the transaction's batched writes, in one statement.
+   * `commits`: nothing follows in the transaction, so its COMMIT may go with the last statement.
+   */
+  async flush(trx: Db, batch: WriteBatch, commits = false): Promise<void> {
     if (this.events.length === 0) {
-      await batch.flush(trx);
+      await batch.flush(trx, undefined, commits);
       return;
     }
     const insert = (events: OutboxEvent[]) =>
@@ -124,7 +127,11 @@ export class OutboxBatch {
     // A step writes a few events and rides with the batch; a sweep (the first deadline scan over
     // a large set) may write hundreds of thousands, more bindings than one statement may carry.
     type Written = { id: number; created_at: Date };
-    const rows: Written[] = await batch.flush<Written>(trx, insert(this.events.slice(0, OUTBOX_ROWS_PER_INSERT)));
+    const rows: Written[] = await batch.flush<Written>(
+      trx,
+      insert(this.events.slice(0, OUTBOX_ROWS_PER_INSERT)),
+      commits && this.events.length <= OUTBOX_ROWS_PER_INSERT,
+    );
     for (let i = OUTBOX_ROWS_PER_INSERT; i < this.events.length; i += OUTBOX_ROWS_PER_INSERT) {
       for (const row of await insert(this.events.slice(i, i + OUTBOX_ROWS_PER_INSERT))) rows.push(row as Written);
     }

@@ -54,12 +54,15 @@ export class Transactions {
       createdTasks: [],
       settled: [],
     };
+    // The last statement takes the COMMIT with it, unless this runs inside another transaction
+    // (a savepoint's "commit" is a release, and the outer transaction goes on).
+    const commits = !(this.db as { isTransaction?: boolean }).isTransaction;
     let result: T;
     try {
       result = await this.db.transaction(async (trx) => {
         scope.trx = trx;
         const value = await work(scope);
-        await outbox.flush(trx, scope.batch);
+        await outbox.flush(trx, scope.batch, commits);
         return value;
       });
     } catch (err) {

@@ -45,9 +45,10 @@ export class WriteBatch {
 
   /**
    * Sends the batch; with `returning`, one more write whose RETURNING rows are the answer (the
-   * outbox insert, whose ids the publisher needs) rides in the same statement.
+   * outbox insert, whose ids the publisher needs) rides in the same statement. `commits`: the
+   * transaction ends with this statement, and its COMMIT goes with it (server/db/deferred-begin.ts).
    */
-  async flush<T = Record<string, unknown>>(trx: Knex, returning?: Knex.QueryBuilder): Promise<T[]> {
+  async flush<T = Record<string, unknown>>(trx: Knex, returning?: Knex.QueryBuilder, commits = false): Promise<T[]> {
     const parts = [...this.parts];
     this.parts.length = 0;
     let final = 'SELECT 1';
@@ -60,9 +61,9 @@ export class WriteBatch {
       final = `SELECT * FROM w${parts.length - 1}`;
     }
     if (parts.length === 0) return [];
-    if (parts.length === 1) return this.statements.rows<T>(trx, parts[0]!.sql, bindings);
+    if (parts.length === 1) return this.statements.rows<T>(trx, parts[0]!.sql, bindings, commits);
     const ctes = parts.map((p, i) => `w${i} AS (${p.sql})`).join(',\n');
-    const rows = await this.statements.rows<T>(trx, `WITH ${ctes}\n${final}`, bindings);
+    const rows = await this.statements.rows<T>(trx, `WITH ${ctes}\n${final}`, bindings, commits);
     return returning ? rows : [];
   }
 }

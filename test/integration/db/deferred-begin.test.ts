@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { createDatabase } from '../../../server/db/index.js';
 import { Prepared } from '../../../server/db/prepared.js';
+import { COMMITS } from '../../../server/db/deferred-begin.js';
 
 /**
  * A transaction's BEGIN goes to PostgreSQL in front of its first statement, in one round trip
@@ -20,6 +21,10 @@ describe('a transaction’s BEGIN rides with its first statement (PostgreSQL)', 
     database = await createTestDatabase('postgres');
     await database.db.raw('create table deferred (id int primary key, note text)');
     await database.db.raw("insert into deferred values (1, 'one')");
+    // A deferred foreign key is checked at COMMIT: a way to make COMMIT itself fail.
+    await database.db.raw(
+      'create table carried (id int primary key, parent int references carried (id) deferrable initially deferred)',
+    );
     db = createDatabase({ databaseUrl: database.url, poolMax: 1 });
     other = knexFactory({ client: 'pg', connection: database.url, pool: { min: 0, max: 1 } });
     const conn = (await db.client.acquireConnection()) as pg.Client & {
@@ -129,5 +134,109 @@ describe('a transaction’s BEGIN rides with its first statement (PostgreSQL)', 
         .catch((err: Error) => err.message),
     );
     expect(rolledBack).toEqual({ result: 'before any statement', trips: 0 });
+  });
+
+  const carried = async () => (await other('carried').orderBy('id')).map((r) => r.id as number);
+  const idle = async () => {
+    const conn = (await db.client.acquireConnection()) as { _txStatus: string };
+    const status = conn._txStatus;
+    await db.client.releaseConnection(conn);
+    return status;
+  };
+  const last = (trx: Knex.Transaction, sql: string, bindings: Knex.RawBinding[] = []) =>
+    trx.raw(sql, bindings).options({ [COMMITS]: true });
+
+  it('sends COMMIT with a transaction’s last statement, in the simple and the extended protocol', async () => {
+    const bound = await counted(() =>
+      db.transaction(async (trx) => {
+        await trx.raw('insert into carried values (?)', [10]);
+        return (await last(trx, 'insert into carried values (?) returning id', [11])).rows;
+      }),
+    );
+    // the first statement (with BEGIN), the last (with COMMIT); knex's COMMIT is answered here
+    expect(bound).toEqual({ result: [{ id: 11 }], trips: 2 });
+    const simple = await counted(() =>
+      db.transaction(async (trx) => {
+        await trx.raw('insert into carried values (12)');
+        return (await last(trx, 'insert into carried values (13) returning id -- a comment')).rows;
+      }),
+    );
+    expect(simple).toEqual({ result: [{ id: 13 }], trips: 2 });
+    const named = new Prepared<{ id: number }>('carried_insert', 'insert into carried values (?) returning id');
+    const prepared = await counted(() =>
+      db.transaction(async (trx) => {
+        await trx.raw('insert into carried values (14)');
+        return named.rows(trx, [15], true);
+      }),
+    );
+    expect(prepared).toEqual({ result: [{ id: 15 }], trips: 2 });
+    expect(await carried()).toEqual([10, 11, 12, 13, 14, 15]);
+    expect(await idle()).toBe('I');
+  });
+
+  it('runs a transaction’s only statement alone when it takes the COMMIT: one round trip', async () => {
+    const only = await counted(() =>
+      db.transaction(async (trx) => (await last(trx, 'insert into carried values (?) returning id', [20])).rows),
+    );
+    expect(only).toEqual({ result: [{ id: 20 }], trips: 1 });
+    expect(await carried()).toContain(20);
+    expect(await idle()).toBe('I');
+  });
+
+  it('commits nothing when the last statement fails, first or not, and leaves the connection clean', async () => {
+    await expect(
+      db.transaction(async (trx) => {
+        await trx.raw('insert into carried values (30)');
+        await last(trx, 'insert into carried values (?)', [30]);
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    await expect(
+      db.transaction(async (trx) => last(trx, 'insert into carried values (?), (?)', [31, 31])),
+    ).rejects.toMatchObject({
+      code: '23505',
+    });
+    expect(await carried()).not.toContain(30);
+    expect(await carried()).not.toContain(31);
+    expect(await idle()).toBe('I');
+    expect((await db.transaction(async (trx) => last(trx, 'select 1 as ok'))).rows).toEqual([{ ok: 1 }]);
+  });
+
+  it('fails the last statement when its COMMIT fails, and nothing of the transaction stays', async () => {
+    await expect(
+      db.transaction(async (trx) => {
+        await trx.raw('insert into carried values (40)');
+        await last(trx, 'insert into carried values (?, ?)', [41, 999]);
+      }),
+    ).rejects.toMatchObject({ code: '23503' });
+    expect(await carried()).not.toContain(40);
+    expect(await carried()).not.toContain(41);
+    expect(await idle()).toBe('I');
+  });
+
+  it('refuses a statement sent after the one that committed', async () => {
+    await expect(
+      db.transaction(async (trx) => {
+        await trx.raw('insert into carried values (50)');
+        await last(trx, 'insert into carried values (51)');
+        await trx.raw('insert into carried values (52)');
+      }),
+    ).rejects.toThrow('a statement after the one that committed its transaction');
+    const ids = await carried();
+    expect(ids).toContain(51);
+    expect(ids).not.toContain(52);
+    expect(await idle()).toBe('I');
+  });
+
+  it('does not commit from inside a savepoint: the outer transaction can still roll back', async () => {
+    await expect(
+      db.transaction(async (trx) => {
+        await trx.raw('insert into carried values (60)');
+        await trx.transaction(async (inner) => last(inner, 'insert into carried values (61)'));
+        throw new Error('the outer transaction changed its mind');
+      }),
+    ).rejects.toThrow('changed its mind');
+    expect(await carried()).not.toContain(60);
+    expect(await carried()).not.toContain(61);
+    expect(await idle()).toBe('I');
   });
 });
