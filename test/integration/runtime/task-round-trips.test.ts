@@ -39,6 +39,9 @@ const FORM = {
  * and save. The task page is five requests (context, form, draft, comments, attachments).
  */
 const LIMITS = {
+  // the session, the definition's latest version, then BEGIN, the first step's write batch with the
+  // instance's row, COMMIT (on PostgreSQL the three are one round trip)
+  start: { statements: 5 },
   claim: { statements: 4, transactions: 0 },
   unclaim: { statements: 3, transactions: 0 },
   complete: { statements: 7, transactions: 1, taskReads: 1 },
@@ -101,6 +104,17 @@ describe.each(BACKENDS)('round trips of the task paths (%s)', (backend) => {
     const [task] = await openTasks(clerk, id);
     return task!;
   }
+
+  it('starts an instance with its row written once, in the first step’s write batch', async () => {
+    await openTask(); // the definition's first load on this node is not what is counted
+    const started = await counted('start', async () => [
+      await clerk.post('/api/v1/process-instances', { definitionKey: 'taskTrips', departmentId: 'ZJ-HZ-XH' }),
+    ]);
+    const rowWrites = started.statements.filter((s) => /\b(insert into|update) "?process_instances"?/i.test(s));
+    expect.soft(rowWrites.length, started.statements.join('\n')).toBe(1);
+    expect.soft(rowWrites[0], started.statements.join('\n')).toMatch(/^with /i);
+    expect.soft(started.statements.length, started.statements.join('\n')).toBeLessThanOrEqual(LIMITS.start.statements);
+  });
 
   it('claims and releases a task in one statement each besides the session, without the engine', async () => {
     const task = await openTask();
