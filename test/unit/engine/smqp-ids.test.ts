@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,7 +20,8 @@ async function twoIds(entry: string): Promise<string[]> {
 
 describe('smqp ids patched at install', () => {
   it('finds every installed copy patched, bpmn-engine’s and bpmn-elements’', () => {
-    const copies = smqpCopies(ROOT);
+    // Resolution follows symbolic links (node_modules may be one): compare real paths.
+    const copies = smqpCopies(ROOT).map((copy) => realpathSync(copy));
     const engines = createRequire(join(ROOT, 'node_modules/bpmn-engine/package.json'));
     const elements = createRequire(join(ROOT, 'node_modules/bpmn-elements/package.json'));
     for (const from of [engines, elements]) {
