@@ -296,6 +296,18 @@ export class StepExecutor {
 
     const stateJson = toJson(updated.state);
     written.stateJsonLength = stateJson.length;
+    // In INSTANCE_STEP_COLUMNS' order.
+    const stepped = [
+      stateJson,
+      toJson(updated.variables),
+      updated.revision,
+      updated.status,
+      updated.ended_at,
+      updated.end_reason,
+      updated.open_incidents,
+      updated.has_timers,
+      updated.has_subscriptions,
+    ];
     if (unwritten) {
       scope.batch.addStatement(INSERT_STEPPED_INSTANCE, [
         updated.id,
@@ -309,31 +321,14 @@ export class StepExecutor {
         updated.root_instance_id,
         updated.started_by,
         updated.started_at,
-        stateJson,
-        toJson(updated.variables),
-        updated.revision,
-        updated.status,
-        updated.ended_at,
-        updated.end_reason,
-        updated.open_incidents,
-        updated.has_timers,
-        updated.has_subscriptions,
+        ...stepped,
         updated.due_at ?? null,
       ]);
-    } else
-      scope.batch.addStatement(dueChanged ? UPDATE_INSTANCE_AND_DUE : UPDATE_INSTANCE, [
-        stateJson,
-        toJson(updated.variables),
-        updated.revision,
-        updated.status,
-        updated.ended_at,
-        updated.end_reason,
-        updated.open_incidents,
-        updated.has_timers,
-        updated.has_subscriptions,
-        ...(dueChanged ? [updated.due_at ?? null] : []),
-        updated.id,
-      ]);
+    } else if (dueChanged) {
+      scope.batch.addStatement(UPDATE_INSTANCE_AND_DUE, [...stepped, updated.due_at ?? null, updated.id]);
+    } else {
+      scope.batch.addStatement(UPDATE_INSTANCE, [...stepped, updated.id]);
+    }
     if (dueChanged)
       scope.outbox.add(
         this.event('instance:due', updated, { dueAt: updated.due_at ? new Date(updated.due_at).toISOString() : null }),
