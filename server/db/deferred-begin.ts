@@ -165,6 +165,8 @@ export function deferBegin(client: pg.Client): void {
     const text = typeof config === 'string' ? config : plain ? (config as { text?: unknown }).text : undefined;
     const done = (typeof values === 'function' ? values : callback) as Callback | undefined;
     const ends = typeof text === 'string' && ENDS.has(text);
+    // A new transaction: whatever the last one left (it always ends with COMMIT or ROLLBACK) is over.
+    if (ended && text === BEGIN) ended = false;
     if (ended) {
       if (ends) {
         ended = false;

@@ -239,4 +239,27 @@ describe('a transaction’s BEGIN rides with its first statement (PostgreSQL)', 
     expect(await carried()).not.toContain(61);
     expect(await idle()).toBe('I');
   });
+
+  it('starts afresh at the next BEGIN should a committed transaction never have been ended', async () => {
+    const conn = (await db.client.acquireConnection()) as pg.Client;
+    const call = (config: unknown) =>
+      new Promise<{ rows: unknown[] }>((resolve, reject) =>
+        (conn as unknown as { query(c: unknown, cb: (e: Error | null, r: { rows: unknown[] }) => void): void }).query(
+          config,
+          (err, result) => (err ? reject(err) : resolve(result)),
+        ),
+      );
+    try {
+      await call('BEGIN;');
+      await call({ text: 'insert into carried values (70)', values: [], [COMMITS]: true });
+      // no COMMIT from the caller: the next transaction begins at once
+      await call('BEGIN;');
+      expect((await call({ text: 'select 1 as ok', values: [] })).rows).toEqual([{ ok: 1 }]);
+      await call('COMMIT;');
+    } finally {
+      await db.client.releaseConnection(conn);
+    }
+    expect(await carried()).toContain(70);
+    expect(await idle()).toBe('I');
+  });
 });
