@@ -206,8 +206,7 @@ export function deferBegin(client: pg.Client): void {
     if (ends && done) {
       // Nothing ran: there is no transaction on the server to end.
       open = false;
-      process.nextTick(done, null, { ...BEGUN, command: text.replace(';', '') });
-      return undefined;
+      return answer(done, null, { ...BEGUN, command: text.replace(';', '') });
     }
     if (commits) {
       // The transaction's only statement: run alone, it commits (or fails) by itself.

@@ -19,9 +19,7 @@ import { fileURLToPath, URL } from 'node:url';
 const ORIGINAL = `export function generateId() {
   return Math.random().toString(16).substring(2, 12);
 }`;
-const ORIGINAL_CJS = `function generateId() {
-  return Math.random().toString(16).substring(2, 12);
-}`;
+const ORIGINAL_CJS = ORIGINAL.replace('export function', 'function');
 const MARK = '/* ids: a per-process prefix and a counter */';
 const PATCHED = `${MARK}
 let idCount = 0;

@@ -35,23 +35,42 @@ const INSTANCE_STEP_COLUMNS =
 const UPDATE_INSTANCE = `UPDATE process_instances SET ${INSTANCE_STEP_COLUMNS} WHERE id = ?`;
 const UPDATE_INSTANCE_AND_DUE = `UPDATE process_instances SET ${INSTANCE_STEP_COLUMNS}, due_at = ? WHERE id = ?`;
 
+/** What a new row is given once and never changes: the bindings of `identityOf`, in order. */
+const INSTANCE_IDENTITY_COLUMNS = `id, definition_id, definition_key, definition_version, business_key, department_id,
+     parent_instance_id, parent_execution_id, root_instance_id, started_by, started_at`;
+
+/** The values of INSTANCE_IDENTITY_COLUMNS. */
+function identityOf(row: InstanceRow): unknown[] {
+  return [
+    row.id,
+    row.definition_id,
+    row.definition_key,
+    row.definition_version,
+    row.business_key ?? null,
+    row.department_id ?? null,
+    row.parent_instance_id,
+    row.parent_execution_id,
+    row.root_instance_id,
+    row.started_by,
+    row.started_at,
+  ];
+}
+
 /**
  * A new instance's row as its first step leaves it, in that step's write batch: PostgreSQL checks
  * the foreign keys of the step's task and history rows at the end of the statement, when the row
  * is there.
  */
-const INSERT_STEPPED_INSTANCE = `INSERT INTO process_instances (id, definition_id, definition_key, definition_version,
-     business_key, department_id, parent_instance_id, parent_execution_id, root_instance_id, started_by, started_at,
+const INSERT_STEPPED_INSTANCE = `INSERT INTO process_instances (${INSTANCE_IDENTITY_COLUMNS},
      state, variables, revision, status, ended_at, end_reason, open_incidents, has_timers, has_subscriptions, due_at)
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** A new instance's row, written once (every start sends it); what every new row holds is in the text. */
 const INSERT_INSTANCE = new Prepared<never>(
   'instance_insert',
-  `INSERT INTO process_instances (id, definition_id, definition_key, definition_version, business_key, department_id,
-     status, state, variables, revision, parent_instance_id, parent_execution_id, root_instance_id, started_by,
-     started_at, ended_at, end_reason, open_incidents, has_timers, has_subscriptions)
-   VALUES (?, ?, ?, ?, ?, ?, 'running', NULL, ?, 0, ?, ?, ?, ?, ?, NULL, NULL, 0, false, false)`,
+  `INSERT INTO process_instances (${INSTANCE_IDENTITY_COLUMNS},
+     variables, status, state, revision, ended_at, end_reason, open_incidents, has_timers, has_subscriptions)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', NULL, 0, NULL, NULL, 0, false, false)`,
 );
 
 /** How deep call activities may nest before the platform refuses (a call cycle would never end). */
@@ -309,21 +328,7 @@ export class StepExecutor {
       updated.has_subscriptions,
     ];
     if (unwritten) {
-      scope.batch.addStatement(INSERT_STEPPED_INSTANCE, [
-        updated.id,
-        updated.definition_id,
-        updated.definition_key,
-        updated.definition_version,
-        updated.business_key ?? null,
-        updated.department_id ?? null,
-        updated.parent_instance_id,
-        updated.parent_execution_id,
-        updated.root_instance_id,
-        updated.started_by,
-        updated.started_at,
-        ...stepped,
-        updated.due_at ?? null,
-      ]);
+      scope.batch.addStatement(INSERT_STEPPED_INSTANCE, [...identityOf(updated), ...stepped, updated.due_at ?? null]);
     } else if (dueChanged) {
       scope.batch.addStatement(UPDATE_INSTANCE_AND_DUE, [...stepped, updated.due_at ?? null, updated.id]);
     } else {
@@ -455,18 +460,5 @@ const isCall = (w: WaitingActivity) => w.type === 'bpmn:CallActivity';
 
 /** A new instance's row as it is before its first step (state null, revision 0). */
 async function insertInstance(scope: TransactionScope, row: InstanceRow): Promise<void> {
-  await INSERT_INSTANCE.rows(scope.trx, [
-    row.id,
-    row.definition_id,
-    row.definition_key,
-    row.definition_version,
-    row.business_key ?? null,
-    row.department_id ?? null,
-    toJson(row.variables),
-    row.parent_instance_id,
-    row.parent_execution_id,
-    row.root_instance_id,
-    row.started_by,
-    row.started_at,
-  ]);
+  await INSERT_INSTANCE.rows(scope.trx, [...identityOf(row), toJson(row.variables)]);
 }
