@@ -46,6 +46,8 @@ const WORDS = {
     unknownUser: '找不到这位同事，或其账号已停用。',
     startEvent: '创建开始事件',
     conditionGroup: '条件',
+    flowType: '顺序流',
+    tasklistGroup: '任务列表',
     conditionType: '条件类型',
     none: '<无>',
     expression: '表达式',
@@ -59,6 +61,8 @@ const WORDS = {
     unknownUser: 'No active colleague by that name.',
     startEvent: 'Create start event',
     conditionGroup: 'Condition',
+    flowType: 'Sequence Flow',
+    tasklistGroup: 'Tasklist',
     conditionType: 'Condition type',
     none: '<none>',
     expression: 'Expression',
@@ -130,6 +134,12 @@ describe('everyday flows in Chromium, in Chinese and English', () => {
       const palette = page.locator('.djs-palette [data-action="create.start-event"]');
       await palette.waitFor();
       expect(await palette.getAttribute('aria-label')).toBe(w.startEvent);
+      // the palette is there before the diagram is: a click during the import would miss the start event
+      await page.locator('.designer-canvas[data-ready="true"]').waitFor();
+      // the process's own panel: its groups in the reader's language too
+      await page
+        .locator('.designer-properties .bio-properties-panel-group-header-title', { hasText: w.tasklistGroup })
+        .waitFor();
 
       // when the designer appends a gateway and a task after it, and selects the flow between them
       await page.locator('.designer-canvas g.djs-shape[data-element-id="StartEvent_1"] .djs-hit').first().click();
@@ -141,6 +151,10 @@ describe('everyday flows in Chromium, in Chinese and English', () => {
       const flow = (await connectionIds(page)).find((id) => !before.includes(id)) as string;
       await shot(page, `everyday-designer-${locale}`);
       await clickConnection(page, flow);
+      // the panel's header names the element's type in the reader's language
+      await expect
+        .poll(() => page.locator('.designer-properties .bio-properties-panel-header-type').textContent())
+        .toBe(w.flowType);
       // the condition group, closed as the panel opens it, opened as a user would
       const header = page.locator('.designer-properties .bio-properties-panel-group-header', {
         has: page.getByText(w.conditionGroup, { exact: true }),

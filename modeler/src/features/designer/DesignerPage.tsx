@@ -258,16 +258,16 @@ export function DesignerPage({ params }: { params: Record<string, string> }) {
             </span>
           )}
           <SimulationToggle modeler={ready ? modeler : null} />
-          {ready && modeler && (
-            <BpmnFileButtons
-              onDownload={() => downloadDiagram(modeler, bpmnFileName(key))}
-              onUpload={async (file) => {
-                await modeler.importXML(file.xml);
-                fitDiagram(modeler);
-                setDirty(true);
-              }}
-            />
-          )}
+          <BpmnFileButtons
+            disabled={!ready || !modeler}
+            onDownload={() => modeler && downloadDiagram(modeler, bpmnFileName(key))}
+            onUpload={async (file) => {
+              if (!modeler) return;
+              await modeler.importXML(file.xml);
+              fitDiagram(modeler);
+              setDirty(true);
+            }}
+          />
         </nav>
       </header>
       {loadError && (
@@ -295,10 +295,21 @@ export function DesignerPage({ params }: { params: Record<string, string> }) {
           </button>
         </div>
       )}
-      {!ready && !loadError && <p role="status">{t('designer.page.loading')}</p>}
       <div class="designer-body">
         <div class="designer-main">
-          <div ref={canvasRef} class="designer-canvas" role="application" aria-label={t('designer.page.canvas')} />
+          {/* over the canvas, not above it: the diagram must not move when loading ends */}
+          {!ready && !loadError && (
+            <p role="status" class="designer-loading">
+              {t('designer.page.loading')}
+            </p>
+          )}
+          <div
+            ref={canvasRef}
+            class="designer-canvas"
+            role="application"
+            aria-label={t('designer.page.canvas')}
+            data-ready={ready ? 'true' : 'false'}
+          />
           <LintPanel
             issues={issues}
             label={label}

@@ -176,6 +176,38 @@ const ZH: Record<string, string> = {
   'ID must be a valid QName.': '编号必须是合法的 QName。',
   'Specify more than one group as a comma separated list.': '多个组用逗号分隔。',
   'Specify more than one user as a comma separated list.': '多个用户用逗号分隔。',
+  // properties panel: the rest seen on the shipped processes' elements
+  Process: '流程',
+  'Intermediate catch event': '中间捕获事件',
+  'Text annotation': '文本注释',
+  'Message flow': '消息流',
+  Association: '关联',
+  Group: '分组',
+  Participant: '参与者',
+  Lane: '泳道',
+  'Expanded sub process': '子流程（展开）',
+  'Collapsed sub process': '子流程（折叠）',
+  'Event sub process': '事件子流程',
+  'Ad hoc sub process': '自由子流程',
+  'Event based gateway': '事件网关',
+  Tasklist: '任务列表',
+  'Camunda Forms': 'Camunda 表单',
+  'Embedded or External Task Forms': '嵌入式或外部任务表单',
+  'Generated Task Forms': '生成的任务表单',
+  Connector: '连接器',
+  DMN: 'DMN 决策',
+  'Decision reference': '决策引用',
+  'Map decision result': '决策结果映射',
+  External: '外部',
+  'Java class': 'Java 类',
+  'Process variables': '流程变量',
+  Before: '之前',
+  After: '之后',
+  'This maps to the process definition key.': '对应流程定义的键。',
+  'The due date as an EL expression (e.g. ${someDate}) or an ISO date (e.g. 2015-06-26T09:54:00).':
+    '到期日期：EL 表达式（如 ${someDate}）或 ISO 日期（如 2015-06-26T09:54:00）。',
+  'The follow up date as an EL expression (e.g. ${someDate}) or an ISO date (e.g. 2015-06-26T09:54:00).':
+    '跟进日期：EL 表达式（如 ${someDate}）或 ISO 日期（如 2015-06-26T09:54:00）。',
   // lint overlays
   'Toggle linting overlays': '显示/隐藏检查标记',
   'Issues for child elements': '子元素的问题',
@@ -229,7 +261,15 @@ function lintMessageZh(message: string): string | undefined {
 function toChinese(template: string): string {
   const known = ZH[template] ?? RECOMMENDED_ZH[template] ?? lintMessageZh(template);
   if (known) return known;
-  const event = EVENT.exec(template);
+  // The panel's header names the element's type in title case ("User Task", "Timer Boundary Event
+  // (Non Interrupting)"), the replace menu in sentence case ("User task"): one table serves both.
+  const sentence =
+    template.charAt(0) + template.slice(1).toLowerCase().replace('(non interrupting)', '(non-interrupting)');
+  if (sentence !== template && !/[{}]/.test(template)) {
+    const typed = ZH[sentence];
+    if (typed) return typed;
+  }
+  const event = EVENT.exec(template) ?? (sentence !== template ? EVENT.exec(sentence) : null);
   if (event && EVENT_KINDS[event[1] ?? ''] && EVENT_PLACES[event[2] ?? '']) {
     return `${EVENT_KINDS[event[1] ?? '']}${EVENT_PLACES[event[2] ?? '']}${event[3] ? '（非中断）' : ''}`;
   }

@@ -126,13 +126,12 @@ export function DecisionPage({ params }: { params: Record<string, string> }) {
               {t('designer.deployBlocked', { count: errors })}
             </span>
           )}
-          {ready && editor.modeler && (
-            <BpmnFileButtons
-              kind="dmn"
-              onDownload={async () => downloadXml((await editor.lintNow()).xml, fileName)}
-              onUpload={(file) => editor.load(file.xml)}
-            />
-          )}
+          <BpmnFileButtons
+            kind="dmn"
+            disabled={!ready || !editor.modeler}
+            onDownload={async () => downloadXml((await editor.lintNow()).xml, fileName)}
+            onUpload={(file) => editor.load(file.xml)}
+          />
         </nav>
         {editor.views.length > 1 && (
           <nav class="decision-views" aria-label={t('designer.dmn.page.views')}>
@@ -154,9 +153,20 @@ export function DecisionPage({ params }: { params: Record<string, string> }) {
           {error ?? t('designer.error', { message: editor.loadError ?? '' })}
         </p>
       )}
-      {!ready && !error && !editor.loadError && <p role="status">{t('designer.dmn.page.loading')}</p>}
       <div class="designer-main">
-        <div ref={canvasRef} class="decision-canvas" role="application" aria-label={t('designer.dmn.page.editor')} />
+        {/* over the editor, not above it: the table must not move when loading ends */}
+        {!ready && !error && !editor.loadError && (
+          <p role="status" class="designer-loading">
+            {t('designer.dmn.page.loading')}
+          </p>
+        )}
+        <div
+          ref={canvasRef}
+          class="decision-canvas"
+          role="application"
+          aria-label={t('designer.dmn.page.editor')}
+          data-ready={ready ? 'true' : 'false'}
+        />
         <LintPanel issues={issues} label={decisionName} describe={describe} onSelect={select} />
       </div>
       <section id="decision-versions" class="decision-versions" aria-label={t('designer.dmn.page.versions')}>

@@ -10,10 +10,12 @@ interface Props {
   onUpload?: ((file: BpmnFile) => void | Promise<void>) | undefined;
   /** BPMN processes (the default) or DMN decisions: the labels, the accepted files, the check. */
   kind?: XmlFileKind | undefined;
+  /** Shown but not usable, e.g. while the editor loads: the toolbar keeps its size, so nothing below it moves. */
+  disabled?: boolean | undefined;
 }
 
 /** Download and upload of .bpmn (or .dmn) files, as a labelled button and a labelled file input. */
-export function BpmnFileButtons({ onDownload, onUpload, kind = 'bpmn' }: Props) {
+export function BpmnFileButtons({ onDownload, onUpload, kind = 'bpmn', disabled = false }: Props) {
   const t = useT();
   const input = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
@@ -40,16 +42,20 @@ export function BpmnFileButtons({ onDownload, onUpload, kind = 'bpmn' }: Props) 
   return (
     <div class="versions-toolbar">
       {onDownload && (
-        <button type="button" onClick={() => void onDownload()}>
+        <button type="button" disabled={disabled} onClick={() => void onDownload()}>
           {t(kind === 'dmn' ? 'designer.io.downloadDmn' : 'designer.io.download')}
         </button>
       )}
       {onUpload && (
-        <label>
-          {t(kind === 'dmn' ? 'designer.io.uploadDmn' : 'designer.io.upload')}{' '}
+        // A button-like label rather than the browser's own file control: that one says "Choose File /
+        // No file chosen" in the browser's language, not the app's, and is wide enough to wrap the toolbar.
+        <label class={disabled ? 'file-button disabled' : 'file-button'}>
+          {t(kind === 'dmn' ? 'designer.io.uploadDmn' : 'designer.io.upload')}
           <input
             ref={input}
+            class="file-button-input"
             type="file"
+            disabled={disabled}
             accept={`.${kind},.xml,application/xml,text/xml`}
             aria-label={t(kind === 'dmn' ? 'designer.io.uploadDmnLabel' : 'designer.io.uploadLabel')}
             onChange={(e) => void picked(e.currentTarget.files)}
