@@ -331,6 +331,80 @@ describe('the worklist in Chromium', () => {
     await page.context().close();
   });
 
+  /**
+   * A colleague's page on an open task, its live connection routed so that frames can be held:
+   * `hold` says, for each frame, what to wait for before passing it on (a promise), or nothing.
+   */
+  async function taskPageWithHeldFrames(
+    hold: (frame: string, direction: 'up' | 'down') => Promise<unknown> | undefined,
+  ): Promise<{ page: Page; taskId: string }> {
+    const page = await newUserPage(chrome.browser, t.url, 'xh.clerk2');
+    const open = await startMeterCheck(await t.as('xh.clerk'), 'ZJ-HZ-XH', 'JL-XH-0005');
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((frame) => {
+        const held = hold(String(frame), 'up');
+        if (held) void held.then(() => server.send(frame));
+        else server.send(frame);
+      });
+      server.onMessage((frame) => {
+        const held = hold(String(frame), 'down');
+        if (held) void held.then(() => ws.send(frame));
+        else ws.send(frame);
+      });
+    });
+    // a reload on the task: the connection the sign-in opened is not routed, the new one is
+    await page.goto(`${t.url}/#/tasks/${open.taskId}`);
+    await page.reload();
+    await page.getByRole('button', { name: '签收' }).waitFor();
+    return { page, taskId: open.taskId };
+  }
+
+  async function expectClaimAnnounced(page: Page) {
+    await page.getByText(/此任务已由 西湖业务受理员 于 .* 签收，您只能查看。/).waitFor();
+    await page
+      .getByText(/已被 西湖业务受理员 于 \d{4}-\d\d-\d\d \d\d:\d\d 签收/)
+      .first()
+      .waitFor();
+    await page.getByRole('button', { name: '签收', exact: true }).waitFor({ state: 'detached' });
+  }
+
+  it('names who claimed a task when a reload for another change showed the claim before its own event', async () => {
+    let claimDone = () => {};
+    const claimed = new Promise<void>((resolve) => (claimDone = resolve));
+    const later = claimed.then(() => new Promise((resolve) => setTimeout(resolve, 1_500)));
+    const { page, taskId } = await taskPageWithHeldFrames((frame, direction) => {
+      if (direction === 'up') return undefined;
+      // the comment's event once the claim is committed, the claim's own event later still
+      if (frame.includes('task:commented')) return claimed;
+      if (frame.includes('task:claimed')) return later;
+      return undefined;
+    });
+    // when a colleague comments on the task and then claims it
+    const clerk = await t.as('xh.clerk');
+    expect((await clerk.post(`/api/v1/tasks/${taskId}/comments`, { body: '资料齐全' })).status).toBe(201);
+    expect((await clerk.post(`/api/v1/tasks/${taskId}/claim`)).status).toBe(200);
+    claimDone();
+    // then the page, reloaded for the comment, shows the claim and says who made it
+    await expectClaimAnnounced(page);
+    await page.context().close();
+  });
+
+  it('names who claimed a task in the moment the page was still joining its live updates', async () => {
+    let claimDone = () => {};
+    const claimed = new Promise<void>((resolve) => (claimDone = resolve));
+    const { page, taskId } = await taskPageWithHeldFrames((frame, direction) =>
+      // the page's join of the instance's room reaches the server only after the claim
+      direction === 'up' && frame.includes('"subscribe"') && frame.includes('instance:') ? claimed : undefined,
+    );
+    // when a colleague claims the task before the page has joined (no event is ever sent to it)
+    expect((await (await t.as('xh.clerk')).post(`/api/v1/tasks/${taskId}/claim`)).status).toBe(200);
+    claimDone();
+    // then the page reads the task again as it joins, and says who claimed it
+    await expectClaimAnnounced(page);
+    await page.context().close();
+  });
+
   it('saves a filter on the server and applies it again after a reload', async () => {
     // given a clerk who searched for one case
     const page = await newUserPage(chrome.browser, t.url, 'xh.clerk');

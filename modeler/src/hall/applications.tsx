@@ -31,8 +31,9 @@ function useApplicationMoved(onMoved: (applicationId: string) => void) {
       withCredentials: true,
     });
     socket.on('application:moved', ({ applicationId }) => onMoved(applicationId));
-    // A reconnect may have missed a move: read again.
-    socket.io.on('reconnect', () => onMoved(''));
+    // A move between the page's first read and the connection, or while reconnecting, is never
+    // sent: read again whenever the connection is (re)made.
+    socket.on('connect', () => onMoved(''));
     return () => {
       socket.disconnect();
     };

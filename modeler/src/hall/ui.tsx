@@ -166,9 +166,14 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
     loading: true,
   });
   const [round, setRound] = useState(0);
+  const lastRound = useRef(round);
   useEffect(() => {
     let live = true;
-    setState((s) => ({ ...s, loading: true, error: null }));
+    // A reload (a live update) keeps what is shown until the new data is there, without a flash
+    // of "loading"; other data (the deps changed) is not shown meanwhile.
+    const reloading = lastRound.current !== round;
+    lastRound.current = round;
+    setState((s) => ({ data: reloading ? s.data : null, loading: true, error: null }));
     load().then(
       (data) => live && setState({ data, error: null, loading: false }),
       (error: unknown) => live && setState({ data: null, error, loading: false }),
@@ -186,7 +191,7 @@ export function Loaded<T>(props: {
   children: (data: T) => ComponentChildren;
 }) {
   const t = useT();
-  const { data, error, loading, reload } = props.state;
+  const { data, error, reload } = props.state;
   if (error)
     return (
       <div class="hall-card">
@@ -196,7 +201,7 @@ export function Loaded<T>(props: {
         </button>
       </div>
     );
-  if (loading || data === null)
+  if (data === null)
     return (
       <p class="hall-muted" role="status">
         {t('hall.loading')}

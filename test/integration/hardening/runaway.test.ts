@@ -142,20 +142,31 @@ describe.each(BACKENDS)('runaway processes (%s)', (backend) => {
   ])(
     'keeps the instance with its incident when a start runs away: %s, and the node keeps answering',
     async (_, key, variables, message, elementId) => {
-      const normal = await normalStartMs();
-      // when the start runs away
-      const { result: res, loopMs, healthzMs } = await whileMeasuring(() => startIn(key, variables));
-      // then the start answers with the failed instance, at once
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      expect(res.body).toMatchObject({ status: 'failed', openIncidents: 1 });
-      expect(res.body.endReason).toMatch(message);
+      // Wall-clock holds on a shared machine include the time the OS gave other processes: a
+      // full parallel run once added ~120 ms to one start. Noise only adds, so the best of three
+      // runaway starts, against the best of three normal ones, is the step's own cost; a runaway
+      // that is not stopped holds the node for seconds in every attempt, and still fails.
+      const normal = Math.min(await normalStartMs(), await normalStartMs(), await normalStartMs());
+      const seen: string[] = [];
+      let best = Number.POSITIVE_INFINITY;
+      for (let attempt = 0; attempt < 3 && best >= normal + 100; attempt++) {
+        // when the start runs away
+        const { result: res, loopMs, healthzMs } = await whileMeasuring(() => startIn(key, variables));
+        // then the start answers with the failed instance, at once
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+        expect(res.body).toMatchObject({ status: 'failed', openIncidents: 1 });
+        expect(res.body.endReason).toMatch(message);
+        // and the failure is an incident naming the element that overran, when there is one
+        const [incident] = await incidentOf(res.body.id as string);
+        expect(incident).toMatchObject({ type: 'failed-instance', elementId });
+        expect(incident?.message).toMatch(message);
+        best = Math.min(best, Math.max(loopMs, healthzMs));
+        seen.push(`loop ${loopMs.toFixed(1)} ms, /healthz ${healthzMs.toFixed(1)} ms`);
+      }
       // and it held the node, and delayed /healthz, by no more than 100 ms beyond a normal start
-      expect(loopMs).toBeLessThan(normal + 100);
-      expect(healthzMs).toBeLessThan(normal + 100);
-      // and the failure is an incident naming the element that overran, when there is one
-      const [incident] = await incidentOf(res.body.id as string);
-      expect(incident).toMatchObject({ type: 'failed-instance', elementId });
-      expect(incident?.message).toMatch(message);
+      expect(best, `normal start ${normal.toFixed(1)} ms; runaway starts: ${seen.join('; ')}`).toBeLessThan(
+        normal + 100,
+      );
       expect((await t.anonymous().get('/healthz')).status).toBe(200);
     },
   );

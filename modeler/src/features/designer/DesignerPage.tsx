@@ -260,7 +260,9 @@ export function DesignerPage({ params }: { params: Record<string, string> }) {
           <SimulationToggle modeler={ready ? modeler : null} />
           <BpmnFileButtons
             disabled={!ready || !modeler}
-            onDownload={() => modeler && downloadDiagram(modeler, bpmnFileName(key))}
+            onDownload={async () => {
+              if (modeler) await downloadDiagram(modeler, bpmnFileName(key));
+            }}
             onUpload={async (file) => {
               if (!modeler) return;
               await modeler.importXML(file.xml);

@@ -36,35 +36,67 @@ function TaskView({ id, user }: { id: string; user: SessionUser }) {
   const [pending, setPending] = useState<Pending>(null);
   const form = useRef<FormHandle>(null);
 
-  const load = useCallback(() => {
-    worklistApi.context(id).then(
-      (c) => {
-        setContext(c);
-        setError(null);
-      },
-      (err: unknown) => setError(err instanceof Error ? err : new Error(String(err))),
-    );
-  }, [id]);
-  useEffect(load, [load]);
+  // What the page last showed of the task's assignee (undefined before the first load), and the
+  // words for the notice, read when a load answers rather than when it was asked.
+  const shownAssignee = useRef<string | null | undefined>(undefined);
+  const latest = useRef({ t, username: user.username });
+  latest.current = { t, username: user.username };
+  const loads = useRef(0);
 
-  // Someone else acting on this task while it is open: say so and show the new state.
+  /**
+   * Reads the task's context. `announce`: the load follows someone else's change (a live event,
+   * or a resync after events the page could not be sent), so a claim by a colleague that it
+   * reveals is said, however the page learned of it: by the claim's own event, by a reload that
+   * another change started first, or by a resync.
+   */
+  const load = useCallback(
+    (announce = false) => {
+      const asked = ++loads.current;
+      worklistApi.context(id).then(
+        (c) => {
+          if (asked !== loads.current) return; // a later load answers for the page
+          const before = shownAssignee.current;
+          const after = c.task.assignee ?? null;
+          shownAssignee.current = after;
+          const { t: say, username } = latest.current;
+          if (
+            announce &&
+            before !== undefined &&
+            after &&
+            after !== before &&
+            after !== username &&
+            c.task.status === 'open'
+          )
+            showToast(
+              'info',
+              say('task.claimedBy', { who: c.task.assigneeName ?? after, time: formatDateTime(c.task.claimedAt) }),
+            );
+          setContext(c);
+          setError(null);
+        },
+        (err: unknown) => {
+          if (asked === loads.current) setError(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    },
+    [id],
+  );
+  useEffect(() => load(), [load]);
+
+  // Someone else acting on this task while it is open: show the new state, and say who claimed it.
   const instanceId = context?.instance.id;
-  const shown = useRef<TaskContext | null>(null);
-  shown.current = context;
   useEffect(() => {
     if (!instanceId) return;
-    return subscribe(rooms.instance(instanceId), (event: RealtimeEvent) => {
-      if (!inFamily(event, 'task') || event.payload.taskId !== id) return;
-      // Not every task event names an assignee (a comment, a cancellation): those carry none.
-      const assignee = typeof event.payload.assignee === 'string' ? event.payload.assignee : undefined;
-      const who = event.topic === 'task:claimed' ? event.payload.assigneeName : assignee;
-      // A replayed event the page already shows (catch-up may resend recent rows) is not news.
-      const already = shown.current?.task.assignee === assignee;
-      if (event.topic === 'task:claimed' && assignee && assignee !== user.username && !already)
-        showToast('info', t('task.claimedBy', { who, time: formatDateTime(event.at) }));
-      load();
-    });
-  }, [instanceId, id, user.username]);
+    return subscribe(
+      rooms.instance(instanceId),
+      (event: RealtimeEvent) => {
+        if (inFamily(event, 'task') && event.payload.taskId === id) load(true);
+      },
+      // A first join has nothing to replay from: what happened between the page's load and the
+      // join is read again instead of lost.
+      { onResync: () => load(true) },
+    );
+  }, [instanceId, id, load]);
 
   if (error) {
     const notFound = error instanceof ApiError && error.status === 404;
