@@ -2,6 +2,7 @@ import type { Db } from '../db/index.js';
 import type { DeployLint } from '../lint/deploy-lint.js';
 import type { LintIssue } from '../lint/config.js';
 import type { ServiceRegistry } from '../services/registry.js';
+import { toService } from '../services/service.contract.js';
 import type { DesignerCatalog, LintConfig } from './contract.js';
 
 /**
@@ -38,12 +39,7 @@ export class DesignerCatalogService {
         displayName: u.display_name,
         departmentId: u.department_id,
       })),
-      services: this.registry.list().map((s) => ({
-        name: s.name,
-        description: s.description,
-        inputs: s.inputs ?? [],
-        outputs: s.outputs ?? [],
-      })),
+      services: this.registry.list().map(toService),
       processes: processes.map((p: { key: string; name: string | null; version: number }) => ({
         key: p.key,
         name: p.name,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { iso, jsonObject, timestamp } from '../lib/contract.js';
+import { serviceSchema } from '../services/service.contract.js';
 
 /**
  * The designer's request and response shapes (drafts, the pickers' catalog, the lint), shared by
@@ -96,9 +97,7 @@ export function toDraft(row: DraftRow): Draft {
 export const designerCatalogSchema = z.object({
   roles: z.array(z.object({ code: z.string(), name: z.string(), nameEn: z.string().nullable() })),
   users: z.array(z.object({ username: z.string(), displayName: z.string(), departmentId: z.string() })),
-  services: z.array(
-    z.object({ name: z.string(), description: z.string(), inputs: z.array(z.string()), outputs: z.array(z.string()) }),
-  ),
+  services: z.array(serviceSchema),
   /** Deployed process keys: the targets a call activity may name. */
   processes: z.array(z.object({ key: z.string(), name: z.string().nullable(), version: z.number().int() })),
   /** Form ids already deployed. */

@@ -16,6 +16,7 @@ const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined)
 export function notifyCustomerService(db: Db, notifications: NotificationsService): ServiceDefinition {
   return {
     name: 'notifyCustomer',
+    descriptionZh: '按模板向客户发送通知（短信或电子邮件）并记录。',
     description: 'Sends a notice (SMS or e-mail) to a customer from a template and records it.',
     inputs: ['template', 'customerId', 'accountNo', 'phone', 'email', 'channel', 'params'],
     outputs: ['notificationId', 'notificationStatus'],

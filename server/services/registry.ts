@@ -18,6 +18,8 @@ export interface ServiceCall {
 export interface ServiceDefinition {
   name: string;
   description: string;
+  /** The description in Chinese, for designers working in Chinese (the English one otherwise). */
+  descriptionZh?: string;
   /** Variables the service reads (documentation for designers; shown in the modeler). */
   inputs?: string[];
   /** Variables the service returns. */
@@ -62,9 +64,10 @@ export class ServiceRegistry {
   }
 
   list(): Omit<ServiceDefinition, 'handler'>[] {
-    return [...this.services.values()].map(({ name, description, inputs, outputs }) => ({
+    return [...this.services.values()].map(({ name, description, descriptionZh, inputs, outputs }) => ({
       name,
       description,
+      ...(descriptionZh ? { descriptionZh } : {}),
       inputs,
       outputs,
     }));
@@ -75,6 +78,7 @@ export class ServiceRegistry {
 export const coreServices: ServiceDefinition[] = [
   {
     name: 'noop',
+    descriptionZh: '什么也不做；流程绘制中的占位服务。',
     description: 'Does nothing; a placeholder while a process is being drawn.',
     handler: () => undefined,
   },

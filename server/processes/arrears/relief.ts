@@ -11,6 +11,8 @@ export function lateFeeReliefServices(ctx: ProcessContext): ServiceDefinition[] 
   return [
     {
       name: 'lateFeeReliefDecide',
+      descriptionZh:
+        '登记违约金减免或缓交的审批结论（DOMAIN.md §6）：批准则自即日起按此计收该户违约金（账务、审计日志、客户通知）；不批准则不作改变。',
       description:
         'Posts the approval’s decision on a late-fee waiver or deferral (DOMAIN.md §6): approved, the account’s late fee counts it from now on (ledger, audit log, customer notice); rejected, nothing changes.',
       inputs: ['reliefId', 'reliefApproved', 'decisionComment'],

@@ -15,6 +15,7 @@ export function arrearsServices(ctx: ProcessContext): ServiceDefinition[] {
   return [
     {
       name: 'arrearsAssess',
+      descriptionZh: '客户当前的逾期欠费、由此产生的违约金、逾期天数，以及最早可安排停电的日期。',
       description:
         "The customer's overdue arrears today, the late fee accrued on them, days overdue, and when disconnection may first be planned.",
       inputs: ['customerId'],
@@ -38,6 +39,7 @@ export function arrearsServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'arrearsSettle',
+      descriptionZh: '逾期账单已缴清：按实际缴清之日计收违约金。',
       description: 'The overdue bills are paid: the late fee charged on them up to the day they were settled.',
       inputs: ['customerId', 'overdueBillIds'],
       outputs: ['lateFeeCharged', 'settledOn'],
@@ -49,6 +51,7 @@ export function arrearsServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'arrearsScheduleDisconnection',
+      descriptionZh: '书面通知送达 7 天后安排停电，并在停电前 30 分钟发出最后通知。',
       description: 'Plans the disconnection 7 days after the written notice and the final notice 30 minutes before.',
       outputs: ['disconnectAt', 'finalNoticeAt', 'disconnectAtText'],
       handler() {
@@ -63,6 +66,7 @@ export function arrearsServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'arrearsMarkDisconnected',
+      descriptionZh: '记录停电：客户暂停供电，直至复电。',
       description: 'Records the disconnection: the customer is suspended until reconnection.',
       inputs: ['customerId'],
       outputs: ['disconnected', 'disconnectedAt'],
@@ -76,12 +80,14 @@ export function arrearsServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'arrearsPlanReconnection',
+      descriptionZh: '欠费已结清：须在 24 小时内复电（DOMAIN.md §6）。',
       description: 'The arrears are settled: reconnection is due within 24 hours (DOMAIN.md §6).',
       outputs: ['reconnectBy'],
       handler: () => ({ reconnectBy: new Date(ctx.clock.now() + 24 * 3_600_000).toISOString() }),
     },
     {
       name: 'arrearsMarkReconnected',
+      descriptionZh: '记录复电：客户恢复正常用电。',
       description: 'Records the reconnection: the customer is active again.',
       inputs: ['customerId'],
       outputs: ['reconnectedAt'],

@@ -107,6 +107,7 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
   return [
     {
       name: 'billingReadingsCheck',
+      descriptionZh: '统计本单位本期尚无抄表读数的电能表，并确定本次核算的出账期限（issueBy）。',
       description:
         "Counts the meters in the department that have no reading for the period yet, and sets the run's deadline (issueBy).",
       inputs: ['period'],
@@ -141,6 +142,7 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'billingRunExecute',
+      descriptionZh: '启动本单位本期的电费核算（每个任务一次），并稍候等待其结果。',
       description:
         'Starts the billing run of the department and period (once per task) and waits for it a short while.',
       inputs: ['period'],
@@ -170,6 +172,7 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'billingRunStatus',
+      descriptionZh: '读取流程所启动的电费核算的进度。',
       description: 'Reads the progress of the billing run the process started.',
       inputs: ['billingRunId'],
       outputs: ['billingRunStatus', 'billed', 'held', 'skipped'],
@@ -177,6 +180,8 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'billAuditDispatch',
+      descriptionZh:
+        '为核算中被审核规则挂起的每张电费账单启动一个账单审核实例（每次调用一批；auditsRemaining 表示是否还需再调用）。',
       description:
         'Starts one bill-audit instance per bill of the run that the audit rules held (a batch per call; auditsRemaining says whether to call again).',
       inputs: ['billingRunId'],
@@ -209,6 +214,7 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'billingRunNotify',
+      descriptionZh: '向本次核算已出账的每位客户发送出账通知。',
       description: 'Sends the bill-issued notice to every customer whose bill the run issued.',
       inputs: ['billingRunId'],
       outputs: ['noticesSent'],
@@ -244,6 +250,7 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'billIssueAudited',
+      descriptionZh: '发行审核员已通过的账单：按合同约定的方式确定缴费期限，并抵扣预存余额。',
       description: 'Issues a bill the auditor approved: due date by the contract method, credit applied.',
       inputs: ['billId'],
       outputs: ['dueDate', 'total', 'billStatus'],
@@ -290,6 +297,7 @@ export function billingServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'billRecalculate',
+      descriptionZh: '记录更正后的读数（如有），重新计价并再次审核账单；回答账单是否仍被挂起。',
       description:
         'Records the corrected reading (if any) and prices and audits the bill again; answers whether it is still held.',
       inputs: ['billId', 'correctedReading', 'meterId'],

@@ -58,6 +58,8 @@ export function capacityChangeServices(ctx: ProcessContext): ServiceDefinition[]
   return [
     {
       name: 'changeCapacityApply',
+      descriptionZh:
+        '审查暂停、减容或其恢复申请（两部制客户、提前 5 个工作日申请，电价规定适用时按 1996 年暂停限制），并登记为已申请；拒绝时注明所依据的规则。',
       description:
         'Checks a suspension / reduction or restoration application (two-part customer, applied 5 WD ahead, the 1996 suspension limits when the tariff says so) and records it as applied; a refusal names the rule.',
       inputs: ['changeCode', 'customerId', 'kva', 'plannedOn', 'plannedEndOn', 'restoresId'],
@@ -182,6 +184,7 @@ export function capacityChangeServices(ctx: ProcessContext): ServiceDefinition[]
     },
     {
       name: 'changeNotApproved',
+      descriptionZh: '班长未批准的申请：撤销已登记的容量变更（如有），并以审批意见作为告知客户的原因。',
       description:
         'An application the team leader did not approve: its applied capacity change (if any) is cancelled, and the comment is the reason the customer is told.',
       inputs: ['changeId', 'approvalComment'],
@@ -197,6 +200,7 @@ export function capacityChangeServices(ctx: ProcessContext): ServiceDefinition[]
     },
     {
       name: 'changeCapacityComplete',
+      descriptionZh: '记录装表接电人员到现场的日期：加封或启封之日即基本电费停止或恢复计收之日（DOMAIN.md §9）。',
       description:
         "Records the technician's site date on the capacity change: the day sealed or unsealed is the day the basic charge stops or resumes (DOMAIN.md §9).",
       inputs: ['changeId', 'siteDate'],

@@ -22,6 +22,7 @@ export function closureServices(ctx: ProcessContext): ServiceDefinition[] {
   return [
     {
       name: 'closurePrepare',
+      descriptionZh: '载入待销户的户号；已销户或不存在的户号予以拒绝。',
       description: 'Loads the account to close; a closed or unknown account is refused.',
       inputs: ['customerId'],
       outputs: ['accepted', 'applicationNo', 'accountNo', 'changeName', 'connectedOn'],
@@ -53,6 +54,8 @@ export function closureServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'closureFinalBill',
+      descriptionZh:
+        '记录末次读数，按当月 1 日（或接电日）至末次抄表日出具当月账单，基本电费按每日 1/30 计收（DOMAIN.md §5.2、§9）——采用电费核算自身的计价与审核。',
       description:
         "Records the final reading and bills the month of it from the 1st (or the connection day) to the final reading day, the basic charge at 1/30 a day (DOMAIN.md §5.2, §9) — through the billing run's own pricing and audit.",
       inputs: [
@@ -129,6 +132,8 @@ export function closureServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'closureSettle',
+      descriptionZh:
+        '结清销户户号（DOMAIN.md §9）：以预存余额和押金抵缴欠费和违约金，余额多退少补。押金以缴费记账（渠道 deposit，审计），预存余额冲抵未缴账单。',
       description:
         'Settles the closing account (DOMAIN.md §9): the credit and the deposit pay the arrears and late fees; what is left is collected or refunded. The deposit is posted as a payment (channel deposit, audited) and the credit settles the open bills.',
       inputs: ['customerId', 'depositHeld'],
@@ -180,6 +185,8 @@ export function closureServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'closureClose',
+      descriptionZh:
+        '退还剩余预存（账务记退款并审计，余额归零），电能表退出运行并销户：电费核算不再对其出账（DOMAIN.md §9）。仍有欠费的户号不予销户。',
       description:
         'Refunds the credit left (a refund on the ledger, audited: the balance ends at 0), takes the meters out of service and closes the account: the billing run never bills it again (DOMAIN.md §9). An account still owing is not closed.',
       inputs: ['customerId', 'meterRemovedOn', 'refundAccount'],

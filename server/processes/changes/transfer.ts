@@ -21,6 +21,7 @@ export function transferServices(ctx: ProcessContext): ServiceDefinition[] {
   return [
     {
       name: 'transferAssess',
+      descriptionZh: '为受理人员载入户号及原户主的欠费和违约金。',
       description: "Loads the account and the old owner's arrears and late fees for the acceptance clerk.",
       inputs: ['customerId', 'transferOn'],
       outputs: [
@@ -71,6 +72,8 @@ export function transferServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'transferCheckArrears',
+      descriptionZh:
+        'DOMAIN.md §9：只有欠费和违约金已结清，或由新户主书面承担（assumedInWriting，并登记签署的文件），方可过户。',
       description:
         'DOMAIN.md §9: a transfer only with the arrears and late fees settled, or assumed by the new owner in writing (assumedInWriting with the signed document recorded).',
       inputs: ['customerId', 'assumedInWriting', 'assumptionDocument', 'transferOn'],
@@ -91,6 +94,8 @@ export function transferServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'transferApply',
+      descriptionZh:
+        '将客户档案和联系人改为新户主，并保留历任户主记录（过户日前的账单仍归原户主）；流程在过户日（TR04_WAIT）执行。',
       description:
         "Changes the customer record and contacts to the new owner and keeps the owners' history (bills before the date stay with the old owner); the process runs it on the transfer date (TR04_WAIT).",
       inputs: ['customerId', 'transferOn', 'newOwnerName', 'newOwnerPhone', 'newOwnerIdNo', 'newOwnerAddress'],

@@ -43,6 +43,7 @@ export function connectionServices(ctx: ProcessContext): ServiceDefinition[] {
   return [
     {
       name: 'connectionRecordScheme',
+      descriptionZh: '记录供电方案的答复日期及有效期截止日（高压 1 年，低压 3 个月）。',
       description:
         'Records the day the supply scheme was issued and the last day it is valid (1 year HV, 3 months LV).',
       inputs: ['acceptClass'],
@@ -57,6 +58,8 @@ export function connectionServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'connectionCheckScheme',
+      descriptionZh:
+        '拒绝以已过期的供电方案签订合同：抛出 BPMN 错误 SCHEME_EXPIRED（DOMAIN.md §2），以便重新编制方案。',
       description:
         'Refuses a contract on an expired supply scheme: BPMN error SCHEME_EXPIRED (DOMAIN.md §2), so a new scheme is drafted.',
       inputs: ['acceptClass', 'schemeIssuedOn'],
@@ -77,6 +80,8 @@ export function connectionServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'connectionEvaluateSla',
+      descriptionZh:
+        '按供电企业或客户时限，统计从受理到送电各环节的工作日，并将供电企业用时与当时有效的服务时限承诺比较。',
       description:
         'Counts the working days of each step from acceptance to energisation on the utility or the customer clock, and compares utility time with the versioned SLA commitment.',
       inputs: ['acceptClass'],
@@ -114,6 +119,7 @@ export function connectionServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'connectionCreateAccount',
+      descriptionZh: '在客户档案中建立客户及已装电能表（幂等：重试时找到已建立的户号）。',
       description:
         'Creates the customer and the installed meter in the master data (idempotent: a retry finds the account it created).',
       inputs: ['customerName', 'phone', 'address', 'acceptClass', 'elecTypeCode', 'capacityKva', 'meterAssetNo'],

@@ -68,6 +68,8 @@ async function tariffOf(ctx: ProcessContext, category: string, tariffCode: strin
 export function adjustmentPostingService(ctx: ProcessContext): ServiceDefinition {
   return {
     name: 'meteringPostAdjustment',
+    descriptionZh:
+      '将已批准的退补记入账务：自上次校验以来各月电量 × 当月电价（含阶梯）之和（DOMAIN.md §3）；补收开具退补账单，退还记为预存余额；并通知客户。',
     description:
       'Posts an approved adjustment (退补) as money: Σ over the months since the previous test of kWh × that month’s price, tiers included (DOMAIN.md §3); a back-bill as an adjustment bill, a refund as a credit; and notifies the customer.',
     inputs: ['customerId', 'adjustKwh', 'previousTestOn', 'testedOn'],

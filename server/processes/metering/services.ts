@@ -58,6 +58,8 @@ export function meteringServices(ctx: ProcessContext): ServiceDefinition[] {
   return [
     {
       name: 'meteringPrepareTest',
+      descriptionZh:
+        '载入待校验的电能表（meterId 或 meterAssetNo）并确定出具结果的期限：客户申请为 5 个工作日，周期检定为其到期日。',
       description:
         'Loads the meter to test (meterId or meterAssetNo) and sets the result deadline: 5 WD after a customer request, the due date of a periodic test.',
       inputs: ['meterId', 'meterAssetNo', 'origin', 'testDueOn'],
@@ -112,6 +114,7 @@ export function meteringServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'meteringDecide',
+      descriptionZh: '将实测误差与准确度等级限值（±准确度等级，DOMAIN.md §3）比较，并在电能表上记录校验结果。',
       description:
         'Compares the measured error with the class limit (±accuracy class, DOMAIN.md §3) and records the test on the meter.',
       inputs: ['errorPercent', 'accuracyClass', 'meterId', 'testedOn'],
@@ -141,6 +144,7 @@ export function meteringServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'meteringReplaceMeter',
+      descriptionZh: '将不合格的电能表退出运行，并为同一客户装上新表（按资产编号幂等）。',
       description:
         'Takes the failed meter out of service and installs the new one for the same customer (idempotent by asset number).',
       inputs: ['meterId', 'newMeterAssetNo', 'newMeterAccuracyClass', 'replacedOn'],
@@ -184,6 +188,7 @@ export function meteringServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'meteringAdjustment',
+      descriptionZh: '为超差电能表测算退补电量：真实值 = E / (1 + γ)，退补差额的一半（DOMAIN.md §3）。',
       description:
         'Quotes the billing adjustment (退补) for a meter beyond its limit: true = E / (1 + γ), half the delta (DOMAIN.md §3).',
       inputs: ['errorPercent', 'recordedKwh', 'accuracyClass'],
@@ -207,6 +212,7 @@ export function meteringServices(ctx: ProcessContext): ServiceDefinition[] {
     adjustmentPostingService(ctx),
     {
       name: 'meteringRefundFee',
+      descriptionZh: '客户申请校验且电能表超差时，退还校验费（DOMAIN.md §3）；记入审计日志。',
       description:
         'Refunds the test fee of a customer-requested test whose meter was beyond tolerance (DOMAIN.md §3); recorded in the audit log.',
       inputs: ['testFee', 'customerId'],

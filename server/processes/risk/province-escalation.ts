@@ -39,6 +39,7 @@ async function recipients(ctx: ProcessContext, provinceId: string): Promise<Reci
 export function riskProvinceOverdueEscalation(ctx: ProcessContext): ServiceDefinition {
   return {
     name: 'riskProvinceOverdueEscalate',
+    descriptionZh: '省公司未在期限内反馈集团预警的措施：对其部分督办，并通知总部督办人员和该省单位负责人。',
     description:
       "A province did not report its measure on a group's warning by the deadline: its part is escalated (督办) and HQ's supervisors and the province's department managers are notified.",
     inputs: ['warningId', 'provinceId', 'customerName', 'accountNo', 'level', 'measureDueAt'],

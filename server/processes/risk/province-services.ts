@@ -26,6 +26,7 @@ export function riskProvinceServices(ctx: ProcessContext): ServiceDefinition[] {
   return [
     {
       name: 'riskProvinceFeedback',
+      descriptionZh: '记录省公司对集团预警的反馈（所采取的措施及佐证），以及该措施是否符合等级要求。',
       description:
         "Records a province's answer to a group's warning (the measure taken and its evidence) and whether it is the measure the level requires.",
       inputs: ['warningId', 'provinceId', 'requiredTactics', 'tactic', 'measure', 'evidence'],
@@ -47,6 +48,7 @@ export function riskProvinceServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'riskProvinceEscalate',
+      descriptionZh: '总部对省公司的反馈督办：转交该省单位负责人处理。',
       description: "HQ escalated a province's answer (督办): it goes to the province's department manager.",
       inputs: ['warningId', 'provinceId'],
       outputs: ['escalations'],
@@ -65,6 +67,7 @@ export function riskProvinceServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'riskProvinceAccept',
+      descriptionZh: '总部已认可省公司的反馈：该省在集团预警中的部分办结。',
       description: "HQ accepted a province's answer: the province's part of the group's warning is done.",
       inputs: ['warningId', 'provinceId'],
       async handler(call) {
@@ -76,6 +79,7 @@ export function riskProvinceServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'riskProvinceOverdue',
+      descriptionZh: '省公司未在期限内反馈：该省的部分计为逾期。',
       description: 'A province did not answer by the deadline: its part of the warning counts as overdue.',
       inputs: ['warningId', 'provinceId'],
       outputs: ['overdue'],

@@ -10,6 +10,8 @@ export function riskServices(ctx: ProcessContext): ServiceDefinition[] {
   return [
     {
       name: 'riskWarningOpen',
+      descriptionZh:
+        '在预警上记录流程决策表（high-risk-level.dmn）给出的风险等级和应采取的措施，以及自排查之日起以工作日计的措施期限。',
       description:
         "Records on the warning the level and the required measure the process's decision table gave (high-risk-level.dmn), and the measure's deadline in working days from the screening.",
       inputs: ['warningId', 'level', 'requiredMeasure', 'screenedOn'],
@@ -30,6 +32,7 @@ export function riskServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'riskFeedbackUp',
+      descriptionZh: '在预警上记录客户经理采取的措施及佐证（供总部审阅的反馈），以及该措施是否符合等级要求。',
       description:
         "Records the account manager's measure and evidence on the warning (the feedback HQ reviews) and whether it is the measure the level requires.",
       inputs: ['warningId', 'requiredTactics', 'tactic', 'measure', 'evidence'],
@@ -67,6 +70,7 @@ export function riskServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'riskWarningClose',
+      descriptionZh: '总部已关闭该预警。',
       description: 'HQ closed the warning.',
       inputs: ['warningId'],
       async handler(call) {
@@ -78,6 +82,7 @@ export function riskServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'riskWarningEscalate',
+      descriptionZh: '总部对该预警督办：转交单位负责人处理。',
       description: 'HQ escalated the warning (督办): it goes to the department manager.',
       inputs: ['warningId'],
       outputs: ['escalations'],
@@ -120,6 +125,7 @@ export function riskServices(ctx: ProcessContext): ServiceDefinition[] {
     },
     {
       name: 'riskWarningOverdue',
+      descriptionZh: '措施未按期反馈：该预警计为逾期。',
       description: 'The measure was not reported in time: the warning counts as overdue.',
       inputs: ['warningId'],
       outputs: ['overdue'],

@@ -227,6 +227,13 @@ describe.each(BACKENDS)('designer API: drafts, catalog and the deploy lint (%s)'
     expect(res.body.users).toContainEqual(expect.objectContaining({ username: 'xh.clerk', departmentId: 'ZJ-HZ-XH' }));
     expect(res.body.users[0]).not.toHaveProperty('password_hash');
     expect(res.body.services).toContainEqual(expect.objectContaining({ name: 'noop', inputs: [], outputs: [] }));
+    // every service the platform ships says what it does in Chinese as well as English
+    const services = res.body.services as { name: string; description: string; descriptionZh: string | null }[];
+    expect(services.length).toBeGreaterThan(40);
+    expect(services.filter((s) => !/[\u4e00-\u9fff]/.test(s.descriptionZh ?? '')).map((s) => s.name)).toEqual([]);
+    expect(services.find((s) => s.name === 'arrearsPlanReconnection')?.descriptionZh).toBe(
+      '欠费已结清：须在 24 小时内复电（DOMAIN.md §6）。',
+    );
     expect(res.body.processes).toContainEqual(expect.objectContaining({ key: 'lintClean', version: 1 }));
     expect(res.body.forms).toContain('designer.review');
   });

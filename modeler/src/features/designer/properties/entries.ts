@@ -333,6 +333,11 @@ export function DeadlinePausedByEntry({ element, id }: Props) {
   });
 }
 
+/** A service's description in the reader's language (the English one where it has no Chinese one). */
+function describeService(service: { description: string; descriptionZh: string | null }, locale: string): string {
+  return locale === 'zh' ? (service.descriptionZh ?? service.description) : service.description;
+}
+
 /** The service a service task calls, picked from the server's registry (delegateExpression ${name}). */
 export function ServiceEntry({ element, id }: Props) {
   const context = useService<DesignerContext>('designerContext');
@@ -346,7 +351,7 @@ export function ServiceEntry({ element, id }: Props) {
     label: context.t('designer.props.service'),
     description: service
       ? context.t('designer.props.serviceIo', {
-          description: service.description,
+          description: describeService(service, context.locale),
           inputs: service.inputs.join(', ') || '—',
           outputs: service.outputs.join(', ') || '—',
         })
@@ -362,7 +367,10 @@ export function ServiceEntry({ element, id }: Props) {
       }),
     getOptions: () => [
       { value: '', label: context.t('designer.props.choose') },
-      ...context.catalog.services.map((s) => ({ value: s.name, label: `${s.name} — ${s.description}` })),
+      ...context.catalog.services.map((s) => ({
+        value: s.name,
+        label: `${s.name} — ${describeService(s, context.locale)}`,
+      })),
     ],
   });
 }
