@@ -41,6 +41,10 @@ export default defineConfig({
           // two cores to themselves, so a browser step's time reflects the app, not the test load.
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // expect.poll waits as long as a locator does (STEP_TIMEOUT in test/e2e/support/browser.ts),
+          // not vitest's default second: a poll on what a page shows after a server round trip
+          // (a report for another month) ran out at 1 s in a full run on a busy machine.
+          expect: { poll: { timeout: 20_000 } },
           maxWorkers: 1,
           // As the server files: one worker's files share the loaded modules (the server's code,
           // playwright-core), so a file pays for its platform and its browser, not for imports.
