@@ -135,4 +135,34 @@ describe('applications in the customer hall, in Chromium', () => {
     await screenshot(page, 'hall-apply-connection-en');
     expect(pageErrors(page)).toEqual([]);
   });
+
+  it('shows a move made while the page was still connecting to its live updates (zh)', async () => {
+    // given 赵丽's application page, whose connection to the hall's live updates is held back
+    const page = await hallPhonePage(chrome.browser, t.url, 'zh');
+    let moveDone = () => {};
+    const moved = new Promise<void>((resolve) => (moveDone = resolve));
+    // the page's connect to the hall namespace (sent over HTTP long-polling before the socket
+    // upgrades) reaches the server only after the move
+    await page.route(/\/socket\.io\/.*transport=polling/, async (route) => {
+      if (route.request().method() === 'POST' && (route.request().postData() ?? '').includes('40/hall')) await moved;
+      await route.continue();
+    });
+    // (routed before signing in: the hall's namespaces share the one connection it opens)
+    await signInToHall(page, db, ZHAO, 'zh');
+    await page.goto(`/hall/#/applications/${applicationId}`);
+    await page.locator('[data-step="A17"]').filter({ hasText: '进行中' }).waitFor();
+
+    // when the meter is installed meanwhile (no event can reach the page)
+    await work(t, 'xh.meter', applicationId, 'A17', {
+      meterAssetNo: 'E2E-HALL-METER-1',
+      meterAccuracyClass: '2.0',
+      meterMultiplier: 1,
+      meterInitialReading: 0,
+    });
+    moveDone();
+
+    // then the page reads the application again as it connects: installation done, energising next
+    await page.locator('[data-step="A17"]').filter({ hasText: '已完成' }).waitFor();
+    expect(pageErrors(page)).toEqual([]);
+  });
 });
