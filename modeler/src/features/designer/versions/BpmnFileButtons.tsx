@@ -53,7 +53,7 @@ export function BpmnFileButtons({ onDownload, onUpload, kind = 'bpmn', disabled 
           {t(kind === 'dmn' ? 'designer.io.uploadDmn' : 'designer.io.upload')}
           <input
             ref={input}
-            class="file-button-input"
+            class="visually-hidden"
             type="file"
             disabled={disabled}
             accept={`.${kind},.xml,application/xml,text/xml`}
