@@ -160,11 +160,7 @@ export function SmsCodeField(props: {
 
 /** Loads data for a view; `reload` runs it again. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
-  const [state, setState] = useState<{ data: T | null; error: unknown; loading: boolean }>({
-    data: null,
-    error: null,
-    loading: true,
-  });
+  const [state, setState] = useState<{ data: T | null; error: unknown }>({ data: null, error: null });
   const [round, setRound] = useState(0);
   const lastRound = useRef(round);
   useEffect(() => {
@@ -173,10 +169,10 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
     // of "loading"; other data (the deps changed) is not shown meanwhile.
     const reloading = lastRound.current !== round;
     lastRound.current = round;
-    setState((s) => ({ data: reloading ? s.data : null, loading: true, error: null }));
+    setState((s) => ({ data: reloading ? s.data : null, error: null }));
     load().then(
-      (data) => live && setState({ data, error: null, loading: false }),
-      (error: unknown) => live && setState({ data: null, error, loading: false }),
+      (data) => live && setState({ data, error: null }),
+      (error: unknown) => live && setState({ data: null, error }),
     );
     return () => {
       live = false;
@@ -187,7 +183,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
 
 /** Loading, a refusal with a retry, or the view. */
 export function Loaded<T>(props: {
-  state: { data: T | null; error: unknown; loading: boolean; reload: () => void };
+  state: { data: T | null; error: unknown; reload: () => void };
   children: (data: T) => ComponentChildren;
 }) {
   const t = useT();

@@ -265,11 +265,9 @@ function toChinese(template: string): string {
   // (Non Interrupting)"), the replace menu in sentence case ("User task"): one table serves both.
   const sentence =
     template.charAt(0) + template.slice(1).toLowerCase().replace('(non interrupting)', '(non-interrupting)');
-  if (sentence !== template && !/[{}]/.test(template)) {
-    const typed = ZH[sentence];
-    if (typed) return typed;
-  }
-  const event = EVENT.exec(template) ?? (sentence !== template ? EVENT.exec(sentence) : null);
+  const typed = sentence !== template && !/[{}]/.test(template) ? ZH[sentence] : undefined;
+  if (typed) return typed;
+  const event = EVENT.exec(template) ?? EVENT.exec(sentence);
   if (event && EVENT_KINDS[event[1] ?? ''] && EVENT_PLACES[event[2] ?? '']) {
     return `${EVENT_KINDS[event[1] ?? '']}${EVENT_PLACES[event[2] ?? '']}${event[3] ? '（非中断）' : ''}`;
   }
