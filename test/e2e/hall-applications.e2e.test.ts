@@ -46,11 +46,17 @@ describe('applications in the customer hall, in Chromium', () => {
     await page.getByLabel('新装用电地址').fill(ADDRESS);
     await page.getByLabel('申请容量（千伏安）').fill('8');
     await page.getByLabel('居民生活用电').check();
-    await page.getByLabel(/申请资料/).setInputFiles({
+    // the documents are chosen with the hall's own button and words, not the browser's control
+    const documents = page.getByLabel(/申请资料/);
+    await page.getByText('未选择文件').waitFor();
+    expect((await documents.boundingBox())!.width).toBeLessThanOrEqual(1);
+    await page.locator('label.hall-file-button', { hasText: '选择文件' }).waitFor();
+    await documents.setInputFiles({
       name: '房产证.pdf',
       mimeType: 'application/pdf',
       buffer: Buffer.from('%PDF-1.4 房产证'),
     });
+    await page.getByText('已选 1 个文件：房产证.pdf').waitFor();
     await screenshot(page, 'hall-apply-connection-zh');
     await page.getByRole('button', { name: '提交申请' }).click();
 
@@ -128,10 +134,13 @@ describe('applications in the customer hall, in Chromium', () => {
     await page.getByText('Xihu County Office').waitFor();
     await page.locator('[data-step="A17"]').filter({ hasText: 'In progress' }).waitFor();
     await page.getByText('Meter installation').first().waitFor();
+    await page.locator('label.hall-file-button', { hasText: 'Upload a document' }).waitFor();
     await screenshot(page, 'hall-application-timeline-en');
     await page.getByRole('link', { name: 'Back to applications' }).click();
     await page.getByRole('link', { name: 'New low-voltage connection' }).click();
     await page.getByLabel('Address of the new supply').waitFor();
+    await page.getByText('No file chosen').waitFor();
+    await page.locator('label.hall-file-button', { hasText: 'Choose files' }).waitFor();
     await screenshot(page, 'hall-apply-connection-en');
     expect(pageErrors(page)).toEqual([]);
   });

@@ -217,6 +217,9 @@ describe('the worklist in Chromium', () => {
     await page.locator('.comment-list').getByText('请补充现场照片').waitFor();
     expect(await page.locator('.comment-list').textContent()).toContain('西湖业务受理员');
 
+    // a button in the app's words, not the browser's own file control ("Choose File" in its language)
+    await page.locator('label.file-button', { hasText: '选择文件上传' }).waitFor();
+    expect((await page.getByLabel('选择文件上传').boundingBox())!.width).toBeLessThanOrEqual(1);
     await page.getByLabel('选择文件上传').setInputFiles({
       name: '现场照片说明.txt',
       mimeType: 'text/plain',

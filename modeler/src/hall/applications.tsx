@@ -333,8 +333,17 @@ function Documents(props: { application: ApplicationDetail; onUploaded: () => vo
       )}
       {open && (
         <div class="hall-field">
-          <label for="document-upload">{t('hall.app.documents.add')}</label>
-          <input id="document-upload" type="file" onChange={(e) => void choose(e)} aria-describedby="document-hint" />
+          {/* A button-like label, not the browser's own file control, which speaks the browser's language. */}
+          <label class="hall-button secondary hall-file-button">
+            {t('hall.app.documents.add')}
+            <input
+              id="document-upload"
+              class="hall-visually-hidden"
+              type="file"
+              onChange={(e) => void choose(e)}
+              aria-describedby="document-hint"
+            />
+          </label>
           <small id="document-hint" class="hall-hint">
             {t('hall.app.documents.hint')}
           </small>
@@ -394,6 +403,7 @@ function SubmitRow(props: { error: string | null; busy: boolean }) {
 
 export function NewConnectionPage(props: { accounts: HallAccount[]; account: HallAccount }) {
   const t = useT();
+  const locale = useLocale();
   const [accountId, setAccountId] = useState(props.account.id);
   const [address, setAddress] = useState('');
   const [capacity, setCapacity] = useState('8');
@@ -449,14 +459,29 @@ export function NewConnectionPage(props: { accounts: HallAccount[]; account: Hal
         </fieldset>
         <Field id="nc-note" label={t('hall.app.form.note')} value={note} onInput={setNote} maxLength={500} optional />
         <div class="hall-field">
-          <label for="nc-documents">{t('hall.app.form.documents')}</label>
-          <input
-            id="nc-documents"
-            type="file"
-            multiple
-            onChange={(e) => setFiles([...(e.currentTarget.files ?? [])])}
-            aria-describedby="nc-documents-hint"
-          />
+          <span id="nc-documents-label" class="hall-field-label">
+            {t('hall.app.form.documents')}
+          </span>
+          <label class="hall-button secondary hall-file-button">
+            {t('hall.app.form.documents.choose')}
+            <input
+              id="nc-documents"
+              class="hall-visually-hidden"
+              type="file"
+              multiple
+              onChange={(e) => setFiles([...(e.currentTarget.files ?? [])])}
+              aria-labelledby="nc-documents-label"
+              aria-describedby="nc-documents-chosen nc-documents-hint"
+            />
+          </label>
+          <span id="nc-documents-chosen" class="hall-file-chosen">
+            {files.length
+              ? t('hall.app.form.documents.chosen', {
+                  count: files.length,
+                  names: files.map((f) => f.name).join(locale === 'zh' ? '、' : ', '),
+                })
+              : t('hall.app.form.documents.noneChosen')}
+          </span>
           <small id="nc-documents-hint" class="hall-hint">
             {t('hall.app.documents.hint')}
           </small>

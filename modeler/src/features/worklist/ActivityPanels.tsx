@@ -158,8 +158,17 @@ export function AttachmentsPanel({ taskId }: { taskId: string }) {
           ))}
         </ul>
       )}
-      <label for="task-upload">{t('task.attachments.choose')}</label>
-      <input id="task-upload" type="file" disabled={busy} onChange={(e) => void upload(e.currentTarget)} />
+      {/* A button-like label, not the browser's own file control, which speaks the browser's language. */}
+      <label class={busy ? 'file-button disabled' : 'file-button'}>
+        {t('task.attachments.choose')}
+        <input
+          id="task-upload"
+          class="visually-hidden"
+          type="file"
+          disabled={busy}
+          onChange={(e) => void upload(e.currentTarget)}
+        />
+      </label>
       <p class="hint">{t('task.attachments.limit', { size: size(MAX_BYTES) })}</p>
     </div>
   );
