@@ -338,7 +338,7 @@ function Documents(props: { application: ApplicationDetail; onUploaded: () => vo
             {t('hall.app.documents.add')}
             <input
               id="document-upload"
-              class="hall-visually-hidden"
+              class="visually-hidden"
               type="file"
               onChange={(e) => void choose(e)}
               aria-describedby="document-hint"
@@ -466,7 +466,7 @@ export function NewConnectionPage(props: { accounts: HallAccount[]; account: Hal
             {t('hall.app.form.documents.choose')}
             <input
               id="nc-documents"
-              class="hall-visually-hidden"
+              class="visually-hidden"
               type="file"
               multiple
               onChange={(e) => setFiles([...(e.currentTarget.files ?? [])])}

@@ -54,7 +54,7 @@ export function MessagesPage() {
                         <strong>
                           {!m.read && <span class="hall-unread-dot" aria-hidden="true" />}
                           {title(m, t)}
-                          {!m.read && <span class="hall-visually-hidden">（{t('hall.msg.unread')}）</span>}
+                          {!m.read && <span class="visually-hidden">（{t('hall.msg.unread')}）</span>}
                         </strong>
                         <span class="hall-muted hall-small">{sentAt(m.sentAt, locale)}</span>
                       </span>
